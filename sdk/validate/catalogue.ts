@@ -1,0 +1,121 @@
+/** A fact that is not in the manifests and that some rules need. */
+export type Fact = "nodeSubnets" | "previous";
+
+/** One entry of the rule catalogue, as `bgplb validate --list-rules` prints it. */
+export interface RuleInfo {
+  /** Stable code, e.g. `BGPLB012`; never reused. */
+  readonly code: string;
+  /** Short kebab-case name, stable like the code. */
+  readonly id: string;
+  /** The severity the rule reports when it fires (`skipped` is reported instead when a needed fact is missing). */
+  readonly severity: "error" | "warning";
+  /** One line saying what the rule catches. */
+  readonly title: string;
+  /** Where the rule comes from: a SPEC section, or the network practice it encodes. */
+  readonly source: string;
+  /** The fact the rule needs; without it the rule reports `skipped`. */
+  readonly needs?: Fact;
+}
+
+const rule = (
+  code: string,
+  id: string,
+  severity: "error" | "warning",
+  title: string,
+  source: string,
+  needs?: Fact,
+): RuleInfo => (needs === undefined ? { code, id, severity, title, source } : { code, id, severity, title, source, needs });
+
+/**
+ * Every validation rule, keyed by a stable identifier used inside the rules.
+ * Codes are grouped: 00x any object, 01x-02x GKE peering, 03x floating IPs,
+ * 04x service peer selection, 05x VIPs, 06x address pools, 07x dual-stack,
+ * 08x Services and changes, 1xx MetalLB.
+ */
+export const RULES = {
+  asnRange: rule("BGPLB001", "asn-range", "error", "AS number outside 1-4294967295", "SPEC §4; RFC 6793 4-octet ASN, AS 0 reserved (RFC 7607)"),
+  malformedAddress: rule("BGPLB002", "malformed-address", "error", "Malformed IP address", "SPEC §4 (every address field)"),
+  malformedPrefix: rule("BGPLB003", "malformed-prefix", "error", "Malformed CIDR or address range", "SPEC §2.1 addressPools, §3 IPAddressPool"),
+  rangeReversed: rule("BGPLB004", "range-reversed", "error", "Address range whose start is after its end", "SPEC §4"),
+  duplicateObject: rule("BGPLB005", "duplicate-object", "error", "Two objects with the same kind, namespace and name", "SPEC §4 duplicate peers/pools"),
+
+  advancedNetworking: rule("BGPLB010", "advanced-networking", "error", "advancedNetworking not true in BGP mode", "SPEC §2.1, §4"),
+  missingClusterAsn: rule("BGPLB011", "missing-cluster-asn", "error", "BGP mode without spec.loadBalancer.localASN", "SPEC §2.1"),
+  ibgpOnGke: rule("BGPLB012", "ibgp-on-gke", "error", "Peer ASN equals the cluster ASN: GKE supports eBGP only", "SPEC §2.3, §4"),
+  ipv6Session: rule("BGPLB013", "ipv6-session", "error", "IPv6 peer address on a GKE BGP session", "SPEC §2.3, §4"),
+  md5OnGke: rule("BGPLB014", "md5-on-gke", "error", "MD5 password on a GKE BGP session", "SPEC §2.3, §4"),
+  noPeer: rule("BGPLB015", "no-peer", "error", "No BGP peer configured", "SPEC §2.2, §4"),
+  controlPlaneNodeWithoutPeer: rule("BGPLB016", "cp-node-without-peer", "error", "Control-plane node that no bgpPeers entry peers with", "SPEC §2.3, §4"),
+  controlPlaneNodesUnknown: rule("BGPLB017", "cp-nodes-unknown", "error", "controlPlaneNodes names an address that is not a control-plane node", "SPEC §4"),
+  singlePeer: rule("BGPLB018", "single-peer", "warning", "Only one peer: no redundancy if it fails", "SPEC §2.2 (two recommended), §4"),
+  duplicatePeer: rule("BGPLB019", "duplicate-peer", "error", "The same peer address configured twice", "SPEC §4 duplicate peers"),
+  peerLocalAsnMismatch: rule("BGPLB020", "peer-local-asn-mismatch", "error", "BGPPeer localASN differs from the cluster localASN", "SPEC §2.2 (localASN is the cluster ASN)"),
+  notNamedDefault: rule("BGPLB021", "not-named-default", "error", "NetworkGatewayGroup or BGPLoadBalancer not named default", "SPEC §2.2, §4"),
+  outsideClusterNamespace: rule("BGPLB022", "outside-cluster-namespace", "error", "GKE BGP resource outside the cluster namespace", "SPEC §2.2, §4"),
+  peerIsLocalAddress: rule("BGPLB023", "peer-is-local-address", "error", "Peer address equals a node IP, floating IP or VIP of the cluster", "network practice: a router cannot share an address with the cluster"),
+
+  noFloatingIp: rule("BGPLB030", "no-floating-ip", "error", "No floating IP in the NetworkGatewayGroup", "SPEC §2.2, §4"),
+  singleFloatingIp: rule("BGPLB031", "single-floating-ip", "warning", "Only one floating IP: service sessions drop while it moves", "SPEC §2.2 (two recommended), §4"),
+  duplicateFloatingIp: rule("BGPLB032", "duplicate-floating-ip", "error", "The same floating IP listed twice", "SPEC §4"),
+  floatingIpIsNode: rule("BGPLB033", "floating-ip-is-node", "error", "Floating IP equal to a node IP", "SPEC §4"),
+  floatingIpOutsideSubnets: rule("BGPLB034", "floating-ip-outside-subnets", "error", "Floating IP outside every node subnet", "SPEC §2.2, §4", "nodeSubnets"),
+  floatingIpIpv6: rule("BGPLB035", "floating-ip-ipv6", "error", "IPv6 floating IP: service sessions are IPv4 only", "SPEC §2.3 (no IPv6 sessions)"),
+  floatingIpInPool: rule("BGPLB036", "floating-ip-in-pool", "error", "Floating IP inside a load-balancer address pool", "network practice: the address could also be given to a Service"),
+
+  peerSelectorMatchesNothing: rule("BGPLB040", "peer-selector-matches-nothing", "error", "BGPLoadBalancer peerSelector selects no BGPPeer", "SPEC §2.2, §4"),
+  sessionsBelowOne: rule("BGPLB041", "sessions-below-one", "error", "BGPPeer sessions below 1", "SPEC §4"),
+  sessionsAboveFloatingIps: rule("BGPLB042", "sessions-above-floating-ips", "error", "BGPPeer sessions more than the floating IPs", "SPEC §2.2 (one floating IP per session), §4"),
+  singleSession: rule("BGPLB043", "single-session", "warning", "BGPPeer with sessions: 1", "SPEC §2.2 (two recommended), §4"),
+  peerNotSelected: rule("BGPLB044", "peer-not-selected", "warning", "BGPPeer that no BGPLoadBalancer selects (it is not used)", "SPEC §2.2"),
+
+  controlPlaneVipInPool: rule("BGPLB050", "cp-vip-in-pool", "error", "controlPlaneVIP inside an address pool", "SPEC §4"),
+  ingressVipOutsidePools: rule("BGPLB051", "ingress-vip-outside-pools", "error", "ingressVIP outside every address pool", "SPEC §4"),
+  vipIsLocalAddress: rule("BGPLB052", "vip-is-local-address", "error", "VIP equal to a node IP or floating IP", "SPEC §4"),
+  controlPlaneVipIpv6: rule("BGPLB053", "cp-vip-ipv6", "error", "IPv6 controlPlaneVIP: no IPv6 control-plane load balancing", "SPEC §2.3"),
+  vipInNodeSubnet: rule("BGPLB054", "vip-in-node-subnet", "warning", "VIP inside a node subnet: on-link hosts ARP for it instead of using the BGP route", "network practice for routed (BGP) VIPs", "nodeSubnets"),
+  missingControlPlaneVip: rule("BGPLB055", "missing-cp-vip", "error", "BGP mode without a controlPlaneVIP", "SPEC §2.1, §2.3"),
+
+  poolOverlap: rule("BGPLB060", "pool-overlap", "error", "Address pools overlap (GKE and MetalLB pools together)", "SPEC §3, §4"),
+  poolEmpty: rule("BGPLB061", "pool-empty", "error", "Address pool with no addresses", "SPEC §2.1, §3"),
+  poolOverlapsServiceCidr: rule("BGPLB062", "pool-overlaps-service-cidr", "error", "Address pool overlapping a Service CIDR", "network practice: ClusterIPs and LB IPs must not collide"),
+  poolOverlapsPodCidr: rule("BGPLB063", "pool-overlaps-pod-cidr", "error", "Address pool overlapping a ClusterCIDRConfig pod CIDR", "network practice: pod IPs and LB IPs must not collide"),
+  poolInNodeSubnet: rule("BGPLB064", "pool-in-node-subnet", "warning", "Address pool overlapping a node subnet: routed VIPs clash with on-link hosts", "network practice for routed (BGP) VIPs", "nodeSubnets"),
+  duplicatePoolName: rule("BGPLB065", "duplicate-pool-name", "error", "Two address pools with the same name", "SPEC §4 duplicate pools"),
+
+  dualStackWithoutDualPool: rule("BGPLB070", "dual-stack-without-dual-pool", "error", "Dual-stack Service CIDRs but no pool with both IPv4 and IPv6 addresses", "SPEC §2.3, §4"),
+  clusterCidrFamilyMissing: rule("BGPLB071", "cluster-cidr-family-missing", "error", "Dual-stack cluster without a ClusterCIDRConfig holding both families", "SPEC §2.3"),
+  serviceCidrFamilyRepeated: rule("BGPLB072", "service-cidr-family-repeated", "error", "More than one Service CIDR of the same family", "SPEC §2.1 (one IPv4 + one IPv6 block)"),
+  perNodeMaskSize: rule("BGPLB073", "per-node-mask-size", "error", "perNodeMaskSize shorter than the CIDR or longer than the family allows", "SPEC §2.1 ClusterCIDRConfig"),
+
+  externalTrafficPolicyLocal: rule("BGPLB080", "external-traffic-policy-local", "warning", "Service with externalTrafficPolicy: Local (not supported by the GKE BGP LB)", "SPEC §2.3, §4"),
+  immutableFieldChanged: rule("BGPLB081", "immutable-field-changed", "warning", "Change to a field that cannot be updated after creation", "SPEC §2.3, §4", "previous"),
+
+  holdTimeTooShort: rule("BGPLB100", "hold-time-too-short", "error", "holdTime between 0 and 3s", "SPEC §3; RFC 4271 §4.2 (0 or at least 3 s)"),
+  keepaliveNotBelowHold: rule("BGPLB101", "keepalive-not-below-hold", "error", "keepaliveTime not below holdTime", "SPEC §3, §4"),
+  keepaliveWithoutHold: rule("BGPLB102", "keepalive-without-hold", "error", "keepaliveTime without holdTime", "SPEC §3, §4"),
+  passwordAndSecret: rule("BGPLB103", "password-and-secret", "error", "Both password and passwordSecret set", "SPEC §3, §4"),
+  routerIdDiffers: rule("BGPLB104", "router-id-differs", "error", "MetalLB peers with different routerIDs", "SPEC §3, §4"),
+  ebgpMultiHopOnIbgp: rule("BGPLB105", "ebgp-multihop-on-ibgp", "error", "ebgpMultiHop on an iBGP peer", "SPEC §3, §4"),
+  peerPortRange: rule("BGPLB106", "peer-port-range", "error", "peerPort outside 0-16384", "SPEC §3, §4"),
+  sourceAddressNotIpv4: rule("BGPLB107", "source-address-not-ipv4", "error", "sourceAddress is not an IPv4 address", "SPEC §3"),
+  myAsnDiffers: rule("BGPLB108", "my-asn-differs", "error", "MetalLB peers with different myASN", "seed 004 (same local AS in every BGPPeer)"),
+  routerIdNotIpv4: rule("BGPLB109", "router-id-not-ipv4", "error", "routerID is not a dotted-quad IPv4 value", "RFC 4271 §4.2 (BGP Identifier is 4 octets)"),
+  aggregationLengthRange: rule("BGPLB110", "aggregation-length-range", "error", "aggregationLength above 32 or aggregationLengthV6 above 128", "SPEC §3"),
+  aggregationShorterThanPool: rule("BGPLB111", "aggregation-shorter-than-pool", "error", "aggregationLength shorter than the prefix of a pool CIDR it covers", "SPEC §3, §4"),
+  malformedCommunity: rule("BGPLB112", "malformed-community", "error", "Community not a:b (16-bit) or large:a:b:c (32-bit)", "SPEC §3, §4; RFC 1997, RFC 8092"),
+  advertisementUnknownPool: rule("BGPLB113", "advertisement-unknown-pool", "error", "BGPAdvertisement names an IPAddressPool that does not exist", "SPEC §3"),
+  advertisementUnknownPeer: rule("BGPLB114", "advertisement-unknown-peer", "error", "BGPAdvertisement names a BGPPeer that does not exist", "SPEC §3"),
+  localPrefOnEbgp: rule("BGPLB115", "local-pref-on-ebgp", "warning", "localPref on an advertisement that reaches only eBGP peers (never sent)", "SPEC §3; RFC 4271 §5.1.5"),
+  bfdProfileMissing: rule("BGPLB116", "bfd-profile-missing", "error", "bfdProfile names a BFDProfile that does not exist", "SPEC §3"),
+  poolNotAdvertised: rule("BGPLB117", "pool-not-advertised", "warning", "IPAddressPool that no BGPAdvertisement covers (its addresses are never announced)", "SPEC §3"),
+  outsideMetallbNamespace: rule("BGPLB118", "outside-metallb-namespace", "error", "MetalLB resource outside the metallb-system namespace", "SPEC §3"),
+  bfdIntervalRange: rule("BGPLB120", "bfd-interval-range", "error", "BFD interval outside 10-60000 ms", "SPEC §3, §4"),
+  bfdMultiplierRange: rule("BGPLB121", "bfd-multiplier-range", "error", "BFD detectMultiplier outside 2-255", "SPEC §3, §4"),
+  bfdMinimumTtlRange: rule("BGPLB122", "bfd-minimum-ttl-range", "error", "BFD minimumTtl outside 1-254", "SPEC §3, §4"),
+} as const satisfies Record<string, RuleInfo>;
+
+/** The name of a rule inside {@link RULES}. */
+export type RuleName = keyof typeof RULES;
+
+/** The rule catalogue as data, ordered by code: for docs and `bgplb validate --list-rules`. */
+export const ruleCatalogue: readonly RuleInfo[] = Object.values(RULES).sort((a, b) => a.code.localeCompare(b.code));
