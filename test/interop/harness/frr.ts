@@ -1,0 +1,135 @@
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import type { Lab, LinkEnd } from "./lab";
+import type { NamespaceProcess } from "./process";
+import { runInNamespace } from "./process";
+import type { PeerDaemon, PeerSpec, ReceivedRoute, SessionView } from "./peer";
+import { waitFor } from "./wait";
+
+/** Where Debian's frr package installs the daemons. */
+export const FRR_BGPD = "/usr/lib/frr/bgpd";
+
+function renderConfig(spec: PeerSpec): string {
+  const hold = spec.holdTimeSeconds ?? 9;
+  const lines = [
+    "frr defaults traditional",
+    "hostname peer",
+    "log stdout debugging",
+    `router bgp ${spec.asn}`,
+    ` bgp router-id ${spec.address}`,
+    " no bgp ebgp-requires-policy",
+    " no bgp default ipv4-unicast",
+  ];
+  for (const n of spec.neighbors) {
+    lines.push(
+      ` neighbor ${n.address} remote-as ${n.asn}`,
+      ` neighbor ${n.address} port ${n.port ?? 179}`,
+      ` neighbor ${n.address} timers ${Math.max(1, Math.floor(hold / 3))} ${hold}`,
+      ` neighbor ${n.address} timers connect 1`,
+    );
+  }
+  for (const family of ["ipv4", "ipv6"]) {
+    lines.push(` address-family ${family} unicast`);
+    for (const n of spec.neighbors) {
+      lines.push(`  neighbor ${n.address} activate`);
+      if (!spec.addPathReceive) lines.push(`  neighbor ${n.address} disable-addpath-rx`);
+    }
+    lines.push(" exit-address-family");
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A path in `show bgp <afi> unicast <prefix> json`. */
+interface FrrPath {
+  origin?: string;
+  aspath?: { string?: string };
+  community?: { string?: string };
+  largeCommunity?: { string?: string };
+  nexthops?: { ip?: string; scope?: string }[];
+}
+
+function toRoute(prefix: string, p: FrrPath): ReceivedRoute {
+  const words = (s: string | undefined): string[] => (s ?? "").split(/\s+/).filter(Boolean);
+  const nextHop = (p.nexthops ?? []).find((n) => n.scope !== "link-local")?.ip ?? "";
+  return {
+    prefix,
+    nextHop,
+    origin: (p.origin ?? "").toUpperCase() === "INCOMPLETE" ? "INCOMPLETE" : (p.origin ?? "").toUpperCase(),
+    asPath: words(p.aspath?.string).map(Number),
+    communities: words(p.community?.string),
+    largeCommunities: words(p.largeCommunity?.string),
+  };
+}
+
+/**
+ * FRR's `bgpd` run standalone (`-Z`, no zebra), listening on the peer
+ * address only, queried with `vtysh` over its own vty socket directory.
+ */
+export class Frr implements PeerDaemon {
+  readonly kind = "frr";
+  private proc: NamespaceProcess | undefined;
+  private readonly runDir: string;
+
+  /** An FRR bgpd in `end`'s namespace. */
+  constructor(
+    private readonly lab: Lab,
+    private readonly end: LinkEnd,
+    private readonly spec: PeerSpec,
+  ) {
+    this.runDir = lab.path("frr");
+  }
+
+  private async cli(command: string): Promise<string> {
+    return (await runInNamespace(this.end.ns, "vtysh", ["--vty_socket", this.runDir, "-d", "bgpd", "-c", command])).stdout;
+  }
+
+  async start(): Promise<void> {
+    const uid = Number(execFileSync("id", ["-u", "frr"]).toString().trim());
+    const gid = Number(execFileSync("id", ["-g", "frr"]).toString().trim());
+    chmodSync(this.lab.dir, 0o755);
+    mkdirSync(this.runDir, { recursive: true });
+    chownSync(this.runDir, uid, gid);
+    const config = `${this.runDir}/bgpd.conf`;
+    writeFileSync(config, renderConfig(this.spec));
+    chownSync(config, uid, gid);
+    this.proc = this.lab.start("frr-bgpd", this.end.ns, FRR_BGPD, [
+      "-Z", "-l", this.spec.address, "--vty_socket", this.runDir, "-u", "frr", "-g", "frr",
+      "-f", config, "-i", `${this.runDir}/bgpd.pid`, "--log", "stdout",
+    ]);
+    const proc = this.proc;
+    await waitFor("frr bgpd vty", async () => {
+      if (!proc.running) throw new Error(`bgpd exited (${proc.code}); see ${proc.logFile}`);
+      return (await this.cli("show bgp summary json")).includes("{") ? true : undefined;
+    }, { timeoutMs: 15_000 });
+  }
+
+  async session(neighbor: string): Promise<SessionView> {
+    const out = JSON.parse(await this.cli(`show bgp neighbors ${neighbor} json`)) as Record<string, { bgpState?: string }>;
+    const view = out[neighbor] ?? {};
+    return { established: view.bgpState === "Established", detail: JSON.stringify(view) };
+  }
+
+  async routes(): Promise<ReceivedRoute[]> {
+    const routes: ReceivedRoute[] = [];
+    for (const family of ["ipv4", "ipv6"]) {
+      const table = JSON.parse(await this.cli(`show bgp ${family} unicast json`)) as { routes?: Record<string, unknown> };
+      for (const prefix of Object.keys(table.routes ?? {})) {
+        const detail = JSON.parse(await this.cli(`show bgp ${family} unicast ${prefix} json`)) as { paths?: FrrPath[] };
+        for (const p of detail.paths ?? []) routes.push(toRoute(prefix, p));
+      }
+    }
+    return routes;
+  }
+
+  pause(): void {
+    this.proc?.signal("SIGSTOP");
+  }
+
+  resume(): void {
+    this.proc?.signal("SIGCONT");
+  }
+
+  async stop(): Promise<void> {
+    await this.proc?.stop();
+  }
+}
