@@ -1,0 +1,21 @@
+/**
+ * Address math for bgplb: IPv4/IPv6 addresses, CIDRs, inclusive ranges,
+ * containment, overlap and normalization. Built on ipaddr.js; values are
+ * bigints so the same code serves both families.
+ */
+export { AddressError, AddressErrorCode } from "./errors";
+export { IpAddress, IpFamily, familyBits, formatIp, ipFamily, isIp, maxAddressValue, normalizeIp, parseIp, sameIp } from "./address";
+export {
+  AddressBlock,
+  AddressRange,
+  AddressSpan,
+  Cidr,
+  addressSpan,
+  makeCidr,
+  normalizeAddressBlock,
+  parseAddressBlock,
+  parseCidr,
+  parseRange,
+  spanSize,
+} from "./block";
+export { Overlap, blockPrefixLengths, findOverlaps, isWithin, spanContains, spansOverlap, subnetOf, toCidrs } from "./ops";
