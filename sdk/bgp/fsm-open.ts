@@ -1,0 +1,153 @@
+/**
+ * The OPEN exchange (RFC 4271 §4.2 and §6.2, RFC 5492, RFC 6793, RFC 4760,
+ * RFC 7911, RFC 2918, RFC 8950): the OPEN we send, the checks on the OPEN
+ * we receive, and the capability negotiation that yields the session
+ * context.
+ */
+import { parseIpv4 } from "./address";
+import {
+  AddPathMode,
+  AS_TRANS,
+  Afi,
+  BGP_VERSION,
+  OpenErrorSubcode,
+  Safi,
+  type AddPathDirections,
+  type Capability,
+  type FamilyName,
+  type OpenMessage,
+  type SessionError,
+} from "./messages";
+import type { ResolvedPeerConfig } from "./fsm-config";
+import type { NegotiatedSession } from "./fsm-types";
+import { openError } from "./fsm-notifications";
+import { keepaliveBaseMs } from "./timers";
+
+const FAMILY_CODES: Readonly<Record<FamilyName, { readonly afi: number; readonly safi: number }>> = {
+  "ipv4-unicast": { afi: Afi.Ipv4, safi: Safi.Unicast },
+  "ipv6-unicast": { afi: Afi.Ipv6, safi: Safi.Unicast },
+};
+
+/** The family name of an AFI/SAFI pair, or undefined for a family this code does not handle. */
+export function familyOf(afi: number, safi: number): FamilyName | undefined {
+  for (const [name, codes] of Object.entries(FAMILY_CODES) as [FamilyName, { afi: number; safi: number }][]) {
+    if (codes.afi === afi && codes.safi === safi) return name;
+  }
+  return undefined;
+}
+
+/** The AFI/SAFI pair of a family. */
+export function familyCodes(family: FamilyName): { readonly afi: number; readonly safi: number } {
+  return FAMILY_CODES[family];
+}
+
+/** The OPEN we send to the peer described by `config`. */
+export function buildOpen(config: ResolvedPeerConfig): OpenMessage {
+  const capabilities: Capability[] = config.families.map((family) => ({ kind: "multiprotocol", ...FAMILY_CODES[family] }));
+  capabilities.push({ kind: "routeRefresh" });
+  capabilities.push({ kind: "fourOctetAs", asn: config.localAsn });
+  if (config.addPathSend.length > 0) {
+    capabilities.push({
+      kind: "addPath",
+      entries: config.addPathSend.map((family) => ({ ...FAMILY_CODES[family], sendReceive: AddPathMode.Send })),
+    });
+  }
+  if (config.extendedNextHop) {
+    capabilities.push({ kind: "extendedNextHop", entries: [{ afi: Afi.Ipv4, safi: Safi.Unicast, nextHopAfi: Afi.Ipv6 }] });
+  }
+  return {
+    kind: "open",
+    version: BGP_VERSION,
+    myAsn: config.localAsn > 0xffff ? AS_TRANS : config.localAsn,
+    holdTime: config.holdTimeSeconds,
+    bgpId: config.localBgpId,
+    capabilities,
+  };
+}
+
+/** The result of checking a received OPEN: the negotiated session, or the error to send. */
+export type OpenCheck = { readonly ok: true; readonly session: NegotiatedSession } | { readonly ok: false; readonly error: SessionError };
+
+/**
+ * Checks the peer's OPEN against `config` and negotiates the session.
+ * Errors (RFC 4271 §6.2): version other than 4 → Unsupported Version Number
+ * (data: the version we support); AS other than the expected one (after
+ * RFC 6793 AS_TRANS handling) → Bad Peer AS; identifier 0.0.0.0, or equal
+ * to ours on an iBGP session (RFC 6286) → Bad BGP Identifier; hold time 1
+ * or 2 → Unacceptable Hold Time.
+ */
+export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCheck {
+  if (open.version !== BGP_VERSION) {
+    return fail(openError(OpenErrorSubcode.UnsupportedVersionNumber, `version ${open.version} is not ${BGP_VERSION}`, new Uint8Array([0, BGP_VERSION])));
+  }
+  const fourOctet = open.capabilities.find((c) => c.kind === "fourOctetAs");
+  const peerAsn = fourOctet ? fourOctet.asn : open.myAsn;
+  if (peerAsn !== config.peerAsn) {
+    const shown = fourOctet ? `${peerAsn} (4-octet AS capability; My AS field ${open.myAsn})` : `${peerAsn}`;
+    return fail(openError(OpenErrorSubcode.BadPeerAs, `peer AS ${shown} is not the configured peerAsn ${config.peerAsn}`));
+  }
+  const internal = peerAsn === config.localAsn;
+  const peerId = parseIpv4(open.bgpId);
+  if (peerId === undefined || peerId === 0 || (internal && open.bgpId === config.localBgpId)) {
+    return fail(openError(OpenErrorSubcode.BadBgpIdentifier, `BGP identifier ${open.bgpId} is not acceptable`));
+  }
+  if (open.holdTime === 1 || open.holdTime === 2) {
+    return fail(openError(OpenErrorSubcode.UnacceptableHoldTime, `hold time ${open.holdTime} s is neither 0 nor at least 3 s`));
+  }
+  const holdTimeSeconds = Math.min(open.holdTime, config.holdTimeSeconds);
+  return {
+    ok: true,
+    session: {
+      peerAsn,
+      peerBgpId: open.bgpId,
+      internal,
+      holdTimeSeconds,
+      keepaliveMs: keepaliveBaseMs(holdTimeSeconds),
+      families: negotiateFamilies(config, open.capabilities),
+      peerRouteRefresh: open.capabilities.some((c) => c.kind === "routeRefresh"),
+      codec: {
+        fourOctetAs: fourOctet !== undefined,
+        addPath: negotiateAddPath(config, open.capabilities),
+        extendedNextHop:
+          config.extendedNextHop &&
+          open.capabilities.some(
+            (c) => c.kind === "extendedNextHop" && c.entries.some((e) => e.afi === Afi.Ipv4 && e.safi === Safi.Unicast && e.nextHopAfi === Afi.Ipv6),
+          ),
+      },
+      peerOpen: open,
+    },
+  };
+}
+
+function fail(error: SessionError): OpenCheck {
+  return { ok: false, error };
+}
+
+/** Families we and the peer both announced; a peer without multiprotocol capabilities implies IPv4 unicast (RFC 4760 §8). */
+function negotiateFamilies(config: ResolvedPeerConfig, capabilities: readonly Capability[]): FamilyName[] {
+  const announced = new Set<FamilyName>();
+  let anyMultiprotocol = false;
+  for (const capability of capabilities) {
+    if (capability.kind !== "multiprotocol") continue;
+    anyMultiprotocol = true;
+    const family = familyOf(capability.afi, capability.safi);
+    if (family) announced.add(family);
+  }
+  if (!anyMultiprotocol) announced.add("ipv4-unicast");
+  return config.families.filter((family) => announced.has(family));
+}
+
+/** ADD-PATH directions per family (RFC 7911 §4): we send when we offered Send and the peer offered Receive. */
+function negotiateAddPath(config: ResolvedPeerConfig, capabilities: readonly Capability[]): Partial<Record<FamilyName, AddPathDirections>> {
+  const result: Partial<Record<FamilyName, AddPathDirections>> = {};
+  for (const capability of capabilities) {
+    if (capability.kind !== "addPath") continue;
+    for (const entry of capability.entries) {
+      const family = familyOf(entry.afi, entry.safi);
+      if (!family || !config.addPathSend.includes(family)) continue;
+      const peerReceives = entry.sendReceive === AddPathMode.Receive || entry.sendReceive === AddPathMode.Both;
+      if (peerReceives) result[family] = { send: true, receive: false };
+    }
+  }
+  return result;
+}
