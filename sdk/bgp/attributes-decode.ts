@@ -1,0 +1,360 @@
+/**
+ * Path attribute decoding (RFC 4271 §4.3/§5, RFC 4760, RFC 6793, RFC 1997,
+ * RFC 8092) with RFC 7606 error handling: every problem becomes a session
+ * reset, a treat-as-withdraw or an attribute discard, never an exception.
+ */
+import { readIpv4, readIpv6 } from "./address";
+import { sessionError } from "./errors";
+import {
+  AS_TRANS,
+  Afi,
+  AsPathSegmentType,
+  AttributeFlag,
+  AttributeType,
+  ErrorCode,
+  UpdateErrorSubcode,
+  type Aggregator,
+  type AsPathSegment,
+  type CodecContext,
+  type LargeCommunity,
+  type MpNextHop,
+  type PathAttributes,
+  type Prefix,
+  type SessionError,
+  type UnknownAttribute,
+  type UpdateDiagnostic,
+  type UpdateErrorAction,
+} from "./messages";
+import { familyName } from "./families";
+import { readPrefixes } from "./nlri";
+import { readU16, readU32 } from "./wire";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Decoded attributes plus the RFC 7606 problems tolerated on the way. */
+export interface DecodedAttributes {
+  readonly attributes: PathAttributes;
+  readonly diagnostics: readonly UpdateDiagnostic[];
+}
+
+const OPTIONAL_TRANSITIVE = AttributeFlag.Optional | AttributeFlag.Transitive;
+
+/** Expected Optional and Transitive bits, and the RFC 7606 action when they are wrong. */
+const KNOWN: ReadonlyMap<number, { readonly flags: number; readonly action: UpdateErrorAction | "session-reset"; readonly name: string }> =
+  new Map([
+    [AttributeType.Origin, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "ORIGIN" }],
+    [AttributeType.AsPath, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "AS_PATH" }],
+    [AttributeType.NextHop, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "NEXT_HOP" }],
+    [AttributeType.MultiExitDisc, { flags: AttributeFlag.Optional, action: "treat-as-withdraw", name: "MULTI_EXIT_DISC" }],
+    [AttributeType.LocalPref, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "LOCAL_PREF" }],
+    [AttributeType.AtomicAggregate, { flags: AttributeFlag.Transitive, action: "attribute-discard", name: "ATOMIC_AGGREGATE" }],
+    [AttributeType.Aggregator, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AGGREGATOR" }],
+    [AttributeType.Communities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "COMMUNITIES" }],
+    [AttributeType.MpReachNlri, { flags: AttributeFlag.Optional, action: "session-reset", name: "MP_REACH_NLRI" }],
+    [AttributeType.MpUnreachNlri, { flags: AttributeFlag.Optional, action: "session-reset", name: "MP_UNREACH_NLRI" }],
+    [AttributeType.As4Path, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AS4_PATH" }],
+    [AttributeType.As4Aggregator, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AS4_AGGREGATOR" }],
+    [AttributeType.LargeCommunities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "LARGE_COMMUNITY" }],
+  ]);
+
+/** Working state of one attribute list decode. */
+class AttributeReader {
+  readonly attributes: Mutable<PathAttributes> = {};
+  readonly diagnostics: UpdateDiagnostic[] = [];
+  error: SessionError | undefined;
+  as4Path: AsPathSegment[] | undefined;
+  as4Aggregator: Aggregator | undefined;
+  private unknown: UnknownAttribute[] | undefined;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly context: CodecContext,
+  ) {}
+
+  note(action: UpdateErrorAction, subcode: number, reason: string, attributeType?: number): void {
+    this.diagnostics.push(attributeType === undefined ? { action, subcode, reason } : { action, subcode, attributeType, reason });
+  }
+
+  reset(subcode: number, reason: string, data?: Uint8Array): void {
+    this.error ??= sessionError(ErrorCode.UpdateMessage, subcode, reason, data);
+  }
+
+  /** Decodes one attribute whose header starts at `at` and value spans `[start, end)`. */
+  read(type: number, flags: number, at: number, start: number, end: number): void {
+    const known = KNOWN.get(type);
+    if (known === undefined) {
+      this.readUnknown(type, flags, at, start, end);
+      return;
+    }
+    if ((flags & OPTIONAL_TRANSITIVE) !== known.flags) {
+      const reason = `${known.name} flags 0x${flags.toString(16)} have Optional/Transitive 0x${(flags & OPTIONAL_TRANSITIVE).toString(16)}, expected 0x${known.flags.toString(16)}`;
+      if (known.action === "session-reset") this.reset(UpdateErrorSubcode.AttributeFlagsError, reason, this.bytes.slice(at, end));
+      else this.note(known.action, UpdateErrorSubcode.AttributeFlagsError, reason, type);
+      return;
+    }
+    const length = end - start;
+    const b = this.bytes;
+    switch (type) {
+      case AttributeType.Origin:
+        if (length !== 1) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `ORIGIN length ${length}, expected 1`, type);
+        if (b[start] > 2) return this.note("treat-as-withdraw", UpdateErrorSubcode.InvalidOriginAttribute, `ORIGIN value ${b[start]} is not 0, 1 or 2`, type);
+        this.attributes.origin = b[start] as 0 | 1 | 2;
+        return;
+      case AttributeType.AsPath: {
+        const segments = readAsPath(b, start, end, this.context.fourOctetAs ? 4 : 2);
+        if (typeof segments === "string") return this.note("treat-as-withdraw", UpdateErrorSubcode.MalformedAsPath, `AS_PATH ${segments}`, type);
+        this.attributes.asPath = segments;
+        return;
+      }
+      case AttributeType.NextHop: {
+        if (length !== 4) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `NEXT_HOP length ${length}, expected 4`, type);
+        const first = b[start];
+        const address = readIpv4(b, start);
+        if (address === "0.0.0.0" || first >= 224) {
+          return this.note("treat-as-withdraw", UpdateErrorSubcode.InvalidNextHopAttribute, `NEXT_HOP ${address} is not a unicast address`, type);
+        }
+        this.attributes.nextHop = address;
+        return;
+      }
+      case AttributeType.MultiExitDisc:
+        if (length !== 4) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `MULTI_EXIT_DISC length ${length}, expected 4`, type);
+        this.attributes.med = readU32(b, start);
+        return;
+      case AttributeType.LocalPref:
+        if (length !== 4) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `LOCAL_PREF length ${length}, expected 4`, type);
+        this.attributes.localPref = readU32(b, start);
+        return;
+      case AttributeType.AtomicAggregate:
+        if (length !== 0) return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `ATOMIC_AGGREGATE length ${length}, expected 0`, type);
+        this.attributes.atomicAggregate = true;
+        return;
+      case AttributeType.Aggregator: {
+        const expected = this.context.fourOctetAs ? 8 : 6;
+        if (length !== expected) return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `AGGREGATOR length ${length}, expected ${expected}`, type);
+        this.attributes.aggregator =
+          expected === 8 ? { asn: readU32(b, start), address: readIpv4(b, start + 4) } : { asn: readU16(b, start), address: readIpv4(b, start + 2) };
+        return;
+      }
+      case AttributeType.Communities: {
+        if (length === 0 || length % 4 !== 0) return this.note("treat-as-withdraw", UpdateErrorSubcode.OptionalAttributeError, `COMMUNITIES length ${length} is not a non-zero multiple of 4`, type);
+        const communities: number[] = new Array(length / 4);
+        for (let i = 0; i < communities.length; i++) communities[i] = readU32(b, start + 4 * i);
+        this.attributes.communities = communities;
+        return;
+      }
+      case AttributeType.LargeCommunities: {
+        if (length === 0 || length % 12 !== 0) return this.note("treat-as-withdraw", UpdateErrorSubcode.OptionalAttributeError, `LARGE_COMMUNITY length ${length} is not a non-zero multiple of 12`, type);
+        const communities: LargeCommunity[] = new Array(length / 12);
+        for (let i = 0; i < communities.length; i++) {
+          const o = start + 12 * i;
+          communities[i] = { globalAdmin: readU32(b, o), localData1: readU32(b, o + 4), localData2: readU32(b, o + 8) };
+        }
+        this.attributes.largeCommunities = communities;
+        return;
+      }
+      case AttributeType.As4Path: {
+        if (this.context.fourOctetAs) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_PATH received from a 4-octet AS speaker", type);
+        const segments = readAsPath(b, start, end, 4);
+        if (typeof segments === "string") return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, `AS4_PATH ${segments}`, type);
+        this.as4Path = segments.filter((s) => s.type === AsPathSegmentType.AsSequence || s.type === AsPathSegmentType.AsSet);
+        return;
+      }
+      case AttributeType.As4Aggregator:
+        if (this.context.fourOctetAs) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_AGGREGATOR received from a 4-octet AS speaker", type);
+        if (length !== 8) return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `AS4_AGGREGATOR length ${length}, expected 8`, type);
+        this.as4Aggregator = { asn: readU32(b, start), address: readIpv4(b, start + 4) };
+        return;
+      case AttributeType.MpReachNlri:
+        this.readMpReach(at, start, end);
+        return;
+      case AttributeType.MpUnreachNlri:
+        this.readMpUnreach(at, start, end);
+        return;
+    }
+  }
+
+  private readUnknown(type: number, flags: number, at: number, start: number, end: number): void {
+    if ((flags & AttributeFlag.Optional) === 0) {
+      this.reset(UpdateErrorSubcode.UnrecognizedWellKnownAttribute, `well-known attribute type ${type} is not recognised`, this.bytes.slice(at, end));
+      return;
+    }
+    if ((flags & AttributeFlag.Transitive) === 0) return;
+    this.unknown ??= [];
+    this.unknown.push({ typeCode: type, partial: (flags & AttributeFlag.Partial) !== 0, value: this.bytes.slice(start, end) });
+    this.attributes.unknown = this.unknown;
+  }
+
+  private readMpReach(at: number, start: number, end: number): void {
+    const b = this.bytes;
+    const data = (): Uint8Array => b.slice(at, end);
+    if (end - start < 5) return this.reset(UpdateErrorSubcode.AttributeLengthError, `MP_REACH_NLRI length ${end - start} is below 5`, data());
+    const afi = readU16(b, start);
+    const safi = b[start + 2];
+    const family = familyName(afi, safi);
+    if (family === undefined) {
+      return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI for unsupported AFI ${afi} SAFI ${safi} ignored`, AttributeType.MpReachNlri);
+    }
+    const nextHopLength = b[start + 3];
+    const nextHopStart = start + 4;
+    const nlriStart = nextHopStart + nextHopLength + 1;
+    if (nlriStart > end) {
+      return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI next hop length ${nextHopLength} runs past the attribute`, data());
+    }
+    let nextHop: MpNextHop;
+    if (nextHopLength === 4 && afi === Afi.Ipv4) nextHop = { global: readIpv4(b, nextHopStart) };
+    else if (nextHopLength === 16) nextHop = { global: readIpv6(b, nextHopStart) };
+    else if (nextHopLength === 32) nextHop = { global: readIpv6(b, nextHopStart), linkLocal: readIpv6(b, nextHopStart + 16) };
+    else {
+      return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI next hop length ${nextHopLength} is not valid for AFI ${afi}`, data());
+    }
+    const nlri: Prefix[] = [];
+    const problem = readPrefixes(b, nlriStart, end, afi, this.context.addPath[family]?.receive ?? false, nlri);
+    if (problem !== undefined) return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI ${problem}`, data());
+    this.attributes.mpReach = { afi, safi, nextHop, nlri };
+  }
+
+  private readMpUnreach(at: number, start: number, end: number): void {
+    const b = this.bytes;
+    if (end - start < 3) {
+      return this.reset(UpdateErrorSubcode.AttributeLengthError, `MP_UNREACH_NLRI length ${end - start} is below 3`, b.slice(at, end));
+    }
+    const afi = readU16(b, start);
+    const safi = b[start + 2];
+    const family = familyName(afi, safi);
+    if (family === undefined) {
+      return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, `MP_UNREACH_NLRI for unsupported AFI ${afi} SAFI ${safi} ignored`, AttributeType.MpUnreachNlri);
+    }
+    const withdrawn: Prefix[] = [];
+    const problem = readPrefixes(b, start + 3, end, afi, this.context.addPath[family]?.receive ?? false, withdrawn);
+    if (problem !== undefined) return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_UNREACH_NLRI ${problem}`, b.slice(at, end));
+    this.attributes.mpUnreach = { afi, safi, withdrawn };
+  }
+}
+
+/** Parses AS_PATH segments of `asnSize`-octet ASNs; returns what is malformed (RFC 7606 §7.2) as a string. */
+export function readAsPath(bytes: Uint8Array, start: number, end: number, asnSize: 2 | 4): AsPathSegment[] | string {
+  const segments: AsPathSegment[] = [];
+  let at = start;
+  while (at < end) {
+    if (at + 2 > end) return "has a single octet left where a segment header should be";
+    const type = bytes[at];
+    const count = bytes[at + 1];
+    if (type < AsPathSegmentType.AsSet || type > AsPathSegmentType.AsConfedSet) return `segment type ${type} is not 1..4`;
+    if (count === 0) return "has a segment of length 0";
+    const segmentEnd = at + 2 + count * asnSize;
+    if (segmentEnd > end) return `segment of ${count} ASNs runs past the attribute`;
+    const asns: number[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const o = at + 2 + i * asnSize;
+      asns[i] = asnSize === 4 ? readU32(bytes, o) : readU16(bytes, o);
+    }
+    segments.push({ type: type as AsPathSegmentType, asns });
+    at = segmentEnd;
+  }
+  return segments;
+}
+
+/** Number of ASNs a path counts for in path length comparison (RFC 4271 §9.1.2.2, RFC 6793 §4.2.3). */
+function pathLength(segments: readonly AsPathSegment[]): number {
+  let length = 0;
+  for (const s of segments) {
+    if (s.type === AsPathSegmentType.AsSequence) length += s.asns.length;
+    else if (s.type === AsPathSegmentType.AsSet) length += 1;
+  }
+  return length;
+}
+
+/** RFC 6793 §4.2.3: rebuild the 4-octet path from AS_PATH and AS4_PATH. */
+function mergeAs4Path(asPath: readonly AsPathSegment[], as4Path: readonly AsPathSegment[]): AsPathSegment[] | undefined {
+  let needed = pathLength(asPath) - pathLength(as4Path);
+  if (needed < 0) return undefined;
+  const merged: AsPathSegment[] = [];
+  for (const segment of asPath) {
+    const confed = segment.type === AsPathSegmentType.AsConfedSequence || segment.type === AsPathSegmentType.AsConfedSet;
+    if (confed) {
+      merged.push(segment);
+      continue;
+    }
+    if (needed === 0) break;
+    if (segment.type === AsPathSegmentType.AsSet) {
+      merged.push(segment);
+      needed -= 1;
+    } else {
+      const take = Math.min(needed, segment.asns.length);
+      merged.push(take === segment.asns.length ? segment : { type: segment.type, asns: segment.asns.slice(0, take) });
+      needed -= take;
+    }
+  }
+  const last = merged[merged.length - 1];
+  const first = as4Path[0];
+  if (
+    last !== undefined &&
+    first !== undefined &&
+    last.type === AsPathSegmentType.AsSequence &&
+    first.type === AsPathSegmentType.AsSequence &&
+    last.asns.length + first.asns.length <= 255
+  ) {
+    merged[merged.length - 1] = { type: AsPathSegmentType.AsSequence, asns: [...last.asns, ...first.asns] };
+    return merged.concat(as4Path.slice(1));
+  }
+  return merged.concat(as4Path);
+}
+
+/**
+ * Decodes the path attributes in `bytes[start, end)`. Returns a
+ * {@link SessionError} only where RFC 7606 still demands a session reset.
+ */
+export function readAttributes(bytes: Uint8Array, start: number, end: number, context: CodecContext): DecodedAttributes | SessionError {
+  const reader = new AttributeReader(bytes, context);
+  const seen = new Uint8Array(256);
+  let at = start;
+  while (at < end) {
+    // RFC 7606 §4: an attribute that overruns the list, or a header that
+    // does not fit, is treat-as-withdraw; the NLRI is still located from
+    // the Total Path Attribute Length.
+    if (end - at < 3) {
+      reader.note("treat-as-withdraw", UpdateErrorSubcode.MalformedAttributeList, `${end - at} octets left after the last attribute, too few for an attribute header`);
+      break;
+    }
+    const flags = bytes[at];
+    const type = bytes[at + 1];
+    const extended = (flags & AttributeFlag.ExtendedLength) !== 0;
+    if (extended && end - at < 4) {
+      reader.note("treat-as-withdraw", UpdateErrorSubcode.MalformedAttributeList, `attribute type ${type} has an extended length header but only ${end - at} octets remain`, type);
+      break;
+    }
+    const length = extended ? readU16(bytes, at + 2) : bytes[at + 2];
+    const valueStart = at + (extended ? 4 : 3);
+    const valueEnd = valueStart + length;
+    if (valueEnd > end) {
+      reader.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `attribute type ${type} length ${length} overruns the attribute list by ${valueEnd - end} octets`, type);
+      break;
+    }
+    if (seen[type]) {
+      if (type === AttributeType.MpReachNlri || type === AttributeType.MpUnreachNlri) {
+        reader.reset(UpdateErrorSubcode.MalformedAttributeList, `${KNOWN.get(type)?.name} appears more than once`);
+      } else {
+        reader.note("attribute-discard", UpdateErrorSubcode.MalformedAttributeList, `attribute type ${type} appears more than once; later copies discarded`, type);
+      }
+    } else {
+      seen[type] = 1;
+      reader.read(type, flags, at, valueStart, valueEnd);
+    }
+    if (reader.error) return reader.error;
+    at = valueEnd;
+  }
+  const attributes = reader.attributes;
+  if (reader.as4Aggregator !== undefined) {
+    if (attributes.aggregator?.asn === AS_TRANS) attributes.aggregator = reader.as4Aggregator;
+    else if (attributes.aggregator !== undefined) reader.as4Path = undefined;
+  }
+  if (reader.as4Path !== undefined && attributes.asPath !== undefined) {
+    const merged = mergeAs4Path(attributes.asPath, reader.as4Path);
+    if (merged === undefined) {
+      reader.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_PATH is longer than AS_PATH; ignored", AttributeType.As4Path);
+    } else {
+      attributes.asPath = merged;
+    }
+  }
+  return { attributes, diagnostics: reader.diagnostics };
+}

@@ -1,0 +1,94 @@
+/**
+ * Capability encoding and decoding (RFC 5492 §4) for the capabilities the
+ * speaker models; anything else round-trips as an unknown capability.
+ */
+import { CapabilityCode, type AddPathEntry, type AddPathMode, type Capability, type ExtendedNextHopEntry } from "./messages";
+import type { ByteWriter } from "./wire";
+import { readU16, readU32 } from "./wire";
+
+/** Appends one capability as code, length, value. */
+export function writeCapability(out: ByteWriter, capability: Capability): void {
+  const lengthAt = out.position + 1;
+  switch (capability.kind) {
+    case "multiprotocol":
+      out.u8(CapabilityCode.Multiprotocol);
+      out.u8(0);
+      out.u16(capability.afi);
+      out.u8(0);
+      out.u8(capability.safi);
+      break;
+    case "routeRefresh":
+      out.u8(CapabilityCode.RouteRefresh);
+      out.u8(0);
+      break;
+    case "fourOctetAs":
+      out.u8(CapabilityCode.FourOctetAs);
+      out.u8(0);
+      out.u32(capability.asn);
+      break;
+    case "addPath":
+      out.u8(CapabilityCode.AddPath);
+      out.u8(0);
+      for (const entry of capability.entries) {
+        out.u16(entry.afi);
+        out.u8(entry.safi);
+        out.u8(entry.sendReceive);
+      }
+      break;
+    case "extendedNextHop":
+      out.u8(CapabilityCode.ExtendedNextHop);
+      out.u8(0);
+      for (const entry of capability.entries) {
+        out.u16(entry.afi);
+        out.u16(entry.safi);
+        out.u16(entry.nextHopAfi);
+      }
+      break;
+    case "unknown":
+      out.u8(capability.code);
+      out.u8(0);
+      out.append(capability.value);
+      break;
+  }
+  const valueLength = out.position - lengthAt - 1;
+  if (valueLength > 255) throw new RangeError(`capability ${capability.kind}: value of ${valueLength} octets exceeds 255`);
+  out.patchU8(lengthAt, valueLength);
+}
+
+/**
+ * Decodes one capability value. Returns the capability, or what was wrong
+ * when a modelled capability has a value of the wrong size.
+ */
+export function readCapability(code: number, bytes: Uint8Array, start: number, length: number): Capability | string {
+  switch (code) {
+    case CapabilityCode.Multiprotocol:
+      if (length !== 4) return `Multiprotocol capability length ${length}, expected 4`;
+      return { kind: "multiprotocol", afi: readU16(bytes, start), safi: bytes[start + 3] };
+    case CapabilityCode.RouteRefresh:
+      if (length !== 0) return `Route Refresh capability length ${length}, expected 0`;
+      return { kind: "routeRefresh" };
+    case CapabilityCode.FourOctetAs:
+      if (length !== 4) return `4-octet AS capability length ${length}, expected 4`;
+      return { kind: "fourOctetAs", asn: readU32(bytes, start) };
+    case CapabilityCode.AddPath: {
+      if (length === 0 || length % 4 !== 0) return `ADD-PATH capability length ${length} is not a non-zero multiple of 4`;
+      const entries: AddPathEntry[] = [];
+      for (let at = start; at < start + length; at += 4) {
+        const sendReceive = bytes[at + 3];
+        if (sendReceive < 1 || sendReceive > 3) return `ADD-PATH Send/Receive value ${sendReceive} is not 1, 2 or 3`;
+        entries.push({ afi: readU16(bytes, at), safi: bytes[at + 2], sendReceive: sendReceive as AddPathMode });
+      }
+      return { kind: "addPath", entries };
+    }
+    case CapabilityCode.ExtendedNextHop: {
+      if (length === 0 || length % 6 !== 0) return `Extended Next Hop capability length ${length} is not a non-zero multiple of 6`;
+      const entries: ExtendedNextHopEntry[] = [];
+      for (let at = start; at < start + length; at += 6) {
+        entries.push({ afi: readU16(bytes, at), safi: readU16(bytes, at + 2), nextHopAfi: readU16(bytes, at + 4) });
+      }
+      return { kind: "extendedNextHop", entries };
+    }
+    default:
+      return { kind: "unknown", code, value: bytes.slice(start, start + length) };
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Whole-message encoding and decoding: header plus the body of each
+ * message type. Decoding never throws; encoding throws a RangeError naming
+ * the field when a message cannot be put on the wire.
+ */
+import { sessionError } from "./errors";
+import { checkHeader, patchLength, writeHeader } from "./header";
+import {
+  DEFAULT_CODEC_CONTEXT,
+  ErrorCode,
+  FsmErrorSubcode,
+  HEADER_LENGTH,
+  HeaderErrorSubcode,
+  MessageType,
+  type BgpMessage,
+  type CodecContext,
+  type DecodeResult,
+  type SessionError,
+} from "./messages";
+import { readOpenBody, writeOpenBody } from "./open";
+import { readUpdateBody, writeUpdateBody } from "./update";
+import { ByteWriter, hex, readU16 } from "./wire";
+
+const scratch = new ByteWriter(4096);
+
+const TYPE_CODES: Readonly<Record<BgpMessage["kind"], MessageType>> = {
+  open: MessageType.Open,
+  update: MessageType.Update,
+  notification: MessageType.Notification,
+  keepalive: MessageType.Keepalive,
+  routeRefresh: MessageType.RouteRefresh,
+};
+
+/**
+ * Appends one complete message (header included) to `out`. Use this to
+ * batch several messages into one socket write.
+ */
+export function writeMessage(out: ByteWriter, message: BgpMessage, context: CodecContext = DEFAULT_CODEC_CONTEXT): void {
+  const start = writeHeader(out, TYPE_CODES[message.kind]);
+  switch (message.kind) {
+    case "open":
+      writeOpenBody(out, message);
+      break;
+    case "update":
+      writeUpdateBody(out, message, context);
+      break;
+    case "notification":
+      out.u8(message.code);
+      out.u8(message.subcode);
+      out.append(message.data);
+      break;
+    case "keepalive":
+      break;
+    case "routeRefresh":
+      out.u16(message.afi);
+      out.u8(0);
+      out.u8(message.safi);
+      break;
+  }
+  patchLength(out, start);
+}
+
+/**
+ * Encodes one message into a new buffer of exactly its length.
+ * Throws a RangeError naming the field when a value cannot be encoded or
+ * the message would exceed 4096 octets.
+ */
+export function encodeMessage(message: BgpMessage, context: CodecContext = DEFAULT_CODEC_CONTEXT): Uint8Array {
+  scratch.reset();
+  try {
+    writeMessage(scratch, message, context);
+  } catch (error) {
+    scratch.reset();
+    throw error;
+  }
+  return scratch.copy();
+}
+
+function failure(error: SessionError): DecodeResult {
+  return { ok: false, error };
+}
+
+function success(message: BgpMessage): DecodeResult {
+  return { ok: true, message, treatAsWithdraw: false, diagnostics: [] };
+}
+
+/**
+ * Decodes one complete message (header included, `frame.length` equal to
+ * the header's length field, as {@link MessageFramer} yields). Never
+ * throws: every problem becomes `{ ok: false, error }` with the
+ * NOTIFICATION to send, or an RFC 7606 outcome on an UPDATE.
+ */
+export function decodeMessage(frame: Uint8Array, context: CodecContext = DEFAULT_CODEC_CONTEXT): DecodeResult {
+  try {
+    return decodeChecked(frame, context);
+  } catch (error) {
+    // A defect here must not take the daemon down with a hostile peer's bytes.
+    return failure(
+      sessionError(ErrorCode.FiniteStateMachine, FsmErrorSubcode.Unspecified, `internal decoder error: ${String(error)} on ${hex(frame)}`),
+    );
+  }
+}
+
+function decodeChecked(frame: Uint8Array, context: CodecContext): DecodeResult {
+  if (frame.length < HEADER_LENGTH) {
+    return failure(sessionError(ErrorCode.MessageHeader, HeaderErrorSubcode.BadMessageLength, `frame of ${frame.length} octets is shorter than a header`));
+  }
+  const header = checkHeader(frame, 0);
+  if ("code" in header) return failure(header);
+  if (header.length !== frame.length) {
+    return failure(
+      sessionError(ErrorCode.MessageHeader, HeaderErrorSubcode.BadMessageLength, `length field ${header.length} differs from the ${frame.length} octets given`, frame.slice(16, 18)),
+    );
+  }
+  const end = frame.length;
+  switch (header.type) {
+    case MessageType.Open: {
+      const open = readOpenBody(frame, HEADER_LENGTH, end);
+      return "code" in open ? failure(open) : success(open);
+    }
+    case MessageType.Update: {
+      const update = readUpdateBody(frame, HEADER_LENGTH, end, context);
+      if ("code" in update) return failure(update);
+      return { ok: true, message: update.message, treatAsWithdraw: update.treatAsWithdraw, diagnostics: update.diagnostics };
+    }
+    case MessageType.Notification:
+      return success({
+        kind: "notification",
+        code: frame[HEADER_LENGTH],
+        subcode: frame[HEADER_LENGTH + 1],
+        data: frame.slice(HEADER_LENGTH + 2, end),
+      });
+    case MessageType.Keepalive:
+      return success({ kind: "keepalive" });
+    case MessageType.RouteRefresh:
+      return success({ kind: "routeRefresh", afi: readU16(frame, HEADER_LENGTH), safi: frame[HEADER_LENGTH + 3] });
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * UPDATE message body (RFC 4271 §4.3): withdrawn routes, path attributes,
+ * NLRI, with the RFC 7606 checks that need the whole message.
+ */
+import { readAttributes } from "./attributes-decode";
+import { writeAttributes } from "./attributes-encode";
+import { sessionError } from "./errors";
+import {
+  Afi,
+  AttributeType,
+  ErrorCode,
+  UpdateErrorSubcode,
+  type CodecContext,
+  type Prefix,
+  type SessionError,
+  type UpdateDiagnostic,
+  type UpdateMessage,
+} from "./messages";
+import { readPrefixes, writePrefix } from "./nlri";
+import type { ByteWriter } from "./wire";
+import { readU16 } from "./wire";
+
+/** Appends the UPDATE body. Throws a RangeError naming the field for a value that cannot be encoded. */
+export function writeUpdateBody(out: ByteWriter, message: UpdateMessage, context: CodecContext): void {
+  const addPath = context.addPath["ipv4-unicast"]?.send ?? false;
+  const withdrawnAt = out.skip(2);
+  for (const prefix of message.withdrawn) writePrefix(out, prefix, Afi.Ipv4, addPath, "withdrawn");
+  out.patchU16(withdrawnAt, out.position - withdrawnAt - 2);
+  const attributesAt = out.skip(2);
+  writeAttributes(out, message.attributes, context);
+  out.patchU16(attributesAt, out.position - attributesAt - 2);
+  for (const prefix of message.nlri) writePrefix(out, prefix, Afi.Ipv4, addPath, "nlri");
+}
+
+/** A decoded UPDATE with its RFC 7606 outcome. */
+export interface DecodedUpdate {
+  readonly message: UpdateMessage;
+  readonly treatAsWithdraw: boolean;
+  readonly diagnostics: readonly UpdateDiagnostic[];
+}
+
+/** Decodes an UPDATE body in `bytes[start, end)` (at least 4 octets, checked by the header). */
+export function readUpdateBody(bytes: Uint8Array, start: number, end: number, context: CodecContext): DecodedUpdate | SessionError {
+  const addPath = context.addPath["ipv4-unicast"]?.receive ?? false;
+  const withdrawnLength = readU16(bytes, start);
+  const withdrawnEnd = start + 2 + withdrawnLength;
+  if (withdrawnEnd + 2 > end) {
+    return sessionError(
+      ErrorCode.UpdateMessage,
+      UpdateErrorSubcode.MalformedAttributeList,
+      `Withdrawn Routes Length ${withdrawnLength} leaves no room for the Total Path Attribute Length in a ${end - start}-octet body`,
+    );
+  }
+  const attributesLength = readU16(bytes, withdrawnEnd);
+  const attributesStart = withdrawnEnd + 2;
+  const attributesEnd = attributesStart + attributesLength;
+  if (attributesEnd > end) {
+    return sessionError(
+      ErrorCode.UpdateMessage,
+      UpdateErrorSubcode.MalformedAttributeList,
+      `Withdrawn Routes Length ${withdrawnLength} plus Total Path Attribute Length ${attributesLength} exceed the ${end - start}-octet body`,
+    );
+  }
+  const withdrawn: Prefix[] = [];
+  const withdrawnProblem = readPrefixes(bytes, start + 2, withdrawnEnd, Afi.Ipv4, addPath, withdrawn);
+  if (withdrawnProblem !== undefined) {
+    return sessionError(ErrorCode.UpdateMessage, UpdateErrorSubcode.InvalidNetworkField, `withdrawn routes: ${withdrawnProblem}`);
+  }
+  const nlri: Prefix[] = [];
+  const nlriProblem = readPrefixes(bytes, attributesEnd, end, Afi.Ipv4, addPath, nlri);
+  if (nlriProblem !== undefined) {
+    return sessionError(ErrorCode.UpdateMessage, UpdateErrorSubcode.InvalidNetworkField, `NLRI: ${nlriProblem}`);
+  }
+  const decoded = readAttributes(bytes, attributesStart, attributesEnd, context);
+  if ("code" in decoded) return decoded;
+  const { attributes } = decoded;
+  const diagnostics = decoded.diagnostics.slice();
+  const reachable = nlri.length > 0 || attributes.mpReach !== undefined;
+  if (reachable) {
+    const missing: [number, string][] = [];
+    if (attributes.origin === undefined && !hasDiagnostic(diagnostics, AttributeType.Origin)) missing.push([AttributeType.Origin, "ORIGIN"]);
+    if (attributes.asPath === undefined && !hasDiagnostic(diagnostics, AttributeType.AsPath)) missing.push([AttributeType.AsPath, "AS_PATH"]);
+    if (nlri.length > 0 && attributes.nextHop === undefined && !hasDiagnostic(diagnostics, AttributeType.NextHop)) {
+      missing.push([AttributeType.NextHop, "NEXT_HOP"]);
+    }
+    for (const [type, name] of missing) {
+      diagnostics.push({
+        action: "treat-as-withdraw",
+        subcode: UpdateErrorSubcode.MissingWellKnownAttribute,
+        attributeType: type,
+        reason: `well-known attribute ${name} (type ${type}) is missing`,
+      });
+    }
+  }
+  const treatAsWithdraw = reachable && diagnostics.some((d) => d.action === "treat-as-withdraw");
+  return { message: { kind: "update", withdrawn, attributes, nlri }, treatAsWithdraw, diagnostics };
+}
+
+function hasDiagnostic(diagnostics: readonly UpdateDiagnostic[], type: number): boolean {
+  return diagnostics.some((d) => d.attributeType === type);
+}
