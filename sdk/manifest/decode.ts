@@ -1,0 +1,137 @@
+import type { FieldPath, UnknownField } from "../model";
+import type { FieldSchema, ObjectSchema } from "./schema";
+
+/** A problem found while checking a value against its schema. */
+export interface DecodeProblem {
+  readonly severity: "error" | "warning";
+  readonly code: "missing-field" | "type-error" | "unknown-field";
+  readonly path: FieldPath;
+  readonly message: string;
+}
+
+/** The typed copy of a value, the fields the schema does not know, and what is wrong. */
+export interface Decoded {
+  readonly value: unknown;
+  readonly unknownFields: UnknownField[];
+  readonly problems: DecodeProblem[];
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `a list (${JSON.stringify(value).slice(0, 60)})`;
+  if (typeof value === "object") return "a map";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks a parsed manifest against its kind's schema. Returns a copy holding
+ * only known fields (nulls dropped, as Kubernetes treats them as absent),
+ * the unknown fields with their paths, and the problems found.
+ */
+export function decodeManifest(raw: Record<string, unknown>, schema: ObjectSchema): Decoded {
+  const unknownFields: UnknownField[] = [];
+  const problems: DecodeProblem[] = [];
+
+  function walk(value: unknown, fieldSchema: FieldSchema, path: (string | number)[]): unknown {
+    switch (fieldSchema.type) {
+      case "string":
+        if (typeof value !== "string") {
+          const hint = typeof value === "number" || typeof value === "boolean" ? ` (quote it: "${String(value)}")` : "";
+          problems.push({ severity: "error", code: "type-error", path: [...path], message: `expected a string, got ${describe(value)}${hint}` });
+          return undefined;
+        }
+        if (fieldSchema.oneOf && !fieldSchema.oneOf.includes(value)) {
+          problems.push({
+            severity: "error",
+            code: "type-error",
+            path: [...path],
+            message: `${JSON.stringify(value)} is not one of ${fieldSchema.oneOf.map((option) => JSON.stringify(option)).join(", ")}`,
+          });
+          return undefined;
+        }
+        return value;
+      case "integer":
+        if (typeof value !== "number" || !Number.isSafeInteger(value)) {
+          problems.push({ severity: "error", code: "type-error", path: [...path], message: `expected an integer, got ${describe(value)}` });
+          return undefined;
+        }
+        return value;
+      case "boolean":
+        if (typeof value !== "boolean") {
+          problems.push({ severity: "error", code: "type-error", path: [...path], message: `expected true or false, got ${describe(value)}` });
+          return undefined;
+        }
+        return value;
+      case "stringMap": {
+        if (!isPlainObject(value)) {
+          problems.push({ severity: "error", code: "type-error", path: [...path], message: `expected a map of strings, got ${describe(value)}` });
+          return undefined;
+        }
+        const result: Record<string, string> = {};
+        for (const [key, item] of Object.entries(value)) {
+          const checked = walk(item, { type: "string" }, [...path, key]);
+          if (typeof checked === "string") result[key] = checked;
+        }
+        return result;
+      }
+      case "list": {
+        if (!Array.isArray(value)) {
+          problems.push({ severity: "error", code: "type-error", path: [...path], message: `expected a list, got ${describe(value)}` });
+          return undefined;
+        }
+        return value.map((item, index) => walk(item, fieldSchema.items, [...path, index]));
+      }
+      case "object": {
+        if (!isPlainObject(value)) {
+          problems.push({ severity: "error", code: "type-error", path: [...path], message: `expected a map, got ${describe(value)}` });
+          return undefined;
+        }
+        const result: Record<string, unknown> = {};
+        const known = new Map(fieldSchema.fields.map((entry) => [entry.name, entry]));
+        for (const [key, item] of Object.entries(value)) {
+          const entry = known.get(key);
+          if (entry) {
+            if (item === null) continue;
+            const checked = walk(item, entry.schema, [...path, key]);
+            if (checked !== undefined) result[key] = checked;
+            continue;
+          }
+          unknownFields.push({ path: [...path, key], value: item });
+          if (!fieldSchema.passthrough?.includes(key)) {
+            problems.push({ severity: "warning", code: "unknown-field", path: [...path, key], message: "unknown field, kept as is" });
+          }
+        }
+        for (const entry of fieldSchema.fields) {
+          if (entry.required && !(entry.name in result) && (value[entry.name] === undefined || value[entry.name] === null)) {
+            problems.push({ severity: "error", code: "missing-field", path: [...path, entry.name], message: "required field is missing" });
+          }
+        }
+        return result;
+      }
+    }
+  }
+
+  const value = walk(raw, schema, []);
+  unknownFields.sort((a, b) => comparePaths(a.path, b.path));
+  return { value, unknownFields, problems };
+}
+
+/** Orders field paths segment by segment: indexes before names, indexes numerically, names by code point. */
+export function comparePaths(a: FieldPath, b: FieldPath): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (typeof x === "number" && typeof y === "number") return x - y;
+    if (typeof x === "number") return -1;
+    if (typeof y === "number") return 1;
+    return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,12 @@
+/**
+ * Manifests for bgplb: parse YAML (bmctl cluster config files, MetalLB CR
+ * sets, GitOps directories) into the model, render the model to
+ * deterministic YAML, and diff two manifest sets semantically.
+ */
+export { ManifestIssue, ManifestIssueCode, ManifestIssueSeverity, formatManifestIssue, hasManifestErrors } from "./issues";
+export { FieldEntry, FieldSchema, KIND_SCHEMAS, ObjectSchema, SERVER_METADATA_FIELDS } from "./schema";
+export { ManifestSource, ParseResult, parseManifests } from "./parse";
+export { PlainManifest, renderObject } from "./encode";
+export { toYamlDocument } from "./yaml";
+export { compareObjects, renderPlain, renderYaml, sortedObjects } from "./render";
+export { EXAMPLE_NAMES, ExampleName, examplePath, exampleText, examplesDirectory } from "./examples";
