@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Builds the programs the e2e tests run, from Go modules, into a cache outside
+# the clone keyed by tool and version, so a second run on the same machine
+# only checks that the binaries are there.
+#
+#   test/e2e/tools/build.sh                 build what is missing (all tools)
+#   test/e2e/tools/build.sh TOOL...         build only these tools
+#   test/e2e/tools/build.sh --print-paths   print TOOL=path of every binary
+#                                           for this checkout's versions; build nothing
+#
+# Tools: etcd kube-apiserver kubectl pulumi pulumi-language-nodejs
+#        pulumi-resource-kubernetes
+# Versions: kube-apiserver and kubectl follow k8s.io/kubernetes in kube/go.mod,
+# etcd follows go.etcd.io/etcd/server/v3 in etcd/go.mod, the Pulumi CLI and the
+# Node.js language host follow the installed @pulumi/pulumi, the Kubernetes
+# provider follows the installed @pulumi/kubernetes.
+# Cache: ${BGPLB_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bgplb-e2e}; the Go
+# module and build caches live there too. A failed build leaves its log in
+# <tool>-<version>/build-error.log (the e2e tests print it when they skip).
+# Exit status: 0 when every requested tool is present, 1 otherwise (every tool
+# is still attempted), 2 on a usage error.
+set -uo pipefail
+
+tools_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_dir=$(cd "$tools_dir/../../.." && pwd)
+cache_dir=${BGPLB_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bgplb-e2e}
+all_tools=(etcd kube-apiserver kubectl pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
+
+export GOPATH="$cache_dir/go"
+export GOCACHE="$cache_dir/go/build-cache"
+export GOTOOLCHAIN=local
+export GOFLAGS=-mod=mod
+export CGO_ENABLED=0
+
+# module_version GO_MOD MODULE: the version GO_MOD requires of MODULE.
+module_version() {
+  awk -v m="$2" '$1 == m && $2 ~ /^v/ { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$1"
+}
+
+# npm_version PACKAGE: the version of the installed npm PACKAGE.
+npm_version() {
+  sed -n 's/^[[:space:]]*"version": "\([^"]*\)".*/\1/p' "$repo_dir/node_modules/$1/package.json" | head -n 1
+}
+
+kube_version=$(module_version "$tools_dir/kube/go.mod" k8s.io/kubernetes)
+etcd_version=$(module_version "$tools_dir/etcd/go.mod" go.etcd.io/etcd/server/v3)
+pulumi_version=v$(npm_version @pulumi/pulumi)
+pulumi_kubernetes_version=v$(npm_version @pulumi/kubernetes)
+
+# tool_version TOOL
+tool_version() {
+  case $1 in
+    etcd) echo "$etcd_version" ;;
+    kube-apiserver | kubectl) echo "$kube_version" ;;
+    pulumi | pulumi-language-nodejs) echo "$pulumi_version" ;;
+    pulumi-resource-kubernetes) echo "$pulumi_kubernetes_version" ;;
+    *) return 1 ;;
+  esac
+}
+
+# tool_path TOOL: where the binary of TOOL lives in the cache.
+tool_path() {
+  echo "$cache_dir/$1-$(tool_version "$1")/bin/$1"
+}
+
+# wrapper_copy DIR: a scratch copy of the wrapper module DIR, so building
+# never writes into the clone.
+wrapper_copy() {
+  local scratch
+  scratch=$(mktemp -d "${TMPDIR:-/tmp}/bgplb-e2e-build.XXXXXX")
+  cp "$1/go.mod" "$1/go.sum" "$scratch/"
+  echo "$scratch"
+}
+
+# pulumi_wrapper MODULE@VERSION...: a scratch module that requires each
+# MODULE@VERSION as a tool. Generated because the versions follow the npm
+# packages; pulumi's own go.mod files replace sibling modules with local
+# paths, which blocks `go install`.
+pulumi_wrapper() {
+  local scratch
+  scratch=$(mktemp -d "${TMPDIR:-/tmp}/bgplb-e2e-build.XXXXXX")
+  printf 'module bgplb/e2e/tools/pulumi\n\ngo 1.26.0\n' >"$scratch/go.mod"
+  (cd "$scratch" && go get -tool "$@") || { rm -rf "$scratch"; return 1; }
+  echo "$scratch"
+}
+
+# go_build MODULE_DIR OUTPUT PACKAGE LDFLAGS
+go_build() {
+  (cd "$1" && nice -n 10 go build -trimpath -ldflags "-s -w $4" -o "$2" "$3")
+}
+
+# build_tool TOOL OUTPUT: builds TOOL into OUTPUT.
+build_tool() {
+  local tool=$1 out=$2 scratch status
+  local k8s_ldflags="-X k8s.io/component-base/version.gitVersion=$kube_version"
+  k8s_ldflags+=" -X k8s.io/component-base/version.gitMajor=$(echo "${kube_version#v}" | cut -d. -f1)"
+  k8s_ldflags+=" -X k8s.io/component-base/version.gitMinor=$(echo "${kube_version#v}" | cut -d. -f2)"
+  k8s_ldflags+=" -X k8s.io/component-base/version.gitTreeState=clean"
+  case $tool in
+    etcd)
+      scratch=$(wrapper_copy "$tools_dir/etcd") || return 1
+      go_build "$scratch" "$out" go.etcd.io/etcd/server/v3 ""
+      ;;
+    kube-apiserver | kubectl)
+      scratch=$(wrapper_copy "$tools_dir/kube") || return 1
+      go_build "$scratch" "$out" "k8s.io/kubernetes/cmd/$tool" "$k8s_ldflags"
+      ;;
+    pulumi)
+      scratch=$(pulumi_wrapper "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$pulumi_version") || return 1
+      go_build "$scratch" "$out" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+        "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version"
+      ;;
+    pulumi-language-nodejs)
+      scratch=$(pulumi_wrapper "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$pulumi_version") || return 1
+      go_build "$scratch" "$out" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 \
+        "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version"
+      ;;
+    pulumi-resource-kubernetes)
+      scratch=$(pulumi_wrapper "github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes@$pulumi_kubernetes_version") || return 1
+      go_build "$scratch" "$out" github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes \
+        "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$pulumi_kubernetes_version"
+      ;;
+  esac
+  status=$?
+  rm -rf "$scratch"
+  return $status
+}
+
+# ensure_tool TOOL: builds TOOL unless its binary is cached; reports the time.
+ensure_tool() {
+  local tool=$1 path dir log started elapsed
+  path=$(tool_path "$tool")
+  dir=$(dirname "$(dirname "$path")")
+  if [[ -x $path ]]; then
+    echo "cached  $tool $(tool_version "$tool") ($path)"
+    return 0
+  fi
+  mkdir -p "$dir/bin"
+  log="$dir/build.log"
+  started=$(date +%s)
+  echo "build   $tool $(tool_version "$tool") ..."
+  if build_tool "$tool" "$path.partial" >"$log" 2>&1 && mv -f "$path.partial" "$path"; then
+    elapsed=$(($(date +%s) - started))
+    rm -f "$dir/build-error.log"
+    echo "built   $tool $(tool_version "$tool") in ${elapsed}s ($path)"
+    echo "$(date -u +%FT%TZ) $tool $(tool_version "$tool") built in ${elapsed}s" >>"$cache_dir/build-times.log"
+    return 0
+  fi
+  rm -f "$path.partial"
+  mv -f "$log" "$dir/build-error.log"
+  echo "FAILED  $tool $(tool_version "$tool") after $(($(date +%s) - started))s; log: $dir/build-error.log" >&2
+  tail -n 5 "$dir/build-error.log" | sed 's/^/        /' >&2
+  return 1
+}
+
+if [[ ${1:-} == --print-paths ]]; then
+  for tool in "${all_tools[@]}"; do
+    echo "$tool=$(tool_path "$tool")"
+  done
+  exit 0
+fi
+
+requested=("$@")
+[[ ${#requested[@]} -eq 0 ]] && requested=("${all_tools[@]}")
+for tool in "${requested[@]}"; do
+  tool_version "$tool" >/dev/null || { echo "build.sh: unknown tool '$tool' (known: ${all_tools[*]})" >&2; exit 2; }
+done
+for tool in "${requested[@]}"; do
+  [[ -n $(tool_version "$tool") && $(tool_version "$tool") != v ]] || {
+    echo "build.sh: no version for '$tool' (is node_modules installed? run npm ci)" >&2
+    exit 2
+  }
+done
+
+mkdir -p "$cache_dir"
+started=$(date +%s)
+failed=()
+for tool in "${requested[@]}"; do
+  ensure_tool "$tool" || failed+=("$tool")
+done
+echo "total   $(($(date +%s) - started))s"
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "build.sh: not built: ${failed[*]}" >&2
+  exit 1
+fi
