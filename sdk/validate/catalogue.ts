@@ -109,6 +109,8 @@ export const RULES = {
   bfdProfileMissing: rule("BGPLB116", "bfd-profile-missing", "error", "bfdProfile names a BFDProfile that does not exist", "SPEC §3"),
   poolNotAdvertised: rule("BGPLB117", "pool-not-advertised", "warning", "IPAddressPool that no BGPAdvertisement covers (its addresses are never announced)", "SPEC §3"),
   outsideMetallbNamespace: rule("BGPLB118", "outside-metallb-namespace", "error", "MetalLB resource outside the metallb-system namespace", "SPEC §3"),
+  passwordSecretInvalid: rule("BGPLB119", "password-secret-invalid", "error", "passwordSecret not a kubernetes.io/basic-auth Secret in metallb-system", "SPEC §3"),
+  malformedDuration: rule("BGPLB123", "malformed-duration", "error", "holdTime or keepaliveTime is not a duration", "SPEC §3 (durations such as 90s)"),
   bfdIntervalRange: rule("BGPLB120", "bfd-interval-range", "error", "BFD interval outside 10-60000 ms", "SPEC §3, §4"),
   bfdMultiplierRange: rule("BGPLB121", "bfd-multiplier-range", "error", "BFD detectMultiplier outside 2-255", "SPEC §3, §4"),
   bfdMinimumTtlRange: rule("BGPLB122", "bfd-minimum-ttl-range", "error", "BFD minimumTtl outside 1-254", "SPEC §3, §4"),

@@ -1,0 +1,35 @@
+import { IMMUTABLE_AFTER_CREATION, formatObjectKey, formatPath, objectKey, topologyObjects, type Topology } from "../../model";
+import { RULES } from "../catalogue";
+import type { Inventory } from "../inventory";
+import type { Reporter } from "../report";
+import { valueAt } from "./common";
+
+/** Changes, against the previous topology, to fields that cannot be updated after creation. */
+export function checkChanges(inventory: Inventory, reporter: Reporter, previous: Topology | undefined): void {
+  const current = topologyObjects(inventory.topology);
+  const concerned = current.filter((object) => IMMUTABLE_AFTER_CREATION.some((f) => f.apiVersion === object.apiVersion && f.kind === object.kind));
+  if (previous === undefined) {
+    for (const object of concerned) {
+      reporter.skipped(RULES.immutableFieldChanged, object, ["spec"], "cannot check for changes to fields that are fixed after creation: no previous topology was given", "pass the topology as applied before this change (facts.previous)");
+    }
+    return;
+  }
+  const before = new Map(topologyObjects(previous).map((object) => [formatObjectKey(objectKey(object)), object]));
+  for (const object of concerned) {
+    const old = before.get(formatObjectKey(objectKey(object)));
+    if (old === undefined) continue;
+    for (const field of IMMUTABLE_AFTER_CREATION) {
+      if (field.apiVersion !== object.apiVersion || field.kind !== object.kind) continue;
+      const was = valueAt(old, field.path);
+      const now = valueAt(object, field.path);
+      if (JSON.stringify(was) === JSON.stringify(now)) continue;
+      reporter.report(
+        RULES.immutableFieldChanged,
+        object,
+        field.path,
+        `${formatPath(field.path)} changes from ${JSON.stringify(was) ?? "absent"} to ${JSON.stringify(now) ?? "absent"}: ${field.reason}`,
+        "keep the applied value, or recreate the cluster to change it",
+      );
+    }
+  }
+}
