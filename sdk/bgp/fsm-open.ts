@@ -22,34 +22,18 @@ import type { ResolvedPeerConfig } from "./fsm-config";
 import type { NegotiatedSession } from "./fsm-types";
 import { openError } from "./fsm-notifications";
 import { keepaliveBaseMs } from "./timers";
-
-const FAMILY_CODES: Readonly<Record<FamilyName, { readonly afi: number; readonly safi: number }>> = {
-  "ipv4-unicast": { afi: Afi.Ipv4, safi: Safi.Unicast },
-  "ipv6-unicast": { afi: Afi.Ipv6, safi: Safi.Unicast },
-};
-
-/** The family name of an AFI/SAFI pair, or undefined for a family this code does not handle. */
-export function familyOf(afi: number, safi: number): FamilyName | undefined {
-  for (const [name, codes] of Object.entries(FAMILY_CODES) as [FamilyName, { afi: number; safi: number }][]) {
-    if (codes.afi === afi && codes.safi === safi) return name;
-  }
-  return undefined;
-}
-
-/** The AFI/SAFI pair of a family. */
-export function familyCodes(family: FamilyName): { readonly afi: number; readonly safi: number } {
-  return FAMILY_CODES[family];
-}
+import { familyCodes, familyName } from "./families";
+import { checkPeerAs, openAsn } from "./open";
 
 /** The OPEN we send to the peer described by `config`. */
 export function buildOpen(config: ResolvedPeerConfig): OpenMessage {
-  const capabilities: Capability[] = config.families.map((family) => ({ kind: "multiprotocol", ...FAMILY_CODES[family] }));
+  const capabilities: Capability[] = config.families.map((family) => ({ kind: "multiprotocol", ...familyCodes(family) }));
   capabilities.push({ kind: "routeRefresh" });
   capabilities.push({ kind: "fourOctetAs", asn: config.localAsn });
   if (config.addPathSend.length > 0) {
     capabilities.push({
       kind: "addPath",
-      entries: config.addPathSend.map((family) => ({ ...FAMILY_CODES[family], sendReceive: AddPathMode.Send })),
+      entries: config.addPathSend.map((family) => ({ ...familyCodes(family), sendReceive: AddPathMode.Send })),
     });
   }
   if (config.extendedNextHop) {
@@ -71,8 +55,8 @@ export type OpenCheck = { readonly ok: true; readonly session: NegotiatedSession
 /**
  * Checks the peer's OPEN against `config` and negotiates the session.
  * Errors (RFC 4271 §6.2): version other than 4 → Unsupported Version Number
- * (data: the version we support); AS other than the expected one (after
- * RFC 6793 AS_TRANS handling) → Bad Peer AS; identifier 0.0.0.0, or equal
+ * (data: the version we support); AS other than the expected one (the
+ * codec's RFC 6793 check, `checkPeerAs`) → Bad Peer AS; identifier 0.0.0.0, or equal
  * to ours on an iBGP session (RFC 6286) → Bad BGP Identifier; hold time 1
  * or 2 → Unacceptable Hold Time.
  */
@@ -80,12 +64,10 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
   if (open.version !== BGP_VERSION) {
     return fail(openError(OpenErrorSubcode.UnsupportedVersionNumber, `version ${open.version} is not ${BGP_VERSION}`, new Uint8Array([0, BGP_VERSION])));
   }
-  const fourOctet = open.capabilities.find((c) => c.kind === "fourOctetAs");
-  const peerAsn = fourOctet ? fourOctet.asn : open.myAsn;
-  if (peerAsn !== config.peerAsn) {
-    const shown = fourOctet ? `${peerAsn} (4-octet AS capability; My AS field ${open.myAsn})` : `${peerAsn}`;
-    return fail(openError(OpenErrorSubcode.BadPeerAs, `peer AS ${shown} is not the configured peerAsn ${config.peerAsn}`));
-  }
+  const badAs = checkPeerAs(open, config.peerAsn);
+  if (badAs) return fail(badAs);
+  const peerAsn = openAsn(open);
+  const fourOctet = open.capabilities.some((c) => c.kind === "fourOctetAs");
   const internal = peerAsn === config.localAsn;
   const peerId = parseIpv4(open.bgpId);
   if (peerId === undefined || peerId === 0 || (internal && open.bgpId === config.localBgpId)) {
@@ -106,7 +88,7 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
       families: negotiateFamilies(config, open.capabilities),
       peerRouteRefresh: open.capabilities.some((c) => c.kind === "routeRefresh"),
       codec: {
-        fourOctetAs: fourOctet !== undefined,
+        fourOctetAs: fourOctet,
         addPath: negotiateAddPath(config, open.capabilities),
         extendedNextHop:
           config.extendedNextHop &&
@@ -130,7 +112,7 @@ function negotiateFamilies(config: ResolvedPeerConfig, capabilities: readonly Ca
   for (const capability of capabilities) {
     if (capability.kind !== "multiprotocol") continue;
     anyMultiprotocol = true;
-    const family = familyOf(capability.afi, capability.safi);
+    const family = familyName(capability.afi, capability.safi);
     if (family) announced.add(family);
   }
   if (!anyMultiprotocol) announced.add("ipv4-unicast");
@@ -143,7 +125,7 @@ function negotiateAddPath(config: ResolvedPeerConfig, capabilities: readonly Cap
   for (const capability of capabilities) {
     if (capability.kind !== "addPath") continue;
     for (const entry of capability.entries) {
-      const family = familyOf(entry.afi, entry.safi);
+      const family = familyName(entry.afi, entry.safi);
       if (!family || !config.addPathSend.includes(family)) continue;
       const peerReceives = entry.sendReceive === AddPathMode.Receive || entry.sendReceive === AddPathMode.Both;
       if (peerReceives) result[family] = { send: true, receive: false };

@@ -22,7 +22,8 @@
  */
 import { administrativeShutdown, collisionCease, fsmError, holdTimerExpired, notification, notificationFor } from "./fsm-notifications";
 import { resolvePeerConfig, type PeerConfig, type ResolvedPeerConfig } from "./fsm-config";
-import { buildOpen, checkOpen, familyOf } from "./fsm-open";
+import { buildOpen, checkOpen } from "./fsm-open";
+import { familyName } from "./families";
 import {
   VENDOR_STATE_NAMES,
   type DownReason,
@@ -371,7 +372,7 @@ const TABLE: Readonly<Record<FsmState, StateTable>> = {
     RouteRefreshMsg: (m, event) => {
       m.restartHoldTimer();
       if (event.type !== "RouteRefreshMsg") return;
-      const family = familyOf(event.message.afi, event.message.safi);
+      const family = familyName(event.message.afi, event.message.safi);
       if (family && m.session?.families.includes(family)) {
         m.emit({ type: "routeRefreshRequested", afi: event.message.afi, safi: event.message.safi });
       }
