@@ -8,5 +8,6 @@ export { FieldEntry, FieldSchema, KIND_SCHEMAS, ObjectSchema, SERVER_METADATA_FI
 export { ManifestSource, ParseResult, parseManifests } from "./parse";
 export { PlainManifest, renderObject } from "./encode";
 export { toYamlDocument } from "./yaml";
-export { compareObjects, renderPlain, renderYaml, sortedObjects } from "./render";
+export { canonicalTopology, compareObjects, renderPlain, renderYaml, sortedObjects } from "./render";
+export { comparePaths } from "./decode";
 export { EXAMPLE_NAMES, ExampleName, examplePath, exampleText, examplesDirectory } from "./examples";

@@ -1,4 +1,5 @@
-import { MODEL_KINDS, isModelObject, topologyObjects, type ModelObject, type OpaqueObject, type Topology } from "../model";
+import { MODEL_KINDS, isModelObject, topologyObjects, topologyOf, type ModelObject, type OpaqueObject, type Topology } from "../model";
+import { comparePaths } from "./decode";
 import { renderObject, type PlainManifest } from "./encode";
 import { toYamlDocument } from "./yaml";
 
@@ -42,4 +43,19 @@ export function renderPlain(topology: Topology): PlainManifest[] {
  */
 export function renderYaml(topology: Topology): string {
   return renderPlain(topology).map(toYamlDocument).join("---\n");
+}
+
+/**
+ * The canonical form of a topology: each list in document order and each
+ * object's unknown fields sorted by path — exactly what parsing the
+ * rendered YAML gives back.
+ */
+export function canonicalTopology(topology: Topology): Topology {
+  return topologyOf(
+    sortedObjects(topology).map((object) =>
+      isModelObject(object) && object.unknownFields
+        ? { ...object, unknownFields: [...object.unknownFields].sort((a, b) => comparePaths(a.path, b.path)) }
+        : object,
+    ),
+  );
 }
