@@ -72,6 +72,10 @@ export function writeIpv6(text: string, out: Uint8Array, offset: number, field: 
 export function readIpv6(bytes: Uint8Array, offset: number): string {
   const words = [0, 0, 0, 0, 0, 0, 0, 0];
   for (let i = 0; i < 8; i++) words[i] = (bytes[offset + 2 * i] << 8) | bytes[offset + 2 * i + 1];
+  // RFC 5952 §5: IPv4-mapped addresses end in dotted-quad notation.
+  if (words[0] === 0 && words[1] === 0 && words[2] === 0 && words[3] === 0 && words[4] === 0 && words[5] === 0xffff) {
+    return `::ffff:${readIpv4(bytes, offset + 12)}`;
+  }
   // RFC 5952 §4.2: compress the longest run (first one on a tie) of two or more zero words.
   let bestStart = -1;
   let bestLength = 1;
