@@ -1,0 +1,71 @@
+import * as pulumi from "@pulumi/pulumi";
+import { bgpAdvertisement, ipAddressPool, metallbBgpPeer } from "../../sdk/model";
+import { applyObjects, renderObjects, type ManifestObject } from "../objects";
+import type { AddressPoolReference, MetalLbPeerReference } from "../references";
+import { enforceValid } from "../validation";
+import { labelSelector, type LabelSelectorArgs } from "./selectors";
+
+/** Arguments of `BgpAdvertisement`. */
+export interface BgpAdvertisementArgs {
+  /** `metadata.name`. @default the component name */
+  advertisementName?: string;
+  /** Namespace. @default "metallb-system" */
+  namespace?: string;
+  /** The pools to advertise (pass the `AddressPool` objects). */
+  pools: AddressPoolReference[];
+  /** The peers to advertise to (pass the `MetalLbPeer` objects). @default every peer */
+  peers?: MetalLbPeerReference[];
+  /** Communities: `65535:65282` or `large:1:2:3`. */
+  communities?: string[];
+  /** IPv4 aggregation length, ≤ 32 and ≥ each pool CIDR's prefix. @default 32 */
+  aggregationLength?: number;
+  /** IPv6 aggregation length, ≤ 128. @default 128 */
+  aggregationLengthV6?: number;
+  /** LOCAL_PREF; only sent to iBGP peers. */
+  localPref?: number;
+  /** Nodes that advertise. @default every node */
+  nodeSelectors?: LabelSelectorArgs[];
+  /** Create the BGPAdvertisement through the Kubernetes provider. @default true */
+  applyToCluster?: boolean;
+}
+
+/**
+ * How MetalLB advertises pools to peers (`metallb.io/v1beta1`
+ * `BGPAdvertisement`). Pools and peers are passed as objects, so a typo in a
+ * name cannot happen; aggregation lengths are checked against the pools.
+ */
+export class BgpAdvertisement extends pulumi.ComponentResource {
+  /** `metadata.name`. */
+  readonly advertisementName: string;
+  /** The rendered BGPAdvertisement. */
+  readonly objects: pulumi.Output<ManifestObject[]>;
+
+  /** Validates the advertisement with the core rules (against its pools and peers), then renders (and applies) it. */
+  constructor(name: string, args: BgpAdvertisementArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("bgplb:index:BgpAdvertisement", name, {}, opts);
+    const advertisementName = args.advertisementName ?? name;
+    const model = bgpAdvertisement({
+      name: advertisementName,
+      namespace: args.namespace,
+      ipAddressPools: args.pools.map((pool) => pool.poolName),
+      peers: args.peers?.map((peer) => peer.peerName),
+      communities: args.communities,
+      aggregationLength: args.aggregationLength,
+      aggregationLengthV6: args.aggregationLengthV6,
+      localPref: args.localPref,
+      nodeSelectors: args.nodeSelectors?.map(labelSelector),
+    });
+    const context = [
+      ...args.pools.map((pool) => ipAddressPool({ name: pool.poolName, namespace: args.namespace, addresses: pool.addresses })),
+      ...(args.peers ?? []).map((peer) =>
+        metallbBgpPeer({ name: peer.peerName, namespace: args.namespace, myASN: peer.myAsn, peerASN: peer.peerAsn, peerAddress: peer.peerAddress }),
+      ),
+    ];
+    enforceValid(this, `BgpAdvertisement ${name}`, [model], {}, context);
+    const rendered = renderObjects([model]);
+    this.advertisementName = advertisementName;
+    this.objects = pulumi.output(rendered);
+    if (args.applyToCluster !== false) applyObjects(this, rendered);
+    this.registerOutputs({ objects: this.objects });
+  }
+}

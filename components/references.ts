@@ -1,0 +1,58 @@
+/**
+ * Typed references between components. Each is satisfied by the component it
+ * names (pass the component object itself from TypeScript); other languages
+ * pass the same fields as plain data. They carry what validation of the
+ * referring object needs, never a bare string.
+ */
+
+/** The cluster a GKE BGP resource belongs to; a `GkeClusterLoadBalancer` satisfies it. */
+export interface GkeClusterReference {
+  /** Cluster name; resources go to namespace `cluster-<name>`. */
+  readonly clusterName: string;
+  /** The cluster ASN (every data-plane BGPPeer's `localASN`). */
+  readonly localAsn: number;
+}
+
+/** The floating IPs of a cluster; a `FloatingIpGroup` satisfies it. */
+export interface FloatingIpGroupReference {
+  /** The floating IPs service sessions are sourced from. */
+  readonly floatingIps: string[];
+}
+
+/** A GKE data-plane BGPPeer; a `BgpPeer` satisfies it. */
+export interface GkeBgpPeerReference {
+  /** `metadata.name` of the BGPPeer. */
+  readonly peerName: string;
+  /** Its labels (what a peerSelector matches). */
+  readonly labels: Record<string, string>;
+  /** The router's address. */
+  readonly peerIp: string;
+  /** The router's AS number. */
+  readonly peerAsn: number;
+}
+
+/** A MetalLB BGPPeer; a `MetalLbPeer` satisfies it. */
+export interface MetalLbPeerReference {
+  /** `metadata.name` of the BGPPeer. */
+  readonly peerName: string;
+  /** Local AS number of the session. */
+  readonly myAsn: number;
+  /** The router's AS number. */
+  readonly peerAsn: number;
+  /** The router's address. */
+  readonly peerAddress: string;
+}
+
+/** A MetalLB IPAddressPool; an `AddressPool` satisfies it. */
+export interface AddressPoolReference {
+  /** `metadata.name` of the IPAddressPool. */
+  readonly poolName: string;
+  /** Its CIDRs and ranges. */
+  readonly addresses: string[];
+}
+
+/** A MetalLB BFDProfile; a `BfdProfile` satisfies it. */
+export interface BfdProfileReference {
+  /** `metadata.name` of the BFDProfile. */
+  readonly profileName: string;
+}

@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import { objectKey, topologyOf, type ModelObject } from "../sdk/model";
+import { formatDiagnostic, validate, type Diagnostic, type ValidationFacts } from "../sdk/validate";
+
+/**
+ * The topology a component describes failed validation. The message lists
+ * every error as `severity code path: message (hint: …) [Kind ns/name]`; no
+ * stack trace is printed by the Pulumi CLI for it.
+ */
+export class TopologyValidationError extends pulumi.ResourceError {
+  /** The error diagnostics, as `bgplb validate` reports them. */
+  readonly diagnostics: readonly Diagnostic[];
+
+  /** Builds the error for `subject` (e.g. `BgpPeer tor-a`) from its error diagnostics. */
+  constructor(subject: string, diagnostics: readonly Diagnostic[], resource: pulumi.Resource) {
+    const lines = diagnostics.map((d) => `  ${formatDiagnostic(d)}`).join("\n");
+    const count = diagnostics.length === 1 ? "1 error" : `${diagnostics.length} errors`;
+    super(`${subject}: the topology is invalid (${count}):\n${lines}`, resource, true);
+    this.diagnostics = diagnostics;
+  }
+}
+
+function sameObject(d: Diagnostic, object: ModelObject): boolean {
+  const key = objectKey(object);
+  return d.object.apiVersion === key.apiVersion && d.object.kind === key.kind && (d.object.namespace ?? "") === key.namespace && d.object.name === key.name;
+}
+
+/**
+ * Validates `owned` (in the company of `context`, objects other components
+ * own) with the same rules as `bgplb validate`, keeping the diagnostics about
+ * the owned objects. Warnings are logged against the component; errors throw
+ * a `TopologyValidationError` so the preview fails with the diagnostics.
+ * @returns the warnings
+ */
+export function enforceValid(
+  resource: pulumi.Resource,
+  subject: string,
+  owned: readonly ModelObject[],
+  facts: ValidationFacts,
+  context: readonly ModelObject[] = [],
+): Diagnostic[] {
+  const diagnostics = validate(topologyOf([...context, ...owned]), facts).filter((d) => owned.some((object) => sameObject(d, object)));
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) throw new TopologyValidationError(subject, errors, resource);
+  const warnings = diagnostics.filter((d) => d.severity === "warning");
+  for (const warning of warnings) void pulumi.log.warn(formatDiagnostic(warning), resource);
+  return warnings;
+}

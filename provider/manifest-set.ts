@@ -1,0 +1,184 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { formatObjectKey, formatPath, objectKey, type FieldPath, type Topology } from "../sdk/model";
+import { formatManifestIssue, parseManifests, renderYaml, toYamlDocument } from "../sdk/manifest";
+import { RULES, formatDiagnostic, validate } from "../sdk/validate";
+
+/**
+ * The work behind the RenderedManifests dynamic provider: plain functions,
+ * loaded by path inside the provider's methods so the serialized provider
+ * captures no module. No Pulumi import.
+ */
+
+/** A rendered manifest as plain data. */
+export type PlainObject = Record<string, unknown>;
+
+/** Inputs of the provider. */
+export interface ManifestSetInputs {
+  /** The GitOps directory. */
+  readonly directory: string;
+  /** Rendered objects keyed by `apiVersion kind namespace/name`. */
+  readonly objects: Record<string, PlainObject>;
+}
+
+/** State of the provider: the inputs, the directory made absolute, the files written and the changes applied. */
+export interface ManifestSetState extends ManifestSetInputs {
+  /** Relative path → content of every file written. */
+  readonly files: Record<string, string>;
+  /** The changes the last create/update applied, one line each. */
+  readonly changes: string[];
+}
+
+/** A property the engine reports as failing `check`. */
+export interface CheckFailure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+/** The file `bgplb render` output goes to inside the GitOps directory. */
+export const MANIFEST_FILE = "manifests.yaml";
+
+/**
+ * Keys objects by `apiVersion kind namespace/name`.
+ * @throws Error naming the key when two objects share it.
+ */
+export function keyedObjects(objects: readonly PlainObject[]): Record<string, PlainObject> {
+  const keyed: Record<string, PlainObject> = {};
+  for (const object of objects) {
+    const metadata = (object.metadata ?? {}) as { name?: string; namespace?: string };
+    const key = formatObjectKey(objectKey({ apiVersion: String(object.apiVersion), kind: String(object.kind), metadata: { name: metadata.name ?? "", namespace: metadata.namespace } }));
+    if (key in keyed) throw new Error(`RenderedManifests: two objects are both "${key}"; give them different names`);
+    keyed[key] = object;
+  }
+  return keyed;
+}
+
+/** Parses the objects with the same parser as `bgplb validate`. */
+export function parseObjects(objects: Record<string, PlainObject>): { topology: Topology; problems: string[] } {
+  const text = Object.values(objects).map(toYamlDocument).join("---\n");
+  const { topology, issues } = parseManifests(text);
+  return { topology, problems: issues.filter((issue) => issue.severity === "error").map(formatManifestIssue) };
+}
+
+/**
+ * The failures `pulumi preview` shows for these inputs: a missing directory,
+ * objects that do not parse, validation errors, and plaintext passwords
+ * (a password must come from a Secret, never from the manifests).
+ */
+export function checkInputs(_olds: ManifestSetInputs | undefined, news: ManifestSetInputs): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  if (typeof news.directory !== "string" || news.directory.trim() === "") {
+    failures.push({ property: "directory", reason: `directory: ${JSON.stringify(news.directory)} is not a directory path` });
+  }
+  const { topology, problems } = parseObjects(news.objects ?? {});
+  for (const problem of problems) failures.push({ property: "objects", reason: problem });
+  for (const d of validate(topology)) if (d.severity === "error") failures.push({ property: "objects", reason: formatDiagnostic(d) });
+  for (const peer of topology.metallbBgpPeers) {
+    if (peer.spec.password !== undefined) {
+      failures.push({
+        property: "objects",
+        reason: `${formatObjectKey(objectKey(peer))} spec.password: a plaintext password would be written to the manifests; use passwordSecret (MetalLbPeer's password argument does)`,
+      });
+    }
+  }
+  return failures;
+}
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The paths at which two rendered values differ (a list differing anywhere counts as one change of the list). */
+export function changedPaths(before: unknown, after: unknown, at: FieldPath = []): FieldPath[] {
+  if (isPlain(before) && isPlain(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((key) => changedPaths(before[key], after[key], [...at, key]));
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [at];
+}
+
+function show(value: unknown): string {
+  return value === undefined ? "absent" : JSON.stringify(value);
+}
+
+function valueAt(value: unknown, at: FieldPath): unknown {
+  return at.reduce<unknown>((node, segment) => (isPlain(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[segment] : undefined), value);
+}
+
+/** What changes between two object sets. */
+export interface ManifestChanges {
+  /** One line per added/removed object and per changed field. */
+  readonly lines: string[];
+  /** One line per change to a field that cannot change after cluster creation (also in `lines`). */
+  readonly notAllowed: string[];
+}
+
+/** Lists the changes from `before` to `after`: objects added/removed, fields changed, and which of them are not allowed after creation. */
+export function describeChanges(before: Record<string, PlainObject>, after: Record<string, PlainObject>): ManifestChanges {
+  const lines: string[] = [];
+  for (const key of Object.keys(before).sort()) if (!(key in after)) lines.push(`- ${key}`);
+  for (const key of Object.keys(after).sort()) {
+    if (!(key in before)) {
+      lines.push(`+ ${key}`);
+      continue;
+    }
+    for (const at of changedPaths(before[key], after[key])) {
+      lines.push(`~ ${key} ${formatPath(at)}: ${show(valueAt(before[key], at))} => ${show(valueAt(after[key], at))}`);
+    }
+  }
+  const previous = parseObjects(before).topology;
+  const notAllowed = validate(parseObjects(after).topology, { previous })
+    .filter((d) => d.code === RULES.immutableFieldChanged.code && d.severity !== "skipped")
+    .map((d) => `! ${formatDiagnostic(d)}`);
+  return { lines: [...lines, ...notAllowed], notAllowed };
+}
+
+/**
+ * The engine's diff: a new directory replaces the resource; a change to a
+ * field that cannot change after cluster creation is reported as a
+ * replacement of `objects` so the preview flags it.
+ */
+export function diffState(olds: ManifestSetState, news: ManifestSetInputs): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+  const replaces: string[] = [];
+  if (path.resolve(news.directory) !== olds.directory) replaces.push("directory");
+  const changes = describeChanges(olds.objects ?? {}, news.objects ?? {});
+  if (changes.notAllowed.length > 0) replaces.push("objects");
+  return { changes: replaces.length > 0 || changes.lines.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+/** The files of a manifest set: `manifests.yaml` holding exactly what `bgplb render` prints for the topology. */
+export function manifestFiles(objects: Record<string, PlainObject>): Record<string, string> {
+  const { topology, problems } = parseObjects(objects);
+  if (problems.length > 0) throw new Error(`RenderedManifests: the objects do not parse:\n  ${problems.join("\n  ")}`);
+  return { [MANIFEST_FILE]: renderYaml(topology) };
+}
+
+function writeAtomically(file: string, content: string): void {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(temporary, content, { encoding: "utf8", mode: 0o644 });
+  fs.renameSync(temporary, file);
+}
+
+/**
+ * Writes the set into its directory (each file via a temporary file and a
+ * rename) and removes the files a previous state wrote that are gone now.
+ */
+export function writeManifestSet(inputs: ManifestSetInputs, previous: ManifestSetState | undefined): ManifestSetState {
+  const directory = path.resolve(inputs.directory);
+  const files = manifestFiles(inputs.objects);
+  fs.mkdirSync(directory, { recursive: true });
+  for (const [name, content] of Object.entries(files)) writeAtomically(path.join(directory, name), content);
+  if (previous !== undefined) {
+    for (const name of Object.keys(previous.files ?? {})) {
+      const stale = path.join(previous.directory, name);
+      if (!(previous.directory === directory && name in files) && fs.existsSync(stale)) fs.rmSync(stale);
+    }
+  }
+  const changes = describeChanges(previous?.objects ?? {}, inputs.objects).lines;
+  return { directory, objects: inputs.objects, files, changes };
+}
+
+/** Removes the files the state wrote (the directory itself stays). */
+export function removeManifestSet(state: ManifestSetState): void {
+  for (const name of Object.keys(state.files ?? {})) fs.rmSync(path.join(state.directory, name), { force: true });
+}

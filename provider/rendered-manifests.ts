@@ -1,0 +1,83 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { ManifestObject } from "../components/objects";
+import type * as ManifestSet from "./manifest-set";
+
+/**
+ * Absolute path of the compiled manifest-set module. The provider below is
+ * serialized into the stack (a dynamic provider runs in another process), so
+ * its methods load their code from this path when they run instead of
+ * capturing modules in the closure.
+ */
+const MANIFEST_SET_MODULE = path.join(__dirname, "manifest-set");
+
+/** What the provider stores: the inputs plus the files written. */
+export type RenderedManifestsState = ManifestSet.ManifestSetState;
+
+/**
+ * CRUD of a GitOps directory holding a rendered manifest set. Inputs:
+ * `directory` and `objects` (keyed by `apiVersion kind namespace/name`).
+ * Exported so tests can drive it directly.
+ */
+export const renderedManifestsProvider: pulumi.dynamic.ResourceProvider = {
+  async check(olds: ManifestSet.ManifestSetInputs | undefined, news: ManifestSet.ManifestSetInputs) {
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    return { inputs: news, failures: set.checkInputs(olds, news) };
+  },
+
+  async diff(_id: pulumi.ID, olds: RenderedManifestsState, news: ManifestSet.ManifestSetInputs) {
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    return set.diffState(olds, news);
+  },
+
+  async create(inputs: ManifestSet.ManifestSetInputs) {
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    const outs = set.writeManifestSet(inputs, undefined);
+    return { id: outs.directory, outs };
+  },
+
+  async update(_id: pulumi.ID, olds: RenderedManifestsState, news: ManifestSet.ManifestSetInputs) {
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    return { outs: set.writeManifestSet(news, olds) };
+  },
+
+  async delete(_id: pulumi.ID, props: RenderedManifestsState) {
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    set.removeManifestSet(props);
+  },
+};
+
+/** Arguments of {@link RenderedManifests}. */
+export interface RenderedManifestsArgs {
+  /** The GitOps directory to write (created when missing). */
+  directory: pulumi.Input<string>;
+  /** The rendered objects, e.g. `component.objects` of every component. */
+  objects: pulumi.Input<pulumi.Input<ManifestObject>[]>;
+}
+
+/**
+ * A rendered manifest set written to a GitOps directory, with the same
+ * renderer and file layout as `bgplb render`. `pulumi preview --diff` shows
+ * exactly which objects and fields change; a change to a field that cannot
+ * change after cluster creation is reported as a replacement of `objects`.
+ * Files are written atomically; files of removed objects are deleted.
+ */
+export class RenderedManifests extends pulumi.dynamic.Resource {
+  /** The directory written. */
+  declare readonly directory: pulumi.Output<string>;
+  /** The objects, keyed by `apiVersion kind namespace/name`. */
+  declare readonly objects: pulumi.Output<Record<string, ManifestObject>>;
+  /** The files written, relative path → content. */
+  declare readonly files: pulumi.Output<Record<string, string>>;
+  /** The changes the last create or update applied, one line each. */
+  declare readonly changes: pulumi.Output<string[]>;
+
+  /** Renders `objects` into `directory`. */
+  constructor(name: string, args: RenderedManifestsArgs, opts?: pulumi.CustomResourceOptions) {
+    const objects = pulumi.output(args.objects).apply((list) => {
+      const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+      return set.keyedObjects(list);
+    });
+    super(renderedManifestsProvider, name, { directory: args.directory, objects, files: undefined, changes: undefined }, opts, "bgplb", "RenderedManifests");
+  }
+}
