@@ -59,7 +59,10 @@ export function checkPools(inventory: Inventory, reporter: Reporter): void {
   }
 
   const entries = inventory.pools.flatMap((pool) => pool.entries);
-  for (const { earlier, later } of findOverlaps(entries, (entry: PoolEntry) => entry.block)) {
+  const order = new Map(entries.map((entry, i) => [entry, i]));
+  for (const overlap of findOverlaps(entries, (entry: PoolEntry) => entry.block)) {
+    // Report at the entry written last, so the first definition reads as the valid one.
+    const [earlier, later] = order.get(overlap.earlier)! < order.get(overlap.later)! ? [overlap.earlier, overlap.later] : [overlap.later, overlap.earlier];
     reporter.report(
       RULES.poolOverlap,
       later.pool.object,
