@@ -1,4 +1,4 @@
-import { Document, LineCounter, parseAllDocuments } from "yaml";
+import { Document, LineCounter, isMap, isScalar, parseAllDocuments } from "yaml";
 import {
   formatObjectKey,
   formatPath,
@@ -38,8 +38,22 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Line/column of the node at `path` (or of its closest existing ancestor). */
-function locate(doc: Document, lines: LineCounter, path: FieldPath): { line?: number; column?: number } {
+/**
+ * Line/column of the node at `path` (or of its closest existing ancestor);
+ * with `atKey`, of the map key naming the last segment.
+ */
+function locate(doc: Document, lines: LineCounter, path: FieldPath, atKey = false): { line?: number; column?: number } {
+  if (atKey && path.length > 0) {
+    const parent = doc.getIn(path.slice(0, -1), true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[path.length - 1]);
+      const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+      if (offset !== undefined) {
+        const position = lines.linePos(offset);
+        return { line: position.line, column: position.col };
+      }
+    }
+  }
   for (let length = path.length; length >= 0; length--) {
     const node = doc.getIn(path.slice(0, length), true) as { range?: [number, number, number] } | undefined;
     const offset = node?.range?.[0] ?? (length === 0 ? doc.contents?.range?.[0] : undefined);
@@ -77,7 +91,7 @@ export function parseManifests(sources: readonly ManifestSource[] | string): Par
     const documents = parseAllDocuments(source.text, { lineCounter: lines, prettyErrors: false });
     const docs = Array.isArray(documents) ? documents : [];
     for (const doc of docs) {
-      const at = (path: FieldPath) => ({ ...(source.file === undefined ? {} : { file: source.file }), ...locate(doc, lines, path) });
+      const at = (path: FieldPath, atKey = false) => ({ ...(source.file === undefined ? {} : { file: source.file }), ...locate(doc, lines, path, atKey) });
       if (doc.errors.length > 0) {
         for (const error of doc.errors) {
           const position = lines.linePos(error.pos[0]);
@@ -116,7 +130,7 @@ export function parseManifests(sources: readonly ManifestSource[] | string): Par
       } else {
         const decoded = decodeManifest(raw, KIND_SCHEMAS[model.group]);
         for (const problem of decoded.problems) {
-          issues.push({ severity: problem.severity, code: problem.code, object: label, path: formatPath(problem.path), message: problem.message, ...at(problem.path) });
+          issues.push({ severity: problem.severity, code: problem.code, object: label, path: formatPath(problem.path), message: problem.message, ...at(problem.path, problem.code === "unknown-field") });
         }
         if (decoded.problems.some((problem) => problem.severity === "error")) continue;
         const typed = decoded.value as Record<string, unknown>;
