@@ -1,0 +1,185 @@
+/**
+ * fast-check generators for BGP messages that survive a round trip
+ * unchanged: addresses in canonical text (IPv6 formatted by ipaddr.js,
+ * an oracle independent of the codec), host bits clear, path identifiers
+ * only where the context negotiates ADD-PATH, mandatory attributes present
+ * whenever there is something to reach.
+ */
+import fc from "fast-check";
+import ipaddr from "ipaddr.js";
+import type {
+  AsPathSegment,
+  BgpMessage,
+  Capability,
+  CodecContext,
+  FamilyName,
+  OpenMessage,
+  PathAttributes,
+  Prefix,
+  UnknownAttribute,
+  UpdateMessage,
+} from "../../../sdk/bgp";
+
+const u8 = fc.integer({ min: 0, max: 0xff });
+const u16 = fc.integer({ min: 0, max: 0xffff });
+const u32 = fc.integer({ min: 0, max: 0xffffffff });
+
+function ipv4Text(value: number): string {
+  return [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join(".");
+}
+
+/** A unicast IPv4 address usable as NEXT_HOP or BGP identifier: 1.0.0.0-223.255.255.255. */
+export const unicastIpv4 = fc.integer({ min: 0x01000000, max: 0xdfffffff }).map(ipv4Text);
+
+const ipv6Bytes = fc.uint8Array({ minLength: 16, maxLength: 16 }).filter((b) => {
+  // Leave out IPv4-mapped addresses, which RFC 5952 §5 writes differently.
+  return !(b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff);
+});
+
+/** An IPv6 address in RFC 5952 form. */
+export const ipv6 = ipv6Bytes.map((b) => ipaddr.fromByteArray([...b]).toString());
+
+function ipv4Prefix(pathIds: boolean): fc.Arbitrary<Prefix> {
+  return fc.record({ value: u32, length: fc.integer({ min: 0, max: 32 }), pathId: u32 }).map(({ value, length, pathId }) => {
+    const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+    const address = ipv4Text((value & mask) >>> 0);
+    return pathIds ? { address, length, pathId } : { address, length };
+  });
+}
+
+function ipv6Prefix(pathIds: boolean): fc.Arbitrary<Prefix> {
+  return fc.record({ bytes: ipv6Bytes, length: fc.integer({ min: 0, max: 128 }), pathId: u32 }).map(({ bytes, length, pathId }) => {
+    const masked = [...bytes].map((b, i) => {
+      const bits = Math.max(0, Math.min(8, length - 8 * i));
+      return b & ((0xff << (8 - bits)) & 0xff);
+    });
+    const address = ipaddr.fromByteArray(masked).toString();
+    return pathIds ? { address, length, pathId } : { address, length };
+  });
+}
+
+/** A codec context; ADD-PATH is symmetric per family so an encode can be decoded by the same context. */
+export const context: fc.Arbitrary<CodecContext> = fc
+  .record({ fourOctetAs: fc.boolean(), v4: fc.boolean(), v6: fc.boolean(), extendedNextHop: fc.boolean() })
+  .map(({ fourOctetAs, v4, v6, extendedNextHop }) => {
+    const addPath: Partial<Record<FamilyName, { send: boolean; receive: boolean }>> = {};
+    if (v4) addPath["ipv4-unicast"] = { send: true, receive: true };
+    if (v6) addPath["ipv6-unicast"] = { send: true, receive: true };
+    return { fourOctetAs, addPath, extendedNextHop };
+  });
+
+const MODELLED_CAPABILITIES = new Set([1, 2, 5, 65, 69]);
+
+const capability: fc.Arbitrary<Capability> = fc.oneof(
+  fc.record({ kind: fc.constant("multiprotocol" as const), afi: u16, safi: u8 }),
+  fc.constant({ kind: "routeRefresh" as const }),
+  fc.record({ kind: fc.constant("fourOctetAs" as const), asn: u32 }),
+  fc.record({
+    kind: fc.constant("addPath" as const),
+    entries: fc.array(fc.record({ afi: u16, safi: u8, sendReceive: fc.constantFrom(1 as const, 2 as const, 3 as const) }), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+  }),
+  fc.record({
+    kind: fc.constant("extendedNextHop" as const),
+    entries: fc.array(fc.record({ afi: u16, safi: u16, nextHopAfi: u16 }), { minLength: 1, maxLength: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant("unknown" as const),
+    code: u8.filter((c) => !MODELLED_CAPABILITIES.has(c)),
+    value: fc.uint8Array({ maxLength: 24 }),
+  }),
+);
+
+/** OPEN messages, sometimes with enough capabilities to need RFC 9072's extended form. */
+export const open: fc.Arbitrary<OpenMessage> = fc.record({
+  kind: fc.constant("open" as const),
+  version: fc.constant(4),
+  myAsn: u16,
+  holdTime: fc.oneof(fc.constant(0), fc.integer({ min: 3, max: 0xffff })),
+  bgpId: unicastIpv4,
+  capabilities: fc.array(capability, { maxLength: 60 }),
+});
+
+function asPath(fourOctetAs: boolean): fc.Arbitrary<AsPathSegment[]> {
+  // Confederation segments never travel in AS4_PATH, so they only survive between 4-octet speakers.
+  const types = fourOctetAs ? ([1, 2, 3, 4] as const) : ([1, 2] as const);
+  const asn = fc.oneof(u16, u32);
+  return fc.array(fc.record({ type: fc.constantFrom(...types), asns: fc.array(asn, { minLength: 1, maxLength: 8 }) }), { maxLength: 4 });
+}
+
+const KNOWN_ATTRIBUTES = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 32]);
+
+const unknownAttributes: fc.Arbitrary<UnknownAttribute[]> = fc.uniqueArray(
+  fc.record({
+    typeCode: u8.filter((t) => !KNOWN_ATTRIBUTES.has(t)),
+    partial: fc.boolean(),
+    value: fc.uint8Array({ maxLength: 300 }),
+  }),
+  { selector: (a) => a.typeCode, minLength: 1, maxLength: 3 },
+);
+
+function update(ctx: CodecContext): fc.Arbitrary<UpdateMessage> {
+  const v4PathIds = ctx.addPath["ipv4-unicast"]?.send ?? false;
+  const v6PathIds = ctx.addPath["ipv6-unicast"]?.send ?? false;
+  const mpReach = fc.oneof(
+    fc.record({
+      afi: fc.constant(2),
+      safi: fc.constant(1),
+      nextHop: fc.record({ global: ipv6, linkLocal: ipv6 }, { requiredKeys: ["global"] }),
+      nlri: fc.array(ipv6Prefix(v6PathIds), { maxLength: 10 }),
+    }),
+    fc.record({
+      afi: fc.constant(1),
+      safi: fc.constant(1),
+      nextHop: fc.record({ global: fc.oneof(ipv6, unicastIpv4) }),
+      nlri: fc.array(ipv4Prefix(v4PathIds), { maxLength: 10 }),
+    }),
+  );
+  const attributes: fc.Arbitrary<PathAttributes> = fc.record(
+    {
+      origin: fc.constantFrom(0 as const, 1 as const, 2 as const),
+      asPath: asPath(ctx.fourOctetAs),
+      nextHop: unicastIpv4,
+      med: u32,
+      localPref: u32,
+      atomicAggregate: fc.constant(true),
+      aggregator: fc.record({ asn: fc.oneof(u16, u32), address: unicastIpv4 }),
+      communities: fc.array(u32, { minLength: 1, maxLength: 10 }),
+      largeCommunities: fc.array(fc.record({ globalAdmin: u32, localData1: u32, localData2: u32 }), { minLength: 1, maxLength: 5 }),
+      mpReach,
+      mpUnreach: fc.record({ afi: fc.constant(2), safi: fc.constant(1), withdrawn: fc.array(ipv6Prefix(v6PathIds), { maxLength: 10 }) }),
+      unknown: unknownAttributes,
+    },
+    { requiredKeys: [] },
+  );
+  return fc
+    .record({
+      kind: fc.constant("update" as const),
+      withdrawn: fc.array(ipv4Prefix(v4PathIds), { maxLength: 20 }),
+      attributes,
+      nlri: fc.array(ipv4Prefix(v4PathIds), { maxLength: 20 }),
+    })
+    .map((m) => {
+      // RFC 4271 §5: ORIGIN and AS_PATH (and NEXT_HOP for IPv4 NLRI) must be present when routes are announced.
+      const reachable = m.nlri.length > 0 || m.attributes.mpReach !== undefined;
+      if (!reachable) return m;
+      const attributes = { origin: 0 as const, asPath: [], ...m.attributes };
+      return { ...m, attributes: m.nlri.length > 0 ? { nextHop: "192.0.2.1", ...attributes } : attributes };
+    });
+}
+
+/** A context and a message that round-trips under it. */
+export const messageInContext: fc.Arbitrary<{ context: CodecContext; message: BgpMessage }> = context.chain((ctx) =>
+  fc.record({
+    context: fc.constant(ctx),
+    message: fc.oneof(
+      open,
+      update(ctx),
+      fc.constant({ kind: "keepalive" as const }),
+      fc.record({ kind: fc.constant("notification" as const), code: u8, subcode: u8, data: fc.uint8Array({ maxLength: 64 }) }),
+      fc.record({ kind: fc.constant("routeRefresh" as const), afi: u16, safi: u8 }),
+    ),
+  }),
+);
