@@ -1,0 +1,83 @@
+/** Reconnect backoff and jitter with injected randomness. */
+import { expect } from "chai";
+import fc from "fast-check";
+import { Fsm } from "../../../sdk/bgp/fsm";
+import type { FsmAction } from "../../../sdk/bgp/fsm-types";
+import { backoffBaseMs, jittered, DEFAULT_JITTER } from "../../../sdk/bgp/timers";
+import { CONFIG, peerOpen } from "./fixtures";
+
+function idleHold(actions: readonly FsmAction[]): number | undefined {
+  for (const action of actions) if (action.type === "startTimer" && action.timer === "IdleHoldTimer") return action.durationMs;
+  return undefined;
+}
+
+/** A random source that replays `values` in a loop. */
+function replay(values: readonly number[]): () => number {
+  let i = 0;
+  return () => values[i++ % values.length];
+}
+
+describe("bgp FSM backoff", () => {
+  it("connection refused: 1 s doubling to the 120 s cap, jittered by the injected random", () => {
+    const fsm = new Fsm({ config: CONFIG, random: () => 0.5 });
+    fsm.handle({ type: "ManualStart" }, 0);
+    const waits: (number | undefined)[] = [];
+    for (let i = 0; i < 10; i++) {
+      waits.push(idleHold(fsm.handle({ type: "TcpConnectionFails" }, 0)));
+      fsm.handle({ type: "IdleHoldTimer_Expires" }, 0);
+    }
+    expect(waits).to.deep.equal([875, 1750, 3500, 7000, 14000, 28000, 56000, 105000, 105000, 105000]);
+  });
+
+  it("a wrong peer ASN backs off instead of storming, and Established resets the count", () => {
+    const fsm = new Fsm({ config: CONFIG, random: () => 0 });
+    fsm.handle({ type: "ManualStart" }, 0);
+    const badOpen = peerOpen({ myAsn: 65000 }, [{ kind: "fourOctetAs", asn: 65000 }]);
+    const waits: (number | undefined)[] = [];
+    for (let i = 0; i < 4; i++) {
+      fsm.handle({ type: "Tcp_CR_Acked" }, 0);
+      waits.push(idleHold(fsm.handle({ type: "BGPOpen", message: badOpen }, 0)));
+      fsm.handle({ type: "IdleHoldTimer_Expires" }, 0);
+    }
+    expect(waits).to.deep.equal([750, 1500, 3000, 6000]);
+    fsm.handle({ type: "Tcp_CR_Acked" }, 0);
+    fsm.handle({ type: "BGPOpen", message: peerOpen() }, 0);
+    fsm.handle({ type: "KeepAliveMsg" }, 0);
+    expect(fsm.connectRetryCounter).to.equal(0);
+    expect(idleHold(fsm.handle({ type: "HoldTimer_Expires" }, 0))).to.equal(750);
+  });
+
+  it("draws a fresh random value each time a timer is set", () => {
+    const fsm = new Fsm({ config: CONFIG, random: replay([0, 0.999]) });
+    const first = fsm.handle({ type: "ManualStart" }, 0);
+    const second = fsm.handle({ type: "ConnectRetryTimer_Expires" }, 0);
+    const durations = [...first, ...second].flatMap((a) => (a.type === "startTimer" ? [a.durationMs] : []));
+    expect(durations).to.deep.equal([22500, 29993]);
+  });
+
+  it("no automatic restart when automaticRestart is off", () => {
+    const fsm = new Fsm({ config: { ...CONFIG, automaticRestart: false }, random: () => 0 });
+    fsm.handle({ type: "ManualStart" }, 0);
+    expect(idleHold(fsm.handle({ type: "TcpConnectionFails" }, 0))).to.equal(undefined);
+    expect(fsm.timers.size).to.equal(0);
+  });
+
+  it("jitter stays within 0.75..1.0 of the base (RFC 4271 §10)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (base, r) => {
+        const value = jittered(base, DEFAULT_JITTER, () => r);
+        return value >= Math.floor(base * 0.75) && value <= base;
+      }),
+    );
+  });
+
+  it("backoff base never exceeds the cap and never decreases", () => {
+    const policy = { initialSeconds: 1, maxSeconds: 120 };
+    let previous = 0;
+    for (let n = 0; n < 80; n++) {
+      const base = backoffBaseMs(n, policy);
+      expect(base).to.be.at.least(previous).and.at.most(120000);
+      previous = base;
+    }
+  });
+});
