@@ -39,6 +39,9 @@ export interface DecodedAttributes {
 
 const OPTIONAL_TRANSITIVE = AttributeFlag.Optional | AttributeFlag.Transitive;
 
+/** Diagnostics kept per UPDATE; a hostile message could otherwise produce thousands of log lines. */
+export const MAX_DIAGNOSTICS = 32;
+
 /** Expected Optional and Transitive bits, and the RFC 7606 action when they are wrong. */
 const KNOWN: ReadonlyMap<number, { readonly flags: number; readonly action: UpdateErrorAction | "session-reset"; readonly name: string }> =
   new Map([
@@ -62,6 +65,7 @@ class AttributeReader {
   readonly attributes: Mutable<PathAttributes> = {};
   readonly diagnostics: UpdateDiagnostic[] = [];
   error: SessionError | undefined;
+  treatAsWithdrawSuppressed = false;
   as4Path: AsPathSegment[] | undefined;
   as4Aggregator: Aggregator | undefined;
   private unknown: UnknownAttribute[] | undefined;
@@ -71,7 +75,15 @@ class AttributeReader {
     private readonly context: CodecContext,
   ) {}
 
+  /** Diagnostics beyond {@link MAX_DIAGNOSTICS} that were counted but not kept. */
+  suppressed = 0;
+
   note(action: UpdateErrorAction, subcode: number, reason: string, attributeType?: number): void {
+    if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
+      this.suppressed++;
+      if (action === "treat-as-withdraw") this.treatAsWithdrawSuppressed = true;
+      return;
+    }
     this.diagnostics.push(attributeType === undefined ? { action, subcode, reason } : { action, subcode, attributeType, reason });
   }
 
@@ -355,6 +367,13 @@ export function readAttributes(bytes: Uint8Array, start: number, end: number, co
     } else {
       attributes.asPath = merged;
     }
+  }
+  if (reader.suppressed > 0) {
+    reader.diagnostics.push({
+      action: reader.treatAsWithdrawSuppressed ? "treat-as-withdraw" : "attribute-discard",
+      subcode: UpdateErrorSubcode.MalformedAttributeList,
+      reason: `${reader.suppressed} further attribute problems not listed`,
+    });
   }
   return { attributes, diagnostics: reader.diagnostics };
 }
