@@ -53,7 +53,7 @@ export function writeManifestDirectory(directory: string, topology: Topology): s
   try {
     staging = mkdtempSync(join(parent, `.${basename(target)}.tmp-`));
   } catch (error) {
-    throw new DirectoryWriteError(`cannot write ${target}: ${(error as Error).message}`);
+    throw new DirectoryWriteError(`cannot write ${target}: ${(error as Error).message}; nothing was changed`);
   }
   let backup: string | undefined;
   try {
