@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { objectKey, topologyOf, type ModelObject } from "../sdk/model";
-import { formatDiagnostic, validate, type Diagnostic, type ValidationFacts } from "../sdk/validate";
+import { RULES, formatDiagnostic, validate, type Diagnostic, type ValidationFacts } from "../sdk/validate";
 
 /**
  * The topology a component describes failed validation. The message lists
@@ -26,9 +26,38 @@ function sameObject(d: Diagnostic, object: ModelObject): boolean {
 }
 
 /**
+ * Rules about an object's company that a single component cannot see: the
+ * floating IPs of a cluster (a separate FloatingIpGroup), whether a peer is
+ * selected, whether a pool is advertised. A component checking its own part
+ * defers them; whole-topology checks (GkeRackTopology, RenderedManifests)
+ * run them.
+ */
+export const COMPANY_RULES: readonly string[] = [RULES.noFloatingIp.code, RULES.peerNotSelected.code, RULES.poolNotAdvertised.code];
+
+/** Whether a check covers one component's part of a topology or the whole topology. */
+export type ValidationScope = "part" | "whole";
+
+const modelsByComponent = new WeakMap<pulumi.Resource, readonly ModelObject[]>();
+
+/** The model objects a component validated and rendered (empty for one that failed or built none itself). */
+export function modelsOf(resource: pulumi.Resource): readonly ModelObject[] {
+  return modelsByComponent.get(resource) ?? [];
+}
+
+/**
+ * The model objects behind a reference: when the reference is a component
+ * (the TypeScript way to pass one), what it validated; for plain data (other
+ * languages), nothing, and `fallback` builds the context from the data.
+ */
+export function companyOf(reference: object, fallback: () => readonly ModelObject[] = () => []): readonly ModelObject[] {
+  const recorded = pulumi.Resource.isInstance(reference) ? modelsByComponent.get(reference) : undefined;
+  return recorded ?? fallback();
+}
+
+/**
  * Validates `owned` (in the company of `context`, objects other components
  * own) with the same rules as `bgplb validate`, keeping the diagnostics about
- * the owned objects. Warnings are logged against the component; errors throw
+ * the owned objects (for a `part`, without the {@link COMPANY_RULES}). Warnings are logged against the component; errors throw
  * a `TopologyValidationError` so the preview fails with the diagnostics.
  * @returns the warnings
  */
@@ -38,11 +67,15 @@ export function enforceValid(
   owned: readonly ModelObject[],
   facts: ValidationFacts,
   context: readonly ModelObject[] = [],
+  scope: ValidationScope = "part",
 ): Diagnostic[] {
-  const diagnostics = validate(topologyOf([...context, ...owned]), facts).filter((d) => owned.some((object) => sameObject(d, object)));
+  const diagnostics = validate(topologyOf([...context, ...owned]), facts).filter(
+    (d) => owned.some((object) => sameObject(d, object)) && (scope === "whole" || !COMPANY_RULES.includes(d.code)),
+  );
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) throw new TopologyValidationError(subject, errors, resource);
   const warnings = diagnostics.filter((d) => d.severity === "warning");
   for (const warning of warnings) void pulumi.log.warn(formatDiagnostic(warning), resource);
+  if (scope === "part") modelsByComponent.set(resource, owned);
   return warnings;
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { bgpLoadBalancer, clusterNamespace, gkeBgpPeer } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 import type { GkeBgpPeerReference, GkeClusterReference } from "../references";
-import { enforceValid } from "../validation";
+import { companyOf, enforceValid } from "../validation";
 
 /** Arguments of `BgpLoadBalancer`. */
 export interface BgpLoadBalancerArgs {
@@ -59,10 +59,12 @@ export class BgpLoadBalancer extends pulumi.ComponentResource {
       );
     }
     const model = bgpLoadBalancer({ namespace, peerSelector: selector });
-    const peers = args.peers.map((peer) =>
-      gkeBgpPeer({ namespace, name: peer.peerName, labels: peer.labels, localASN: args.cluster.localAsn, peerASN: peer.peerAsn, peerIP: peer.peerIp }),
+    const peers = args.peers.flatMap((peer) =>
+      companyOf(peer, () => [
+        gkeBgpPeer({ namespace, name: peer.peerName, labels: peer.labels, localASN: args.cluster.localAsn, peerASN: peer.peerAsn, peerIP: peer.peerIp }),
+      ]),
     );
-    enforceValid(this, `BgpLoadBalancer ${name}`, [model], {}, peers);
+    enforceValid(this, `BgpLoadBalancer ${name}`, [model], {}, [...companyOf(args.cluster), ...peers]);
     const rendered = renderObjects([model]);
     this.peerSelector = { ...selector };
     this.selectedPeers = selectPeers(selector, args.peers).map((peer) => peer.peerName);

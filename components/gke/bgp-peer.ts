@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GKE_DEFAULT_PEER_LABEL, clusterNamespace, gkeBgpPeer, networkGatewayGroup, type ModelObject } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 import type { FloatingIpGroupReference, GkeClusterReference } from "../references";
-import { enforceValid } from "../validation";
+import { companyOf, enforceValid } from "../validation";
 
 /** Arguments of `BgpPeer`. */
 export interface BgpPeerArgs {
@@ -44,7 +44,11 @@ export class BgpPeer extends pulumi.ComponentResource {
     const labels = args.labels ?? { [GKE_DEFAULT_PEER_LABEL]: "true" };
     const peerName = args.peerName ?? name;
     const model = gkeBgpPeer({ namespace, name: peerName, labels, localASN: args.cluster.localAsn, peerASN: args.peerAsn, peerIP: args.peerIp, sessions: args.sessions });
-    const context: ModelObject[] = args.floatingIpGroup ? [networkGatewayGroup({ namespace, floatingIPs: args.floatingIpGroup.floatingIps })] : [];
+    const floatingIpGroup = args.floatingIpGroup;
+    const context: ModelObject[] = [
+      ...companyOf(args.cluster),
+      ...(floatingIpGroup === undefined ? [] : companyOf(floatingIpGroup, () => [networkGatewayGroup({ namespace, floatingIPs: floatingIpGroup.floatingIps })])),
+    ];
     enforceValid(this, `BgpPeer ${name}`, [model], {}, context);
     const rendered = renderObjects([model]);
     this.peerName = peerName;

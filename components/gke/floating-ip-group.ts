@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { clusterNamespace, networkGatewayGroup } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 import type { GkeClusterReference } from "../references";
-import { enforceValid } from "../validation";
+import { companyOf, enforceValid } from "../validation";
 
 /** Arguments of `FloatingIpGroup`. */
 export interface FloatingIpGroupArgs {
@@ -30,7 +30,7 @@ export class FloatingIpGroup extends pulumi.ComponentResource {
   constructor(name: string, args: FloatingIpGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bgplb:index:FloatingIpGroup", name, {}, opts);
     const model = networkGatewayGroup({ namespace: clusterNamespace(args.cluster.clusterName), floatingIPs: args.floatingIps });
-    enforceValid(this, `FloatingIpGroup ${name}`, [model], { nodeSubnets: args.nodeSubnets });
+    enforceValid(this, `FloatingIpGroup ${name}`, [model], { nodeSubnets: args.nodeSubnets }, companyOf(args.cluster));
     const rendered = renderObjects([model]);
     this.floatingIps = [...args.floatingIps];
     this.objects = pulumi.output(rendered);

@@ -4,6 +4,7 @@ import type { ManifestObject } from "../objects";
 import { BgpLoadBalancer } from "./bgp-load-balancer";
 import { BgpPeer } from "./bgp-peer";
 import { GkeClusterLoadBalancer, type ServiceAddressPoolArgs } from "./cluster-load-balancer";
+import { enforceValid, modelsOf } from "../validation";
 import { FloatingIpGroup } from "./floating-ip-group";
 
 /** One rack: a node subnet, its nodes, its top-of-rack router and its floating IPs. */
@@ -129,6 +130,8 @@ export class GkeRackTopology extends pulumi.ComponentResource {
     );
     const loadBalancer = new BgpLoadBalancer(name, { cluster, peers, applyToCluster: args.applyToCluster }, parent);
     partsOf.set(this, { cluster, floatingIpGroup, peers, loadBalancer });
+    const whole = [cluster, floatingIpGroup, loadBalancer, ...peers].flatMap((part) => modelsOf(part));
+    enforceValid(this, `GkeRackTopology ${name}`, whole, { nodeSubnets }, [], "whole");
     this.peerNames = peers.map((peer) => peer.peerName);
     this.objects = pulumi
       .all([cluster.objects, floatingIpGroup.objects, loadBalancer.objects, ...peers.map((peer) => peer.objects)])

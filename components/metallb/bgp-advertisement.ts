@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { bgpAdvertisement, ipAddressPool, metallbBgpPeer } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 import type { AddressPoolReference, MetalLbPeerReference } from "../references";
-import { enforceValid } from "../validation";
+import { companyOf, enforceValid } from "../validation";
 import { labelSelector, type LabelSelectorArgs } from "./selectors";
 
 /** Arguments of `BgpAdvertisement`. */
@@ -56,9 +56,11 @@ export class BgpAdvertisement extends pulumi.ComponentResource {
       nodeSelectors: args.nodeSelectors?.map(labelSelector),
     });
     const context = [
-      ...args.pools.map((pool) => ipAddressPool({ name: pool.poolName, namespace: args.namespace, addresses: pool.addresses })),
-      ...(args.peers ?? []).map((peer) =>
-        metallbBgpPeer({ name: peer.peerName, namespace: args.namespace, myASN: peer.myAsn, peerASN: peer.peerAsn, peerAddress: peer.peerAddress }),
+      ...args.pools.flatMap((pool) => companyOf(pool, () => [ipAddressPool({ name: pool.poolName, namespace: args.namespace, addresses: pool.addresses })])),
+      ...(args.peers ?? []).flatMap((peer) =>
+        companyOf(peer, () => [
+          metallbBgpPeer({ name: peer.peerName, namespace: args.namespace, myASN: peer.myAsn, peerASN: peer.peerAsn, peerAddress: peer.peerAddress }),
+        ]),
       ),
     ];
     enforceValid(this, `BgpAdvertisement ${name}`, [model], {}, context);

@@ -13,8 +13,8 @@ const topology = new bgplb.GkeRackTopology(
     localAsn: 65001,
     torAsn: 65002,
     controlPlaneVip: "10.0.0.8",
-    ingressVip: "10.0.0.1",
-    addressPools: [{ name: "services", addresses: ["10.0.0.1-10.0.0.30"] }],
+    ingressVip: "10.0.0.10",
+    addressPools: [{ name: "services", addresses: ["10.0.0.10-10.0.0.30"] }],
     racks: [
       { name: "rack1", subnet: "10.0.1.0/24", controlPlaneNodes: ["10.0.1.10"], loadBalancerNodes: ["10.0.1.20"], torIp: "10.0.1.254", floatingIps: ["10.0.1.100", "10.0.1.101"] },
       { name: "rack2", subnet: "10.0.2.0/24", controlPlaneNodes: ["10.0.2.10"], loadBalancerNodes: ["10.0.2.20"], torIp: "10.0.2.254", floatingIps: ["10.0.2.100", "10.0.2.101"] },

@@ -66,3 +66,19 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 export function isSecretOutput<T>(output: pulumi.Output<T>): Promise<boolean> {
   return pulumi.isSecret(output);
 }
+
+/** Waits until every registration the program started has reached the mock monitor. */
+export async function settle(): Promise<void> {
+  const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+  await settings.waitForRPCs();
+}
+
+/** The Kubernetes custom resources registered, keyed by `kind namespace/name`, as the provider receives them. */
+export function appliedObjects(mocks: RecordingMocks): Map<string, Record<string, unknown>> {
+  const applied = new Map<string, Record<string, unknown>>();
+  for (const resource of mocks.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"))) {
+    const metadata = resource.inputs.metadata as { name: string; namespace?: string };
+    applied.set(`${resource.inputs.kind} ${metadata.namespace ?? ""}/${metadata.name}`, resource.inputs);
+  }
+  return applied;
+}
