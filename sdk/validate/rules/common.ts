@@ -30,3 +30,9 @@ export function valueAt(root: unknown, path: FieldPath): unknown {
   }
   return value;
 }
+
+/** Names for a message: up to five, then a count, so 5,000 pools do not make a 5,000-name line. */
+export function listNames(names: readonly string[]): string {
+  if (names.length === 0) return "none";
+  return names.length <= 5 ? names.join(", ") : `${names.slice(0, 5).join(", ")} and ${names.length - 5} more`;
+}

@@ -2,7 +2,7 @@ import type { IpAddress } from "../../net";
 import { RULES } from "../catalogue";
 import { ipKey, type ClusterView, type Inventory } from "../inventory";
 import type { Reporter } from "../report";
-import { checkAsn, isPasswordField } from "./common";
+import { checkAsn, isPasswordField, listNames } from "./common";
 import { localAddresses } from "./local-addresses";
 
 /** Control-plane peering of GKE clusters in BGP mode: cluster ASN, bgpPeers, node coverage. */
@@ -57,7 +57,7 @@ function checkCluster(inventory: Inventory, view: ClusterView, reporter: Reporte
       const node = reporter.ip(cluster, path, text);
       if (!node) return;
       if (!cpNodes.has(ipKey(node))) {
-        const known = view.controlPlaneNodes.map((n) => n.value.text).join(", ") || "none";
+        const known = listNames(view.controlPlaneNodes.map((n) => n.value.text));
         reporter.report(RULES.controlPlaneNodesUnknown, cluster, path, `${node.text} is not a control-plane node (control-plane nodes: ${known})`, "list addresses from spec.controlPlane.nodePoolSpec.nodes, or add the node there");
       }
       coveredNodes.add(ipKey(node));

@@ -3,6 +3,7 @@ import { toCidrs, type IpFamily } from "../../net";
 import { RULES } from "../catalogue";
 import type { Inventory, Pool, PoolEntry } from "../inventory";
 import type { Reporter } from "../report";
+import { listNames } from "./common";
 import { matchesSelector } from "./labels";
 
 const COMMUNITY = /^(\d+):(\d+)$/;
@@ -35,12 +36,40 @@ function communityAliases(inventory: Inventory): Set<string> {
   return aliases;
 }
 
-/** The MetalLB pools an advertisement covers: named, selected by label, or all when neither is given. */
-function coveredPools(advertisement: BGPAdvertisement, pools: readonly IPAddressPool[]): IPAddressPool[] {
+/** The MetalLB pools an advertisement covers: named, selected by label, or `all` when neither is given. */
+function coveredPools(advertisement: BGPAdvertisement, pools: readonly IPAddressPool[], byName: ReadonlyMap<string, readonly IPAddressPool[]>): readonly IPAddressPool[] | "all" {
   const names = advertisement.spec.ipAddressPools ?? [];
   const selectors = advertisement.spec.ipAddressPoolSelectors ?? [];
-  if (names.length === 0 && selectors.length === 0) return [...pools];
-  return pools.filter((pool) => names.includes(pool.metadata.name) || selectors.some((s) => matchesSelector(s, pool.metadata.labels)));
+  if (names.length === 0 && selectors.length === 0) return "all";
+  const covered = new Set(names.flatMap((name) => byName.get(name) ?? []));
+  if (selectors.length > 0) for (const pool of pools) if (selectors.some((s) => matchesSelector(s, pool.metadata.labels))) covered.add(pool);
+  return [...covered];
+}
+
+/** Per family, the pool entry whose exact CIDR cover has the longest shortest prefix: the one that bounds aggregationLength from below. */
+type Widest = Partial<Record<IpFamily, { readonly prefix: number; readonly entry: PoolEntry }>>;
+
+function mostSpecific(list: readonly (Widest | undefined)[]): Widest {
+  const result: { 4?: Widest[4]; 6?: Widest[6] } = {};
+  for (const item of list) {
+    for (const family of [4, 6] as const) {
+      const candidate = item?.[family];
+      if (candidate && (result[family] === undefined || candidate.prefix > result[family]!.prefix)) result[family] = candidate;
+    }
+  }
+  return result;
+}
+
+/**
+ * For every pool, {@link Widest} over its entries, computed once so that each
+ * advertisement costs the pools it names rather than every entry again.
+ */
+function widestEntries(pools: ReadonlyMap<IPAddressPool, Pool>): Map<IPAddressPool, Widest> {
+  const result = new Map<IPAddressPool, Widest>();
+  for (const [object, pool] of pools) {
+    result.set(object, mostSpecific(pool.entries.map((entry) => ({ [entry.block.family]: { prefix: Math.min(...toCidrs(entry.block).map((cidr) => cidr.prefixLength)), entry } }))));
+  }
+  return result;
 }
 
 /** MetalLB BGPAdvertisements: aggregation lengths, communities, references to pools and peers, LOCAL_PREF use; pools nothing advertises. */
@@ -48,19 +77,14 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
   const { topology } = inventory;
   const poolsByObject = new Map<IPAddressPool, Pool>();
   for (const pool of inventory.pools) if (pool.object.kind === "IPAddressPool") poolsByObject.set(pool.object, pool);
-  const poolNames = new Set(topology.ipAddressPools.map((p) => p.metadata.name));
+  const poolsByName = new Map<string, IPAddressPool[]>();
+  for (const pool of topology.ipAddressPools) poolsByName.set(pool.metadata.name, [...(poolsByName.get(pool.metadata.name) ?? []), pool]);
   const peersByName = new Map(topology.metallbBgpPeers.map((p) => [p.metadata.name, p]));
   const aliases = communityAliases(inventory);
-  const shortest = new Map<PoolEntry, number>();
-  const shortestPrefix = (entry: PoolEntry): number => {
-    let value = shortest.get(entry);
-    if (value === undefined) {
-      value = Math.min(...toCidrs(entry.block).map((cidr) => cidr.prefixLength));
-      shortest.set(entry, value);
-    }
-    return value;
-  };
+  const widest = widestEntries(poolsByObject);
+  const everyPool = mostSpecific(topology.ipAddressPools.map((pool) => widest.get(pool)));
   const advertised = new Set<IPAddressPool>();
+  let everyPoolAdvertised = false;
 
   for (const advertisement of topology.bgpAdvertisements) {
     const spec = advertisement.spec;
@@ -77,29 +101,30 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
     }
 
     (spec.ipAddressPools ?? []).forEach((name, i) => {
-      if (!poolNames.has(name)) {
-        reporter.report(RULES.advertisementUnknownPool, advertisement, ["spec", "ipAddressPools", i], `IPAddressPool "${name}" does not exist (pools: ${[...poolNames].join(", ") || "none"})`, "create the pool or fix the name");
+      if (!poolsByName.has(name)) {
+        reporter.report(RULES.advertisementUnknownPool, advertisement, ["spec", "ipAddressPools", i], `IPAddressPool "${name}" does not exist (pools: ${listNames([...poolsByName.keys()])})`, "create the pool or fix the name");
       }
     });
-    const covered = coveredPools(advertisement, topology.ipAddressPools);
-    const reported = new Set<IpFamily>();
-    for (const object of covered) {
-      advertised.add(object);
-      for (const entry of poolsByObject.get(object)?.entries ?? []) {
-        const length = lengths[entry.block.family];
-        if (!length.valid || reported.has(entry.block.family)) continue;
-        const prefix = shortestPrefix(entry);
-        if (length.value < prefix) {
-          reported.add(entry.block.family);
-          reporter.report(
-            RULES.aggregationShorterThanPool,
-            advertisement,
-            ["spec", length.field],
-            `${length.field} ${length.value} is shorter than /${prefix} of ${entry.block.text} in IPAddressPool ${object.metadata.name}: the aggregate would announce addresses outside the pool`,
-            `set ${length.field} to ${prefix} or longer`,
-          );
-        }
-      }
+    const covered = coveredPools(advertisement, topology.ipAddressPools, poolsByName);
+    let binding: Widest;
+    if (covered === "all") {
+      everyPoolAdvertised = true;
+      binding = everyPool;
+    } else {
+      for (const pool of covered) advertised.add(pool);
+      binding = mostSpecific(covered.map((pool) => widest.get(pool)));
+    }
+    for (const family of [4, 6] as const) {
+      const length = lengths[family];
+      const entry = binding[family];
+      if (!length.valid || entry === undefined || length.value >= entry.prefix) continue;
+      reporter.report(
+        RULES.aggregationShorterThanPool,
+        advertisement,
+        ["spec", length.field],
+        `${length.field} ${length.value} is shorter than /${entry.prefix} of ${entry.entry.block.text} in IPAddressPool ${entry.entry.pool.name}: the aggregate would announce addresses outside the pool`,
+        `set ${length.field} to ${entry.prefix} or longer`,
+      );
     }
 
     (spec.communities ?? []).forEach((text, i) => {
@@ -110,7 +135,7 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
     const named = spec.peers ?? [];
     named.forEach((name, i) => {
       if (!peersByName.has(name)) {
-        reporter.report(RULES.advertisementUnknownPeer, advertisement, ["spec", "peers", i], `BGPPeer "${name}" does not exist (peers: ${[...peersByName.keys()].join(", ") || "none"})`, "create the BGPPeer or fix the name");
+        reporter.report(RULES.advertisementUnknownPeer, advertisement, ["spec", "peers", i], `BGPPeer "${name}" does not exist (peers: ${listNames([...peersByName.keys()])})`, "create the BGPPeer or fix the name");
       }
     });
     if (spec.localPref !== undefined && spec.localPref !== 0) {
@@ -121,7 +146,7 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
     }
   }
 
-  if (topology.metallbBgpPeers.length === 0 || topology.otherObjects.some((o) => o.kind === "L2Advertisement")) return;
+  if (everyPoolAdvertised || topology.metallbBgpPeers.length === 0 || topology.otherObjects.some((o) => o.kind === "L2Advertisement")) return;
   for (const pool of topology.ipAddressPools) {
     if (!advertised.has(pool)) {
       reporter.report(RULES.poolNotAdvertised, pool, ["metadata", "name"], `IPAddressPool ${pool.metadata.name} is covered by no BGPAdvertisement: Services get its addresses but no router learns them`, "add a BGPAdvertisement listing this pool (or one without ipAddressPools, which covers all pools)");

@@ -10,7 +10,7 @@ import {
 import { RULES } from "../catalogue";
 import { ipKey, type Inventory } from "../inventory";
 import type { Reporter } from "../report";
-import { checkAsn } from "./common";
+import { checkAsn, listNames } from "./common";
 import { localAddresses } from "./local-addresses";
 
 function seconds(reporter: Reporter, peer: MetalLBBGPPeer, field: "holdTime" | "keepaliveTime"): number | undefined {
@@ -120,7 +120,7 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
       }
     }
     if (spec.bfdProfile !== undefined && !profiles.has(spec.bfdProfile)) {
-      const known = [...profiles].join(", ") || "none";
+      const known = listNames([...profiles]);
       reporter.report(RULES.bfdProfileMissing, peer, ["spec", "bfdProfile"], `bfdProfile "${spec.bfdProfile}" does not exist (BFDProfiles: ${known})`, "create the BFDProfile or fix the name");
     }
   }
