@@ -99,6 +99,8 @@ export class Exabgp implements PeerDaemon {
       "exabgp.api.ack": "false",
       "exabgp.api.cli": "false",
       "exabgp.log.level": "INFO",
+      "exabgp.tcp.bind": this.spec.address,
+      "exabgp.tcp.port": "179",
     };
     this.proc = this.lab.start("exabgp", this.end.ns, "exabgp", [config], env);
     const proc = this.proc;

@@ -62,8 +62,8 @@ function toRoute(prefix: string, attrs: GobgpAttribute[]): ReceivedRoute {
     else if ((a.type === 3 || a.type === 14) && a.nexthop) nextHop = a.nexthop;
     else if (a.type === 8) communities = (a.communities ?? []).map((c) => `${c >>> 16}:${c & 0xffff}`);
     else if (a.type === 32) {
-      const values = (a.value ?? []) as { global_admin: number; local_data1: number; local_data2: number }[];
-      largeCommunities = values.map((v) => `${v.global_admin}:${v.local_data1}:${v.local_data2}`);
+      const values = (a.value ?? []) as { ASN: number; LocalData1: number; LocalData2: number }[];
+      largeCommunities = values.map((v) => `${v.ASN}:${v.LocalData1}:${v.LocalData2}`);
     }
   }
   return { prefix, nextHop, origin, asPath, communities, largeCommunities };

@@ -1,0 +1,42 @@
+/**
+ * The health and metrics HTTP server: `GET /healthz` (200 while the process
+ * runs), `GET /readyz` (200 only when every session is Established, else
+ * 503 naming the peers that are not), `GET /metrics` (Prometheus text).
+ */
+import { createServer, type Server } from "node:http";
+import { splitListenAddress } from "./config";
+
+/** What the health server asks of the speaker. */
+export interface HealthSource {
+  /** Peers whose session is not Established; empty when ready. */
+  notEstablished(): readonly string[];
+  /** The metrics in Prometheus text format. */
+  metrics(): string;
+}
+
+/** Starts the server on `listen` (`host:port`); resolves once it is listening. */
+export function startHealthServer(listen: string, source: HealthSource): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    const reply = (status: number, body: string, type = "text/plain; charset=utf-8"): void => {
+      res.writeHead(status, { "content-type": type });
+      res.end(body);
+    };
+    if (req.method !== "GET" && req.method !== "HEAD") return reply(405, "only GET\n");
+    if (path === "/healthz") return reply(200, "ok\n");
+    if (path === "/readyz") {
+      const waiting = source.notEstablished();
+      return waiting.length === 0 ? reply(200, "ready\n") : reply(503, `not established: ${waiting.join(", ")}\n`);
+    }
+    if (path === "/metrics") return reply(200, source.metrics(), "text/plain; version=0.0.4; charset=utf-8");
+    return reply(404, "not found (try /healthz, /readyz, /metrics)\n");
+  });
+  const { host, port } = splitListenAddress(listen);
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server);
+    });
+  });
+}

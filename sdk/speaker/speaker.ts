@@ -1,0 +1,133 @@
+/**
+ * The speaker daemon: a listener on localIP, one {@link PeerDriver} per
+ * configured peer, the advertise set, and the health/metrics server.
+ */
+import { createServer, type Server as TcpServer, type Socket } from "node:net";
+import type { Server as HttpServer } from "node:http";
+import type { FamilyName } from "../bgp/messages";
+import { parseIp } from "../net";
+import type { SpeakerConfig } from "./config";
+import { startHealthServer } from "./health";
+import type { Logger } from "./log";
+import { SpeakerMetrics } from "./metrics";
+import { desiredPaths, type PathPolicy } from "./paths";
+import { PeerDriver } from "./peer";
+import type { Vip } from "./vips";
+
+/** Text sent with Cease / Administrative Shutdown on a graceful stop (RFC 8203). */
+const SHUTDOWN_COMMUNICATION = "bgplb speaker shutting down";
+
+/** A running speaker. */
+export class Speaker {
+  private readonly metrics = new SpeakerMetrics();
+  private readonly peers: PeerDriver[];
+  private readonly policy: PathPolicy;
+  private vips: readonly Vip[] = [];
+  private listener: TcpServer | undefined;
+  private health: HttpServer | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly config: SpeakerConfig,
+    private readonly logger: Logger,
+  ) {
+    this.policy = {
+      localAsn: config.localASN,
+      nextHops: config.nextHops,
+      ipv6NextHops: config.ipv6NextHops,
+      communities: config.communities,
+      largeCommunities: config.largeCommunities,
+    };
+    const families: FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
+    this.peers = config.peers.map(
+      (peer) =>
+        new PeerDriver({
+          peerIP: peer.peerIP,
+          peerPort: peer.peerPort,
+          localIP: config.localIP,
+          fsm: {
+            localAsn: config.localASN,
+            peerAsn: peer.peerASN,
+            localBgpId: config.routerID,
+            holdTimeSeconds: config.holdTime,
+            connectRetryTimeSeconds: config.connectRetryTime,
+            families,
+            addPathSend: config.addPath ? families : [],
+          },
+          logger,
+          metrics: this.metrics.peer(peer.peerIP),
+          policy: this.policy,
+          desired: (session) =>
+            desiredPaths(this.vips, this.policy, session.families, (family) => session.codec.addPath[family]?.send === true),
+        }),
+    );
+  }
+
+  /**
+   * Starts the health server and the listener (each failure rejects with a
+   * message naming the address), then every peer.
+   */
+  async start(vips: readonly Vip[]): Promise<void> {
+    this.vips = vips;
+    this.health = await startHealthServer(this.config.healthListen, {
+      notEstablished: () => this.peers.filter((p) => p.state !== "Established").map((p) => p.peerIP),
+      metrics: () => this.metrics.render(),
+    }).catch((err: Error) => {
+      throw new Error(`health server on ${this.config.healthListen}: ${err.message}`);
+    });
+    if (this.config.listenPort > 0) this.listener = await this.listen();
+    this.logger.log("info", "speaker started", {
+      localIP: this.config.localIP,
+      localASN: this.config.localASN,
+      listen: this.config.listenPort > 0 ? `${this.config.localIP}:${this.config.listenPort}` : "off",
+      health: this.config.healthListen,
+      peers: this.config.peers.map((p) => `${p.peerIP}:${p.peerPort} AS${p.peerASN}`),
+      vips: vips.map((v) => v.address),
+    });
+    for (const peer of this.peers) peer.start();
+  }
+
+  /** Replaces the advertise set: withdraws VIPs no longer in it, announces new ones, on every Established session. */
+  advertise(vips: readonly Vip[]): void {
+    this.vips = vips;
+    this.logger.log("info", "advertise set changed", { vips: vips.map((v) => v.address) });
+    for (const peer of this.peers) peer.resync();
+  }
+
+  /** Graceful shutdown: every peer withdraws and ceases, then the servers close. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.listener?.close();
+    await Promise.all(this.peers.map((p) => p.stop(SHUTDOWN_COMMUNICATION)));
+    await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
+    this.health?.closeAllConnections();
+    this.logger.log("info", "speaker stopped");
+  }
+
+  private listen(): Promise<TcpServer> {
+    const server = createServer((socket: Socket) => {
+      const remote = socket.remoteAddress ?? "";
+      let address = remote;
+      try {
+        address = parseIp(remote.replace(/^::ffff:/, "")).text;
+      } catch {
+        // left as reported
+      }
+      const peer = this.peers.find((p) => p.peerIP === address);
+      if (!peer) {
+        this.logger.log("warn", "connection from an unknown address refused", { remote });
+        socket.destroy();
+        return;
+      }
+      peer.accept(socket);
+    });
+    return new Promise((resolve, reject) => {
+      server.once("error", (err) => reject(new Error(`BGP listener on ${this.config.localIP}:${this.config.listenPort}: ${err.message}`)));
+      server.listen({ port: this.config.listenPort, host: this.config.localIP }, () => resolve(server));
+    });
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The set of VIPs the speaker advertises: parsing `--advertise-ip` values
+ * and advertise files into host prefixes (/32 for IPv4, /128 for IPv6).
+ */
+import { parseIp } from "../net";
+
+/** One advertised VIP. */
+export interface Vip {
+  /** Canonical address text. */
+  readonly address: string;
+  /** 4 or 6. */
+  readonly family: 4 | 6;
+  /** 32 or 128. */
+  readonly length: 32 | 128;
+}
+
+/**
+ * Parses one VIP; `where` names its source in the error (e.g.
+ * `--advertise-ip` or `vips.txt line 3`). A `/32` or `/128` suffix is
+ * accepted; any other prefix length is refused.
+ * @throws Error naming the source and the bad value.
+ */
+export function parseVip(text: string, where: string): Vip {
+  const trimmed = text.trim();
+  const [addr = "", len] = trimmed.split("/");
+  let parsed;
+  try {
+    parsed = parseIp(addr);
+  } catch {
+    throw new Error(`${where}: ${JSON.stringify(text)} is not an IPv4 or IPv6 address`);
+  }
+  const length = parsed.family === 4 ? 32 : 128;
+  if (len !== undefined && len !== String(length)) {
+    throw new Error(`${where}: ${JSON.stringify(text)} is not a host address (VIPs are advertised as /32 or /128)`);
+  }
+  return { address: parsed.text, family: parsed.family, length };
+}
+
+/**
+ * Parses an advertise file: one VIP per line; blank lines and text after
+ * `#` are ignored.
+ * @throws Error naming the file, the line and the bad value.
+ */
+export function parseVipFile(text: string, file: string): Vip[] {
+  const vips: Vip[] = [];
+  text.split("\n").forEach((line, i) => {
+    const content = line.replace(/#.*$/, "").trim();
+    if (content) vips.push(parseVip(content, `${file} line ${i + 1}`));
+  });
+  return vips;
+}
+
+/** Merges VIP lists, dropping duplicates, in first-seen order. */
+export function uniqueVips(...lists: readonly (readonly Vip[])[]): Vip[] {
+  const seen = new Map<string, Vip>();
+  for (const list of lists) for (const v of list) if (!seen.has(v.address)) seen.set(v.address, v);
+  return [...seen.values()];
+}
