@@ -1,0 +1,32 @@
+import { diffToJson, diffTopologies, formatDiff } from "../manifest";
+import { outputFormat, parseCommandArgs } from "./args";
+import type { Command } from "./command";
+import { UsageError } from "./command";
+import { loadInputs } from "./inputs";
+
+const USAGE = `Usage: bgplb diff OLD NEW [--output text|json]
+
+Compares two manifest sets (each a file or a directory, e.g. a GitOps
+checkout) semantically: objects are matched by apiVersion, kind, namespace and
+name; each change shows its field path and old -> new value; defaulted fields
+compare equal to their defaults; changes that cannot be applied after cluster
+creation (cluster ASN, load balancer mode/type, VIPs) are marked.
+
+Exit status, like diff(1): 0 no change, 1 changes, 2 error.`;
+
+/** `bgplb diff`: semantic diff of two manifest sets. */
+export const diffCommand: Command = {
+  name: "diff",
+  summary: "semantic diff of two manifest sets (exit 1 when they differ)",
+  usage: USAGE,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { output: { type: "string" } });
+    const format = outputFormat(values.output);
+    if (positionals.length !== 2) throw new UsageError(`expected OLD and NEW, got ${positionals.length} path(s)`);
+    const before = loadInputs([positionals[0]!], io).topology;
+    const after = loadInputs([positionals[1]!], io).topology;
+    const diff = diffTopologies(before, after);
+    io.stdout(format === "json" ? `${JSON.stringify(diffToJson(diff), null, 2)}\n` : formatDiff(diff));
+    return diff.changes.length > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,12 @@
+/**
+ * bgplb: bare-metal Kubernetes BGP load balancing as typed code.
+ *
+ * The core: the typed model and its builders, address math, offline
+ * validation, manifest parse/render/diff; the BGP protocol core and the
+ * speaker under the `bgp` and `speaker` namespaces.
+ */
+export * from "./model";
+export * from "./net";
+export * from "./validate";
+export * from "./manifest";
+export * as bgp from "./bgp";
