@@ -34,7 +34,7 @@ export class Reporter {
     return ref;
   }
 
-  /** Reports a finding of the rule at its own severity. The same rule at the same field is reported once. */
+  /** Reports a finding of the rule at its own severity. The same finding (rule, field and message) is reported once. */
   report(rule: RuleInfo, object: AnyObject, path: FieldPath, message: string, hint: string): void {
     this.emit(rule, rule.severity, object, path, message, hint);
   }
@@ -47,7 +47,7 @@ export class Reporter {
   private emit(rule: RuleInfo, severity: Diagnostic["severity"], object: AnyObject, path: FieldPath, message: string, hint: string): void {
     const ref = this.ref(object);
     const text = formatPath(path);
-    const key = `${rule.code}|${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name}|${text}`;
+    const key = `${rule.code}|${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name}|${text}|${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.diagnostics.push({ code: rule.code, severity, path: text, object: ref, message, hint });
