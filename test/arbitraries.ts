@@ -60,7 +60,11 @@ export const arbIp = fc.oneof(arbIpv4, arbIpv6);
 /** Any 32-bit AS number (0 included: parse must keep it, validate must reject it). */
 export const arbAsn = fc.integer({ min: 0, max: 4294967295 });
 /** A label value: any text, to exercise YAML quoting (`"true"`, `"0755"`, `yes`, `~`…). */
-export const arbLabelValue = fc.oneof(fc.constantFrom("true", "false", "yes", "on", "0755", "1e3", "~", "null", "", "0o12", "10:20"), fc.string({ maxLength: 12 }));
+export const arbLabelValue = fc.oneof(
+  fc.constantFrom("true", "false", "yes", "on", "0755", "1e3", "~", "null", "", "0o12", "10:20", "1:30", "2021-06-14", "-", "- a", "a: b", "a #b", " a", "::1", "@x", "%x", "0b101", "1_000", ".5", "<<"),
+  fc.string({ maxLength: 12 }),
+  fc.string({ maxLength: 8, unit: "binary" }),
+);
 /** A label map. */
 export const arbLabels = fc.dictionary(fc.stringMatching(/^[a-z]([a-z0-9.-]{0,8}\/)?[a-z0-9]{1,8}$/), arbLabelValue, { maxKeys: 3 });
 /** A CIDR or range text (well-formed). */
