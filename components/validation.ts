@@ -28,11 +28,14 @@ function sameObject(d: Diagnostic, object: ModelObject): boolean {
 /**
  * Rules about an object's company that a single component cannot see: the
  * floating IPs of a cluster (a separate FloatingIpGroup), whether a peer is
- * selected, whether a pool is advertised. A component checking its own part
- * defers them; whole-topology checks (GkeRackTopology, RenderedManifests)
- * run them.
+ * selected, whether a pool is advertised, and how many MetalLB peers exist.
+ * A component checking its own part defers them; whole-topology checks
+ * (GkeRackTopology, RenderedManifests) run them.
  */
-export const COMPANY_RULES: readonly string[] = [RULES.noFloatingIp.code, RULES.peerNotSelected.code, RULES.poolNotAdvertised.code];
+export function isCompanyRule(d: Diagnostic): boolean {
+  if ([RULES.noFloatingIp.code, RULES.peerNotSelected.code, RULES.poolNotAdvertised.code].includes(d.code)) return true;
+  return [RULES.noPeer.code, RULES.singlePeer.code].includes(d.code) && d.object.apiVersion.startsWith("metallb.io/");
+}
 
 /** Whether a check covers one component's part of a topology or the whole topology. */
 export type ValidationScope = "part" | "whole";
@@ -57,7 +60,7 @@ export function companyOf(reference: object, fallback: () => readonly ModelObjec
 /**
  * Validates `owned` (in the company of `context`, objects other components
  * own) with the same rules as `bgplb validate`, keeping the diagnostics about
- * the owned objects (for a `part`, without the {@link COMPANY_RULES}). Warnings are logged against the component; errors throw
+ * the owned objects (for a `part`, without the {@link isCompanyRule company rules}). Warnings are logged against the component; errors throw
  * a `TopologyValidationError` so the preview fails with the diagnostics.
  * @returns the warnings
  */
@@ -70,7 +73,7 @@ export function enforceValid(
   scope: ValidationScope = "part",
 ): Diagnostic[] {
   const diagnostics = validate(topologyOf([...context, ...owned]), facts).filter(
-    (d) => owned.some((object) => sameObject(d, object)) && (scope === "whole" || !COMPANY_RULES.includes(d.code)),
+    (d) => owned.some((object) => sameObject(d, object)) && (scope === "whole" || !isCompanyRule(d)),
   );
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) throw new TopologyValidationError(subject, errors, resource);

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { METALLB_NAMESPACE, METALLB_PASSWORD_SECRET_TYPE, metallbBgpPeer } from "../../sdk/model";
+import { METALLB_NAMESPACE, METALLB_PASSWORD_SECRET_TYPE, bfdProfile, metallbBgpPeer } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 import type { BfdProfileReference } from "../references";
-import { enforceValid } from "../validation";
+import { companyOf, enforceValid } from "../validation";
 import { labelSelector, type LabelSelectorArgs } from "./selectors";
 
 /** Arguments of `MetalLbPeer`. */
@@ -88,7 +88,9 @@ export class MetalLbPeer extends pulumi.ComponentResource {
       ebgpMultiHop: args.ebgpMultiHop,
       vrf: args.vrf,
     });
-    enforceValid(this, `MetalLbPeer ${name}`, [model], {});
+    const profile = args.bfdProfile;
+    const context = profile === undefined ? [] : companyOf(profile, () => [bfdProfile({ name: profile.profileName, namespace })]);
+    enforceValid(this, `MetalLbPeer ${name}`, [model], {}, context);
     const rendered = renderObjects([model]);
     this.peerName = peerName;
     this.myAsn = args.myAsn;
