@@ -25,6 +25,23 @@ const WELL_KNOWN = AttributeFlag.Transitive;
 const OPTIONAL = AttributeFlag.Optional;
 const OPTIONAL_TRANSITIVE = AttributeFlag.Optional | AttributeFlag.Transitive;
 
+/** Type codes written from typed fields (or built from them), never from `unknown`. */
+const MODELLED: ReadonlySet<number> = new Set([
+  AttributeType.Origin,
+  AttributeType.AsPath,
+  AttributeType.NextHop,
+  AttributeType.MultiExitDisc,
+  AttributeType.LocalPref,
+  AttributeType.AtomicAggregate,
+  AttributeType.Aggregator,
+  AttributeType.Communities,
+  AttributeType.MpReachNlri,
+  AttributeType.MpUnreachNlri,
+  AttributeType.As4Path,
+  AttributeType.As4Aggregator,
+  AttributeType.LargeCommunities,
+]);
+
 /**
  * Starts an attribute: writes flags, type and a one-octet length and
  * returns the header offset for {@link endAttribute}.
@@ -70,9 +87,8 @@ function writeSegments(out: ByteWriter, segments: readonly AsPathSegment[], asnS
       out.u8(to - from);
       for (let i = from; i < to; i++) {
         const asn = asns[i];
-        if (!Number.isInteger(asn) || asn < 0 || asn > 0xffffffff) throw new RangeError(`${field}: ASN ${asn} is not in 0..4294967295`);
-        if (asnSize === 4) out.u32(asn);
-        else out.u16(asn > 0xffff ? AS_TRANS : asn);
+        if (asnSize === 4) out.u32(asn, field);
+        else out.u16(asn > 0xffff && asn <= 0xffffffff ? AS_TRANS : asn, field);
       }
     }
   }
@@ -120,11 +136,6 @@ function writeMpUnreach(out: ByteWriter, mpUnreach: MpUnreach, context: CodecCon
   endAttribute(out, at);
 }
 
-function checkU32(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`${field}: ${value} is not in 0..4294967295`);
-  return value;
-}
-
 /**
  * Appends every attribute of `attributes` except MP_REACH_NLRI when
  * `includeMpReach` is false (the UPDATE packer writes its own).
@@ -157,21 +168,20 @@ export function writeAttributes(out: ByteWriter, attributes: PathAttributes, con
   }
   if (attributes.med !== undefined) {
     at = beginAttribute(out, OPTIONAL, AttributeType.MultiExitDisc);
-    out.u32(checkU32(attributes.med, "med"));
+    out.u32(attributes.med, "med");
     endAttribute(out, at);
   }
   if (attributes.localPref !== undefined) {
     at = beginAttribute(out, WELL_KNOWN, AttributeType.LocalPref);
-    out.u32(checkU32(attributes.localPref, "localPref"));
+    out.u32(attributes.localPref, "localPref");
     endAttribute(out, at);
   }
   if (attributes.atomicAggregate) endAttribute(out, beginAttribute(out, WELL_KNOWN, AttributeType.AtomicAggregate));
   const aggregator = attributes.aggregator;
   if (aggregator !== undefined) {
-    checkU32(aggregator.asn, "aggregator.asn");
     at = beginAttribute(out, OPTIONAL_TRANSITIVE, AttributeType.Aggregator);
-    if (context.fourOctetAs) out.u32(aggregator.asn);
-    else out.u16(aggregator.asn > 0xffff ? AS_TRANS : aggregator.asn);
+    if (context.fourOctetAs) out.u32(aggregator.asn, "aggregator.asn");
+    else out.u16(aggregator.asn > 0xffff && aggregator.asn <= 0xffffffff ? AS_TRANS : aggregator.asn, "aggregator.asn");
     out.ensure(4);
     writeIpv4(aggregator.address, out.bytes, out.position, "aggregator.address");
     out.position += 4;
@@ -179,7 +189,7 @@ export function writeAttributes(out: ByteWriter, attributes: PathAttributes, con
   }
   if (attributes.communities !== undefined && attributes.communities.length > 0) {
     at = beginAttribute(out, OPTIONAL_TRANSITIVE, AttributeType.Communities);
-    for (const community of attributes.communities) out.u32(checkU32(community, "communities"));
+    for (const community of attributes.communities) out.u32(community, "communities");
     endAttribute(out, at);
   }
   if (needsAs4Path && asPath !== undefined) {
@@ -199,13 +209,16 @@ export function writeAttributes(out: ByteWriter, attributes: PathAttributes, con
   if (attributes.largeCommunities !== undefined && attributes.largeCommunities.length > 0) {
     at = beginAttribute(out, OPTIONAL_TRANSITIVE, AttributeType.LargeCommunities);
     for (const c of attributes.largeCommunities) {
-      out.u32(checkU32(c.globalAdmin, "largeCommunities.globalAdmin"));
-      out.u32(checkU32(c.localData1, "largeCommunities.localData1"));
-      out.u32(checkU32(c.localData2, "largeCommunities.localData2"));
+      out.u32(c.globalAdmin, "largeCommunities.globalAdmin");
+      out.u32(c.localData1, "largeCommunities.localData1");
+      out.u32(c.localData2, "largeCommunities.localData2");
     }
     endAttribute(out, at);
   }
   for (const unknown of attributes.unknown ?? []) {
+    if (MODELLED.has(unknown.typeCode)) {
+      throw new RangeError(`unknown.typeCode: ${unknown.typeCode} is an attribute this codec models; set its own field instead`);
+    }
     at = beginAttribute(out, OPTIONAL_TRANSITIVE | (unknown.partial ? AttributeFlag.Partial : 0), unknown.typeCode);
     out.append(unknown.value);
     endAttribute(out, at);

@@ -13,9 +13,9 @@ export function writeCapability(out: ByteWriter, capability: Capability): void {
     case "multiprotocol":
       out.u8(CapabilityCode.Multiprotocol);
       out.u8(0);
-      out.u16(capability.afi);
+      out.u16(capability.afi, "multiprotocol.afi");
       out.u8(0);
-      out.u8(capability.safi);
+      out.u8(capability.safi, "multiprotocol.safi");
       break;
     case "routeRefresh":
       out.u8(CapabilityCode.RouteRefresh);
@@ -24,28 +24,28 @@ export function writeCapability(out: ByteWriter, capability: Capability): void {
     case "fourOctetAs":
       out.u8(CapabilityCode.FourOctetAs);
       out.u8(0);
-      out.u32(capability.asn);
+      out.u32(capability.asn, "fourOctetAs.asn");
       break;
     case "addPath":
       out.u8(CapabilityCode.AddPath);
       out.u8(0);
       for (const entry of capability.entries) {
-        out.u16(entry.afi);
-        out.u8(entry.safi);
-        out.u8(entry.sendReceive);
+        out.u16(entry.afi, "addPath.afi");
+        out.u8(entry.safi, "addPath.safi");
+        out.u8(entry.sendReceive, "addPath.sendReceive");
       }
       break;
     case "extendedNextHop":
       out.u8(CapabilityCode.ExtendedNextHop);
       out.u8(0);
       for (const entry of capability.entries) {
-        out.u16(entry.afi);
-        out.u16(entry.safi);
-        out.u16(entry.nextHopAfi);
+        out.u16(entry.afi, "extendedNextHop.afi");
+        out.u16(entry.safi, "extendedNextHop.safi");
+        out.u16(entry.nextHopAfi, "extendedNextHop.nextHopAfi");
       }
       break;
     case "unknown":
-      out.u8(capability.code);
+      out.u8(capability.code, "unknown capability code");
       out.u8(0);
       out.append(capability.value);
       break;

@@ -45,16 +45,16 @@ export function writeMessage(out: ByteWriter, message: BgpMessage, context: Code
       writeUpdateBody(out, message, context);
       break;
     case "notification":
-      out.u8(message.code);
-      out.u8(message.subcode);
+      out.u8(message.code, "notification.code");
+      out.u8(message.subcode, "notification.subcode");
       out.append(message.data);
       break;
     case "keepalive":
       break;
     case "routeRefresh":
-      out.u16(message.afi);
+      out.u16(message.afi, "routeRefresh.afi");
       out.u8(0);
-      out.u8(message.safi);
+      out.u8(message.safi, "routeRefresh.safi");
       break;
   }
   patchLength(out, start);

@@ -20,9 +20,9 @@ import { readU16 } from "./wire";
 
 /** Appends the OPEN body; switches to RFC 9072's extended form when the parameters exceed 255 octets. */
 export function writeOpenBody(out: ByteWriter, message: OpenMessage): void {
-  out.u8(message.version);
-  out.u16(message.myAsn);
-  out.u16(message.holdTime);
+  out.u8(message.version, "open.version");
+  out.u16(message.myAsn, "open.myAsn");
+  out.u16(message.holdTime, "open.holdTime");
   out.ensure(4);
   writeIpv4(message.bgpId, out.bytes, out.position, "OPEN bgpId");
   out.position += 4;

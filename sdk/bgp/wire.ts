@@ -3,6 +3,10 @@
  * big-endian writer and bounds-free readers (callers check bounds first).
  */
 
+function checkRange(value: number, max: number, field: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > max) throw new RangeError(`${field}: ${value} is not an integer in 0..${max}`);
+}
+
 /** Big-endian writer over one growable buffer, reused across messages to avoid per-message allocation. */
 export class ByteWriter {
   private buffer: Uint8Array;
@@ -34,22 +38,25 @@ export class ByteWriter {
     this.buffer = grown;
   }
 
-  /** Appends one octet. */
-  u8(value: number): void {
+  /** Appends one octet; throws a RangeError naming `field` when `value` is not in 0..255. */
+  u8(value: number, field = "octet"): void {
+    checkRange(value, 0xff, field);
     this.ensure(1);
     this.buffer[this.position++] = value & 0xff;
   }
 
-  /** Appends a 2-octet big-endian number. */
-  u16(value: number): void {
+  /** Appends a 2-octet big-endian number; throws a RangeError naming `field` when it does not fit. */
+  u16(value: number, field = "2-octet field"): void {
+    checkRange(value, 0xffff, field);
     this.ensure(2);
     const b = this.buffer;
     b[this.position++] = (value >>> 8) & 0xff;
     b[this.position++] = value & 0xff;
   }
 
-  /** Appends a 4-octet big-endian number. */
-  u32(value: number): void {
+  /** Appends a 4-octet big-endian number; throws a RangeError naming `field` when it does not fit. */
+  u32(value: number, field = "4-octet field"): void {
+    checkRange(value, 0xffffffff, field);
     this.ensure(4);
     const b = this.buffer;
     b[this.position++] = (value >>> 24) & 0xff;

@@ -94,6 +94,19 @@ describe("bgp codec: round trips", () => {
   it("encoder names the field of a value it cannot encode", () => {
     const bad: BgpMessage = { kind: "update", withdrawn: [], attributes: { nextHop: "192.0.2.300" }, nlri: [] };
     expect(() => encodeMessage(bad)).to.throw(RangeError, 'nextHop: "192.0.2.300" is not an IPv4 address');
+    const cases: [BgpMessage, RegExp][] = [
+      [{ kind: "open", version: 4, myAsn: 70000, holdTime: 90, bgpId: "192.0.2.1", capabilities: [] }, /^open\.myAsn: 70000 /],
+      [{ kind: "notification", code: 256, subcode: 0, data: new Uint8Array(0) }, /^notification\.code: 256 /],
+      [{ kind: "routeRefresh", afi: 1, safi: 1.5 }, /^routeRefresh\.safi: 1\.5 /],
+      [{ kind: "update", withdrawn: [], attributes: { med: -1 }, nlri: [] }, /^med: -1 /],
+      [{ kind: "update", withdrawn: [], attributes: { asPath: [{ type: 2, asns: [2 ** 32] }] }, nlri: [] }, /^asPath: 4294967296 /],
+      [{ kind: "update", withdrawn: [], attributes: {}, nlri: [{ address: "192.0.2.0", length: 33 }] }, /^nlri: prefix length 33 /],
+      [
+        { kind: "update", withdrawn: [], attributes: { unknown: [{ typeCode: 8, partial: false, value: new Uint8Array(4) }] }, nlri: [] },
+        /^unknown\.typeCode: 8 /,
+      ],
+    ];
+    for (const [message, pattern] of cases) expect(() => encodeMessage(message, OLD)).to.throw(RangeError, pattern);
     const long: BgpMessage = { kind: "update", withdrawn: [], attributes: { communities: new Array(1100).fill(1) }, nlri: [] };
     expect(() => encodeMessage(long)).to.throw(RangeError, /exceeds the 4096-octet limit/);
   });
