@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { Lab, reapStaleLabs } from "./harness/lab";
+import { LINK, Lab, reapStaleLabs } from "./harness/lab";
+import { sleep } from "./harness/wait";
 import { DAEMONS } from "./harness/daemons";
 import { requireInteropHost } from "./harness/host";
 import type { PeerDaemon, PeerSpec, ReceivedRoute } from "./harness/peer";
@@ -9,6 +10,7 @@ import { waitFor } from "./harness/wait";
 const SPEAKER_ASN = 4200000000;
 const PEER_ASN = 4200000001;
 const VIP4 = "192.0.2.10";
+const VIP4_B = "192.0.2.11";
 const VIP6 = "2001:db8:ff::10";
 const HOLD = 3;
 
@@ -91,6 +93,87 @@ for (const daemon of DAEMONS) {
       const states = speaker.logs().filter((x) => x.msg === "peer state changed").map((x) => x.to);
       expect(states).to.include("BGP_FSM_OPENSENT");
       expect(states[states.length - 1]).to.equal("BGP_FSM_ESTABLISHED");
+    });
+
+    it("ADD-PATH: one session carries two next hops for one VIP and the peer holds both paths", async () => {
+      const { lab: l, peer, speaker } = await setUp(
+        (l) => ({ config: speakerConfig(l, { addPath: true, nextHops: [l.speaker.ipv4, LINK.secondNextHop.ipv4] }), advertiseIps: [VIP4] }),
+        (l) => peerSpec(l, { addPathReceive: true }),
+      );
+      await established(peer, l.speaker.ipv4);
+      const paths = await routesFor(peer, `${VIP4}/32`, 2);
+      expect(paths.map((p) => p.nextHop).sort()).to.deep.equal([l.speaker.ipv4, LINK.secondNextHop.ipv4].sort());
+      for (const p of paths) expect(p.asPath).to.deep.equal([SPEAKER_ASN]);
+      const up = await speaker.waitLog("session established", (x) => x.msg === "session established");
+      expect(String(up.addPathSend)).to.include("ipv4-unicast");
+    });
+
+    it("withdraws a VIP removed from the advertise file on SIGHUP, and everything on SIGTERM (exit 0, Cease)", async () => {
+      const { lab: l, peer, speaker } = await setUp((l) => ({ config: speakerConfig(l), advertiseFile: [VIP4, VIP4_B] }));
+      await established(peer, l.speaker.ipv4);
+      await routesFor(peer, `${VIP4}/32`, 1);
+      await routesFor(peer, `${VIP4_B}/32`, 1);
+      speaker.setAdvertiseFile([VIP4]);
+      speaker.signal("SIGHUP");
+      await routesFor(peer, `${VIP4_B}/32`, 0);
+      expect(await routesFor(peer, `${VIP4}/32`, 1)).to.have.length(1);
+      expect((await peer.session(l.speaker.ipv4)).established).to.equal(true);
+      expect(await speaker.terminate()).to.equal(0);
+      await routesFor(peer, `${VIP4}/32`, 0);
+      const logs = speaker.logs();
+      const withdrawAt = logs.findIndex((x) => x.msg === "update sent" && String(x.withdrawn ?? "").includes(`${VIP4}/32`));
+      const ceaseAt = logs.findIndex((x) => x.msg === "notification sent" && x.code === 6 && x.subcode === 2);
+      expect(withdrawAt, "withdrawal logged").to.be.greaterThan(-1);
+      expect(ceaseAt, "Cease/Administrative Shutdown after the withdrawal").to.be.greaterThan(withdrawAt);
+      await waitFor(`${peer.kind} sees the session down`, async () => ((await peer.session(l.speaker.ipv4)).established ? undefined : true), { timeoutMs: 10_000 });
+    });
+
+    it("re-establishes and re-advertises by itself after the peer restarts", async () => {
+      const { lab: l, peer, speaker } = await setUp((l) => ({ config: speakerConfig(l), advertiseIps: [VIP4] }));
+      await established(peer, l.speaker.ipv4);
+      await routesFor(peer, `${VIP4}/32`, 1);
+      await peer.stop();
+      await peer.start();
+      await established(peer, l.speaker.ipv4, 30_000);
+      const [route] = await routesFor(peer, `${VIP4}/32`, 1);
+      expect(route?.nextHop).to.equal(l.speaker.ipv4);
+      expect(speaker.process.running).to.equal(true);
+      expect(speaker.logs().filter((x) => x.msg === "session established").length).to.be.at.least(2);
+    });
+
+    it("expires the hold timer when the peer goes silent (SIGSTOP) and recovers after SIGCONT", async () => {
+      const { lab: l, peer, speaker } = await setUp((l) => ({ config: speakerConfig(l), advertiseIps: [VIP4] }));
+      await established(peer, l.speaker.ipv4);
+      await routesFor(peer, `${VIP4}/32`, 1);
+      peer.pause();
+      try {
+        await speaker.waitLog("hold timer expired", (x) => x.msg === "hold timer expired", 15_000);
+        await speaker.waitLog("NOTIFICATION Hold Timer Expired sent", (x) => x.msg === "notification sent" && x.code === 4);
+        const ready = await speaker.http("/readyz");
+        expect(ready.status).to.equal(503);
+      } finally {
+        peer.resume();
+      }
+      const before = speaker.logs().filter((x) => x.msg === "session established").length;
+      await speaker.waitLog("session established again", () => speaker.logs().filter((x) => x.msg === "session established").length > before, 40_000);
+      await established(peer, l.speaker.ipv4, 30_000);
+      await routesFor(peer, `${VIP4}/32`, 1);
+    });
+
+    it("refuses a peer with the wrong AS (NOTIFICATION Bad Peer AS) and backs off its reconnects", async () => {
+      const { lab: l, peer, speaker } = await setUp(
+        (l) => ({ config: speakerConfig(l, { peers: [{ peerIP: l.peer.ipv4, peerASN: 65099 }] }), advertiseIps: [VIP4] }),
+        (l) => peerSpec(l, { passive: true }),
+      );
+      const first = await speaker.waitLog("NOTIFICATION Bad Peer AS sent", (x) => x.msg === "notification sent" && x.code === 2 && x.subcode === 2);
+      expect(String(first.notification)).to.match(/BadPeerAs|Bad Peer AS/i);
+      await waitFor(`${peer.kind} reports the Bad Peer AS notification`, async () => (/bad.?peer.?as|open message error|"code":\s*2/i.test(await peer.lastError(l.speaker.ipv4)) ? true : undefined), { timeoutMs: 10_000 });
+      const windowMs = 10_000;
+      await sleep(windowMs);
+      const attempts = speaker.logs().filter((x) => x.msg === "connecting").length;
+      expect(attempts, "reconnects with 1 s doubling backoff over 10 s").to.be.within(2, 6);
+      expect((await peer.session(l.speaker.ipv4)).established).to.equal(false);
+      expect((await speaker.http("/readyz")).status).to.equal(503);
     });
   });
 }

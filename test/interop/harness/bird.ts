@@ -26,6 +26,7 @@ function renderConfig(spec: PeerSpec): string {
       "  connect delay time 1;",
       "  connect retry time 1;",
       "  error wait time 1, 2;",
+      ...(spec.passive ? ["  passive on;"] : []),
       `  ipv4 { import all; export none;${addPath} };`,
       `  ipv6 { import all; export none;${addPath} };`,
       "}",
@@ -112,6 +113,10 @@ export class Bird implements PeerDaemon {
     if (index < 0) throw new Error(`bird has no neighbor ${neighbor}`);
     const out = await this.cli(["show", "protocols", "all", protocolName(index)]);
     return { established: /BGP state:\s+Established/.test(out), detail: out };
+  }
+
+  async lastError(neighbor: string): Promise<string> {
+    return (await this.session(neighbor)).detail;
   }
 
   async routes(): Promise<ReceivedRoute[]> {

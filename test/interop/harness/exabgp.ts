@@ -29,6 +29,7 @@ function renderConfig(spec: PeerSpec, receiver: string, received: string): strin
       `  local-as ${spec.asn};`,
       `  peer-as ${n.asn};`,
       `  connect ${n.port ?? 179};`,
+      `  passive ${spec.passive ? "true" : "false"};`,
       `  hold-time ${spec.holdTimeSeconds ?? 9};`,
       "  family { ipv4 unicast; ipv6 unicast; }",
       `  capability { add-path ${spec.addPathReceive ? "receive" : "disable"}; }`,
@@ -122,6 +123,11 @@ export class Exabgp implements PeerDaemon {
     const states = this.messages().filter((m) => m.type === "state" && m.neighbor?.address?.peer === neighbor);
     const last = states[states.length - 1];
     return { established: last?.neighbor?.state === "up", detail: JSON.stringify(last ?? {}) };
+  }
+
+  async lastError(neighbor: string): Promise<string> {
+    const errors = this.messages().filter((m) => (m.type === "notification" || m.neighbor?.state === "down") && m.neighbor?.address?.peer === neighbor);
+    return errors.map((m) => JSON.stringify(m.neighbor)).join("\n");
   }
 
   async routes(): Promise<ReceivedRoute[]> {

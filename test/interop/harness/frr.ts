@@ -26,13 +26,14 @@ function renderConfig(spec: PeerSpec): string {
       ` neighbor ${n.address} port ${n.port ?? 179}`,
       ` neighbor ${n.address} timers ${Math.max(1, Math.floor(hold / 3))} ${hold}`,
       ` neighbor ${n.address} timers connect 1`,
+      ...(spec.passive ? [` neighbor ${n.address} passive`] : []),
     );
   }
   for (const family of ["ipv4", "ipv6"]) {
     lines.push(` address-family ${family} unicast`);
     for (const n of spec.neighbors) {
       lines.push(`  neighbor ${n.address} activate`);
-      if (!spec.addPathReceive) lines.push(`  neighbor ${n.address} disable-addpath-rx`);
+      if (spec.addPathReceive === false) lines.push(`  neighbor ${n.address} disable-addpath-rx`);
     }
     lines.push(" exit-address-family");
   }
@@ -107,6 +108,10 @@ export class Frr implements PeerDaemon {
     const out = JSON.parse(await this.cli(`show bgp neighbors ${neighbor} json`)) as Record<string, { bgpState?: string }>;
     const view = out[neighbor] ?? {};
     return { established: view.bgpState === "Established", detail: JSON.stringify(view) };
+  }
+
+  async lastError(neighbor: string): Promise<string> {
+    return (await this.session(neighbor)).detail;
   }
 
   async routes(): Promise<ReceivedRoute[]> {

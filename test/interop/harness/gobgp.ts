@@ -41,6 +41,7 @@ function renderConfig(spec: PeerSpec): string {
       "  [neighbors.transport.config]",
       `    local-address = "${spec.address}"`,
       `    remote-port = ${n.port ?? 179}`,
+      `    passive-mode = ${spec.passive ? "true" : "false"}`,
     );
     for (const family of ["ipv4-unicast", "ipv6-unicast"]) {
       lines.push("  [[neighbors.afi-safis]]", "    [neighbors.afi-safis.config]", `      afi-safi-name = "${family}"`);
@@ -104,6 +105,10 @@ export class Gobgp implements PeerDaemon {
     const raw = out.state?.session_state;
     const state = typeof raw === "number" ? (SESSION_STATES[raw] ?? String(raw)) : String(raw ?? "unknown").toLowerCase();
     return { established: state === "established", detail: JSON.stringify(out.state ?? {}) };
+  }
+
+  async lastError(neighbor: string): Promise<string> {
+    return this.cli(["neighbor", neighbor]);
   }
 
   async routes(): Promise<ReceivedRoute[]> {

@@ -18,8 +18,14 @@ export interface PeerSpec {
   readonly neighbors: readonly NeighborSpec[];
   /** Hold time the daemon proposes, seconds. @default 9 */
   readonly holdTimeSeconds?: number;
-  /** Advertise ADD-PATH receive for IPv4/IPv6 unicast. @default false */
+  /**
+   * ADD-PATH receive for IPv4/IPv6 unicast: true = advertise it, false =
+   * explicitly off, undefined = the daemon's default (FRR advertises it,
+   * the others do not).
+   */
   readonly addPathReceive?: boolean;
+  /** Never connect; wait for the neighbor to connect. @default false */
+  readonly passive?: boolean;
 }
 
 /** A route as the peer daemon itself reports it, normalised across daemons. */
@@ -54,6 +60,8 @@ export interface PeerDaemon {
   start(): Promise<void>;
   /** The daemon's view of its session with `neighbor`. */
   session(neighbor: string): Promise<SessionView>;
+  /** The daemon's own words for the last error or NOTIFICATION on the session with `neighbor`. */
+  lastError(neighbor: string): Promise<string>;
   /** Every route the daemon holds from BGP neighbors (all paths, not only the best). */
   routes(): Promise<ReceivedRoute[]>;
   /** Freezes the daemon (SIGSTOP): it stops sending keepalives. */
