@@ -2,6 +2,9 @@ import { expect } from "chai";
 import fc from "fast-check";
 import {
   AddressError,
+  addressSpan,
+  isIp,
+  spanSize,
   blockPrefixLengths,
   findOverlaps,
   formatIp,
@@ -38,6 +41,10 @@ describe("net: addresses", () => {
     expect(normalizeIp("2001:0db8::0001")).to.equal("2001:db8::1");
     expect(sameIp("2001:db8::1", "2001:DB8:0::1")).to.equal(true);
     expect(sameIp("10.0.0.1", "10.0.0.2")).to.equal(false);
+    expect(isIp("10.0.0.1")).to.equal(true);
+    expect(isIp("10.0.0.0/8")).to.equal(false);
+    expect(spanSize(addressSpan(parseIp("10.0.0.1")))).to.equal(1n);
+    expect(spanSize(parseCidr("2001:db8::/64"))).to.equal(1n << 64n);
   });
 
   it("rejects short IPv4 forms, zones and garbage with the input in the message", () => {
