@@ -4,12 +4,20 @@ import type { ManifestObject } from "../components/objects";
 import type * as ManifestSet from "./manifest-set";
 
 /**
- * Absolute path of the compiled manifest-set module. The provider below is
- * serialized into the stack (a dynamic provider runs in another process), so
- * its methods load their code from this path when they run instead of
- * capturing modules in the closure.
+ * Where the provider's methods load the compiled manifest-set module from.
+ * The provider below is serialized into the stack (a dynamic provider runs in
+ * another process), so its methods `require` their code when they run
+ * instead of capturing modules in the closure. Installed as a package, the
+ * package-relative specifier keeps the stored provider valid on another
+ * machine; inside this repository it is the absolute path.
  */
-const MANIFEST_SET_MODULE = path.join(__dirname, "manifest-set");
+const MANIFEST_SET_MODULE = manifestSetSpecifier(__dirname);
+
+/** The `require` specifier of manifest-set for a module living in `directory`. */
+export function manifestSetSpecifier(directory: string): string {
+  const installed = `${path.sep}node_modules${path.sep}bgplb${path.sep}dist${path.sep}provider`;
+  return directory.endsWith(installed) ? "bgplb/dist/provider/manifest-set" : path.join(directory, "manifest-set");
+}
 
 /** What the provider stores: the inputs plus the files written. */
 export type RenderedManifestsState = ManifestSet.ManifestSetState;

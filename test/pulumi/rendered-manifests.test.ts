@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { RenderedManifests, renderedManifestsProvider } from "../../provider";
+import { manifestSetSpecifier } from "../../provider/rendered-manifests";
 import { keyedObjects, type ManifestSetInputs, type ManifestSetState, type PlainObject } from "../../provider/manifest-set";
 import { exampleText, parseManifests, renderPlain, renderYaml } from "../../sdk/manifest";
 import { installMocks, settle } from "./mocks";
@@ -137,5 +138,12 @@ describe("RenderedManifests resource", () => {
     } finally {
       fs.rmSync(directory, { recursive: true, force: true });
     }
+  });
+});
+
+describe("RenderedManifests module location", () => {
+  it("uses the package specifier when installed and the absolute path inside the repository", () => {
+    expect(manifestSetSpecifier(path.join("/srv", "app", "node_modules", "bgplb", "dist", "provider"))).to.equal("bgplb/dist/provider/manifest-set");
+    expect(manifestSetSpecifier(path.join("/work", "bgplb", "dist", "provider"))).to.equal(path.join("/work", "bgplb", "dist", "provider", "manifest-set"));
   });
 });
