@@ -5,7 +5,6 @@ import {
   bgpLoadBalancer,
   clusterCIDRConfig,
   clusterNamespace,
-  compact,
   gkeBgpPeer,
   gkeCluster,
   ipAddressPool,
@@ -18,6 +17,7 @@ import {
   type OpaqueObject,
   type Topology,
 } from "../model";
+import { compact } from "../model/builders/compact";
 
 /** One builder call that reproduces an object exactly, or none. */
 interface BuilderCall {
@@ -143,6 +143,28 @@ function variableName(object: ModelObject | OpaqueObject, taken: Set<string>): s
   return name;
 }
 
+/**
+ * A value as TypeScript source, the way a person writes it: identifier keys
+ * unquoted, short lists of scalars on one line.
+ */
+function literal(value: unknown, depth = 0): string {
+  const pad = "  ".repeat(depth + 1);
+  const end = "  ".repeat(depth);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    const items = value.map((item) => literal(item, depth + 1));
+    const inline = `[${items.join(", ")}]`;
+    return value.every((item) => typeof item !== "object" || item === null) && inline.length <= 80 ? inline : `[\n${items.map((item) => `${pad}${item},`).join("\n")}\n${end}]`;
+  }
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return "{}";
+    const key = (name: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name));
+    return `{\n${entries.map(([name, item]) => `${pad}${key(name)}: ${literal(item, depth + 1)},`).join("\n")}\n${end}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** Options of {@link typescriptProgram}. */
 export interface ProgramOptions {
   /** The module the program imports bgplb from. @default "bgplb" */
@@ -172,11 +194,11 @@ export function typescriptProgram(topology: Topology, options: ProgramOptions = 
     names.push(name);
     const call = exactBuilderCall(object);
     if (call) {
-      lines.push(`export const ${name} = bgplb.${call.builder}(${JSON.stringify(call.args, null, 2)});`, "");
+      lines.push(`export const ${name} = bgplb.${call.builder}(${literal(call.args)});`, "");
     } else if ("body" in object) {
-      lines.push(`export const ${name}: bgplb.OpaqueObject = ${JSON.stringify(object, null, 2)};`, "");
+      lines.push(`export const ${name}: bgplb.OpaqueObject = ${literal(object)};`, "");
     } else {
-      lines.push(`export const ${name}: bgplb.${TYPE_NAMES[`${object.apiVersion} ${object.kind}`]} = ${JSON.stringify(object, null, 2)};`, "");
+      lines.push(`export const ${name}: bgplb.${TYPE_NAMES[`${object.apiVersion} ${object.kind}`]} = ${literal(object)};`, "");
     }
   }
   lines.push(
