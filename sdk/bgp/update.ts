@@ -74,7 +74,13 @@ export function readUpdateBody(bytes: Uint8Array, start: number, end: number, co
   const decoded = readAttributes(bytes, attributesStart, attributesEnd, context);
   if ("code" in decoded) return decoded;
   const { attributes } = decoded;
-  const diagnostics = decoded.diagnostics.slice();
+  // RFC 4760 §3: without IPv4 NLRI the NEXT_HOP attribute is not used, so
+  // a bad one must not withdraw MP_REACH_NLRI routes.
+  const diagnostics = decoded.diagnostics.map((d) =>
+    nlri.length === 0 && d.attributeType === AttributeType.NextHop && d.action === "treat-as-withdraw"
+      ? { ...d, action: "attribute-discard" as const }
+      : d,
+  );
   const reachable = nlri.length > 0 || attributes.mpReach !== undefined;
   if (reachable) {
     const missing: [number, string][] = [];

@@ -171,6 +171,11 @@ const cases: Case[] = [
     expected: { action: "treat-as-withdraw", subcode: 1 },
   },
   // RFC 7606 attribute discard
+  {
+    name: "NEXT_HOP 0.0.0.0 in an UPDATE whose routes are all in MP_REACH_NLRI",
+    bytes: update("", `80 0e 15 0002 01 10 ${V6_NEXT_HOP} 00 ${ORIGIN} ${AS_PATH} 40 03 04 00000000`, ""),
+    expected: { action: "attribute-discard", subcode: 8 },
+  },
   { name: "ATOMIC_AGGREGATE length 1", bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} 40 06 01 00`, NLRI), expected: { action: "attribute-discard", subcode: 5 } },
   { name: "AGGREGATOR length 7", bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} c0 07 07 fde8c000020100`, NLRI), expected: { action: "attribute-discard", subcode: 5 } },
   {
