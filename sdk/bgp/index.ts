@@ -6,5 +6,4 @@ export { checkHeader, MESSAGE_NAMES, type MessageHeader } from "./header";
 export { checkPeerAs, openAsn } from "./open";
 export { shutdownCommunication, describeNotification } from "./notification";
 export { packUpdates, endOfRib, type AdvertisedRoute, type WithdrawnRoute, type RouteChanges } from "./update-packer";
-export { readAsPath } from "./attributes-decode";
 export { ByteWriter } from "./wire";
