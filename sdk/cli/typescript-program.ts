@@ -82,6 +82,13 @@ const CANDIDATES: Builders = {
   }),
 };
 
+const METALLB_BUILDERS: Readonly<Record<string, string | undefined>> = {
+  BGPPeer: "metallbBgpPeer",
+  IPAddressPool: "ipAddressPool",
+  BGPAdvertisement: "bgpAdvertisement",
+  BFDProfile: "bfdProfile",
+};
+
 const RUN: Record<string, (args: never) => ModelObject> = {
   gkeCluster,
   networkGatewayGroup,
@@ -99,7 +106,7 @@ function candidate(object: ModelObject): BuilderCall | undefined {
     return { builder: "gkeBgpPeer", args: compact({ ...gkePlacement(object.metadata.namespace), name: object.metadata.name, labels: object.metadata.labels, ...object.spec }) };
   }
   if (object.apiVersion.startsWith("metallb.io/")) {
-    const builder = { BGPPeer: "metallbBgpPeer", IPAddressPool: "ipAddressPool", BGPAdvertisement: "bgpAdvertisement", BFDProfile: "bfdProfile" }[object.kind];
+    const builder = METALLB_BUILDERS[object.kind];
     return builder === undefined ? undefined : { builder, args: { ...metallbPlacement(object), ...object.spec } };
   }
   return CANDIDATES[object.kind]?.(object as never);

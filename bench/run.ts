@@ -1,0 +1,108 @@
+import { execFileSync } from "node:child_process";
+import { renderYaml } from "../sdk/manifest";
+import { summarize, validate } from "../sdk/validate";
+import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
+
+/** What one measured case produced. */
+interface CaseResult {
+  readonly flavour: string;
+  readonly factor: number;
+  readonly size: TopologySize;
+  readonly objects: number;
+  /** First run: what one CLI invocation pays (no JIT warm-up). */
+  readonly coldMs: number;
+  /** Best of the runs: the steady cost, least disturbed by other load on the machine. */
+  readonly validateMs: number;
+  readonly renderMs: number;
+  readonly totalMs: number;
+  readonly yamlBytes: number;
+  readonly peakRssMiB: number;
+}
+
+const FLAVOURS = ["gke", "metallb"] as const;
+const FACTORS = [1, 2, 4];
+const REPEATS = 7;
+
+function millis(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function best(values: number[]): number {
+  return Math.min(...values);
+}
+
+/** Runs one case in this process: build, then validate + render REPEATS times. */
+function runCase(flavour: (typeof FLAVOURS)[number], factor: number): CaseResult {
+  const size = scaled(factor);
+  const { topology, nodeSubnets } = flavour === "gke" ? gkeTopology(size) : { topology: metallbTopology(size), nodeSubnets: [] };
+  const validateTimes: number[] = [];
+  const renderTimes: number[] = [];
+  const totals: number[] = [];
+  let yamlBytes = 0;
+  for (let i = 0; i < REPEATS; i++) {
+    const start = process.hrtime.bigint();
+    const diagnostics = validate(topology, { nodeSubnets });
+    const validated = millis(start);
+    const errors = summarize(diagnostics).errors;
+    if (errors > 0) throw new Error(`generated ${flavour} topology has ${errors} validation errors: ${diagnostics.find((d) => d.severity === "error")?.message}`);
+    const renderStart = process.hrtime.bigint();
+    yamlBytes = renderYaml(topology).length;
+    renderTimes.push(millis(renderStart));
+    validateTimes.push(validated);
+    totals.push(millis(start));
+  }
+  const objects = Object.values(topology).reduce((n, list) => n + (list as unknown[]).length, 0);
+  return {
+    flavour,
+    factor,
+    size,
+    objects,
+    coldMs: totals[0]!,
+    validateMs: best(validateTimes),
+    renderMs: best(renderTimes),
+    totalMs: best(totals),
+    yamlBytes,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+function main(): void {
+  const [flag, flavour, factor] = process.argv.slice(2);
+  if (flag === "--case") {
+    process.stdout.write(JSON.stringify(runCase(flavour as (typeof FLAVOURS)[number], Number(factor))));
+    return;
+  }
+  // Each case in a fresh process, so peak memory is that case's own.
+  const results: CaseResult[] = [];
+  for (const f of FLAVOURS) {
+    for (const k of FACTORS) {
+      results.push(JSON.parse(execFileSync(process.execPath, [__filename, "--case", f, String(k)], { encoding: "utf8" })) as CaseResult);
+    }
+  }
+  console.log(`validate + render: cold = first run, best = best of ${REPEATS} runs (Node ${process.versions.node}, ${require("node:os").cpus().length} CPUs)`);
+  console.log("flavour  scale  nodes  peers  fips  pools  objects  cold_ms  validate_ms  render_ms  best_ms  per_1x  yaml_MiB  peak_rss_MiB");
+  for (const r of results) {
+    const base = results.find((x) => x.flavour === r.flavour && x.factor === 1)!;
+    console.log(
+      [
+        r.flavour.padEnd(7),
+        `${r.factor}x`.padStart(5),
+        String(r.size.nodes).padStart(6),
+        String(r.size.peers).padStart(6),
+        String(r.size.floatingIps).padStart(5),
+        String(r.size.pools).padStart(6),
+        String(r.objects).padStart(8),
+        r.coldMs.toFixed(1).padStart(8),
+        r.validateMs.toFixed(1).padStart(12),
+        r.renderMs.toFixed(1).padStart(10),
+        r.totalMs.toFixed(1).padStart(9),
+        (r.totalMs / base.totalMs / r.factor).toFixed(2).padStart(7),
+        (r.yamlBytes / 1048576).toFixed(2).padStart(9),
+        r.peakRssMiB.toFixed(0).padStart(13),
+      ].join(" "),
+    );
+  }
+  console.log("per_1x = best / (1x best * scale): 1.00 means linear growth.");
+}
+
+main();
