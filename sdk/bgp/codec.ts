@@ -8,7 +8,6 @@ import { checkHeader, patchLength, writeHeader } from "./header";
 import {
   DEFAULT_CODEC_CONTEXT,
   ErrorCode,
-  FsmErrorSubcode,
   HEADER_LENGTH,
   HeaderErrorSubcode,
   MessageType,
@@ -33,9 +32,20 @@ const TYPE_CODES: Readonly<Record<BgpMessage["kind"], MessageType>> = {
 
 /**
  * Appends one complete message (header included) to `out`. Use this to
- * batch several messages into one socket write.
+ * batch several messages into one socket write. On a RangeError nothing
+ * of the message is left in `out`.
  */
 export function writeMessage(out: ByteWriter, message: BgpMessage, context: CodecContext = DEFAULT_CODEC_CONTEXT): void {
+  const start = out.position;
+  try {
+    writeBody(out, message, context);
+  } catch (error) {
+    out.position = start;
+    throw error;
+  }
+}
+
+function writeBody(out: ByteWriter, message: BgpMessage, context: CodecContext): void {
   const start = writeHeader(out, TYPE_CODES[message.kind]);
   switch (message.kind) {
     case "open":
@@ -67,12 +77,7 @@ export function writeMessage(out: ByteWriter, message: BgpMessage, context: Code
  */
 export function encodeMessage(message: BgpMessage, context: CodecContext = DEFAULT_CODEC_CONTEXT): Uint8Array {
   scratch.reset();
-  try {
-    writeMessage(scratch, message, context);
-  } catch (error) {
-    scratch.reset();
-    throw error;
-  }
+  writeMessage(scratch, message, context);
   return scratch.copy();
 }
 
@@ -94,10 +99,9 @@ export function decodeMessage(frame: Uint8Array, context: CodecContext = DEFAULT
   try {
     return decodeChecked(frame, context);
   } catch (error) {
-    // A defect here must not take the daemon down with a hostile peer's bytes.
-    return failure(
-      sessionError(ErrorCode.FiniteStateMachine, FsmErrorSubcode.Unspecified, `internal decoder error: ${String(error)} on ${hex(frame)}`),
-    );
+    // A defect here must not take the daemon down with a hostile peer's
+    // bytes; Cease without subcode is the NOTIFICATION for "none of the above".
+    return failure(sessionError(ErrorCode.Cease, 0, `internal decoder error: ${String(error)} on ${hex(frame)}`));
   }
 }
 

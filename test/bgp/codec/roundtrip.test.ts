@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { decodeMessage, encodeMessage, MessageFramer, type BgpMessage, type CodecContext } from "../../../sdk/bgp";
+import { ByteWriter, decodeMessage, encodeMessage, MessageFramer, writeMessage, type BgpMessage, type CodecContext } from "../../../sdk/bgp";
 import { messageInContext } from "./arbitraries";
 
 const OLD: CodecContext = { fourOctetAs: false, addPath: {}, extendedNextHop: false };
@@ -109,6 +109,16 @@ describe("bgp codec: round trips", () => {
     for (const [message, pattern] of cases) expect(() => encodeMessage(message, OLD)).to.throw(RangeError, pattern);
     const long: BgpMessage = { kind: "update", withdrawn: [], attributes: { communities: new Array(1100).fill(1) }, nlri: [] };
     expect(() => encodeMessage(long)).to.throw(RangeError, /exceeds the 4096-octet limit/);
+  });
+
+  it("writeMessage batches messages and leaves nothing behind when one fails", () => {
+    const out = new ByteWriter(16);
+    writeMessage(out, { kind: "keepalive" });
+    expect(() => writeMessage(out, { kind: "update", withdrawn: [], attributes: { localPref: 2 ** 32 }, nlri: [] })).to.throw(RangeError, /^localPref: /);
+    writeMessage(out, { kind: "routeRefresh", afi: 2, safi: 1 });
+    const framer = new MessageFramer();
+    framer.push(out.copy());
+    expect([framer.next(), framer.next(), framer.next()].map((r) => (r?.ok ? r.message.kind : r))).to.deep.equal(["keepalive", "routeRefresh", undefined]);
   });
 
   it("property: decode(encode(m)) = m for generated messages and contexts", () => {
