@@ -67,10 +67,12 @@ export function parseObjects(objects: Record<string, PlainObject>): { topology: 
  */
 export function checkInputs(_olds: ManifestSetInputs | undefined, news: ManifestSetInputs): CheckFailure[] {
   const failures: CheckFailure[] = [];
+  // During a preview an input computed from unknown outputs arrives as a placeholder string; it is checked once known.
+  if (!isPlain(news.objects)) return failures;
   if (typeof news.directory !== "string" || news.directory.trim() === "") {
     failures.push({ property: "directory", reason: `directory: ${JSON.stringify(news.directory)} is not a directory path` });
   }
-  const { topology, problems } = parseObjects(news.objects ?? {});
+  const { topology, problems } = parseObjects(news.objects);
   for (const problem of problems) failures.push({ property: "objects", reason: problem });
   for (const d of validate(topology)) if (d.severity === "error") failures.push({ property: "objects", reason: formatDiagnostic(d) });
   for (const peer of topology.metallbBgpPeers) {

@@ -47,6 +47,9 @@ describe("RenderedManifests provider", () => {
     expect(passwordFailures.some((f) => f.reason.includes("spec.password") && f.reason.includes("passwordSecret"))).to.equal(true);
 
     expect((await provider.check(undefined, { directory: " ", objects })).failures).to.deep.include({ property: "directory", reason: 'directory: " " is not a directory path' });
+
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    expect((await provider.check(undefined, { directory: root, objects: unknown as unknown as Record<string, PlainObject> })).failures).to.deep.equal([]);
   });
 
   it("create writes exactly what bgplb render prints, atomically, and returns the seeded outputs", async () => {
