@@ -11,8 +11,10 @@
  * then the connection initiated by the speaker with the higher BGP
  * identifier survives (on equal identifiers: the higher AS number), and a
  * connection colliding with an Established one is closed. The loser gets
- * Cease / Connection Collision Resolution. When the primary drops while a
- * secondary is alive, the secondary becomes the primary.
+ * Cease / Connection Collision Resolution. When the primary loses its
+ * connection while a secondary is alive, the secondary becomes the primary. An inbound
+ * connection is refused while the peer already has one open (at most one
+ * inbound and one outbound connection per peer).
  */
 import { parseIpv4 } from "./address";
 import { Fsm, type FsmOptions } from "./fsm";
@@ -248,7 +250,8 @@ export class Session {
 
   private inbound(): void {
     const primaryState = this.primary.fsm.state;
-    if (primaryState === "Idle" || (PAST_OPEN.includes(primaryState) && this.secondary)) {
+    const inboundExists = [this.primary, this.secondary].some((slot) => slot?.direction === "inbound" && slot.connection !== undefined);
+    if (primaryState === "Idle" || inboundExists || (PAST_OPEN.includes(primaryState) && this.secondary)) {
       this.out.push({ type: "refuseConnection" });
       return;
     }
@@ -267,7 +270,8 @@ export class Session {
   }
 
   private outboundUp(connection: ConnectionId): void {
-    if (this.primary.connection === connection) return this.run(this.primary, { type: "Tcp_CR_Acked" });
+    const slot = this.slotOf(connection);
+    if (slot) return this.run(slot, { type: "Tcp_CR_Acked" });
     if (this.orphan !== connection) {
       this.out.push({ type: "closeConnection", connection });
       return;
@@ -279,7 +283,9 @@ export class Session {
       this.primary.direction = "outbound";
       return this.run(this.primary, { type: "Tcp_CR_Acked" });
     }
-    if (PAST_OPEN.includes(primaryState) && !this.secondary) return this.startSecondary(connection, "outbound", { type: "Tcp_CR_Acked" });
+    if (PAST_OPEN.includes(primaryState) && this.primary.direction === "inbound" && !this.secondary) {
+      return this.startSecondary(connection, "outbound", { type: "Tcp_CR_Acked" });
+    }
     this.out.push({ type: "closeConnection", connection });
   }
 
@@ -316,6 +322,8 @@ export class Session {
     for (const action of actions) {
       switch (action.type) {
         case "connect": {
+          // One outbound attempt at a time: a new connect supersedes a leftover one.
+          this.closeOrphan();
           const connection = this.nextConnection++;
           slot.connection = connection;
           slot.direction = "outbound";
@@ -354,7 +362,7 @@ export class Session {
         this.secondary = undefined;
         continue;
       }
-      if (secondary && this.primary.fsm.state === "Idle") {
+      if (secondary && !PAST_OPEN.includes(this.primary.fsm.state)) {
         this.promote(secondary);
         continue;
       }
@@ -364,13 +372,15 @@ export class Session {
     }
   }
 
+  /** The primary lost its connection (Idle, or back to Connect/Active) while the secondary has one: the secondary takes over. */
   private promote(secondary: Slot): void {
+    const from = this.primary.fsm.state;
     this.disposeSlot(this.primary);
     this.primary = secondary;
     this.secondary = undefined;
     secondary.fsm.setRestartMode(this.options.passive ?? false);
     const to = secondary.fsm.state;
-    this.out.push({ type: "stateChange", from: "Idle", to, fromName: VENDOR_STATE_NAMES.Idle, toName: VENDOR_STATE_NAMES[to] });
+    this.out.push({ type: "stateChange", from, to, fromName: VENDOR_STATE_NAMES[from], toName: VENDOR_STATE_NAMES[to] });
   }
 
   /** Dumps the losing connection when both have the peer's OPEN; returns whether it did. */
