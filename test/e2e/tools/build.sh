@@ -72,15 +72,15 @@ wrapper_copy() {
   echo "$scratch"
 }
 
-# pulumi_wrapper MODULE@VERSION...: a scratch module that requires each
-# MODULE@VERSION as a tool. Generated because the versions follow the npm
-# packages; pulumi's own go.mod files replace sibling modules with local
-# paths, which blocks `go install`.
+# pulumi_wrapper MODULE VERSION PACKAGE: a scratch module that requires
+# MODULE at VERSION and its PACKAGE as a tool. Generated because the versions
+# follow the npm packages; pulumi's own go.mod files replace sibling modules
+# with local paths, which blocks `go install`.
 pulumi_wrapper() {
   local scratch
   scratch=$(mktemp -d "${TMPDIR:-/tmp}/bgplb-e2e-build.XXXXXX")
   printf 'module bgplb/e2e/tools/pulumi\n\ngo 1.26.0\n' >"$scratch/go.mod"
-  (cd "$scratch" && go get -tool "$@") || { rm -rf "$scratch"; return 1; }
+  (cd "$scratch" && go get "$1@$2" && go get -tool "$3") >&2 || { rm -rf "$scratch"; return 1; }
   echo "$scratch"
 }
 
@@ -106,17 +106,19 @@ build_tool() {
       go_build "$scratch" "$out" "k8s.io/kubernetes/cmd/$tool" "$k8s_ldflags"
       ;;
     pulumi)
-      scratch=$(pulumi_wrapper "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$pulumi_version") || return 1
+      scratch=$(pulumi_wrapper github.com/pulumi/pulumi/pkg/v3 "$pulumi_version" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) || return 1
       go_build "$scratch" "$out" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
         "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version"
       ;;
     pulumi-language-nodejs)
-      scratch=$(pulumi_wrapper "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$pulumi_version") || return 1
+      scratch=$(pulumi_wrapper github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 "$pulumi_version" \
+        github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) || return 1
       go_build "$scratch" "$out" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 \
         "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version"
       ;;
     pulumi-resource-kubernetes)
-      scratch=$(pulumi_wrapper "github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes@$pulumi_kubernetes_version") || return 1
+      scratch=$(pulumi_wrapper github.com/pulumi/pulumi-kubernetes/provider/v4 "$pulumi_kubernetes_version" \
+        github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes) || return 1
       go_build "$scratch" "$out" github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes \
         "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$pulumi_kubernetes_version"
       ;;
