@@ -15,4 +15,4 @@ export { eventForMessage, eventForDecodeError } from "./fsm-input";
 export { administrativeShutdown, shutdownCommunicationData } from "./fsm-notifications";
 export * from "./timers";
 export { Session, collisionWinner, type ConnectionId, type Direction, type SessionOptions, type SessionEvent, type SessionAction } from "./session";
-export { AdjRibOut, type OriginatedRoute, type RibOutSession, type SentPath } from "./rib-out";
+export { AdjRibOut, type OriginatedRoute, type RibOutChanges, type RibOutSession, type SentPath } from "./rib-out";

@@ -52,6 +52,12 @@ export interface RibOutSession {
   readonly extendedNextHop: boolean;
 }
 
+/** Changes for the peer, in the shape the codec's `packUpdates` takes, with both lists always present. */
+export interface RibOutChanges extends RouteChanges {
+  readonly announce: readonly AdvertisedRoute[];
+  readonly withdraw: readonly WithdrawnRoute[];
+}
+
 /** A path the peer has been sent. */
 export interface SentPath {
   readonly family: FamilyName;
@@ -199,7 +205,7 @@ export class AdjRibOut {
    * wanted, recorded as sent. Announcements come grouped by identical
    * next hop and attributes. Empty while the session is down or withdrawn.
    */
-  takeChanges(): RouteChanges {
+  takeChanges(): RibOutChanges {
     if (this.phase !== "up" || !this.session) return { announce: [], withdraw: [] };
     const wanted = this.wantedPaths(this.session);
     const withdraw: WithdrawnRoute[] = [];
@@ -222,7 +228,7 @@ export class AdjRibOut {
    * Graceful shutdown: withdrawals for everything the peer has, after which
    * nothing more is announced until the next {@link sessionUp}.
    */
-  withdrawAll(): RouteChanges {
+  withdrawAll(): RibOutChanges {
     const withdraw = [...this.sent.values()].map((entry) => toWithdrawn(entry.path)).sort(compareRoutes);
     this.sent = new Map();
     this.resend.clear();
