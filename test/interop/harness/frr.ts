@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import type { Lab, LinkEnd } from "./lab";
 import type { NamespaceProcess } from "./process";
@@ -17,6 +17,7 @@ function renderConfig(spec: PeerSpec): string {
     "log stdout debugging",
     `router bgp ${spec.asn}`,
     ` bgp router-id ${spec.address}`,
+    " bgp log-neighbor-changes",
     " no bgp ebgp-requires-policy",
     " no bgp default ipv4-unicast",
   ];
@@ -111,7 +112,9 @@ export class Frr implements PeerDaemon {
   }
 
   async lastError(neighbor: string): Promise<string> {
-    return (await this.session(neighbor)).detail;
+    const log = this.proc ? readFileSync(this.proc.logFile, "utf8") : "";
+    const notifications = log.split("\n").filter((l) => l.includes("NOTIFICATION") && l.includes(neighbor));
+    return [(await this.session(neighbor)).detail, ...notifications].join("\n");
   }
 
   async routes(): Promise<ReceivedRoute[]> {

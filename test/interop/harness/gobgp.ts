@@ -107,8 +107,10 @@ export class Gobgp implements PeerDaemon {
     return { established: state === "established", detail: JSON.stringify(out.state ?? {}) };
   }
 
+  /** GoBGP names no reason for a received NOTIFICATION; it reports how many arrived. */
   async lastError(neighbor: string): Promise<string> {
-    return this.cli(["neighbor", neighbor]);
+    const out = JSON.parse(await this.cli(["neighbor", neighbor, "-j"])) as { state?: { messages?: { received?: { notification?: number } } } };
+    return `notifications received: ${out.state?.messages?.received?.notification ?? 0}`;
   }
 
   async routes(): Promise<ReceivedRoute[]> {
