@@ -183,3 +183,32 @@ for (const daemon of DAEMONS) {
     });
   });
 }
+
+describe("bgplb advertise against FRR with ADD-PATH receive disabled", function () {
+  this.timeout(60_000);
+  let lab: Lab | undefined;
+
+  before(function () {
+    requireInteropHost(this);
+  });
+
+  afterEach(async function () {
+    await lab?.destroy(this.currentTest?.state === "failed");
+    lab = undefined;
+  });
+
+  // FRR's `disable-addpath-rx` still sends the ADD-PATH capability, with Send/Receive 0 for each
+  // family. RFC 7911 §4: any value other than 1-3 means the capability is ignored, not an OPEN error.
+  it("establishes although the peer's ADD-PATH capability carries Send/Receive 0", async () => {
+    lab = await Lab.create();
+    const frr = DAEMONS.find((d) => d.kind === "frr");
+    if (!frr) throw new Error("frr missing from DAEMONS");
+    const peer = frr.make(lab, peerSpec(lab, { addPathReceive: false }));
+    await peer.start();
+    const speaker = new SpeakerProcess(lab, { config: speakerConfig(lab), advertiseIps: [VIP4] });
+    speaker.start();
+    await established(peer, lab.speaker.ipv4);
+    const [route] = await routesFor(peer, `${VIP4}/32`, 1);
+    expect(route?.nextHop).to.equal(lab.speaker.ipv4);
+  });
+});

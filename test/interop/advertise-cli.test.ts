@@ -1,0 +1,60 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BGPLB, NODE } from "./harness/speaker";
+
+interface Exit {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runBinary(script: string, args: readonly string[]): Promise<Exit> {
+  return new Promise((resolve) => {
+    execFile(NODE, [script, ...args], { timeout: 15_000 }, (err, stdout, stderr) => {
+      const code = err ? Number((err as NodeJS.ErrnoException & { code?: unknown }).code) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe("bgplb advertise / bgpadvertiser: configuration errors (real binary)", function () {
+  this.timeout(30_000);
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "bgplb-cli-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function config(name: string, text: string): string {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  }
+
+  it("exits 2 naming the field and the value for a bad peer ASN", async () => {
+    const file = config("bad-asn.yaml", "localIP: 198.18.0.1\nlocalASN: 65000\npeers:\n  - peerIP: 198.18.0.2\n    peerASN: abc\n");
+    const r = await runBinary(BGPLB, ["advertise", "--config", file, "--advertise-ip", "192.0.2.10"]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.equal(`bgplb advertise: --config ${file}: peers[0].peerASN: "abc" is not an AS number (an integer 1..4294967295)\n`);
+  });
+
+  it("exits 2 for a localIP that is not IPv4, from the bgpadvertiser binary too", async () => {
+    const file = config("bad-ip.yaml", "localIP: 2001:db8::1\nlocalASN: 65000\npeers:\n  - {peerIP: 198.18.0.2, peerASN: 65001}\n");
+    const r = await runBinary(BGPLB.replace(/main\.js$/, "bgpadvertiser.js"), ["--config", file, "--advertise-ip", "192.0.2.10"]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.equal(`bgpadvertiser: --config ${file}: localIP: "2001:db8::1" is not an IPv4 address\n`);
+  });
+
+  it("exits 2 for an IPv6 VIP without ipv6NextHops, and for a VIP that is not a host address", async () => {
+    const file = config("ok.yaml", "localIP: 198.18.0.1\nlocalASN: 65000\npeers:\n  - {peerIP: 198.18.0.2, peerASN: 65001}\n");
+    const v6 = await runBinary(BGPLB, ["advertise", "--config", file, "--advertise-ip", "2001:db8:ff::10"]);
+    expect(v6.code).to.equal(2);
+    expect(v6.stderr).to.match(/ipv6NextHops: is empty, but IPv6 VIP 2001:db8:ff::10 is to be advertised/);
+    const net = await runBinary(BGPLB, ["advertise", "--config", file, "--advertise-ip", "192.0.2.0/24"]);
+    expect(net.code).to.equal(2);
+    expect(net.stderr).to.equal('bgplb advertise: --advertise-ip: "192.0.2.0/24" is not a host address (VIPs are advertised as /32 or /128)\n');
+  });
+});
