@@ -127,20 +127,7 @@ export function isModelObject(object: ModelObject | OpaqueObject): object is Mod
  * Objects of unmodelled kinds must be {@link OpaqueObject}s.
  */
 export function topologyOf(objects: Iterable<ModelObject | OpaqueObject>): Topology {
-  const groups: Record<keyof Topology, (ModelObject | OpaqueObject)[]> = {
-    clusters: [],
-    clusterCIDRConfigs: [],
-    networkGatewayGroups: [],
-    bgpLoadBalancers: [],
-    gkeBgpPeers: [],
-    bgpSessions: [],
-    bgpAdvertisedRoutes: [],
-    bfdProfiles: [],
-    metallbBgpPeers: [],
-    ipAddressPools: [],
-    bgpAdvertisements: [],
-    otherObjects: [],
-  };
+  const groups = emptyTopology() as unknown as Record<keyof Topology, (ModelObject | OpaqueObject)[]>;
   for (const object of objects) {
     const entry = isModelObject(object) ? modelKindOf(object.apiVersion, object.kind) : undefined;
     groups[entry ? entry.group : "otherObjects"].push(object);
