@@ -151,13 +151,13 @@ if [[ -n $owner_pid ]]; then
     watchdog "$owner_pid" "$dir" "$cluster_dir/down.sh" >/dev/null 2>&1 </dev/null &
 fi
 
+kubectl=("${tool[kubectl]}" --kubeconfig "$kubeconfig")
 ready=
 for _ in $(seq 1 300); do
   for name in etcd kube-apiserver; do
     kill -0 "$(cat "$dir/$name.pid")" 2>/dev/null || fail "$name exited during start-up"
   done
-  if [[ $(curl -s --max-time 2 --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
-    "https://127.0.0.1:$api_port/readyz" || true) == ok ]]; then
+  if [[ $("${kubectl[@]}" --request-timeout 2s get --raw /readyz 2>/dev/null || true) == ok ]]; then
     ready=1
     break
   fi
@@ -166,7 +166,6 @@ done
 [[ -n $ready ]] || fail "kube-apiserver not ready after 60s"
 ready_ms=$((($(date +%s%N) - started) / 1000000))
 
-kubectl=("${tool[kubectl]}" --kubeconfig "$kubeconfig")
 "${kubectl[@]}" apply --server-side -f "$repo_dir/sdk/crds/" >"$dir/crds.log"
 "${kubectl[@]}" wait --for condition=Established crd --all --timeout 60s >>"$dir/crds.log"
 
