@@ -72,13 +72,16 @@ export function readCapability(code: number, bytes: Uint8Array, start: number, l
       return { kind: "fourOctetAs", asn: readU32(bytes, start) };
     case CapabilityCode.AddPath: {
       if (length === 0 || length % 4 !== 0) return `ADD-PATH capability length ${length} is not a non-zero multiple of 4`;
+      // RFC 7911 §4: a Send/Receive value other than 1-3 is not understood and
+      // ignored, not an OPEN error. FRR's `disable-addpath-rx` sends 0 per
+      // family; such tuples are dropped, and a capability left with none is
+      // kept as an unknown one (negotiates nothing).
       const entries: AddPathEntry[] = [];
       for (let at = start; at < start + length; at += 4) {
         const sendReceive = bytes[at + 3];
-        if (sendReceive < 1 || sendReceive > 3) return `ADD-PATH Send/Receive value ${sendReceive} is not 1, 2 or 3`;
-        entries.push({ afi: readU16(bytes, at), safi: bytes[at + 2], sendReceive: sendReceive as AddPathMode });
+        if (sendReceive >= 1 && sendReceive <= 3) entries.push({ afi: readU16(bytes, at), safi: bytes[at + 2], sendReceive: sendReceive as AddPathMode });
       }
-      return { kind: "addPath", entries };
+      return entries.length > 0 ? { kind: "addPath", entries } : { kind: "unknown", code, value: bytes.slice(start, start + length) };
     }
     case CapabilityCode.ExtendedNextHop: {
       if (length === 0 || length % 6 !== 0) return `Extended Next Hop capability length ${length} is not a non-zero multiple of 6`;

@@ -86,6 +86,29 @@ describe("bgp codec: RFC byte vectors", () => {
     );
   });
 
+  it("OPEN whose ADD-PATH tuples carry Send/Receive 0 (FRR disable-addpath-rx): tuples ignored, not an error", () => {
+    const bytes = hex(`
+      ${MARKER}
+      0029       # length 41 = 19 + 10 + 12
+      01         # OPEN
+      04 fde8 005a c0000201  # version 4, AS 65000, hold 90, id 192.0.2.1
+      0c         # optional parameters length 12
+      02 0a      # capabilities, length 10
+      45 08 0001 01 00 0002 01 01  # ADD-PATH: IPv4 unicast 0 (RFC 7911 §4: ignored), IPv6 unicast 1 = receive
+    `);
+    decodesTo(bytes, { kind: "open", version: 4, myAsn: 65000, holdTime: 90, bgpId: "192.0.2.1", capabilities: [{ kind: "addPath", entries: [{ afi: 2, safi: 1, sendReceive: 1 }] }] }, OLD);
+    const onlyZero = hex(`
+      ${MARKER}
+      0025       # length 37 = 19 + 10 + 8
+      01
+      04 fde8 005a c0000201
+      08         # optional parameters length 8
+      02 06      # capabilities, length 6
+      45 04 0001 01 00  # ADD-PATH: IPv4 unicast 0 only: the capability is not understood, kept as unknown
+    `);
+    decodesTo(onlyZero, { kind: "open", version: 4, myAsn: 65000, holdTime: 90, bgpId: "192.0.2.1", capabilities: [{ kind: "unknown", code: 69, value: Uint8Array.of(0, 1, 1, 0) }] }, OLD);
+  });
+
   it("OPEN without optional parameters", () => {
     const bytes = hex(`
       ${MARKER}
