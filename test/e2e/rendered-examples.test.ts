@@ -5,7 +5,6 @@ import { clusterTools, requireTools } from "./harness/tools";
 
 /** Spec fields our CRDs default, by kind: the only fields the server may add to a rendered object. */
 const SERVER_DEFAULTS: Readonly<Record<string, readonly string[]>> = {
-  "networking.gke.io/v1 BGPPeer": ["sessions"],
   "baremetal.cluster.gke.io/v1 Cluster": ["loadBalancer.ports.controlPlaneLBPort"],
   "metallb.io/v1beta2 BGPPeer": ["peerPort"],
   "metallb.io/v1beta1 IPAddressPool": ["autoAssign", "avoidBuggyIPs"],
