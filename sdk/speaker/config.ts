@@ -194,7 +194,7 @@ export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
   });
   const holdTime = raw.holdTime === undefined ? 90 : integer(raw.holdTime, "holdTime", 0, 65535, "a hold time in seconds");
   if (holdTime === 1 || holdTime === 2) throw new ConfigError("holdTime", `${holdTime} is not allowed (0 or at least 3 seconds, RFC 4271)`);
-  const nextHops = list(raw.nextHops, "nextHops").map((v, i) => address(v, `nextHops[${i}]`, 4));
+  const nextHops = distinct(list(raw.nextHops, "nextHops").map((v, i) => address(v, `nextHops[${i}]`, 4)), "nextHops");
   return {
     localIP,
     localASN,
@@ -206,10 +206,19 @@ export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
     communities: list(raw.communities, "communities").map((c, i) => parseCommunity(c, `communities[${i}]`)),
     largeCommunities: list(raw.largeCommunities, "largeCommunities").map((c, i) => parseLargeCommunity(c, `largeCommunities[${i}]`)),
     nextHops: nextHops.length > 0 ? nextHops : [localIP],
-    ipv6NextHops: list(raw.ipv6NextHops, "ipv6NextHops").map((v, i) => address(v, `ipv6NextHops[${i}]`, 6)),
+    ipv6NextHops: distinct(list(raw.ipv6NextHops, "ipv6NextHops").map((v, i) => address(v, `ipv6NextHops[${i}]`, 6)), "ipv6NextHops"),
     addPath: raw.addPath === undefined ? false : boolean(raw.addPath, "addPath"),
     healthListen: raw.healthListen === undefined ? "127.0.0.1:8080" : parseListenAddress(raw.healthListen, "healthListen"),
   };
+}
+
+/** Returns `values` unchanged; throws a ConfigError naming the second occurrence of a repeated value. */
+function distinct(values: readonly string[], field: string): readonly string[] {
+  values.forEach((v, i) => {
+    const first = values.indexOf(v);
+    if (first !== i) throw new ConfigError(`${field}[${i}]`, `${show(v)} is already ${field}[${first}]`);
+  });
+  return values;
 }
 
 function boolean(value: unknown, field: string): boolean {

@@ -1,22 +1,23 @@
 /**
  * One BGP peer driven over real sockets and timers: the I/O half around
  * the sans-IO {@link Session} (FSMs and collision resolution). It executes
- * the session's actions (connect, accept, send, close, timers, Adj-RIB-Out
- * sync) and turns socket events, timer expiries and framed messages into
- * session events.
+ * the session's actions (connect, accept, send, close, timers) and the
+ * Adj-RIB-Out's changes (packed into UPDATEs by the codec), and turns
+ * socket events, timer expiries and framed messages into session events.
  */
 import { connect as tcpConnect, type Socket } from "node:net";
 import { encodeMessage } from "../bgp/codec";
 import { familyName } from "../bgp/families";
 import type { PeerConfig as FsmPeerConfig } from "../bgp/fsm-config";
-import type { FsmState, NegotiatedSession } from "../bgp/fsm-types";
+import type { FsmState } from "../bgp/fsm-types";
 import { MessageFramer } from "../bgp/framer";
-import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext, type UpdateMessage } from "../bgp/messages";
+import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext } from "../bgp/messages";
 import { describeNotification } from "../bgp/notification";
+import { AdjRibOut, type OriginatedRoute, type RibOutChanges } from "../bgp/rib-out";
 import { Session, type ConnectionId, type SessionAction, type SessionEvent } from "../bgp/session";
+import { packUpdates } from "../bgp/update-packer";
 import type { LogFields, Logger, LogLevel } from "./log";
 import type { PeerMetrics } from "./metrics";
-import { AdjRibOut, type AdvertisedPath, type PathPolicy } from "./paths";
 
 /** What a peer driver is built from. */
 export interface PeerDriverOptions {
@@ -27,9 +28,6 @@ export interface PeerDriverOptions {
   readonly fsm: FsmPeerConfig;
   readonly logger: Logger;
   readonly metrics: PeerMetrics;
-  readonly policy: PathPolicy;
-  /** The paths to advertise on a session with these negotiated parameters. */
-  desired(session: NegotiatedSession): AdvertisedPath[];
 }
 
 /** How long a closing connection may take to flush before it is destroyed. */
@@ -47,13 +45,14 @@ export class PeerDriver {
   private readonly codecs = new Map<ConnectionId, CodecContext>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly closing = new Set<Socket>();
-  private readonly rib = new AdjRibOut();
+  private readonly rib: AdjRibOut;
   private established: ConnectionId | undefined;
   private accepting: Socket | undefined;
   private stopped = false;
 
   constructor(private readonly options: PeerDriverOptions) {
     this.session = new Session({ config: options.fsm, random: Math.random }, Date.now());
+    this.rib = new AdjRibOut(options.fsm.localAsn);
   }
 
   /** The peer's address. */
@@ -88,11 +87,13 @@ export class PeerDriver {
     }
   }
 
-  /** Re-syncs the Adj-RIB-Out with the current advertise set. */
-  resync(): void {
-    const negotiated = this.session.negotiated;
-    if (this.session.state !== "Established" || !negotiated || this.established === undefined) return;
-    this.sendUpdates(this.established, this.rib.sync(this.options.desired(negotiated), this.options.policy));
+  /**
+   * Makes `routes` the whole set to advertise. An Established session is
+   * sent the difference at once; a later one gets the set when it comes up.
+   */
+  advertise(routes: readonly OriginatedRoute[]): void {
+    this.rib.replaceAll(routes);
+    if (this.established !== undefined) this.sendChanges(this.established, this.rib.takeChanges());
   }
 
   /**
@@ -155,32 +156,37 @@ export class PeerDriver {
         this.timers.delete(action.key);
         break;
       case "withdrawAll":
-        this.sendUpdates(action.connection, this.rib.withdrawAll());
+        this.sendChanges(action.connection, this.rib.withdrawAll());
         break;
       case "established": {
         this.codecs.set(action.connection, action.session.codec);
         this.established = action.connection;
         this.options.metrics.establishedTransitions++;
         const s = action.session;
+        const addPathSend = s.families.filter((family) => s.codec.addPath[family]?.send === true);
         this.log("info", "session established", {
           peerAsn: s.peerAsn,
           peerBgpId: s.peerBgpId,
           holdTime: s.holdTimeSeconds,
           families: s.families.join(","),
-          addPathSend: Object.entries(s.codec.addPath).filter(([, d]) => d?.send).map(([f]) => f).join(","),
+          addPathSend: addPathSend.join(","),
         });
-        this.sendUpdates(action.connection, this.rib.sync(this.options.desired(s), this.options.policy));
+        this.rib.sessionUp({ families: s.families, addPathSend, extendedNextHop: s.codec.extendedNextHop });
+        this.sendChanges(action.connection, this.rib.takeChanges());
         break;
       }
       case "sessionDown":
-        this.rib.clear();
+        this.rib.sessionDown();
         this.established = undefined;
         this.options.metrics.prefixesAdvertised = 0;
         this.log("info", "session down", { reason: action.reason.kind });
         break;
       case "routeRefreshRequested": {
         const family = familyName(action.afi, action.safi);
-        if (family) this.sendUpdates(action.connection, this.rib.refresh(family, this.options.policy));
+        if (family) {
+          this.rib.refresh(family);
+          this.sendChanges(action.connection, this.rib.takeChanges());
+        }
         break;
       }
       case "updateReceived":
@@ -197,23 +203,27 @@ export class PeerDriver {
     }
   }
 
-  private sendUpdates(connection: ConnectionId, updates: readonly UpdateMessage[]): void {
-    for (const u of updates) this.send(connection, u);
-    this.options.metrics.prefixesAdvertised = this.rib.size;
+  /** Packs Adj-RIB-Out changes into UPDATEs with the connection's codec context and writes them. */
+  private sendChanges(connection: ConnectionId, changes: RibOutChanges): void {
+    this.options.metrics.prefixesAdvertised = this.rib.advertised().length;
+    const socket = this.sockets.get(connection);
+    if (!socket || socket.destroyed || (changes.announce.length === 0 && changes.withdraw.length === 0)) return;
+    const updates = packUpdates(changes, this.codecs.get(connection) ?? DEFAULT_CODEC_CONTEXT);
+    for (const update of updates) socket.write(update);
+    this.options.metrics.updatesSent += updates.length;
+    this.log("info", "update sent", {
+      messages: updates.length,
+      announced: changes.announce.map((r) => prefixText(r.prefix)).join(" ") || undefined,
+      withdrawn: changes.withdraw.map((r) => prefixText(r.prefix)).join(" ") || undefined,
+      nextHop: [...new Set(changes.announce.map((r) => r.nextHop.global))].join(" ") || undefined,
+    });
   }
 
   private send(connection: ConnectionId, message: BgpMessage): void {
     const socket = this.sockets.get(connection);
     if (!socket || socket.destroyed) return;
     socket.write(encodeMessage(message, this.codecs.get(connection) ?? DEFAULT_CODEC_CONTEXT));
-    if (message.kind === "update") {
-      this.options.metrics.updatesSent++;
-      this.log("info", "update sent", {
-        announced: [...message.nlri, ...(message.attributes.mpReach?.nlri ?? [])].map(prefixText).join(" ") || undefined,
-        withdrawn: [...message.withdrawn, ...(message.attributes.mpUnreach?.withdrawn ?? [])].map(prefixText).join(" ") || undefined,
-        nextHop: message.attributes.nextHop ?? message.attributes.mpReach?.nextHop.global,
-      });
-    } else if (message.kind === "notification") {
+    if (message.kind === "notification") {
       this.options.metrics.notificationsSent++;
       this.log("warn", "notification sent", { code: message.code, subcode: message.subcode, notification: describeNotification(message) });
     } else {

@@ -5,24 +5,37 @@
 import { createServer, type Server as TcpServer, type Socket } from "node:net";
 import type { Server as HttpServer } from "node:http";
 import type { FamilyName } from "../bgp/messages";
+import type { OriginatedRoute } from "../bgp/rib-out";
 import { parseIp } from "../net";
 import type { SpeakerConfig } from "./config";
 import { startHealthServer } from "./health";
 import type { Logger } from "./log";
 import { SpeakerMetrics } from "./metrics";
-import { desiredPaths, type PathPolicy } from "./paths";
 import { PeerDriver } from "./peer";
 import type { Vip } from "./vips";
 
 /** Text sent with Cease / Administrative Shutdown on a graceful stop (RFC 8203). */
 const SHUTDOWN_COMMUNICATION = "bgplb speaker shutting down";
 
+/**
+ * The routes for `vips`: host routes through the configured next hops
+ * (IPv6 VIPs through ipv6NextHops) with the configured communities.
+ */
+function vipRoutes(vips: readonly Vip[], config: SpeakerConfig): OriginatedRoute[] {
+  return vips.map((vip) => ({
+    family: vip.family === 4 ? "ipv4-unicast" : "ipv6-unicast",
+    address: vip.address,
+    length: vip.length,
+    nextHops: vip.family === 4 ? config.nextHops : config.ipv6NextHops,
+    communities: config.communities,
+    largeCommunities: config.largeCommunities,
+  }));
+}
+
 /** A running speaker. */
 export class Speaker {
   private readonly metrics = new SpeakerMetrics();
   private readonly peers: PeerDriver[];
-  private readonly policy: PathPolicy;
-  private vips: readonly Vip[] = [];
   private listener: TcpServer | undefined;
   private health: HttpServer | undefined;
   private stopping: Promise<void> | undefined;
@@ -31,13 +44,6 @@ export class Speaker {
     private readonly config: SpeakerConfig,
     private readonly logger: Logger,
   ) {
-    this.policy = {
-      localAsn: config.localASN,
-      nextHops: config.nextHops,
-      ipv6NextHops: config.ipv6NextHops,
-      communities: config.communities,
-      largeCommunities: config.largeCommunities,
-    };
     const families: FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
     this.peers = config.peers.map(
       (peer) =>
@@ -56,9 +62,6 @@ export class Speaker {
           },
           logger,
           metrics: this.metrics.peer(peer.peerIP),
-          policy: this.policy,
-          desired: (session) =>
-            desiredPaths(this.vips, this.policy, session.families, (family) => session.codec.addPath[family]?.send === true),
         }),
     );
   }
@@ -68,7 +71,7 @@ export class Speaker {
    * message naming the address), then every peer.
    */
   async start(vips: readonly Vip[]): Promise<void> {
-    this.vips = vips;
+    const routes = vipRoutes(vips, this.config);
     this.health = await startHealthServer(this.config.healthListen, {
       notEstablished: () => this.peers.filter((p) => p.state !== "Established").map((p) => p.peerIP),
       metrics: () => this.metrics.render(),
@@ -84,14 +87,17 @@ export class Speaker {
       peers: this.config.peers.map((p) => `${p.peerIP}:${p.peerPort} AS${p.peerASN}`),
       vips: vips.map((v) => v.address),
     });
-    for (const peer of this.peers) peer.start();
+    for (const peer of this.peers) {
+      peer.advertise(routes);
+      peer.start();
+    }
   }
 
   /** Replaces the advertise set: withdraws VIPs no longer in it, announces new ones, on every Established session. */
   advertise(vips: readonly Vip[]): void {
-    this.vips = vips;
+    const routes = vipRoutes(vips, this.config);
     this.logger.log("info", "advertise set changed", { vips: vips.map((v) => v.address) });
-    for (const peer of this.peers) peer.resync();
+    for (const peer of this.peers) peer.advertise(routes);
   }
 
   /** Graceful shutdown: every peer withdraws and ceases, then the servers close. Idempotent. */

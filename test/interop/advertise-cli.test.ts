@@ -48,6 +48,13 @@ describe("bgplb advertise / bgpadvertiser: configuration errors (real binary)", 
     expect(r.stderr).to.equal(`bgpadvertiser: --config ${file}: localIP: "2001:db8::1" is not an IPv4 address\n`);
   });
 
+  it("exits 2 naming the repeated entry for a next hop listed twice", async () => {
+    const file = config("dup-hop.yaml", "localIP: 198.18.0.1\nlocalASN: 65000\nnextHops: [198.18.0.1, 198.18.0.3, 198.18.0.1]\npeers:\n  - {peerIP: 198.18.0.2, peerASN: 65001}\n");
+    const r = await runBinary(BGPLB, ["advertise", "--config", file, "--advertise-ip", "192.0.2.10"]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.equal(`bgplb advertise: --config ${file}: nextHops[2]: "198.18.0.1" is already nextHops[0]\n`);
+  });
+
   it("exits 2 for an IPv6 VIP without ipv6NextHops, and for a VIP that is not a host address", async () => {
     const file = config("ok.yaml", "localIP: 198.18.0.1\nlocalASN: 65000\npeers:\n  - {peerIP: 198.18.0.2, peerASN: 65001}\n");
     const v6 = await runBinary(BGPLB, ["advertise", "--config", file, "--advertise-ip", "2001:db8:ff::10"]);
