@@ -12,6 +12,14 @@
  *   with the exponential backoff; its expiry restarts the peer as it was
  *   last started. The counter resets on Established.
  * - ManualStop in Idle cancels a pending automatic restart.
+ * - An inbound connection (TcpConnectionConfirmed) in Idle while an
+ *   automatic restart is pending (IdleHoldTimer running) is accepted: the
+ *   restart happens at once on that connection (OPEN sent, OpenSent),
+ *   keeping ConnectRetryCounter. RFC 4271 §8.2.2 refuses every connection
+ *   in Idle, which leaves a peer that only dials us (or whose listener
+ *   comes up later) unanswered until our own next attempt; GoBGP and BIRD
+ *   accept it too. Without a pending restart (never started, stopped,
+ *   `automaticRestart` off) Idle still refuses.
  * - A NOTIFICATION received in OpenSent is not answered with an FSM error
  *   (the peer has already closed); header/OPEN errors found by the codec
  *   in Established are reported with the codec's NOTIFICATION, not FSM error.
@@ -267,6 +275,11 @@ const TABLE: Readonly<Record<FsmState, StateTable>> = {
     ManualStart_with_PassiveTcpEstablishment: freshStart(true),
     AutomaticStart_with_PassiveTcpEstablishment: freshStart(true),
     IdleHoldTimer_Expires: (m) => m.start(m.passive),
+    TcpConnectionConfirmed: (m) => {
+      if (!m.timers.has("IdleHoldTimer")) return;
+      m.stopTimer("IdleHoldTimer");
+      m.connectionUp();
+    },
     ManualStop: (m) => {
       m.connectRetryCounter = 0;
       m.stopTimer("IdleHoldTimer");
@@ -445,6 +458,15 @@ export class Fsm {
   /** The negotiated session, from OpenConfirm until the session goes down. */
   get session(): NegotiatedSession | undefined {
     return this.machine.session;
+  }
+
+  /**
+   * Whether an inbound connection is accepted in the current state: in
+   * Connect and Active, and in Idle while an automatic restart is pending.
+   */
+  get acceptsInbound(): boolean {
+    const m = this.machine;
+    return m.state === "Connect" || m.state === "Active" || (m.state === "Idle" && m.timers.has("IdleHoldTimer"));
   }
 
   /** Whether the last start was passive (listen only); automatic restarts repeat it. */

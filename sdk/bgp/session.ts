@@ -15,6 +15,14 @@
  * connection while a secondary is alive, the secondary becomes the primary. An inbound
  * connection is refused while the peer already has one open (at most one
  * inbound and one outbound connection per peer).
+ *
+ * An inbound connection from the peer while the primary waits in Idle for
+ * its automatic restart (IdleHoldTimer running, after a failure) is taken by
+ * the primary, which restarts on it at once (see {@link Fsm}: a deliberate
+ * departure from RFC 4271 §8.2.2, which refuses connections in Idle). So a
+ * peer that only dials us, or whose listener comes up late, is not turned
+ * away for the length of our reconnect backoff. A session that was never
+ * started or was stopped still refuses.
  */
 import { parseIpv4 } from "./address";
 import { Fsm, type FsmOptions } from "./fsm";
@@ -249,15 +257,16 @@ export class Session {
   }
 
   private inbound(): void {
-    const primaryState = this.primary.fsm.state;
+    const primaryTakes = this.primary.fsm.acceptsInbound;
     const inboundExists = [this.primary, this.secondary].some((slot) => slot?.direction === "inbound" && slot.connection !== undefined);
-    if (primaryState === "Idle" || inboundExists || (PAST_OPEN.includes(primaryState) && this.secondary)) {
+    // Otherwise the primary is Idle (refuse) or past OPEN (a secondary takes the connection, if there is none yet).
+    if (inboundExists || (!primaryTakes && (this.primary.fsm.state === "Idle" || this.secondary))) {
       this.out.push({ type: "refuseConnection" });
       return;
     }
     const connection = this.nextConnection++;
     this.out.push({ type: "acceptConnection", connection });
-    if (primaryState === "Connect" || primaryState === "Active") {
+    if (primaryTakes) {
       if (this.primary.connection !== undefined) {
         this.closeOrphan();
         this.orphan = this.primary.connection;

@@ -48,7 +48,6 @@ export class PeerDriver {
   private readonly rib: AdjRibOut;
   private established: ConnectionId | undefined;
   private accepting: Socket | undefined;
-  private stopped = false;
 
   constructor(private readonly options: PeerDriverOptions) {
     this.session = new Session({ config: options.fsm, random: Math.random }, Date.now());
@@ -72,14 +71,12 @@ export class PeerDriver {
 
   /**
    * Hands an inbound TCP connection from this peer to the session, which
-   * accepts or refuses it. A session waiting in Idle (reconnect backoff
-   * after a failed connect) is started first, so a peer that dials us is
-   * not turned away until our own next attempt.
+   * accepts it (also while waiting in Idle for its reconnect backoff) or
+   * refuses it; a refused socket is destroyed.
    */
   accept(socket: Socket): void {
     this.accepting = socket;
     try {
-      if (this.session.state === "Idle" && !this.stopped) this.feed({ type: "AutomaticStart" });
       this.feed({ type: "TcpConnectionConfirmed" });
     } finally {
       if (this.accepting === socket) socket.destroy();
@@ -102,7 +99,6 @@ export class PeerDriver {
    * are closed (flushed) or destroyed.
    */
   async stop(communication: string): Promise<void> {
-    this.stopped = true;
     this.feed({ type: "ManualStop", communication });
     this.execute(this.session.dispose(Date.now()));
     for (const t of this.timers.values()) clearTimeout(t);

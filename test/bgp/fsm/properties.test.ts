@@ -72,6 +72,8 @@ describe("bgp FSM properties", () => {
             const expired = TIMER_EVENTS[event.type];
             if (expired) running.delete(expired);
             if ((event.type === "Tcp_CR_Acked" || event.type === "TcpConnectionConfirmed") && (before === "Connect" || before === "Active")) connection = "open";
+            // Idle with an automatic restart pending takes an inbound connection (a deliberate departure from RFC 4271).
+            if (event.type === "TcpConnectionConfirmed" && before === "Idle" && running.has("IdleHoldTimer")) connection = "open";
             if (event.type === "TcpConnectionFails") connection = "none";
             const actions = fsm.handle(event, now);
             let becameEstablished = false;

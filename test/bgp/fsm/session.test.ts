@@ -106,6 +106,33 @@ describe("bgp session: collision resolution", () => {
     expect(session.handle({ type: "TcpConnectionConfirmed" }, 0)).to.deep.equal([{ type: "refuseConnection" }]);
   });
 
+  it("Idle waiting for its restart takes an inbound connection at once and proceeds to Established on it", () => {
+    const session = new Session({ config: CONFIG, random: ZERO });
+    session.handle({ type: "ManualStart" }, 0);
+    const failed = session.handle({ type: "TcpConnectionFails", connection: 1 }, 0);
+    expect(only(failed, "startTimer").map((a) => a.key)).to.deep.equal(["1/IdleHoldTimer"]);
+    expect(session.state).to.equal("Idle");
+    const accepted = session.handle({ type: "TcpConnectionConfirmed" }, 100);
+    expect(accepted[0]).to.deep.equal({ type: "acceptConnection", connection: 2 });
+    expect(only(accepted, "connect")).to.deep.equal([]);
+    expect(only(accepted, "stopTimer").map((a) => a.key)).to.include("1/IdleHoldTimer");
+    expect(only(accepted, "send").map((a) => [a.connection, a.message.kind])).to.deep.equal([[2, "open"]]);
+    expect(only(accepted, "stateChange").map((a) => [a.fromName, a.toName])).to.deep.equal([["BGP_FSM_IDLE", "BGP_FSM_OPENSENT"]]);
+    expect(session.connectRetryCounter).to.equal(1);
+    session.handle({ ...OPEN, connection: 2 }, 200);
+    const up = session.handle({ ...KEEPALIVE, connection: 2 }, 300);
+    expect(only(up, "established").map((a) => a.connection)).to.deep.equal([2]);
+    expect(session.connections()).to.deep.equal([{ connection: 2, direction: "inbound", state: "Established" }]);
+  });
+
+  it("a stopped session refuses inbound connections although it was waiting for a restart", () => {
+    const session = new Session({ config: CONFIG, random: ZERO });
+    session.handle({ type: "ManualStart" }, 0);
+    session.handle({ type: "TcpConnectionFails", connection: 1 }, 0);
+    session.handle({ type: "ManualStop" }, 0);
+    expect(session.handle({ type: "TcpConnectionConfirmed" }, 0)).to.deep.equal([{ type: "refuseConnection" }]);
+  });
+
   it("passive sessions never connect and accept the peer", () => {
     const session = new Session({ config: CONFIG, random: ZERO, passive: true });
     const started = session.handle({ type: "ManualStart" }, 0);

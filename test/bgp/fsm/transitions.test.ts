@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type { FsmEvent, FsmEventType, FsmState } from "../../../sdk/bgp/fsm-types";
 import type { BgpMessage, NotificationMessage, OpenMessage } from "../../../sdk/bgp/messages";
 import type { TimerName } from "../../../sdk/bgp/timers";
-import { change, fsmIn, notif, peerOpen, sessionError, start, stop } from "./fixtures";
+import { CONFIG, change, fsmIn, notif, peerOpen, sessionError, start, stop } from "./fixtures";
 
 const OUR_OPEN: OpenMessage = {
   kind: "open",
@@ -306,6 +306,34 @@ describe("bgp FSM transitions (RFC 4271 §8.2.2)", () => {
     fsm.handle({ type: "TcpConnectionFails" }, 0);
     expect(fsm.handle({ type: "ManualStart" }, 10)).to.deep.equal([stop("IdleHoldTimer"), CR, { type: "connect" }, change("Idle", "Connect")]);
     expect(fsm.connectRetryCounter).to.equal(0);
+  });
+
+  it("Idle with a pending restart: an inbound connection restarts on it at once, keeping the failure count", () => {
+    const fsm = fsmIn("Connect");
+    fsm.handle({ type: "TcpConnectionFails" }, 0);
+    expect(fsm.acceptsInbound).to.equal(true);
+    expect(fsm.handle({ type: "TcpConnectionConfirmed" }, 10)).to.deep.equal([stop("IdleHoldTimer"), send(OUR_OPEN), HOLD_LARGE, change("Idle", "OpenSent")]);
+    expect(fsm.connectRetryCounter).to.equal(1);
+    expect([...fsm.timers.keys()]).to.deep.equal(["HoldTimer"]);
+    expect(fsm.handle({ type: "BGPOpen", message: peerOpen() }, 20)).to.deep.include(change("OpenSent", "OpenConfirm"));
+  });
+
+  it("Idle without a pending restart refuses inbound connections: never started, stopped, or automaticRestart off", () => {
+    const stopped = fsmIn("Connect");
+    stopped.handle({ type: "TcpConnectionFails" }, 0);
+    stopped.handle({ type: "ManualStop" }, 0);
+    const noRestart = fsmIn("Connect", { ...CONFIG, automaticRestart: false });
+    noRestart.handle({ type: "TcpConnectionFails" }, 0);
+    for (const fsm of [fsmIn("Idle"), stopped, noRestart]) {
+      expect(fsm.acceptsInbound).to.equal(false);
+      expect(fsm.handle({ type: "TcpConnectionConfirmed" }, 10)).to.deep.equal([]);
+      expect(fsm.state).to.equal("Idle");
+    }
+  });
+
+  it("accepts inbound connections in Connect and Active only, among the other states", () => {
+    const accepting = (["Connect", "Active", "OpenSent", "OpenConfirm", "Established"] as const).filter((state) => fsmIn(state).acceptsInbound);
+    expect(accepting).to.deep.equal(["Connect", "Active"]);
   });
 
   it("a passive restart after an error stays passive", () => {
