@@ -11,6 +11,11 @@
  *   Connect, and, when `automaticRestart` is on, starts the IdleHoldTimer
  *   with the exponential backoff; its expiry restarts the peer as it was
  *   last started. The counter resets on Established.
+ * - The connection failing in OpenSent (the peer closed it before its OPEN,
+ *   as GoBGP does during its own idle hold) is such a drop too, so a
+ *   flapping peer meets the doubling backoff (RFC: back to Active, retry
+ *   after ConnectRetryTime without counting). Active is therefore only
+ *   entered by a passive start.
  * - ManualStop in Idle cancels a pending automatic restart.
  * - An inbound connection (TcpConnectionConfirmed) in Idle while an
  *   automatic restart is pending (IdleHoldTimer running) is accepted: the
@@ -306,11 +311,6 @@ const TABLE: Readonly<Record<FsmState, StateTable>> = {
   Active: {
     ...startsIgnored,
     ManualStop: manualStop,
-    ConnectRetryTimer_Expires: (m) => {
-      m.startConnectRetryTimer();
-      m.connect();
-      m.goto("Connect");
-    },
     Tcp_CR_Acked: (m) => m.connectionUp(),
     TcpConnectionConfirmed: (m) => m.connectionUp(),
     TcpConnectionFails: tcpFails,
@@ -327,12 +327,7 @@ const TABLE: Readonly<Record<FsmState, StateTable>> = {
     HoldTimer_Expires: holdExpired,
     Tcp_CR_Acked: ignore,
     TcpConnectionConfirmed: ignore,
-    TcpConnectionFails: (m) => {
-      m.connection = "none";
-      m.stopAllTimers();
-      if (!m.passive) m.startConnectRetryTimer();
-      m.goto("Active");
-    },
+    TcpConnectionFails: tcpFails,
     BGPOpen: (m, event) => {
       if (event.type === "BGPOpen") m.openReceived(event);
     },

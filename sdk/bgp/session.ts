@@ -286,13 +286,7 @@ export class Session {
       return;
     }
     this.orphan = undefined;
-    const primaryState = this.primary.fsm.state;
-    if (primaryState === "Active" && this.primary.connection === undefined) {
-      this.primary.connection = connection;
-      this.primary.direction = "outbound";
-      return this.run(this.primary, { type: "Tcp_CR_Acked" });
-    }
-    if (PAST_OPEN.includes(primaryState) && this.primary.direction === "inbound" && !this.secondary) {
+    if (PAST_OPEN.includes(this.primary.fsm.state) && this.primary.direction === "inbound" && !this.secondary) {
       return this.startSecondary(connection, "outbound", { type: "Tcp_CR_Acked" });
     }
     this.out.push({ type: "closeConnection", connection });

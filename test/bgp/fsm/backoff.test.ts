@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { Fsm } from "../../../sdk/bgp/fsm";
-import type { FsmAction } from "../../../sdk/bgp/fsm-types";
+import type { FsmAction, FsmEvent } from "../../../sdk/bgp/fsm-types";
 import { backoffBaseMs, jittered, DEFAULT_JITTER } from "../../../sdk/bgp/timers";
 import { CONFIG, peerOpen } from "./fixtures";
 
@@ -15,6 +15,25 @@ function idleHold(actions: readonly FsmAction[]): number | undefined {
 function replay(values: readonly number[]): () => number {
   let i = 0;
   return () => values[i++ % values.length];
+}
+
+const BAD_OPEN: FsmEvent = { type: "BGPOpen", message: peerOpen({ myAsn: 65000 }, [{ kind: "fourOctetAs", asn: 65000 }]) };
+const EARLY_CLOSE: FsmEvent = { type: "TcpConnectionFails" };
+
+/**
+ * Starts `fsm` actively, then for each of `failures`: TCP up (OpenSent), the
+ * failure (down to Idle), restart. Returns the IdleHoldTimer waits.
+ */
+function waitsAfterOpenSent(fsm: Fsm, failures: readonly FsmEvent[]): (number | undefined)[] {
+  fsm.handle({ type: "ManualStart" }, 0);
+  return failures.map((failure) => {
+    fsm.handle({ type: "Tcp_CR_Acked" }, 0);
+    expect(fsm.state).to.equal("OpenSent");
+    const wait = idleHold(fsm.handle(failure, 0));
+    expect(fsm.state).to.equal("Idle");
+    fsm.handle({ type: "IdleHoldTimer_Expires" }, 0);
+    return wait;
+  });
 }
 
 describe("bgp FSM backoff", () => {
@@ -31,20 +50,35 @@ describe("bgp FSM backoff", () => {
 
   it("a wrong peer ASN backs off instead of storming, and Established resets the count", () => {
     const fsm = new Fsm({ config: CONFIG, random: () => 0 });
-    fsm.handle({ type: "ManualStart" }, 0);
-    const badOpen = peerOpen({ myAsn: 65000 }, [{ kind: "fourOctetAs", asn: 65000 }]);
-    const waits: (number | undefined)[] = [];
-    for (let i = 0; i < 4; i++) {
-      fsm.handle({ type: "Tcp_CR_Acked" }, 0);
-      waits.push(idleHold(fsm.handle({ type: "BGPOpen", message: badOpen }, 0)));
-      fsm.handle({ type: "IdleHoldTimer_Expires" }, 0);
-    }
-    expect(waits).to.deep.equal([750, 1500, 3000, 6000]);
+    expect(waitsAfterOpenSent(fsm, [BAD_OPEN, BAD_OPEN, BAD_OPEN, BAD_OPEN])).to.deep.equal([750, 1500, 3000, 6000]);
     fsm.handle({ type: "Tcp_CR_Acked" }, 0);
     fsm.handle({ type: "BGPOpen", message: peerOpen() }, 0);
     fsm.handle({ type: "KeepAliveMsg" }, 0);
     expect(fsm.connectRetryCounter).to.equal(0);
     expect(idleHold(fsm.handle({ type: "HoldTimer_Expires" }, 0))).to.equal(750);
+  });
+
+  it("a peer that closes the connection before its OPEN doubles the wait like a refused connect", () => {
+    const fsm = new Fsm({ config: CONFIG, random: () => 0 });
+    expect(waitsAfterOpenSent(fsm, Array(5).fill(EARLY_CLOSE))).to.deep.equal([750, 1500, 3000, 6000, 12000]);
+    expect(fsm.connectRetryCounter).to.equal(5);
+  });
+
+  it("early closes and Bad Peer AS refusals share one failure count", () => {
+    const fsm = new Fsm({ config: CONFIG, random: () => 0 });
+    expect(waitsAfterOpenSent(fsm, [BAD_OPEN, EARLY_CLOSE, BAD_OPEN, EARLY_CLOSE])).to.deep.equal([750, 1500, 3000, 6000]);
+  });
+
+  it("a passive session whose peer closes before its OPEN backs off, still taking the peer's next connection at once", () => {
+    const fsm = new Fsm({ config: CONFIG, random: () => 0 });
+    fsm.handle({ type: "ManualStart_with_PassiveTcpEstablishment" }, 0);
+    fsm.handle({ type: "TcpConnectionConfirmed" }, 0);
+    expect(idleHold(fsm.handle({ type: "TcpConnectionFails" }, 0))).to.equal(750);
+    expect(fsm.acceptsInbound).to.equal(true);
+    fsm.handle({ type: "TcpConnectionConfirmed" }, 10);
+    expect(fsm.state).to.equal("OpenSent");
+    expect(idleHold(fsm.handle({ type: "TcpConnectionFails" }, 20))).to.equal(1500);
+    expect(fsm.passive).to.equal(true);
   });
 
   it("draws a fresh random value each time a timer is set", () => {

