@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { parseCommandArgs } from "./args";
 import type { Command, CommandIo } from "./command";
 import { UsageError } from "./command";
 import { ConfigError, parseListenAddress, parseSpeakerConfig, type SpeakerConfig } from "../speaker/config";
@@ -48,55 +49,32 @@ interface AdvertiseFlags {
   readonly debugLog: boolean;
 }
 
-function parseFlags(args: readonly string[]): AdvertiseFlags {
-  let configFile: string | undefined;
-  let advertiseFile: string | undefined;
-  let healthListen: string | undefined;
-  let debugLog = false;
-  const ips: Vip[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    const eq = arg.indexOf("=");
-    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = args[i + 1];
-      if (next === undefined || next.startsWith("--")) throw new UsageError(`${name} needs a value (see --help)`);
-      i++;
-      return next;
-    };
-    switch (name) {
-      case "--config":
-        configFile = value();
-        break;
-      case "--advertise-ip":
-        try {
-          ips.push(parseVip(value(), "--advertise-ip"));
-        } catch (err) {
-          throw new UsageError((err as Error).message);
-        }
-        break;
-      case "--advertise-file":
-        advertiseFile = value();
-        break;
-      case "--health-listen":
-        try {
-          healthListen = parseListenAddress(value(), "--health-listen");
-        } catch (err) {
-          throw new UsageError((err as Error).message);
-        }
-        break;
-      case "--debug-log":
-        debugLog = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${JSON.stringify(arg)} (see --help)`);
-    }
+/** Turns a parse error of a flag value into a usage error (exit 2). */
+function usage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
+}
+
+function parseFlags(args: readonly string[]): AdvertiseFlags {
+  const { values, positionals } = parseCommandArgs(args, {
+    config: { type: "string" },
+    "advertise-ip": { type: "string", multiple: true },
+    "advertise-file": { type: "string" },
+    "health-listen": { type: "string" },
+    "debug-log": { type: "boolean" },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (see --help)`);
+  const configFile = values.config;
   if (configFile === undefined) throw new UsageError("--config FILE is required");
-  if (ips.length === 0 && advertiseFile === undefined) throw new UsageError("give at least one --advertise-ip IP (or --advertise-file FILE)");
-  return { configFile, advertiseIps: ips, advertiseFile, healthListen, debugLog };
+  const advertiseIps = (values["advertise-ip"] ?? []).map((ip) => usage(() => parseVip(ip, "--advertise-ip")));
+  const advertiseFile = values["advertise-file"];
+  if (advertiseIps.length === 0 && advertiseFile === undefined) throw new UsageError("give at least one --advertise-ip IP (or --advertise-file FILE)");
+  const listen = values["health-listen"];
+  const healthListen = listen === undefined ? undefined : usage(() => parseListenAddress(listen, "--health-listen"));
+  return { configFile, advertiseIps, advertiseFile, healthListen, debugLog: values["debug-log"] ?? false };
 }
 
 function readText(file: string, flag: string): string {

@@ -55,6 +55,24 @@ describe("bgplb advertise / bgpadvertiser: configuration errors (real binary)", 
     expect(r.stderr).to.equal(`bgplb advertise: --config ${file}: nextHops[2]: "198.18.0.1" is already nextHops[0]\n`);
   });
 
+  it("flags: unknown ones, a missing value and stray arguments exit 2; --advertise-ip repeats and takes --flag=value", async () => {
+    const file = config("flags.yaml", "localIP: 198.18.0.1\nlocalASN: 65000\npeers:\n  - {peerIP: 198.18.0.2, peerASN: 65001}\n");
+    const unknown = await runBinary(BGPLB, ["advertise", "--config", file, "--advertise-ip", "192.0.2.10", "--listen", "x"]);
+    expect([unknown.code, unknown.stderr]).to.deep.equal([2, "bgplb advertise: Unknown option '--listen' (see --help)\n"]);
+    const missing = await runBinary(BGPLB, ["advertise", "--advertise-ip", "192.0.2.10", "--config"]);
+    expect([missing.code, missing.stderr]).to.deep.equal([2, "bgplb advertise: Option '--config <value>' argument missing (see --help)\n"]);
+    const stray = await runBinary(BGPLB, ["advertise", "--config", file, "192.0.2.10"]);
+    expect([stray.code, stray.stderr]).to.deep.equal([2, 'bgplb advertise: unexpected argument "192.0.2.10" (see --help)\n']);
+    const none = await runBinary(BGPLB, ["advertise", "--config", file]);
+    expect([none.code, none.stderr]).to.deep.equal([2, "bgplb advertise: give at least one --advertise-ip IP (or --advertise-file FILE)\n"]);
+    // The second and third values are parsed too: the third is refused by name.
+    const repeated = await runBinary(BGPLB.replace(/main\.js$/, "bgpadvertiser.js"), [`--config=${file}`, "--advertise-ip", "192.0.2.10", "--advertise-ip=192.0.2.11", "--advertise-ip", "192.0.2.0/24"]);
+    expect([repeated.code, repeated.stderr]).to.deep.equal([2, 'bgpadvertiser: --advertise-ip: "192.0.2.0/24" is not a host address (VIPs are advertised as /32 or /128)\n']);
+    const badListen = await runBinary(BGPLB, ["advertise", "--config", file, "--advertise-ip", "192.0.2.10", "--health-listen", "nowhere"]);
+    expect(badListen.code).to.equal(2);
+    expect(badListen.stderr).to.match(/^bgplb advertise: --health-listen: "nowhere" /);
+  });
+
   it("exits 2 for an IPv6 VIP without ipv6NextHops, and for a VIP that is not a host address", async () => {
     const file = config("ok.yaml", "localIP: 198.18.0.1\nlocalASN: 65000\npeers:\n  - {peerIP: 198.18.0.2, peerASN: 65001}\n");
     const v6 = await runBinary(BGPLB, ["advertise", "--config", file, "--advertise-ip", "2001:db8:ff::10"]);
