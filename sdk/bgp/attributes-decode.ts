@@ -40,7 +40,7 @@ export interface DecodedAttributes {
 const OPTIONAL_TRANSITIVE = AttributeFlag.Optional | AttributeFlag.Transitive;
 
 /** Diagnostics kept per UPDATE; a hostile message could otherwise produce thousands of log lines. */
-export const MAX_DIAGNOSTICS = 32;
+const MAX_DIAGNOSTICS = 32;
 
 /** Expected Optional and Transitive bits, and the RFC 7606 action when they are wrong. */
 const KNOWN: ReadonlyMap<number, { readonly flags: number; readonly action: UpdateErrorAction | "session-reset"; readonly name: string }> =
@@ -244,7 +244,7 @@ class AttributeReader {
 }
 
 /** Parses AS_PATH segments of `asnSize`-octet ASNs; returns what is malformed (RFC 7606 §7.2) as a string. */
-export function readAsPath(bytes: Uint8Array, start: number, end: number, asnSize: 2 | 4): AsPathSegment[] | string {
+function readAsPath(bytes: Uint8Array, start: number, end: number, asnSize: 2 | 4): AsPathSegment[] | string {
   const segments: AsPathSegment[] = [];
   let at = start;
   while (at < end) {

@@ -95,7 +95,7 @@ function writeSegments(out: ByteWriter, segments: readonly AsPathSegment[], asnS
 }
 
 /** Appends MP_REACH_NLRI; throws a RangeError for a next hop that does not fit the AFI. */
-export function writeMpReach(out: ByteWriter, mpReach: MpReach, context: CodecContext): void {
+function writeMpReach(out: ByteWriter, mpReach: MpReach, context: CodecContext): void {
   const at = beginAttribute(out, OPTIONAL, AttributeType.MpReachNlri);
   writeMpReachValue(out, mpReach.afi, mpReach.safi, mpReach.nextHop.global, mpReach.nextHop.linkLocal);
   const family = familyName(mpReach.afi, mpReach.safi);

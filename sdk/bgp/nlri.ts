@@ -8,7 +8,7 @@ import type { ByteWriter } from "./wire";
 import { readU32 } from "./wire";
 
 /** Maximum prefix length in bits for an AFI this codec handles. */
-export function maxPrefixLength(afi: Afi): number {
+function maxPrefixLength(afi: Afi): number {
   return afi === Afi.Ipv6 ? 128 : 32;
 }
 

@@ -112,7 +112,7 @@ function list(value: unknown, field: string): unknown[] {
 }
 
 /** Parses `asn:value` (each 0..65535) into a 32-bit community. */
-export function parseCommunity(text: unknown, field: string): number {
+function parseCommunity(text: unknown, field: string): number {
   const m = typeof text === "string" ? /^(\d+):(\d+)$/.exec(text.trim()) : null;
   const high = m ? Number(m[1]) : NaN;
   const low = m ? Number(m[2]) : NaN;
@@ -123,7 +123,7 @@ export function parseCommunity(text: unknown, field: string): number {
 }
 
 /** Parses `global:local1:local2` (each 0..4294967295) into a large community. */
-export function parseLargeCommunity(text: unknown, field: string): LargeCommunityConfig {
+function parseLargeCommunity(text: unknown, field: string): LargeCommunityConfig {
   const m = typeof text === "string" ? /^(\d+):(\d+):(\d+)$/.exec(text.trim()) : null;
   const parts = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [];
   if (!m || parts.some((p) => p > MAX_ASN)) {
@@ -158,7 +158,7 @@ export function splitListenAddress(text: string): { host: string; port: number }
  * Checks a parsed YAML document and fills in defaults.
  * @throws ConfigError naming the first bad field and its value.
  */
-export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
+function checkSpeakerConfig(doc: unknown): SpeakerConfig {
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new ConfigError("(document)", `${show(doc)} is not a mapping with localIP, localASN and peers`);
   }
