@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import type { CommandIo } from "./command";
-import { UsageError } from "./command";
 import { commands } from "./commands";
+import { PROCESS_IO, runCommand } from "./run";
 
 const HELP = (): string =>
   [
@@ -23,9 +23,7 @@ const HELP = (): string =>
  * Errors never reach the user as a stack trace unless `--debug` is given.
  */
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
-  const debug = argv.includes("--debug");
-  const args = argv.filter((a) => a !== "--debug");
-  const [name, ...rest] = args;
+  const [name, ...rest] = argv.filter((a) => a !== "--debug");
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(HELP());
     return name === undefined ? 2 : 0;
@@ -39,30 +37,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     io.stderr(`bgplb: unknown command '${name}' (see bgplb --help)\n`);
     return 2;
   }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    io.stdout(command.usage.endsWith("\n") ? command.usage : `${command.usage}\n`);
-    return 0;
-  }
-  try {
-    return await command.run(rest, io);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr(`bgplb ${name}: ${err.message}\n`);
-      return 2;
-    }
-    const e = err as Error;
-    io.stderr(`bgplb ${name}: internal error: ${e?.message ?? String(err)}\n`);
-    if (debug && e?.stack) io.stderr(`${e.stack}\n`);
-    else io.stderr("(run again with --debug for a stack trace)\n");
-    return 3;
-  }
+  return runCommand(`bgplb ${name}`, command, argv.includes("--debug") ? [...rest, "--debug"] : rest, io);
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-  }).then((code) => {
+  main(process.argv.slice(2), PROCESS_IO).then((code) => {
     process.exitCode = code;
   });
 }
