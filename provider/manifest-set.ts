@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { formatObjectKey, formatPath, objectKey, type FieldPath, type Topology } from "../sdk/model";
-import { formatManifestIssue, parseManifests, renderYaml, toYamlDocument } from "../sdk/manifest";
-import { RULES, formatDiagnostic, validate } from "../sdk/validate";
+import { formatObjectKey, objectKey, type Topology } from "../sdk/model";
+import { diffLines, diffTopologies, formatManifestIssue, parseManifests, renderYaml, toYamlDocument } from "../sdk/manifest";
+import { formatDiagnostic, validate } from "../sdk/validate";
 
 /**
  * The work behind the RenderedManifests dynamic provider: plain functions,
@@ -90,49 +90,18 @@ function isPlain(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The paths at which two rendered values differ (a list differing anywhere counts as one change of the list). */
-export function changedPaths(before: unknown, after: unknown, at: FieldPath = []): FieldPath[] {
-  if (isPlain(before) && isPlain(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((key) => changedPaths(before[key], after[key], [...at, key]));
-  }
-  return JSON.stringify(before) === JSON.stringify(after) ? [] : [at];
-}
-
-function show(value: unknown): string {
-  return value === undefined ? "absent" : JSON.stringify(value);
-}
-
-function valueAt(value: unknown, at: FieldPath): unknown {
-  return at.reduce<unknown>((node, segment) => (isPlain(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[segment] : undefined), value);
-}
-
 /** What changes between two object sets. */
 export interface ManifestChanges {
-  /** One line per added/removed object and per changed field. */
+  /** One line per added/removed object and per changed field, as `bgplb diff` sees them. */
   readonly lines: string[];
-  /** One line per change to a field that cannot change after cluster creation (also in `lines`). */
-  readonly notAllowed: string[];
+  /** True when a change touches a field that cannot change after cluster creation. */
+  readonly notAllowed: boolean;
 }
 
-/** Lists the changes from `before` to `after`: objects added/removed, fields changed, and which of them are not allowed after creation. */
+/** Lists the changes from `before` to `after` with the same semantic diff as `bgplb diff`. */
 export function describeChanges(before: Record<string, PlainObject>, after: Record<string, PlainObject>): ManifestChanges {
-  const lines: string[] = [];
-  for (const key of Object.keys(before).sort()) if (!(key in after)) lines.push(`- ${key}`);
-  for (const key of Object.keys(after).sort()) {
-    if (!(key in before)) {
-      lines.push(`+ ${key}`);
-      continue;
-    }
-    for (const at of changedPaths(before[key], after[key])) {
-      lines.push(`~ ${key} ${formatPath(at)}: ${show(valueAt(before[key], at))} => ${show(valueAt(after[key], at))}`);
-    }
-  }
-  const previous = parseObjects(before).topology;
-  const notAllowed = validate(parseObjects(after).topology, { previous })
-    .filter((d) => d.code === RULES.immutableFieldChanged.code && d.severity !== "skipped")
-    .map((d) => `! ${formatDiagnostic(d)}`);
-  return { lines: [...lines, ...notAllowed], notAllowed };
+  const diff = diffTopologies(parseObjects(before).topology, parseObjects(after).topology);
+  return { lines: diffLines(diff), notAllowed: diff.hasImmutableChanges };
 }
 
 /**
@@ -144,7 +113,7 @@ export function diffState(olds: ManifestSetState, news: ManifestSetInputs): { ch
   const replaces: string[] = [];
   if (path.resolve(news.directory) !== olds.directory) replaces.push("directory");
   const changes = describeChanges(olds.objects ?? {}, news.objects ?? {});
-  if (changes.notAllowed.length > 0) replaces.push("objects");
+  if (changes.notAllowed) replaces.push("objects");
   return { changes: replaces.length > 0 || changes.lines.length > 0, replaces, deleteBeforeReplace: false };
 }
 

@@ -40,6 +40,19 @@ export function formatDiff(diff: ManifestDiff): string {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The diff one line per change, for logs and resource outputs:
+ * `+ <object>`, `- <object>`, `~ <object> <path>: <old> → <new>` (with the
+ * not-allowed-after-creation note where it applies), in document order.
+ */
+export function diffLines(diff: ManifestDiff): string[] {
+  return diff.changes.flatMap((change) =>
+    change.change === "changed"
+      ? change.fields.map((field) => `~ ${formatObjectKey(change.key)} ${describeField(field)}`)
+      : [`${SIGN[change.change]} ${formatObjectKey(change.key)}`],
+  );
+}
+
 /** The JSON form of a diff (stable field order), for `--json` and for machines. */
 export function diffToJson(diff: ManifestDiff): object {
   const count = (change: ObjectChange["change"]) => diff.changes.filter((entry) => entry.change === change).length;

@@ -12,7 +12,7 @@ export { canonicalTopology, compareObjects, renderPlain, renderYaml, sortedObjec
 export { comparePaths } from "./decode";
 export { EXAMPLE_NAMES, ExampleName, examplePath, exampleText, examplesDirectory } from "./examples";
 export { DiffOptions, FieldChange, FieldOp, ManifestDiff, ObjectChange, diffTopologies } from "./diff";
-export { diffToJson, formatDiff } from "./diff-format";
+export { diffLines, diffToJson, formatDiff } from "./diff-format";
 export { DEFAULTED_FIELDS, DefaultedField, defaultAt } from "./defaults-table";
 export { loadManifestDirectory, loadManifestFiles, loadManifests, manifestFilesIn } from "./load";
 export { DirectoryWriteError, manifestFileName, writeManifestDirectory } from "./write-dir";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { IMMUTABLE_AFTER_CREATION, diffToJson, diffTopologies, exampleText, formatDiff, parseManifests } from "../../sdk/manifest";
+import { IMMUTABLE_AFTER_CREATION, diffLines, diffToJson, diffTopologies, exampleText, formatDiff, parseManifests } from "../../sdk/manifest";
 import { topologyObjects, topologyOf, type Topology } from "../../sdk/model";
 import { arbTopology } from "../arbitraries";
 
@@ -122,6 +122,20 @@ describe("manifest: semantic diff", () => {
       ],
     });
     expect(formatDiff(diffTopologies(parse(BASE), parse(BASE)))).to.equal("0 added, 0 removed, 0 changed, 4 unchanged\nNo changes.\n");
+  });
+
+  it("lists one line per change for logs, with the not-allowed note on fixed fields", () => {
+    const before = parseManifests(exampleText("gke-separate-data-plane")).topology;
+    const after = parseManifests(
+      exampleText("gke-separate-data-plane").replace("localASN: 65001\n    bgpPeers", "localASN: 65010\n    bgpPeers").replace("sessions: 2", "sessions: 1"),
+    ).topology;
+    const reason = diffTopologies(before, after).changes[0]!.fields[0]!.immutableReason;
+    expect(reason).to.be.a("string").and.to.match(/ASN/);
+    expect(diffLines(diffTopologies(before, after))).to.deep.equal([
+      `~ baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm spec.loadBalancer.localASN: 65001 → 65010  [not allowed after cluster creation: ${reason}]`,
+      "~ networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1 spec.sessions: 2 → 1",
+    ]);
+    expect(diffLines(diffTopologies(before, before))).to.deep.equal([]);
   });
 
   it("exports the not-updatable fields as data", () => {

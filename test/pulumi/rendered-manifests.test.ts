@@ -89,8 +89,8 @@ describe("RenderedManifests provider", () => {
     (changed["metallb.io/v1beta2 BGPPeer metallb-system/peer1"]!.spec as any).peerASN = 64502;
     const updated = (await provider.update(created.directory, created, { directory: root, objects: changed })).outs as ManifestSetState;
     expect(updated.changes).to.deep.equal([
+      "~ metallb.io/v1beta2 BGPPeer metallb-system/peer1 spec.peerASN: 64501 → 64502",
       "- metallb.io/v1beta1 BGPAdvertisement metallb-system/bgpadvertisement-2",
-      "~ metallb.io/v1beta2 BGPPeer metallb-system/peer1 spec.peerASN: 64501 => 64502",
     ]);
     const text = fs.readFileSync(path.join(root, "manifests.yaml"), "utf8");
     expect(text).to.contain("peerASN: 64502").and.not.contain("bgpadvertisement-2");
