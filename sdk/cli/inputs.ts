@@ -20,12 +20,17 @@ export interface LoadedInput {
   readonly issues: readonly ManifestIssue[];
 }
 
-/** The path of a bundled example, or a usage error listing the names. */
-export function bundledExample(name: string): string {
-  if (!(EXAMPLE_NAMES as readonly string[]).includes(name)) {
-    throw new UsageError(`--example: no bundled example '${name}'; choose one of ${EXAMPLE_NAMES.join(", ")}`);
+/**
+ * The paths a command reads: the manifest files given, or the bundled
+ * example named by `--example` (a usage error lists the names), not both.
+ */
+export function inputPaths(example: string | undefined, positionals: readonly string[]): readonly string[] {
+  if (example === undefined) return positionals;
+  if (positionals.length > 0) throw new UsageError("give manifest files or --example, not both");
+  if (!(EXAMPLE_NAMES as readonly string[]).includes(example)) {
+    throw new UsageError(`--example: no bundled example '${example}'; choose one of ${EXAMPLE_NAMES.join(", ")}`);
   }
-  return examplePath(name as ExampleName);
+  return [examplePath(example as ExampleName)];
 }
 
 /** The usage lines that describe `--example NAME`. */

@@ -3,7 +3,7 @@ import { formatDiagnostic, summarize, validate } from "../validate";
 import { parseCommandArgs } from "./args";
 import type { Command } from "./command";
 import { UsageError } from "./command";
-import { bundledExample, EXAMPLE_HELP, loadInputs } from "./inputs";
+import { EXAMPLE_HELP, inputPaths, loadInputs } from "./inputs";
 
 const USAGE = `Usage: bgplb render FILE|DIR... [--out DIR] [options]
        bgplb render --example NAME [--out DIR]
@@ -32,8 +32,7 @@ export const renderCommand: Command = {
       example: { type: "string" },
       "no-validate": { type: "boolean" },
     });
-    if (values.example !== undefined && positionals.length > 0) throw new UsageError("give manifest files or --example, not both");
-    const input = loadInputs(values.example !== undefined ? [bundledExample(values.example)] : positionals, io);
+    const input = loadInputs(inputPaths(values.example, positionals), io);
     if (!values["no-validate"]) {
       const diagnostics = validate(input.topology, { fileOf: input.fileOf });
       const errors = diagnostics.filter((d) => d.severity === "error");

@@ -3,7 +3,7 @@ import { formatDiagnostic, ruleCatalogue, summarize, toReport, validate, type Va
 import { outputFormat, parseCommandArgs } from "./args";
 import type { Command, CommandIo } from "./command";
 import { UsageError } from "./command";
-import { bundledExample, EXAMPLE_HELP, loadInputs } from "./inputs";
+import { EXAMPLE_HELP, inputPaths, loadInputs } from "./inputs";
 
 const USAGE = `Usage: bgplb validate FILE|DIR... [options]
        bgplb validate --example NAME [options]
@@ -61,8 +61,7 @@ export const validateCommand: Command = {
     });
     const format = outputFormat(values.output);
     if (values["list-rules"]) return listRules(format, io);
-    if (values.example !== undefined && positionals.length > 0) throw new UsageError("give manifest files or --example, not both");
-    const paths = values.example !== undefined ? [bundledExample(values.example)] : positionals;
+    const paths = inputPaths(values.example, positionals);
     for (const subnet of values["node-subnet"] ?? []) checkNodeSubnet(subnet);
     const input = loadInputs(paths, io);
     const facts: ValidationFacts = {
