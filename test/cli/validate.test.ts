@@ -70,6 +70,9 @@ describe("bgplb validate", () => {
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.contain("--node-subnet").and.to.contain("10.0.1.0");
     expect((await bgplb("validate", "--frobnicate")).code).to.equal(2);
+    const both = await bgplb("validate", "--example", "gke-dual-stack", `${dir.path}/x.yaml`);
+    expect(both.code).to.equal(2);
+    expect(both.stderr).to.contain("not both");
     const unknown = await bgplb("validate", "--example", "nope");
     expect(unknown.code).to.equal(2);
     expect(unknown.stderr).to.contain("gke-shared-peers");
