@@ -1,29 +1,54 @@
 import { parseCommandArgs } from "./args";
-import type { Command } from "./command";
+import { UsageError, type Command } from "./command";
 import { loadInputs } from "./inputs";
+import { pulumiProgram } from "./pulumi-program";
 import { typescriptProgram } from "./typescript-program";
 
-const USAGE = `Usage: bgplb import FILE|DIR... [--package NAME]
+const USAGE = `Usage: bgplb import FILE|DIR... [--target pulumi|sdk] [--package NAME]
 
 Prints a TypeScript program that builds the same topology with bgplb's typed
-API (the migration path from hand-written YAML): a builder call for each
-object a builder reproduces exactly, a typed literal otherwise (unknown
-fields are kept). Running the program prints the canonical manifests, equal
-to \`bgplb render\` of the input; its exported \`topology\` feeds validate(),
-renderYaml() or the Pulumi components.
+API: the migration path from hand-written YAML.
+
+--target pulumi (the default) prints a Pulumi program using bgplb's
+components, shaped like the bundled examples: stackTarget(), one component
+per object (GkeClusterLoadBalancer, FloatingIpGroup, BgpPeer,
+BgpLoadBalancer, MetalLbPeer, AddressPool, BgpAdvertisement, BfdProfile)
+and target.publish() of all of them. Without stack configuration the
+program renders exactly what \`bgplb render\` prints for the input. An object
+no component expresses (a kind bgplb does not model, a status object, an
+unknown field, a field without a component argument) is published as
+written; the Cluster's fields outside the load balancer are kept in a
+comment. Each of those gets one warning line on stderr.
+
+--target sdk prints a program using the sdk builders: a builder call for
+each object a builder reproduces exactly, a typed literal otherwise (unknown
+fields kept). Running it prints the canonical manifests, equal to
+\`bgplb render\` of the input; its exported \`topology\` feeds validate() or
+renderYaml().
 
 Options:
-  --package NAME   the module to import bgplb from (default: bgplb)`;
+  --target pulumi|sdk  the kind of program (default: pulumi)
+  --package NAME       the module to import bgplb from (default:
+                       bgplb/dist/provider for pulumi, bgplb for sdk)`;
 
-/** `bgplb import`: manifests to a TypeScript program. */
+/** `bgplb import`: manifests to a TypeScript program (Pulumi components or sdk builders). */
 export const importCommand: Command = {
   name: "import",
-  summary: "print a TypeScript program that builds the same topology",
+  summary: "print a Pulumi (or sdk) TypeScript program that builds the same topology",
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { package: { type: "string" } });
+    const { values, positionals } = parseCommandArgs(args, { target: { type: "string" }, package: { type: "string" } });
+    const target = values.target ?? "pulumi";
+    if (target !== "pulumi" && target !== "sdk") throw new UsageError(`--target: '${target}' is not a target; use pulumi or sdk`);
     const input = loadInputs(positionals, io);
-    io.stdout(typescriptProgram(input.topology, { ...(values.package ? { packageName: values.package } : {}), sources: positionals }));
+    const options = { ...(values.package ? { packageName: values.package } : {}), sources: positionals };
+    if (target === "sdk") {
+      io.stdout(typescriptProgram(input.topology, options));
+      return 0;
+    }
+    const program = pulumiProgram(input.topology, options);
+    for (const warning of program.warnings) io.stderr(`${warning}\n`);
+    io.stdout(program.text);
     return 0;
   },
 };
