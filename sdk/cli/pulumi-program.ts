@@ -22,6 +22,11 @@ function describe(uncovered: Uncovered): string {
   return `${uncovered.field === undefined ? "" : `${uncovered.field}: `}${uncovered.reason}`;
 }
 
+/** `warning: <object> [<field>]: <reason>; <consequence>`, like the manifest reader's notes. */
+function warning(subject: string, uncovered: Uncovered, consequence: string): string {
+  return `warning: ${subject}${uncovered.field === undefined ? "" : ` ${uncovered.field}`}: ${uncovered.reason}; ${consequence}`;
+}
+
 function componentLines(call: ComponentCall): string[] {
   const comment =
     call.notRendered.length === 0
@@ -36,8 +41,8 @@ function componentLines(call: ComponentCall): string[] {
 
 function asWrittenLines(part: AsWritten): string[] {
   return [
-    `// ${part.subject}: no component expresses it, so it is published as written`,
-    "// (rendered exactly; not validated by a component, not applied to a cluster):",
+    `// ${part.subject}, published as written`,
+    "// (rendered exactly; no component validates it or applies it to a cluster):",
     ...part.reasons.map((reason) => `//   ${describe(reason)}`),
     `const ${part.variable}: bgplb.ManifestObject = ${literal(part.manifest)};`,
     "",
@@ -62,9 +67,9 @@ function partLines(part: ProgramPart): string[] {
 function partWarnings(part: ProgramPart): string[] {
   switch (part.part) {
     case "component":
-      return part.notRendered.map((field) => `warning: ${part.subject} ${describe(field)}; kept in a comment of the program, not rendered`);
+      return part.notRendered.map((field) => warning(part.subject, field, "kept in a comment of the program, not rendered"));
     case "as-written":
-      return part.reasons.map((reason) => `warning: ${part.subject} ${describe(reason)}; published as written`);
+      return part.reasons.map((reason) => warning(part.subject, reason, "published as written"));
     case "cluster-reference":
       return [];
   }

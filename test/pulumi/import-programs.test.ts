@@ -1,0 +1,128 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import ts from "typescript";
+import { keyedObjects, manifestFiles, type PlainObject } from "../../provider/manifest-set";
+import { pulumiProgram } from "../../sdk/cli/pulumi-program";
+import { EXAMPLE_NAMES, exampleText, parseManifests, renderYaml } from "../../sdk/manifest";
+import { installMocks, settle, valueOf, type RecordingMocks } from "./mocks";
+
+const PROVIDER = path.join(__dirname, "..", "..", "provider");
+
+/** Runs a generated Pulumi program under mocks, rendering to `renderDirectory`, with `bgplb/dist/provider` bound to this checkout's provider. */
+async function runProgram(source: string, renderDirectory: string): Promise<{ mocks: RecordingMocks; exports: Record<string, unknown> }> {
+  const project = "bgplb-imported";
+  const mocks = await installMocks(project);
+  pulumi.runtime.setAllConfig({ [`${project}:renderDirectory`]: renderDirectory });
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
+  const module = { exports: {} as Record<string, unknown> };
+  const load = (name: string): unknown => {
+    if (name !== "bgplb/dist/provider") throw new Error(`the generated program imports ${name}`);
+    return require(PROVIDER);
+  };
+  new Function("require", "module", "exports", outputText)(load, module, module.exports);
+  await settle();
+  return { mocks, exports: module.exports };
+}
+
+/** What the program wrote through RenderedManifests, and what its exported objects render to. */
+async function rendered(mocks: RecordingMocks, exports: Record<string, unknown>): Promise<{ published: string; exported: string }> {
+  const [gitops] = mocks.ofType("pulumi-nodejs:dynamic/bgplb:RenderedManifests");
+  expect(gitops, "RenderedManifests registered").to.not.equal(undefined);
+  const groups = await Promise.all((exports.objects as pulumi.Input<PlainObject[]>[]).map((group) => valueOf(pulumi.output(group) as unknown as pulumi.Output<PlainObject[]>)));
+  return {
+    published: manifestFiles(gitops!.inputs.objects as Record<string, PlainObject>)["manifests.yaml"]!,
+    exported: manifestFiles(keyedObjects(groups.flat()))["manifests.yaml"]!,
+  };
+}
+
+function expectedRender(yaml: string): string {
+  return renderYaml(parseManifests(yaml).topology);
+}
+
+describe("bgplb import --target pulumi: generated programs under mocks", () => {
+  let renderDirectory: string;
+  beforeEach(() => {
+    renderDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "bgplb-import-"));
+  });
+  afterEach(() => {
+    fs.rmSync(renderDirectory, { recursive: true, force: true });
+  });
+
+  for (const name of EXAMPLE_NAMES) {
+    it(`${name}: renders exactly what bgplb render prints, with components only and no warning`, async () => {
+      const program = pulumiProgram(parseManifests(exampleText(name)).topology);
+      expect(program.warnings).to.deep.equal([]);
+      expect(program.text).to.not.contain("ManifestObject");
+      const { mocks, exports } = await runProgram(program.text, renderDirectory);
+      const { published, exported } = await rendered(mocks, exports);
+      expect(published).to.equal(expectedRender(exampleText(name)));
+      expect(exported).to.equal(published);
+      expect(mocks.resources.filter((r) => r.type.startsWith("kubernetes:")), "nothing applied without a kubeconfig").to.deep.equal([]);
+    });
+  }
+
+  it("publishes an object with an unknown field, a status object and an unknown kind exactly as written, next to the components", async () => {
+    const yaml = [
+      exampleText("metallb-vrf").replace("  vrf: ens4vrf\n", "  vrf: ens4vrf\n  futureKnob: 3\n"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n  namespace: metallb-system\ndata:\n  owner: netops\n",
+      "apiVersion: networking.gke.io/v1\nkind: BGPSession\nmetadata:\n  name: s1\n  namespace: cluster-bm\nspec:\n  floatingIP: 10.0.3.100\n  localASN: 65001\n  localIP: 10.0.3.10\n  nodeName: n1\n  peerASN: 65002\n  peerIP: 10.0.3.254\nstatus:\n  state: Established\n",
+    ].join("---\n");
+    const program = pulumiProgram(parseManifests(yaml).topology);
+    expect(program.warnings).to.deep.equal([
+      "warning: networking.gke.io/v1 BGPSession cluster-bm/s1: a status object the GKE controller writes; no component creates it; published as written",
+      "warning: metallb.io/v1beta2 BGPPeer metallb-system/frrviavrf spec.futureKnob: MetalLbPeer has no argument for it; published as written",
+      "warning: v1 ConfigMap metallb-system/notes: bgplb has no component for this kind; published as written",
+    ]);
+    expect(program.text).to.contain("new bgplb.AddressPool(").and.contain("new bgplb.BgpAdvertisement(").and.not.contain("new bgplb.MetalLbPeer(");
+    expect(program.text.replace(/\s+/g, " ")).to.contain('peers: [ { peerName: "frrviavrf", myAsn: 100, peerAsn: 200, peerAddress: "192.168.130.1", }, ]');
+    const { mocks, exports } = await runProgram(program.text, renderDirectory);
+    const { published, exported } = await rendered(mocks, exports);
+    expect(exported).to.equal(expectedRender(yaml));
+    // The engine hands resource inputs over with their keys sorted, so the ConfigMap reaches RenderedManifests as apiVersion, data, kind, metadata.
+    expect(published).to.equal(expectedRender(yaml.replace("metadata:\n  name: notes\n  namespace: metallb-system\ndata:\n  owner: netops\n", "data:\n  owner: netops\nmetadata:\n  name: notes\n  namespace: metallb-system\n").replace("kind: ConfigMap\ndata:\n  owner: netops\n", "data:\n  owner: netops\nkind: ConfigMap\n")));
+  });
+
+  it("GKE resources without their Cluster take a stand-in cluster reference; a peer with annotations is published as written and still selected", async () => {
+    const [, ...rest] = exampleText("gke-separate-data-plane").split("---\n");
+    const yaml = rest.join("---\n").replace("  name: bgppeer1\n", "  name: bgppeer1\n  annotations:\n    owner: netops\n");
+    const program = pulumiProgram(parseManifests(yaml).topology);
+    expect(program.text).to.contain('const clusterBm: bgplb.GkeClusterReference = { clusterName: "bm", localAsn: 65001 };');
+    expect(program.text).to.contain("new bgplb.BgpLoadBalancer(").and.contain("new bgplb.FloatingIpGroup(").and.not.contain("new bgplb.BgpPeer(");
+    expect(program.warnings).to.deep.equal([
+      "warning: networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1 metadata.annotations: BgpPeer has no argument for it; published as written",
+    ]);
+    const { mocks, exports } = await runProgram(program.text, renderDirectory);
+    expect((await rendered(mocks, exports)).published).to.equal(expectedRender(yaml));
+  });
+
+  it("keeps the Cluster's fields outside the load balancer in a comment; everything else renders exactly", async () => {
+    const original = exampleText("gke-dual-stack");
+    const yaml = original.replace("spec:\n  type: hybrid\n", "spec:\n  type: hybrid\n  profile: edge\n  storage:\n    lvpShare:\n      numPVUnderSharedPath: 5\n");
+    const program = pulumiProgram(parseManifests(yaml).topology);
+    expect(program.warnings).to.deep.equal([
+      "warning: baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm spec.profile: GkeClusterLoadBalancer has no argument for it; kept in a comment of the program, not rendered",
+      "warning: baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm spec.storage: GkeClusterLoadBalancer has no argument for it; kept in a comment of the program, not rendered",
+    ]);
+    expect(program.text).to.contain('//   spec.profile: "edge"\n//   spec.storage: {"lvpShare":{"numPVUnderSharedPath":5}}\n');
+    const { mocks, exports } = await runProgram(program.text, renderDirectory);
+    expect((await rendered(mocks, exports)).published).to.equal(expectedRender(original));
+  });
+
+  it("tells equal names of two clusters apart and passes labels and names the components would not guess", async () => {
+    const bm = exampleText("gke-separate-data-plane");
+    const edge = bm.replaceAll("cluster-bm", "cluster-edge").replace("  name: bm\n", "  name: edge\n").replace('default-peer: "true"\nspec:\n  localASN', 'default-peer: "true"\n    rack: r1\nspec:\n  localASN');
+    const pools = exampleText("metallb-pools-per-peer").replace("  name: pool1\n", "  name: pool1\n  labels:\n    tier: edge\n");
+    const yaml = [bm, edge, pools].join("---\n");
+    const program = pulumiProgram(parseManifests(yaml).topology);
+    expect(program.warnings).to.deep.equal([]);
+    expect(program.text).to.contain('new bgplb.BgpPeer("cluster-edge-bgppeer1", {\n  cluster: clusterEdge,\n  peerName: "bgppeer1",');
+    expect(program.text).to.contain('labels: { "cluster.baremetal.gke.io/default-peer": "true", rack: "r1" }');
+    expect(program.text).to.contain('labels: { tier: "edge" }');
+    expect(program.text).to.not.contain("export const loadBalancer");
+    const { mocks, exports } = await runProgram(program.text, renderDirectory);
+    expect((await rendered(mocks, exports)).published).to.equal(expectedRender(yaml));
+  });
+});
