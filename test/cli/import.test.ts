@@ -18,13 +18,13 @@ function runProgram(source: string): { topology: Topology } {
   return module.exports as unknown as { topology: Topology };
 }
 
-describe("bgplb import", () => {
+describe("bgplb import --target sdk", () => {
   const dir = scratchDirectory();
   after(() => dir.remove());
 
   for (const name of EXAMPLE_NAMES) {
     it(`turns ${name} into a program that builds the same topology`, async () => {
-      const run = await bgplb("import", examplePath(name));
+      const run = await bgplb("import", "--target", "sdk", examplePath(name));
       expect(run.code, run.stderr).to.equal(0);
       const { topology } = runProgram(run.stdout);
       expect(renderYaml(topology)).to.equal(renderYaml(parseManifests(exampleText(name)).topology));
@@ -36,7 +36,7 @@ describe("bgplb import", () => {
       "unknown-field.yaml",
       exampleText("metallb-vrf").replace(/(kind: BGPPeer\n(?:.*\n)*?spec:\n)/, "$1  futureKnob: 3\n"),
     );
-    const run = await bgplb("import", withUnknown);
+    const run = await bgplb("import", "--target", "sdk", withUnknown);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/: bgplb\.MetalLBBGPPeer = \{/);
     expect(run.stdout).to.contain("futureKnob");
@@ -47,7 +47,7 @@ describe("bgplb import", () => {
   it("generates programs that type-check against the package's declarations", async function () {
     this.timeout(60_000);
     const files = await Promise.all(
-      EXAMPLE_NAMES.map(async (name) => dir.write(`${name}.ts`, (await bgplb("import", examplePath(name))).stdout)),
+      EXAMPLE_NAMES.map(async (name) => dir.write(`${name}.ts`, (await bgplb("import", "--target", "sdk", examplePath(name))).stdout)),
     );
     const root = resolve(__dirname, "..", "..", "..");
     const program = ts.createProgram(files, {
