@@ -1,25 +1,11 @@
 import { expect } from "chai";
-import { join, resolve } from "node:path";
-import ts from "typescript";
 import { EXAMPLE_NAMES, examplePath, exampleText } from "../../sdk/manifest";
 import { bgplb, scratchDirectory } from "./helpers";
+import { typeProblems } from "./import-type-check";
 
-const ROOT = resolve(__dirname, "..", "..", "..");
-
-/** Type-checks program files with `bgplb/dist/provider` resolved to this checkout's compiled declarations; returns the problems. */
-function typeProblems(files: readonly string[]): string[] {
-  const program = ts.createProgram(files, {
-    strict: true,
-    noEmit: true,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
-    types: ["node"],
-    typeRoots: [join(ROOT, "node_modules", "@types")],
-    paths: { "bgplb/dist/provider": [join(ROOT, "dist", "provider", "index.d.ts")] },
-    skipLibCheck: true,
-  });
-  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+/** Type-checks program files with `bgplb/dist/provider` resolved to this checkout's compiled declarations. */
+function providerTypeProblems(files: readonly string[]): string[] {
+  return typeProblems(files, "bgplb/dist/provider", "provider/index.d.ts");
 }
 
 describe("bgplb import (--target pulumi, the default)", () => {
@@ -85,11 +71,11 @@ describe("bgplb import (--target pulumi, the default)", () => {
     const standIn = (await bgplb("import", withoutCluster)).stdout;
     expect(standIn).to.contain("const clusterBm: bgplb.GkeClusterReference = ");
     files.push(dir.write("without-cluster.ts", standIn));
-    expect(typeProblems(files)).to.deep.equal([]);
+    expect(providerTypeProblems(files)).to.deep.equal([]);
   });
 
   it("the type check can fail: a program using a component argument that does not exist is reported", () => {
     const file = dir.write("wrong.ts", 'import * as bgplb from "bgplb/dist/provider";\nnew bgplb.AddressPool("p", { addresses: [], poolSelector: {} });\n');
-    expect(typeProblems([file]).join("\n")).to.contain("poolSelector");
+    expect(providerTypeProblems([file]).join("\n")).to.contain("poolSelector");
   });
 });

@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { join, resolve } from "node:path";
 import ts from "typescript";
 import * as sdk from "../../sdk";
 import { EXAMPLE_NAMES, examplePath, exampleText, parseManifests, renderYaml } from "../../sdk/manifest";
 import type { Topology } from "../../sdk/model";
 import { bgplb, scratchDirectory } from "./helpers";
+import { typeProblems } from "./import-type-check";
 
 /** Compiles a generated program and runs it with `bgplb` bound to this package's core; returns its exports. */
 function runProgram(source: string): { topology: Topology } {
@@ -49,21 +49,7 @@ describe("bgplb import --target sdk", () => {
     const files = await Promise.all(
       EXAMPLE_NAMES.map(async (name) => dir.write(`${name}.ts`, (await bgplb("import", "--target", "sdk", examplePath(name))).stdout)),
     );
-    const root = resolve(__dirname, "..", "..", "..");
-    const program = ts.createProgram(files, {
-      strict: true,
-      noEmit: true,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      types: ["node"],
-      typeRoots: [join(root, "node_modules", "@types")],
-      paths: { bgplb: [join(root, "dist", "sdk", "index.d.ts")] },
-      skipLibCheck: true,
-    });
-    const problems = ts
-      .getPreEmitDiagnostics(program)
-      .map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+    const problems = typeProblems(files, "bgplb", "sdk/index.d.ts");
     expect(problems).to.deep.equal([]);
   });
 });
