@@ -395,7 +395,7 @@ class Planner {
     const { spec, metadata } = peer;
     const key = Planner.key("BGPPeer", metadata.namespace, metadata.name);
     const reasons = [
-      ...(spec.password === undefined ? [] : [field("spec.password", "(hidden)", "MetalLbPeer never writes a plaintext password; pass it as `password` (a secret) and the component creates the Secret")]),
+      ...(spec.password === undefined ? [] : [field("spec.password", undefined, "MetalLbPeer never writes a plaintext password; pass it as `password` (a secret) and the component creates the Secret")]),
       ...(spec.passwordSecret === undefined ? [] : [field("spec.passwordSecret", spec.passwordSecret, "MetalLbPeer creates its own Secret from `password` (a secret); it does not reference an existing one")]),
       ...unexpressedMetadata(peer, "MetalLbPeer", false),
     ];
