@@ -31,6 +31,20 @@ describe("manifest: render/parse round trip", () => {
     );
   });
 
+  it("renders the same regardless of the key order of any map (labels, selectors, unknown fields, unmodelled kinds)", () => {
+    const reversedKeys = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(reversedKeys);
+      if (typeof value !== "object" || value === null || value instanceof Uint8Array) return value;
+      return Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, reversedKeys(item)]));
+    };
+    fc.assert(
+      fc.property(arbTopology(), (topology) => {
+        expect(renderYaml(reversedKeys(topology) as typeof topology)).to.equal(renderYaml(topology));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("is a fixed point: render(parse(render(x))) equals render(x)", () => {
     fc.assert(
       fc.property(fc.oneof(arbConsistentGkeTopology, arbConsistentMetalLBTopology, arbTopology()), (topology) => {
