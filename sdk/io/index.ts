@@ -1,0 +1,2 @@
+/** Input files: bounded reads (a size limit on every file), `-` for standard input. */
+export * from "./read-input";
