@@ -75,6 +75,7 @@ export class Speaker {
     this.health = await startHealthServer(this.config.healthListen, {
       notEstablished: () => this.peers.filter((p) => p.state !== "Established").map((p) => p.peerIP),
       metrics: () => this.metrics.render(),
+      failed: (error) => this.logger.log("error", "health server error", { error: error.message }),
     }).catch((err: Error) => {
       throw new Error(`health server on ${this.config.healthListen}: ${err.message}`);
     });
@@ -131,9 +132,16 @@ export class Speaker {
       }
       peer.accept(socket);
     });
+    const where = `${this.config.localIP}:${this.config.listenPort}`;
     return new Promise((resolve, reject) => {
-      server.once("error", (err) => reject(new Error(`BGP listener on ${this.config.localIP}:${this.config.listenPort}: ${err.message}`)));
-      server.listen({ port: this.config.listenPort, host: this.config.localIP }, () => resolve(server));
+      const refused = (err: Error): void => reject(new Error(`BGP listener on ${where}: ${err.message}`));
+      server.once("error", refused);
+      server.listen({ port: this.config.listenPort, host: this.config.localIP }, () => {
+        server.off("error", refused);
+        // Once listening, an error (e.g. out of file descriptors on accept) is logged; the listener keeps running.
+        server.on("error", (err) => this.logger.log("error", "BGP listener error", { listen: where, error: err.message }));
+        resolve(server);
+      });
     });
   }
 }
