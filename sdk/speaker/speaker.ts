@@ -36,6 +36,8 @@ function vipRoutes(vips: readonly Vip[], config: SpeakerConfig): OriginatedRoute
 export class Speaker {
   private readonly metrics = new SpeakerMetrics();
   private readonly peers: PeerDriver[];
+  /** The peers by address, for inbound connections. */
+  private readonly peersByIP: ReadonlyMap<string, PeerDriver>;
   private listener: TcpServer | undefined;
   private health: HttpServer | undefined;
   private stopping: Promise<void> | undefined;
@@ -64,6 +66,7 @@ export class Speaker {
           metrics: this.metrics.peer(peer.peerIP),
         }),
     );
+    this.peersByIP = new Map(this.peers.map((p) => [p.peerIP, p]));
   }
 
   /**
@@ -124,7 +127,7 @@ export class Speaker {
       } catch {
         // left as reported
       }
-      const peer = this.peers.find((p) => p.peerIP === address);
+      const peer = this.peersByIP.get(address);
       if (!peer) {
         this.logger.log("warn", "connection from an unknown address refused", { remote });
         socket.destroy();
