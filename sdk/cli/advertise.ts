@@ -154,8 +154,11 @@ function watchNpmLauncher(onGone: () => void): () => void {
 /** How often the speaker checks that its npm launcher is still there. */
 const LAUNCHER_POLL_MS = 250;
 
-/** Until the speaker runs, SIGHUP has nothing to re-read: the files are being read for the start anyway. */
-const BEFORE_START = (): void => undefined;
+/**
+ * SIGHUP while there is nothing to re-read: before the speaker runs (the
+ * files are being read for the start anyway) and once it shuts down.
+ */
+const IGNORE_HANGUP = (): void => undefined;
 
 /** `bgplb advertise`: the bgpadvertiser-compatible BGP speaker. */
 export const advertiseCommand: Command = {
@@ -167,7 +170,7 @@ export const advertiseCommand: Command = {
     // a stop that arrives during start-up is kept and honoured once started.
     let stopRequested: string | undefined;
     let wake: (reason: string) => void = () => undefined;
-    let hangup = BEFORE_START;
+    let hangup = IGNORE_HANGUP;
     const onStop = (reason: string): void => {
       stopRequested ??= reason;
       wake(stopRequested);
@@ -217,6 +220,7 @@ export const advertiseCommand: Command = {
         }
       };
       const reason = stopRequested ?? (await new Promise<string>((resolve) => (wake = resolve)));
+      hangup = IGNORE_HANGUP;
       logger.log("info", "shutting down", { signal: reason });
       try {
         await speaker.stop();
@@ -231,9 +235,13 @@ export const advertiseCommand: Command = {
         process.off("uncaughtException", lastResort);
         process.off("unhandledRejection", lastResort);
       }
-      process.off("SIGTERM", onStop);
-      process.off("SIGINT", onStop);
-      process.off("SIGHUP", onHangup);
+      // Once stopping, the handlers stay: a repeated signal while the process
+      // exits is ignored instead of killing it with a signal status.
+      if (stopRequested === undefined) {
+        process.off("SIGTERM", onStop);
+        process.off("SIGINT", onStop);
+        process.off("SIGHUP", onHangup);
+      }
       process.stdout.off("error", ignore);
       process.stderr.off("error", ignore);
     }

@@ -24,19 +24,21 @@ export interface RawConnection {
 export interface RawPeerSpec {
   readonly asn: number;
   readonly bgpId: string;
+  /** Loopback address to listen on. @default "127.0.0.1" */
+  readonly host?: string;
 }
 
 /** A listening raw peer; {@link RawPeer.connections} grows with every connection the speaker makes. */
 export class RawPeer {
   private constructor(
     private readonly server: Server,
-    /** The port it listens on (127.0.0.1). */
+    /** The port it listens on. */
     readonly port: number,
     /** Every connection so far, oldest first. */
     readonly connections: readonly RawConnection[],
   ) {}
 
-  /** Starts listening on an ephemeral loopback port. */
+  /** Starts listening on an ephemeral port of a loopback address. */
   static async listen(spec: RawPeerSpec): Promise<RawPeer> {
     const connections: RawConnection[] = [];
     const server = createServer((socket) => {
@@ -62,7 +64,7 @@ export class RawPeer {
       socket.write(encodeMessage(open));
       socket.write(encodeMessage({ kind: "keepalive" }));
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => server.listen(0, spec.host ?? "127.0.0.1", resolve));
     const address = server.address();
     if (address === null || typeof address === "string") throw new Error("raw peer: no port");
     return new RawPeer(server, address.port, connections);
