@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { ErrorCode, CeaseSubcode, type BgpMessage } from "../../sdk/bgp";
 import { BGPLB, NODE } from "../interop/harness/speaker";
 import { sleep, waitFor } from "../interop/harness/wait";
-import { RawPeer, type RawConnection } from "./raw-peer";
+import { RawPeer, type RawConnection } from "../interop/harness/raw-peer";
 
 /** A running (or exited) speaker process with its output. */
 class Run {

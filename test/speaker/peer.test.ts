@@ -10,7 +10,7 @@ import type { LogFields, Logger, LogLevel } from "../../sdk/speaker/log";
 import { SpeakerMetrics } from "../../sdk/speaker/metrics";
 import { PeerDriver } from "../../sdk/speaker/peer";
 import { waitFor } from "../interop/harness/wait";
-import { RawPeer } from "./raw-peer";
+import { oversizedRouteRefresh, RawPeer } from "../interop/harness/raw-peer";
 
 interface LogLine {
   readonly level: LogLevel;
@@ -46,16 +46,6 @@ function driver(peer: RawPeer, logs: LogLine[], metrics: SpeakerMetrics, name: s
 const isKeepalive = (m: BgpMessage): boolean => m.kind === "keepalive";
 const isUpdateOf = (prefix: string) => (m: BgpMessage): boolean => m.kind === "update" && m.nlri.some((p) => `${p.address}/${p.length}` === prefix);
 
-/** A ROUTE-REFRESH header claiming (and carrying) `length` octets. */
-function hugeRouteRefresh(length: number): Uint8Array {
-  const bytes = new Uint8Array(length).fill(0x5a);
-  bytes.fill(0xff, 0, 16);
-  bytes[16] = length >> 8;
-  bytes[17] = length & 0xff;
-  bytes[18] = 5;
-  return bytes;
-}
-
 describe("speaker peer driver: one session's failure stays in that session", function () {
   this.timeout(20_000);
   const peers: RawPeer[] = [];
@@ -88,7 +78,7 @@ describe("speaker peer driver: one session's failure stays in that session", fun
       const { hostile, calm, victim, bystander, metrics } = await pair(logs, [ROUTE]);
       await hostile.waitMessage(0, "UPDATE with the VIP", isUpdateOf("192.0.2.10/32"));
       expect(victim.state).to.equal("Established");
-      hostile.connections[0]!.socket.write(hugeRouteRefresh(length));
+      hostile.connections[0]!.socket.write(oversizedRouteRefresh(length));
       const notification = await hostile.waitMessage(0, "NOTIFICATION", (m) => m.kind === "notification");
       expect(notification.message).to.include({ code: ErrorCode.RouteRefreshMessage, subcode: RouteRefreshErrorSubcode.InvalidMessageLength });
       expect(notification.length).to.equal(MAX_MESSAGE_LENGTH);

@@ -21,6 +21,7 @@ import {
 } from "../../../sdk/bgp";
 import { MAX_NOTIFICATION_DATA_LENGTH } from "../../../sdk/bgp/codec";
 import { notificationFor } from "../../../sdk/bgp/fsm-notifications";
+import { oversizedRouteRefresh } from "../../interop/harness/raw-peer";
 
 /** Every (code, subcode) the codec's decoders and the FSM produce. */
 const PAIRS: readonly (readonly [string, number, number])[] = [
@@ -70,11 +71,7 @@ describe("NOTIFICATION encoding with maximal data", () => {
 
   for (const length of [4_076, 4_077, 4_096]) {
     it(`a ROUTE-REFRESH of ${length} octets gets 7/1 quoting its first 4,075 octets in a 4,096-octet NOTIFICATION`, () => {
-      const frame = new Uint8Array(length).fill(0xab);
-      frame.fill(0xff, 0, 16);
-      frame[16] = length >> 8;
-      frame[17] = length & 0xff;
-      frame[18] = 5;
+      const frame = oversizedRouteRefresh(length);
       const framed = new MessageFramer();
       framed.push(frame);
       const result = framed.next();

@@ -1,11 +1,11 @@
 /**
- * A scripted BGP peer on loopback for speaker tests: it listens, answers
+ * A scripted BGP peer for speaker tests (on loopback, or in a lab namespace): it listens, answers
  * every connection with OPEN and KEEPALIVE, records what the speaker sends
  * on each connection, and lets a test write raw (hostile) bytes.
  */
 import { createServer, type Server, type Socket } from "node:net";
-import { Afi, MessageFramer, Safi, decodeMessage, encodeMessage, type BgpMessage } from "../../sdk/bgp";
-import { waitFor } from "../interop/harness/wait";
+import { Afi, MessageFramer, Safi, decodeMessage, encodeMessage, type BgpMessage } from "../../../sdk/bgp";
+import { waitFor } from "./wait";
 
 /** One message the speaker sent, with its length on the wire. */
 export interface Received {
@@ -24,8 +24,10 @@ export interface RawConnection {
 export interface RawPeerSpec {
   readonly asn: number;
   readonly bgpId: string;
-  /** Loopback address to listen on. @default "127.0.0.1" */
+  /** Address to listen on. @default "127.0.0.1" */
   readonly host?: string;
+  /** Port to listen on. @default an ephemeral port */
+  readonly port?: number;
 }
 
 /** A listening raw peer; {@link RawPeer.connections} grows with every connection the speaker makes. */
@@ -38,7 +40,7 @@ export class RawPeer {
     readonly connections: readonly RawConnection[],
   ) {}
 
-  /** Starts listening on an ephemeral port of a loopback address. */
+  /** Starts listening. */
   static async listen(spec: RawPeerSpec): Promise<RawPeer> {
     const connections: RawConnection[] = [];
     const server = createServer((socket) => {
@@ -64,7 +66,7 @@ export class RawPeer {
       socket.write(encodeMessage(open));
       socket.write(encodeMessage({ kind: "keepalive" }));
     });
-    await new Promise<void>((resolve) => server.listen(0, spec.host ?? "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => server.listen(spec.port ?? 0, spec.host ?? "127.0.0.1", resolve));
     const address = server.address();
     if (address === null || typeof address === "string") throw new Error("raw peer: no port");
     return new RawPeer(server, address.port, connections);
@@ -80,4 +82,14 @@ export class RawPeer {
     for (const c of this.connections) c.socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** A ROUTE-REFRESH whose header claims, and which carries, `length` octets (RFC 7313 §5 wants exactly 23). */
+export function oversizedRouteRefresh(length: number): Uint8Array {
+  const bytes = new Uint8Array(length).fill(0x5a);
+  bytes.fill(0xff, 0, 16);
+  bytes[16] = length >> 8;
+  bytes[17] = length & 0xff;
+  bytes[18] = 5;
+  return bytes;
 }
