@@ -4,7 +4,7 @@ import type { Command, CommandIo } from "./command";
 import { UsageError } from "./command";
 import { ConfigError, parseListenAddress, parseSpeakerConfig, type SpeakerConfig } from "../speaker/config";
 import { jsonLogger } from "../speaker/log";
-import { Speaker } from "../speaker/speaker";
+import { checkAdvertisable, Speaker } from "../speaker/speaker";
 import { parseVip, parseVipFile, uniqueVips, type Vip } from "../speaker/vips";
 
 const USAGE = `Usage: bgplb advertise --config FILE --advertise-ip IP [--advertise-ip IP]... [options]
@@ -126,10 +126,16 @@ function loadVipFile(file: string, maxBytes: number): Vip[] {
   }
 }
 
-function checkNextHops(config: SpeakerConfig, vips: readonly Vip[], configFile: string): void {
+/** Checks that the VIPs can be advertised with the config: an IPv6 next hop for IPv6 VIPs, attributes that fit an UPDATE. */
+function checkVips(config: SpeakerConfig, vips: readonly Vip[], configFile: string): void {
   const v6 = vips.find((v) => v.family === 6);
   if (v6 && config.ipv6NextHops.length === 0) {
     throw new UsageError(`--config ${configFile}: ipv6NextHops: is empty, but IPv6 VIP ${v6.address} is to be advertised (give the IPv6 next hop, e.g. ipv6NextHops: ["2001:db8::1"])`);
+  }
+  try {
+    checkAdvertisable(config, vips);
+  } catch (err) {
+    throw new UsageError(`--config ${configFile}: the routes cannot be advertised: ${(err as Error).message}`);
   }
 }
 
@@ -191,7 +197,7 @@ export const advertiseCommand: Command = {
       const config: SpeakerConfig = flags.healthListen ? { ...base, healthListen: flags.healthListen } : base;
       const currentVips = (): Vip[] => uniqueVips(flags.advertiseIps, flags.advertiseFile ? loadVipFile(flags.advertiseFile, flags.maxInputBytes) : []);
       const vips = currentVips();
-      checkNextHops(config, vips, flags.configFile);
+      checkVips(config, vips, flags.configFile);
       const logger = jsonLogger(io.stdout, io.stderr, flags.debugLog);
       // Defence in depth only: every peer session catches its own errors
       // (see PeerDriver). Anything that still escapes is logged, and the
@@ -213,7 +219,7 @@ export const advertiseCommand: Command = {
       hangup = (): void => {
         try {
           const next = currentVips();
-          checkNextHops(config, next, flags.configFile);
+          checkVips(config, next, flags.configFile);
           speaker.advertise(next);
         } catch (err) {
           logger.log("error", "SIGHUP: advertise set not changed", { error: (err as Error).message });

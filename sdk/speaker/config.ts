@@ -195,10 +195,16 @@ export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
   const holdTime = raw.holdTime === undefined ? 90 : integer(raw.holdTime, "holdTime", 0, 65535, "a hold time in seconds");
   if (holdTime === 1 || holdTime === 2) throw new ConfigError("holdTime", `${holdTime} is not allowed (0 or at least 3 seconds, RFC 4271)`);
   const nextHops = distinct(list(raw.nextHops, "nextHops").map((v, i) => address(v, `nextHops[${i}]`, 4)), "nextHops");
+  const routerID = raw.routerID === undefined ? localIP : address(raw.routerID, "routerID", 4);
+  if (routerID === "0.0.0.0") {
+    throw raw.routerID === undefined
+      ? new ConfigError("localIP", `"0.0.0.0" cannot be the BGP identifier, which defaults to localIP (give routerID)`)
+      : new ConfigError("routerID", `"0.0.0.0" is not a valid BGP identifier (RFC 6286: non-zero)`);
+  }
   return {
     localIP,
     localASN,
-    routerID: raw.routerID === undefined ? localIP : address(raw.routerID, "routerID", 4),
+    routerID,
     peers,
     holdTime,
     connectRetryTime: raw.connectRetryTime === undefined ? 30 : integer(raw.connectRetryTime, "connectRetryTime", 1, 65535, "a time in seconds"),

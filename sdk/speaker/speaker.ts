@@ -5,7 +5,8 @@
 import { createServer, type Server as TcpServer, type Socket } from "node:net";
 import type { Server as HttpServer } from "node:http";
 import type { FamilyName } from "../bgp/messages";
-import type { OriginatedRoute } from "../bgp/rib-out";
+import { AdjRibOut, type OriginatedRoute } from "../bgp/rib-out";
+import { packUpdates } from "../bgp/update-packer";
 import { parseIp } from "../net";
 import type { SpeakerConfig } from "./config";
 import { startHealthServer } from "./health";
@@ -32,6 +33,27 @@ function vipRoutes(vips: readonly Vip[], config: SpeakerConfig): OriginatedRoute
   }));
 }
 
+const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
+
+/**
+ * Checks that the VIP routes can be put into UPDATEs on any session, so a
+ * config whose attributes do not fit (e.g. thousands of communities) is
+ * refused at start or on SIGHUP instead of failing every session that comes
+ * up. Packs them as for the sessions that make UPDATEs largest: with and
+ * without 4-octet AS numbers (AS4_PATH), with ADD-PATH when configured.
+ * @throws RangeError saying what does not fit.
+ */
+export function checkAdvertisable(config: SpeakerConfig, vips: readonly Vip[]): void {
+  const addPathSend = config.addPath ? FAMILIES : [];
+  for (const fourOctetAs of [true, false]) {
+    const rib = new AdjRibOut(config.localASN);
+    rib.replaceAll(vipRoutes(vips, config));
+    rib.sessionUp({ families: FAMILIES, addPathSend, extendedNextHop: false });
+    const addPath = Object.fromEntries(addPathSend.map((family) => [family, { send: true, receive: false }]));
+    packUpdates(rib.takeChanges(), { fourOctetAs, addPath, extendedNextHop: false });
+  }
+}
+
 /** A running speaker. */
 export class Speaker {
   private readonly metrics = new SpeakerMetrics();
@@ -46,7 +68,7 @@ export class Speaker {
     private readonly config: SpeakerConfig,
     private readonly logger: Logger,
   ) {
-    const families: FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
+    const families = [...FAMILIES];
     this.peers = config.peers.map(
       (peer) =>
         new PeerDriver({

@@ -239,4 +239,17 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
     await badSize.exited;
     expect([badSize.exit?.code, badSize.stderr]).to.deep.equal([2, 'bgplb advertise: --max-input-size: "lots" is not a size (e.g. 64MiB, 512KiB, 1GiB or a byte count above 0)\n']);
   });
+
+  it("exits 2 for communities that leave no room for a prefix in an UPDATE, instead of failing every session that comes up", async () => {
+    const communities = Array.from({ length: 1100 }, (_, i) => `"65000:${i}"`).join(", ");
+    const { file } = await config(`communities: [${communities}]\n`);
+    const index = nextConnection();
+    const run = advertise(["--config", file, "--advertise-ip", "192.0.2.10"]);
+    await run.exited;
+    expect([run.exit?.code, run.stderr]).to.deep.equal([
+      2,
+      `bgplb advertise: --config ${file}: the routes cannot be advertised: ipv4-unicast announcement: attributes leave no room for a single prefix in a 4096-octet UPDATE\n`,
+    ]);
+    expect(peer.connections).to.have.length(index);
+  });
 });

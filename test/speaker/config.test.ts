@@ -45,4 +45,12 @@ describe("speaker config: peers", () => {
     const hops = configError(() => parseSpeakerConfig(`${configText(["10.0.0.1"])}nextHops: [192.0.2.1, 192.0.2.3, 192.0.2.1]\n`));
     expect(hops.message).to.equal('nextHops[2]: "192.0.2.1" is already nextHops[0]');
   });
+
+  it("refuses 0.0.0.0 as the BGP identifier, given as routerID or defaulting from localIP", () => {
+    expect(configError(() => checkSpeakerConfig({ ...configDocument(["10.0.0.1"]), routerID: "0.0.0.0" })).message).to.equal('routerID: "0.0.0.0" is not a valid BGP identifier (RFC 6286: non-zero)');
+    expect(configError(() => checkSpeakerConfig({ ...configDocument(["10.0.0.1"]), localIP: "0.0.0.0" })).message).to.equal(
+      'localIP: "0.0.0.0" cannot be the BGP identifier, which defaults to localIP (give routerID)',
+    );
+    expect(checkSpeakerConfig({ ...configDocument(["10.0.0.1"]), localIP: "0.0.0.0", routerID: "192.0.2.1" }).routerID).to.equal("192.0.2.1");
+  });
 });
