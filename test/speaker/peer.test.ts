@@ -24,7 +24,7 @@ function memoryLogger(lines: LogLine[]): Logger {
 
 const ROUTE: OriginatedRoute = { family: "ipv4-unicast", address: "192.0.2.10", length: 32, nextHops: ["127.0.0.1"] };
 
-function driver(peer: RawPeer, logs: LogLine[], metrics: SpeakerMetrics, name: string): PeerDriver {
+function driver(peer: RawPeer, logs: LogLine[], metrics: SpeakerMetrics, name: string, logger: Logger = memoryLogger(logs)): PeerDriver {
   return new PeerDriver({
     peerIP: "127.0.0.1",
     peerPort: peer.port,
@@ -38,7 +38,7 @@ function driver(peer: RawPeer, logs: LogLine[], metrics: SpeakerMetrics, name: s
       families: ["ipv4-unicast"],
       backoff: { initialSeconds: 0.1, maxSeconds: 0.4 },
     },
-    logger: memoryLogger(logs),
+    logger,
     metrics: metrics.peer(name),
   });
 }
@@ -56,12 +56,12 @@ describe("speaker peer driver: one session's failure stays in that session", fun
     await Promise.all(peers.splice(0).map((p) => p.close()));
   });
 
-  async function pair(logs: LogLine[], routes: readonly OriginatedRoute[]): Promise<{ hostile: RawPeer; calm: RawPeer; victim: PeerDriver; bystander: PeerDriver; metrics: SpeakerMetrics }> {
+  async function pair(logs: LogLine[], routes: readonly OriginatedRoute[], logger?: Logger): Promise<{ hostile: RawPeer; calm: RawPeer; victim: PeerDriver; bystander: PeerDriver; metrics: SpeakerMetrics }> {
     const hostile = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.2" });
     const calm = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.3" });
     peers.push(hostile, calm);
     const metrics = new SpeakerMetrics();
-    const victim = driver(hostile, logs, metrics, "hostile");
+    const victim = driver(hostile, logs, metrics, "hostile", logger);
     const bystander = driver(calm, [], metrics, "calm");
     drivers.push(victim, bystander);
     bystander.advertise([ROUTE]);
@@ -106,5 +106,24 @@ describe("speaker peer driver: one session's failure stays in that session", fun
     expect(bystander.state).to.equal("Established");
     expect(calm.connections).to.have.length(1);
     expect(metrics.peer("calm").establishedTransitions).to.equal(1);
+  });
+
+  it("when stopping the failed session fails too, the driver drops its connections and starts a fresh session after backoff", async () => {
+    const logs: LogLine[] = [];
+    // The log sink fails on the Cease that stops the session, so the session cannot even be stopped cleanly.
+    const failingSink: Logger = {
+      log(level, msg, fields = {}) {
+        logs.push({ level, msg, fields });
+        if (msg === "notification sent") throw new Error("log sink failed");
+      },
+    };
+    const { hostile, calm, bystander } = await pair(logs, [{ ...ROUTE, med: -1 }], failingSink);
+    await hostile.waitMessage(1, "KEEPALIVE on a connection of the fresh session", isKeepalive);
+    expect(logs.filter((l) => l.level === "error").slice(0, 2).map((l) => [l.msg, l.fields.error])).to.deep.equal([
+      ["internal error: session stopped, restarting after backoff", "med: -1 is not an integer in 0..4294967295"],
+      ["internal error while stopping the session: resetting it", "log sink failed"],
+    ]);
+    expect(bystander.state).to.equal("Established");
+    expect(calm.connections).to.have.length(1);
   });
 });
