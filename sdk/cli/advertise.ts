@@ -157,6 +157,20 @@ function watchNpmLauncher(onGone: () => void): () => void {
   return () => clearInterval(timer);
 }
 
+const IGNORE_STREAM_ERROR = (): void => undefined;
+
+/**
+ * A log pipe whose reader went away must not end the speaker, nor turn its
+ * clean exit into a crash: the write errors (EPIPE, emitted as 'error'
+ * events, also after the command returns) are dropped, for the rest of the
+ * process's life. Installed once.
+ */
+function ignoreClosedLogPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (!stream.listeners("error").includes(IGNORE_STREAM_ERROR)) stream.on("error", IGNORE_STREAM_ERROR);
+  }
+}
+
 /** How often the speaker checks that its npm launcher is still there. */
 const LAUNCHER_POLL_MS = 250;
 
@@ -182,13 +196,9 @@ export const advertiseCommand: Command = {
       wake(stopRequested);
     };
     const onHangup = (): void => hangup();
-    // A log pipe whose reader went away must not end the speaker (EPIPE is emitted as an 'error' event).
-    const ignore = (): void => undefined;
     process.on("SIGTERM", onStop);
     process.on("SIGINT", onStop);
     process.on("SIGHUP", onHangup);
-    process.stdout.on("error", ignore);
-    process.stderr.on("error", ignore);
     const unwatch = watchNpmLauncher(() => onStop("launcher exited"));
     let lastResort: ((error: unknown) => void) | undefined;
     try {
@@ -208,6 +218,7 @@ export const advertiseCommand: Command = {
       };
       process.on("uncaughtException", lastResort);
       process.on("unhandledRejection", lastResort);
+      ignoreClosedLogPipes();
       const speaker = new Speaker(config, logger);
       try {
         await speaker.start(vips);
@@ -248,8 +259,6 @@ export const advertiseCommand: Command = {
         process.off("SIGINT", onStop);
         process.off("SIGHUP", onHangup);
       }
-      process.stdout.off("error", ignore);
-      process.stderr.off("error", ignore);
     }
   },
 };

@@ -200,6 +200,22 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
     }
   });
 
+  it("a closed log pipe does not end the speaker: it keeps its session, /healthz answers, SIGTERM still withdraws", async () => {
+    const { file, healthPort } = await config();
+    const index = nextConnection();
+    const run = advertise(["--config", file, "--advertise-ip", "192.0.2.10"]);
+    run.child.stdout!.destroy();
+    await peer.waitMessage(index, "UPDATE with the VIP", isUpdateOf("192.0.2.10/32"));
+    run.child.kill("SIGHUP");
+    await sleep(200);
+    expect(run.exit, run.stderr).to.equal(undefined);
+    expect((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status).to.equal(200);
+    run.child.kill("SIGTERM");
+    await run.exited;
+    expect(run.exit, run.stderr).to.deep.equal({ code: 0, signal: null });
+    expect(peer.connections[index]!.received.some((r) => isWithdrawOf("192.0.2.10/32")(r.message))).to.equal(true);
+  });
+
   it("SIGHUP with a bad, missing or oversized advertise file keeps the VIPs and the process; a good one applies", async () => {
     const { file, healthPort } = await config();
     const vips = join(dir, "vips.txt");
