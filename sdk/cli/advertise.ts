@@ -3,7 +3,7 @@ import { parseCommandArgs } from "./args";
 import type { Command, CommandIo } from "./command";
 import { UsageError } from "./command";
 import { ConfigError, parseListenAddress, parseSpeakerConfig, type SpeakerConfig } from "../speaker/config";
-import { jsonLogger } from "../speaker/log";
+import { errorFields, jsonLogger } from "../speaker/log";
 import { checkAdvertisable, Speaker } from "../speaker/speaker";
 import { parseVip, parseVipFile, uniqueVips, type Vip } from "../speaker/vips";
 
@@ -139,6 +139,9 @@ function checkVips(config: SpeakerConfig, vips: readonly Vip[], configFile: stri
   }
 }
 
+/** How often the speaker checks that its npm launcher is still there. */
+const LAUNCHER_POLL_MS = 250;
+
 /**
  * npm (npx, npm exec, npm run) starts a binary through `sh -c` and passes
  * SIGTERM to that shell only: the shell dies, npm exits, and the speaker
@@ -170,9 +173,6 @@ function ignoreClosedLogPipes(): void {
     if (!stream.listeners("error").includes(IGNORE_STREAM_ERROR)) stream.on("error", IGNORE_STREAM_ERROR);
   }
 }
-
-/** How often the speaker checks that its npm launcher is still there. */
-const LAUNCHER_POLL_MS = 250;
 
 /**
  * SIGHUP while there is nothing to re-read: before the speaker runs (the
@@ -212,10 +212,7 @@ export const advertiseCommand: Command = {
       // Defence in depth only: every peer session catches its own errors
       // (see PeerDriver). Anything that still escapes is logged, and the
       // speaker keeps its sessions and routes rather than dropping them all.
-      lastResort = (error: unknown): void => {
-        const err = error instanceof Error ? error : new Error(String(error));
-        logger.log("error", "uncaught error, speaker keeps running", { error: err.message, stack: err.stack?.split("\n").slice(1, 6).map((l) => l.trim()).join(" | ") });
-      };
+      lastResort = (error: unknown): void => logger.log("error", "uncaught error, speaker keeps running", errorFields(error));
       process.on("uncaughtException", lastResort);
       process.on("unhandledRejection", lastResort);
       ignoreClosedLogPipes();

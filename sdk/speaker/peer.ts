@@ -26,7 +26,7 @@ import { AdjRibOut, type OriginatedRoute, type RibOutChanges } from "../bgp/rib-
 import { Session, type ConnectionId, type SessionAction, type SessionEvent } from "../bgp/session";
 import { backoffMs, DEFAULT_BACKOFF, DEFAULT_JITTER } from "../bgp/timers";
 import { packUpdates } from "../bgp/update-packer";
-import type { LogFields, Logger, LogLevel } from "./log";
+import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 import type { PeerMetrics } from "./metrics";
 
 /** What a peer driver is built from. */
@@ -147,19 +147,13 @@ export class PeerDriver {
   }
 
   private failed(where: string, error: unknown): void {
-    const err = error instanceof Error ? error : new Error(String(error));
-    this.log("error", "internal error: session stopped, restarting after backoff", {
-      where,
-      state: this.session.state,
-      error: err.message,
-      stack: err.stack?.split("\n").slice(1, 6).map((l) => l.trim()).join(" | "),
-    });
+    this.log("error", "internal error: session stopped, restarting after backoff", { where, state: this.session.state, ...errorFields(error) });
     if (this.recovering || this.stopped) return this.reset();
     this.recovering = true;
     try {
       this.feed({ type: "AutomaticStop", subcode: INTERNAL_ERROR_CEASE });
     } catch (again) {
-      this.log("error", "internal error while stopping the session: resetting it", { error: (again as Error)?.message ?? String(again) });
+      this.log("error", "internal error while stopping the session: resetting it", errorFields(again));
       this.reset();
     } finally {
       this.recovering = false;
