@@ -91,11 +91,11 @@ export function attributeName(type: number): string {
 function ipv4NextHopProblem(bytes: Uint8Array, at: number, localAddress: string | undefined): string | undefined {
   const address = readIpv4(bytes, at);
   const first = bytes[at];
+  if (address === localAddress) return `${address} is this speaker's own address on the session`;
   if (first === 0) return `${address} is in 0.0.0.0/8, not a host address`;
   if (first === 127) return `${address} is a loopback address (127.0.0.0/8)`;
   if (first >= 224 && first < 240) return `${address} is a multicast address (224.0.0.0/4)`;
   if (first >= 240) return `${address} is in the reserved 240.0.0.0/4`;
-  if (address === localAddress) return `${address} is this speaker's own address on the session`;
   return undefined;
 }
 
@@ -106,10 +106,10 @@ function ipv4NextHopProblem(bytes: Uint8Array, at: number, localAddress: string 
  */
 function ipv6NextHopProblem(bytes: Uint8Array, at: number, localAddress: string | undefined, linkLocalFollows: boolean): string | undefined {
   const address = readIpv6(bytes, at);
+  if (address === localAddress) return `${address} is this speaker's own address on the session`;
   if (address === "::" && !linkLocalFollows) return ":: (unspecified) is not a host address";
   if (address === "::1") return "::1 is the loopback address";
   if (bytes[at] === 0xff) return `${address} is a multicast address (ff00::/8)`;
-  if (address === localAddress) return `${address} is this speaker's own address on the session`;
   return undefined;
 }
 
