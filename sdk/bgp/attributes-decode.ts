@@ -77,6 +77,20 @@ const DISCARDED_FROM_EXTERNAL: ReadonlyMap<number, string> = new Map([
   [AttributeType.ClusterList, "RFC 7606 §7.10"],
 ]);
 
+/**
+ * `communities` without repeated values, first occurrence kept: RFC 8092 §5
+ * forbids sending duplicates and has the receiver remove them silently.
+ */
+export function distinctLargeCommunities(communities: readonly LargeCommunity[]): LargeCommunity[] {
+  const seen = new Set<string>();
+  return communities.filter((c) => {
+    const key = `${c.globalAdmin}:${c.localData1}:${c.localData2}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** The registry name of an attribute type for logs and metrics, e.g. "AS_PATH"; "type N" for one this codec does not know. */
 export function attributeName(type: number): string {
   return KNOWN.get(type)?.name ?? `type ${type}`;
@@ -229,7 +243,7 @@ class AttributeReader {
           const o = start + 12 * i;
           communities[i] = { globalAdmin: readU32(b, o), localData1: readU32(b, o + 4), localData2: readU32(b, o + 8) };
         }
-        this.attributes.largeCommunities = communities;
+        this.attributes.largeCommunities = distinctLargeCommunities(communities);
         return;
       }
       case AttributeType.As4Path: {

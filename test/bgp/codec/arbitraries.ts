@@ -166,7 +166,12 @@ function update(ctx: CodecContext): fc.Arbitrary<UpdateMessage> {
       atomicAggregate: fc.constant(true),
       aggregator: fc.record({ asn: asNumber, address: unicastIpv4 }),
       communities: fc.array(u32, { minLength: 1, maxLength: 10 }),
-      largeCommunities: fc.array(fc.record({ globalAdmin: u32, localData1: u32, localData2: u32 }), { minLength: 1, maxLength: 5 }),
+      // RFC 8092 §5: duplicates are never sent and are removed on receipt.
+      largeCommunities: fc.uniqueArray(fc.record({ globalAdmin: u32, localData1: u32, localData2: u32 }), {
+        minLength: 1,
+        maxLength: 5,
+        selector: (c) => `${c.globalAdmin}:${c.localData1}:${c.localData2}`,
+      }),
       mpReach,
       mpUnreach: fc.record({ afi: fc.constant(2), safi: fc.constant(1), withdrawn: fc.array(ipv6Prefix(v6PathIds), { maxLength: 10 }) }),
       unknown: unknownAttributes,

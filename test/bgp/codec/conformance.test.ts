@@ -8,7 +8,7 @@
  * hand from the RFC layouts, annotated octet group by octet group.
  */
 import { expect } from "chai";
-import { checkPeerAs, decodeMessage, type CodecContext, type DecodeResult, type OpenMessage, type UpdateMessage } from "../../../sdk/bgp";
+import { checkPeerAs, decodeMessage, encodeMessage, type CodecContext, type DecodeResult, type OpenMessage, type UpdateMessage } from "../../../sdk/bgp";
 import { hex, message, toHex, update } from "./hex";
 
 const OLD: CodecContext = { fourOctetAs: false, addPath: {}, extendedNextHop: false };
@@ -249,6 +249,18 @@ describe("bgp codec: conformance with FRR and GoBGP on the classes where they di
     expect(decodedUpdate(announce("c0 10 08 0002fde800000064"), EBGP).update.attributes.unknown).to.deep.equal([
       { typeCode: 16, partial: false, value: hex("0002fde800000064") },
     ]);
+  });
+
+  it("repeated large communities are removed silently on receipt and never sent (RFC 8092 §5)", () => {
+    // LARGE_COMMUNITY, length 36: 65001:1:2, 65001:1:3, 65001:1:2 again
+    const received = decodedUpdate(announce("c0 20 24 0000fde9 00000001 00000002 0000fde9 00000001 00000003 0000fde9 00000001 00000002"), EBGP);
+    expect(received.result.diagnostics).to.deep.equal([]);
+    const once = { globalAdmin: 65001, localData1: 1, localData2: 2 };
+    const other = { globalAdmin: 65001, localData1: 1, localData2: 3 };
+    expect(received.update.attributes.largeCommunities).to.deep.equal([once, other]);
+    const sent = encodeMessage({ kind: "update", withdrawn: [], nlri: [], attributes: { largeCommunities: [once, once, other] } }, EBGP);
+    // type 32, length 24: each value once
+    expect(toHex(sent)).to.contain(toHex(hex("c0 20 18 0000fde9 00000001 00000002 0000fde9 00000001 00000003")));
   });
 
   it("every diagnostic that names an attribute carries its type code and name", () => {
