@@ -74,12 +74,20 @@ export const context: fc.Arbitrary<CodecContext> = fc
     v6: fc.boolean(),
     extendedNextHop: fc.boolean(),
     peerType: fc.constantFrom("internal" as const, "external" as const, undefined),
+    // Addresses the generators below practically never produce as a next hop.
+    localAddress: fc.constantFrom("198.51.100.254", "2001:db8:ffff::fe", undefined),
   })
-  .map(({ fourOctetAs, v4, v6, extendedNextHop, peerType }) => {
+  .map(({ fourOctetAs, v4, v6, extendedNextHop, peerType, localAddress }) => {
     const addPath: Partial<Record<FamilyName, { send: boolean; receive: boolean }>> = {};
     if (v4) addPath["ipv4-unicast"] = { send: true, receive: true };
     if (v6) addPath["ipv6-unicast"] = { send: true, receive: true };
-    return peerType === undefined ? { fourOctetAs, addPath, extendedNextHop } : { fourOctetAs, addPath, extendedNextHop, peerType };
+    return {
+      fourOctetAs,
+      addPath,
+      extendedNextHop,
+      ...(peerType === undefined ? {} : { peerType }),
+      ...(localAddress === undefined ? {} : { localAddress }),
+    };
   });
 
 const MODELLED_CAPABILITIES = new Set([1, 2, 5, 65, 69]);
