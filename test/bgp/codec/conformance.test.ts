@@ -335,6 +335,19 @@ describe("bgp codec: repeated 4-octet AS capabilities", () => {
     });
   }
 
+  it("AS 0 in the 4-octet AS capability or in My Autonomous System is Bad Peer AS (RFC 7607 §2)", () => {
+    for (const [myAs, capability] of [
+      ["0000", "41 04 00000000"],
+      ["0000", "41 04 0000fde8"],
+    ] as const) {
+      const bytes = message(1, `04 ${myAs} 00b4 c0000201 08 02 06 ${capability}`);
+      for (const expectedAsn of [0, 65000]) {
+        const error = checkPeerAs(decodedOpen(bytes), expectedAsn);
+        expect(error === undefined ? "accepted" : [error.code, error.subcode]).to.deep.equal([2, 2]);
+      }
+    }
+  });
+
   it("identical copies are accepted", () => {
     expect(checkPeerAs(decodedOpen(openWith(`${as65000} 02 00 ${as65000}`)), 65000)).to.equal(undefined);
   });
