@@ -23,6 +23,7 @@ const NON_STRING_GRAMMARS: readonly RegExp[] = [
   /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/,
   /^[-+]?(?:0b[01_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
   /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)$/,
+  // Timestamp: both of its forms (and the `yaml` package's one-digit months) begin with this.
   /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:$|[Tt \t])/,
   /^(?:<<|=)$/,
   // The `yaml` package in 1.1 mode, beyond the 1.1 regexes: an exponent without
@@ -38,9 +39,12 @@ const NON_STRING_GRAMMARS: readonly RegExp[] = [
  */
 const GO_NUMBER = /^[-+]?(?:0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
 
+/** Every grammar above in one expression: one pass per string. */
+const NON_STRING = new RegExp(NON_STRING_GRAMMARS.map((grammar) => `(?:${grammar.source})`).join("|"));
+
 /** True when some YAML 1.2 or 1.1 reader would resolve plain `text` to a non-string. */
 function resolvesToNonString(text: string): boolean {
-  return NON_STRING_GRAMMARS.some((grammar) => grammar.test(text)) || GO_NUMBER.test(text.replaceAll("_", ""));
+  return NON_STRING.test(text) || GO_NUMBER.test(text.includes("_") ? text.replaceAll("_", "") : text);
 }
 
 /** Characters allowed in a plain scalar: a conservative subset with no YAML indicators. */
