@@ -2,25 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { parse } from "yaml";
 import { toYamlDocument } from "../../sdk/manifest";
-import { arbLabelValue, arbPlainValue } from "../arbitraries";
-
-/**
- * Strings built from the pieces of the YAML 1.1 and 1.2 scalar grammars
- * (digits, signs, dots, exponents, base prefixes, sexagesimal colons,
- * underscores, null and bool words, dates, `<<`, `=`), so most draws are one
- * character away from a number, a bool, a null or a timestamp.
- */
-const arbGrammarNearString = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom("0", "1", "5", "7", "9", "00", "60", "2001", "-12", "-14"),
-      fc.constantFrom("-", "+", ".", "e", "E", "e+", "E-", "x", "X", "o", "O", "b", "B", "a", "F", ":", "_", "~", " ", "t", "T", "Z"),
-      fc.constantFrom("inf", "Inf", "INF", "nan", "NaN", "NAN", "null", "Null", "NULL", "true", "False", "y", "Y", "n", "N"),
-      fc.constantFrom("yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "<<", "=", "2001-12-14"),
-    ),
-    { minLength: 1, maxLength: 6 },
-  )
-  .map((pieces) => pieces.join(""));
+import { arbGrammarNearString, arbLabelValue, arbPlainValue } from "../arbitraries";
 
 /** Asserts that `text` reads back as the same string in YAML 1.2 (core) and YAML 1.1, as a value, a list item and a key. */
 function expectStringRoundTrip(text: string): void {
