@@ -1,8 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { expect } from "chai";
 import fc from "fast-check";
 import { parse } from "yaml";
 import { toYamlDocument } from "../../sdk/manifest";
 import { arbGrammarNearString, arbLabelValue, arbPlainValue } from "../arbitraries";
+import { requirePrerequisites } from "../setup/prerequisites";
 
 /** Asserts that `text` reads back as the same string in YAML 1.2 (core) and YAML 1.1, as a value, a list item and a key. */
 function expectStringRoundTrip(text: string): void {
@@ -60,6 +62,42 @@ describe("manifest: YAML writer", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  describe("against PyYAML, a strict YAML 1.1 reader", () => {
+    /** Each top-level value of `yaml` as PyYAML's safe loader reads it: its Python type, and the string or the repr. */
+    const readWithPyYaml = (yaml: string): Record<string, [string, string]> =>
+      JSON.parse(
+        execFileSync("python3", ["-c", "import sys, json, yaml\nprint(json.dumps({k: [type(v).__name__, v if isinstance(v, str) else repr(v)] for k, v in yaml.safe_load(sys.stdin).items()}))"], {
+          input: yaml,
+          encoding: "utf8",
+          maxBuffer: 64 * 1024 * 1024,
+        }),
+      ) as Record<string, [string, string]>;
+
+    before(function () {
+      let missing: string[] = [];
+      try {
+        execFileSync("python3", ["-c", "import yaml"], { stdio: "ignore" });
+      } catch {
+        missing = ["python3 with PyYAML: not installed (python3-yaml; bash .ci/install-system-packages)"];
+      }
+      requirePrerequisites(this, missing);
+    });
+
+    it("reads every grammar-near string back as that string", () => {
+      const texts = [...new Set(fc.sample(arbGrammarNearString, 3000))];
+      const read = readWithPyYaml(toYamlDocument(Object.fromEntries(texts.map((text, index) => [`k${index}`, text]))));
+      const misread = texts.filter((text, index) => read[`k${index}`]?.[0] !== "str" || read[`k${index}`]?.[1] !== text);
+      expect(misread).to.deep.equal([]);
+    });
+
+    it("reads every finite number back as that number", () => {
+      const numbers = [1e21, -5e-7, 0.1, 65535, ...fc.sample(fc.double({ noNaN: true, noDefaultInfinity: true }), 1000)];
+      const read = readWithPyYaml(toYamlDocument(Object.fromEntries(numbers.map((n, index) => [`k${index}`, n]))));
+      const misread = numbers.filter((n, index) => !["int", "float"].includes(read[`k${index}`]![0]) || Number(read[`k${index}`]![1]) !== n);
+      expect(misread).to.deep.equal([]);
+    });
   });
 
   it("quotes what a YAML 1.1 reader would take for a boolean, number or date, and leaves addresses plain", () => {
