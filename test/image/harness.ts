@@ -150,3 +150,49 @@ export function prepareBundle(bundle: string, options: { readonly command: reado
   writeFileSync(file, JSON.stringify(config, null, 2));
   return config;
 }
+
+/** A container `runc run` started in the foreground, its output in a log file. */
+export class RuncContainer {
+  private readonly child: ChildProcess;
+  private readonly done: Promise<void>;
+
+  /** Starts `runc --root state run --bundle bundle id`. */
+  constructor(
+    private readonly state: string,
+    private readonly id: string,
+    bundle: string,
+    private readonly logFile: string,
+  ) {
+    const fd = openSync(logFile, "a");
+    this.child = spawn("runc", ["--root", state, "run", "--bundle", bundle, id], { stdio: ["ignore", fd, fd] });
+    closeSync(fd);
+    this.done = new Promise((resolve) => this.child.once("exit", () => resolve()));
+  }
+
+  /** True once `runc run` has exited. */
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  /** The container's output so far. */
+  log(): string {
+    return readFileSync(this.logFile, "utf8");
+  }
+
+  /** The host pid of the container's first process, from `runc state`. */
+  async pid(): Promise<number> {
+    return (JSON.parse(await tool("runc", ["--root", this.state, "state", this.id])) as { pid: number }).pid;
+  }
+
+  /** Runs a command in the container and resolves to its stdout. */
+  exec(args: readonly string[]): Promise<string> {
+    return tool("runc", ["--root", this.state, "exec", this.id, ...args]);
+  }
+
+  /** Kills and deletes the container and waits for `runc run` to end. */
+  async remove(): Promise<void> {
+    await tool("runc", ["--root", this.state, "delete", "--force", this.id]).catch(() => undefined);
+    if (!this.exited) this.child.kill("SIGKILL");
+    await this.done;
+  }
+}

@@ -9,7 +9,7 @@ import { Lab, reapStaleLabs } from "../interop/harness/lab";
 import { runInNamespace } from "../interop/harness/process";
 import { NODE } from "../interop/harness/speaker";
 import { waitFor } from "../interop/harness/wait";
-import { LocalRegistry, prepareBundle, requireImageHost, tool } from "./harness";
+import { LocalRegistry, prepareBundle, requireImageHost, RuncContainer, tool } from "./harness";
 
 /** Repository root, from `dist/test/image/`. */
 const REPO = resolve(__dirname, "../../..");
@@ -174,6 +174,7 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
     const state = join(scratch, "runc-state");
     const id = `bgplb-image-${process.pid}`;
     let failed = true;
+    let container: RuncContainer | undefined;
     try {
       const bird = new Bird(lab, lab.peer, { asn: PEER_ASN, address: lab.peer.ipv4, neighbors: [{ address: lab.speaker.ipv4, asn: SPEAKER_ASN }], holdTimeSeconds: 3 });
       await bird.start();
@@ -185,10 +186,11 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
       );
       const config = prepareBundle(bundle, { command: ["advertise", "--config", "/config/speaker.yaml", "--advertise-ip", VIP], capabilities: CAPABILITIES, netns: lab.speaker.ns, configDir });
       expect(config.process.user).to.deep.equal({ uid: 65532, gid: 65532 });
-      const container = lab.start("container", lab.speaker.ns, "runc", ["--root", state, "run", "--bundle", bundle, id]);
+      // Not through `ip netns exec`: its fresh /sys has no cgroup mounts, which runc needs; the bundle names the namespace.
+      container = new RuncContainer(state, id, bundle, lab.path("container.log"));
 
       await waitFor("BIRD session with the containerised speaker Established", async () => {
-        if (!container.running) throw new Error(`runc exited ${container.code}: ${readFileSync(container.logFile, "utf8")}`);
+        if (container?.exited) throw new Error(`runc exited: ${container.log()}`);
         return (await bird.session(lab.speaker.ipv4)).established ? true : undefined;
       }, { timeoutMs: 30_000 });
       const routes = await waitFor("the VIP in BIRD's RIB", async () => {
@@ -197,20 +199,20 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
       }, { timeoutMs: 15_000 });
       expect(routes.map((r) => [r.nextHop, r.asPath])).to.deep.equal([[lab.speaker.ipv4, [SPEAKER_ASN]]]);
 
-      const { pid } = JSON.parse(await tool("runc", ["--root", state, "state", id])) as { pid: number };
+      const pid = await container.pid();
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
       expect(/^Uid:\s+(\d+)\s+(\d+)/m.exec(status)?.slice(1)).to.deep.equal(["65532", "65532"]);
       expect(/^Gid:\s+(\d+)/m.exec(status)?.[1]).to.equal("65532");
       for (const set of ["CapEff", "CapPrm", "CapBnd"]) {
         expect(BigInt(`0x${new RegExp(`^${set}:\\s+([0-9a-f]+)`, "m").exec(status)?.[1]}`), set).to.equal(CAPABILITY_MASK);
       }
-      const write = await tool("runc", ["--root", state, "exec", id, "/usr/local/bin/node", "-e", "try { require('fs').writeFileSync('/app/x', '') } catch (e) { process.stdout.write(e.code) }"]);
+      const write = await container.exec(["/usr/local/bin/node", "-e", "try { require('fs').writeFileSync('/app/x', '') } catch (e) { process.stdout.write(e.code) }"]);
       expect(write).to.equal("EROFS");
       const listening = await runInNamespace(lab.speaker.ns, "ss", ["-Htln", "sport", "= :179"]);
       expect(listening.stdout).to.match(/LISTEN/);
       failed = false;
     } finally {
-      await tool("runc", ["--root", state, "delete", "--force", id]).catch(() => undefined);
+      await container?.remove();
       await lab.destroy(failed);
     }
   });
