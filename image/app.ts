@@ -17,6 +17,8 @@ export interface Application {
   readonly name: string;
   readonly version: string;
   readonly license: string;
+  /** package.json `repository` (its URL), if declared. */
+  readonly repository?: string;
   readonly dependencies: readonly NpmPackage[];
   readonly entries: readonly TarEntry[];
 }
@@ -25,6 +27,7 @@ interface PackageJson {
   readonly name?: string;
   readonly version?: string;
   readonly license?: string;
+  readonly repository?: string | { readonly url?: string };
 }
 
 interface LockEntry {
@@ -123,6 +126,7 @@ export function application(repo: string): Application {
     name: pkg.name,
     version: pkg.version,
     license: pkg.license,
+    repository: typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url,
     dependencies: deps.packages,
     entries: [
       { type: "file", path: imagePath("package.json"), mode: 0o644, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },

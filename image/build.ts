@@ -50,12 +50,6 @@ export interface ImageBuildResult {
 
 const git = (repo: string, args: readonly string[]): Promise<string> => execTool("git", ["-C", repo, ...args]).then((s) => s.trim());
 
-async function sourceUrl(repo: string): Promise<string | undefined> {
-  const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { repository?: string | { url?: string } };
-  const declared = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
-  return declared ?? (await git(repo, ["remote", "get-url", "origin"]).catch(() => undefined));
-}
-
 /** `SOURCE_DATE_EPOCH` if set (it must be a whole number of seconds), else the time of the commit. */
 async function sourceDate(repo: string, given: number | undefined): Promise<number> {
   if (given !== undefined) return given;
@@ -100,10 +94,14 @@ export async function buildImage(options: ImageBuildOptions): Promise<ImageBuild
   const out = resolve(options.out);
   checkOut(out);
   try {
-    const [revision, epoch, source] = await Promise.all([git(repo, ["rev-parse", "HEAD"]), sourceDate(repo, options.sourceDateEpoch), options.source ?? sourceUrl(repo)]);
+    const app = application(repo);
+    const [revision, epoch, source] = await Promise.all([
+      git(repo, ["rev-parse", "HEAD"]),
+      sourceDate(repo, options.sourceDateEpoch),
+      options.source ?? app.repository ?? git(repo, ["remote", "get-url", "origin"]).catch(() => undefined),
+    ]);
     const runtime = await nodeRuntime(repo, options.cacheDir);
     const libraries = await sharedLibraries(runtime.binary, join(options.cacheDir, "debian"));
-    const app = application(repo);
     const layers = [
       { description: "Debian shared libraries, /etc/passwd, /tmp", tar: tarArchive([...libraries.entries, ...systemEntries()], epoch) },
       {
@@ -118,6 +116,9 @@ export async function buildImage(options: ImageBuildOptions): Promise<ImageBuild
       },
       { description: `${app.name} ${app.version} (dist/sdk and production dependencies)`, tar: tarArchive(app.entries, epoch) },
     ];
+    if (await git(repo, ["status", "--porcelain", "--", "sdk", "package.json", "package-lock.json"])) {
+      options.log(`warning: uncommitted changes under sdk/ or in package.json/package-lock.json: the revision label ${revision} does not describe this image exactly`);
+    }
     if (source === undefined) options.log("warning: no source URL (set repository in package.json or pass --source); the org.opencontainers.image.source label is left out");
     const labels: Record<string, string> = {
       "org.opencontainers.image.title": `${app.name} speaker`,
