@@ -101,6 +101,9 @@ export async function buildImage(options: ImageBuildOptions): Promise<ImageBuild
       options.source ?? app.repository ?? git(repo, ["remote", "get-url", "origin"]).catch(() => undefined),
     ]);
     const runtime = await nodeRuntime(repo, options.cacheDir);
+    if (process.version !== `v${runtime.version}`) {
+      options.log(`warning: building with Node.js ${process.version}, not the image's v${runtime.version}: its zlib may compress differently, and so change the layer digests (use npm run image)`);
+    }
     const libraries = await sharedLibraries(runtime.binary, join(options.cacheDir, "debian"));
     const layers = [
       { description: "Debian shared libraries, /etc/passwd, /tmp", tar: tarArchive([...libraries.entries, ...systemEntries()], epoch) },

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
 import { execTool } from "./exec";
@@ -77,12 +77,24 @@ async function installed(pkg: string): Promise<{ name: string; version: string; 
   return { name, version, architecture };
 }
 
-/** The `.deb` of `name=version` for `architecture`, from the cache or `apt-get download` into it. */
+/**
+ * The `.deb` of `name=version` for `architecture`, from the cache, else
+ * `apt-get download` into a scratch directory of the cache and renamed into
+ * place, so an interrupted download never stays in the cache.
+ */
 async function download(cacheDir: string, name: string, version: string, architecture: string): Promise<string> {
+  const fileName = `${name}_${version.replace(/:/g, "%3a")}_${architecture}.deb`;
+  const file = join(cacheDir, fileName);
+  if (existsSync(file)) return file;
   mkdirSync(cacheDir, { recursive: true });
-  const file = join(cacheDir, `${name}_${version.replace(/:/g, "%3a")}_${architecture}.deb`);
-  if (!existsSync(file)) await execTool("apt-get", ["download", "-q", `${name}:${architecture}=${version}`], { cwd: cacheDir });
-  if (!existsSync(file)) throw new Error(`apt-get download ${name}:${architecture}=${version} did not write ${file}`);
+  const scratch = mkdtempSync(join(cacheDir, ".download-"));
+  try {
+    await execTool("apt-get", ["download", "-q", `${name}:${architecture}=${version}`], { cwd: scratch });
+    if (!existsSync(join(scratch, fileName))) throw new Error(`apt-get download ${name}:${architecture}=${version} did not write ${fileName}`);
+    renameSync(join(scratch, fileName), file);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   return file;
 }
 
