@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { APP_DIR, application } from "./app";
 import { sharedLibraries, type DebianPackage } from "./debian";
@@ -130,6 +130,7 @@ export async function buildImage(options: ImageBuildOptions): Promise<ImageBuild
       "org.opencontainers.image.version": app.version,
       "org.opencontainers.image.licenses": app.license,
     };
+    mkdirSync(dirname(out), { recursive: true });
     const temp = mkdtempSync(join(dirname(out), `.${basename(out)}.partial-`));
     try {
       const image = writeImageLayout(temp, {

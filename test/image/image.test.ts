@@ -221,9 +221,9 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
 describe("bgplb image: usage errors (exit 2) and a build that cannot be done (exit 1)", function () {
   this.timeout(60_000);
   const main = join(REPO, "dist/sdk/cli/main.js");
-  const run = (args: readonly string[]): { code: number; stderr: string } => {
+  const run = (args: readonly string[], env: NodeJS.ProcessEnv = process.env): { code: number; stderr: string } => {
     try {
-      execFileSync(NODE, [main, "image", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      execFileSync(NODE, [main, "image", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env });
       return { code: 0, stderr: "" };
     } catch (err) {
       const e = err as { status: number; stderr: string };
@@ -236,6 +236,20 @@ describe("bgplb image: usage errors (exit 2) and a build that cannot be done (ex
     expect(run(["push"])).to.deep.equal({ code: 2, stderr: 'bgplb image: unknown subcommand "push"; the only one is build (see --help)\n' });
     expect(run(["build"])).to.deep.equal({ code: 2, stderr: "bgplb image: --out DIR is required\n" });
     expect(run(["build", "--out", "x", "--tag", "y"])).to.deep.equal({ code: 2, stderr: "bgplb image: Unknown option '--tag' (see --help)\n" });
+  });
+
+  it("refuses a SOURCE_DATE_EPOCH that is not a number of seconds, and writes nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bgplb-image-out-"));
+    try {
+      const out = join(dir, "layout");
+      expect(run(["build", "--out", out], { ...process.env, SOURCE_DATE_EPOCH: "2026-12-03" })).to.deep.equal({
+        code: 1,
+        stderr: 'bgplb image: SOURCE_DATE_EPOCH: "2026-12-03" is not a whole number of seconds since 1970\n',
+      });
+      expect(readdirSync(dir)).to.deep.equal([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses an --out directory that is not empty, and leaves it as it was", () => {
