@@ -20,14 +20,15 @@ import { familyName } from "../bgp/families";
 import type { PeerConfig as FsmPeerConfig } from "../bgp/fsm-config";
 import type { FsmState } from "../bgp/fsm-types";
 import { MessageFramer } from "../bgp/framer";
-import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext } from "../bgp/messages";
+import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext, type UpdateDiagnostic } from "../bgp/messages";
 import { describeNotification } from "../bgp/notification";
 import { AdjRibOut, type OriginatedRoute, type RibOutChanges } from "../bgp/rib-out";
 import { Session, type ConnectionId, type SessionAction, type SessionEvent } from "../bgp/session";
 import { backoffMs, DEFAULT_BACKOFF, DEFAULT_JITTER } from "../bgp/timers";
 import { packUpdates } from "../bgp/update-packer";
+import { normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
-import type { PeerMetrics } from "./metrics";
+import { countUpdateError, type PeerMetrics } from "./metrics";
 
 /** What a peer driver is built from. */
 export interface PeerDriverOptions {
@@ -51,6 +52,16 @@ const INTERNAL_ERROR_CEASE = 0;
 
 function prefixText(p: { address: string; length: number; pathId?: number }): string {
   return `${p.address}/${p.length}${p.pathId ? `#${p.pathId}` : ""}`;
+}
+
+/** The canonical text of a socket address ("::ffff:192.0.2.1" → "192.0.2.1"), or undefined when there is none. */
+function socketAddress(address: string | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  try {
+    return normalizeIp(address.replace(/^::ffff:/i, ""));
+  } catch {
+    return undefined;
+  }
 }
 
 /** One peer: its session, sockets, timers and Adj-RIB-Out. */
@@ -232,7 +243,8 @@ export class PeerDriver {
         this.sendChanges(action.connection, this.rib.withdrawAll());
         break;
       case "established": {
-        this.codecs.set(action.connection, action.session.codec);
+        const localAddress = socketAddress(this.sockets.get(action.connection)?.localAddress);
+        this.codecs.set(action.connection, localAddress === undefined ? action.session.codec : { ...action.session.codec, localAddress });
         this.established = action.connection;
         this.resets = 0;
         this.options.metrics.establishedTransitions++;
@@ -351,6 +363,7 @@ export class PeerDriver {
         return;
       }
       const message = result.message;
+      for (const diagnostic of result.diagnostics) this.updateError(connection, diagnostic);
       if (message.kind === "notification") {
         this.options.metrics.notificationsReceived++;
         this.log("warn", "notification received", { connection, code: message.code, subcode: message.subcode, notification: describeNotification(message) });
@@ -359,6 +372,20 @@ export class PeerDriver {
       }
       this.feed({ type: "message", connection, message });
     }
+  }
+
+  /** Logs and counts one problem of a received UPDATE that RFC 7606 handles without a session reset. */
+  private updateError(connection: ConnectionId, diagnostic: UpdateDiagnostic): void {
+    const attribute = diagnostic.attributeName ?? "none";
+    countUpdateError(this.options.metrics, attribute, diagnostic.action);
+    this.log("warn", diagnostic.action === "treat-as-withdraw" ? "update treated as withdraw" : "update attribute discarded", {
+      connection,
+      action: diagnostic.action,
+      attribute,
+      attributeType: diagnostic.attributeType,
+      subcode: diagnostic.subcode,
+      reason: diagnostic.reason,
+    });
   }
 
   private close(connection: ConnectionId): void {
