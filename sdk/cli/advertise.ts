@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_INPUT_BYTES, InputFileError, parseByteSize, readTextInput } from "../io";
+import { DEFAULT_MAX_INPUT_BYTES, InputFileError, parseByteSize, readTextInput, STDIN_PATH } from "../io";
 import { parseCommandArgs } from "./args";
 import type { Command, CommandIo } from "./command";
 import { UsageError } from "./command";
@@ -29,7 +29,8 @@ Options:
   --advertise-ip IP       a VIP to advertise; repeat for several
   --advertise-file FILE   VIPs to advertise, one per line (# comments);
                           re-read on SIGHUP: VIPs no longer listed are
-                          withdrawn, new ones advertised
+                          withdrawn, new ones advertised (- reads standard
+                          input once, at the start)
   --health-listen H:P     health server address (overrides healthListen):
                           GET /healthz 200 while running, /readyz 200 when
                           every session is Established, /metrics Prometheus
@@ -225,6 +226,11 @@ export const advertiseCommand: Command = {
         return 1;
       }
       hangup = (): void => {
+        if (flags.advertiseFile === STDIN_PATH) {
+          // Standard input was read to its end at the start; reading it again would withdraw every VIP.
+          logger.log("warn", "SIGHUP: --advertise-file is standard input, which cannot be re-read; advertise set not changed");
+          return;
+        }
         try {
           const next = currentVips();
           checkVips(config, next, flags.configFile);

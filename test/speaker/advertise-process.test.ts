@@ -246,6 +246,20 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
     expect(peer.connections).to.have.length(index + 1);
   });
 
+  it("--advertise-file - reads standard input once: SIGHUP keeps the VIPs instead of reading an empty stream", async () => {
+    const { file } = await config();
+    const index = nextConnection();
+    const run = new Run(spawn(NODE, [BGPLB, "advertise", "--config", file, "--advertise-file", "-"], { detached: true, stdio: ["pipe", "pipe", "pipe"] }));
+    runs.push(run);
+    run.child.stdin!.end("192.0.2.10\n");
+    await peer.waitMessage(index, "UPDATE with the VIP", isUpdateOf("192.0.2.10/32"));
+    run.child.kill("SIGHUP");
+    await run.waitLog("SIGHUP: --advertise-file is standard input, which cannot be re-read; advertise set not changed");
+    await sleep(200);
+    expect(peer.connections[index]!.received.some((r) => isWithdrawOf("192.0.2.10/32")(r.message))).to.equal(false);
+    expect(run.exit).to.equal(undefined);
+  });
+
   it("--config /dev/zero and a config over --max-input-size exit 2 naming the file and the limit; a bad size exits 2 naming the flag", async () => {
     const zero = advertise(["--config", "/dev/zero", "--advertise-ip", "192.0.2.10"]);
     await zero.exited;
