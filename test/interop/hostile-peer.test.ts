@@ -17,7 +17,14 @@ const HOSTILE_ASN = 65010;
 const HOSTILE_IP = "198.18.0.4";
 const HOSTILE_PORT = 1179;
 const VIP = "192.0.2.10";
-const CASES = ["route-refresh-4076", "route-refresh-4096"];
+/** Each case on its own session, with the NOTIFICATION the speaker answers with (none when the peer's own NOTIFICATION ends the session). */
+const CASES: readonly { readonly name: string; readonly reply?: { code: number; subcode: number; length?: number } }[] = [
+  { name: "route-refresh-4076", reply: { code: 7, subcode: 1, length: 4096 } },
+  { name: "route-refresh-4096", reply: { code: 7, subcode: 1, length: 4096 } },
+  { name: "bad-message-type", reply: { code: 1, subcode: 3 } },
+  { name: "open-in-established", reply: { code: 5, subcode: 3 } },
+  { name: "notification-4096" },
+];
 const HOSTILE = resolve(__dirname, "harness/hostile-peer.js");
 
 function hostileLog(proc: NamespaceProcess): HostileLogLine[] {
@@ -41,7 +48,7 @@ describe("bgplb advertise against a hostile peer (real binary, network namespace
     lab = undefined;
   });
 
-  it("a ROUTE-REFRESH of 4,076 or 4,096 octets gets a 4,096-octet 7/1; the process lives, /healthz is 200, GoBGP's session is untouched and the peer re-establishes and gets its routes", async () => {
+  it("a ROUTE-REFRESH of 4,076 or 4,096 octets gets a 4,096-octet 7/1, other hostile messages their NOTIFICATION; the process lives, /healthz is 200, GoBGP's session is untouched and the peer re-establishes and gets its routes", async () => {
     lab = await Lab.create();
     await runInNamespace(lab.peer.ns, "ip", ["addr", "add", `${HOSTILE_IP}/24`, "dev", "veth0"]);
     const gobgp: PeerDaemon = DAEMONS.find((d) => d.kind === "gobgp")!.make(lab, {
@@ -51,7 +58,7 @@ describe("bgplb advertise against a hostile peer (real binary, network namespace
       holdTimeSeconds: 9,
     });
     await gobgp.start();
-    const hostile = lab.start("hostile", lab.peer.ns, NODE, [HOSTILE, HOSTILE_IP, String(HOSTILE_PORT), String(HOSTILE_ASN), HOSTILE_IP, ...CASES]);
+    const hostile = lab.start("hostile", lab.peer.ns, NODE, [HOSTILE, HOSTILE_IP, String(HOSTILE_PORT), String(HOSTILE_ASN), HOSTILE_IP, ...CASES.map((c) => c.name)]);
     const speaker = new SpeakerProcess(lab, {
       config: {
         localIP: lab.speaker.ipv4,
@@ -70,9 +77,15 @@ describe("bgplb advertise against a hostile peer (real binary, network namespace
     await waitFor("GoBGP holds the VIP", gobgpHolds, { timeoutMs: 30_000 });
     const gobgpUps = speaker.logs().filter((l) => l.msg === "session established" && l.peer === lab!.peer.ipv4).length;
 
-    for (const [connection, name] of CASES.entries()) {
-      const reply = await waitFor(`7/1 answering ${name}`, async () => hostileLog(hostile).find((l) => l.connection === connection && l.kind === "notification"), { timeoutMs: 30_000 });
-      expect(reply, name).to.deep.include({ code: 7, subcode: 1, length: 4096 });
+    for (const [connection, { name, reply }] of CASES.entries()) {
+      await waitFor(`${name} sent`, async () => hostileLog(hostile).find((l) => l.connection === connection && l.sent === name), { timeoutMs: 30_000 });
+      if (reply) {
+        const answer = await waitFor(`NOTIFICATION answering ${name}`, async () => hostileLog(hostile).find((l) => l.connection === connection && l.kind === "notification"), { timeoutMs: 10_000 });
+        expect(answer, name).to.deep.include(reply);
+      } else {
+        await waitFor(`the session after ${name}`, async () => hostileLog(hostile).find((l) => l.connection === connection + 1), { timeoutMs: 30_000 });
+        expect(hostileLog(hostile).filter((l) => l.connection === connection && l.kind === "notification"), name).to.deep.equal([]);
+      }
       expect(speaker.process.running, `${name}: speaker alive\n${speaker.logText()}`).to.equal(true);
       expect((await speaker.http("/healthz")).status, name).to.equal(200);
       expect((await gobgp.session(lab.speaker.ipv4)).established, name).to.equal(true);

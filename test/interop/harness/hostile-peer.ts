@@ -8,12 +8,26 @@
  * sends is printed as one JSON line: `{connection, kind, code?, subcode?,
  * length, nlri?, withdrawn?}`, and each case sent as `{connection, sent}`.
  */
+import { Afi, encodeMessage, Safi } from "../../../sdk/bgp";
 import { oversizedRouteRefresh, RawPeer } from "./raw-peer";
 
 /** The hostile messages by name. */
 export const HOSTILE_CASES: Readonly<Record<string, Uint8Array>> = {
   "route-refresh-4076": oversizedRouteRefresh(4076),
   "route-refresh-4096": oversizedRouteRefresh(4096),
+  /** A header of message type 9. */
+  "bad-message-type": Uint8Array.of(...new Array<number>(16).fill(0xff), 0, 19, 9),
+  /** A second OPEN, in Established. */
+  "open-in-established": encodeMessage({
+    kind: "open",
+    version: 4,
+    myAsn: 65010,
+    holdTime: 30,
+    bgpId: "198.18.0.4",
+    capabilities: [{ kind: "multiprotocol", afi: Afi.Ipv4, safi: Safi.Unicast }],
+  }),
+  /** A NOTIFICATION as long as a message may be, its data not a shutdown communication. */
+  "notification-4096": encodeMessage({ kind: "notification", code: 6, subcode: 2, data: new Uint8Array(4075).fill(0xfe) }),
 };
 
 /** What the program prints for one message received. */
