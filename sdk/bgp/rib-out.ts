@@ -137,6 +137,8 @@ type Phase = "down" | "up" | "withdrawn";
 const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
 const NOTHING_SENT: readonly SentRecord[] = [];
 const NO_PATH_IDS: readonly number[] = [];
+/** Shared path identifier lists 1..n, the usual case (n ≤ 8), so most routes need no list of their own. */
+const FIRST_PATH_IDS: readonly (readonly number[])[] = Array.from({ length: 9 }, (_, n) => Array.from({ length: n }, (_, i) => i + 1));
 /** Entries handled between two yields of {@link AdjRibOut.changes}. */
 const DEFAULT_BATCH = 1024;
 
@@ -199,6 +201,30 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * Path identifiers for `entry`'s new next hops: a next hop that stays keeps
+ * its identifier, a new one takes the lowest free one.
+ */
+function pathIdsFor(entry: Entry, nextHops: readonly string[]): readonly number[] {
+  const ids: number[] = [];
+  const used = new Set<number>();
+  for (const nextHop of nextHops) {
+    const at = entry.nextHops.indexOf(nextHop);
+    const id = at >= 0 ? entry.pathIds[at] : 0;
+    ids.push(id);
+    if (id) used.add(id);
+  }
+  let candidate = 1;
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i]) continue;
+    while (used.has(candidate)) candidate++;
+    ids[i] = candidate;
+    used.add(candidate);
+  }
+  const shared = FIRST_PATH_IDS[ids.length];
+  return shared !== undefined && sameList(shared, ids) ? shared : ids;
 }
 
 /** Collects changes into the arrays {@link AdjRibOut.takeChanges} returns. */
@@ -426,21 +452,8 @@ export class AdjRibOut {
       this.release(set);
       return entry;
     }
-    const ids: number[] = [];
-    const used = new Set<number>();
-    for (const nextHop of route.nextHops) {
-      const at = entry.nextHops.indexOf(nextHop);
-      const id = at >= 0 ? entry.pathIds[at] : 0;
-      ids.push(id);
-      if (id) used.add(id);
-    }
-    let candidate = 1;
-    for (let i = 0; i < ids.length; i++) {
-      if (ids[i]) continue;
-      while (used.has(candidate)) candidate++;
-      ids[i] = candidate;
-      used.add(candidate);
-    }
+    const fresh = entry.nextHops.length === 0 ? FIRST_PATH_IDS[route.nextHops.length] : undefined;
+    const ids = fresh ?? pathIdsFor(entry, route.nextHops);
     this.leaveBundle(entry);
     entry.nextHops = route.nextHops;
     entry.pathIds = ids;

@@ -2,7 +2,8 @@
  * The set of VIPs the speaker advertises: parsing `--advertise-ip` values
  * and advertise files into host prefixes (/32 for IPv4, /128 for IPv6).
  */
-import { parseIp } from "../net";
+import { formatIpv4, parseIpv4 } from "../bgp/address";
+import { parseIp, type IpFamily } from "../net";
 
 /** One advertised VIP. */
 export interface Vip {
@@ -12,6 +13,17 @@ export interface Vip {
   readonly family: 4 | 6;
   /** 32 or 128. */
   readonly length: 32 | 128;
+}
+
+/**
+ * Parses an address with one pass for the common case, a canonical dotted
+ * quad (the only IPv4 form {@link parseIp} accepts); anything else goes to
+ * {@link parseIp}. Throws what parseIp throws.
+ */
+function parseAddress(text: string): { readonly family: IpFamily; readonly text: string } {
+  const value = parseIpv4(text);
+  if (value !== undefined && formatIpv4(value) === text) return { family: 4, text };
+  return parseIp(text);
 }
 
 /**
@@ -25,7 +37,7 @@ export function parseVip(text: string, where: string): Vip {
   const [addr = "", len] = trimmed.split("/");
   let parsed;
   try {
-    parsed = parseIp(addr);
+    parsed = parseAddress(addr);
   } catch {
     throw new Error(`${where}: ${JSON.stringify(text)} is not an IPv4 or IPv6 address`);
   }
