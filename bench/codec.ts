@@ -8,7 +8,7 @@ import { decodeMessage } from "../sdk/bgp/codec";
 import { formatIpv4 } from "../sdk/bgp/address";
 import { AsPathSegmentType, Origin, type CodecContext, type PathAttributes } from "../sdk/bgp/messages";
 import { AdjRibOut, type OriginatedRoute } from "../sdk/bgp/rib-out";
-import { packUpdates, type AdvertisedRoute } from "../sdk/bgp/update-packer";
+import { packUpdates, UpdatePacker, type AdvertisedRoute } from "../sdk/bgp/update-packer";
 
 const CONTEXT: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
 const ATTRIBUTES: PathAttributes = { origin: Origin.Igp, asPath: [{ type: AsPathSegmentType.AsSequence, asns: [65001] }], communities: [0xfde80064] };
@@ -60,6 +60,32 @@ function vipRoutes(count: number, offset = 0): OriginatedRoute[] {
   }));
 }
 
+/**
+ * The speaker's path for a full table: the RIB-out streamed into an
+ * UpdatePacker, timed per batch (what one event-loop turn of the speaker
+ * holds the loop for, before socket writes) and to the first message.
+ */
+function streamTimings(routes: readonly OriginatedRoute[]): { firstMs: number; p99Ms: number; maxMs: number; totalNs: number } {
+  const rib = new AdjRibOut(65001);
+  rib.replaceAll(routes);
+  rib.sessionUp({ families: ["ipv4-unicast", "ipv6-unicast"], addPathSend: [], extendedNextHop: false });
+  const packer = new UpdatePacker(CONTEXT);
+  const start = process.hrtime.bigint();
+  let first = 0;
+  const batches: number[] = [];
+  let last = start;
+  for (const _ of rib.changes(packer)) {
+    const now = process.hrtime.bigint();
+    batches.push(Number(now - last) / 1e6);
+    if (!first && packer.take().length > 0) first = Number(now - start) / 1e6;
+    last = process.hrtime.bigint();
+  }
+  packer.flush();
+  const totalNs = Number(process.hrtime.bigint() - start) / routes.length;
+  batches.sort((a, b) => a - b);
+  return { firstMs: first, p99Ms: batches[Math.floor(batches.length * 0.99)] ?? 0, maxMs: batches[batches.length - 1] ?? 0, totalNs };
+}
+
 /** Runs the codec micro-benchmark. `args`: [N] (default 100000). */
 export function codecBench(args: readonly string[]): void {
   const count = Number(args[0] ?? 100_000);
@@ -103,6 +129,13 @@ export function codecBench(args: readonly string[]): void {
       incremental = packUpdates(rib.takeChanges(), CONTEXT).length;
     }),
   ]);
+  const stream = streamTimings(routes);
+  rows.push(
+    ["stream: sessionUp to first UPDATE packed (ms)", stream.firstMs],
+    ["stream: one batch of 1024, p99 (ms)", stream.p99Ms],
+    ["stream: one batch of 1024, max (ms)", stream.maxMs],
+    ["stream: whole table (ns/route)", stream.totalNs],
+  );
   console.log(`codec, N = ${count} (best of ${REPEATS}, Node ${process.versions.node}); full table ${full} UPDATEs, 10% change ${incremental} UPDATEs`);
   for (const [label, value] of rows) console.log(`${label.padEnd(50)}${value.toFixed(1).padStart(10)}`);
 }
