@@ -41,6 +41,11 @@ interface Sender {
 /** A started, loaded sender. */
 interface RunningSender {
   readonly process: NamespaceProcess;
+  /**
+   * Replaces the first 10% of the routes by as many new ones, the way an
+   * operator would (bgplb: advertise file + SIGHUP; BIRD: config + configure).
+   */
+  replaceTenth?(): Promise<void>;
   /** Called between receiver polls (BIRD: wakes its event loop, see {@link birdSender}). */
   tick?(): Promise<void>;
   close?(): void;
@@ -52,6 +57,14 @@ interface RunResult {
   readonly cpuMs: number;
   readonly rssBytes: number;
   readonly withdrawMs: number;
+  /** Time to replace 10% of the routes (see {@link RunningSender.replaceTenth}), or undefined. */
+  readonly changeMs: number | undefined;
+}
+
+/** The addresses after replacing the first 10% of `count` by new ones. */
+function changedAddresses(count: number): string[] {
+  const tenth = Math.floor(count / 10);
+  return Array.from({ length: count }, (_, i) => routeAddress(i < tenth ? count + i : i));
 }
 
 function routeAddress(i: number): string {
@@ -96,7 +109,13 @@ function bgplbSender(name: string, binary?: string): Sender {
       speaker.start();
       // Peers start (and dial) after the advertise set is loaded into their RIB-out.
       await speaker.waitLog("first connect attempt", (l) => l.msg === "connecting", 60_000);
-      return { process: speaker.process };
+      return {
+        process: speaker.process,
+        async replaceTenth() {
+          speaker.setAdvertiseFile(changedAddresses(count));
+          speaker.signal("SIGHUP");
+        },
+      };
     },
   };
 }
@@ -120,14 +139,14 @@ const gobgpSender: Sender = {
   },
 };
 
-function birdSenderConfig(lab: Lab, count: number): string {
+function birdSenderConfig(lab: Lab, addresses: readonly string[]): string {
   const lines = [
     `router id ${lab.speaker.ipv4};`,
     "protocol device { scan time 10; }",
     "protocol static originated {",
     "  ipv4;",
   ];
-  for (let i = 0; i < count; i++) lines.push(`  route ${routeAddress(i)}/32 blackhole;`);
+  for (const address of addresses) lines.push(`  route ${address}/32 blackhole;`);
   lines.push(
     "}",
     "protocol bgp receiver {",
@@ -153,7 +172,7 @@ const birdSender: Sender = {
   async start(lab, count, label) {
     const config = lab.path(`${label}.conf`);
     const socket = lab.path(`${label}.ctl`);
-    writeFileSync(config, birdSenderConfig(lab, count));
+    writeFileSync(config, birdSenderConfig(lab, Array.from({ length: count }, (_, i) => routeAddress(i))));
     const proc = lab.start(label, lab.speaker.ns, "bird", ["-f", "-c", config, "-s", socket]);
     const control = await waitFor(`${label} control socket`, async () => {
       if (!proc.running) throw new Error(`${label} exited (${proc.code}); see ${proc.logFile}`);
@@ -173,6 +192,11 @@ const birdSender: Sender = {
         await control.command("show status");
       },
       close: () => control.close(),
+      async replaceTenth() {
+        writeFileSync(config, birdSenderConfig(lab, changedAddresses(count)));
+        const reply = await control.command("configure");
+        if (!/Reconfigur/i.test(reply)) throw new Error(`${label}: configure failed: ${reply}`);
+      },
     };
   },
 };
@@ -208,11 +232,27 @@ async function runOnce(lab: Lab, sender: Sender, count: number, label: string): 
     await receiverUp;
     await sleep(1000);
     const rss = rssBytes(pid);
+    let changeMs: number | undefined;
+    const tenth = Math.floor(count / 10);
+    if (running.replaceTenth && tenth > 0) {
+      const before = parseProtocol(await control.command("show protocols all n0"));
+      const changeAt = performance.now();
+      await running.replaceTenth();
+      const changed = await pollReceiver(
+        control,
+        running,
+        timeoutMs,
+        (v) => v.withdrawsReceived - before.withdrawsReceived >= tenth && v.updatesReceived - before.updatesReceived >= tenth && v.imported === count,
+        `receiver holding the changed ${tenth} routes`,
+      );
+      changeMs = changed - changeAt;
+      await sleep(500);
+    }
     const stopAt = performance.now();
     running.process.signal("SIGTERM");
     const emptied = await pollReceiver(control, running, timeoutMs, (v) => v.imported === 0, "receiver holding no route");
     await running.process.waitExit(30_000).catch(() => running.process.stop());
-    return { convMs: converged - established, cpuMs: cpuEnd - cpuStart, rssBytes: rss, withdrawMs: emptied - stopAt };
+    return { convMs: converged - established, cpuMs: cpuEnd - cpuStart, rssBytes: rss, withdrawMs: emptied - stopAt, changeMs };
   } finally {
     control?.close();
     running.close?.();
@@ -236,6 +276,7 @@ interface SenderResult {
   readonly rssBytes: number;
   readonly idleRssBytes: number;
   readonly withdrawMs: number;
+  readonly changeMs: number | undefined;
 }
 
 /** Why the benchmark cannot run here, or undefined when it can. */
@@ -260,6 +301,8 @@ function printTable(count: number, runs: number, results: readonly SenderResult[
     ["RSS per route (B)", (r) => (count > 0 ? Math.round((r.rssBytes - r.idleRssBytes) / count).toLocaleString("en-US") : "-")],
     ["idle RSS, session up, 0 routes (MiB)", (r) => (r.idleRssBytes / 1048576).toFixed(1)],
     ["withdraw all on SIGTERM (s)", (r) => (r.withdrawMs / 1000).toFixed(3)],
+    ["replace 10% (s)", (r) => (r.changeMs === undefined ? "-" : (r.changeMs / 1000).toFixed(3))],
+    ["replace 10% / T_conv", (r) => (r.changeMs === undefined ? "-" : (r.changeMs / r.convMs).toFixed(2))],
   ];
   const width = Math.max(12, ...columns.map((c) => c.length + 2));
   console.log(`N = ${count.toLocaleString("en-US")} /32s, medians of ${runs} runs (Node ${process.versions.node}, ${require("node:os").cpus().length} CPUs)`);
@@ -276,7 +319,8 @@ function printTable(count: number, runs: number, results: readonly SenderResult[
 
 /**
  * Runs the side-by-side benchmark. `args`: [N] [--runs R] [--baseline DIST_MAIN_JS]
- * (the last adds another bgplb build, e.g. the code before a change, as a column).
+ * [--senders bgplb,gobgp,bird] (--baseline adds another bgplb build, e.g. the
+ * code before a change, as a column; --senders runs only those named).
  */
 export async function advertiseBench(args: readonly string[]): Promise<void> {
   const reason = skipReason();
@@ -294,7 +338,10 @@ export async function advertiseBench(args: readonly string[]): Promise<void> {
   if (!Number.isInteger(count) || count < 1 || count > 4_000_000) throw new Error(`N: ${positional} is not a route count in 1..4000000`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: ${flag("--runs")} is not a positive integer`);
   const baseline = flag("--baseline");
-  const senders: Sender[] = [bgplbSender("bgplb"), ...(baseline ? [bgplbSender("bgplb-before", baseline)] : []), gobgpSender, birdSender];
+  const all: Sender[] = [bgplbSender("bgplb"), ...(baseline ? [bgplbSender("bgplb-before", baseline)] : []), gobgpSender, birdSender];
+  const only = flag("--senders")?.toLowerCase().split(",");
+  const senders = only ? all.filter((s) => only.includes(s.name.toLowerCase())) : all;
+  if (senders.length === 0) throw new Error(`--senders: ${flag("--senders")} names none of ${all.map((s) => s.name).join(", ")}`);
   await reapStaleLabs();
   const lab = await Lab.create();
   const results: SenderResult[] = [];
@@ -314,6 +361,7 @@ export async function advertiseBench(args: readonly string[]): Promise<void> {
         rssBytes: median(measured.map((r) => r.rssBytes)),
         idleRssBytes: idle.rssBytes,
         withdrawMs: median(measured.map((r) => r.withdrawMs)),
+        changeMs: measured[0]!.changeMs === undefined ? undefined : median(measured.map((r) => r.changeMs ?? 0)),
       });
     }
   } finally {

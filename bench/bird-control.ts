@@ -73,10 +73,19 @@ export interface BgpProtocolView {
   readonly established: boolean;
   /** Routes imported from the neighbor (all channels). */
   readonly imported: number;
+  /** Route announcements received (all channels). */
+  readonly updatesReceived: number;
+  /** Route withdrawals received (all channels). */
+  readonly withdrawsReceived: number;
 }
 
 /** Parses `show protocols all NAME` of a BGP protocol. */
 export function parseProtocol(text: string): BgpProtocolView {
-  const imported = [...text.matchAll(/Routes:\s+(\d+) imported/g)].reduce((n, m) => n + Number(m[1]), 0);
-  return { established: /BGP state:\s+Established/.test(text), imported };
+  const sum = (pattern: RegExp): number => [...text.matchAll(pattern)].reduce((n, m) => n + Number(m[1]), 0);
+  return {
+    established: /BGP state:\s+Established/.test(text),
+    imported: sum(/Routes:\s+(\d+) imported/g),
+    updatesReceived: sum(/Import updates:\s+(\d+)/g),
+    withdrawsReceived: sum(/Import withdraws:\s+(\d+)/g),
+  };
 }

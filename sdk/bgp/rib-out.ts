@@ -157,23 +157,47 @@ function entryKey(address: string, length: number, v6: boolean): string {
   return length === (v6 ? 128 : 32) ? address : `${address}/${length}`;
 }
 
+/** The value of the IPv4 address {@link canonicalAddress} parsed last (its IPv6 octets go to `v6Scratch`). */
+let lastIpv4 = 0;
+
+/** Whether a dotted quad that parses is in canonical form: no octet with a leading zero. */
+function isCanonicalIpv4(text: string): boolean {
+  for (let i = 0; i < text.length - 1; i++) {
+    if (text.charCodeAt(i) === 0x30 && (i === 0 || text.charCodeAt(i - 1) === 0x2e) && text.charCodeAt(i + 1) !== 0x2e) return false;
+  }
+  return true;
+}
+
 /** The canonical text of `address` in `family`, or undefined when it is not an address of the family. */
 function canonicalAddress(address: string, v6: boolean): string | undefined {
   if (v6) return parseIpv6(address, v6Scratch, 0) ? readIpv6(v6Scratch, 0) : undefined;
   const value = parseIpv4(address);
   if (value === undefined) return undefined;
-  const text = formatIpv4(value);
-  return text === address ? address : text;
+  lastIpv4 = value;
+  return isCanonicalIpv4(address) ? address : formatIpv4(value);
 }
 
-function hostBitsSet(address: string, length: number, v6: boolean): boolean {
-  if (!v6) {
-    const value = parseIpv4(address) as number;
-    return length < 32 && (value & (0xffffffff >>> length)) !== 0;
-  }
-  parseIpv6(address, v6Scratch, 0);
+/** Whether the address {@link canonicalAddress} parsed last has bits set beyond `length`. */
+function hostBitsSet(length: number, v6: boolean): boolean {
+  if (!v6) return length < 32 && (lastIpv4 & (0xffffffff >>> length)) !== 0;
   for (let bit = length; bit < 128; bit++) if (v6Scratch[bit >> 3] & (0x80 >> (bit & 7))) return true;
   return false;
+}
+
+/** The next-hop list checked last and a copy of it: routes usually share one list, checked once. */
+let checkedNextHops: { readonly list: readonly string[]; readonly copy: readonly string[]; readonly v6: boolean } | undefined;
+
+function checkNextHops(nextHops: readonly string[], v6: boolean): void {
+  const last = checkedNextHops;
+  if (last && last.list === nextHops && last.v6 === v6 && sameList(last.copy, nextHops)) return;
+  if (nextHops.length === 0) fail("nextHops", nextHops, "is empty");
+  for (const nextHop of nextHops) {
+    const nextHopV6 = isIpv6(nextHop);
+    if (nextHopV6 ? !parseIpv6(nextHop, v6Scratch, 0) : parseIpv4(nextHop) === undefined) fail("nextHops", nextHop, "is not an IP address");
+    if (v6 && !nextHopV6) fail("nextHops", nextHop, "is not an IPv6 address (IPv6 routes need an IPv6 or ::ffff:a.b.c.d next hop)");
+  }
+  if (nextHops.length > 1 && new Set(nextHops).size !== nextHops.length) fail("nextHops", nextHops, "has duplicates");
+  checkedNextHops = { list: nextHops, copy: [...nextHops], v6 };
 }
 
 /** Checks a route and returns its canonical form; throws a RangeError naming the field and value. */
@@ -184,15 +208,8 @@ function checkRoute(route: OriginatedRoute): Checked {
   if (address === undefined) fail("address", route.address, `is not an ${v6 ? "IPv6" : "IPv4"} address`);
   const max = v6 ? 128 : 32;
   if (!Number.isInteger(route.length) || route.length < 0 || route.length > max) fail("length", route.length, `is not a prefix length 0..${max}`);
-  if (hostBitsSet(address, route.length, v6)) fail("address", `${route.address}/${route.length}`, "has host bits set");
-  const nextHops = route.nextHops;
-  if (nextHops.length === 0) fail("nextHops", nextHops, "is empty");
-  for (const nextHop of nextHops) {
-    const nextHopV6 = isIpv6(nextHop);
-    if (nextHopV6 ? !parseIpv6(nextHop, v6Scratch, 0) : parseIpv4(nextHop) === undefined) fail("nextHops", nextHop, "is not an IP address");
-    if (v6 && !nextHopV6) fail("nextHops", nextHop, "is not an IPv6 address (IPv6 routes need an IPv6 or ::ffff:a.b.c.d next hop)");
-  }
-  if (nextHops.length > 1 && new Set(nextHops).size !== nextHops.length) fail("nextHops", nextHops, "has duplicates");
+  if (hostBitsSet(route.length, v6)) fail("address", `${route.address}/${route.length}`, "has host bits set");
+  checkNextHops(route.nextHops, v6);
   return { route, key: entryKey(address, route.length, v6), address };
 }
 
