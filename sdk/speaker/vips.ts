@@ -26,6 +26,24 @@ function parseAddress(text: string): { readonly family: IpFamily; readonly text:
   return parseIp(text);
 }
 
+/** Parses one VIP, or says what is wrong with it (without naming the source). */
+function readVip(text: string): Vip | string {
+  const trimmed = text.trim();
+  const slash = trimmed.indexOf("/");
+  const addr = slash < 0 ? trimmed : trimmed.slice(0, slash);
+  let parsed;
+  try {
+    parsed = parseAddress(addr);
+  } catch {
+    return `${JSON.stringify(text)} is not an IPv4 or IPv6 address`;
+  }
+  const length = parsed.family === 4 ? 32 : 128;
+  if (slash >= 0 && trimmed.slice(slash + 1) !== String(length)) {
+    return `${JSON.stringify(text)} is not a host address (VIPs are advertised as /32 or /128)`;
+  }
+  return { address: parsed.text, family: parsed.family, length };
+}
+
 /**
  * Parses one VIP; `where` names its source in the error (e.g.
  * `--advertise-ip` or `vips.txt line 3`). A `/32` or `/128` suffix is
@@ -33,19 +51,9 @@ function parseAddress(text: string): { readonly family: IpFamily; readonly text:
  * @throws Error naming the source and the bad value.
  */
 export function parseVip(text: string, where: string): Vip {
-  const trimmed = text.trim();
-  const [addr = "", len] = trimmed.split("/");
-  let parsed;
-  try {
-    parsed = parseAddress(addr);
-  } catch {
-    throw new Error(`${where}: ${JSON.stringify(text)} is not an IPv4 or IPv6 address`);
-  }
-  const length = parsed.family === 4 ? 32 : 128;
-  if (len !== undefined && len !== String(length)) {
-    throw new Error(`${where}: ${JSON.stringify(text)} is not a host address (VIPs are advertised as /32 or /128)`);
-  }
-  return { address: parsed.text, family: parsed.family, length };
+  const vip = readVip(text);
+  if (typeof vip === "string") throw new Error(`${where}: ${vip}`);
+  return vip;
 }
 
 /**
@@ -55,10 +63,16 @@ export function parseVip(text: string, where: string): Vip {
  */
 export function parseVipFile(text: string, file: string): Vip[] {
   const vips: Vip[] = [];
-  text.split("\n").forEach((line, i) => {
-    const content = line.replace(/#.*$/, "").trim();
-    if (content) vips.push(parseVip(content, `${file} line ${i + 1}`));
-  });
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const hash = line.indexOf("#");
+    const content = (hash < 0 ? line : line.slice(0, hash)).trim();
+    if (!content) continue;
+    const vip = readVip(content);
+    if (typeof vip === "string") throw new Error(`${file} line ${i + 1}: ${vip}`);
+    vips.push(vip);
+  }
   return vips;
 }
 
