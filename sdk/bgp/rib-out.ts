@@ -124,13 +124,6 @@ interface Entry {
   named: number;
 }
 
-/** A checked route's canonical form. */
-interface Checked {
-  readonly route: OriginatedRoute;
-  readonly key: string;
-  readonly address: string;
-}
-
 /** Where the RIB-out stands with its peer. */
 type Phase = "down" | "up" | "withdrawn";
 
@@ -200,8 +193,8 @@ function checkNextHops(nextHops: readonly string[], v6: boolean): void {
   checkedNextHops = { list: nextHops, copy: [...nextHops], v6 };
 }
 
-/** Checks a route and returns its canonical form; throws a RangeError naming the field and value. */
-function checkRoute(route: OriginatedRoute): Checked {
+/** Checks a route and returns its canonical address; throws a RangeError naming the field and value. */
+function checkRoute(route: OriginatedRoute): string {
   const v6 = route.family === "ipv6-unicast";
   if (route.family !== "ipv4-unicast" && !v6) fail("family", route.family, "is not ipv4-unicast or ipv6-unicast");
   const address = canonicalAddress(route.address, v6);
@@ -210,7 +203,7 @@ function checkRoute(route: OriginatedRoute): Checked {
   if (!Number.isInteger(route.length) || route.length < 0 || route.length > max) fail("length", route.length, `is not a prefix length 0..${max}`);
   if (hostBitsSet(route.length, v6)) fail("address", `${route.address}/${route.length}`, "has host bits set");
   checkNextHops(route.nextHops, v6);
-  return { route, key: entryKey(address, route.length, v6), address };
+  return address;
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -277,7 +270,11 @@ export class AdjRibOut {
   private pass = 0;
   private naming = 0;
   private sentPaths = 0;
-  private lastInterned: { route: OriginatedRoute; set: AttributeSet } | undefined;
+  /** The attribute set interned last and copies of what it was built from: routes usually share one. */
+  private lastSet: AttributeSet | undefined;
+  private lastMed: number | undefined;
+  private lastCommunities: readonly number[] | undefined;
+  private lastLargeCommunities: readonly LargeCommunity[] | undefined;
   private lastBundle: Bundle | undefined;
 
   /** An empty Adj-RIB-Out originating routes from `localAsn`. */
@@ -288,7 +285,7 @@ export class AdjRibOut {
 
   /** Adds or replaces the route for its prefix. Throws a RangeError naming the bad field. */
   set(route: OriginatedRoute): void {
-    this.apply(checkRoute(route));
+    this.apply(route, checkRoute(route));
   }
 
   /** Removes the route for a prefix; returns whether there was one. */
@@ -302,9 +299,9 @@ export class AdjRibOut {
 
   /** Makes `routes` the whole wanted set: routes not in it are removed. Nothing changes when one is bad. */
   replaceAll(routes: readonly OriginatedRoute[]): void {
-    const checked = routes.map(checkRoute);
+    const addresses = routes.map(checkRoute);
     const naming = ++this.naming;
-    for (const c of checked) this.apply(c).named = naming;
+    for (let i = 0; i < routes.length; i++) this.apply(routes[i], addresses[i]).named = naming;
     for (const entry of this.entries.values()) {
       if (entry.named !== naming && entry.nextHops.length > 0) this.unwant(entry);
     }
@@ -457,9 +454,9 @@ export class AdjRibOut {
     return { announce: [], withdraw };
   }
 
-  /** Records a checked route as wanted; returns its entry. */
-  private apply(checked: Checked): Entry {
-    const { route, key, address } = checked;
+  /** Records a checked route, with its canonical address, as wanted; returns its entry. */
+  private apply(route: OriginatedRoute, address: string): Entry {
+    const key = entryKey(address, route.length, route.family === "ipv6-unicast");
     const set = this.intern(route);
     let entry = this.entries.get(key);
     if (entry === undefined) {
@@ -522,13 +519,16 @@ export class AdjRibOut {
 
   /** The interned attribute set of `route`, with one more reference. */
   private intern(route: OriginatedRoute): AttributeSet {
-    const last = this.lastInterned;
-    let set: AttributeSet | undefined;
-    if (last && last.set.refs > 0 && last.route.med === route.med && last.route.communities === route.communities && last.route.largeCommunities === route.largeCommunities) {
-      set = last.set;
-    } else {
-      const communities = route.communities?.length ? route.communities : undefined;
-      const largeCommunities = route.largeCommunities?.length ? route.largeCommunities : undefined;
+    const communities = route.communities?.length ? route.communities : undefined;
+    const largeCommunities = route.largeCommunities?.length ? route.largeCommunities : undefined;
+    let set = this.lastSet;
+    const same =
+      set !== undefined &&
+      set.refs > 0 &&
+      this.lastMed === route.med &&
+      sameList(this.lastCommunities ?? [], communities ?? []) &&
+      sameList(this.lastLargeCommunities ?? [], largeCommunities ?? []);
+    if (!same) {
       const key = `${route.med ?? ""}|${communities?.join(",") ?? ""}|${largeCommunities?.map((c) => `${c.globalAdmin}:${c.localData1}:${c.localData2}`).join(",") ?? ""}`;
       set = this.attributeSets.get(key);
       if (set === undefined) {
@@ -542,10 +542,14 @@ export class AdjRibOut {
         set = { key, attributes, med: route.med, communities: attributes.communities, largeCommunities: attributes.largeCommunities, refs: 0 };
         this.attributeSets.set(key, set);
       }
+      this.lastSet = set;
+      this.lastMed = route.med;
+      this.lastCommunities = communities && [...communities];
+      this.lastLargeCommunities = largeCommunities && [...largeCommunities];
     }
-    this.lastInterned = { route, set };
-    set.refs++;
-    return set;
+    const interned = set as AttributeSet;
+    interned.refs++;
+    return interned;
   }
 
   private release(set: AttributeSet): void {
