@@ -4,6 +4,8 @@
  * measured on the same work before and after. Decode is timed for
  * reference on the packer's own output.
  */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { decodeMessage } from "../sdk/bgp/codec";
 import { formatIpv4 } from "../sdk/bgp/address";
 import { AsPathSegmentType, Origin, type CodecContext, type PathAttributes } from "../sdk/bgp/messages";
@@ -86,6 +88,25 @@ function streamTimings(routes: readonly OriginatedRoute[]): { firstMs: number; p
   return { firstMs: first, p99Ms: batches[Math.floor(batches.length * 0.99)] ?? 0, maxMs: batches[batches.length - 1] ?? 0, totalNs };
 }
 
+/**
+ * Heap held by a RIB-out of `routes` with the whole table sent (live
+ * objects only, after full collections), in bytes per route.
+ */
+function ribBytesPerRoute(routes: readonly OriginatedRoute[]): number {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const rib = new AdjRibOut(65001);
+  rib.replaceAll(routes);
+  rib.sessionUp({ families: ["ipv4-unicast", "ipv6-unicast"], addPathSend: [], extendedNextHop: false });
+  for (const _ of rib.changes({ announce() {}, withdraw() {} }));
+  gc();
+  const held = process.memoryUsage().heapUsed - before;
+  if (rib.advertisedCount !== routes.length) throw new Error("RIB-out did not send the table");
+  return held / routes.length;
+}
+
 /** Runs the codec micro-benchmark. `args`: [N] (default 100000). */
 export function codecBench(args: readonly string[]): void {
   const count = Number(args[0] ?? 100_000);
@@ -131,6 +152,7 @@ export function codecBench(args: readonly string[]): void {
   ]);
   const stream = streamTimings(routes);
   rows.push(
+    ["RIB-out heap per route, table sent (B)", ribBytesPerRoute(routes)],
     ["stream: sessionUp to first UPDATE packed (ms)", stream.firstMs],
     ["stream: one batch of 1024, p99 (ms)", stream.p99Ms],
     ["stream: one batch of 1024, max (ms)", stream.maxMs],
