@@ -265,16 +265,18 @@ export class PeerDriver {
     const updates = packUpdates(changes, this.codecs.get(connection) ?? DEFAULT_CODEC_CONTEXT);
     for (const update of updates) socket.write(update);
     this.options.metrics.updatesSent += updates.length;
-    const named = (routes: readonly { prefix: Prefix }[]): string | undefined =>
-      routes.length > 0 && (routes.length <= PREFIXES_NAMED_AT_INFO || this.debugLogged) ? routes.map((r) => prefixText(r.prefix)).join(" ") : undefined;
+    const all = (routes: readonly { prefix: Prefix }[]): string | undefined => routes.map((r) => prefixText(r.prefix)).join(" ") || undefined;
+    const small = (routes: readonly { prefix: Prefix }[]): string | undefined => (routes.length <= PREFIXES_NAMED_AT_INFO ? all(routes) : undefined);
     this.log("info", "update sent", {
       messages: updates.length,
       announcedCount: changes.announce.length,
       withdrawnCount: changes.withdraw.length,
-      announced: named(changes.announce),
-      withdrawn: named(changes.withdraw),
+      announced: small(changes.announce),
+      withdrawn: small(changes.withdraw),
       nextHop: [...new Set(changes.announce.map((r) => r.nextHop.global))].join(" ") || undefined,
     });
+    const large = changes.announce.length > PREFIXES_NAMED_AT_INFO || changes.withdraw.length > PREFIXES_NAMED_AT_INFO;
+    if (large && this.debugLogged) this.log("debug", "update batch sent", { announced: all(changes.announce), withdrawn: all(changes.withdraw) });
   }
 
   private get debugLogged(): boolean {
