@@ -112,6 +112,11 @@ export class UpdatePacker implements ChangeSink {
   /** Offset of the field the open message patches when completed (withdrawn length or MP attribute header). */
   private patchAt = 0;
   private attributesLengthAt = 0;
+  /** The attribute and next hop objects of the last announcement, and what they came to. */
+  private lastAttributes: PathAttributes | undefined;
+  private lastNextHop: MpNextHop | undefined;
+  private lastKind = Open.None;
+  private lastEncoded: Uint8Array | undefined;
   private readonly byContent = new Map<string, Uint8Array>();
   private readonly shared = new Map<PathAttributes, Uint8Array>();
   private readonly withNextHop = new Map<PathAttributes, Map<string, Uint8Array>>();
@@ -125,6 +130,18 @@ export class UpdatePacker implements ChangeSink {
   constructor(private readonly context: CodecContext) {}
 
   announce(family: FamilyName, prefix: Prefix, nextHop: MpNextHop, attributes: PathAttributes): void {
+    // The usual case: the same family, next hop and attribute object as the route before.
+    const last = this.lastNextHop;
+    if (attributes === this.lastAttributes && family === this.family && this.open >= Open.Classic && last !== undefined && sameNextHop(last, nextHop)) {
+      if (!this.fits(prefix)) {
+        this.flush();
+        this.begin(this.lastKind, family, nextHop, this.lastEncoded);
+        if (!this.fits(prefix)) throw tooBig(`${family} announcement`);
+      }
+      this.writePrefix(prefix);
+      this.announced++;
+      return;
+    }
     const classic = family === "ipv4-unicast" && !isIpv6(nextHop.global);
     const encoded = this.encodedFor(attributes, classic ? nextHop.global : undefined);
     const same =
@@ -144,6 +161,10 @@ export class UpdatePacker implements ChangeSink {
     }
     this.writePrefix(prefix);
     this.announced++;
+    this.lastAttributes = attributes;
+    this.lastNextHop = nextHop;
+    this.lastKind = classic ? Open.Classic : Open.MpReach;
+    this.lastEncoded = encoded;
   }
 
   withdraw(family: FamilyName, prefix: Prefix): void {
@@ -167,7 +188,14 @@ export class UpdatePacker implements ChangeSink {
   announceGrouped(routes: readonly AdvertisedRoute[]): void {
     const groups = new Map<Uint8Array, Map<string, AdvertisedRoute[]>>();
     const ordered: AdvertisedRoute[][] = [];
+    let previous: AdvertisedRoute | undefined;
+    let group: AdvertisedRoute[] = [];
     for (const route of routes) {
+      if (previous && route.attributes === previous.attributes && route.family === previous.family && sameNextHop(route.nextHop, previous.nextHop)) {
+        group.push(route);
+        continue;
+      }
+      previous = route;
       const { global, linkLocal } = route.nextHop;
       const classic = route.family === "ipv4-unicast" && !isIpv6(global);
       const encoded = this.encodedFor(route.attributes, classic ? global : undefined);
@@ -177,11 +205,13 @@ export class UpdatePacker implements ChangeSink {
         groups.set(encoded, byHop);
       }
       const key = classic ? "" : `${route.family}|${global}|${linkLocal ?? ""}`;
-      let group = byHop.get(key);
-      if (group === undefined) {
+      const found = byHop.get(key);
+      if (found === undefined) {
         group = [];
         byHop.set(key, group);
         ordered.push(group);
+      } else {
+        group = found;
       }
       group.push(route);
     }
