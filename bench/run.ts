@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { renderYaml } from "../sdk/manifest";
 import { summarize, validate } from "../sdk/validate";
+import { advertiseBench } from "./advertise";
+import { codecBench } from "./codec";
 import { benchSpeakerConfig } from "./speaker-config";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
 
@@ -67,8 +69,22 @@ function runCase(flavour: (typeof FLAVOURS)[number], factor: number): CaseResult
   };
 }
 
+/** The other cases, by name: `npm run bench -- NAME [ARGS]`. */
+const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise<void>>> = {
+  advertise: advertiseBench,
+  codec: codecBench,
+};
+
 function main(): void {
   const [flag, flavour, factor] = process.argv.slice(2);
+  const named = CASES[flag ?? ""];
+  if (named) {
+    Promise.resolve(named(process.argv.slice(3))).catch((err: Error) => {
+      console.error(err.stack ?? err.message);
+      process.exitCode = 1;
+    });
+    return;
+  }
   if (flag === "--case") {
     process.stdout.write(JSON.stringify(runCase(flavour as (typeof FLAVOURS)[number], Number(factor))));
     return;
