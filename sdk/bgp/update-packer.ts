@@ -105,6 +105,8 @@ export class UpdatePacker implements ChangeSink {
   private readonly out = new ByteWriter(2 * MAX_MESSAGE_LENGTH);
   private messages: Uint8Array[] = [];
   private open = Open.None;
+  /** Prefixes written into the open message. */
+  private openPrefixes = 0;
   private family: FamilyName = "ipv4-unicast";
   private addPath = false;
   private nextHop: MpNextHop | undefined;
@@ -133,11 +135,7 @@ export class UpdatePacker implements ChangeSink {
     // The usual case: the same family, next hop and attribute object as the route before.
     const last = this.lastNextHop;
     if (attributes === this.lastAttributes && family === this.family && this.open >= Open.Classic && last !== undefined && sameNextHop(last, nextHop)) {
-      if (!this.fits(prefix)) {
-        this.flush();
-        this.begin(this.lastKind, family, nextHop, this.lastEncoded);
-        if (!this.fits(prefix)) throw tooBig(`${family} announcement`);
-      }
+      if (!this.fits(prefix)) this.restartFor(prefix, family, () => this.begin(this.lastKind, family, nextHop, this.lastEncoded));
       this.writePrefix(prefix);
       this.announced++;
       return;
@@ -154,11 +152,7 @@ export class UpdatePacker implements ChangeSink {
       this.flush();
       this.begin(classic ? Open.Classic : Open.MpReach, family, nextHop, encoded);
     }
-    if (!this.fits(prefix)) {
-      this.flush();
-      this.begin(classic ? Open.Classic : Open.MpReach, family, nextHop, encoded);
-      if (!this.fits(prefix)) throw tooBig(`${family} announcement`);
-    }
+    if (!this.fits(prefix)) this.restartFor(prefix, family, () => this.begin(classic ? Open.Classic : Open.MpReach, family, nextHop, encoded));
     this.writePrefix(prefix);
     this.announced++;
     this.lastAttributes = attributes;
@@ -262,6 +256,7 @@ export class UpdatePacker implements ChangeSink {
     out.reset();
     writeHeader(out, MessageType.Update);
     this.open = kind;
+    this.openPrefixes = 0;
     this.family = family;
     this.addPath = this.context.addPath[family]?.send ?? false;
     this.nextHop = nextHop;
@@ -290,6 +285,24 @@ export class UpdatePacker implements ChangeSink {
     }
   }
 
+  /**
+   * Completes the open message and begins another with `begin` for a prefix
+   * that did not fit. Throws when the prefix cannot fit even a message of its
+   * own (the attributes are too long), leaving no message open: completing an
+   * over-long message would only fail later, with a less useful error.
+   */
+  private restartFor(prefix: Prefix, family: FamilyName, begin: () => void): void {
+    if (this.openPrefixes > 0) {
+      this.flush();
+      begin();
+      if (this.fits(prefix)) return;
+    }
+    this.open = Open.None;
+    this.encoded = undefined;
+    this.nextHop = undefined;
+    throw tooBig(`${family} announcement`);
+  }
+
   /** Whether `prefix` fits in the open message. */
   private fits(prefix: Prefix): boolean {
     const after = this.out.position + prefixWireLength(prefix, this.addPath);
@@ -307,6 +320,7 @@ export class UpdatePacker implements ChangeSink {
 
   /** Appends one prefix; IPv4 without path identifier on a direct path, the rest through the codec's writer. */
   private writePrefix(prefix: Prefix): void {
+    this.openPrefixes++;
     const out = this.out;
     const length = prefix.length;
     const value = this.family === "ipv4-unicast" && !this.addPath && length >= 0 && length <= 32 ? parseIpv4(prefix.address) : undefined;
