@@ -16,25 +16,29 @@
  */
 import { connect as tcpConnect, type Socket } from "node:net";
 import { encodeMessage } from "../bgp/codec";
+import { endOfRibFamily } from "../bgp/end-of-rib";
 import { familyName } from "../bgp/families";
 import type { PeerConfig as FsmPeerConfig } from "../bgp/fsm-config";
 import type { FsmState } from "../bgp/fsm-types";
 import { MessageFramer } from "../bgp/framer";
-import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext, type UpdateDiagnostic } from "../bgp/messages";
+import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext, type FamilyName, type UpdateDiagnostic } from "../bgp/messages";
 import { describeNotification } from "../bgp/notification";
 import { AdjRibOut, type OriginatedRoute, type RibOutChanges } from "../bgp/rib-out";
 import { Session, type ConnectionId, type SessionAction, type SessionEvent } from "../bgp/session";
 import { backoffMs, DEFAULT_BACKOFF, DEFAULT_JITTER } from "../bgp/timers";
-import { packUpdates } from "../bgp/update-packer";
+import { endOfRib, packUpdates } from "../bgp/update-packer";
 import { normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 import { countUpdateError, type PeerMetrics } from "./metrics";
+import { md5Socket } from "./tcp-md5";
 
 /** What a peer driver is built from. */
 export interface PeerDriverOptions {
   readonly peerIP: string;
   readonly peerPort: number;
   readonly localIP: string;
+  /** TCP MD5 password (RFC 2385) for the connections to this peer; never logged. */
+  readonly password?: string;
   /** The FSM configuration of the peer. */
   readonly fsm: FsmPeerConfig;
   readonly logger: Logger;
@@ -80,6 +84,8 @@ export class PeerDriver {
   /** Consecutive resets of the whole session (see {@link PeerDriver.reset}); drives their backoff. */
   private resets = 0;
   private stopped = false;
+  /** Set on the first Established: a session built after that (see {@link PeerDriver.reset}) is no restart. */
+  private everEstablished = false;
 
   constructor(private readonly options: PeerDriverOptions) {
     this.session = this.newSession();
@@ -145,7 +151,8 @@ export class PeerDriver {
   }
 
   private newSession(): Session {
-    return new Session({ config: this.options.fsm, random: Math.random }, Date.now());
+    const config = this.everEstablished ? { ...this.options.fsm, restarting: false } : this.options.fsm;
+    return new Session({ config, random: Math.random }, Date.now());
   }
 
   /** Runs one entry into the driver; an exception from it ends this session only (see the module comment). */
@@ -246,6 +253,7 @@ export class PeerDriver {
         const localAddress = socketAddress(this.sockets.get(action.connection)?.localAddress);
         this.codecs.set(action.connection, localAddress === undefined ? action.session.codec : { ...action.session.codec, localAddress });
         this.established = action.connection;
+        this.everEstablished = true;
         this.resets = 0;
         this.options.metrics.establishedTransitions++;
         const s = action.session;
@@ -259,6 +267,7 @@ export class PeerDriver {
         });
         this.rib.sessionUp({ families: s.families, addPathSend, extendedNextHop: s.codec.extendedNextHop });
         this.sendChanges(action.connection, this.rib.takeChanges());
+        this.sendEndOfRib(action.connection, s.families);
         break;
       }
       case "sessionDown":
@@ -275,13 +284,19 @@ export class PeerDriver {
         }
         break;
       }
-      case "updateReceived":
+      case "updateReceived": {
         this.options.metrics.updatesReceived++;
+        const endOfRibOf = endOfRibFamily(action.message);
+        if (endOfRibOf) {
+          this.log("info", "end-of-RIB received", { family: familyName(endOfRibOf.afi, endOfRibOf.safi) ?? `afi ${endOfRibOf.afi} safi ${endOfRibOf.safi}` });
+          break;
+        }
         this.log("info", "update received", {
           announced: action.message.nlri.map(prefixText).join(" ") || undefined,
           withdrawn: action.message.withdrawn.map(prefixText).join(" ") || undefined,
         });
         break;
+      }
       case "stateChange":
         this.options.metrics.state = action.to;
         this.log("info", "peer state changed", { from: action.fromName, to: action.toName, State: action.toName, reason: action.reason?.kind });
@@ -305,6 +320,19 @@ export class PeerDriver {
     });
   }
 
+  /**
+   * Sends the End-of-RIB marker of each family (RFC 4724 §2) after the
+   * initial table, whether or not graceful restart was negotiated: a peer
+   * keeping our routes from before a restart drops the stale ones on it.
+   */
+  private sendEndOfRib(connection: ConnectionId, families: readonly FamilyName[]): void {
+    const socket = this.sockets.get(connection);
+    if (!socket || socket.destroyed) return;
+    for (const family of families) socket.write(endOfRib(family));
+    this.options.metrics.updatesSent += families.length;
+    this.log("info", "end-of-RIB sent", { families: families.join(",") });
+  }
+
   private send(connection: ConnectionId, message: BgpMessage): void {
     const socket = this.sockets.get(connection);
     if (!socket || socket.destroyed) return;
@@ -320,7 +348,9 @@ export class PeerDriver {
   private dial(connection: ConnectionId): void {
     this.options.metrics.connectAttempts++;
     this.log("info", "connecting", { connection, port: this.options.peerPort });
-    const socket = tcpConnect({ host: this.options.peerIP, port: this.options.peerPort, localAddress: this.options.localIP });
+    const target = { host: this.options.peerIP, port: this.options.peerPort, localAddress: this.options.localIP };
+    const { password } = this.options;
+    const socket = password === undefined ? tcpConnect(target) : md5Socket({ address: this.options.peerIP, password }).connect(target);
     this.attach(connection, socket, "outbound");
     socket.once("connect", () => this.guard("connected", () => {
       if (this.sockets.get(connection) === socket) this.feed({ type: "Tcp_CR_Acked", connection });
