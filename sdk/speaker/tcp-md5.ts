@@ -81,11 +81,10 @@ function systemError(what: string, errno: number): Error {
 }
 
 /** `struct sockaddr_in` / `sockaddr_in6` for `address` and `port`, in a buffer of `size` octets. */
-function sockaddr(address: string, port: number, size: number): { bytes: Buffer; family: number; length: number } {
+function sockaddr(address: string, port: number, size: number): { bytes: Buffer; length: number } {
   const ip = parseIp(address);
   const bytes = Buffer.alloc(size);
-  const family = ip.family === 4 ? AF_INET : AF_INET6;
-  bytes.writeUInt16LE(family, 0);
+  bytes.writeUInt16LE(ip.family === 4 ? AF_INET : AF_INET6, 0);
   bytes.writeUInt16BE(port, 2);
   if (ip.family === 4) {
     bytes.writeUInt32BE(Number(ip.value), 4);
@@ -93,7 +92,7 @@ function sockaddr(address: string, port: number, size: number): { bytes: Buffer;
     bytes.writeBigUInt64BE(ip.value >> 64n, 8);
     bytes.writeBigUInt64BE(ip.value & 0xffffffffffffffffn, 16);
   }
-  return { bytes, family, length: ip.family === 4 ? 16 : 28 };
+  return { bytes, length: ip.family === 4 ? 16 : 28 };
 }
 
 /** Checks a password's length without ever showing it; returns its octets. */
@@ -152,7 +151,7 @@ export function md5Socket(key: Md5Key): Socket {
  * addresses are unsigned, as the kernel does for addresses without a key).
  * Resolves once listening; rejects with the failed call's error.
  */
-export function listenWithMd5(server: Server, host: string, port: number, keys: readonly Md5Key[]): Promise<void> {
+export async function listenWithMd5(server: Server, host: string, port: number, keys: readonly Md5Key[]): Promise<void> {
   const c = loadLibc();
   const fd = keyedDescriptor(c, host, (fd) => {
     for (const key of keys) setKey(c, fd, key);
@@ -162,14 +161,11 @@ export function listenWithMd5(server: Server, host: string, port: number, keys: 
     const local = sockaddr(host, port, SOCKADDR_STORAGE);
     if (c.bind(fd, local.bytes, local.length) !== 0) throw systemError(`binding ${host}:${port}`, c.errno());
   });
-  return new Promise((resolve, reject) => {
-    const failed = (error: Error): void => {
-      c.close(fd);
-      reject(error);
-    };
-    server.once("error", failed);
+  // From here Node.js owns the descriptor (and closes it on failure).
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
     server.listen({ fd, backlog: LISTEN_BACKLOG }, () => {
-      server.off("error", failed);
+      server.off("error", reject);
       resolve();
     });
   });

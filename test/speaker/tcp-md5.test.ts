@@ -71,6 +71,14 @@ describe("speaker TCP MD5 (TCP_MD5SIG) on loopback", function () {
     expect(await outcome(md5Socket({ address: "127.0.0.1", password: "right horse" }), server!, port, 10_000)).to.equal("connected");
   });
 
+  it("a keyed listener on a port already in use fails naming the address and EADDRINUSE", async () => {
+    const port = await keyedListener("right horse");
+    const second = createServer();
+    const error = await listenWithMd5(second, "127.0.0.1", port, [{ address: "127.0.0.1", password: "right horse" }]).then(() => undefined, (err: Error) => err);
+    expect(error?.message).to.equal(`binding 127.0.0.1:${port}: EADDRINUSE`);
+    expect(error?.message).to.not.include("right horse");
+  });
+
   it("an unkeyed listener never answers a signed connection", async () => {
     server = createServer();
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
