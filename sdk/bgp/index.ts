@@ -6,6 +6,7 @@ export { checkHeader, MESSAGE_NAMES, type MessageHeader } from "./header";
 export { checkPeerAs, openAsn } from "./open";
 export { shutdownCommunication, describeNotification } from "./notification";
 export { packUpdates, endOfRib, UpdatePacker, type ChangeSink, type AdvertisedRoute, type WithdrawnRoute, type RouteChanges } from "./update-packer";
+export { endOfRibFamily } from "./end-of-rib";
 export { ByteWriter } from "./wire";
 export { Fsm, type FsmOptions } from "./fsm";
 export * from "./fsm-types";

@@ -6,6 +6,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import { parseIp } from "../net";
+import { MAX_MD5_KEY_LENGTH } from "./tcp-md5";
 
 /** One BGP neighbor. */
 export interface PeerConfig {
@@ -15,6 +16,18 @@ export interface PeerConfig {
   readonly peerASN: number;
   /** TCP port the neighbor listens on. @default 179 */
   readonly peerPort: number;
+  /**
+   * TCP MD5 signature password (RFC 2385) shared with the neighbor, 1 to 80
+   * octets; set on the connecting and the listening socket. Never logged.
+   * @default none (unsigned)
+   */
+  readonly password?: string;
+  /**
+   * Offer graceful restart (RFC 4724) to the neighbor: after a speaker
+   * restart it keeps our routes for `gracefulRestartTime` seconds, until our
+   * End-of-RIB. @default false
+   */
+  readonly gracefulRestart: boolean;
 }
 
 /** A large community (RFC 8092) as configured, `global:local1:local2`. */
@@ -59,6 +72,8 @@ export interface SpeakerConfig {
   readonly addPath: boolean;
   /** `host:port` of the health/metrics HTTP server. @default "127.0.0.1:8080" */
   readonly healthListen: string;
+  /** Restart Time sent to peers with `gracefulRestart`, seconds (1..4095). @default 120 */
+  readonly gracefulRestartTime: number;
 }
 
 /** A configuration error; `message` names the field and the bad value. */
@@ -76,9 +91,19 @@ export class ConfigError extends Error {
 const MAX_ASN = 4294967295;
 const KNOWN_FIELDS = new Set([
   "localIP", "localASN", "routerID", "peers", "holdTime", "connectRetryTime", "listenPort",
-  "communities", "largeCommunities", "nextHops", "ipv6NextHops", "addPath", "healthListen",
+  "communities", "largeCommunities", "nextHops", "ipv6NextHops", "addPath", "healthListen", "gracefulRestartTime",
 ]);
-const KNOWN_PEER_FIELDS = new Set(["peerIP", "peerASN", "peerPort"]);
+const KNOWN_PEER_FIELDS = new Set(["peerIP", "peerASN", "peerPort", "password", "gracefulRestart"]);
+
+/** Checks a TCP MD5 password; the error says what is wrong without ever showing the value. */
+function password(value: unknown, field: string): string {
+  if (typeof value !== "string") throw new ConfigError(field, `is a ${value === null ? "null" : typeof value}, not a string (value not shown)`);
+  const octets = Buffer.byteLength(value, "utf8");
+  if (octets === 0 || octets > MAX_MD5_KEY_LENGTH) {
+    throw new ConfigError(field, `is ${octets} octets long; a TCP MD5 password is 1 to ${MAX_MD5_KEY_LENGTH} octets (value not shown)`);
+  }
+  return value;
+}
 
 function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
@@ -186,6 +211,8 @@ export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
       peerIP: address(peer.peerIP, `${field}.peerIP`, 4),
       peerASN: integer(peer.peerASN, `${field}.peerASN`, 1, MAX_ASN, "an AS number"),
       peerPort: peer.peerPort === undefined ? 179 : integer(peer.peerPort, `${field}.peerPort`, 1, 65535, "a TCP port"),
+      ...(peer.password === undefined ? {} : { password: password(peer.password, `${field}.password`) }),
+      gracefulRestart: peer.gracefulRestart === undefined ? false : boolean(peer.gracefulRestart, `${field}.gracefulRestart`),
     };
   });
   peers.forEach((p, i) => {
@@ -215,6 +242,7 @@ export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
     ipv6NextHops: distinct(list(raw.ipv6NextHops, "ipv6NextHops").map((v, i) => address(v, `ipv6NextHops[${i}]`, 6)), "ipv6NextHops"),
     addPath: raw.addPath === undefined ? false : boolean(raw.addPath, "addPath"),
     healthListen: raw.healthListen === undefined ? "127.0.0.1:8080" : parseListenAddress(raw.healthListen, "healthListen"),
+    gracefulRestartTime: raw.gracefulRestartTime === undefined ? 120 : integer(raw.gracefulRestartTime, "gracefulRestartTime", 1, 4095, "a restart time in seconds"),
   };
 }
 

@@ -18,6 +18,7 @@ import { connect as tcpConnect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { encodeMessage } from "../bgp/codec";
+import { endOfRibFamily } from "../bgp/end-of-rib";
 import { familyName } from "../bgp/families";
 import type { PeerConfig as FsmPeerConfig } from "../bgp/fsm-config";
 import type { FsmState } from "../bgp/fsm-types";
@@ -27,16 +28,19 @@ import { describeNotification } from "../bgp/notification";
 import { AdjRibOut, type OriginatedRoute, type RibOutChanges } from "../bgp/rib-out";
 import { Session, type ConnectionId, type SessionAction, type SessionEvent } from "../bgp/session";
 import { backoffMs, DEFAULT_BACKOFF, DEFAULT_JITTER } from "../bgp/timers";
-import { packUpdates, UpdatePacker, type ChangeSink } from "../bgp/update-packer";
+import { endOfRib, packUpdates, UpdatePacker, type ChangeSink } from "../bgp/update-packer";
 import { normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 import { countUpdateError, type PeerMetrics } from "./metrics";
+import { md5Socket } from "./tcp-md5";
 
 /** What a peer driver is built from. */
 export interface PeerDriverOptions {
   readonly peerIP: string;
   readonly peerPort: number;
   readonly localIP: string;
+  /** TCP MD5 password (RFC 2385) for the connections to this peer; never logged. */
+  readonly password?: string;
   /** The FSM configuration of the peer. */
   readonly fsm: FsmPeerConfig;
   readonly logger: Logger;
@@ -138,6 +142,10 @@ export class PeerDriver {
   private stopped = false;
   /** A route stream is running (see {@link streamRib}). */
   private streaming = false;
+  /** Set on the first Established: a session built after that (see {@link PeerDriver.reset}) is no restart. */
+  private everEstablished = false;
+  /** The End-of-RIB markers owed on a new session once its initial table is out (see {@link sendEndOfRib}). */
+  private endOfRibDue: { readonly connection: ConnectionId; readonly families: readonly FamilyName[] } | undefined;
 
   constructor(private readonly options: PeerDriverOptions) {
     this.session = this.newSession();
@@ -203,7 +211,8 @@ export class PeerDriver {
   }
 
   private newSession(): Session {
-    return new Session({ config: this.options.fsm, random: Math.random }, Date.now());
+    const config = this.everEstablished ? { ...this.options.fsm, restarting: false } : this.options.fsm;
+    return new Session({ config, random: Math.random }, Date.now());
   }
 
   /** Runs one entry into the driver; an exception from it ends this session only (see the module comment). */
@@ -240,6 +249,7 @@ export class PeerDriver {
     for (const connection of [...this.sockets.keys()]) this.forget(connection);
     this.rib.sessionDown();
     this.established = undefined;
+    this.endOfRibDue = undefined;
     this.options.metrics.state = "Idle";
     this.session = this.newSession();
     if (this.stopped) return;
@@ -304,6 +314,7 @@ export class PeerDriver {
         const localAddress = socketAddress(this.sockets.get(action.connection)?.localAddress);
         this.codecs.set(action.connection, localAddress === undefined ? action.session.codec : { ...action.session.codec, localAddress });
         this.established = action.connection;
+        this.everEstablished = true;
         this.resets = 0;
         this.options.metrics.establishedTransitions++;
         const s = action.session;
@@ -316,11 +327,13 @@ export class PeerDriver {
           addPathSend: addPathSend.join(","),
         });
         this.rib.sessionUp({ families: s.families, addPathSend, extendedNextHop: s.codec.extendedNextHop });
+        this.endOfRibDue = { connection: action.connection, families: s.families };
         this.flushRib(action.connection);
         break;
       }
       case "sessionDown":
         this.rib.sessionDown();
+        this.endOfRibDue = undefined;
         this.established = undefined;
         this.options.metrics.prefixesAdvertised = 0;
         this.log("info", "session down", { reason: action.reason.kind });
@@ -333,13 +346,19 @@ export class PeerDriver {
         }
         break;
       }
-      case "updateReceived":
+      case "updateReceived": {
         this.options.metrics.updatesReceived++;
+        const endOfRibOf = endOfRibFamily(action.message);
+        if (endOfRibOf) {
+          this.log("info", "end-of-RIB received", { family: familyName(endOfRibOf.afi, endOfRibOf.safi) ?? `afi ${endOfRibOf.afi} safi ${endOfRibOf.safi}` });
+          break;
+        }
         this.log("info", "update received", {
           announced: action.message.nlri.map(prefixText).join(" ") || undefined,
           withdrawn: action.message.withdrawn.map(prefixText).join(" ") || undefined,
         });
         break;
+      }
       case "stateChange":
         this.options.metrics.state = action.to;
         this.log("info", "peer state changed", { from: action.fromName, to: action.toName, State: action.toName, reason: action.reason?.kind });
@@ -387,7 +406,7 @@ export class PeerDriver {
       .catch((error: unknown) => this.failed("sending updates", error))
       .finally(() => {
         this.streaming = false;
-        if (this.established !== undefined && this.rib.pending) this.flushRib(this.established);
+        if (this.established !== undefined && (this.rib.pending || this.endOfRibDue?.connection === this.established)) this.flushRib(this.established);
       });
   }
 
@@ -434,6 +453,24 @@ export class PeerDriver {
         ms: Math.round(performance.now() - started),
       });
     }
+    const due = this.endOfRibDue;
+    if (due?.connection === connection && this.established === connection) {
+      this.endOfRibDue = undefined;
+      this.sendEndOfRib(connection, due.families);
+    }
+  }
+
+  /**
+   * Sends the End-of-RIB marker of each family (RFC 4724 §2) after the
+   * initial table, whether or not graceful restart was negotiated: a peer
+   * keeping our routes from before a restart drops the stale ones on it.
+   */
+  private sendEndOfRib(connection: ConnectionId, families: readonly FamilyName[]): void {
+    const socket = this.sockets.get(connection);
+    if (!socket || socket.destroyed) return;
+    for (const family of families) socket.write(endOfRib(family));
+    this.options.metrics.updatesSent += families.length;
+    this.log("info", "end-of-RIB sent", { families: families.join(",") });
   }
 
   private send(connection: ConnectionId, message: BgpMessage): void {
@@ -451,7 +488,9 @@ export class PeerDriver {
   private dial(connection: ConnectionId): void {
     this.options.metrics.connectAttempts++;
     this.log("info", "connecting", { connection, port: this.options.peerPort });
-    const socket = tcpConnect({ host: this.options.peerIP, port: this.options.peerPort, localAddress: this.options.localIP });
+    const target = { host: this.options.peerIP, port: this.options.peerPort, localAddress: this.options.localIP };
+    const { password } = this.options;
+    const socket = password === undefined ? tcpConnect(target) : md5Socket({ address: this.options.peerIP, password }).connect(target);
     this.attach(connection, socket, "outbound");
     socket.once("connect", () => this.guard("connected", () => {
       if (this.sockets.get(connection) === socket) this.feed({ type: "Tcp_CR_Acked", connection });

@@ -13,6 +13,7 @@ import { startHealthServer } from "./health";
 import type { Logger } from "./log";
 import { SpeakerMetrics } from "./metrics";
 import { PeerDriver } from "./peer";
+import { listenWithMd5 } from "./tcp-md5";
 import type { Vip } from "./vips";
 
 /** Up to this many VIPs are named in an info line; larger sets are counted. */
@@ -83,6 +84,7 @@ export class Speaker {
           peerIP: peer.peerIP,
           peerPort: peer.peerPort,
           localIP: config.localIP,
+          ...(peer.password === undefined ? {} : { password: peer.password }),
           fsm: {
             localAsn: config.localASN,
             peerAsn: peer.peerASN,
@@ -91,6 +93,8 @@ export class Speaker {
             connectRetryTimeSeconds: config.connectRetryTime,
             families,
             addPathSend: config.addPath ? families : [],
+            // Every start counts as a restart (no state survives one), so the first OPENs carry R and F.
+            ...(peer.gracefulRestart ? { gracefulRestartTimeSeconds: config.gracefulRestartTime, restarting: true } : {}),
           },
           logger,
           metrics: this.metrics.peer(peer.peerIP),
@@ -168,13 +172,19 @@ export class Speaker {
     const where = `${this.config.localIP}:${this.config.listenPort}`;
     return new Promise((resolve, reject) => {
       const refused = (err: Error): void => reject(new Error(`BGP listener on ${where}: ${err.message}`));
-      server.once("error", refused);
-      server.listen({ port: this.config.listenPort, host: this.config.localIP }, () => {
+      const listening = (): void => {
         server.off("error", refused);
         // Once listening, an error (e.g. out of file descriptors on accept) is logged; the listener keeps running.
         server.on("error", (err) => this.logger.log("error", "BGP listener error", { listen: where, error: err.message }));
         resolve(server);
-      });
+      };
+      const keys = this.config.peers.flatMap((p) => (p.password === undefined ? [] : [{ address: p.peerIP, password: p.password }]));
+      if (keys.length === 0) {
+        server.once("error", refused);
+        server.listen({ port: this.config.listenPort, host: this.config.localIP }, listening);
+        return;
+      }
+      listenWithMd5(server, this.config.localIP, this.config.listenPort, keys).then(listening, refused);
     });
   }
 }

@@ -27,6 +27,8 @@ function renderConfig(spec: PeerSpec): string {
       "  connect retry time 1;",
       "  error wait time 1, 2;",
       ...(spec.passive ? ["  passive on;"] : []),
+      ...(n.password === undefined ? [] : [`  password "${n.password}";`]),
+      ...(spec.gracefulRestart ? ["  graceful restart on;"] : []),
       `  ipv4 { import all; export none;${addPath} };`,
       `  ipv6 { import all; export none;${addPath} };`,
       "}",

@@ -20,6 +20,7 @@ function renderConfig(spec: PeerSpec): string {
     " bgp log-neighbor-changes",
     " no bgp ebgp-requires-policy",
     " no bgp default ipv4-unicast",
+    ...(spec.gracefulRestart ? [" bgp graceful-restart"] : []),
   ];
   for (const n of spec.neighbors) {
     lines.push(
@@ -28,6 +29,7 @@ function renderConfig(spec: PeerSpec): string {
       ` neighbor ${n.address} timers ${Math.max(1, Math.floor(hold / 3))} ${hold}`,
       ` neighbor ${n.address} timers connect 1`,
       ...(spec.passive ? [` neighbor ${n.address} passive`] : []),
+      ...(n.password === undefined ? [] : [` neighbor ${n.address} password ${n.password}`]),
     );
   }
   for (const family of ["ipv4", "ipv6"]) {
