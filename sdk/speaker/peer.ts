@@ -50,6 +50,9 @@ const CLOSE_GRACE_MS = 2_000;
  */
 const INTERNAL_ERROR_CEASE = 0;
 
+/** Cease subcode "BFD Down" (RFC 9384), sent when BFD finds the path to the peer down. */
+const BFD_DOWN_CEASE = 10;
+
 function prefixText(p: { address: string; length: number; pathId?: number }): string {
   return `${p.address}/${p.length}${p.pathId ? `#${p.pathId}` : ""}`;
 }
@@ -114,6 +117,16 @@ export class PeerDriver {
       if (this.accepting === socket) socket.destroy();
       this.accepting = undefined;
     }
+  }
+
+  /**
+   * BFD found the path to the peer down (RFC 5882 §4.3): the session goes
+   * down at once, with Cease / BFD Down where a NOTIFICATION can still be
+   * sent, and restarts after its backoff.
+   */
+  bfdDown(diagnostic: string): void {
+    this.log("warn", "BFD session down: stopping the BGP session", { diagnostic, state: this.session.state });
+    this.guard("BFD down", () => this.feed({ type: "AutomaticStop", subcode: BFD_DOWN_CEASE }));
   }
 
   /**
