@@ -83,6 +83,8 @@ export class PeerDriver {
   /** Consecutive resets of the whole session (see {@link PeerDriver.reset}); drives their backoff. */
   private resets = 0;
   private stopped = false;
+  /** Set while a BFD Down holds the session down (see {@link PeerDriver.bfdDown}). */
+  private heldByBfd = false;
 
   constructor(private readonly options: PeerDriverOptions) {
     this.session = this.newSession();
@@ -122,11 +124,23 @@ export class PeerDriver {
   /**
    * BFD found the path to the peer down (RFC 5882 §4.3): the session goes
    * down at once, with Cease / BFD Down where a NOTIFICATION can still be
-   * sent, and restarts after its backoff.
+   * sent, and stays down (no reconnect, inbound refused) until {@link bfdUp}.
    */
   bfdDown(diagnostic: string): void {
     this.log("warn", "BFD session down: stopping the BGP session", { diagnostic, state: this.session.state });
-    this.guard("BFD down", () => this.feed({ type: "AutomaticStop", subcode: BFD_DOWN_CEASE }));
+    this.heldByBfd = true;
+    this.guard("BFD down", () => {
+      this.feed({ type: "AutomaticStop", subcode: BFD_DOWN_CEASE });
+      this.feed({ type: "ManualStop" });
+    });
+  }
+
+  /** BFD is Up again after {@link bfdDown}: the session starts again. */
+  bfdUp(): void {
+    if (!this.heldByBfd || this.stopped) return;
+    this.heldByBfd = false;
+    this.log("info", "BFD session up: starting the BGP session");
+    this.start();
   }
 
   /**

@@ -95,7 +95,7 @@ export class Speaker {
     this.bfd = this.withBfd();
   }
 
-  /** One BFD session per peer with `bfd` configured; its path-down takes that peer's BGP session down. */
+  /** One BFD session per peer with `bfd` configured; a path-down holds that peer's BGP session down until BFD is Up again. */
   private withBfd(): BfdDriver | undefined {
     const peers = this.config.peers.filter((p) => p.bfd !== undefined);
     if (peers.length === 0) return undefined;
@@ -105,6 +105,7 @@ export class Speaker {
       bfd.addPeer(peer.peerIP, peer.bfd!);
       bfd.subscribe(peer.peerIP, (change) => {
         if (change.pathDown) driver?.bfdDown(change.diagnostic);
+        else if (change.to === "Up") driver?.bfdUp();
       });
     }
     return bfd;
