@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { renderYaml } from "../sdk/manifest";
 import { summarize, validate } from "../sdk/validate";
+import { benchBfd } from "./bfd";
 import { benchSpeakerConfig } from "./speaker-config";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
 
@@ -67,7 +68,7 @@ function runCase(flavour: (typeof FLAVOURS)[number], factor: number): CaseResult
   };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const [flag, flavour, factor] = process.argv.slice(2);
   if (flag === "--case") {
     process.stdout.write(JSON.stringify(runCase(flavour as (typeof FLAVOURS)[number], Number(factor))));
@@ -105,6 +106,7 @@ function main(): void {
   }
   console.log("per_1x = best / (1x best * scale): 1.00 means linear growth.");
   benchSpeakerConfig();
+  await benchBfd();
 }
 
-main();
+void main();

@@ -16,6 +16,8 @@ export class LoopbackPeer {
   readonly changes: string[] = [];
   /** When the last packet from the other side was accepted (Date.now()). */
   lastReceivedAt = 0;
+  /** When this peer last sent a packet (Date.now()). */
+  lastSentAt = 0;
 
   private constructor(
     private readonly remote: string,
@@ -74,7 +76,10 @@ export class LoopbackPeer {
   }
 
   private perform(action: BfdAction): void {
-    if (action.type === "send") this.socket.send(encodeControlPacket(action.packet), BFD_CONTROL_PORT, this.remote);
+    if (action.type === "send") {
+      this.socket.send(encodeControlPacket(action.packet), BFD_CONTROL_PORT, this.remote);
+      this.lastSentAt = Date.now();
+    }
     if (action.type === "stateChange") this.changes.push(`${action.from}->${action.to}`);
   }
 }
