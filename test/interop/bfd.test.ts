@@ -3,11 +3,13 @@
  * BIRD 2's bfd protocol, with BGP sessions that follow BFD on both sides.
  */
 import { expect } from "chai";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { missingPrograms, requirePrerequisites } from "../setup/prerequisites";
 import { BFD_ROUTER_PROGRAMS, BirdBfd, FrrBfd, setBfdBlocked, type BfdRouter, type BfdRouterSpec } from "./harness/bfd";
 import { requireInteropHost } from "./harness/host";
 import { Lab, reapStaleLabs } from "./harness/lab";
-import { SpeakerProcess, type SpeakerLogLine } from "./harness/speaker";
+import { NODE, SpeakerProcess, type SpeakerLogLine } from "./harness/speaker";
 import { sleep, waitFor } from "./harness/wait";
 
 const SPEAKER_ASN = 64512;
@@ -21,6 +23,9 @@ const ROUTERS: readonly { kind: string; make: (lab: Lab, spec: BfdRouterSpec) =>
   { kind: "FRR bfdd", make: (lab, spec) => new FrrBfd(lab, lab.peer, spec) },
   { kind: "BIRD bfd", make: (lab, spec) => new BirdBfd(lab, lab.peer, spec) },
 ];
+
+/** The BFD-only probe (the speaker's BFD driver without BGP), compiled next to this file. */
+const PROBE = resolve(__dirname, "harness/bfd-probe.js");
 
 function isBfdChange(to: string): (l: SpeakerLogLine) => boolean {
   return (l) => l.msg === "BFD state changed" && l.to === to;
@@ -110,6 +115,26 @@ for (const routerKind of ROUTERS) {
       await setBfdBlocked(lab!.speaker, false);
       await waitFor("BFD Up again in the speaker", async () => (speaker.logs().filter(isBfdChange("Up")).length > ups ? true : undefined), { timeoutMs: 30_000 });
       await bothUp(router, speaker);
+    });
+
+    it("BFD over IPv6 (hop limit 255): a static session to the speaker's BFD driver comes Up on both sides and a failure is detected", async () => {
+      lab = await Lab.create();
+      const router = routerKind.make(lab, {
+        asn: ROUTER_ASN,
+        neighbor: { address: lab.speaker.ipv4, asn: SPEAKER_ASN },
+        timers: TIMERS,
+        staticSession: { peer: lab.speaker.ipv6, local: lab.peer.ipv6 },
+      });
+      await router.start();
+      const probe = lab.start("bfd-probe", lab.speaker.ns, NODE, [PROBE, lab.speaker.ipv6, lab.peer.ipv6, String(TIMERS.intervalMs), String(TIMERS.detectMultiplier)]);
+      const probeLog = (): SpeakerLogLine[] =>
+        existsSync(probe.logFile) ? readFileSync(probe.logFile, "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as SpeakerLogLine) : [];
+      await waitFor(`${router.kind} IPv6 BFD session Up`, async () => ((await router.bfdState(lab!.speaker.ipv6)) === "up" ? true : undefined), { timeoutMs: 30_000 });
+      await waitFor("probe BFD Up", async () => probeLog().find(isBfdChange("Up")), { timeoutMs: 10_000 });
+      await setBfdBlocked(lab.speaker, true);
+      const down = await waitFor("probe BFD Down", async () => probeLog().find(isBfdChange("Down")), { timeoutMs: 10_000 });
+      expect(down.diagnostic).to.equal("Control Detection Time Expired");
+      await waitFor(`${router.kind} IPv6 BFD session down`, async () => ((await router.bfdState(lab!.speaker.ipv6)) !== "up" ? true : undefined), { timeoutMs: 10_000 });
     });
 
     it("BFD passive mode: the speaker waits for the router's packets and the session still comes Up", async () => {

@@ -26,6 +26,8 @@ export interface BfdRouterSpec {
   readonly timers: BfdTimers;
   /** Wait for the speaker's BFD packets before sending (FRR `passive-mode`, BIRD `passive`). @default false */
   readonly passive?: boolean;
+  /** A further BFD session configured statically, without BGP (e.g. over IPv6 to a BFD-only probe). */
+  readonly staticSession?: { readonly peer: string; readonly local: string };
 }
 
 /** A router running BGP with BFD to the speaker. */
@@ -34,8 +36,8 @@ export interface BfdRouter {
   start(): Promise<void>;
   /** True when the router's BGP session to the neighbor is Established. */
   bgpEstablished(): Promise<boolean>;
-  /** The router's own word for its BFD session to the neighbor, lower case ("up", "down", "init"), or "none". */
-  bfdState(): Promise<string>;
+  /** The router's own word for its BFD session to `peer` (default: the neighbor), lower case ("up", "down", "init"), or "none". */
+  bfdState(peer?: string): Promise<string>;
   /** The prefixes the router holds from the neighbor. */
   prefixes(): Promise<string[]>;
   /** Freezes the BFD daemon (FRR: bfdd alone; BIRD: the whole daemon) with SIGSTOP. */
@@ -98,6 +100,7 @@ export class FrrBfd implements BfdRouter {
       `  transmit-interval ${timers.intervalMs}`,
       ...(this.spec.passive ? ["  passive-mode"] : []),
       " exit",
+      ...(this.spec.staticSession ? [` peer ${this.spec.staticSession.peer} local-address ${this.spec.staticSession.local} interface veth0`, "  profile metallb", " exit"] : []),
       "exit",
       "",
     ].join("\n"), uid, gid);
@@ -129,9 +132,9 @@ export class FrrBfd implements BfdRouter {
     return out[this.spec.neighbor.address]?.bgpState === "Established";
   }
 
-  async bfdState(): Promise<string> {
+  async bfdState(peer = this.spec.neighbor.address): Promise<string> {
     const peers = JSON.parse(await this.cli("bfdd", "show bfd peers json")) as { peer?: string; status?: string }[];
-    return peers.find((p) => p.peer === this.spec.neighbor.address)?.status ?? "none";
+    return peers.find((p) => p.peer === peer)?.status ?? "none";
   }
 
   /** bfdd's own view of the session, for failure messages and the timers it agreed. */
@@ -185,6 +188,7 @@ export class BirdBfd implements BfdRouter {
       `    multiplier ${timers.detectMultiplier};`,
       ...(this.spec.passive ? ["    passive on;"] : []),
       "  };",
+      ...(this.spec.staticSession ? [`  neighbor ${this.spec.staticSession.peer} dev "veth0" local ${this.spec.staticSession.local};`] : []),
       "}",
       "protocol bgp speaker {",
       `  local ${this.end.ipv4} as ${asn};`,
@@ -209,8 +213,8 @@ export class BirdBfd implements BfdRouter {
     return /BGP state:\s+Established/.test(await this.cli("show", "protocols", "all", "speaker"));
   }
 
-  async bfdState(): Promise<string> {
-    const line = (await this.cli("show", "bfd", "sessions")).split("\n").find((l) => l.trim().startsWith(this.spec.neighbor.address));
+  async bfdState(peer = this.spec.neighbor.address): Promise<string> {
+    const line = (await this.cli("show", "bfd", "sessions")).split("\n").find((l) => l.trim().split(/\s+/)[0] === peer);
     return line?.trim().split(/\s+/)[2]?.toLowerCase() ?? "none";
   }
 
