@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { missingPrograms, requirePrerequisites } from "../setup/prerequisites";
-import { BFD_ROUTER_PROGRAMS, BirdBfd, FrrBfd, setBfdBlocked, type BfdRouter, type BfdRouterSpec } from "./harness/bfd";
+import { BFD_ROUTER_PROGRAMS, BirdBfd, FrrBfd, bfdPacketCounts, countBfdPackets, setBfdBlocked, type BfdRouter, type BfdRouterSpec } from "./harness/bfd";
 import { requireInteropHost } from "./harness/host";
 import { Lab, reapStaleLabs } from "./harness/lab";
 import { NODE, SpeakerProcess, type SpeakerLogLine } from "./harness/speaker";
@@ -51,6 +51,7 @@ for (const routerKind of ROUTERS) {
       lab = await Lab.create();
       const router = routerKind.make(lab, { asn: ROUTER_ASN, neighbor: { address: lab.speaker.ipv4, asn: SPEAKER_ASN }, timers: TIMERS, passive: options.routerPassive });
       await router.start();
+      await countBfdPackets(lab.peer);
       const speaker = new SpeakerProcess(lab, {
         config: {
           localIP: lab.speaker.ipv4,
@@ -79,6 +80,10 @@ for (const routerKind of ROUTERS) {
     it("BFD: the session comes Up on both sides at 300 ms x 3 and BGP with BFD establishes with the route", async () => {
       const { router, speaker } = await setUp();
       await bothUp(router, speaker);
+      // RFC 5881 on the wire, counted by the router's host: every packet from the speaker has source port 49152-65535 and TTL 255.
+      const counts = await bfdPacketCounts(lab!.peer, 4);
+      expect(counts.all).to.be.at.least(2);
+      expect(counts.conformant).to.equal(counts.all);
       const detail = await (router as BfdRouter & { bfdDetail(): Promise<string> }).bfdDetail();
       if (router.kind === "frr") {
         // The router's view of our timers: the Poll Sequence on Up moved us from the 1 s slow rate to 300 ms.
@@ -126,11 +131,15 @@ for (const routerKind of ROUTERS) {
         staticSession: { peer: lab.speaker.ipv6, local: lab.peer.ipv6 },
       });
       await router.start();
+      await countBfdPackets(lab.peer);
       const probe = lab.start("bfd-probe", lab.speaker.ns, NODE, [PROBE, lab.speaker.ipv6, lab.peer.ipv6, String(TIMERS.intervalMs), String(TIMERS.detectMultiplier)]);
       const probeLog = (): SpeakerLogLine[] =>
         existsSync(probe.logFile) ? readFileSync(probe.logFile, "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as SpeakerLogLine) : [];
       await waitFor(`${router.kind} IPv6 BFD session Up`, async () => ((await router.bfdState(lab!.speaker.ipv6)) === "up" ? true : undefined), { timeoutMs: 30_000 });
       await waitFor("probe BFD Up", async () => probeLog().find(isBfdChange("Up")), { timeoutMs: 10_000 });
+      const counts = await bfdPacketCounts(lab.peer, 6);
+      expect(counts.all).to.be.at.least(2);
+      expect(counts.conformant, "hop limit 255 and source port 49152-65535").to.equal(counts.all);
       await setBfdBlocked(lab.speaker, true);
       const down = await waitFor("probe BFD Down", async () => probeLog().find(isBfdChange("Down")), { timeoutMs: 10_000 });
       expect(down.diagnostic).to.equal("Control Detection Time Expired");

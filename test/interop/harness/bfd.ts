@@ -245,3 +245,26 @@ export async function setBfdBlocked(end: LinkEnd, blocked: boolean): Promise<voi
     await runInNamespace(end.ns, tool, [blocked ? "-I" : "-D", "INPUT", "-p", "udp", "--dport", "3784", "-j", "DROP"]);
   }
 }
+
+/**
+ * Adds counting rules (no verdict) for BFD Control packets arriving in
+ * `end`'s namespace: all of them, and those that meet RFC 5881 (source
+ * port 49152-65535, TTL / hop limit 255); read with {@link bfdPacketCounts}.
+ */
+export async function countBfdPackets(end: LinkEnd): Promise<void> {
+  for (const [tool, match] of [["iptables", ["-m", "ttl", "--ttl-eq", "255"]], ["ip6tables", ["-m", "hl", "--hl-eq", "255"]]] as const) {
+    await runInNamespace(end.ns, tool, ["-A", "INPUT", "-p", "udp", "--dport", "3784"]);
+    await runInNamespace(end.ns, tool, ["-A", "INPUT", "-p", "udp", "--sport", "49152:65535", "--dport", "3784", ...match]);
+  }
+}
+
+/** The counters of {@link countBfdPackets} for one family: every BFD packet, and the RFC 5881-conformant ones. */
+export async function bfdPacketCounts(end: LinkEnd, family: 4 | 6): Promise<{ all: number; conformant: number }> {
+  const out = (await runInNamespace(end.ns, family === 4 ? "iptables" : "ip6tables", ["-L", "INPUT", "-v", "-n", "-x"])).stdout;
+  const rules = out.split("\n").filter((l) => l.includes("dpt:3784") && !l.includes("DROP"));
+  const packets = (line: string | undefined): number => Number(line?.trim().split(/\s+/)[0] ?? NaN);
+  return {
+    all: packets(rules.find((l) => !l.includes("spts:"))),
+    conformant: packets(rules.find((l) => l.includes("spts:49152:65535") && /(TTL|HL) match (TTL|HL) == 255/.test(l))),
+  };
+}
