@@ -19,9 +19,10 @@ const TIMERS = { intervalMs: 300, detectMultiplier: 3 };
 /** Detection time of 300 ms × 3. */
 const DETECTION_MS = TIMERS.intervalMs * TIMERS.detectMultiplier;
 
-const ROUTERS: readonly { kind: string; make: (lab: Lab, spec: BfdRouterSpec) => BfdRouter & { bfdDetail(): Promise<string> } }[] = [
-  { kind: "FRR bfdd", make: (lab, spec) => new FrrBfd(lab, lab.peer, spec) },
-  { kind: "BIRD bfd", make: (lab, spec) => new BirdBfd(lab, lab.peer, spec) },
+/** The routers; `passiveIsSilent`: its passive mode sends nothing first (FRR 8.4's does, see QUIRKS.md). */
+const ROUTERS: readonly { kind: string; passiveIsSilent: boolean; make: (lab: Lab, spec: BfdRouterSpec) => BfdRouter & { bfdDetail(): Promise<string> } }[] = [
+  { kind: "FRR bfdd", passiveIsSilent: false, make: (lab, spec) => new FrrBfd(lab, lab.peer, spec) },
+  { kind: "BIRD bfd", passiveIsSilent: true, make: (lab, spec) => new BirdBfd(lab, lab.peer, spec) },
 ];
 
 /** The BFD-only probe (the speaker's BFD driver without BGP), compiled next to this file. */
@@ -148,6 +149,35 @@ for (const routerKind of ROUTERS) {
 
     it("BFD passive mode: the speaker waits for the router's packets and the session still comes Up", async () => {
       const { router, speaker } = await setUp({ speakerPassive: true });
+      await bothUp(router, speaker);
+    });
+
+    (routerKind.passiveIsSilent ? it : it.skip)("BFD passive mode: with a passive router too, the speaker sends no BFD packet at all", async () => {
+      const { router, speaker } = await setUp({ speakerPassive: true, routerPassive: true });
+      await speaker.waitLog("BFD started", (l) => l.msg === "BFD started");
+      await waitFor(`${router.kind} BGP Established`, async () => ((await router.bgpEstablished()) ? true : undefined), { timeoutMs: 30_000 });
+      await sleep(3 * DETECTION_MS);
+      expect(await bfdPacketCounts(lab!.peer, 4)).to.deep.equal({ all: 0, conformant: 0 });
+      expect(await router.bfdState()).to.not.equal("up");
+    });
+
+    it("BFD: freezing the router's BFD daemon (SIGSTOP) is detected and takes the speaker's BGP session down; SIGCONT brings both back", async () => {
+      const { router, speaker } = await setUp();
+      await bothUp(router, speaker);
+      const ups = speaker.logs().filter(isBfdChange("Up")).length;
+      router.pauseBfd();
+      const stoppedAt = Date.now();
+      const down = await speaker.waitLog("BFD Down", isBfdChange("Down"), 10_000);
+      expect(down.diagnostic).to.equal("Control Detection Time Expired");
+      expect(Date.parse(String(down.time)) - stoppedAt).to.be.below(DETECTION_MS * 3);
+      await speaker.waitLog("BGP stopped by BFD", (l) => l.msg === "BFD session down: stopping the BGP session");
+      if (router.kind === "frr") {
+        // Only bfdd is frozen: bgpd takes the speaker's Cease (BFD Down) and drops the route.
+        await waitFor(`${router.kind} BGP down and ${VIP}/32 gone`, async () =>
+          !(await router.bgpEstablished()) && !(await router.prefixes()).includes(`${VIP}/32`) ? true : undefined, { timeoutMs: 10_000 });
+      }
+      router.resumeBfd();
+      await waitFor("BFD Up again in the speaker", async () => (speaker.logs().filter(isBfdChange("Up")).length > ups ? true : undefined), { timeoutMs: 30_000 });
       await bothUp(router, speaker);
     });
   });
