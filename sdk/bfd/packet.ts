@@ -23,8 +23,6 @@ export const BFD_VERSION = 1;
 export const CONTROL_PACKET_LENGTH = 24;
 /** UDP destination port of single-hop Control packets (RFC 5881 §4). */
 export const BFD_CONTROL_PORT = 3784;
-/** UDP destination port of single-hop Echo packets (RFC 5881 §4). */
-export const BFD_ECHO_PORT = 3785;
 /** Lowest UDP source port of Control packets (RFC 5881 §4). */
 export const BFD_SOURCE_PORT_MIN = 49152;
 /** Highest UDP source port of Control packets (RFC 5881 §4). */

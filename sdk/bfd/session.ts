@@ -162,11 +162,6 @@ export class BfdSession {
     return this.remoteDiscriminator;
   }
 
-  /** The configuration in use. */
-  get settings(): BfdSessionConfig {
-    return this.config;
-  }
-
   /** True while a Poll Sequence waits for the peer's Final. */
   get pollInProgress(): boolean {
     return this.polling !== undefined;
@@ -302,6 +297,7 @@ export class BfdSession {
         return;
       }
       if (!this.mayTransmit()) this.nextTransmitAt = undefined;
+      else if (this.nextTransmitAt === undefined) this.transmitDue = true;
     }
     if (this.nextTransmitAt !== undefined && this.now >= this.nextTransmitAt) this.transmitNow();
   }

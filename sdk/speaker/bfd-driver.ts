@@ -34,11 +34,28 @@ import {
   type BfdSessionConfig,
   type BfdState,
 } from "../bfd";
+import { BFD_DEFAULTS } from "../model/defaults";
+import type { BFDProfileSpec } from "../model/metallb/bfd-profile";
 import { normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 
 /** The timers and role of one peer's session (a BFDProfile's single-hop part), in milliseconds. */
 export type BfdPeerTimers = Omit<BfdSessionConfig, "localDiscriminator">;
+
+/**
+ * The single-hop session timers of a MetalLB BFDProfile spec, with
+ * MetalLB's defaults (300 ms × 3, active). `echoInterval` and `minimumTtl`
+ * do not apply: no echo packets are sent, and single hop always uses TTL 255.
+ * Ranges are the validator's business (`sdk/validate`); the session checks its own.
+ */
+export function bfdProfileTimers(spec: BFDProfileSpec): BfdPeerTimers {
+  return {
+    desiredMinTxMs: spec.transmitInterval ?? BFD_DEFAULTS.transmitInterval,
+    requiredMinRxMs: spec.receiveInterval ?? BFD_DEFAULTS.receiveInterval,
+    detectMultiplier: spec.detectMultiplier ?? BFD_DEFAULTS.detectMultiplier,
+    passive: spec.passiveMode ?? BFD_DEFAULTS.passiveMode,
+  };
+}
 
 /** A state change of one peer's BFD session. */
 export interface BfdStateChange {
@@ -78,6 +95,8 @@ export class BfdDriver {
   private readonly peers = new Map<string, PeerEntry>();
   private readonly byDiscriminator = new Map<number, PeerEntry>();
   private receiver: Socket | undefined;
+  /** Datagrams handed to the kernel but not yet confirmed sent; stop() waits for them (the AdminDown packets). */
+  private readonly sending = new Set<Promise<void>>();
   private readonly family: "udp4" | "udp6";
 
   constructor(private readonly options: BfdDriverOptions) {
@@ -144,6 +163,7 @@ export class BfdDriver {
       clearTimeout(entry.timer);
       entry.timer = undefined;
     }
+    await Promise.all(this.sending);
     const sockets = [this.receiver, ...[...this.peers.values()].map((e) => e.sender)].filter((s): s is Socket => s !== undefined);
     for (const entry of this.peers.values()) entry.sender = undefined;
     this.receiver = undefined;
@@ -218,9 +238,14 @@ export class BfdDriver {
 
   private perform(entry: PeerEntry, action: BfdAction): void {
     switch (action.type) {
-      case "send":
-        entry.sender?.send(encodeControlPacket(action.packet), BFD_CONTROL_PORT, entry.peerIP);
+      case "send": {
+        const sender = entry.sender;
+        if (!sender) break;
+        const sent = new Promise<void>((resolve) => sender.send(encodeControlPacket(action.packet), BFD_CONTROL_PORT, entry.peerIP, () => resolve()));
+        this.sending.add(sent);
+        void sent.then(() => this.sending.delete(sent));
         break;
+      }
       case "discarded":
         this.log("debug", "BFD packet discarded", { peer: entry.peerIP, reason: action.reason });
         break;

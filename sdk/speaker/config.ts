@@ -7,7 +7,7 @@
 import { parse as parseYaml } from "yaml";
 import { BFD_DEFAULTS, BFD_LIMITS } from "../model/defaults";
 import { parseIp } from "../net";
-import type { BfdPeerTimers } from "./bfd-driver";
+import { bfdProfileTimers, type BfdPeerTimers } from "./bfd-driver";
 
 /** One BGP neighbor. */
 export interface PeerConfig {
@@ -264,12 +264,12 @@ function bfdTimers(value: unknown, field: string): BfdPeerTimers {
   if (raw.echoMode !== undefined && boolean(raw.echoMode, `${field}.echoMode`)) {
     throw new ConfigError(`${field}.echoMode`, "true is not supported: the speaker sends no BFD echo packets; set it to false (asynchronous mode detects failures alone)");
   }
-  return {
-    desiredMinTxMs: bounded("transmitInterval", "an interval in milliseconds"),
-    requiredMinRxMs: bounded("receiveInterval", "an interval in milliseconds"),
+  return bfdProfileTimers({
+    transmitInterval: bounded("transmitInterval", "an interval in milliseconds"),
+    receiveInterval: bounded("receiveInterval", "an interval in milliseconds"),
     detectMultiplier: bounded("detectMultiplier", "a detection multiplier"),
-    passive: raw.passiveMode === undefined ? BFD_DEFAULTS.passiveMode : boolean(raw.passiveMode, `${field}.passiveMode`),
-  };
+    passiveMode: raw.passiveMode === undefined ? undefined : boolean(raw.passiveMode, `${field}.passiveMode`),
+  });
 }
 
 function boolean(value: unknown, field: string): boolean {

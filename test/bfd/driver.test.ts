@@ -66,6 +66,15 @@ describe("bfd UDP driver (loopback)", function () {
     expect(down).to.include({ diagnostic: "Neighbor Signaled Session Down", pathDown: false });
   });
 
+  it("stopping the driver tells the peer AdminDown, which the peer does not take as a failure", async () => {
+    await upPair();
+    await driver!.stop();
+    driver = undefined;
+    await until("peer Down", () => (peer!.state === "Down" ? true : undefined));
+    expect(peer!.changes.at(-1)).to.equal("Up->Down");
+    expect(peer!.remoteState).to.equal("AdminDown");
+  });
+
   it("garbage and packets from another address are discarded; the session stays Up", async () => {
     await upPair();
     const stranger = createSocket("udp4");

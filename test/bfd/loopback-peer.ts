@@ -51,6 +51,11 @@ export class LoopbackPeer {
     return this.session.state;
   }
 
+  /** The state in the other side's last packet. */
+  get remoteState(): string {
+    return this.session.remoteSessionState;
+  }
+
   /** Takes the session AdminDown (the peer is told), keeping the socket. */
   adminDown(): void {
     this.feed({ type: "adminDown" });

@@ -119,7 +119,9 @@ describe("bfd session", () => {
 
   it("the peer's Down takes Up down with Diag 3; its AdminDown with Diag 3 marked remoteAdminDown (RFC 5882 §3.2)", () => {
     expect(changes(upSession().handle(fromPeer("Down"), 1))).to.deep.equal(["Up->Down/3"]);
-    expect(changes(upSession().handle(fromPeer("AdminDown", { diagnostic: 7 }), 1))).to.deep.equal(["Up->Down/3/remoteAdminDown"]);
+    const adminDown = upSession();
+    expect(changes(adminDown.handle(fromPeer("AdminDown", { diagnostic: 7 }), 1))).to.deep.equal(["Up->Down/3/remoteAdminDown"]);
+    expect(adminDown.remoteSessionState).to.equal("AdminDown");
   });
 
   it("answers a Poll at once with Final (P clear), whatever the transmit timer", () => {

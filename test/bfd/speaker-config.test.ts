@@ -1,5 +1,6 @@
 /** The per-peer `bfd` option of the speaker config (BFDProfile spec fields). */
 import { expect } from "chai";
+import { bfdProfileTimers } from "../../sdk/speaker/bfd-driver";
 import { checkSpeakerConfig } from "../../sdk/speaker/config";
 
 function withBfd(bfd: unknown): unknown {
@@ -12,6 +13,13 @@ describe("speaker config: bfd", () => {
     expect(config.peers[0]!.bfd).to.deep.equal({ desiredMinTxMs: 100, requiredMinRxMs: 200, detectMultiplier: 5, passive: true });
     expect(checkSpeakerConfig(withBfd({})).peers[0]!.bfd).to.deep.equal({ desiredMinTxMs: 300, requiredMinRxMs: 300, detectMultiplier: 3, passive: false });
     expect(config.peers[1]).to.not.have.property("bfd");
+  });
+
+  it("maps a typed BFDProfile spec the same way (for the MetalLB mode)", () => {
+    expect(bfdProfileTimers({})).to.deep.equal({ desiredMinTxMs: 300, requiredMinRxMs: 300, detectMultiplier: 3, passive: false });
+    expect(bfdProfileTimers({ transmitInterval: 50, receiveInterval: 60, detectMultiplier: 4, passiveMode: true, echoInterval: 10 })).to.deep.equal({
+      desiredMinTxMs: 50, requiredMinRxMs: 60, detectMultiplier: 4, passive: true,
+    });
   });
 
   const refused: [unknown, string][] = [
