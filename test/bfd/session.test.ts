@@ -162,6 +162,17 @@ describe("bfd session", () => {
     expect(sent(s.handle({ type: "timer" }, 850))).to.deep.equal([]);
   });
 
+  it("resumes sending once a peer that asked for no packets is forgotten after its detection time", () => {
+    const s = new BfdSession({ config: CONFIG, random: () => 0.5 }, 0);
+    s.handle({ type: "start" }, 0);
+    s.handle(fromPeer("AdminDown", { requiredMinRxUs: 0 }), 10);
+    expect(s.state).to.equal("Down");
+    const after = s.handle({ type: "timer" }, s.deadline!);
+    expect(s.remoteDiscriminatorValue).to.equal(0);
+    expect(sent(after)).to.have.length(1);
+    expect(s.deadline).to.not.equal(undefined);
+  });
+
   it("a longer TX interval while Up takes effect only after the peer's Final", () => {
     const s = upSession();
     const poll = sent(s.handle({ type: "setIntervals", desiredMinTxMs: 1000, requiredMinRxMs: 300 }, 0));
