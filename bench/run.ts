@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { renderYaml } from "../sdk/manifest";
 import { summarize, validate } from "../sdk/validate";
+import { advertiseBench } from "./advertise";
 import { benchBfd } from "./bfd";
+import { codecBench } from "./codec";
 import { benchSpeakerConfig } from "./speaker-config";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
 
@@ -68,8 +70,23 @@ function runCase(flavour: (typeof FLAVOURS)[number], factor: number): CaseResult
   };
 }
 
-async function main(): Promise<void> {
+/** The other cases, by name: `npm run bench -- NAME [ARGS]`. */
+const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise<void>>> = {
+  advertise: advertiseBench,
+  bfd: benchBfd,
+  codec: codecBench,
+};
+
+function main(): void {
   const [flag, flavour, factor] = process.argv.slice(2);
+  const named = CASES[flag ?? ""];
+  if (named) {
+    Promise.resolve(named(process.argv.slice(3))).catch((err: Error) => {
+      console.error(err.stack ?? err.message);
+      process.exitCode = 1;
+    });
+    return;
+  }
   if (flag === "--case") {
     process.stdout.write(JSON.stringify(runCase(flavour as (typeof FLAVOURS)[number], Number(factor))));
     return;
@@ -106,7 +123,6 @@ async function main(): Promise<void> {
   }
   console.log("per_1x = best / (1x best * scale): 1.00 means linear growth.");
   benchSpeakerConfig();
-  await benchBfd();
 }
 
-void main();
+main();

@@ -5,7 +5,7 @@ export { MessageFramer, type FrameResult } from "./framer";
 export { checkHeader, MESSAGE_NAMES, type MessageHeader } from "./header";
 export { checkPeerAs, openAsn } from "./open";
 export { shutdownCommunication, describeNotification } from "./notification";
-export { packUpdates, endOfRib, type AdvertisedRoute, type WithdrawnRoute, type RouteChanges } from "./update-packer";
+export { packUpdates, endOfRib, UpdatePacker, type ChangeSink, type AdvertisedRoute, type WithdrawnRoute, type RouteChanges } from "./update-packer";
 export { ByteWriter } from "./wire";
 export { Fsm, type FsmOptions } from "./fsm";
 export * from "./fsm-types";

@@ -15,17 +15,19 @@
  * backoff.
  */
 import { connect as tcpConnect, type Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { encodeMessage } from "../bgp/codec";
 import { familyName } from "../bgp/families";
 import type { PeerConfig as FsmPeerConfig } from "../bgp/fsm-config";
 import type { FsmState } from "../bgp/fsm-types";
 import { MessageFramer } from "../bgp/framer";
-import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext, type UpdateDiagnostic } from "../bgp/messages";
+import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext, type FamilyName, type MpNextHop, type PathAttributes, type Prefix, type UpdateDiagnostic } from "../bgp/messages";
 import { describeNotification } from "../bgp/notification";
 import { AdjRibOut, type OriginatedRoute, type RibOutChanges } from "../bgp/rib-out";
 import { Session, type ConnectionId, type SessionAction, type SessionEvent } from "../bgp/session";
 import { backoffMs, DEFAULT_BACKOFF, DEFAULT_JITTER } from "../bgp/timers";
-import { packUpdates } from "../bgp/update-packer";
+import { packUpdates, UpdatePacker, type ChangeSink } from "../bgp/update-packer";
 import { normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 import { countUpdateError, type PeerMetrics } from "./metrics";
@@ -67,6 +69,60 @@ function socketAddress(address: string | undefined): string | undefined {
   }
 }
 
+/** The longest event-loop turn a route stream takes before letting timers and other sockets run. */
+const STREAM_SLICE_MS = 5;
+/** A route stream waits for the socket to drain once this much is queued on it. */
+const STREAM_QUEUE_BYTES = 256 * 1024;
+/** Up to this many prefixes are named in the info line of a send; the rest only at debug. */
+const PREFIXES_NAMED_AT_INFO = 16;
+
+/** Resolves when `socket` can take more data or is gone. */
+function writable(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off("drain", done);
+      socket.off("close", done);
+      resolve();
+    };
+    socket.on("drain", done);
+    socket.on("close", done);
+  });
+}
+
+/** Passes changes on to the packer, noting prefixes for the log: a few for the info line, all of a batch at debug. */
+class LoggedChanges implements ChangeSink {
+  announced: string[] = [];
+  withdrawn: string[] = [];
+  nextHops = new Set<string>();
+
+  constructor(
+    private readonly packer: UpdatePacker,
+    private readonly everyPrefix: boolean,
+  ) {}
+
+  announce(family: FamilyName, prefix: Prefix, nextHop: MpNextHop, attributes: PathAttributes): void {
+    this.packer.announce(family, prefix, nextHop, attributes);
+    if (this.everyPrefix || this.packer.announced <= PREFIXES_NAMED_AT_INFO) {
+      this.announced.push(prefixText(prefix));
+      this.nextHops.add(nextHop.global);
+    }
+  }
+
+  withdraw(family: FamilyName, prefix: Prefix): void {
+    this.packer.withdraw(family, prefix);
+    if (this.everyPrefix || this.packer.withdrawn <= PREFIXES_NAMED_AT_INFO) this.withdrawn.push(prefixText(prefix));
+  }
+
+  /** The prefixes noted since the last call. */
+  take(): { announced: string[]; withdrawn: string[]; nextHops: string[] } {
+    const taken = { announced: this.announced, withdrawn: this.withdrawn, nextHops: [...this.nextHops] };
+    this.announced = [];
+    this.withdrawn = [];
+    this.nextHops = new Set();
+    return taken;
+  }
+}
+
 /** One peer: its session, sockets, timers and Adj-RIB-Out. */
 export class PeerDriver {
   private session: Session;
@@ -83,6 +139,8 @@ export class PeerDriver {
   /** Consecutive resets of the whole session (see {@link PeerDriver.reset}); drives their backoff. */
   private resets = 0;
   private stopped = false;
+  /** A route stream is running (see {@link streamRib}). */
+  private streaming = false;
   /** Set while a BFD Down holds the session down (see {@link PeerDriver.bfdDown}). */
   private heldByBfd = false;
 
@@ -150,7 +208,7 @@ export class PeerDriver {
   advertise(routes: readonly OriginatedRoute[]): void {
     this.guard("advertise", () => {
       this.rib.replaceAll(routes);
-      if (this.established !== undefined) this.sendChanges(this.established, this.rib.takeChanges());
+      if (this.established !== undefined) this.flushRib(this.established);
     });
   }
 
@@ -285,7 +343,7 @@ export class PeerDriver {
           addPathSend: addPathSend.join(","),
         });
         this.rib.sessionUp({ families: s.families, addPathSend, extendedNextHop: s.codec.extendedNextHop });
-        this.sendChanges(action.connection, this.rib.takeChanges());
+        this.flushRib(action.connection);
         break;
       }
       case "sessionDown":
@@ -298,7 +356,7 @@ export class PeerDriver {
         const family = familyName(action.afi, action.safi);
         if (family) {
           this.rib.refresh(family);
-          this.sendChanges(action.connection, this.rib.takeChanges());
+          this.flushRib(action.connection);
         }
         break;
       }
@@ -318,18 +376,91 @@ export class PeerDriver {
 
   /** Packs Adj-RIB-Out changes into UPDATEs with the connection's codec context and writes them. */
   private sendChanges(connection: ConnectionId, changes: RibOutChanges): void {
-    this.options.metrics.prefixesAdvertised = this.rib.advertised().length;
+    this.options.metrics.prefixesAdvertised = this.rib.advertisedCount;
     const socket = this.sockets.get(connection);
     if (!socket || socket.destroyed || (changes.announce.length === 0 && changes.withdraw.length === 0)) return;
     const updates = packUpdates(changes, this.codecs.get(connection) ?? DEFAULT_CODEC_CONTEXT);
     for (const update of updates) socket.write(update);
     this.options.metrics.updatesSent += updates.length;
+    const all = (routes: readonly { prefix: Prefix }[]): string | undefined => routes.map((r) => prefixText(r.prefix)).join(" ") || undefined;
+    const small = (routes: readonly { prefix: Prefix }[]): string | undefined => (routes.length <= PREFIXES_NAMED_AT_INFO ? all(routes) : undefined);
     this.log("info", "update sent", {
       messages: updates.length,
-      announced: changes.announce.map((r) => prefixText(r.prefix)).join(" ") || undefined,
-      withdrawn: changes.withdraw.map((r) => prefixText(r.prefix)).join(" ") || undefined,
+      announcedCount: changes.announce.length,
+      withdrawnCount: changes.withdraw.length,
+      announced: small(changes.announce),
+      withdrawn: small(changes.withdraw),
       nextHop: [...new Set(changes.announce.map((r) => r.nextHop.global))].join(" ") || undefined,
     });
+    const large = changes.announce.length > PREFIXES_NAMED_AT_INFO || changes.withdraw.length > PREFIXES_NAMED_AT_INFO;
+    if (large && this.debugLogged) this.log("debug", "update batch sent", { announced: all(changes.announce), withdrawn: all(changes.withdraw) });
+  }
+
+  private get debugLogged(): boolean {
+    return this.options.logger.enabled?.("debug") ?? true;
+  }
+
+  /**
+   * Sends the Adj-RIB-Out's pending changes on `connection` as a stream:
+   * UPDATEs are written as they are packed, the stream waits while the
+   * socket's buffer is full and gives the event loop back every few
+   * milliseconds, so keepalives and other peers never wait for a large
+   * table. Changes made meanwhile are picked up by the running stream.
+   */
+  private flushRib(connection: ConnectionId): void {
+    if (this.streaming) return;
+    this.streaming = true;
+    this.streamRib(connection)
+      .catch((error: unknown) => this.failed("sending updates", error))
+      .finally(() => {
+        this.streaming = false;
+        if (this.established !== undefined && this.rib.pending) this.flushRib(this.established);
+      });
+  }
+
+  private async streamRib(connection: ConnectionId): Promise<void> {
+    while (this.rib.pending) {
+      const socket = this.sockets.get(connection);
+      if (!socket || socket.destroyed || this.established !== connection) return;
+      const packer = new UpdatePacker(this.codecs.get(connection) ?? DEFAULT_CODEC_CONTEXT);
+      const debug = this.debugLogged;
+      const noted = new LoggedChanges(packer, debug);
+      const started = performance.now();
+      let turn = started;
+      const write = (): boolean => {
+        for (const update of packer.take()) socket.write(update);
+        if (debug) {
+          const batch = noted.take();
+          if (batch.announced.length + batch.withdrawn.length > 0) {
+            this.log("debug", "update batch sent", { announced: batch.announced.join(" ") || undefined, withdrawn: batch.withdrawn.join(" ") || undefined, nextHop: batch.nextHops.join(" ") || undefined });
+          }
+        }
+        return socket.writableLength < STREAM_QUEUE_BYTES;
+      };
+      for (const _ of this.rib.changes(noted)) {
+        if (!write()) await writable(socket);
+        else if (performance.now() - turn > STREAM_SLICE_MS) await nextTurn();
+        else continue;
+        if (socket.destroyed || this.sockets.get(connection) !== socket) return;
+        turn = performance.now();
+      }
+      packer.flush();
+      write();
+      this.options.metrics.updatesSent += packer.messageCount;
+      this.options.metrics.prefixesAdvertised = this.rib.advertisedCount;
+      if (packer.messageCount === 0) continue;
+      const summary = debug ? undefined : noted.take();
+      const named = (list: string[] | undefined, count: number): string | undefined => (list && count > 0 && count <= PREFIXES_NAMED_AT_INFO ? list.join(" ") : undefined);
+      this.log("info", "update sent", {
+        messages: packer.messageCount,
+        announcedCount: packer.announced,
+        withdrawnCount: packer.withdrawn,
+        announced: named(summary?.announced, packer.announced),
+        withdrawn: named(summary?.withdrawn, packer.withdrawn),
+        nextHop: summary?.nextHops.join(" ") || undefined,
+        ms: Math.round(performance.now() - started),
+      });
+    }
   }
 
   private send(connection: ConnectionId, message: BgpMessage): void {

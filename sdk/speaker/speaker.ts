@@ -16,6 +16,14 @@ import { SpeakerMetrics } from "./metrics";
 import { PeerDriver } from "./peer";
 import type { Vip } from "./vips";
 
+/** Up to this many VIPs are named in an info line; larger sets are counted. */
+const VIPS_NAMED_AT_INFO = 16;
+
+/** Log fields for an advertise set: its size, and its addresses when it is small. */
+function vipFields(vips: readonly Vip[]): { vipCount: number; vips?: string[] } {
+  return vips.length <= VIPS_NAMED_AT_INFO ? { vipCount: vips.length, vips: vips.map((v) => v.address) } : { vipCount: vips.length };
+}
+
 /** Text sent with Cease / Administrative Shutdown on a graceful stop (RFC 8203). */
 const SHUTDOWN_COMMUNICATION = "bgplb speaker shutting down";
 
@@ -132,7 +140,7 @@ export class Speaker {
       listen: this.config.listenPort > 0 ? `${this.config.localIP}:${this.config.listenPort}` : "off",
       health: this.config.healthListen,
       peers: this.config.peers.map((p) => `${p.peerIP}:${p.peerPort} AS${p.peerASN}${p.bfd ? " bfd" : ""}`),
-      vips: vips.map((v) => v.address),
+      ...vipFields(vips),
     });
     for (const peer of this.peers) {
       peer.advertise(routes);
@@ -143,7 +151,7 @@ export class Speaker {
   /** Replaces the advertise set: withdraws VIPs no longer in it, announces new ones, on every Established session. */
   advertise(vips: readonly Vip[]): void {
     const routes = vipRoutes(vips, this.config);
-    this.logger.log("info", "advertise set changed", { vips: vips.map((v) => v.address) });
+    this.logger.log("info", "advertise set changed", vipFields(vips));
     for (const peer of this.peers) peer.advertise(routes);
   }
 
