@@ -106,11 +106,12 @@ export class BfdDriver {
   /**
    * Adds a session to `peerIP` with `timers`; it starts sending (unless
    * passive) once the driver is started.
-   * @throws RangeError for timers out of range or a peer added twice.
+   * @throws RangeError for timers out of range, a peer added twice or of the other address family.
    */
   addPeer(peerIP: string, timers: BfdPeerTimers): void {
     const address = normalizeIp(peerIP);
     if (this.peers.has(address)) throw new RangeError(`BFD peer ${address} is already configured`);
+    if (isIPv6(address) !== (this.family === "udp6")) throw new RangeError(`BFD peer ${address} is not of the family of the local address ${this.options.localIP}`);
     let localDiscriminator: number;
     do localDiscriminator = randomInt(1, 2 ** 32 - 1);
     while (this.byDiscriminator.has(localDiscriminator));

@@ -89,10 +89,11 @@ describe("bfd UDP driver (loopback)", function () {
     expect(driver!.state(REMOTE)).to.equal("Up");
   });
 
-  it("refuses a second session to the same peer and timers out of range, naming them", () => {
+  it("refuses a second session to the same peer, timers out of range and a peer of the other family, naming them", () => {
     driver = new BfdDriver({ localIP: LOCAL, logger });
     driver.addPeer(REMOTE, FAST);
     expect(() => driver!.addPeer(REMOTE, FAST)).to.throw(RangeError, /BFD peer 127.0.0.2 is already configured/);
     expect(() => driver!.addPeer("127.0.0.9", { ...FAST, detectMultiplier: 0 })).to.throw(RangeError, /detectMultiplier: 0/);
+    expect(() => driver!.addPeer("::1", FAST)).to.throw(RangeError, "BFD peer ::1 is not of the family of the local address 127.0.0.1");
   });
 });
