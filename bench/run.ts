@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { renderYaml } from "../sdk/manifest";
 import { summarize, validate } from "../sdk/validate";
 import { advertiseBench } from "./advertise";
+import { benchBfd } from "./bfd";
 import { codecBench } from "./codec";
 import { benchSpeakerConfig } from "./speaker-config";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
@@ -72,6 +73,7 @@ function runCase(flavour: (typeof FLAVOURS)[number], factor: number): CaseResult
 /** The other cases, by name: `npm run bench -- NAME [ARGS]`. */
 const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise<void>>> = {
   advertise: advertiseBench,
+  bfd: benchBfd,
   codec: codecBench,
 };
 

@@ -5,8 +5,10 @@
  * bad value.
  */
 import { parse as parseYaml } from "yaml";
+import { BFD_DEFAULTS, BFD_LIMITS } from "../model/defaults";
 import { parseIp } from "../net";
 import { MAX_MD5_KEY_LENGTH } from "./tcp-md5";
+import { bfdProfileTimers, type BfdPeerTimers } from "./bfd-driver";
 
 /** One BGP neighbor. */
 export interface PeerConfig {
@@ -28,6 +30,13 @@ export interface PeerConfig {
    * End-of-RIB. @default false
    */
   readonly gracefulRestart: boolean;
+  /**
+   * Single-hop BFD to the neighbor, from the fields of a MetalLB BFDProfile
+   * spec (`receiveInterval`, `transmitInterval`, `detectMultiplier`,
+   * `passiveMode`; `echoMode` must stay false); a BFD Down takes the BGP
+   * session down at once. @default no BFD
+   */
+  readonly bfd?: BfdPeerTimers;
 }
 
 /** A large community (RFC 8092) as configured, `global:local1:local2`. */
@@ -93,7 +102,7 @@ const KNOWN_FIELDS = new Set([
   "localIP", "localASN", "routerID", "peers", "holdTime", "connectRetryTime", "listenPort",
   "communities", "largeCommunities", "nextHops", "ipv6NextHops", "addPath", "healthListen", "gracefulRestartTime",
 ]);
-const KNOWN_PEER_FIELDS = new Set(["peerIP", "peerASN", "peerPort", "password", "gracefulRestart"]);
+const KNOWN_PEER_FIELDS = new Set(["peerIP", "peerASN", "peerPort", "password", "gracefulRestart", "bfd"]);
 
 /** Checks a TCP MD5 password; the error says what is wrong without ever showing the value. */
 function password(value: unknown, field: string): string {
@@ -104,6 +113,7 @@ function password(value: unknown, field: string): string {
   }
   return value;
 }
+const KNOWN_BFD_FIELDS = new Set(["receiveInterval", "transmitInterval", "detectMultiplier", "echoInterval", "echoMode", "passiveMode", "minimumTtl"]);
 
 function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
@@ -207,13 +217,14 @@ export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
     }
     if (peer.peerIP === undefined) throw new ConfigError(`${field}.peerIP`, "is required");
     if (peer.peerASN === undefined) throw new ConfigError(`${field}.peerASN`, "is required");
-    return {
+    const checked = {
       peerIP: address(peer.peerIP, `${field}.peerIP`, 4),
       peerASN: integer(peer.peerASN, `${field}.peerASN`, 1, MAX_ASN, "an AS number"),
       peerPort: peer.peerPort === undefined ? 179 : integer(peer.peerPort, `${field}.peerPort`, 1, 65535, "a TCP port"),
       ...(peer.password === undefined ? {} : { password: password(peer.password, `${field}.password`) }),
       gracefulRestart: peer.gracefulRestart === undefined ? false : boolean(peer.gracefulRestart, `${field}.gracefulRestart`),
     };
+    return peer.bfd === undefined ? checked : { ...checked, bfd: bfdTimers(peer.bfd, `${field}.bfd`) };
   });
   peers.forEach((p, i) => {
     if (p.peerIP === localIP) throw new ConfigError(`peers[${i}].peerIP`, `${show(p.peerIP)} is localIP itself`);
@@ -259,6 +270,34 @@ function distinct(values: readonly string[], field: string, suffix = ""): readon
     seen.set(v, i);
   });
   return values;
+}
+
+/**
+ * Checks a peer's `bfd` mapping (BFDProfile spec fields, same ranges and
+ * defaults). `echoInterval` and `minimumTtl` are checked but have no effect:
+ * no echo packets are sent, and single hop always requires TTL 255.
+ */
+function bfdTimers(value: unknown, field: string): BfdPeerTimers {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(field, `${show(value)} is not a mapping of BFDProfile fields (e.g. {transmitInterval: 300, receiveInterval: 300})`);
+  }
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_BFD_FIELDS.has(key)) throw new ConfigError(`${field}.${key}`, `unknown field (known: ${[...KNOWN_BFD_FIELDS].join(", ")})`);
+  }
+  const bounded = (name: keyof typeof BFD_LIMITS, what: string): number =>
+    raw[name] === undefined ? BFD_DEFAULTS[name] : integer(raw[name], `${field}.${name}`, BFD_LIMITS[name].min, BFD_LIMITS[name].max, what);
+  bounded("echoInterval", "an interval in milliseconds");
+  bounded("minimumTtl", "a TTL");
+  if (raw.echoMode !== undefined && boolean(raw.echoMode, `${field}.echoMode`)) {
+    throw new ConfigError(`${field}.echoMode`, "true is not supported: the speaker sends no BFD echo packets; set it to false (asynchronous mode detects failures alone)");
+  }
+  return bfdProfileTimers({
+    transmitInterval: bounded("transmitInterval", "an interval in milliseconds"),
+    receiveInterval: bounded("receiveInterval", "an interval in milliseconds"),
+    detectMultiplier: bounded("detectMultiplier", "a detection multiplier"),
+    passiveMode: raw.passiveMode === undefined ? undefined : boolean(raw.passiveMode, `${field}.passiveMode`),
+  });
 }
 
 function boolean(value: unknown, field: string): boolean {

@@ -56,6 +56,9 @@ const CLOSE_GRACE_MS = 2_000;
  */
 const INTERNAL_ERROR_CEASE = 0;
 
+/** Cease subcode "BFD Down" (RFC 9384), sent when BFD finds the path to the peer down. */
+const BFD_DOWN_CEASE = 10;
+
 function prefixText(p: { address: string; length: number; pathId?: number }): string {
   return `${p.address}/${p.length}${p.pathId ? `#${p.pathId}` : ""}`;
 }
@@ -146,6 +149,8 @@ export class PeerDriver {
   private everEstablished = false;
   /** The End-of-RIB markers owed on a new session once its initial table is out (see {@link sendEndOfRib}). */
   private endOfRibDue: { readonly connection: ConnectionId; readonly families: readonly FamilyName[] } | undefined;
+  /** Set while a BFD Down holds the session down (see {@link PeerDriver.bfdDown}). */
+  private heldByBfd = false;
 
   constructor(private readonly options: PeerDriverOptions) {
     this.session = this.newSession();
@@ -180,6 +185,28 @@ export class PeerDriver {
       if (this.accepting === socket) socket.destroy();
       this.accepting = undefined;
     }
+  }
+
+  /**
+   * BFD found the path to the peer down (RFC 5882 §4.3): the session goes
+   * down at once, with Cease / BFD Down where a NOTIFICATION can still be
+   * sent, and stays down (no reconnect, inbound refused) until {@link bfdUp}.
+   */
+  bfdDown(diagnostic: string): void {
+    this.log("warn", "BFD session down: stopping the BGP session", { diagnostic, state: this.session.state });
+    this.heldByBfd = true;
+    this.guard("BFD down", () => {
+      this.feed({ type: "AutomaticStop", subcode: BFD_DOWN_CEASE });
+      this.feed({ type: "ManualStop" });
+    });
+  }
+
+  /** BFD is Up again after {@link bfdDown}: the session starts again. */
+  bfdUp(): void {
+    if (!this.heldByBfd || this.stopped) return;
+    this.heldByBfd = false;
+    this.log("info", "BFD session up: starting the BGP session");
+    this.start();
   }
 
   /**
@@ -252,7 +279,7 @@ export class PeerDriver {
     this.endOfRibDue = undefined;
     this.options.metrics.state = "Idle";
     this.session = this.newSession();
-    if (this.stopped) return;
+    if (this.stopped || this.heldByBfd) return; // bfdUp starts it again
     const delay = backoffMs(++this.resets, this.options.fsm.backoff ?? DEFAULT_BACKOFF, this.options.fsm.jitter ?? DEFAULT_JITTER, Math.random);
     this.timers.set("reset", setTimeout(() => {
       this.timers.delete("reset");

@@ -8,6 +8,7 @@ import type { FamilyName } from "../bgp/messages";
 import { AdjRibOut, type OriginatedRoute } from "../bgp/rib-out";
 import { packUpdates } from "../bgp/update-packer";
 import { parseIp } from "../net";
+import { BfdDriver } from "./bfd-driver";
 import type { SpeakerConfig } from "./config";
 import { startHealthServer } from "./health";
 import type { Logger } from "./log";
@@ -70,6 +71,8 @@ export class Speaker {
   /** The peers by address, for inbound connections. */
   private readonly peersByIP: ReadonlyMap<string, PeerDriver>;
   private listener: TcpServer | undefined;
+  /** BFD for the peers that have it configured; undefined when none has. */
+  private readonly bfd: BfdDriver | undefined;
   private health: HttpServer | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -101,6 +104,23 @@ export class Speaker {
         }),
     );
     this.peersByIP = new Map(this.peers.map((p) => [p.peerIP, p]));
+    this.bfd = this.withBfd();
+  }
+
+  /** One BFD session per peer with `bfd` configured; a path-down holds that peer's BGP session down until BFD is Up again. */
+  private withBfd(): BfdDriver | undefined {
+    const peers = this.config.peers.filter((p) => p.bfd !== undefined);
+    if (peers.length === 0) return undefined;
+    const bfd = new BfdDriver({ localIP: this.config.localIP, logger: this.logger });
+    for (const peer of peers) {
+      const driver = this.peersByIP.get(peer.peerIP);
+      bfd.addPeer(peer.peerIP, peer.bfd!);
+      bfd.subscribe(peer.peerIP, (change) => {
+        if (change.pathDown) driver?.bfdDown(change.diagnostic);
+        else if (change.to === "Up") driver?.bfdUp();
+      });
+    }
+    return bfd;
   }
 
   /**
@@ -117,12 +137,13 @@ export class Speaker {
       throw new Error(`health server on ${this.config.healthListen}: ${err.message}`);
     });
     if (this.config.listenPort > 0) this.listener = await this.listen();
+    await this.bfd?.start();
     this.logger.log("info", "speaker started", {
       localIP: this.config.localIP,
       localASN: this.config.localASN,
       listen: this.config.listenPort > 0 ? `${this.config.localIP}:${this.config.listenPort}` : "off",
       health: this.config.healthListen,
-      peers: this.config.peers.map((p) => `${p.peerIP}:${p.peerPort} AS${p.peerASN}`),
+      peers: this.config.peers.map((p) => `${p.peerIP}:${p.peerPort} AS${p.peerASN}${p.bfd ? " bfd" : ""}`),
       ...vipFields(vips),
     });
     for (const peer of this.peers) {
@@ -147,6 +168,7 @@ export class Speaker {
   private async shutdown(): Promise<void> {
     this.listener?.close();
     await Promise.all(this.peers.map((p) => p.stop(SHUTDOWN_COMMUNICATION)));
+    await this.bfd?.stop();
     await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
     this.health?.closeAllConnections();
     this.logger.log("info", "speaker stopped");
