@@ -4,7 +4,8 @@ import { demoCommand } from "./demo";
 import { diffCommand } from "./diff";
 import { importCommand } from "./import";
 import { renderCommand } from "./render";
+import { speakerCommand } from "./speaker";
 import { validateCommand } from "./validate";
 
 /** Every `bgplb` subcommand, in the order `bgplb --help` lists them. */
-export const commands: readonly Command[] = [validateCommand, renderCommand, diffCommand, importCommand, demoCommand, advertiseCommand];
+export const commands: readonly Command[] = [validateCommand, renderCommand, diffCommand, importCommand, demoCommand, advertiseCommand, speakerCommand];

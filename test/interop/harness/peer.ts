@@ -26,6 +26,8 @@ export interface PeerSpec {
   readonly addPathReceive?: boolean;
   /** Never connect; wait for the neighbor to connect. @default false */
   readonly passive?: boolean;
+  /** ECMP: how many equal paths the daemon may use for one prefix (FRR `maximum-paths`). @default the daemon's */
+  readonly maximumPaths?: number;
 }
 
 /** A route as the peer daemon itself reports it, normalised across daemons. */
