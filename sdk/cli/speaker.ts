@@ -4,10 +4,12 @@ import { UsageError } from "./command";
 import { ClusterSpeaker } from "../cluster/controller";
 import { kubeClients, loadKubeConfig, describeApiError } from "../cluster/kube";
 import { interfaceAddresses, interfaceOf, linuxNodeHost } from "../cluster/node-host";
+import type { CoreV1Api } from "@kubernetes/client-node";
+import type { NodeView } from "../cluster/floating-ips";
 import { nodeViewOf, type RawObject } from "../cluster/observed";
 import { parseCidr } from "../net";
 import { parseListenAddress } from "../speaker/config";
-import { jsonLogger } from "../speaker/log";
+import { jsonLogger, type Logger } from "../speaker/log";
 
 const USAGE = `Usage: bgplb speaker --cluster-namespace cluster-NAME [options]
 
@@ -44,6 +46,23 @@ Options:
 
 Signals: SIGTERM/SIGINT withdraw every route, close the sessions, remove the
 floating IPs, release the Leases and exit 0.`;
+
+/**
+ * This node's Node object, read again every 2 s while the API server does
+ * not answer (a speaker restarted during an API outage waits, it does not exit).
+ */
+async function readNodeUntilAnswered(core: CoreV1Api, nodeName: string, logger: Logger): Promise<NodeView> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return nodeViewOf((await core.readNode({ name: nodeName })) as RawObject);
+    } catch (error) {
+      if (attempt === 1 || attempt % 15 === 0) {
+        logger.log("warn", "cannot read this node's Node object yet (needed for the default --interface and --node-subnet); retrying every 2 s", { node: nodeName, error: describeApiError(error) });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
+}
 
 function integerFlag(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
@@ -105,13 +124,7 @@ export const speakerCommand: Command = {
     let interfaceName = values.interface;
     let nodeSubnets = subnets;
     if (interfaceName === undefined || nodeSubnets.length === 0) {
-      let node;
-      try {
-        node = nodeViewOf((await clients.core.readNode({ name: nodeName })) as RawObject);
-      } catch (error) {
-        logger.log("error", "cannot read this node's Node object (needed for the default --interface and --node-subnet)", { node: nodeName, error: describeApiError(error) });
-        return 1;
-      }
+      const node = await readNodeUntilAnswered(clients.core, nodeName, logger);
       const local = new Set((await interfaceAddresses()).map((a) => a.address));
       const nodeIP = node.addresses.find((a) => local.has(a));
       if (!nodeIP) {
@@ -134,7 +147,7 @@ export const speakerCommand: Command = {
       healthListen,
       ...(values["control-plane-readyz"] === undefined ? {} : { controlPlaneReadyz: values["control-plane-readyz"] }),
       clients,
-      host: linuxNodeHost(interfaceName),
+      host: linuxNodeHost(interfaceName, () => logger.log("error", "arping is not installed (Debian: iputils-arping): floating IPs move without gratuitous ARP")),
       logger,
     });
     try {

@@ -85,6 +85,8 @@ export interface ClusterSpeakerOptions {
 
 const GKE_GROUP = "networking.gke.io";
 const FAMILIES: FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
+/** At most one log line per this long about failing API writes. */
+const API_FAILURE_LOG_MS = 10_000;
 /** How often a BGPSession's status is re-reported when nothing changed. */
 const STATUS_REPORT_MS = 30_000;
 
@@ -117,14 +119,20 @@ export class ClusterSpeaker {
   private readonly configured = new Set<string>();
   private readonly sessions = new Map<string, RunningSession>();
   private readonly cpSessions = new Map<string, PeerDriver>();
+  private readonly stopping = new Map<PeerDriver, Promise<void>>();
   private readonly written = new Map<string, string>();
   private readonly events = new Set<string>();
+  private apiFailures = 0;
+  private apiFailureLoggedAt = 0;
   private configuration: Topology | undefined;
   private rejected = "";
   private leader = false;
   private controlPlaneReady = false;
   private health: HttpServer | undefined;
   private tick: NodeJS.Timeout | undefined;
+  private renewal: NodeJS.Timeout | undefined;
+  private leaseWrites: Promise<unknown> = Promise.resolve();
+  private readonly releasing = new Set<string>();
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -173,6 +181,7 @@ export class ClusterSpeaker {
     this.informers.push(...this.configObjects, this.services, this.nodes, this.leases as never, this.advertisedRoutes, this.bgpSessions);
     for (const informer of this.informers) informer.start().catch(() => undefined);
     this.tick = setInterval(() => this.schedule(), (this.options.leaseDurationSeconds * 1000) / 4);
+    this.renewal = setInterval(() => void this.renew(), (this.options.leaseDurationSeconds * 1000) / 4);
     logger.log("info", "cluster speaker started", { node: this.options.nodeName, namespace: this.options.clusterNamespace, nodeSubnets: [...this.options.nodeSubnets] });
   }
 
@@ -186,9 +195,10 @@ export class ClusterSpeaker {
     await this.running;
     await Promise.all([...this.sessions.values()].map((s) => s.driver.stop("bgplb speaker shutting down")));
     await Promise.all([...this.cpSessions.values()].map((d) => d.stop("bgplb speaker shutting down")));
+    await Promise.all(this.stopping.values());
     for (const fip of this.configured) await this.options.host.removeAddress(fip).catch(() => undefined);
-    const release = [...this.held].map(floatingIpLeaseName).concat(speakerLeaseName(this.options.nodeName), this.leader ? [ALLOCATOR_LEASE] : []);
-    await Promise.all(release.map((name) => this.writeOwnLease(name, undefined).catch(() => undefined)));
+    clearInterval(this.renewal);
+    for (const name of [...this.ownLeases.keys()]) await this.release(name);
     await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
     await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
     this.health?.closeAllConnections();
@@ -246,33 +256,78 @@ export class ClusterSpeaker {
     return this.observer.holder(lease && leaseRecord(lease), now);
   }
 
-  /** Writes one of our Leases (acquire, renew, or release with `undefined`); 409 means someone else won. */
-  private async writeOwnLease(name: string, holder: string | undefined): Promise<boolean> {
-    const { clients, clusterNamespace, leaseDurationSeconds } = this.options;
-    const current = this.ownLeases.get(name) ?? this.lease(name);
-    try {
-      const written = await writeLease(clients.coordination, clusterNamespace, name, { [LEASE_LABEL]: LEASE_LABEL_VALUE }, holder, leaseDurationSeconds, current);
-      if (holder === undefined) this.ownLeases.delete(name);
-      else this.ownLeases.set(name, written);
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 409 || statusOf(error) === 404) {
-        this.ownLeases.delete(name);
-        return false;
+  /**
+   * Writes one of our Leases (acquire, renew, or release with `undefined`);
+   * false on 409/404 (someone else won). Lease writes are queued one at a
+   * time, so a renewal and a release never race on one resourceVersion.
+   */
+  private writeOwnLease(name: string, holder: string | undefined): Promise<boolean> {
+    const write = async (): Promise<boolean> => {
+      const { clients, clusterNamespace, leaseDurationSeconds } = this.options;
+      if (holder !== undefined && this.releasing.has(name)) return false;
+      const current = this.ownLeases.get(name) ?? this.lease(name);
+      try {
+        const written = await writeLease(clients.coordination, clusterNamespace, name, { [LEASE_LABEL]: LEASE_LABEL_VALUE }, holder, leaseDurationSeconds, current);
+        if (holder === undefined) this.ownLeases.delete(name);
+        else this.ownLeases.set(name, written);
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 409 || statusOf(error) === 404) {
+          this.ownLeases.delete(name);
+          return false;
+        }
+        throw error;
       }
-      throw error;
-    }
+    };
+    const result = this.leaseWrites.then(write);
+    this.leaseWrites = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
-  /** Acquires or renews a Lease we want; false when another holder has it. API errors keep what we had. */
-  private async want(name: string, now: number): Promise<boolean> {
-    const mine = this.ownLeases.has(name);
-    if (!mine && this.holderOf(name, now) !== undefined) return false;
+  /** Acquires a Lease nobody holds; false when another holder has it or the API server does not answer. */
+  private async acquire(name: string, now: number): Promise<boolean> {
+    if (this.ownLeases.has(name)) return true;
+    if (this.holderOf(name, now) !== undefined) return false;
     try {
       return await this.writeOwnLease(name, this.options.nodeName);
     } catch (error) {
-      this.options.logger.log("warn", "lease write failed; keeping what is held", { lease: name, error: describeApiError(error) });
-      return mine;
+      this.apiFailed(`Lease ${name}`, error);
+      return false;
+    }
+  }
+
+  /** Gives a Lease back (its holder emptied), so the planned holder can take it at once. */
+  private async release(name: string): Promise<void> {
+    this.releasing.add(name);
+    try {
+      await this.writeOwnLease(name, undefined);
+    } catch (error) {
+      this.apiFailed(`Lease ${name}`, error);
+      this.ownLeases.delete(name);
+    } finally {
+      this.releasing.delete(name);
+    }
+  }
+
+  /**
+   * Renews every Lease we hold, on its own timer so that a slow reconcile
+   * never lets one lapse. A Lease someone else took (409) is dropped; the
+   * next reconcile lets its floating IP go. API errors keep what we hold.
+   */
+  private async renew(): Promise<void> {
+    for (const name of [...this.ownLeases.keys()]) {
+      try {
+        const kept = await this.writeOwnLease(name, this.options.nodeName);
+        if (!kept) {
+          this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
+          this.schedule();
+        }
+      } catch (error) {
+        this.apiFailed(`Lease ${name}`, error);
+      }
     }
   }
 
@@ -285,7 +340,7 @@ export class ClusterSpeaker {
     const cluster = topology?.clusters[0];
     if (!topology || !cluster) return;
 
-    await this.want(speakerLeaseName(nodeName), started);
+    await this.acquire(speakerLeaseName(nodeName), started);
     const nodes = this.nodes.list().map((n) => nodeViewOf(n as RawObject));
     const speakers = new Set(nodes.map((n) => n.name).filter((name) => this.holderOf(speakerLeaseName(name), started) === name));
     const floatingIPs = topology.networkGatewayGroups[0]?.spec.floatingIPs ?? [];
@@ -298,16 +353,13 @@ export class ClusterSpeaker {
 
     for (const fip of new Set([...plan.keys(), ...this.held])) {
       const name = floatingIpLeaseName(fip);
-      if (plan.get(fip) === nodeName) {
-        if (await this.want(name, started)) this.held.add(fip);
-        else this.held.delete(fip);
+      if (this.held.has(fip) && !this.ownLeases.has(name)) {
+        await this.letGo(fip, "lost its Lease to another node");
+      } else if (plan.get(fip) === nodeName) {
+        if (await this.acquire(name, started)) this.held.add(fip);
       } else if (this.held.has(fip)) {
-        this.held.delete(fip);
-        await this.stopSessionsFrom(fip);
-        await this.options.host.removeAddress(fip);
-        this.configured.delete(fip);
-        logger.log("info", "floating IP released", { floatingIP: fip, plannedHolder: plan.get(fip) });
-        await this.writeOwnLease(name, undefined).catch(() => undefined);
+        await this.letGo(fip, `planned for ${plan.get(fip) ?? "no node"}`);
+        await this.release(name);
       }
     }
     for (const fip of this.held) {
@@ -316,8 +368,10 @@ export class ClusterSpeaker {
       this.configured.add(fip);
       logger.log("info", "floating IP taken", { floatingIP: fip });
     }
+    const present = new Set(await this.options.host.addresses());
     for (const fip of floatingIPs) {
-      if (!this.held.has(fip) && !this.configured.has(fip) && (await this.options.host.addresses()).includes(fip)) await this.options.host.removeAddress(fip);
+      // left behind by an earlier run of this speaker that could not clean up (SIGKILL)
+      if (!this.held.has(fip) && present.has(fip)) await this.options.host.removeAddress(fip);
     }
 
     const actual = new Map<string, string | undefined>(floatingIPs.map((fip) => [fip, this.held.has(fip) ? nodeName : holders.get(fip)]));
@@ -329,7 +383,7 @@ export class ClusterSpeaker {
     await this.syncSessions(mine, (s) => sessionRoutes(vips, lbNodes, s.index, s.peer.sessions));
     await this.syncControlPlane(cluster, nodes);
 
-    if (await this.want(ALLOCATOR_LEASE, started)) {
+    if (await this.acquire(ALLOCATOR_LEASE, started)) {
       if (!this.leader) logger.log("info", "allocator leadership taken");
       this.leader = true;
       await this.allocate(topology, lbNodes.map((n) => n.ipv4), speakers, lbNodes.map((n) => n.ipv6 ?? `::ffff:${n.ipv4}`));
@@ -363,7 +417,7 @@ export class ClusterSpeaker {
       keys.add(key);
       let running = this.sessions.get(key);
       if (running && running.session && (running.session.peer.peerASN !== s.peer.peerASN || running.session.peer.localASN !== s.peer.localASN)) {
-        await running.driver.stop("bgplb speaker: peer configuration changed");
+        this.stopDriver(running.driver, "bgplb speaker: peer configuration changed");
         this.sessions.delete(key);
         running = undefined;
       }
@@ -400,18 +454,26 @@ export class ClusterSpeaker {
     for (const [key, running] of this.sessions) {
       if (keys.has(key)) continue;
       this.sessions.delete(key);
-      await running.driver.stop("bgplb speaker: session no longer planned on this node");
-      if (running.session) await this.deleteSessionObject(running.session.name);
+      this.stopDriver(running.driver, "bgplb speaker: session no longer planned on this node");
     }
   }
 
-  private async stopSessionsFrom(fip: string): Promise<void> {
+  /** Stops using a floating IP: its sessions end (Cease), the address leaves the interface. */
+  private async letGo(fip: string, why: string): Promise<void> {
+    this.held.delete(fip);
     for (const [key, running] of this.sessions) {
       if (!key.startsWith(`${fip}>`)) continue;
       this.sessions.delete(key);
-      await running.driver.stop("bgplb speaker: floating IP moved");
-      if (running.session) await this.deleteSessionObject(running.session.name);
+      this.stopDriver(running.driver, "bgplb speaker: floating IP moved");
     }
+    await this.options.host.removeAddress(fip);
+    this.configured.delete(fip);
+    this.options.logger.log("info", "floating IP released", { floatingIP: fip, why });
+  }
+
+  /** Stops a session without holding up the reconcile (Lease renewals must not wait for a socket to drain). */
+  private stopDriver(driver: PeerDriver, communication: string): void {
+    this.stopping.set(driver, driver.stop(communication).finally(() => this.stopping.delete(driver)));
   }
 
   /** Control-plane mode: sessions from this node's own address; the control-plane VIP only while the local API server is ready. */
@@ -442,7 +504,7 @@ export class ClusterSpeaker {
     for (const [key, driver] of this.cpSessions) {
       if (keys.has(key)) continue;
       this.cpSessions.delete(key);
-      await driver.stop("bgplb speaker: control-plane peer removed");
+      this.stopDriver(driver, "bgplb speaker: control-plane peer removed");
     }
   }
 
@@ -498,9 +560,19 @@ export class ClusterSpeaker {
     }
   }
 
-  /** Writes the BGPSession of each of our sessions when its state or routes changed, or every 30 s. */
+  /**
+   * Writes the BGPSession of each of our sessions when its state or routes
+   * changed, or every 30 s, and deletes our BGPSessions that are no longer
+   * planned (a floating IP moved, a peer went, a session was renamed).
+   */
   private async reportSessions(mine: readonly ServiceSession[]): Promise<void> {
     const now = Date.now();
+    const names = new Set(mine.map((s) => s.name));
+    for (const object of this.bgpSessions.list()) {
+      const owner = (object as { spec?: { nodeName?: string } }).spec?.nodeName;
+      const name = object.metadata?.name ?? "";
+      if (owner === this.options.nodeName && !names.has(name)) await this.deleteSessionObject(name);
+    }
     for (const s of mine) {
       const running = this.sessions.get(`${s.floatingIP}>${s.peer.peerIP}`);
       if (!running) continue;
@@ -525,8 +597,18 @@ export class ClusterSpeaker {
     try {
       await write();
     } catch (error) {
-      this.options.logger.log("warn", "API write failed; will retry", { object: what, error: describeApiError(error) });
+      this.apiFailed(what, error);
     }
+  }
+
+
+  /** Logs a failed API write, at most once per 10 s (an API server outage would otherwise log every tick). */
+  private apiFailed(what: string, error: unknown): void {
+    const now = Date.now();
+    this.apiFailures++;
+    if (now - this.apiFailureLoggedAt < API_FAILURE_LOG_MS) return;
+    this.apiFailureLoggedAt = now;
+    this.options.logger.log("warn", "API write failed; keeping sessions, routes and floating IPs, retrying every tick", { object: what, error: describeApiError(error), failuresSoFar: this.apiFailures });
   }
 
   /** Records a Kubernetes Event on an object, once per distinct reason and message. */

@@ -62,8 +62,16 @@ export function statusOf(error: unknown): number | undefined {
 /** A short text for an API error: status and message. */
 export function describeApiError(error: unknown): string {
   const status = statusOf(error);
-  const message = (error as Error)?.message?.split("\n")[0] ?? String(error);
-  return status === undefined ? message : `HTTP ${status}: ${message.slice(0, 200)}`;
+  const body = (error as { body?: unknown })?.body;
+  let reason = (error as Error)?.message?.split("\n")[0] ?? String(error);
+  if (typeof body === "string") {
+    try {
+      reason = String((JSON.parse(body) as { message?: unknown }).message ?? body);
+    } catch {
+      reason = body;
+    }
+  }
+  return status === undefined ? reason : `HTTP ${status}: ${reason.slice(0, 300)}`;
 }
 
 const BACKOFF_MIN_MS = 200;
@@ -84,32 +92,49 @@ export function watchCollection<T extends KubernetesObject>(
   logger: Logger,
   labelSelector?: string,
 ): Informer<T> & ObjectCache<T> & { synced: () => boolean } {
-  const informer = makeInformer<T>(config, path, list, labelSelector);
+  let listed = false;
+  const informer = makeInformer<T>(
+    config,
+    path,
+    async () => {
+      const result = await list();
+      listed = true;
+      return result;
+    },
+    labelSelector,
+  );
   let backoff = BACKOFF_MIN_MS;
   let stopped = false;
   let synced = false;
+  const start = informer.start.bind(informer);
+  const run = (): void => {
+    start().then(
+      () => {
+        // start() resolves after the list is in the cache (or the list failed: then `listed` stays false)
+        synced = listed;
+        onChange();
+      },
+      () => undefined,
+    );
+  };
   for (const verb of ["add", "update", "delete"] as const) {
     informer.on(verb, () => {
-      synced = true;
       backoff = BACKOFF_MIN_MS;
       onChange();
     });
   }
-  informer.on("connect", () => {
-    synced = true;
-    onChange();
-  });
   informer.on("error", (error) => {
     if (stopped) return;
     logger.log("warn", "watch failed; retrying", { path, error: describeApiError(error), retryMs: backoff });
     setTimeout(() => {
-      if (!stopped) informer.start().catch(() => undefined);
+      if (!stopped) run();
     }, backoff).unref();
     backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
   });
   const stop = informer.stop.bind(informer);
   return Object.assign(informer, {
     synced: () => synced,
+    start: async () => run(),
     stop: async () => {
       stopped = true;
       await stop();
@@ -152,6 +177,16 @@ export async function applyServiceStatus(core: CoreV1Api, namespace: string, nam
 }
 
 /**
+ * A MicroTime as the API server parses it (six fractional digits). client-node
+ * would send a Date with three, which the server refuses; a string is sent
+ * as it is, hence the cast.
+ */
+function microTime(time: Date | string): Date {
+  const iso = time instanceof Date ? time.toISOString() : new Date(time).toISOString();
+  return iso.replace(/\.(\d{3})Z$/, ".$1000Z") as unknown as Date;
+}
+
+/**
  * Writes a Lease to say `holder` holds it for `durationSeconds` (renewing
  * when it already does), or releases it when `holder` is undefined. Uses
  * the resourceVersion of `current`, so a concurrent writer makes it fail
@@ -166,13 +201,13 @@ export async function writeLease(
   durationSeconds: number,
   current: V1Lease | undefined,
 ): Promise<V1Lease> {
-  const now = new Date();
+  const now = microTime(new Date());
   const keepsHolder = holder !== undefined && current?.spec?.holderIdentity === holder;
   const spec = {
     holderIdentity: holder ?? "",
     leaseDurationSeconds: durationSeconds,
     renewTime: now,
-    acquireTime: keepsHolder ? (current?.spec?.acquireTime ?? now) : now,
+    acquireTime: keepsHolder && current?.spec?.acquireTime ? microTime(current.spec.acquireTime) : now,
     leaseTransitions: (current?.spec?.leaseTransitions ?? 0) + (keepsHolder || holder === undefined ? 0 : 1),
   };
   if (!current) return coordination.createNamespacedLease({ namespace, body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace, labels: { ...labels } }, spec } });

@@ -53,16 +53,20 @@ export async function interfaceOf(nodeIP: string): Promise<{ interfaceName: stri
   return { interfaceName: found.interfaceName, subnet: makeCidr(ip.family, ip.value, found.prefixLength).text };
 }
 
-/** A {@link NodeHost} using `ip` and `arping` on `interfaceName`. */
-export function linuxNodeHost(interfaceName: string): NodeHost {
+/**
+ * A {@link NodeHost} using `ip` and `arping` on `interfaceName`;
+ * `onArpingMissing` is told when arping is not installed.
+ */
+export function linuxNodeHost(interfaceName: string, onArpingMissing: () => void): NodeHost {
   const hostLength = (address: string): number => (parseIp(address).family === 4 ? 32 : 128);
   return {
     async addAddress(address) {
       const have = (await this.addresses()).includes(parseIp(address).text);
       if (!have) await run("ip", ["addr", "add", `${address}/${hostLength(address)}`, "dev", interfaceName]);
-      if (parseIp(address).family === 4) await run("arping", ["-q", "-U", "-c", "1", "-I", interfaceName, "-s", address, address]).catch((error: NodeJS.ErrnoException) => {
+      // gratuitous ARP in the background: arping waits about a second for replies that never come
+      if (parseIp(address).family === 4) void run("arping", ["-q", "-U", "-c", "1", "-I", interfaceName, "-s", address, address]).catch((error: NodeJS.ErrnoException) => {
           // arping exits 1 when no host answers an unsolicited ARP; only a missing arping is an error
-          if (error.code === "ENOENT") throw new Error("arping is not installed (Debian: iputils-arping); gratuitous ARP cannot be sent");
+          if (error.code === "ENOENT") onArpingMissing();
         });
     },
     async removeAddress(address) {
