@@ -85,6 +85,8 @@ export interface ClusterSpeakerOptions {
 
 const GKE_GROUP = "networking.gke.io";
 const FAMILIES: FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
+/** A reconcile running longer than this is reported with the step it is at. */
+const SLOW_RECONCILE_MS = 5_000;
 /** At most one log line per this long about failing API writes. */
 const API_FAILURE_LOG_MS = 10_000;
 /** How often a BGPSession's status is re-reported when nothing changed. */
@@ -137,6 +139,10 @@ export class ClusterSpeaker {
   private again = false;
   private stopped = false;
   private lastReconcileMs = 0;
+  private reconcileStarted = 0;
+  private slowReported = false;
+  /** What the running reconcile is doing, for the slow-reconcile warning. */
+  private step = "";
   private services!: ReturnType<typeof watchCollection<KubernetesObject>>;
   private nodes!: ReturnType<typeof watchCollection<KubernetesObject>>;
   private leases!: ReturnType<typeof watchCollection<V1Lease>>;
@@ -174,6 +180,7 @@ export class ClusterSpeaker {
       changed,
       logger,
       `${LEASE_LABEL}=${LEASE_LABEL_VALUE}`,
+      () => this.observer.reset(),
     );
     const status = (plural: string): CustomCollection => ({ group: GKE_GROUP, version: "v1", plural, namespace: GKE_STATUS_NAMESPACE });
     this.advertisedRoutes = watchCollection(clients.config, customPath(status("bgpadvertisedroutes")), listCustom(clients.custom, status("bgpadvertisedroutes")), () => undefined, logger);
@@ -210,8 +217,15 @@ export class ClusterSpeaker {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
+      const runningMs = Date.now() - this.reconcileStarted;
+      if (runningMs > SLOW_RECONCILE_MS && !this.slowReported) {
+        this.slowReported = true;
+        this.options.logger.log("warn", "reconcile is slow", { step: this.step, runningMs });
+      }
       return;
     }
+    this.reconcileStarted = Date.now();
+    this.slowReported = false;
     this.running = this.reconcile()
       .catch((error: Error) => this.options.logger.log("error", "reconcile failed", { error: error.message }))
       .finally(() => {
@@ -340,6 +354,7 @@ export class ClusterSpeaker {
     const cluster = topology?.clusters[0];
     if (!topology || !cluster) return;
 
+    this.step = "presence Lease";
     await this.acquire(speakerLeaseName(nodeName), started);
     const nodes = this.nodes.list().map((n) => nodeViewOf(n as RawObject));
     const speakers = new Set(nodes.map((n) => n.name).filter((name) => this.holderOf(speakerLeaseName(name), started) === name));
@@ -353,6 +368,7 @@ export class ClusterSpeaker {
 
     for (const fip of new Set([...plan.keys(), ...this.held])) {
       const name = floatingIpLeaseName(fip);
+      this.step = `floating IP ${fip}`;
       if (this.held.has(fip) && !this.ownLeases.has(name)) {
         await this.letGo(fip, "lost its Lease to another node");
       } else if (plan.get(fip) === nodeName) {
@@ -368,6 +384,7 @@ export class ClusterSpeaker {
       this.configured.add(fip);
       logger.log("info", "floating IP taken", { floatingIP: fip });
     }
+    this.step = "interface addresses";
     const present = new Set(await this.options.host.addresses());
     for (const fip of floatingIPs) {
       // left behind by an earlier run of this speaker that could not clean up (SIGKILL)
@@ -380,9 +397,12 @@ export class ClusterSpeaker {
     const lbNodes = loadBalancerNodes(cluster, nodes);
     const vips = [...new Set(this.services.list().filter((s) => isLoadBalancerService(s as RawObject)).flatMap((s) => serviceIngressIPs(s as RawObject)))];
     const mine = planned.filter((s) => s.nodeName === nodeName && this.held.has(s.floatingIP));
+    this.step = "sessions";
     await this.syncSessions(mine, (s) => sessionRoutes(vips, lbNodes, s.index, s.peer.sessions));
+    this.step = "control-plane sessions";
     await this.syncControlPlane(cluster, nodes);
 
+    this.step = "allocator";
     if (await this.acquire(ALLOCATOR_LEASE, started)) {
       if (!this.leader) logger.log("info", "allocator leadership taken");
       this.leader = true;
@@ -390,6 +410,7 @@ export class ClusterSpeaker {
     } else {
       this.leader = false;
     }
+    this.step = "BGPSession status";
     await this.reportSessions(mine);
     this.lastReconcileMs = Date.now() - started;
   }
@@ -605,6 +626,7 @@ export class ClusterSpeaker {
   /** Logs a failed API write, at most once per 10 s (an API server outage would otherwise log every tick). */
   private apiFailed(what: string, error: unknown): void {
     const now = Date.now();
+    this.observer.reset();
     this.apiFailures++;
     if (now - this.apiFailureLoggedAt < API_FAILURE_LOG_MS) return;
     this.apiFailureLoggedAt = now;

@@ -82,7 +82,8 @@ const BACKOFF_MAX_MS = 5_000;
  * from the list's resourceVersion; on 410 Gone it re-lists; on any other
  * error it restarts after a doubling backoff (200 ms to 5 s) and keeps its
  * cached objects meanwhile, so the speaker plans on the last known state
- * while the API server is away. `onChange` runs after every event.
+ * while the API server is away. `onChange` runs after every event,
+ * `onError` after every failed list or watch.
  */
 export function watchCollection<T extends KubernetesObject>(
   config: KubeConfig,
@@ -91,6 +92,7 @@ export function watchCollection<T extends KubernetesObject>(
   onChange: () => void,
   logger: Logger,
   labelSelector?: string,
+  onError?: () => void,
 ): Informer<T> & ObjectCache<T> & { synced: () => boolean } {
   let listed = false;
   const informer = makeInformer<T>(
@@ -125,6 +127,7 @@ export function watchCollection<T extends KubernetesObject>(
   }
   informer.on("error", (error) => {
     if (stopped) return;
+    onError?.();
     logger.log("warn", "watch failed; retrying", { path, error: describeApiError(error), retryMs: backoff });
     setTimeout(() => {
       if (!stopped) run();

@@ -28,6 +28,16 @@ export class LeaseObserver {
     if (!previous || previous.version !== lease.resourceVersion) this.seen.set(lease.name, { version: lease.resourceVersion, at: now });
   }
 
+  /**
+   * Forgets every observation, so each Lease counts as just renewed when it
+   * is next seen. Called while the API server cannot be reached: a holder
+   * cannot renew then either, and must not lose its Lease for that once the
+   * API server is back.
+   */
+  reset(): void {
+    this.seen.clear();
+  }
+
   /** Forgets a deleted Lease. */
   forget(name: string): void {
     this.seen.delete(name);

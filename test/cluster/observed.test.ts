@@ -85,6 +85,15 @@ describe("cluster speaker: Lease observation", () => {
     expect(observer.holder(lease("2"), 5_000)).to.equal("n1");
   });
 
+  it("after reset (the API server was away) a Lease whose holder could not renew counts as just renewed", () => {
+    const observer = new LeaseObserver();
+    observer.observe(lease("1"), 0);
+    expect(observer.holder(lease("1"), 30_000)).to.equal(undefined);
+    observer.reset();
+    observer.observe(lease("1"), 30_000);
+    expect(observer.holder(lease("1"), 31_000)).to.equal("n1");
+  });
+
   it("a released Lease has no holder", () => {
     const observer = new LeaseObserver();
     const released = { ...lease("1"), holder: undefined };
