@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { renderYaml } from "../sdk/manifest";
 import { summarize, validate } from "../sdk/validate";
+import { failoverBench } from "./failover";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
 
 /** What one measured case produced. */
@@ -68,6 +69,13 @@ function runCase(flavour: (typeof FLAVOURS)[number], factor: number): CaseResult
 
 function main(): void {
   const [flag, flavour, factor] = process.argv.slice(2);
+  if (flag === "failover") {
+    failoverBench().catch((error: Error) => {
+      console.error(`failover bench: ${error.message}`);
+      process.exitCode = 1;
+    });
+    return;
+  }
   if (flag === "--case") {
     process.stdout.write(JSON.stringify(runCase(flavour as (typeof FLAVOURS)[number], Number(factor))));
     return;

@@ -11,6 +11,9 @@ import { Bird } from "../interop/harness/bird";
 import { Frr } from "../interop/harness/frr";
 import { deleteNamespace, labId, type LabSpace, type LinkEnd } from "../interop/harness/lab";
 import { NamespaceProcess, run, runInNamespace } from "../interop/harness/process";
+import { waitFor } from "../interop/harness/wait";
+import { ThrowawayCluster } from "./harness/cluster";
+import { runChecked } from "./harness/command";
 import { repoDir } from "./harness/tools";
 
 /** The API server's address on the bridge. */
@@ -26,6 +29,9 @@ export const FLOATING_IPS = ["198.18.0.100", "198.18.0.101"] as const;
 /** The routers. */
 export const BIRD_ADDRESS = "198.18.0.254";
 export const FRR_ADDRESS = "198.18.0.253";
+
+/** The namespace of the lab topology's objects. */
+export const CLUSTER_NAMESPACE = "cluster-lab";
 
 /** One namespace on the bridge. */
 interface Member extends LinkEnd {
@@ -110,6 +116,7 @@ export class ClusterLab implements LabSpace {
       "--kubeconfig", kubeconfig,
       "--cluster-namespace", "cluster-lab",
       "--lease-duration", "2",
+      "--connect-retry", "1",
       "--health-listen", `${address}:8080`,
     ]);
     this.speakers.set(node, proc);
@@ -122,5 +129,43 @@ export class ClusterLab implements LabSpace {
     for (const m of this.members) await deleteNamespace(m.ns);
     await run("ip", ["link", "del", this.bridge]).catch(() => undefined);
     if (!keepDir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The whole lab up: namespaces and bridge, the API server on the bridge, the
+ * topology from `bgplb render` applied with kubectl, Node objects (Ready,
+ * InternalIP), BIRD and FRR, a speaker per node; resolves once both routers
+ * have a session with both floating IPs. On failure it tears down what it
+ * made (keeping the logs) and rejects.
+ */
+export async function startClusterLab(kubectlPath: string): Promise<{ lab: ClusterLab; cluster: ThrowawayCluster }> {
+  const lab = new ClusterLab();
+  let cluster: ThrowawayCluster | undefined;
+  try {
+    await lab.create();
+    cluster = await ThrowawayCluster.start(kubectlPath, BRIDGE_ADDRESS);
+    const kubectl = cluster.kubectlChecked.bind(cluster);
+    await kubectl(["create", "namespace", CLUSTER_NAMESPACE]);
+    const rendered = await runChecked(process.execPath, [join(repoDir, "dist/sdk/cli/main.js"), "render", join(repoDir, "test/e2e/cluster-speaker-topology.yaml")]);
+    await kubectl(["apply", "-f", "-"], rendered.stdout);
+    for (const node of NODES) {
+      await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: node.name } }));
+      const now = new Date().toISOString();
+      const status = { status: { addresses: [{ type: "InternalIP", address: node.address }], conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: now, lastTransitionTime: now }] } };
+      await kubectl(["patch", "node", node.name, "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);
+    }
+    await lab.startRouters();
+    for (const node of NODES) lab.startSpeaker(node.name, cluster.kubeconfig);
+    for (const fip of FLOATING_IPS) {
+      await waitFor(`BIRD session with ${fip}`, async () => ((await lab.bird.session(fip)).established ? true : undefined), { timeoutMs: 30_000 });
+      await waitFor(`FRR session with ${fip}`, async () => ((await lab.frr.session(fip)).established ? true : undefined), { timeoutMs: 30_000 });
+    }
+    return { lab, cluster };
+  } catch (error) {
+    console.log(`      cluster lab failed to start; logs kept in ${lab.dir}`);
+    await cluster?.stop().catch(() => undefined);
+    await lab.destroy(true);
+    throw error;
   }
 }

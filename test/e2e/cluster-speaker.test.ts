@@ -10,13 +10,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { ThrowawayCluster, type KubeObject } from "./harness/cluster";
-import { runChecked } from "./harness/command";
-import { clusterTools, repoDir, requireTools } from "./harness/tools";
-import { BIRD_ADDRESS, BRIDGE_ADDRESS, ClusterLab, FLOATING_IPS, FRR_ADDRESS, NODES } from "./cluster-speaker-lab";
+import { clusterTools, requireTools } from "./harness/tools";
+import { BIRD_ADDRESS, CLUSTER_NAMESPACE, ClusterLab, FLOATING_IPS, FRR_ADDRESS, NODES, startClusterLab } from "./cluster-speaker-lab";
 import { runInNamespace } from "../interop/harness/process";
 import { sleep, waitFor } from "../interop/harness/wait";
 
-const NAMESPACE = "cluster-lab";
+const NAMESPACE = CLUSTER_NAMESPACE;
 const LB_NODES = NODES.map((n) => n.address).sort();
 
 function service(name: string): string {
@@ -43,25 +42,7 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
       this.skip();
     }
     const tools = requireTools(this, clusterTools);
-    failed = true;
-    lab = new ClusterLab();
-    await lab.create();
-    cluster = await ThrowawayCluster.start(tools.get("kubectl")!, BRIDGE_ADDRESS);
-    await kubectl(["create", "namespace", NAMESPACE]);
-    const rendered = await runChecked(process.execPath, [path.join(repoDir, "dist/sdk/cli/main.js"), "render", path.join(repoDir, "test/e2e/cluster-speaker-topology.yaml")]);
-    await kubectl(["apply", "-f", "-"], rendered.stdout);
-    for (const node of NODES) {
-      await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: node.name } }));
-      const status = { status: { addresses: [{ type: "InternalIP", address: node.address }], conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString() }] } };
-      await kubectl(["patch", "node", node.name, "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);
-    }
-    await lab.startRouters();
-    for (const node of NODES) lab.startSpeaker(node.name, cluster.kubeconfig);
-    for (const fip of FLOATING_IPS) {
-      await waitFor(`BIRD session with ${fip}`, async () => ((await lab!.bird.session(fip)).established ? true : undefined), { timeoutMs: 30_000 });
-      await waitFor(`FRR session with ${fip}`, async () => ((await lab!.frr.session(fip)).established ? true : undefined), { timeoutMs: 30_000 });
-    }
-    failed = false;
+    ({ lab, cluster } = await startClusterLab(tools.get("kubectl")!));
   });
 
   afterEach(function () {
@@ -171,7 +152,8 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
         await sleep(1_000);
       }
     } finally {
-      const restarted = spawn("setsid", commandLine, { stdio: ["ignore", "ignore", "ignore"], detached: true });
+      // detached: its own session, and the pid is kube-apiserver's own, so down.sh stops it
+      const restarted = spawn(commandLine[0]!, commandLine.slice(1), { stdio: ["ignore", "ignore", "ignore"], detached: true });
       restarted.unref();
       writeFileSync(pidFile, `${restarted.pid}\n`);
     }
