@@ -26,6 +26,7 @@ export async function failoverBench(): Promise<void> {
   const { paths, missing } = findTools(clusterTools);
   if (missing.length > 0) throw new Error(`e2e tools missing (run test/e2e/tools/build.sh): ${missing.join("; ")}`);
   const { lab, cluster } = await startClusterLab(paths.get("kubectl")!);
+  let failed = false;
   try {
     const kubectl = cluster.kubectlChecked.bind(cluster);
     await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Service", metadata: { name: "bench", namespace: "default" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] } }));
@@ -74,8 +75,12 @@ export async function failoverBench(): Promise<void> {
     }
     console.log(`failover: median ${median(toPaths).toFixed(2)} s, max ${Math.max(...toPaths).toFixed(2)} s, min paths ${Math.min(...fewestPerKill)} over ${KILLS} kills (SIGKILL to the VIP's ${PATHS} BIRD paths restored)`);
     console.log(`failover session: median ${median(toSession).toFixed(2)} s, max ${Math.max(...toSession).toFixed(2)} s (SIGKILL to BIRD's session with the floating IP Established again; lease duration 2 s)`);
+  } catch (error) {
+    failed = true;
+    console.log(`lab logs kept in ${lab.dir}`);
+    throw error;
   } finally {
     await cluster.stop().catch(() => undefined);
-    await lab.destroy();
+    await lab.destroy(failed);
   }
 }

@@ -134,7 +134,6 @@ export class ClusterSpeaker {
   private tick: NodeJS.Timeout | undefined;
   private renewal: NodeJS.Timeout | undefined;
   private leaseWrites: Promise<unknown> = Promise.resolve();
-  private readonly releasing = new Set<string>();
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -275,10 +274,11 @@ export class ClusterSpeaker {
    * false on 409/404 (someone else won). Lease writes are queued one at a
    * time, so a renewal and a release never race on one resourceVersion.
    */
-  private writeOwnLease(name: string, holder: string | undefined): Promise<boolean> {
+  private writeOwnLease(name: string, holder: string | undefined, renewal = false): Promise<boolean> {
     const write = async (): Promise<boolean> => {
       const { clients, clusterNamespace, leaseDurationSeconds } = this.options;
-      if (holder !== undefined && this.releasing.has(name)) return false;
+      // a renewal queued before a release must not take the Lease back
+      if (renewal && !this.ownLeases.has(name)) return true;
       const current = this.ownLeases.get(name) ?? this.lease(name);
       try {
         const written = await writeLease(clients.coordination, clusterNamespace, name, { [LEASE_LABEL]: LEASE_LABEL_VALUE }, holder, leaseDurationSeconds, current);
@@ -315,14 +315,11 @@ export class ClusterSpeaker {
 
   /** Gives a Lease back (its holder emptied), so the planned holder can take it at once. */
   private async release(name: string): Promise<void> {
-    this.releasing.add(name);
     try {
       await this.writeOwnLease(name, undefined);
     } catch (error) {
       this.apiFailed(`Lease ${name}`, error);
       this.ownLeases.delete(name);
-    } finally {
-      this.releasing.delete(name);
     }
   }
 
@@ -334,7 +331,7 @@ export class ClusterSpeaker {
   private async renew(): Promise<void> {
     for (const name of [...this.ownLeases.keys()]) {
       try {
-        const kept = await this.writeOwnLease(name, this.options.nodeName);
+        const kept = await this.writeOwnLease(name, this.options.nodeName, true);
         if (!kept) {
           this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
           this.schedule();
