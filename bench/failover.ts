@@ -41,6 +41,8 @@ export async function failoverBench(): Promise<void> {
     const steady = async (): Promise<void> => {
       await waitFor(`${PATHS} BIRD paths`, async () => ((await birdPaths()) === PATHS ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
       for (const fip of FLOATING_IPS) await waitFor(`BIRD session with ${fip}`, async () => ((await lab.bird.session(fip)).established ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+      // the goal is about floating IPs on different nodes: wait until the restarted node counts again
+      await waitFor("the floating IPs on different nodes", async () => (new Set(await Promise.all(FLOATING_IPS.map(holderOf))).size === FLOATING_IPS.length ? true : undefined), { timeoutMs: 30_000 });
     };
     await steady();
     const toSession: number[] = [];

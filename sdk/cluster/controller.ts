@@ -301,10 +301,16 @@ export class ClusterSpeaker {
     return result;
   }
 
-  /** Acquires a Lease nobody holds; false when another holder has it or the API server does not answer. */
+  /**
+   * Acquires a Lease nobody else holds; false when another holder has it or
+   * the API server does not answer. A Lease held in this node's name is
+   * taken over at once: it belonged to this node's previous speaker process
+   * (one speaker per node), so a restarted speaker need not wait it out.
+   */
   private async acquire(name: string, now: number): Promise<boolean> {
     if (this.ownLeases.has(name)) return true;
-    if (this.holderOf(name, now) !== undefined) return false;
+    const holder = this.holderOf(name, now);
+    if (holder !== undefined && holder !== this.options.nodeName) return false;
     try {
       return await this.writeOwnLease(name, this.options.nodeName);
     } catch (error) {
