@@ -176,7 +176,11 @@ export class ClusterSpeaker {
       clients.config,
       `/apis/coordination.k8s.io/v1/namespaces/${this.options.clusterNamespace}/leases`,
       () => clients.coordination.listNamespacedLease({ namespace: this.options.clusterNamespace, labelSelector: `${LEASE_LABEL}=${LEASE_LABEL_VALUE}` }),
-      changed,
+      () => {
+        // seen when the watch delivers it, not at the next reconcile: expiry is measured from here
+        this.observeLeases(Date.now());
+        changed();
+      },
       logger,
       `${LEASE_LABEL}=${LEASE_LABEL_VALUE}`,
       () => this.observer.reset(),
@@ -256,6 +260,10 @@ export class ClusterSpeaker {
       `bgplb_cluster_reconcile_seconds ${(this.lastReconcileMs / 1000).toFixed(4)}`,
     ];
     return `${this.metrics.render()}${lines.join("\n")}\n`;
+  }
+
+  private observeLeases(now: number): void {
+    for (const lease of this.leases.list()) this.observer.observe(leaseRecord(lease), now);
   }
 
   private lease(name: string): V1Lease | undefined {
@@ -351,7 +359,7 @@ export class ClusterSpeaker {
   private async reconcile(): Promise<void> {
     const started = Date.now();
     const { nodeName, logger } = this.options;
-    for (const lease of this.leases.list()) this.observer.observe(leaseRecord(lease), started);
+    this.observeLeases(started);
     this.updateConfiguration();
     const topology = this.configuration;
     const cluster = topology?.clusters[0];

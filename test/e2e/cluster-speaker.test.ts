@@ -122,6 +122,11 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
       return now !== undefined && now !== holder ? now : undefined;
     }, { timeoutMs: 20_000 });
     await waitFor(`${fip} on ${moved}'s interface`, async () => ((await runInNamespace(lab!.ns(moved), "ip", ["-o", "addr", "show", "dev", "eth0"])).stdout.includes(`${fip}/32`) ? true : undefined), { timeoutMs: 10_000 });
+    // the new holder reports Established only once BIRD took its connection (not the dead node's stale session)
+    await waitFor(`${moved}'s session from ${fip} to BIRD Established`, async () => {
+      const list = await getJson<{ items: { spec: { floatingIP: string; nodeName: string; peerIP: string }; status?: { state?: string } }[] }>(["get", "bgpsessions", "-n", "kube-system"]);
+      return list.items.some((s) => s.spec.floatingIP === fip && s.spec.nodeName === moved && s.spec.peerIP === BIRD_ADDRESS && s.status?.state === "Established") ? true : undefined;
+    }, { timeoutMs: 20_000 });
     await waitFor(`BIRD session with ${fip} again`, async () => ((await lab!.bird.session(fip)).established ? true : undefined), { timeoutMs: 20_000 });
     await waitFor("6 BIRD paths again", async () => ((await birdHops(prefix)).length === 6 ? true : undefined), { timeoutMs: 20_000 });
     sampling = false;
@@ -133,6 +138,10 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
   it("cluster speaker: with the API server stopped for 30 s sessions and routes stay; a Service created when it returns is picked up", async () => {
     const ip = await waitFor("failover's IP", () => serviceIP("failover"), { timeoutMs: 10_000 });
     const prefix = `${ip}/32`;
+    await waitFor("both BIRD sessions and 6 paths before the outage", async () => {
+      const up = await Promise.all(FLOATING_IPS.map(async (fip) => (await lab!.bird.session(fip)).established));
+      return up.every(Boolean) && (await birdHops(prefix)).length === 6 ? true : undefined;
+    }, { timeoutMs: 20_000 });
     const pidFile = path.join(cluster!.dir, "kube-apiserver.pid");
     const pid = Number(readFileSync(pidFile, "utf8").trim());
     const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
