@@ -4,6 +4,7 @@ import { summarize, validate } from "../sdk/validate";
 import { advertiseBench } from "./advertise";
 import { benchBfd } from "./bfd";
 import { codecBench } from "./codec";
+import { failoverBench } from "./failover";
 import { benchSpeakerConfig } from "./speaker-config";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
 
@@ -75,6 +76,7 @@ const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise
   advertise: advertiseBench,
   bfd: benchBfd,
   codec: codecBench,
+  failover: () => failoverBench(),
 };
 
 function main(): void {

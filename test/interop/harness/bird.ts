@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import type { Lab, LinkEnd } from "./lab";
+import type { LabSpace, LinkEnd } from "./lab";
 import type { NamespaceProcess } from "./process";
 import { runInNamespace } from "./process";
 import type { PeerDaemon, PeerSpec, ReceivedRoute, SessionView } from "./peer";
@@ -88,7 +88,7 @@ export class Bird implements PeerDaemon {
 
   /** A BIRD instance in `end`'s namespace. */
   constructor(
-    private readonly lab: Lab,
+    private readonly lab: LabSpace,
     private readonly end: LinkEnd,
     private readonly spec: PeerSpec,
   ) {

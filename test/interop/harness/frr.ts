@@ -1,6 +1,6 @@
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import type { Lab, LinkEnd } from "./lab";
+import type { LabSpace, LinkEnd } from "./lab";
 import type { NamespaceProcess } from "./process";
 import { runInNamespace } from "./process";
 import type { PeerDaemon, PeerSpec, ReceivedRoute, SessionView } from "./peer";
@@ -34,6 +34,7 @@ function renderConfig(spec: PeerSpec): string {
   }
   for (const family of ["ipv4", "ipv6"]) {
     lines.push(` address-family ${family} unicast`);
+    if (spec.maximumPaths !== undefined) lines.push(`  maximum-paths ${spec.maximumPaths}`);
     for (const n of spec.neighbors) {
       lines.push(`  neighbor ${n.address} activate`);
       if (spec.addPathReceive === false) lines.push(`  neighbor ${n.address} disable-addpath-rx`);
@@ -76,7 +77,7 @@ export class Frr implements PeerDaemon {
 
   /** An FRR bgpd in `end`'s namespace. */
   constructor(
-    private readonly lab: Lab,
+    private readonly lab: LabSpace,
     private readonly end: LinkEnd,
     private readonly spec: PeerSpec,
   ) {
@@ -129,6 +130,12 @@ export class Frr implements PeerDaemon {
       }
     }
     return routes;
+  }
+
+  /** The next hops of the paths FRR uses for `prefix` (best path plus ECMP multipaths). */
+  async multipathNextHops(family: "ipv4" | "ipv6", prefix: string): Promise<string[]> {
+    const detail = JSON.parse(await this.cli(`show bgp ${family} unicast ${prefix} json`)) as { paths?: (FrrPath & { multipath?: boolean; bestpath?: { overall?: boolean } })[] };
+    return (detail.paths ?? []).filter((p) => p.multipath === true || p.bestpath?.overall === true).map((p) => toRoute(prefix, p).nextHop);
   }
 
   pause(): void {

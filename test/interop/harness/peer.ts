@@ -30,6 +30,8 @@ export interface PeerSpec {
   readonly passive?: boolean;
   /** Enable graceful restart (RFC 4724) on the daemon (FRR and BIRD only). @default the daemon's default */
   readonly gracefulRestart?: boolean;
+  /** ECMP: how many equal paths the daemon may use for one prefix (FRR `maximum-paths`). @default the daemon's */
+  readonly maximumPaths?: number;
 }
 
 /** A route as the peer daemon itself reports it, normalised across daemons. */
