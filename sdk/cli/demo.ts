@@ -9,8 +9,8 @@ const AFTER = "gke-separate-data-plane";
 const USAGE = `Usage: bgplb demo
 
 The main job on bundled example topologies, with no cluster and no router:
-validates the SPEC's "separate control and data plane" GKE topology (with its
-node subnets as facts), renders it canonically, and diffs it against the
+validates the "separate control and data plane" GKE example topology (with its
+node subnets given), renders it canonically, and diffs it against the
 "per-rack control-plane peering" topology it grows from.
 Same as: bgplb validate --example ${AFTER} --node-subnet ...;
 bgplb render --example ${AFTER}; bgplb diff <${BEFORE}> <${AFTER}>.`;

@@ -11,7 +11,7 @@ export function checkChanges(inventory: Inventory, reporter: Reporter, previous:
   const concerned = current.filter((object) => IMMUTABLE_AFTER_CREATION.some((f) => f.apiVersion === object.apiVersion && f.kind === object.kind));
   if (previous === undefined) {
     for (const object of concerned) {
-      reporter.skipped(RULES.immutableFieldChanged, object, ["spec"], "cannot check for changes to fields that are fixed after creation: no previous topology was given", "pass the topology as applied before this change (facts.previous)");
+      reporter.skipped(RULES.immutableFieldChanged, object, ["spec"], "cannot check for changes to fields that are fixed after creation: no previous topology was given", "pass the manifests as applied before this change: bgplb validate --previous FILE|DIR, or the previous option of validate()");
     }
     return;
   }

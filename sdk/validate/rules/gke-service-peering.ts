@@ -135,7 +135,7 @@ function checkFloatingIps(inventory: Inventory, view: ClusterView, reporter: Rep
   const subnets = inventory.nodeSubnets;
   if (subnets === undefined && view.floatingIps.length > 0) {
     const first = view.floatingIps[0]!;
-    reporter.skipped(RULES.floatingIpOutsideSubnets, first.object, ["spec", "floatingIPs"], "cannot check that the floating IPs lie in a node subnet: the node subnets are not in the manifests", "pass the node subnets (bgplb validate --node-subnet 10.0.1.0/24, repeatable; facts.nodeSubnets)");
+    reporter.skipped(RULES.floatingIpOutsideSubnets, first.object, ["spec", "floatingIPs"], "cannot check that the floating IPs lie in a node subnet: the node subnets are not in the manifests", "pass the node subnets: bgplb validate --node-subnet 10.0.1.0/24 (repeatable), or the nodeSubnets option of validate()");
   }
   for (const floating of view.floatingIps) {
     const ip = floating.value;
