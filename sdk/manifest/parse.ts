@@ -178,7 +178,11 @@ export function parseManifests(sources: readonly ManifestSource[] | string, opti
       if (++read % 1000 === 0) options.progress?.(`${echoText(source.file ?? "input")}: ${read} documents read`);
       const at = (path: FieldPath, atKey = false) => ({ ...inFile, ...locate(doc, lines, path, atKey) });
       if (doc.errors.length > 0) {
-        for (const error of doc.errors) issues.push(syntaxError(error.message.split("\n")[0]!, error.pos[0]));
+        for (const error of doc.errors) {
+          // the YAML reader reports its own stack overflow on deep nesting as a document error
+          const message = /call stack/i.test(error.message) ? `nested too deeply to read (more than ${MAX_DEPTH} levels are refused)` : error.message.split("\n")[0]!;
+          issues.push(syntaxError(message, error.pos[0]));
+        }
         continue;
       }
       const value = documentValue(doc, source.text.length);
