@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { renderYaml } from "../sdk/manifest";
+import { fuzzCli } from "./fuzz-cli";
 import { summarize, validate } from "../sdk/validate";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
 
@@ -68,6 +69,10 @@ function runCase(flavour: (typeof FLAVOURS)[number], factor: number): CaseResult
 
 function main(): void {
   const [flag, flavour, factor] = process.argv.slice(2);
+  if (flag === "fuzz-cli") {
+    void fuzzCli(Number(flavour ?? 10_000), factor === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(factor));
+    return;
+  }
   if (flag === "--case") {
     process.stdout.write(JSON.stringify(runCase(flavour as (typeof FLAVOURS)[number], Number(factor))));
     return;

@@ -162,7 +162,7 @@ export function parseManifests(sources: readonly ManifestSource[] | string, opti
       return { severity: "error", code: "yaml-syntax", message: echoText(message, 2 * 80), ...inFile, line: position.line, column: position.col };
     };
     // one document at a time: only the current document's syntax tree is held, whatever the file's length
-    const documents = new Composer({ prettyErrors: false }).compose(new Parser(lines.addNewLine).parse(source.text), true, source.text.length);
+    const documents = new Composer({ prettyErrors: false, logLevel: "error" }).compose(new Parser(lines.addNewLine).parse(source.text), true, source.text.length);
     let read = 0;
     for (;;) {
       let next: IteratorResult<Document.Parsed>;
