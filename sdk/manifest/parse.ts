@@ -94,6 +94,21 @@ function firstAlias(doc: Document, unresolvedOnly: boolean): Alias | undefined {
   return found;
 }
 
+/** The first alias that stands inside the node it names (a loop: `a: &a {again: *a}`). */
+function recursiveAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node, path) {
+      if (path.some((ancestor) => typeof ancestor === "object" && ancestor !== null && "anchor" in ancestor && ancestor.anchor === node.source)) {
+        found = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /**
  * Why the document's value cannot be used, or undefined: nested deeper than
  * {@link MAX_DEPTH}, or, once aliases are expanded, more values than `limit`
@@ -127,6 +142,8 @@ function documentValue(doc: Document, size: number): { value: unknown } | { prob
     const alias = firstAlias(doc, false);
     return { problem: `aliases expand to too many values (more than ${MAX_ALIAS_COUNT} repetitions; an alias bomb?)`, ...(alias ? { alias } : {}) };
   }
+  const loop = recursiveAlias(doc);
+  if (loop) return { problem: `alias *${echoText(loop.source)} stands inside the node it names (a loop)`, alias: loop };
   const problem = oversized(value, 2 * size + 10_000);
   if (problem === undefined) return { value };
   const alias = problem.startsWith("aliases") ? firstAlias(doc, false) : undefined;

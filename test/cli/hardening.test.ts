@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { commands } from "../../sdk/cli/commands";
+import { progress } from "../../sdk/cli/progress";
 import { exampleText } from "../../sdk/manifest";
 import { bgplb, scratchDirectory, type CliRun } from "./helpers";
 
@@ -259,6 +260,27 @@ describe("bgplb: hostile and careless input", () => {
       }
       expect(checked).to.be.greaterThan(15);
     });
+  });
+
+  it("progress goes to a terminal's stderr once a command has worked 2 s, then at most once a second; never elsewhere", () => {
+    let clock = 0;
+    let shown = "";
+    const onTerminal = progress({ stdout: () => {}, stderr: (t) => (shown += t), progress: true }, () => clock);
+    onTerminal("reading a.yaml");
+    clock = 1999;
+    onTerminal("reading b.yaml");
+    clock = 2000;
+    onTerminal("reading c.yaml");
+    clock = 2500;
+    onTerminal("validating 10 objects");
+    clock = 3000;
+    onTerminal("rendering 10 objects");
+    expect(shown).to.equal("bgplb: reading c.yaml…\nbgplb: rendering 10 objects…\n");
+    let piped = "";
+    const notTerminal = progress({ stdout: () => {}, stderr: (t) => (piped += t) }, () => clock);
+    clock = 10_000;
+    notTerminal("reading d.yaml");
+    expect(piped).to.equal("");
   });
 
   describe("streams", () => {
