@@ -1,4 +1,4 @@
-import { Composer, Document, LineCounter, Parser, isAlias, isMap, isScalar, visit, type Alias } from "yaml";
+import { Composer, Document, Lexer, LineCounter, Parser, isAlias, isMap, isScalar, visit, type Alias } from "yaml";
 import {
   formatObjectKey,
   modelKindOf,
@@ -75,6 +75,36 @@ function locate(doc: Document, lines: LineCounter, path: FieldPath, atKey = fals
 const MAX_ALIAS_COUNT = 1000;
 /** Deeper nesting than any Kubernetes object needs; refused before anything walks it. */
 const MAX_DEPTH = 64;
+
+/**
+ * The most YAML tokens one document may hold (some 50,000 list items, far
+ * beyond any manifest): the reader's syntax tree costs several hundred bytes
+ * per token, so a larger document is refused before it is built.
+ */
+const MAX_DOCUMENT_TOKENS = 500_000;
+/** The lexer's markers that are not source text: document start, flow end, scalar. */
+const LEXER_MARKERS = new Set(["\x02", "\x18", "\x1f"]);
+
+/**
+ * Why the text must not be given to the YAML reader, and where: flow
+ * collections (`[`, `{`) nested deeper than {@link MAX_DEPTH}, or a document
+ * of more than {@link MAX_DOCUMENT_TOKENS} tokens. Only the lexer runs, which
+ * holds nothing but the current token, so the check costs no memory.
+ */
+function refusedBeforeParsing(text: string): { problem: string; offset: number } | undefined {
+  let offset = 0;
+  let depth = 0;
+  let tokens = 0;
+  for (const lexeme of new Lexer().lex(text)) {
+    if (lexeme === "\x02" || lexeme === "---" || lexeme === "...") tokens = 0;
+    else if (lexeme === "[" || lexeme === "{") depth++;
+    else if ((lexeme === "]" || lexeme === "}") && depth > 0) depth--;
+    if (depth > MAX_DEPTH) return { problem: `nested more than ${MAX_DEPTH} levels deep`, offset };
+    if (++tokens > MAX_DOCUMENT_TOKENS) return { problem: `a document of more than ${MAX_DOCUMENT_TOKENS} YAML tokens (some 50,000 list items) is refused; split it into several documents`, offset };
+    if (!LEXER_MARKERS.has(lexeme)) offset += lexeme.length;
+  }
+  return undefined;
+}
 
 /** The first alias in the document, or the first whose anchor is not set before it. */
 function firstAlias(doc: Document, unresolvedOnly: boolean): Alias | undefined {
@@ -178,6 +208,13 @@ export function parseManifests(sources: readonly ManifestSource[] | string, opti
       const position = lines.linePos(offset);
       return { severity: "error", code: "yaml-syntax", message: echoText(message, 2 * 80), ...inFile, line: position.line, column: position.col };
     };
+    const refused = refusedBeforeParsing(source.text);
+    if (refused) {
+      const before = source.text.slice(0, refused.offset);
+      const line = before.split("\n").length;
+      issues.push({ severity: "error", code: "yaml-syntax", message: refused.problem, ...inFile, line, column: refused.offset - before.lastIndexOf("\n") });
+      continue;
+    }
     // one document at a time: only the current document's syntax tree is held, whatever the file's length
     const documents = new Composer({ prettyErrors: false, logLevel: "error" }).compose(new Parser(lines.addNewLine).parse(source.text), true, source.text.length);
     let read = 0;

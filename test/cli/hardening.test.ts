@@ -228,6 +228,12 @@ describe("bgplb: hostile and careless input", () => {
       for (const flag of ["-v", "--version"]) expect(await bgplb(flag)).to.deep.equal({ code: 0, stdout: `${version}\n`, stderr: "" });
     });
 
+    it("demo refuses files, which it would otherwise ignore", async () => {
+      const run = await bgplb("demo", "cluster.yaml");
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.contain("demo takes no files");
+    });
+
     it("import --example, advertised in its help, is accepted", async () => {
       expect((await bgplb("import", "--help")).stdout).to.contain("--example NAME");
       const run = await bgplb("import", "--example", "metallb-bfd", "--target", "sdk");

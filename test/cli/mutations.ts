@@ -108,10 +108,11 @@ function mutateValues(documents: unknown[], mutation: Mutation): void {
     const map = pick(maps, mutation.at);
     if (map) Object.defineProperty(map, mutation.key, { value: { injected: true }, enumerable: true, writable: true, configurable: true });
   } else if (mutation.op === "share") {
-    // the same object in two places: the YAML writer emits an anchor and an alias (a cycle when one holds the other)
+    // the same object in two places: the YAML writer emits an anchor and an alias (never a loop: the writer cannot end one)
     const a = pick(all, mutation.a);
     const b = pick(all, mutation.b);
-    if (a && b) b.holder[b.key] = a.holder[a.key];
+    const shared = a?.holder[a.key];
+    if (a && b && !slots(shared).some((slot) => slot.holder === b.holder) && shared !== b.holder) b.holder[b.key] = shared;
   } else if (mutation.op === "drop") {
     const slot = pick(all, mutation.at);
     if (slot && Array.isArray(slot.holder)) slot.holder.splice(Number(slot.key), 1);

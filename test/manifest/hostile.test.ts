@@ -65,6 +65,16 @@ describe("manifest: hostile input", () => {
     }
   });
 
+  it("deep flow nesting and oversized documents are refused before a syntax tree is built, at their line", () => {
+    const deep = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: ${"[".repeat(2000)}${"]".repeat(2000)}\n`;
+    expect(errors(deep)).to.deep.equal(["x.yaml:4:71: error: nested more than 64 levels deep"]);
+    expect(errors(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: q}\ndata: "${"[".repeat(2000)}"\n`)).to.deep.equal([]);
+    const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${"- a\n".repeat(200_000)}`;
+    expect(errors(big)[0]).to.match(/^x\.yaml:\d+:\d+: error: a document of more than 500000 YAML tokens/);
+    const many = Array.from({ length: 3 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\ndata:\n${"- a\n".repeat(40_000)}`).join("---\n");
+    expect(errors(many)).to.deep.equal([]);
+  });
+
   it("a __proto__ label is a label like any other, not the map's prototype", () => {
     const result = parseManifests(PEER.replace("metadata:\n", 'metadata:\n  labels: {"__proto__": evil, team: net}\n'));
     const labels = result.topology.metallbBgpPeers[0]!.metadata.labels!;
