@@ -167,6 +167,7 @@ function documentValue(doc: Document, size: number): { value: unknown } | { prob
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (error instanceof RangeError) return { problem: `nested more than ${MAX_DEPTH} levels deep` };
+    if (!(error instanceof ReferenceError)) return { problem: `cannot read this document: ${echoText(String((error as Error)?.message ?? error))}` };
     const unresolved = firstAlias(doc, true);
     if (unresolved) return { problem: `alias *${echoText(unresolved.source)} has no anchor &${echoText(unresolved.source)} before it`, alias: unresolved };
     const alias = firstAlias(doc, false);
