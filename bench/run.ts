@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { renderYaml } from "../sdk/manifest";
 import { fuzzCli } from "./fuzz-cli";
 import { summarize, validate } from "../sdk/validate";
+import { benchSpeakerConfig } from "./speaker-config";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
 
 /** What one measured case produced. */
@@ -108,6 +109,7 @@ function main(): void {
     );
   }
   console.log("per_1x = best / (1x best * scale): 1.00 means linear growth.");
+  benchSpeakerConfig();
 }
 
 main();

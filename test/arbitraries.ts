@@ -65,6 +65,24 @@ export const arbLabelValue = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.string({ maxLength: 8, unit: "binary" }),
 );
+/**
+ * Strings built from the pieces of the YAML 1.1 and 1.2 scalar grammars
+ * (digits, signs, dots, exponents, base prefixes, sexagesimal colons,
+ * underscores, null and bool words, dates, `<<`, `=`), so most draws are one
+ * character away from a number, a bool, a null or a timestamp.
+ */
+export const arbGrammarNearString = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom("0", "1", "5", "7", "9", "00", "60", "2001", "-12", "-14"),
+      fc.constantFrom("-", "+", ".", "e", "E", "e+", "E-", "x", "X", "o", "O", "b", "B", "a", "F", ":", "_", "~", " ", "t", "T", "Z"),
+      fc.constantFrom("inf", "Inf", "INF", "nan", "NaN", "NAN", "null", "Null", "NULL", "true", "False", "y", "Y", "n", "N"),
+      fc.constantFrom("yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "<<", "=", "2001-12-14"),
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((pieces) => pieces.join(""));
+
 /** A label map. */
 export const arbLabels = fc.dictionary(fc.stringMatching(/^[a-z]([a-z0-9.-]{0,8}\/)?[a-z0-9]{1,8}$/), arbLabelValue, { maxKeys: 3 });
 /** A CIDR or range text (well-formed). */

@@ -2,6 +2,9 @@
  * Path attribute decoding (RFC 4271 §4.3/§5, RFC 4760, RFC 6793, RFC 1997,
  * RFC 8092) with RFC 7606 error handling: every problem becomes a session
  * reset, a treat-as-withdraw or an attribute discard, never an exception.
+ * AS 0 is refused as RFC 7607 says; next hops are refused where FRR and
+ * GoBGP refuse them (0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/3, ::, ::1,
+ * ff00::/8, the session's own address).
  */
 import { readIpv4, readIpv6 } from "./address";
 import { sessionError } from "./errors";
@@ -53,12 +56,76 @@ const KNOWN: ReadonlyMap<number, { readonly flags: number; readonly action: Upda
     [AttributeType.AtomicAggregate, { flags: AttributeFlag.Transitive, action: "attribute-discard", name: "ATOMIC_AGGREGATE" }],
     [AttributeType.Aggregator, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AGGREGATOR" }],
     [AttributeType.Communities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "COMMUNITIES" }],
+    [AttributeType.OriginatorId, { flags: AttributeFlag.Optional, action: "treat-as-withdraw", name: "ORIGINATOR_ID" }],
+    [AttributeType.ClusterList, { flags: AttributeFlag.Optional, action: "treat-as-withdraw", name: "CLUSTER_LIST" }],
     [AttributeType.MpReachNlri, { flags: AttributeFlag.Optional, action: "session-reset", name: "MP_REACH_NLRI" }],
     [AttributeType.MpUnreachNlri, { flags: AttributeFlag.Optional, action: "session-reset", name: "MP_UNREACH_NLRI" }],
     [AttributeType.As4Path, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AS4_PATH" }],
+    [AttributeType.ExtendedCommunities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "EXTENDED_COMMUNITIES" }],
     [AttributeType.As4Aggregator, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AS4_AGGREGATOR" }],
+    [AttributeType.Ipv6ExtendedCommunities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "IPV6_EXTENDED_COMMUNITIES" }],
     [AttributeType.LargeCommunities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "LARGE_COMMUNITY" }],
   ]);
+
+/**
+ * Attributes an external (eBGP) peer must not send; RFC 7606 §7.5, §7.9 and
+ * §7.10 discard them whatever their content, before any other check.
+ */
+const DISCARDED_FROM_EXTERNAL: ReadonlyMap<number, string> = new Map([
+  [AttributeType.LocalPref, "RFC 7606 §7.5"],
+  [AttributeType.OriginatorId, "RFC 7606 §7.9"],
+  [AttributeType.ClusterList, "RFC 7606 §7.10"],
+]);
+
+/**
+ * `communities` without repeated values, first occurrence kept: RFC 8092 §5
+ * forbids sending duplicates and has the receiver remove them silently.
+ */
+export function distinctLargeCommunities(communities: readonly LargeCommunity[]): LargeCommunity[] {
+  const seen = new Set<string>();
+  return communities.filter((c) => {
+    const key = `${c.globalAdmin}:${c.localData1}:${c.localData2}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The registry name of an attribute type for logs and metrics, e.g. "AS_PATH"; "type N" for one this codec does not know. */
+export function attributeName(type: number): string {
+  return KNOWN.get(type)?.name ?? `type ${type}`;
+}
+
+/**
+ * Why the IPv4 address at `bytes[at]` cannot be a next hop, or undefined.
+ * RFC 4271 §6.3 asks for a valid host address that is not the receiver's
+ * own; like GoBGP, this refuses 0.0.0.0/8, 127.0.0.0/8 and 224.0.0.0/3
+ * (multicast, and the reserved 240.0.0.0/4 with the broadcast address).
+ */
+function ipv4NextHopProblem(bytes: Uint8Array, at: number, localAddress: string | undefined): string | undefined {
+  const address = readIpv4(bytes, at);
+  const first = bytes[at];
+  if (address === localAddress) return `${address} is this speaker's own address on the session`;
+  if (first === 0) return `${address} is in 0.0.0.0/8, not a host address`;
+  if (first === 127) return `${address} is a loopback address (127.0.0.0/8)`;
+  if (first >= 224 && first < 240) return `${address} is a multicast address (224.0.0.0/4)`;
+  if (first >= 240) return `${address} is in the reserved 240.0.0.0/4`;
+  return undefined;
+}
+
+/**
+ * Why the IPv6 global next hop at `bytes[at]` cannot be one, or undefined.
+ * As FRR: the unspecified address (allowed only before a link-local one,
+ * RFC 2545 §3), loopback, multicast, and the session's own address.
+ */
+function ipv6NextHopProblem(bytes: Uint8Array, at: number, localAddress: string | undefined, linkLocalFollows: boolean): string | undefined {
+  const address = readIpv6(bytes, at);
+  if (address === localAddress) return `${address} is this speaker's own address on the session`;
+  if (address === "::" && !linkLocalFollows) return ":: (unspecified) is not a host address";
+  if (address === "::1") return "::1 is the loopback address";
+  if (bytes[at] === 0xff) return `${address} is a multicast address (ff00::/8)`;
+  return undefined;
+}
 
 /** Working state of one attribute list decode. */
 class AttributeReader {
@@ -84,7 +151,9 @@ class AttributeReader {
       if (action === "treat-as-withdraw") this.treatAsWithdrawSuppressed = true;
       return;
     }
-    this.diagnostics.push(attributeType === undefined ? { action, subcode, reason } : { action, subcode, attributeType, reason });
+    this.diagnostics.push(
+      attributeType === undefined ? { action, subcode, reason } : { action, subcode, attributeType, attributeName: attributeName(attributeType), reason },
+    );
   }
 
   reset(subcode: number, reason: string, data?: Uint8Array): void {
@@ -98,11 +167,22 @@ class AttributeReader {
       this.readUnknown(type, flags, at, start, end);
       return;
     }
+    const discardedBy = this.context.peerType === "external" ? DISCARDED_FROM_EXTERNAL.get(type) : undefined;
+    if (discardedBy !== undefined) {
+      return this.note("attribute-discard", UpdateErrorSubcode.MalformedAttributeList, `${known.name} from an external (eBGP) peer is discarded (${discardedBy})`, type);
+    }
     if ((flags & OPTIONAL_TRANSITIVE) !== known.flags) {
       const reason = `${known.name} flags 0x${flags.toString(16)} have Optional/Transitive 0x${(flags & OPTIONAL_TRANSITIVE).toString(16)}, expected 0x${known.flags.toString(16)}`;
       if (known.action === "session-reset") this.reset(UpdateErrorSubcode.AttributeFlagsError, reason, this.bytes.slice(at, end));
       else this.note(known.action, UpdateErrorSubcode.AttributeFlagsError, reason, type);
       return;
+    }
+    // RFC 4271 §4.3: the Partial bit is 0 on well-known and optional
+    // non-transitive attributes (FRR and GoBGP check it too). RFC 7606 §3 c
+    // covers only the Optional and Transitive bits, so a Partial bit alone
+    // never resets the session: on MP_REACH/MP_UNREACH_NLRI it is ignored.
+    if ((flags & AttributeFlag.Partial) !== 0 && known.flags !== OPTIONAL_TRANSITIVE && known.action !== "session-reset") {
+      return this.note(known.action, UpdateErrorSubcode.AttributeFlagsError, `${known.name} has the Partial flag set (flags 0x${flags.toString(16)})`, type);
     }
     const length = end - start;
     const b = this.bytes;
@@ -115,17 +195,18 @@ class AttributeReader {
       case AttributeType.AsPath: {
         const segments = readAsPath(b, start, end, this.context.fourOctetAs ? 4 : 2);
         if (typeof segments === "string") return this.note("treat-as-withdraw", UpdateErrorSubcode.MalformedAsPath, `AS_PATH ${segments}`, type);
+        if (this.context.peerType === "external" && segments.some((s) => s.type === AsPathSegmentType.AsConfedSequence || s.type === AsPathSegmentType.AsConfedSet)) {
+          // RFC 5065 §5 as revised by RFC 7606 §7.2: bgplb is in no confederation.
+          return this.note("treat-as-withdraw", UpdateErrorSubcode.MalformedAsPath, "AS_PATH from an external peer outside our confederation has an AS_CONFED segment", type);
+        }
         this.attributes.asPath = segments;
         return;
       }
       case AttributeType.NextHop: {
         if (length !== 4) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `NEXT_HOP length ${length}, expected 4`, type);
-        const first = b[start];
-        const address = readIpv4(b, start);
-        if (address === "0.0.0.0" || first >= 224) {
-          return this.note("treat-as-withdraw", UpdateErrorSubcode.InvalidNextHopAttribute, `NEXT_HOP ${address} is not a unicast address`, type);
-        }
-        this.attributes.nextHop = address;
+        const problem = ipv4NextHopProblem(b, start, this.context.localAddress);
+        if (problem !== undefined) return this.note("treat-as-withdraw", UpdateErrorSubcode.InvalidNextHopAttribute, `NEXT_HOP ${problem}`, type);
+        this.attributes.nextHop = readIpv4(b, start);
         return;
       }
       case AttributeType.MultiExitDisc:
@@ -143,8 +224,9 @@ class AttributeReader {
       case AttributeType.Aggregator: {
         const expected = this.context.fourOctetAs ? 8 : 6;
         if (length !== expected) return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `AGGREGATOR length ${length}, expected ${expected}`, type);
-        this.attributes.aggregator =
-          expected === 8 ? { asn: readU32(b, start), address: readIpv4(b, start + 4) } : { asn: readU16(b, start), address: readIpv4(b, start + 2) };
+        const aggregator = expected === 8 ? { asn: readU32(b, start), address: readIpv4(b, start + 4) } : { asn: readU16(b, start), address: readIpv4(b, start + 2) };
+        if (aggregator.asn === 0) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AGGREGATOR has AS 0 (RFC 7607)", type);
+        this.attributes.aggregator = aggregator;
         return;
       }
       case AttributeType.Communities: {
@@ -161,11 +243,12 @@ class AttributeReader {
           const o = start + 12 * i;
           communities[i] = { globalAdmin: readU32(b, o), localData1: readU32(b, o + 4), localData2: readU32(b, o + 8) };
         }
-        this.attributes.largeCommunities = communities;
+        this.attributes.largeCommunities = distinctLargeCommunities(communities);
         return;
       }
       case AttributeType.As4Path: {
         if (this.context.fourOctetAs) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_PATH received from a 4-octet AS speaker", type);
+        if (length === 0) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_PATH is empty (RFC 6793 §6)", type);
         const segments = readAsPath(b, start, end, 4);
         if (typeof segments === "string") return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, `AS4_PATH ${segments}`, type);
         this.as4Path = segments.filter((s) => s.type === AsPathSegmentType.AsSequence || s.type === AsPathSegmentType.AsSet);
@@ -174,8 +257,27 @@ class AttributeReader {
       case AttributeType.As4Aggregator:
         if (this.context.fourOctetAs) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_AGGREGATOR received from a 4-octet AS speaker", type);
         if (length !== 8) return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `AS4_AGGREGATOR length ${length}, expected 8`, type);
+        if (readU32(b, start) === 0) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_AGGREGATOR has AS 0 (RFC 7607, RFC 6793 §6)", type);
         this.as4Aggregator = { asn: readU32(b, start), address: readIpv4(b, start + 4) };
         return;
+      case AttributeType.OriginatorId:
+        // Validated for RFC 7606 §7.9, then dropped: bgplb reflects no routes.
+        if (length !== 4) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `ORIGINATOR_ID length ${length}, expected 4`, type);
+        return;
+      case AttributeType.ClusterList:
+        // Validated for RFC 7606 §7.10, then dropped like ORIGINATOR_ID.
+        if (length === 0 || length % 4 !== 0) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `CLUSTER_LIST length ${length} is not a non-zero multiple of 4`, type);
+        return;
+      case AttributeType.ExtendedCommunities:
+      case AttributeType.Ipv6ExtendedCommunities: {
+        // RFC 7606 §7.14 and §7.15; then passed on like an unknown attribute.
+        const size = type === AttributeType.ExtendedCommunities ? 8 : 20;
+        if (length === 0 || length % size !== 0) {
+          return this.note("treat-as-withdraw", UpdateErrorSubcode.OptionalAttributeError, `${known.name} length ${length} is not a non-zero multiple of ${size}`, type);
+        }
+        this.readUnknown(type, flags, at, start, end);
+        return;
+      }
       case AttributeType.MpReachNlri:
         this.readMpReach(at, start, end);
         return;
@@ -213,16 +315,28 @@ class AttributeReader {
       return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI next hop length ${nextHopLength} runs past the attribute`, data());
     }
     let nextHop: MpNextHop;
-    if (nextHopLength === 4 && afi === Afi.Ipv4) nextHop = { global: readIpv4(b, nextHopStart) };
-    else if (nextHopLength === 16) nextHop = { global: readIpv6(b, nextHopStart) };
-    else if (nextHopLength === 32) nextHop = { global: readIpv6(b, nextHopStart), linkLocal: readIpv6(b, nextHopStart + 16) };
-    else {
+    let nextHopProblem: string | undefined;
+    const local = this.context.localAddress;
+    if (nextHopLength === 4 && afi === Afi.Ipv4) {
+      nextHop = { global: readIpv4(b, nextHopStart) };
+      nextHopProblem = ipv4NextHopProblem(b, nextHopStart, local);
+    } else if (nextHopLength === 16) {
+      nextHop = { global: readIpv6(b, nextHopStart) };
+      nextHopProblem = ipv6NextHopProblem(b, nextHopStart, local, false);
+    } else if (nextHopLength === 32) {
+      nextHop = { global: readIpv6(b, nextHopStart), linkLocal: readIpv6(b, nextHopStart + 16) };
+      nextHopProblem = ipv6NextHopProblem(b, nextHopStart, local, true);
+    } else {
       return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI next hop length ${nextHopLength} is not valid for AFI ${afi}`, data());
     }
     const nlri: Prefix[] = [];
     const problem = readPrefixes(b, nlriStart, end, afi, this.context.addPath[family]?.receive ?? false, nlri);
     if (problem !== undefined) return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI ${problem}`, data());
+    // The NLRI is kept so that treat-as-withdraw knows which routes to withdraw.
     this.attributes.mpReach = { afi, safi, nextHop, nlri };
+    if (nextHopProblem !== undefined) {
+      this.note("treat-as-withdraw", UpdateErrorSubcode.InvalidNextHopAttribute, `MP_REACH_NLRI next hop ${nextHopProblem}`, AttributeType.MpReachNlri);
+    }
   }
 
   private readMpUnreach(at: number, start: number, end: number): void {
@@ -259,6 +373,7 @@ function readAsPath(bytes: Uint8Array, start: number, end: number, asnSize: 2 | 
     for (let i = 0; i < count; i++) {
       const o = at + 2 + i * asnSize;
       asns[i] = asnSize === 4 ? readU32(bytes, o) : readU16(bytes, o);
+      if (asns[i] === 0) return "has AS 0 (RFC 7607)";
     }
     segments.push({ type: type as AsPathSegmentType, asns });
     at = segmentEnd;
@@ -346,7 +461,7 @@ export function readAttributes(bytes: Uint8Array, start: number, end: number, co
       if (type === AttributeType.MpReachNlri || type === AttributeType.MpUnreachNlri) {
         reader.reset(UpdateErrorSubcode.MalformedAttributeList, `${KNOWN.get(type)?.name} appears more than once`);
       } else {
-        reader.note("attribute-discard", UpdateErrorSubcode.MalformedAttributeList, `attribute type ${type} appears more than once; later copies discarded`, type);
+        reader.note("attribute-discard", UpdateErrorSubcode.MalformedAttributeList, `${attributeName(type)} (type ${type}) appears more than once; later copies discarded`, type);
       }
     } else {
       seen[type] = 1;

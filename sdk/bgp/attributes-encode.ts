@@ -5,6 +5,7 @@
  * real values travel in AS4_PATH / AS4_AGGREGATOR (RFC 6793 §4.2.2).
  */
 import { writeIpv4, writeIpv6 } from "./address";
+import { distinctLargeCommunities } from "./attributes-decode";
 import {
   AS_TRANS,
   Afi,
@@ -208,7 +209,7 @@ export function writeAttributes(out: ByteWriter, attributes: PathAttributes, con
   }
   if (attributes.largeCommunities !== undefined && attributes.largeCommunities.length > 0) {
     at = beginAttribute(out, OPTIONAL_TRANSITIVE, AttributeType.LargeCommunities);
-    for (const c of attributes.largeCommunities) {
+    for (const c of distinctLargeCommunities(attributes.largeCommunities)) {
       out.u32(c.globalAdmin, "largeCommunities.globalAdmin");
       out.u32(c.localData1, "largeCommunities.localData1");
       out.u32(c.localData2, "largeCommunities.localData2");

@@ -57,36 +57,41 @@ export function writeCapability(out: ByteWriter, capability: Capability): void {
 
 /**
  * Decodes one capability value. Returns the capability, or what was wrong
- * when a modelled capability has a value of the wrong size.
+ * when a modelled capability is too short to carry its value.
+ *
+ * Lengths are read liberally, as FRR does, because RFC 5492 asks for no
+ * reset on a malformed capability: octets after a fixed-size value
+ * (Multiprotocol, 4-octet AS) or after the last whole entry of a list
+ * (ADD-PATH, Extended Next Hop) are ignored, and Route Refresh (RFC 2918),
+ * which carries no value, takes any length. Capabilities not modelled here
+ * (Enhanced Route Refresh, Extended Message, Graceful Restart, FQDN, …)
+ * are kept as unknown whatever their length.
  */
 export function readCapability(code: number, bytes: Uint8Array, start: number, length: number): Capability | string {
   switch (code) {
     case CapabilityCode.Multiprotocol:
-      if (length !== 4) return `Multiprotocol capability length ${length}, expected 4`;
+      if (length < 4) return `Multiprotocol capability length ${length}, expected 4`;
       return { kind: "multiprotocol", afi: readU16(bytes, start), safi: bytes[start + 3] };
     case CapabilityCode.RouteRefresh:
-      if (length !== 0) return `Route Refresh capability length ${length}, expected 0`;
       return { kind: "routeRefresh" };
     case CapabilityCode.FourOctetAs:
-      if (length !== 4) return `4-octet AS capability length ${length}, expected 4`;
+      if (length < 4) return `4-octet AS capability length ${length}, expected 4`;
       return { kind: "fourOctetAs", asn: readU32(bytes, start) };
     case CapabilityCode.AddPath: {
-      if (length === 0 || length % 4 !== 0) return `ADD-PATH capability length ${length} is not a non-zero multiple of 4`;
       // RFC 7911 §4: a Send/Receive value other than 1-3 is not understood and
       // ignored, not an OPEN error. FRR's `disable-addpath-rx` sends 0 per
       // family; such tuples are dropped, and a capability left with none is
       // kept as an unknown one (negotiates nothing).
       const entries: AddPathEntry[] = [];
-      for (let at = start; at < start + length; at += 4) {
+      for (let at = start; at + 4 <= start + length; at += 4) {
         const sendReceive = bytes[at + 3];
         if (sendReceive >= 1 && sendReceive <= 3) entries.push({ afi: readU16(bytes, at), safi: bytes[at + 2], sendReceive: sendReceive as AddPathMode });
       }
       return entries.length > 0 ? { kind: "addPath", entries } : { kind: "unknown", code, value: bytes.slice(start, start + length) };
     }
     case CapabilityCode.ExtendedNextHop: {
-      if (length === 0 || length % 6 !== 0) return `Extended Next Hop capability length ${length} is not a non-zero multiple of 6`;
       const entries: ExtendedNextHopEntry[] = [];
-      for (let at = start; at < start + length; at += 6) {
+      for (let at = start; at + 6 <= start + length; at += 6) {
         entries.push({ afi: readU16(bytes, at), safi: readU16(bytes, at + 2), nextHopAfi: readU16(bytes, at + 4) });
       }
       return { kind: "extendedNextHop", entries };

@@ -10,6 +10,7 @@ import {
   ErrorCode,
   HEADER_LENGTH,
   HeaderErrorSubcode,
+  MAX_MESSAGE_LENGTH,
   MessageType,
   type BgpMessage,
   type CodecContext,
@@ -45,6 +46,21 @@ export function writeMessage(out: ByteWriter, message: BgpMessage, context: Code
   }
 }
 
+/** Room for NOTIFICATION data in one message: the maximum length less the header, code and subcode. */
+export const MAX_NOTIFICATION_DATA_LENGTH = MAX_MESSAGE_LENGTH - HEADER_LENGTH - 2;
+
+/**
+ * The NOTIFICATION data as sent: cut to {@link MAX_NOTIFICATION_DATA_LENGTH}
+ * octets. A NOTIFICATION may quote a whole bad message (RFC 7313 §5: a
+ * ROUTE-REFRESH of wrong length) that is itself up to 65,535 octets long,
+ * but no message may exceed 4,096 octets (RFC 4271 §4; RFC 8654 raises the
+ * limit only when both sides announce Extended Messages, which this codec
+ * does not), so the report is truncated rather than not sent.
+ */
+function notificationDataThatFits(data: Uint8Array): Uint8Array {
+  return data.length > MAX_NOTIFICATION_DATA_LENGTH ? data.subarray(0, MAX_NOTIFICATION_DATA_LENGTH) : data;
+}
+
 function writeBody(out: ByteWriter, message: BgpMessage, context: CodecContext): void {
   const start = writeHeader(out, TYPE_CODES[message.kind]);
   switch (message.kind) {
@@ -57,7 +73,7 @@ function writeBody(out: ByteWriter, message: BgpMessage, context: CodecContext):
     case "notification":
       out.u8(message.code, "notification.code");
       out.u8(message.subcode, "notification.subcode");
-      out.append(message.data);
+      out.append(notificationDataThatFits(message.data));
       break;
     case "keepalive":
       break;
@@ -73,7 +89,8 @@ function writeBody(out: ByteWriter, message: BgpMessage, context: CodecContext):
 /**
  * Encodes one message into a new buffer of exactly its length.
  * Throws a RangeError naming the field when a value cannot be encoded or
- * the message would exceed 4096 octets.
+ * the message would exceed 4096 octets; never for a NOTIFICATION with
+ * valid code and subcode, whose data is truncated to fit.
  */
 export function encodeMessage(message: BgpMessage, context: CodecContext = DEFAULT_CODEC_CONTEXT): Uint8Array {
   scratch.reset();

@@ -88,6 +88,7 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
       families: negotiateFamilies(config, open.capabilities),
       peerRouteRefresh: open.capabilities.some((c) => c.kind === "routeRefresh"),
       codec: {
+        peerType: internal ? "internal" : "external",
         fourOctetAs: fourOctet,
         addPath: negotiateAddPath(config, open.capabilities),
         extendedNextHop:

@@ -147,6 +147,7 @@ export const AttributeType = {
   ExtendedCommunities: 16,
   As4Path: 17,
   As4Aggregator: 18,
+  Ipv6ExtendedCommunities: 25,
   LargeCommunities: 32,
 } as const;
 
@@ -431,6 +432,20 @@ export interface CodecContext {
   readonly addPath: Readonly<Partial<Record<FamilyName, AddPathDirections>>>;
   /** Both sides announced RFC 8950 for IPv4 unicast over an IPv6 next hop. */
   readonly extendedNextHop: boolean;
+  /**
+   * The peer is in another AS (`external`, eBGP) or in ours (`internal`,
+   * iBGP). The session-dependent rules of RFC 7606 §7 apply only when it is
+   * set: LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST from an external peer
+   * are discarded, and AS_CONFED segments from an external peer withdraw
+   * the routes (bgplb has no confederation, so every external peer is
+   * outside it).
+   */
+  readonly peerType?: "internal" | "external";
+  /**
+   * This speaker's address on the connection (canonical text). A next hop
+   * equal to it is refused like a martian one (RFC 4271 §6.3 a).
+   */
+  readonly localAddress?: string;
 }
 
 /** Context of a session with no capabilities negotiated. */
@@ -462,6 +477,8 @@ export interface UpdateDiagnostic {
   readonly subcode: number;
   /** Type code of the attribute at fault, if one is. */
   readonly attributeType?: number;
+  /** Name of the attribute at fault (e.g. "AS_PATH"), set with `attributeType`. */
+  readonly attributeName?: string;
   /** What was wrong, for logs. */
   readonly reason: string;
 }

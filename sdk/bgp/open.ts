@@ -152,18 +152,27 @@ export function openAsn(open: OpenMessage): number {
 /**
  * RFC 4271 §6.2 / RFC 6793 §4.1 "Bad Peer AS" check for the FSM: returns
  * the NOTIFICATION to send when the peer's OPEN does not declare
- * `expectedAsn`, else undefined. A 4-octet capability with AS_TRANS in it,
- * or a 2-octet field that is neither the ASN nor AS_TRANS, is also refused.
+ * `expectedAsn`, else undefined. AS 0 (RFC 7607 §2), a 4-octet capability
+ * with AS_TRANS in it, or a 2-octet field that is neither the ASN nor
+ * AS_TRANS, is also refused.
+ *
+ * So is an OPEN whose 4-octet AS capabilities disagree: RFC 6793 gives a
+ * speaker one AS number and RFC 5492 does not say which copy of a repeated
+ * capability counts (FRR takes the first, GoBGP and BIRD the last), so the
+ * order of the copies must not decide which AS the peer is. Identical
+ * copies are accepted.
  */
 export function checkPeerAs(open: OpenMessage, expectedAsn: number): SessionError | undefined {
   const asn = openAsn(open);
-  const fourOctet = open.capabilities.some((c) => c.kind === "fourOctetAs");
-  const twoOctetFieldOk = !fourOctet || open.myAsn === asn || (asn > 0xffff && open.myAsn === AS_TRANS);
-  if (asn === expectedAsn && asn !== AS_TRANS && twoOctetFieldOk) return undefined;
+  const announced = new Set<number>();
+  for (const capability of open.capabilities) if (capability.kind === "fourOctetAs") announced.add(capability.asn);
+  const twoOctetFieldOk = announced.size === 0 || open.myAsn === asn || (asn > 0xffff && open.myAsn === AS_TRANS);
+  if (asn === expectedAsn && asn !== 0 && asn !== AS_TRANS && twoOctetFieldOk && announced.size <= 1) return undefined;
+  const declared = announced.size > 1 ? `different AS numbers in its 4-octet AS capabilities (${[...announced].join(", ")})` : `AS ${asn}`;
   return sessionError(
     ErrorCode.OpenMessage,
     OpenErrorSubcode.BadPeerAs,
-    `peer declared AS ${asn} (My Autonomous System field ${open.myAsn}), expected AS ${expectedAsn}`,
+    `peer declared ${declared} (My Autonomous System field ${open.myAsn}), expected AS ${expectedAsn}`,
     Uint8Array.of(open.myAsn >>> 8, open.myAsn & 0xff),
   );
 }

@@ -2,7 +2,7 @@
  * UPDATE message body (RFC 4271 §4.3): withdrawn routes, path attributes,
  * NLRI, with the RFC 7606 checks that need the whole message.
  */
-import { readAttributes } from "./attributes-decode";
+import { attributeName, readAttributes } from "./attributes-decode";
 import { writeAttributes } from "./attributes-encode";
 import { sessionError } from "./errors";
 import {
@@ -83,17 +83,17 @@ export function readUpdateBody(bytes: Uint8Array, start: number, end: number, co
   );
   const reachable = nlri.length > 0 || attributes.mpReach !== undefined;
   if (reachable) {
-    const missing: [number, string][] = [];
-    if (attributes.origin === undefined && !hasDiagnostic(diagnostics, AttributeType.Origin)) missing.push([AttributeType.Origin, "ORIGIN"]);
-    if (attributes.asPath === undefined && !hasDiagnostic(diagnostics, AttributeType.AsPath)) missing.push([AttributeType.AsPath, "AS_PATH"]);
-    if (nlri.length > 0 && attributes.nextHop === undefined && !hasDiagnostic(diagnostics, AttributeType.NextHop)) {
-      missing.push([AttributeType.NextHop, "NEXT_HOP"]);
-    }
-    for (const [type, name] of missing) {
+    const missing: number[] = [];
+    if (attributes.origin === undefined && !hasDiagnostic(diagnostics, AttributeType.Origin)) missing.push(AttributeType.Origin);
+    if (attributes.asPath === undefined && !hasDiagnostic(diagnostics, AttributeType.AsPath)) missing.push(AttributeType.AsPath);
+    if (nlri.length > 0 && attributes.nextHop === undefined && !hasDiagnostic(diagnostics, AttributeType.NextHop)) missing.push(AttributeType.NextHop);
+    for (const type of missing) {
+      const name = attributeName(type);
       diagnostics.push({
         action: "treat-as-withdraw",
         subcode: UpdateErrorSubcode.MissingWellKnownAttribute,
         attributeType: type,
+        attributeName: name,
         reason: `well-known attribute ${name} (type ${type}) is missing`,
       });
     }

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
+import { DEFAULT_MAX_INPUT_BYTES, InputFileError, parseByteSize, readTextInput, STDIN_PATH } from "../io";
 import { parseCommandArgs } from "./args";
 import type { Command, CommandIo } from "./command";
 import { UsageError } from "./command";
 import { ConfigError, parseListenAddress, parseSpeakerConfig, type SpeakerConfig } from "../speaker/config";
-import { jsonLogger } from "../speaker/log";
-import { Speaker } from "../speaker/speaker";
+import { errorFields, jsonLogger } from "../speaker/log";
+import { checkAdvertisable, Speaker } from "../speaker/speaker";
 import { parseVip, parseVipFile, uniqueVips, type Vip } from "../speaker/vips";
 
 const USAGE = `Usage: bgplb advertise --config FILE --advertise-ip IP [--advertise-ip IP]... [options]
@@ -29,14 +29,22 @@ Options:
   --advertise-ip IP       a VIP to advertise; repeat for several
   --advertise-file FILE   VIPs to advertise, one per line (# comments);
                           re-read on SIGHUP: VIPs no longer listed are
-                          withdrawn, new ones advertised
+                          withdrawn, new ones advertised (- reads standard
+                          input once, at the start)
   --health-listen H:P     health server address (overrides healthListen):
                           GET /healthz 200 while running, /readyz 200 when
                           every session is Established, /metrics Prometheus
+  --max-input-size SIZE   refuse a --config or --advertise-file larger than
+                          SIZE (default 64MiB; e.g. 512KiB, 1GiB)
   --debug-log             also log every message sent and received
 
 Signals: SIGTERM/SIGINT withdraw every route, send NOTIFICATION Cease /
-Administrative Shutdown, close and exit 0. SIGHUP re-reads --advertise-file.
+Administrative Shutdown, close and exit 0, also when they arrive during
+start-up. SIGHUP re-reads --advertise-file; a file that cannot be read or
+parsed is logged and the VIPs advertised stay as they were. Started by npm
+(npx, npm exec, npm run), whose shell does not pass SIGTERM on, the speaker
+also shuts down this way when its launcher exits; in containers and service
+managers start the binary itself (bgplb or node .../main.js), not npx.
 Exit codes: 0 after a clean shutdown, 1 when the speaker cannot start (e.g.
 the listen address is in use), 2 for bad flags or a bad config file.`;
 
@@ -46,6 +54,7 @@ interface AdvertiseFlags {
   readonly advertiseIps: readonly Vip[];
   readonly advertiseFile?: string;
   readonly healthListen?: string;
+  readonly maxInputBytes: number;
   readonly debugLog: boolean;
 }
 
@@ -58,12 +67,22 @@ function usage<T>(parse: () => T): T {
   }
 }
 
+/** Prefixes the message of an error thrown by `parse` with the flag it is about. */
+function withFlag<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new Error(`${flag}: ${(err as Error).message}`);
+  }
+}
+
 function parseFlags(args: readonly string[]): AdvertiseFlags {
   const { values, positionals } = parseCommandArgs(args, {
     config: { type: "string" },
     "advertise-ip": { type: "string", multiple: true },
     "advertise-file": { type: "string" },
     "health-listen": { type: "string" },
+    "max-input-size": { type: "string" },
     "debug-log": { type: "boolean" },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (see --help)`);
@@ -74,19 +93,23 @@ function parseFlags(args: readonly string[]): AdvertiseFlags {
   if (advertiseIps.length === 0 && advertiseFile === undefined) throw new UsageError("give at least one --advertise-ip IP (or --advertise-file FILE)");
   const listen = values["health-listen"];
   const healthListen = listen === undefined ? undefined : usage(() => parseListenAddress(listen, "--health-listen"));
-  return { configFile, advertiseIps, advertiseFile, healthListen, debugLog: values["debug-log"] ?? false };
+  const size = values["max-input-size"];
+  const maxInputBytes = size === undefined ? DEFAULT_MAX_INPUT_BYTES : usage(() => withFlag("--max-input-size", () => parseByteSize(size)));
+  return { configFile, advertiseIps, advertiseFile, healthListen, maxInputBytes, debugLog: values["debug-log"] ?? false };
 }
 
-function readText(file: string, flag: string): string {
+/** Reads a file given with `flag`, bounded by `--max-input-size`; any failure is a usage error naming the flag and the file. */
+function readText(file: string, flag: string, maxBytes: number): string {
   try {
-    return readFileSync(file, "utf8");
+    return readTextInput(file, { maxBytes, limitSetting: "--max-input-size" });
   } catch (err) {
-    throw new UsageError(`${flag} ${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof InputFileError) throw new UsageError(`${flag} ${err.message}`);
+    throw err;
   }
 }
 
-function loadConfig(file: string): SpeakerConfig {
-  const text = readText(file, "--config");
+function loadConfig(file: string, maxBytes: number): SpeakerConfig {
+  const text = readText(file, "--config", maxBytes);
   try {
     return parseSpeakerConfig(text);
   } catch (err) {
@@ -95,8 +118,8 @@ function loadConfig(file: string): SpeakerConfig {
   }
 }
 
-function loadVipFile(file: string): Vip[] {
-  const text = readText(file, "--advertise-file");
+function loadVipFile(file: string, maxBytes: number): Vip[] {
+  const text = readText(file, "--advertise-file", maxBytes);
   try {
     return parseVipFile(text, file);
   } catch (err) {
@@ -104,12 +127,59 @@ function loadVipFile(file: string): Vip[] {
   }
 }
 
-function checkNextHops(config: SpeakerConfig, vips: readonly Vip[], configFile: string): void {
+/** Checks that the VIPs can be advertised with the config: an IPv6 next hop for IPv6 VIPs, attributes that fit an UPDATE. */
+function checkVips(config: SpeakerConfig, vips: readonly Vip[], configFile: string): void {
   const v6 = vips.find((v) => v.family === 6);
   if (v6 && config.ipv6NextHops.length === 0) {
     throw new UsageError(`--config ${configFile}: ipv6NextHops: is empty, but IPv6 VIP ${v6.address} is to be advertised (give the IPv6 next hop, e.g. ipv6NextHops: ["2001:db8::1"])`);
   }
+  try {
+    checkAdvertisable(config, vips);
+  } catch (err) {
+    throw new UsageError(`--config ${configFile}: the routes cannot be advertised: ${(err as Error).message}`);
+  }
 }
+
+/** How often the speaker checks that its npm launcher is still there. */
+const LAUNCHER_POLL_MS = 250;
+
+/**
+ * npm (npx, npm exec, npm run) starts a binary through `sh -c` and passes
+ * SIGTERM to that shell only: the shell dies, npm exits, and the speaker
+ * would run on as an orphan, its routes still advertised. So when npm is the
+ * launcher (it sets `npm_lifecycle_event`), the launcher exiting, seen as a
+ * change of the parent process, counts as a stop signal. Returns the
+ * function that stops watching.
+ */
+function watchNpmLauncher(onGone: () => void): () => void {
+  if (process.env.npm_lifecycle_event === undefined) return () => undefined;
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== launcher) onGone();
+  }, LAUNCHER_POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+const IGNORE_STREAM_ERROR = (): void => undefined;
+
+/**
+ * A log pipe whose reader went away must not end the speaker, nor turn its
+ * clean exit into a crash: the write errors (EPIPE, emitted as 'error'
+ * events, also after the command returns) are dropped, for the rest of the
+ * process's life. Installed once.
+ */
+function ignoreClosedLogPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (!stream.listeners("error").includes(IGNORE_STREAM_ERROR)) stream.on("error", IGNORE_STREAM_ERROR);
+  }
+}
+
+/**
+ * SIGHUP while there is nothing to re-read: before the speaker runs (the
+ * files are being read for the start anyway) and once it shuts down.
+ */
+const IGNORE_HANGUP = (): void => undefined;
 
 /** `bgplb advertise`: the bgpadvertiser-compatible BGP speaker. */
 export const advertiseCommand: Command = {
@@ -117,44 +187,81 @@ export const advertiseCommand: Command = {
   summary: "run a BGP speaker that advertises VIPs to peers (bgpadvertiser-compatible)",
   usage: USAGE,
   async run(args: readonly string[], io: CommandIo): Promise<number> {
-    const flags = parseFlags(args);
-    const base = loadConfig(flags.configFile);
-    const config: SpeakerConfig = flags.healthListen ? { ...base, healthListen: flags.healthListen } : base;
-    const currentVips = (): Vip[] => uniqueVips(flags.advertiseIps, flags.advertiseFile ? loadVipFile(flags.advertiseFile) : []);
-    const vips = currentVips();
-    checkNextHops(config, vips, flags.configFile);
-    const logger = jsonLogger(io.stdout, io.stderr, flags.debugLog);
-    const speaker = new Speaker(config, logger);
+    // Signal handling comes first, before any file is read or socket opened:
+    // a stop that arrives during start-up is kept and honoured once started.
+    let stopRequested: string | undefined;
+    let wake: (reason: string) => void = () => undefined;
+    let hangup = IGNORE_HANGUP;
+    const onStop = (reason: string): void => {
+      stopRequested ??= reason;
+      wake(stopRequested);
+    };
+    const onHangup = (): void => hangup();
+    process.on("SIGTERM", onStop);
+    process.on("SIGINT", onStop);
+    process.on("SIGHUP", onHangup);
+    const unwatch = watchNpmLauncher(() => onStop("launcher exited"));
+    let lastResort: ((error: unknown) => void) | undefined;
     try {
-      await speaker.start(vips);
-    } catch (err) {
-      logger.log("error", "speaker failed to start", { error: (err as Error).message });
-      await speaker.stop();
-      return 1;
-    }
-    return new Promise<number>((resolve) => {
-      const onHangup = (): void => {
+      const flags = parseFlags(args);
+      const base = loadConfig(flags.configFile, flags.maxInputBytes);
+      const config: SpeakerConfig = flags.healthListen ? { ...base, healthListen: flags.healthListen } : base;
+      const currentVips = (): Vip[] => uniqueVips(flags.advertiseIps, flags.advertiseFile ? loadVipFile(flags.advertiseFile, flags.maxInputBytes) : []);
+      const vips = currentVips();
+      checkVips(config, vips, flags.configFile);
+      const logger = jsonLogger(io.stdout, io.stderr, flags.debugLog);
+      // Defence in depth only: every peer session catches its own errors
+      // (see PeerDriver). Anything that still escapes is logged, and the
+      // speaker keeps its sessions and routes rather than dropping them all.
+      lastResort = (error: unknown): void => logger.log("error", "uncaught error, speaker keeps running", errorFields(error));
+      process.on("uncaughtException", lastResort);
+      process.on("unhandledRejection", lastResort);
+      ignoreClosedLogPipes();
+      const speaker = new Speaker(config, logger);
+      try {
+        await speaker.start(vips);
+      } catch (err) {
+        logger.log("error", "speaker failed to start", { error: (err as Error).message });
+        await speaker.stop();
+        return 1;
+      }
+      hangup = (): void => {
+        if (flags.advertiseFile === STDIN_PATH) {
+          // Standard input was read to its end at the start; reading it again would withdraw every VIP.
+          logger.log("warn", "SIGHUP: --advertise-file is standard input, which cannot be re-read; advertise set not changed");
+          return;
+        }
         try {
           const next = currentVips();
-          checkNextHops(config, next, flags.configFile);
+          checkVips(config, next, flags.configFile);
           speaker.advertise(next);
         } catch (err) {
           logger.log("error", "SIGHUP: advertise set not changed", { error: (err as Error).message });
         }
       };
-      const onStop = (signal: NodeJS.Signals): void => {
-        process.off("SIGHUP", onHangup);
+      const reason = stopRequested ?? (await new Promise<string>((resolve) => (wake = resolve)));
+      hangup = IGNORE_HANGUP;
+      logger.log("info", "shutting down", { signal: reason });
+      try {
+        await speaker.stop();
+        return 0;
+      } catch (err) {
+        logger.log("error", "shutdown failed", { error: (err as Error).message });
+        return 1;
+      }
+    } finally {
+      unwatch();
+      if (lastResort) {
+        process.off("uncaughtException", lastResort);
+        process.off("unhandledRejection", lastResort);
+      }
+      // Once stopping, the handlers stay: a repeated signal while the process
+      // exits is ignored instead of killing it with a signal status.
+      if (stopRequested === undefined) {
         process.off("SIGTERM", onStop);
         process.off("SIGINT", onStop);
-        logger.log("info", "shutting down", { signal });
-        speaker.stop().then(() => resolve(0), (err: Error) => {
-          logger.log("error", "shutdown failed", { error: err.message });
-          resolve(1);
-        });
-      };
-      process.on("SIGHUP", onHangup);
-      process.on("SIGTERM", onStop);
-      process.on("SIGINT", onStop);
-    });
+        process.off("SIGHUP", onHangup);
+      }
+    }
   },
 };

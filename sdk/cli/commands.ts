@@ -2,9 +2,10 @@ import type { Command } from "./command";
 import { advertiseCommand } from "./advertise";
 import { demoCommand } from "./demo";
 import { diffCommand } from "./diff";
+import { imageCommand } from "./image";
 import { importCommand } from "./import";
 import { renderCommand } from "./render";
 import { validateCommand } from "./validate";
 
 /** Every `bgplb` subcommand, in the order `bgplb --help` lists them. */
-export const commands: readonly Command[] = [validateCommand, renderCommand, diffCommand, importCommand, demoCommand, advertiseCommand];
+export const commands: readonly Command[] = [validateCommand, renderCommand, diffCommand, importCommand, demoCommand, advertiseCommand, imageCommand];

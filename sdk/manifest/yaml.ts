@@ -2,27 +2,50 @@
  * A small, fast YAML writer for plain manifest data (maps, lists, strings,
  * numbers, booleans, null). Block style, two-space indentation, list items
  * indented under their key, no comments, no line folding. A string is written
- * plain only when both a YAML 1.2 core reader and a YAML 1.1 reader
- * (Kubernetes tooling) would read it back as that same string; otherwise it
- * is double-quoted.
+ * plain only when no YAML 1.2 or YAML 1.1 reader would resolve it to anything
+ * but that same string; otherwise it is double-quoted.
  */
 
-/** Plain scalars a YAML 1.2 core reader resolves to something other than a string. */
-const CORE_NON_STRING =
-  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+/**
+ * Plain scalars some reader resolves to a non-string, one grammar per line,
+ * transcribed from each specification's resolution regexes (not from
+ * examples). The YAML 1.2 JSON schema's scalars are a subset of the core
+ * schema's, so the core grammar covers both.
+ */
+const NON_STRING_GRAMMARS: readonly RegExp[] = [
+  // YAML 1.2.2 core schema (§10.3.2): null, bool, int (base 8, 10, 16), float, .inf, .nan.
+  /^(?:null|Null|NULL|~||true|True|TRUE|false|False|FALSE)$/,
+  /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/,
+  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+  // YAML 1.1 type library (yaml.org/type): bool, int, float, timestamp, merge, value
+  // (its null is the core schema's). The float's `\.[0-9.]*` is read as
+  // `\.[0-9_]*`, as every maintained 1.1 reader does, so `10.0.0.1` stays plain.
+  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/,
+  /^[-+]?(?:0b[01_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+  /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)$/,
+  // Timestamp: both of its forms (and the `yaml` package's one-digit months) begin with this.
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:$|[Tt \t])/,
+  /^(?:<<|=)$/,
+  // The `yaml` package in 1.1 mode, beyond the 1.1 regexes: an exponent without
+  // mantissa or sign (`E0`, `1e3`), sexagesimal ints with a leading 0 (`0:20`).
+  /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
+];
 
-/** Plain scalars a YAML 1.1 reader resolves to something other than a string. */
-const YAML11_NON_STRING = new RegExp(
-  [
-    "^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|<<|=)$",
-    "^[-+]?0b[01_]+$",
-    "^[-+]?0x[0-9a-fA-F_]+$",
-    "^[-+]?[0-9][0-9_]*$",
-    "^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?$",
-    "^[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*(?:[eE][-+]?[0-9]+)?$",
-    "^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \\t]|$)",
-  ].join("|"),
-);
+/**
+ * Kubernetes' Go reader (go-yaml v2 under sigs.k8s.io/yaml) drops every `_`
+ * from a scalar that starts like a number, then parses it with Go's strconv:
+ * base prefixes in either case (`0X1F`, `0O7`, `0B1`) and `_` anywhere.
+ */
+const GO_NUMBER = /^[-+]?(?:0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
+
+/** Every grammar above in one expression: one pass per string. */
+const NON_STRING = new RegExp(NON_STRING_GRAMMARS.map((grammar) => `(?:${grammar.source})`).join("|"));
+
+/** True when some YAML 1.2 or 1.1 reader would resolve plain `text` to a non-string. */
+function resolvesToNonString(text: string): boolean {
+  return NON_STRING.test(text) || GO_NUMBER.test(text.includes("_") ? text.replaceAll("_", "") : text);
+}
 
 /** Characters allowed in a plain scalar: a conservative subset with no YAML indicators. */
 const PLAIN = /^[A-Za-z0-9._/(~$^+=][A-Za-z0-9 ._/:=+@()~$^%,-]*$/;
@@ -37,8 +60,7 @@ function isPlainSafe(text: string): boolean {
     !text.endsWith(":") &&
     !text.includes(": ") &&
     !text.includes(" #") &&
-    !CORE_NON_STRING.test(text) &&
-    !YAML11_NON_STRING.test(text)
+    !resolvesToNonString(text)
   );
 }
 
@@ -52,7 +74,9 @@ function scalar(value: unknown): string {
   if (typeof value === "number") {
     if (Number.isNaN(value)) return ".nan";
     if (!Number.isFinite(value)) return value > 0 ? ".inf" : "-.inf";
-    return Object.is(value, -0) ? "-0" : String(value);
+    if (Object.is(value, -0)) return "-0";
+    // YAML 1.1 floats need a dot: `1e+21` is a string there, `1.0e+21` a number.
+    return String(value).replace(/^(-?[0-9]+)e/, "$1.0e");
   }
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "bigint") return value.toString();

@@ -155,10 +155,11 @@ export function splitListenAddress(text: string): { host: string; port: number }
 }
 
 /**
- * Checks a parsed YAML document and fills in defaults.
+ * Checks a parsed config document (the YAML as plain data) and fills in
+ * defaults. Linear in the size of the document.
  * @throws ConfigError naming the first bad field and its value.
  */
-function checkSpeakerConfig(doc: unknown): SpeakerConfig {
+export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new ConfigError("(document)", `${show(doc)} is not a mapping with localIP, localASN and peers`);
   }
@@ -189,16 +190,21 @@ function checkSpeakerConfig(doc: unknown): SpeakerConfig {
   });
   peers.forEach((p, i) => {
     if (p.peerIP === localIP) throw new ConfigError(`peers[${i}].peerIP`, `${show(p.peerIP)} is localIP itself`);
-    const first = peers.findIndex((q) => q.peerIP === p.peerIP);
-    if (first !== i) throw new ConfigError(`peers[${i}].peerIP`, `${show(p.peerIP)} is already peers[${first}].peerIP`);
   });
+  distinct(peers.map((p) => p.peerIP), "peers", ".peerIP");
   const holdTime = raw.holdTime === undefined ? 90 : integer(raw.holdTime, "holdTime", 0, 65535, "a hold time in seconds");
   if (holdTime === 1 || holdTime === 2) throw new ConfigError("holdTime", `${holdTime} is not allowed (0 or at least 3 seconds, RFC 4271)`);
   const nextHops = distinct(list(raw.nextHops, "nextHops").map((v, i) => address(v, `nextHops[${i}]`, 4)), "nextHops");
+  const routerID = raw.routerID === undefined ? localIP : address(raw.routerID, "routerID", 4);
+  if (routerID === "0.0.0.0") {
+    throw raw.routerID === undefined
+      ? new ConfigError("localIP", `"0.0.0.0" cannot be the BGP identifier, which defaults to localIP (give routerID)`)
+      : new ConfigError("routerID", `"0.0.0.0" is not a valid BGP identifier (RFC 6286: non-zero)`);
+  }
   return {
     localIP,
     localASN,
-    routerID: raw.routerID === undefined ? localIP : address(raw.routerID, "routerID", 4),
+    routerID,
     peers,
     holdTime,
     connectRetryTime: raw.connectRetryTime === undefined ? 30 : integer(raw.connectRetryTime, "connectRetryTime", 1, 65535, "a time in seconds"),
@@ -212,11 +218,17 @@ function checkSpeakerConfig(doc: unknown): SpeakerConfig {
   };
 }
 
-/** Returns `values` unchanged; throws a ConfigError naming the second occurrence of a repeated value. */
-function distinct(values: readonly string[], field: string): readonly string[] {
+/**
+ * Returns `values` unchanged; throws a ConfigError naming the second
+ * occurrence of a repeated value, e.g. `peers[7].peerIP` (list `field`,
+ * `suffix` `.peerIP`). Linear in the number of values.
+ */
+function distinct(values: readonly string[], field: string, suffix = ""): readonly string[] {
+  const seen = new Map<string, number>();
   values.forEach((v, i) => {
-    const first = values.indexOf(v);
-    if (first !== i) throw new ConfigError(`${field}[${i}]`, `${show(v)} is already ${field}[${first}]`);
+    const first = seen.get(v);
+    if (first !== undefined) throw new ConfigError(`${field}[${i}]${suffix}`, `${show(v)} is already ${field}[${first}]${suffix}`);
+    seen.set(v, i);
   });
   return values;
 }

@@ -12,9 +12,15 @@ export interface HealthSource {
   notEstablished(): readonly string[];
   /** The metrics in Prometheus text format. */
   metrics(): string;
+  /** Reports a failure of the server or of one request; the server keeps running. */
+  failed(error: Error): void;
 }
 
-/** Starts the server on `listen` (`host:port`); resolves once it is listening. */
+/**
+ * Starts the server on `listen` (`host:port`); resolves once it is
+ * listening. A request that fails gets 500; no error of the server or of a
+ * request ends the process: each goes to {@link HealthSource.failed}.
+ */
 export function startHealthServer(listen: string, source: HealthSource): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -22,20 +28,27 @@ export function startHealthServer(listen: string, source: HealthSource): Promise
       res.writeHead(status, { "content-type": type });
       res.end(body);
     };
-    if (req.method !== "GET" && req.method !== "HEAD") return reply(405, "only GET\n");
-    if (path === "/healthz") return reply(200, "ok\n");
-    if (path === "/readyz") {
-      const waiting = source.notEstablished();
-      return waiting.length === 0 ? reply(200, "ready\n") : reply(503, `not established: ${waiting.join(", ")}\n`);
+    try {
+      if (req.method !== "GET" && req.method !== "HEAD") return reply(405, "only GET\n");
+      if (path === "/healthz") return reply(200, "ok\n");
+      if (path === "/readyz") {
+        const waiting = source.notEstablished();
+        return waiting.length === 0 ? reply(200, "ready\n") : reply(503, `not established: ${waiting.join(", ")}\n`);
+      }
+      if (path === "/metrics") return reply(200, source.metrics(), "text/plain; version=0.0.4; charset=utf-8");
+      return reply(404, "not found (try /healthz, /readyz, /metrics)\n");
+    } catch (error) {
+      source.failed(error instanceof Error ? error : new Error(String(error)));
+      if (!res.headersSent) reply(500, "internal error\n");
+      else res.destroy();
     }
-    if (path === "/metrics") return reply(200, source.metrics(), "text/plain; version=0.0.4; charset=utf-8");
-    return reply(404, "not found (try /healthz, /readyz, /metrics)\n");
   });
   const { host, port } = splitListenAddress(listen);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
       server.off("error", reject);
+      server.on("error", (error) => source.failed(error));
       resolve(server);
     });
   });

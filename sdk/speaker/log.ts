@@ -16,6 +16,12 @@ export interface Logger {
   log(level: LogLevel, msg: string, fields?: LogFields): void;
 }
 
+/** The fields that log an exception: its message and the top of its stack on one line. */
+export function errorFields(error: unknown): LogFields {
+  const err = error instanceof Error ? error : new Error(String(error));
+  return { error: err.message, stack: err.stack?.split("\n").slice(1, 6).map((l) => l.trim()).join(" | ") };
+}
+
 /** A logger writing JSON lines to `stdout` (debug, info) and `stderr` (warn, error). */
 export function jsonLogger(stdout: (line: string) => void, stderr: (line: string) => void, debug = false): Logger {
   return {

@@ -14,6 +14,25 @@ export interface PeerMetrics {
   notificationsSent: number;
   notificationsReceived: number;
   prefixesAdvertised: number;
+  /** UPDATE problems handled without a session reset (RFC 7606), by attribute and action; see {@link countUpdateError}. */
+  readonly updateErrors: Map<string, UpdateErrorCount>;
+}
+
+/** How often one attribute of the peer's UPDATEs led to one RFC 7606 action. */
+export interface UpdateErrorCount {
+  /** Attribute name, e.g. "AS_PATH"; "none" for a problem with the attribute list as a whole. */
+  readonly attribute: string;
+  /** "treat-as-withdraw" or "attribute-discard". */
+  readonly action: string;
+  count: number;
+}
+
+/** Counts one RFC 7606 outcome of an UPDATE from the peer of `metrics`. */
+export function countUpdateError(metrics: PeerMetrics, attribute: string, action: string): void {
+  const key = `${action}/${attribute}`;
+  const entry = metrics.updateErrors.get(key);
+  if (entry) entry.count++;
+  else metrics.updateErrors.set(key, { attribute, action, count: 1 });
 }
 
 /** Metrics of every peer, by peer address. */
@@ -33,6 +52,7 @@ export class SpeakerMetrics {
         notificationsSent: 0,
         notificationsReceived: 0,
         prefixesAdvertised: 0,
+        updateErrors: new Map(),
       };
       this.peers.set(peer, m);
     }
@@ -59,6 +79,14 @@ export class SpeakerMetrics {
     series("bgplb_notifications_sent_total", "counter", "NOTIFICATION messages sent.", (m) => m.notificationsSent);
     series("bgplb_notifications_received_total", "counter", "NOTIFICATION messages received.", (m) => m.notificationsReceived);
     series("bgplb_prefixes_advertised", "gauge", "Paths currently advertised to the peer.", (m) => m.prefixesAdvertised);
+    out.push(
+      "# HELP bgplb_update_errors_total Problems in received UPDATEs handled without a session reset (RFC 7606), by attribute and action.",
+      "# TYPE bgplb_update_errors_total counter",
+    );
+    for (const [peer, m] of peers) {
+      const counts = [...m.updateErrors.values()].sort((a, b) => a.attribute.localeCompare(b.attribute) || a.action.localeCompare(b.action));
+      for (const c of counts) out.push(`bgplb_update_errors_total{peer="${peer}",attribute="${c.attribute}",action="${c.action}"} ${c.count}`);
+    }
     return `${out.join("\n")}\n`;
   }
 }

@@ -4,6 +4,15 @@
  * the session's actions (connect, accept, send, close, timers) and the
  * Adj-RIB-Out's changes (packed into UPDATEs by the codec), and turns
  * socket events, timer expiries and framed messages into session events.
+ *
+ * Every way into a driver (a socket event, a timer, a call from the
+ * speaker) is guarded: an exception from a decoder, an encoder or a handler
+ * ends this one session, never the process. The driver logs it with the
+ * peer and the state, stops the session with NOTIFICATION Cease where one
+ * can still be sent, and the session restarts after its normal backoff.
+ * Should the session fail again while doing so, the driver drops its
+ * connections and timers, builds a fresh session and starts it after the
+ * backoff.
  */
 import { connect as tcpConnect, type Socket } from "node:net";
 import { encodeMessage } from "../bgp/codec";
@@ -11,13 +20,15 @@ import { familyName } from "../bgp/families";
 import type { PeerConfig as FsmPeerConfig } from "../bgp/fsm-config";
 import type { FsmState } from "../bgp/fsm-types";
 import { MessageFramer } from "../bgp/framer";
-import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext } from "../bgp/messages";
+import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext, type UpdateDiagnostic } from "../bgp/messages";
 import { describeNotification } from "../bgp/notification";
 import { AdjRibOut, type OriginatedRoute, type RibOutChanges } from "../bgp/rib-out";
 import { Session, type ConnectionId, type SessionAction, type SessionEvent } from "../bgp/session";
+import { backoffMs, DEFAULT_BACKOFF, DEFAULT_JITTER } from "../bgp/timers";
 import { packUpdates } from "../bgp/update-packer";
-import type { LogFields, Logger, LogLevel } from "./log";
-import type { PeerMetrics } from "./metrics";
+import { normalizeIp } from "../net";
+import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
+import { countUpdateError, type PeerMetrics } from "./metrics";
 
 /** What a peer driver is built from. */
 export interface PeerDriverOptions {
@@ -33,13 +44,29 @@ export interface PeerDriverOptions {
 /** How long a closing connection may take to flush before it is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
 
+/**
+ * The Cease subcode sent when a defect stops a session: none of RFC 4486's
+ * reasons applies, so none is given (as for the codec's own internal error).
+ */
+const INTERNAL_ERROR_CEASE = 0;
+
 function prefixText(p: { address: string; length: number; pathId?: number }): string {
   return `${p.address}/${p.length}${p.pathId ? `#${p.pathId}` : ""}`;
 }
 
+/** The canonical text of a socket address ("::ffff:192.0.2.1" → "192.0.2.1"), or undefined when there is none. */
+function socketAddress(address: string | undefined): string | undefined {
+  if (address === undefined) return undefined;
+  try {
+    return normalizeIp(address.replace(/^::ffff:/i, ""));
+  } catch {
+    return undefined;
+  }
+}
+
 /** One peer: its session, sockets, timers and Adj-RIB-Out. */
 export class PeerDriver {
-  private readonly session: Session;
+  private session: Session;
   private readonly sockets = new Map<ConnectionId, Socket>();
   private readonly framers = new Map<ConnectionId, MessageFramer>();
   private readonly codecs = new Map<ConnectionId, CodecContext>();
@@ -48,9 +75,14 @@ export class PeerDriver {
   private readonly rib: AdjRibOut;
   private established: ConnectionId | undefined;
   private accepting: Socket | undefined;
+  /** Set while the driver reacts to an exception, so one during that reaction resets instead of recursing. */
+  private recovering = false;
+  /** Consecutive resets of the whole session (see {@link PeerDriver.reset}); drives their backoff. */
+  private resets = 0;
+  private stopped = false;
 
   constructor(private readonly options: PeerDriverOptions) {
-    this.session = new Session({ config: options.fsm, random: Math.random }, Date.now());
+    this.session = this.newSession();
     this.rib = new AdjRibOut(options.fsm.localAsn);
   }
 
@@ -66,7 +98,7 @@ export class PeerDriver {
 
   /** Starts the peer: it connects and keeps reconnecting with backoff. */
   start(): void {
-    this.feed({ type: "ManualStart" });
+    this.guard("start", () => this.feed({ type: "ManualStart" }));
   }
 
   /**
@@ -77,7 +109,7 @@ export class PeerDriver {
   accept(socket: Socket): void {
     this.accepting = socket;
     try {
-      this.feed({ type: "TcpConnectionConfirmed" });
+      this.guard("inbound connection", () => this.feed({ type: "TcpConnectionConfirmed" }));
     } finally {
       if (this.accepting === socket) socket.destroy();
       this.accepting = undefined;
@@ -89,8 +121,10 @@ export class PeerDriver {
    * sent the difference at once; a later one gets the set when it comes up.
    */
   advertise(routes: readonly OriginatedRoute[]): void {
-    this.rib.replaceAll(routes);
-    if (this.established !== undefined) this.sendChanges(this.established, this.rib.takeChanges());
+    this.guard("advertise", () => {
+      this.rib.replaceAll(routes);
+      if (this.established !== undefined) this.sendChanges(this.established, this.rib.takeChanges());
+    });
   }
 
   /**
@@ -99,15 +133,69 @@ export class PeerDriver {
    * are closed (flushed) or destroyed.
    */
   async stop(communication: string): Promise<void> {
-    this.feed({ type: "ManualStop", communication });
-    this.execute(this.session.dispose(Date.now()));
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.stopped = true;
+    this.guard("stop", () => this.feed({ type: "ManualStop", communication }));
+    this.guard("stop", () => this.execute(this.session.dispose(Date.now())));
+    this.drop();
     await Promise.all([...this.closing].map((s) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once("close", () => resolve())))));
   }
 
   private log(level: LogLevel, msg: string, fields: LogFields = {}): void {
     this.options.logger.log(level, msg, { topic: "Peer", peer: this.options.peerIP, ...fields });
+  }
+
+  private newSession(): Session {
+    return new Session({ config: this.options.fsm, random: Math.random }, Date.now());
+  }
+
+  /** Runs one entry into the driver; an exception from it ends this session only (see the module comment). */
+  private guard(where: string, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.failed(where, error);
+    }
+  }
+
+  private failed(where: string, error: unknown): void {
+    this.log("error", "internal error: session stopped, restarting after backoff", { where, state: this.session.state, ...errorFields(error) });
+    if (this.recovering || this.stopped) return this.reset();
+    this.recovering = true;
+    try {
+      this.feed({ type: "AutomaticStop", subcode: INTERNAL_ERROR_CEASE });
+    } catch (again) {
+      this.log("error", "internal error while stopping the session: resetting it", errorFields(again));
+      this.reset();
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  /**
+   * The last resort when the session cannot even be stopped: destroys its
+   * connections and timers, forgets what the peer was sent, and starts a
+   * fresh session after the backoff (unless the driver is stopping).
+   */
+  private reset(): void {
+    this.drop();
+    for (const socket of this.sockets.values()) socket.destroy();
+    for (const connection of [...this.sockets.keys()]) this.forget(connection);
+    this.rib.sessionDown();
+    this.established = undefined;
+    this.options.metrics.state = "Idle";
+    this.session = this.newSession();
+    if (this.stopped) return;
+    const delay = backoffMs(++this.resets, this.options.fsm.backoff ?? DEFAULT_BACKOFF, this.options.fsm.jitter ?? DEFAULT_JITTER, Math.random);
+    this.timers.set("reset", setTimeout(() => {
+      this.timers.delete("reset");
+      this.start();
+    }, delay));
+  }
+
+  /** Cancels every timer. */
+  private drop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
   }
 
   private feed(event: SessionEvent): void {
@@ -140,11 +228,11 @@ export class PeerDriver {
         break;
       case "startTimer": {
         clearTimeout(this.timers.get(action.key));
-        this.timers.set(action.key, setTimeout(() => {
+        this.timers.set(action.key, setTimeout(() => this.guard(action.timer, () => {
           this.timers.delete(action.key);
           if (action.timer === "HoldTimer") this.log("warn", "hold timer expired", { holdTime: this.session.negotiated?.holdTimeSeconds });
           this.feed({ type: "timerExpired", key: action.key });
-        }, action.durationMs));
+        }), action.durationMs));
         break;
       }
       case "stopTimer":
@@ -155,8 +243,10 @@ export class PeerDriver {
         this.sendChanges(action.connection, this.rib.withdrawAll());
         break;
       case "established": {
-        this.codecs.set(action.connection, action.session.codec);
+        const localAddress = socketAddress(this.sockets.get(action.connection)?.localAddress);
+        this.codecs.set(action.connection, localAddress === undefined ? action.session.codec : { ...action.session.codec, localAddress });
         this.established = action.connection;
+        this.resets = 0;
         this.options.metrics.establishedTransitions++;
         const s = action.session;
         const addPathSend = s.families.filter((family) => s.codec.addPath[family]?.send === true);
@@ -232,9 +322,9 @@ export class PeerDriver {
     this.log("info", "connecting", { connection, port: this.options.peerPort });
     const socket = tcpConnect({ host: this.options.peerIP, port: this.options.peerPort, localAddress: this.options.localIP });
     this.attach(connection, socket, "outbound");
-    socket.once("connect", () => {
+    socket.once("connect", () => this.guard("connected", () => {
       if (this.sockets.get(connection) === socket) this.feed({ type: "Tcp_CR_Acked", connection });
-    });
+    }));
   }
 
   private attach(connection: ConnectionId, socket: Socket, direction: "inbound" | "outbound"): void {
@@ -242,16 +332,16 @@ export class PeerDriver {
     this.framers.set(connection, new MessageFramer());
     socket.setNoDelay(true);
     if (direction === "inbound") this.log("info", "inbound connection accepted", { connection });
-    socket.on("data", (chunk: Buffer) => {
+    socket.on("data", (chunk: Buffer) => this.guard("receive", () => {
       if (this.sockets.get(connection) === socket) this.receive(connection, chunk);
-    });
+    }));
     socket.on("error", (err) => this.log("debug", "socket error", { connection, error: err.message }));
-    socket.once("close", () => {
+    socket.once("close", () => this.guard("connection closed", () => {
       this.closing.delete(socket);
       if (this.sockets.get(connection) !== socket) return;
       this.forget(connection);
       this.feed({ type: "TcpConnectionFails", connection });
-    });
+    }));
   }
 
   private forget(connection: ConnectionId): void {
@@ -273,6 +363,7 @@ export class PeerDriver {
         return;
       }
       const message = result.message;
+      for (const diagnostic of result.diagnostics) this.updateError(connection, diagnostic);
       if (message.kind === "notification") {
         this.options.metrics.notificationsReceived++;
         this.log("warn", "notification received", { connection, code: message.code, subcode: message.subcode, notification: describeNotification(message) });
@@ -281,6 +372,20 @@ export class PeerDriver {
       }
       this.feed({ type: "message", connection, message });
     }
+  }
+
+  /** Logs and counts one problem of a received UPDATE that RFC 7606 handles without a session reset. */
+  private updateError(connection: ConnectionId, diagnostic: UpdateDiagnostic): void {
+    const attribute = diagnostic.attributeName ?? "none";
+    countUpdateError(this.options.metrics, attribute, diagnostic.action);
+    this.log("warn", diagnostic.action === "treat-as-withdraw" ? "update treated as withdraw" : "update attribute discarded", {
+      connection,
+      action: diagnostic.action,
+      attribute,
+      attributeType: diagnostic.attributeType,
+      subcode: diagnostic.subcode,
+      reason: diagnostic.reason,
+    });
   }
 
   private close(connection: ConnectionId): void {

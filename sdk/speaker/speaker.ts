@@ -5,7 +5,8 @@
 import { createServer, type Server as TcpServer, type Socket } from "node:net";
 import type { Server as HttpServer } from "node:http";
 import type { FamilyName } from "../bgp/messages";
-import type { OriginatedRoute } from "../bgp/rib-out";
+import { AdjRibOut, type OriginatedRoute } from "../bgp/rib-out";
+import { packUpdates } from "../bgp/update-packer";
 import { parseIp } from "../net";
 import type { SpeakerConfig } from "./config";
 import { startHealthServer } from "./health";
@@ -32,10 +33,33 @@ function vipRoutes(vips: readonly Vip[], config: SpeakerConfig): OriginatedRoute
   }));
 }
 
+const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
+
+/**
+ * Checks that the VIP routes can be put into UPDATEs on any session, so a
+ * config whose attributes do not fit (e.g. thousands of communities) is
+ * refused at start or on SIGHUP instead of failing every session that comes
+ * up. Packs them as for the sessions that make UPDATEs largest: with and
+ * without 4-octet AS numbers (AS4_PATH), with ADD-PATH when configured.
+ * @throws RangeError saying what does not fit.
+ */
+export function checkAdvertisable(config: SpeakerConfig, vips: readonly Vip[]): void {
+  const addPathSend = config.addPath ? FAMILIES : [];
+  for (const fourOctetAs of [true, false]) {
+    const rib = new AdjRibOut(config.localASN);
+    rib.replaceAll(vipRoutes(vips, config));
+    rib.sessionUp({ families: FAMILIES, addPathSend, extendedNextHop: false });
+    const addPath = Object.fromEntries(addPathSend.map((family) => [family, { send: true, receive: false }]));
+    packUpdates(rib.takeChanges(), { fourOctetAs, addPath, extendedNextHop: false });
+  }
+}
+
 /** A running speaker. */
 export class Speaker {
   private readonly metrics = new SpeakerMetrics();
   private readonly peers: PeerDriver[];
+  /** The peers by address, for inbound connections. */
+  private readonly peersByIP: ReadonlyMap<string, PeerDriver>;
   private listener: TcpServer | undefined;
   private health: HttpServer | undefined;
   private stopping: Promise<void> | undefined;
@@ -44,7 +68,7 @@ export class Speaker {
     private readonly config: SpeakerConfig,
     private readonly logger: Logger,
   ) {
-    const families: FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
+    const families = [...FAMILIES];
     this.peers = config.peers.map(
       (peer) =>
         new PeerDriver({
@@ -64,6 +88,7 @@ export class Speaker {
           metrics: this.metrics.peer(peer.peerIP),
         }),
     );
+    this.peersByIP = new Map(this.peers.map((p) => [p.peerIP, p]));
   }
 
   /**
@@ -75,6 +100,7 @@ export class Speaker {
     this.health = await startHealthServer(this.config.healthListen, {
       notEstablished: () => this.peers.filter((p) => p.state !== "Established").map((p) => p.peerIP),
       metrics: () => this.metrics.render(),
+      failed: (error) => this.logger.log("error", "health server error", { error: error.message }),
     }).catch((err: Error) => {
       throw new Error(`health server on ${this.config.healthListen}: ${err.message}`);
     });
@@ -123,7 +149,7 @@ export class Speaker {
       } catch {
         // left as reported
       }
-      const peer = this.peers.find((p) => p.peerIP === address);
+      const peer = this.peersByIP.get(address);
       if (!peer) {
         this.logger.log("warn", "connection from an unknown address refused", { remote });
         socket.destroy();
@@ -131,9 +157,16 @@ export class Speaker {
       }
       peer.accept(socket);
     });
+    const where = `${this.config.localIP}:${this.config.listenPort}`;
     return new Promise((resolve, reject) => {
-      server.once("error", (err) => reject(new Error(`BGP listener on ${this.config.localIP}:${this.config.listenPort}: ${err.message}`)));
-      server.listen({ port: this.config.listenPort, host: this.config.localIP }, () => resolve(server));
+      const refused = (err: Error): void => reject(new Error(`BGP listener on ${where}: ${err.message}`));
+      server.once("error", refused);
+      server.listen({ port: this.config.listenPort, host: this.config.localIP }, () => {
+        server.off("error", refused);
+        // Once listening, an error (e.g. out of file descriptors on accept) is logged; the listener keeps running.
+        server.on("error", (err) => this.logger.log("error", "BGP listener error", { listen: where, error: err.message }));
+        resolve(server);
+      });
     });
   }
 }

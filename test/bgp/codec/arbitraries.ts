@@ -28,8 +28,11 @@ function ipv4Text(value: number): string {
   return [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join(".");
 }
 
-/** A unicast IPv4 address usable as NEXT_HOP or BGP identifier: 1.0.0.0-223.255.255.255. */
-export const unicastIpv4 = fc.integer({ min: 0x01000000, max: 0xdfffffff }).map(ipv4Text);
+/** A unicast IPv4 address usable as NEXT_HOP or BGP identifier: 1.0.0.0-223.255.255.255 without 127.0.0.0/8. */
+export const unicastIpv4 = fc
+  .integer({ min: 0x01000000, max: 0xdfffffff })
+  .filter((v) => v >>> 24 !== 127)
+  .map(ipv4Text);
 
 const ipv6Bytes = fc.uint8Array({ minLength: 16, maxLength: 16 }).filter((b) => {
   // Leave out IPv4-mapped addresses, which RFC 5952 §5 writes differently.
@@ -38,6 +41,11 @@ const ipv6Bytes = fc.uint8Array({ minLength: 16, maxLength: 16 }).filter((b) => 
 
 /** An IPv6 address in RFC 5952 form. */
 export const ipv6 = ipv6Bytes.map((b) => ipaddr.fromByteArray([...b]).toString());
+
+/** An IPv6 address usable as a next hop: not ::, ::1 or multicast (ff00::/8). */
+const unicastIpv6 = ipv6Bytes
+  .filter((b) => b[0] !== 0xff && !(b.subarray(0, 15).every((x) => x === 0) && b[15] <= 1))
+  .map((b) => ipaddr.fromByteArray([...b]).toString());
 
 function ipv4Prefix(pathIds: boolean): fc.Arbitrary<Prefix> {
   return fc.record({ value: u32, length: fc.integer({ min: 0, max: 32 }), pathId: u32 }).map(({ value, length, pathId }) => {
@@ -60,12 +68,26 @@ function ipv6Prefix(pathIds: boolean): fc.Arbitrary<Prefix> {
 
 /** A codec context; ADD-PATH is symmetric per family so an encode can be decoded by the same context. */
 export const context: fc.Arbitrary<CodecContext> = fc
-  .record({ fourOctetAs: fc.boolean(), v4: fc.boolean(), v6: fc.boolean(), extendedNextHop: fc.boolean() })
-  .map(({ fourOctetAs, v4, v6, extendedNextHop }) => {
+  .record({
+    fourOctetAs: fc.boolean(),
+    v4: fc.boolean(),
+    v6: fc.boolean(),
+    extendedNextHop: fc.boolean(),
+    peerType: fc.constantFrom("internal" as const, "external" as const, undefined),
+    // Addresses the generators below practically never produce as a next hop.
+    localAddress: fc.constantFrom("198.51.100.254", "2001:db8:ffff::fe", undefined),
+  })
+  .map(({ fourOctetAs, v4, v6, extendedNextHop, peerType, localAddress }) => {
     const addPath: Partial<Record<FamilyName, { send: boolean; receive: boolean }>> = {};
     if (v4) addPath["ipv4-unicast"] = { send: true, receive: true };
     if (v6) addPath["ipv6-unicast"] = { send: true, receive: true };
-    return { fourOctetAs, addPath, extendedNextHop };
+    return {
+      fourOctetAs,
+      addPath,
+      extendedNextHop,
+      ...(peerType === undefined ? {} : { peerType }),
+      ...(localAddress === undefined ? {} : { localAddress }),
+    };
   });
 
 const MODELLED_CAPABILITIES = new Set([1, 2, 5, 65, 69]);
@@ -102,14 +124,18 @@ export const open: fc.Arbitrary<OpenMessage> = fc.record({
   capabilities: fc.array(capability, { maxLength: 60 }),
 });
 
-function asPath(fourOctetAs: boolean): fc.Arbitrary<AsPathSegment[]> {
-  // Confederation segments never travel in AS4_PATH, so they only survive between 4-octet speakers.
-  const types = fourOctetAs ? ([1, 2, 3, 4] as const) : ([1, 2] as const);
-  const asn = fc.oneof(u16, u32);
+/** AS numbers other than 0, which RFC 7607 forbids. */
+const asNumber = fc.oneof(fc.integer({ min: 1, max: 0xffff }), fc.integer({ min: 1, max: 0xffffffff }));
+
+function asPath(ctx: CodecContext): fc.Arbitrary<AsPathSegment[]> {
+  // Confederation segments never travel in AS4_PATH, so they only survive between 4-octet
+  // speakers, and only from a peer that is not external (RFC 7606 §7.2).
+  const types = ctx.fourOctetAs && ctx.peerType !== "external" ? ([1, 2, 3, 4] as const) : ([1, 2] as const);
+  const asn = asNumber;
   return fc.array(fc.record({ type: fc.constantFrom(...types), asns: fc.array(asn, { minLength: 1, maxLength: 8 }) }), { maxLength: 4 });
 }
 
-const KNOWN_ATTRIBUTES = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 32]);
+const KNOWN_ATTRIBUTES = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 25, 32]);
 
 const unknownAttributes: fc.Arbitrary<UnknownAttribute[]> = fc.uniqueArray(
   fc.record({
@@ -127,27 +153,33 @@ function update(ctx: CodecContext): fc.Arbitrary<UpdateMessage> {
     fc.record({
       afi: fc.constant(2),
       safi: fc.constant(1),
-      nextHop: fc.record({ global: ipv6, linkLocal: ipv6 }, { requiredKeys: ["global"] }),
+      nextHop: fc.record({ global: unicastIpv6, linkLocal: ipv6 }, { requiredKeys: ["global"] }),
       nlri: fc.array(ipv6Prefix(v6PathIds), { maxLength: 10 }),
     }),
     fc.record({
       afi: fc.constant(1),
       safi: fc.constant(1),
-      nextHop: fc.record({ global: fc.oneof(ipv6, unicastIpv4) }),
+      nextHop: fc.record({ global: fc.oneof(unicastIpv6, unicastIpv4) }),
       nlri: fc.array(ipv4Prefix(v4PathIds), { maxLength: 10 }),
     }),
   );
   const attributes: fc.Arbitrary<PathAttributes> = fc.record(
     {
       origin: fc.constantFrom(0 as const, 1 as const, 2 as const),
-      asPath: asPath(ctx.fourOctetAs),
+      asPath: asPath(ctx),
       nextHop: unicastIpv4,
       med: u32,
-      localPref: u32,
+      // RFC 7606 §7.5: discarded when it comes from an external peer.
+      ...(ctx.peerType === "external" ? {} : { localPref: u32 }),
       atomicAggregate: fc.constant(true),
-      aggregator: fc.record({ asn: fc.oneof(u16, u32), address: unicastIpv4 }),
+      aggregator: fc.record({ asn: asNumber, address: unicastIpv4 }),
       communities: fc.array(u32, { minLength: 1, maxLength: 10 }),
-      largeCommunities: fc.array(fc.record({ globalAdmin: u32, localData1: u32, localData2: u32 }), { minLength: 1, maxLength: 5 }),
+      // RFC 8092 §5: duplicates are never sent and are removed on receipt.
+      largeCommunities: fc.uniqueArray(fc.record({ globalAdmin: u32, localData1: u32, localData2: u32 }), {
+        minLength: 1,
+        maxLength: 5,
+        selector: (c) => `${c.globalAdmin}:${c.localData1}:${c.localData2}`,
+      }),
       mpReach,
       mpUnreach: fc.record({ afi: fc.constant(2), safi: fc.constant(1), withdrawn: fc.array(ipv6Prefix(v6PathIds), { maxLength: 10 }) }),
       unknown: unknownAttributes,

@@ -6,27 +6,10 @@
  */
 import { expect } from "chai";
 import { checkPeerAs, decodeMessage, MessageFramer, type CodecContext, type DecodeResult, type OpenMessage } from "../../../sdk/bgp";
-import { hex, MARKER, toHex } from "./hex";
+import { hex, MARKER, message, toHex, update } from "./hex";
 
 const OLD: CodecContext = { fourOctetAs: false, addPath: {}, extendedNextHop: false };
 const NEW: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
-
-function u16(n: number): string {
-  return n.toString(16).padStart(4, "0");
-}
-
-/** A message of `type` with `body` (annotated hex) and a correct length field. */
-function message(type: number, body: string): Uint8Array {
-  const b = hex(body);
-  return hex(`${MARKER} ${u16(19 + b.length)} ${type.toString(16).padStart(2, "0")} ${toHex(b)}`);
-}
-
-/** An UPDATE with the given withdrawn routes, attributes and NLRI, lengths filled in. */
-function update(withdrawn: string, attributes: string, nlri: string): Uint8Array {
-  const w = hex(withdrawn);
-  const a = hex(attributes);
-  return message(2, `${u16(w.length)} ${toHex(w)} ${u16(a.length)} ${toHex(a)} ${nlri}`);
-}
 
 const ORIGIN = "40 01 01 00"; // ORIGIN IGP
 const AS_PATH = "40 02 04 02 01 fde8"; // AS_PATH, 2-octet: AS_SEQUENCE [65000]

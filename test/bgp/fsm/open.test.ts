@@ -106,9 +106,32 @@ describe("bgp FSM OPEN: peer AS and identifier", () => {
     expect(negotiated(peerOpen({ bgpId: "192.0.2.1" })).peerBgpId).to.equal("192.0.2.1");
   });
 
-  it("marks a same-AS session internal", () => {
+  it("marks a same-AS session internal, and tells the codec the session type", () => {
     const session = negotiated(peerOpen({ myAsn: 64512 }, [{ kind: "fourOctetAs", asn: 64512 }]), { ...CONFIG, peerAsn: 64512 });
     expect(session.internal).to.equal(true);
+    expect(session.codec.peerType).to.equal("internal");
+    expect(negotiated().codec.peerType).to.equal("external");
+  });
+
+  describe("repeated 4-octet AS capabilities (RFC 6793, RFC 5492)", () => {
+    const expected: Capability = { kind: "fourOctetAs", asn: 64513 };
+    const other: Capability = { kind: "fourOctetAs", asn: 64999 };
+    for (const [name, capabilities] of [
+      ["expected AS first", [expected, other]],
+      ["expected AS last", [other, expected]],
+    ] as const) {
+      it(`refuses copies that disagree with Bad Peer AS whatever their order (${name})`, () => {
+        const error = refused(peerOpen({}, capabilities));
+        expect([error.code, error.subcode]).to.deep.equal([2, 2]);
+        expect(error.reason).to.contain("64513").and.contain("64999");
+      });
+    }
+
+    it("accepts identical copies", () => {
+      const session = negotiated(peerOpen({}, [expected, { kind: "routeRefresh" }, expected]));
+      expect(session.peerAsn).to.equal(64513);
+      expect(session.codec.fourOctetAs).to.equal(true);
+    });
   });
 
   it("refuses version 3 with Unsupported Version Number carrying version 4", () => {

@@ -25,7 +25,7 @@ const NEGOTIATED = {
   keepaliveMs: 30000,
   families: ["ipv4-unicast"],
   peerRouteRefresh: true,
-  codec: { fourOctetAs: true, addPath: {}, extendedNextHop: false },
+  codec: { peerType: "external", fourOctetAs: true, addPath: {}, extendedNextHop: false },
   peerOpen: peerOpen(),
 };
 

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { requirePrerequisites } from "../../setup/prerequisites";
 
 /** The repository root (this file runs from dist/test/e2e/harness). */
 export const repoDir = path.resolve(__dirname, "../../../..");
@@ -71,14 +72,11 @@ export function findTools(tools: readonly E2ETool[]): { paths: ReadonlyMap<E2ETo
 }
 
 /**
- * Skips the current mocha suite or test, printing why, unless `tools` are
- * built; returns their paths otherwise.
+ * Returns the paths of `tools` when they are built; otherwise skips the
+ * current mocha suite or test with the reasons (a failure under `CI=true`).
  */
 export function requireTools(ctx: Mocha.Context, tools: readonly E2ETool[]): ReadonlyMap<E2ETool, string> {
   const { paths, missing } = findTools(tools);
-  if (missing.length > 0) {
-    console.log(`      skipped: e2e tools missing; run test/e2e/tools/build.sh\n${missing.map((m) => `        ${m}`).join("\n")}`);
-    ctx.skip();
-  }
+  requirePrerequisites(ctx, missing.length === 0 ? [] : [...missing, "run test/e2e/tools/build.sh to build them"]);
   return paths;
 }

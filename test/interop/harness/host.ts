@@ -1,28 +1,16 @@
-import { execFileSync } from "node:child_process";
+import { missingPrograms, requirePrerequisites } from "../../setup/prerequisites";
 
 const TOOLS = ["ip", "gobgpd", "gobgp", "bird", "birdc", "vtysh", "exabgp", "/usr/lib/frr/bgpd"];
 
-function missingTools(): string[] {
-  return TOOLS.filter((tool) => {
-    try {
-      execFileSync("sh", ["-c", 'command -v "$1"', "sh", tool], { stdio: "ignore" });
-      return false;
-    } catch {
-      return true;
-    }
-  });
-}
-
 /**
- * Skips the calling suite, saying why, unless this host can run interop
- * tests: root (for network namespaces) and every daemon installed.
+ * Lets the calling suite run only on a host that can run interop tests: root
+ * (for network namespaces) and every daemon installed. Otherwise it is
+ * skipped with the reasons (a failure under `CI=true`).
  */
 export function requireInteropHost(ctx: Mocha.Context): void {
-  if (process.getuid?.() !== 0) {
-    ctx.skip();
-  }
-  const missing = missingTools();
-  if (missing.length > 0) {
-    throw new Error(`interop tests need these programs installed: ${missing.join(", ")}`);
-  }
+  const missing: string[] = [];
+  if (process.getuid?.() !== 0) missing.push("root: interop tests create network namespaces (run as root)");
+  const tools = missingPrograms(TOOLS);
+  if (tools.length > 0) missing.push(`not installed: ${tools.join(", ")} (bash .ci/install-system-packages, as root)`);
+  requirePrerequisites(ctx, missing);
 }
