@@ -17,6 +17,9 @@ import type { CommandIo } from "./command";
 import { UsageError } from "./command";
 import { progress } from "./progress";
 
+/** The reader's issues printed at most; a broken file can have a hundred thousand, and the first ones say what is wrong. */
+const MAX_PRINTED_ISSUES = 200;
+
 /** Manifests read for a command: the merged topology, where each object came from, and what the reader noticed. */
 export interface LoadedInput {
   readonly topology: Topology;
@@ -92,7 +95,8 @@ export function loadInputs(paths: readonly string[], io: CommandIo, options: Loa
       objects.push(object);
     }
   }
-  for (const issue of issues) io.stderr(`${formatManifestIssue(issue)}\n`);
+  for (const issue of issues.slice(0, MAX_PRINTED_ISSUES)) io.stderr(`${formatManifestIssue(issue)}\n`);
+  if (issues.length > MAX_PRINTED_ISSUES) io.stderr(`… and ${issues.length - MAX_PRINTED_ISSUES} more (the first ${MAX_PRINTED_ISSUES} are shown)\n`);
   if (hasManifestErrors(issues)) {
     const count = issues.filter((issue) => issue.severity === "error").length;
     throw new UsageError(`${count} error${count === 1 ? "" : "s"} reading the manifests (listed above)`);

@@ -94,6 +94,15 @@ describe("bgplb: hostile and careless input", () => {
     }
   });
 
+  it("a file with thousands of errors prints the first 200 and counts the rest", async () => {
+    const file = dir.write("many-errors.yaml", Array.from({ length: 1000 }, (_, i) => `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: {name: p${i}, namespace: metallb-system}\nspec: {addresses: 7}\n`).join("---\n"));
+    const run = await bgplb("validate", file);
+    expect(run.code).to.equal(2);
+    const lines = run.stderr.trim().split("\n");
+    expect(lines.filter((line) => line.startsWith(`${file}:`))).to.have.length(200);
+    expect(run.stderr).to.match(/… and \d+ more \(the first 200 are shown\)\n/);
+  });
+
   it("render --out naming a file is a usage error naming the path (exit 2), and the file is untouched", async () => {
     const file = dir.write("not-a-directory", "keep me\n");
     const run = await bgplb("render", "--example", "metallb-bfd", "--out", file);
