@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { renderYaml } from "../sdk/manifest";
+import { fuzzCli } from "./fuzz-cli";
 import { summarize, validate } from "../sdk/validate";
 import { advertiseBench } from "./advertise";
 import { benchBfd } from "./bfd";
@@ -33,7 +34,7 @@ function millis(start: bigint): number {
 }
 
 function best(values: number[]): number {
-  return Math.min(...values);
+  return values.reduce((least, value) => Math.min(least, value), Infinity);
 }
 
 /** Runs one case in this process: build, then validate + render REPEATS times. */
@@ -77,6 +78,7 @@ const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise
   bfd: benchBfd,
   codec: codecBench,
   failover: () => failoverBench(),
+  "fuzz-cli": ([cases, seed]) => fuzzCli(Number(cases ?? 10_000), seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(seed)),
 };
 
 function main(): void {

@@ -5,6 +5,7 @@ import type { Inventory, Pool, PoolEntry } from "../inventory";
 import type { Reporter } from "../report";
 import { listNames } from "./common";
 import { matchesSelector } from "./labels";
+import { echoValue } from "../../manifest/echo";
 
 const COMMUNITY = /^(\d+):(\d+)$/;
 const LARGE_COMMUNITY = /^large:(\d+):(\d+):(\d+)$/;
@@ -21,7 +22,7 @@ function communityProblem(text: string): string | undefined {
     const bad = large.slice(1).find((part) => Number(part) > 0xffffffff);
     return bad === undefined ? undefined : `large community ${text}: ${bad} does not fit in 32 bits (0-4294967295)`;
   }
-  return `community ${JSON.stringify(text)} is neither a:b (16-bit each) nor large:a:b:c (32-bit each), nor a defined Community alias`;
+  return `community ${echoValue(text)} is neither a:b (16-bit each) nor large:a:b:c (32-bit each), nor a defined Community alias`;
 }
 
 /** Community aliases defined by MetalLB `Community` objects kept in the topology. */
@@ -67,7 +68,7 @@ function mostSpecific(list: readonly (Widest | undefined)[]): Widest {
 function widestEntries(pools: ReadonlyMap<IPAddressPool, Pool>): Map<IPAddressPool, Widest> {
   const result = new Map<IPAddressPool, Widest>();
   for (const [object, pool] of pools) {
-    result.set(object, mostSpecific(pool.entries.map((entry) => ({ [entry.block.family]: { prefix: Math.min(...toCidrs(entry.block).map((cidr) => cidr.prefixLength)), entry } }))));
+    result.set(object, mostSpecific(pool.entries.map((entry) => ({ [entry.block.family]: { prefix: toCidrs(entry.block).reduce((shortest, cidr) => Math.min(shortest, cidr.prefixLength), Infinity), entry } }))));
   }
   return result;
 }
