@@ -2,6 +2,7 @@ import { DEFAULT_MAX_INPUT_BYTES, InputFileError, parseByteSize, readTextInput, 
 import { parseCommandArgs } from "./args";
 import type { Command, CommandIo } from "./command";
 import { UsageError } from "./command";
+import { keepRunningOnClosedOutput } from "./run";
 import { ConfigError, parseListenAddress, parseSpeakerConfig, type SpeakerConfig } from "../speaker/config";
 import { errorFields, jsonLogger } from "../speaker/log";
 import { checkAdvertisable, Speaker } from "../speaker/speaker";
@@ -161,20 +162,6 @@ function watchNpmLauncher(onGone: () => void): () => void {
   return () => clearInterval(timer);
 }
 
-const IGNORE_STREAM_ERROR = (): void => undefined;
-
-/**
- * A log pipe whose reader went away must not end the speaker, nor turn its
- * clean exit into a crash: the write errors (EPIPE, emitted as 'error'
- * events, also after the command returns) are dropped, for the rest of the
- * process's life. Installed once.
- */
-function ignoreClosedLogPipes(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    if (!stream.listeners("error").includes(IGNORE_STREAM_ERROR)) stream.on("error", IGNORE_STREAM_ERROR);
-  }
-}
-
 /**
  * SIGHUP while there is nothing to re-read: before the speaker runs (the
  * files are being read for the start anyway) and once it shuts down.
@@ -184,6 +171,7 @@ const IGNORE_HANGUP = (): void => undefined;
 /** `bgplb advertise`: the bgpadvertiser-compatible BGP speaker. */
 export const advertiseCommand: Command = {
   name: "advertise",
+  daemon: true,
   summary: "run a BGP speaker that advertises VIPs to peers (bgpadvertiser-compatible)",
   usage: USAGE,
   async run(args: readonly string[], io: CommandIo): Promise<number> {
@@ -216,7 +204,7 @@ export const advertiseCommand: Command = {
       lastResort = (error: unknown): void => logger.log("error", "uncaught error, speaker keeps running", errorFields(error));
       process.on("uncaughtException", lastResort);
       process.on("unhandledRejection", lastResort);
-      ignoreClosedLogPipes();
+      keepRunningOnClosedOutput();
       const speaker = new Speaker(config, logger);
       try {
         await speaker.start(vips);

@@ -12,6 +12,11 @@ export interface Command {
   readonly summary: string;
   /** The full help text for `bgplb <name> --help`. */
   readonly usage: string;
+  /**
+   * A long-running process (a speaker): a closed output stream must not end
+   * it, whereas a one-shot command exits quietly on one, like cat(1).
+   */
+  readonly daemon?: boolean;
   /** Runs the command; resolves to the exit code. */
   run(args: readonly string[], io: CommandIo): Promise<number>;
 }

@@ -45,7 +45,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
 }
 
 if (require.main === module) {
-  exitQuietlyOnClosedOutput();
+  const name = process.argv.slice(2).find((a) => a !== "--debug");
+  if (!commands.find((c) => c.name === name)?.daemon) exitQuietlyOnClosedOutput();
   main(process.argv.slice(2), PROCESS_IO).then((code) => {
     process.exitCode = code;
   });

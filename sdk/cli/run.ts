@@ -43,6 +43,20 @@ export const PROCESS_IO: CommandIo = {
  */
 export const CLOSED_OUTPUT_EXIT = 141;
 
+const IGNORE_STREAM_ERROR = (): void => undefined;
+
+/**
+ * For a daemon ({@link Command.daemon}): a log pipe whose reader went away
+ * must not end the process, nor turn its clean exit into a crash, so output
+ * errors (EPIPE, emitted as 'error' events, also after the command returns)
+ * are dropped for the rest of the process's life. Installed once.
+ */
+export function keepRunningOnClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (!stream.listeners("error").includes(IGNORE_STREAM_ERROR)) stream.on("error", IGNORE_STREAM_ERROR);
+  }
+}
+
 /**
  * Makes a closed standard output or error (EPIPE: the reader of the pipe has
  * gone) end the process quietly with {@link CLOSED_OUTPUT_EXIT}, as cat(1)

@@ -1,9 +1,7 @@
 import { parseCommandArgs } from "./args";
 import type { Command, CommandIo } from "./command";
 import { UsageError } from "./command";
-import { ClusterSpeaker } from "../cluster/controller";
-import { kubeClients, loadKubeConfig, describeApiError } from "../cluster/kube";
-import { interfaceAddresses, interfaceOf, linuxNodeHost } from "../cluster/node-host";
+import { keepRunningOnClosedOutput } from "./run";
 import type { CoreV1Api } from "@kubernetes/client-node";
 import type { NodeView } from "../cluster/floating-ips";
 import { nodeViewOf, type RawObject } from "../cluster/observed";
@@ -49,10 +47,11 @@ floating IPs, release the Leases and exit 0.`;
 
 /**
  * This node's Node object, read again every 2 s while the API server does
- * not answer (a speaker restarted during an API outage waits, it does not exit).
+ * not answer (a speaker restarted during an API outage waits, it does not
+ * exit); undefined once `stopped` says a stop signal came meanwhile.
  */
-async function readNodeUntilAnswered(core: CoreV1Api, nodeName: string, logger: Logger): Promise<NodeView> {
-  for (let attempt = 1; ; attempt++) {
+async function readNodeUntilAnswered(core: CoreV1Api, nodeName: string, logger: Logger, describeApiError: (error: unknown) => string, stopped: () => boolean): Promise<NodeView | undefined> {
+  for (let attempt = 1; !stopped(); attempt++) {
     try {
       return nodeViewOf((await core.readNode({ name: nodeName })) as RawObject);
     } catch (error) {
@@ -62,6 +61,7 @@ async function readNodeUntilAnswered(core: CoreV1Api, nodeName: string, logger: 
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
   }
+  return undefined;
 }
 
 function integerFlag(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
@@ -74,9 +74,32 @@ function integerFlag(value: string | undefined, flag: string, fallback: number, 
 /** `bgplb speaker`: the in-cluster speaker of one node. */
 export const speakerCommand: Command = {
   name: "speaker",
+  daemon: true,
   summary: "run the cluster's BGP load balancer on this node (Service IPs, floating IPs, sessions, status)",
   usage: USAGE,
   async run(args: readonly string[], io: CommandIo): Promise<number> {
+    // Signal handling comes first: a stop during start-up (even while the API
+    // server is still away) is kept and honoured once the speaker is up.
+    let stopSignal: NodeJS.Signals | undefined;
+    let wake: () => void = () => undefined;
+    const onStop = (signal: NodeJS.Signals): void => {
+      stopSignal ??= signal;
+      wake();
+    };
+    process.on("SIGTERM", onStop);
+    process.on("SIGINT", onStop);
+    try {
+      return await runSpeaker(args, io, () => stopSignal, (resolve) => (wake = resolve));
+    } finally {
+      process.off("SIGTERM", onStop);
+      process.off("SIGINT", onStop);
+    }
+  },
+};
+
+/** The speaker command once signals are handled: `stopSignal` tells whether a stop came, `onWake` registers what a stop wakes. */
+async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: () => NodeJS.Signals | undefined, onWake: (wake: () => void) => void): Promise<number> {
+  {
     const { values, positionals } = parseCommandArgs(args, {
       "node-name": { type: "string" },
       kubeconfig: { type: "string" },
@@ -114,6 +137,14 @@ export const speakerCommand: Command = {
       throw new UsageError((error as Error).message);
     }
     const logger = jsonLogger(io.stdout, io.stderr, values["debug-log"] ?? false);
+    keepRunningOnClosedOutput();
+    // Loaded here, not at the top: the Kubernetes client costs every other
+    // command about a second and 60 MiB at start-up.
+    const [{ ClusterSpeaker }, { kubeClients, loadKubeConfig, describeApiError }, { interfaceAddresses, interfaceOf, linuxNodeHost }] = await Promise.all([
+      import("../cluster/controller.js"),
+      import("../cluster/kube.js"),
+      import("../cluster/node-host.js"),
+    ]);
     let clients;
     try {
       clients = kubeClients(loadKubeConfig(values.kubeconfig));
@@ -124,7 +155,8 @@ export const speakerCommand: Command = {
     let interfaceName = values.interface;
     let nodeSubnets = subnets;
     if (interfaceName === undefined || nodeSubnets.length === 0) {
-      const node = await readNodeUntilAnswered(clients.core, nodeName, logger);
+      const node = await readNodeUntilAnswered(clients.core, nodeName, logger, describeApiError, () => stopSignal() !== undefined);
+      if (node === undefined) return 0;
       const local = new Set((await interfaceAddresses()).map((a) => a.address));
       const nodeIP = node.addresses.find((a) => local.has(a));
       if (!nodeIP) {
@@ -158,21 +190,14 @@ export const speakerCommand: Command = {
       return 1;
     }
     logger.log("info", "node network", { interface: interfaceName, nodeSubnets });
-    return new Promise<number>((resolve) => {
-      const onStop = (signal: NodeJS.Signals): void => {
-        process.off("SIGTERM", onStop);
-        process.off("SIGINT", onStop);
-        logger.log("info", "shutting down", { signal });
-        speaker.stop().then(
-          () => resolve(0),
-          (error: Error) => {
-            logger.log("error", "shutdown failed", { error: error.message });
-            resolve(1);
-          },
-        );
-      };
-      process.on("SIGTERM", onStop);
-      process.on("SIGINT", onStop);
-    });
-  },
-};
+    if (stopSignal() === undefined) await new Promise<void>(onWake);
+    logger.log("info", "shutting down", { signal: stopSignal() });
+    try {
+      await speaker.stop();
+      return 0;
+    } catch (error) {
+      logger.log("error", "shutdown failed", { error: (error as Error).message });
+      return 1;
+    }
+  }
+}
