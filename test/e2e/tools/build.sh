@@ -9,11 +9,14 @@
 #                                           for this checkout's versions; build nothing
 #
 # Tools: etcd kube-apiserver kubectl pulumi pulumi-language-nodejs
-#        pulumi-resource-kubernetes
+#        pulumi-resource-kubernetes metallb-controller metallb-speaker
 # Versions: kube-apiserver and kubectl follow k8s.io/kubernetes in kube/go.mod,
 # etcd follows go.etcd.io/etcd/server/v3 in etcd/go.mod, the Pulumi CLI and the
 # Node.js language host follow the installed @pulumi/pulumi, the Kubernetes
-# provider follows the installed @pulumi/kubernetes.
+# provider follows the installed @pulumi/kubernetes. MetalLB's controller and
+# speaker follow metallb_version below; --print-paths also prints
+# metallb-crds=DIR, MetalLB's own CRDs in the module cache (present once
+# metallb-controller is built).
 # Cache: ${BGPLB_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bgplb-e2e}; the Go
 # module and build caches live there too. A failed build leaves its log in
 # <tool>-<version>/build-error.log (the e2e tests print it when they skip).
@@ -25,6 +28,11 @@ tools_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_dir=$(cd "$tools_dir/../../.." && pwd)
 cache_dir=${BGPLB_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bgplb-e2e}
 all_tools=(etcd kube-apiserver kubectl pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
+all_tools+=(metallb-controller metallb-speaker)
+# MetalLB, the oracle of the parity tests: its controller serves MetalLB's
+# validating webhooks, its module carries MetalLB's CRDs.
+metallb_module=go.universe.tf/metallb
+metallb_version=v0.15.2
 
 export GOPATH="$cache_dir/go"
 export GOCACHE="$cache_dir/go/build-cache"
@@ -54,6 +62,7 @@ tool_version() {
     kube-apiserver | kubectl) echo "$kube_version" ;;
     pulumi | pulumi-language-nodejs) echo "$pulumi_version" ;;
     pulumi-resource-kubernetes) echo "$pulumi_kubernetes_version" ;;
+    metallb-controller | metallb-speaker) echo "$metallb_version" ;;
     *) return 1 ;;
   esac
 }
@@ -81,6 +90,17 @@ pulumi_wrapper() {
   scratch=$(mktemp -d "${TMPDIR:-/tmp}/bgplb-e2e-build.XXXXXX")
   printf 'module bgplb/e2e/tools/pulumi\n\ngo 1.26.0\n' >"$scratch/go.mod"
   (cd "$scratch" && go get "$1@$2" && go get -tool "$3") >&2 || { rm -rf "$scratch"; return 1; }
+  echo "$scratch"
+}
+
+# metallb_wrapper COMMAND: a scratch module that requires MetalLB at
+# metallb_version and its COMMAND (controller or speaker) as a tool.
+metallb_wrapper() {
+  local scratch
+  scratch=$(mktemp -d "${TMPDIR:-/tmp}/bgplb-e2e-build.XXXXXX")
+  printf 'module bgplb/e2e/tools/metallb\n\ngo 1.26.0\n' >"$scratch/go.mod"
+  (cd "$scratch" && go get -tool "$metallb_module/$1@$metallb_version") >&2 ||
+    { rm -rf "$scratch"; return 1; }
   echo "$scratch"
 }
 
@@ -122,6 +142,10 @@ build_tool() {
       go_build "$scratch" "$out" github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes \
         "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$pulumi_kubernetes_version"
       ;;
+    metallb-controller | metallb-speaker)
+      scratch=$(metallb_wrapper "${tool#metallb-}") || return 1
+      go_build "$scratch" "$out" "$metallb_module/${tool#metallb-}" ""
+      ;;
   esac
   status=$?
   rm -rf "$scratch"
@@ -159,6 +183,7 @@ if [[ ${1:-} == --print-paths ]]; then
   for tool in "${all_tools[@]}"; do
     echo "$tool=$(tool_path "$tool")"
   done
+  echo "metallb-crds=$GOPATH/pkg/mod/$metallb_module@$metallb_version/config/crd/bases"
   exit 0
 fi
 
