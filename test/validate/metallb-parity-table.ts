@@ -15,7 +15,7 @@ export interface ParityCase {
   readonly rule: string;
   /** MetalLB's verdict, which `bgplb validate` must give. */
   readonly metallb: Verdict;
-  /** The verdict of the oracle (MetalLB v0.15.2's webhooks and CRDs) when it differs from {@link metallb}. */
+  /** The verdict of the oracle (the webhooks of MetalLB v0.15.2 with the CRDs of v0.16.2) when it differs from {@link metallb}. */
   readonly oracle?: Verdict;
   /** Why the oracle differs, or what MetalLB itself is ambiguous about. */
   readonly note?: string;

@@ -15,8 +15,9 @@
 # Node.js language host follow the installed @pulumi/pulumi, the Kubernetes
 # provider follows the installed @pulumi/kubernetes. MetalLB's controller and
 # speaker follow metallb_version below; --print-paths also prints
-# metallb-crds=DIR, MetalLB's own CRDs in the module cache (present once
-# metallb-controller is built).
+# metallb-crds=DIR (MetalLB's own CRDs, of metallb_crds_version) and
+# metallb-webhooks=FILE (the controller's webhook configuration), both in the
+# module cache once metallb-controller is built.
 # Cache: ${BGPLB_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bgplb-e2e}; the Go
 # module and build caches live there too. A failed build leaves its log in
 # <tool>-<version>/build-error.log (the e2e tests print it when they skip).
@@ -31,8 +32,13 @@ all_tools=(etcd kube-apiserver kubectl pulumi pulumi-language-nodejs pulumi-reso
 all_tools+=(metallb-controller metallb-speaker)
 # MetalLB, the oracle of the parity tests: its controller serves MetalLB's
 # validating webhooks, its module carries MetalLB's CRDs.
+# v0.15.2 is the newest that builds here: v0.16.2 needs github.com/metallb/frr-k8s
+# v0.0.27, which the module proxy does not serve. v0.15.2's CRDs declare myASN
+# and peerASN as int32 with a maximum of 4294967295, which Kubernetes 1.36
+# refuses for every BGPPeer; v0.16.2's CRDs (int64) are used with its controller.
 metallb_module=go.universe.tf/metallb
 metallb_version=v0.15.2
+metallb_crds_version=v0.16.2
 
 export GOPATH="$cache_dir/go"
 export GOCACHE="$cache_dir/go/build-cache"
@@ -144,7 +150,8 @@ build_tool() {
       ;;
     metallb-controller | metallb-speaker)
       scratch=$(metallb_wrapper "${tool#metallb-}") || return 1
-      go_build "$scratch" "$out" "$metallb_module/${tool#metallb-}" ""
+      go_build "$scratch" "$out" "$metallb_module/${tool#metallb-}" "" &&
+        (cd "$scratch" && go mod download "$metallb_module@$metallb_crds_version")
       ;;
   esac
   status=$?
@@ -183,7 +190,8 @@ if [[ ${1:-} == --print-paths ]]; then
   for tool in "${all_tools[@]}"; do
     echo "$tool=$(tool_path "$tool")"
   done
-  echo "metallb-crds=$GOPATH/pkg/mod/$metallb_module@$metallb_version/config/crd/bases"
+  echo "metallb-crds=$GOPATH/pkg/mod/$metallb_module@$metallb_crds_version/config/crd/bases"
+  echo "metallb-webhooks=$GOPATH/pkg/mod/$metallb_module@$metallb_version/config/webhook/manifests.yaml"
   exit 0
 fi
 
