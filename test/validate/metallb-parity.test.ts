@@ -35,7 +35,6 @@ const KNOWN_DISAGREEMENTS: Readonly<Record<string, number>> = {
   "dup-peer-overlapping-sets": 6,
   "local-pref-conflict": 7,
   "service-selectors-with-aggregation": 8,
-  "address-leading-space": 9,
   "pool-and-adv-without-peers": 10,
   "adv-names-absent-peer": 10,
   "adv-names-absent-pool": 10,
