@@ -114,6 +114,10 @@ export const RULES = {
   bfdIntervalRange: rule("BGPLB120", "bfd-interval-range", "error", "BFD interval outside 10-60000 ms", "SPEC §3, §4"),
   bfdMultiplierRange: rule("BGPLB121", "bfd-multiplier-range", "error", "BFD detectMultiplier outside 2-255", "SPEC §3, §4"),
   bfdMinimumTtlRange: rule("BGPLB122", "bfd-minimum-ttl-range", "error", "BFD minimumTtl outside 1-254", "SPEC §3, §4"),
+  duplicateListEntry: rule("BGPLB124", "duplicate-list-entry", "error", "The same entry twice in a MetalLB list (peers, pools, communities, selectors, values)", "MetalLB configuration validation (duplicate definitions)"),
+  duplicateCommunityAlias: rule("BGPLB125", "duplicate-community-alias", "error", "The same Community alias name defined twice", "MetalLB Community (alias names are global)"),
+  bfdEchoOnIpv6: rule("BGPLB126", "bfd-echo-ipv6", "error", "IPv6 pool advertised to a peer whose BFD profile enables echo mode", "MetalLB configuration validation (BFD echo is IPv4 only)"),
+  localPrefConflict: rule("BGPLB127", "local-pref-conflict", "error", "Two advertisements give the same pool, peers and nodes different localPref", "MetalLB BGPAdvertisement (one LOCAL_PREF per BGP update)"),
 } as const satisfies Record<string, RuleInfo>;
 
 /** The name of a rule inside {@link RULES}. */

@@ -10,14 +10,6 @@ import { caseFile, parityDir, parityTable, type Verdict } from "./metallb-parity
  * starts agreeing fails until it is removed from here.
  */
 const KNOWN_DISAGREEMENTS: Readonly<Record<string, number>> = {
-  "dup-adv-peers": 1,
-  "dup-adv-pools": 1,
-  "dup-adv-communities": 1,
-  "dup-adv-node-selectors": 1,
-  "dup-adv-pool-selectors": 1,
-  "dup-expression-values": 1,
-  "dup-match-expressions": 1,
-  "dup-peer-node-selectors": 1,
   "dup-pool-namespaces": 1,
   "dup-pool-namespace-selectors": 1,
   "dup-pool-service-selectors": 1,
@@ -27,13 +19,11 @@ const KNOWN_DISAGREEMENTS: Readonly<Record<string, number>> = {
   "community-dup-alias-in-cr": 2,
   "community-dup-alias-across-crs": 2,
   "community-wrong-namespace": 2,
-  "bfd-echo-ipv6-pool": 3,
   "secret-without-password": 4,
   "router-id-one-unset": 5,
   "router-id-disjoint-nodes": 5,
   "dup-peer-all-and-node1": 6,
   "dup-peer-overlapping-sets": 6,
-  "local-pref-conflict": 7,
   "service-selectors-with-aggregation": 8,
   "pool-and-adv-without-peers": 10,
   "adv-names-absent-peer": 10,

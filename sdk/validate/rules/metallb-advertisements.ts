@@ -37,7 +37,7 @@ function communityAliases(inventory: Inventory): Set<string> {
 }
 
 /** The MetalLB pools an advertisement covers: named, selected by label, or `all` when neither is given. */
-function coveredPools(advertisement: BGPAdvertisement, pools: readonly IPAddressPool[], byName: ReadonlyMap<string, readonly IPAddressPool[]>): readonly IPAddressPool[] | "all" {
+export function coveredPools(advertisement: BGPAdvertisement, pools: readonly IPAddressPool[], byName: ReadonlyMap<string, readonly IPAddressPool[]>): readonly IPAddressPool[] | "all" {
   const names = advertisement.spec.ipAddressPools ?? [];
   const selectors = advertisement.spec.ipAddressPoolSelectors ?? [];
   if (names.length === 0 && selectors.length === 0) return "all";

@@ -1,0 +1,50 @@
+import { bfdProfile } from "../../sdk/model";
+import { validate, type Diagnostic } from "../../sdk/validate";
+import { METALLB_ADVERTISEMENTS, METALLB_PEERS, expectNone, expectOne, metallb, type MetallbFixture } from "./fixtures";
+
+/** A rule added for MetalLB parity (issue 16): where it fires, and its near miss. */
+interface Case {
+  readonly title: string;
+  readonly code: string;
+  readonly severity: Diagnostic["severity"];
+  readonly path: string;
+  readonly value: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly fires: MetallbFixture;
+  readonly quiet: MetallbFixture;
+}
+
+const [P1, P2] = METALLB_PEERS;
+const [A1, A2] = METALLB_ADVERTISEMENTS;
+const rack = (value: string) => ({ matchLabels: { rack: value } });
+const hosts = (...values: string[]) => ({ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In" as const, values }] });
+const V4_POOLS = [{ name: "pool1", addresses: ["4.4.4.100-4.4.4.200"] }, { name: "pool2", addresses: ["5.5.5.100-5.5.5.200"] }];
+const V6_POOL = { name: "pool6", addresses: ["2001:db8:6::/64"] };
+const echo = bfdProfile({ name: "echo", echoMode: true });
+
+const CASES: readonly Case[] = [
+  { title: "a peer named twice in an advertisement", code: "BGPLB124", severity: "error", path: "spec.peers[1]", value: "peer1", kind: "BGPAdvertisement", fires: { advertisements: [{ ...A1, peers: ["peer1", "peer1"] }, A2] }, quiet: { advertisements: [{ ...A1, peers: ["peer1", "peer2"] }, A2] } },
+  { title: "a pool named twice in an advertisement", code: "BGPLB124", severity: "error", path: "spec.ipAddressPools[1]", value: "pool1", kind: "BGPAdvertisement", fires: { advertisements: [{ ...A1, ipAddressPools: ["pool1", "pool1"] }, A2] }, quiet: { advertisements: [{ ...A1, ipAddressPools: ["pool1", "pool2"] }, A2] } },
+  { title: "a community twice in an advertisement", code: "BGPLB124", severity: "error", path: "spec.communities[1]", value: "65535:65282", kind: "BGPAdvertisement", fires: { advertisements: [{ ...A1, communities: ["65535:65282", "65535:65282"] }, A2] }, quiet: { advertisements: [{ ...A1, communities: ["65535:65282", "65535:65281"] }, A2] } },
+  { title: "a node selector twice in an advertisement", code: "BGPLB124", severity: "error", path: "spec.nodeSelectors[1]", value: "r1", kind: "BGPAdvertisement", fires: { advertisements: [{ ...A1, nodeSelectors: [rack("r1"), rack("r1")] }, A2] }, quiet: { advertisements: [{ ...A1, nodeSelectors: [rack("r1"), rack("r2")] }, A2] } },
+  { title: "a pool selector twice in an advertisement", code: "BGPLB124", severity: "error", path: "spec.ipAddressPoolSelectors[1]", value: "r1", kind: "BGPAdvertisement", fires: { advertisements: [{ ...A1, ipAddressPoolSelectors: [rack("r1"), rack("r1")] }, A2] }, quiet: { advertisements: [{ ...A1, ipAddressPoolSelectors: [rack("r1"), rack("r2")] }, A2] } },
+  { title: "a value twice in a match expression", code: "BGPLB124", severity: "error", path: "spec.nodeSelectors[0].matchExpressions[0].values[1]", value: "node1", kind: "BGPAdvertisement", fires: { advertisements: [{ ...A1, nodeSelectors: [hosts("node1", "node1")] }, A2] }, quiet: { advertisements: [{ ...A1, nodeSelectors: [hosts("node1", "node2")] }, A2] } },
+  { title: "a match expression twice in a selector (values in another order)", code: "BGPLB124", severity: "error", path: "spec.nodeSelectors[0].matchExpressions[1]", value: "kubernetes.io/hostname In", kind: "BGPAdvertisement", fires: { advertisements: [{ ...A1, nodeSelectors: [{ matchExpressions: [...hosts("a", "b").matchExpressions, ...hosts("b", "a").matchExpressions] }] }, A2] }, quiet: { advertisements: [{ ...A1, nodeSelectors: [{ matchExpressions: [...hosts("a", "b").matchExpressions, ...hosts("a").matchExpressions] }] }, A2] } },
+  { title: "a node selector twice in a BGPPeer", code: "BGPLB124", severity: "error", path: "spec.nodeSelectors[1]", value: "r1", kind: "BGPPeer", fires: { peers: [{ ...P1, nodeSelectors: [rack("r1"), rack("r1")] }, P2] }, quiet: { peers: [{ ...P1, nodeSelectors: [rack("r1"), rack("r2")] }, P2] } },
+  { title: "an IPv6 pool announced to a peer whose BFD profile uses echo", code: "BGPLB126", severity: "error", path: "spec.bfdProfile", value: "IPv6", kind: "BGPPeer", name: "peer1", fires: { peers: [{ ...P1, bfdProfile: "echo" }, P2], pools: [...V4_POOLS, V6_POOL], advertisements: [A1, A2, { name: "v6", ipAddressPools: ["pool6"] }], extra: [echo] }, quiet: { peers: [{ ...P1, bfdProfile: "echo" }, P2], pools: [...V4_POOLS, V6_POOL], advertisements: [A1, A2, { name: "v6", ipAddressPools: ["pool6"], peers: ["peer2"] }], extra: [echo] } },
+  { title: "two localPrefs for one pool, the same peers and nodes", code: "BGPLB127", severity: "error", path: "spec.localPref", value: "200", kind: "BGPAdvertisement", name: "second", fires: { advertisements: [{ ...A1, localPref: 100 }, A2, { name: "second", ipAddressPools: ["pool1"], peers: ["peer1"], localPref: 200, nodeSelectors: [hosts("node1", "node2")] }] }, quiet: { advertisements: [{ ...A1, localPref: 100, nodeSelectors: [hosts("node3")] }, A2, { name: "second", ipAddressPools: ["pool1"], peers: ["peer1"], localPref: 200, nodeSelectors: [hosts("node1", "node2")] }] } },
+  { title: "two localPrefs for one pool, the same peers, overlapping node sets", code: "BGPLB127", severity: "error", path: "spec.localPref", value: "200", kind: "BGPAdvertisement", name: "second", fires: { advertisements: [{ ...A1, localPref: 100, nodeSelectors: [hosts("node3", "node2")] }, A2, { name: "second", ipAddressPools: ["pool1"], peers: ["peer1"], localPref: 200, nodeSelectors: [hosts("node1", "node2")] }] }, quiet: { advertisements: [{ ...A1, localPref: 100 }, A2, { name: "second", ipAddressPools: ["pool1"], peers: ["peer2"], localPref: 200 }] } },
+  { title: "two localPrefs for a dual-stack pool with only the IPv4 aggregation different", code: "BGPLB127", severity: "error", path: "spec.localPref", value: "200", kind: "BGPAdvertisement", name: "second", fires: { advertisements: [{ ...A1, localPref: 100 }, A2, { name: "second", ipAddressPools: ["pool1"], localPref: 200, aggregationLength: 24 }] }, quiet: { advertisements: [{ ...A1, localPref: 100 }, A2, { name: "second", ipAddressPools: ["pool1"], localPref: 200, aggregationLength: 24, aggregationLengthV6: 64 }] } },
+];
+
+describe("validate: MetalLB parity rules (issue 16)", () => {
+  for (const c of CASES) {
+    it(`${c.code} fires on ${c.title}`, () => {
+      expectOne(validate(metallb(c.fires)), { code: c.code, severity: c.severity, path: c.path, value: c.value, kind: c.kind, ...(c.name ? { name: c.name } : {}) });
+    });
+    it(`${c.code} stays quiet on the near miss of ${c.title}`, () => {
+      expectNone(validate(metallb(c.quiet)), c.code);
+    });
+  }
+});
