@@ -40,6 +40,8 @@ export const METALLB_PEER_PORT_MAX = 16384;
 export const METALLB_DEFAULT_HOLD_TIME = "90s";
 /** Smallest allowed `holdTime`, in seconds. */
 export const METALLB_MIN_HOLD_TIME_SECONDS = 3;
+/** MetalLB derives a missing holdTime as this many times keepaliveTime. */
+export const METALLB_HOLD_TIME_PER_KEEPALIVE = 3;
 /** Largest `aggregationLength` (and its default). */
 export const METALLB_DEFAULT_AGGREGATION_LENGTH = 32;
 /** Largest `aggregationLengthV6` (and its default). */

@@ -92,7 +92,6 @@ export const RULES = {
 
   holdTimeTooShort: rule("BGPLB100", "hold-time-too-short", "error", "holdTime between 0 and 3s", "SPEC §3; RFC 4271 §4.2 (0 or at least 3 s)"),
   keepaliveNotBelowHold: rule("BGPLB101", "keepalive-not-below-hold", "error", "keepaliveTime not below holdTime", "SPEC §3, §4"),
-  keepaliveWithoutHold: rule("BGPLB102", "keepalive-without-hold", "error", "keepaliveTime without holdTime", "SPEC §3, §4"),
   passwordAndSecret: rule("BGPLB103", "password-and-secret", "error", "Both password and passwordSecret set", "SPEC §3, §4"),
   routerIdDiffers: rule("BGPLB104", "router-id-differs", "error", "MetalLB peers with different routerIDs", "SPEC §3, §4"),
   ebgpMultiHopOnIbgp: rule("BGPLB105", "ebgp-multihop-on-ibgp", "error", "ebgpMultiHop on an iBGP peer", "SPEC §3, §4"),
@@ -103,8 +102,8 @@ export const RULES = {
   aggregationLengthRange: rule("BGPLB110", "aggregation-length-range", "error", "aggregationLength above 32 or aggregationLengthV6 above 128", "SPEC §3"),
   aggregationShorterThanPool: rule("BGPLB111", "aggregation-shorter-than-pool", "error", "aggregationLength shorter than the prefix of a pool CIDR it covers", "SPEC §3, §4"),
   malformedCommunity: rule("BGPLB112", "malformed-community", "error", "Community not a:b (16-bit) or large:a:b:c (32-bit)", "SPEC §3, §4; RFC 1997, RFC 8092"),
-  advertisementUnknownPool: rule("BGPLB113", "advertisement-unknown-pool", "error", "BGPAdvertisement names an IPAddressPool that does not exist", "SPEC §3"),
-  advertisementUnknownPeer: rule("BGPLB114", "advertisement-unknown-peer", "error", "BGPAdvertisement names a BGPPeer that does not exist", "SPEC §3"),
+  advertisementUnknownPool: rule("BGPLB113", "advertisement-unknown-pool", "warning", "BGPAdvertisement names an IPAddressPool that is not in the manifests", "SPEC §3"),
+  advertisementUnknownPeer: rule("BGPLB114", "advertisement-unknown-peer", "warning", "BGPAdvertisement names a BGPPeer that is not in the manifests", "SPEC §3"),
   localPrefOnEbgp: rule("BGPLB115", "local-pref-on-ebgp", "warning", "localPref on an advertisement that reaches only eBGP peers (never sent)", "SPEC §3; RFC 4271 §5.1.5"),
   bfdProfileMissing: rule("BGPLB116", "bfd-profile-missing", "error", "bfdProfile names a BFDProfile that does not exist", "SPEC §3"),
   poolNotAdvertised: rule("BGPLB117", "pool-not-advertised", "warning", "IPAddressPool that no BGPAdvertisement covers (its addresses are never announced)", "SPEC §3"),
@@ -117,6 +116,7 @@ export const RULES = {
   duplicateListEntry: rule("BGPLB124", "duplicate-list-entry", "error", "The same entry twice in a MetalLB list (peers, pools, communities, selectors, values)", "MetalLB configuration validation (duplicate definitions)"),
   duplicateCommunityAlias: rule("BGPLB125", "duplicate-community-alias", "error", "The same Community alias name defined twice", "MetalLB Community (alias names are global)"),
   bfdEchoOnIpv6: rule("BGPLB126", "bfd-echo-ipv6", "error", "IPv6 pool advertised to a peer whose BFD profile enables echo mode", "MetalLB configuration validation (BFD echo is IPv4 only)"),
+  metallbNoPeer: rule("BGPLB128", "metallb-no-peer", "warning", "MetalLB pools or advertisements without any BGPPeer in the manifests", "MetalLB BGP configuration (BGPPeers may be applied from other files)"),
   localPrefConflict: rule("BGPLB127", "local-pref-conflict", "error", "Two advertisements give the same pool, peers and nodes different localPref", "MetalLB BGPAdvertisement (one LOCAL_PREF per BGP update)"),
 } as const satisfies Record<string, RuleInfo>;
 

@@ -1,4 +1,4 @@
-import { bfdProfile } from "../../sdk/model";
+import { bfdProfile, type OpaqueObject } from "../../sdk/model";
 import { validate, type Diagnostic } from "../../sdk/validate";
 import { METALLB_ADVERTISEMENTS, METALLB_PEERS, expectNone, expectOne, metallb, type MetallbFixture } from "./fixtures";
 
@@ -22,6 +22,10 @@ const hosts = (...values: string[]) => ({ matchExpressions: [{ key: "kubernetes.
 const V4_POOLS = [{ name: "pool1", addresses: ["4.4.4.100-4.4.4.200"] }, { name: "pool2", addresses: ["5.5.5.100-5.5.5.200"] }];
 const V6_POOL = { name: "pool6", addresses: ["2001:db8:6::/64"] };
 const echo = bfdProfile({ name: "echo", echoMode: true });
+const secret = (data: Record<string, string>): OpaqueObject => {
+  const metadata = { name: "auth", namespace: "metallb-system" };
+  return { apiVersion: "v1", kind: "Secret", metadata, body: { apiVersion: "v1", kind: "Secret", metadata, type: "kubernetes.io/basic-auth", stringData: data } };
+};
 
 const CASES: readonly Case[] = [
   { title: "a peer named twice in an advertisement", code: "BGPLB124", severity: "error", path: "spec.peers[1]", value: "peer1", kind: "BGPAdvertisement", fires: { advertisements: [{ ...A1, peers: ["peer1", "peer1"] }, A2] }, quiet: { advertisements: [{ ...A1, peers: ["peer1", "peer2"] }, A2] } },
@@ -36,6 +40,11 @@ const CASES: readonly Case[] = [
   { title: "two localPrefs for one pool, the same peers and nodes", code: "BGPLB127", severity: "error", path: "spec.localPref", value: "200", kind: "BGPAdvertisement", name: "second", fires: { advertisements: [{ ...A1, localPref: 100 }, A2, { name: "second", ipAddressPools: ["pool1"], peers: ["peer1"], localPref: 200, nodeSelectors: [hosts("node1", "node2")] }] }, quiet: { advertisements: [{ ...A1, localPref: 100, nodeSelectors: [hosts("node3")] }, A2, { name: "second", ipAddressPools: ["pool1"], peers: ["peer1"], localPref: 200, nodeSelectors: [hosts("node1", "node2")] }] } },
   { title: "two localPrefs for one pool, the same peers, overlapping node sets", code: "BGPLB127", severity: "error", path: "spec.localPref", value: "200", kind: "BGPAdvertisement", name: "second", fires: { advertisements: [{ ...A1, localPref: 100, nodeSelectors: [hosts("node3", "node2")] }, A2, { name: "second", ipAddressPools: ["pool1"], peers: ["peer1"], localPref: 200, nodeSelectors: [hosts("node1", "node2")] }] }, quiet: { advertisements: [{ ...A1, localPref: 100 }, A2, { name: "second", ipAddressPools: ["pool1"], peers: ["peer2"], localPref: 200 }] } },
   { title: "two localPrefs for a dual-stack pool with only the IPv4 aggregation different", code: "BGPLB127", severity: "error", path: "spec.localPref", value: "200", kind: "BGPAdvertisement", name: "second", fires: { advertisements: [{ ...A1, localPref: 100 }, A2, { name: "second", ipAddressPools: ["pool1"], localPref: 200, aggregationLength: 24 }] }, quiet: { advertisements: [{ ...A1, localPref: 100 }, A2, { name: "second", ipAddressPools: ["pool1"], localPref: 200, aggregationLength: 24, aggregationLengthV6: 64 }] } },
+  { title: "a password Secret without a password key", code: "BGPLB119", severity: "error", path: "spec.passwordSecret.name", value: "no \"password\" key", kind: "BGPPeer", fires: { peers: [P1, { ...P2, passwordSecret: { name: "auth" } }], extra: [secret({ username: "bgp" })] }, quiet: { peers: [P1, { ...P2, passwordSecret: { name: "auth" } }], extra: [secret({ password: "s3cret" })] } },
+  { title: "a password Secret that is not in the manifests", code: "BGPLB119", severity: "skipped", path: "spec.passwordSecret.name", value: "not in these manifests", kind: "BGPPeer", fires: { peers: [P1, { ...P2, passwordSecret: { name: "auth" } }] }, quiet: { peers: [P1, { ...P2, passwordSecret: { name: "auth" } }], extra: [secret({ password: "s3cret" })] } },
+  { title: "one routerID set and one unset on peers of the same nodes", code: "BGPLB104", severity: "error", path: "spec.routerID", value: "unset", kind: "BGPPeer", name: "peer2", fires: { peers: [P1, { ...P2, routerID: undefined }] }, quiet: { peers: [{ ...P1, nodeSelectors: [hosts("node1")] }, { ...P2, routerID: undefined, nodeSelectors: [hosts("node2")] }] } },
+  { title: "the same peer address on node1|node2 and node3|node2", code: "BGPLB019", severity: "error", path: "spec.peerAddress", value: "10.0.0.1", kind: "BGPPeer", name: "peer2", fires: { peers: [{ ...P1, nodeSelectors: [hosts("node1", "node2")] }, { ...P2, peerAddress: "10.0.0.1", nodeSelectors: [hosts("node3", "node2")] }] }, quiet: { peers: [{ ...P1, nodeSelectors: [hosts("node1", "node2")] }, { ...P2, peerAddress: "10.0.0.1", nodeSelectors: [hosts("node3")] }] } },
+  { title: "the same peer address on all nodes and on node1, another port", code: "BGPLB019", severity: "error", path: "spec.peerAddress", value: "10.0.0.1", kind: "BGPPeer", name: "peer2", fires: { peers: [P1, { ...P2, peerAddress: "10.0.0.1", peerPort: 1179, nodeSelectors: [hosts("node1")] }] }, quiet: { peers: [P1, { ...P2, peerAddress: "10.0.0.1", vrf: "red", nodeSelectors: [hosts("node1")] }] } },
 ];
 
 describe("validate: MetalLB parity rules (issue 16)", () => {
