@@ -10,6 +10,7 @@ import { checkControlPlane } from "./rules/gke-control-plane";
 import { checkServicePeering } from "./rules/gke-service-peering";
 import { checkMetallbAdvertisements } from "./rules/metallb-advertisements";
 import { checkMetallbAnnouncements } from "./rules/metallb-announcements";
+import { checkMetallbCommunities } from "./rules/metallb-communities";
 import { checkMetallbLists } from "./rules/metallb-lists";
 import { checkMetallbPeers } from "./rules/metallb-peers";
 import { checkObjects } from "./rules/objects";
@@ -38,6 +39,7 @@ export function validate(topology: Topology, facts: ValidationFacts = {}): Diagn
   checkMetallbPeers(inventory, reporter);
   checkMetallbAdvertisements(inventory, reporter);
   checkMetallbLists(inventory, reporter);
+  checkMetallbCommunities(inventory, reporter);
   checkMetallbAnnouncements(inventory, reporter);
   checkBfdProfiles(inventory, reporter);
   return reporter.diagnostics;

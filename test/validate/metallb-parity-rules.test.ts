@@ -22,6 +22,11 @@ const hosts = (...values: string[]) => ({ matchExpressions: [{ key: "kubernetes.
 const V4_POOLS = [{ name: "pool1", addresses: ["4.4.4.100-4.4.4.200"] }, { name: "pool2", addresses: ["5.5.5.100-5.5.5.200"] }];
 const V6_POOL = { name: "pool6", addresses: ["2001:db8:6::/64"] };
 const echo = bfdProfile({ name: "echo", echoMode: true });
+const community = (name: string, aliases: readonly [string, string][], namespace = "metallb-system"): OpaqueObject => {
+  const metadata = { name, namespace };
+  const spec = { communities: aliases.map(([alias, value]) => ({ name: alias, value })) };
+  return { apiVersion: "metallb.io/v1beta1", kind: "Community", metadata, body: { apiVersion: "metallb.io/v1beta1", kind: "Community", metadata, spec } };
+};
 const secret = (data: Record<string, string>): OpaqueObject => {
   const metadata = { name: "auth", namespace: "metallb-system" };
   return { apiVersion: "v1", kind: "Secret", metadata, body: { apiVersion: "v1", kind: "Secret", metadata, type: "kubernetes.io/basic-auth", stringData: data } };
@@ -45,6 +50,11 @@ const CASES: readonly Case[] = [
   { title: "one routerID set and one unset on peers of the same nodes", code: "BGPLB104", severity: "error", path: "spec.routerID", value: "unset", kind: "BGPPeer", name: "peer2", fires: { peers: [P1, { ...P2, routerID: undefined }] }, quiet: { peers: [{ ...P1, nodeSelectors: [hosts("node1")] }, { ...P2, routerID: undefined, nodeSelectors: [hosts("node2")] }] } },
   { title: "the same peer address on node1|node2 and node3|node2", code: "BGPLB019", severity: "error", path: "spec.peerAddress", value: "10.0.0.1", kind: "BGPPeer", name: "peer2", fires: { peers: [{ ...P1, nodeSelectors: [hosts("node1", "node2")] }, { ...P2, peerAddress: "10.0.0.1", nodeSelectors: [hosts("node3", "node2")] }] }, quiet: { peers: [{ ...P1, nodeSelectors: [hosts("node1", "node2")] }, { ...P2, peerAddress: "10.0.0.1", nodeSelectors: [hosts("node3")] }] } },
   { title: "the same peer address on all nodes and on node1, another port", code: "BGPLB019", severity: "error", path: "spec.peerAddress", value: "10.0.0.1", kind: "BGPPeer", name: "peer2", fires: { peers: [P1, { ...P2, peerAddress: "10.0.0.1", peerPort: 1179, nodeSelectors: [hosts("node1")] }] }, quiet: { peers: [P1, { ...P2, peerAddress: "10.0.0.1", vrf: "red", nodeSelectors: [hosts("node1")] }] } },
+  { title: "a Community value without a colon", code: "BGPLB112", severity: "error", path: "spec.communities[0].value", value: "1234", kind: "Community", fires: { extra: [community("c", [["vpn", "1234"]])] }, quiet: { extra: [community("c", [["vpn", "12:34"]])] } },
+  { title: "a Community value above 16 bits", code: "BGPLB112", severity: "error", path: "spec.communities[1].value", value: "99999999", kind: "Community", fires: { extra: [community("c", [["a", "1:2"], ["vpn", "99999999:1"]])] }, quiet: { extra: [community("c", [["a", "1:2"], ["vpn", "large:99999999:1:2"]])] } },
+  { title: "one alias twice in a Community", code: "BGPLB125", severity: "error", path: "spec.communities[1].name", value: "spec.communities[0]", kind: "Community", fires: { extra: [community("c", [["vpn", "1:2"], ["vpn", "1:3"]])] }, quiet: { extra: [community("c", [["vpn", "1:2"], ["vpn2", "1:2"]])] } },
+  { title: "one alias in two Communities", code: "BGPLB125", severity: "error", path: "spec.communities[0].name", value: "Community c1", kind: "Community", name: "c2", fires: { extra: [community("c1", [["vpn", "1:2"]]), community("c2", [["vpn", "1:3"]])] }, quiet: { extra: [community("c1", [["vpn", "1:2"]]), community("c2", [["dc", "1:3"]])] } },
+  { title: "a Community outside metallb-system", code: "BGPLB118", severity: "error", path: "metadata.namespace", value: "default", kind: "Community", fires: { extra: [community("c", [["vpn", "1:2"]], "default")] }, quiet: { extra: [community("c", [["vpn", "1:2"]])] } },
 ];
 
 describe("validate: MetalLB parity rules (issue 16)", () => {

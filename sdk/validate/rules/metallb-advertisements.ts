@@ -4,37 +4,8 @@ import { RULES } from "../catalogue";
 import type { Inventory, Pool, PoolEntry } from "../inventory";
 import type { Reporter } from "../report";
 import { listNames } from "./common";
+import { communityAliases, communityProblem } from "./metallb-communities";
 import { matchesSelector } from "./labels";
-
-const COMMUNITY = /^(\d+):(\d+)$/;
-const LARGE_COMMUNITY = /^large:(\d+):(\d+):(\d+)$/;
-
-/** Why the community text is malformed, or undefined when it is a valid standard or large community. */
-function communityProblem(text: string): string | undefined {
-  const standard = COMMUNITY.exec(text);
-  if (standard) {
-    const bad = standard.slice(1).find((part) => Number(part) > 0xffff);
-    return bad === undefined ? undefined : `community ${text}: ${bad} does not fit in 16 bits (0-65535)`;
-  }
-  const large = LARGE_COMMUNITY.exec(text);
-  if (large) {
-    const bad = large.slice(1).find((part) => Number(part) > 0xffffffff);
-    return bad === undefined ? undefined : `large community ${text}: ${bad} does not fit in 32 bits (0-4294967295)`;
-  }
-  return `community ${JSON.stringify(text)} is neither a:b (16-bit each) nor large:a:b:c (32-bit each), nor a defined Community alias`;
-}
-
-/** Community aliases defined by MetalLB `Community` objects kept in the topology. */
-function communityAliases(inventory: Inventory): Set<string> {
-  const aliases = new Set<string>();
-  for (const object of inventory.topology.otherObjects) {
-    if (object.kind !== "Community") continue;
-    const list = (object.body["spec"] as { communities?: unknown } | undefined)?.communities;
-    if (!Array.isArray(list)) continue;
-    for (const entry of list) if (entry && typeof entry === "object" && typeof entry.name === "string") aliases.add(entry.name);
-  }
-  return aliases;
-}
 
 /** The MetalLB pools an advertisement covers: named, selected by label, or `all` when neither is given. */
 export function coveredPools(advertisement: BGPAdvertisement, pools: readonly IPAddressPool[], byName: ReadonlyMap<string, readonly IPAddressPool[]>): readonly IPAddressPool[] | "all" {
@@ -128,7 +99,7 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
     }
 
     (spec.communities ?? []).forEach((text, i) => {
-      const problem = aliases.has(text) ? undefined : communityProblem(text);
+      const problem = aliases.has(text) ? undefined : communityProblem(text, "nor a defined Community alias");
       if (problem) reporter.report(RULES.malformedCommunity, advertisement, ["spec", "communities", i], problem, "write a:b with 16-bit numbers (65535:65282) or large:a:b:c with 32-bit numbers");
     });
 
