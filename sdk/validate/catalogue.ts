@@ -95,7 +95,7 @@ export const RULES = {
   passwordAndSecret: rule("BGPLB103", "password-and-secret", "error", "Both password and passwordSecret set", "SPEC §3, §4"),
   routerIdDiffers: rule("BGPLB104", "router-id-differs", "error", "MetalLB peers with different routerIDs", "SPEC §3, §4"),
   ebgpMultiHopOnIbgp: rule("BGPLB105", "ebgp-multihop-on-ibgp", "error", "ebgpMultiHop on an iBGP peer", "SPEC §3, §4"),
-  peerPortRange: rule("BGPLB106", "peer-port-range", "error", "peerPort outside 0-16384", "SPEC §3, §4"),
+  peerPortRange: rule("BGPLB106", "peer-port-range", "error", "peerPort outside 1-16384", "SPEC §3, §4"),
   sourceAddressNotIpv4: rule("BGPLB107", "source-address-not-ipv4", "error", "sourceAddress is not an IPv4 address", "SPEC §3"),
   myAsnDiffers: rule("BGPLB108", "my-asn-differs", "error", "MetalLB peers with different myASN", "seed 004 (same local AS in every BGPPeer)"),
   routerIdNotIpv4: rule("BGPLB109", "router-id-not-ipv4", "error", "routerID is not a dotted-quad IPv4 value", "RFC 4271 §4.2 (BGP Identifier is 4 octets)"),
@@ -117,6 +117,7 @@ export const RULES = {
   duplicateCommunityAlias: rule("BGPLB125", "duplicate-community-alias", "error", "The same Community alias name defined twice", "MetalLB Community (alias names are global)"),
   bfdEchoOnIpv6: rule("BGPLB126", "bfd-echo-ipv6", "error", "IPv6 pool advertised to a peer whose BFD profile enables echo mode", "MetalLB configuration validation (BFD echo is IPv4 only)"),
   metallbNoPeer: rule("BGPLB128", "metallb-no-peer", "warning", "MetalLB pools or advertisements without any BGPPeer in the manifests", "MetalLB BGP configuration (BGPPeers may be applied from other files)"),
+  localPrefRange: rule("BGPLB129", "local-pref-range", "error", "localPref above 2147483647", "MetalLB BGPAdvertisement CRD (localPref is a 32-bit signed integer)"),
   localPrefConflict: rule("BGPLB127", "local-pref-conflict", "error", "Two advertisements give the same pool, peers and nodes different localPref", "MetalLB BGPAdvertisement (one LOCAL_PREF per BGP update)"),
 } as const satisfies Record<string, RuleInfo>;
 

@@ -55,6 +55,8 @@ const CASES: readonly Case[] = [
   { title: "one alias twice in a Community", code: "BGPLB125", severity: "error", path: "spec.communities[1].name", value: "spec.communities[0]", kind: "Community", fires: { extra: [community("c", [["vpn", "1:2"], ["vpn", "1:3"]])] }, quiet: { extra: [community("c", [["vpn", "1:2"], ["vpn2", "1:2"]])] } },
   { title: "one alias in two Communities", code: "BGPLB125", severity: "error", path: "spec.communities[0].name", value: "Community c1", kind: "Community", name: "c2", fires: { extra: [community("c1", [["vpn", "1:2"]]), community("c2", [["vpn", "1:3"]])] }, quiet: { extra: [community("c1", [["vpn", "1:2"]]), community("c2", [["dc", "1:3"]])] } },
   { title: "a Community outside metallb-system", code: "BGPLB118", severity: "error", path: "metadata.namespace", value: "default", kind: "Community", fires: { extra: [community("c", [["vpn", "1:2"]], "default")] }, quiet: { extra: [community("c", [["vpn", "1:2"]])] } },
+  { title: "peerPort 0", code: "BGPLB106", severity: "error", path: "spec.peerPort", value: "0", kind: "BGPPeer", fires: { peers: [P1, { ...P2, peerPort: 0 }] }, quiet: { peers: [P1, { ...P2, peerPort: 1 }] } },
+  { title: "localPref 2147483648", code: "BGPLB129", severity: "error", path: "spec.localPref", value: "2147483648", kind: "BGPAdvertisement", fires: { advertisements: [{ ...A1, localPref: 2147483648 }, A2] }, quiet: { advertisements: [{ ...A1, localPref: 2147483647 }, A2] } },
 ];
 
 describe("validate: MetalLB parity rules (issue 16)", () => {

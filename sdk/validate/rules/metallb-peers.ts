@@ -99,8 +99,8 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
       reporter.report(RULES.ebgpMultiHopOnIbgp, peer, ["spec", "ebgpMultiHop"], `ebgpMultiHop is true on an iBGP peer (myASN = peerASN = ${spec.myASN})`, "remove ebgpMultiHop: iBGP sessions are multi-hop already");
     }
     checkTimers(reporter, peer);
-    if (spec.peerPort !== undefined && (!Number.isInteger(spec.peerPort) || spec.peerPort < 0 || spec.peerPort > METALLB_PEER_PORT_MAX)) {
-      reporter.report(RULES.peerPortRange, peer, ["spec", "peerPort"], `peerPort ${spec.peerPort} is outside 0-${METALLB_PEER_PORT_MAX}`, "use the router's BGP port (179 unless changed)");
+    if (spec.peerPort !== undefined && (!Number.isInteger(spec.peerPort) || spec.peerPort < 1 || spec.peerPort > METALLB_PEER_PORT_MAX)) {
+      reporter.report(RULES.peerPortRange, peer, ["spec", "peerPort"], `peerPort ${spec.peerPort} is outside 1-${METALLB_PEER_PORT_MAX}`, "use the router's BGP port (179 unless changed)");
     }
 
     const address = reporter.ip(peer, ["spec", "peerAddress"], spec.peerAddress);
