@@ -206,7 +206,20 @@ export const KIND_SCHEMAS: Readonly<Record<ModelGroup, ObjectSchema>> = {
     ),
   ),
   ipAddressPools: manifest(
-    object([required("addresses", stringSet), field("autoAssign", boolean), field("avoidBuggyIPs", boolean)], ["serviceAllocation"]),
+    object([
+      required("addresses", stringSet),
+      field("autoAssign", boolean),
+      field("avoidBuggyIPs", boolean),
+      field(
+        "serviceAllocation",
+        object([
+          field("priority", integer),
+          field("namespaces", stringSet),
+          field("namespaceSelectors", { type: "list", items: labelSelector }),
+          field("serviceSelectors", { type: "list", items: labelSelector }),
+        ]),
+      ),
+    ]),
   ),
   bgpAdvertisements: manifest(
     object([
@@ -218,6 +231,7 @@ export const KIND_SCHEMAS: Readonly<Record<ModelGroup, ObjectSchema>> = {
       field("aggregationLengthV6", integer),
       field("localPref", integer),
       field("nodeSelectors", { type: "list", items: labelSelector }),
+      field("serviceSelectors", { type: "list", items: labelSelector }),
     ]),
   ),
 };

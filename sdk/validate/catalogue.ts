@@ -118,6 +118,7 @@ export const RULES = {
   bfdEchoOnIpv6: rule("BGPLB126", "bfd-echo-ipv6", "error", "IPv6 pool advertised to a peer whose BFD profile enables echo mode", "MetalLB configuration validation (BFD echo is IPv4 only)"),
   metallbNoPeer: rule("BGPLB128", "metallb-no-peer", "warning", "MetalLB pools or advertisements without any BGPPeer in the manifests", "MetalLB BGP configuration (BGPPeers may be applied from other files)"),
   localPrefRange: rule("BGPLB129", "local-pref-range", "error", "localPref above 2147483647", "MetalLB BGPAdvertisement CRD (localPref is a 32-bit signed integer)"),
+  serviceSelectorsWithAggregation: rule("BGPLB130", "service-selectors-with-aggregation", "error", "serviceSelectors together with a non-default aggregationLength", "MetalLB BGPAdvertisement CRD (serviceSelectors and aggregationLength are mutually exclusive)"),
   localPrefConflict: rule("BGPLB127", "local-pref-conflict", "error", "Two advertisements give the same pool, peers and nodes different localPref", "MetalLB BGPAdvertisement (one LOCAL_PREF per BGP update)"),
 } as const satisfies Record<string, RuleInfo>;
 

@@ -10,10 +10,6 @@ import { caseFile, parityDir, parityTable, type Verdict } from "./metallb-parity
  * starts agreeing fails until it is removed from here.
  */
 const KNOWN_DISAGREEMENTS: Readonly<Record<string, number>> = {
-  "dup-pool-namespaces": 1,
-  "dup-pool-namespace-selectors": 1,
-  "dup-pool-service-selectors": 1,
-  "service-selectors-with-aggregation": 8,
   "dynamic-asn": 12,
   "dynamic-asn-and-peer-asn": 12,
   "interface-unnumbered": 12,

@@ -71,6 +71,14 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
       }
     }
 
+    if ((spec.serviceSelectors ?? []).length > 0) {
+      for (const [family, fallback] of [[4, METALLB_DEFAULT_AGGREGATION_LENGTH], [6, METALLB_DEFAULT_AGGREGATION_LENGTH_V6]] as const) {
+        const length = lengths[family];
+        if (spec[length.field] === undefined || length.value === fallback) continue;
+        reporter.report(RULES.serviceSelectorsWithAggregation, advertisement, ["spec", length.field], `${length.field} ${length.value} is set together with serviceSelectors: MetalLB announces only single Service addresses then, so it refuses aggregation`, `remove ${length.field} (or set it to ${fallback}), or move serviceSelectors to a separate BGPAdvertisement`);
+      }
+    }
+
     (spec.ipAddressPools ?? []).forEach((name, i) => {
       if (!poolsByName.has(name)) {
         reporter.report(RULES.advertisementUnknownPool, advertisement, ["spec", "ipAddressPools", i], `IPAddressPool "${name}" does not exist (pools: ${listNames([...poolsByName.keys()])})`, "create the pool or fix the name");

@@ -43,8 +43,9 @@ function checkSelectors(reporter: Reporter, object: AnyObject, path: FieldPath, 
 
 /**
  * MetalLB lists that must not repeat an entry: an advertisement's peers,
- * pools, communities, node and pool selectors; a peer's node selectors; and
- * the expressions and values inside every selector.
+ * pools, communities, node and pool selectors; a peer's node selectors; a
+ * pool's serviceAllocation namespaces and selectors; and the expressions and
+ * values inside every selector.
  */
 export function checkMetallbLists(inventory: Inventory, reporter: Reporter): void {
   const { topology } = inventory;
@@ -58,4 +59,11 @@ export function checkMetallbLists(inventory: Inventory, reporter: Reporter): voi
     checkSelectors(reporter, advertisement, ["spec", "ipAddressPoolSelectors"], spec.ipAddressPoolSelectors);
   }
   for (const peer of topology.metallbBgpPeers) checkSelectors(reporter, peer, ["spec", "nodeSelectors"], peer.spec.nodeSelectors);
+  for (const pool of topology.ipAddressPools) {
+    const allocation = pool.spec.serviceAllocation;
+    if (allocation === undefined) continue;
+    checkUnique(reporter, pool, ["spec", "serviceAllocation", "namespaces"], allocation.namespaces, (v) => v, (v) => JSON.stringify(v), "the namespace");
+    checkSelectors(reporter, pool, ["spec", "serviceAllocation", "namespaceSelectors"], allocation.namespaceSelectors);
+    checkSelectors(reporter, pool, ["spec", "serviceAllocation", "serviceSelectors"], allocation.serviceSelectors);
+  }
 }
