@@ -194,6 +194,7 @@ export const KIND_SCHEMAS: Readonly<Record<ModelGroup, ObjectSchema>> = {
         field("peerPort", integer),
         field("holdTime", string),
         field("keepaliveTime", string),
+        field("connectTime", string),
         field("routerID", string),
         field("password", string),
         field("passwordSecret", object([required("name", string), field("namespace", string)])),
@@ -202,7 +203,7 @@ export const KIND_SCHEMAS: Readonly<Record<ModelGroup, ObjectSchema>> = {
         field("ebgpMultiHop", boolean),
         field("vrf", string),
       ],
-      ["connectTime", "enableGracefulRestart", "disableMP", "dynamicASN", "interface"],
+      ["enableGracefulRestart", "disableMP", "dynamicASN", "interface"],
     ),
   ),
   ipAddressPools: manifest(

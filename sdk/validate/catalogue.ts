@@ -109,7 +109,7 @@ export const RULES = {
   poolNotAdvertised: rule("BGPLB117", "pool-not-advertised", "warning", "IPAddressPool that no BGPAdvertisement covers (its addresses are never announced)", "SPEC §3"),
   outsideMetallbNamespace: rule("BGPLB118", "outside-metallb-namespace", "error", "MetalLB resource outside the metallb-system namespace", "SPEC §3"),
   passwordSecretInvalid: rule("BGPLB119", "password-secret-invalid", "error", "passwordSecret not a kubernetes.io/basic-auth Secret in metallb-system", "SPEC §3"),
-  malformedDuration: rule("BGPLB123", "malformed-duration", "error", "holdTime or keepaliveTime is not a duration", "SPEC §3 (durations such as 90s)"),
+  malformedDuration: rule("BGPLB123", "malformed-duration", "error", "holdTime, keepaliveTime or connectTime is not a duration", "SPEC §3 (durations such as 90s)"),
   bfdIntervalRange: rule("BGPLB120", "bfd-interval-range", "error", "BFD interval outside 10-60000 ms", "SPEC §3, §4"),
   bfdMultiplierRange: rule("BGPLB121", "bfd-multiplier-range", "error", "BFD detectMultiplier outside 2-255", "SPEC §3, §4"),
   bfdMinimumTtlRange: rule("BGPLB122", "bfd-minimum-ttl-range", "error", "BFD minimumTtl outside 1-254", "SPEC §3, §4"),
@@ -119,6 +119,7 @@ export const RULES = {
   metallbNoPeer: rule("BGPLB128", "metallb-no-peer", "warning", "MetalLB pools or advertisements without any BGPPeer in the manifests", "MetalLB BGP configuration (BGPPeers may be applied from other files)"),
   localPrefRange: rule("BGPLB129", "local-pref-range", "error", "localPref above 2147483647", "MetalLB BGPAdvertisement CRD (localPref is a 32-bit signed integer)"),
   serviceSelectorsWithAggregation: rule("BGPLB130", "service-selectors-with-aggregation", "error", "serviceSelectors together with a non-default aggregationLength", "MetalLB BGPAdvertisement CRD (serviceSelectors and aggregationLength are mutually exclusive)"),
+  connectTimeRange: rule("BGPLB131", "connect-time-range", "error", "connectTime not a whole number of seconds from 1s to 65535s", "MetalLB BGPPeer CRD (connectTime)"),
   localPrefConflict: rule("BGPLB127", "local-pref-conflict", "error", "Two advertisements give the same pool, peers and nodes different localPref", "MetalLB BGPAdvertisement (one LOCAL_PREF per BGP update)"),
 } as const satisfies Record<string, RuleInfo>;
 

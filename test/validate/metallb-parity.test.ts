@@ -14,7 +14,6 @@ const KNOWN_DISAGREEMENTS: Readonly<Record<string, number>> = {
   "dynamic-asn-and-peer-asn": 12,
   "interface-unnumbered": 12,
   "interface-and-address": 12,
-  "connect-time-fraction": 14,
   "v1beta1-peer-hold-time": 15,
   "bfd-profile-absent": 19, // deliberate: bgplb keeps refusing a bfdProfile that is not in the set
 };

@@ -1,5 +1,6 @@
 import {
   DurationError,
+  METALLB_CONNECT_TIME_MAX_SECONDS,
   METALLB_HOLD_TIME_PER_KEEPALIVE,
   METALLB_MIN_HOLD_TIME_SECONDS,
   METALLB_NAMESPACE,
@@ -16,7 +17,7 @@ import { checkAsn, listNames } from "./common";
 import { nodeSelectionsOverlap } from "./labels";
 import { localAddresses } from "./local-addresses";
 
-function seconds(reporter: Reporter, peer: MetalLBBGPPeer, field: "holdTime" | "keepaliveTime"): number | undefined {
+function seconds(reporter: Reporter, peer: MetalLBBGPPeer, field: "holdTime" | "keepaliveTime" | "connectTime"): number | undefined {
   const text = peer.spec[field];
   if (text === undefined) return undefined;
   try {
@@ -37,6 +38,10 @@ function hasPassword(secret: OpaqueObject): boolean {
 }
 
 function checkTimers(reporter: Reporter, peer: MetalLBBGPPeer): void {
+  const connect = seconds(reporter, peer, "connectTime");
+  if (connect !== undefined && (!Number.isInteger(connect) || connect < 1 || connect > METALLB_CONNECT_TIME_MAX_SECONDS)) {
+    reporter.report(RULES.connectTimeRange, peer, ["spec", "connectTime"], `connectTime ${peer.spec.connectTime} is not a whole number of seconds from 1s to ${METALLB_CONNECT_TIME_MAX_SECONDS}s`, "write whole seconds, e.g. 10s or 2m");
+  }
   const hold = seconds(reporter, peer, "holdTime");
   const keepalive = seconds(reporter, peer, "keepaliveTime");
   if (hold !== undefined) {
