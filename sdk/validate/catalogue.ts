@@ -120,6 +120,7 @@ export const RULES = {
   localPrefRange: rule("BGPLB129", "local-pref-range", "error", "localPref above 2147483647", "MetalLB BGPAdvertisement CRD (localPref is a 32-bit signed integer)"),
   serviceSelectorsWithAggregation: rule("BGPLB130", "service-selectors-with-aggregation", "error", "serviceSelectors together with a non-default aggregationLength", "MetalLB BGPAdvertisement CRD (serviceSelectors and aggregationLength are mutually exclusive)"),
   connectTimeRange: rule("BGPLB131", "connect-time-range", "error", "connectTime not a whole number of seconds from 1s to 65535s", "MetalLB BGPPeer CRD (connectTime)"),
+  communityAliasUnknown: rule("BGPLB132", "community-alias-unknown", "warning", "BGPAdvertisement names a Community alias that no Community in the manifests defines", "MetalLB Community (aliases may be applied from other files)"),
   localPrefConflict: rule("BGPLB127", "local-pref-conflict", "error", "Two advertisements give the same pool, peers and nodes different localPref", "MetalLB BGPAdvertisement (one LOCAL_PREF per BGP update)"),
 } as const satisfies Record<string, RuleInfo>;
 

@@ -63,6 +63,8 @@ const CASES: readonly Case[] = [
   { title: "serviceSelectors with aggregationLength 24", code: "BGPLB130", severity: "error", path: "spec.aggregationLength", value: "serviceSelectors", kind: "BGPAdvertisement", fires: { advertisements: [{ name: "a", serviceSelectors: [rack("r1")], aggregationLength: 24 }] }, quiet: { advertisements: [{ name: "a", serviceSelectors: [rack("r1")], aggregationLength: 32 }] } },
   { title: "connectTime 1500ms", code: "BGPLB131", severity: "error", path: "spec.connectTime", value: "1500ms", kind: "BGPPeer", fires: { peers: [P1, { ...P2, connectTime: "1500ms" }] }, quiet: { peers: [P1, { ...P2, connectTime: "2s" }] } },
   { title: "connectTime 0s", code: "BGPLB131", severity: "error", path: "spec.connectTime", value: "0s", kind: "BGPPeer", fires: { peers: [P1, { ...P2, connectTime: "0s" }] }, quiet: { peers: [P1, { ...P2, connectTime: "18h12m15s" }] } },
+  { title: "an advertisement using an alias no Community defines", code: "BGPLB132", severity: "warning", path: "spec.communities[0]", value: "vpn-only", kind: "BGPAdvertisement", fires: { advertisements: [{ ...A1, communities: ["vpn-only"] }, A2] }, quiet: { advertisements: [{ ...A1, communities: ["vpn-only"] }, A2], extra: [community("c", [["vpn-only", "65000:100"]])] } },
+  { title: "two myASNs in one VRF on peers that can share a node", code: "BGPLB108", severity: "error", path: "spec.myASN", value: "64499", kind: "BGPPeer", name: "peer2", fires: { peers: [{ ...P1, nodeSelectors: [hosts("node1", "node2")] }, { ...P2, myASN: 64499, nodeSelectors: [hosts("node2")] }] }, quiet: { peers: [{ ...P1, nodeSelectors: [hosts("node1")] }, { ...P2, myASN: 64499, nodeSelectors: [hosts("node2")] }] } },
 ];
 
 describe("validate: MetalLB parity rules (issue 16)", () => {

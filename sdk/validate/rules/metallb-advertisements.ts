@@ -107,7 +107,12 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
     }
 
     (spec.communities ?? []).forEach((text, i) => {
-      const problem = aliases.has(text) ? undefined : communityProblem(text, "nor a defined Community alias");
+      if (aliases.has(text)) return;
+      if (!text.includes(":")) {
+        reporter.report(RULES.communityAliasUnknown, advertisement, ["spec", "communities", i], `community ${JSON.stringify(text)} is no a:b value, so it names a Community alias, and no Community in these manifests defines it`, "define the alias in a Community in metallb-system, or validate these files together with the one that does");
+        return;
+      }
+      const problem = communityProblem(text, "nor a defined Community alias");
       if (problem) reporter.report(RULES.malformedCommunity, advertisement, ["spec", "communities", i], problem, "write a:b with 16-bit numbers (65535:65282) or large:a:b:c with 32-bit numbers");
     });
 

@@ -74,7 +74,9 @@ function checkRouterId(reporter: Reporter, peer: MetalLBBGPPeer, byRouterId: Map
     reporter.report(RULES.routerIdDiffers, peer, ["spec", "routerID"], `routerID ${shown(own)} differs from ${shown(other)} in BGPPeer ${clash.metadata.name}, and both peers can be on the same node, which has one BGP router ID`, other === "" ? `set no routerID here either, or set ${shown(own)} in BGPPeer ${clash.metadata.name} too` : `use routerID ${other} here too`);
     break;
   }
-  byRouterId.set(own, [...(byRouterId.get(own) ?? []), peer]);
+  const group = byRouterId.get(own);
+  if (group === undefined) byRouterId.set(own, [peer]);
+  else group.push(peer);
 }
 
 /** MetalLB BGPPeers: ASNs, timers, ports, addresses, passwords, BFD profile references and consistency across peers. */
@@ -93,7 +95,7 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
   const local = localAddresses(inventory, undefined);
   const sessions = new Map<string, MetalLBBGPPeer[]>();
   const byRouterId = new Map<string, MetalLBBGPPeer[]>();
-  const myAsnByVrf = new Map<string, MetalLBBGPPeer>();
+  const byVrf = new Map<string, MetalLBBGPPeer[]>();
 
   for (const peer of peers) {
     const spec = peer.spec;
@@ -118,7 +120,8 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
       if (first) {
         reporter.report(RULES.duplicatePeer, peer, ["spec", "peerAddress"], `peer ${address.text} is already configured by BGPPeer ${first.metadata.name} in the same VRF, and both can be on the same node`, "remove one of the two BGPPeers, or give them nodeSelectors that cannot select the same node");
       }
-      sessions.set(key, [...same, peer]);
+      if (same.length === 0) sessions.set(key, same);
+      same.push(peer);
     }
     if (spec.sourceAddress !== undefined) {
       const source = reporter.ip(peer, ["spec", "sourceAddress"], spec.sourceAddress);
@@ -134,10 +137,12 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
     }
     checkRouterId(reporter, peer, byRouterId);
     const vrf = spec.vrf ?? "";
-    const sameVrf = myAsnByVrf.get(vrf);
-    if (sameVrf === undefined) myAsnByVrf.set(vrf, peer);
-    else if (myValid && sameVrf.spec.myASN !== spec.myASN) {
-      reporter.report(RULES.myAsnDiffers, peer, ["spec", "myASN"], `myASN ${spec.myASN} differs from ${sameVrf.spec.myASN} in BGPPeer ${sameVrf.metadata.name}${vrf ? ` (VRF ${vrf})` : ""}`, `use the same myASN in every BGPPeer of a VRF (${sameVrf.spec.myASN})`);
+    const sameVrf = byVrf.get(vrf) ?? [];
+    const other = myValid ? sameVrf.find((earlier) => earlier.spec.myASN !== spec.myASN && nodeSelectionsOverlap(earlier.spec.nodeSelectors, spec.nodeSelectors)) : undefined;
+    if (sameVrf.length === 0) byVrf.set(vrf, sameVrf);
+    sameVrf.push(peer);
+    if (other !== undefined) {
+      reporter.report(RULES.myAsnDiffers, peer, ["spec", "myASN"], `myASN ${spec.myASN} differs from ${other.spec.myASN} in BGPPeer ${other.metadata.name}${vrf ? ` (VRF ${vrf})` : ""}, and both peers can be on the same node`, `use the same myASN in every BGPPeer of a VRF that can share a node (${other.spec.myASN})`);
     }
     if (spec.password !== undefined && spec.password !== "" && spec.passwordSecret !== undefined) {
       reporter.report(RULES.passwordAndSecret, peer, ["spec", "passwordSecret"], `both password and passwordSecret (${spec.passwordSecret.name}) are set`, "keep only passwordSecret (a kubernetes.io/basic-auth Secret) and remove password");
