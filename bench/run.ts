@@ -1,6 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { renderYaml } from "../sdk/manifest";
+import { fuzzCli } from "./fuzz-cli";
 import { summarize, validate } from "../sdk/validate";
+import { advertiseBench } from "./advertise";
+import { benchBfd } from "./bfd";
+import { codecBench } from "./codec";
+import { failoverBench } from "./failover";
 import { benchSpeakerConfig } from "./speaker-config";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
 
@@ -29,7 +34,7 @@ function millis(start: bigint): number {
 }
 
 function best(values: number[]): number {
-  return Math.min(...values);
+  return values.reduce((least, value) => Math.min(least, value), Infinity);
 }
 
 /** Runs one case in this process: build, then validate + render REPEATS times. */
@@ -67,8 +72,25 @@ function runCase(flavour: (typeof FLAVOURS)[number], factor: number): CaseResult
   };
 }
 
+/** The other cases, by name: `npm run bench -- NAME [ARGS]`. */
+const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise<void>>> = {
+  advertise: advertiseBench,
+  bfd: benchBfd,
+  codec: codecBench,
+  failover: () => failoverBench(),
+  "fuzz-cli": ([cases, seed]) => fuzzCli(Number(cases ?? 10_000), seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(seed)),
+};
+
 function main(): void {
   const [flag, flavour, factor] = process.argv.slice(2);
+  const named = CASES[flag ?? ""];
+  if (named) {
+    Promise.resolve(named(process.argv.slice(3))).catch((err: Error) => {
+      console.error(err.stack ?? err.message);
+      process.exitCode = 1;
+    });
+    return;
+  }
   if (flag === "--case") {
     process.stdout.write(JSON.stringify(runCase(flavour as (typeof FLAVOURS)[number], Number(factor))));
     return;

@@ -3,10 +3,11 @@
  *
  * The core: the typed model and its builders, address math, offline
  * validation, manifest parse/render/diff; the BGP protocol core and the
- * speaker under the `bgp` and `speaker` namespaces.
+ * speaker under the `bgp`, `bfd` and `speaker` namespaces.
  */
 export * from "./model";
 export * from "./net";
 export * from "./validate";
 export * from "./manifest";
 export * as bgp from "./bgp";
+export * as bfd from "./bfd";

@@ -2,7 +2,7 @@
  * Capability encoding and decoding (RFC 5492 §4) for the capabilities the
  * speaker models; anything else round-trips as an unknown capability.
  */
-import { CapabilityCode, type AddPathEntry, type AddPathMode, type Capability, type ExtendedNextHopEntry } from "./messages";
+import { CapabilityCode, type AddPathEntry, type AddPathMode, type Capability, type ExtendedNextHopEntry, type GracefulRestartFamily } from "./messages";
 import type { ByteWriter } from "./wire";
 import { readU16, readU32 } from "./wire";
 
@@ -44,6 +44,22 @@ export function writeCapability(out: ByteWriter, capability: Capability): void {
         out.u16(entry.nextHopAfi, "extendedNextHop.nextHopAfi");
       }
       break;
+    case "gracefulRestart":
+      out.u8(CapabilityCode.GracefulRestart);
+      out.u8(0);
+      if (!Number.isInteger(capability.flags) || capability.flags < 0 || capability.flags > 0xf) {
+        throw new RangeError(`gracefulRestart.flags: ${capability.flags} does not fit in 4 bits`);
+      }
+      if (!Number.isInteger(capability.restartTimeSeconds) || capability.restartTimeSeconds < 0 || capability.restartTimeSeconds > 0xfff) {
+        throw new RangeError(`gracefulRestart.restartTimeSeconds: ${capability.restartTimeSeconds} is not 0..4095`);
+      }
+      out.u16((capability.flags << 12) | capability.restartTimeSeconds);
+      for (const family of capability.families) {
+        out.u16(family.afi, "gracefulRestart.afi");
+        out.u8(family.safi, "gracefulRestart.safi");
+        out.u8(family.flags, "gracefulRestart.familyFlags");
+      }
+      break;
     case "unknown":
       out.u8(capability.code, "unknown capability code");
       out.u8(0);
@@ -62,9 +78,9 @@ export function writeCapability(out: ByteWriter, capability: Capability): void {
  * Lengths are read liberally, as FRR does, because RFC 5492 asks for no
  * reset on a malformed capability: octets after a fixed-size value
  * (Multiprotocol, 4-octet AS) or after the last whole entry of a list
- * (ADD-PATH, Extended Next Hop) are ignored, and Route Refresh (RFC 2918),
+ * (ADD-PATH, Extended Next Hop, Graceful Restart) are ignored, and Route Refresh (RFC 2918),
  * which carries no value, takes any length. Capabilities not modelled here
- * (Enhanced Route Refresh, Extended Message, Graceful Restart, FQDN, …)
+ * (Enhanced Route Refresh, Extended Message, FQDN, …)
  * are kept as unknown whatever their length.
  */
 export function readCapability(code: number, bytes: Uint8Array, start: number, length: number): Capability | string {
@@ -88,6 +104,15 @@ export function readCapability(code: number, bytes: Uint8Array, start: number, l
         if (sendReceive >= 1 && sendReceive <= 3) entries.push({ afi: readU16(bytes, at), safi: bytes[at + 2], sendReceive: sendReceive as AddPathMode });
       }
       return entries.length > 0 ? { kind: "addPath", entries } : { kind: "unknown", code, value: bytes.slice(start, start + length) };
+    }
+    case CapabilityCode.GracefulRestart: {
+      if (length < 2) return `Graceful Restart capability length ${length}, expected at least 2`;
+      const families: GracefulRestartFamily[] = [];
+      for (let at = start + 2; at + 4 <= start + length; at += 4) {
+        families.push({ afi: readU16(bytes, at), safi: bytes[at + 2], flags: bytes[at + 3] });
+      }
+      const word = readU16(bytes, start);
+      return { kind: "gracefulRestart", flags: word >>> 12, restartTimeSeconds: word & 0xfff, families };
     }
     case CapabilityCode.ExtendedNextHop: {
       const entries: ExtendedNextHopEntry[] = [];

@@ -27,6 +27,18 @@ export interface PeerConfig {
   readonly addPathSend?: readonly FamilyName[];
   /** Announce RFC 8950 extended next hop for IPv4 unicast over IPv6 next hops. @default false */
   readonly extendedNextHop?: boolean;
+  /**
+   * Restart Time of the Graceful Restart capability (RFC 4724), seconds
+   * (1..4095): how long the peer keeps our routes after the session drops
+   * while we restart. 0 sends no Graceful Restart capability. @default 0
+   */
+  readonly gracefulRestartTimeSeconds?: number;
+  /**
+   * We have just restarted (RFC 4724 §4.1): the Graceful Restart capability
+   * carries the Restart State bit and the Forwarding State bit of every
+   * family until this FSM first reaches Established. @default false
+   */
+  readonly restarting?: boolean;
   /** After an error, restart automatically once the backoff (IdleHoldTimer) runs out. @default true */
   readonly automaticRestart?: boolean;
   /** Reconnect backoff after errors. @default {initialSeconds: 1, maxSeconds: 120} */
@@ -71,6 +83,8 @@ export function resolvePeerConfig(config: PeerConfig): ResolvedPeerConfig {
     families: config.families ?? ["ipv4-unicast"],
     addPathSend: config.addPathSend ?? [],
     extendedNextHop: config.extendedNextHop ?? false,
+    gracefulRestartTimeSeconds: config.gracefulRestartTimeSeconds ?? 0,
+    restarting: config.restarting ?? false,
     automaticRestart: config.automaticRestart ?? true,
     backoff: config.backoff ?? DEFAULT_BACKOFF,
     jitter: config.jitter ?? DEFAULT_JITTER,
@@ -82,6 +96,10 @@ export function resolvePeerConfig(config: PeerConfig): ResolvedPeerConfig {
   const hold = resolved.holdTimeSeconds;
   if (!Number.isInteger(hold) || hold < 0 || hold > 0xffff || hold === 1 || hold === 2) {
     fail("holdTimeSeconds", hold, "must be 0 or a whole number of seconds from 3 to 65535");
+  }
+  const restartTime = resolved.gracefulRestartTimeSeconds;
+  if (!Number.isInteger(restartTime) || restartTime < 0 || restartTime > 0xfff) {
+    fail("gracefulRestartTimeSeconds", restartTime, "must be a whole number of seconds from 0 (off) to 4095");
   }
   checkSeconds("largeHoldTimeSeconds", resolved.largeHoldTimeSeconds, 3);
   checkSeconds("connectRetryTimeSeconds", resolved.connectRetryTimeSeconds, 0.001);

@@ -1,6 +1,6 @@
 /**
  * The OPEN exchange (RFC 4271 §4.2 and §6.2, RFC 5492, RFC 6793, RFC 4760,
- * RFC 7911, RFC 2918, RFC 8950): the OPEN we send, the checks on the OPEN
+ * RFC 7911, RFC 2918, RFC 8950, RFC 4724): the OPEN we send, the checks on the OPEN
  * we receive, and the capability negotiation that yields the session
  * context.
  */
@@ -10,6 +10,8 @@ import {
   AS_TRANS,
   Afi,
   BGP_VERSION,
+  GracefulRestartFamilyFlag,
+  GracefulRestartFlag,
   OpenErrorSubcode,
   Safi,
   type AddPathDirections,
@@ -25,8 +27,14 @@ import { keepaliveBaseMs } from "./timers";
 import { familyCodes, familyName } from "./families";
 import { checkPeerAs, openAsn } from "./open";
 
-/** The OPEN we send to the peer described by `config`. */
-export function buildOpen(config: ResolvedPeerConfig): OpenMessage {
+/**
+ * The OPEN we send to the peer described by `config`. With graceful restart
+ * configured it carries the capability (RFC 4724 §3) for every family; while
+ * `restarting` (we restarted and this peer has not yet been Established since)
+ * with the Restart State bit, and the Forwarding State bit on each family:
+ * the node keeps forwarding to its VIPs while the speaker restarts.
+ */
+export function buildOpen(config: ResolvedPeerConfig, restarting = config.restarting): OpenMessage {
   const capabilities: Capability[] = config.families.map((family) => ({ kind: "multiprotocol", ...familyCodes(family) }));
   capabilities.push({ kind: "routeRefresh" });
   capabilities.push({ kind: "fourOctetAs", asn: config.localAsn });
@@ -38,6 +46,14 @@ export function buildOpen(config: ResolvedPeerConfig): OpenMessage {
   }
   if (config.extendedNextHop) {
     capabilities.push({ kind: "extendedNextHop", entries: [{ afi: Afi.Ipv4, safi: Safi.Unicast, nextHopAfi: Afi.Ipv6 }] });
+  }
+  if (config.gracefulRestartTimeSeconds > 0) {
+    capabilities.push({
+      kind: "gracefulRestart",
+      flags: restarting ? GracefulRestartFlag.Restarting : 0,
+      restartTimeSeconds: config.gracefulRestartTimeSeconds,
+      families: config.families.map((family) => ({ ...familyCodes(family), flags: restarting ? GracefulRestartFamilyFlag.ForwardingState : 0 })),
+    });
   }
   return {
     kind: "open",

@@ -81,6 +81,8 @@ class Machine {
   readonly timers = new Map<TimerName, number>();
   actions: FsmAction[] = [];
   now: number;
+  /** Set on the first Established; ends the graceful-restart "restarting" state of our OPENs. */
+  wasEstablished = false;
 
   constructor(
     readonly config: ResolvedPeerConfig,
@@ -162,7 +164,7 @@ class Machine {
   connectionUp(): void {
     this.stopTimer("ConnectRetryTimer");
     this.connection = "open";
-    this.send(buildOpen(this.config));
+    this.send(buildOpen(this.config, this.config.restarting && !this.wasEstablished));
     this.startTimer("HoldTimer", this.config.largeHoldTimeSeconds * 1000);
     this.goto("OpenSent");
   }
@@ -356,6 +358,7 @@ const TABLE: Readonly<Record<FsmState, StateTable>> = {
       m.restartHoldTimer();
       m.connectRetryCounter = 0;
       m.goto("Established");
+      m.wasEstablished = true;
       if (m.session) m.emit({ type: "established", session: m.session });
     },
     otherwise: (m, event) => m.unexpected(event),

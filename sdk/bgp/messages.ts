@@ -8,7 +8,8 @@
  * RFC 7313 (route refresh), RFC 1997 (communities), RFC 8092 (large
  * communities), RFC 8950 (extended next hop), RFC 4486 and RFC 8203 (Cease
  * subcodes, shutdown communication), RFC 6608 (FSM error subcodes), RFC 7606
- * (revised UPDATE error handling), RFC 9072 (extended optional parameters).
+ * (revised UPDATE error handling), RFC 9072 (extended optional parameters),
+ * RFC 4724 and RFC 8538 (graceful restart).
  *
  * Addresses are strings: IPv4 dotted quad ("192.0.2.1"), IPv6 in RFC 5952
  * form ("2001:db8::1"). AS numbers are plain unsigned 32-bit numbers.
@@ -268,6 +269,39 @@ export interface ExtendedNextHopCapability {
   readonly entries: readonly ExtendedNextHopEntry[];
 }
 
+/** Restart Flags of the Graceful Restart capability (RFC 4724 §3, RFC 8538 §2), the capability's top 4 bits. */
+export const GracefulRestartFlag = {
+  /** R: the sender has restarted; its peer must not wait for its End-of-RIB before sending its own routes. */
+  Restarting: 0x8,
+  /** N: the sender supports RFC 8538's graceful NOTIFICATION handling. */
+  Notification: 0x4,
+} as const;
+
+/** Flags of one AFI/SAFI of the Graceful Restart capability (RFC 4724 §3). */
+export const GracefulRestartFamilyFlag = {
+  /** F: the sender kept its forwarding state for the family across the restart. */
+  ForwardingState: 0x80,
+} as const;
+
+/** One AFI/SAFI entry of the Graceful Restart capability. */
+export interface GracefulRestartFamily {
+  readonly afi: Afi;
+  readonly safi: Safi;
+  /** The entry's flags octet, {@link GracefulRestartFamilyFlag} bits (others kept as received). */
+  readonly flags: number;
+}
+
+/** Graceful Restart capability (RFC 4724 §3). */
+export interface GracefulRestartCapability {
+  readonly kind: "gracefulRestart";
+  /** The 4-bit Restart Flags, {@link GracefulRestartFlag} bits (others kept as received). */
+  readonly flags: number;
+  /** How long the peer should keep our routes after the session drops, seconds (0..4095). */
+  readonly restartTimeSeconds: number;
+  /** The families for which the sender can preserve forwarding state; may be empty. */
+  readonly families: readonly GracefulRestartFamily[];
+}
+
 /** Any capability this code does not model; kept byte-exact. */
 export interface UnknownCapability {
   readonly kind: "unknown";
@@ -282,6 +316,7 @@ export type Capability =
   | FourOctetAsCapability
   | AddPathCapability
   | ExtendedNextHopCapability
+  | GracefulRestartCapability
   | UnknownCapability;
 
 /** OPEN message (RFC 4271 §4.2). */

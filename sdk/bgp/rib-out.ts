@@ -9,16 +9,25 @@
  * family (RFC 7911), each with a path identifier that stays the same for as
  * long as its next hop stays; without ADD-PATH the peer gets one path per
  * prefix, and the next hop already sent is kept while it remains valid.
+ *
+ * Built for large tables: routes with equal attributes share one interned
+ * attribute set (and so one encoded form in the packer), routes with equal
+ * next hops and attributes are kept together in a bundle so a full table
+ * goes out group by group without sorting, and only the prefixes changed
+ * since the last send are compared (a dirty set), so a small change costs
+ * in proportion to its size, not the table's.
  */
-import ipaddr from "ipaddr.js";
+import { formatIpv4, parseIpv4, parseIpv6, readIpv6 } from "./address";
 import {
   AsPathSegmentType,
   Origin,
   type FamilyName,
   type LargeCommunity,
+  type MpNextHop,
   type PathAttributes,
+  type Prefix,
 } from "./messages";
-import type { AdvertisedRoute, RouteChanges, WithdrawnRoute } from "./update-packer";
+import type { AdvertisedRoute, ChangeSink, RouteChanges, WithdrawnRoute } from "./update-packer";
 
 /** A route we want a peer to have. */
 export interface OriginatedRoute {
@@ -68,18 +77,63 @@ export interface SentPath {
   readonly nextHop: string;
 }
 
-interface Wanted {
-  readonly route: AdvertisedRoute;
-  /** Identity of everything sent for the path besides the prefix: next hop and attributes. */
-  readonly content: string;
+/** Attributes shared by every route with the same MED and communities; built once per distinct set. */
+interface AttributeSet {
+  /** Identity of the set's contents. */
+  readonly key: string;
+  readonly attributes: PathAttributes;
+  readonly med: number | undefined;
+  readonly communities: readonly number[] | undefined;
+  readonly largeCommunities: readonly LargeCommunity[] | undefined;
+  /** Routes using the set; it is forgotten at 0. */
+  refs: number;
+}
+
+/** Routes of one family with the same next hops and attribute set. */
+interface Bundle {
+  readonly key: string;
+  readonly family: FamilyName;
+  readonly nextHops: readonly string[];
+  readonly attributes: AttributeSet;
+  readonly entries: Set<Entry>;
+}
+
+/** One path the peer has been sent. */
+interface SentRecord {
+  readonly nextHop: string;
+  readonly attributes: AttributeSet;
+  /** Path identifier when sent with ADD-PATH. */
+  readonly pathId: number | undefined;
+}
+
+/** One prefix: what is wanted for it and what the peer has. */
+interface Entry {
+  readonly family: FamilyName;
+  /** Canonical prefix, shared by every announcement without path identifier. */
+  readonly prefix: Prefix;
+  readonly key: string;
+  /** Wanted next hops, most preferred first; empty once removed (kept until the peer is told). */
+  nextHops: readonly string[];
+  /** Path identifiers parallel to `nextHops`. */
+  pathIds: readonly number[];
+  bundle: Bundle | undefined;
+  sent: readonly SentRecord[];
+  /** The full pass that last sent this entry; 0 after a change. */
+  synced: number;
+  /** The replaceAll call that last named this entry. */
+  named: number;
 }
 
 /** Where the RIB-out stands with its peer. */
 type Phase = "down" | "up" | "withdrawn";
 
-function routeKey(family: FamilyName, address: string, length: number): string {
-  return `${family}|${address}/${length}`;
-}
+const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
+const NOTHING_SENT: readonly SentRecord[] = [];
+const NO_PATH_IDS: readonly number[] = [];
+/** Shared path identifier lists 1..n, the usual case (n ≤ 8), so most routes need no list of their own. */
+const FIRST_PATH_IDS: readonly (readonly number[])[] = Array.from({ length: 9 }, (_, n) => Array.from({ length: n }, (_, i) => i + 1));
+/** Entries handled between two yields of {@link AdjRibOut.changes}. */
+const DEFAULT_BATCH = 1024;
 
 function fail(field: string, value: unknown, rule: string): never {
   throw new RangeError(`route ${field}: ${JSON.stringify(value)} ${rule}`);
@@ -89,39 +143,139 @@ function isIpv6(address: string): boolean {
   return address.includes(":");
 }
 
-/** Checks a route and returns its key; throws a RangeError naming the field and value. */
+const v6Scratch = new Uint8Array(16);
+
+/** The key of a prefix in the RIB-out: the address for a host route, else address/length. */
+function entryKey(address: string, length: number, v6: boolean): string {
+  return length === (v6 ? 128 : 32) ? address : `${address}/${length}`;
+}
+
+/** The value of the IPv4 address {@link canonicalAddress} parsed last (its IPv6 octets go to `v6Scratch`). */
+let lastIpv4 = 0;
+
+/** Whether a dotted quad that parses is in canonical form: no octet with a leading zero. */
+function isCanonicalIpv4(text: string): boolean {
+  for (let i = 0; i < text.length - 1; i++) {
+    if (text.charCodeAt(i) === 0x30 && (i === 0 || text.charCodeAt(i - 1) === 0x2e) && text.charCodeAt(i + 1) !== 0x2e) return false;
+  }
+  return true;
+}
+
+/** The canonical text of `address` in `family`, or undefined when it is not an address of the family. */
+function canonicalAddress(address: string, v6: boolean): string | undefined {
+  if (v6) return parseIpv6(address, v6Scratch, 0) ? readIpv6(v6Scratch, 0) : undefined;
+  const value = parseIpv4(address);
+  if (value === undefined) return undefined;
+  lastIpv4 = value;
+  return isCanonicalIpv4(address) ? address : formatIpv4(value);
+}
+
+/** Whether the address {@link canonicalAddress} parsed last has bits set beyond `length`. */
+function hostBitsSet(length: number, v6: boolean): boolean {
+  if (!v6) return length < 32 && (lastIpv4 & (0xffffffff >>> length)) !== 0;
+  for (let bit = length; bit < 128; bit++) if (v6Scratch[bit >> 3] & (0x80 >> (bit & 7))) return true;
+  return false;
+}
+
+/** The next-hop list checked last and a copy of it: routes usually share one list, checked once. */
+let checkedNextHops: { readonly list: readonly string[]; readonly copy: readonly string[]; readonly v6: boolean } | undefined;
+
+function checkNextHops(nextHops: readonly string[], v6: boolean): void {
+  const last = checkedNextHops;
+  if (last && last.list === nextHops && last.v6 === v6 && sameList(last.copy, nextHops)) return;
+  if (nextHops.length === 0) fail("nextHops", nextHops, "is empty");
+  for (const nextHop of nextHops) {
+    const nextHopV6 = isIpv6(nextHop);
+    if (nextHopV6 ? !parseIpv6(nextHop, v6Scratch, 0) : parseIpv4(nextHop) === undefined) fail("nextHops", nextHop, "is not an IP address");
+    if (v6 && !nextHopV6) fail("nextHops", nextHop, "is not an IPv6 address (IPv6 routes need an IPv6 or ::ffff:a.b.c.d next hop)");
+  }
+  if (nextHops.length > 1 && new Set(nextHops).size !== nextHops.length) fail("nextHops", nextHops, "has duplicates");
+  checkedNextHops = { list: nextHops, copy: [...nextHops], v6 };
+}
+
+/** Checks a route and returns its canonical address; throws a RangeError naming the field and value. */
 function checkRoute(route: OriginatedRoute): string {
   const v6 = route.family === "ipv6-unicast";
   if (route.family !== "ipv4-unicast" && !v6) fail("family", route.family, "is not ipv4-unicast or ipv6-unicast");
-  const valid = v6 ? ipaddr.IPv6.isValid(route.address) : ipaddr.IPv4.isValidFourPartDecimal(route.address);
-  if (!valid) fail("address", route.address, `is not an ${v6 ? "IPv6" : "IPv4"} address`);
+  const address = canonicalAddress(route.address, v6);
+  if (address === undefined) fail("address", route.address, `is not an ${v6 ? "IPv6" : "IPv4"} address`);
   const max = v6 ? 128 : 32;
   if (!Number.isInteger(route.length) || route.length < 0 || route.length > max) fail("length", route.length, `is not a prefix length 0..${max}`);
-  const network = ipaddr.parse(route.address);
-  const bytes = network.toByteArray();
-  for (let bit = route.length; bit < max; bit++) {
-    if (bytes[bit >> 3] & (0x80 >> (bit & 7))) fail("address", `${route.address}/${route.length}`, "has host bits set");
+  if (hostBitsSet(route.length, v6)) fail("address", `${route.address}/${route.length}`, "has host bits set");
+  checkNextHops(route.nextHops, v6);
+  return address;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Path identifiers for `entry`'s new next hops: a next hop that stays keeps
+ * its identifier, a new one takes the lowest free one.
+ */
+function pathIdsFor(entry: Entry, nextHops: readonly string[]): readonly number[] {
+  const ids: number[] = [];
+  const used = new Set<number>();
+  for (const nextHop of nextHops) {
+    const at = entry.nextHops.indexOf(nextHop);
+    const id = at >= 0 ? entry.pathIds[at] : 0;
+    ids.push(id);
+    if (id) used.add(id);
   }
-  if (route.nextHops.length === 0) fail("nextHops", route.nextHops, "is empty");
-  for (const nextHop of route.nextHops) {
-    if (!ipaddr.isValid(nextHop)) fail("nextHops", nextHop, "is not an IP address");
-    if (v6 && !isIpv6(nextHop)) fail("nextHops", nextHop, "is not an IPv6 address (IPv6 routes need an IPv6 or ::ffff:a.b.c.d next hop)");
+  let candidate = 1;
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i]) continue;
+    while (used.has(candidate)) candidate++;
+    ids[i] = candidate;
+    used.add(candidate);
   }
-  if (new Set(route.nextHops).size !== route.nextHops.length) fail("nextHops", route.nextHops, "has duplicates");
-  return routeKey(route.family, network.toString(), route.length);
+  const shared = FIRST_PATH_IDS[ids.length];
+  return shared !== undefined && sameList(shared, ids) ? shared : ids;
+}
+
+/** Collects changes into the arrays {@link AdjRibOut.takeChanges} returns. */
+class ChangeCollector implements ChangeSink {
+  readonly announced: AdvertisedRoute[] = [];
+  readonly withdrawn: WithdrawnRoute[] = [];
+
+  announce(family: FamilyName, prefix: Prefix, nextHop: MpNextHop, attributes: PathAttributes): void {
+    this.announced.push({ family, prefix, nextHop, attributes });
+  }
+
+  withdraw(family: FamilyName, prefix: Prefix): void {
+    this.withdrawn.push({ family, prefix });
+  }
 }
 
 /** The Adj-RIB-Out of one peer. See the module comment. */
 export class AdjRibOut {
   private readonly localAsn: number;
-  private readonly routes = new Map<string, OriginatedRoute>();
-  /** Path identifier of each next hop of each route, kept while the next hop stays. */
-  private readonly pathIds = new Map<string, Map<string, number>>();
-  /** What the peer has: path key → path and content. */
-  private sent = new Map<string, { readonly path: SentPath; readonly content: string }>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly bundles = new Map<string, Bundle>();
+  private readonly attributeSets = new Map<string, AttributeSet>();
+  private readonly nextHopObjects = new Map<string, MpNextHop>();
+  private readonly sentRecords = new Map<AttributeSet, Map<string, readonly SentRecord[]>>();
+  /** Entries changed since they were last compared with what the peer has. */
+  private dirty = new Set<Entry>();
+  /** Families whose every path is (re)announced at the next send: after Established, or on ROUTE-REFRESH. */
+  private readonly full = new Set<FamilyName>();
   private session: RibOutSession | undefined;
   private phase: Phase = "down";
-  private readonly resend = new Set<FamilyName>();
+  /** Changes on every sessionUp, sessionDown and withdrawAll, ending a running {@link changes}. */
+  private generation = 0;
+  private pass = 0;
+  private naming = 0;
+  private sentPaths = 0;
+  /** The attribute set interned last and copies of what it was built from: routes usually share one. */
+  private lastSet: AttributeSet | undefined;
+  private lastMed: number | undefined;
+  private lastCommunities: readonly number[] | undefined;
+  private lastLargeCommunities: readonly LargeCommunity[] | undefined;
+  private lastBundle: Bundle | undefined;
 
   /** An empty Adj-RIB-Out originating routes from `localAsn`. */
   constructor(localAsn: number) {
@@ -131,73 +285,90 @@ export class AdjRibOut {
 
   /** Adds or replaces the route for its prefix. Throws a RangeError naming the bad field. */
   set(route: OriginatedRoute): void {
-    const key = checkRoute(route);
-    this.routes.set(key, { ...route, address: ipaddr.parse(route.address).toString() });
-    const previous = this.pathIds.get(key) ?? new Map<string, number>();
-    const ids = new Map<string, number>();
-    for (const nextHop of route.nextHops) {
-      const id = previous.get(nextHop);
-      if (id !== undefined) ids.set(nextHop, id);
-    }
-    const used = new Set(ids.values());
-    let candidate = 1;
-    for (const nextHop of route.nextHops) {
-      if (ids.has(nextHop)) continue;
-      while (used.has(candidate)) candidate++;
-      ids.set(nextHop, candidate);
-      used.add(candidate);
-    }
-    this.pathIds.set(key, ids);
+    this.apply(route, checkRoute(route));
   }
 
   /** Removes the route for a prefix; returns whether there was one. */
   delete(family: FamilyName, address: string, length: number): boolean {
-    const key = routeKey(family, ipaddr.isValid(address) ? ipaddr.parse(address).toString() : address, length);
-    this.pathIds.delete(key);
-    return this.routes.delete(key);
+    const v6 = family === "ipv6-unicast";
+    const entry = this.entries.get(entryKey(canonicalAddress(address, v6) ?? address, length, v6));
+    if (!entry || entry.family !== family || entry.nextHops.length === 0) return false;
+    this.unwant(entry);
+    return true;
   }
 
-  /** Makes `routes` the whole wanted set: routes not in it are removed. */
+  /** Makes `routes` the whole wanted set: routes not in it are removed. Nothing changes when one is bad. */
   replaceAll(routes: readonly OriginatedRoute[]): void {
-    const keys = new Set(routes.map(checkRoute));
-    for (const key of [...this.routes.keys()]) {
-      if (!keys.has(key)) {
-        this.routes.delete(key);
-        this.pathIds.delete(key);
-      }
+    const addresses = routes.map(checkRoute);
+    const naming = ++this.naming;
+    for (let i = 0; i < routes.length; i++) this.apply(routes[i], addresses[i]).named = naming;
+    for (const entry of this.entries.values()) {
+      if (entry.named !== naming && entry.nextHops.length > 0) this.unwant(entry);
     }
-    for (const route of routes) this.set(route);
   }
 
   /** The wanted routes. */
   wanted(): readonly OriginatedRoute[] {
-    return [...this.routes.values()];
+    const routes: OriginatedRoute[] = [];
+    for (const entry of this.entries.values()) {
+      const set = entry.bundle?.attributes;
+      if (!set) continue;
+      routes.push({
+        family: entry.family,
+        address: entry.prefix.address,
+        length: entry.prefix.length,
+        nextHops: entry.nextHops,
+        ...(set.med !== undefined ? { med: set.med } : {}),
+        ...(set.communities ? { communities: set.communities } : {}),
+        ...(set.largeCommunities ? { largeCommunities: set.largeCommunities } : {}),
+      });
+    }
+    return routes;
   }
 
   /** The session is Established: the peer has nothing yet; the next {@link takeChanges} sends everything. */
   sessionUp(session: RibOutSession): void {
+    this.forgetSent();
     this.session = session;
     this.phase = "up";
-    this.sent = new Map();
-    this.resend.clear();
+    for (const family of FAMILIES) if (session.families.includes(family)) this.full.add(family);
   }
 
   /** The session went down: nothing is sent until the next {@link sessionUp}. */
   sessionDown(): void {
     this.session = undefined;
     this.phase = "down";
-    this.sent = new Map();
-    this.resend.clear();
+    this.forgetSent();
   }
 
   /** The peer sent ROUTE-REFRESH for `family`: the next {@link takeChanges} re-announces all its paths. */
   refresh(family: FamilyName): void {
-    if (this.phase === "up" && this.session?.families.includes(family)) this.resend.add(family);
+    if (this.phase === "up" && this.session?.families.includes(family)) {
+      this.full.add(family);
+      this.pass++;
+    }
   }
 
   /** What the peer has been sent, sorted by family, prefix and path identifier. */
   advertised(): readonly SentPath[] {
-    return [...this.sent.values()].map((entry) => entry.path).sort(comparePaths);
+    const paths: SentPath[] = [];
+    for (const entry of this.entries.values()) {
+      for (const record of entry.sent) {
+        const base = { family: entry.family, address: entry.prefix.address, length: entry.prefix.length, nextHop: record.nextHop };
+        paths.push(record.pathId === undefined ? base : { ...base, pathId: record.pathId });
+      }
+    }
+    return paths.sort(comparePaths);
+  }
+
+  /** How many paths the peer has been sent. */
+  get advertisedCount(): number {
+    return this.sentPaths;
+  }
+
+  /** Whether {@link changes} has anything to send. */
+  get pending(): boolean {
+    return this.phase === "up" && (this.full.size > 0 || this.dirty.size > 0);
   }
 
   /**
@@ -206,22 +377,67 @@ export class AdjRibOut {
    * next hop and attributes. Empty while the session is down or withdrawn.
    */
   takeChanges(): RibOutChanges {
-    if (this.phase !== "up" || !this.session) return { announce: [], withdraw: [] };
-    const wanted = this.wantedPaths(this.session);
-    const withdraw: WithdrawnRoute[] = [];
-    for (const [key, entry] of this.sent) {
-      if (!wanted.has(key)) withdraw.push(toWithdrawn(entry.path));
+    const collector = new ChangeCollector();
+    for (const _ of this.changes(collector, Infinity));
+    return { announce: collector.announced, withdraw: collector.withdrawn };
+  }
+
+  /**
+   * Streams the changes {@link takeChanges} would return into `sink`,
+   * recording them as sent as it goes: first every path of the families to
+   * send in full (after Established or ROUTE-REFRESH) group by group, then
+   * the prefixes changed since, withdrawals before announcements. Yields
+   * after about `batch` prefixes so the caller can write what was packed
+   * and wait for the socket; changes made meanwhile are picked up. Ends
+   * early when the session goes down or everything is withdrawn. One
+   * stream at a time.
+   */
+  *changes(sink: ChangeSink, batch = DEFAULT_BATCH): Generator<void, void, void> {
+    const generation = this.generation;
+    const live = (): boolean => this.generation === generation && this.phase === "up";
+    let budget = batch;
+    while (live() && this.full.size > 0) {
+      const family = FAMILIES.find((f) => this.full.has(f)) as FamilyName;
+      this.full.delete(family);
+      const pass = ++this.pass;
+      for (const { bundle, nextHop } of this.fullGroups(family)) {
+        for (const entry of bundle.entries) {
+          if (!live()) return;
+          if (entry.bundle !== bundle) continue;
+          this.sendFull(entry, nextHop, pass, sink);
+          if (--budget <= 0) {
+            yield;
+            budget = batch;
+          }
+        }
+      }
     }
-    const announce: Wanted[] = [];
-    for (const [key, path] of wanted) {
-      const previous = this.sent.get(key);
-      if (!previous || previous.content !== path.content || this.resend.has(path.route.family)) announce.push(path);
+    while (live() && this.dirty.size > 0) {
+      const changed = this.dirty;
+      this.dirty = new Set();
+      const groups = new Map<string, { family: FamilyName; nextHop: string; set: AttributeSet; entries: [Entry, number | undefined][] }>();
+      for (const entry of changed) {
+        if (!live()) return;
+        if (entry.synced === this.pass && entry.synced !== 0) continue;
+        this.compare(entry, sink, groups);
+        if (--budget <= 0) {
+          yield;
+          budget = batch;
+        }
+      }
+      const ordered = [...groups.values()].sort((a, b) => compareStrings(`${a.family}|${a.nextHop}|${a.set.key}`, `${b.family}|${b.nextHop}|${b.set.key}`));
+      for (const group of ordered) {
+        const nextHop = this.nextHopObject(group.nextHop);
+        for (const [entry, pathId] of group.entries) {
+          if (!live()) return;
+          sink.announce(entry.family, pathId === undefined ? entry.prefix : { ...entry.prefix, pathId }, nextHop, group.set.attributes);
+          if (--budget <= 0) {
+            yield;
+            budget = batch;
+          }
+        }
+      }
     }
-    this.sent = new Map([...wanted].map(([key, path]) => [key, { path: toSent(path.route), content: path.content }]));
-    this.resend.clear();
-    announce.sort((a, b) => compareStrings(`${a.route.family}|${a.content}`, `${b.route.family}|${b.content}`) || compareRoutes(a.route, b.route));
-    withdraw.sort(compareRoutes);
-    return { announce: announce.map((path) => path.route), withdraw };
   }
 
   /**
@@ -229,78 +445,263 @@ export class AdjRibOut {
    * nothing more is announced until the next {@link sessionUp}.
    */
   withdrawAll(): RibOutChanges {
-    const withdraw = [...this.sent.values()].map((entry) => toWithdrawn(entry.path)).sort(compareRoutes);
-    this.sent = new Map();
-    this.resend.clear();
+    const withdraw: WithdrawnRoute[] = [];
+    for (const entry of this.entries.values()) {
+      for (const record of entry.sent) withdraw.push({ family: entry.family, prefix: record.pathId === undefined ? entry.prefix : { ...entry.prefix, pathId: record.pathId } });
+    }
+    this.forgetSent();
     if (this.phase === "up") this.phase = "withdrawn";
     return { announce: [], withdraw };
   }
 
-  private wantedPaths(session: RibOutSession): Map<string, Wanted> {
-    const result = new Map<string, Wanted>();
-    for (const [key, route] of this.routes) {
-      if (!session.families.includes(route.family)) continue;
-      const usable = route.nextHops.filter((nextHop) => route.family === "ipv6-unicast" || !isIpv6(nextHop) || session.extendedNextHop);
-      if (usable.length === 0) continue;
-      const attributes = this.attributesOf(route);
-      const attributeKey = JSON.stringify(attributes);
-      if (session.addPathSend.includes(route.family)) {
-        const ids = this.pathIds.get(key);
-        for (const nextHop of usable) {
-          const pathId = ids?.get(nextHop) ?? 0;
-          result.set(`${key}#${pathId}`, this.path(route, nextHop, pathId, attributes, attributeKey));
-        }
-      } else {
-        const current = this.sent.get(`${key}#-`)?.path.nextHop;
-        const nextHop = current !== undefined && usable.includes(current) ? current : usable[0];
-        result.set(`${key}#-`, this.path(route, nextHop, undefined, attributes, attributeKey));
-      }
+  /** Records a checked route, with its canonical address, as wanted; returns its entry. */
+  private apply(route: OriginatedRoute, address: string): Entry {
+    const key = entryKey(address, route.length, route.family === "ipv6-unicast");
+    const set = this.intern(route);
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      entry = { family: route.family, prefix: { address, length: route.length }, key, nextHops: [], pathIds: NO_PATH_IDS, bundle: undefined, sent: NOTHING_SENT, synced: 0, named: 0 };
+      this.entries.set(key, entry);
+    } else if (entry.bundle?.attributes === set && sameList(entry.nextHops, route.nextHops)) {
+      this.release(set);
+      return entry;
     }
-    return result;
+    const fresh = entry.nextHops.length === 0 ? FIRST_PATH_IDS[route.nextHops.length] : undefined;
+    const ids = fresh ?? pathIdsFor(entry, route.nextHops);
+    this.leaveBundle(entry);
+    entry.nextHops = route.nextHops;
+    entry.pathIds = ids;
+    const bundle = this.bundleFor(route.family, route.nextHops, set);
+    bundle.entries.add(entry);
+    entry.bundle = bundle;
+    this.touch(entry);
+    return entry;
   }
 
-  private path(route: OriginatedRoute, nextHop: string, pathId: number | undefined, attributes: PathAttributes, attributeKey: string): Wanted {
-    const prefix = pathId === undefined ? { address: route.address, length: route.length } : { address: route.address, length: route.length, pathId };
-    return {
-      route: { family: route.family, prefix, nextHop: { global: nextHop }, attributes },
-      content: `${nextHop}|${attributeKey}`,
+  /** No longer wants `entry`; it stays until the peer has been told. */
+  private unwant(entry: Entry): void {
+    this.leaveBundle(entry);
+    entry.nextHops = [];
+    entry.pathIds = NO_PATH_IDS;
+    if (entry.sent.length === 0) this.entries.delete(entry.key);
+    else this.touch(entry);
+  }
+
+  private touch(entry: Entry): void {
+    entry.synced = 0;
+    if (this.phase === "up") this.dirty.add(entry);
+  }
+
+  private leaveBundle(entry: Entry): void {
+    const bundle = entry.bundle;
+    if (!bundle) return;
+    bundle.entries.delete(entry);
+    entry.bundle = undefined;
+    this.release(bundle.attributes);
+    if (bundle.entries.size === 0) {
+      this.bundles.delete(bundle.key);
+      if (this.lastBundle === bundle) this.lastBundle = undefined;
+    }
+  }
+
+  private bundleFor(family: FamilyName, nextHops: readonly string[], set: AttributeSet): Bundle {
+    const last = this.lastBundle;
+    if (last && last.family === family && last.attributes === set && sameList(last.nextHops, nextHops) && this.bundles.get(last.key) === last) return last;
+    const key = `${family}|${set.key}|${nextHops.join(" ")}`;
+    let bundle = this.bundles.get(key);
+    if (bundle === undefined) {
+      bundle = { key, family, nextHops, attributes: set, entries: new Set() };
+      this.bundles.set(key, bundle);
+    }
+    this.lastBundle = bundle;
+    return bundle;
+  }
+
+  /** The interned attribute set of `route`, with one more reference. */
+  private intern(route: OriginatedRoute): AttributeSet {
+    const communities = route.communities?.length ? route.communities : undefined;
+    const largeCommunities = route.largeCommunities?.length ? route.largeCommunities : undefined;
+    let set = this.lastSet;
+    const same =
+      set !== undefined &&
+      set.refs > 0 &&
+      this.lastMed === route.med &&
+      sameList(this.lastCommunities ?? [], communities ?? []) &&
+      sameList(this.lastLargeCommunities ?? [], largeCommunities ?? []);
+    if (!same) {
+      const key = `${route.med ?? ""}|${communities?.join(",") ?? ""}|${largeCommunities?.map((c) => `${c.globalAdmin}:${c.localData1}:${c.localData2}`).join(",") ?? ""}`;
+      set = this.attributeSets.get(key);
+      if (set === undefined) {
+        const attributes: PathAttributes = {
+          origin: Origin.Igp,
+          asPath: [{ type: AsPathSegmentType.AsSequence, asns: [this.localAsn] }],
+          ...(route.med !== undefined ? { med: route.med } : {}),
+          ...(communities ? { communities: [...communities] } : {}),
+          ...(largeCommunities ? { largeCommunities: [...largeCommunities] } : {}),
+        };
+        set = { key, attributes, med: route.med, communities: attributes.communities, largeCommunities: attributes.largeCommunities, refs: 0 };
+        this.attributeSets.set(key, set);
+      }
+      this.lastSet = set;
+      this.lastMed = route.med;
+      this.lastCommunities = communities && [...communities];
+      this.lastLargeCommunities = largeCommunities && [...largeCommunities];
+    }
+    const interned = set as AttributeSet;
+    interned.refs++;
+    return interned;
+  }
+
+  private release(set: AttributeSet): void {
+    if (--set.refs > 0) return;
+    this.attributeSets.delete(set.key);
+    this.sentRecords.delete(set);
+  }
+
+  private nextHopObject(text: string): MpNextHop {
+    let nextHop = this.nextHopObjects.get(text);
+    if (nextHop === undefined) {
+      nextHop = { global: text };
+      this.nextHopObjects.set(text, nextHop);
+    }
+    return nextHop;
+  }
+
+  /** The shared record list of a path sent without path identifier. */
+  private sentRecord(set: AttributeSet, nextHop: string): readonly SentRecord[] {
+    let byHop = this.sentRecords.get(set);
+    if (byHop === undefined) {
+      byHop = new Map();
+      this.sentRecords.set(set, byHop);
+    }
+    let records = byHop.get(nextHop);
+    if (records === undefined) {
+      records = [{ nextHop, attributes: set, pathId: undefined }];
+      byHop.set(nextHop, records);
+    }
+    return records;
+  }
+
+  private usable(family: FamilyName, nextHops: readonly string[], session: RibOutSession): readonly string[] {
+    if (family === "ipv6-unicast" || session.extendedNextHop) return nextHops;
+    return nextHops.some(isIpv6) ? nextHops.filter((nextHop) => !isIpv6(nextHop)) : nextHops;
+  }
+
+  /** The (bundle, next hop) groups of a family's full send, by next hop then attributes. */
+  private fullGroups(family: FamilyName): { bundle: Bundle; nextHop: string }[] {
+    const session = this.session as RibOutSession;
+    const addPath = session.addPathSend.includes(family);
+    const groups: { bundle: Bundle; nextHop: string }[] = [];
+    for (const bundle of this.bundles.values()) {
+      if (bundle.family !== family) continue;
+      const usable = this.usable(family, bundle.nextHops, session);
+      if (addPath) for (const nextHop of usable) groups.push({ bundle, nextHop });
+      else if (usable.length > 0) groups.push({ bundle, nextHop: usable[0] });
+    }
+    return groups.sort((a, b) => compareStrings(a.nextHop, b.nextHop) || compareStrings(a.bundle.attributes.key, b.bundle.attributes.key));
+  }
+
+  /** Full send of one path of `entry` (through `nextHop`), keeping what else the peer has of it right. */
+  private sendFull(entry: Entry, nextHop: string, pass: number, sink: ChangeSink): void {
+    const session = this.session as RibOutSession;
+    const set = (entry.bundle as Bundle).attributes;
+    if (!session.addPathSend.includes(entry.family)) {
+      // Without ADD-PATH the next hop already sent stays while it is usable.
+      const current = entry.sent.length === 1 ? entry.sent[0].nextHop : undefined;
+      const hop = current !== undefined && current !== nextHop && this.usable(entry.family, entry.nextHops, session).includes(current) ? current : nextHop;
+      this.record(entry, this.sentRecord(set, hop));
+      entry.synced = pass;
+      sink.announce(entry.family, entry.prefix, this.nextHopObject(hop), set.attributes);
+      return;
+    }
+    const pathId = entry.pathIds[entry.nextHops.indexOf(nextHop)];
+    if (entry.synced !== pass) {
+      // First path of the entry in this pass: withdraw paths it no longer has.
+      const wantedIds = new Set(this.usable(entry.family, entry.nextHops, session).map((hop) => entry.pathIds[entry.nextHops.indexOf(hop)]));
+      for (const record of entry.sent) {
+        if (!wantedIds.has(record.pathId as number)) sink.withdraw(entry.family, { ...entry.prefix, pathId: record.pathId });
+      }
+      this.record(entry, NOTHING_SENT);
+      entry.synced = pass;
+    }
+    this.record(entry, [...entry.sent, { nextHop, attributes: set, pathId }]);
+    sink.announce(entry.family, { ...entry.prefix, pathId }, this.nextHopObject(nextHop), set.attributes);
+  }
+
+  /** Compares a changed entry with what the peer has: withdrawals go to `sink`, announcements into `groups`. */
+  private compare(
+    entry: Entry,
+    sink: ChangeSink,
+    groups: Map<string, { family: FamilyName; nextHop: string; set: AttributeSet; entries: [Entry, number | undefined][] }>,
+  ): void {
+    const session = this.session as RibOutSession;
+    const set = entry.bundle?.attributes;
+    const negotiated = session.families.includes(entry.family);
+    const usable = set && negotiated ? this.usable(entry.family, entry.nextHops, session) : [];
+    const announce = (nextHop: string, pathId: number | undefined): void => {
+      const key = `${entry.family}|${nextHop}|${(set as AttributeSet).key}`;
+      let group = groups.get(key);
+      if (group === undefined) {
+        group = { family: entry.family, nextHop, set: set as AttributeSet, entries: [] };
+        groups.set(key, group);
+      }
+      group.entries.push([entry, pathId]);
     };
+    if (!session.addPathSend.includes(entry.family)) {
+      const current = entry.sent.length === 1 ? entry.sent[0] : undefined;
+      if (usable.length === 0) {
+        if (current) sink.withdraw(entry.family, entry.prefix);
+        this.record(entry, NOTHING_SENT);
+      } else {
+        const nextHop = current && usable.includes(current.nextHop) ? current.nextHop : usable[0];
+        if (!current || current.nextHop !== nextHop || current.attributes !== set) announce(nextHop, undefined);
+        this.record(entry, this.sentRecord(set as AttributeSet, nextHop));
+      }
+    } else {
+      const sent: SentRecord[] = [];
+      const wantedIds = new Set<number>();
+      for (const nextHop of usable) {
+        const pathId = entry.pathIds[entry.nextHops.indexOf(nextHop)];
+        wantedIds.add(pathId);
+        const previous = entry.sent.find((r) => r.pathId === pathId);
+        if (!previous || previous.nextHop !== nextHop || previous.attributes !== set) announce(nextHop, pathId);
+        sent.push({ nextHop, attributes: set as AttributeSet, pathId });
+      }
+      for (const record of entry.sent) if (!wantedIds.has(record.pathId as number)) sink.withdraw(entry.family, { ...entry.prefix, pathId: record.pathId });
+      this.record(entry, sent.length ? sent : NOTHING_SENT);
+    }
+    if (entry.nextHops.length === 0 && entry.sent.length === 0) this.entries.delete(entry.key);
   }
 
-  private attributesOf(route: OriginatedRoute): PathAttributes {
-    return {
-      origin: Origin.Igp,
-      asPath: [{ type: AsPathSegmentType.AsSequence, asns: [this.localAsn] }],
-      ...(route.med !== undefined ? { med: route.med } : {}),
-      ...(route.communities?.length ? { communities: [...route.communities] } : {}),
-      ...(route.largeCommunities?.length ? { largeCommunities: [...route.largeCommunities] } : {}),
-    };
+  private record(entry: Entry, sent: readonly SentRecord[]): void {
+    this.sentPaths += sent.length - entry.sent.length;
+    entry.sent = sent;
   }
-}
 
-function toSent(route: AdvertisedRoute): SentPath {
-  const base = { family: route.family, address: route.prefix.address, length: route.prefix.length, nextHop: route.nextHop.global };
-  return route.prefix.pathId === undefined ? base : { ...base, pathId: route.prefix.pathId };
-}
-
-function toWithdrawn(path: SentPath): WithdrawnRoute {
-  const prefix = path.pathId === undefined ? { address: path.address, length: path.length } : { address: path.address, length: path.length, pathId: path.pathId };
-  return { family: path.family, prefix };
+  /** Forgets what the peer was sent (and prefixes kept only to withdraw); ends a running stream. */
+  private forgetSent(): void {
+    this.generation++;
+    this.full.clear();
+    this.dirty = new Set();
+    if (this.sentPaths === 0 && this.entries.size === 0) return;
+    for (const entry of this.entries.values()) {
+      entry.sent = NOTHING_SENT;
+      entry.synced = 0;
+      if (entry.nextHops.length === 0) this.entries.delete(entry.key);
+    }
+    this.sentPaths = 0;
+  }
 }
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareRoutes(a: { family: FamilyName; prefix: { address: string; length: number; pathId?: number } }, b: typeof a): number {
+function comparePaths(a: SentPath, b: SentPath): number {
   return (
     compareStrings(a.family, b.family) ||
-    compareStrings(a.prefix.address, b.prefix.address) ||
-    a.prefix.length - b.prefix.length ||
-    (a.prefix.pathId ?? 0) - (b.prefix.pathId ?? 0)
+    compareStrings(a.address, b.address) ||
+    a.length - b.length ||
+    (a.pathId ?? 0) - (b.pathId ?? 0)
   );
-}
-
-function comparePaths(a: SentPath, b: SentPath): number {
-  return compareRoutes({ family: a.family, prefix: a }, { family: b.family, prefix: b });
 }

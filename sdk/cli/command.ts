@@ -20,6 +20,8 @@ export interface Command {
 export interface CommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** True when stderr is a terminal: steps that take a while are reported there. */
+  readonly progress?: boolean;
 }
 
 /** Bad usage or input that cannot be read or parsed: the CLI prints the message and exits 2. */

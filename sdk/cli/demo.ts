@@ -1,7 +1,7 @@
-import { diffTopologies, examplePath, formatDiff, loadManifests, renderYaml } from "../manifest";
+import { diffTopologies, echoText, examplePath, formatDiff, loadManifests, renderYaml } from "../manifest";
 import { formatDiagnostic, summarize, validate } from "../validate";
 import { parseCommandArgs } from "./args";
-import type { Command } from "./command";
+import { UsageError, type Command } from "./command";
 
 const BEFORE = "gke-per-rack-peers";
 const AFTER = "gke-separate-data-plane";
@@ -9,8 +9,8 @@ const AFTER = "gke-separate-data-plane";
 const USAGE = `Usage: bgplb demo
 
 The main job on bundled example topologies, with no cluster and no router:
-validates the SPEC's "separate control and data plane" GKE topology (with its
-node subnets as facts), renders it canonically, and diffs it against the
+validates the "separate control and data plane" GKE example topology (with its
+node subnets given), renders it canonically, and diffs it against the
 "per-rack control-plane peering" topology it grows from.
 Same as: bgplb validate --example ${AFTER} --node-subnet ...;
 bgplb render --example ${AFTER}; bgplb diff <${BEFORE}> <${AFTER}>.`;
@@ -21,7 +21,8 @@ export const demoCommand: Command = {
   summary: "validate, render and diff bundled example topologies (no cluster needed)",
   usage: USAGE,
   async run(args, io) {
-    parseCommandArgs(args, {});
+    const { positionals } = parseCommandArgs(args, {});
+    if (positionals.length > 0) throw new UsageError(`demo takes no files (it uses bundled examples): '${echoText(positionals[0]!)}'`);
     const before = loadManifests(examplePath(BEFORE)).topology;
     const after = loadManifests(examplePath(AFTER)).topology;
     const nodeSubnets = ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"];

@@ -1,16 +1,21 @@
 import { diffToJson, diffTopologies, formatDiff } from "../manifest";
-import { outputFormat, parseCommandArgs } from "./args";
+import { MAX_INPUT_SIZE_HELP, MAX_INPUT_SIZE_OPTION, maxInputSize, outputFormat, parseCommandArgs } from "./args";
 import type { Command } from "./command";
 import { UsageError } from "./command";
 import { loadInputs } from "./inputs";
 
-const USAGE = `Usage: bgplb diff OLD NEW [--output text|json]
+const USAGE = `Usage: bgplb diff OLD NEW [--output text|json] [--max-input-size SIZE]
 
 Compares two manifest sets (each a file or a directory, e.g. a GitOps
 checkout) semantically: objects are matched by apiVersion, kind, namespace and
 name; each change shows its field path and old -> new value; defaulted fields
 compare equal to their defaults; changes that cannot be applied after cluster
-creation (cluster ASN, load balancer mode/type, VIPs) are marked.
+creation (cluster ASN, load balancer mode/type, VIPs) are marked. Either
+side may be - (standard input).
+
+Options:
+  --output FORMAT      text (default) or json
+${MAX_INPUT_SIZE_HELP}
 
 Exit status, like diff(1): 0 no change, 1 changes, 2 error.`;
 
@@ -20,11 +25,13 @@ export const diffCommand: Command = {
   summary: "semantic diff of two manifest sets (exit 1 when they differ)",
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { output: { type: "string" } });
+    const { values, positionals } = parseCommandArgs(args, { output: { type: "string" }, ...MAX_INPUT_SIZE_OPTION });
     const format = outputFormat(values.output);
     if (positionals.length !== 2) throw new UsageError(`expected OLD and NEW, got ${positionals.length} path(s)`);
-    const before = loadInputs([positionals[0]!], io).topology;
-    const after = loadInputs([positionals[1]!], io).topology;
+    if (positionals[0] === "-" && positionals[1] === "-") throw new UsageError("standard input (-) can be read only once");
+    const limit = { maxBytes: maxInputSize(values["max-input-size"]), limitSetting: "--max-input-size" };
+    const before = loadInputs([positionals[0]!], io, limit).topology;
+    const after = loadInputs([positionals[1]!], io, limit).topology;
     const diff = diffTopologies(before, after);
     io.stdout(format === "json" ? `${JSON.stringify(diffToJson(diff), null, 2)}\n` : formatDiff(diff));
     return diff.changes.length > 0 ? 1 : 0;

@@ -1,10 +1,12 @@
-import { parseCommandArgs } from "./args";
+import { echoText } from "../manifest";
+import { MAX_INPUT_SIZE_HELP, MAX_INPUT_SIZE_OPTION, maxInputSize, parseCommandArgs } from "./args";
 import { UsageError, type Command } from "./command";
-import { loadInputs } from "./inputs";
+import { EXAMPLE_HELP, hasObjects, inputPaths, loadInputs } from "./inputs";
 import { pulumiProgram } from "./pulumi-program";
 import { typescriptProgram } from "./typescript-program";
 
-const USAGE = `Usage: bgplb import FILE|DIR... [--target pulumi|sdk] [--package NAME]
+const USAGE = `Usage: bgplb import FILE|DIR|-... [--target pulumi|sdk] [--package NAME]
+       bgplb import --example NAME [--target pulumi|sdk] [--package NAME]
 
 Prints a TypeScript program that builds the same topology with bgplb's typed
 API: the migration path from hand-written YAML.
@@ -29,7 +31,12 @@ renderYaml().
 Options:
   --target pulumi|sdk  the kind of program (default: pulumi)
   --package NAME       the module to import bgplb from (default:
-                       bgplb/dist/provider for pulumi, bgplb for sdk)`;
+                       bgplb/dist/provider for pulumi, bgplb for sdk)
+${EXAMPLE_HELP}
+${MAX_INPUT_SIZE_HELP}
+
+Exit status: 0 printed, 1 no objects in the input, 2 unreadable input or
+bad usage.`;
 
 /** `bgplb import`: manifests to a TypeScript program (Pulumi components or sdk builders). */
 export const importCommand: Command = {
@@ -37,11 +44,13 @@ export const importCommand: Command = {
   summary: "print a Pulumi (or sdk) TypeScript program that builds the same topology",
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { target: { type: "string" }, package: { type: "string" } });
+    const { values, positionals } = parseCommandArgs(args, { target: { type: "string" }, package: { type: "string" }, example: { type: "string" }, ...MAX_INPUT_SIZE_OPTION });
     const target = values.target ?? "pulumi";
-    if (target !== "pulumi" && target !== "sdk") throw new UsageError(`--target: '${target}' is not a target; use pulumi or sdk`);
-    const input = loadInputs(positionals, io);
-    const options = { ...(values.package ? { packageName: values.package } : {}), sources: positionals };
+    if (target !== "pulumi" && target !== "sdk") throw new UsageError(`--target: '${echoText(target)}' is not a target; use pulumi or sdk`);
+    const paths = inputPaths(values.example, positionals);
+    const input = loadInputs(paths, io, { maxBytes: maxInputSize(values["max-input-size"]), limitSetting: "--max-input-size" });
+    if (!hasObjects(input, paths, io)) return 1;
+    const options = { ...(values.package ? { packageName: values.package } : {}), sources: values.example === undefined ? positionals : [`--example ${values.example}`] };
     if (target === "sdk") {
       io.stdout(typescriptProgram(input.topology, options));
       return 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import type { CommandIo } from "./command";
 import { commands } from "./commands";
-import { PROCESS_IO, runCommand } from "./run";
+import { echoText } from "../manifest";
+import { exitQuietlyOnClosedOutput, PROCESS_IO, runCommand } from "./run";
 
 const HELP = (): string =>
   [
@@ -13,8 +14,11 @@ const HELP = (): string =>
     ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
     "",
     "Global options:",
-    "  --help      show help (also: bgplb <command> --help)",
-    "  --debug     print stack traces of unexpected errors",
+    "  --help, -h      show help (also: bgplb <command> --help)",
+    "  --version, -v   print the version",
+    "  --debug         print stack traces of unexpected errors",
+    "",
+    "Wherever a command takes a file, - reads standard input.",
     "",
   ].join("\n");
 
@@ -28,19 +32,20 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     io.stdout(HELP());
     return name === undefined ? 2 : 0;
   }
-  if (name === "--version") {
+  if (name === "--version" || name === "-v") {
     io.stdout(`${require("../../../package.json").version}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`bgplb: unknown command '${name}' (see bgplb --help)\n`);
+    io.stderr(`bgplb: unknown command '${echoText(name)}' (see bgplb --help)\n`);
     return 2;
   }
   return runCommand(`bgplb ${name}`, command, argv.includes("--debug") ? [...rest, "--debug"] : rest, io);
 }
 
 if (require.main === module) {
+  exitQuietlyOnClosedOutput();
   main(process.argv.slice(2), PROCESS_IO).then((code) => {
     process.exitCode = code;
   });

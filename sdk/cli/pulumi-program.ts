@@ -1,6 +1,7 @@
+import { echoText } from "../manifest";
 import type { Topology } from "../model";
 import { planComponents, type AsWritten, type ComponentCall, type ProgramPart, type Uncovered } from "./component-plan";
-import { Expression, generatedFrom, literal } from "./typescript-literal";
+import { commentText, Expression, generatedFrom, literal } from "./typescript-literal";
 
 /** Options of {@link pulumiProgram}. */
 export interface PulumiProgramOptions {
@@ -24,7 +25,7 @@ function describe(uncovered: Uncovered): string {
 
 /** `warning: <object> [<field>]: <reason>; <consequence>`, like the manifest reader's notes. */
 function warning(subject: string, uncovered: Uncovered, consequence: string): string {
-  return `warning: ${subject}${uncovered.field === undefined ? "" : ` ${uncovered.field}`}: ${uncovered.reason}; ${consequence}`;
+  return echoText(`warning: ${subject}${uncovered.field === undefined ? "" : ` ${echoText(uncovered.field, 4 * 80)}`}: ${uncovered.reason}; ${consequence}`, 960);
 }
 
 function componentLines(call: ComponentCall): string[] {
@@ -32,18 +33,18 @@ function componentLines(call: ComponentCall): string[] {
     call.notRendered.length === 0
       ? []
       : [
-          `// ${call.subject}: ${call.component} does not render these fields (bmctl reads`,
+          commentText(`// ${call.subject}: ${call.component} does not render these fields (bmctl reads`),
           "// them from the cluster config file; the rendered Cluster lacks them):",
-          ...call.notRendered.map((field) => `//   ${field.field}: ${JSON.stringify(field.value)}`),
+          ...call.notRendered.map((field) => commentText(`//   ${field.field}: ${JSON.stringify(field.value)}`)),
         ];
   return [...comment, `const ${call.variable} = new bgplb.${call.component}(${JSON.stringify(call.resourceName)}, ${literal(call.args)}, target.options);`, ""];
 }
 
 function asWrittenLines(part: AsWritten): string[] {
   return [
-    `// ${part.subject}, published as written`,
+    commentText(`// ${part.subject}, published as written`),
     "// (rendered exactly; no component validates it or applies it to a cluster):",
-    ...part.reasons.map((reason) => `//   ${describe(reason)}`),
+    ...part.reasons.map((reason) => commentText(`//   ${describe(reason)}`)),
     `const ${part.variable}: bgplb.ManifestObject = ${literal(part.manifest)};`,
     "",
   ];
@@ -57,7 +58,7 @@ function partLines(part: ProgramPart): string[] {
       return asWrittenLines(part);
     case "cluster-reference":
       return [
-        `// Cluster ${part.clusterName} is not among the imported objects: this reference stands in for its GkeClusterLoadBalancer.`,
+        commentText(`// Cluster ${part.clusterName} is not among the imported objects: this reference stands in for its GkeClusterLoadBalancer.`),
         `const ${part.variable}: bgplb.GkeClusterReference = ${literal({ clusterName: part.clusterName, localAsn: part.localAsn })};`,
         "",
       ];

@@ -1,11 +1,12 @@
 import { DirectoryWriteError, renderYaml, writeManifestDirectory } from "../manifest";
 import { formatDiagnostic, summarize, validate } from "../validate";
-import { parseCommandArgs } from "./args";
+import { MAX_INPUT_SIZE_HELP, MAX_INPUT_SIZE_OPTION, maxInputSize, parseCommandArgs } from "./args";
 import type { Command } from "./command";
 import { UsageError } from "./command";
-import { EXAMPLE_HELP, inputPaths, loadInputs } from "./inputs";
+import { EXAMPLE_HELP, hasObjects, inputPaths, loadInputs } from "./inputs";
+import { progress } from "./progress";
 
-const USAGE = `Usage: bgplb render FILE|DIR... [--out DIR] [options]
+const USAGE = `Usage: bgplb render FILE|DIR|-... [--out DIR] [options]
        bgplb render --example NAME [--out DIR]
 
 Renders manifests canonically: stable key order, documents ordered by kind,
@@ -17,9 +18,11 @@ Options:
                        all or nothing: on any error DIR is left as it was
 ${EXAMPLE_HELP}
   --no-validate        render even when validation finds errors
+${MAX_INPUT_SIZE_HELP}
 
-Exit status: 0 rendered, 1 validation errors, 2 unreadable input, bad usage
-or a directory that cannot be written.`;
+Exit status: 0 rendered, 1 validation errors or no objects in the input,
+2 unreadable input, bad usage or a directory that cannot be written
+(--out naming a file, for instance).`;
 
 /** `bgplb render`: canonical YAML to stdout or a GitOps directory. */
 export const renderCommand: Command = {
@@ -31,9 +34,14 @@ export const renderCommand: Command = {
       out: { type: "string" },
       example: { type: "string" },
       "no-validate": { type: "boolean" },
+      ...MAX_INPUT_SIZE_OPTION,
     });
-    const input = loadInputs(inputPaths(values.example, positionals), io);
+    const paths = inputPaths(values.example, positionals);
+    const input = loadInputs(paths, io, { maxBytes: maxInputSize(values["max-input-size"]), limitSetting: "--max-input-size" });
+    if (!hasObjects(input, paths, io)) return 1;
+    const report = progress(io);
     if (!values["no-validate"]) {
+      report(`validating ${input.objectCount} objects`);
       const diagnostics = validate(input.topology, { fileOf: input.fileOf });
       const errors = diagnostics.filter((d) => d.severity === "error");
       if (errors.length > 0) {
@@ -42,6 +50,7 @@ export const renderCommand: Command = {
         return 1;
       }
     }
+    report(`rendering ${input.objectCount} objects`);
     if (values.out === undefined) {
       io.stdout(renderYaml(input.topology));
       return 0;

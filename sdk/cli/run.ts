@@ -1,3 +1,5 @@
+import { writeSync } from "node:fs";
+import { echoText } from "../manifest";
 import type { Command, CommandIo } from "./command";
 import { UsageError } from "./command";
 
@@ -21,14 +23,41 @@ export async function runCommand(program: string, command: Command, args: readon
       return 2;
     }
     const e = err as Error;
-    io.stderr(`${program}: internal error: ${e?.message ?? String(err)}\n`);
+    io.stderr(`${program}: internal error: ${echoText(e?.message ?? String(err), 4 * 80)}\n`);
     io.stderr(debug && e?.stack ? `${e.stack}\n` : "(run again with --debug for a stack trace)\n");
     return 3;
   }
 }
 
-/** The process streams, for the binaries' entry points. */
+/** The process streams, for the binaries' entry points; progress is shown when stderr is a terminal. */
 export const PROCESS_IO: CommandIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
+  progress: process.stderr.isTTY === true,
 };
+
+/**
+ * The exit status when standard output is closed under the command
+ * (`bgplb render … | head -1`): 141, what a shell reports for cat(1) ended
+ * by SIGPIPE.
+ */
+export const CLOSED_OUTPUT_EXIT = 141;
+
+/**
+ * Makes a closed standard output or error (EPIPE: the reader of the pipe has
+ * gone) end the process quietly with {@link CLOSED_OUTPUT_EXIT}, as cat(1)
+ * does, instead of an unhandled stream error with a stack trace. Any other
+ * output error (a full disk) ends it with one line and exit 2.
+ */
+export function exitQuietlyOnClosedOutput(): void {
+  for (const [stream, name] of [[process.stdout, "standard output"], [process.stderr, "standard error"]] as const) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(CLOSED_OUTPUT_EXIT);
+      try {
+        writeSync(2, `bgplb: cannot write ${name}: ${error.code ?? error.message}\n`);
+      } finally {
+        process.exit(2);
+      }
+    });
+  }
+}

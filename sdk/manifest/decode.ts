@@ -1,4 +1,5 @@
 import type { FieldPath, UnknownField } from "../model";
+import { echoText, echoValue } from "./echo";
 import type { FieldSchema, ObjectSchema } from "./schema";
 
 /** A problem found while checking a value against its schema. */
@@ -18,10 +19,42 @@ export interface Decoded {
 
 function describe(value: unknown): string {
   if (value === null) return "null";
-  if (Array.isArray(value)) return `a list (${JSON.stringify(value).slice(0, 60)})`;
+  if (Array.isArray(value)) return `a list (${echoValue(value)})`;
   if (typeof value === "object") return "a map";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === "string") return `the string ${echoValue(value)}`;
+  return `${typeof value} ${echoText(String(value))}`;
+}
+
+/** Edit distance (insert, delete, substitute) between two short names. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The known field an unknown key is most likely a typo of (`ingresVIP` →
+ * `ingressVIP`): the closest by edit distance, ignoring case, within a third
+ * of the name's length (at most 3 edits).
+ */
+export function closestField(key: string, known: readonly string[]): string | undefined {
+  if (key.length > 64) return undefined;
+  let best: string | undefined;
+  let bestDistance = Math.min(3, Math.ceil(key.length / 3)) + 1;
+  for (const name of known) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -41,7 +74,7 @@ export function decodeManifest(raw: Record<string, unknown>, schema: ObjectSchem
     switch (fieldSchema.type) {
       case "string":
         if (typeof value !== "string") {
-          const hint = typeof value === "number" || typeof value === "boolean" ? ` (quote it: "${String(value)}")` : "";
+          const hint = typeof value === "number" || typeof value === "boolean" ? ` (quote it: "${echoText(String(value))}")` : "";
           problems.push({ severity: "error", code: "type-error", path: [...path], message: `expected a string, got ${describe(value)}${hint}` });
           return undefined;
         }
@@ -50,7 +83,7 @@ export function decodeManifest(raw: Record<string, unknown>, schema: ObjectSchem
             severity: "error",
             code: "type-error",
             path: [...path],
-            message: `${JSON.stringify(value)} is not one of ${fieldSchema.oneOf.map((option) => JSON.stringify(option)).join(", ")}`,
+            message: `${echoValue(value)} is not one of ${fieldSchema.oneOf.map((option) => JSON.stringify(option)).join(", ")}`,
           });
           return undefined;
         }
@@ -75,7 +108,8 @@ export function decodeManifest(raw: Record<string, unknown>, schema: ObjectSchem
         const result: Record<string, string> = {};
         for (const [key, item] of Object.entries(value)) {
           const checked = walk(item, { type: "string" }, [...path, key]);
-          if (typeof checked === "string") result[key] = checked;
+          // defineProperty: a `__proto__` label is a label, not the map's prototype
+          if (typeof checked === "string") Object.defineProperty(result, key, { value: checked, enumerable: true, writable: true, configurable: true });
         }
         return result;
       }
@@ -103,7 +137,9 @@ export function decodeManifest(raw: Record<string, unknown>, schema: ObjectSchem
           }
           unknownFields.push({ path: [...path, key], value: item });
           if (!fieldSchema.passthrough?.includes(key)) {
-            problems.push({ severity: "warning", code: "unknown-field", path: [...path, key], message: "unknown field, kept as is" });
+            const suggestion = closestField(key, fieldSchema.fields.map((known) => known.name));
+            const message = suggestion ? `unknown field (did you mean ${suggestion}?), kept as is` : "unknown field, kept as is";
+            problems.push({ severity: "warning", code: "unknown-field", path: [...path, key], message });
           }
         }
         for (const entry of fieldSchema.fields) {

@@ -1,17 +1,17 @@
 import { formatObjectKey } from "../model";
 import type { FieldChange, ManifestDiff, ObjectChange } from "./diff";
+import { echoText, echoValue } from "./echo";
 
-function show(value: unknown): string {
-  return JSON.stringify(value);
-}
+const show = echoValue;
+const objectName = (change: ObjectChange) => echoText(formatObjectKey(change.key), 2 * 80);
 
 function describeField(field: FieldChange): string {
   const line =
     field.op === "replace"
-      ? `${field.path}: ${show(field.before)} → ${show(field.after)}`
+      ? `${echoText(field.path, 4 * 80)}: ${show(field.before)} → ${show(field.after)}`
       : field.op === "add"
-        ? `${field.path}: added ${show(field.after)}`
-        : `${field.path}: removed ${show(field.before)}`;
+        ? `${echoText(field.path, 4 * 80)}: added ${show(field.after)}`
+        : `${echoText(field.path, 4 * 80)}: removed ${show(field.before)}`;
   return field.immutableReason ? `${line}  [not allowed after cluster creation: ${field.immutableReason}]` : line;
 }
 
@@ -28,13 +28,14 @@ export function formatDiff(diff: ManifestDiff): string {
   const lines = [`${count("added")} added, ${count("removed")} removed, ${count("changed")} changed, ${diff.unchanged} unchanged`];
   if (diff.changes.length === 0) return `${lines[0]}\nNo changes.\n`;
   const immutable = diff.changes.flatMap((change) =>
-    change.fields.filter((field) => field.immutableReason).map((field) => `  - ${formatObjectKey(change.key)} ${field.path}: ${field.immutableReason}`),
+    change.fields.filter((field) => field.immutableReason).map((field) => `  - ${objectName(change)} ${echoText(field.path, 4 * 80)}: ${field.immutableReason}`),
   );
   if (immutable.length > 0) {
-    lines.push("", "WARNING: these changes cannot be applied after cluster creation (recreate the cluster or revert them):", ...immutable);
+    lines.push("", "WARNING: these changes cannot be applied after cluster creation (recreate the cluster or revert them):");
+    for (const line of immutable) lines.push(line);
   }
   for (const change of diff.changes) {
-    lines.push("", `${SIGN[change.change]} ${formatObjectKey(change.key)}`);
+    lines.push("", `${SIGN[change.change]} ${objectName(change)}`);
     for (const field of change.fields) lines.push(`    ${describeField(field)}`);
   }
   return `${lines.join("\n")}\n`;
@@ -48,8 +49,8 @@ export function formatDiff(diff: ManifestDiff): string {
 export function diffLines(diff: ManifestDiff): string[] {
   return diff.changes.flatMap((change) =>
     change.change === "changed"
-      ? change.fields.map((field) => `~ ${formatObjectKey(change.key)} ${describeField(field)}`)
-      : [`${SIGN[change.change]} ${formatObjectKey(change.key)}`],
+      ? change.fields.map((field) => `~ ${objectName(change)} ${describeField(field)}`)
+      : [`${SIGN[change.change]} ${objectName(change)}`],
   );
 }
 

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { readTextInput } from "../io";
 
 /** The bundled example topologies: SPEC §2.5's four GKE files and the MetalLB CR sets of the MetalLB guide. */
 export const EXAMPLE_NAMES = [
@@ -36,5 +37,5 @@ export function examplePath(name: ExampleName): string {
 
 /** The YAML text of a bundled example. */
 export function exampleText(name: ExampleName): string {
-  return readFileSync(examplePath(name), "utf8");
+  return readTextInput(examplePath(name));
 }

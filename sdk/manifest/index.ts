@@ -5,15 +5,16 @@
  */
 export { ManifestIssue, ManifestIssueCode, ManifestIssueSeverity, formatManifestIssue, hasManifestErrors } from "./issues";
 export { FieldEntry, FieldSchema, KIND_SCHEMAS, ObjectSchema, SERVER_METADATA_FIELDS } from "./schema";
-export { ManifestSource, ParseResult, parseManifests } from "./parse";
+export { ManifestSource, ParseOptions, ParseResult, parseManifests } from "./parse";
 export { PlainManifest, renderObject } from "./encode";
 export { toYamlDocument } from "./yaml";
 export { canonicalTopology, compareObjects, renderPlain, renderYaml, sortedObjects } from "./render";
-export { comparePaths } from "./decode";
+export { closestField, comparePaths } from "./decode";
+export { ECHO_LIMIT, echoPath, echoText, echoValue } from "./echo";
 export { EXAMPLE_NAMES, ExampleName, examplePath, exampleText, examplesDirectory } from "./examples";
 export { DiffOptions, FieldChange, FieldOp, ManifestDiff, ObjectChange, diffTopologies } from "./diff";
 export { diffLines, diffToJson, formatDiff } from "./diff-format";
 export { DEFAULTED_FIELDS, DefaultedField, defaultAt } from "./defaults-table";
-export { loadManifestDirectory, loadManifestFiles, loadManifests, manifestFilesIn } from "./load";
+export { LoadOptions, loadManifestDirectory, loadManifestFiles, loadManifests, manifestFilesIn } from "./load";
 export { DirectoryWriteError, manifestFileName, writeManifestDirectory } from "./write-dir";
 export { IMMUTABLE_AFTER_CREATION, ImmutableField, immutableFieldAt } from "../model";

@@ -1,3 +1,5 @@
+import { echoText } from "./echo";
+
 /** What went wrong (or is worth knowing) while reading manifests. */
 export type ManifestIssueCode =
   | "read-error"
@@ -34,9 +36,9 @@ export interface ManifestIssue {
 
 /** One line per issue: `file:line:col: severity: Kind ns/name path: message`. */
 export function formatManifestIssue(issue: ManifestIssue): string {
-  const where = [issue.file, issue.line, issue.line === undefined ? undefined : issue.column].filter((part) => part !== undefined).join(":");
+  const where = [issue.file === undefined ? undefined : echoText(issue.file, 4 * 80), issue.line, issue.line === undefined ? undefined : issue.column].filter((part) => part !== undefined).join(":");
   const subject = [issue.object, issue.path].filter((part) => part !== undefined && part !== "").join(" ");
-  return `${where === "" ? "" : `${where}: `}${issue.severity}: ${subject === "" ? "" : `${subject}: `}${issue.message}`;
+  return echoText(`${where === "" ? "" : `${where}: `}${issue.severity}: ${subject === "" ? "" : `${subject}: `}${issue.message}`, 960);
 }
 
 /** True when any issue is an error. */

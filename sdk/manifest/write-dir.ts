@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { ModelObject, OpaqueObject, Topology } from "../model";
+import { echoText } from "./echo";
 import { renderObject } from "./encode";
 import { sortedObjects } from "./render";
 import { toYamlDocument } from "./yaml";
@@ -37,28 +38,43 @@ export class DirectoryWriteError extends Error {
  */
 export function writeManifestDirectory(directory: string, topology: Topology): string[] {
   const target = resolve(directory);
+  const shown = echoText(target, 4 * 80);
   const parent = dirname(target);
-  if (existsSync(target)) {
-    const foreign = readdirSync(target, { withFileTypes: true }).filter((entry) => !entry.isFile() || !MANAGED_FILE.test(entry.name));
+  let existing: Stats | undefined;
+  try {
+    existing = statSync(target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new DirectoryWriteError(`cannot write ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; nothing was changed`);
+  }
+  if (existing && !existing.isDirectory()) throw new DirectoryWriteError(`${shown} is a file, not a directory; give a new or empty directory (nothing was changed)`);
+  if (existing) {
+    let entries;
+    try {
+      entries = readdirSync(target, { withFileTypes: true });
+    } catch (error) {
+      throw new DirectoryWriteError(`cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; nothing was changed`);
+    }
+    const foreign = entries.filter((entry) => !entry.isFile() || !MANAGED_FILE.test(entry.name));
     if (foreign.length > 0) {
-      throw new DirectoryWriteError(`refusing to replace ${target}: it holds ${foreign.map((entry) => entry.name).join(", ")}, which bgplb render did not write; choose an empty or new directory`);
+      throw new DirectoryWriteError(`refusing to replace ${shown}: it holds ${echoText(foreign.map((entry) => entry.name).join(", "), 2 * 80)}, which bgplb render did not write; choose an empty or new directory`);
     }
   }
   const objects = sortedObjects(topology);
   const names = objects.map(manifestFileName);
-  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate) throw new DirectoryWriteError(`two objects map to the same file ${duplicate}; object names must be unique per kind and namespace`);
+  const taken = new Set<string>();
+  const duplicate = names.find((name) => taken.has(name) || !taken.add(name));
+  if (duplicate) throw new DirectoryWriteError(`two objects map to the same file ${echoText(duplicate)}; object names must be unique per kind and namespace`);
 
   let staging: string;
   try {
     staging = mkdtempSync(join(parent, `.${basename(target)}.tmp-`));
   } catch (error) {
-    throw new DirectoryWriteError(`cannot write ${target}: ${(error as Error).message}; nothing was changed`);
+    throw new DirectoryWriteError(`cannot write ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; nothing was changed`);
   }
   let backup: string | undefined;
   try {
     objects.forEach((object, index) => writeFileSync(join(staging, names[index]!), toYamlDocument(renderObject(object))));
-    if (existsSync(target)) {
+    if (existing) {
       backup = `${staging}.old`;
       renameSync(target, backup);
     }
@@ -71,7 +87,7 @@ export function writeManifestDirectory(directory: string, topology: Topology): s
     }
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    throw new DirectoryWriteError(`cannot write ${target}: ${(error as Error).message}; nothing was changed`);
+    throw new DirectoryWriteError(`cannot write ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; nothing was changed`);
   }
   if (backup) rmSync(backup, { recursive: true, force: true });
   return names.map((name) => join(target, name));

@@ -138,8 +138,9 @@ export function topologyOf(objects: Iterable<ModelObject | OpaqueObject>): Topol
 /** Every object of the topology, modelled kinds in {@link MODEL_KINDS} order, then the others. */
 export function topologyObjects(topology: Topology): (ModelObject | OpaqueObject)[] {
   const result: (ModelObject | OpaqueObject)[] = [];
-  for (const entry of MODEL_KINDS) result.push(...topology[entry.group]);
-  result.push(...topology.otherObjects);
+  // one push per object: spreading a list of unbounded length into push() overflows the stack
+  for (const entry of MODEL_KINDS) for (const object of topology[entry.group]) result.push(object);
+  for (const object of topology.otherObjects) result.push(object);
   return result;
 }
 

@@ -5,7 +5,10 @@
  * bad value.
  */
 import { parse as parseYaml } from "yaml";
+import { BFD_DEFAULTS, BFD_LIMITS } from "../model/defaults";
 import { parseIp } from "../net";
+import { MAX_MD5_KEY_LENGTH } from "./tcp-md5";
+import { bfdProfileTimers, type BfdPeerTimers } from "./bfd-driver";
 
 /** One BGP neighbor. */
 export interface PeerConfig {
@@ -15,6 +18,25 @@ export interface PeerConfig {
   readonly peerASN: number;
   /** TCP port the neighbor listens on. @default 179 */
   readonly peerPort: number;
+  /**
+   * TCP MD5 signature password (RFC 2385) shared with the neighbor, 1 to 80
+   * octets; set on the connecting and the listening socket. Never logged.
+   * @default none (unsigned)
+   */
+  readonly password?: string;
+  /**
+   * Offer graceful restart (RFC 4724) to the neighbor: after a speaker
+   * restart it keeps our routes for `gracefulRestartTime` seconds, until our
+   * End-of-RIB. @default false
+   */
+  readonly gracefulRestart: boolean;
+  /**
+   * Single-hop BFD to the neighbor, from the fields of a MetalLB BFDProfile
+   * spec (`receiveInterval`, `transmitInterval`, `detectMultiplier`,
+   * `passiveMode`; `echoMode` must stay false); a BFD Down takes the BGP
+   * session down at once. @default no BFD
+   */
+  readonly bfd?: BfdPeerTimers;
 }
 
 /** A large community (RFC 8092) as configured, `global:local1:local2`. */
@@ -59,6 +81,8 @@ export interface SpeakerConfig {
   readonly addPath: boolean;
   /** `host:port` of the health/metrics HTTP server. @default "127.0.0.1:8080" */
   readonly healthListen: string;
+  /** Restart Time sent to peers with `gracefulRestart`, seconds (1..4095). @default 120 */
+  readonly gracefulRestartTime: number;
 }
 
 /** A configuration error; `message` names the field and the bad value. */
@@ -76,9 +100,20 @@ export class ConfigError extends Error {
 const MAX_ASN = 4294967295;
 const KNOWN_FIELDS = new Set([
   "localIP", "localASN", "routerID", "peers", "holdTime", "connectRetryTime", "listenPort",
-  "communities", "largeCommunities", "nextHops", "ipv6NextHops", "addPath", "healthListen",
+  "communities", "largeCommunities", "nextHops", "ipv6NextHops", "addPath", "healthListen", "gracefulRestartTime",
 ]);
-const KNOWN_PEER_FIELDS = new Set(["peerIP", "peerASN", "peerPort"]);
+const KNOWN_PEER_FIELDS = new Set(["peerIP", "peerASN", "peerPort", "password", "gracefulRestart", "bfd"]);
+
+/** Checks a TCP MD5 password; the error says what is wrong without ever showing the value. */
+function password(value: unknown, field: string): string {
+  if (typeof value !== "string") throw new ConfigError(field, `is a ${value === null ? "null" : typeof value}, not a string (value not shown)`);
+  const octets = Buffer.byteLength(value, "utf8");
+  if (octets === 0 || octets > MAX_MD5_KEY_LENGTH) {
+    throw new ConfigError(field, `is ${octets} octets long; a TCP MD5 password is 1 to ${MAX_MD5_KEY_LENGTH} octets (value not shown)`);
+  }
+  return value;
+}
+const KNOWN_BFD_FIELDS = new Set(["receiveInterval", "transmitInterval", "detectMultiplier", "echoInterval", "echoMode", "passiveMode", "minimumTtl"]);
 
 function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
@@ -182,11 +217,14 @@ export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
     }
     if (peer.peerIP === undefined) throw new ConfigError(`${field}.peerIP`, "is required");
     if (peer.peerASN === undefined) throw new ConfigError(`${field}.peerASN`, "is required");
-    return {
+    const checked = {
       peerIP: address(peer.peerIP, `${field}.peerIP`, 4),
       peerASN: integer(peer.peerASN, `${field}.peerASN`, 1, MAX_ASN, "an AS number"),
       peerPort: peer.peerPort === undefined ? 179 : integer(peer.peerPort, `${field}.peerPort`, 1, 65535, "a TCP port"),
+      ...(peer.password === undefined ? {} : { password: password(peer.password, `${field}.password`) }),
+      gracefulRestart: peer.gracefulRestart === undefined ? false : boolean(peer.gracefulRestart, `${field}.gracefulRestart`),
     };
+    return peer.bfd === undefined ? checked : { ...checked, bfd: bfdTimers(peer.bfd, `${field}.bfd`) };
   });
   peers.forEach((p, i) => {
     if (p.peerIP === localIP) throw new ConfigError(`peers[${i}].peerIP`, `${show(p.peerIP)} is localIP itself`);
@@ -215,6 +253,7 @@ export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
     ipv6NextHops: distinct(list(raw.ipv6NextHops, "ipv6NextHops").map((v, i) => address(v, `ipv6NextHops[${i}]`, 6)), "ipv6NextHops"),
     addPath: raw.addPath === undefined ? false : boolean(raw.addPath, "addPath"),
     healthListen: raw.healthListen === undefined ? "127.0.0.1:8080" : parseListenAddress(raw.healthListen, "healthListen"),
+    gracefulRestartTime: raw.gracefulRestartTime === undefined ? 120 : integer(raw.gracefulRestartTime, "gracefulRestartTime", 1, 4095, "a restart time in seconds"),
   };
 }
 
@@ -231,6 +270,34 @@ function distinct(values: readonly string[], field: string, suffix = ""): readon
     seen.set(v, i);
   });
   return values;
+}
+
+/**
+ * Checks a peer's `bfd` mapping (BFDProfile spec fields, same ranges and
+ * defaults). `echoInterval` and `minimumTtl` are checked but have no effect:
+ * no echo packets are sent, and single hop always requires TTL 255.
+ */
+function bfdTimers(value: unknown, field: string): BfdPeerTimers {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError(field, `${show(value)} is not a mapping of BFDProfile fields (e.g. {transmitInterval: 300, receiveInterval: 300})`);
+  }
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_BFD_FIELDS.has(key)) throw new ConfigError(`${field}.${key}`, `unknown field (known: ${[...KNOWN_BFD_FIELDS].join(", ")})`);
+  }
+  const bounded = (name: keyof typeof BFD_LIMITS, what: string): number =>
+    raw[name] === undefined ? BFD_DEFAULTS[name] : integer(raw[name], `${field}.${name}`, BFD_LIMITS[name].min, BFD_LIMITS[name].max, what);
+  bounded("echoInterval", "an interval in milliseconds");
+  bounded("minimumTtl", "a TTL");
+  if (raw.echoMode !== undefined && boolean(raw.echoMode, `${field}.echoMode`)) {
+    throw new ConfigError(`${field}.echoMode`, "true is not supported: the speaker sends no BFD echo packets; set it to false (asynchronous mode detects failures alone)");
+  }
+  return bfdProfileTimers({
+    transmitInterval: bounded("transmitInterval", "an interval in milliseconds"),
+    receiveInterval: bounded("receiveInterval", "an interval in milliseconds"),
+    detectMultiplier: bounded("detectMultiplier", "a detection multiplier"),
+    passiveMode: raw.passiveMode === undefined ? undefined : boolean(raw.passiveMode, `${field}.passiveMode`),
+  });
 }
 
 function boolean(value: unknown, field: string): boolean {

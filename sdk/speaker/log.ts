@@ -14,6 +14,8 @@ export type LogFields = Readonly<Record<string, string | number | boolean | unde
 export interface Logger {
   /** Writes one line at `level`. */
   log(level: LogLevel, msg: string, fields?: LogFields): void;
+  /** Whether lines at `level` are written, so callers can skip building costly ones; absent means yes. */
+  enabled?(level: LogLevel): boolean;
 }
 
 /** The fields that log an exception: its message and the top of its stack on one line. */
@@ -25,6 +27,7 @@ export function errorFields(error: unknown): LogFields {
 /** A logger writing JSON lines to `stdout` (debug, info) and `stderr` (warn, error). */
 export function jsonLogger(stdout: (line: string) => void, stderr: (line: string) => void, debug = false): Logger {
   return {
+    enabled: (level) => level !== "debug" || debug,
     log(level, msg, fields = {}) {
       if (level === "debug" && !debug) return;
       const line = `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })}\n`;

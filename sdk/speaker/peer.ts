@@ -15,26 +15,32 @@
  * backoff.
  */
 import { connect as tcpConnect, type Socket } from "node:net";
+import { performance } from "node:perf_hooks";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { encodeMessage } from "../bgp/codec";
+import { endOfRibFamily } from "../bgp/end-of-rib";
 import { familyName } from "../bgp/families";
 import type { PeerConfig as FsmPeerConfig } from "../bgp/fsm-config";
 import type { FsmState } from "../bgp/fsm-types";
 import { MessageFramer } from "../bgp/framer";
-import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext, type UpdateDiagnostic } from "../bgp/messages";
+import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext, type FamilyName, type MpNextHop, type PathAttributes, type Prefix, type UpdateDiagnostic } from "../bgp/messages";
 import { describeNotification } from "../bgp/notification";
 import { AdjRibOut, type OriginatedRoute, type RibOutChanges } from "../bgp/rib-out";
 import { Session, type ConnectionId, type SessionAction, type SessionEvent } from "../bgp/session";
 import { backoffMs, DEFAULT_BACKOFF, DEFAULT_JITTER } from "../bgp/timers";
-import { packUpdates } from "../bgp/update-packer";
+import { endOfRib, packUpdates, UpdatePacker, type ChangeSink } from "../bgp/update-packer";
 import { normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 import { countUpdateError, type PeerMetrics } from "./metrics";
+import { md5Socket } from "./tcp-md5";
 
 /** What a peer driver is built from. */
 export interface PeerDriverOptions {
   readonly peerIP: string;
   readonly peerPort: number;
   readonly localIP: string;
+  /** TCP MD5 password (RFC 2385) for the connections to this peer; never logged. */
+  readonly password?: string;
   /** The FSM configuration of the peer. */
   readonly fsm: FsmPeerConfig;
   readonly logger: Logger;
@@ -50,6 +56,9 @@ const CLOSE_GRACE_MS = 2_000;
  */
 const INTERNAL_ERROR_CEASE = 0;
 
+/** Cease subcode "BFD Down" (RFC 9384), sent when BFD finds the path to the peer down. */
+const BFD_DOWN_CEASE = 10;
+
 function prefixText(p: { address: string; length: number; pathId?: number }): string {
   return `${p.address}/${p.length}${p.pathId ? `#${p.pathId}` : ""}`;
 }
@@ -61,6 +70,60 @@ function socketAddress(address: string | undefined): string | undefined {
     return normalizeIp(address.replace(/^::ffff:/i, ""));
   } catch {
     return undefined;
+  }
+}
+
+/** The longest event-loop turn a route stream takes before letting timers and other sockets run. */
+const STREAM_SLICE_MS = 5;
+/** A route stream waits for the socket to drain once this much is queued on it. */
+const STREAM_QUEUE_BYTES = 256 * 1024;
+/** Up to this many prefixes are named in the info line of a send; the rest only at debug. */
+const PREFIXES_NAMED_AT_INFO = 16;
+
+/** Resolves when `socket` can take more data or is gone. */
+function writable(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off("drain", done);
+      socket.off("close", done);
+      resolve();
+    };
+    socket.on("drain", done);
+    socket.on("close", done);
+  });
+}
+
+/** Passes changes on to the packer, noting prefixes for the log: a few for the info line, all of a batch at debug. */
+class LoggedChanges implements ChangeSink {
+  announced: string[] = [];
+  withdrawn: string[] = [];
+  nextHops = new Set<string>();
+
+  constructor(
+    private readonly packer: UpdatePacker,
+    private readonly everyPrefix: boolean,
+  ) {}
+
+  announce(family: FamilyName, prefix: Prefix, nextHop: MpNextHop, attributes: PathAttributes): void {
+    this.packer.announce(family, prefix, nextHop, attributes);
+    if (this.everyPrefix || this.packer.announced <= PREFIXES_NAMED_AT_INFO) {
+      this.announced.push(prefixText(prefix));
+      this.nextHops.add(nextHop.global);
+    }
+  }
+
+  withdraw(family: FamilyName, prefix: Prefix): void {
+    this.packer.withdraw(family, prefix);
+    if (this.everyPrefix || this.packer.withdrawn <= PREFIXES_NAMED_AT_INFO) this.withdrawn.push(prefixText(prefix));
+  }
+
+  /** The prefixes noted since the last call. */
+  take(): { announced: string[]; withdrawn: string[]; nextHops: string[] } {
+    const taken = { announced: this.announced, withdrawn: this.withdrawn, nextHops: [...this.nextHops] };
+    this.announced = [];
+    this.withdrawn = [];
+    this.nextHops = new Set();
+    return taken;
   }
 }
 
@@ -80,6 +143,14 @@ export class PeerDriver {
   /** Consecutive resets of the whole session (see {@link PeerDriver.reset}); drives their backoff. */
   private resets = 0;
   private stopped = false;
+  /** A route stream is running (see {@link streamRib}). */
+  private streaming = false;
+  /** Set on the first Established: a session built after that (see {@link PeerDriver.reset}) is no restart. */
+  private everEstablished = false;
+  /** The End-of-RIB markers owed on a new session once its initial table is out (see {@link sendEndOfRib}). */
+  private endOfRibDue: { readonly connection: ConnectionId; readonly families: readonly FamilyName[] } | undefined;
+  /** Set while a BFD Down holds the session down (see {@link PeerDriver.bfdDown}). */
+  private heldByBfd = false;
 
   constructor(private readonly options: PeerDriverOptions) {
     this.session = this.newSession();
@@ -117,13 +188,35 @@ export class PeerDriver {
   }
 
   /**
+   * BFD found the path to the peer down (RFC 5882 §4.3): the session goes
+   * down at once, with Cease / BFD Down where a NOTIFICATION can still be
+   * sent, and stays down (no reconnect, inbound refused) until {@link bfdUp}.
+   */
+  bfdDown(diagnostic: string): void {
+    this.log("warn", "BFD session down: stopping the BGP session", { diagnostic, state: this.session.state });
+    this.heldByBfd = true;
+    this.guard("BFD down", () => {
+      this.feed({ type: "AutomaticStop", subcode: BFD_DOWN_CEASE });
+      this.feed({ type: "ManualStop" });
+    });
+  }
+
+  /** BFD is Up again after {@link bfdDown}: the session starts again. */
+  bfdUp(): void {
+    if (!this.heldByBfd || this.stopped) return;
+    this.heldByBfd = false;
+    this.log("info", "BFD session up: starting the BGP session");
+    this.start();
+  }
+
+  /**
    * Makes `routes` the whole set to advertise. An Established session is
    * sent the difference at once; a later one gets the set when it comes up.
    */
   advertise(routes: readonly OriginatedRoute[]): void {
     this.guard("advertise", () => {
       this.rib.replaceAll(routes);
-      if (this.established !== undefined) this.sendChanges(this.established, this.rib.takeChanges());
+      if (this.established !== undefined) this.flushRib(this.established);
     });
   }
 
@@ -145,7 +238,8 @@ export class PeerDriver {
   }
 
   private newSession(): Session {
-    return new Session({ config: this.options.fsm, random: Math.random }, Date.now());
+    const config = this.everEstablished ? { ...this.options.fsm, restarting: false } : this.options.fsm;
+    return new Session({ config, random: Math.random }, Date.now());
   }
 
   /** Runs one entry into the driver; an exception from it ends this session only (see the module comment). */
@@ -182,9 +276,10 @@ export class PeerDriver {
     for (const connection of [...this.sockets.keys()]) this.forget(connection);
     this.rib.sessionDown();
     this.established = undefined;
+    this.endOfRibDue = undefined;
     this.options.metrics.state = "Idle";
     this.session = this.newSession();
-    if (this.stopped) return;
+    if (this.stopped || this.heldByBfd) return; // bfdUp starts it again
     const delay = backoffMs(++this.resets, this.options.fsm.backoff ?? DEFAULT_BACKOFF, this.options.fsm.jitter ?? DEFAULT_JITTER, Math.random);
     this.timers.set("reset", setTimeout(() => {
       this.timers.delete("reset");
@@ -246,6 +341,7 @@ export class PeerDriver {
         const localAddress = socketAddress(this.sockets.get(action.connection)?.localAddress);
         this.codecs.set(action.connection, localAddress === undefined ? action.session.codec : { ...action.session.codec, localAddress });
         this.established = action.connection;
+        this.everEstablished = true;
         this.resets = 0;
         this.options.metrics.establishedTransitions++;
         const s = action.session;
@@ -258,11 +354,13 @@ export class PeerDriver {
           addPathSend: addPathSend.join(","),
         });
         this.rib.sessionUp({ families: s.families, addPathSend, extendedNextHop: s.codec.extendedNextHop });
-        this.sendChanges(action.connection, this.rib.takeChanges());
+        this.endOfRibDue = { connection: action.connection, families: s.families };
+        this.flushRib(action.connection);
         break;
       }
       case "sessionDown":
         this.rib.sessionDown();
+        this.endOfRibDue = undefined;
         this.established = undefined;
         this.options.metrics.prefixesAdvertised = 0;
         this.log("info", "session down", { reason: action.reason.kind });
@@ -271,17 +369,23 @@ export class PeerDriver {
         const family = familyName(action.afi, action.safi);
         if (family) {
           this.rib.refresh(family);
-          this.sendChanges(action.connection, this.rib.takeChanges());
+          this.flushRib(action.connection);
         }
         break;
       }
-      case "updateReceived":
+      case "updateReceived": {
         this.options.metrics.updatesReceived++;
+        const endOfRibOf = endOfRibFamily(action.message);
+        if (endOfRibOf) {
+          this.log("info", "end-of-RIB received", { family: familyName(endOfRibOf.afi, endOfRibOf.safi) ?? `afi ${endOfRibOf.afi} safi ${endOfRibOf.safi}` });
+          break;
+        }
         this.log("info", "update received", {
           announced: action.message.nlri.map(prefixText).join(" ") || undefined,
           withdrawn: action.message.withdrawn.map(prefixText).join(" ") || undefined,
         });
         break;
+      }
       case "stateChange":
         this.options.metrics.state = action.to;
         this.log("info", "peer state changed", { from: action.fromName, to: action.toName, State: action.toName, reason: action.reason?.kind });
@@ -291,18 +395,109 @@ export class PeerDriver {
 
   /** Packs Adj-RIB-Out changes into UPDATEs with the connection's codec context and writes them. */
   private sendChanges(connection: ConnectionId, changes: RibOutChanges): void {
-    this.options.metrics.prefixesAdvertised = this.rib.advertised().length;
+    this.options.metrics.prefixesAdvertised = this.rib.advertisedCount;
     const socket = this.sockets.get(connection);
     if (!socket || socket.destroyed || (changes.announce.length === 0 && changes.withdraw.length === 0)) return;
     const updates = packUpdates(changes, this.codecs.get(connection) ?? DEFAULT_CODEC_CONTEXT);
     for (const update of updates) socket.write(update);
     this.options.metrics.updatesSent += updates.length;
+    const all = (routes: readonly { prefix: Prefix }[]): string | undefined => routes.map((r) => prefixText(r.prefix)).join(" ") || undefined;
+    const small = (routes: readonly { prefix: Prefix }[]): string | undefined => (routes.length <= PREFIXES_NAMED_AT_INFO ? all(routes) : undefined);
     this.log("info", "update sent", {
       messages: updates.length,
-      announced: changes.announce.map((r) => prefixText(r.prefix)).join(" ") || undefined,
-      withdrawn: changes.withdraw.map((r) => prefixText(r.prefix)).join(" ") || undefined,
+      announcedCount: changes.announce.length,
+      withdrawnCount: changes.withdraw.length,
+      announced: small(changes.announce),
+      withdrawn: small(changes.withdraw),
       nextHop: [...new Set(changes.announce.map((r) => r.nextHop.global))].join(" ") || undefined,
     });
+    const large = changes.announce.length > PREFIXES_NAMED_AT_INFO || changes.withdraw.length > PREFIXES_NAMED_AT_INFO;
+    if (large && this.debugLogged) this.log("debug", "update batch sent", { announced: all(changes.announce), withdrawn: all(changes.withdraw) });
+  }
+
+  private get debugLogged(): boolean {
+    return this.options.logger.enabled?.("debug") ?? true;
+  }
+
+  /**
+   * Sends the Adj-RIB-Out's pending changes on `connection` as a stream:
+   * UPDATEs are written as they are packed, the stream waits while the
+   * socket's buffer is full and gives the event loop back every few
+   * milliseconds, so keepalives and other peers never wait for a large
+   * table. Changes made meanwhile are picked up by the running stream.
+   */
+  private flushRib(connection: ConnectionId): void {
+    if (this.streaming) return;
+    this.streaming = true;
+    this.streamRib(connection)
+      .catch((error: unknown) => this.failed("sending updates", error))
+      .finally(() => {
+        this.streaming = false;
+        if (this.established !== undefined && (this.rib.pending || this.endOfRibDue?.connection === this.established)) this.flushRib(this.established);
+      });
+  }
+
+  private async streamRib(connection: ConnectionId): Promise<void> {
+    while (this.rib.pending) {
+      const socket = this.sockets.get(connection);
+      if (!socket || socket.destroyed || this.established !== connection) return;
+      const packer = new UpdatePacker(this.codecs.get(connection) ?? DEFAULT_CODEC_CONTEXT);
+      const debug = this.debugLogged;
+      const noted = new LoggedChanges(packer, debug);
+      const started = performance.now();
+      let turn = started;
+      const write = (): boolean => {
+        for (const update of packer.take()) socket.write(update);
+        if (debug) {
+          const batch = noted.take();
+          if (batch.announced.length + batch.withdrawn.length > 0) {
+            this.log("debug", "update batch sent", { announced: batch.announced.join(" ") || undefined, withdrawn: batch.withdrawn.join(" ") || undefined, nextHop: batch.nextHops.join(" ") || undefined });
+          }
+        }
+        return socket.writableLength < STREAM_QUEUE_BYTES;
+      };
+      for (const _ of this.rib.changes(noted)) {
+        if (!write()) await writable(socket);
+        else if (performance.now() - turn > STREAM_SLICE_MS) await nextTurn();
+        else continue;
+        if (socket.destroyed || this.sockets.get(connection) !== socket) return;
+        turn = performance.now();
+      }
+      packer.flush();
+      write();
+      this.options.metrics.updatesSent += packer.messageCount;
+      this.options.metrics.prefixesAdvertised = this.rib.advertisedCount;
+      if (packer.messageCount === 0) continue;
+      const summary = debug ? undefined : noted.take();
+      const named = (list: string[] | undefined, count: number): string | undefined => (list && count > 0 && count <= PREFIXES_NAMED_AT_INFO ? list.join(" ") : undefined);
+      this.log("info", "update sent", {
+        messages: packer.messageCount,
+        announcedCount: packer.announced,
+        withdrawnCount: packer.withdrawn,
+        announced: named(summary?.announced, packer.announced),
+        withdrawn: named(summary?.withdrawn, packer.withdrawn),
+        nextHop: summary?.nextHops.join(" ") || undefined,
+        ms: Math.round(performance.now() - started),
+      });
+    }
+    const due = this.endOfRibDue;
+    if (due?.connection === connection && this.established === connection) {
+      this.endOfRibDue = undefined;
+      this.sendEndOfRib(connection, due.families);
+    }
+  }
+
+  /**
+   * Sends the End-of-RIB marker of each family (RFC 4724 §2) after the
+   * initial table, whether or not graceful restart was negotiated: a peer
+   * keeping our routes from before a restart drops the stale ones on it.
+   */
+  private sendEndOfRib(connection: ConnectionId, families: readonly FamilyName[]): void {
+    const socket = this.sockets.get(connection);
+    if (!socket || socket.destroyed) return;
+    for (const family of families) socket.write(endOfRib(family));
+    this.options.metrics.updatesSent += families.length;
+    this.log("info", "end-of-RIB sent", { families: families.join(",") });
   }
 
   private send(connection: ConnectionId, message: BgpMessage): void {
@@ -320,7 +515,9 @@ export class PeerDriver {
   private dial(connection: ConnectionId): void {
     this.options.metrics.connectAttempts++;
     this.log("info", "connecting", { connection, port: this.options.peerPort });
-    const socket = tcpConnect({ host: this.options.peerIP, port: this.options.peerPort, localAddress: this.options.localIP });
+    const target = { host: this.options.peerIP, port: this.options.peerPort, localAddress: this.options.localIP };
+    const { password } = this.options;
+    const socket = password === undefined ? tcpConnect(target) : md5Socket({ address: this.options.peerIP, password }).connect(target);
     this.attach(connection, socket, "outbound");
     socket.once("connect", () => this.guard("connected", () => {
       if (this.sockets.get(connection) === socket) this.feed({ type: "Tcp_CR_Acked", connection });

@@ -8,12 +8,22 @@ import type { FamilyName } from "../bgp/messages";
 import { AdjRibOut, type OriginatedRoute } from "../bgp/rib-out";
 import { packUpdates } from "../bgp/update-packer";
 import { parseIp } from "../net";
+import { BfdDriver } from "./bfd-driver";
 import type { SpeakerConfig } from "./config";
 import { startHealthServer } from "./health";
 import type { Logger } from "./log";
 import { SpeakerMetrics } from "./metrics";
 import { PeerDriver } from "./peer";
+import { listenWithMd5 } from "./tcp-md5";
 import type { Vip } from "./vips";
+
+/** Up to this many VIPs are named in an info line; larger sets are counted. */
+const VIPS_NAMED_AT_INFO = 16;
+
+/** Log fields for an advertise set: its size, and its addresses when it is small. */
+function vipFields(vips: readonly Vip[]): { vipCount: number; vips?: string[] } {
+  return vips.length <= VIPS_NAMED_AT_INFO ? { vipCount: vips.length, vips: vips.map((v) => v.address) } : { vipCount: vips.length };
+}
 
 /** Text sent with Cease / Administrative Shutdown on a graceful stop (RFC 8203). */
 const SHUTDOWN_COMMUNICATION = "bgplb speaker shutting down";
@@ -61,6 +71,8 @@ export class Speaker {
   /** The peers by address, for inbound connections. */
   private readonly peersByIP: ReadonlyMap<string, PeerDriver>;
   private listener: TcpServer | undefined;
+  /** BFD for the peers that have it configured; undefined when none has. */
+  private readonly bfd: BfdDriver | undefined;
   private health: HttpServer | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -75,6 +87,7 @@ export class Speaker {
           peerIP: peer.peerIP,
           peerPort: peer.peerPort,
           localIP: config.localIP,
+          ...(peer.password === undefined ? {} : { password: peer.password }),
           fsm: {
             localAsn: config.localASN,
             peerAsn: peer.peerASN,
@@ -83,12 +96,31 @@ export class Speaker {
             connectRetryTimeSeconds: config.connectRetryTime,
             families,
             addPathSend: config.addPath ? families : [],
+            // Every start counts as a restart (no state survives one), so the first OPENs carry R and F.
+            ...(peer.gracefulRestart ? { gracefulRestartTimeSeconds: config.gracefulRestartTime, restarting: true } : {}),
           },
           logger,
           metrics: this.metrics.peer(peer.peerIP),
         }),
     );
     this.peersByIP = new Map(this.peers.map((p) => [p.peerIP, p]));
+    this.bfd = this.withBfd();
+  }
+
+  /** One BFD session per peer with `bfd` configured; a path-down holds that peer's BGP session down until BFD is Up again. */
+  private withBfd(): BfdDriver | undefined {
+    const peers = this.config.peers.filter((p) => p.bfd !== undefined);
+    if (peers.length === 0) return undefined;
+    const bfd = new BfdDriver({ localIP: this.config.localIP, logger: this.logger });
+    for (const peer of peers) {
+      const driver = this.peersByIP.get(peer.peerIP);
+      bfd.addPeer(peer.peerIP, peer.bfd!);
+      bfd.subscribe(peer.peerIP, (change) => {
+        if (change.pathDown) driver?.bfdDown(change.diagnostic);
+        else if (change.to === "Up") driver?.bfdUp();
+      });
+    }
+    return bfd;
   }
 
   /**
@@ -105,13 +137,14 @@ export class Speaker {
       throw new Error(`health server on ${this.config.healthListen}: ${err.message}`);
     });
     if (this.config.listenPort > 0) this.listener = await this.listen();
+    await this.bfd?.start();
     this.logger.log("info", "speaker started", {
       localIP: this.config.localIP,
       localASN: this.config.localASN,
       listen: this.config.listenPort > 0 ? `${this.config.localIP}:${this.config.listenPort}` : "off",
       health: this.config.healthListen,
-      peers: this.config.peers.map((p) => `${p.peerIP}:${p.peerPort} AS${p.peerASN}`),
-      vips: vips.map((v) => v.address),
+      peers: this.config.peers.map((p) => `${p.peerIP}:${p.peerPort} AS${p.peerASN}${p.bfd ? " bfd" : ""}`),
+      ...vipFields(vips),
     });
     for (const peer of this.peers) {
       peer.advertise(routes);
@@ -122,7 +155,7 @@ export class Speaker {
   /** Replaces the advertise set: withdraws VIPs no longer in it, announces new ones, on every Established session. */
   advertise(vips: readonly Vip[]): void {
     const routes = vipRoutes(vips, this.config);
-    this.logger.log("info", "advertise set changed", { vips: vips.map((v) => v.address) });
+    this.logger.log("info", "advertise set changed", vipFields(vips));
     for (const peer of this.peers) peer.advertise(routes);
   }
 
@@ -135,6 +168,7 @@ export class Speaker {
   private async shutdown(): Promise<void> {
     this.listener?.close();
     await Promise.all(this.peers.map((p) => p.stop(SHUTDOWN_COMMUNICATION)));
+    await this.bfd?.stop();
     await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
     this.health?.closeAllConnections();
     this.logger.log("info", "speaker stopped");
@@ -160,13 +194,19 @@ export class Speaker {
     const where = `${this.config.localIP}:${this.config.listenPort}`;
     return new Promise((resolve, reject) => {
       const refused = (err: Error): void => reject(new Error(`BGP listener on ${where}: ${err.message}`));
-      server.once("error", refused);
-      server.listen({ port: this.config.listenPort, host: this.config.localIP }, () => {
+      const listening = (): void => {
         server.off("error", refused);
         // Once listening, an error (e.g. out of file descriptors on accept) is logged; the listener keeps running.
         server.on("error", (err) => this.logger.log("error", "BGP listener error", { listen: where, error: err.message }));
         resolve(server);
-      });
+      };
+      const keys = this.config.peers.flatMap((p) => (p.password === undefined ? [] : [{ address: p.peerIP, password: p.password }]));
+      if (keys.length === 0) {
+        server.once("error", refused);
+        server.listen({ port: this.config.listenPort, host: this.config.localIP }, listening);
+        return;
+      }
+      listenWithMd5(server, this.config.localIP, this.config.listenPort, keys).then(listening, refused);
     });
   }
 }

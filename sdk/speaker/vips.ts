@@ -2,7 +2,8 @@
  * The set of VIPs the speaker advertises: parsing `--advertise-ip` values
  * and advertise files into host prefixes (/32 for IPv4, /128 for IPv6).
  */
-import { parseIp } from "../net";
+import { formatIpv4, parseIpv4 } from "../bgp/address";
+import { parseIp, type IpFamily } from "../net";
 
 /** One advertised VIP. */
 export interface Vip {
@@ -15,25 +16,44 @@ export interface Vip {
 }
 
 /**
+ * Parses an address with one pass for the common case, a canonical dotted
+ * quad (the only IPv4 form {@link parseIp} accepts); anything else goes to
+ * {@link parseIp}. Throws what parseIp throws.
+ */
+function parseAddress(text: string): { readonly family: IpFamily; readonly text: string } {
+  const value = parseIpv4(text);
+  if (value !== undefined && formatIpv4(value) === text) return { family: 4, text };
+  return parseIp(text);
+}
+
+/** Parses one VIP, or says what is wrong with it (without naming the source). */
+function readVip(text: string): Vip | string {
+  const trimmed = text.trim();
+  const slash = trimmed.indexOf("/");
+  const addr = slash < 0 ? trimmed : trimmed.slice(0, slash);
+  let parsed;
+  try {
+    parsed = parseAddress(addr);
+  } catch {
+    return `${JSON.stringify(text)} is not an IPv4 or IPv6 address`;
+  }
+  const length = parsed.family === 4 ? 32 : 128;
+  if (slash >= 0 && trimmed.slice(slash + 1) !== String(length)) {
+    return `${JSON.stringify(text)} is not a host address (VIPs are advertised as /32 or /128)`;
+  }
+  return { address: parsed.text, family: parsed.family, length };
+}
+
+/**
  * Parses one VIP; `where` names its source in the error (e.g.
  * `--advertise-ip` or `vips.txt line 3`). A `/32` or `/128` suffix is
  * accepted; any other prefix length is refused.
  * @throws Error naming the source and the bad value.
  */
 export function parseVip(text: string, where: string): Vip {
-  const trimmed = text.trim();
-  const [addr = "", len] = trimmed.split("/");
-  let parsed;
-  try {
-    parsed = parseIp(addr);
-  } catch {
-    throw new Error(`${where}: ${JSON.stringify(text)} is not an IPv4 or IPv6 address`);
-  }
-  const length = parsed.family === 4 ? 32 : 128;
-  if (len !== undefined && len !== String(length)) {
-    throw new Error(`${where}: ${JSON.stringify(text)} is not a host address (VIPs are advertised as /32 or /128)`);
-  }
-  return { address: parsed.text, family: parsed.family, length };
+  const vip = readVip(text);
+  if (typeof vip === "string") throw new Error(`${where}: ${vip}`);
+  return vip;
 }
 
 /**
@@ -43,10 +63,16 @@ export function parseVip(text: string, where: string): Vip {
  */
 export function parseVipFile(text: string, file: string): Vip[] {
   const vips: Vip[] = [];
-  text.split("\n").forEach((line, i) => {
-    const content = line.replace(/#.*$/, "").trim();
-    if (content) vips.push(parseVip(content, `${file} line ${i + 1}`));
-  });
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const hash = line.indexOf("#");
+    const content = (hash < 0 ? line : line.slice(0, hash)).trim();
+    if (!content) continue;
+    const vip = readVip(content);
+    if (typeof vip === "string") throw new Error(`${file} line ${i + 1}: ${vip}`);
+    vips.push(vip);
+  }
   return vips;
 }
 

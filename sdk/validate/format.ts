@@ -1,4 +1,8 @@
+import { echoText } from "../manifest/echo";
 import type { Diagnostic, ObjectRef } from "./diagnostic";
+
+/** No diagnostic line is longer than this (values inside are capped first; this bounds the sum). */
+export const LINE_LIMIT = 960;
 
 /** Options of {@link formatDiagnostic}. */
 export interface FormatOptions {
@@ -22,7 +26,7 @@ export function describeObject(ref: ObjectRef): string {
  */
 export function formatDiagnostic(d: Diagnostic, options: FormatOptions = {}): string {
   const line = `${d.severity} ${d.code} ${d.path}: ${d.message} (hint: ${d.hint})`;
-  return options.object === false ? line : `${line} [${describeObject(d.object)}]`;
+  return echoText(options.object === false ? line : `${line} [${describeObject(d.object)}]`, LINE_LIMIT);
 }
 
 /** Counts by severity, as the CLI prints them and the JSON report carries them. */

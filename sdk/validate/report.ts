@@ -1,7 +1,16 @@
-import { formatPath, type FieldPath, type ModelObject, type OpaqueObject } from "../model";
+import { echoPath, echoText } from "../manifest/echo";
+import type { FieldPath, ModelObject, OpaqueObject } from "../model";
 import { AddressError, parseAddressBlock, parseCidr, parseIp, type AddressBlock, type Cidr, type IpAddress } from "../net";
 import { RULES, type RuleInfo } from "./catalogue";
 import type { Diagnostic, ObjectRef } from "./diagnostic";
+
+/** The longest message a diagnostic carries; values inside are capped where they are formatted. */
+const MESSAGE_LIMIT = 5 * 80;
+
+/** The error's message with the text it failed on capped, so a 100,000-character address is not repeated whole. */
+function addressMessage(error: AddressError): string {
+  return error.input.length > 80 ? error.message.split(error.input).join(echoText(error.input)) : error.message;
+}
 
 /** Any object of a topology. */
 export type AnyObject = ModelObject | OpaqueObject;
@@ -25,9 +34,9 @@ export class Reporter {
       ref = {
         apiVersion: object.apiVersion,
         kind: object.kind,
-        ...(namespace === undefined ? {} : { namespace }),
-        name,
-        ...(file === undefined ? {} : { file }),
+        ...(namespace === undefined ? {} : { namespace: echoText(namespace) }),
+        name: echoText(name),
+        ...(file === undefined ? {} : { file: echoText(file, 4 * 80) }),
       };
       this.refs.set(object, ref);
     }
@@ -46,11 +55,11 @@ export class Reporter {
 
   private emit(rule: RuleInfo, severity: Diagnostic["severity"], object: AnyObject, path: FieldPath, message: string, hint: string): void {
     const ref = this.ref(object);
-    const text = formatPath(path);
+    const text = echoPath(path);
     const key = `${rule.code}|${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name}|${text}|${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.diagnostics.push({ code: rule.code, severity, path: text, object: ref, message, hint });
+    this.diagnostics.push({ code: rule.code, severity, path: text, object: ref, message: echoText(message, MESSAGE_LIMIT), hint: echoText(hint, MESSAGE_LIMIT) });
   }
 
   /** Parses an IP address field; reports BGPLB002 and returns undefined when it is not one. */
@@ -59,7 +68,7 @@ export class Reporter {
       return parseIp(text as string);
     } catch (error) {
       if (!(error instanceof AddressError)) throw error;
-      this.report(RULES.malformedAddress, object, path, error.message, "write one IPv4 (10.0.0.1) or IPv6 (2001:db8::1) address, without a prefix length");
+      this.report(RULES.malformedAddress, object, path, addressMessage(error), "write one IPv4 (10.0.0.1) or IPv6 (2001:db8::1) address, without a prefix length");
       return undefined;
     }
   }
@@ -70,7 +79,7 @@ export class Reporter {
       return parseCidr(text as string);
     } catch (error) {
       if (!(error instanceof AddressError)) throw error;
-      this.report(RULES.malformedPrefix, object, path, error.message, "write a CIDR such as 10.96.0.0/16 or fd00::/112");
+      this.report(RULES.malformedPrefix, object, path, addressMessage(error), "write a CIDR such as 10.96.0.0/16 or fd00::/112");
       return undefined;
     }
   }
@@ -82,9 +91,9 @@ export class Reporter {
     } catch (error) {
       if (!(error instanceof AddressError)) throw error;
       if (error.code === "range-start-after-end") {
-        this.report(RULES.rangeReversed, object, path, error.message, "write the lower address first: first-last");
+        this.report(RULES.rangeReversed, object, path, addressMessage(error), "write the lower address first: first-last");
       } else {
-        this.report(RULES.malformedPrefix, object, path, error.message, "write a CIDR (1.2.3.0/24) or a range of one family (1.2.3.1-1.2.3.5)");
+        this.report(RULES.malformedPrefix, object, path, addressMessage(error), "write a CIDR (1.2.3.0/24) or a range of one family (1.2.3.1-1.2.3.5)");
       }
       return undefined;
     }

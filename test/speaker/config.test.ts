@@ -30,7 +30,7 @@ describe("speaker config: peers", () => {
   it("takes 100,000 distinct peers, in order", () => {
     const config = checkSpeakerConfig(configDocument(many));
     expect(config.peers).to.have.length(100_000);
-    expect(config.peers[99_999]).to.deep.equal({ peerIP: "10.1.134.159", peerASN: 65001, peerPort: 179 });
+    expect(config.peers[99_999]).to.deep.equal({ peerIP: "10.1.134.159", peerASN: 65001, peerPort: 179, gracefulRestart: false });
   });
 
   it("names the second occurrence of a repeated peer and the first, also among 100,000", () => {
@@ -52,5 +52,42 @@ describe("speaker config: peers", () => {
       'localIP: "0.0.0.0" cannot be the BGP identifier, which defaults to localIP (give routerID)',
     );
     expect(checkSpeakerConfig({ ...configDocument(["10.0.0.1"]), localIP: "0.0.0.0", routerID: "192.0.2.1" }).routerID).to.equal("192.0.2.1");
+  });
+});
+
+describe("speaker config: TCP MD5 password and graceful restart", () => {
+  const withPeer = (peer: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    localIP: "192.0.2.1",
+    localASN: 65000,
+    peers: [{ peerIP: "10.0.0.1", peerASN: 65001, ...peer }],
+    ...extra,
+  });
+
+  it("takes a per-peer password of 1 to 80 octets and graceful restart with a 120 s default restart time", () => {
+    const config = checkSpeakerConfig(withPeer({ password: "s3cr\u00e9t", gracefulRestart: true }));
+    expect(config.peers[0]).to.deep.equal({ peerIP: "10.0.0.1", peerASN: 65001, peerPort: 179, password: "s3cr\u00e9t", gracefulRestart: true });
+    expect(config.gracefulRestartTime).to.equal(120);
+    expect(checkSpeakerConfig(withPeer({ password: "x".repeat(80) }, { gracefulRestartTime: 4095 })).gracefulRestartTime).to.equal(4095);
+  });
+
+  it("refuses an empty, an 81-octet or a non-string password without showing the value", () => {
+    const secret = "\u00e9".repeat(41);
+    const cases: [unknown, string][] = [
+      ["", "peers[0].password: is 0 octets long; a TCP MD5 password is 1 to 80 octets (value not shown)"],
+      [secret, "peers[0].password: is 82 octets long; a TCP MD5 password is 1 to 80 octets (value not shown)"],
+      [12345678, "peers[0].password: is a number, not a string (value not shown)"],
+    ];
+    for (const [password, message] of cases) {
+      const err = configError(() => checkSpeakerConfig(withPeer({ password })));
+      expect(err.message).to.equal(message);
+      expect(err.message).to.not.include(String(password) || "\u0000");
+    }
+  });
+
+  it("refuses a restart time outside 1..4095 and a graceful restart flag that is not a boolean", () => {
+    expect(configError(() => checkSpeakerConfig(withPeer({}, { gracefulRestartTime: 4096 }))).message).to.equal(
+      "gracefulRestartTime: 4096 is not a restart time in seconds (an integer 1..4095)",
+    );
+    expect(configError(() => checkSpeakerConfig(withPeer({ gracefulRestart: "yes" }))).message).to.equal('peers[0].gracefulRestart: "yes" is not true or false');
   });
 });

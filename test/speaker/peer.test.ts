@@ -101,7 +101,7 @@ describe("speaker peer driver: one session's failure stays in that session", fun
     await hostile.waitMessage(1, "KEEPALIVE on the connection after the backoff", isKeepalive);
     const error = logs.find((l) => l.level === "error");
     expect(error?.msg).to.equal("internal error: session stopped, restarting after backoff");
-    expect(error?.fields).to.include({ where: "receive", state: "Established" });
+    expect(error?.fields).to.include({ where: "sending updates", state: "Established" });
     expect(error?.fields).to.include({ topic: "Peer", peer: "127.0.0.1", error: "med: -1 is not an integer in 0..4294967295" });
     expect(bystander.state).to.equal("Established");
     expect(calm.connections).to.have.length(1);

@@ -40,9 +40,9 @@ describe("validate: changes after creation (BGPLB081)", () => {
     expectNone(validate(morePeers, { previous }), "BGPLB081");
   });
 
-  it("is reported as skipped, naming the missing fact, without a previous topology", () => {
+  it("is reported as skipped, naming the missing input in the user's words, without a previous topology", () => {
     const d = expectOne(validate(gke()), { code: "BGPLB081", severity: "skipped", path: "spec", value: "no previous topology" });
-    expect(d.hint).to.include("facts.previous");
+    expect(d.hint).to.include("bgplb validate --previous").and.to.include("previous option of validate()").and.not.to.include("facts.");
   });
 });
 

@@ -3,6 +3,7 @@ import { RULES } from "../catalogue";
 import type { Inventory } from "../inventory";
 import type { Reporter } from "../report";
 import { valueAt } from "./common";
+import { echoValue } from "../../manifest/echo";
 
 /** Changes, against the previous topology, to fields that cannot be updated after creation. */
 export function checkChanges(inventory: Inventory, reporter: Reporter, previous: Topology | undefined): void {
@@ -10,7 +11,7 @@ export function checkChanges(inventory: Inventory, reporter: Reporter, previous:
   const concerned = current.filter((object) => IMMUTABLE_AFTER_CREATION.some((f) => f.apiVersion === object.apiVersion && f.kind === object.kind));
   if (previous === undefined) {
     for (const object of concerned) {
-      reporter.skipped(RULES.immutableFieldChanged, object, ["spec"], "cannot check for changes to fields that are fixed after creation: no previous topology was given", "pass the topology as applied before this change (facts.previous)");
+      reporter.skipped(RULES.immutableFieldChanged, object, ["spec"], "cannot check for changes to fields that are fixed after creation: no previous topology was given", "pass the manifests as applied before this change: bgplb validate --previous FILE|DIR, or the previous option of validate()");
     }
     return;
   }
@@ -27,7 +28,7 @@ export function checkChanges(inventory: Inventory, reporter: Reporter, previous:
         RULES.immutableFieldChanged,
         object,
         field.path,
-        `${formatPath(field.path)} changes from ${JSON.stringify(was) ?? "absent"} to ${JSON.stringify(now) ?? "absent"}: ${field.reason}`,
+        `${formatPath(field.path)} changes from ${echoValue(was)} to ${echoValue(now)}: ${field.reason}`,
         "keep the applied value, or recreate the cluster to change it",
       );
     }

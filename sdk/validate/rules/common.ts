@@ -1,6 +1,7 @@
 import { ASN_MAX, ASN_MIN, type FieldPath, type UnknownField } from "../../model";
 import { RULES } from "../catalogue";
 import type { AnyObject, Reporter } from "../report";
+import { echoValue } from "../../manifest/echo";
 
 /** Reports BGPLB001 unless the value is an integer AS number in 1-4294967295; true when it is valid. */
 export function checkAsn(reporter: Reporter, object: AnyObject, path: FieldPath, asn: unknown): boolean {
@@ -8,7 +9,7 @@ export function checkAsn(reporter: Reporter, object: AnyObject, path: FieldPath,
   const message =
     asn === 0
       ? "0 is not a usable AS number (AS 0 is reserved, RFC 7607); valid ASNs are 1-4294967295"
-      : `${JSON.stringify(asn)} is outside the AS number range 1-4294967295`;
+      : `${echoValue(asn)} is outside the AS number range 1-4294967295`;
   reporter.report(RULES.asnRange, object, path, message, "use the 2- or 4-octet AS number assigned to this network (private: 64512-65534, 4200000000-4294967294)");
   return false;
 }

@@ -4,6 +4,7 @@ import { ipKey, type ClusterView, type Inventory } from "../inventory";
 import type { Reporter } from "../report";
 import { checkAsn, isPasswordField, listNames } from "./common";
 import { localAddresses } from "./local-addresses";
+import { echoValue } from "../../manifest/echo";
 
 /** Control-plane peering of GKE clusters in BGP mode: cluster ASN, bgpPeers, node coverage. */
 export function checkControlPlane(inventory: Inventory, reporter: Reporter): void {
@@ -19,7 +20,7 @@ function checkCluster(inventory: Inventory, view: ClusterView, reporter: Reporte
       RULES.advancedNetworking,
       cluster,
       ["spec", "clusterNetwork", "advancedNetworking"],
-      `advancedNetworking is ${advanced === undefined ? "absent (false)" : JSON.stringify(advanced)} but loadBalancer.type is bgp`,
+      `advancedNetworking is ${advanced === undefined ? "absent (false)" : echoValue(advanced)} but loadBalancer.type is bgp`,
       "set spec.clusterNetwork.advancedNetworking: true (it enables the NetworkGatewayGroup)",
     );
   }

@@ -6,6 +6,7 @@ import type { Reporter } from "../report";
 import { checkAsn, isPasswordField } from "./common";
 import { checkPeerAddress } from "./gke-control-plane";
 import { localAddresses } from "./local-addresses";
+import { echoValue } from "../../manifest/echo";
 
 /** True when the peer carries every label of the selector (an empty selector selects every peer). */
 function selects(selector: Readonly<Record<string, string>>, peer: GkeBGPPeer): boolean {
@@ -113,7 +114,7 @@ function checkCluster(inventory: Inventory, view: ClusterView, reporter: Reporte
         RULES.peerSelectorMatchesNothing,
         balancer,
         ["spec", "peerSelector"],
-        `peerSelector ${JSON.stringify(selector)} selects none of the ${view.gkeBgpPeers.length} BGPPeers in ${view.namespace}`,
+        `peerSelector ${echoValue(selector)} selects none of the ${view.gkeBgpPeers.length} BGPPeers in ${view.namespace}`,
         "label the data-plane BGPPeers with these labels, or fix the selector",
       );
     } else if (matches.length === 1) {
@@ -134,7 +135,7 @@ function checkFloatingIps(inventory: Inventory, view: ClusterView, reporter: Rep
   const subnets = inventory.nodeSubnets;
   if (subnets === undefined && view.floatingIps.length > 0) {
     const first = view.floatingIps[0]!;
-    reporter.skipped(RULES.floatingIpOutsideSubnets, first.object, ["spec", "floatingIPs"], "cannot check that the floating IPs lie in a node subnet: the node subnets are not in the manifests", "pass the node subnets (bgplb validate --node-subnet 10.0.1.0/24, repeatable; facts.nodeSubnets)");
+    reporter.skipped(RULES.floatingIpOutsideSubnets, first.object, ["spec", "floatingIPs"], "cannot check that the floating IPs lie in a node subnet: the node subnets are not in the manifests", "pass the node subnets: bgplb validate --node-subnet 10.0.1.0/24 (repeatable), or the nodeSubnets option of validate()");
   }
   for (const floating of view.floatingIps) {
     const ip = floating.value;

@@ -6,6 +6,7 @@ import type { Reporter } from "../report";
 import { listNames } from "./common";
 import { communityAliases, communityProblem } from "./metallb-communities";
 import { matchesSelector } from "./labels";
+import { echoValue } from "../../manifest/echo";
 
 /** The MetalLB pools an advertisement covers: named, selected by label, or `all` when neither is given. */
 export function coveredPools(advertisement: BGPAdvertisement, pools: readonly IPAddressPool[], byName: ReadonlyMap<string, readonly IPAddressPool[]>): readonly IPAddressPool[] | "all" {
@@ -38,7 +39,7 @@ function mostSpecific(list: readonly (Widest | undefined)[]): Widest {
 function widestEntries(pools: ReadonlyMap<IPAddressPool, Pool>): Map<IPAddressPool, Widest> {
   const result = new Map<IPAddressPool, Widest>();
   for (const [object, pool] of pools) {
-    result.set(object, mostSpecific(pool.entries.map((entry) => ({ [entry.block.family]: { prefix: Math.min(...toCidrs(entry.block).map((cidr) => cidr.prefixLength)), entry } }))));
+    result.set(object, mostSpecific(pool.entries.map((entry) => ({ [entry.block.family]: { prefix: toCidrs(entry.block).reduce((shortest, cidr) => Math.min(shortest, cidr.prefixLength), Infinity), entry } }))));
   }
   return result;
 }
@@ -109,7 +110,7 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
     (spec.communities ?? []).forEach((text, i) => {
       if (aliases.has(text)) return;
       if (!text.includes(":")) {
-        reporter.report(RULES.communityAliasUnknown, advertisement, ["spec", "communities", i], `community ${JSON.stringify(text)} is no a:b value, so it names a Community alias, and no Community in these manifests defines it`, "define the alias in a Community in metallb-system, or validate these files together with the one that does");
+        reporter.report(RULES.communityAliasUnknown, advertisement, ["spec", "communities", i], `community ${echoValue(text)} is no a:b value, so it names a Community alias, and no Community in these manifests defines it`, "define the alias in a Community in metallb-system, or validate these files together with the one that does");
         return;
       }
       const problem = communityProblem(text, "nor a defined Community alias");

@@ -1,3 +1,4 @@
+import { echoText, echoValue } from "../../manifest/echo";
 import { METALLB_NAMESPACE, type OpaqueObject } from "../../model";
 import { RULES } from "../catalogue";
 import type { Inventory } from "../inventory";
@@ -15,14 +16,14 @@ export function communityProblem(text: string, otherwise?: string): string | und
   const standard = COMMUNITY.exec(text);
   if (standard) {
     const bad = standard.slice(1).find((part) => Number(part) > 0xffff);
-    return bad === undefined ? undefined : `community ${text}: ${bad} does not fit in 16 bits (0-65535)`;
+    return bad === undefined ? undefined : `community ${echoText(text)}: ${echoText(bad)} does not fit in 16 bits (0-65535)`;
   }
   const large = LARGE_COMMUNITY.exec(text);
   if (large) {
     const bad = large.slice(1).find((part) => Number(part) > 0xffffffff);
-    return bad === undefined ? undefined : `large community ${text}: ${bad} does not fit in 32 bits (0-4294967295)`;
+    return bad === undefined ? undefined : `large community ${echoText(text)}: ${echoText(bad)} does not fit in 32 bits (0-4294967295)`;
   }
-  return `community ${JSON.stringify(text)} is neither a:b (16-bit each) nor large:a:b:c (32-bit each)${otherwise === undefined ? "" : `, ${otherwise}`}`;
+  return `community ${echoValue(text)} is neither a:b (16-bit each) nor large:a:b:c (32-bit each)${otherwise === undefined ? "" : `, ${otherwise}`}`;
 }
 
 /** One alias of a MetalLB Community object, with where it is written. */
@@ -62,7 +63,7 @@ export function checkMetallbCommunities(inventory: Inventory, reporter: Reporter
   const seen = new Map<string, Alias>();
   for (const alias of aliasesOf(inventory)) {
     const path = ["spec", "communities", alias.index];
-    const problem = typeof alias.value === "string" ? communityProblem(alias.value) : `the value of alias ${JSON.stringify(alias.name)} is ${JSON.stringify(alias.value) ?? "missing"}, not a community`;
+    const problem = typeof alias.value === "string" ? communityProblem(alias.value) : `the value of alias ${echoValue(alias.name)} is ${echoValue(alias.value)}, not a community`;
     if (problem) reporter.report(RULES.malformedCommunity, alias.object, [...path, "value"], problem, "write a:b with 16-bit numbers (65535:65282) or large:a:b:c with 32-bit numbers");
     if (typeof alias.name !== "string") continue;
     const first = seen.get(alias.name);
@@ -71,7 +72,7 @@ export function checkMetallbCommunities(inventory: Inventory, reporter: Reporter
       continue;
     }
     const where = first.object === alias.object ? `at spec.communities[${first.index}]` : `in Community ${first.object.metadata.name}`;
-    reporter.report(RULES.duplicateCommunityAlias, alias.object, [...path, "name"], `community alias ${JSON.stringify(alias.name)} is already defined ${where}; MetalLB refuses the second definition`, "give the alias another name, or remove one of the two");
+    reporter.report(RULES.duplicateCommunityAlias, alias.object, [...path, "name"], `community alias ${echoValue(alias.name)} is already defined ${where}; MetalLB refuses the second definition`, "give the alias another name, or remove one of the two");
   }
   for (const object of inventory.topology.otherObjects) {
     if (object.kind !== "Community" || !object.apiVersion.startsWith("metallb.io/")) continue;

@@ -1,3 +1,4 @@
+import { echoText, echoValue } from "../../manifest/echo";
 import type { FieldPath, LabelSelector, LabelSelectorRequirement } from "../../model";
 import { RULES } from "../catalogue";
 import type { Inventory } from "../inventory";
@@ -31,12 +32,12 @@ function checkUnique<T>(reporter: Reporter, object: AnyObject, path: FieldPath, 
 
 /** Duplicate selectors in a selector list, and duplicate expressions or values inside each selector. */
 function checkSelectors(reporter: Reporter, object: AnyObject, path: FieldPath, selectors: readonly LabelSelector[] | undefined): void {
-  checkUnique(reporter, object, path, selectors, selectorKey, (s) => JSON.stringify(s), "the selector");
+  checkUnique(reporter, object, path, selectors, selectorKey, (s) => echoValue(s), "the selector");
   (selectors ?? []).forEach((selector, i) => {
     const expressions: FieldPath = [...path, i, "matchExpressions"];
-    checkUnique(reporter, object, expressions, selector.matchExpressions, requirementKey, (r) => `${r.key} ${r.operator} [${(r.values ?? []).join(", ")}]`, "the expression");
+    checkUnique(reporter, object, expressions, selector.matchExpressions, requirementKey, (r) => echoText(`${r.key} ${r.operator} [${(r.values ?? []).join(", ")}]`), "the expression");
     (selector.matchExpressions ?? []).forEach((requirement, j) => {
-      checkUnique(reporter, object, [...expressions, j, "values"], requirement.values, (v) => v, (v) => JSON.stringify(v), "the value");
+      checkUnique(reporter, object, [...expressions, j, "values"], requirement.values, (v) => v, echoValue, "the value");
     });
   });
 }
@@ -51,10 +52,9 @@ export function checkMetallbLists(inventory: Inventory, reporter: Reporter): voi
   const { topology } = inventory;
   for (const advertisement of topology.bgpAdvertisements) {
     const spec = advertisement.spec;
-    const quoted = (text: string) => JSON.stringify(text);
-    checkUnique(reporter, advertisement, ["spec", "peers"], spec.peers, (v) => v, quoted, "BGPPeer");
-    checkUnique(reporter, advertisement, ["spec", "ipAddressPools"], spec.ipAddressPools, (v) => v, quoted, "IPAddressPool");
-    checkUnique(reporter, advertisement, ["spec", "communities"], spec.communities, (v) => v, quoted, "community");
+    checkUnique(reporter, advertisement, ["spec", "peers"], spec.peers, (v) => v, echoValue, "BGPPeer");
+    checkUnique(reporter, advertisement, ["spec", "ipAddressPools"], spec.ipAddressPools, (v) => v, echoValue, "IPAddressPool");
+    checkUnique(reporter, advertisement, ["spec", "communities"], spec.communities, (v) => v, echoValue, "community");
     checkSelectors(reporter, advertisement, ["spec", "nodeSelectors"], spec.nodeSelectors);
     checkSelectors(reporter, advertisement, ["spec", "ipAddressPoolSelectors"], spec.ipAddressPoolSelectors);
   }
@@ -62,7 +62,7 @@ export function checkMetallbLists(inventory: Inventory, reporter: Reporter): voi
   for (const pool of topology.ipAddressPools) {
     const allocation = pool.spec.serviceAllocation;
     if (allocation === undefined) continue;
-    checkUnique(reporter, pool, ["spec", "serviceAllocation", "namespaces"], allocation.namespaces, (v) => v, (v) => JSON.stringify(v), "the namespace");
+    checkUnique(reporter, pool, ["spec", "serviceAllocation", "namespaces"], allocation.namespaces, (v) => v, echoValue, "the namespace");
     checkSelectors(reporter, pool, ["spec", "serviceAllocation", "namespaceSelectors"], allocation.namespaceSelectors);
     checkSelectors(reporter, pool, ["spec", "serviceAllocation", "serviceSelectors"], allocation.serviceSelectors);
   }

@@ -16,6 +16,7 @@ import type { Reporter } from "../report";
 import { checkAsn, listNames } from "./common";
 import { nodeSelectionsOverlap } from "./labels";
 import { localAddresses } from "./local-addresses";
+import { echoText, echoValue } from "../../manifest/echo";
 
 function seconds(reporter: Reporter, peer: MetalLBBGPPeer, field: "holdTime" | "keepaliveTime" | "connectTime"): number | undefined {
   const text = peer.spec[field];
@@ -24,7 +25,7 @@ function seconds(reporter: Reporter, peer: MetalLBBGPPeer, field: "holdTime" | "
     return durationSeconds(text);
   } catch (error) {
     if (!(error instanceof DurationError)) throw error;
-    reporter.report(RULES.malformedDuration, peer, ["spec", field], `${field} ${error.message}`, "write a duration such as 90s, 1m30s or 3s");
+    reporter.report(RULES.malformedDuration, peer, ["spec", field], `${field} ${text.length > 80 ? error.message.split(text).join(echoText(text)) : error.message}`, "write a duration such as 90s, 1m30s or 3s");
     return undefined;
   }
 }
@@ -154,7 +155,7 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
       if (namespace !== METALLB_NAMESPACE) {
         reporter.report(RULES.passwordSecretInvalid, peer, ["spec", "passwordSecret", "namespace"], `passwordSecret ${spec.passwordSecret.name} is in namespace ${namespace}; MetalLB only reads Secrets in ${METALLB_NAMESPACE}`, `create the Secret in ${METALLB_NAMESPACE}`);
       } else if (secret && type !== METALLB_PASSWORD_SECRET_TYPE) {
-        reporter.report(RULES.passwordSecretInvalid, peer, ["spec", "passwordSecret", "name"], `Secret ${spec.passwordSecret.name} has type ${JSON.stringify(type) ?? "absent (Opaque)"}, not ${METALLB_PASSWORD_SECRET_TYPE}`, `set the Secret's type to ${METALLB_PASSWORD_SECRET_TYPE} with the password under the key "password"`);
+        reporter.report(RULES.passwordSecretInvalid, peer, ["spec", "passwordSecret", "name"], `Secret ${spec.passwordSecret.name} has type ${type === undefined ? "absent (Opaque)" : echoValue(type)}, not ${METALLB_PASSWORD_SECRET_TYPE}`, `set the Secret's type to ${METALLB_PASSWORD_SECRET_TYPE} with the password under the key "password"`);
       } else if (secret === undefined) {
         reporter.skipped(RULES.passwordSecretInvalid, peer, ["spec", "passwordSecret", "name"], `Secret ${spec.passwordSecret.name} is not in these manifests, so its type and password were not checked`, `validate it together with the file holding the Secret, a ${METALLB_PASSWORD_SECRET_TYPE} Secret with the key "password"`);
       } else if (!hasPassword(secret)) {

@@ -42,7 +42,7 @@ function checkCluster(inventory: Inventory, view: ClusterView, reporter: Reporte
     }
     const subnets = inventory.nodeSubnets;
     if (subnets === undefined) {
-      reporter.skipped(RULES.vipInNodeSubnet, cluster, path, `cannot check whether ${name} ${ip.text} lies in a node subnet: the node subnets are not in the manifests`, "pass the node subnets (bgplb validate --node-subnet 10.0.1.0/24, repeatable; facts.nodeSubnets)");
+      reporter.skipped(RULES.vipInNodeSubnet, cluster, path, `cannot check whether ${name} ${ip.text} lies in a node subnet: the node subnets are not in the manifests`, "pass the node subnets: bgplb validate --node-subnet 10.0.1.0/24 (repeatable), or the nodeSubnets option of validate()");
     } else {
       const subnet = subnets.find((s) => spanContains(s, ip));
       if (subnet) {

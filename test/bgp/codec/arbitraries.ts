@@ -90,7 +90,7 @@ export const context: fc.Arbitrary<CodecContext> = fc
     };
   });
 
-const MODELLED_CAPABILITIES = new Set([1, 2, 5, 65, 69]);
+const MODELLED_CAPABILITIES = new Set([1, 2, 5, 64, 65, 69]);
 
 const capability: fc.Arbitrary<Capability> = fc.oneof(
   fc.record({ kind: fc.constant("multiprotocol" as const), afi: u16, safi: u8 }),
@@ -106,6 +106,12 @@ const capability: fc.Arbitrary<Capability> = fc.oneof(
   fc.record({
     kind: fc.constant("extendedNextHop" as const),
     entries: fc.array(fc.record({ afi: u16, safi: u16, nextHopAfi: u16 }), { minLength: 1, maxLength: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant("gracefulRestart" as const),
+    flags: fc.integer({ min: 0, max: 0xf }),
+    restartTimeSeconds: fc.integer({ min: 0, max: 0xfff }),
+    families: fc.array(fc.record({ afi: u16, safi: u8, flags: u8 }), { maxLength: 4 }),
   }),
   fc.record({
     kind: fc.constant("unknown" as const),

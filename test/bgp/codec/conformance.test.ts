@@ -300,7 +300,7 @@ describe("bgp codec: capability lengths are read liberally (RFC 5492 requires no
     ["Extended Next Hop IPv4/unicast over IPv6, then 1 stray octet", "05 07 0001 0001 0002 00", [{ kind: "extendedNextHop", entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }] }]],
     ["Enhanced Route Refresh padded to length 2", "46 02 0000", [{ kind: "unknown", code: 70, value: hex("0000") }]],
     ["Extended Message of length 1", "06 01 00", [{ kind: "unknown", code: 6, value: hex("00") }]],
-    ["Graceful Restart of length 3 (restart time, then 1 stray octet)", "40 03 0078 00", [{ kind: "unknown", code: 64, value: hex("007800") }]],
+    ["Graceful Restart of length 3 (restart time, then 1 stray octet)", "40 03 0078 00", [{ kind: "gracefulRestart", flags: 0, restartTimeSeconds: 120, families: [] }]],
   ];
   for (const [name, capabilities, expected] of accepted) {
     it(`accepts ${name}`, () => {
@@ -311,6 +311,7 @@ describe("bgp codec: capability lengths are read liberally (RFC 5492 requires no
   for (const [name, capabilities] of [
     ["Multiprotocol of length 3", "01 03 0001 00"],
     ["4-octet AS of length 2", "41 02 fde8"],
+    ["Graceful Restart of length 1", "40 01 00"],
   ] as const) {
     it(`refuses ${name}, too short to carry its value: OPEN Message Error`, () => {
       const result = decodeMessage(openWith(capabilities));

@@ -4,6 +4,7 @@ import {
   decodeMessage,
   endOfRib,
   packUpdates,
+  UpdatePacker,
   type AdvertisedRoute,
   type CodecContext,
   type PathAttributes,
@@ -159,5 +160,50 @@ describe("bgp codec: UPDATE packer", () => {
     expect(toHex(endOfRib("ipv6-unicast"))).to.equal(
       toHex(hex(`${MARKER} 001d 02 0000 0006 80 0f 03 0002 01  # UPDATE with an empty MP_UNREACH_NLRI for AFI 2 SAFI 1`)),
     );
+  });
+});
+
+describe("bgp codec: UpdatePacker (streaming)", () => {
+  function concat(messages: Uint8Array[]): string {
+    return messages.map((m) => Buffer.from(m).toString("hex")).join("|");
+  }
+
+  it("property: fed one change at a time and drained at any points, it sends what packUpdates sends", () => {
+    const b: PathAttributes = { origin: 0, asPath: [{ type: 2, asns: [65000] }], med: 7 };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1500 }), fc.integer({ min: 0, max: 300 }), fc.array(fc.nat(2000), { maxLength: 5 }), (count, withdrawn, drains) => {
+        const announce = [...v4Routes(count), ...v4Routes(count >> 1, b, "192.0.2.2")];
+        const withdraw = v4Routes(withdrawn).map((r) => ({ family: r.family, prefix: r.prefix }));
+        const packer = new UpdatePacker(NEW);
+        const streamed: Uint8Array[] = [];
+        let fed = 0;
+        const drainAt = new Set(drains);
+        for (const w of withdraw) packer.withdraw(w.family, w.prefix);
+        packer.flush();
+        for (const r of announce) {
+          packer.announce(r.family, r.prefix, r.nextHop, r.attributes);
+          if (drainAt.has(++fed)) streamed.push(...packer.take());
+        }
+        packer.flush();
+        streamed.push(...packer.take());
+        expect(concat(streamed)).to.equal(concat(packUpdates({ announce, withdraw }, NEW)));
+        expect([packer.announced, packer.withdrawn, packer.messageCount]).to.deep.equal([announce.length, withdraw.length, streamed.length]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("two packers used in turn (two peers streaming at once) do not disturb each other", () => {
+    const routes = v4Routes(2000);
+    const one = new UpdatePacker(NEW);
+    const two = new UpdatePacker({ ...NEW, fourOctetAs: false });
+    for (const r of routes) {
+      one.announce(r.family, r.prefix, r.nextHop, r.attributes);
+      two.announce(r.family, r.prefix, r.nextHop, r.attributes);
+    }
+    one.flush();
+    two.flush();
+    expect(concat(one.take())).to.equal(concat(packUpdates({ announce: routes }, NEW)));
+    expect(concat(two.take())).to.equal(concat(packUpdates({ announce: routes }, { ...NEW, fourOctetAs: false })));
   });
 });

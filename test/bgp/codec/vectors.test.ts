@@ -45,7 +45,7 @@ describe("bgp codec: RFC byte vectors", () => {
     roundTrips(bytes, { kind: "keepalive" }, OLD);
   });
 
-  it("OPEN with every modelled capability and an unknown one (RFC 4271 §4.2, RFC 5492)", () => {
+  it("OPEN with every modelled capability (RFC 4271 §4.2, RFC 5492)", () => {
     const bytes = hex(`
       ${MARKER}
       0045              # length 69 = 19 header + 10 fixed + 40 optional parameters
@@ -62,7 +62,7 @@ describe("bgp codec: RFC byte vectors", () => {
       41 04 fa56ea00    # 4-octet AS (code 65, RFC 6793): AS 4200000000
       45 04 0001 01 03  # ADD-PATH (code 69, RFC 7911): AFI 1, SAFI 1, send/receive 3 = both
       05 06 0001 0001 0002  # Extended Next Hop (RFC 8950): NLRI AFI 1, NLRI SAFI 1 (2 octets), next hop AFI 2
-      40 02 0078        # code 64 (Graceful Restart, not modelled): kept as unknown, 2 octets
+      40 02 0078        # Graceful Restart (code 64, RFC 4724): no flags, restart time 120 s, no families
     `);
     roundTrips(
       bytes,
@@ -79,7 +79,7 @@ describe("bgp codec: RFC byte vectors", () => {
           { kind: "fourOctetAs", asn: 4200000000 },
           { kind: "addPath", entries: [{ afi: 1, safi: 1, sendReceive: 3 }] },
           { kind: "extendedNextHop", entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }] },
-          { kind: "unknown", code: 64, value: Uint8Array.of(0x00, 0x78) },
+          { kind: "gracefulRestart", flags: 0, restartTimeSeconds: 120, families: [] },
         ],
       },
       OLD,

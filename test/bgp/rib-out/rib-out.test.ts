@@ -218,3 +218,72 @@ describe("bgp Adj-RIB-Out through the codec", () => {
     );
   });
 });
+
+describe("bgp Adj-RIB-Out for large tables", () => {
+  const hosts = (count: number, offset = 0): OriginatedRoute[] =>
+    Array.from({ length: count }, (_, i) => vip(["192.0.2.11"], { address: `10.0.${(offset + i) >> 8}.${(offset + i) & 255}`, communities: [0xfde80064] }));
+
+  /** A sink that only counts. */
+  function counter(): { announced: number; withdrawn: number; announce(): void; withdraw(): void } {
+    return {
+      announced: 0,
+      withdrawn: 0,
+      announce() {
+        this.announced++;
+      },
+      withdraw() {
+        this.withdrawn++;
+      },
+    };
+  }
+
+  it("streams a full table in batches, recording as sent as it goes, and the stream ends when the session goes down", () => {
+    const rib = ribUp(V4, hosts(5000));
+    const sink = counter();
+    const stream = rib.changes(sink, 1000);
+    stream.next();
+    expect(sink.announced).to.equal(1000);
+    expect(rib.advertisedCount).to.equal(1000);
+    stream.next();
+    expect(sink.announced).to.equal(2000);
+    rib.sessionDown();
+    expect(stream.next().done).to.equal(true);
+    expect(sink.announced).to.equal(2000);
+    expect(rib.advertisedCount).to.equal(0);
+    rib.sessionUp(V4);
+    expect(rib.takeChanges().announce).to.have.length(5000);
+    expect(rib.advertisedCount).to.equal(rib.advertised().length);
+  });
+
+  it("picks up changes made while a stream is paused", () => {
+    const rib = ribUp(V4, hosts(3000));
+    const sink = counter();
+    const stream = rib.changes(sink, 1000);
+    stream.next();
+    rib.set(vip(["192.0.2.11"], { address: "10.0.0.0", med: 5 }));
+    rib.delete("ipv4-unicast", "10.0.11.183", 32);
+    for (let step = stream.next(); !step.done; step = stream.next());
+    expect(rib.advertisedCount).to.equal(2999);
+    expect(rib.advertised().find((p) => p.address === "10.0.11.183")).to.equal(undefined);
+    expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [] });
+  });
+
+  it("replacing 10% of the routes sends only the difference, grouped by attributes", () => {
+    const rib = ribUp(V4, hosts(2000));
+    rib.takeChanges();
+    rib.replaceAll([...hosts(1800, 200), ...hosts(200, 5000)]);
+    const changes = rib.takeChanges();
+    expect(changes.withdraw.map((w) => w.prefix.address)).to.deep.equal(hosts(200).map((r) => r.address));
+    expect(changes.announce.map((a) => a.prefix.address)).to.deep.equal(hosts(200, 5000).map((r) => r.address));
+    expect(new Set(changes.announce.map((a) => a.attributes)).size, "one shared attribute object").to.equal(1);
+    expect(rib.advertisedCount).to.equal(2000);
+  });
+
+  it("a bad route in replaceAll changes nothing", () => {
+    const rib = ribUp(V4, hosts(10));
+    rib.takeChanges();
+    expect(() => rib.replaceAll([...hosts(5), vip(["192.0.2.11"], { address: "10.0.0.300" })])).to.throw(RangeError, "10.0.0.300");
+    expect(rib.wanted()).to.have.length(10);
+    expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [] });
+  });
+});

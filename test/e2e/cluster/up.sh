@@ -3,7 +3,11 @@
 # 127.0.0.1 with certificates made by openssl, waits for /readyz and installs
 # the CRDs of sdk/crds. Everything lives in DIR; tear it down with down.sh DIR.
 #
-#   test/e2e/cluster/up.sh DIR [--owner-pid PID]
+#   test/e2e/cluster/up.sh DIR [--owner-pid PID] [--listen-address ADDR]
+#
+# --listen-address: the address kube-apiserver listens on and the kubeconfig
+# names (default 127.0.0.1); e.g. a lab bridge's address that network
+# namespaces can reach.
 #
 # DIR must be empty or absent. On success the last line of stdout is
 # KUBECONFIG=DIR/kubeconfig. With --owner-pid, a watchdog tears the cluster
@@ -16,16 +20,18 @@ cluster_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_dir=$(cd "$cluster_dir/../../.." && pwd)
 
 usage() {
-  echo "usage: $0 DIR [--owner-pid PID]" >&2
+  echo "usage: $0 DIR [--owner-pid PID] [--listen-address ADDR]" >&2
   exit 2
 }
 [[ $# -ge 1 ]] || usage
 dir=$1
 shift
 owner_pid=
+listen_address=127.0.0.1
 while [[ $# -gt 0 ]]; do
   case $1 in
     --owner-pid) [[ $# -ge 2 ]] || usage; owner_pid=$2; shift 2 ;;
+    --listen-address) [[ $# -ge 2 ]] || usage; listen_address=$2; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -89,7 +95,7 @@ sign() {
   openssl x509 -req -in "$pki/$1.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -set_serial "0x$(openssl rand -hex 8)" \
     -days 2 -out "$pki/$1.crt" -extfile <(printf '%s\n' "$3" "keyUsage=critical,digitalSignature") 2>/dev/null
 }
-sign apiserver "/CN=kube-apiserver" "subjectAltName=IP:127.0.0.1,DNS:localhost"$'\n'"extendedKeyUsage=serverAuth"
+sign apiserver "/CN=kube-apiserver" "subjectAltName=IP:127.0.0.1,IP:$listen_address,DNS:localhost"$'\n'"extendedKeyUsage=serverAuth"
 sign admin "/O=system:masters/CN=bgplb-e2e-admin" "extendedKeyUsage=clientAuth"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$pki/service-account.key" 2>/dev/null
 openssl pkey -in "$pki/service-account.key" -pubout -out "$pki/service-account.pub"
@@ -112,7 +118,7 @@ start etcd "${tool[etcd]}" --name e2e --data-dir "$dir/etcd" \
 # The service range is a documentation prefix: nothing is ever sent to it.
 start kube-apiserver "${tool[kube-apiserver]}" \
   --etcd-servers "$etcd_url" \
-  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+  --bind-address "$listen_address" --advertise-address "$listen_address" --secure-port "$api_port" \
   --cert-dir "$pki" --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" \
   --client-ca-file "$pki/ca.crt" \
   --service-account-issuer https://kubernetes.default.svc \
@@ -129,7 +135,7 @@ kind: Config
 clusters:
   - name: e2e
     cluster:
-      server: https://127.0.0.1:$api_port
+      server: https://$listen_address:$api_port
       certificate-authority: $pki/ca.crt
 users:
   - name: admin
@@ -170,5 +176,5 @@ ready_ms=$((($(date +%s%N) - started) / 1000000))
 "${kubectl[@]}" wait --for condition=Established crd --all --timeout 60s >>"$dir/crds.log"
 
 trap - ERR
-echo "cluster ready in ${ready_ms}ms, CRDs established in $((($(date +%s%N) - started) / 1000000))ms (API server https://127.0.0.1:$api_port)"
+echo "cluster ready in ${ready_ms}ms, CRDs established in $((($(date +%s%N) - started) / 1000000))ms (API server https://$listen_address:$api_port)"
 echo "KUBECONFIG=$kubeconfig"

@@ -21,10 +21,14 @@ export class ThrowawayCluster {
     readonly startupReport: string,
   ) {}
 
-  /** Starts a cluster; rejects with up.sh's output (logs included) on failure. */
-  static async start(kubectlPath: string): Promise<ThrowawayCluster> {
+  /**
+   * Starts a cluster; rejects with up.sh's output (logs included) on failure.
+   * `listenAddress` is where kube-apiserver listens (default 127.0.0.1).
+   */
+  static async start(kubectlPath: string, listenAddress?: string): Promise<ThrowawayCluster> {
     const dir = mkdtempSync(path.join(tmpdir(), "bgplb-e2e-cluster-"));
-    const up = await runCommand(path.join(repoDir, "test/e2e/cluster/up.sh"), [dir, "--owner-pid", String(process.pid)], {
+    const listen = listenAddress === undefined ? [] : ["--listen-address", listenAddress];
+    const up = await runCommand(path.join(repoDir, "test/e2e/cluster/up.sh"), [dir, "--owner-pid", String(process.pid), ...listen], {
       timeoutMs: 180_000,
     });
     if (up.code !== 0) throw new Error(`test/e2e/cluster/up.sh failed (exit ${up.code}):\n${up.stdout}\n${up.stderr}`);

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import type { Lab, LinkEnd } from "./lab";
+import type { LabSpace, LinkEnd } from "./lab";
 import type { NamespaceProcess } from "./process";
 import { runInNamespace } from "./process";
 import type { PeerDaemon, PeerSpec, ReceivedRoute, SessionView } from "./peer";
@@ -27,6 +27,8 @@ function renderConfig(spec: PeerSpec): string {
       "  connect retry time 1;",
       "  error wait time 1, 2;",
       ...(spec.passive ? ["  passive on;"] : []),
+      ...(n.password === undefined ? [] : [`  password "${n.password}";`]),
+      ...(spec.gracefulRestart ? ["  graceful restart on;"] : []),
       `  ipv4 { import all; export none;${addPath} };`,
       `  ipv6 { import all; export none;${addPath} };`,
       "}",
@@ -86,7 +88,7 @@ export class Bird implements PeerDaemon {
 
   /** A BIRD instance in `end`'s namespace. */
   constructor(
-    private readonly lab: Lab,
+    private readonly lab: LabSpace,
     private readonly end: LinkEnd,
     private readonly spec: PeerSpec,
   ) {

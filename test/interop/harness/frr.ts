@@ -1,6 +1,6 @@
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import type { Lab, LinkEnd } from "./lab";
+import type { LabSpace, LinkEnd } from "./lab";
 import type { NamespaceProcess } from "./process";
 import { runInNamespace } from "./process";
 import type { PeerDaemon, PeerSpec, ReceivedRoute, SessionView } from "./peer";
@@ -20,6 +20,7 @@ function renderConfig(spec: PeerSpec): string {
     " bgp log-neighbor-changes",
     " no bgp ebgp-requires-policy",
     " no bgp default ipv4-unicast",
+    ...(spec.gracefulRestart ? [" bgp graceful-restart"] : []),
   ];
   for (const n of spec.neighbors) {
     lines.push(
@@ -28,10 +29,12 @@ function renderConfig(spec: PeerSpec): string {
       ` neighbor ${n.address} timers ${Math.max(1, Math.floor(hold / 3))} ${hold}`,
       ` neighbor ${n.address} timers connect 1`,
       ...(spec.passive ? [` neighbor ${n.address} passive`] : []),
+      ...(n.password === undefined ? [] : [` neighbor ${n.address} password ${n.password}`]),
     );
   }
   for (const family of ["ipv4", "ipv6"]) {
     lines.push(` address-family ${family} unicast`);
+    if (spec.maximumPaths !== undefined) lines.push(`  maximum-paths ${spec.maximumPaths}`);
     for (const n of spec.neighbors) {
       lines.push(`  neighbor ${n.address} activate`);
       if (spec.addPathReceive === false) lines.push(`  neighbor ${n.address} disable-addpath-rx`);
@@ -74,7 +77,7 @@ export class Frr implements PeerDaemon {
 
   /** An FRR bgpd in `end`'s namespace. */
   constructor(
-    private readonly lab: Lab,
+    private readonly lab: LabSpace,
     private readonly end: LinkEnd,
     private readonly spec: PeerSpec,
   ) {
@@ -127,6 +130,12 @@ export class Frr implements PeerDaemon {
       }
     }
     return routes;
+  }
+
+  /** The next hops of the paths FRR uses for `prefix` (best path plus ECMP multipaths). */
+  async multipathNextHops(family: "ipv4" | "ipv6", prefix: string): Promise<string[]> {
+    const detail = JSON.parse(await this.cli(`show bgp ${family} unicast ${prefix} json`)) as { paths?: (FrrPath & { multipath?: boolean; bestpath?: { overall?: boolean } })[] };
+    return (detail.paths ?? []).filter((p) => p.multipath === true || p.bestpath?.overall === true).map((p) => toRoute(prefix, p).nextHop);
   }
 
   pause(): void {

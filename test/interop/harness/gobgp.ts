@@ -75,23 +75,35 @@ export class Gobgp implements PeerDaemon {
   readonly kind = "gobgp";
   private proc: NamespaceProcess | undefined;
 
-  /** A GoBGP instance in `end`'s namespace, named `label` in the lab. */
+  /**
+   * A GoBGP instance in `end`'s namespace, named `label` in the lab, logging
+   * at `logLevel` (debug for the suites; benchmarks pass "info", since
+   * debug logging slows gobgpd down).
+   */
   constructor(
     private readonly lab: Lab,
     private readonly end: LinkEnd,
     private readonly spec: PeerSpec,
     private readonly label = "gobgpd",
+    private readonly logLevel = "debug",
   ) {}
 
-  private cli(args: readonly string[]): Promise<string> {
-    return runInNamespace(this.end.ns, "gobgp", ["-u", API_HOST, "-p", API_PORT, ...args]).then((r) => r.stdout);
+  /** The process; throws before {@link start}. */
+  get process(): NamespaceProcess {
+    if (!this.proc) throw new Error(`${this.label} not started`);
+    return this.proc;
+  }
+
+  /** Runs the `gobgp` CLI against this instance and resolves to its output. */
+  cli(args: readonly string[], timeoutMs?: number): Promise<string> {
+    return runInNamespace(this.end.ns, "gobgp", ["-u", API_HOST, "-p", API_PORT, ...args], timeoutMs).then((r) => r.stdout);
   }
 
   async start(): Promise<void> {
     const config = this.lab.path(`${this.label}.toml`);
     writeFileSync(config, renderConfig(this.spec));
     this.proc = this.lab.start(this.label, this.end.ns, "gobgpd", [
-      "-f", config, "--api-hosts", `${API_HOST}:${API_PORT}`, "--pprof-disable", "-p", "-l", "debug",
+      "-f", config, "--api-hosts", `${API_HOST}:${API_PORT}`, "--pprof-disable", "-p", "-l", this.logLevel,
     ]);
     const proc = this.proc;
     await waitFor(`${this.label} API`, async () => {

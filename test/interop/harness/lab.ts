@@ -7,6 +7,14 @@ import { run, runInNamespace, NamespaceProcess } from "./process";
 /** Prefix of every namespace the harness creates; the creating pid follows it. */
 const NAMESPACE_PREFIX = "bgplb-it-";
 
+/** A fresh namespace-name prefix for one lab: the harness prefix, this pid (base 36), random hex. */
+export function labId(): string {
+  return `${NAMESPACE_PREFIX}${process.pid.toString(36)}-${randomBytes(3).toString("hex")}`;
+}
+
+/** What a router daemon needs of a lab: its scratch directory and a way to start processes in it. */
+export type LabSpace = Pick<Lab, "dir" | "path" | "start">;
+
 /** Addresses of the two ends of a lab link. */
 export interface LinkEnd {
   /** The network namespace. */
@@ -35,7 +43,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Kills every process in a namespace and deletes it. */
-async function deleteNamespace(ns: string): Promise<void> {
+export async function deleteNamespace(ns: string): Promise<void> {
   const pids = await run("ip", ["netns", "pids", ns]).then(
     (r) => r.stdout.split(/\s+/).filter(Boolean).map(Number),
     () => [] as number[],
@@ -87,7 +95,7 @@ export class Lab {
 
   /** Creates the namespaces and the link; on any failure removes what was made. */
   static async create(): Promise<Lab> {
-    const id = `${NAMESPACE_PREFIX}${process.pid.toString(36)}-${randomBytes(3).toString("hex")}`;
+    const id = labId();
     const dir = mkdtempSync(join(tmpdir(), "bgplb-interop-"));
     const lab = new Lab(
       { ns: `${id}-spk`, ...LINK.speaker },

@@ -6,6 +6,8 @@ export interface NeighborSpec {
   readonly asn: number;
   /** TCP port the neighbor listens on. @default 179 */
   readonly port?: number;
+  /** TCP MD5 password (RFC 2385) for the session (FRR and BIRD only). @default none */
+  readonly password?: string;
 }
 
 /** What a peer daemon is started with. */
@@ -26,6 +28,10 @@ export interface PeerSpec {
   readonly addPathReceive?: boolean;
   /** Never connect; wait for the neighbor to connect. @default false */
   readonly passive?: boolean;
+  /** Enable graceful restart (RFC 4724) on the daemon (FRR and BIRD only). @default the daemon's default */
+  readonly gracefulRestart?: boolean;
+  /** ECMP: how many equal paths the daemon may use for one prefix (FRR `maximum-paths`). @default the daemon's */
+  readonly maximumPaths?: number;
 }
 
 /** A route as the peer daemon itself reports it, normalised across daemons. */

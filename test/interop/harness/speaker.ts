@@ -41,6 +41,8 @@ export class SpeakerProcess {
     private readonly lab: Lab,
     private readonly runSpec: SpeakerRun,
     private readonly label = "speaker",
+    /** The compiled CLI to run (another build's, e.g. for a before/after benchmark). */
+    private readonly binary = BGPLB,
   ) {
     this.vipFile = lab.path(`${label}-vips.txt`);
   }
@@ -49,7 +51,7 @@ export class SpeakerProcess {
   start(): void {
     const config = this.lab.path(`${this.label}.yaml`);
     writeFileSync(config, stringify(this.runSpec.config));
-    const args = [BGPLB, "advertise", "--config", config, "--health-listen", HEALTH];
+    const args = [this.binary, "advertise", "--config", config, "--health-listen", HEALTH];
     for (const ip of this.runSpec.advertiseIps ?? []) args.push("--advertise-ip", ip);
     if (this.runSpec.advertiseFile) {
       this.setAdvertiseFile(this.runSpec.advertiseFile);

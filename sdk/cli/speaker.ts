@@ -1,0 +1,178 @@
+import { parseCommandArgs } from "./args";
+import type { Command, CommandIo } from "./command";
+import { UsageError } from "./command";
+import { ClusterSpeaker } from "../cluster/controller";
+import { kubeClients, loadKubeConfig, describeApiError } from "../cluster/kube";
+import { interfaceAddresses, interfaceOf, linuxNodeHost } from "../cluster/node-host";
+import type { CoreV1Api } from "@kubernetes/client-node";
+import type { NodeView } from "../cluster/floating-ips";
+import { nodeViewOf, type RawObject } from "../cluster/observed";
+import { parseCidr } from "../net";
+import { parseListenAddress } from "../speaker/config";
+import { jsonLogger, type Logger } from "../speaker/log";
+
+const USAGE = `Usage: bgplb speaker --cluster-namespace cluster-NAME [options]
+
+Runs the cluster's BGP load balancer on one node (one process per node):
+reads the Cluster, NetworkGatewayGroup, BGPLoadBalancer and BGPPeer objects
+of the cluster namespace and every LoadBalancer Service; assigns Service
+addresses from spec.loadBalancer.addressPools (one leader, elected with a
+Lease); holds the floating IPs the plan gives this node (one Lease each),
+adding them to the interface with gratuitous ARP; opens the BGP sessions
+sourced from them and advertises every Service VIP with the load-balancer
+nodes as next hops; writes BGPSession and BGPAdvertisedRoute objects in
+kube-system and Events on Services. A Cluster, NetworkGatewayGroup or
+BGPPeer that fails validation is not applied: the last good configuration
+stays and an Event names the rule, the field and the value.
+
+Options:
+  --node-name NAME          this node (default: $NODE_NAME)
+  --kubeconfig FILE         kubeconfig (default: in-cluster service account)
+  --cluster-namespace NS    namespace of the Cluster and BGP objects
+  --interface IFACE         where floating IPs go (default: the interface
+                            carrying the node's InternalIP)
+  --node-subnet CIDR        a node subnet; repeat for several (default: the
+                            subnet of the node's InternalIP on its interface)
+  --lease-duration SECONDS  Lease duration (default 2); a floating IP moves
+                            about this long after its holder dies
+  --peer-port PORT          the routers' BGP port (default 179)
+  --hold-time SECONDS       BGP hold time proposed (default 30)
+  --connect-retry SECONDS   BGP ConnectRetry time (default 5)
+  --health-listen H:P       /healthz, /readyz, /metrics (default 127.0.0.1:8080)
+  --control-plane-readyz URL  the local kube-apiserver's /readyz: a control-
+                            plane node advertises the control-plane VIP only
+                            while it answers 200 (default: always)
+  --debug-log               also log every BGP message
+
+Signals: SIGTERM/SIGINT withdraw every route, close the sessions, remove the
+floating IPs, release the Leases and exit 0.`;
+
+/**
+ * This node's Node object, read again every 2 s while the API server does
+ * not answer (a speaker restarted during an API outage waits, it does not exit).
+ */
+async function readNodeUntilAnswered(core: CoreV1Api, nodeName: string, logger: Logger): Promise<NodeView> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return nodeViewOf((await core.readNode({ name: nodeName })) as RawObject);
+    } catch (error) {
+      if (attempt === 1 || attempt % 15 === 0) {
+        logger.log("warn", "cannot read this node's Node object yet (needed for the default --interface and --node-subnet); retrying every 2 s", { node: nodeName, error: describeApiError(error) });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
+}
+
+function integerFlag(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`${flag}: '${value}' is not a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** `bgplb speaker`: the in-cluster speaker of one node. */
+export const speakerCommand: Command = {
+  name: "speaker",
+  summary: "run the cluster's BGP load balancer on this node (Service IPs, floating IPs, sessions, status)",
+  usage: USAGE,
+  async run(args: readonly string[], io: CommandIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, {
+      "node-name": { type: "string" },
+      kubeconfig: { type: "string" },
+      "cluster-namespace": { type: "string" },
+      interface: { type: "string" },
+      "node-subnet": { type: "string", multiple: true },
+      "lease-duration": { type: "string" },
+      "peer-port": { type: "string" },
+      "hold-time": { type: "string" },
+      "connect-retry": { type: "string" },
+      "health-listen": { type: "string" },
+      "control-plane-readyz": { type: "string" },
+      "debug-log": { type: "boolean" },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (see --help)`);
+    const nodeName = values["node-name"] ?? process.env["NODE_NAME"];
+    if (!nodeName) throw new UsageError("--node-name NAME is required (or set NODE_NAME)");
+    const clusterNamespace = values["cluster-namespace"];
+    if (!clusterNamespace) throw new UsageError("--cluster-namespace NS is required (the Cluster's namespace, cluster-<name>)");
+    const subnets = (values["node-subnet"] ?? []).map((text) => {
+      try {
+        return parseCidr(text).text;
+      } catch (error) {
+        throw new UsageError(`--node-subnet: ${(error as Error).message}`);
+      }
+    });
+    const leaseDurationSeconds = integerFlag(values["lease-duration"], "--lease-duration", 2, 1, 3600);
+    const peerPort = integerFlag(values["peer-port"], "--peer-port", 179, 1, 65535);
+    const holdTimeSeconds = integerFlag(values["hold-time"], "--hold-time", 30, 3, 65535);
+    const connectRetrySeconds = integerFlag(values["connect-retry"], "--connect-retry", 5, 1, 65535);
+    let healthListen: string;
+    try {
+      healthListen = parseListenAddress(values["health-listen"] ?? "127.0.0.1:8080", "--health-listen");
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const logger = jsonLogger(io.stdout, io.stderr, values["debug-log"] ?? false);
+    let clients;
+    try {
+      clients = kubeClients(loadKubeConfig(values.kubeconfig));
+    } catch (error) {
+      throw new UsageError(`${values.kubeconfig === undefined ? "in-cluster configuration" : `--kubeconfig ${values.kubeconfig}`}: ${(error as Error).message}`);
+    }
+
+    let interfaceName = values.interface;
+    let nodeSubnets = subnets;
+    if (interfaceName === undefined || nodeSubnets.length === 0) {
+      const node = await readNodeUntilAnswered(clients.core, nodeName, logger);
+      const local = new Set((await interfaceAddresses()).map((a) => a.address));
+      const nodeIP = node.addresses.find((a) => local.has(a));
+      if (!nodeIP) {
+        logger.log("error", "none of the node's InternalIPs is on a local interface; give --interface and --node-subnet", { node: nodeName, addresses: node.addresses });
+        return 1;
+      }
+      const found = await interfaceOf(nodeIP);
+      interfaceName ??= found.interfaceName;
+      if (nodeSubnets.length === 0) nodeSubnets = [found.subnet];
+    }
+
+    const speaker = new ClusterSpeaker({
+      nodeName,
+      clusterNamespace,
+      nodeSubnets,
+      leaseDurationSeconds,
+      peerPort,
+      holdTimeSeconds,
+      connectRetrySeconds,
+      healthListen,
+      ...(values["control-plane-readyz"] === undefined ? {} : { controlPlaneReadyz: values["control-plane-readyz"] }),
+      clients,
+      host: linuxNodeHost(interfaceName, () => logger.log("error", "arping is not installed (Debian: iputils-arping): floating IPs move without gratuitous ARP")),
+      logger,
+    });
+    try {
+      await speaker.start();
+    } catch (error) {
+      logger.log("error", "speaker failed to start", { error: (error as Error).message });
+      await speaker.stop();
+      return 1;
+    }
+    logger.log("info", "node network", { interface: interfaceName, nodeSubnets });
+    return new Promise<number>((resolve) => {
+      const onStop = (signal: NodeJS.Signals): void => {
+        process.off("SIGTERM", onStop);
+        process.off("SIGINT", onStop);
+        logger.log("info", "shutting down", { signal });
+        speaker.stop().then(
+          () => resolve(0),
+          (error: Error) => {
+            logger.log("error", "shutdown failed", { error: error.message });
+            resolve(1);
+          },
+        );
+      };
+      process.on("SIGTERM", onStop);
+      process.on("SIGINT", onStop);
+    });
+  },
+};

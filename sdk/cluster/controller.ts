@@ -1,0 +1,685 @@
+/**
+ * The in-cluster speaker: watches the cluster's objects, and on every change
+ * (and on a short tick that renews its Leases) plans with the pure planners
+ * of this folder and carries the plan out: Leases, floating IPs on the
+ * interface, BGP sessions through the speaker's PeerDriver, Service
+ * addresses (when it is the allocator leader) and status objects.
+ *
+ * While the API server is away the informers keep their last state and the
+ * speaker keeps its sessions, routes and floating IPs: no other speaker can
+ * take a Lease then either.
+ */
+import type { Server as HttpServer } from "node:http";
+import { request as httpsRequest } from "node:https";
+import type { CoreV1Event, KubernetesObject, V1Lease } from "@kubernetes/client-node";
+import type { FamilyName } from "../bgp/messages";
+import type { OriginatedRoute } from "../bgp/rib-out";
+import { GKE_STATUS_NAMESPACE, type Topology } from "../model";
+import { startHealthServer } from "../speaker/health";
+import type { Logger } from "../speaker/log";
+import { SpeakerMetrics } from "../speaker/metrics";
+import { PeerDriver } from "../speaker/peer";
+import { clusterAddressPools } from "./address-pools";
+import { assignFloatingIps } from "./floating-ips";
+import { planServiceAddresses } from "./ipam";
+import {
+  applyCustom,
+  applyServiceStatus,
+  customPath,
+  deleteCustom,
+  describeApiError,
+  listCustom,
+  statusOf,
+  watchCollection,
+  writeLease,
+  type CustomCollection,
+  type KubeClients,
+} from "./kube";
+import {
+  ALLOCATOR_LEASE,
+  LEASE_LABEL,
+  LEASE_LABEL_VALUE,
+  LeaseObserver,
+  floatingIpLeaseName,
+  speakerLeaseName,
+  type LeaseRecord,
+} from "./leases";
+import { loadBalancerNodes, sessionRoutes } from "./next-hops";
+import type { NodeHost } from "./node-host";
+import {
+  addressRequestOf,
+  decideConfiguration,
+  isLoadBalancerService,
+  nodeViewOf,
+  objectKeyText,
+  serviceIngressIPs,
+  type RawObject,
+} from "./observed";
+import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
+import { FIELD_MANAGER, advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
+
+/** How the speaker runs. */
+export interface ClusterSpeakerOptions {
+  /** This node's name (`--node-name`). */
+  readonly nodeName: string;
+  /** The namespace of the Cluster and the BGP objects, `cluster-<name>`. */
+  readonly clusterNamespace: string;
+  /** Node subnets: a floating IP goes to a node in its subnet. */
+  readonly nodeSubnets: readonly string[];
+  /** Lease duration in seconds; Leases are renewed four times per duration. */
+  readonly leaseDurationSeconds: number;
+  /** The routers' BGP port. @default 179 */
+  readonly peerPort: number;
+  /** BGP hold time proposed, seconds. */
+  readonly holdTimeSeconds: number;
+  /** BGP ConnectRetry time, seconds. */
+  readonly connectRetrySeconds: number;
+  /** `host:port` of /healthz, /readyz, /metrics. */
+  readonly healthListen: string;
+  /** URL of the local kube-apiserver's /readyz (control-plane nodes advertise the control-plane VIP only while it answers 200). */
+  readonly controlPlaneReadyz?: string;
+  readonly clients: KubeClients;
+  readonly host: NodeHost;
+  readonly logger: Logger;
+}
+
+const GKE_GROUP = "networking.gke.io";
+const FAMILIES: FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
+/** A reconcile running longer than this is reported with the step it is at. */
+const SLOW_RECONCILE_MS = 5_000;
+/** At most one log line per this long about failing API writes. */
+const API_FAILURE_LOG_MS = 10_000;
+/** How often a BGPSession's status is re-reported when nothing changed. */
+const STATUS_REPORT_MS = 30_000;
+
+interface RunningSession {
+  readonly key: string;
+  readonly driver: PeerDriver;
+  session: ServiceSession | undefined;
+  routes: string[];
+  reported: string;
+  reportedAt: number;
+}
+
+function leaseRecord(lease: V1Lease): LeaseRecord {
+  return {
+    name: lease.metadata?.name ?? "",
+    holder: lease.spec?.holderIdentity || undefined,
+    durationSeconds: lease.spec?.leaseDurationSeconds ?? 15,
+    resourceVersion: lease.metadata?.resourceVersion ?? "",
+  };
+}
+
+/** The speaker controller of one node. */
+export class ClusterSpeaker {
+  private readonly metrics = new SpeakerMetrics();
+  private readonly observer = new LeaseObserver();
+  private readonly collections: Record<"clusters" | "nggs" | "balancers" | "peers", CustomCollection>;
+  private readonly informers: ReturnType<typeof watchCollection<KubernetesObject>>[] = [];
+  private readonly ownLeases = new Map<string, V1Lease>();
+  private readonly held = new Set<string>();
+  private readonly configured = new Set<string>();
+  private readonly sessions = new Map<string, RunningSession>();
+  private readonly cpSessions = new Map<string, PeerDriver>();
+  private readonly stopping = new Map<PeerDriver, Promise<void>>();
+  private readonly written = new Map<string, string>();
+  private readonly events = new Set<string>();
+  private apiFailures = 0;
+  private apiFailureLoggedAt = 0;
+  private configuration: Topology | undefined;
+  private rejected = "";
+  private leader = false;
+  private controlPlaneReady = false;
+  private health: HttpServer | undefined;
+  private tick: NodeJS.Timeout | undefined;
+  private renewal: NodeJS.Timeout | undefined;
+  private leaseWrites: Promise<unknown> = Promise.resolve();
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private lastReconcileMs = 0;
+  private reconcileStarted = 0;
+  private slowReported = false;
+  /** What the running reconcile is doing, for the slow-reconcile warning. */
+  private step = "";
+  private services!: ReturnType<typeof watchCollection<KubernetesObject>>;
+  private nodes!: ReturnType<typeof watchCollection<KubernetesObject>>;
+  private leases!: ReturnType<typeof watchCollection<V1Lease>>;
+  private configObjects: ReturnType<typeof watchCollection<KubernetesObject>>[] = [];
+  private advertisedRoutes!: ReturnType<typeof watchCollection<KubernetesObject>>;
+  private bgpSessions!: ReturnType<typeof watchCollection<KubernetesObject>>;
+
+  constructor(private readonly options: ClusterSpeakerOptions) {
+    const ns = options.clusterNamespace;
+    this.collections = {
+      clusters: { group: "baremetal.cluster.gke.io", version: "v1", plural: "clusters", namespace: ns },
+      nggs: { group: GKE_GROUP, version: "v1", plural: "networkgatewaygroups", namespace: ns },
+      balancers: { group: GKE_GROUP, version: "v1", plural: "bgploadbalancers", namespace: ns },
+      peers: { group: GKE_GROUP, version: "v1", plural: "bgppeers", namespace: ns },
+    };
+  }
+
+  /** Starts the health server, the informers and the reconcile tick. */
+  async start(): Promise<void> {
+    const { clients, logger } = this.options;
+    const changed = (): void => this.schedule();
+    this.health = await startHealthServer(this.options.healthListen, {
+      notEstablished: () => this.notReady(),
+      metrics: () => this.renderMetrics(),
+      failed: (error) => logger.log("error", "health server error", { error: error.message }),
+    }).catch((err: Error) => {
+      throw new Error(`health server on ${this.options.healthListen}: ${err.message}`);
+    });
+    this.configObjects = Object.values(this.collections).map((c) => watchCollection(clients.config, customPath(c), listCustom(clients.custom, c), changed, logger));
+    this.services = watchCollection(clients.config, "/api/v1/services", () => clients.core.listServiceForAllNamespaces(), changed, logger);
+    this.nodes = watchCollection(clients.config, "/api/v1/nodes", () => clients.core.listNode(), changed, logger);
+    this.leases = watchCollection<V1Lease>(
+      clients.config,
+      `/apis/coordination.k8s.io/v1/namespaces/${this.options.clusterNamespace}/leases`,
+      () => clients.coordination.listNamespacedLease({ namespace: this.options.clusterNamespace, labelSelector: `${LEASE_LABEL}=${LEASE_LABEL_VALUE}` }),
+      () => {
+        // seen when the watch delivers it, not at the next reconcile: expiry is measured from here
+        this.observeLeases(Date.now());
+        changed();
+      },
+      logger,
+      `${LEASE_LABEL}=${LEASE_LABEL_VALUE}`,
+      () => this.observer.reset(),
+    );
+    const status = (plural: string): CustomCollection => ({ group: GKE_GROUP, version: "v1", plural, namespace: GKE_STATUS_NAMESPACE });
+    this.advertisedRoutes = watchCollection(clients.config, customPath(status("bgpadvertisedroutes")), listCustom(clients.custom, status("bgpadvertisedroutes")), () => undefined, logger);
+    this.bgpSessions = watchCollection(clients.config, customPath(status("bgpsessions")), listCustom(clients.custom, status("bgpsessions")), () => undefined, logger);
+    this.informers.push(...this.configObjects, this.services, this.nodes, this.leases as never, this.advertisedRoutes, this.bgpSessions);
+    for (const informer of this.informers) informer.start().catch(() => undefined);
+    this.tick = setInterval(() => this.schedule(), (this.options.leaseDurationSeconds * 1000) / 4);
+    this.renewal = setInterval(() => void this.renew(), (this.options.leaseDurationSeconds * 1000) / 4);
+    logger.log("info", "cluster speaker started", { node: this.options.nodeName, namespace: this.options.clusterNamespace, nodeSubnets: [...this.options.nodeSubnets] });
+  }
+
+  /**
+   * Graceful stop: every session withdraws its routes and ceases, the
+   * floating IPs leave the interface, the Leases are released.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.tick);
+    await this.running;
+    await Promise.all([...this.sessions.values()].map((s) => s.driver.stop("bgplb speaker shutting down")));
+    await Promise.all([...this.cpSessions.values()].map((d) => d.stop("bgplb speaker shutting down")));
+    await Promise.all(this.stopping.values());
+    for (const fip of this.configured) await this.options.host.removeAddress(fip).catch(() => undefined);
+    clearInterval(this.renewal);
+    for (const name of [...this.ownLeases.keys()]) await this.release(name);
+    await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
+    await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
+    this.health?.closeAllConnections();
+    this.options.logger.log("info", "cluster speaker stopped");
+  }
+
+  /** Runs a reconcile now, or once more after the one running. */
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      const runningMs = Date.now() - this.reconcileStarted;
+      if (runningMs > SLOW_RECONCILE_MS && !this.slowReported) {
+        this.slowReported = true;
+        this.options.logger.log("warn", "reconcile is slow", { step: this.step, runningMs });
+      }
+      return;
+    }
+    this.reconcileStarted = Date.now();
+    this.slowReported = false;
+    this.running = this.reconcile()
+      .catch((error: Error) => this.options.logger.log("error", "reconcile failed", { error: error.message }))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.schedule();
+        }
+      });
+  }
+
+  private notReady(): string[] {
+    if (!this.configuration) return ["no valid configuration yet"];
+    return [...this.sessions.values()].filter((s) => s.session && s.driver.state !== "Established").map((s) => `${s.key} ${s.driver.state}`);
+  }
+
+  private renderMetrics(): string {
+    const running = [...this.sessions.values()];
+    const lines = [
+      "# HELP bgplb_cluster_routes_advertised Service VIP routes this node advertises (summed over its sessions).",
+      "# TYPE bgplb_cluster_routes_advertised gauge",
+      `bgplb_cluster_routes_advertised ${running.reduce((n, s) => n + s.routes.length, 0)}`,
+      "# HELP bgplb_cluster_leases_held Leases this node holds, by kind.",
+      "# TYPE bgplb_cluster_leases_held gauge",
+      `bgplb_cluster_leases_held{kind="floating-ip"} ${this.held.size}`,
+      `bgplb_cluster_leases_held{kind="allocator"} ${this.leader ? 1 : 0}`,
+      "# HELP bgplb_cluster_reconcile_seconds Duration of the last reconcile.",
+      "# TYPE bgplb_cluster_reconcile_seconds gauge",
+      `bgplb_cluster_reconcile_seconds ${(this.lastReconcileMs / 1000).toFixed(4)}`,
+    ];
+    return `${this.metrics.render()}${lines.join("\n")}\n`;
+  }
+
+  private observeLeases(now: number): void {
+    for (const lease of this.leases.list()) this.observer.observe(leaseRecord(lease), now);
+  }
+
+  private lease(name: string): V1Lease | undefined {
+    return this.leases.get(name, this.options.clusterNamespace);
+  }
+
+  /** The holder of a Lease: ourselves from our own writes, others from observation. */
+  private holderOf(name: string, now: number): string | undefined {
+    if (this.ownLeases.has(name)) return this.options.nodeName;
+    const lease = this.lease(name);
+    return this.observer.holder(lease && leaseRecord(lease), now);
+  }
+
+  /**
+   * Writes one of our Leases (acquire, renew, or release with `undefined`);
+   * false on 409/404 (someone else won). Lease writes are queued one at a
+   * time, so a renewal and a release never race on one resourceVersion.
+   */
+  private writeOwnLease(name: string, holder: string | undefined, renewal = false): Promise<boolean> {
+    const write = async (): Promise<boolean> => {
+      const { clients, clusterNamespace, leaseDurationSeconds } = this.options;
+      // a renewal queued before a release must not take the Lease back
+      if (renewal && !this.ownLeases.has(name)) return true;
+      const current = this.ownLeases.get(name) ?? this.lease(name);
+      try {
+        const written = await writeLease(clients.coordination, clusterNamespace, name, { [LEASE_LABEL]: LEASE_LABEL_VALUE }, holder, leaseDurationSeconds, current);
+        if (holder === undefined) this.ownLeases.delete(name);
+        else this.ownLeases.set(name, written);
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 409 || statusOf(error) === 404) {
+          this.ownLeases.delete(name);
+          return false;
+        }
+        throw error;
+      }
+    };
+    const result = this.leaseWrites.then(write);
+    this.leaseWrites = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /**
+   * Acquires a Lease nobody else holds; false when another holder has it or
+   * the API server does not answer. A Lease held in this node's name is
+   * taken over at once: it belonged to this node's previous speaker process
+   * (one speaker per node), so a restarted speaker need not wait it out.
+   */
+  private async acquire(name: string, now: number): Promise<boolean> {
+    if (this.ownLeases.has(name)) return true;
+    const holder = this.holderOf(name, now);
+    if (holder !== undefined && holder !== this.options.nodeName) return false;
+    try {
+      return await this.writeOwnLease(name, this.options.nodeName);
+    } catch (error) {
+      this.apiFailed(`Lease ${name}`, error);
+      return false;
+    }
+  }
+
+  /** Gives a Lease back (its holder emptied), so the planned holder can take it at once. */
+  private async release(name: string): Promise<void> {
+    try {
+      await this.writeOwnLease(name, undefined);
+    } catch (error) {
+      this.apiFailed(`Lease ${name}`, error);
+      this.ownLeases.delete(name);
+    }
+  }
+
+  /**
+   * Renews every Lease we hold, on its own timer so that a slow reconcile
+   * never lets one lapse. A Lease someone else took (409) is dropped; the
+   * next reconcile lets its floating IP go. API errors keep what we hold.
+   */
+  private async renew(): Promise<void> {
+    for (const name of [...this.ownLeases.keys()]) {
+      try {
+        const kept = await this.writeOwnLease(name, this.options.nodeName, true);
+        if (!kept) {
+          this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
+          this.schedule();
+        }
+      } catch (error) {
+        this.apiFailed(`Lease ${name}`, error);
+      }
+    }
+  }
+
+  private async reconcile(): Promise<void> {
+    const started = Date.now();
+    const { nodeName, logger } = this.options;
+    this.observeLeases(started);
+    this.updateConfiguration();
+    const topology = this.configuration;
+    const cluster = topology?.clusters[0];
+    if (!topology || !cluster) return;
+
+    this.step = "presence Lease";
+    await this.acquire(speakerLeaseName(nodeName), started);
+    const nodes = this.nodes.list().map((n) => nodeViewOf(n as RawObject));
+    const speakers = new Set(nodes.map((n) => n.name).filter((name) => this.holderOf(speakerLeaseName(name), started) === name));
+    const floatingIPs = topology.networkGatewayGroups[0]?.spec.floatingIPs ?? [];
+    const holders = new Map<string, string>();
+    for (const fip of floatingIPs) {
+      const holder = this.holderOf(floatingIpLeaseName(fip), started);
+      if (holder !== undefined) holders.set(fip, holder);
+    }
+    const plan = assignFloatingIps({ floatingIPs, nodes, nodeSubnets: this.options.nodeSubnets, holders, speakers });
+
+    for (const fip of new Set([...plan.keys(), ...this.held])) {
+      const name = floatingIpLeaseName(fip);
+      this.step = `floating IP ${fip}`;
+      if (this.held.has(fip) && !this.ownLeases.has(name)) {
+        await this.letGo(fip, "lost its Lease to another node");
+      } else if (plan.get(fip) === nodeName) {
+        if (await this.acquire(name, started)) this.held.add(fip);
+      } else if (this.held.has(fip)) {
+        await this.letGo(fip, `planned for ${plan.get(fip) ?? "no node"}`);
+        await this.release(name);
+      }
+    }
+    for (const fip of this.held) {
+      if (this.configured.has(fip)) continue;
+      await this.options.host.addAddress(fip);
+      this.configured.add(fip);
+      logger.log("info", "floating IP taken", { floatingIP: fip });
+    }
+    this.step = "interface addresses";
+    const present = new Set(await this.options.host.addresses());
+    for (const fip of floatingIPs) {
+      // left behind by an earlier run of this speaker that could not clean up (SIGKILL)
+      if (!this.held.has(fip) && present.has(fip)) await this.options.host.removeAddress(fip);
+    }
+
+    const actual = new Map<string, string | undefined>(floatingIPs.map((fip) => [fip, this.held.has(fip) ? nodeName : holders.get(fip)]));
+    const peers = selectServicePeers(cluster, topology.bgpLoadBalancers[0], topology.gkeBgpPeers, floatingIPs.length);
+    const planned = planServiceSessions(peers, actual);
+    const lbNodes = loadBalancerNodes(cluster, nodes);
+    const vips = [...new Set(this.services.list().filter((s) => isLoadBalancerService(s as RawObject)).flatMap((s) => serviceIngressIPs(s as RawObject)))];
+    const mine = planned.filter((s) => s.nodeName === nodeName && this.held.has(s.floatingIP));
+    this.step = "sessions";
+    await this.syncSessions(mine, (s) => sessionRoutes(vips, lbNodes, s.index, s.peer.sessions));
+    this.step = "control-plane sessions";
+    await this.syncControlPlane(cluster, nodes);
+
+    this.step = "allocator";
+    if (await this.acquire(ALLOCATOR_LEASE, started)) {
+      if (!this.leader) logger.log("info", "allocator leadership taken");
+      this.leader = true;
+      await this.allocate(topology, lbNodes.map((n) => n.ipv4), speakers, lbNodes.map((n) => n.ipv6 ?? `::ffff:${n.ipv4}`));
+    } else {
+      this.leader = false;
+    }
+    this.step = "BGPSession status";
+    await this.reportSessions(mine);
+    this.lastReconcileMs = Date.now() - started;
+  }
+
+  /** Takes the API server's configuration objects when they are valid; otherwise keeps the last good one and says why. */
+  private updateConfiguration(): void {
+    if (!this.configObjects.every((i) => i.synced())) return;
+    const raws = this.configObjects.flatMap((i) => i.list()) as RawObject[];
+    const decision = decideConfiguration(raws, this.configuration, this.options.nodeSubnets);
+    this.configuration = decision.topology;
+    const text = decision.errors.map((d) => `${d.code} ${d.object.kind}/${d.object.name} ${d.path}: ${d.message}`).join("\n");
+    if (text === this.rejected) return;
+    this.rejected = text;
+    for (const d of decision.errors) {
+      this.options.logger.log("error", "configuration rejected; keeping the last good configuration", { code: d.code, object: `${d.object.kind}/${d.object.name}`, path: d.path, message: d.message });
+      const raw = raws.find((r) => r.kind === d.object.kind && r.metadata?.name === d.object.name);
+      if (raw) void this.event(raw, "Warning", "InvalidConfiguration", `${d.code} ${d.path}: ${d.message}; the speaker keeps the last good configuration`);
+    }
+  }
+
+  private async syncSessions(wanted: readonly ServiceSession[], routesOf: (s: ServiceSession) => OriginatedRoute[]): Promise<void> {
+    const keys = new Set<string>();
+    for (const s of wanted) {
+      const key = `${s.floatingIP}>${s.peer.peerIP}`;
+      keys.add(key);
+      let running = this.sessions.get(key);
+      if (running && running.session && (running.session.peer.peerASN !== s.peer.peerASN || running.session.peer.localASN !== s.peer.localASN)) {
+        this.stopDriver(running.driver, "bgplb speaker: peer configuration changed");
+        this.sessions.delete(key);
+        running = undefined;
+      }
+      if (!running) {
+        const driver = new PeerDriver({
+          peerIP: s.peer.peerIP,
+          peerPort: this.options.peerPort,
+          localIP: s.floatingIP,
+          fsm: {
+            localAsn: s.peer.localASN,
+            peerAsn: s.peer.peerASN,
+            localBgpId: s.floatingIP,
+            holdTimeSeconds: this.options.holdTimeSeconds,
+            connectRetryTimeSeconds: this.options.connectRetrySeconds,
+            families: FAMILIES,
+            addPathSend: FAMILIES,
+          },
+          logger: this.options.logger,
+          metrics: this.metrics.peer(key),
+        });
+        running = { key, driver, session: s, routes: [], reported: "", reportedAt: 0 };
+        this.sessions.set(key, running);
+        const routes = routesOf(s);
+        driver.advertise(routes);
+        running.routes = routes.map((r) => `${r.address}/${r.length}`);
+        driver.start();
+      } else {
+        running.session = s;
+        const routes = routesOf(s);
+        running.driver.advertise(routes);
+        running.routes = routes.map((r) => `${r.address}/${r.length}`);
+      }
+    }
+    for (const [key, running] of this.sessions) {
+      if (keys.has(key)) continue;
+      this.sessions.delete(key);
+      this.stopDriver(running.driver, "bgplb speaker: session no longer planned on this node");
+    }
+  }
+
+  /** Stops using a floating IP: its sessions end (Cease), the address leaves the interface. */
+  private async letGo(fip: string, why: string): Promise<void> {
+    this.held.delete(fip);
+    for (const [key, running] of this.sessions) {
+      if (!key.startsWith(`${fip}>`)) continue;
+      this.sessions.delete(key);
+      this.stopDriver(running.driver, "bgplb speaker: floating IP moved");
+    }
+    await this.options.host.removeAddress(fip);
+    this.configured.delete(fip);
+    this.options.logger.log("info", "floating IP released", { floatingIP: fip, why });
+  }
+
+  /** Stops a session without holding up the reconcile (Lease renewals must not wait for a socket to drain). */
+  private stopDriver(driver: PeerDriver, communication: string): void {
+    this.stopping.set(driver, driver.stop(communication).finally(() => this.stopping.delete(driver)));
+  }
+
+  /** Control-plane mode: sessions from this node's own address; the control-plane VIP only while the local API server is ready. */
+  private async syncControlPlane(cluster: NonNullable<Topology["clusters"][number]>, nodes: ReturnType<typeof nodeViewOf>[]): Promise<void> {
+    const mine = planControlPlaneSessions(cluster, nodes).filter((s) => s.nodeName === this.options.nodeName);
+    if (mine.length > 0 && this.options.controlPlaneReadyz) this.controlPlaneReady = await probeReadyz(this.options.controlPlaneReadyz);
+    const vip = cluster.spec.loadBalancer.vips.controlPlaneVIP;
+    const keys = new Set<string>();
+    for (const s of mine) {
+      const key = `${s.localIP}>${s.peerIP}`;
+      keys.add(key);
+      let driver = this.cpSessions.get(key);
+      if (!driver) {
+        driver = new PeerDriver({
+          peerIP: s.peerIP,
+          peerPort: this.options.peerPort,
+          localIP: s.localIP,
+          fsm: { localAsn: s.localASN, peerAsn: s.peerASN, localBgpId: s.localIP, holdTimeSeconds: this.options.holdTimeSeconds, connectRetryTimeSeconds: this.options.connectRetrySeconds },
+          logger: this.options.logger,
+          metrics: this.metrics.peer(`control-plane ${key}`),
+        });
+        this.cpSessions.set(key, driver);
+        driver.start();
+      }
+      const advertise = this.controlPlaneReady || this.options.controlPlaneReadyz === undefined;
+      driver.advertise(advertise ? [{ family: "ipv4-unicast", address: vip, length: 32, nextHops: [s.localIP] }] : []);
+    }
+    for (const [key, driver] of this.cpSessions) {
+      if (keys.has(key)) continue;
+      this.cpSessions.delete(key);
+      this.stopDriver(driver, "bgplb speaker: control-plane peer removed");
+    }
+  }
+
+  /** Allocator leader: Service addresses, their Events, and the BGPAdvertisedRoutes. */
+  private async allocate(topology: Topology, ipv4Hops: string[], speakers: ReadonlySet<string>, ipv6Hops: string[]): Promise<void> {
+    const cluster = topology.clusters[0]!;
+    const services = this.services.list() as RawObject[];
+    const balanced = services.filter(isLoadBalancerService);
+    const reserved = cluster.spec.loadBalancer.vips.ingressVIP ? [cluster.spec.loadBalancer.vips.ingressVIP] : [];
+    const plan = planServiceAddresses(clusterAddressPools(cluster), balanced.map(addressRequestOf), reserved);
+    const routes = new Set<string>();
+    for (const service of balanced) {
+      const key = objectKeyText(service);
+      const allocation = plan.get(key)!;
+      const [namespace, name] = [service.metadata!.namespace!, service.metadata!.name!];
+      for (const problem of allocation.problems) await this.event(service, "Warning", problem.reason, problem.message);
+      if (allocation.addresses.join(",") !== serviceIngressIPs(service).join(",")) {
+        await this.tryApi(`Service ${key} status`, async () => {
+          await applyServiceStatus(this.options.clients.core, namespace, name, serviceStatusBody(allocation.addresses));
+          if (allocation.addresses.length > 0) await this.event(service, "Normal", "IPAllocated", `assigned ${allocation.addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`);
+        });
+      }
+      for (const [i, address] of allocation.addresses.entries()) {
+        const body = bgpAdvertisedRouteObject(key, address, address.includes(":") ? ipv6Hops : ipv4Hops, i);
+        const routeName = (body["metadata"] as { name: string }).name;
+        routes.add(routeName);
+        const text = JSON.stringify(body);
+        if (this.written.get(`route/${routeName}`) === text) continue;
+        await this.tryApi(`BGPAdvertisedRoute ${routeName}`, async () => {
+          await applyCustom(this.options.clients.custom, "bgpadvertisedroutes", body);
+          this.written.set(`route/${routeName}`, text);
+          await this.event(service, "Normal", "Advertised", `advertising ${address} with next hops ${(address.includes(":") ? ipv6Hops : ipv4Hops).join(", ")}`);
+        });
+      }
+    }
+    for (const service of services) {
+      if (isLoadBalancerService(service) || serviceIngressIPs(service).length === 0 || service.metadata?.deletionTimestamp !== undefined) continue;
+      await this.tryApi(`Service ${objectKeyText(service)} status`, () => applyServiceStatus(this.options.clients.core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody([])));
+    }
+    for (const object of this.advertisedRoutes.list()) {
+      const name = object.metadata?.name ?? "";
+      if (routes.has(name)) continue;
+      this.written.delete(`route/${name}`);
+      const service = services.find((s) => advertisedRouteName(objectKeyText(s)) === name.replace(/-ipv[46]$/, ""));
+      await this.tryApi(`BGPAdvertisedRoute ${name}`, async () => {
+        await deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpadvertisedroutes", GKE_STATUS_NAMESPACE, name);
+        if (service) await this.event(service, "Normal", "Withdrawn", `no longer advertised (${name})`);
+      });
+    }
+    for (const object of this.bgpSessions.list()) {
+      const owner = (object as { spec?: { nodeName?: string } }).spec?.nodeName;
+      if (owner !== undefined && !speakers.has(owner)) await this.tryApi(`BGPSession ${object.metadata?.name}`, () => this.deleteSessionObject(object.metadata?.name ?? ""));
+    }
+  }
+
+  /**
+   * Writes the BGPSession of each of our sessions when its state or routes
+   * changed, or every 30 s, and deletes our BGPSessions that are no longer
+   * planned (a floating IP moved, a peer went, a session was renamed).
+   */
+  private async reportSessions(mine: readonly ServiceSession[]): Promise<void> {
+    const now = Date.now();
+    const names = new Set(mine.map((s) => s.name));
+    for (const object of this.bgpSessions.list()) {
+      const owner = (object as { spec?: { nodeName?: string } }).spec?.nodeName;
+      const name = object.metadata?.name ?? "";
+      if (owner === this.options.nodeName && !names.has(name)) await this.deleteSessionObject(name);
+    }
+    for (const s of mine) {
+      const running = this.sessions.get(`${s.floatingIP}>${s.peer.peerIP}`);
+      if (!running) continue;
+      const state = running.driver.state;
+      const summary = `${s.name}|${state}|${running.routes.join(",")}`;
+      if (summary === running.reported && now - running.reportedAt < STATUS_REPORT_MS) continue;
+      const advertised = state === "Established" ? running.routes : [];
+      await this.tryApi(`BGPSession ${s.name}`, async () => {
+        await applyCustom(this.options.clients.custom, "bgpsessions", bgpSessionObject(s, this.options.nodeName, state, advertised, new Date()));
+        running.reported = summary;
+        running.reportedAt = now;
+      });
+    }
+  }
+
+  private async deleteSessionObject(name: string): Promise<void> {
+    await this.tryApi(`BGPSession ${name}`, () => deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name));
+  }
+
+  /** Runs an API write; failures are logged (the next reconcile tries again), never thrown. */
+  private async tryApi(what: string, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.apiFailed(what, error);
+    }
+  }
+
+
+  /** Logs a failed API write, at most once per 10 s (an API server outage would otherwise log every tick). */
+  private apiFailed(what: string, error: unknown): void {
+    const now = Date.now();
+    this.observer.reset();
+    this.apiFailures++;
+    if (now - this.apiFailureLoggedAt < API_FAILURE_LOG_MS) return;
+    this.apiFailureLoggedAt = now;
+    this.options.logger.log("warn", "API write failed; keeping sessions, routes and floating IPs, retrying every tick", { object: what, error: describeApiError(error), failuresSoFar: this.apiFailures });
+  }
+
+  /** Records a Kubernetes Event on an object, once per distinct reason and message. */
+  private async event(object: RawObject, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
+    const key = `${object.kind}/${objectKeyText(object)}|${reason}|${message}`;
+    if (this.events.has(key)) return;
+    const namespace = object.metadata?.namespace ?? "default";
+    const now = new Date();
+    const body: CoreV1Event = {
+      metadata: { generateName: `${object.metadata?.name ?? "object"}.`, namespace },
+      involvedObject: { apiVersion: object.apiVersion ?? "v1", kind: object.kind ?? "Service", name: object.metadata?.name, namespace, uid: (object.metadata as { uid?: string } | undefined)?.uid },
+      reason,
+      message,
+      type,
+      source: { component: FIELD_MANAGER, host: this.options.nodeName },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+    };
+    try {
+      await this.options.clients.core.createNamespacedEvent({ namespace, body });
+      this.events.add(key);
+    } catch (error) {
+      this.options.logger.log("warn", "event not recorded", { reason, error: describeApiError(error) });
+    }
+  }
+}
+
+/** True when `url` answers 200 within 2 s (self-signed certificates accepted: it is the local API server). */
+async function probeReadyz(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(url, { rejectUnauthorized: false, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+    req.end();
+  });
+}

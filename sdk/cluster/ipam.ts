@@ -1,0 +1,259 @@
+/**
+ * Service address allocation (IPAM) for `type: LoadBalancer` Services.
+ *
+ * Pure: the plan is a function of the pools and the Services as observed
+ * (their requests and the addresses their status already shows), so a
+ * restarted speaker rebuilds the same state from the Services alone. The
+ * plan never gives one address to two Services; an address a Service
+ * already has stays with it while it remains valid.
+ */
+import { formatIp, parseIp, type IpAddress, type IpFamily } from "../net";
+import type { AddressBlock } from "../net";
+import type { AddressPool } from "./address-pools";
+
+/** Kubernetes `spec.ipFamilyPolicy`. */
+export type IpFamilyPolicy = "SingleStack" | "PreferDualStack" | "RequireDualStack";
+
+/** What the IPAM needs to know of one LoadBalancer Service. */
+export interface AddressRequest {
+  /** `namespace/name`. */
+  readonly key: string;
+  /** `spec.ipFamilies` in order (the first is the primary family); empty means IPv4. */
+  readonly families: readonly IpFamily[];
+  /** `spec.ipFamilyPolicy`. @default "SingleStack" */
+  readonly familyPolicy?: IpFamilyPolicy;
+  /** Addresses the Service asks for (`spec.loadBalancerIP`), at most one per family. */
+  readonly requested: readonly string[];
+  /** Addresses its `status.loadBalancer.ingress` shows now. */
+  readonly current: readonly string[];
+  /** `metadata.creationTimestamp` (RFC 3339): older Services win conflicts. */
+  readonly createdAt: string;
+}
+
+/** Why a Service did not get (all of) the addresses it wants. */
+export type AllocationProblemReason =
+  | "InvalidRequestedAddress"
+  | "RequestedFamilyNotOffered"
+  | "RequestedAddressNotInPool"
+  | "RequestedAddressInUse"
+  | "RequestedAddressAvoided"
+  | "NoAddressAvailable";
+
+/** One problem, for an Event on the Service. */
+export interface AllocationProblem {
+  readonly reason: AllocationProblemReason;
+  /** A sentence naming the value, e.g. `spec.loadBalancerIP 10.0.9.1 is in no address pool (pools: pool1)`. */
+  readonly message: string;
+}
+
+/** The addresses planned for one Service. */
+export interface ServiceAllocation {
+  /** Addresses in the order of the Service's `ipFamilies`; empty when none could be given. */
+  readonly addresses: readonly string[];
+  /** The pool of each address, index by index. */
+  readonly pools: readonly string[];
+  /** What could not be honoured; empty when the Service got everything it wants. */
+  readonly problems: readonly AllocationProblem[];
+}
+
+/** The allocation of every requesting Service, by key. */
+export type AddressPlan = ReadonlyMap<string, ServiceAllocation>;
+
+/** The families a Service wants an address of, primary first. */
+export function wantedFamilies(request: AddressRequest): IpFamily[] {
+  const families: IpFamily[] = request.families.length === 0 ? [4] : [...new Set(request.families)];
+  return (request.familyPolicy ?? "SingleStack") === "SingleStack" ? families.slice(0, 1) : families.slice(0, 2);
+}
+
+function isBuggy(family: IpFamily, value: bigint): boolean {
+  const last = value & 0xffn;
+  return family === 4 && (last === 0n || last === 255n);
+}
+
+function blockHolds(block: AddressBlock, ip: IpAddress): boolean {
+  return block.family === ip.family && ip.value >= block.first && ip.value <= block.last;
+}
+
+/** The pool holding the address, if any (pools do not overlap; the first wins if they do). */
+function poolOf(pools: readonly AddressPool[], ip: IpAddress): AddressPool | undefined {
+  return pools.find((pool) => pool.blocks.some((block) => blockHolds(block, ip)));
+}
+
+function ipKey(ip: IpAddress): string {
+  return `${ip.family}|${ip.value}`;
+}
+
+function tryParse(text: string): IpAddress | undefined {
+  try {
+    return parseIp(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Lowest-free-address search over one pool and family; everything below the cursor is taken. */
+class PoolCursor {
+  private blockIndex = 0;
+  private next: bigint | undefined;
+
+  constructor(
+    private readonly pool: AddressPool,
+    private readonly family: IpFamily,
+  ) {}
+
+  take(claimed: ReadonlySet<string>, reserved: ReadonlySet<string>): IpAddress | undefined {
+    const blocks = this.pool.blocks;
+    while (this.blockIndex < blocks.length) {
+      const block = blocks[this.blockIndex]!;
+      if (block.family !== this.family) {
+        this.blockIndex++;
+        continue;
+      }
+      let value = this.next ?? block.first;
+      while (value <= block.last) {
+        const key = `${this.family}|${value}`;
+        if (!claimed.has(key) && !reserved.has(key) && !(this.pool.avoidBuggyIPs && isBuggy(this.family, value))) {
+          this.next = value + 1n;
+          return { family: this.family, value, text: formatIp(this.family, value) };
+        }
+        value++;
+      }
+      this.blockIndex++;
+      this.next = undefined;
+    }
+    return undefined;
+  }
+}
+
+interface Working {
+  readonly request: AddressRequest;
+  readonly wanted: IpFamily[];
+  readonly requested: Map<IpFamily, IpAddress>;
+  readonly got: Map<IpFamily, { ip: IpAddress; pool: string }>;
+  readonly problems: AllocationProblem[];
+}
+
+function familyName(family: IpFamily): string {
+  return `IPv${family}`;
+}
+
+/**
+ * Plans the addresses of every LoadBalancer Service.
+ *
+ * 1. Addresses a Service already has are kept (oldest Service first) when
+ *    they lie in a pool it may use, match what it requests, are of a family
+ *    it wants and no older Service keeps them.
+ * 2. Requested addresses (`spec.loadBalancerIP`) are given when free and in
+ *    a pool, `manualAssign` pools included; otherwise a problem says why.
+ * 3. Remaining families get the lowest free address of the first pool (in
+ *    the order written) that is not `manualAssign`, preferring a pool the
+ *    Service already uses; `avoidBuggyIPs` pools skip `.0` and `.255`.
+ *
+ * A `RequireDualStack` Service that cannot get both families gets nothing
+ * new (it keeps what it had). `reserved` addresses (e.g. the ingress VIP)
+ * go only to a Service that requests them.
+ */
+export function planServiceAddresses(pools: readonly AddressPool[], requests: readonly AddressRequest[], reserved: readonly string[] = []): AddressPlan {
+  const reservedKeys = new Set(reserved.map(tryParse).filter((ip): ip is IpAddress => ip !== undefined).map(ipKey));
+  const claimed = new Set<string>();
+  const ordered = [...requests].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const poolNames = pools.map((pool) => pool.name).join(", ") || "none";
+
+  const working: Working[] = ordered.map((request) => {
+    const wanted = wantedFamilies(request);
+    const problems: AllocationProblem[] = [];
+    const requested = new Map<IpFamily, IpAddress>();
+    for (const text of request.requested) {
+      const ip = tryParse(text);
+      if (!ip) {
+        problems.push({ reason: "InvalidRequestedAddress", message: `spec.loadBalancerIP ${JSON.stringify(text)} is not an IP address` });
+      } else if (!wanted.includes(ip.family)) {
+        problems.push({ reason: "RequestedFamilyNotOffered", message: `spec.loadBalancerIP ${ip.text} is ${familyName(ip.family)} but the Service's ipFamilies give ${wanted.map(familyName).join(", ")}` });
+      } else if (!requested.has(ip.family)) {
+        requested.set(ip.family, ip);
+      }
+    }
+    return { request, wanted, requested, got: new Map(), problems };
+  });
+
+  // 1. keep what Services already have
+  for (const w of working) {
+    for (const text of w.request.current) {
+      const ip = tryParse(text);
+      if (!ip || !w.wanted.includes(ip.family) || w.got.has(ip.family) || claimed.has(ipKey(ip))) continue;
+      const asked = w.requested.get(ip.family);
+      if (asked ? asked.value !== ip.value : reservedKeys.has(ipKey(ip))) continue;
+      const pool = poolOf(pools, ip);
+      if (!pool || (pool.manualAssign && !asked) || (pool.avoidBuggyIPs && isBuggy(ip.family, ip.value))) continue;
+      claimed.add(ipKey(ip));
+      w.got.set(ip.family, { ip, pool: pool.name });
+    }
+  }
+
+  // 2. requested addresses
+  for (const w of working) {
+    for (const [family, ip] of w.requested) {
+      if (w.got.has(family)) continue;
+      const pool = poolOf(pools, ip);
+      if (!pool) {
+        w.problems.push({ reason: "RequestedAddressNotInPool", message: `spec.loadBalancerIP ${ip.text} is in no address pool (pools: ${poolNames})` });
+      } else if (pool.avoidBuggyIPs && isBuggy(ip.family, ip.value)) {
+        w.problems.push({ reason: "RequestedAddressAvoided", message: `spec.loadBalancerIP ${ip.text} ends in .${ip.value & 0xffn} and pool ${pool.name} has avoidBuggyIPs` });
+      } else if (claimed.has(ipKey(ip))) {
+        w.problems.push({ reason: "RequestedAddressInUse", message: `spec.loadBalancerIP ${ip.text} is already assigned to another Service` });
+      } else {
+        claimed.add(ipKey(ip));
+        w.got.set(family, { ip, pool: pool.name });
+      }
+    }
+  }
+
+  // 3. automatic assignment
+  const cursors = new Map<string, PoolCursor>();
+  const cursor = (pool: AddressPool, family: IpFamily): PoolCursor => {
+    const key = `${pool.name}|${family}`;
+    let c = cursors.get(key);
+    if (!c) cursors.set(key, (c = new PoolCursor(pool, family)));
+    return c;
+  };
+  const automatic = pools.filter((pool) => !pool.manualAssign);
+  for (const w of working) {
+    const policy = w.request.familyPolicy ?? "SingleStack";
+    const fresh: IpFamily[] = [];
+    for (const [index, family] of w.wanted.entries()) {
+      if (w.got.has(family) || w.requested.has(family)) continue;
+      const used = new Set([...w.got.values()].map((g) => g.pool));
+      const order = [...automatic.filter((p) => used.has(p.name)), ...automatic.filter((p) => !used.has(p.name))];
+      let found: { ip: IpAddress; pool: string } | undefined;
+      for (const pool of order) {
+        const ip = cursor(pool, family).take(claimed, reservedKeys);
+        if (ip) {
+          found = { ip, pool: pool.name };
+          break;
+        }
+      }
+      if (found) {
+        claimed.add(ipKey(found.ip));
+        w.got.set(family, found);
+        fresh.push(family);
+      } else if (index === 0 || policy === "RequireDualStack") {
+        w.problems.push({ reason: "NoAddressAvailable", message: `no free ${familyName(family)} address in the address pools (pools: ${poolNames})` });
+      }
+    }
+    const missing = w.wanted.some((family) => !w.got.has(family));
+    if (policy === "RequireDualStack" && missing) {
+      for (const family of fresh) w.got.delete(family);
+    }
+  }
+
+  const plan = new Map<string, ServiceAllocation>();
+  for (const w of working) {
+    const families = w.wanted.filter((family) => w.got.has(family));
+    plan.set(w.request.key, {
+      addresses: families.map((family) => w.got.get(family)!.ip.text),
+      pools: families.map((family) => w.got.get(family)!.pool),
+      problems: w.problems,
+    });
+  }
+  return plan;
+}

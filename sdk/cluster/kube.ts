@@ -1,0 +1,218 @@
+/**
+ * The speaker's Kubernetes access through @kubernetes/client-node:
+ * kubeconfig (file or in-cluster), informers that survive API errors, Lease
+ * writes and server-side apply.
+ */
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  PatchStrategy,
+  makeInformer,
+  setHeaderOptions,
+  type Informer,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type ObjectCache,
+  type V1Lease,
+} from "@kubernetes/client-node";
+import { readTextInput } from "../io";
+import type { Logger } from "../speaker/log";
+import { FIELD_MANAGER } from "./status";
+
+/**
+ * Loads a kubeconfig file (read with the bounded reader), or the in-cluster
+ * service-account configuration when `path` is undefined.
+ */
+export function loadKubeConfig(path: string | undefined): KubeConfig {
+  const config = new KubeConfig();
+  if (path === undefined) config.loadFromCluster();
+  else config.loadFromString(readTextInput(path));
+  return config;
+}
+
+/** The API clients the speaker uses. */
+export interface KubeClients {
+  readonly config: KubeConfig;
+  readonly core: CoreV1Api;
+  readonly coordination: CoordinationV1Api;
+  readonly custom: CustomObjectsApi;
+}
+
+/** Makes the clients of a kubeconfig. */
+export function kubeClients(config: KubeConfig): KubeClients {
+  return { config, core: config.makeApiClient(CoreV1Api), coordination: config.makeApiClient(CoordinationV1Api), custom: config.makeApiClient(CustomObjectsApi) };
+}
+
+/** A custom resource collection in one namespace. */
+export interface CustomCollection {
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  readonly namespace: string;
+}
+
+/** The HTTP status of a client-node error, if it has one. */
+export function statusOf(error: unknown): number | undefined {
+  const e = error as { code?: unknown; statusCode?: unknown };
+  return typeof e?.code === "number" ? e.code : typeof e?.statusCode === "number" ? e.statusCode : undefined;
+}
+
+/** A short text for an API error: status and message. */
+export function describeApiError(error: unknown): string {
+  const status = statusOf(error);
+  const body = (error as { body?: unknown })?.body;
+  let reason = (error as Error)?.message?.split("\n")[0] ?? String(error);
+  if (typeof body === "string") {
+    try {
+      reason = String((JSON.parse(body) as { message?: unknown }).message ?? body);
+    } catch {
+      reason = body;
+    }
+  }
+  return status === undefined ? reason : `HTTP ${status}: ${reason.slice(0, 300)}`;
+}
+
+const BACKOFF_MIN_MS = 200;
+const BACKOFF_MAX_MS = 5_000;
+
+/**
+ * A list+watch cache of one collection. The informer lists, then watches
+ * from the list's resourceVersion; on 410 Gone it re-lists; on any other
+ * error it restarts after a doubling backoff (200 ms to 5 s) and keeps its
+ * cached objects meanwhile, so the speaker plans on the last known state
+ * while the API server is away. `onChange` runs after every event,
+ * `onError` after every failed list or watch.
+ */
+export function watchCollection<T extends KubernetesObject>(
+  config: KubeConfig,
+  path: string,
+  list: () => Promise<KubernetesListObject<T>>,
+  onChange: () => void,
+  logger: Logger,
+  labelSelector?: string,
+  onError?: () => void,
+): Informer<T> & ObjectCache<T> & { synced: () => boolean } {
+  let listed = false;
+  const informer = makeInformer<T>(
+    config,
+    path,
+    async () => {
+      const result = await list();
+      listed = true;
+      return result;
+    },
+    labelSelector,
+  );
+  let backoff = BACKOFF_MIN_MS;
+  let stopped = false;
+  let synced = false;
+  const start = informer.start.bind(informer);
+  const run = (): void => {
+    start().then(
+      () => {
+        // start() resolves after the list is in the cache (or the list failed: then `listed` stays false)
+        synced = listed;
+        onChange();
+      },
+      () => undefined,
+    );
+  };
+  for (const verb of ["add", "update", "delete"] as const) {
+    informer.on(verb, () => {
+      backoff = BACKOFF_MIN_MS;
+      onChange();
+    });
+  }
+  informer.on("error", (error) => {
+    if (stopped) return;
+    onError?.();
+    logger.log("warn", "watch failed; retrying", { path, error: describeApiError(error), retryMs: backoff });
+    setTimeout(() => {
+      if (!stopped) run();
+    }, backoff).unref();
+    backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+  });
+  const stop = informer.stop.bind(informer);
+  return Object.assign(informer, {
+    synced: () => synced,
+    start: async () => run(),
+    stop: async () => {
+      stopped = true;
+      await stop();
+    },
+  });
+}
+
+/** The list function of a namespaced custom resource collection. */
+export function listCustom<T extends KubernetesObject>(custom: CustomObjectsApi, c: CustomCollection): () => Promise<KubernetesListObject<T>> {
+  return async () => (await custom.listNamespacedCustomObject({ group: c.group, version: c.version, namespace: c.namespace, plural: c.plural })) as KubernetesListObject<T>;
+}
+
+/** The watch path of a namespaced custom resource collection. */
+export function customPath(c: CustomCollection): string {
+  return `/apis/${c.group}/${c.version}/namespaces/${c.namespace}/${c.plural}`;
+}
+
+const APPLY = setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply);
+
+/** Server-side applies a custom object (its main resource, then its status when it has one), with the speaker's field manager. */
+export async function applyCustom(custom: CustomObjectsApi, plural: string, body: Record<string, unknown>): Promise<void> {
+  const [group, version] = String(body["apiVersion"]).split("/") as [string, string];
+  const metadata = body["metadata"] as { name: string; namespace: string };
+  const { status, ...main } = body;
+  const target = { group, version, namespace: metadata.namespace, plural, name: metadata.name, fieldManager: FIELD_MANAGER, force: true };
+  await custom.patchNamespacedCustomObject({ ...target, body: main }, APPLY);
+  if (status !== undefined) await custom.patchNamespacedCustomObjectStatus({ ...target, body: { apiVersion: body["apiVersion"], kind: body["kind"], metadata, status } }, APPLY);
+}
+
+/** Deletes a custom object; already gone is fine. */
+export async function deleteCustom(custom: CustomObjectsApi, group: string, version: string, plural: string, namespace: string, name: string): Promise<void> {
+  await custom.deleteNamespacedCustomObject({ group, version, namespace, plural, name }).catch((error) => {
+    if (statusOf(error) !== 404) throw error;
+  });
+}
+
+/** Server-side applies a Service's `status.loadBalancer`. */
+export async function applyServiceStatus(core: CoreV1Api, namespace: string, name: string, body: Record<string, unknown>): Promise<void> {
+  await core.patchNamespacedServiceStatus({ name, namespace, body: { apiVersion: "v1", kind: "Service", metadata: { name, namespace }, ...body }, fieldManager: FIELD_MANAGER, force: true }, APPLY);
+}
+
+/**
+ * A MicroTime as the API server parses it (six fractional digits). client-node
+ * would send a Date with three, which the server refuses; a string is sent
+ * as it is, hence the cast.
+ */
+function microTime(time: Date | string): Date {
+  const iso = time instanceof Date ? time.toISOString() : new Date(time).toISOString();
+  return iso.replace(/\.(\d{3})Z$/, ".$1000Z") as unknown as Date;
+}
+
+/**
+ * Writes a Lease to say `holder` holds it for `durationSeconds` (renewing
+ * when it already does), or releases it when `holder` is undefined. Uses
+ * the resourceVersion of `current`, so a concurrent writer makes it fail
+ * with 409 Conflict rather than both succeeding.
+ */
+export async function writeLease(
+  coordination: CoordinationV1Api,
+  namespace: string,
+  name: string,
+  labels: Readonly<Record<string, string>>,
+  holder: string | undefined,
+  durationSeconds: number,
+  current: V1Lease | undefined,
+): Promise<V1Lease> {
+  const now = microTime(new Date());
+  const keepsHolder = holder !== undefined && current?.spec?.holderIdentity === holder;
+  const spec = {
+    holderIdentity: holder ?? "",
+    leaseDurationSeconds: durationSeconds,
+    renewTime: now,
+    acquireTime: keepsHolder && current?.spec?.acquireTime ? microTime(current.spec.acquireTime) : now,
+    leaseTransitions: (current?.spec?.leaseTransitions ?? 0) + (keepsHolder || holder === undefined ? 0 : 1),
+  };
+  if (!current) return coordination.createNamespacedLease({ namespace, body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace, labels: { ...labels } }, spec } });
+  return coordination.replaceNamespacedLease({ name, namespace, body: { ...current, spec } });
+}

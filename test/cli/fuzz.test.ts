@@ -1,0 +1,25 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { EXAMPLE_NAMES, examplePath } from "../../sdk/manifest";
+import { scratchDirectory } from "./helpers";
+import { arbMutatedManifest, mutatedText, outcomeProblem, runCli, VERBS } from "./mutations";
+
+describe("bgplb on mutated examples (property)", () => {
+  const dir = scratchDirectory();
+  after(() => dir.remove());
+
+  it("every mutated example ends with exit 0, 1 or 2, never an internal error, and no message line over 1,000 characters", async function () {
+    this.timeout(300_000);
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(arbMutatedManifest, fc.nat(VERBS.length - 1), async (manifest, verb) => {
+        const file = dir.write("mutated.yaml", mutatedText(manifest));
+        const outcome = await runCli(VERBS[verb]!, file, examplePath(EXAMPLE_NAMES[manifest.example]!));
+        runs++;
+        expect(outcomeProblem(outcome), `${outcome.verb}`).to.equal(undefined);
+      }),
+      { seed: 20261203, numRuns: 150, endOnFailure: true },
+    );
+    expect(runs).to.be.at.least(150);
+  });
+});

@@ -1,0 +1,28 @@
+/** `bgplb speaker` flags: bad usage is exit 2 naming the flag and the value, before anything starts. */
+import { expect } from "chai";
+import { bgplb } from "../cli/helpers";
+
+describe("bgplb speaker: usage errors", () => {
+  const cases: [string, string[], string][] = [
+    ["no node name", ["--cluster-namespace", "cluster-bm"], "--node-name NAME is required (or set NODE_NAME)"],
+    ["no cluster namespace", ["--node-name", "n1"], "--cluster-namespace NS is required"],
+    ["a node subnet that is not a CIDR", ["--node-name", "n1", "--cluster-namespace", "cluster-bm", "--node-subnet", "10.0.0.0/33"], '--node-subnet: "10.0.0.0/33" has prefix length "33"'],
+    ["a lease duration of 0", ["--node-name", "n1", "--cluster-namespace", "cluster-bm", "--lease-duration", "0"], "--lease-duration: '0' is not a whole number from 1 to 3600"],
+    ["a peer port above 65535", ["--node-name", "n1", "--cluster-namespace", "cluster-bm", "--peer-port", "70000"], "--peer-port: '70000' is not a whole number from 1 to 65535"],
+    ["an unreadable kubeconfig", ["--node-name", "n1", "--cluster-namespace", "cluster-bm", "--kubeconfig", "/nonexistent/kubeconfig"], "--kubeconfig /nonexistent/kubeconfig:"],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`refuses ${what} with exit 2`, async () => {
+      const saved = process.env["NODE_NAME"];
+      delete process.env["NODE_NAME"];
+      try {
+        const run = await bgplb("speaker", ...args);
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.include(message);
+        expect(run.stdout).to.equal("");
+      } finally {
+        if (saved !== undefined) process.env["NODE_NAME"] = saved;
+      }
+    });
+  }
+});

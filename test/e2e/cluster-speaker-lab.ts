@@ -1,0 +1,171 @@
+/**
+ * The cluster-speaker lab: a bridge in the root namespace carrying the
+ * throwaway API server's address (198.18.0.1), three node namespaces and two
+ * router namespaces (BIRD with ADD-PATH receive, FRR with maximum-paths) on
+ * that one L2 segment, and a `bgplb speaker` process per node.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Bird } from "../interop/harness/bird";
+import { Frr } from "../interop/harness/frr";
+import { deleteNamespace, labId, type LabSpace, type LinkEnd } from "../interop/harness/lab";
+import { NamespaceProcess, run, runInNamespace } from "../interop/harness/process";
+import { waitFor } from "../interop/harness/wait";
+import { ThrowawayCluster } from "./harness/cluster";
+import { runChecked } from "./harness/command";
+import { repoDir } from "./harness/tools";
+
+/** The API server's address on the bridge. */
+export const BRIDGE_ADDRESS = "198.18.0.1";
+/** The nodes: name and address. */
+export const NODES = [
+  { name: "n1", address: "198.18.0.11" },
+  { name: "n2", address: "198.18.0.12" },
+  { name: "n3", address: "198.18.0.13" },
+] as const;
+/** The floating IPs of the lab topology. */
+export const FLOATING_IPS = ["198.18.0.100", "198.18.0.101"] as const;
+/** The routers. */
+export const BIRD_ADDRESS = "198.18.0.254";
+export const FRR_ADDRESS = "198.18.0.253";
+
+/** The namespace of the lab topology's objects. */
+export const CLUSTER_NAMESPACE = "cluster-lab";
+
+/** One namespace on the bridge. */
+interface Member extends LinkEnd {
+  readonly hostLink: string;
+}
+
+/** The lab; {@link ClusterLab.destroy} removes every namespace, link and process. */
+export class ClusterLab implements LabSpace {
+  readonly dir = mkdtempSync(join(tmpdir(), "bgplb-cluster-lab-"));
+  private readonly processes: NamespaceProcess[] = [];
+  private readonly members: Member[] = [];
+  private readonly id = labId();
+  readonly bridge = `bgplb${this.id.slice(-6)}`;
+  readonly speakers = new Map<string, NamespaceProcess>();
+  bird!: Bird;
+  frr!: Frr;
+
+  /** The namespace of a node or router. */
+  ns(name: string): string {
+    return `${this.id}-${name}`;
+  }
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+
+  start(label: string, ns: string, file: string, args: readonly string[], env?: NodeJS.ProcessEnv): NamespaceProcess {
+    const proc = new NamespaceProcess(label, ns, file, args, join(this.dir, `${label}.log`), env);
+    this.processes.push(proc);
+    return proc;
+  }
+
+  /** Makes the bridge with the API server's address and every namespace on it. */
+  async create(): Promise<void> {
+    await run("ip", ["link", "add", this.bridge, "type", "bridge"]);
+    await run("ip", ["addr", "add", `${BRIDGE_ADDRESS}/24`, "dev", this.bridge]);
+    await run("ip", ["link", "set", this.bridge, "up"]);
+    const all = [...NODES.map((n) => ({ name: n.name, address: n.address })), { name: "bird", address: BIRD_ADDRESS }, { name: "frr", address: FRR_ADDRESS }];
+    for (const [i, m] of all.entries()) {
+      const ns = this.ns(m.name);
+      const hostLink = `${this.bridge.slice(0, 11)}v${i}`;
+      await run("ip", ["netns", "add", ns]);
+      this.members.push({ ns, ipv4: m.address, ipv6: "", hostLink });
+      await runInNamespace(ns, "ip", ["link", "set", "lo", "up"]);
+      await run("ip", ["link", "add", hostLink, "type", "veth", "peer", "name", "eth0", "netns", ns]);
+      await run("ip", ["link", "set", hostLink, "master", this.bridge, "up"]);
+      await runInNamespace(ns, "ip", ["addr", "add", `${m.address}/24`, "dev", "eth0"]);
+      await runInNamespace(ns, "ip", ["link", "set", "eth0", "up"]);
+    }
+  }
+
+  /** Starts BIRD (ADD-PATH receive, neighbors: the floating IPs and the control-plane node) and FRR (no ADD-PATH, maximum-paths 8). */
+  async startRouters(): Promise<void> {
+    const bird = this.members.find((m) => m.ns === this.ns("bird"))!;
+    const frr = this.members.find((m) => m.ns === this.ns("frr"))!;
+    this.bird = new Bird(this, bird, {
+      asn: 65002,
+      address: BIRD_ADDRESS,
+      neighbors: [...FLOATING_IPS.map((address) => ({ address, asn: 65001 })), { address: NODES[0].address, asn: 65001 }],
+      addPathReceive: true,
+      passive: true,
+    });
+    this.frr = new Frr(this, frr, {
+      asn: 65003,
+      address: FRR_ADDRESS,
+      neighbors: FLOATING_IPS.map((address) => ({ address, asn: 65001 })),
+      addPathReceive: false,
+      passive: true,
+      maximumPaths: 8,
+    });
+    await this.bird.start();
+    await this.frr.start();
+  }
+
+  /** Starts (or restarts) the speaker of `node`. */
+  startSpeaker(node: string, kubeconfig: string): NamespaceProcess {
+    const address = NODES.find((n) => n.name === node)!.address;
+    const proc = this.start(`speaker-${node}`, this.ns(node), process.execPath, [
+      join(repoDir, "dist/sdk/cli/main.js"),
+      "speaker",
+      "--node-name", node,
+      "--kubeconfig", kubeconfig,
+      "--cluster-namespace", "cluster-lab",
+      "--lease-duration", "2",
+      "--connect-retry", "1",
+      "--health-listen", `${address}:8080`,
+    ]);
+    this.speakers.set(node, proc);
+    return proc;
+  }
+
+  /** Stops every process, deletes the namespaces and the bridge; keeps the logs when `keepDir`. */
+  async destroy(keepDir = false): Promise<void> {
+    await Promise.all(this.processes.map((p) => p.stop().catch(() => undefined)));
+    for (const m of this.members) await deleteNamespace(m.ns);
+    await run("ip", ["link", "del", this.bridge]).catch(() => undefined);
+    if (!keepDir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The whole lab up: namespaces and bridge, the API server on the bridge, the
+ * topology from `bgplb render` applied with kubectl, Node objects (Ready,
+ * InternalIP), BIRD and FRR, a speaker per node; resolves once both routers
+ * have a session with both floating IPs. On failure it tears down what it
+ * made (keeping the logs) and rejects.
+ */
+export async function startClusterLab(kubectlPath: string): Promise<{ lab: ClusterLab; cluster: ThrowawayCluster }> {
+  const lab = new ClusterLab();
+  let cluster: ThrowawayCluster | undefined;
+  try {
+    await lab.create();
+    cluster = await ThrowawayCluster.start(kubectlPath, BRIDGE_ADDRESS);
+    const kubectl = cluster.kubectlChecked.bind(cluster);
+    await kubectl(["create", "namespace", CLUSTER_NAMESPACE]);
+    const rendered = await runChecked(process.execPath, [join(repoDir, "dist/sdk/cli/main.js"), "render", join(repoDir, "test/e2e/cluster-speaker-topology.yaml")]);
+    await kubectl(["apply", "-f", "-"], rendered.stdout);
+    for (const node of NODES) {
+      await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: node.name } }));
+      const now = new Date().toISOString();
+      const status = { status: { addresses: [{ type: "InternalIP", address: node.address }], conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: now, lastTransitionTime: now }] } };
+      await kubectl(["patch", "node", node.name, "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);
+    }
+    await lab.startRouters();
+    for (const node of NODES) lab.startSpeaker(node.name, cluster.kubeconfig);
+    for (const fip of FLOATING_IPS) {
+      await waitFor(`BIRD session with ${fip}`, async () => ((await lab.bird.session(fip)).established ? true : undefined), { timeoutMs: 30_000 });
+      await waitFor(`FRR session with ${fip}`, async () => ((await lab.frr.session(fip)).established ? true : undefined), { timeoutMs: 30_000 });
+    }
+    return { lab, cluster };
+  } catch (error) {
+    console.log(`      cluster lab failed to start; logs kept in ${lab.dir}`);
+    await cluster?.stop().catch(() => undefined);
+    await lab.destroy(true);
+    throw error;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The cluster speaker end to end: a throwaway API server, three node
+ * namespaces each running `bgplb speaker`, BIRD (ADD-PATH receive) and FRR
+ * (ECMP, no ADD-PATH) as routers. Objects come from `bgplb render` of
+ * test/e2e/cluster-speaker-topology.yaml through `kubectl apply`; the
+ * assertions read the routers' own RIBs and the API server.
+ */
+import { expect } from "chai";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { spawn } from "node:child_process";
+import { ThrowawayCluster, type KubeObject } from "./harness/cluster";
+import { clusterTools, requireTools } from "./harness/tools";
+import { BIRD_ADDRESS, CLUSTER_NAMESPACE, ClusterLab, FLOATING_IPS, FRR_ADDRESS, NODES, startClusterLab } from "./cluster-speaker-lab";
+import { runInNamespace } from "../interop/harness/process";
+import { sleep, waitFor } from "../interop/harness/wait";
+
+const NAMESPACE = CLUSTER_NAMESPACE;
+const LB_NODES = NODES.map((n) => n.address).sort();
+
+function service(name: string): string {
+  return JSON.stringify({ apiVersion: "v1", kind: "Service", metadata: { name, namespace: "default" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }], selector: { app: name } } });
+}
+
+describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", function () {
+  this.timeout(240_000);
+  let lab: ClusterLab | undefined;
+  let cluster: ThrowawayCluster | undefined;
+  let failed = false;
+
+  const kubectl = (args: readonly string[], input?: string) => cluster!.kubectlChecked(args, input);
+  const getJson = async <T = KubeObject>(args: readonly string[]): Promise<T> => JSON.parse((await kubectl([...args, "-o", "json"])).stdout) as T;
+  const serviceIP = async (name: string): Promise<string | undefined> =>
+    (await getJson<{ status?: { loadBalancer?: { ingress?: { ip: string }[] } } }>(["get", "service", name, "-n", "default"])).status?.loadBalancer?.ingress?.[0]?.ip;
+  const birdHops = async (prefix: string): Promise<string[]> => (await lab!.bird.routes()).filter((r) => r.prefix === prefix).map((r) => r.nextHop).sort();
+  const holderOf = async (fip: string): Promise<string | undefined> =>
+    (await getJson<{ spec?: { holderIdentity?: string } }>(["get", "lease", `bgplb-fip-${fip.replace(/\./g, "-")}`, "-n", NAMESPACE])).spec?.holderIdentity || undefined;
+
+  before(async function () {
+    if (process.getuid?.() !== 0) {
+      console.log("      skipped: the lab needs root (network namespaces)");
+      this.skip();
+    }
+    const tools = requireTools(this, clusterTools);
+    ({ lab, cluster } = await startClusterLab(tools.get("kubectl")!));
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") failed = true;
+  });
+
+  after(async function () {
+    const pause = Number(process.env["BGPLB_KEEP_LAB"] ?? 0);
+    if (pause > 0 && lab && cluster) {
+      this.timeout(pause * 1000 + 60_000);
+      console.log(`      lab up for ${pause} s: KUBECONFIG=${cluster.kubeconfig}; namespaces ${lab.ns("n1")} … ${lab.ns("frr")}; BIRD socket ${lab.path("bird.ctl")}; logs in ${lab.dir}`);
+      await sleep(pause * 1000);
+    }
+    if (failed && lab) console.log(`      lab logs kept in ${lab.dir}`);
+    await cluster?.stop().catch(() => undefined);
+    await lab?.destroy(failed);
+  });
+
+  it("cluster speaker: a LoadBalancer Service gets a pool address; BIRD holds one path per LB node per session, FRR an ECMP route; BGPSession/BGPAdvertisedRoute show it; deleting the Service withdraws it everywhere", async () => {
+    await kubectl(["apply", "-f", "-"], service("web"));
+    const ip = await waitFor("web's LoadBalancer IP", () => serviceIP("web"), { timeoutMs: 20_000 });
+    expect(ip).to.match(/^198\.19\.1\.(\d+)$/);
+    expect(ip).to.not.equal("198.19.1.1");
+    const prefix = `${ip}/32`;
+    const hops = await waitFor("one BIRD path per LB node on each of the 2 sessions", async () => {
+      const h = await birdHops(prefix);
+      return h.length === 6 ? h : undefined;
+    }, { timeoutMs: 20_000 });
+    expect([...new Set(hops)]).to.deep.equal(LB_NODES);
+    const ecmp = await waitFor("an FRR ECMP route over two LB nodes", async () => {
+      const h = await lab!.frr.multipathNextHops("ipv4", prefix);
+      return h.length === 2 ? h.sort() : undefined;
+    }, { timeoutMs: 20_000 });
+    expect(new Set(ecmp).size).to.equal(2);
+    for (const hop of ecmp) expect(LB_NODES).to.include(hop);
+
+    const sessions = await waitFor("4 BGPSessions Established with the prefix", async () => {
+      const list = await getJson<{ items: { metadata: { name: string }; spec: { peerIP: string; floatingIP: string }; status?: { state?: string; advertisedRoutes?: string[] } }[] }>(["get", "bgpsessions", "-n", "kube-system"]);
+      const ok = list.items.filter((s) => s.status?.state === "Established" && s.status.advertisedRoutes?.includes(prefix));
+      return ok.length === 4 ? list.items : undefined;
+    }, { timeoutMs: 20_000 });
+    expect(sessions.map((s) => s.spec.peerIP).sort()).to.deep.equal([FRR_ADDRESS, FRR_ADDRESS, BIRD_ADDRESS, BIRD_ADDRESS]);
+    const columns = (await kubectl(["get", "bgpsessions", "-n", "kube-system"])).stdout.split("\n")[0]!;
+    expect(columns.split(/\s{2,}/)).to.deep.equal(["NAME", "LOCAL ASN", "PEER ASN", "LOCAL IP", "PEER IP", "STATE", "LAST REPORT"]);
+    const route = await waitFor("BGPAdvertisedRoute default-web", async () => getJson<{ spec: { prefix: string; nextHops: string[] } }>(["get", "bgpadvertisedroutes", "default-web", "-n", "kube-system"]), { timeoutMs: 10_000 });
+    expect(route.spec.prefix).to.equal(prefix);
+    expect([...route.spec.nextHops].sort()).to.deep.equal(LB_NODES);
+
+    await kubectl(["delete", "service", "web", "-n", "default"]);
+    await waitFor("BIRD and FRR without the route", async () => ((await birdHops(prefix)).length === 0 && (await lab!.frr.routes()).every((r) => r.prefix !== prefix) ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor("BGPAdvertisedRoute default-web gone", async () => ((await cluster!.kubectl(["get", "bgpadvertisedroutes", "default-web", "-n", "kube-system"])).code !== 0 ? true : undefined), { timeoutMs: 10_000 });
+  });
+
+  it("cluster speaker: floating IP moves on node loss (SIGKILL of its holder's speaker), a new session comes up, and BIRD never loses every path of the VIP (sampled every 50 ms)", async () => {
+    await kubectl(["apply", "-f", "-"], service("failover"));
+    const ip = await waitFor("failover's IP", () => serviceIP("failover"), { timeoutMs: 20_000 });
+    const prefix = `${ip}/32`;
+    await waitFor("6 BIRD paths", async () => ((await birdHops(prefix)).length === 6 ? true : undefined), { timeoutMs: 20_000 });
+    const fip = FLOATING_IPS[0];
+    const holder = await waitFor(`holder of ${fip}`, () => holderOf(fip), { timeoutMs: 10_000 });
+    const other = await holderOf(FLOATING_IPS[1]);
+    expect(other, "the two floating IPs sit on different nodes").to.not.equal(holder);
+
+    let minPaths = Number.POSITIVE_INFINITY;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        minPaths = Math.min(minPaths, (await birdHops(prefix)).length);
+        await sleep(50);
+      }
+    })();
+    lab!.speakers.get(holder)!.signal("SIGKILL");
+    // the node is gone: its address goes with it (a restarted speaker would remove it too)
+    await runInNamespace(lab!.ns(holder), "ip", ["addr", "del", `${fip}/32`, "dev", "eth0"]).catch(() => undefined);
+    const moved = await waitFor(`${fip} held by another node`, async () => {
+      const now = await holderOf(fip);
+      return now !== undefined && now !== holder ? now : undefined;
+    }, { timeoutMs: 20_000 });
+    await waitFor(`${fip} on ${moved}'s interface`, async () => ((await runInNamespace(lab!.ns(moved), "ip", ["-o", "addr", "show", "dev", "eth0"])).stdout.includes(`${fip}/32`) ? true : undefined), { timeoutMs: 10_000 });
+    // the new holder reports Established only once BIRD took its connection (not the dead node's stale session)
+    await waitFor(`${moved}'s session from ${fip} to BIRD Established`, async () => {
+      const list = await getJson<{ items: { spec: { floatingIP: string; nodeName: string; peerIP: string }; status?: { state?: string } }[] }>(["get", "bgpsessions", "-n", "kube-system"]);
+      return list.items.some((s) => s.spec.floatingIP === fip && s.spec.nodeName === moved && s.spec.peerIP === BIRD_ADDRESS && s.status?.state === "Established") ? true : undefined;
+    }, { timeoutMs: 20_000 });
+    await waitFor(`BIRD session with ${fip} again`, async () => ((await lab!.bird.session(fip)).established ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor("6 BIRD paths again", async () => ((await birdHops(prefix)).length === 6 ? true : undefined), { timeoutMs: 20_000 });
+    sampling = false;
+    await sampler;
+    expect(minPaths, "fewest BIRD paths for the VIP seen during the failover").to.be.at.least(1);
+    lab!.startSpeaker(holder, cluster!.kubeconfig);
+  });
+
+  it("cluster speaker: with the API server stopped for 30 s sessions and routes stay; a Service created when it returns is picked up", async () => {
+    const ip = await waitFor("failover's IP", () => serviceIP("failover"), { timeoutMs: 10_000 });
+    const prefix = `${ip}/32`;
+    await waitFor("both BIRD sessions and 6 paths before the outage", async () => {
+      const up = await Promise.all(FLOATING_IPS.map(async (fip) => (await lab!.bird.session(fip)).established));
+      return up.every(Boolean) && (await birdHops(prefix)).length === 6 ? true : undefined;
+    }, { timeoutMs: 20_000 });
+    const pidFile = path.join(cluster!.dir, "kube-apiserver.pid");
+    const pid = Number(readFileSync(pidFile, "utf8").trim());
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+    process.kill(pid, "SIGKILL");
+    await waitFor("kube-apiserver gone", async () => {
+      try {
+        return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8")) ? true : undefined;
+      } catch {
+        return true;
+      }
+    }, { timeoutMs: 20_000 });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        for (const fip of FLOATING_IPS) expect((await lab!.bird.session(fip)).established, `BIRD session with ${fip} while the API server is away`).to.equal(true);
+        expect((await birdHops(prefix)).length, "BIRD paths while the API server is away").to.equal(6);
+        await sleep(1_000);
+      }
+    } finally {
+      // detached: its own session, and the pid is kube-apiserver's own, so down.sh stops it
+      const restarted = spawn(commandLine[0]!, commandLine.slice(1), { stdio: ["ignore", "ignore", "ignore"], detached: true });
+      restarted.unref();
+      writeFileSync(pidFile, `${restarted.pid}\n`);
+    }
+    await waitFor("kube-apiserver back", async () => ((await cluster!.kubectl(["get", "--raw", "/readyz"])).stdout === "ok" ? true : undefined), { timeoutMs: 60_000 });
+    await kubectl(["apply", "-f", "-"], service("after"));
+    const afterIP = await waitFor("after's IP", () => serviceIP("after"), { timeoutMs: 30_000 });
+    await waitFor("after's route in BIRD", async () => ((await birdHops(`${afterIP}/32`)).length === 6 ? true : undefined), { timeoutMs: 20_000 });
+  });
+
+  it("cluster speaker: a bad BGPPeer edit (sessions above the floating IPs) is rejected with an Event naming rule, field and value; the sessions stay", async () => {
+    await kubectl(["patch", "bgppeers.networking.gke.io", "bird", "-n", NAMESPACE, "--type", "merge", "-p", JSON.stringify({ spec: { sessions: 5 } })]);
+    const event = await waitFor("an InvalidConfiguration Event on BGPPeer bird", async () => {
+      const list = await getJson<{ items: { reason: string; message: string; involvedObject: { kind: string; name: string } }[] }>(["get", "events", "-n", NAMESPACE]);
+      return list.items.find((e) => e.reason === "InvalidConfiguration" && e.involvedObject.kind === "BGPPeer" && e.involvedObject.name === "bird");
+    }, { timeoutMs: 20_000 });
+    expect(event.message).to.match(/^BGPLB\d{3} spec\.sessions: sessions is 5 but there are 2 floating IPs/);
+    await sleep(3_000);
+    for (const fip of FLOATING_IPS) expect((await lab!.bird.session(fip)).established, `BIRD session with ${fip}`).to.equal(true);
+    await kubectl(["patch", "bgppeers.networking.gke.io", "bird", "-n", NAMESPACE, "--type", "merge", "-p", JSON.stringify({ spec: { sessions: 2 } })]);
+  });
+});

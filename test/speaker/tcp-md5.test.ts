@@ -1,0 +1,89 @@
+/**
+ * TCP MD5 (RFC 2385) through Linux's TCP_MD5SIG on loopback: the struct
+ * layout, a signed connection with the right key in both directions, and
+ * no connection with a wrong key or none (the kernel drops unsigned or
+ * badly signed segments, so the SYN is never answered).
+ */
+import { expect } from "chai";
+import { createServer, Socket, type Server } from "node:net";
+import { encodeMd5Sig, listenWithMd5, md5Socket } from "../../sdk/speaker/tcp-md5";
+
+/** What happened to a connection attempt: connected (and the listener accepted it) or nothing within `ms`. */
+function outcome(socket: Socket, server: Server, port: number, ms: number): Promise<"connected" | "no answer"> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve("no answer"), ms);
+    socket.on("error", () => undefined);
+    server.once("connection", (accepted: Socket) => {
+      clearTimeout(timer);
+      accepted.destroy();
+      resolve("connected");
+    });
+    socket.connect({ host: "127.0.0.1", port, localAddress: "127.0.0.1" });
+  }).finally(() => socket.destroy()) as Promise<"connected" | "no answer">;
+}
+
+describe("speaker TCP MD5 (TCP_MD5SIG) on loopback", function () {
+  this.timeout(20_000);
+  let server: Server | undefined;
+
+  before(function () {
+    if (process.platform !== "linux") this.skip();
+  });
+
+  afterEach(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+  });
+
+  async function keyedListener(password: string): Promise<number> {
+    server = createServer();
+    await listenWithMd5(server, "127.0.0.1", 0, [{ address: "127.0.0.1", password }]);
+    const address = server.address();
+    if (address === null || typeof address === "string") throw new Error("no listening port");
+    return address.port;
+  }
+
+  it("lays out struct tcp_md5sig as linux/tcp.h does: sockaddr_storage, flags, prefixlen, keylen, ifindex, key[80]", () => {
+    const sig = encodeMd5Sig({ address: "198.18.0.2", password: "bgp" });
+    expect(sig.length).to.equal(216);
+    expect(sig.subarray(0, 8).toString("hex")).to.equal("0200" + "0000" + "c6120002"); // AF_INET (host order), port 0, address
+    expect(sig.readUInt16LE(130)).to.equal(3); // tcpm_keylen
+    expect(sig.subarray(136, 139).toString()).to.equal("bgp");
+    const v6 = encodeMd5Sig({ address: "2001:db8::2", password: "k" });
+    expect(v6.subarray(0, 24).toString("hex")).to.equal("0a00" + "0000" + "00000000" + "20010db8000000000000000000000002");
+    expect(() => encodeMd5Sig({ address: "198.18.0.2", password: "x".repeat(81) })).to.throw(RangeError, "TCP MD5 password is 81 octets; it must be 1 to 80");
+  });
+
+  it("connects and carries data when both ends have the same key", async () => {
+    const port = await keyedListener("right horse");
+    const received = new Promise<string>((resolve) => server?.once("connection", (s: Socket) => s.once("data", (d: Buffer) => resolve(d.toString()))));
+    const client = md5Socket({ address: "127.0.0.1", password: "right horse" });
+    client.connect({ host: "127.0.0.1", port, localAddress: "127.0.0.1" }, () => client.write("hello"));
+    expect(await received).to.equal("hello");
+    client.destroy();
+  });
+
+  it("a keyed listener never answers a connection signed with a wrong key or unsigned", async () => {
+    const port = await keyedListener("right horse");
+    expect(await outcome(md5Socket({ address: "127.0.0.1", password: "wrong horse" }), server!, port, 1_500)).to.equal("no answer");
+    expect(await outcome(new Socket(), server!, port, 1_500)).to.equal("no answer");
+    // The same listener still takes the right key afterwards.
+    expect(await outcome(md5Socket({ address: "127.0.0.1", password: "right horse" }), server!, port, 10_000)).to.equal("connected");
+  });
+
+  it("a keyed listener on a port already in use fails naming the address and EADDRINUSE", async () => {
+    const port = await keyedListener("right horse");
+    const second = createServer();
+    const error = await listenWithMd5(second, "127.0.0.1", port, [{ address: "127.0.0.1", password: "right horse" }]).then(() => undefined, (err: Error) => err);
+    expect(error?.message).to.equal(`binding 127.0.0.1:${port}: EADDRINUSE`);
+    expect(error?.message).to.not.include("right horse");
+  });
+
+  it("an unkeyed listener never answers a signed connection", async () => {
+    server = createServer();
+    await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    if (address === null || typeof address === "string") throw new Error("no listening port");
+    expect(await outcome(md5Socket({ address: "127.0.0.1", password: "right horse" }), server, address.port, 1_500)).to.equal("no answer");
+  });
+});
