@@ -1,4 +1,6 @@
+import { expect } from "chai";
 import { bfdProfile, type OpaqueObject } from "../../sdk/model";
+import { nodeSelectionsOverlap } from "../../sdk/validate/rules/labels";
 import { validate, type Diagnostic } from "../../sdk/validate";
 import { METALLB_ADVERTISEMENTS, METALLB_PEERS, expectNone, expectOne, metallb, type MetallbFixture } from "./fixtures";
 
@@ -74,6 +76,27 @@ describe("validate: MetalLB parity rules (issue 16)", () => {
     });
     it(`${c.code} stays quiet on the near miss of ${c.title}`, () => {
       expectNone(validate(metallb(c.quiet)), c.code);
+    });
+  }
+});
+
+describe("validate: whether two node-selector lists can select a common node", () => {
+  const expr = (key: string, operator: "In" | "NotIn" | "Exists" | "DoesNotExist", ...values: string[]) => ({ matchExpressions: [{ key, operator, values }] });
+  const cases: readonly [string, Parameters<typeof nodeSelectionsOverlap>[0], Parameters<typeof nodeSelectionsOverlap>[1], boolean][] = [
+    ["no selector and any selector", undefined, [rack("r1")], true],
+    ["rack r1 and rack r2", [rack("r1")], [rack("r2")], false],
+    ["rack r1 or r2 and rack r2", [rack("r1"), rack("r2")], [rack("r2")], true],
+    ["In [a, b] and In [b, c]", [hosts("a", "b")], [hosts("b", "c")], true],
+    ["In [a] and NotIn [a]", [hosts("a")], [expr("kubernetes.io/hostname", "NotIn", "a")], false],
+    ["In [a, b] and NotIn [a]", [hosts("a", "b")], [expr("kubernetes.io/hostname", "NotIn", "a")], true],
+    ["Exists and DoesNotExist on one key", [expr("rack", "Exists")], [expr("rack", "DoesNotExist")], false],
+    ["matchLabels and DoesNotExist on another key", [rack("r1")], [expr("zone", "DoesNotExist")], true],
+    ["matchLabels rack r1 and In rack [r2, r3]", [rack("r1")], [expr("rack", "In", "r2", "r3")], false],
+  ];
+  for (const [title, a, b, overlap] of cases) {
+    it(`${title}: ${overlap ? "overlap" : "disjoint"}`, () => {
+      expect(nodeSelectionsOverlap(a, b)).to.equal(overlap);
+      expect(nodeSelectionsOverlap(b, a)).to.equal(overlap);
     });
   }
 });

@@ -25,7 +25,7 @@ export function matchesSelector(selector: LabelSelector, labels: Readonly<Record
   return true;
 }
 
-/** What one label key must satisfy under several requirements together. */
+/** What one label key must satisfy under one selector's requirements together. */
 interface KeyConstraint {
   /** The values the label may take (undefined: any). */
   allowed?: Set<string>;
@@ -34,8 +34,12 @@ interface KeyConstraint {
   mustNotExist: boolean;
 }
 
-/** True when some set of labels satisfies both selectors at once. */
-function selectorsIntersect(a: LabelSelector, b: LabelSelector): boolean {
+const compiled = new WeakMap<LabelSelector, ReadonlyMap<string, KeyConstraint>>();
+
+/** A selector's requirements per label key, computed once per selector object. */
+function constraintsOf(selector: LabelSelector): ReadonlyMap<string, KeyConstraint> {
+  const cached = compiled.get(selector);
+  if (cached) return cached;
   const keys = new Map<string, KeyConstraint>();
   const constraint = (key: string): KeyConstraint => {
     let found = keys.get(key);
@@ -47,29 +51,48 @@ function selectorsIntersect(a: LabelSelector, b: LabelSelector): boolean {
     c.mustExist = true;
     c.allowed = new Set(c.allowed === undefined ? values : values.filter((v) => c.allowed!.has(v)));
   };
-  for (const selector of [a, b]) {
-    for (const [key, value] of Object.entries(selector.matchLabels ?? {})) allow(key, [value]);
-    for (const requirement of selector.matchExpressions ?? []) {
-      switch (requirement.operator) {
-        case "In":
-          allow(requirement.key, requirement.values ?? []);
-          break;
-        case "NotIn":
-          for (const value of requirement.values ?? []) constraint(requirement.key).forbidden.add(value);
-          break;
-        case "Exists":
-          constraint(requirement.key).mustExist = true;
-          break;
-        case "DoesNotExist":
-          constraint(requirement.key).mustNotExist = true;
-          break;
-      }
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) allow(key, [value]);
+  for (const requirement of selector.matchExpressions ?? []) {
+    switch (requirement.operator) {
+      case "In":
+        allow(requirement.key, requirement.values ?? []);
+        break;
+      case "NotIn":
+        for (const value of requirement.values ?? []) constraint(requirement.key).forbidden.add(value);
+        break;
+      case "Exists":
+        constraint(requirement.key).mustExist = true;
+        break;
+      case "DoesNotExist":
+        constraint(requirement.key).mustNotExist = true;
+        break;
     }
   }
-  for (const c of keys.values()) {
-    if (c.mustNotExist && c.mustExist) return false;
-    if (c.allowed !== undefined && ![...c.allowed].some((value) => !c.forbidden.has(value))) return false;
+  compiled.set(selector, keys);
+  return keys;
+}
+
+/** True when one label value (or its absence) satisfies both constraints on a key. */
+function keySatisfiable(a: KeyConstraint | undefined, b: KeyConstraint | undefined): boolean {
+  const mustExist = (a?.mustExist ?? false) || (b?.mustExist ?? false);
+  const mustNotExist = (a?.mustNotExist ?? false) || (b?.mustNotExist ?? false);
+  if (mustExist && mustNotExist) return false;
+  const allowedA = a?.allowed;
+  const allowedB = b?.allowed;
+  if (allowedA === undefined && allowedB === undefined) return true;
+  const [small, other] = allowedA === undefined ? [allowedB!, undefined] : allowedB === undefined || allowedA.size <= allowedB.size ? [allowedA, allowedB] : [allowedB, allowedA];
+  for (const value of small) {
+    if ((other === undefined || other.has(value)) && !a?.forbidden.has(value) && !b?.forbidden.has(value)) return true;
   }
+  return false;
+}
+
+/** True when some set of labels satisfies both selectors at once. */
+function selectorsIntersect(a: LabelSelector, b: LabelSelector): boolean {
+  const ca = constraintsOf(a);
+  const cb = constraintsOf(b);
+  for (const [key, constraint] of ca) if (!keySatisfiable(constraint, cb.get(key))) return false;
+  for (const [key, constraint] of cb) if (!ca.has(key) && !keySatisfiable(undefined, constraint)) return false;
   return true;
 }
 

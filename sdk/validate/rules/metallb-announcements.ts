@@ -58,12 +58,27 @@ export function checkMetallbAnnouncements(inventory: Inventory, reporter: Report
   const { pools, advertisements } = coverage(inventory);
   const families = poolFamilies(inventory);
 
+  const index = new Map(topology.bgpAdvertisements.map((advertisement, i) => [advertisement, i]));
+  const decided = new Map<string, readonly (BGPAdvertisement | undefined)[]>();
+  const reportedClash = new Set<BGPAdvertisement>();
   for (const [pool, list] of advertisements) {
     const poolFamily = families.get(pool) ?? { v4: false, v6: false };
+    // Pools with the same families and the same advertisements clash alike (an advertisement
+    // without ipAddressPools covers every pool): decide each such group once.
+    const key = `${poolFamily.v4}|${poolFamily.v6}|${list.map((advertisement) => index.get(advertisement)).join(",")}`;
+    let clashes = decided.get(key);
+    if (clashes === undefined) {
+      clashes = list.map((advertisement, i) => {
+        const localPref = advertisement.spec.localPref ?? 0;
+        return list.slice(0, i).find((earlier) => (earlier.spec.localPref ?? 0) !== localPref && !separateUpdates(advertisement, earlier, poolFamily));
+      });
+      decided.set(key, clashes);
+    }
     list.forEach((advertisement, i) => {
+      const clash = clashes[i];
+      if (clash === undefined || reportedClash.has(advertisement)) return;
+      reportedClash.add(advertisement);
       const localPref = advertisement.spec.localPref ?? 0;
-      const clash = list.slice(0, i).find((earlier) => (earlier.spec.localPref ?? 0) !== localPref && !separateUpdates(advertisement, earlier, poolFamily));
-      if (clash === undefined) return;
       reporter.report(
         RULES.localPrefConflict,
         advertisement,
