@@ -33,8 +33,8 @@ function sameObject(d: Diagnostic, object: ModelObject): boolean {
  * (GkeRackTopology, RenderedManifests) run them.
  */
 export function isCompanyRule(d: Diagnostic): boolean {
-  if ([RULES.noFloatingIp.code, RULES.peerNotSelected.code, RULES.poolNotAdvertised.code].includes(d.code)) return true;
-  return [RULES.noPeer.code, RULES.singlePeer.code].includes(d.code) && d.object.apiVersion.startsWith("metallb.io/");
+  if ([RULES.noFloatingIp.code, RULES.peerNotSelected.code, RULES.poolNotAdvertised.code, RULES.metallbNoPeer.code].includes(d.code)) return true;
+  return d.code === RULES.singlePeer.code && d.object.apiVersion.startsWith("metallb.io/");
 }
 
 /** Whether a check covers one component's part of a topology or the whole topology. */

@@ -194,6 +194,7 @@ export const KIND_SCHEMAS: Readonly<Record<ModelGroup, ObjectSchema>> = {
         field("peerPort", integer),
         field("holdTime", string),
         field("keepaliveTime", string),
+        field("connectTime", string),
         field("routerID", string),
         field("password", string),
         field("passwordSecret", object([required("name", string), field("namespace", string)])),
@@ -202,11 +203,24 @@ export const KIND_SCHEMAS: Readonly<Record<ModelGroup, ObjectSchema>> = {
         field("ebgpMultiHop", boolean),
         field("vrf", string),
       ],
-      ["connectTime", "enableGracefulRestart", "disableMP", "dynamicASN", "interface"],
+      ["enableGracefulRestart", "disableMP", "dynamicASN", "interface"],
     ),
   ),
   ipAddressPools: manifest(
-    object([required("addresses", stringSet), field("autoAssign", boolean), field("avoidBuggyIPs", boolean)], ["serviceAllocation"]),
+    object([
+      required("addresses", stringSet),
+      field("autoAssign", boolean),
+      field("avoidBuggyIPs", boolean),
+      field(
+        "serviceAllocation",
+        object([
+          field("priority", integer),
+          field("namespaces", stringSet),
+          field("namespaceSelectors", { type: "list", items: labelSelector }),
+          field("serviceSelectors", { type: "list", items: labelSelector }),
+        ]),
+      ),
+    ]),
   ),
   bgpAdvertisements: manifest(
     object([
@@ -218,6 +232,7 @@ export const KIND_SCHEMAS: Readonly<Record<ModelGroup, ObjectSchema>> = {
       field("aggregationLengthV6", integer),
       field("localPref", integer),
       field("nodeSelectors", { type: "list", items: labelSelector }),
+      field("serviceSelectors", { type: "list", items: labelSelector }),
     ]),
   ),
 };

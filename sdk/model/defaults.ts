@@ -36,10 +36,16 @@ export const METALLB_NAMESPACE = "metallb-system";
 export const METALLB_DEFAULT_PEER_PORT = 179;
 /** Largest allowed `peerPort`. */
 export const METALLB_PEER_PORT_MAX = 16384;
+/** Largest `localPref` MetalLB's CRD takes (a 32-bit signed integer). */
+export const METALLB_LOCAL_PREF_MAX = 2147483647;
 /** Default `holdTime`. */
 export const METALLB_DEFAULT_HOLD_TIME = "90s";
 /** Smallest allowed `holdTime`, in seconds. */
 export const METALLB_MIN_HOLD_TIME_SECONDS = 3;
+/** Largest `connectTime` MetalLB's CRD takes, in seconds (its smallest is 1s). */
+export const METALLB_CONNECT_TIME_MAX_SECONDS = 65535;
+/** MetalLB derives a missing holdTime as this many times keepaliveTime. */
+export const METALLB_HOLD_TIME_PER_KEEPALIVE = 3;
 /** Largest `aggregationLength` (and its default). */
 export const METALLB_DEFAULT_AGGREGATION_LENGTH = 32;
 /** Largest `aggregationLengthV6` (and its default). */

@@ -45,21 +45,24 @@ export function formatIp(family: IpFamily, value: bigint): string {
 
 /**
  * Parses one IPv4 (strict dotted quad) or IPv6 address. Zone identifiers
- * (`fe80::1%eth0`) and the short IPv4 forms (`10.1`) are rejected.
+ * (`fe80::1%eth0`), the short IPv4 forms (`10.1`) and surrounding spaces
+ * (which Go's net.ParseIP, and so MetalLB, refuses) are rejected.
  * @throws AddressError with code `invalid-address`.
  */
 export function parseIp(text: string): IpAddress {
   if (typeof text !== "string") {
     throw new AddressError("invalid-address", String(text), `${JSON.stringify(text)} is not an IP address (expected a string)`);
   }
-  const trimmed = text.trim();
-  if (ipaddr.IPv4.isValidFourPartDecimal(trimmed)) {
-    const parsed = ipaddr.IPv4.parse(trimmed);
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
+    const parsed = ipaddr.IPv4.parse(text);
     return { family: 4, value: toValue(parsed.toByteArray()), text: parsed.toString() };
   }
-  if (!trimmed.includes("%") && ipaddr.IPv6.isValid(trimmed)) {
-    const parsed = ipaddr.IPv6.parse(trimmed);
+  if (!text.includes("%") && ipaddr.IPv6.isValid(text)) {
+    const parsed = ipaddr.IPv6.parse(text);
     return { family: 6, value: toValue(parsed.toByteArray()), text: parsed.toRFC5952String() };
+  }
+  if (text.trim() !== text && isIp(text.trim())) {
+    throw new AddressError("invalid-address", text, `"${text}" is not an IP address: it has spaces around it, which MetalLB and Kubernetes do not strip`);
   }
   throw new AddressError("invalid-address", text, `"${text}" is not an IP address (expected e.g. 10.0.0.1 or 2001:db8::1)`);
 }

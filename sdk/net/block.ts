@@ -71,13 +71,16 @@ export function parseCidr(text: string): Cidr {
   if (slash < 0) {
     throw new AddressError("invalid-cidr", String(text), `"${text}" is not a CIDR (expected address/prefix-length, e.g. 10.0.0.0/24)`);
   }
+  if (text.trim() !== text) {
+    throw new AddressError("invalid-cidr", text, `"${text}" is not a CIDR: it has spaces around it, which MetalLB does not strip`);
+  }
   let address: IpAddress;
   try {
     address = parseIp(text.slice(0, slash));
   } catch {
     throw new AddressError("invalid-cidr", text, `"${text}" is not a CIDR: "${text.slice(0, slash)}" is not an IP address`);
   }
-  const lengthText = text.slice(slash + 1).trim();
+  const lengthText = text.slice(slash + 1);
   const bits = familyBits(address.family);
   if (!/^\d{1,3}$/.test(lengthText) || Number(lengthText) > bits) {
     throw new AddressError(
@@ -90,7 +93,8 @@ export function parseCidr(text: string): Cidr {
 }
 
 /**
- * Parses an inclusive range `first-last` (both ends of one family, first ≤ last).
+ * Parses an inclusive range `first-last` (both ends of one family, first ≤ last);
+ * spaces around either end are allowed, as MetalLB allows them.
  * @throws AddressError `invalid-range`, `mixed-family-range` or `range-start-after-end`.
  */
 export function parseRange(text: string): AddressRange {
@@ -101,8 +105,8 @@ export function parseRange(text: string): AddressRange {
   let start: IpAddress;
   let end: IpAddress;
   try {
-    start = parseIp(parts[0]!);
-    end = parseIp(parts[1]!);
+    start = parseIp(parts[0]!.trim());
+    end = parseIp(parts[1]!.trim());
   } catch (error) {
     const bad = (error as AddressError).input;
     throw new AddressError("invalid-range", text, `"${text}" is not a range: "${bad}" is not an IP address`);

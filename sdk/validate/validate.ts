@@ -9,6 +9,9 @@ import { checkDualStack } from "./rules/dual-stack";
 import { checkControlPlane } from "./rules/gke-control-plane";
 import { checkServicePeering } from "./rules/gke-service-peering";
 import { checkMetallbAdvertisements } from "./rules/metallb-advertisements";
+import { checkMetallbAnnouncements } from "./rules/metallb-announcements";
+import { checkMetallbCommunities } from "./rules/metallb-communities";
+import { checkMetallbLists } from "./rules/metallb-lists";
 import { checkMetallbPeers } from "./rules/metallb-peers";
 import { checkObjects } from "./rules/objects";
 import { checkPools } from "./rules/pools";
@@ -35,6 +38,9 @@ export function validate(topology: Topology, facts: ValidationFacts = {}): Diagn
   checkChanges(inventory, reporter, facts.previous);
   checkMetallbPeers(inventory, reporter);
   checkMetallbAdvertisements(inventory, reporter);
+  checkMetallbLists(inventory, reporter);
+  checkMetallbCommunities(inventory, reporter);
+  checkMetallbAnnouncements(inventory, reporter);
   checkBfdProfiles(inventory, reporter);
   return reporter.diagnostics;
 }

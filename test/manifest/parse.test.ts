@@ -68,10 +68,10 @@ spec:
   });
 
   it("keeps vendor fields bgplb does not type without a warning", () => {
-    const text = PEER.replace("  peerAddress: 10.0.0.1\n", "  peerAddress: 10.0.0.1\n  connectTime: 5s\n").replace("  namespace: metallb-system\n", "  namespace: metallb-system\n  resourceVersion: \"42\"\n");
+    const text = PEER.replace("  peerAddress: 10.0.0.1\n", "  peerAddress: 10.0.0.1\n  enableGracefulRestart: true\n").replace("  namespace: metallb-system\n", "  namespace: metallb-system\n  resourceVersion: \"42\"\n");
     const result = parseManifests(text);
     expect(result.issues).to.deep.equal([]);
-    expect(result.topology.metallbBgpPeers[0]!.unknownFields!.map((field) => field.path.join("."))).to.deep.equal(["metadata.resourceVersion", "spec.connectTime"]);
+    expect(result.topology.metallbBgpPeers[0]!.unknownFields!.map((field) => field.path.join("."))).to.deep.equal(["metadata.resourceVersion", "spec.enableGracefulRestart"]);
   });
 
   it("skips unknown kinds with a note but keeps them verbatim", () => {

@@ -55,6 +55,16 @@ describe("net: addresses", () => {
     }
   });
 
+  it("rejects addresses and CIDRs with spaces around them, as MetalLB (Go's net.ParseIP) does, and says so; range ends may have spaces", () => {
+    for (const [bad, parse] of [[" 10.0.0.1", parseIp], ["2001:db8::1 ", parseIp], [" 198.51.100.0/24", parseCidr], ["198.51.100.0/24 ", parseAddressBlock], ["198.51.100.0/ 24", parseCidr]] as const) {
+      const error = errorOf(() => parse(bad));
+      expect(error.message, bad).to.contain(`"${bad}"`);
+    }
+    expect(errorOf(() => parseIp(" 10.0.0.1")).message).to.contain("spaces around it");
+    expect(errorOf(() => parseCidr(" 198.51.100.0/24")).message).to.contain("spaces around it");
+    expect(parseAddressBlock("203.0.113.10 - 203.0.113.20")).to.include({ kind: "range", text: "203.0.113.10-203.0.113.20" });
+  });
+
   it("formats any value back to the text it came from", () => {
     fc.assert(
       fc.property(fc.oneof(fc.ipV4(), fc.ipV6()), (text) => {

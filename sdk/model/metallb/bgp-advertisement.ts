@@ -19,6 +19,11 @@ export interface BGPAdvertisementSpec {
   readonly nodeSelectors?: readonly LabelSelector[];
   /** Peers (by BGPPeer name) to advertise to. @default every peer */
   readonly peers?: readonly string[];
+  /**
+   * Announce only the addresses of Services matching one of these selectors;
+   * only with the default aggregation lengths (32 and 128).
+   */
+  readonly serviceSelectors?: readonly LabelSelector[];
 }
 
 /** How MetalLB advertises pools (`metallb.io/v1beta1` `BGPAdvertisement`), in `metallb-system`. */

@@ -25,6 +25,8 @@ export interface MetalLBBGPPeerSpec {
   readonly holdTime?: string;
   /** Keepalive interval as a duration; needs `holdTime` and must be below it. @default holdTime / 3 */
   readonly keepaliveTime?: string;
+  /** Time between connection attempts, a whole number of seconds from 1s to 65535s. @default the BGP daemon's (120s in FRR) */
+  readonly connectTime?: string;
   /** BGP router ID (an IPv4 address); if set, the same in every BGPPeer. @default the node's address */
   readonly routerID?: string;
   /** TCP MD5 password; mutually exclusive with `passwordSecret`. */

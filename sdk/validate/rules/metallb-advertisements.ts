@@ -1,44 +1,15 @@
-import { METALLB_DEFAULT_AGGREGATION_LENGTH, METALLB_DEFAULT_AGGREGATION_LENGTH_V6, type BGPAdvertisement, type IPAddressPool } from "../../model";
+import { METALLB_DEFAULT_AGGREGATION_LENGTH, METALLB_DEFAULT_AGGREGATION_LENGTH_V6, METALLB_LOCAL_PREF_MAX, type BGPAdvertisement, type IPAddressPool } from "../../model";
 import { toCidrs, type IpFamily } from "../../net";
 import { RULES } from "../catalogue";
 import type { Inventory, Pool, PoolEntry } from "../inventory";
 import type { Reporter } from "../report";
 import { listNames } from "./common";
+import { communityAliases, communityProblem } from "./metallb-communities";
 import { matchesSelector } from "./labels";
 import { echoValue } from "../../manifest/echo";
 
-const COMMUNITY = /^(\d+):(\d+)$/;
-const LARGE_COMMUNITY = /^large:(\d+):(\d+):(\d+)$/;
-
-/** Why the community text is malformed, or undefined when it is a valid standard or large community. */
-function communityProblem(text: string): string | undefined {
-  const standard = COMMUNITY.exec(text);
-  if (standard) {
-    const bad = standard.slice(1).find((part) => Number(part) > 0xffff);
-    return bad === undefined ? undefined : `community ${text}: ${bad} does not fit in 16 bits (0-65535)`;
-  }
-  const large = LARGE_COMMUNITY.exec(text);
-  if (large) {
-    const bad = large.slice(1).find((part) => Number(part) > 0xffffffff);
-    return bad === undefined ? undefined : `large community ${text}: ${bad} does not fit in 32 bits (0-4294967295)`;
-  }
-  return `community ${echoValue(text)} is neither a:b (16-bit each) nor large:a:b:c (32-bit each), nor a defined Community alias`;
-}
-
-/** Community aliases defined by MetalLB `Community` objects kept in the topology. */
-function communityAliases(inventory: Inventory): Set<string> {
-  const aliases = new Set<string>();
-  for (const object of inventory.topology.otherObjects) {
-    if (object.kind !== "Community") continue;
-    const list = (object.body["spec"] as { communities?: unknown } | undefined)?.communities;
-    if (!Array.isArray(list)) continue;
-    for (const entry of list) if (entry && typeof entry === "object" && typeof entry.name === "string") aliases.add(entry.name);
-  }
-  return aliases;
-}
-
 /** The MetalLB pools an advertisement covers: named, selected by label, or `all` when neither is given. */
-function coveredPools(advertisement: BGPAdvertisement, pools: readonly IPAddressPool[], byName: ReadonlyMap<string, readonly IPAddressPool[]>): readonly IPAddressPool[] | "all" {
+export function coveredPools(advertisement: BGPAdvertisement, pools: readonly IPAddressPool[], byName: ReadonlyMap<string, readonly IPAddressPool[]>): readonly IPAddressPool[] | "all" {
   const names = advertisement.spec.ipAddressPools ?? [];
   const selectors = advertisement.spec.ipAddressPoolSelectors ?? [];
   if (names.length === 0 && selectors.length === 0) return "all";
@@ -101,6 +72,14 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
       }
     }
 
+    if ((spec.serviceSelectors ?? []).length > 0) {
+      for (const [family, fallback] of [[4, METALLB_DEFAULT_AGGREGATION_LENGTH], [6, METALLB_DEFAULT_AGGREGATION_LENGTH_V6]] as const) {
+        const length = lengths[family];
+        if (spec[length.field] === undefined || length.value === fallback) continue;
+        reporter.report(RULES.serviceSelectorsWithAggregation, advertisement, ["spec", length.field], `${length.field} ${length.value} is set together with serviceSelectors: MetalLB announces only single Service addresses then, so it refuses aggregation`, `remove ${length.field} (or set it to ${fallback}), or move serviceSelectors to a separate BGPAdvertisement`);
+      }
+    }
+
     (spec.ipAddressPools ?? []).forEach((name, i) => {
       if (!poolsByName.has(name)) {
         reporter.report(RULES.advertisementUnknownPool, advertisement, ["spec", "ipAddressPools", i], `IPAddressPool "${name}" does not exist (pools: ${listNames([...poolsByName.keys()])})`, "create the pool or fix the name");
@@ -129,7 +108,12 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
     }
 
     (spec.communities ?? []).forEach((text, i) => {
-      const problem = aliases.has(text) ? undefined : communityProblem(text);
+      if (aliases.has(text)) return;
+      if (!text.includes(":")) {
+        reporter.report(RULES.communityAliasUnknown, advertisement, ["spec", "communities", i], `community ${echoValue(text)} is no a:b value, so it names a Community alias, and no Community in these manifests defines it`, "define the alias in a Community in metallb-system, or validate these files together with the one that does");
+        return;
+      }
+      const problem = communityProblem(text, "nor a defined Community alias");
       if (problem) reporter.report(RULES.malformedCommunity, advertisement, ["spec", "communities", i], problem, "write a:b with 16-bit numbers (65535:65282) or large:a:b:c with 32-bit numbers");
     });
 
@@ -139,6 +123,9 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
         reporter.report(RULES.advertisementUnknownPeer, advertisement, ["spec", "peers", i], `BGPPeer "${name}" does not exist (peers: ${listNames([...peersByName.keys()])})`, "create the BGPPeer or fix the name");
       }
     });
+    if (spec.localPref !== undefined && spec.localPref > METALLB_LOCAL_PREF_MAX) {
+      reporter.report(RULES.localPrefRange, advertisement, ["spec", "localPref"], `localPref ${spec.localPref} is above ${METALLB_LOCAL_PREF_MAX}, the largest value MetalLB's BGPAdvertisement takes`, `use a localPref from 0 to ${METALLB_LOCAL_PREF_MAX} (100 is the usual default)`);
+    }
     if (spec.localPref !== undefined && spec.localPref !== 0) {
       const targets = named.length === 0 ? topology.metallbBgpPeers : named.flatMap((name) => peersByName.get(name) ?? []);
       if (targets.length > 0 && targets.every((peer) => peer.spec.myASN !== peer.spec.peerASN)) {

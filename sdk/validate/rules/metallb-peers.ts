@@ -1,20 +1,24 @@
 import {
   DurationError,
+  METALLB_CONNECT_TIME_MAX_SECONDS,
+  METALLB_HOLD_TIME_PER_KEEPALIVE,
   METALLB_MIN_HOLD_TIME_SECONDS,
   METALLB_NAMESPACE,
   METALLB_PASSWORD_SECRET_TYPE,
   METALLB_PEER_PORT_MAX,
   durationSeconds,
   type MetalLBBGPPeer,
+  type OpaqueObject,
 } from "../../model";
 import { RULES } from "../catalogue";
 import { ipKey, type Inventory } from "../inventory";
 import type { Reporter } from "../report";
 import { checkAsn, listNames } from "./common";
+import { nodeSelectionsOverlap } from "./labels";
 import { localAddresses } from "./local-addresses";
 import { echoText, echoValue } from "../../manifest/echo";
 
-function seconds(reporter: Reporter, peer: MetalLBBGPPeer, field: "holdTime" | "keepaliveTime"): number | undefined {
+function seconds(reporter: Reporter, peer: MetalLBBGPPeer, field: "holdTime" | "keepaliveTime" | "connectTime"): number | undefined {
   const text = peer.spec[field];
   if (text === undefined) return undefined;
   try {
@@ -26,7 +30,19 @@ function seconds(reporter: Reporter, peer: MetalLBBGPPeer, field: "holdTime" | "
   }
 }
 
+/** True when the Secret has a `password` key in data or stringData. */
+function hasPassword(secret: OpaqueObject): boolean {
+  return ["data", "stringData"].some((field) => {
+    const map = secret.body[field];
+    return typeof map === "object" && map !== null && Object.prototype.hasOwnProperty.call(map, "password");
+  });
+}
+
 function checkTimers(reporter: Reporter, peer: MetalLBBGPPeer): void {
+  const connect = seconds(reporter, peer, "connectTime");
+  if (connect !== undefined && (!Number.isInteger(connect) || connect < 1 || connect > METALLB_CONNECT_TIME_MAX_SECONDS)) {
+    reporter.report(RULES.connectTimeRange, peer, ["spec", "connectTime"], `connectTime ${peer.spec.connectTime} is not a whole number of seconds from 1s to ${METALLB_CONNECT_TIME_MAX_SECONDS}s`, "write whole seconds, e.g. 10s or 2m");
+  }
   const hold = seconds(reporter, peer, "holdTime");
   const keepalive = seconds(reporter, peer, "keepaliveTime");
   if (hold !== undefined) {
@@ -35,11 +51,33 @@ function checkTimers(reporter: Reporter, peer: MetalLBBGPPeer): void {
       reporter.report(RULES.holdTimeTooShort, peer, ["spec", "holdTime"], `holdTime ${peer.spec.holdTime} is below ${METALLB_MIN_HOLD_TIME_SECONDS}s`, "use 0s (no keepalives) or at least 3s; 90s is the default, 9s with a 3s keepalive is common");
     }
   }
-  if (peer.spec.keepaliveTime !== undefined && peer.spec.holdTime === undefined) {
-    reporter.report(RULES.keepaliveWithoutHold, peer, ["spec", "keepaliveTime"], `keepaliveTime ${peer.spec.keepaliveTime} is set without holdTime`, "set holdTime too (typically three times the keepalive)");
+  if (keepalive !== undefined && peer.spec.holdTime === undefined) {
+    const derived = Math.floor(keepalive * METALLB_HOLD_TIME_PER_KEEPALIVE);
+    if (derived !== 0 && derived < METALLB_MIN_HOLD_TIME_SECONDS) {
+      reporter.report(RULES.holdTimeTooShort, peer, ["spec", "keepaliveTime"], `keepaliveTime ${peer.spec.keepaliveTime} without holdTime gives a hold time of ${keepalive * METALLB_HOLD_TIME_PER_KEEPALIVE}s (${METALLB_HOLD_TIME_PER_KEEPALIVE} times the keepalive), below ${METALLB_MIN_HOLD_TIME_SECONDS}s`, "use a keepalive of at least 1s, or set holdTime (0s or at least 3s)");
+    }
   } else if (hold !== undefined && keepalive !== undefined && (hold === 0 ? keepalive > 0 : keepalive >= hold)) {
     reporter.report(RULES.keepaliveNotBelowHold, peer, ["spec", "keepaliveTime"], `keepaliveTime ${peer.spec.keepaliveTime} is not below holdTime ${peer.spec.holdTime}`, "use a keepalive of about a third of the hold time");
   }
+}
+
+/**
+ * Reports a peer whose routerID (set or not) differs from that of an earlier
+ * peer that can be on the same node: MetalLB runs one BGP router per node.
+ */
+function checkRouterId(reporter: Reporter, peer: MetalLBBGPPeer, byRouterId: Map<string, MetalLBBGPPeer[]>): void {
+  const own = peer.spec.routerID ?? "";
+  for (const [other, list] of byRouterId) {
+    if (other === own) continue;
+    const clash = list.find((earlier) => nodeSelectionsOverlap(earlier.spec.nodeSelectors, peer.spec.nodeSelectors));
+    if (clash === undefined) continue;
+    const shown = (id: string) => (id === "" ? "unset" : id);
+    reporter.report(RULES.routerIdDiffers, peer, ["spec", "routerID"], `routerID ${shown(own)} differs from ${shown(other)} in BGPPeer ${clash.metadata.name}, and both peers can be on the same node, which has one BGP router ID`, other === "" ? `set no routerID here either, or set ${shown(own)} in BGPPeer ${clash.metadata.name} too` : `use routerID ${other} here too`);
+    break;
+  }
+  const group = byRouterId.get(own);
+  if (group === undefined) byRouterId.set(own, [peer]);
+  else group.push(peer);
 }
 
 /** MetalLB BGPPeers: ASNs, timers, ports, addresses, passwords, BFD profile references and consistency across peers. */
@@ -48,7 +86,7 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
   const peers = topology.metallbBgpPeers;
   if (peers.length === 0 && (topology.ipAddressPools.length > 0 || topology.bgpAdvertisements.length > 0)) {
     const object = topology.bgpAdvertisements[0] ?? topology.ipAddressPools[0]!;
-    reporter.report(RULES.noPeer, object, ["metadata", "name"], "there are MetalLB pools/advertisements but no MetalLB BGPPeer to advertise to", "add a BGPPeer (two recommended) for the routers");
+    reporter.report(RULES.metallbNoPeer, object, ["metadata", "name"], "there are MetalLB pools/advertisements but no MetalLB BGPPeer in these manifests: nothing is announced unless the BGPPeers are applied from elsewhere", "add a BGPPeer (two recommended) for the routers, or validate these files together with the ones holding the BGPPeers");
   } else if (peers.length === 1) {
     reporter.report(RULES.singlePeer, peers[0]!, ["spec", "peerAddress"], `only one MetalLB BGPPeer (${peers[0]!.spec.peerAddress}): every VIP is unreachable when it fails`, "add a second router as a BGPPeer");
   }
@@ -56,9 +94,9 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
   const profiles = new Set(topology.bfdProfiles.map((p) => p.metadata.name));
   const secrets = new Map(topology.otherObjects.filter((o) => o.kind === "Secret").map((o) => [`${o.metadata.namespace ?? ""}/${o.metadata.name}`, o]));
   const local = localAddresses(inventory, undefined);
-  const sessions = new Map<string, MetalLBBGPPeer>();
-  let routerId: { value: string; peer: MetalLBBGPPeer } | undefined;
-  const myAsnByVrf = new Map<string, MetalLBBGPPeer>();
+  const sessions = new Map<string, MetalLBBGPPeer[]>();
+  const byRouterId = new Map<string, MetalLBBGPPeer[]>();
+  const byVrf = new Map<string, MetalLBBGPPeer[]>();
 
   for (const peer of peers) {
     const spec = peer.spec;
@@ -69,21 +107,22 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
       reporter.report(RULES.ebgpMultiHopOnIbgp, peer, ["spec", "ebgpMultiHop"], `ebgpMultiHop is true on an iBGP peer (myASN = peerASN = ${spec.myASN})`, "remove ebgpMultiHop: iBGP sessions are multi-hop already");
     }
     checkTimers(reporter, peer);
-    if (spec.peerPort !== undefined && (!Number.isInteger(spec.peerPort) || spec.peerPort < 0 || spec.peerPort > METALLB_PEER_PORT_MAX)) {
-      reporter.report(RULES.peerPortRange, peer, ["spec", "peerPort"], `peerPort ${spec.peerPort} is outside 0-${METALLB_PEER_PORT_MAX}`, "use the router's BGP port (179 unless changed)");
+    if (spec.peerPort !== undefined && (!Number.isInteger(spec.peerPort) || spec.peerPort < 1 || spec.peerPort > METALLB_PEER_PORT_MAX)) {
+      reporter.report(RULES.peerPortRange, peer, ["spec", "peerPort"], `peerPort ${spec.peerPort} is outside 1-${METALLB_PEER_PORT_MAX}`, "use the router's BGP port (179 unless changed)");
     }
 
     const address = reporter.ip(peer, ["spec", "peerAddress"], spec.peerAddress);
     if (address) {
       const what = local.get(ipKey(address));
       if (what !== undefined) reporter.report(RULES.peerIsLocalAddress, peer, ["spec", "peerAddress"], `peer address ${address.text} is ${what}`, "use the router's own address");
-      const key = `${ipKey(address)}|${spec.peerPort ?? 179}|${spec.vrf ?? ""}|${JSON.stringify(spec.nodeSelectors ?? [])}`;
-      const first = sessions.get(key);
+      const key = `${ipKey(address)}|${spec.vrf ?? ""}`;
+      const same = sessions.get(key) ?? [];
+      const first = same.find((other) => nodeSelectionsOverlap(other.spec.nodeSelectors, spec.nodeSelectors));
       if (first) {
-        reporter.report(RULES.duplicatePeer, peer, ["spec", "peerAddress"], `peer ${address.text} is already configured by BGPPeer ${first.metadata.name} (same port, VRF and nodes)`, "remove one of the two BGPPeers, or give them different nodeSelectors");
-      } else {
-        sessions.set(key, peer);
+        reporter.report(RULES.duplicatePeer, peer, ["spec", "peerAddress"], `peer ${address.text} is already configured by BGPPeer ${first.metadata.name} in the same VRF, and both can be on the same node`, "remove one of the two BGPPeers, or give them nodeSelectors that cannot select the same node");
       }
+      if (same.length === 0) sessions.set(key, same);
+      same.push(peer);
     }
     if (spec.sourceAddress !== undefined) {
       const source = reporter.ip(peer, ["spec", "sourceAddress"], spec.sourceAddress);
@@ -96,16 +135,15 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
       if (id && id.family !== 4) {
         reporter.report(RULES.routerIdNotIpv4, peer, ["spec", "routerID"], `routerID ${spec.routerID} is not a dotted-quad IPv4 value`, "use a 32-bit router ID written as an IPv4 address, e.g. 10.10.10.10");
       }
-      if (routerId === undefined) routerId = { value: spec.routerID, peer };
-      else if (routerId.value !== spec.routerID) {
-        reporter.report(RULES.routerIdDiffers, peer, ["spec", "routerID"], `routerID ${spec.routerID} differs from ${routerId.value} set in BGPPeer ${routerId.peer.metadata.name}`, `use the same routerID in every BGPPeer (${routerId.value})`);
-      }
     }
+    checkRouterId(reporter, peer, byRouterId);
     const vrf = spec.vrf ?? "";
-    const sameVrf = myAsnByVrf.get(vrf);
-    if (sameVrf === undefined) myAsnByVrf.set(vrf, peer);
-    else if (myValid && sameVrf.spec.myASN !== spec.myASN) {
-      reporter.report(RULES.myAsnDiffers, peer, ["spec", "myASN"], `myASN ${spec.myASN} differs from ${sameVrf.spec.myASN} in BGPPeer ${sameVrf.metadata.name}${vrf ? ` (VRF ${vrf})` : ""}`, `use the same myASN in every BGPPeer of a VRF (${sameVrf.spec.myASN})`);
+    const sameVrf = byVrf.get(vrf) ?? [];
+    const other = myValid ? sameVrf.find((earlier) => earlier.spec.myASN !== spec.myASN && nodeSelectionsOverlap(earlier.spec.nodeSelectors, spec.nodeSelectors)) : undefined;
+    if (sameVrf.length === 0) byVrf.set(vrf, sameVrf);
+    sameVrf.push(peer);
+    if (other !== undefined) {
+      reporter.report(RULES.myAsnDiffers, peer, ["spec", "myASN"], `myASN ${spec.myASN} differs from ${other.spec.myASN} in BGPPeer ${other.metadata.name}${vrf ? ` (VRF ${vrf})` : ""}, and both peers can be on the same node`, `use the same myASN in every BGPPeer of a VRF that can share a node (${other.spec.myASN})`);
     }
     if (spec.password !== undefined && spec.password !== "" && spec.passwordSecret !== undefined) {
       reporter.report(RULES.passwordAndSecret, peer, ["spec", "passwordSecret"], `both password and passwordSecret (${spec.passwordSecret.name}) are set`, "keep only passwordSecret (a kubernetes.io/basic-auth Secret) and remove password");
@@ -118,6 +156,10 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
         reporter.report(RULES.passwordSecretInvalid, peer, ["spec", "passwordSecret", "namespace"], `passwordSecret ${spec.passwordSecret.name} is in namespace ${namespace}; MetalLB only reads Secrets in ${METALLB_NAMESPACE}`, `create the Secret in ${METALLB_NAMESPACE}`);
       } else if (secret && type !== METALLB_PASSWORD_SECRET_TYPE) {
         reporter.report(RULES.passwordSecretInvalid, peer, ["spec", "passwordSecret", "name"], `Secret ${spec.passwordSecret.name} has type ${type === undefined ? "absent (Opaque)" : echoValue(type)}, not ${METALLB_PASSWORD_SECRET_TYPE}`, `set the Secret's type to ${METALLB_PASSWORD_SECRET_TYPE} with the password under the key "password"`);
+      } else if (secret === undefined) {
+        reporter.skipped(RULES.passwordSecretInvalid, peer, ["spec", "passwordSecret", "name"], `Secret ${spec.passwordSecret.name} is not in these manifests, so its type and password were not checked`, `validate it together with the file holding the Secret, a ${METALLB_PASSWORD_SECRET_TYPE} Secret with the key "password"`);
+      } else if (!hasPassword(secret)) {
+        reporter.report(RULES.passwordSecretInvalid, peer, ["spec", "passwordSecret", "name"], `Secret ${spec.passwordSecret.name} has no "password" key, so MetalLB has no password for the session`, 'put the password under the key "password" (in data or stringData)');
       }
     }
     if (spec.bfdProfile !== undefined && !profiles.has(spec.bfdProfile)) {

@@ -13,7 +13,9 @@ export type E2ETool =
   | "kubectl"
   | "pulumi"
   | "pulumi-language-nodejs"
-  | "pulumi-resource-kubernetes";
+  | "pulumi-resource-kubernetes"
+  | "metallb-controller"
+  | "metallb-speaker";
 
 /** The tools a throwaway API server needs. */
 export const clusterTools: readonly E2ETool[] = ["etcd", "kube-apiserver", "kubectl"];

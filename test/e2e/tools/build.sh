@@ -9,11 +9,15 @@
 #                                           for this checkout's versions; build nothing
 #
 # Tools: etcd kube-apiserver kubectl pulumi pulumi-language-nodejs
-#        pulumi-resource-kubernetes
+#        pulumi-resource-kubernetes metallb-controller metallb-speaker
 # Versions: kube-apiserver and kubectl follow k8s.io/kubernetes in kube/go.mod,
 # etcd follows go.etcd.io/etcd/server/v3 in etcd/go.mod, the Pulumi CLI and the
 # Node.js language host follow the installed @pulumi/pulumi, the Kubernetes
-# provider follows the installed @pulumi/kubernetes.
+# provider follows the installed @pulumi/kubernetes. MetalLB's controller and
+# speaker follow metallb_version below; --print-paths also prints
+# metallb-crds=DIR (MetalLB's own CRDs, of metallb_crds_version) and
+# metallb-webhooks=FILE (the controller's webhook configuration), both in the
+# module cache once metallb-controller is built.
 # Cache: ${BGPLB_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bgplb-e2e}; the Go
 # module and build caches live there too. A failed build leaves its log in
 # <tool>-<version>/build-error.log (the e2e tests print it when they skip).
@@ -25,6 +29,16 @@ tools_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_dir=$(cd "$tools_dir/../../.." && pwd)
 cache_dir=${BGPLB_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bgplb-e2e}
 all_tools=(etcd kube-apiserver kubectl pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
+all_tools+=(metallb-controller metallb-speaker)
+# MetalLB, the oracle of the parity tests: its controller serves MetalLB's
+# validating webhooks, its module carries MetalLB's CRDs.
+# v0.15.2 is the newest that builds here: v0.16.2 needs github.com/metallb/frr-k8s
+# v0.0.27, which the module proxy does not serve. v0.15.2's CRDs declare myASN
+# and peerASN as int32 with a maximum of 4294967295, which Kubernetes 1.36
+# refuses for every BGPPeer; v0.16.2's CRDs (int64) are used with its controller.
+metallb_module=go.universe.tf/metallb
+metallb_version=v0.15.2
+metallb_crds_version=v0.16.2
 
 export GOPATH="$cache_dir/go"
 export GOCACHE="$cache_dir/go/build-cache"
@@ -54,6 +68,7 @@ tool_version() {
     kube-apiserver | kubectl) echo "$kube_version" ;;
     pulumi | pulumi-language-nodejs) echo "$pulumi_version" ;;
     pulumi-resource-kubernetes) echo "$pulumi_kubernetes_version" ;;
+    metallb-controller | metallb-speaker) echo "$metallb_version" ;;
     *) return 1 ;;
   esac
 }
@@ -81,6 +96,17 @@ pulumi_wrapper() {
   scratch=$(mktemp -d "${TMPDIR:-/tmp}/bgplb-e2e-build.XXXXXX")
   printf 'module bgplb/e2e/tools/pulumi\n\ngo 1.26.0\n' >"$scratch/go.mod"
   (cd "$scratch" && go get "$1@$2" && go get -tool "$3") >&2 || { rm -rf "$scratch"; return 1; }
+  echo "$scratch"
+}
+
+# metallb_wrapper COMMAND: a scratch module that requires MetalLB at
+# metallb_version and its COMMAND (controller or speaker) as a tool.
+metallb_wrapper() {
+  local scratch
+  scratch=$(mktemp -d "${TMPDIR:-/tmp}/bgplb-e2e-build.XXXXXX")
+  printf 'module bgplb/e2e/tools/metallb\n\ngo 1.26.0\n' >"$scratch/go.mod"
+  (cd "$scratch" && go get -tool "$metallb_module/$1@$metallb_version") >&2 ||
+    { rm -rf "$scratch"; return 1; }
   echo "$scratch"
 }
 
@@ -122,6 +148,11 @@ build_tool() {
       go_build "$scratch" "$out" github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes \
         "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$pulumi_kubernetes_version"
       ;;
+    metallb-controller | metallb-speaker)
+      scratch=$(metallb_wrapper "${tool#metallb-}") || return 1
+      go_build "$scratch" "$out" "$metallb_module/${tool#metallb-}" "" &&
+        (cd "$scratch" && go mod download "$metallb_module@$metallb_crds_version")
+      ;;
   esac
   status=$?
   rm -rf "$scratch"
@@ -159,6 +190,8 @@ if [[ ${1:-} == --print-paths ]]; then
   for tool in "${all_tools[@]}"; do
     echo "$tool=$(tool_path "$tool")"
   done
+  echo "metallb-crds=$GOPATH/pkg/mod/$metallb_module@$metallb_crds_version/config/crd/bases"
+  echo "metallb-webhooks=$GOPATH/pkg/mod/$metallb_module@$metallb_version/config/webhook/manifests.yaml"
   exit 0
 fi
 
