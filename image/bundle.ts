@@ -1,0 +1,89 @@
+import { dirname, join, resolve, sep } from "node:path";
+import { build, type Metafile, type Plugin } from "esbuild";
+
+/** Packages left out of the bundle and shipped installed: koffi finds its native binary at run time. */
+export const EXTERNAL_PACKAGES: readonly string[] = ["koffi"];
+
+/** The bundled CLI and what went into it. */
+export interface CliBundle {
+  /** The bundle: CommonJS for Node.js 24, no source map. */
+  readonly code: Buffer;
+  /** Directories (relative to the repository) of the npm packages whose code is in the bundle. */
+  readonly packageDirs: readonly string[];
+}
+
+/**
+ * Keeps `require("…/package.json")` of the repository's own manifest as it is
+ * (the image has a small `app/package.json` in its place) rather than inlining
+ * the whole file. The path stays right because the bundle is written where
+ * the entry point was.
+ */
+function ownManifestExternal(repo: string, entry: string): Plugin {
+  const manifest = join(repo, "package.json");
+  return {
+    name: "own-package-json",
+    setup(build) {
+      build.onResolve({ filter: /(^|\/)package\.json$/ }, (args) => {
+        if (resolve(args.resolveDir, args.path) !== manifest) return undefined;
+        if (args.resolveDir !== dirname(entry)) {
+          return { errors: [{ text: `${args.importer}: requires ${args.path}, which would not resolve from the bundle in ${dirname(entry)}` }] };
+        }
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/** The package directory (`node_modules/…/name` or `node_modules/…/@scope/name`) an input file belongs to, if any. */
+function packageDir(input: string): string | undefined {
+  const parts = input.split("/");
+  const at = parts.lastIndexOf("node_modules");
+  if (at < 0) return undefined;
+  const length = parts[at + 1]?.startsWith("@") ? 2 : 1;
+  return parts.slice(0, at + 1 + length).join("/");
+}
+
+/** The npm packages with code in the bundle: esbuild's metafile inputs that left bytes in the output. */
+function bundledPackageDirs(metafile: Metafile): string[] {
+  const dirs = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const dir = bytesInOutput > 0 ? packageDir(input) : undefined;
+      if (dir) dirs.add(dir);
+    }
+  }
+  return [...dirs].sort();
+}
+
+/**
+ * Bundles `dist/sdk/cli/main.js` and everything it loads (the lazily imported
+ * cluster modules too) into one tree-shaken CommonJS file for Node.js 24,
+ * whitespace and syntax minified, identifiers kept (so stack traces name
+ * functions), without a source map. Deterministic: same inputs, same bytes.
+ * {@link EXTERNAL_PACKAGES} and Node.js built-ins stay `require`s.
+ */
+export async function bundleCli(repo: string): Promise<CliBundle> {
+  const entry = join(repo, "dist", "sdk", "cli", "main.js");
+  const result = await build({
+    absWorkingDir: repo,
+    entryPoints: [entry],
+    outfile: entry,
+    bundle: true,
+    write: false,
+    platform: "node",
+    target: "node24",
+    format: "cjs",
+    minifyWhitespace: true,
+    minifySyntax: true,
+    treeShaking: true,
+    sourcemap: false,
+    legalComments: "eof",
+    external: [...EXTERNAL_PACKAGES],
+    plugins: [ownManifestExternal(repo, entry)],
+    metafile: true,
+    logLevel: "silent",
+  });
+  const [output] = result.outputFiles;
+  if (result.outputFiles.length !== 1 || !output) throw new Error(`esbuild wrote ${result.outputFiles.length} files for ${entry}; expected one`);
+  return { code: Buffer.from(output.contents), packageDirs: bundledPackageDirs(result.metafile).map((d) => d.split("/").join(sep)) };
+}
