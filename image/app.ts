@@ -138,7 +138,7 @@ async function codeEntries(repo: string): Promise<{ packages: NpmPackage[]; entr
   const lock = readJson<{ packages?: Record<string, LockEntry> }>(join(repo, "package-lock.json")).packages ?? {};
   const bundle = await bundleCli(repo);
   const external = externalLocations(repo, lock);
-  const packages = [...bundle.packageDirs.map((d) => d.split(sep).join("/")), ...external].map((location) => installedPackage(repo, location, lock));
+  const packages = [...bundle.packageDirs, ...external].map((location) => installedPackage(repo, location, lock));
   return {
     packages: packages.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version)),
     entries: [{ type: "file", path: imagePath("dist", "sdk", "cli", "main.js"), mode: 0o644, data: bundle.code }, ...external.flatMap((location) => packageFiles(repo, location))],

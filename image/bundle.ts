@@ -1,4 +1,5 @@
-import { dirname, join, resolve, sep } from "node:path";
+import { realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { build, type Metafile, type Plugin } from "esbuild";
 
 /** Packages left out of the bundle and shipped installed: koffi finds its native binary at run time. */
@@ -8,7 +9,7 @@ export const EXTERNAL_PACKAGES: readonly string[] = ["koffi"];
 export interface CliBundle {
   /** The bundle: CommonJS for Node.js 24, no source map. */
   readonly code: Buffer;
-  /** Directories (relative to the repository) of the npm packages whose code is in the bundle. */
+  /** Directories (relative to the repository, `/`-separated) of the npm packages whose code is in the bundle. */
   readonly packageDirs: readonly string[];
 }
 
@@ -34,21 +35,28 @@ function ownManifestExternal(repo: string, entry: string): Plugin {
   };
 }
 
-/** The package directory (`node_modules/…/name` or `node_modules/…/@scope/name`) an input file belongs to, if any. */
-function packageDir(input: string): string | undefined {
-  const parts = input.split("/");
+/**
+ * The package directory, relative to the repository (`node_modules/name`,
+ * `node_modules/a/node_modules/@scope/b`), an input file belongs to, if any.
+ * esbuild names inputs by their real path, so `modules` is the real path of
+ * the repository's `node_modules` (it may be a symbolic link).
+ */
+function packageDir(repo: string, modules: string, input: string): string | undefined {
+  const inside = relative(modules, resolve(repo, input));
+  if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return undefined;
+  const parts = ["node_modules", ...inside.split(sep)];
   const at = parts.lastIndexOf("node_modules");
-  if (at < 0) return undefined;
   const length = parts[at + 1]?.startsWith("@") ? 2 : 1;
   return parts.slice(0, at + 1 + length).join("/");
 }
 
 /** The npm packages with code in the bundle: esbuild's metafile inputs that left bytes in the output. */
-function bundledPackageDirs(metafile: Metafile): string[] {
+function bundledPackageDirs(repo: string, metafile: Metafile): string[] {
+  const modules = realpathSync(join(repo, "node_modules"));
   const dirs = new Set<string>();
   for (const output of Object.values(metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      const dir = bytesInOutput > 0 ? packageDir(input) : undefined;
+      const dir = bytesInOutput > 0 ? packageDir(repo, modules, input) : undefined;
       if (dir) dirs.add(dir);
     }
   }
@@ -85,5 +93,5 @@ export async function bundleCli(repo: string): Promise<CliBundle> {
   });
   const [output] = result.outputFiles;
   if (result.outputFiles.length !== 1 || !output) throw new Error(`esbuild wrote ${result.outputFiles.length} files for ${entry}; expected one`);
-  return { code: Buffer.from(output.contents), packageDirs: bundledPackageDirs(result.metafile).map((d) => d.split("/").join(sep)) };
+  return { code: Buffer.from(output.contents), packageDirs: bundledPackageDirs(repo, result.metafile) };
 }
