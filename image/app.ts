@@ -33,6 +33,9 @@ interface PackageJson {
 
 interface LockEntry {
   readonly version?: string;
+  readonly dev?: boolean;
+  readonly devOptional?: boolean;
+  readonly peer?: boolean;
   readonly link?: boolean;
   readonly dependencies?: Readonly<Record<string, string>>;
   readonly optionalDependencies?: Readonly<Record<string, string>>;
@@ -136,7 +139,10 @@ async function codeEntries(repo: string): Promise<{ packages: NpmPackage[]; entr
   const main = join(repo, "dist", "sdk", "cli", "main.js");
   if (!existsSync(main)) throw new Error(`${main} is missing: compile first (npx tsc -p tsconfig.json)`);
   const lock = readJson<{ packages?: Record<string, LockEntry> }>(join(repo, "package-lock.json")).packages ?? {};
-  const bundle = await bundleCli(repo);
+  const bundle = await bundleCli(repo, (location) => {
+    const locked = lock[location];
+    return locked !== undefined && !locked.dev && !locked.devOptional && !locked.peer;
+  });
   const external = externalLocations(repo, lock);
   const packages = [...bundle.packageDirs, ...external].map((location) => installedPackage(repo, location, lock));
   return {

@@ -50,6 +50,29 @@ function packageDir(repo: string, modules: string, input: string): string | unde
   return parts.slice(0, at + 1 + length).join("/");
 }
 
+/**
+ * Leaves out of the bundle each package that is not a production dependency
+ * (`isProduction` of its place, e.g. `node_modules/supports-color`, is
+ * false): what `npm ci --omit=dev` would not install is not in the image
+ * either, and an optional `require` of it (debug's of supports-color) fails
+ * there as it would in such an install.
+ */
+function productionOnly(repo: string, isProduction: (location: string) => boolean): Plugin {
+  return {
+    name: "production-only",
+    setup(build) {
+      const modules = realpathSync(join(repo, "node_modules"));
+      build.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === "production-only" || args.path.startsWith("node:")) return undefined;
+        const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "production-only" });
+        if (found.errors.length > 0 || found.external) return undefined;
+        const location = packageDir(repo, modules, found.path);
+        return location && !isProduction(location) ? { path: args.path, external: true } : undefined;
+      });
+    },
+  };
+}
+
 /** The npm packages with code in the bundle: esbuild's metafile inputs that left bytes in the output. */
 function bundledPackageDirs(repo: string, metafile: Metafile): string[] {
   const modules = realpathSync(join(repo, "node_modules"));
@@ -68,9 +91,10 @@ function bundledPackageDirs(repo: string, metafile: Metafile): string[] {
  * cluster modules too) into one tree-shaken CommonJS file for Node.js 24,
  * whitespace and syntax minified, identifiers kept (so stack traces name
  * functions), without a source map. Deterministic: same inputs, same bytes.
- * {@link EXTERNAL_PACKAGES} and Node.js built-ins stay `require`s.
+ * {@link EXTERNAL_PACKAGES}, packages that are not production dependencies
+ * and Node.js built-ins stay `require`s.
  */
-export async function bundleCli(repo: string): Promise<CliBundle> {
+export async function bundleCli(repo: string, isProduction: (location: string) => boolean): Promise<CliBundle> {
   const entry = join(repo, "dist", "sdk", "cli", "main.js");
   const result = await build({
     absWorkingDir: repo,
@@ -87,7 +111,7 @@ export async function bundleCli(repo: string): Promise<CliBundle> {
     sourcemap: false,
     legalComments: "eof",
     external: [...EXTERNAL_PACKAGES],
-    plugins: [ownManifestExternal(repo, entry)],
+    plugins: [ownManifestExternal(repo, entry), productionOnly(repo, isProduction)],
     metafile: true,
     logLevel: "silent",
   });
