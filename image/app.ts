@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import { bundleCli, EXTERNAL_PACKAGES } from "./bundle";
 import type { TarEntry } from "./tar";
 
 /** Where the application lives in the image. */
@@ -34,15 +35,19 @@ interface LockEntry {
   readonly version?: string;
   readonly dev?: boolean;
   readonly devOptional?: boolean;
-  readonly optional?: boolean;
   readonly peer?: boolean;
   readonly link?: boolean;
+  readonly dependencies?: Readonly<Record<string, string>>;
+  readonly optionalDependencies?: Readonly<Record<string, string>>;
 }
 
-/** Type declarations, source maps and documentation: nothing `require` loads. */
-const NOT_NEEDED = /(\.d\.[cm]?ts|\.map|\.md|\.markdown)$/i;
-/** The trailing comment tsc adds; the maps are not shipped. */
-const SOURCE_MAP_COMMENT = /\n\/\/# sourceMappingURL=[^\n]*\n?$/;
+/**
+ * What an external package needs at run time: not its type declarations,
+ * source maps, documentation, C/C++ and assembly sources, headers and
+ * linker definitions (it ships prebuilt),
+ * nor binaries for musl (the image's libc is Debian's glibc).
+ */
+const NOT_NEEDED = /(\.d\.[cm]?ts|\.map|\.md|\.markdown|\.(c|cc|cpp|h|hh|hpp|inc|s|asm|def)|(^|[\\/])CMakeLists\.txt)$|(^|[\\/])musl[_-][^\\/]*[\\/]/i;
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
@@ -66,72 +71,106 @@ function imagePath(...parts: string[]): string {
 }
 
 /**
- * The compiled SDK: each `dist/sdk/**.js` whose `sdk/**.ts` source exists (so
- * output of deleted sources left in `dist/` stays out), without its
- * source-map comment.
+ * The installed package at `location` (e.g. `node_modules/@scope/name`):
+ * name, version and license from its package.json; the version must be the
+ * one package-lock.json locks.
  */
-function sdkEntries(repo: string): TarEntry[] {
-  const dist = join(repo, "dist", "sdk");
-  if (!existsSync(join(dist, "cli", "main.js"))) throw new Error(`${join(dist, "cli", "main.js")} is missing: compile first (npx tsc -p tsconfig.json)`);
-  return walk(dist)
-    .filter((file) => file.endsWith(".js") && existsSync(join(repo, "sdk", relative(dist, file)).replace(/\.js$/, ".ts")))
-    .map((file) => ({
-      type: "file",
-      path: imagePath("dist", "sdk", relative(dist, file)),
-      mode: 0o644,
-      data: Buffer.from(readFileSync(file, "utf8").replace(SOURCE_MAP_COMMENT, "\n"), "utf8"),
-    }));
+function installedPackage(repo: string, location: string, lock: Readonly<Record<string, LockEntry>>): NpmPackage {
+  const locked = lock[location];
+  if (!locked) throw new Error(`package-lock.json: no entry for ${location} (run npm ci)`);
+  if (locked.link) throw new Error(`package-lock.json: ${location} is a link; the image takes installed packages only`);
+  const file = join(repo, location, "package.json");
+  const pkg = readJson<PackageJson>(file);
+  if (pkg.version !== locked.version) throw new Error(`${file}: version ${pkg.version} is installed but package-lock.json locks ${locked.version} (run npm ci)`);
+  if (!pkg.name || !pkg.version || !pkg.license) throw new Error(`${file}: no name, version or license`);
+  return { name: pkg.name, version: pkg.version, license: pkg.license };
+}
+
+/** Where Node.js finds `name` required from the package at `from`: the nearest `node_modules` up the tree that has it. */
+function resolveLocation(from: string, name: string, lock: Readonly<Record<string, LockEntry>>): string | undefined {
+  for (let dir = from; ; dir = dir.slice(0, dir.lastIndexOf("/node_modules/"))) {
+    const candidate = `${dir}/node_modules/${name}`;
+    if (lock[candidate]) return candidate;
+    if (!dir.includes("/node_modules/")) return lock[`node_modules/${name}`] ? `node_modules/${name}` : undefined;
+  }
+}
+
+/** The external packages with everything they require that is installed (optional ones for other platforms are not). */
+function externalLocations(repo: string, lock: Readonly<Record<string, LockEntry>>): string[] {
+  const found = new Set<string>();
+  const visit = (location: string): void => {
+    if (found.has(location)) return;
+    found.add(location);
+    const locked = lock[location];
+    for (const [name, optional] of [
+      ...Object.keys(locked?.dependencies ?? {}).map((n) => [n, false] as const),
+      ...Object.keys(locked?.optionalDependencies ?? {}).map((n) => [n, true] as const),
+    ]) {
+      const at = resolveLocation(location, name, lock);
+      if (at && existsSync(join(repo, at))) visit(at);
+      else if (!optional) throw new Error(`${location} requires ${name}, which is not installed (run npm ci)`);
+    }
+  };
+  for (const name of EXTERNAL_PACKAGES) {
+    if (!lock[`node_modules/${name}`]) throw new Error(`package-lock.json: ${name} (kept out of the bundle) is not a dependency`);
+    visit(`node_modules/${name}`);
+  }
+  return [...found].sort();
+}
+
+/** The files of the installed package at `location`, without what {@link NOT_NEEDED} names and without nested packages. */
+function packageFiles(repo: string, location: string): TarEntry[] {
+  const dir = join(repo, location);
+  return walk(dir)
+    .filter((file) => {
+      const rel = relative(dir, file);
+      return !rel.split(sep).includes("node_modules") && !NOT_NEEDED.test(rel);
+    })
+    .map((file) => ({ type: "file", path: imagePath(location, relative(dir, file)), mode: statSync(file).mode & 0o111 ? 0o755 : 0o644, data: readFileSync(file) }));
 }
 
 /**
- * The production dependencies: every package-lock entry that is not a
- * development or peer dependency (optional ones when installed), copied from `node_modules`
- * without declarations, maps and docs. Its installed version must be the
- * locked one.
+ * The CLI bundled into `dist/sdk/cli/main.js` (see {@link bundleCli}) and the
+ * external packages installed beside it, with every npm package whose code is
+ * in either: the bundled ones from esbuild's metafile, the external ones from
+ * package-lock.json.
  */
-function dependencyEntries(repo: string): { packages: NpmPackage[]; entries: TarEntry[] } {
-  const lock = readJson<{ packages?: Record<string, LockEntry> }>(join(repo, "package-lock.json"));
-  const packages: NpmPackage[] = [];
-  const entries: TarEntry[] = [];
-  for (const [location, locked] of Object.entries(lock.packages ?? {})) {
-    if (location === "" || locked.dev || locked.devOptional || locked.peer) continue;
-    if (locked.link) throw new Error(`package-lock.json: ${location} is a link; the image takes installed packages only`);
-    const dir = join(repo, location);
-    if (locked.optional && !existsSync(dir)) continue;
-    const pkg = readJson<PackageJson>(join(dir, "package.json"));
-    if (pkg.version !== locked.version) throw new Error(`${join(dir, "package.json")}: version ${pkg.version} is installed but package-lock.json locks ${locked.version} (run npm ci)`);
-    if (!pkg.name || !pkg.version || !pkg.license) throw new Error(`${join(dir, "package.json")}: no name, version or license`);
-    packages.push({ name: pkg.name, version: pkg.version, license: pkg.license });
-    for (const file of walk(dir)) {
-      const rel = relative(dir, file);
-      if (rel.split(sep).includes("node_modules") || NOT_NEEDED.test(rel)) continue;
-      entries.push({ type: "file", path: imagePath(location, rel), mode: statSync(file).mode & 0o111 ? 0o755 : 0o644, data: readFileSync(file) });
-    }
-  }
-  return { packages: packages.sort((a, b) => a.name.localeCompare(b.name)), entries };
+async function codeEntries(repo: string): Promise<{ packages: NpmPackage[]; entries: TarEntry[] }> {
+  const main = join(repo, "dist", "sdk", "cli", "main.js");
+  if (!existsSync(main)) throw new Error(`${main} is missing: compile first (npx tsc -p tsconfig.json)`);
+  const lock = readJson<{ packages?: Record<string, LockEntry> }>(join(repo, "package-lock.json")).packages ?? {};
+  const bundle = await bundleCli(repo, (location) => {
+    const locked = lock[location];
+    return locked !== undefined && !locked.dev && !locked.devOptional && !locked.peer;
+  });
+  const external = externalLocations(repo, lock);
+  const packages = [...bundle.packageDirs, ...external].map((location) => installedPackage(repo, location, lock));
+  return {
+    packages: packages.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version)),
+    entries: [{ type: "file", path: imagePath("dist", "sdk", "cli", "main.js"), mode: 0o644, data: bundle.code }, ...external.flatMap((location) => packageFiles(repo, location))],
+  };
 }
 
 /**
  * The application: `app/package.json` (name, version, license: what
- * `bgplb --version` reads), the compiled SDK and the production
- * dependencies. Nothing else of the repository (components, provider, tests,
- * TypeScript sources, Pulumi SDK) goes in.
+ * `bgplb --version` reads), the CLI bundled with the code it uses and the
+ * packages kept out of the bundle. Nothing else of the repository
+ * (components, provider, tests, TypeScript sources, Pulumi SDK) goes in.
  */
-export function application(repo: string): Application {
+export async function application(repo: string): Promise<Application> {
   const pkg = readJson<PackageJson>(join(repo, "package.json"));
   if (!pkg.name || !pkg.version || !pkg.license) throw new Error(`${join(repo, "package.json")}: name, version and license are required`);
   const manifest = { name: pkg.name, version: pkg.version, license: pkg.license, private: true, type: "commonjs" };
-  const deps = dependencyEntries(repo);
+  const code = await codeEntries(repo);
   return {
     name: pkg.name,
     version: pkg.version,
     license: pkg.license,
     repository: typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url,
-    dependencies: deps.packages,
+    dependencies: code.packages,
     entries: [
       { type: "file", path: imagePath("package.json"), mode: 0o644, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
-      ...sdkEntries(repo),
-      ...deps.entries,
+      ...code.entries,
     ],
   };
 }

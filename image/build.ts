@@ -94,7 +94,7 @@ export async function buildImage(options: ImageBuildOptions): Promise<ImageBuild
   const out = resolve(options.out);
   checkOut(out);
   try {
-    const app = application(repo);
+    const app = await application(repo);
     const [revision, epoch, source] = await Promise.all([
       git(repo, ["rev-parse", "HEAD"]),
       sourceDate(repo, options.sourceDateEpoch),
@@ -117,7 +117,7 @@ export async function buildImage(options: ImageBuildOptions): Promise<ImageBuild
           epoch,
         ),
       },
-      { description: `${app.name} ${app.version} (dist/sdk and production dependencies)`, tar: tarArchive(app.entries, epoch) },
+      { description: `${app.name} ${app.version} (bundled CLI and external packages)`, tar: tarArchive(app.entries, epoch) },
     ];
     if (await git(repo, ["status", "--porcelain", "--", "sdk", "package.json", "package-lock.json"])) {
       options.log(`warning: uncommitted changes under sdk/ or in package.json/package-lock.json: the revision label ${revision} does not describe this image exactly`);

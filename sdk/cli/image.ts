@@ -11,7 +11,8 @@ const USAGE = `Usage: bgplb image build --out DIR [--cache DIR] [--source URL]
 Builds the speaker's OCI image layout in DIR without a container daemon:
 the Node.js binary of the node npm package (stripped), the shared libraries
 it links taken from Debian packages (apt-get download, at the versions
-installed here), dist/sdk and the production dependencies. Entrypoint
+installed here), and the CLI bundled with esbuild into one file beside
+koffi (kept out of the bundle for its native binary). Entrypoint
 bgplb, command speaker (pass "advertise ..." as the command to run that);
 user 65532; runs with a read-only root file system. Writes sbom.spdx.json
 (SPDX 2.3) beside index.json and prints the layer sizes, the compressed

