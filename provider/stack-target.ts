@@ -49,9 +49,11 @@ export function stackTarget(config: pulumi.Config = new pulumi.Config()): StackT
       if (published) throw new Error("stackTarget: publish() was called twice; pass every component's objects in one call");
       published = true;
       const all = pulumi.all(objects.map((group) => pulumi.output(group))).apply((groups) => groups.flat());
-      if (kubeconfig !== undefined) checked(new AppliedTopology("topology", { objects: all }));
+      const check = kubeconfig === undefined ? undefined : new AppliedTopology("topology", { objects: all });
+      if (check !== undefined) checked(check);
       if (renderDirectory === undefined) return undefined;
-      return new RenderedManifests("manifests", { directory: renderDirectory, objects: all });
+      // When also applying, the GitOps directory is written only once the check passed.
+      return new RenderedManifests("manifests", { directory: renderDirectory, objects: all }, { dependsOn: check === undefined ? [] : [check] });
     },
   };
 }

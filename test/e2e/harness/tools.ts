@@ -9,16 +9,21 @@ export const repoDir = path.resolve(__dirname, "../../../..");
 export type E2ETool =
   | "etcd"
   | "kube-apiserver"
+  | "kube-controller-manager"
   | "kubectl"
   | "pulumi"
-  | "pulumi-language-nodejs"
+  | "pulumi-language-yaml"
   | "pulumi-resource-kubernetes";
 
-/** The tools a throwaway API server needs. */
-export const clusterTools: readonly E2ETool[] = ["etcd", "kube-apiserver", "kubectl"];
+/** The tools a throwaway API server needs (the controller manager collects garbage, so foreground deletion completes). */
+export const clusterTools: readonly E2ETool[] = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl"];
 
-/** The tools `pulumi up` against the throwaway API server needs, beyond {@link clusterTools}. */
-export const pulumiTools: readonly E2ETool[] = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"];
+/**
+ * The tools `pulumi up` of a TypeScript program against the throwaway API
+ * server needs, beyond {@link clusterTools}: the tests run TypeScript programs
+ * through the Automation API, which needs no Node.js language host.
+ */
+export const pulumiTools: readonly E2ETool[] = ["pulumi", "pulumi-resource-kubernetes"];
 
 /** Directory holding our `pulumi-resource-pulumi-nodejs` launcher for dynamic providers. */
 export const launcherDir = path.join(repoDir, "test/e2e/tools/bin");
@@ -72,10 +77,14 @@ export function findTools(tools: readonly E2ETool[]): { paths: ReadonlyMap<E2ETo
 
 /**
  * Skips the current mocha suite or test, printing why, unless `tools` are
- * built; returns their paths otherwise.
+ * built; returns their paths otherwise. Under CI (`CI=true`) a missing tool
+ * fails instead: CI runs build.sh first, so nothing may be left pending.
  */
 export function requireTools(ctx: Mocha.Context, tools: readonly E2ETool[]): ReadonlyMap<E2ETool, string> {
   const { paths, missing } = findTools(tools);
+  if (missing.length > 0 && process.env["CI"] === "true") {
+    throw new Error(`e2e tools missing under CI; test/e2e/tools/build.sh must build them first:\n${missing.map((m) => `  ${m}`).join("\n")}`);
+  }
   if (missing.length > 0) {
     console.log(`      skipped: e2e tools missing; run test/e2e/tools/build.sh\n${missing.map((m) => `        ${m}`).join("\n")}`);
     ctx.skip();

@@ -1,0 +1,129 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import { launcherDir, pulumiTools, repoDir, type E2ETool } from "./tools";
+
+/**
+ * One engine step of a run as the event stream reports it: the operation and
+ * which resource, plus the changed property paths for updates.
+ */
+export interface StepSummary {
+  /** `create`, `update`, `same`, `delete`, `replace`, `refresh`… */
+  readonly op: string;
+  /** The resource type token. */
+  readonly type: string;
+  /** The resource's logical name. */
+  readonly name: string;
+  /** The property paths that differ (updates and replacements). */
+  readonly changed: readonly string[];
+}
+
+/** The step summaries of a run, from its engine events (one per resource; the final state of each). */
+export function stepsOf(events: readonly EngineEvent[]): StepSummary[] {
+  const steps = new Map<string, StepSummary>();
+  for (const event of events) {
+    const metadata = event.resOutputsEvent?.metadata ?? event.resourcePreEvent?.metadata;
+    if (metadata === undefined) continue;
+    const name = metadata.urn.slice(metadata.urn.lastIndexOf("::") + 2);
+    const changed = Object.keys(metadata.detailedDiff ?? {}).sort();
+    steps.set(metadata.urn, { op: metadata.op, type: metadata.type, name, changed });
+  }
+  return [...steps.values()];
+}
+
+/** A change to a program's text: the first occurrence of `from` becomes `to`. */
+export interface ProgramEdit {
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * A Pulumi CLI (built by test/e2e/tools/build.sh) with a file backend and its
+ * own PULUMI_HOME in a scratch directory. TypeScript programs run through the
+ * Automation API as inline programs, so no Node.js language host is needed;
+ * the engine still starts resource plugins: the Kubernetes provider and our
+ * `pulumi-resource-pulumi-nodejs` launcher for dynamic providers, found on
+ * PATH.
+ */
+export class PulumiBackend {
+  private constructor(
+    /** Scratch directory holding the state, PULUMI_HOME and the programs. */
+    readonly dir: string,
+    private readonly command: PulumiCommand,
+    /** Environment of every CLI run. */
+    readonly env: Record<string, string>,
+  ) {}
+
+  /** Sets up the scratch backend; `tools` maps each of {@link pulumiTools} to its binary. */
+  static async create(tools: ReadonlyMap<E2ETool, string>): Promise<PulumiBackend> {
+    const dir = mkdtempSync(path.join(tmpdir(), "bgplb-e2e-pulumi-"));
+    mkdirSync(path.join(dir, "state"));
+    const pulumi = tools.get("pulumi") as string;
+    const binDirs = pulumiTools.map((tool) => path.dirname(tools.get(tool) as string));
+    const env: Record<string, string> = {
+      PATH: [...binDirs, launcherDir, path.join(repoDir, "node_modules/.bin"), process.env["PATH"] ?? ""].join(path.delimiter),
+      PULUMI_HOME: path.join(dir, "pulumi-home"),
+      PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "bgplb-e2e",
+      PULUMI_SKIP_UPDATE_CHECK: "1",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    };
+    const command = await PulumiCommand.get({ root: path.dirname(path.dirname(pulumi)), skipVersionCheck: true });
+    return new PulumiBackend(dir, command, env);
+  }
+
+  /**
+   * Writes the program of `name` into its directory: a copy of a compiled
+   * program whose relative imports of this repository are made absolute, next
+   * to a node_modules link (the dynamic-provider launcher runs from there),
+   * with `edits` applied (an edited input). Returns the directory.
+   * @throws Error when an edit's text is not in the program
+   */
+  writeProgram(name: string, compiledProgram: string, edits: readonly ProgramEdit[] = []): string {
+    const dir = path.join(this.dir, "programs", name);
+    mkdirSync(dir, { recursive: true });
+    try {
+      symlinkSync(path.join(repoDir, "node_modules"), path.join(dir, "node_modules"));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    let source = readFileSync(compiledProgram, "utf8").replace(/require\("(\.\.?\/[^"]*)"\)/g, (_match, relative: string) =>
+      `require(${JSON.stringify(path.resolve(path.dirname(compiledProgram), relative))})`,
+    );
+    for (const edit of edits) {
+      if (!source.includes(edit.from)) throw new Error(`${compiledProgram}: ${JSON.stringify(edit.from)} is not in the program`);
+      source = source.replace(edit.from, edit.to);
+    }
+    writeFileSync(path.join(dir, "index.js"), source);
+    return dir;
+  }
+
+  /**
+   * The stack `e2e` of project `project`, whose program is the `index.js` of
+   * `programDir` as it is when each operation runs (loaded afresh every time).
+   */
+  async stack(project: string, programDir: string): Promise<Stack> {
+    const entry = path.join(programDir, "index.js");
+    const program = async (): Promise<Record<string, unknown>> => {
+      delete require.cache[require.resolve(entry)];
+      return require(entry) as Record<string, unknown>;
+    };
+    return LocalWorkspace.createOrSelectStack(
+      { stackName: "e2e", projectName: project, program },
+      {
+        workDir: programDir,
+        pulumiCommand: this.command,
+        envVars: this.env,
+        secretsProvider: "passphrase",
+        projectSettings: { name: project, runtime: "nodejs", backend: { url: this.env["PULUMI_BACKEND_URL"] } },
+      },
+    );
+  }
+
+  /** Removes the scratch directory. */
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
