@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
-import { launcherDir, pulumiTools, repoDir, type E2ETool } from "./tools";
+import { launcherDir, repoDir, type E2ETool } from "./tools";
 
 /**
  * One engine step of a run as the event stream reports it: the operation and
@@ -44,7 +44,8 @@ export interface ProgramEdit {
  * Automation API as inline programs, so no Node.js language host is needed;
  * the engine still starts resource plugins: the Kubernetes provider and our
  * `pulumi-resource-pulumi-nodejs` launcher for dynamic providers, found on
- * PATH.
+ * PATH (with the test host `pulumi-language-nodejs`, which runs source
+ * plugins for programs in other languages).
  */
 export class PulumiBackend {
   private constructor(
@@ -55,12 +56,16 @@ export class PulumiBackend {
     readonly env: Record<string, string>,
   ) {}
 
-  /** Sets up the scratch backend; `tools` maps each of {@link pulumiTools} to its binary. */
+  /**
+   * Sets up the scratch backend; `tools` maps each of `pulumiTools`
+   * (and any other tool the engine should find, e.g. a language host) to its
+   * binary.
+   */
   static async create(tools: ReadonlyMap<E2ETool, string>): Promise<PulumiBackend> {
     const dir = mkdtempSync(path.join(tmpdir(), "bgplb-e2e-pulumi-"));
     mkdirSync(path.join(dir, "state"));
     const pulumi = tools.get("pulumi") as string;
-    const binDirs = pulumiTools.map((tool) => path.dirname(tools.get(tool) as string));
+    const binDirs = [...new Set([...tools.values()].map((binary) => path.dirname(binary)))];
     const env: Record<string, string> = {
       PATH: [...binDirs, launcherDir, path.join(repoDir, "node_modules/.bin"), process.env["PATH"] ?? ""].join(path.delimiter),
       PULUMI_HOME: path.join(dir, "pulumi-home"),
@@ -120,6 +125,11 @@ export class PulumiBackend {
         projectSettings: { name: project, runtime: "nodejs", backend: { url: this.env["PULUMI_BACKEND_URL"] } },
       },
     );
+  }
+
+  /** The stack `e2e` of the project in `projectDir`, run by the CLI with the project's own runtime. */
+  async projectStack(projectDir: string): Promise<Stack> {
+    return LocalWorkspace.createOrSelectStack({ stackName: "e2e", workDir: projectDir }, { pulumiCommand: this.command, envVars: this.env, secretsProvider: "passphrase" });
   }
 
   /** Removes the scratch directory. */
