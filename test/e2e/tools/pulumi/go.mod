@@ -4,7 +4,7 @@
 // own clipboard replace is repeated (replaces apply only in the main module).
 module bgplb/e2e/tools/pulumi
 
-go 1.26.0
+go 1.26.6
 
 require (
 	github.com/pulumi/pulumi/pkg/v3 v3.276.0
