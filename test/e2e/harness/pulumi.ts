@@ -19,14 +19,18 @@ export interface StepSummary {
   readonly changed: readonly string[];
 }
 
-/** The step summaries of a run, from its engine events (one per resource; the final state of each). */
+/**
+ * The step summaries of a run, from its engine events: one per resource, its
+ * last reported operation and the changed paths any of its events reported.
+ */
 export function stepsOf(events: readonly EngineEvent[]): StepSummary[] {
   const steps = new Map<string, StepSummary>();
   for (const event of events) {
     const metadata = event.resOutputsEvent?.metadata ?? event.resourcePreEvent?.metadata;
     if (metadata === undefined) continue;
     const name = metadata.urn.slice(metadata.urn.lastIndexOf("::") + 2);
-    const changed = Object.keys(metadata.detailedDiff ?? {}).sort();
+    const reported = Object.keys(metadata.detailedDiff ?? {}).sort();
+    const changed = reported.length > 0 ? reported : (steps.get(metadata.urn)?.changed ?? []);
     steps.set(metadata.urn, { op: metadata.op, type: metadata.type, name, changed });
   }
   return [...steps.values()];
