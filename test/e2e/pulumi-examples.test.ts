@@ -176,7 +176,7 @@ describe("e2e: pulumi up of every example program with the real engine and Kuber
         }
         writeFileSync(path.join(liveDir, "live.yaml"), documents.join("---\n"));
         const diff = await runCommand(process.execPath, [BGPLB, "diff", renderDirectory, liveDir]);
-        expect({ code: diff.code, stdout: diff.stdout }, diff.stderr).to.deep.equal({ code: 0, stdout: "" });
+        expect({ code: diff.code, stdout: diff.stdout }, diff.stderr).to.deep.equal({ code: 0, stdout: `0 added, 0 removed, 0 changed, ${rendered.length} unchanged\nNo changes.\n` });
         for (const manifest of rendered) {
           const { apiVersion, kind, name: objectName, namespace } = identity(manifest);
           if (`${apiVersion} ${kind}` === CLUSTER_KIND) await live().kubectlChecked(["delete", resourceOf(apiVersion, kind), objectName, "-n", namespace]);
