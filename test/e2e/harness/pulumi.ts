@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import { runCommand } from "./command";
+import type { StackRunRequest, StackRunResult } from "./stack-run";
 import { launcherDir, repoDir, type E2ETool } from "./tools";
 
 /**
@@ -56,6 +58,8 @@ export class PulumiBackend {
     /** Scratch directory holding the state, PULUMI_HOME and the programs. */
     readonly dir: string,
     private readonly command: PulumiCommand,
+    /** The Pulumi CLI binary. */
+    private readonly pulumiPath: string,
     /** Environment of every CLI run. */
     readonly env: Record<string, string>,
   ) {}
@@ -80,7 +84,7 @@ export class PulumiBackend {
       PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     };
     const command = await PulumiCommand.get({ root: path.dirname(path.dirname(pulumi)), skipVersionCheck: true });
-    return new PulumiBackend(dir, command, env);
+    return new PulumiBackend(dir, command, pulumi, env);
   }
 
   /**
@@ -110,17 +114,12 @@ export class PulumiBackend {
   }
 
   /**
-   * The stack `e2e` of project `project`, whose program is the `index.js` of
-   * `programDir` as it is when each operation runs (loaded afresh every time).
+   * The stack `e2e` of project `project` for its configuration (the program
+   * of `programDir` runs only through {@link run}).
    */
   async stack(project: string, programDir: string): Promise<Stack> {
-    const entry = path.join(programDir, "index.js");
-    const program = async (): Promise<Record<string, unknown>> => {
-      delete require.cache[require.resolve(entry)];
-      return require(entry) as Record<string, unknown>;
-    };
     return LocalWorkspace.createOrSelectStack(
-      { stackName: "e2e", projectName: project, program },
+      { stackName: "e2e", projectName: project, program: async () => ({}) },
       {
         workDir: programDir,
         pulumiCommand: this.command,
@@ -129,6 +128,29 @@ export class PulumiBackend {
         projectSettings: { name: project, runtime: "nodejs", backend: { url: this.env["PULUMI_BACKEND_URL"] } },
       },
     );
+  }
+
+  /**
+   * Runs `op` on the stack `e2e` of project `project`, whose inline program is
+   * the `index.js` of `programDir` as it is now, in a process of its own
+   * (harness/stack-run.ts says why). Rejects with the CLI's output when the
+   * operation fails.
+   */
+  async run(project: string, programDir: string, op: StackRunRequest["op"], options: StackRunRequest["options"] = {}): Promise<Extract<StackRunResult, { ok: true }>> {
+    const request: StackRunRequest = { project, programDir, pulumiRoot: path.dirname(path.dirname(this.pulumiPath)), op, options };
+    const child = await runCommand(process.execPath, [path.join(__dirname, "stack-run.js"), JSON.stringify(request)], {
+      env: { ...process.env, ...this.env },
+      timeoutMs: 540_000,
+    });
+    const last = child.stdout.trim().split("\n").pop() ?? "";
+    let result: StackRunResult;
+    try {
+      result = JSON.parse(last) as StackRunResult;
+    } catch {
+      throw new Error(`pulumi ${op} of ${project}: no result (exit ${child.code})\n${child.stdout}\n${child.stderr}`);
+    }
+    if (!result.ok) throw new Error(result.message);
+    return result;
   }
 
   /** The stack `e2e` of the project in `projectDir`, run by the CLI with the project's own runtime. */
