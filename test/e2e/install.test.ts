@@ -138,7 +138,9 @@ describe("e2e: a new user's install path (npm pack, fresh CommonJS and ESM TypeS
         expect(objects.map((o) => `${o.kind} ${o.metadata.name}`).sort()).to.deep.equal(RENDERED_OBJECTS);
         expect(result.destroy).to.deep.equal({ delete: registered.length + 1 });
         expect(readdirSync(renderDirectory)).to.deep.equal([]);
-        const validate = await runCommand(process.execPath, [path.join(repoDir, "dist/sdk/cli/main.js"), "validate", "-"], { input: result.files["manifests.yaml"] });
+        const written = path.join(dir, "manifests.yaml");
+        writeFileSync(written, result.files["manifests.yaml"]!);
+        const validate = await runCommand(process.execPath, [path.join(repoDir, "dist/sdk/cli/main.js"), "validate", written]);
         expect(validate.code, validate.stdout + validate.stderr).to.equal(0);
       });
     });

@@ -26,7 +26,7 @@ describe("e2e: a Pulumi YAML program using the components through provider/Pulum
     projectDir = path.join(backend.dir, "yaml-program");
     mkdirSync(projectDir);
     const manifest = readFileSync(path.join(repoDir, "test/e2e/fixtures/yaml-program/Pulumi.yaml"), "utf8");
-    writeFileSync(path.join(projectDir, "Pulumi.yaml"), manifest.replace("BGPLB_PLUGIN_DIRECTORY", path.join(repoDir, "provider")));
+    writeFileSync(path.join(projectDir, "Pulumi.yaml"), manifest.replaceAll("BGPLB_PLUGIN_DIRECTORY", path.join(repoDir, "provider")));
     stack = await backend.projectStack(projectDir);
     await stack.setConfig("kubeconfig", { value: readFileSync(cluster.kubeconfig, "utf8"), secret: true });
   });
