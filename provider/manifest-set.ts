@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { formatObjectKey, objectKey, type Topology } from "../sdk/model";
 import { diffLines, diffTopologies, formatManifestIssue, parseManifests, renderYaml, toYamlDocument } from "../sdk/manifest";
-import { formatDiagnostic, validate } from "../sdk/validate";
+import { RULES, formatDiagnostic, validate } from "../sdk/validate";
 
 /**
  * The work behind the RenderedManifests dynamic provider: plain functions,
@@ -147,6 +147,36 @@ export function writeManifestSet(inputs: ManifestSetInputs, previous: ManifestSe
   }
   const changes = describeChanges(previous?.objects ?? {}, inputs.objects).lines;
   return { directory, objects: inputs.objects, files, changes };
+}
+
+/** Inputs (and state) of the applied-topology check: the objects a stack applies to a cluster. */
+export interface AppliedTopologyInputs {
+  /** Rendered objects keyed by `apiVersion kind namespace/name`. */
+  readonly objects: Record<string, PlainObject>;
+}
+
+/**
+ * The failures `pulumi preview` shows before a stack applies `news` to a
+ * cluster where `olds` was applied: objects that do not parse, every error of
+ * the whole topology (cross-object rules included), and every change to a
+ * field that cannot change after creation (BGPLB081, which `bgplb validate
+ * --previous` reports for the same pair), since applying it would leave the
+ * cluster different from the manifests.
+ */
+export function checkAppliedTopology(olds: AppliedTopologyInputs | undefined, news: AppliedTopologyInputs): CheckFailure[] {
+  // A placeholder for unknown outputs during a preview is checked once known.
+  if (!isPlain(news.objects)) return [];
+  const { topology, problems } = parseObjects(news.objects);
+  const previous = olds !== undefined && isPlain(olds.objects) ? parseObjects(olds.objects).topology : undefined;
+  const refused = validate(topology, previous === undefined ? {} : { previous }).filter(
+    (d) => d.severity === "error" || (d.code === RULES.immutableFieldChanged.code && d.severity !== "skipped"),
+  );
+  return [...problems, ...refused.map((d) => formatDiagnostic(d))].map((reason) => ({ property: "objects", reason }));
+}
+
+/** The engine's diff of the applied-topology check: a change when an object or field changes, never a replacement. */
+export function diffAppliedTopology(olds: AppliedTopologyInputs, news: AppliedTopologyInputs): { changes: boolean } {
+  return { changes: describeChanges(olds.objects ?? {}, news.objects ?? {}).lines.length > 0 };
 }
 
 /** Removes the files the state wrote (the directory itself stays). */

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ManifestObject } from "../components/objects";
+import { AppliedTopology } from "./applied-topology";
 import { RenderedManifests } from "./rendered-manifests";
 
 /** Where a bgplb program puts its objects, decided by stack configuration. */
@@ -12,8 +13,12 @@ export interface StackTarget {
   /** The GitOps directory the manifests are rendered to, when rendering. */
   readonly renderDirectory?: string;
   /**
-   * Renders the objects into {@link renderDirectory} (when rendering) and
-   * returns the resource, or undefined when only applying.
+   * Takes every component's objects once all components are declared (call
+   * it exactly once). When applying, registers the {@link AppliedTopology}
+   * check the cluster's Kubernetes provider waits for, so the whole topology
+   * is validated, and changes to fields that cannot change after creation are
+   * refused, before anything is applied. When rendering, renders the objects
+   * into {@link renderDirectory} and returns that resource.
    */
   publish(objects: readonly pulumi.Input<ManifestObject[]>[]): RenderedManifests | undefined;
 }
@@ -29,16 +34,26 @@ export function stackTarget(config: pulumi.Config = new pulumi.Config()): StackT
   const kubeconfig = config.getSecret("kubeconfig");
   const configuredDirectory = config.get("renderDirectory");
   const renderDirectory = configuredDirectory ?? (kubeconfig === undefined ? "rendered" : undefined);
-  const options: pulumi.ComponentResourceOptions =
-    kubeconfig === undefined ? {} : { provider: new k8s.Provider("cluster", { kubeconfig }) };
+  let checked: (check: AppliedTopology) => void = () => {};
+  let options: pulumi.ComponentResourceOptions = {};
+  if (kubeconfig !== undefined) {
+    const check = new Promise<AppliedTopology>((resolve) => (checked = resolve));
+    options = { provider: new k8s.Provider("cluster", { kubeconfig }, { dependsOn: check }) };
+  }
+  let published = false;
   return {
     applyToCluster: kubeconfig !== undefined,
     options,
     renderDirectory,
     publish(objects) {
-      if (renderDirectory === undefined) return undefined;
+      if (published) throw new Error("stackTarget: publish() was called twice; pass every component's objects in one call");
+      published = true;
       const all = pulumi.all(objects.map((group) => pulumi.output(group))).apply((groups) => groups.flat());
-      return new RenderedManifests("manifests", { directory: renderDirectory, objects: all });
+      const check = kubeconfig === undefined ? undefined : new AppliedTopology("topology", { objects: all });
+      if (check !== undefined) checked(check);
+      if (renderDirectory === undefined) return undefined;
+      // When also applying, the GitOps directory is written only once the check passed.
+      return new RenderedManifests("manifests", { directory: renderDirectory, objects: all }, { dependsOn: check === undefined ? [] : [check] });
     },
   };
 }

@@ -1,48 +1,8 @@
 import { expect } from "chai";
-import { EXAMPLE_NAMES, exampleText, hasManifestErrors, parseManifests, renderPlain, type PlainManifest } from "../../sdk/manifest";
-import { ThrowawayCluster, type KubeObject } from "./harness/cluster";
+import { EXAMPLE_NAMES, exampleText, hasManifestErrors, parseManifests, renderPlain } from "../../sdk/manifest";
+import { ThrowawayCluster } from "./harness/cluster";
+import { expectStoredAsRendered, identity, resourceOf } from "./harness/objects";
 import { clusterTools, requireTools } from "./harness/tools";
-
-/** Spec fields our CRDs default, by kind: the only fields the server may add to a rendered object. */
-const SERVER_DEFAULTS: Readonly<Record<string, readonly string[]>> = {
-  "baremetal.cluster.gke.io/v1 Cluster": ["loadBalancer.ports.controlPlaneLBPort"],
-  "metallb.io/v1beta2 BGPPeer": ["peerPort"],
-  "metallb.io/v1beta1 IPAddressPool": ["autoAssign", "avoidBuggyIPs"],
-  "metallb.io/v1beta1 BGPAdvertisement": ["aggregationLength", "aggregationLengthV6"],
-};
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * Paths (dot-joined, under spec) the stored value has and the rendered one
- * lacks; asserts every rendered field is stored unchanged.
- */
-function addedPaths(stored: unknown, rendered: unknown, at: string): string[] {
-  if (!isRecord(rendered) || !isRecord(stored)) {
-    expect(stored, at).to.deep.equal(rendered);
-    return [];
-  }
-  const added: string[] = [];
-  for (const [key, value] of Object.entries(stored)) {
-    const path = at === "" ? key : `${at}.${key}`;
-    if (key in rendered) added.push(...addedPaths(value, rendered[key], path));
-    else added.push(path);
-  }
-  for (const key of Object.keys(rendered)) expect(stored, `${at}: ${key} dropped by the server`).to.have.property(key);
-  return added;
-}
-
-function identity(manifest: PlainManifest): { apiVersion: string; kind: string; name: string; namespace: string } {
-  const metadata = manifest["metadata"] as { name: string; namespace: string };
-  return { apiVersion: manifest["apiVersion"] as string, kind: manifest["kind"] as string, name: metadata.name, namespace: metadata.namespace };
-}
-
-/** `kind.group` for kubectl, from an apiVersion and kind of our CRDs. */
-function resourceOf(apiVersion: string, kind: string): string {
-  return `${kind.toLowerCase()}s.${apiVersion.split("/")[0]}`;
-}
 
 describe("e2e: bundled examples, rendered by bgplb, on a throwaway API server", function () {
   this.timeout(180_000);
@@ -74,11 +34,7 @@ describe("e2e: bundled examples, rendered by bgplb, on a throwaway API server", 
 
       for (const manifest of manifests) {
         const { apiVersion, kind, name, namespace } = identity(manifest);
-        const stored: KubeObject = await live.getJson(resourceOf(apiVersion, kind), name, namespace);
-        expect(stored.metadata.labels, `${kind} ${name} labels`).to.deep.equal((manifest["metadata"] as { labels?: unknown }).labels);
-        const added = addedPaths(stored.spec, manifest["spec"], "");
-        const allowed = SERVER_DEFAULTS[`${apiVersion} ${kind}`] ?? [];
-        expect(added.filter((path) => !allowed.includes(path)), `${kind} ${name}: fields the server added`).to.deep.equal([]);
+        expectStoredAsRendered(await live.getJson(resourceOf(apiVersion, kind), name, namespace), manifest);
       }
 
       await live.kubectlChecked(["delete", "-f", "-", "--wait=true"], list);

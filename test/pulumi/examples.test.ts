@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { keyedObjects, manifestFiles, type PlainObject } from "../../provider/manifest-set";
-import { EXAMPLE_NAMES, exampleText, parseManifests, renderYaml, type ExampleName } from "../../sdk/manifest";
+import { EXAMPLE_NAMES, exampleText, parseManifests, renderPlain, renderYaml, type ExampleName } from "../../sdk/manifest";
 import { installMocks, settle, valueOf, type RecordingMocks } from "./mocks";
 
 const EXAMPLES_DIST = path.join(__dirname, "..", "..", "examples");
@@ -90,5 +90,8 @@ describe("example programs under mocks", () => {
     ]);
     for (const resource of applied) expect(resource.provider, resource.name).to.match(/^urn:pulumi:.*::pulumi:providers:kubernetes::cluster::/);
     expect(mocks.ofType("pulumi-nodejs:dynamic/bgplb:RenderedManifests")).to.deep.equal([]);
+    const [check] = mocks.ofType("pulumi-nodejs:dynamic/bgplb:AppliedTopology");
+    const expected = keyedObjects(renderPlain(parseManifests(exampleText("gke-separate-data-plane")).topology));
+    expect(check!.inputs.objects, "the whole topology is checked once").to.deep.equal(expected);
   });
 });

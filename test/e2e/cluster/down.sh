@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Tears down a cluster started by up.sh: stops kube-apiserver, then etcd
+# Tears down a cluster started by up.sh: stops kube-controller-manager,
+# kube-apiserver, then etcd
 # (SIGTERM, SIGKILL after 10s), and removes DIR. Safe to run twice, and on a
 # half-started cluster.
 #
@@ -28,6 +29,7 @@ stop() {
   rm -f "$pidfile"
 }
 
+stop kube-controller-manager
 stop kube-apiserver
 stop etcd
 rm -rf "$dir"

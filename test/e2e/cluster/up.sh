@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts a throwaway Kubernetes API server (etcd + kube-apiserver, no nodes) on
-# 127.0.0.1 with certificates made by openssl, waits for /readyz and installs
-# the CRDs of sdk/crds. Everything lives in DIR; tear it down with down.sh DIR.
+# 127.0.0.1 with certificates made by openssl, waits for /readyz, installs the
+# CRDs of sdk/crds and starts kube-controller-manager with the garbage
+# collector and namespace controllers only (so foreground deletion, which the
+# Kubernetes provider uses, completes as on a real cluster). Everything lives in DIR; tear it down with down.sh DIR.
 #
 #   test/e2e/cluster/up.sh DIR [--owner-pid PID] [--listen-address ADDR]
 #
@@ -44,7 +46,7 @@ fi
 
 declare -A tool
 while IFS='=' read -r name path; do tool[$name]=$path; done < <("$repo_dir/test/e2e/tools/build.sh" --print-paths)
-for name in etcd kube-apiserver kubectl; do
+for name in etcd kube-apiserver kube-controller-manager kubectl; do
   [[ -x ${tool[$name]} ]] || {
     echo "up.sh: ${tool[$name]} is missing; run test/e2e/tools/build.sh first" >&2
     exit 1
@@ -174,6 +176,14 @@ ready_ms=$((($(date +%s%N) - started) / 1000000))
 
 "${kubectl[@]}" apply --server-side -f "$repo_dir/sdk/crds/" >"$dir/crds.log"
 "${kubectl[@]}" wait --for condition=Established crd --all --timeout 60s >>"$dir/crds.log"
+
+# Started after the CRDs, so the garbage collector's first discovery sees them.
+start kube-controller-manager "${tool[kube-controller-manager]}" \
+  --kubeconfig "$kubeconfig" --controllers garbagecollector,namespace \
+  --leader-elect=false --use-service-account-credentials=false \
+  --bind-address 127.0.0.1 --secure-port 0
+sleep 0.5
+kill -0 "$(cat "$dir/kube-controller-manager.pid")" 2>/dev/null || fail "kube-controller-manager exited during start-up"
 
 trap - ERR
 echo "cluster ready in ${ready_ms}ms, CRDs established in $((($(date +%s%N) - started) / 1000000))ms (API server https://$listen_address:$api_port)"

@@ -65,7 +65,13 @@ export class ThrowawayCluster {
 export interface KubeObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+    readonly resourceVersion?: string;
+  };
   readonly spec?: Record<string, unknown>;
   readonly status?: Record<string, unknown>;
 }

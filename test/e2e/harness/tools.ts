@@ -10,18 +10,23 @@ export const repoDir = path.resolve(__dirname, "../../../..");
 export type E2ETool =
   | "etcd"
   | "kube-apiserver"
+  | "kube-controller-manager"
   | "kubectl"
   | "pulumi"
-  | "pulumi-language-nodejs"
+  | "pulumi-language-yaml"
   | "pulumi-resource-kubernetes"
   | "metallb-controller"
   | "metallb-speaker";
 
-/** The tools a throwaway API server needs. */
-export const clusterTools: readonly E2ETool[] = ["etcd", "kube-apiserver", "kubectl"];
+/** The tools a throwaway API server needs (the controller manager collects garbage, so foreground deletion completes). */
+export const clusterTools: readonly E2ETool[] = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl"];
 
-/** The tools `pulumi up` against the throwaway API server needs, beyond {@link clusterTools}. */
-export const pulumiTools: readonly E2ETool[] = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"];
+/**
+ * The tools `pulumi up` of a TypeScript program against the throwaway API
+ * server needs, beyond {@link clusterTools}: the tests run TypeScript programs
+ * through the Automation API, which needs no Node.js language host.
+ */
+export const pulumiTools: readonly E2ETool[] = ["pulumi", "pulumi-resource-kubernetes"];
 
 /** Directory holding our `pulumi-resource-pulumi-nodejs` launcher for dynamic providers. */
 export const launcherDir = path.join(repoDir, "test/e2e/tools/bin");

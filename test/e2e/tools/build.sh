@@ -8,16 +8,21 @@
 #   test/e2e/tools/build.sh --print-paths   print TOOL=path of every binary
 #                                           for this checkout's versions; build nothing
 #
-# Tools: etcd kube-apiserver kubectl pulumi pulumi-language-nodejs
-#        pulumi-resource-kubernetes metallb-controller metallb-speaker
-# Versions: kube-apiserver and kubectl follow k8s.io/kubernetes in kube/go.mod,
-# etcd follows go.etcd.io/etcd/server/v3 in etcd/go.mod, the Pulumi CLI and the
-# Node.js language host follow the installed @pulumi/pulumi, the Kubernetes
-# provider follows the installed @pulumi/kubernetes. MetalLB's controller and
-# speaker follow metallb_version below; --print-paths also prints
-# metallb-crds=DIR (MetalLB's own CRDs, of metallb_crds_version) and
-# metallb-webhooks=FILE (the controller's webhook configuration), both in the
-# module cache once metallb-controller is built.
+# Tools: etcd kube-apiserver kube-controller-manager kubectl pulumi
+#        pulumi-language-yaml pulumi-resource-kubernetes metallb-controller
+#        metallb-speaker
+# Versions: each tool's wrapper module pins it. kube-apiserver,
+# kube-controller-manager and kubectl follow k8s.io/kubernetes in kube/go.mod,
+# etcd follows go.etcd.io/etcd/server/v3 in etcd/go.mod, the Pulumi CLI follows
+# github.com/pulumi/pulumi/pkg/v3 in pulumi/go.mod, the YAML language host
+# github.com/pulumi/pulumi-yaml in pulumi-yaml/go.mod, and the Kubernetes
+# provider the "provider-release" line of pulumi-kubernetes/go.mod (the module
+# itself is only served as a pseudo-version of that release). TypeScript
+# programs need no language host: the tests drive them through the Automation
+# API. MetalLB's controller and speaker follow metallb_version below;
+# --print-paths also prints metallb-crds=DIR (MetalLB's own CRDs, of
+# metallb_crds_version) and metallb-webhooks=FILE (the controller's webhook
+# configuration), both in the module cache once metallb-controller is built.
 # Cache: ${BGPLB_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bgplb-e2e}; the Go
 # module and build caches live there too. A failed build leaves its log in
 # <tool>-<version>/build-error.log (the e2e tests print it when they skip).
@@ -28,7 +33,7 @@ set -uo pipefail
 tools_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_dir=$(cd "$tools_dir/../../.." && pwd)
 cache_dir=${BGPLB_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bgplb-e2e}
-all_tools=(etcd kube-apiserver kubectl pulumi pulumi-language-nodejs pulumi-resource-kubernetes)
+all_tools=(etcd kube-apiserver kube-controller-manager kubectl pulumi pulumi-language-yaml pulumi-resource-kubernetes)
 all_tools+=(metallb-controller metallb-speaker)
 # MetalLB, the oracle of the parity tests: its controller serves MetalLB's
 # validating webhooks, its module carries MetalLB's CRDs.
@@ -51,22 +56,19 @@ module_version() {
   awk -v m="$2" '$1 == m && $2 ~ /^v/ { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$1"
 }
 
-# npm_version PACKAGE: the version of the installed npm PACKAGE.
-npm_version() {
-  sed -n 's/^[[:space:]]*"version": "\([^"]*\)".*/\1/p' "$repo_dir/node_modules/$1/package.json" | head -n 1
-}
-
 kube_version=$(module_version "$tools_dir/kube/go.mod" k8s.io/kubernetes)
 etcd_version=$(module_version "$tools_dir/etcd/go.mod" go.etcd.io/etcd/server/v3)
-pulumi_version=v$(npm_version @pulumi/pulumi)
-pulumi_kubernetes_version=v$(npm_version @pulumi/kubernetes)
+pulumi_version=$(module_version "$tools_dir/pulumi/go.mod" github.com/pulumi/pulumi/pkg/v3)
+pulumi_yaml_version=$(module_version "$tools_dir/pulumi-yaml/go.mod" github.com/pulumi/pulumi-yaml)
+pulumi_kubernetes_version=$(sed -n 's|^// provider-release: \(v[^ ]*\)$|\1|p' "$tools_dir/pulumi-kubernetes/go.mod")
 
 # tool_version TOOL
 tool_version() {
   case $1 in
     etcd) echo "$etcd_version" ;;
-    kube-apiserver | kubectl) echo "$kube_version" ;;
-    pulumi | pulumi-language-nodejs) echo "$pulumi_version" ;;
+    kube-apiserver | kube-controller-manager | kubectl) echo "$kube_version" ;;
+    pulumi) echo "$pulumi_version" ;;
+    pulumi-language-yaml) echo "$pulumi_yaml_version" ;;
     pulumi-resource-kubernetes) echo "$pulumi_kubernetes_version" ;;
     metallb-controller | metallb-speaker) echo "$metallb_version" ;;
     *) return 1 ;;
@@ -83,19 +85,8 @@ tool_path() {
 wrapper_copy() {
   local scratch
   scratch=$(mktemp -d "${TMPDIR:-/tmp}/bgplb-e2e-build.XXXXXX")
-  cp "$1/go.mod" "$1/go.sum" "$scratch/"
-  echo "$scratch"
-}
-
-# pulumi_wrapper MODULE VERSION PACKAGE: a scratch module that requires
-# MODULE at VERSION and its PACKAGE as a tool. Generated because the versions
-# follow the npm packages; pulumi's own go.mod files replace sibling modules
-# with local paths, which blocks `go install`.
-pulumi_wrapper() {
-  local scratch
-  scratch=$(mktemp -d "${TMPDIR:-/tmp}/bgplb-e2e-build.XXXXXX")
-  printf 'module bgplb/e2e/tools/pulumi\n\ngo 1.26.0\n' >"$scratch/go.mod"
-  (cd "$scratch" && go get "$1@$2" && go get -tool "$3") >&2 || { rm -rf "$scratch"; return 1; }
+  cp "$1/go.mod" "$scratch/"
+  [[ ! -f $1/go.sum ]] || cp "$1/go.sum" "$scratch/"
   echo "$scratch"
 }
 
@@ -127,26 +118,30 @@ build_tool() {
       scratch=$(wrapper_copy "$tools_dir/etcd") || return 1
       go_build "$scratch" "$out" go.etcd.io/etcd/server/v3 ""
       ;;
-    kube-apiserver | kubectl)
+    kube-apiserver | kube-controller-manager | kubectl)
       scratch=$(wrapper_copy "$tools_dir/kube") || return 1
       go_build "$scratch" "$out" "k8s.io/kubernetes/cmd/$tool" "$k8s_ldflags"
       ;;
     pulumi)
-      scratch=$(pulumi_wrapper github.com/pulumi/pulumi/pkg/v3 "$pulumi_version" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) || return 1
+      scratch=$(wrapper_copy "$tools_dir/pulumi") || return 1
       go_build "$scratch" "$out" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
         "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version"
       ;;
-    pulumi-language-nodejs)
-      scratch=$(pulumi_wrapper github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 "$pulumi_version" \
-        github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) || return 1
-      go_build "$scratch" "$out" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 \
-        "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version"
+    pulumi-language-yaml)
+      scratch=$(wrapper_copy "$tools_dir/pulumi-yaml") || return 1
+      go_build "$scratch" "$out" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
+        "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$pulumi_yaml_version"
       ;;
     pulumi-resource-kubernetes)
-      scratch=$(pulumi_wrapper github.com/pulumi/pulumi-kubernetes/provider/v4 "$pulumi_kubernetes_version" \
-        github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes) || return 1
-      go_build "$scratch" "$out" github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes \
-        "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$pulumi_kubernetes_version"
+      # The command embeds schema-embed.json, which its go:generate step makes
+      # and the module zip lacks: build a copy of the package with it generated.
+      local provider=github.com/pulumi/pulumi-kubernetes/provider/v4 source
+      scratch=$(wrapper_copy "$tools_dir/pulumi-kubernetes") || return 1
+      source=$(cd "$scratch" && go mod download "$provider" && go list -m -f '{{.Dir}}' "$provider") &&
+        cp -R "$source/cmd/pulumi-resource-kubernetes" "$scratch/provider" && chmod -R u+w "$scratch/provider" &&
+        (cd "$scratch/provider" && VERSION=${pulumi_kubernetes_version#v} nice -n 10 go run ./generate.go) &&
+        go_build "$scratch" "$out" ./provider \
+          "-X $provider/pkg/version.Version=${pulumi_kubernetes_version#v}"
       ;;
     metallb-controller | metallb-speaker)
       scratch=$(metallb_wrapper "${tool#metallb-}") || return 1
@@ -202,7 +197,7 @@ for tool in "${requested[@]}"; do
 done
 for tool in "${requested[@]}"; do
   [[ -n $(tool_version "$tool") && $(tool_version "$tool") != v ]] || {
-    echo "build.sh: no version for '$tool' (is node_modules installed? run npm ci)" >&2
+    echo "build.sh: no version for '$tool' (check its wrapper module's go.mod)" >&2
     exit 2
   }
 done
