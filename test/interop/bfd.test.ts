@@ -152,7 +152,8 @@ for (const routerKind of ROUTERS) {
       await bothUp(router, speaker);
     });
 
-    (routerKind.passiveIsSilent ? it : it.skip)("BFD passive mode: with a passive router too, the speaker sends no BFD packet at all", async () => {
+    // Only where the router's passive mode is silent: FRR 8.4's sends first (QUIRKS.md), so the case cannot arise there.
+    if (routerKind.passiveIsSilent) it("BFD passive mode: with a passive router too, the speaker sends no BFD packet at all", async () => {
       const { router, speaker } = await setUp({ speakerPassive: true, routerPassive: true });
       await speaker.waitLog("BFD started", (l) => l.msg === "BFD started");
       await waitFor(`${router.kind} BGP Established`, async () => ((await router.bgpEstablished()) ? true : undefined), { timeoutMs: 30_000 });
