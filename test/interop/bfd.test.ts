@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { missingPrograms, requirePrerequisites } from "../setup/prerequisites";
 import { BFD_ROUTER_PROGRAMS, BirdBfd, FrrBfd, bfdPacketCounts, countBfdPackets, setBfdBlocked, type BfdRouter, type BfdRouterSpec } from "./harness/bfd";
-import { requireInteropHost } from "./harness/host";
-import { Lab, reapStaleLabs } from "./harness/lab";
+import { Lab } from "./harness/lab";
+import { labPerTest } from "./harness/lab-hooks";
 import { NODE, SpeakerProcess, type SpeakerLogLine } from "./harness/speaker";
 import { sleep, waitFor } from "./harness/wait";
 
@@ -37,16 +37,7 @@ for (const routerKind of ROUTERS) {
     this.timeout(90_000);
     let lab: Lab | undefined;
 
-    before(async function () {
-      requireInteropHost(this);
-      requirePrerequisites(this, missingPrograms(BFD_ROUTER_PROGRAMS));
-      await reapStaleLabs();
-    });
-
-    afterEach(async function () {
-      await lab?.destroy(this.currentTest?.state === "failed");
-      lab = undefined;
-    });
+    labPerTest(() => lab, () => (lab = undefined), (ctx) => requirePrerequisites(ctx, missingPrograms(BFD_ROUTER_PROGRAMS)));
 
     async function setUp(options: { speakerPassive?: boolean; routerPassive?: boolean } = {}) {
       lab = await Lab.create();

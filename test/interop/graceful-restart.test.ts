@@ -11,9 +11,9 @@
  * here from its log.
  */
 import { expect } from "chai";
-import { Lab, reapStaleLabs } from "./harness/lab";
+import { Lab } from "./harness/lab";
+import { labPerTest } from "./harness/lab-hooks";
 import { DAEMONS } from "./harness/daemons";
-import { requireInteropHost } from "./harness/host";
 import type { PeerDaemon } from "./harness/peer";
 import { SpeakerProcess, type SpeakerRun } from "./harness/speaker";
 import { sleep, waitFor } from "./harness/wait";
@@ -33,15 +33,7 @@ for (const daemon of GR_DAEMONS) {
     this.timeout(90_000);
     let lab: Lab | undefined;
 
-    before(async function () {
-      requireInteropHost(this);
-      await reapStaleLabs();
-    });
-
-    afterEach(async function () {
-      await lab?.destroy(this.currentTest?.state === "failed");
-      lab = undefined;
-    });
+    labPerTest(() => lab, () => (lab = undefined));
 
     function run(l: Lab, gracefulRestart: boolean, vips: readonly string[]): SpeakerRun {
       return {

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DAEMONS } from "./harness/daemons";
 import type { HostileLogLine } from "./harness/hostile-peer";
-import { requireInteropHost } from "./harness/host";
-import { Lab, reapStaleLabs } from "./harness/lab";
+import { Lab } from "./harness/lab";
+import { labPerTest } from "./harness/lab-hooks";
 import type { PeerDaemon } from "./harness/peer";
 import { runInNamespace, type NamespaceProcess } from "./harness/process";
 import { NODE, SpeakerProcess } from "./harness/speaker";
@@ -38,15 +38,7 @@ describe("bgplb advertise against a hostile peer (real binary, network namespace
   this.timeout(120_000);
   let lab: Lab | undefined;
 
-  before(async function () {
-    requireInteropHost(this);
-    await reapStaleLabs();
-  });
-
-  afterEach(async function () {
-    await lab?.destroy(this.currentTest?.state === "failed");
-    lab = undefined;
-  });
+  labPerTest(() => lab, () => (lab = undefined));
 
   it("a ROUTE-REFRESH of 4,076 or 4,096 octets gets a 4,096-octet 7/1, other hostile messages their NOTIFICATION; the process lives, /healthz is 200, GoBGP's session is untouched and the peer re-establishes and gets its routes", async () => {
     lab = await Lab.create();

@@ -5,9 +5,9 @@
  * password or none. The password never appears in the speaker's log.
  */
 import { expect } from "chai";
-import { Lab, reapStaleLabs } from "./harness/lab";
+import { Lab } from "./harness/lab";
+import { labPerTest } from "./harness/lab-hooks";
 import { DAEMONS } from "./harness/daemons";
-import { requireInteropHost } from "./harness/host";
 import type { PeerDaemon, PeerSpec } from "./harness/peer";
 import { SpeakerProcess } from "./harness/speaker";
 import { sleep, waitFor } from "./harness/wait";
@@ -29,15 +29,7 @@ for (const daemon of MD5_DAEMONS) {
     this.timeout(60_000);
     let lab: Lab | undefined;
 
-    before(async function () {
-      requireInteropHost(this);
-      await reapStaleLabs();
-    });
-
-    afterEach(async function () {
-      await lab?.destroy(this.currentTest?.state === "failed");
-      lab = undefined;
-    });
+    labPerTest(() => lab, () => (lab = undefined));
 
     /** A lab with the router (password `routerPassword`) and our speaker (password `ourPassword`, if any). */
     async function setUp(options: { routerPassword: string; ourPassword?: string; routerPassive?: boolean; weDialNowhere?: boolean }): Promise<{ peer: PeerDaemon; speaker: SpeakerProcess; lab: Lab }> {

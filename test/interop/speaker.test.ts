@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { LINK, Lab, reapStaleLabs } from "./harness/lab";
+import { LINK, Lab } from "./harness/lab";
+import { labPerTest } from "./harness/lab-hooks";
 import { sleep } from "./harness/wait";
 import { DAEMONS } from "./harness/daemons";
-import { requireInteropHost } from "./harness/host";
 import type { PeerDaemon, PeerSpec, ReceivedRoute } from "./harness/peer";
 import { SpeakerProcess, type SpeakerRun } from "./harness/speaker";
 import { waitFor } from "./harness/wait";
@@ -48,15 +48,7 @@ for (const daemon of DAEMONS) {
     this.timeout(60_000);
     let lab: Lab | undefined;
 
-    before(async function () {
-      requireInteropHost(this);
-      await reapStaleLabs();
-    });
-
-    afterEach(async function () {
-      await lab?.destroy(this.currentTest?.state === "failed");
-      lab = undefined;
-    });
+    labPerTest(() => lab, () => (lab = undefined));
 
     async function setUp(run: (lab: Lab) => SpeakerRun, spec: (lab: Lab) => PeerSpec = peerSpec): Promise<{ lab: Lab; peer: PeerDaemon; speaker: SpeakerProcess }> {
       lab = await Lab.create();
@@ -211,14 +203,7 @@ describe("bgplb advertise against FRR with ADD-PATH receive disabled", function 
   this.timeout(60_000);
   let lab: Lab | undefined;
 
-  before(function () {
-    requireInteropHost(this);
-  });
-
-  afterEach(async function () {
-    await lab?.destroy(this.currentTest?.state === "failed");
-    lab = undefined;
-  });
+  labPerTest(() => lab, () => (lab = undefined));
 
   // FRR's `disable-addpath-rx` still sends the ADD-PATH capability, with Send/Receive 0 for each
   // family. RFC 7911 §4: any value other than 1-3 means the capability is ignored, not an OPEN error.
