@@ -139,3 +139,28 @@ export function expectNone(diagnostics: readonly Diagnostic[], code: string): vo
 export function errors(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => d.severity === "error");
 }
+
+/** One rule: a topology that triggers it exactly at `path` (in an object of `kind`/`name` when given), and a near miss that does not. */
+export interface RuleCase<F> {
+  readonly title: string;
+  readonly code: string;
+  readonly severity: Diagnostic["severity"];
+  readonly path: string;
+  readonly value: string;
+  readonly kind?: string;
+  readonly name?: string;
+  readonly fires: F;
+  readonly quiet: F;
+}
+
+/** Registers, for each case, a test that the rule fires exactly once as described and one that it stays quiet on the near miss. */
+export function ruleCaseTests<C extends RuleCase<unknown>>(cases: readonly C[], diagnose: (fixture: C["fires"], c: C) => readonly Diagnostic[]): void {
+  for (const c of cases) {
+    it(`${c.code} fires on ${c.title}`, () => {
+      expectOne(diagnose(c.fires, c), { code: c.code, severity: c.severity, path: c.path, value: c.value, ...(c.kind ? { kind: c.kind } : {}), ...(c.name ? { name: c.name } : {}) });
+    });
+    it(`${c.code} stays quiet on the near miss of ${c.title}`, () => {
+      expectNone(diagnose(c.quiet, c), c.code);
+    });
+  }
+}

@@ -1,17 +1,9 @@
 import { clusterCIDRConfig, type Cluster, type ModelObject, type OpaqueObject } from "../../sdk/model";
-import { validate, type Diagnostic } from "../../sdk/validate";
-import { SEED_SUBNETS, TWO_PEERS, expectNone, expectOne, gke, type GkeFixture } from "./fixtures";
+import { validate } from "../../sdk/validate";
+import { SEED_SUBNETS, TWO_PEERS, gke, ruleCaseTests, type GkeFixture, type RuleCase } from "./fixtures";
 
-/** One rule: a topology that triggers it exactly at `path`, and a near miss that does not. */
-interface Case {
-  readonly title: string;
-  readonly code: string;
-  readonly severity: Diagnostic["severity"];
-  readonly path: string;
-  readonly value: string;
-  readonly kind?: string;
-  readonly fires: GkeFixture;
-  readonly quiet: GkeFixture;
+/** A GKE rule case; `subnets`: validate with the seed's node subnets. */
+interface Case extends RuleCase<GkeFixture> {
   readonly subnets?: boolean;
 }
 
@@ -99,13 +91,5 @@ const CASES: readonly Case[] = [
 ];
 
 describe("validate: GKE rules", () => {
-  for (const c of CASES) {
-    const facts = c.subnets ? { nodeSubnets: SEED_SUBNETS } : {};
-    it(`${c.code} fires on ${c.title}`, () => {
-      expectOne(validate(gke(c.fires), facts), { code: c.code, severity: c.severity, path: c.path, value: c.value, ...(c.kind ? { kind: c.kind } : {}) });
-    });
-    it(`${c.code} stays quiet on the near miss of ${c.title}`, () => {
-      expectNone(validate(gke(c.quiet), facts), c.code);
-    });
-  }
+  ruleCaseTests(CASES, (fixture, c) => validate(gke(fixture), c.subnets ? { nodeSubnets: SEED_SUBNETS } : {}));
 });

@@ -1,18 +1,8 @@
 import { bfdProfile, type ModelObject, type OpaqueObject } from "../../sdk/model";
-import { validate, type Diagnostic } from "../../sdk/validate";
-import { METALLB_ADVERTISEMENTS, METALLB_PEERS, METALLB_POOLS, expectNone, expectOne, metallb, type MetallbFixture } from "./fixtures";
+import { validate } from "../../sdk/validate";
+import { METALLB_ADVERTISEMENTS, METALLB_PEERS, METALLB_POOLS, metallb, ruleCaseTests, type MetallbFixture, type RuleCase } from "./fixtures";
 
-interface Case {
-  readonly title: string;
-  readonly code: string;
-  readonly severity: Diagnostic["severity"];
-  readonly path: string;
-  readonly value: string;
-  readonly kind: string;
-  readonly name?: string;
-  readonly fires: MetallbFixture;
-  readonly quiet: MetallbFixture;
-}
+type Case = RuleCase<MetallbFixture>;
 
 const [P1, P2] = METALLB_PEERS;
 const [A1, A2] = METALLB_ADVERTISEMENTS;
@@ -59,12 +49,5 @@ const CASES: readonly Case[] = [
 ];
 
 describe("validate: MetalLB rules", () => {
-  for (const c of CASES) {
-    it(`${c.code} fires on ${c.title}`, () => {
-      expectOne(validate(metallb(c.fires)), { code: c.code, severity: c.severity, path: c.path, value: c.value, kind: c.kind, ...(c.name ? { name: c.name } : {}) });
-    });
-    it(`${c.code} stays quiet on the near miss of ${c.title}`, () => {
-      expectNone(validate(metallb(c.quiet)), c.code);
-    });
-  }
+  ruleCaseTests(CASES, (fixture) => validate(metallb(fixture)));
 });
