@@ -4,12 +4,12 @@
  * on` in the BGP protocol), each in the lab's peer namespace with its own
  * config, sockets and logs; plus a way to cut BFD alone off on a link.
  */
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { chownSync, writeFileSync } from "node:fs";
 import type { Lab, LinkEnd } from "./lab";
 import type { NamespaceProcess } from "./process";
 import { runInNamespace } from "./process";
 import { parseShowRouteAll } from "./bird";
+import { prepareFrrRunDir } from "./frr";
 import { waitFor } from "./wait";
 
 /** The BFD timers both sides run with, ms (MetalLB's defaults). */
@@ -77,11 +77,7 @@ export class FrrBfd implements BfdRouter {
   }
 
   async start(): Promise<void> {
-    const uid = Number(execFileSync("id", ["-u", "frr"]).toString().trim());
-    const gid = Number(execFileSync("id", ["-g", "frr"]).toString().trim());
-    chmodSync(this.lab.dir, 0o755);
-    mkdirSync(this.runDir, { recursive: true });
-    chownSync(this.runDir, uid, gid);
+    const { uid, gid } = prepareFrrRunDir(this.lab.dir, this.runDir);
     const { asn, neighbor, timers } = this.spec;
     const common = (daemon: string): string[] => [
       "--vty_socket", this.runDir, "-z", `${this.runDir}/zserv.api`, "-u", "frr", "-g", "frr",

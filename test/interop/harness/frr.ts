@@ -9,6 +9,20 @@ import { waitFor } from "./wait";
 /** Where Debian's frr package installs the daemons. */
 export const FRR_BGPD = "/usr/lib/frr/bgpd";
 
+/**
+ * Makes `runDir` (vty sockets, pid files, configs) for FRR daemons, which drop
+ * to the `frr` user: the lab directory is opened to them and `runDir` is
+ * theirs. Returns that user's uid and gid, for config files.
+ */
+export function prepareFrrRunDir(labDir: string, runDir: string): { uid: number; gid: number } {
+  const uid = Number(execFileSync("id", ["-u", "frr"]).toString().trim());
+  const gid = Number(execFileSync("id", ["-g", "frr"]).toString().trim());
+  chmodSync(labDir, 0o755);
+  mkdirSync(runDir, { recursive: true });
+  chownSync(runDir, uid, gid);
+  return { uid, gid };
+}
+
 function renderConfig(spec: PeerSpec): string {
   const hold = spec.holdTimeSeconds ?? 9;
   const lines = [
@@ -89,11 +103,7 @@ export class Frr implements PeerDaemon {
   }
 
   async start(): Promise<void> {
-    const uid = Number(execFileSync("id", ["-u", "frr"]).toString().trim());
-    const gid = Number(execFileSync("id", ["-g", "frr"]).toString().trim());
-    chmodSync(this.lab.dir, 0o755);
-    mkdirSync(this.runDir, { recursive: true });
-    chownSync(this.runDir, uid, gid);
+    const { uid, gid } = prepareFrrRunDir(this.lab.dir, this.runDir);
     const config = `${this.runDir}/bgpd.conf`;
     writeFileSync(config, renderConfig(this.spec));
     chownSync(config, uid, gid);
