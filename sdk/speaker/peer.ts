@@ -17,18 +17,37 @@
 import { connect as tcpConnect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { encodeMessage } from "../bgp/codec";
-import { endOfRibFamily } from "../bgp/end-of-rib";
-import { familyName } from "../bgp/families";
-import type { PeerConfig as FsmPeerConfig } from "../bgp/fsm-config";
-import type { FsmState } from "../bgp/fsm-types";
-import { MessageFramer } from "../bgp/framer";
-import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext, type FamilyName, type MpNextHop, type PathAttributes, type Prefix, type UpdateDiagnostic } from "../bgp/messages";
-import { describeNotification } from "../bgp/notification";
-import { AdjRibOut, type OriginatedRoute, type RibOutChanges } from "../bgp/rib-out";
-import { Session, type ConnectionId, type SessionAction, type SessionEvent } from "../bgp/session";
-import { backoffMs, DEFAULT_BACKOFF, DEFAULT_JITTER } from "../bgp/timers";
-import { endOfRib, packUpdates, UpdatePacker, type ChangeSink } from "../bgp/update-packer";
+import {
+  AdjRibOut,
+  backoffMs,
+  DEFAULT_BACKOFF,
+  DEFAULT_CODEC_CONTEXT,
+  DEFAULT_JITTER,
+  describeNotification,
+  encodeMessage,
+  endOfRib,
+  endOfRibFamily,
+  familyName,
+  MessageFramer,
+  packUpdates,
+  Session,
+  UpdatePacker,
+  type BgpMessage,
+  type ChangeSink,
+  type CodecContext,
+  type ConnectionId,
+  type FamilyName,
+  type FsmState,
+  type MpNextHop,
+  type OriginatedRoute,
+  type PathAttributes,
+  type PeerConfig as FsmPeerConfig,
+  type Prefix,
+  type RibOutChanges,
+  type SessionAction,
+  type SessionEvent,
+  type UpdateDiagnostic,
+} from "../bgp";
 import { normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 import { countUpdateError, type PeerMetrics } from "./metrics";

@@ -2,7 +2,7 @@
  * The set of VIPs the speaker advertises: parsing `--advertise-ip` values
  * and advertise files into host prefixes (/32 for IPv4, /128 for IPv6).
  */
-import { formatIpv4, parseIpv4 } from "../bgp/address";
+import { formatIpv4, parseIpv4 } from "../bgp/codec/address";
 import { parseIp, type IpFamily } from "../net";
 
 /** One advertised VIP. */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import ipaddr from "ipaddr.js";
-import { parseIpv4, parseIpv6, readIpv6 } from "../../../sdk/bgp/address";
+import { parseIpv4, parseIpv6, readIpv6 } from "../../../sdk/bgp/codec/address";
 
 function parsed(text: string): number[] | undefined {
   const out = new Uint8Array(16);

@@ -19,8 +19,8 @@ import {
   UpdateErrorSubcode,
   type NotificationMessage,
 } from "../../../sdk/bgp";
-import { MAX_NOTIFICATION_DATA_LENGTH } from "../../../sdk/bgp/codec";
-import { notificationFor } from "../../../sdk/bgp/fsm-notifications";
+import { MAX_NOTIFICATION_DATA_LENGTH } from "../../../sdk/bgp/codec/codec";
+import { notificationFor } from "../../../sdk/bgp/fsm/notifications";
 import { oversizedRouteRefresh } from "../../interop/harness/raw-peer";
 
 /** Every (code, subcode) the codec's decoders and the FSM produce. */

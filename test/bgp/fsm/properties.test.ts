@@ -1,10 +1,10 @@
 /** Property tests: random event sequences against the FSM and the session, checking invariants after every step. */
 import { expect } from "chai";
 import fc from "fast-check";
-import { Fsm } from "../../../sdk/bgp/fsm";
-import { FSM_STATES, type FsmEvent, type FsmState } from "../../../sdk/bgp/fsm-types";
-import { Session, type SessionEvent } from "../../../sdk/bgp/session";
-import type { TimerName } from "../../../sdk/bgp/timers";
+import { Fsm } from "../../../sdk/bgp/fsm/fsm";
+import { FSM_STATES, type FsmEvent, type FsmState } from "../../../sdk/bgp/fsm/types";
+import { Session, type SessionEvent } from "../../../sdk/bgp/fsm/session";
+import type { TimerName } from "../../../sdk/bgp/fsm/timers";
 import { CONFIG, PATH_TO, notif, peerOpen, sessionError } from "./fixtures";
 
 /** Any FSM event, weighted towards the ones that make progress (start, TCP up, OPEN, KEEPALIVE). */

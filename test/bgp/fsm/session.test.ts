@@ -1,7 +1,7 @@
 /** Session: inbound/outbound connections, collision resolution (RFC 4271 §6.8), graceful shutdown. */
 import { expect } from "chai";
-import { Session, collisionWinner, type SessionAction } from "../../../sdk/bgp/session";
-import { AdjRibOut } from "../../../sdk/bgp/rib-out";
+import { Session, collisionWinner, type SessionAction } from "../../../sdk/bgp/fsm/session";
+import { AdjRibOut } from "../../../sdk/bgp/rib/rib-out";
 import { CONFIG, ZERO, peerOpen } from "./fixtures";
 
 const OPEN = { type: "message", message: peerOpen() } as const;

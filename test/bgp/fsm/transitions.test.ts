@@ -3,9 +3,9 @@
  * exact actions and the next state.
  */
 import { expect } from "chai";
-import type { FsmEvent, FsmEventType, FsmState } from "../../../sdk/bgp/fsm-types";
+import type { FsmEvent, FsmEventType, FsmState } from "../../../sdk/bgp/fsm/types";
 import type { BgpMessage, NotificationMessage, OpenMessage } from "../../../sdk/bgp/messages";
-import type { TimerName } from "../../../sdk/bgp/timers";
+import type { TimerName } from "../../../sdk/bgp/fsm/timers";
 import { CONFIG, change, fsmIn, notif, peerOpen, sessionError, start, stop } from "./fixtures";
 
 const OUR_OPEN: OpenMessage = {

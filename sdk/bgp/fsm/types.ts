@@ -14,7 +14,7 @@ import type {
   BgpMessage,
   Afi,
   Safi,
-} from "./messages";
+} from "../messages";
 import type { TimerName } from "./timers";
 
 /** The six FSM states (RFC 4271 §8.2.2). */

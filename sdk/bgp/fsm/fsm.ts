@@ -33,10 +33,10 @@
  * - Expiry events for timers that are not running are stale and ignored.
  * - DelayOpen and SendNOTIFICATIONwithoutOPEN are not implemented.
  */
-import { administrativeShutdown, collisionCease, fsmError, holdTimerExpired, notification, notificationFor } from "./fsm-notifications";
-import { resolvePeerConfig, type PeerConfig, type ResolvedPeerConfig } from "./fsm-config";
-import { buildOpen, checkOpen } from "./fsm-open";
-import { familyName } from "./families";
+import { administrativeShutdown, collisionCease, fsmError, holdTimerExpired, notification, notificationFor } from "./notifications";
+import { resolvePeerConfig, type PeerConfig, type ResolvedPeerConfig } from "./config";
+import { buildOpen, checkOpen } from "./open-check";
+import { familyName } from "../families";
 import {
   VENDOR_STATE_NAMES,
   type DownReason,
@@ -45,8 +45,8 @@ import {
   type FsmEventType,
   type FsmState,
   type NegotiatedSession,
-} from "./fsm-types";
-import { ErrorCode, type BgpMessage, type NotificationMessage } from "./messages";
+} from "./types";
+import { ErrorCode, type BgpMessage, type NotificationMessage } from "../messages";
 import { backoffMs, jittered, type Random, type TimerName } from "./timers";
 
 /** What an {@link Fsm} is built from. */

@@ -4,7 +4,7 @@
  * we receive, and the capability negotiation that yields the session
  * context.
  */
-import { parseIpv4 } from "./address";
+import { parseIpv4 } from "../codec/address";
 import {
   AddPathMode,
   AS_TRANS,
@@ -19,13 +19,13 @@ import {
   type FamilyName,
   type OpenMessage,
   type SessionError,
-} from "./messages";
-import type { ResolvedPeerConfig } from "./fsm-config";
-import type { NegotiatedSession } from "./fsm-types";
-import { openError } from "./fsm-notifications";
+} from "../messages";
+import type { ResolvedPeerConfig } from "./config";
+import type { NegotiatedSession } from "./types";
+import { openError } from "./notifications";
 import { keepaliveBaseMs } from "./timers";
-import { familyCodes, familyName } from "./families";
-import { checkPeerAs, openAsn } from "./open";
+import { familyCodes, familyName } from "../families";
+import { checkPeerAs, openAsn } from "../codec/open";
 
 /**
  * The OPEN we send to the peer described by `config`. With graceful restart

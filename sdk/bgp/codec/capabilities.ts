@@ -2,7 +2,7 @@
  * Capability encoding and decoding (RFC 5492 §4) for the capabilities the
  * speaker models; anything else round-trips as an unknown capability.
  */
-import { CapabilityCode, type AddPathEntry, type AddPathMode, type Capability, type ExtendedNextHopEntry, type GracefulRestartFamily } from "./messages";
+import { CapabilityCode, type AddPathEntry, type AddPathMode, type Capability, type ExtendedNextHopEntry, type GracefulRestartFamily } from "../messages";
 import type { ByteWriter } from "./wire";
 import { readU16, readU32 } from "./wire";
 

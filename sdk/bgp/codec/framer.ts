@@ -4,7 +4,7 @@
  */
 import { decodeMessage } from "./codec";
 import { checkHeader } from "./header";
-import { DEFAULT_CODEC_CONTEXT, ErrorCode, HEADER_LENGTH, type CodecContext, type DecodeResult, type SessionError } from "./messages";
+import { DEFAULT_CODEC_CONTEXT, ErrorCode, HEADER_LENGTH, type CodecContext, type DecodeResult, type SessionError } from "../messages";
 import { readU16 } from "./wire";
 
 /** One framed message, or the header error that desynchronised the stream. */

@@ -11,8 +11,8 @@ import {
   OpenErrorSubcode,
   type NotificationMessage,
   type SessionError,
-} from "./messages";
-import type { FsmState } from "./fsm-types";
+} from "../messages";
+import type { FsmState } from "./types";
 
 const EMPTY = new Uint8Array(0);
 

@@ -3,7 +3,7 @@
  * path identifiers (RFC 7911 §3).
  */
 import { parseIpv4, formatIpv4, readIpv6, writeIpv6 } from "./address";
-import { Afi, type Prefix } from "./messages";
+import { Afi, type Prefix } from "../messages";
 import type { ByteWriter } from "./wire";
 import { readU32 } from "./wire";
 

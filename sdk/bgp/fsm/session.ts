@@ -24,12 +24,12 @@
  * away for the length of our reconnect backoff. A session that was never
  * started or was stopped still refuses.
  */
-import { parseIpv4 } from "./address";
+import { parseIpv4 } from "../codec/address";
 import { Fsm, type FsmOptions } from "./fsm";
-import { eventForDecodeError, eventForMessage } from "./fsm-input";
-import type { DownReason, FsmAction, FsmEvent, FsmState, NegotiatedSession, VendorStateName } from "./fsm-types";
-import { VENDOR_STATE_NAMES } from "./fsm-types";
-import type { Afi, BgpMessage, Safi, SessionError, UpdateMessage } from "./messages";
+import { eventForDecodeError, eventForMessage } from "./input";
+import type { DownReason, FsmAction, FsmEvent, FsmState, NegotiatedSession, VendorStateName } from "./types";
+import { VENDOR_STATE_NAMES } from "./types";
+import type { Afi, BgpMessage, Safi, SessionError, UpdateMessage } from "../messages";
 import { TIMER_NAMES, type TimerName } from "./timers";
 
 /** Identifies one TCP connection of a session; allocated by the session. */

@@ -12,7 +12,7 @@ import {
   MessageType,
   RouteRefreshErrorSubcode,
   type SessionError,
-} from "./messages";
+} from "../messages";
 import type { ByteWriter } from "./wire";
 import { readU16 } from "./wire";
 

@@ -16,7 +16,7 @@ import {
   type CodecContext,
   type DecodeResult,
   type SessionError,
-} from "./messages";
+} from "../messages";
 import { readOpenBody, writeOpenBody } from "./open";
 import { readUpdateBody, writeUpdateBody } from "./update";
 import { ByteWriter, hex, readU16 } from "./wire";

@@ -27,8 +27,8 @@ import {
   type UnknownAttribute,
   type UpdateDiagnostic,
   type UpdateErrorAction,
-} from "./messages";
-import { familyName } from "./families";
+} from "../messages";
+import { familyName } from "../families";
 import { readPrefixes } from "./nlri";
 import { readU16, readU32 } from "./wire";
 

@@ -17,8 +17,8 @@ import {
   type MpReach,
   type MpUnreach,
   type PathAttributes,
-} from "./messages";
-import { familyName } from "./families";
+} from "../messages";
+import { familyName } from "../families";
 import { writePrefix } from "./nlri";
 import type { ByteWriter } from "./wire";
 

@@ -2,7 +2,7 @@
  * Construction of the session-ending errors the decoders return
  * (RFC 4271 §6): a NOTIFICATION code, subcode and data plus a reason for logs.
  */
-import type { SessionError } from "./messages";
+import type { SessionError } from "../messages";
 
 const EMPTY = new Uint8Array(0);
 

@@ -14,7 +14,7 @@ import {
   type Capability,
   type OpenMessage,
   type SessionError,
-} from "./messages";
+} from "../messages";
 import type { ByteWriter } from "./wire";
 import { readU16 } from "./wire";
 

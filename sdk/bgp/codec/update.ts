@@ -15,7 +15,7 @@ import {
   type SessionError,
   type UpdateDiagnostic,
   type UpdateMessage,
-} from "./messages";
+} from "../messages";
 import { readPrefixes, writePrefix } from "./nlri";
 import type { ByteWriter } from "./wire";
 import { readU16 } from "./wire";
