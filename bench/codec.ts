@@ -7,7 +7,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { decodeMessage } from "../sdk/bgp/codec/codec";
-import { formatIpv4 } from "../sdk/bgp/codec/address";
+import { formatIpv4 } from "../sdk/net";
 import { AsPathSegmentType, Origin, type CodecContext, type PathAttributes } from "../sdk/bgp/messages";
 import { AdjRibOut, type OriginatedRoute } from "../sdk/bgp/rib/rib-out";
 import { packUpdates, UpdatePacker, type AdvertisedRoute } from "../sdk/bgp/rib/update-packer";

@@ -2,7 +2,7 @@
  * NLRI prefix encoding (RFC 4271 §4.3, RFC 4760 §5) with optional ADD-PATH
  * path identifiers (RFC 7911 §3).
  */
-import { parseIpv4, formatIpv4, readIpv6, writeIpv6 } from "./address";
+import { parseIpv4, formatIpv4, readIpv6, writeIpv6 } from "../../net";
 import { Afi, type Prefix } from "../messages";
 import type { ByteWriter } from "./wire";
 import { readU32 } from "./wire";

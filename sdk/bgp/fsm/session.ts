@@ -24,7 +24,7 @@
  * away for the length of our reconnect backoff. A session that was never
  * started or was stopped still refuses.
  */
-import { parseIpv4 } from "../codec/address";
+import { parseIpv4 } from "../../net";
 import { Fsm, type FsmOptions } from "./fsm";
 import { eventForDecodeError, eventForMessage } from "./input";
 import type { DownReason, FsmAction, FsmEvent, FsmState, NegotiatedSession, VendorStateName } from "./types";

@@ -19,7 +19,7 @@ import {
   type PathAttributes,
   type Prefix,
 } from "../messages";
-import { parseIpv4 } from "../codec/address";
+import { parseIpv4 } from "../../net";
 import { familyCodes } from "../families";
 import { prefixWireLength, writePrefix } from "../codec/nlri";
 import { ByteWriter } from "../codec/wire";
