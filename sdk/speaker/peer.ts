@@ -152,7 +152,8 @@ export class PeerDriver {
   private readonly sockets = new Map<ConnectionId, Socket>();
   private readonly framers = new Map<ConnectionId, MessageFramer>();
   private readonly codecs = new Map<ConnectionId, CodecContext>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The OS timers: one for the session's next deadline, one for a restart after a reset. */
+  private readonly timers = new Map<"session" | "reset", NodeJS.Timeout>();
   private readonly closing = new Set<Socket>();
   private readonly rib: AdjRibOut;
   private established: ConnectionId | undefined;
@@ -318,6 +319,22 @@ export class PeerDriver {
 
   private execute(actions: readonly SessionAction[]): void {
     for (const action of actions) this.perform(action);
+    this.armSessionTimer();
+  }
+
+  /** Arms the one OS timer the session needs: for its next deadline, or none. */
+  private armSessionTimer(): void {
+    clearTimeout(this.timers.get("session"));
+    this.timers.delete("session");
+    const deadline = this.session.nextDeadline();
+    if (deadline === undefined) return;
+    this.timers.set("session", setTimeout(() => this.guard("timer", () => {
+      this.timers.delete("session");
+      const holdTime = this.session.negotiated?.holdTimeSeconds;
+      const actions = this.session.onTimeout(Date.now());
+      if (actions.some((a) => a.type === "timerExpired" && a.timer === "HoldTimer")) this.log("warn", "hold timer expired", { holdTime });
+      this.execute(actions);
+    }), Math.max(0, deadline - Date.now())));
   }
 
   private perform(action: SessionAction): void {
@@ -340,18 +357,7 @@ export class PeerDriver {
       case "send":
         this.send(action.connection, action.message);
         break;
-      case "startTimer": {
-        clearTimeout(this.timers.get(action.key));
-        this.timers.set(action.key, setTimeout(() => this.guard(action.timer, () => {
-          this.timers.delete(action.key);
-          if (action.timer === "HoldTimer") this.log("warn", "hold timer expired", { holdTime: this.session.negotiated?.holdTimeSeconds });
-          this.feed({ type: "timerExpired", key: action.key });
-        }), action.durationMs));
-        break;
-      }
-      case "stopTimer":
-        clearTimeout(this.timers.get(action.key));
-        this.timers.delete(action.key);
+      case "timerExpired":
         break;
       case "withdrawAll":
         this.sendChanges(action.connection, this.rib.withdrawAll());

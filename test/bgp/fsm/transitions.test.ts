@@ -307,7 +307,7 @@ describe("bgp FSM transitions (RFC 4271 §8.2.2)", () => {
     expect(fsm.acceptsInbound).to.equal(true);
     expect(fsm.handle({ type: "TcpConnectionConfirmed" }, 10)).to.deep.equal([stop("IdleHoldTimer"), send(OUR_OPEN), HOLD_LARGE, change("Idle", "OpenSent")]);
     expect(fsm.connectRetryCounter).to.equal(1);
-    expect([...fsm.timers.keys()]).to.deep.equal(["HoldTimer"]);
+    expect(fsm.timers.names()).to.deep.equal(["HoldTimer"]);
     expect(fsm.handle({ type: "BGPOpen", message: peerOpen() }, 20)).to.deep.include(change("OpenSent", "OpenConfirm"));
   });
 
