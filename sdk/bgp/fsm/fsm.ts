@@ -212,11 +212,11 @@ class Machine {
       this.drop({ kind: "errorSent", notification: sent, detail: check.error.reason }, "count", sent);
       return;
     }
-    this.session = check.session;
+    this.session = check.value;
     this.stopTimer("ConnectRetryTimer");
     this.send({ kind: "keepalive" });
     this.startKeepaliveTimer();
-    if (check.session.holdTimeSeconds > 0) this.restartHoldTimer();
+    if (check.value.holdTimeSeconds > 0) this.restartHoldTimer();
     else this.stopTimer("HoldTimer");
     this.goto("OpenConfirm");
   }

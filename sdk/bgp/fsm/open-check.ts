@@ -16,6 +16,7 @@ import {
   Safi,
   type AddPathDirections,
   type Capability,
+  type Decoded,
   type FamilyName,
   type OpenMessage,
   type SessionError,
@@ -25,7 +26,7 @@ import type { NegotiatedSession } from "./types";
 import { openError } from "./notifications";
 import { keepaliveBaseMs } from "./timers";
 import { familyCodes, familyName } from "../families";
-import { checkPeerAs, openAsn } from "../codec/open";
+import { checkPeerAs } from "../codec/open";
 
 /**
  * The OPEN we send to the peer described by `config`. With graceful restart
@@ -66,7 +67,7 @@ export function buildOpen(config: ResolvedPeerConfig, restarting = config.restar
 }
 
 /** The result of checking a received OPEN: the negotiated session, or the error to send. */
-export type OpenCheck = { readonly ok: true; readonly session: NegotiatedSession } | { readonly ok: false; readonly error: SessionError };
+export type OpenCheck = Decoded<NegotiatedSession>;
 
 /**
  * Checks the peer's OPEN against `config` and negotiates the session.
@@ -80,9 +81,9 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
   if (open.version !== BGP_VERSION) {
     return fail(openError(OpenErrorSubcode.UnsupportedVersionNumber, `version ${open.version} is not ${BGP_VERSION}`, new Uint8Array([0, BGP_VERSION])));
   }
-  const badAs = checkPeerAs(open, config.peerAsn);
-  if (badAs) return fail(badAs);
-  const peerAsn = openAsn(open);
+  const peerAs = checkPeerAs(open, config.peerAsn);
+  if (!peerAs.ok) return peerAs;
+  const peerAsn = peerAs.value;
   const fourOctet = open.capabilities.some((c) => c.kind === "fourOctetAs");
   const internal = peerAsn === config.localAsn;
   const peerId = parseIpv4(open.bgpId);
@@ -95,7 +96,7 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
   const holdTimeSeconds = Math.min(open.holdTime, config.holdTimeSeconds);
   return {
     ok: true,
-    session: {
+    value: {
       peerAsn,
       peerBgpId: open.bgpId,
       internal,

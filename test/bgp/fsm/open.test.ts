@@ -10,7 +10,7 @@ const resolved = resolvePeerConfig(CONFIG);
 function negotiated(open = peerOpen(), config: PeerConfig = CONFIG) {
   const check = checkOpen(resolvePeerConfig(config), open);
   if (!check.ok) throw new Error(`expected acceptance, got ${check.error.reason}`);
-  return check.session;
+  return check.value;
 }
 
 function refused(open = peerOpen(), config: PeerConfig = CONFIG) {
