@@ -6,7 +6,7 @@
  * GoBGP refuse them (0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/3, ::, ::1,
  * ff00::/8, the session's own address).
  */
-import { readIpv4, readIpv6 } from "../../net";
+import { readIpv4, readIpv6 } from "../../net/octets";
 import { CHECKED, decoded, refused } from "./errors";
 import {
   AS_TRANS,

@@ -2,7 +2,7 @@
  * NLRI prefix encoding (RFC 4271 §4.3, RFC 4760 §5) with optional ADD-PATH
  * path identifiers (RFC 7911 §3).
  */
-import { parseIpv4, formatIpv4, readIpv6, writeIpv6 } from "../../net";
+import { parseIpv4, formatIpv4, readIpv6, writeIpv6 } from "../../net/octets";
 import { CHECKED, refused } from "./errors";
 import { Afi, ErrorCode, type Decoded, type Prefix } from "../messages";
 import type { ByteWriter } from "./wire";
@@ -57,26 +57,29 @@ export interface PrefixField {
   readonly data?: () => Uint8Array;
 }
 
+function malformed(field: PrefixField, problem: string): Decoded<void> {
+  return refused(ErrorCode.UpdateMessage, field.subcode, `${field.reasonPrefix}${problem}`, field.data?.());
+}
+
 /**
  * Reads prefixes from `bytes[start, end)` into `into`; on a malformed one,
  * the UPDATE Message Error with `field`'s subcode and data.
  */
 export function readPrefixes(bytes: Uint8Array, start: number, end: number, afi: Afi, addPath: boolean, into: Prefix[], field: PrefixField): Decoded<void> {
-  const malformed = (problem: string): Decoded<void> => refused(ErrorCode.UpdateMessage, field.subcode, `${field.reasonPrefix}${problem}`, field.data?.());
   const max = maxPrefixLength(afi);
   let at = start;
   while (at < end) {
     let pathId: number | undefined;
     if (addPath) {
-      if (at + 4 > end) return malformed(`path identifier at offset ${at - start} runs past the field`);
+      if (at + 4 > end) return malformed(field, `path identifier at offset ${at - start} runs past the field`);
       pathId = readU32(bytes, at);
       at += 4;
     }
-    if (at >= end) return malformed(`prefix length at offset ${at - start} runs past the field`);
+    if (at >= end) return malformed(field, `prefix length at offset ${at - start} runs past the field`);
     const length = bytes[at++];
-    if (length > max) return malformed(`prefix length ${length} exceeds ${max}`);
+    if (length > max) return malformed(field, `prefix length ${length} exceeds ${max}`);
     const octets = (length + 7) >>> 3;
-    if (at + octets > end) return malformed(`prefix of length ${length} needs ${octets} octets, ${end - at} remain`);
+    if (at + octets > end) return malformed(field, `prefix of length ${length} needs ${octets} octets, ${end - at} remain`);
     let address: string;
     if (afi === Afi.Ipv6) {
       ipv6Scratch.fill(0);

@@ -2,7 +2,7 @@
  * OPEN message body (RFC 4271 §4.2) with capabilities in optional
  * parameters (RFC 5492) and RFC 9072's extended optional parameters.
  */
-import { readIpv4, writeIpv4 } from "../../net";
+import { readIpv4, writeIpv4 } from "../../net/octets";
 import { readCapability, writeCapability } from "./capabilities";
 import { decoded, refused } from "./errors";
 import {

@@ -4,7 +4,7 @@
  * we receive, and the capability negotiation that yields the session
  * context.
  */
-import { parseIpv4 } from "../../net";
+import { parseIpv4 } from "../../net/octets";
 import {
   AddPathMode,
   AS_TRANS,

@@ -26,7 +26,7 @@
  * away for the length of our reconnect backoff. A session that was never
  * started or was stopped still refuses.
  */
-import { parseIpv4 } from "../../net";
+import { parseIpv4 } from "../../net/octets";
 import { Fsm, type FsmOptions } from "./fsm";
 import { eventForDecodeError, eventForMessage } from "./input";
 import type { DownReason, FsmAction, FsmEvent, FsmState, NegotiatedSession, VendorStateName } from "./types";

@@ -17,7 +17,7 @@
  * since the last send are compared (a dirty set), so a small change costs
  * in proportion to its size, not the table's.
  */
-import { formatIpv4, parseIpv4, parseIpv6, readIpv6 } from "../../net";
+import { formatIpv4, parseIpv4, parseIpv6, readIpv6 } from "../../net/octets";
 import {
   AsPathSegmentType,
   Origin,

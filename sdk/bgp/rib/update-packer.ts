@@ -19,7 +19,7 @@ import {
   type PathAttributes,
   type Prefix,
 } from "../messages";
-import { parseIpv4 } from "../../net";
+import { parseIpv4 } from "../../net/octets";
 import { familyCodes } from "../families";
 import { prefixWireLength, writePrefix } from "../codec/nlri";
 import { ByteWriter } from "../codec/wire";
