@@ -1,4 +1,16 @@
-/** Public surface of the sans-IO BGP-4 protocol code. */
+/**
+ * Public surface of the sans-IO BGP-4 protocol code. Import it from here.
+ *
+ * - `messages.ts`, `families.ts`: the message model every part shares.
+ * - `codec/`: bytes <-> messages (header, OPEN and capabilities, UPDATE and
+ *   attributes, NLRI, NOTIFICATION, the framer); decoders return `Decoded`
+ *   results carrying the NOTIFICATION to send (`codec/errors.ts`).
+ * - `fsm/`: the RFC 4271 state machine, its timers (`TimerSet`,
+ *   `nextDeadline()`/`onTimeout(now)`), OPEN negotiation, and the session
+ *   that resolves connection collisions.
+ * - `rib/`: the Adj-RIB-Out and the UPDATE packer that turns its changes
+ *   into messages.
+ */
 export * from "./messages";
 export { familyName, familyCodes } from "./families";
 export { encodeMessage, decodeMessage, writeMessage } from "./codec/codec";

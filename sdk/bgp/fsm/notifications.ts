@@ -74,11 +74,6 @@ export function fsmError(state: FsmState): NotificationMessage {
   return notification(ErrorCode.FiniteStateMachine, subcode);
 }
 
-/** An OPEN Message Error session error with the given subcode, data and reason. */
-export function openError(subcode: number, reason: string, data: Uint8Array = EMPTY): SessionError {
-  return { code: ErrorCode.OpenMessage, subcode, data, reason };
-}
-
 /** True when `message` is OPEN Message Error / Unsupported Version Number (event 24 rather than 25). */
 export function isVersionError(message: NotificationMessage): boolean {
   return message.code === ErrorCode.OpenMessage && message.subcode === OpenErrorSubcode.UnsupportedVersionNumber;

@@ -12,6 +12,7 @@ import {
   BGP_VERSION,
   GracefulRestartFamilyFlag,
   GracefulRestartFlag,
+  ErrorCode,
   OpenErrorSubcode,
   Safi,
   type AddPathDirections,
@@ -19,11 +20,10 @@ import {
   type Decoded,
   type FamilyName,
   type OpenMessage,
-  type SessionError,
 } from "../messages";
 import type { ResolvedPeerConfig } from "./config";
 import type { NegotiatedSession } from "./types";
-import { openError } from "./notifications";
+import { refused } from "../codec/errors";
 import { keepaliveBaseMs } from "./timers";
 import { familyCodes, familyName } from "../families";
 import { checkPeerAs } from "../codec/open";
@@ -79,7 +79,7 @@ export type OpenCheck = Decoded<NegotiatedSession>;
  */
 export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCheck {
   if (open.version !== BGP_VERSION) {
-    return fail(openError(OpenErrorSubcode.UnsupportedVersionNumber, `version ${open.version} is not ${BGP_VERSION}`, new Uint8Array([0, BGP_VERSION])));
+    return refused(ErrorCode.OpenMessage, OpenErrorSubcode.UnsupportedVersionNumber, `version ${open.version} is not ${BGP_VERSION}`, new Uint8Array([0, BGP_VERSION]));
   }
   const peerAs = checkPeerAs(open, config.peerAsn);
   if (!peerAs.ok) return peerAs;
@@ -88,10 +88,10 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
   const internal = peerAsn === config.localAsn;
   const peerId = parseIpv4(open.bgpId);
   if (peerId === undefined || peerId === 0 || (internal && open.bgpId === config.localBgpId)) {
-    return fail(openError(OpenErrorSubcode.BadBgpIdentifier, `BGP identifier ${open.bgpId} is not acceptable`));
+    return refused(ErrorCode.OpenMessage, OpenErrorSubcode.BadBgpIdentifier, `BGP identifier ${open.bgpId} is not acceptable`);
   }
   if (open.holdTime === 1 || open.holdTime === 2) {
-    return fail(openError(OpenErrorSubcode.UnacceptableHoldTime, `hold time ${open.holdTime} s is neither 0 nor at least 3 s`));
+    return refused(ErrorCode.OpenMessage, OpenErrorSubcode.UnacceptableHoldTime, `hold time ${open.holdTime} s is neither 0 nor at least 3 s`);
   }
   const holdTimeSeconds = Math.min(open.holdTime, config.holdTimeSeconds);
   return {
@@ -119,9 +119,6 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
   };
 }
 
-function fail(error: SessionError): OpenCheck {
-  return { ok: false, error };
-}
 
 /** Families we and the peer both announced; a peer without multiprotocol capabilities implies IPv4 unicast (RFC 4760 §8). */
 function negotiateFamilies(config: ResolvedPeerConfig, capabilities: readonly Capability[]): FamilyName[] {
