@@ -118,9 +118,9 @@ export function companyOf(reference: ValidatedModels, fallback: () => readonly M
  * Validates `owned` (in the company of `context`, objects other components
  * own) with the same rules as `bgplb validate`, keeping the diagnostics about
  * the owned objects (for a `part`, without the {@link isCompanyRule company
- * rules}). Warnings are logged against the component; errors throw a
- * {@link TopologyValidationError} naming the arguments the failing fields
- * come from, so the preview fails with the diagnostics.
+ * rules}). Warnings are logged against the component and errors throw a
+ * {@link TopologyValidationError}, both naming the arguments the fields come
+ * from, so the preview fails with the diagnostics.
  * @returns the owned model objects, for the component's `validatedModels()`
  */
 export function enforceValid(
@@ -136,8 +136,11 @@ export function enforceValid(
   const diagnostics = validate(topologyOf([...context, ...models]), facts).filter(
     (d) => ownerOf(d) !== undefined && (scope === "whole" || !isCompanyRule(d)),
   );
+  const argumentOf = (d: Diagnostic): string | undefined => argumentPath(d.path, ownerOf(d)!.arguments);
   const errors = diagnostics.filter((d) => d.severity === "error");
-  if (errors.length > 0) throw new TopologyValidationError(subject, errors, resource, (d) => argumentPath(d.path, ownerOf(d)!.arguments));
-  for (const warning of diagnostics.filter((d) => d.severity === "warning")) void pulumi.log.warn(formatDiagnostic(warning), resource);
+  if (errors.length > 0) throw new TopologyValidationError(subject, errors, resource, argumentOf);
+  for (const warning of diagnostics.filter((d) => d.severity === "warning")) {
+    void pulumi.log.warn(formatDiagnostic({ ...warning, path: argumentOf(warning) ?? warning.path }), resource);
+  }
   return models;
 }
