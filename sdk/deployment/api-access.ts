@@ -27,8 +27,9 @@ export interface ApiGrant {
 
 /**
  * Every grant the speaker needs, in the order it is rendered. Server-side
- * apply of an object that does not exist yet is a `patch` (no `create`);
- * informers `list` then `watch`; Lease renewals are `update` (a PUT with the
+ * apply is a `patch`, and the API server also asks for `create` when the
+ * object does not exist yet (the lab showed it: without `create` the first
+ * BGPSession is refused); informers `list` then `watch`; Lease renewals are `update` (a PUT with the
  * last resourceVersion, so two holders cannot both win).
  */
 export const SPEAKER_API_GRANTS: readonly ApiGrant[] = [
@@ -41,9 +42,9 @@ export const SPEAKER_API_GRANTS: readonly ApiGrant[] = [
   { scope: "clusterNamespace", apiGroup: "networking.gke.io", resource: "bgploadbalancers", verbs: ["list", "watch"], use: "watches the peer selection" },
   { scope: "clusterNamespace", apiGroup: "networking.gke.io", resource: "bgppeers", verbs: ["list", "watch"], use: "watches the data-plane peers" },
   { scope: "clusterNamespace", apiGroup: "coordination.k8s.io", resource: "leases", verbs: ["list", "watch", "create", "update"], use: "presence, allocator-leader and floating-IP Leases" },
-  { scope: "statusNamespace", apiGroup: "networking.gke.io", resource: "bgpsessions", verbs: ["list", "watch", "patch", "delete"], use: "writes one BGPSession per session and deletes those no longer planned" },
+  { scope: "statusNamespace", apiGroup: "networking.gke.io", resource: "bgpsessions", verbs: ["list", "watch", "create", "patch", "delete"], use: "writes one BGPSession per session and deletes those no longer planned" },
   { scope: "statusNamespace", apiGroup: "networking.gke.io", resource: "bgpsessions/status", verbs: ["patch"], use: "writes each BGPSession's state and advertised routes" },
-  { scope: "statusNamespace", apiGroup: "networking.gke.io", resource: "bgpadvertisedroutes", verbs: ["list", "watch", "patch", "delete"], use: "writes one BGPAdvertisedRoute per Service address and deletes withdrawn ones (allocator leader)" },
+  { scope: "statusNamespace", apiGroup: "networking.gke.io", resource: "bgpadvertisedroutes", verbs: ["list", "watch", "create", "patch", "delete"], use: "writes one BGPAdvertisedRoute per Service address and deletes withdrawn ones (allocator leader)" },
 ];
 
 /** An RBAC PolicyRule as rendered. */
