@@ -44,6 +44,15 @@ export const SPEAKER_RENDER_HELP = `Speaker deployment (bgplb render --speaker -
                        for several (default kubernetes.io/os=linux)
   --no-crds            leave the status CRDs out`;
 
+/** The flag of each option a SpeakerDeploymentError names. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  clusterNamespace: "--cluster-namespace:",
+  namespace: "--namespace:",
+  name: "--name:",
+  healthPort: "--health-port:",
+  leaseDurationSeconds: "--lease-duration:",
+};
+
 /** A plain manifest as an object of an unmodelled kind, for the renderer. */
 function opaque(manifest: Manifest): OpaqueObject {
   return { apiVersion: String(manifest["apiVersion"]), kind: String(manifest["kind"]), metadata: manifest["metadata"] as ObjectMeta, body: manifest };
@@ -90,13 +99,13 @@ export function renderSpeaker(args: readonly string[], io: CommandIo): number {
   const workload = values.workload ?? "daemonset";
   if (!["daemonset", "static-pod", "sidecar"].includes(workload)) throw new UsageError(`--workload: ${JSON.stringify(workload)} is not daemonset, static-pod or sidecar`);
   if (workload === "sidecar" && values.out !== undefined) throw new UsageError("--workload sidecar prints one container spec; it has no --out");
-  let options: SpeakerDeploymentOptions;
+  let objects: OpaqueObject[];
   try {
     const fromLayout = values["image-layout"] === undefined ? {} : layoutImage(values["image-layout"]);
     const selector = nodeSelector(values["node-selector"]);
     const healthPort = whole(values["health-port"], "--health-port");
     const leaseDurationSeconds = whole(values["lease-duration"], "--lease-duration");
-    options = {
+    const options: SpeakerDeploymentOptions = {
       clusterNamespace,
       image: parseImageReference(values.image, "--image", fromLayout),
       workload: workload === "static-pod" ? "static-pod" : "daemonset",
@@ -112,11 +121,12 @@ export function renderSpeaker(args: readonly string[], io: CommandIo): number {
       io.stdout(toYamlDocument(speakerSidecar(options)));
       return 0;
     }
+    objects = speakerDeploymentObjects(options).map(opaque);
   } catch (error) {
-    if (error instanceof ImageReferenceError || error instanceof SpeakerDeploymentError) throw new UsageError(error.message);
+    if (error instanceof ImageReferenceError) throw new UsageError(error.message);
+    if (error instanceof SpeakerDeploymentError) throw new UsageError(error.message.replace(/^(\w+):/, (field: string, name: string) => FLAG_OF[name] ?? field));
     throw error;
   }
-  const objects = speakerDeploymentObjects(options).map(opaque);
   if (values.out === undefined) {
     io.stdout(objects.map((object) => toYamlDocument(renderObject(object))).join("---\n"));
     return 0;
