@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
   ImageReferenceError,
@@ -8,7 +9,7 @@ import {
   type ImageReference,
   type SpeakerDeploymentOptions,
 } from "../sdk/deployment";
-import { applyObjects, type ManifestObject } from "./objects";
+import { logicalName, type ManifestObject } from "./objects";
 
 /** How the speaker runs. */
 export const SpeakerWorkload = {
@@ -123,6 +124,32 @@ function deploymentOptions(args: SpeakerArgs): SpeakerDeploymentOptions {
   return { clusterNamespace: args.clusterNamespace, image: speakerImage(args), createNamespace: args.createNamespace ?? false, statusCrds: args.statusCrds ?? true, ...given };
 }
 
+/** The Kubernetes provider's resource class of each kind the speaker deployment has. */
+const RESOURCE_CLASSES: Readonly<Record<string, new (name: string, args: any, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource>> = {
+  Namespace: k8s.core.v1.Namespace,
+  ServiceAccount: k8s.core.v1.ServiceAccount,
+  ClusterRole: k8s.rbac.v1.ClusterRole,
+  ClusterRoleBinding: k8s.rbac.v1.ClusterRoleBinding,
+  Role: k8s.rbac.v1.Role,
+  RoleBinding: k8s.rbac.v1.RoleBinding,
+  CustomResourceDefinition: k8s.apiextensions.v1.CustomResourceDefinition,
+  DaemonSet: k8s.apps.v1.DaemonSet,
+};
+
+/**
+ * Applies rendered objects of built-in kinds as the provider's typed
+ * resources (its generic CustomResource takes only `group/version`
+ * apiVersions), children of `parent`, each created after `dependsOn`.
+ */
+function applyBuiltIn(parent: pulumi.ComponentResource, manifests: readonly ManifestObject[], dependsOn: readonly pulumi.Resource[] = []): pulumi.CustomResource[] {
+  return manifests.map((manifest) => {
+    const { apiVersion: _apiVersion, kind, ...args } = manifest;
+    const ResourceClass = RESOURCE_CLASSES[String(kind)];
+    if (!ResourceClass) throw new pulumi.ResourceError(`Speaker: no resource class for kind ${String(kind)}`, parent);
+    return new ResourceClass(logicalName(manifest), args, { parent, dependsOn: [...dependsOn] });
+  });
+}
+
 /**
  * The cluster speaker's deployment: Namespace (when asked), ServiceAccount,
  * a ClusterRole and Roles allowing exactly the API calls the speaker makes
@@ -157,11 +184,11 @@ export class Speaker extends pulumi.ComponentResource {
     this.image = String(workload["kind"] === "DaemonSet" ? workload["spec"].template.spec.containers[0].image : workload["spec"].containers[0].image);
     this.objects = pulumi.output(rendered);
     if (args.applyToCluster !== false) {
-      const namespaces = applyObjects(this, rendered.filter((o) => o["kind"] === "Namespace"));
-      const access = applyObjects(this, rendered.filter((o) => !["Namespace", "DaemonSet", "Pod"].includes(String(o["kind"]))), namespaces);
+      const namespaces = applyBuiltIn(this, rendered.filter((o) => o["kind"] === "Namespace"));
+      const access = applyBuiltIn(this, rendered.filter((o) => !["Namespace", "DaemonSet", "Pod"].includes(String(o["kind"]))), namespaces);
       const daemonSets = rendered.filter((o) => o["kind"] === "DaemonSet");
       const annotated = args.waitForRollout === false ? daemonSets.map((o) => ({ ...o, metadata: { ...o["metadata"], annotations: { ...o["metadata"].annotations, "pulumi.com/skipAwait": "true" } } })) : daemonSets;
-      applyObjects(this, annotated, [...namespaces, ...access]);
+      applyBuiltIn(this, annotated, [...namespaces, ...access]);
     }
     this.registerOutputs({ objects: this.objects, serviceAccountName: this.serviceAccountName, namespace: this.namespace, image: this.image });
   }

@@ -85,17 +85,22 @@ describe("e2e: pulumi up of the Speaker component with the real engine and Kuber
   });
 
   it("pulumi up: the ServiceAccount may do exactly what the grants table says, and nothing next to it", async () => {
-    const canI = async (verb: string, resource: string, namespace?: string) => {
-      const outcome = await cluster!.kubectl(["auth", "can-i", verb, resource, "--as", ACCOUNT, ...(namespace === undefined ? [] : ["-n", namespace])]);
+    const canI = async (verb: string, resource: string, namespace?: string, subresource?: string) => {
+      const scope = namespace === undefined ? [] : ["-n", namespace];
+      const outcome = await cluster!.kubectl(["auth", "can-i", verb, resource, "--as", ACCOUNT, ...scope, ...(subresource === undefined ? [] : ["--subresource", subresource])]);
       return outcome.stdout.trim();
     };
     for (const grant of SPEAKER_API_GRANTS) {
-      const resource = grant.apiGroup === "" ? grant.resource : `${grant.resource.split("/")[0]}.${grant.apiGroup}${grant.resource.includes("/") ? `/${grant.resource.split("/")[1]}` : ""}`;
+      const [plural, subresource] = grant.resource.split("/") as [string, string | undefined];
+      const resource = grant.apiGroup === "" ? plural : `${plural}.${grant.apiGroup}`;
       const namespace = grant.scope === "cluster" ? undefined : grant.scope === "clusterNamespace" ? CLUSTER_NAMESPACE : "kube-system";
-      for (const verb of grant.verbs) expect(await canI(verb, resource, namespace), `${verb} ${resource} in ${namespace ?? "the cluster"}`).to.equal("yes");
-      expect(await canI("deletecollection", resource, namespace), `deletecollection ${resource}`).to.equal("no");
+      const what = `${resource}${subresource === undefined ? "" : `/${subresource}`} in ${namespace ?? "the cluster"}`;
+      for (const verb of grant.verbs) expect(await canI(verb, resource, namespace, subresource), `${verb} ${what}`).to.equal("yes");
+      expect(await canI("deletecollection", resource, namespace, subresource), `deletecollection ${what}`).to.equal("no");
     }
     expect(await canI("get", "secrets", "kube-system")).to.equal("no");
+    expect(await canI("patch", "services", "default"), "Services themselves are only read").to.equal("no");
+    expect(await canI("get", "leases.coordination.k8s.io", CLUSTER_NAMESPACE), "Leases are listed and watched, never read one by one").to.equal("no");
     expect(await canI("list", "leases.coordination.k8s.io", "kube-system"), "Leases only in the cluster namespace").to.equal("no");
     expect(await canI("patch", "bgpsessions.networking.gke.io", CLUSTER_NAMESPACE), "status objects only in kube-system").to.equal("no");
   });

@@ -29,8 +29,9 @@ describe("Speaker component", () => {
       return `${type} ${namespace ?? ""}/${name}`;
     };
     const got = new Map(applied(mocks).map((r) => [key(r.type, r.inputs), r.inputs]));
-    expect([...got.keys()].sort()).to.deep.equal(expected.map((o) => key(`kubernetes:${o["apiVersion"]}:${o["kind"]}`, o)).sort());
-    for (const object of expected) expect(got.get(key(`kubernetes:${object["apiVersion"]}:${object["kind"]}`, object))).to.deep.equal(object);
+    const typeOf = (o: Record<string, unknown>) => `kubernetes:${String(o["apiVersion"]).includes("/") ? o["apiVersion"] : `core/${o["apiVersion"]}`}:${o["kind"]}`;
+    expect([...got.keys()].sort()).to.deep.equal(expected.map((o) => key(typeOf(o), o)).sort());
+    for (const object of expected) expect(got.get(key(typeOf(object), object))).to.deep.equal(object);
     expect(speaker.serviceAccountName).to.equal("bgplb-speaker");
     expect(speaker.namespace).to.equal("bgplb");
     expect(speaker.image).to.equal(`registry.example/platform/bgplb-speaker:0.1.0@${DIGEST}`);
@@ -50,7 +51,7 @@ describe("Speaker component", () => {
     new Speaker("render-only", { clusterNamespace: "cluster-other", image: IMAGE, name: "other", applyToCluster: false });
     await settle();
     expect((await valueOf(speaker.objects)).map((o) => o["kind"])).to.include("Pod");
-    expect(applied(mocks).map((r) => r.type)).to.not.include("kubernetes:v1:Pod");
+    expect(applied(mocks).map((r) => r.type)).to.not.include("kubernetes:core/v1:Pod");
     expect(applied(mocks).some((r) => JSON.stringify(r.inputs).includes("cluster-other"))).to.equal(false);
   });
 
