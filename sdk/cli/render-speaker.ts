@@ -75,23 +75,34 @@ function whole(value: string | undefined, flag: string): number | undefined {
   return Number(value);
 }
 
+/** The options only `--speaker` takes. */
+const SPEAKER_OPTIONS = {
+  "cluster-namespace": { type: "string" },
+  image: { type: "string" },
+  "image-layout": { type: "string" },
+  workload: { type: "string" },
+  namespace: { type: "string" },
+  "create-namespace": { type: "boolean" },
+  name: { type: "string" },
+  "health-port": { type: "string" },
+  "lease-duration": { type: "string" },
+  "node-selector": { type: "string", multiple: true },
+  "no-crds": { type: "boolean" },
+} as const;
+
+/** True for `--speaker` and for an argument naming one of its options (`--image`, `--image=REF`). */
+export function isSpeakerOption(arg: string): boolean {
+  const name = arg.split("=")[0]!;
+  return name === "--speaker" || (name.startsWith("--") && Object.hasOwn(SPEAKER_OPTIONS, name.slice(2)));
+}
+
 /** Runs `bgplb render --speaker …`; `args` are render's arguments. */
 export function renderSpeaker(args: readonly string[], io: CommandIo): number {
-  const { values, positionals } = parseCommandArgs(args, {
-    speaker: { type: "boolean" },
-    out: { type: "string" },
-    "cluster-namespace": { type: "string" },
-    image: { type: "string" },
-    "image-layout": { type: "string" },
-    workload: { type: "string" },
-    namespace: { type: "string" },
-    "create-namespace": { type: "boolean" },
-    name: { type: "string" },
-    "health-port": { type: "string" },
-    "lease-duration": { type: "string" },
-    "node-selector": { type: "string", multiple: true },
-    "no-crds": { type: "boolean" },
-  });
+  const { values, positionals } = parseCommandArgs(args, { speaker: { type: "boolean" }, out: { type: "string" }, ...SPEAKER_OPTIONS });
+  if (!values.speaker) {
+    const flag = args.find((arg) => isSpeakerOption(arg)) ?? "";
+    throw new UsageError(`${flag.split("=")[0]} is an option of --speaker (rendering the speaker deployment); add --speaker or leave it out`);
+  }
   if (positionals.length > 0) throw new UsageError(`--speaker renders no input files (got ${JSON.stringify(positionals[0])}); render the topology separately`);
   const clusterNamespace = values["cluster-namespace"];
   if (clusterNamespace === undefined) throw new UsageError("--speaker needs --cluster-namespace NS (the Cluster's namespace, cluster-NAME)");

@@ -5,7 +5,7 @@ import type { Command } from "./command";
 import { UsageError } from "./command";
 import { EXAMPLE_HELP, hasObjects, inputPaths, loadInputs } from "./inputs";
 import { progress } from "./progress";
-import { SPEAKER_RENDER_HELP, renderSpeaker } from "./render-speaker";
+import { SPEAKER_RENDER_HELP, isSpeakerOption, renderSpeaker } from "./render-speaker";
 
 const USAGE = `Usage: bgplb render FILE|DIR|-... [--out DIR] [options]
        bgplb render --example NAME [--out DIR]
@@ -34,7 +34,7 @@ export const renderCommand: Command = {
   summary: "render manifests canonically to stdout or a directory (--out)",
   usage: USAGE,
   async run(args, io) {
-    if (args.includes("--speaker")) return renderSpeaker(args, io);
+    if (args.some(isSpeakerOption)) return renderSpeaker(args, io);
     const { values, positionals } = parseCommandArgs(args, {
       out: { type: "string" },
       example: { type: "string" },

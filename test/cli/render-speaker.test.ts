@@ -66,11 +66,17 @@ describe("bgplb render --speaker", () => {
     [["--cluster-namespace", "cluster-edge", "--image", "x/y", "--image-layout", "/nonexistent-layout"], "/nonexistent-layout/index.json"],
     [["topology.yaml", "--cluster-namespace", "cluster-edge", "--image", IMAGE], "--speaker renders no input files"],
   ] as const) {
-    it(`refuses ${args.join(" ")} with exit 2: ${message}`, async () => {
+    it(`refuses --speaker ${args.join(" ")} with exit 2: ${message}`, async () => {
       const run = await bgplb("render", "--speaker", ...args);
       expect(run.code).to.equal(2);
       expect(run.stdout).to.equal("");
       expect(run.stderr).to.contain(message);
     });
   }
+
+  it("a speaker option without --speaker is refused with exit 2, naming the option", async () => {
+    const run = await bgplb("render", "--image=platform/bgplb", "topology.yaml");
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.contain("--image is an option of --speaker");
+  });
 });
