@@ -22,6 +22,27 @@ export const SpeakerWorkload = {
 /** How the speaker runs. */
 export type SpeakerWorkload = (typeof SpeakerWorkload)[keyof typeof SpeakerWorkload];
 
+/** How a toleration matches a taint. */
+export const TolerationOperator = {
+  /** Any value of the key (or any taint, without a key). */
+  Exists: "Exists",
+  /** The taint's value equals `value`. */
+  Equal: "Equal",
+} as const;
+
+/** How a toleration matches a taint. */
+export type TolerationOperator = (typeof TolerationOperator)[keyof typeof TolerationOperator];
+
+/** The effect of a taint a toleration tolerates. */
+export const TaintEffect = {
+  NoSchedule: "NoSchedule",
+  PreferNoSchedule: "PreferNoSchedule",
+  NoExecute: "NoExecute",
+} as const;
+
+/** The effect of a taint a toleration tolerates. */
+export type TaintEffect = (typeof TaintEffect)[keyof typeof TaintEffect];
+
 /** The speaker image: where it is and the digest that pins it. */
 export interface SpeakerImageArgs {
   /** Registry host (and port). @default the container runtime's default registry */
@@ -37,11 +58,11 @@ export interface SpeakerImageArgs {
 /** A toleration of the DaemonSet's pods. */
 export interface SpeakerTolerationArgs {
   key?: string;
-  /** `Exists` or `Equal`. */
-  operator?: "Exists" | "Equal";
+  /** @default "Equal" */
+  operator?: TolerationOperator;
   value?: string;
-  /** `NoSchedule`, `PreferNoSchedule` or `NoExecute`. */
-  effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  /** @default every effect */
+  effect?: TaintEffect;
 }
 
 /** Arguments of `Speaker`. */
