@@ -9,10 +9,9 @@ import {
   parseImageReference,
   speakerDeploymentObjects,
   speakerSidecar,
-  type Manifest,
   type SpeakerDeploymentOptions,
 } from "../deployment";
-import { DirectoryWriteError, renderObject, toYamlDocument, writeManifestDirectory } from "../manifest";
+import { DirectoryWriteError, renderObject, toYamlDocument, writeManifestDirectory, type PlainManifest } from "../manifest";
 import { topologyOf, type ObjectMeta, type OpaqueObject } from "../model";
 import { parseCommandArgs } from "./args";
 import type { CommandIo } from "./command";
@@ -54,7 +53,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
 };
 
 /** A plain manifest as an object of an unmodelled kind, for the renderer. */
-function opaque(manifest: Manifest): OpaqueObject {
+function opaque(manifest: PlainManifest): OpaqueObject {
   return { apiVersion: String(manifest["apiVersion"]), kind: String(manifest["kind"]), metadata: manifest["metadata"] as ObjectMeta, body: manifest };
 }
 

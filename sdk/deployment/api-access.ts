@@ -8,6 +8,7 @@
  * e2e lab runs the speaker with these objects and removes each verb in turn
  * to show that every one of them is used.
  */
+import type { PlainManifest } from "../manifest";
 import { GKE_STATUS_NAMESPACE } from "../model";
 
 /** Where a grant applies: every namespace, the cluster namespace, or the status namespace. */
@@ -71,8 +72,6 @@ export interface SpeakerAccessNames {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** A rendered Kubernetes object as plain data. */
-export type Manifest = Record<string, unknown>;
 
 /**
  * The namespaces the speaker's Roles live in, each with its grants: the
@@ -93,11 +92,11 @@ export function namespacedGrants(clusterNamespace: string, grants: readonly ApiG
  * The ServiceAccount, ClusterRole + ClusterRoleBinding and the Roles +
  * RoleBindings of `grants` (default: {@link SPEAKER_API_GRANTS}).
  */
-export function speakerAccessObjects(names: SpeakerAccessNames, grants: readonly ApiGrant[] = SPEAKER_API_GRANTS): Manifest[] {
+export function speakerAccessObjects(names: SpeakerAccessNames, grants: readonly ApiGrant[] = SPEAKER_API_GRANTS): PlainManifest[] {
   const labels = { ...names.labels };
   const subjects = [{ kind: "ServiceAccount", name: names.name, namespace: names.namespace }];
   const roleRef = (kind: string) => ({ apiGroup: "rbac.authorization.k8s.io", kind, name: names.name });
-  const objects: Manifest[] = [
+  const objects: PlainManifest[] = [
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: names.name, namespace: names.namespace, labels } },
     { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: names.name, labels }, rules: grants.filter((g) => g.scope === "cluster").map(policyRule) },
     { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: names.name, labels }, roleRef: roleRef("ClusterRole"), subjects },

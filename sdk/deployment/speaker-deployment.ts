@@ -4,7 +4,8 @@
  * DaemonSet or the control-plane static pod. `bgplb render --speaker` and
  * the `Speaker` Pulumi component both build their objects here.
  */
-import { SPEAKER_API_GRANTS, speakerAccessObjects, type Manifest } from "./api-access";
+import type { PlainManifest } from "../manifest";
+import { SPEAKER_API_GRANTS, speakerAccessObjects } from "./api-access";
 import type { ImageReference } from "./image-reference";
 import { statusCrds } from "./status-crds";
 import {
@@ -106,10 +107,10 @@ export function checkSpeakerDeployment(options: SpeakerDeploymentOptions): void 
  * CRDs (unless turned off), then the DaemonSet or the static pod.
  * @throws SpeakerDeploymentError for options that cannot be deployed
  */
-export function speakerDeploymentObjects(options: SpeakerDeploymentOptions): Manifest[] {
+export function speakerDeploymentObjects(options: SpeakerDeploymentOptions): PlainManifest[] {
   checkSpeakerDeployment(options);
   const names = workloadNames(options);
-  const objects: Manifest[] = [];
+  const objects: PlainManifest[] = [];
   if (options.createNamespace) objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: names.namespace, labels: { ...names.labels } } });
   objects.push(...speakerAccessObjects({ name: names.name, namespace: names.namespace, clusterNamespace: options.clusterNamespace, labels: names.labels }, SPEAKER_API_GRANTS));
   if (options.statusCrds !== false) objects.push(...statusCrds());
@@ -127,7 +128,7 @@ export function speakerDeploymentObjects(options: SpeakerDeploymentOptions): Man
  * pod must use the host network and a ServiceAccount bound as
  * {@link speakerDeploymentObjects} binds its own.
  */
-export function speakerSidecar(options: SpeakerDeploymentOptions): Manifest {
+export function speakerSidecar(options: SpeakerDeploymentOptions): PlainManifest {
   checkSpeakerDeployment(options);
   return speakerContainer(containerOptions(options));
 }

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { readTextInput } from "../io";
-import type { Manifest } from "./api-access";
+import type { PlainManifest } from "../manifest";
 
 /** The files of the CRDs of the status objects the speaker writes (BGPSession, BGPAdvertisedRoute). */
 export const STATUS_CRD_FILES = ["networking.gke.io_bgpsessions.yaml", "networking.gke.io_bgpadvertisedroutes.yaml"] as const;
@@ -18,6 +18,6 @@ export function crdDirectory(): string {
 }
 
 /** The CustomResourceDefinitions of BGPSession and BGPAdvertisedRoute. */
-export function statusCrds(): Manifest[] {
-  return STATUS_CRD_FILES.map((file) => parse(readTextInput(join(crdDirectory(), file))) as Manifest);
+export function statusCrds(): PlainManifest[] {
+  return STATUS_CRD_FILES.map((file) => parse(readTextInput(join(crdDirectory(), file))) as PlainManifest);
 }

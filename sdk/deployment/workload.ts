@@ -5,7 +5,7 @@
  * container spec to add to an existing pod as a sidecar.
  */
 import { formatImageReference, type ImageReference } from "./image-reference";
-import type { Manifest } from "./api-access";
+import type { PlainManifest } from "../manifest";
 
 /** A toleration as rendered. */
 export interface Toleration {
@@ -54,7 +54,7 @@ const DEFAULT_RESOURCES: ResourceRequirements = { requests: { cpu: "50m", memory
  * through ambient capabilities, which it does not set, so `ip addr add`
  * would fail as uid 65532; privilege escalation stays off.
  */
-export function speakerContainer(options: SpeakerContainerOptions, moreArgs: readonly string[] = []): Manifest {
+export function speakerContainer(options: SpeakerContainerOptions, moreArgs: readonly string[] = []): PlainManifest {
   const port = options.healthPort ?? DEFAULT_HEALTH_PORT;
   const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({ httpGet: { path, port: "monitoring" }, periodSeconds, failureThreshold, timeoutSeconds: 2 });
   return {
@@ -116,7 +116,7 @@ export interface WorkloadNames {
  * ServiceAccount `names.name`; a rolling update replaces one node's speaker
  * at a time, and the 30 s grace period covers withdraw + Cease + Lease release.
  */
-export function speakerDaemonSet(names: WorkloadNames, container: SpeakerContainerOptions, placement: SpeakerPlacement = {}): Manifest {
+export function speakerDaemonSet(names: WorkloadNames, container: SpeakerContainerOptions, placement: SpeakerPlacement = {}): PlainManifest {
   return {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
@@ -155,7 +155,7 @@ export interface StaticPodOptions {
  * with a kubeconfig from the node (mounted read-only) and the local API
  * server's /readyz gating the control-plane VIP.
  */
-export function speakerStaticPod(names: WorkloadNames, container: SpeakerContainerOptions, options: StaticPodOptions = {}): Manifest {
+export function speakerStaticPod(names: WorkloadNames, container: SpeakerContainerOptions, options: StaticPodOptions = {}): PlainManifest {
   const kubeconfig = options.kubeconfigPath ?? "/etc/kubernetes/bgplb-speaker.conf";
   const mounted = "/etc/bgplb/kubeconfig";
   const base = speakerContainer(container, ["--kubeconfig", mounted, "--control-plane-readyz", options.apiServerReadyz ?? "https://127.0.0.1:6443/readyz"]);

@@ -11,15 +11,15 @@ import {
   parseImageReference,
   speakerDeploymentObjects,
   speakerSidecar,
-  type Manifest,
 } from "../../sdk/deployment";
+import type { PlainManifest } from "../../sdk/manifest";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const IMAGE = { registry: "registry.example:5000", repository: "platform/bgplb-speaker", tag: "0.1.0", digest: DIGEST };
 
 type Loose = Record<string, any>;
 
-function byKind(objects: readonly Manifest[], kind: string): Loose[] {
+function byKind(objects: readonly PlainManifest[], kind: string): Loose[] {
   return objects.filter((o) => o["kind"] === kind) as Loose[];
 }
 

@@ -8,7 +8,8 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { SPEAKER_API_GRANTS, speakerDeploymentObjects, type Manifest } from "../../sdk/deployment";
+import { SPEAKER_API_GRANTS, speakerDeploymentObjects } from "../../sdk/deployment";
+import type { PlainManifest } from "../../sdk/manifest";
 import { ThrowawayCluster } from "./harness/cluster";
 import { PulumiBackend } from "./harness/pulumi";
 import { clusterTools, pulumiTools, repoDir, requireTools } from "./harness/tools";
@@ -33,7 +34,7 @@ function expectContains(stored: unknown, rendered: unknown, at: string): void {
 }
 
 /** The kubectl resource name of a rendered object. */
-function resourceName(object: Manifest): string {
+function resourceName(object: PlainManifest): string {
   const group = String(object["apiVersion"]).includes("/") ? `.${String(object["apiVersion"]).split("/")[0]}` : "";
   return `${String(object["kind"]).toLowerCase()}${group}`;
 }
