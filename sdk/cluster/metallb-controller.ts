@@ -187,7 +187,7 @@ export class MetallbSpeaker {
     }
     if (leading) await this.allocate(topology);
 
-    const configuration = metallbConfigurationOf(topology);
+    const configuration = metallbConfigurationOf(topology, this.configObjects.flatMap((i) => i.list()) as RawObject[]);
     const nodes = this.nodes.list().map((n) => metallbNodeOf(n as RawObject));
     const services = metallbServicesOf(this.services.list() as RawObject[], this.slices.list() as RawObject[]);
     const plan = planMetallbNode(configuration, nodes, services, this.options.nodeName);

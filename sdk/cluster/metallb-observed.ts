@@ -69,12 +69,16 @@ export function metallbServicesOf(services: readonly RawObject[], endpointSlices
   });
 }
 
-/** Community alias → value, from the `metallb.io` Community objects kept in the topology (first definition wins; the validator reports a second). */
-export function communityAliasesOf(topology: Topology): Map<string, string> {
+/**
+ * Community alias → value, from `metallb.io` Community objects as read from
+ * the API server (the model keeps no Community kind, so they are read raw);
+ * the first definition wins (the validator reports a second).
+ */
+export function communityAliasesOf(raws: readonly RawObject[]): Map<string, string> {
   const aliases = new Map<string, string>();
-  for (const object of topology.otherObjects) {
-    if (object.kind !== "Community" || !object.apiVersion.startsWith("metallb.io/")) continue;
-    const list = (object.body["spec"] as { communities?: unknown } | undefined)?.communities;
+  for (const raw of raws) {
+    if (raw.kind !== "Community" || !raw.apiVersion?.startsWith("metallb.io/")) continue;
+    const list = (raw.spec as { communities?: unknown } | undefined)?.communities;
     for (const entry of Array.isArray(list) ? list : []) {
       const { name, value } = (entry ?? {}) as { name?: unknown; value?: unknown };
       if (typeof name === "string" && typeof value === "string" && !aliases.has(name)) aliases.set(name, value);
@@ -83,13 +87,13 @@ export function communityAliasesOf(topology: Topology): Map<string, string> {
   return aliases;
 }
 
-/** The planner's configuration from a (validated) topology. */
-export function metallbConfigurationOf(topology: Topology): MetallbConfiguration {
+/** The planner's configuration from a (validated) topology and the raw Community objects. */
+export function metallbConfigurationOf(topology: Topology, communities: readonly RawObject[]): MetallbConfiguration {
   return {
     peers: topology.metallbBgpPeers,
     pools: topology.ipAddressPools,
     advertisements: topology.bgpAdvertisements,
     bfdProfiles: topology.bfdProfiles,
-    communityAliases: communityAliasesOf(topology),
+    communityAliases: communityAliasesOf(communities),
   };
 }

@@ -2,7 +2,6 @@
 import { expect } from "chai";
 import { communityAliasesOf, metallbNodeOf, metallbServicesOf } from "../../sdk/cluster/metallb-observed";
 import type { RawObject } from "../../sdk/cluster/observed";
-import { emptyTopology } from "../../sdk/model";
 
 const svc = (name: string, spec: Record<string, unknown>, ingress: string[] = []): RawObject => ({
   apiVersion: "v1",
@@ -37,9 +36,9 @@ describe("MetalLB observed objects", () => {
     expect(node).to.deep.equal({ name: "n1", labels: { rack: "a" }, addresses: ["198.18.0.11"] });
   });
 
-  it("Community aliases from metallb.io Community objects, first definition wins", () => {
-    const community = (name: string, entries: unknown[]) => ({ apiVersion: "metallb.io/v1beta1", kind: "Community", metadata: { name }, body: { spec: { communities: entries } } });
-    const topology = { ...emptyTopology(), otherObjects: [community("a", [{ name: "edge", value: "64512:7" }, { name: 3, value: "1:1" }]), community("b", [{ name: "edge", value: "1:2" }, { name: "big", value: "large:1:2:3" }])] };
-    expect([...communityAliasesOf(topology)]).to.deep.equal([["edge", "64512:7"], ["big", "large:1:2:3"]]);
+  it("Community aliases from metallb.io Community objects, first definition wins; other kinds and malformed entries ignored", () => {
+    const community = (name: string, entries: unknown[]): RawObject => ({ apiVersion: "metallb.io/v1beta1", kind: "Community", metadata: { name }, spec: { communities: entries } });
+    const raws = [community("a", [{ name: "edge", value: "64512:7" }, { name: 3, value: "1:1" }, null]), { ...community("x", [{ name: "x", value: "1:1" }]), kind: "BGPPeer" }, community("b", [{ name: "edge", value: "1:2" }, { name: "big", value: "large:1:2:3" }])];
+    expect([...communityAliasesOf(raws)]).to.deep.equal([["edge", "64512:7"], ["big", "large:1:2:3"]]);
   });
 });

@@ -50,6 +50,11 @@ export interface ReceivedRoute {
   readonly largeCommunities: readonly string[];
 }
 
+/** A route with the LOCAL_PREF the daemon holds for it (BIRD gives eBGP routes its default, 100; FRR shows none for them). */
+export interface RouteWithLocalPref extends ReceivedRoute {
+  readonly localPref: number | undefined;
+}
+
 /** A BGP session as the peer daemon reports it. */
 export interface SessionView {
   /** True when the daemon's session to the neighbor is Established. */

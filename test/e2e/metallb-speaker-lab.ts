@@ -1,0 +1,142 @@
+/**
+ * The MetalLB-mode lab: the cluster-speaker lab's bridge, API server and
+ * three node namespaces (n1 rack=a, n2 rack=b, n3 rack=c), MetalLB's own
+ * CRDs, and two routers: BIRD as an iBGP peer of nodes n1 and n2 only (the
+ * BGPPeer's nodeSelectors leave n3 out; BIRD is configured for all three so
+ * n3's absence is a missing session, not a refused one) and FRR as an eBGP
+ * peer of every node with TCP MD5 (the BGPPeer's passwordSecret). The MetalLB
+ * objects follow MetalLB's documented examples: an IPAddressPool, a
+ * BGPAdvertisement with communities (standard, large, a Community alias)
+ * and localPref, an aggregated pool advertised to FRR only from rack a.
+ */
+import { join } from "node:path";
+import { Bird } from "../interop/harness/bird";
+import { Frr } from "../interop/harness/frr";
+import type { NamespaceProcess } from "../interop/harness/process";
+import { waitFor } from "../interop/harness/wait";
+import { BIRD_ADDRESS, BRIDGE_ADDRESS, ClusterLab, FRR_ADDRESS, NODES } from "./cluster-speaker-lab";
+import { ThrowawayCluster } from "./harness/cluster";
+import { repoDir } from "./harness/tools";
+import { installMetallbCrds } from "./metallb/oracle";
+
+/** Our AS: 4-octet, as in MetalLB's examples. */
+export const MY_ASN = 4200000000;
+/** FRR's AS (eBGP). */
+export const FRR_ASN = 65003;
+/** The TCP MD5 password FRR expects; the BGPPeer reads it from a Secret. */
+export const MD5_PASSWORD = "lab-md5-secret";
+/** Node labels. */
+export const RACKS: Readonly<Record<string, string>> = { n1: "a", n2: "b", n3: "c" };
+/** The pools. */
+export const PUBLIC_POOL = "198.19.1.0/28";
+export const AGGREGATED_POOL = "198.19.2.0/28";
+
+const NAMESPACE = "metallb-system";
+
+/** MetalLB's objects for the lab. */
+export function metallbObjects(): Record<string, unknown>[] {
+  const meta = (name: string, labels?: Record<string, string>) => ({ name, namespace: NAMESPACE, ...(labels ? { labels } : {}) });
+  return [
+    { apiVersion: "v1", kind: "Secret", metadata: meta("frr-md5"), type: "kubernetes.io/basic-auth", stringData: { password: MD5_PASSWORD } },
+    { apiVersion: "metallb.io/v1beta1", kind: "Community", metadata: meta("aliases"), spec: { communities: [{ name: "edge", value: "64512:7" }] } },
+    { apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: meta("public"), spec: { addresses: [PUBLIC_POOL] } },
+    { apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: meta("aggregated", { tier: "agg" }), spec: { addresses: [AGGREGATED_POOL], autoAssign: false } },
+    {
+      apiVersion: "metallb.io/v1beta2",
+      kind: "BGPPeer",
+      metadata: meta("bird-ibgp"),
+      spec: { myASN: MY_ASN, peerASN: MY_ASN, peerAddress: BIRD_ADDRESS, holdTime: "9s", nodeSelectors: [{ matchExpressions: [{ key: "rack", operator: "In", values: ["a", "b"] }] }] },
+    },
+    { apiVersion: "metallb.io/v1beta2", kind: "BGPPeer", metadata: meta("frr-ebgp"), spec: { myASN: MY_ASN, peerASN: FRR_ASN, peerAddress: FRR_ADDRESS, holdTime: "9s", passwordSecret: { name: "frr-md5", namespace: NAMESPACE } } },
+    {
+      apiVersion: "metallb.io/v1beta1",
+      kind: "BGPAdvertisement",
+      metadata: meta("public"),
+      spec: { ipAddressPools: ["public"], communities: ["64512:100", "large:4200000000:1:2", "edge"], localPref: 250 },
+    },
+    {
+      apiVersion: "metallb.io/v1beta1",
+      kind: "BGPAdvertisement",
+      metadata: meta("aggregated"),
+      spec: { ipAddressPoolSelectors: [{ matchLabels: { tier: "agg" } }], aggregationLength: 28, peers: ["frr-ebgp"], nodeSelectors: [{ matchLabels: { rack: "a" } }] },
+    },
+  ];
+}
+
+/** The lab with MetalLB-mode speakers. */
+export class MetallbLab extends ClusterLab {
+  /** Starts BIRD (iBGP, passive, neighbors n1–n3) and FRR (eBGP, passive, MD5, neighbors n1–n3). */
+  async startMetallbRouters(): Promise<void> {
+    const end = (name: string, address: string) => ({ ns: this.ns(name), ipv4: address, ipv6: "" });
+    this.bird = new Bird(this, end("bird", BIRD_ADDRESS), {
+      asn: MY_ASN,
+      address: BIRD_ADDRESS,
+      neighbors: NODES.map((n) => ({ address: n.address, asn: MY_ASN })),
+      passive: true,
+    });
+    this.frr = new Frr(this, end("frr", FRR_ADDRESS), {
+      asn: FRR_ASN,
+      address: FRR_ADDRESS,
+      neighbors: NODES.map((n) => ({ address: n.address, asn: MY_ASN, password: MD5_PASSWORD })),
+      passive: true,
+      addPathReceive: false,
+    });
+    await this.bird.start();
+    await this.frr.start();
+  }
+
+  /** Starts (or restarts) `bgplb speaker --mode metallb` on `node`. */
+  startMetallbSpeaker(node: string, kubeconfig: string, extra: readonly string[] = []): NamespaceProcess {
+    const address = NODES.find((n) => n.name === node)!.address;
+    const proc = this.start(`speaker-${node}`, this.ns(node), process.execPath, [
+      join(repoDir, "dist/sdk/cli/main.js"),
+      "speaker",
+      "--mode", "metallb",
+      "--node-name", node,
+      "--kubeconfig", kubeconfig,
+      "--lease-duration", "2",
+      "--connect-retry", "1",
+      "--health-listen", `${address}:8080`,
+      ...extra,
+    ]);
+    this.speakers.set(node, proc);
+    return proc;
+  }
+}
+
+/**
+ * The lab up: namespaces, API server on the bridge, MetalLB's CRDs from
+ * `crds`, labelled Ready Nodes, the MetalLB objects, the routers and a
+ * speaker per node; resolves once every planned session is Established
+ * (BIRD with n1 and n2, FRR with all three). On failure it tears down what
+ * it made (keeping the logs) and rejects.
+ */
+export async function startMetallbLab(kubectlPath: string, crds: string): Promise<{ lab: MetallbLab; cluster: ThrowawayCluster }> {
+  const lab = new MetallbLab();
+  let cluster: ThrowawayCluster | undefined;
+  try {
+    await lab.create();
+    cluster = await ThrowawayCluster.start(kubectlPath, BRIDGE_ADDRESS);
+    const kubectl = cluster.kubectlChecked.bind(cluster);
+    await installMetallbCrds(cluster, crds);
+    for (const node of NODES) {
+      await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: node.name, labels: { rack: RACKS[node.name]!, "kubernetes.io/hostname": node.name } } }));
+      const now = new Date().toISOString();
+      const status = { status: { addresses: [{ type: "InternalIP", address: node.address }], conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: now, lastTransitionTime: now }] } };
+      await kubectl(["patch", "node", node.name, "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);
+    }
+    await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: metallbObjects() }));
+    await lab.startMetallbRouters();
+    for (const node of NODES) lab.startMetallbSpeaker(node.name, cluster.kubeconfig);
+    for (const node of NODES) {
+      await waitFor(`FRR session with ${node.name} (MD5)`, async () => ((await lab.frr.session(node.address)).established ? true : undefined), { timeoutMs: 30_000 });
+      if (node.name !== "n3") await waitFor(`BIRD session with ${node.name}`, async () => ((await lab.bird.session(node.address)).established ? true : undefined), { timeoutMs: 30_000 });
+    }
+    return { lab, cluster };
+  } catch (error) {
+    console.log(`      MetalLB lab failed to start; logs kept in ${lab.dir}`);
+    await cluster?.stop().catch(() => undefined);
+    await lab.destroy(true);
+    throw error;
+  }
+}
