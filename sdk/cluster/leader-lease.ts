@@ -33,6 +33,8 @@ export interface LeaderLeaseOptions {
 export class LeaderLease {
   private readonly observer = new LeaseObserver();
   private own: V1Lease | undefined;
+  /** When we last wrote the Lease (ms). */
+  private writtenAt = 0;
   private writes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: LeaderLeaseOptions) {}
@@ -53,19 +55,22 @@ export class LeaderLease {
   }
 
   /**
-   * Renews the Lease when we hold it, takes it when it is free or expired;
-   * resolves to whether we hold it. API errors other than a lost race are
+   * Renews the Lease when we hold it (at most four times per duration, however
+   * often it is called), takes it when it is free or expired; resolves to
+   * whether we hold it. API errors other than a lost race are
    * thrown (and we keep what we held).
    */
   hold(observed: V1Lease | undefined, now: number): Promise<boolean> {
     return this.queue(async () => {
-      const { identity } = this.options;
+      const { identity, durationSeconds } = this.options;
+      if (this.own && now - this.writtenAt < (durationSeconds * 1000) / 4) return true;
       if (!this.own) {
         const holder = this.observer.holder(observed && recordOf(observed), now);
         if (holder !== undefined && holder !== identity) return false;
       }
       try {
         this.own = await this.write(identity, this.own ?? observed);
+        this.writtenAt = now;
         return true;
       } catch (error) {
         if (statusOf(error) === 409 || statusOf(error) === 404) {
