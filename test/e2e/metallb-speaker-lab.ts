@@ -65,7 +65,7 @@ export function metallbObjects(): Record<string, unknown>[] {
 
 /** The lab with MetalLB-mode speakers. */
 export class MetallbLab extends ClusterLab {
-  /** Starts BIRD (iBGP, passive, neighbors n1–n3) and FRR (eBGP, passive, MD5, neighbors n1–n3). */
+  /** Starts BIRD (iBGP, passive, neighbors n1–n3) and FRR (eBGP, passive, MD5, graceful restart, neighbors n1–n3). */
   async startMetallbRouters(): Promise<void> {
     const end = (name: string, address: string) => ({ ns: this.ns(name), ipv4: address, ipv6: "" });
     this.bird = new Bird(this, end("bird", BIRD_ADDRESS), {
@@ -80,13 +80,14 @@ export class MetallbLab extends ClusterLab {
       neighbors: NODES.map((n) => ({ address: n.address, asn: MY_ASN, password: MD5_PASSWORD })),
       passive: true,
       addPathReceive: false,
+      gracefulRestart: true,
     });
     await this.bird.start();
     await this.frr.start();
   }
 
-  /** Starts (or restarts) `bgplb speaker --mode metallb` on `node`. */
-  startMetallbSpeaker(node: string, kubeconfig: string, extra: readonly string[] = []): NamespaceProcess {
+  /** Starts (or restarts) `bgplb speaker --mode metallb` on `node`, offering graceful restart (120 s). */
+  startMetallbSpeaker(node: string, kubeconfig: string): NamespaceProcess {
     const address = NODES.find((n) => n.name === node)!.address;
     const proc = this.start(`speaker-${node}`, this.ns(node), process.execPath, [
       join(repoDir, "dist/sdk/cli/main.js"),
@@ -97,8 +98,20 @@ export class MetallbLab extends ClusterLab {
       "--lease-duration", "2",
       "--connect-retry", "1",
       "--health-listen", `${address}:8080`,
-      ...extra,
+      "--graceful-restart-time", "120",
     ]);
+    this.speakers.set(node, proc);
+    return proc;
+  }
+
+  /** Starts MetalLB's own speaker (native BGP mode, no memberlist) on `node`, out of cluster. */
+  startNativeMetallbSpeaker(node: string, kubeconfig: string, binary: string): NamespaceProcess {
+    const proc = this.start(`metallb-speaker-${node}`, this.ns(node), binary, [
+      "--node-name", node,
+      "--namespace", "metallb-system",
+      "--kubeconfig", kubeconfig,
+      "--log-level", "info",
+    ], { ...process.env, METALLB_BGP_TYPE: "native", METALLB_ML_BIND_PORT: "" });
     this.speakers.set(node, proc);
     return proc;
   }

@@ -9,11 +9,18 @@ import { NODES } from "./cluster-speaker-lab";
 import type { ThrowawayCluster } from "./harness/cluster";
 import { clusterTools, requireTools, toolPaths } from "./harness/tools";
 import { metallbFiles } from "./metallb/oracle";
-import { MY_ASN, MetallbLab, startMetallbLab } from "./metallb-speaker-lab";
+import { MD5_PASSWORD, MY_ASN, MetallbLab, startMetallbLab } from "./metallb-speaker-lab";
 import { sleep, waitFor } from "../interop/harness/wait";
 import type { RouteWithLocalPref } from "../interop/harness/peer";
 
 const address = (node: string): string => NODES.find((n) => n.name === node)!.address;
+
+/** Routes as compared between speakers: every attribute the routers show, in a stable order. */
+function normalized(routes: readonly RouteWithLocalPref[]): string[] {
+  return routes
+    .map((r) => JSON.stringify({ prefix: r.prefix, nextHop: r.nextHop, origin: r.origin, asPath: r.asPath, communities: [...r.communities].sort(), largeCommunities: [...r.largeCommunities].sort(), localPref: r.localPref ?? null }))
+    .sort();
+}
 
 function service(name: string, extra: { policy?: "Local"; annotations?: Record<string, string> } = {}): string {
   return JSON.stringify({
@@ -138,6 +145,64 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     await kubectl(["apply", "-f", "-"], endpointSlice("local", ["n3"]));
     await waitFor("FRR path from n3 only", async () => (JSON.stringify(hops(await frrPaths(prefix))) === JSON.stringify([address("n3")]) ? true : undefined), { timeoutMs: 20_000 });
     await waitFor("BIRD without the route (n3 has no BIRD session)", async () => ((await birdPaths(prefix)).length === 0 ? true : undefined), { timeoutMs: 20_000 });
+  });
+
+  it("TCP MD5: a wrong password in the passwordSecret takes the FRR sessions down and keeps them down; the right one brings them back", async () => {
+    const secret = (password: string) => JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: { name: "frr-md5", namespace: "metallb-system" }, type: "kubernetes.io/basic-auth", stringData: { password } });
+    await kubectl(["apply", "-f", "-"], secret("not-the-password"));
+    await waitFor("every FRR session down", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => !s.established) ? true : undefined), { timeoutMs: 30_000 });
+    await sleep(5_000);
+    for (const node of NODES) expect((await lab!.frr.session(node.address)).established, `FRR with ${node.name} under a wrong MD5 password`).to.equal(false);
+    await kubectl(["apply", "-f", "-"], secret(MD5_PASSWORD));
+    await waitFor("every FRR session Established again", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined), { timeoutMs: 30_000 });
+  });
+
+  it("graceful restart: FRR keeps n2's routes through a SIGKILL of n2's speaker and its restart; BIRD (no graceful restart) drops them at once", async () => {
+    const ip = await waitFor("web's IP", () => serviceIP("web"), { timeoutMs: 10_000 });
+    const prefix = `${ip}/32`;
+    await waitFor("web from n2 in FRR and BIRD", async () => (hops(await frrPaths(prefix)).includes(address("n2")) && hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined), { timeoutMs: 30_000 });
+    lab!.speakers.get("n2")!.signal("SIGKILL");
+    await waitFor("FRR session with n2 down", async () => (!(await lab!.frr.session(address("n2"))).established ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor("BIRD without n2's path", async () => (!hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined), { timeoutMs: 20_000 });
+    expect(hops(await frrPaths(prefix)), "FRR paths while n2's speaker is dead").to.include(address("n2"));
+    lab!.startMetallbSpeaker("n2", cluster!.kubeconfig);
+    await waitFor("FRR session with n2 Established again", async () => ((await lab!.frr.session(address("n2"))).established ? true : undefined), { timeoutMs: 30_000 });
+    await sleep(2_000);
+    expect(hops(await frrPaths(prefix))).to.deep.equal(NODES.map((n) => n.address));
+    await waitFor("BIRD path from n2 again", async () => (hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined), { timeoutMs: 20_000 });
+  });
+
+  it("side by side with MetalLB's own speaker v0.15.2 (native mode): the routers hold the same prefixes, next hops, AS_PATH, communities and LOCAL_PREF", async function () {
+    const binary = requireTools(this, ["metallb-speaker"]).get("metallb-speaker")!;
+    // MetalLB's native mode refuses large communities: the advertisement drops its one for the comparison
+    await kubectl(["patch", "bgpadvertisements.metallb.io", "public", "-n", "metallb-system", "--type", "merge", "-p", JSON.stringify({ spec: { communities: ["64512:100", "edge"] } })]);
+    await kubectl(["apply", "-f", "-"], service("side"));
+    await kubectl(["apply", "-f", "-"], endpointSlice("side", ["n1"]));
+    const ip = await waitFor("side's LoadBalancer IP", () => serviceIP("side"), { timeoutMs: 20_000 });
+    const converged = async (what: string): Promise<string> => {
+      let last = "";
+      let stableSince = Date.now();
+      return waitFor(`${what}: routers hold side's route from every node and stay unchanged for 3 s`, async () => {
+        const bird = await lab!.bird.routesWithLocalPref();
+        const frr = await lab!.frr.routesWithLocalPref();
+        const text = JSON.stringify({ bird: normalized(bird), frr: normalized(frr) }, null, 1);
+        if (text !== last) {
+          last = text;
+          stableSince = Date.now();
+        }
+        const complete = bird.filter((r) => r.prefix === `${ip}/32`).length === 2 && frr.filter((r) => r.prefix === `${ip}/32`).length === 3 && bird.every((r) => r.communities.length === 2);
+        return complete && Date.now() - stableSince >= 3_000 ? text : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500 });
+    };
+    const ours = await converged("bgplb");
+    for (const node of NODES) await lab!.speakers.get(node.name)!.stop();
+    await waitFor("routers empty once our speakers stopped", async () => ((await lab!.bird.routes()).length === 0 && (await lab!.frr.routes()).length === 0 ? true : undefined), { timeoutMs: 30_000 });
+    for (const node of NODES) lab!.startNativeMetallbSpeaker(node.name, cluster!.kubeconfig, binary);
+    const theirs = await converged("MetalLB");
+    expect(JSON.parse(theirs)).to.deep.equal(JSON.parse(ours));
+    for (const node of NODES) await lab!.speakers.get(node.name)!.stop();
+    for (const node of NODES) lab!.startMetallbSpeaker(node.name, cluster!.kubeconfig);
+    await waitFor("our speakers back: FRR sessions Established", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined), { timeoutMs: 30_000 });
   });
 
   it("deleting a Service withdraws it from both routers", async () => {
