@@ -14,10 +14,26 @@ import { Bird } from "../interop/harness/bird";
 import { Frr } from "../interop/harness/frr";
 import type { NamespaceProcess } from "../interop/harness/process";
 import { waitFor } from "../interop/harness/wait";
-import { BIRD_ADDRESS, BRIDGE_ADDRESS, ClusterLab, FRR_ADDRESS, NODES } from "./cluster-speaker-lab";
+import { ClusterLab, type LabAddresses } from "./cluster-speaker-lab";
 import { ThrowawayCluster } from "./harness/cluster";
 import { repoDir } from "./harness/tools";
 import { installMetallbCrds } from "./metallb/oracle";
+
+/**
+ * The lab's addresses: a /24 of its own, so it runs while a cluster-speaker
+ * lab (198.18.0.0/24) is up.
+ */
+export const METALLB_LAB_ADDRESSES = {
+  bridge: "198.18.64.1",
+  nodes: [
+    { name: "n1", address: "198.18.64.11" },
+    { name: "n2", address: "198.18.64.12" },
+    { name: "n3", address: "198.18.64.13" },
+  ],
+  bird: "198.18.64.254",
+  frr: "198.18.64.253",
+} as const satisfies LabAddresses;
+const { nodes: NODES, bird: BIRD_ADDRESS, frr: FRR_ADDRESS, bridge: BRIDGE_ADDRESS } = METALLB_LAB_ADDRESSES;
 
 /** Our AS: 4-octet, as in MetalLB's examples. */
 export const MY_ASN = 4200000000;
@@ -63,8 +79,22 @@ export function metallbObjects(): Record<string, unknown>[] {
   ];
 }
 
+/** The Pod MetalLB's speaker on `node` runs as (never scheduled: there is no kubelet; the speaker only reads it). */
+export function nativeSpeakerPod(node: string): Record<string, unknown> {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: `speaker-${node}`, namespace: NAMESPACE, labels: { app: "metallb", component: "speaker" } },
+    spec: { nodeName: node, containers: [{ name: "speaker", image: "quay.io/metallb/speaker:v0.15.2" }] },
+  };
+}
+
 /** The lab with MetalLB-mode speakers. */
 export class MetallbLab extends ClusterLab {
+  constructor() {
+    super(METALLB_LAB_ADDRESSES);
+  }
+
   /** Starts BIRD (iBGP, passive, neighbors n1–n3) and FRR (eBGP, passive, MD5, graceful restart, neighbors n1–n3). */
   async startMetallbRouters(): Promise<void> {
     const end = (name: string, address: string) => ({ ns: this.ns(name), ipv4: address, ipv6: "" });
@@ -104,10 +134,15 @@ export class MetallbLab extends ClusterLab {
     return proc;
   }
 
-  /** Starts MetalLB's own speaker (native BGP mode, no memberlist) on `node`, out of cluster. */
+  /**
+   * Starts MetalLB's own speaker (native BGP mode, no memberlist) on `node`,
+   * out of cluster, as Pod {@link nativeSpeakerPod} (which must exist: it
+   * reads its own Pod at start).
+   */
   startNativeMetallbSpeaker(node: string, kubeconfig: string, binary: string): NamespaceProcess {
     const proc = this.start(`metallb-speaker-${node}`, this.ns(node), binary, [
       "--node-name", node,
+      "--pod-name", `speaker-${node}`,
       "--namespace", "metallb-system",
       "--kubeconfig", kubeconfig,
       "--log-level", "info",
