@@ -79,13 +79,16 @@ export function metallbObjects(): Record<string, unknown>[] {
   ];
 }
 
+/** The ServiceAccount of {@link nativeSpeakerPod} (the lab's API server has no controller making `default`). */
+export const NATIVE_SPEAKER_SERVICE_ACCOUNT = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "speaker", namespace: NAMESPACE } };
+
 /** The Pod MetalLB's speaker on `node` runs as (never scheduled: there is no kubelet; the speaker only reads it). */
 export function nativeSpeakerPod(node: string): Record<string, unknown> {
   return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name: `speaker-${node}`, namespace: NAMESPACE, labels: { app: "metallb", component: "speaker" } },
-    spec: { nodeName: node, containers: [{ name: "speaker", image: "quay.io/metallb/speaker:v0.15.2" }] },
+    spec: { nodeName: node, serviceAccountName: "speaker", automountServiceAccountToken: false, containers: [{ name: "speaker", image: "quay.io/metallb/speaker:v0.15.2" }] },
   };
 }
 

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import type { ThrowawayCluster } from "./harness/cluster";
 import { clusterTools, requireTools, toolPaths } from "./harness/tools";
 import { metallbFiles } from "./metallb/oracle";
-import { MD5_PASSWORD, METALLB_LAB_ADDRESSES, MY_ASN, MetallbLab, nativeSpeakerPod, startMetallbLab } from "./metallb-speaker-lab";
+import { MD5_PASSWORD, METALLB_LAB_ADDRESSES, MY_ASN, MetallbLab, NATIVE_SPEAKER_SERVICE_ACCOUNT, nativeSpeakerPod, startMetallbLab } from "./metallb-speaker-lab";
 
 const NODES = METALLB_LAB_ADDRESSES.nodes;
 import { sleep, waitFor } from "../interop/harness/wait";
@@ -199,7 +199,7 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     const ours = await converged("bgplb");
     for (const node of NODES) await lab!.speakers.get(node.name)!.stop();
     await waitFor("routers empty once our speakers stopped", async () => ((await lab!.bird.routes()).length === 0 && (await lab!.frr.routes()).length === 0 ? true : undefined), { timeoutMs: 30_000 });
-    await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: NODES.map((n) => nativeSpeakerPod(n.name)) }));
+    await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: [NATIVE_SPEAKER_SERVICE_ACCOUNT, ...NODES.map((n) => nativeSpeakerPod(n.name))] }));
     for (const node of NODES) lab!.startNativeMetallbSpeaker(node.name, cluster!.kubeconfig, binary);
     const theirs = await converged("MetalLB");
     expect(JSON.parse(theirs)).to.deep.equal(JSON.parse(ours));
