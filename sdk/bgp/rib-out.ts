@@ -50,7 +50,7 @@ export interface OriginatedRoute {
   readonly communities?: readonly number[];
   /** RFC 8092 large communities. */
   readonly largeCommunities?: readonly LargeCommunity[];
-  /** LOCAL_PREF; sent only when the Adj-RIB-Out is for an internal (iBGP) peer, ignored otherwise. */
+  /** LOCAL_PREF; sent only when the Adj-RIB-Out is for an internal (iBGP) peer, ignored otherwise. @default {@link DEFAULT_LOCAL_PREF} to an internal peer */
   readonly localPref?: number;
 }
 
@@ -136,6 +136,8 @@ const NOTHING_SENT: readonly SentRecord[] = [];
 const NO_PATH_IDS: readonly number[] = [];
 /** Shared path identifier lists 1..n, the usual case (n ≤ 8), so most routes need no list of their own. */
 const FIRST_PATH_IDS: readonly (readonly number[])[] = Array.from({ length: 9 }, (_, n) => Array.from({ length: n }, (_, i) => i + 1));
+/** LOCAL_PREF of a route to an internal peer that sets none: RFC 4271 §5.1.5 requires one, and 100 is what routers assume. */
+export const DEFAULT_LOCAL_PREF = 100;
 /** Entries handled between two yields of {@link AdjRibOut.changes}. */
 const DEFAULT_BATCH = 1024;
 
@@ -534,7 +536,7 @@ export class AdjRibOut {
   private intern(route: OriginatedRoute): AttributeSet {
     const communities = route.communities?.length ? route.communities : undefined;
     const largeCommunities = route.largeCommunities?.length ? route.largeCommunities : undefined;
-    const localPref = this.internal ? route.localPref : undefined;
+    const localPref = this.internal ? (route.localPref ?? DEFAULT_LOCAL_PREF) : undefined;
     let set = this.lastSet;
     const same =
       set !== undefined &&

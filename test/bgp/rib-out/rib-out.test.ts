@@ -317,6 +317,13 @@ describe("bgp Adj-RIB-Out to an internal (iBGP) peer", () => {
     expect(result.message.attributes.asPath).to.deep.equal([]);
   });
 
+  it("iBGP: a route without LOCAL_PREF goes out with 100 (RFC 4271 §5.1.5: always sent to internal peers)", () => {
+    const rib = new AdjRibOut(64512, true);
+    rib.set(vip(["192.0.2.11"]));
+    rib.sessionUp(V4);
+    expect(rib.takeChanges().announce.map((r) => r.attributes.localPref)).to.deep.equal([100]);
+  });
+
   it("refuses a LOCAL_PREF that does not fit in 32 bits, naming the field", () => {
     const rib = new AdjRibOut(64512, true);
     expect(() => rib.set(vip(["192.0.2.11"], { localPref: 2 ** 32 }))).to.throw(RangeError, /localPref: 4294967296/);
