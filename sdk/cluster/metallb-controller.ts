@@ -21,7 +21,7 @@ import type { FamilyName } from "../bgp";
 import type { Topology } from "../model";
 import { BfdDriver } from "../speaker/bfd-driver";
 import { startHealthServer } from "../speaker/health";
-import type { Logger } from "../speaker/log";
+import type { LogFields, Logger } from "../speaker/log";
 import { SpeakerMetrics } from "../speaker/metrics";
 import { PeerDriver } from "../speaker/peer";
 import { eventObject } from "./events";
@@ -76,6 +76,8 @@ export class MetallbSpeaker {
   private readonly bfd = new Map<string, RunningBfd>();
   private readonly stopping = new Set<Promise<void>>();
   private readonly events = new Set<string>();
+  /** Warnings already logged for a condition that lasts (a missing Secret, BFD that cannot start), so each is logged once until it clears. */
+  private readonly warned = new Set<string>();
   private readonly leader: LeaderLease;
   private configObjects: ReturnType<typeof watchCollection<KubernetesObject>>[] = [];
   private services!: ReturnType<typeof watchCollection<KubernetesObject>>;
@@ -245,10 +247,12 @@ export class MetallbSpeaker {
     if ("value" in source) return { password: source.value };
     const secret = this.secrets.get(source.secret.name, source.secret.namespace);
     const encoded = secret?.data?.["password"];
+    const condition = `secret|${session.peerName}`;
     if (encoded === undefined) {
-      this.options.logger.log("warn", "passwordSecret not found or without a password key; session not opened", { peer: session.peerName, secret: `${source.secret.namespace}/${source.secret.name}` });
+      this.warnOnce(condition, "passwordSecret not found or without a password key; session not opened until it is", { peer: session.peerName, secret: `${source.secret.namespace}/${source.secret.name}` });
       return undefined;
     }
+    this.warned.delete(condition);
     return { password: Buffer.from(encoded, "base64").toString("utf8") };
   }
 
@@ -334,11 +338,18 @@ export class MetallbSpeaker {
       try {
         await driver.start();
         this.bfd.set(local, { driver, identity: JSON.stringify(sessions.map((s) => [s.peerAddress, s.bfd])) });
+        this.warned.delete(`bfd|${local}`);
       } catch (error) {
         await driver.stop();
-        this.options.logger.log("error", "BFD could not start; retrying on the next reconcile", { local, error: (error as Error).message });
+        this.warnOnce(`bfd|${local}`, "BFD could not start; retrying on every reconcile", { local, error: (error as Error).message });
       }
     }
+  }
+
+  private warnOnce(condition: string, msg: string, fields: LogFields): void {
+    if (this.warned.has(condition)) return;
+    this.warned.add(condition);
+    this.options.logger.log("warn", msg, fields);
   }
 
   /** Stops a session without holding up the reconcile. */

@@ -28,7 +28,7 @@ import {
   type LabelSelector,
   type MetalLBBGPPeer,
 } from "../model";
-import { familyBits, formatIp, parseAddressBlock, parseIp, spanContains, type IpAddress } from "../net";
+import { familyBits, formatIp, isIp, parseAddressBlock, parseIp, spanContains, type IpAddress } from "../net";
 import { bfdProfileTimers, type BfdPeerTimers } from "../speaker/bfd-driver";
 import { matchesSelector } from "../validate/rules/labels";
 
@@ -192,24 +192,24 @@ export function planMetallbNode(configuration: MetallbConfiguration, nodes: read
     return parsed;
   };
   const sessions: MetallbSession[] = [];
-  for (const peer of configuration.peers) {
+  const planPeer = (peer: MetalLBBGPPeer): MetallbSession | undefined => {
     const spec = peer.spec;
-    if (!selected(spec.nodeSelectors, node.labels)) continue;
+    if (!selected(spec.nodeSelectors, node.labels)) return undefined;
     const object = `BGPPeer/${peer.metadata.name}`;
     if (spec.vrf !== undefined && spec.vrf !== "") {
       problems.push({ object, message: `vrf ${JSON.stringify(spec.vrf)} is not supported by bgplb speaker; no session opened` });
-      continue;
+      return undefined;
     }
     const peerIp = parseIp(spec.peerAddress);
     const source = spec.sourceAddress ?? node.addresses.find((a) => parseIp(a).family === peerIp.family);
     if (source === undefined) {
       problems.push({ object, message: `node ${nodeName} has no IPv${peerIp.family} InternalIP to reach ${spec.peerAddress} from, and no sourceAddress is set; no session opened` });
-      continue;
+      return undefined;
     }
     const routerID = spec.routerID ?? [source, ...node.addresses].find((a) => parseIp(a).family === 4);
     if (routerID === undefined) {
       problems.push({ object, message: `node ${nodeName} has no IPv4 address to use as router ID; set routerID; no session opened` });
-      continue;
+      return undefined;
     }
     const keepalive = seconds(spec.keepaliveTime);
     const holdTimeSeconds = seconds(spec.holdTime) ?? (keepalive !== undefined ? keepalive * METALLB_HOLD_TIME_PER_KEEPALIVE : durationSeconds(METALLB_DEFAULT_HOLD_TIME));
@@ -234,9 +234,10 @@ export function planMetallbNode(configuration: MetallbConfiguration, nodes: read
         const announced = service.externalTrafficPolicy === "Local" ? service.readyNodes.has(nodeName) : service.anyReady;
         if (!announced) continue;
         for (const text of service.addresses) {
-          const ip = parseIp(text);
-          const pool = poolOf(configuration.pools, ip);
-          if (!pool) continue;
+          // a Service status is anyone's to write: an address that does not parse is not ours to advertise
+          const ip = isIp(text) ? parseIp(text) : undefined;
+          const pool = ip && poolOf(configuration.pools, ip);
+          if (!ip || !pool) continue;
           for (const advertisement of configuration.advertisements) {
             const a = advertisement.spec;
             if (!coversPool(advertisement, pool) || !selected(a.nodeSelectors, node.labels) || !selected(a.serviceSelectors, service.labels)) continue;
@@ -273,7 +274,7 @@ export function planMetallbNode(configuration: MetallbConfiguration, nodes: read
         ...(internal ? { localPref: draft.localPref || IBGP_DEFAULT_LOCAL_PREF } : {}),
       });
     }
-    sessions.push({
+    return {
       peerName: peer.metadata.name,
       myASN: spec.myASN,
       peerASN: spec.peerASN,
@@ -288,7 +289,16 @@ export function planMetallbNode(configuration: MetallbConfiguration, nodes: read
       password,
       bfd: profile ? bfdProfileTimers(profile.spec) : undefined,
       routes,
-    });
+    };
+  };
+  for (const peer of configuration.peers) {
+    try {
+      const session = planPeer(peer);
+      if (session) sessions.push(session);
+    } catch (error) {
+      // the validator refuses such values first; a peer the planner cannot read never stops the others
+      problems.push({ object: `BGPPeer/${peer.metadata.name}`, message: `${(error as Error).message}; no session opened` });
+    }
   }
   return { sessions, problems: dedupe(problems) };
 }

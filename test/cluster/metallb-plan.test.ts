@@ -74,6 +74,17 @@ describe("MetalLB plan: sessions", () => {
   });
 });
 
+describe("MetalLB plan: input it cannot read", () => {
+  it("a peer whose address does not parse is reported and left out; the other peers are planned; a Service address that does not parse is skipped", () => {
+    const config = configuration({ peers: [metallbBgpPeer({ name: "bad", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.999" }), configuration().peers[0]!] });
+    const plan = planMetallbNode(config, NODES, [service("default/odd", ["not-an-ip", "203.0.113.9"])], "n1");
+    expect(plan.sessions.map((s) => [s.peerName, s.routes.map((r) => r.address)])).to.deep.equal([["ebgp", ["203.0.113.9"]]]);
+    expect(plan.problems).to.have.length(1);
+    expect(plan.problems[0]!.object).to.equal("BGPPeer/bad");
+    expect(plan.problems[0]!.message).to.include("198.18.0.999").and.to.match(/; no session opened$/);
+  });
+});
+
 describe("MetalLB plan: routes and attributes", () => {
   it("eBGP: the Service host route with the node as next hop, no LOCAL_PREF; iBGP: LOCAL_PREF 100 by default", () => {
     const [ebgp, ibgp] = sessionsOf(configuration(), [service("default/web", ["203.0.113.7"])], "n2");
