@@ -1,7 +1,7 @@
 /**
  * The MetalLB-mode lab: the cluster-speaker lab's bridge, API server and
  * three node namespaces (n1 rack=a, n2 rack=b, n3 rack=c), MetalLB's own
- * CRDs, and two routers: BIRD as an iBGP peer of nodes n1 and n2 only (the
+ * CRDs, and two routers: BIRD as an iBGP peer with BFD of nodes n1 and n2 only (the
  * BGPPeer's nodeSelectors leave n3 out; BIRD is configured for all three so
  * n3's absence is a missing session, not a refused one) and FRR as an eBGP
  * peer of every node with TCP MD5 (the BGPPeer's passwordSecret). The MetalLB
@@ -54,6 +54,7 @@ export function metallbObjects(): Record<string, unknown>[] {
   const meta = (name: string, labels?: Record<string, string>) => ({ name, namespace: NAMESPACE, ...(labels ? { labels } : {}) });
   return [
     { apiVersion: "v1", kind: "Secret", metadata: meta("frr-md5"), type: "kubernetes.io/basic-auth", stringData: { password: MD5_PASSWORD } },
+    { apiVersion: "metallb.io/v1beta1", kind: "BFDProfile", metadata: meta("fast"), spec: { receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3 } },
     { apiVersion: "metallb.io/v1beta1", kind: "Community", metadata: meta("aliases"), spec: { communities: [{ name: "edge", value: "64512:7" }] } },
     { apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: meta("public"), spec: { addresses: [PUBLIC_POOL] } },
     { apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: meta("aggregated", { tier: "agg" }), spec: { addresses: [AGGREGATED_POOL], autoAssign: false } },
@@ -61,7 +62,7 @@ export function metallbObjects(): Record<string, unknown>[] {
       apiVersion: "metallb.io/v1beta2",
       kind: "BGPPeer",
       metadata: meta("bird-ibgp"),
-      spec: { myASN: MY_ASN, peerASN: MY_ASN, peerAddress: BIRD_ADDRESS, holdTime: "9s", nodeSelectors: [{ matchExpressions: [{ key: "rack", operator: "In", values: ["a", "b"] }] }] },
+      spec: { myASN: MY_ASN, peerASN: MY_ASN, peerAddress: BIRD_ADDRESS, holdTime: "9s", bfdProfile: "fast", nodeSelectors: [{ matchExpressions: [{ key: "rack", operator: "In", values: ["a", "b"] }] }] },
     },
     { apiVersion: "metallb.io/v1beta2", kind: "BGPPeer", metadata: meta("frr-ebgp"), spec: { myASN: MY_ASN, peerASN: FRR_ASN, peerAddress: FRR_ADDRESS, holdTime: "9s", passwordSecret: { name: "frr-md5", namespace: NAMESPACE } } },
     {
@@ -98,7 +99,7 @@ export class MetallbLab extends ClusterLab {
     super(METALLB_LAB_ADDRESSES);
   }
 
-  /** Starts BIRD (iBGP, passive, neighbors n1–n3) and FRR (eBGP, passive, MD5, graceful restart, neighbors n1–n3). */
+  /** Starts BIRD (iBGP, passive, BFD 300 ms × 3, neighbors n1–n3) and FRR (eBGP, passive, MD5, graceful restart, neighbors n1–n3). */
   async startMetallbRouters(): Promise<void> {
     const end = (name: string, address: string) => ({ ns: this.ns(name), ipv4: address, ipv6: "" });
     this.bird = new Bird(this, end("bird", BIRD_ADDRESS), {
@@ -106,6 +107,7 @@ export class MetallbLab extends ClusterLab {
       address: BIRD_ADDRESS,
       neighbors: NODES.map((n) => ({ address: n.address, asn: MY_ASN })),
       passive: true,
+      bfd: { intervalMs: 300, detectMultiplier: 3 },
     });
     this.frr = new Frr(this, end("frr", FRR_ADDRESS), {
       asn: FRR_ASN,

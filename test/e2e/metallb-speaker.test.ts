@@ -12,6 +12,7 @@ import { MD5_PASSWORD, METALLB_LAB_ADDRESSES, MY_ASN, MetallbLab, NATIVE_SPEAKER
 
 const NODES = METALLB_LAB_ADDRESSES.nodes;
 import { sleep, waitFor } from "../interop/harness/wait";
+import { setBfdBlocked } from "../interop/harness/bfd";
 import type { RouteWithLocalPref } from "../interop/harness/peer";
 
 const address = (node: string): string => NODES.find((n) => n.name === node)!.address;
@@ -158,15 +159,15 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     await waitFor("every FRR session Established again", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined), { timeoutMs: 30_000 });
   });
 
-  it("graceful restart: FRR and BIRD (graceful-restart aware by default) keep n2's routes through a SIGKILL of n2's speaker; after its restart the routes are there and current", async () => {
+  it("graceful restart: FRR keeps n2's routes through a SIGKILL of n2's speaker and its restart; BIRD, which runs BFD with n2, drops them once BFD finds n2 silent", async () => {
     const ip = await waitFor("web's IP", () => serviceIP("web"), { timeoutMs: 10_000 });
     const prefix = `${ip}/32`;
     await waitFor("web from n2 in FRR and BIRD", async () => (hops(await frrPaths(prefix)).includes(address("n2")) && hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined), { timeoutMs: 30_000 });
     lab!.speakers.get("n2")!.signal("SIGKILL");
     await waitFor("FRR and BIRD sessions with n2 down", async () => (!(await lab!.frr.session(address("n2"))).established && !(await lab!.bird.session(address("n2"))).established ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor("BIRD without n2's path (BFD down)", async () => (!hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined), { timeoutMs: 10_000 });
     await sleep(2_000);
     expect(hops(await frrPaths(prefix)), "FRR paths while n2's speaker is dead").to.include(address("n2"));
-    expect(hops(await birdPaths(prefix)), "BIRD paths while n2's speaker is dead").to.include(address("n2"));
     lab!.startMetallbSpeaker("n2", cluster!.kubeconfig);
     await waitFor("FRR and BIRD sessions with n2 Established again", async () => ((await lab!.frr.session(address("n2"))).established && (await lab!.bird.session(address("n2"))).established ? true : undefined), { timeoutMs: 30_000 });
     await sleep(2_000);
@@ -174,10 +175,31 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     expect(hops(await birdPaths(prefix))).to.deep.equal([address("n1"), address("n2")]);
   });
 
+  it("BFD (bfdProfile 300 ms x 3): with BFD packets to n1 dropped, n1 finds BIRD's BFD session down and takes its BGP session down at once (BIRD drops n1's path); letting them through brings both back", async () => {
+    const ip = await waitFor("web's IP", () => serviceIP("web"), { timeoutMs: 10_000 });
+    const prefix = `${ip}/32`;
+    await waitFor("web from n1 in BIRD", async () => (hops(await birdPaths(prefix)).includes(address("n1")) ? true : undefined), { timeoutMs: 30_000 });
+    const n1 = { ns: lab!.ns("n1"), ipv4: address("n1"), ipv6: "" };
+    const blocked = Date.now();
+    await setBfdBlocked(n1, true);
+    try {
+      await waitFor("BIRD without n1's path", async () => (!hops(await birdPaths(prefix)).includes(address("n1")) ? true : undefined), { timeoutMs: 10_000, intervalMs: 50 });
+      const goneMs = Date.now() - blocked;
+      console.log(`      BFD: n1's path left BIRD ${goneMs} ms after its BFD packets were dropped (detection time 900 ms)`);
+      expect(goneMs, "path gone within 3 s (BGP hold time is 9 s)").to.be.below(3_000);
+      expect(hops(await birdPaths(prefix))).to.deep.equal([address("n2")]);
+    } finally {
+      await setBfdBlocked(n1, false);
+    }
+    await waitFor("BIRD path from n1 again", async () => (hops(await birdPaths(prefix)).includes(address("n1")) ? true : undefined), { timeoutMs: 30_000 });
+  });
+
   it("side by side with MetalLB's own speaker v0.15.2 (native mode): the routers hold the same prefixes, next hops, AS_PATH, communities and LOCAL_PREF", async function () {
     const binary = requireTools(this, ["metallb-speaker"]).get("metallb-speaker")!;
-    // MetalLB's native mode refuses large communities: the advertisement drops its one for the comparison
+    // MetalLB's native mode refuses large communities and BFD: the comparison runs without them
     await kubectl(["patch", "bgpadvertisements.metallb.io", "public", "-n", "metallb-system", "--type", "merge", "-p", JSON.stringify({ spec: { communities: ["64512:100", "edge"] } })]);
+    await kubectl(["patch", "bgppeers.metallb.io", "bird-ibgp", "-n", "metallb-system", "--type", "json", "-p", JSON.stringify([{ op: "remove", path: "/spec/bfdProfile" }])]);
+    await kubectl(["delete", "bfdprofiles.metallb.io", "fast", "-n", "metallb-system"]);
     await kubectl(["apply", "-f", "-"], service("side"));
     await kubectl(["apply", "-f", "-"], endpointSlice("side", ["n1"]));
     const ip = await waitFor("side's LoadBalancer IP", () => serviceIP("side"), { timeoutMs: 20_000 });

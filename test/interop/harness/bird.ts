@@ -15,6 +15,13 @@ function renderConfig(spec: PeerSpec): string {
     `router id ${spec.address};`,
     "log stderr all;",
     "protocol device { scan time 1; }",
+    ...(spec.bfd
+      ? [
+          "protocol bfd {",
+          `  interface "eth0" { min rx interval ${spec.bfd.intervalMs} ms; min tx interval ${spec.bfd.intervalMs} ms; multiplier ${spec.bfd.detectMultiplier}; };`,
+          "}",
+        ]
+      : []),
   ];
   spec.neighbors.forEach((n, i) => {
     lines.push(
@@ -31,6 +38,7 @@ function renderConfig(spec: PeerSpec): string {
       ...(n.asn === spec.asn ? ["  direct;"] : []),
       ...(n.password === undefined ? [] : [`  password "${n.password}";`]),
       ...(spec.gracefulRestart ? ["  graceful restart on;"] : []),
+      ...(spec.bfd ? ["  bfd on;"] : []),
       `  ipv4 { import all; export none;${addPath} };`,
       `  ipv6 { import all; export none;${addPath} };`,
       "}",

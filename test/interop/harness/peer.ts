@@ -32,6 +32,8 @@ export interface PeerSpec {
   readonly gracefulRestart?: boolean;
   /** ECMP: how many equal paths the daemon may use for one prefix (FRR `maximum-paths`). @default the daemon's */
   readonly maximumPaths?: number;
+  /** BFD with every neighbor on interface `eth0` (BIRD only): interval in ms both ways and detect multiplier. @default no BFD */
+  readonly bfd?: { readonly intervalMs: number; readonly detectMultiplier: number };
 }
 
 /** A route as the peer daemon itself reports it, normalised across daemons. */
