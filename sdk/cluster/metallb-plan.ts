@@ -31,6 +31,7 @@ import {
 import { familyBits, formatIp, isIp, parseAddressBlock, parseIp, spanContains, type IpAddress } from "../net";
 import { bfdProfileTimers, type BfdPeerTimers } from "../speaker/bfd-driver";
 import { matchesSelector } from "../validate/rules/labels";
+import { parseCommunity } from "../validate/rules/metallb-communities";
 
 /**
  * LOCAL_PREF sent to iBGP peers when no BGPAdvertisement sets `localPref`
@@ -111,24 +112,6 @@ export interface PlanProblem {
 export interface MetallbNodePlan {
   readonly sessions: readonly MetallbSession[];
   readonly problems: readonly PlanProblem[];
-}
-
-const STANDARD = /^(\d+):(\d+)$/;
-const LARGE = /^large:(\d+):(\d+):(\d+)$/;
-
-/** A community text as a 32-bit standard community or a large community; undefined when malformed. */
-export function parseCommunity(text: string): { standard: number } | { large: LargeCommunity } | undefined {
-  const standard = STANDARD.exec(text);
-  if (standard) {
-    const [high, low] = [Number(standard[1]), Number(standard[2])];
-    return high <= 0xffff && low <= 0xffff ? { standard: ((high << 16) | low) >>> 0 } : undefined;
-  }
-  const large = LARGE.exec(text);
-  if (large) {
-    const [globalAdmin, localData1, localData2] = large.slice(1).map(Number) as [number, number, number];
-    return Math.max(globalAdmin, localData1, localData2) <= 0xffffffff ? { large: { globalAdmin, localData1, localData2 } } : undefined;
-  }
-  return undefined;
 }
 
 function selected(selectors: readonly LabelSelector[] | undefined, labels: Readonly<Record<string, string>>): boolean {

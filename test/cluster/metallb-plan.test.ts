@@ -2,9 +2,10 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { metallbAddressPools, metallbAddressRequest, servicePools } from "../../sdk/cluster/metallb-addresses";
-import { IBGP_DEFAULT_LOCAL_PREF, parseCommunity, planMetallbNode, type MetallbConfiguration, type MetallbNode, type MetallbService } from "../../sdk/cluster/metallb-plan";
+import { IBGP_DEFAULT_LOCAL_PREF, planMetallbNode, type MetallbConfiguration, type MetallbNode, type MetallbService } from "../../sdk/cluster/metallb-plan";
 import { planServiceAddresses, type AddressRequest } from "../../sdk/cluster/ipam";
 import { bfdProfile, bgpAdvertisement, ipAddressPool, metallbBgpPeer } from "../../sdk/model";
+import { parseCommunity } from "../../sdk/validate/rules/metallb-communities";
 import { parseIp } from "../../sdk/net";
 
 const NODES: MetallbNode[] = [

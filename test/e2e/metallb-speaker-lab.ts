@@ -182,8 +182,8 @@ export async function startMetallbLab(kubectlPath: string, crds: string): Promis
     await lab.startMetallbRouters();
     for (const node of NODES) lab.startMetallbSpeaker(node.name, cluster.kubeconfig);
     for (const node of NODES) {
-      await waitFor(`FRR session with ${node.name} (MD5)`, async () => ((await lab.frr.session(node.address)).established ? true : undefined), { timeoutMs: 30_000 });
-      if (node.name !== "n3") await waitFor(`BIRD session with ${node.name}`, async () => ((await lab.bird.session(node.address)).established ? true : undefined), { timeoutMs: 30_000 });
+      await waitFor(`FRR session with ${node.name} (MD5)`, async () => ((await lab.frr.session(node.address)).established ? true : undefined), { timeoutMs: 60_000 });
+      if (node.name !== "n3") await waitFor(`BIRD session with ${node.name}`, async () => ((await lab.bird.session(node.address)).established ? true : undefined), { timeoutMs: 60_000 });
     }
     return { lab, cluster };
   } catch (error) {

@@ -169,7 +169,7 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     await sleep(2_000);
     expect(hops(await frrPaths(prefix)), "FRR paths while n2's speaker is dead").to.include(address("n2"));
     lab!.startMetallbSpeaker("n2", cluster!.kubeconfig);
-    await waitFor("FRR and BIRD sessions with n2 Established again", async () => ((await lab!.frr.session(address("n2"))).established && (await lab!.bird.session(address("n2"))).established ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor("FRR and BIRD sessions with n2 Established again", async () => ((await lab!.frr.session(address("n2"))).established && (await lab!.bird.session(address("n2"))).established ? true : undefined), { timeoutMs: 60_000 });
     await sleep(2_000);
     expect(hops(await frrPaths(prefix))).to.deep.equal(NODES.map((n) => n.address));
     expect(hops(await birdPaths(prefix))).to.deep.equal([address("n1"), address("n2")]);
@@ -227,7 +227,7 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     expect(JSON.parse(theirs)).to.deep.equal(JSON.parse(ours));
     for (const node of NODES) await lab!.speakers.get(node.name)!.stop();
     for (const node of NODES) lab!.startMetallbSpeaker(node.name, cluster!.kubeconfig);
-    await waitFor("our speakers back: FRR sessions Established", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor("our speakers back: FRR sessions Established", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined), { timeoutMs: 60_000 });
   });
 
   it("deleting a Service withdraws it from both routers", async () => {
