@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import type { LabSpace, LinkEnd } from "./lab";
 import type { NamespaceProcess } from "./process";
 import { runInNamespace } from "./process";
-import type { PeerDaemon, PeerSpec, ReceivedRoute, SessionView } from "./peer";
+import type { PeerDaemon, PeerSpec, ReceivedRoute, RouteWithLocalPref, SessionView } from "./peer";
 import { waitFor } from "./wait";
 
 function protocolName(index: number): string {
@@ -15,6 +15,13 @@ function renderConfig(spec: PeerSpec): string {
     `router id ${spec.address};`,
     "log stderr all;",
     "protocol device { scan time 1; }",
+    ...(spec.bfd
+      ? [
+          "protocol bfd {",
+          `  interface "eth0" { min rx interval ${spec.bfd.intervalMs} ms; min tx interval ${spec.bfd.intervalMs} ms; multiplier ${spec.bfd.detectMultiplier}; };`,
+          "}",
+        ]
+      : []),
   ];
   spec.neighbors.forEach((n, i) => {
     lines.push(
@@ -27,8 +34,11 @@ function renderConfig(spec: PeerSpec): string {
       "  connect retry time 1;",
       "  error wait time 1, 2;",
       ...(spec.passive ? ["  passive on;"] : []),
+      // iBGP on one segment: resolve next hops directly, as for eBGP (iBGP defaults to multihop, recursive)
+      ...(n.asn === spec.asn ? ["  direct;"] : []),
       ...(n.password === undefined ? [] : [`  password "${n.password}";`]),
       ...(spec.gracefulRestart ? ["  graceful restart on;"] : []),
+      ...(spec.bfd ? ["  bfd on;"] : []),
       `  ipv4 { import all; export none;${addPath} };`,
       `  ipv6 { import all; export none;${addPath} };`,
       "}",
@@ -63,6 +73,10 @@ function toRoute(p: PathLines): ReceivedRoute {
  * path of the same prefix, tab-indented `Key: value` lines are attributes.
  */
 export function parseShowRouteAll(text: string): ReceivedRoute[] {
+  return showRouteAllPaths(text).map(toRoute);
+}
+
+function showRouteAllPaths(text: string): PathLines[] {
   const paths: PathLines[] = [];
   let prefix = "";
   for (const line of text.split("\n")) {
@@ -77,7 +91,7 @@ export function parseShowRouteAll(text: string): ReceivedRoute[] {
       if (m && current) current.attrs.set(m[1] ?? "", m[2] ?? "");
     }
   }
-  return paths.map(toRoute);
+  return paths;
 }
 
 /** BIRD 2 (`bird`), foreground, queried with `birdc` over its control socket. */
@@ -123,6 +137,14 @@ export class Bird implements PeerDaemon {
 
   async routes(): Promise<ReceivedRoute[]> {
     return parseShowRouteAll(await this.cli(["show", "route", "all"]));
+  }
+
+  /** Every route with its LOCAL_PREF (`BGP.local_pref`). */
+  async routesWithLocalPref(): Promise<RouteWithLocalPref[]> {
+    return showRouteAllPaths(await this.cli(["show", "route", "all"])).map((p) => {
+      const text = p.attrs.get("BGP.local_pref");
+      return { ...toRoute(p), localPref: text === undefined ? undefined : Number(text) };
+    });
   }
 
   pause(): void {
