@@ -5,8 +5,9 @@ import { diffCommand } from "./diff";
 import { imageCommand } from "./image";
 import { importCommand } from "./import";
 import { renderCommand } from "./render";
+import { routerConfigCommand } from "./router-config";
 import { speakerCommand } from "./speaker";
 import { validateCommand } from "./validate";
 
 /** Every `bgplb` subcommand, in the order `bgplb --help` lists them. */
-export const commands: readonly Command[] = [validateCommand, renderCommand, diffCommand, importCommand, demoCommand, advertiseCommand, speakerCommand, imageCommand];
+export const commands: readonly Command[] = [validateCommand, renderCommand, diffCommand, importCommand, routerConfigCommand, demoCommand, advertiseCommand, speakerCommand, imageCommand];

@@ -1,0 +1,26 @@
+/**
+ * The routers' side of a topology: the sessions the cluster opens to its
+ * routers and what they carry (optionally under failures), what each router
+ * must be configured with, and that configuration for FRR and BIRD.
+ */
+export { ClusterNode, NodeSpecError, nodesOfManifests, parseNodeSpec } from "./nodes";
+export {
+  BfdTimers,
+  Failure,
+  Peering,
+  PeeringError,
+  PeeringMode,
+  PeeringOptions,
+  PlannedSession,
+  RouterSide,
+  SessionRoute,
+  VipGroup,
+  describeFailure,
+  planPeering,
+} from "./peering";
+export { RouterPath, RouterVipPaths, compareAddresses, routerPaths, sentNextHops } from "./paths";
+export { AcceptedPrefix, MAX_PREFIX_LIMIT, RouterNeighbor, RouterPolicy, routerPolicies } from "./policy";
+export { MD5_PLACEHOLDER, MULTIHOP_TTL, RouterConfigOptions } from "./options";
+export { renderFrr } from "./frr";
+export { renderBird } from "./bird";
+export { RouterVendor, ROUTER_VENDORS, routerConfigs } from "./config";
