@@ -16,6 +16,7 @@ export {
   SessionRoute,
   VipGroup,
   describeFailure,
+  parseFailure,
   planPeering,
 } from "./peering";
 export { RouterPath, RouterVipPaths, compareAddresses, routerPaths, sentNextHops } from "./paths";
@@ -24,3 +25,15 @@ export { MD5_PLACEHOLDER, MULTIHOP_TTL, RouterConfigOptions } from "./options";
 export { renderFrr } from "./frr";
 export { renderBird } from "./bird";
 export { RouterVendor, ROUTER_VENDORS, routerConfigs } from "./config";
+export {
+  DroppedSession,
+  FailurePlan,
+  MovedSession,
+  PathCount,
+  SinglePointOfFailure,
+  VipPlan,
+  comparePeerings,
+  failureCandidates,
+  planFailures,
+  singlePointsOfFailure,
+} from "./plan";

@@ -391,3 +391,29 @@ export function planPeering(topology: Topology, options: PeeringOptions = {}): P
   if (topology.metallbBgpPeers.length > 0) return metallbPeering(topology, options);
   throw new PeeringError("no BGP peering in the topology: it needs a Cluster with spec.loadBalancer.type: bgp, or MetalLB BGPPeers");
 }
+
+/**
+ * Parses a failure as written on the command line: `node=NAME`, `fip=IP`,
+ * `peer=IP` or `link=NODE/PEER_IP`.
+ * @throws PeeringError naming the text and the forms accepted.
+ */
+export function parseFailure(text: string): Failure {
+  const at = text.indexOf("=");
+  const kind = text.slice(0, at);
+  const value = text.slice(at + 1);
+  const ip = (part: string): string => {
+    try {
+      return parseIp(part).text;
+    } catch {
+      throw new PeeringError(`'${text}': '${part}' is not an IP address`);
+    }
+  };
+  if (at > 0 && value !== "") {
+    if (kind === "node") return { kind: "node", node: value };
+    if (kind === "fip") return { kind: "fip", ip: ip(value) };
+    if (kind === "peer") return { kind: "peer", ip: ip(value) };
+    const slash = value.indexOf("/");
+    if (kind === "link" && slash > 0) return { kind: "link", node: value.slice(0, slash), peer: ip(value.slice(slash + 1)) };
+  }
+  throw new PeeringError(`'${text}' is not a failure; use node=NAME, fip=IP, peer=IP or link=NODE/PEER_IP`);
+}

@@ -32,6 +32,12 @@ export interface PeerSpec {
   readonly gracefulRestart?: boolean;
   /** ECMP: how many equal paths the daemon may use for one prefix (FRR `maximum-paths`). @default the daemon's */
   readonly maximumPaths?: number;
+  /**
+   * A complete configuration to load instead of the one rendered from this
+   * spec (FRR and BIRD only), e.g. one `bgplb router-config` wrote; `asn`,
+   * `address` and `neighbors` still describe it for the queries.
+   */
+  readonly configText?: string;
 }
 
 /** A route as the peer daemon itself reports it, normalised across daemons. */
