@@ -37,3 +37,4 @@ export {
   planFailures,
   singlePointsOfFailure,
 } from "./plan";
+export { GraphEdge, GraphVertex, TopologyGraph, renderDot, renderMermaid, renderSvg, topologyGraph } from "./graph";

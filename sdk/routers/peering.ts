@@ -115,6 +115,8 @@ export interface Peering {
   /** What the cluster is, for headings: `Cluster cluster-bm/bm` or `MetalLB metallb-system`. */
   readonly subject: string;
   readonly nodes: readonly ClusterNode[];
+  /** Nodes down under the failures. */
+  readonly failedNodes: readonly string[];
   /** GKE: each floating IP and the node planned to hold it. */
   readonly floatingIPs: ReadonlyMap<string, string | undefined>;
   readonly vips: readonly VipGroup[];
@@ -289,7 +291,7 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
   const servicePeers = new Set(peers.map((p) => p.peerIP));
   const standbyOf = (router: string): string[] =>
     servicePeers.has(router) ? floating.filter((ip) => !sessions.some((s) => s.role === "service" && s.routerIP === router && s.localIP === ip)).sort(compareIp) : [];
-  return { mode: "gke", subject: clusterName, nodes, floatingIPs: assignment, vips: [...pools, cpGroup], sessions, routers: routersOf(sessions, failures, standbyOf) };
+  return { mode: "gke", subject: clusterName, nodes, failedNodes: [...failedNodes], floatingIPs: assignment, vips: [...pools, cpGroup], sessions, routers: routersOf(sessions, failures, standbyOf) };
 }
 
 function bfdTimers(topology: Topology, peer: MetalLBBGPPeer): BfdTimers | undefined {
@@ -374,7 +376,8 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
   }
   checkFailures(failures, nodes.map((n) => n.name), [...new Set(sessions.map((s) => s.routerIP))], []);
   const vips = [...groupsOf.values()].flat();
-  return { mode: "metallb", subject: "MetalLB", nodes, floatingIPs: new Map(), vips, sessions, routers: routersOf(sessions, failures, () => []) };
+  const failedNodes = failures.flatMap((f) => (f.kind === "node" ? [f.node] : []));
+  return { mode: "metallb", subject: "MetalLB", nodes, failedNodes, floatingIPs: new Map(), vips, sessions, routers: routersOf(sessions, failures, () => []) };
 }
 
 /**
