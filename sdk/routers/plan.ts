@@ -48,6 +48,8 @@ export interface FailurePlan {
   /** The failures as written (`node=worker-1`). */
   readonly failures: readonly string[];
   readonly droppedSessions: readonly DroppedSession[];
+  /** Sessions up afterwards that were not before (a change of the topology adds them; failures never do). */
+  readonly addedSessions: readonly string[];
   readonly movedSessions: readonly MovedSession[];
   readonly vips: readonly VipPlan[];
   /** VIP groups without any path after the failures. */
@@ -86,6 +88,8 @@ export function comparePeerings(before: Peering, after: Peering, failures: reado
     if (then && then.down === undefined) continue;
     droppedSessions.push({ session: s.id, role: s.role, node: s.node, router: s.routerIP, reason: then?.down ?? "no longer planned" });
   }
+  const beforeUp = new Set(before.sessions.filter((s) => s.down === undefined).map((s) => s.id));
+  const addedSessions = after.sessions.filter((s) => s.down === undefined && !beforeUp.has(s.id)).map((s) => s.id);
   const movedSessions: MovedSession[] = after.sessions.flatMap((s) => {
     const then = before.sessions.find((b) => b.id === s.id);
     return s.down === undefined && then?.node !== undefined && s.node !== undefined && then.node !== s.node ? [{ session: s.id, from: then.node, to: s.node }] : [];
@@ -94,6 +98,7 @@ export function comparePeerings(before: Peering, after: Peering, failures: reado
     subject: after.subject,
     failures: failures.map(describeFailure),
     droppedSessions,
+    addedSessions,
     movedSessions,
     vips,
     lostVips: vips.filter((v) => v.lost).map((v) => v.vip),
