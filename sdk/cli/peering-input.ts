@@ -41,6 +41,16 @@ interface PeeringValues {
   readonly "max-input-size"?: string;
 }
 
+/**
+ * Says on stderr that floating IPs are placed without node subnets (which
+ * node holds which decides what a node failure moves): for `plan` and `graph`.
+ */
+export function notePlacement(input: { readonly topology: Topology; readonly options: PeeringOptions }, io: CommandIo): void {
+  if (input.options.nodeSubnets === undefined && input.topology.networkGatewayGroups.length > 0) {
+    io.stderr("note: floating IPs placed as if any node could hold any of them; pass --node-subnet CIDR (repeatable) for their real placement\n");
+  }
+}
+
 /** Runs `body`, turning a {@link PeeringError} or {@link NodeSpecError} into a usage error (exit 2). */
 export function asUsage<T>(body: () => T): T {
   try {

@@ -3,7 +3,7 @@ import { parseFailure, planFailures, singlePointsOfFailure, type FailurePlan, ty
 import { outputFormat, parseCommandArgs } from "./args";
 import type { Command } from "./command";
 import { UsageError } from "./command";
-import { PEERING_HELP, PEERING_OPTIONS, asUsage, readPeeringInput } from "./peering-input";
+import { PEERING_HELP, PEERING_OPTIONS, asUsage, notePlacement, readPeeringInput } from "./peering-input";
 
 const USAGE = `Usage: bgplb plan --fail FAILURE... FILE|DIR|-... [options]
        bgplb plan --spof FILE|DIR|-... [options]
@@ -72,6 +72,7 @@ export const planCommand: Command = {
     if (!values.spof && failures.length === 0) throw new UsageError("give at least one --fail FAILURE (or --spof)");
     const input = readPeeringInput(values, positionals, io);
     if ("exit" in input) return input.exit;
+    notePlacement(input, io);
     if (values.spof) {
       const spofs = asUsage(() => singlePointsOfFailure(input.topology, input.options));
       const subject = asUsage(() => planFailures(input.topology, input.options, []).subject);

@@ -72,7 +72,7 @@ export function renderBird(peering: Peering, policy: RouterPolicy, options: Rout
     out.push(
       `# ECMP over the cluster's next hops; with a kernel protocol of your own for this table, add the merge paths line to it instead`,
       `protocol kernel bgplb_kernel_v${family} {`,
-      `  ipv${family} { export all; };`,
+      `  ipv${family} { export where proto ~ "bgplb_*"; };`,
       `  merge paths on limit ${policy.maximumPaths};`,
       "}",
       "",

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { loadManifestFiles } from "../../sdk/manifest";
-import { planPeering, routerPaths, type Failure, type Peering, type PlannedSession } from "../../sdk/routers";
+import { parseNodeSpec, planPeering, routerPaths, type Failure, type Peering, type PlannedSession } from "../../sdk/routers";
 import { Bird } from "./harness/bird";
 import { Frr } from "./harness/frr";
 import { LINK, Lab } from "./harness/lab";
@@ -60,9 +60,43 @@ metadata: { name: tor, namespace: cluster-lab, labels: { cluster.baremetal.gke.i
 spec: { localASN: ${CLUSTER_ASN}, peerASN: ${ROUTER_ASN}, peerIP: ${ROUTER}, sessions: 2 }
 `;
 
-function bgplb(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** MetalLB on the same link: three nodes, TCP MD5, the router peering with each node. */
+const METALLB_NODES = [`n1=${NODE_A}`, "n2=198.18.0.21", "n3=198.18.0.22"];
+const MD5_PASSWORD = "lab-Md5-2c9e";
+const METALLB_TOPOLOGY = `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: tor, namespace: metallb-system }
+spec: { myASN: ${CLUSTER_ASN}, peerASN: ${ROUTER_ASN}, peerAddress: ${ROUTER}, passwordSecret: { name: tor-md5 } }
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: pool1, namespace: metallb-system }
+spec: { addresses: ["${POOL}"] }
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: { name: pool1, namespace: metallb-system }
+spec: { ipAddressPools: [pool1] }
+`;
+
+/** One lab set-up: the topology, the flags router-config and plan need besides it, and the addresses our speakers use. */
+interface Scenario {
+  readonly topology: string;
+  readonly flags: readonly string[];
+  /** `--node` values (MetalLB). */
+  readonly nodes: readonly string[];
+  /** Addresses of the speaker namespace besides its own. */
+  readonly addresses: readonly string[];
+  /** The TCP MD5 password (router-config takes it from the environment). */
+  readonly password?: string;
+}
+
+const GKE_SCENARIO: Scenario = { topology: TOPOLOGY, flags: [], nodes: [], addresses: FLOATING };
+const METALLB_SCENARIO: Scenario = { topology: METALLB_TOPOLOGY, flags: METALLB_NODES.flatMap((n) => ["--node", n]), nodes: METALLB_NODES, addresses: ["198.18.0.21", "198.18.0.22"], password: MD5_PASSWORD };
+
+function bgplb(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(NODE, [BGPLB, ...args], (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    execFile(NODE, [BGPLB, ...args], { env }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
   });
 }
 
@@ -132,25 +166,26 @@ describe("bgplb router-config loaded into real routers", function () {
   let lab: Lab | undefined;
   labPerTest(() => lab, () => (lab = undefined));
 
-  async function setUp(vendor: Vendor): Promise<{ lab: Lab; router: PeerDaemon & { logText(): string }; peering: Peering; file: string; speakers: Map<string, SpeakerProcess> }> {
+  async function setUp(vendor: Vendor, scenario: Scenario = GKE_SCENARIO): Promise<{ lab: Lab; router: PeerDaemon & { logText(): string }; peering: Peering; file: string; speakers: Map<string, SpeakerProcess> }> {
     const l = (lab = await Lab.create());
-    for (const ip of FLOATING) await runInNamespace(l.speaker.ns, "ip", ["addr", "add", `${ip}/24`, "dev", "veth0"]);
+    for (const ip of scenario.addresses) await runInNamespace(l.speaker.ns, "ip", ["addr", "add", `${ip}/24`, "dev", "veth0"]);
     const file = l.path("topology.yaml");
-    writeFileSync(file, TOPOLOGY);
-    const generated = await bgplb(["router-config", "--vendor", vendor.name, "--router", ROUTER, file]);
+    writeFileSync(file, scenario.topology);
+    const md5 = scenario.password === undefined ? [] : ["--password-env", "BGPLB_LAB_MD5"];
+    const generated = await bgplb(["router-config", "--vendor", vendor.name, "--router", ROUTER, ...md5, ...scenario.flags, file], { ...process.env, BGPLB_LAB_MD5: scenario.password });
     expect(generated.code, generated.stderr).to.equal(0);
     const router = vendor.make(l, generated.stdout);
     await router.start();
     const { topology, issues } = loadManifestFiles([file]);
     expect(issues.filter((i) => i.severity === "error")).to.deep.equal([]);
-    const peering = planPeering(topology);
+    const peering = planPeering(topology, scenario.nodes.length > 0 ? { nodes: scenario.nodes.map(parseNodeSpec) } : {});
     const speakers = new Map<string, SpeakerProcess>();
     peering.sessions.forEach((s: PlannedSession, i) => {
       const vips = s.role === "service" ? [VIP_A, VIP_B, OUTSIDE] : [CONTROL_PLANE_VIP, OUTSIDE];
       const config = {
         localIP: s.localIP,
         localASN: s.localASN,
-        peers: [{ peerIP: s.routerIP, peerASN: s.routerASN }],
+        peers: [{ peerIP: s.routerIP, peerASN: s.routerASN, ...(scenario.password === undefined ? {} : { password: scenario.password }) }],
         holdTime: 9,
         connectRetryTime: 1,
         listenPort: 0,
@@ -214,6 +249,40 @@ describe("bgplb router-config loaded into real routers", function () {
       }, { timeoutMs: 30_000 });
       expect([...new Set(held.map((p) => p.nextHop))].sort()).to.deep.equal([...after.nextHops].sort());
       expect(await vendor.forwarding(l, router, `${VIP_A}/32`)).to.deep.equal([...after.nextHops].sort());
+    });
+  }
+
+  for (const vendor of VENDORS) {
+    it(`${vendor.name}: MetalLB with TCP MD5 from the environment: one session per node, ECMP over the three nodes, and after node n2 fails what bgplb plan --fail predicts`, async () => {
+      const { lab: l, router, file, speakers, peering } = await setUp(vendor, METALLB_SCENARIO);
+      expect(peering.sessions.map((s) => s.localIP)).to.deep.equal([NODE_A, "198.18.0.21", "198.18.0.22"]);
+      const want = expectedPaths(peering, "pool1");
+      expect(want).to.deep.equal({ paths: 3, nextHops: [NODE_A, "198.18.0.21", "198.18.0.22"] });
+      const ecmp = await waitFor(`ECMP over three nodes for ${VIP_A}`, async () => {
+        const hops = await vendor.forwarding(l, router, `${VIP_A}/32`);
+        return hops.length === 3 ? hops : undefined;
+      }, { timeoutMs: 20_000 });
+      expect(ecmp).to.deep.equal(want.nextHops);
+      expect(router.logText().includes(MD5_PASSWORD)).to.equal(false);
+
+      const planned = await bgplb(["plan", "--fail", "node=n2", "--output", "json", ...METALLB_SCENARIO.flags, file]);
+      expect(planned.code, planned.stderr).to.equal(0);
+      const report = JSON.parse(planned.stdout) as { vips: { vip: string; routers: { router: string; after: { paths: number; nextHops: string[] } }[] }[]; droppedSessions: { session: string }[] };
+      expect(report.droppedSessions.map((d) => d.session)).to.deep.equal([`198.18.0.21>${ROUTER}`]);
+      const after = report.vips.find((v) => v.vip === "pool1")!.routers.find((r) => r.router === ROUTER)!.after;
+      expect(after).to.deep.equal({ paths: 2, nextHops: [NODE_A, "198.18.0.22"] });
+
+      speakers.get("198.18.0.21")!.signal("SIGKILL");
+      await runInNamespace(l.speaker.ns, "ip", ["addr", "del", "198.18.0.21/24", "dev", "veth0"]);
+      const held = await waitFor(`${after.paths} paths after n2 fails`, async () => {
+        const found = pathsFor(await router.routes(), `${VIP_A}/32`);
+        return found.length === after.paths ? found : undefined;
+      }, { timeoutMs: 30_000 });
+      expect(held.map((p) => p.nextHop).sort()).to.deep.equal(after.nextHops);
+      expect(await waitFor("ECMP after the failure", async () => {
+        const hops = await vendor.forwarding(l, router, `${VIP_A}/32`);
+        return hops.length === after.nextHops.length ? hops : undefined;
+      }, { timeoutMs: 20_000 })).to.deep.equal(after.nextHops);
     });
   }
 });
