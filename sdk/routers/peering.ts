@@ -25,6 +25,7 @@ import { formatIp, parseAddressBlock, parseIp, subnetOf, type IpFamily } from ".
 import { matchesSelector } from "../validate/rules/labels";
 import { coveredPools } from "../validate/rules/metallb-advertisements";
 import type { ClusterNode } from "./nodes";
+import { compareAddresses } from "./paths";
 
 /** Which product's BGP the topology uses. */
 export type PeeringMode = "gke" | "metallb";
@@ -141,12 +142,6 @@ export class PeeringError extends Error {
 
 const ALL_SUBNETS = ["0.0.0.0/0", "::/0"];
 
-function compareIp(a: string, b: string): number {
-  const x = parseIp(a);
-  const y = parseIp(b);
-  return x.family - y.family || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0);
-}
-
 function hostLength(family: IpFamily): 32 | 128 {
   return family === 4 ? 32 : 128;
 }
@@ -212,7 +207,7 @@ function routersOf(sessions: readonly PlannedSession[], failures: readonly Failu
   const byAddress = new Map<string, number>();
   for (const s of sessions) if (!byAddress.has(s.routerIP)) byAddress.set(s.routerIP, s.routerASN);
   return [...byAddress]
-    .sort(([a], [b]) => compareIp(a, b))
+    .sort(([a], [b]) => compareAddresses(a, b))
     .map(([address, asn]) => ({ address, asn, down: failures.some((f) => f.kind === "peer" && f.ip === address), standby: standbyOf(address) }));
 }
 
@@ -290,7 +285,7 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
   checkFailures(failures, nodes.map((n) => n.name), routerIPs, floating);
   const servicePeers = new Set(peers.map((p) => p.peerIP));
   const standbyOf = (router: string): string[] =>
-    servicePeers.has(router) ? floating.filter((ip) => !sessions.some((s) => s.role === "service" && s.routerIP === router && s.localIP === ip)).sort(compareIp) : [];
+    servicePeers.has(router) ? floating.filter((ip) => !sessions.some((s) => s.role === "service" && s.routerIP === router && s.localIP === ip)).sort(compareAddresses) : [];
   return { mode: "gke", subject: clusterName, nodes, failedNodes: [...failedNodes], floatingIPs: assignment, vips: [...pools, cpGroup], sessions, routers: routersOf(sessions, failures, standbyOf) };
 }
 
