@@ -28,7 +28,8 @@ function byFamily(a: string, b: string): number {
 
 /**
  * Parses `NAME=IP[,IP][,LABEL=VALUE]...`: the node's name, one or two
- * addresses (IPv4 and/or IPv6) and labels.
+ * addresses (IPv4 and/or IPv6) and labels; `kubernetes.io/hostname` is the
+ * name unless given, as on a real Node.
  * @throws NodeSpecError naming the text and what is wrong.
  */
 export function parseNodeSpec(text: string): ClusterNode {

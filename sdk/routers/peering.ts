@@ -238,7 +238,8 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
   const cpGroup: VipGroup = { name: "controlPlaneVIP", kind: "control-plane", family: parseIp(cpVip).family, blocks: [`${cpVip}/${hostLength(parseIp(cpVip).family)}`], sample: cpVip };
   const clusterName = `Cluster ${namespace}/${cluster.metadata.name}`;
 
-  const peers = selectServicePeers(cluster, inCluster(topology.bgpLoadBalancers)[0], inCluster(topology.gkeBgpPeers), floating.length);
+  const balancer = inCluster(topology.bgpLoadBalancers)[0];
+  const peers = selectServicePeers(cluster, balancer, inCluster(topology.gkeBgpPeers), floating.length);
   const lbNodes = loadBalancerNodes(cluster, views(failedNodes));
   const samples = pools.map((g) => g.sample);
   const groupOf = new Map(pools.map((g) => [g.sample, g.name]));
@@ -255,7 +256,7 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
       routerIP: s.peer.peerIP,
       routerASN: s.peer.peerASN,
       localASN: s.peer.localASN,
-      source: s.peer.name.startsWith("cp-") && !topology.gkeBgpPeers.some((p) => p.metadata.name === s.peer.name) ? `${clusterName} spec.loadBalancer.bgpPeers` : `BGPPeer ${namespace}/${s.peer.name}`,
+      source: balancer === undefined ? `${clusterName} spec.loadBalancer.bgpPeers` : `BGPPeer ${namespace}/${s.peer.name}`,
       multihop: true,
       addPath: true,
       routes,
