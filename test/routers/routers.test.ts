@@ -154,6 +154,16 @@ describe("plan: failures", () => {
     expect(lbPlan.vips.find((v) => v.vip === "pool1")!.routers[0]!.after).to.deep.equal({ paths: 2, nextHops: ["10.0.3.11"] });
   });
 
+  it("with node subnets, floating IPs stay in their subnet: the failed holder's floating IP moves to the rack's other node", () => {
+    const nodeSubnets = ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"];
+    const holders = planPeering(GKE, { nodeSubnets }).floatingIPs;
+    expect(new Set(holders.values())).to.deep.equal(new Set(["10.0.3.10", "10.0.3.11"]));
+    const failed = [...holders].find(([, node]) => node === "10.0.3.10")![0];
+    const plan = planFailures(GKE, { nodeSubnets }, [parseFailure("node=10.0.3.10")]);
+    expect(plan.movedSessions).to.deep.equal([{ session: `${failed}>10.0.3.254`, from: "10.0.3.10", to: "10.0.3.11" }]);
+    expect(plan.droppedSessions).to.deep.equal([]);
+  });
+
   it("the only data-plane router down: the pool loses every path; both floating IPs down: the same", () => {
     expect(planFailures(GKE, {}, [parseFailure("peer=10.0.3.254")]).lostVips).to.deep.equal(["pool1"]);
     expect(planFailures(GKE, {}, [parseFailure("fip=10.0.3.100"), parseFailure("fip=10.0.3.101")]).lostVips).to.deep.equal(["pool1"]);
