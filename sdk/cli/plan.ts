@@ -49,7 +49,9 @@ export function formatPlan(plan: FailurePlan): string {
     out.push(`  ${vip.vip} (${vip.blocks.join(", ")})${vip.lost ? "  LOSES EVERY PATH" : ""}`);
     for (const r of vip.routers) out.push(`    ${r.router.padEnd(16)} ${pathCount(r.before)} -> ${pathCount(r.after)}`);
   }
-  out.push("", `VIP groups losing every path: ${plan.lostVips.length === 0 ? "none" : plan.lostVips.join(", ")}`, "");
+  out.push("", `VIP groups losing every path: ${plan.lostVips.length === 0 ? "none" : plan.lostVips.join(", ")}`);
+  if (plan.unreachableVips.length > 0) out.push(`VIP groups without any path even before (no session carries them): ${plan.unreachableVips.join(", ")}`);
+  out.push("");
   return out.join("\n");
 }
 

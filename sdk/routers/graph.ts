@@ -66,8 +66,8 @@ export function topologyGraph(before: Peering, after: Peering): TopologyGraph {
   for (const p of routerPaths(after)) for (const hop of p.nextHops) nextHopsAfter.set(p.vip, new Set([...(nextHopsAfter.get(p.vip) ?? []), hop]));
   const nodeOfAddress = new Map(before.nodes.flatMap((n) => n.addresses.map((a) => [a, n.name] as const)));
   for (const vip of before.vips) {
-    vertices.push({ id: `vip ${vip.name}`, kind: "vip", label: [vip.name, ...vip.blocks], failed: (nextHopsAfter.get(vip.name)?.size ?? 0) === 0 });
     const hops = new Set(routerPaths(before).filter((p) => p.vip === vip.name).flatMap((p) => p.nextHops));
+    vertices.push({ id: `vip ${vip.name}`, kind: "vip", label: [vip.name, ...vip.blocks], failed: hops.size > 0 && (nextHopsAfter.get(vip.name)?.size ?? 0) === 0 });
     for (const hop of [...hops].sort(compareAddresses)) {
       const node = nodeOfAddress.get(hop);
       const id = node !== undefined ? nodeIds.get(node)! : `node ${hop}`;

@@ -21,7 +21,7 @@ export interface VipPlan {
   readonly vip: string;
   readonly blocks: readonly string[];
   readonly routers: readonly { readonly router: string; readonly before: PathCount; readonly after: PathCount }[];
-  /** No router holds a path after the failures. */
+  /** Some router held a path before, none does after. */
   readonly lost: boolean;
 }
 
@@ -52,8 +52,10 @@ export interface FailurePlan {
   readonly addedSessions: readonly string[];
   readonly movedSessions: readonly MovedSession[];
   readonly vips: readonly VipPlan[];
-  /** VIP groups without any path after the failures. */
+  /** VIP groups that had a path and have none after the failures. */
   readonly lostVips: readonly string[];
+  /** VIP groups no router holds a path for even before (no session carries them). */
+  readonly unreachableVips: readonly string[];
 }
 
 /** One failure that alone leaves VIP groups without any path. */
@@ -78,7 +80,7 @@ export function comparePeerings(before: Peering, after: Peering, failures: reado
     const group = after.vips.find((g) => g.name === name) ?? before.vips.find((g) => g.name === name)!;
     const routers = [...new Set([...was, ...now].filter((p) => p.vip === name).map((p) => p.router))].sort(compareAddresses);
     const rows = routers.map((router) => ({ router, before: count(wasByKey.get(`${router}|${name}`)), after: count(nowByKey.get(`${router}|${name}`)) }));
-    return { vip: name, blocks: group.blocks, routers: rows, lost: rows.every((r) => r.after.paths === 0) };
+    return { vip: name, blocks: group.blocks, routers: rows, lost: rows.some((r) => r.before.paths > 0) && rows.every((r) => r.after.paths === 0) };
   });
   const afterById = new Map(after.sessions.map((s) => [s.id, s]));
   const droppedSessions: DroppedSession[] = [];
@@ -102,6 +104,7 @@ export function comparePeerings(before: Peering, after: Peering, failures: reado
     movedSessions,
     vips,
     lostVips: vips.filter((v) => v.lost).map((v) => v.vip),
+    unreachableVips: vips.filter((v) => v.routers.every((r) => r.before.paths === 0)).map((v) => v.vip),
   };
 }
 

@@ -179,6 +179,13 @@ describe("plan: failures", () => {
     expect(singlePointsOfFailure(GKE, {})).to.deep.equal([{ failure: "peer=10.0.3.254", lostVips: ["pool1"] }]);
   });
 
+  it("a VIP group no session carries (an IPv6 pool, IPv4 MetalLB peers) is unreachable before any failure, not lost by each", () => {
+    const dual = { ...METALLB, ipAddressPools: METALLB.ipAddressPools.map((p) => ({ ...p, spec: { ...p.spec, addresses: [...p.spec.addresses, "2001:db8:100::/120"] } })) };
+    const plan = planFailures(dual, { nodes: NODES }, [parseFailure("node=n3")]);
+    expect([plan.lostVips, plan.unreachableVips]).to.deep.equal([[], ["web IPv6"]]);
+    expect(singlePointsOfFailure(dual, { nodes: NODES }).map((s) => s.lostVips)).to.deep.equal([]);
+  });
+
   it("refuses failures that name nothing, listing what exists", () => {
     expect(() => planFailures(GKE, {}, [parseFailure("node=worker-9")])).to.throw(PeeringError, "node=worker-9: no node worker-9; nodes: 10.0.1.10, 10.0.1.11, 10.0.2.11, 10.0.3.10, 10.0.3.11");
     expect(() => planFailures(METALLB, { nodes: NODES }, [parseFailure("fip=192.0.2.50")])).to.throw(PeeringError, "none (MetalLB has no floating IPs)");
