@@ -19,6 +19,9 @@ export const ROUTER_VENDORS: readonly RouterVendor[] = ["frr", "bird"];
  */
 export function routerConfigs(topology: Topology, vendor: RouterVendor, options: PeeringOptions & RouterConfigOptions & { readonly router?: string } = {}): Map<string, string> {
   const peering = planPeering(topology, { ...options, failures: [] });
+  if (peering.routers.length === 0) {
+    throw new PeeringError(`no router peers with ${peering.subject}: no session is planned (MetalLB: no node matches a BGPPeer's nodeSelectors)`);
+  }
   const policies = routerPolicies(peering).filter((p) => options.router === undefined || p.router.address === options.router);
   if (policies.length === 0) {
     throw new PeeringError(`router ${options.router}: the topology does not peer with it; routers: ${peering.routers.map((r) => r.address).join(", ") || "none"}`);

@@ -52,23 +52,6 @@ export function renderFrr(peering: Peering, policy: RouterPolicy, options: Route
     out.push("!", `route-map ${routeMapName(family)} permit 10`, ` match ${family === 4 ? "ip" : "ipv6"} address prefix-list ${prefixListName(family)}`, "exit", "!");
   }
   out.push("route-map BGPLB-OUT deny 10", "exit", "!");
-  const profiles = new Map(policy.neighbors.flatMap((n) => (n.bfd ? [[n.bfd.profile, { timers: n.bfd, multihop: n.multihop }] as const] : [])));
-  if (profiles.size > 0) {
-    out.push("bfd");
-    for (const [name, { timers, multihop }] of [...profiles].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      out.push(
-        ` profile ${bfdProfileName(name)}`,
-        `  detect-multiplier ${timers.detectMultiplier}`,
-        `  receive-interval ${timers.receiveInterval}`,
-        `  transmit-interval ${timers.transmitInterval}`,
-        ...(timers.passiveMode ? ["  passive-mode"] : []),
-        ...(timers.echoMode ? ["  echo-mode"] : []),
-        ...(multihop ? [`  minimum-ttl ${timers.minimumTtl}`] : []),
-        " exit",
-      );
-    }
-    out.push("exit", "!");
-  }
   out.push(`router bgp ${router.asn}`);
   for (const n of policy.neighbors) out.push(...neighborLines(n, policy, options));
   for (const family of policy.families) {
@@ -88,6 +71,25 @@ export function renderFrr(peering: Peering, policy: RouterPolicy, options: Route
     if (policy.neighbors.some((n) => n.addPath && n.families.includes(family))) out.push("  ! ADD-PATH receive: FRR accepts it by default (no disable-addpath-rx on these neighbors)");
     out.push(" exit-address-family");
   }
-  out.push("exit", "");
+  out.push("exit");
+  const profiles = new Map(policy.neighbors.flatMap((n) => (n.bfd ? [[n.bfd.profile, { timers: n.bfd, multihop: n.multihop }] as const] : [])));
+  if (profiles.size > 0) {
+    // after router bgp: bfdd reads this block, and bgpd loading the file alone stops at no line it needs
+    out.push("!", "bfd");
+    for (const [name, { timers, multihop }] of [...profiles].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      out.push(
+        ` profile ${bfdProfileName(name)}`,
+        `  detect-multiplier ${timers.detectMultiplier}`,
+        `  receive-interval ${timers.receiveInterval}`,
+        `  transmit-interval ${timers.transmitInterval}`,
+        ...(timers.passiveMode ? ["  passive-mode"] : []),
+        ...(timers.echoMode ? ["  echo-mode"] : []),
+        ...(multihop ? [`  minimum-ttl ${timers.minimumTtl}`] : []),
+        " exit",
+      );
+    }
+    out.push("exit");
+  }
+  out.push("");
   return out.join("\n");
 }

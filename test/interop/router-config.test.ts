@@ -1,8 +1,12 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { loadManifestFiles } from "../../sdk/manifest";
-import { parseNodeSpec, planPeering, routerPaths, type Failure, type Peering, type PlannedSession } from "../../sdk/routers";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EXAMPLE_NAMES, exampleText, loadManifestFiles, parseManifests } from "../../sdk/manifest";
+import { ROUTER_VENDORS, parseNodeSpec, planPeering, routerConfigs, routerPaths, type Failure, type Peering, type PlannedSession } from "../../sdk/routers";
+import { requireInteropHost } from "./harness/host";
+import { run } from "./harness/process";
 import { Bird } from "./harness/bird";
 import { Frr } from "./harness/frr";
 import { LINK, Lab } from "./harness/lab";
@@ -283,6 +287,70 @@ describe("bgplb router-config loaded into real routers", function () {
         const hops = await vendor.forwarding(l, router, `${VIP_A}/32`);
         return hops.length === after.nextHops.length ? hops : undefined;
       }, { timeoutMs: 20_000 })).to.deep.equal(after.nextHops);
+    });
+  }
+});
+
+/** Topologies beyond the bundled examples: BFD with every option, MD5, multi-hop, iBGP, a dual-stack pool with one peer per family. */
+const SYNTAX_TOPOLOGIES: Readonly<Record<string, string>> = {
+  "metallb-bfd-md5-multihop-ibgp": `apiVersion: metallb.io/v1beta1
+kind: BFDProfile
+metadata: { name: full, namespace: metallb-system }
+spec: { receiveInterval: 100, transmitInterval: 200, detectMultiplier: 4, echoMode: true, passiveMode: true, minimumTtl: 250 }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: ebgp, namespace: metallb-system }
+spec: { myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1, bfdProfile: full, ebgpMultiHop: true, password: not-printed }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: ibgp, namespace: metallb-system }
+spec: { myASN: 64500, peerASN: 64500, peerAddress: 192.0.2.2 }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: v6, namespace: metallb-system }
+spec: { myASN: 64500, peerASN: 64501, peerAddress: "2001:db8::1" }
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: dual, namespace: metallb-system }
+spec: { addresses: [198.51.100.0/24, "2001:db8:100::/120"] }
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: { name: dual, namespace: metallb-system }
+spec: { ipAddressPools: [dual], aggregationLength: 28 }
+`,
+};
+
+describe("bgplb router-config output is accepted by FRR (vtysh --dryrun) and BIRD (bird -p)", function () {
+  this.timeout(60_000);
+  let dir = "";
+  before(function () {
+    requireInteropHost(this);
+    dir = mkdtempSync(join(tmpdir(), "bgplb-router-config-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const sources: [string, string][] = [...EXAMPLE_NAMES.map((name): [string, string] => [name, exampleText(name)]), ...Object.entries(SYNTAX_TOPOLOGIES)];
+  const nodes = ["n1=192.0.2.11,2001:db8::11", "n2=192.0.2.12,2001:db8::12", "compute-1.example.com=10.0.20.13"].map(parseNodeSpec);
+  for (const [name, text] of sources) {
+    it(name, async () => {
+      const configs = [...ROUTER_VENDORS].flatMap((vendor) => [...routerConfigs(parseManifests([{ text }]).topology, vendor, { nodes })].map(([router, config]) => ({ vendor, router, config })));
+      expect(configs.length).to.be.greaterThan(1);
+      for (const { vendor, router, config } of configs) {
+        const file = join(dir, `${name}-${router.replace(/:/g, "_")}.${vendor}.conf`);
+        if (vendor === "frr") {
+          writeFileSync(file, `frr defaults traditional\n${config}`);
+          await run("vtysh", ["--dryrun", "-f", file]);
+        } else {
+          writeFileSync(file, config);
+          writeFileSync(`${file}.main`, `router id 192.0.2.254;\nprotocol device {}\ninclude "${file}";\n`);
+          await run("bird", ["-p", "-c", `${file}.main`]);
+        }
+      }
     });
   }
 });

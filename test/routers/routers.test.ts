@@ -131,6 +131,11 @@ describe("router-config: MetalLB", () => {
     expect(text).to.include("  if net ~ [ 198.51.100.0/24{26,26} ] then accept;\n");
   });
 
+  it("says so when no node matches any BGPPeer (no router to configure)", () => {
+    const rackA = { ...METALLB, metallbBgpPeers: METALLB.metallbBgpPeers.filter((p) => p.metadata.name === "tor-a") };
+    expect(() => routerConfigs(rackA, "frr", { nodes: [parseNodeSpec("x1=192.0.2.99,rack=c")] })).to.throw(PeeringError, "no router peers with MetalLB: no session is planned");
+  });
+
   it("needs the nodes", () => {
     expect(() => planPeering(METALLB)).to.throw(PeeringError, "no node is known; name them with --node");
   });
