@@ -61,7 +61,7 @@ export function formatDiffMarkdown(diff: ManifestDiff, before: Topology, after: 
     return out.join("\n");
   }
   const rows = effect.vips.flatMap((vip) =>
-    vip.routers.filter((r) => r.before.paths !== r.after.paths || r.before.nextHops.join() !== r.after.nextHops.join()).map((r) => `| ${vip.vip} | ${r.router} | ${paths(r.before)} | ${paths(r.after)} |`),
+    vip.routers.map((r) => `| ${vip.vip} | ${r.router} | ${paths(r.before)} | ${paths(r.after)} |`),
   );
   if (rows.length === 0) out.push("No router's paths change.");
   else out.push("| VIP group | Router | Paths before | Paths after |", "|---|---|---|---|", ...rows);

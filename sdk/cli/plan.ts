@@ -9,8 +9,9 @@ const USAGE = `Usage: bgplb plan --fail FAILURE... FILE|DIR|-... [options]
        bgplb plan --spof FILE|DIR|-... [options]
 
 Says what failures do before they happen, from the same planners the
-speaker runs: per VIP group (address pool, control-plane VIP) and router,
-the BGP paths and ECMP next hops before and after, the sessions that drop
+speaker runs: per VIP group (address pool, control-plane VIP) and router
+whose paths change, the BGP paths and ECMP next hops before and after (the
+groups and routers that keep theirs are counted), the sessions that drop
 and those that move with their floating IP, and the VIP groups left without
 any path. --spof tries every single failure (each node, floating IP, router
 and node/router link) and lists those that leave a VIP group without a path.
@@ -31,8 +32,12 @@ Exit status: 0 every VIP group keeps a path (--spof: there is no single point
 of failure), 1 some VIP group loses every path (--spof: there is one), or
 validation errors, 2 bad usage or unreadable input.`;
 
+/** Next hops shown per row; JSON has them all. */
+const SHOWN_NEXT_HOPS = 8;
+
 function pathCount(c: PathCount): string {
-  return `${c.paths} path${c.paths === 1 ? "" : "s"} via ${c.nextHops.length === 0 ? "nothing" : c.nextHops.join(" ")}`;
+  const hops = c.nextHops.length <= SHOWN_NEXT_HOPS ? c.nextHops.join(" ") : `${c.nextHops.slice(0, SHOWN_NEXT_HOPS).join(" ")} … (${c.nextHops.length - SHOWN_NEXT_HOPS} more)`;
+  return `${c.paths} path${c.paths === 1 ? "" : "s"} via ${c.nextHops.length === 0 ? "nothing" : hops}`;
 }
 
 /** The plan as text. */
@@ -44,13 +49,16 @@ export function formatPlan(plan: FailurePlan): string {
     out.push(`Sessions that move with their floating IP (drop once, then re-establish) (${plan.movedSessions.length}):`);
     for (const m of plan.movedSessions) out.push(`  ${m.session.padEnd(34)} ${m.from} -> ${m.to}`);
   }
-  out.push("", "Paths per VIP group and router (before -> after):");
+  out.push("", "Paths that change, per VIP group and router (before -> after):");
   for (const vip of plan.vips) {
-    out.push(`  ${vip.vip} (${vip.blocks.join(", ")})${vip.lost ? "  LOSES EVERY PATH" : ""}`);
+    if (vip.routers.length === 0) continue;
+    const unchanged = vip.unchangedRouters > 0 ? `; unchanged at ${vip.unchangedRouters} other router${vip.unchangedRouters === 1 ? "" : "s"}` : "";
+    out.push(`  ${vip.vip} (${vip.blocks.join(", ")}${unchanged})${vip.lost ? "  LOSES EVERY PATH" : ""}`);
     for (const r of vip.routers) out.push(`    ${r.router.padEnd(16)} ${pathCount(r.before)} -> ${pathCount(r.after)}`);
   }
+  out.push(`  ${plan.unchangedVips === 0 ? "no" : plan.unchangedVips} other VIP group${plan.unchangedVips === 1 ? "" : "s"}: paths unchanged at every router`);
   out.push("", `VIP groups losing every path: ${plan.lostVips.length === 0 ? "none" : plan.lostVips.join(", ")}`);
-  if (plan.unreachableVips.length > 0) out.push(`VIP groups without any path even before (no session carries them): ${plan.unreachableVips.join(", ")}`);
+  if (plan.unreachableVips.length > 0) out.push(`VIP groups without any path, before or after (no session carries them): ${plan.unreachableVips.join(", ")}`);
   out.push("");
   return out.join("\n");
 }

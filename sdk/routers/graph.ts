@@ -5,7 +5,7 @@
  * Mermaid text; SVG through the WASM build of Graphviz. Pure except for
  * {@link renderSvg}.
  */
-import { compareAddresses, routerPaths } from "./paths";
+import { routerPaths, sortAddresses } from "./paths";
 import type { Peering } from "./peering";
 
 /** One box of the picture. */
@@ -46,7 +46,8 @@ export function topologyGraph(before: Peering, after: Peering): TopologyGraph {
     const down = after.routers.find((r) => r.address === router.address)?.down ?? false;
     vertices.push({ id: `router ${router.address}`, kind: "router", label: [`router ${router.address}`, `AS ${router.asn}`], failed: down });
   }
-  for (const [ip, holder] of [...before.floatingIPs].sort(([a], [b]) => compareAddresses(a, b))) {
+  for (const ip of sortAddresses(before.floatingIPs.keys())) {
+    const holder = before.floatingIPs.get(ip);
     const now = after.floatingIPs.get(ip);
     const unusable = after.sessions.some((s) => s.localIP === ip && s.down === `floating IP ${ip} unusable`);
     vertices.push({ id: `fip ${ip}`, kind: "floating-ip", label: ["floating IP", ip], failed: unusable });
@@ -68,7 +69,7 @@ export function topologyGraph(before: Peering, after: Peering): TopologyGraph {
   for (const vip of before.vips) {
     const hops = new Set(routerPaths(before).filter((p) => p.vip === vip.name).flatMap((p) => p.nextHops));
     vertices.push({ id: `vip ${vip.name}`, kind: "vip", label: [vip.name, ...vip.blocks], failed: hops.size > 0 && (nextHopsAfter.get(vip.name)?.size ?? 0) === 0 });
-    for (const hop of [...hops].sort(compareAddresses)) {
+    for (const hop of sortAddresses(hops)) {
       const node = nodeOfAddress.get(hop);
       const id = node !== undefined ? nodeIds.get(node)! : `node ${hop}`;
       if (!vertices.some((v) => v.id === id)) vertices.push({ id, kind: "node", label: ["node", hop], failed: false });

@@ -19,7 +19,7 @@ export {
   parseFailure,
   planPeering,
 } from "./peering";
-export { RouterPath, RouterVipPaths, compareAddresses, routerPaths, sentNextHops } from "./paths";
+export { PathCount, RouterVipPaths, routerPaths, sentNextHops, sortAddresses } from "./paths";
 export { AcceptedPrefix, MAX_PREFIX_LIMIT, RouterNeighbor, RouterPolicy, routerPolicies } from "./policy";
 export { MD5_PLACEHOLDER, MULTIHOP_TTL, RouterConfigOptions } from "./options";
 export { renderFrr } from "./frr";
@@ -29,7 +29,6 @@ export {
   DroppedSession,
   FailurePlan,
   MovedSession,
-  PathCount,
   SinglePointOfFailure,
   VipPlan,
   comparePeerings,

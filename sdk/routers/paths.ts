@@ -4,24 +4,20 @@
  * hop only without ADD-PATH; its ECMP set is the distinct next hops. Pure.
  */
 import { parseIp } from "../net";
-import type { Peering, PlannedSession } from "./peering";
+import type { Peering, PlannedSession, SessionRoute } from "./peering";
 
-/** One path a router holds. */
-export interface RouterPath {
-  /** The session (`<local IP>><router IP>`) it came over. */
-  readonly session: string;
-  /** The prefix as sent. */
-  readonly prefix: string;
-  readonly nextHop: string;
+/** The paths of one VIP group at one router. */
+export interface PathCount {
+  /** BGP paths held (one per session and next hop). */
+  readonly paths: number;
+  /** The ECMP set: distinct next hops, in address order. */
+  readonly nextHops: readonly string[];
 }
 
 /** The paths of one VIP group at one router. */
-export interface RouterVipPaths {
+export interface RouterVipPaths extends PathCount {
   readonly router: string;
   readonly vip: string;
-  readonly paths: readonly RouterPath[];
-  /** Distinct next hops in address order: the router's ECMP set. */
-  readonly nextHops: readonly string[];
 }
 
 /** The next hops a session's route puts on the wire: all with ADD-PATH, else the first. */
@@ -29,33 +25,56 @@ export function sentNextHops(session: PlannedSession, nextHops: readonly string[
   return session.addPath ? nextHops : nextHops.slice(0, 1);
 }
 
-/** Address order (IPv4 first), for stable output. */
-export function compareAddresses(a: string, b: string): number {
-  const x = parseIp(a);
-  const y = parseIp(b);
-  return x.family - y.family || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0);
+/** The addresses in address order (IPv4 first), each parsed once: lists of a thousand next hops are sorted often. */
+export function sortAddresses(addresses: Iterable<string>): string[] {
+  return [...addresses]
+    .map((text) => ({ text, ip: parseIp(text) }))
+    .sort((a, b) => a.ip.family - b.ip.family || (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0))
+    .map((entry) => entry.text);
 }
 
 /**
  * For every router and every VIP group some session of it carries (up or
  * down), the paths of the sessions that are up, routers and groups in the
- * peering's order.
+ * peering's order. Groups carried by the same routes share one
+ * {@link PathCount} (and its next-hop list), computed once.
  */
 export function routerPaths(peering: Peering): RouterVipPaths[] {
   const result: RouterVipPaths[] = [];
   for (const router of peering.routers) {
-    const sessions = peering.sessions.filter((s) => s.routerIP === router.address);
-    for (const vip of peering.vips) {
-      if (!sessions.some((s) => s.routes.some((r) => r.vip === vip.name))) continue;
-      const paths: RouterPath[] = [];
-      for (const s of sessions) {
-        if (s.down !== undefined) continue;
-        for (const route of s.routes) {
-          if (route.vip !== vip.name) continue;
-          for (const nextHop of sentNextHops(s, route.nextHops)) paths.push({ session: s.id, prefix: route.prefix, nextHop });
+    const carriers: { readonly session: PlannedSession; readonly route: SessionRoute }[] = [];
+    const carriedBy = new Map<string, number[]>();
+    for (const session of peering.sessions) {
+      if (session.routerIP !== router.address) continue;
+      for (const route of session.routes) {
+        const index = carriers.push({ session, route }) - 1;
+        for (const vip of route.vips) {
+          const list = carriedBy.get(vip);
+          if (list) list.push(index);
+          else carriedBy.set(vip, [index]);
         }
       }
-      result.push({ router: router.address, vip: vip.name, paths, nextHops: [...new Set(paths.map((p) => p.nextHop))].sort(compareAddresses) });
+    }
+    const counts = new Map<string, PathCount>();
+    for (const vip of peering.vips) {
+      const list = carriedBy.get(vip.name);
+      if (!list) continue;
+      const key = list.join(",");
+      let count = counts.get(key);
+      if (!count) {
+        let paths = 0;
+        const hops = new Set<string>();
+        for (const index of list) {
+          const { session, route } = carriers[index]!;
+          if (session.down !== undefined) continue;
+          const sent = sentNextHops(session, route.nextHops);
+          paths += sent.length;
+          for (const hop of sent) hops.add(hop);
+        }
+        count = { paths, nextHops: sortAddresses(hops) };
+        counts.set(key, count);
+      }
+      result.push({ router: router.address, vip: vip.name, paths: count.paths, nextHops: count.nextHops });
     }
   }
   return result;

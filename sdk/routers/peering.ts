@@ -21,11 +21,11 @@ import {
   type MetalLBBGPPeer,
   type Topology,
 } from "../model";
-import { formatIp, parseAddressBlock, parseIp, subnetOf, type IpFamily } from "../net";
+import { formatIp, parseAddressBlock, parseIp, type IpFamily } from "../net";
 import { matchesSelector } from "../validate/rules/labels";
 import { coveredPools } from "../validate/rules/metallb-advertisements";
 import type { ClusterNode } from "./nodes";
-import { compareAddresses } from "./paths";
+import { sortAddresses } from "./paths";
 
 /** Which product's BGP the topology uses. */
 export type PeeringMode = "gke" | "metallb";
@@ -49,12 +49,17 @@ export interface VipGroup {
   readonly sample: string;
 }
 
-/** A route one session sends for a VIP group. */
+/**
+ * Routes one session sends alike: for each VIP of these groups a prefix of
+ * `length` with these next hops. One entry covers many groups, so that a
+ * topology of thousands of pools and nodes stays small.
+ */
 export interface SessionRoute {
-  /** {@link VipGroup.name}. */
-  readonly vip: string;
-  /** The prefix sent for the group's sample address (a host route, or MetalLB's aggregate). */
-  readonly prefix: string;
+  /** The groups ({@link VipGroup.name}), all of one family. */
+  readonly vips: readonly string[];
+  readonly family: IpFamily;
+  /** The prefix length sent: a host route (32, 128), or MetalLB's aggregation length. */
+  readonly length: number;
   /** Next hops, one path each with ADD-PATH; the first only without it. */
   readonly nextHops: readonly string[];
 }
@@ -206,9 +211,7 @@ function checkFailures(failures: readonly Failure[], nodes: readonly string[], r
 function routersOf(sessions: readonly PlannedSession[], failures: readonly Failure[], standbyOf: (router: string) => string[]): RouterSide[] {
   const byAddress = new Map<string, number>();
   for (const s of sessions) if (!byAddress.has(s.routerIP)) byAddress.set(s.routerIP, s.routerASN);
-  return [...byAddress]
-    .sort(([a], [b]) => compareAddresses(a, b))
-    .map(([address, asn]) => ({ address, asn, down: failures.some((f) => f.kind === "peer" && f.ip === address), standby: standbyOf(address) }));
+  return sortAddresses(byAddress.keys()).map((address) => ({ address, asn: byAddress.get(address)!, down: failures.some((f) => f.kind === "peer" && f.ip === address), standby: standbyOf(address) }));
 }
 
 /** The BGP cluster of a GKE topology: the first Cluster of `type: bgp`. */
@@ -241,11 +244,13 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
   const balancer = inCluster(topology.bgpLoadBalancers)[0];
   const peers = selectServicePeers(cluster, balancer, inCluster(topology.gkeBgpPeers), floating.length);
   const lbNodes = loadBalancerNodes(cluster, views(failedNodes));
-  const samples = pools.map((g) => g.sample);
-  const groupOf = new Map(pools.map((g) => [g.sample, g.name]));
+  // every VIP of a family goes with every load-balancer node as next hop (ADD-PATH): the first group's routes stand for the family's
+  const families = ([4, 6] as const).map((family) => pools.filter((g) => g.family === family)).filter((groups) => groups.length > 0);
   const sessions: PlannedSession[] = [];
   for (const s of planServiceSessions(peers, assignment)) {
-    const routes = sessionRoutes(samples, lbNodes, s.index, s.peer.sessions).map((r) => ({ vip: groupOf.get(r.address)!, prefix: `${r.address}/${r.length}`, nextHops: r.nextHops }));
+    const routes = families.flatMap((groups) =>
+      sessionRoutes([groups[0]!.sample], lbNodes, s.index, s.peer.sessions).map((r) => ({ vips: groups.map((g) => g.name), family: groups[0]!.family, length: r.length, nextHops: r.nextHops })),
+    );
     const moved = planned.get(s.floatingIP);
     const down = s.nodeName === undefined ? `no node can hold floating IP ${s.floatingIP}` : downReason(failures, s.nodeName, s.floatingIP, s.peer.peerIP);
     sessions.push({
@@ -278,7 +283,7 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
       source: `${clusterName} spec.loadBalancer.bgpPeers`,
       multihop: true,
       addPath: false,
-      routes: [{ vip: cpGroup.name, prefix: cpGroup.blocks[0]!, nextHops: [s.localIP] }],
+      routes: [{ vips: [cpGroup.name], family: cpGroup.family, length: hostLength(cpGroup.family), nextHops: [s.localIP] }],
       ...(down ? { down } : {}),
     });
   }
@@ -286,7 +291,7 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
   checkFailures(failures, nodes.map((n) => n.name), routerIPs, floating);
   const servicePeers = new Set(peers.map((p) => p.peerIP));
   const standbyOf = (router: string): string[] =>
-    servicePeers.has(router) ? floating.filter((ip) => !sessions.some((s) => s.role === "service" && s.routerIP === router && s.localIP === ip)).sort(compareAddresses) : [];
+    servicePeers.has(router) ? sortAddresses(floating.filter((ip) => !sessions.some((s) => s.role === "service" && s.routerIP === router && s.localIP === ip))) : [];
   return { mode: "gke", subject: clusterName, nodes, failedNodes: [...failedNodes], floatingIPs: assignment, vips: [...pools, cpGroup], sessions, routers: routersOf(sessions, failures, standbyOf) };
 }
 
@@ -335,7 +340,7 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
       const id = `${localIP}>${router.text}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      const routes = new Map<string, SessionRoute>();
+      const routes = new Map<string, { vips: Set<string>; family: IpFamily; length: number }>();
       for (const advertisement of advertisements) {
         const nodeSelectors = advertisement.spec.nodeSelectors ?? [];
         if (nodeSelectors.length > 0 && !nodeSelectors.some((s) => matchesSelector(s, node.labels))) continue;
@@ -344,8 +349,9 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
           for (const group of groupsOf.get(pool) ?? []) {
             if (group.family !== router.family) continue;
             const length = group.family === 4 ? (advertisement.spec.aggregationLength ?? METALLB_DEFAULT_AGGREGATION_LENGTH) : (advertisement.spec.aggregationLengthV6 ?? METALLB_DEFAULT_AGGREGATION_LENGTH_V6);
-            const prefix = subnetOf(group.sample, length).text;
-            routes.set(`${group.name}|${prefix}`, { vip: group.name, prefix, nextHops: [localIP] });
+            const key = `${group.family}|${length}`;
+            if (!routes.has(key)) routes.set(key, { vips: new Set(), family: group.family, length });
+            routes.get(key)!.vips.add(group.name);
           }
         }
       }
@@ -365,7 +371,7 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
         addPath: false,
         ...(bfd ? { bfd } : {}),
         ...(md5 ? { md5 } : {}),
-        routes: [...routes.values()],
+        routes: [...routes.values()].map((r) => ({ vips: [...r.vips], family: r.family, length: r.length, nextHops: [localIP] })),
         ...(down ? { down } : {}),
       });
     }

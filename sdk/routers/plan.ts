@@ -5,22 +5,17 @@
  * failures that leave a VIP group without any path. Pure.
  */
 import type { Topology } from "../model";
-import { compareAddresses, routerPaths, type RouterVipPaths } from "./paths";
+import { routerPaths, sortAddresses, type PathCount, type RouterVipPaths } from "./paths";
 import { describeFailure, planPeering, type Failure, type Peering, type PeeringOptions } from "./peering";
 
-/** Paths of a VIP group at one router. */
-export interface PathCount {
-  /** BGP paths held (one per session and next hop). */
-  readonly paths: number;
-  /** The ECMP set: distinct next hops, in address order. */
-  readonly nextHops: readonly string[];
-}
-
-/** One VIP group at every router that carries it. */
+/** One VIP group: the routers where its paths change, and whether it keeps any path. */
 export interface VipPlan {
   readonly vip: string;
   readonly blocks: readonly string[];
+  /** Routers whose paths for the group change, in address order. */
   readonly routers: readonly { readonly router: string; readonly before: PathCount; readonly after: PathCount }[];
+  /** Routers carrying the group whose paths stay as they are. */
+  readonly unchangedRouters: number;
   /** Some router held a path before, none does after. */
   readonly lost: boolean;
 }
@@ -51,10 +46,13 @@ export interface FailurePlan {
   /** Sessions up afterwards that were not before (a change of the topology adds them; failures never do). */
   readonly addedSessions: readonly string[];
   readonly movedSessions: readonly MovedSession[];
+  /** VIP groups whose paths change somewhere, or that have no path. */
   readonly vips: readonly VipPlan[];
+  /** VIP groups whose paths stay the same at every router. */
+  readonly unchangedVips: number;
   /** VIP groups that had a path and have none after the failures. */
   readonly lostVips: readonly string[];
-  /** VIP groups no router holds a path for even before (no session carries them). */
+  /** VIP groups no router holds a path for, before or after (no session carries them). */
   readonly unreachableVips: readonly string[];
 }
 
@@ -64,24 +62,57 @@ export interface SinglePointOfFailure {
   readonly lostVips: readonly string[];
 }
 
-function count(entry: RouterVipPaths | undefined): PathCount {
-  return { paths: entry?.paths.length ?? 0, nextHops: entry?.nextHops ?? [] };
+const NO_PATH: PathCount = { paths: 0, nextHops: [] };
+
+function byRouter(paths: readonly RouterVipPaths[]): Map<string, Map<string, PathCount>> {
+  const result = new Map<string, Map<string, PathCount>>();
+  for (const p of paths) {
+    let vips = result.get(p.vip);
+    if (!vips) result.set(p.vip, (vips = new Map()));
+    vips.set(p.router, { paths: p.paths, nextHops: p.nextHops });
+  }
+  return result;
+}
+
+/** Equal path counts; next-hop lists are shared between groups, so each pair of lists is compared once. */
+function sameCounts(): (a: PathCount, b: PathCount) => boolean {
+  const compared = new Map<readonly string[], Map<readonly string[], boolean>>();
+  return (a, b) => {
+    if (a.paths !== b.paths) return false;
+    if (a.nextHops === b.nextHops) return true;
+    let row = compared.get(a.nextHops);
+    if (!row) compared.set(a.nextHops, (row = new Map()));
+    let same = row.get(b.nextHops);
+    if (same === undefined) row.set(b.nextHops, (same = a.nextHops.length === b.nextHops.length && a.nextHops.every((hop, i) => hop === b.nextHops[i])));
+    return same;
+  };
 }
 
 /** Compares two peerings of one topology (the same sessions; `after` under failures or after a change). */
 export function comparePeerings(before: Peering, after: Peering, failures: readonly Failure[] = []): FailurePlan {
-  const was = routerPaths(before);
-  const now = routerPaths(after);
-  const key = (p: RouterVipPaths): string => `${p.router}|${p.vip}`;
-  const nowByKey = new Map(now.map((p) => [key(p), p]));
-  const wasByKey = new Map(was.map((p) => [key(p), p]));
-  const vipNames = [...new Set([...before.vips, ...after.vips].map((g) => g.name))];
-  const vips: VipPlan[] = vipNames.map((name) => {
-    const group = after.vips.find((g) => g.name === name) ?? before.vips.find((g) => g.name === name)!;
-    const routers = [...new Set([...was, ...now].filter((p) => p.vip === name).map((p) => p.router))].sort(compareAddresses);
-    const rows = routers.map((router) => ({ router, before: count(wasByKey.get(`${router}|${name}`)), after: count(nowByKey.get(`${router}|${name}`)) }));
-    return { vip: name, blocks: group.blocks, routers: rows, lost: rows.some((r) => r.before.paths > 0) && rows.every((r) => r.after.paths === 0) };
-  });
+  const was = byRouter(routerPaths(before));
+  const now = byRouter(routerPaths(after));
+  const same = sameCounts();
+  const groups = new Map([...before.vips, ...after.vips].map((g) => [g.name, g]));
+  const allRouters = sortAddresses(new Set([...before.routers, ...after.routers].map((r) => r.address)));
+  const vips: VipPlan[] = [];
+  const unreachableVips: string[] = [];
+  let unchangedVips = 0;
+  for (const group of groups.values()) {
+    const then = was.get(group.name) ?? new Map<string, PathCount>();
+    const later = now.get(group.name) ?? new Map<string, PathCount>();
+    const routers = allRouters.filter((router) => then.has(router) || later.has(router));
+    const rows = routers.map((router) => ({ router, before: then.get(router) ?? NO_PATH, after: later.get(router) ?? NO_PATH }));
+    const changed = rows.filter((r) => !same(r.before, r.after));
+    const hadPath = rows.some((r) => r.before.paths > 0);
+    const lost = hadPath && rows.every((r) => r.after.paths === 0);
+    if (!hadPath && rows.every((r) => r.after.paths === 0)) unreachableVips.push(group.name);
+    if (changed.length === 0 && hadPath) {
+      unchangedVips++;
+      continue;
+    }
+    vips.push({ vip: group.name, blocks: group.blocks, routers: changed, unchangedRouters: rows.length - changed.length, lost });
+  }
   const afterById = new Map(after.sessions.map((s) => [s.id, s]));
   const droppedSessions: DroppedSession[] = [];
   for (const s of before.sessions) {
@@ -103,8 +134,9 @@ export function comparePeerings(before: Peering, after: Peering, failures: reado
     addedSessions,
     movedSessions,
     vips,
+    unchangedVips,
     lostVips: vips.filter((v) => v.lost).map((v) => v.vip),
-    unreachableVips: vips.filter((v) => v.routers.every((r) => r.before.paths === 0)).map((v) => v.vip),
+    unreachableVips,
   };
 }
 
@@ -122,7 +154,7 @@ export function failureCandidates(peering: Peering): Failure[] {
   for (const s of peering.sessions) if (s.node !== undefined) links.set(`${s.node}/${s.routerIP}`, { kind: "link", node: s.node, peer: s.routerIP });
   return [
     ...peering.nodes.map((n): Failure => ({ kind: "node", node: n.name })),
-    ...[...peering.floatingIPs.keys()].sort(compareAddresses).map((ip): Failure => ({ kind: "fip", ip })),
+    ...sortAddresses(peering.floatingIPs.keys()).map((ip): Failure => ({ kind: "fip", ip })),
     ...peering.routers.map((r): Failure => ({ kind: "peer", ip: r.address })),
     ...links.values(),
   ];

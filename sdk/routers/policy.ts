@@ -5,7 +5,7 @@
  * ECMP width and maximum-prefix limits. Pure.
  */
 import { makeCidr, parseAddressBlock, parseIp, toCidrs, type IpFamily } from "../net";
-import { compareAddresses, routerPaths, sentNextHops } from "./paths";
+import { routerPaths, sentNextHops } from "./paths";
 import type { BfdTimers, Peering, PlannedSession, RouterSide } from "./peering";
 
 function neighborOf(peering: Peering, session: PlannedSession, standby: boolean): RouterNeighbor {
@@ -17,7 +17,7 @@ function neighborOf(peering: Peering, session: PlannedSession, standby: boolean)
           ? `floating IP ${session.localIP}, standby: no session uses it now (${session.source})`
           : `floating IP ${session.localIP}, service VIPs (${session.source})`
         : `node ${session.node}, service VIPs (${session.source})`;
-  const families = ([4, 6] as const).filter((f) => session.routes.some((r) => peering.vips.find((g) => g.name === r.vip)?.family === f));
+  const families = ([4, 6] as const).filter((f) => session.routes.some((r) => r.family === f));
   return {
     address: session.localIP,
     asn: session.localASN,
@@ -87,6 +87,9 @@ export const MAX_PREFIX_LIMIT = 4294967295;
  */
 export function routerPolicies(peering: Peering): RouterPolicy[] {
   const paths = routerPaths(peering);
+  const cidrsOf = new Map(peering.vips.map((g) => [g.name, g.blocks.flatMap((text) => toCidrs(parseAddressBlock(text)))]));
+  const widest = new Map<string, number>();
+  for (const p of paths) widest.set(p.router, Math.max(widest.get(p.router) ?? 1, p.nextHops.length));
   return peering.routers.map((router) => {
     const sessions = peering.sessions.filter((s) => s.routerIP === router.address);
     const template = sessions.find((s) => s.role === "service");
@@ -94,24 +97,27 @@ export function routerPolicies(peering: Peering): RouterPolicy[] {
       ...sessions.map((s) => neighborOf(peering, s, false)),
       ...(template ? router.standby.map((ip) => neighborOf(peering, { ...template, localIP: ip }, true)) : []),
     ];
-    const entries = new Map<string, AcceptedPrefix & { count: bigint }>();
+    const entries = new Map<string, AcceptedPrefix & { count: bigint; first: bigint }>();
     const pathsPerPrefix = new Map<IpFamily, number>();
+    const seen = new Set<string>();
     for (const session of sessions) {
       for (const route of session.routes) {
-        const group = peering.vips.find((g) => g.name === route.vip)!;
-        const length = Number(route.prefix.slice(route.prefix.indexOf("/") + 1));
-        const family = group.family;
+        const { family, length } = route;
         pathsPerPrefix.set(family, Math.max(pathsPerPrefix.get(family) ?? 1, sentNextHops(session, route.nextHops).length));
-        for (const cidr of group.blocks.flatMap((text) => toCidrs(parseAddressBlock(text)))) {
-          // an aggregate shorter than the block is sent as that one supernet
-          const entry = length >= cidr.prefixLength
-            ? { family, prefix: cidr.text, minLength: length, maxLength: length, count: 1n << BigInt(length - cidr.prefixLength) }
-            : { family, prefix: makeCidr(family, cidr.first, length).text, minLength: length, maxLength: length, count: 1n };
-          entries.set(`${entry.prefix}|${length}`, entry);
+        for (const vip of route.vips) {
+          if (seen.has(`${vip}|${length}`)) continue;
+          seen.add(`${vip}|${length}`);
+          for (const cidr of cidrsOf.get(vip)!) {
+            // an aggregate shorter than the block is sent as that one supernet
+            const entry = length >= cidr.prefixLength
+              ? { family, prefix: cidr.text, first: cidr.first, minLength: length, maxLength: length, count: 1n << BigInt(length - cidr.prefixLength) }
+              : { family, prefix: makeCidr(family, cidr.first, length).text, first: cidr.first, minLength: length, maxLength: length, count: 1n };
+            entries.set(`${entry.prefix}|${length}`, entry);
+          }
         }
       }
     }
-    const sorted = [...entries.values()].sort((a, b) => compareAddresses(a.prefix.split("/")[0]!, b.prefix.split("/")[0]!) || a.minLength - b.minLength);
+    const sorted = [...entries.values()].sort((a, b) => a.family - b.family || (a.first < b.first ? -1 : a.first > b.first ? 1 : 0) || a.minLength - b.minLength);
     const families = ([4, 6] as const).filter((f) => neighbors.some((n) => n.families.includes(f)));
     const maxPrefixes: Partial<Record<IpFamily, number>> = {};
     for (const family of families) {
@@ -119,8 +125,7 @@ export function routerPolicies(peering: Peering): RouterPolicy[] {
       const limit = prefixes * BigInt(pathsPerPrefix.get(family) ?? 1);
       maxPrefixes[family] = limit > BigInt(MAX_PREFIX_LIMIT) ? MAX_PREFIX_LIMIT : Math.max(1, Number(limit));
     }
-    const mine = paths.filter((p) => p.router === router.address);
-    const maximumPaths = Math.max(1, ...mine.map((p) => p.nextHops.length));
-    return { router, neighbors, accepted: sorted.map(({ count: _count, ...entry }) => entry), families, maximumPaths, maxPrefixes };
+    const maximumPaths = widest.get(router.address) ?? 1;
+    return { router, neighbors, accepted: sorted.map(({ count: _count, first: _first, ...entry }) => entry), families, maximumPaths, maxPrefixes };
   });
 }

@@ -158,7 +158,7 @@ const VENDORS: readonly Vendor[] = [
 
 function expectedPaths(peering: Peering, vip: string): { paths: number; nextHops: string[] } {
   const found = routerPaths(peering).find((p) => p.router === ROUTER && p.vip === vip);
-  return { paths: found?.paths.length ?? 0, nextHops: [...(found?.nextHops ?? [])].sort() };
+  return { paths: found?.paths ?? 0, nextHops: [...(found?.nextHops ?? [])].sort() };
 }
 
 function pathsFor(routes: readonly ReceivedRoute[], prefix: string): ReceivedRoute[] {
