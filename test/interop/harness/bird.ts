@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { LabSpace, LinkEnd } from "./lab";
 import type { NamespaceProcess } from "./process";
 import { runInNamespace } from "./process";
@@ -115,7 +115,7 @@ export class Bird implements PeerDaemon {
 
   async start(): Promise<void> {
     const config = this.lab.path("bird.conf");
-    writeFileSync(config, renderConfig(this.spec));
+    writeFileSync(config, this.spec.configText ?? renderConfig(this.spec));
     this.proc = this.lab.start("bird", this.end.ns, "bird", ["-f", "-c", config, "-s", this.socket]);
     const proc = this.proc;
     await waitFor("bird control socket", async () => {
@@ -125,10 +125,21 @@ export class Bird implements PeerDaemon {
   }
 
   async session(neighbor: string): Promise<SessionView> {
+    if (this.spec.configText !== undefined) {
+      // a configuration of its own names its protocols: find the one with this neighbor address
+      const all = await this.cli(["show", "protocols", "all"]);
+      const block = all.split(/\n(?=\S)/).find((b) => new RegExp(`Neighbor address:\\s+${neighbor.replace(/\./g, "\\.")}\\s`).test(b)) ?? "";
+      return { established: /BGP state:\s+Established/.test(block), detail: block };
+    }
     const index = this.spec.neighbors.findIndex((n) => n.address === neighbor);
     if (index < 0) throw new Error(`bird has no neighbor ${neighbor}`);
     const out = await this.cli(["show", "protocols", "all", protocolName(index)]);
     return { established: /BGP state:\s+Established/.test(out), detail: out };
+  }
+
+  /** The output of a `birdc` command (words as arguments). */
+  command(words: readonly string[]): Promise<string> {
+    return this.cli(words);
   }
 
   async lastError(neighbor: string): Promise<string> {
@@ -145,6 +156,11 @@ export class Bird implements PeerDaemon {
       const text = p.attrs.get("BGP.local_pref");
       return { ...toRoute(p), localPref: text === undefined ? undefined : Number(text) };
     });
+  }
+
+  /** The daemon's log so far. */
+  logText(): string {
+    return this.proc ? readFileSync(this.proc.logFile, "utf8") : "";
   }
 
   pause(): void {

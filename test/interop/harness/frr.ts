@@ -106,7 +106,7 @@ export class Frr implements PeerDaemon {
   async start(): Promise<void> {
     const { uid, gid } = prepareFrrRunDir(this.lab.dir, this.runDir);
     const config = `${this.runDir}/bgpd.conf`;
-    writeFileSync(config, renderConfig(this.spec));
+    writeFileSync(config, this.spec.configText ?? renderConfig(this.spec));
     chownSync(config, uid, gid);
     this.proc = this.lab.start("frr-bgpd", this.end.ns, FRR_BGPD, [
       "-Z", "-l", this.spec.address, "--vty_socket", this.runDir, "-u", "frr", "-g", "frr",
@@ -156,6 +156,11 @@ export class Frr implements PeerDaemon {
   async multipathNextHops(family: "ipv4" | "ipv6", prefix: string): Promise<string[]> {
     const detail = JSON.parse(await this.cli(`show bgp ${family} unicast ${prefix} json`)) as { paths?: (FrrPath & { multipath?: boolean; bestpath?: { overall?: boolean } })[] };
     return (detail.paths ?? []).filter((p) => p.multipath === true || p.bestpath?.overall === true).map((p) => toRoute(prefix, p).nextHop);
+  }
+
+  /** The daemon's log so far. */
+  logText(): string {
+    return this.proc ? readFileSync(this.proc.logFile, "utf8") : "";
   }
 
   pause(): void {

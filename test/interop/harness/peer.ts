@@ -34,6 +34,13 @@ export interface PeerSpec {
   readonly maximumPaths?: number;
   /** BFD with every neighbor on interface `eth0` (BIRD only): interval in ms both ways and detect multiplier. @default no BFD */
   readonly bfd?: { readonly intervalMs: number; readonly detectMultiplier: number };
+
+  /**
+   * A complete configuration to load instead of the one rendered from this
+   * spec (FRR and BIRD only), e.g. one `bgplb router-config` wrote; `asn`,
+   * `address` and `neighbors` still describe it for the queries.
+   */
+  readonly configText?: string;
 }
 
 /** A route as the peer daemon itself reports it, normalised across daemons. */
