@@ -57,6 +57,7 @@ import {
 } from "./observed";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
 import { FIELD_MANAGER, advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
+import { WriteQueue } from "./write-queue";
 
 /** How the speaker runs. */
 export interface ClusterSpeakerOptions {
@@ -89,6 +90,8 @@ const FAMILIES: FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
 const SLOW_RECONCILE_MS = 5_000;
 /** At most one log line per this long about failing API writes. */
 const API_FAILURE_LOG_MS = 10_000;
+/** Status writes (Service status, BGPAdvertisedRoutes, Events) in flight at once. */
+const STATUS_WRITE_CONCURRENCY = 16;
 /** How often a BGPSession's status is re-reported when nothing changed. */
 const STATUS_REPORT_MS = 30_000;
 
@@ -124,6 +127,7 @@ export class ClusterSpeaker {
   private readonly stopping = new Map<PeerDriver, Promise<void>>();
   private readonly written = new Map<string, string>();
   private readonly events = new Set<string>();
+  private readonly writes = new WriteQueue(STATUS_WRITE_CONCURRENCY, (what, error) => this.apiFailed(what, error));
   private apiFailures = 0;
   private apiFailureLoggedAt = 0;
   private configuration: Topology | undefined;
@@ -204,6 +208,9 @@ export class ClusterSpeaker {
     this.stopped = true;
     clearInterval(this.tick);
     await this.running;
+    // the next leader writes what is still queued
+    this.writes.clear();
+    await this.writes.idle();
     await Promise.all([...this.sessions.values()].map((s) => s.driver.stop("bgplb speaker shutting down")));
     await Promise.all([...this.cpSessions.values()].map((d) => d.stop("bgplb speaker shutting down")));
     await Promise.all(this.stopping.values());
@@ -259,6 +266,10 @@ export class ClusterSpeaker {
       "# HELP bgplb_cluster_reconcile_seconds Duration of the last reconcile.",
       "# TYPE bgplb_cluster_reconcile_seconds gauge",
       `bgplb_cluster_reconcile_seconds ${(this.lastReconcileMs / 1000).toFixed(4)}`,
+      "# HELP bgplb_cluster_status_writes Status writes (Service status, BGPAdvertisedRoutes, Events) of the allocator leader, by stage.",
+      "# TYPE bgplb_cluster_status_writes gauge",
+      `bgplb_cluster_status_writes{stage="queued"} ${this.writes.pending}`,
+      `bgplb_cluster_status_writes{stage="in-flight"} ${this.writes.active}`,
     ];
     return `${this.metrics.render()}${lines.join("\n")}\n`;
   }
@@ -418,8 +429,12 @@ export class ClusterSpeaker {
     if (await this.acquire(ALLOCATOR_LEASE, started)) {
       if (!this.leader) logger.log("info", "allocator leadership taken");
       this.leader = true;
-      await this.allocate(topology, lbNodes.map((n) => n.ipv4), speakers, lbNodes.map((n) => n.ipv6 ?? `::ffff:${n.ipv4}`));
+      this.allocate(topology, lbNodes.map((n) => n.ipv4), speakers, lbNodes.map((n) => n.ipv6 ?? `::ffff:${n.ipv4}`));
     } else {
+      if (this.leader) {
+        logger.log("info", "allocator leadership lost; queued status writes dropped", { dropped: this.writes.pending });
+        this.writes.clear();
+      }
       this.leader = false;
     }
     this.step = "BGPSession status";
@@ -541,55 +556,66 @@ export class ClusterSpeaker {
     }
   }
 
-  /** Allocator leader: Service addresses, their Events, and the BGPAdvertisedRoutes. */
-  private async allocate(topology: Topology, ipv4Hops: string[], speakers: ReadonlySet<string>, ipv6Hops: string[]): Promise<void> {
+  /**
+   * Allocator leader: plans the Service addresses and submits what is out of
+   * date to the write queue (Service status with its IPAllocated Event,
+   * BGPAdvertisedRoutes with their Advertised/Withdrawn Events); the writes
+   * run concurrently and do not hold up the reconcile.
+   */
+  private allocate(topology: Topology, ipv4Hops: string[], speakers: ReadonlySet<string>, ipv6Hops: string[]): void {
     const cluster = topology.clusters[0]!;
     const services = this.services.list() as RawObject[];
     const balanced = services.filter(isLoadBalancerService);
     const reserved = cluster.spec.loadBalancer.vips.ingressVIP ? [cluster.spec.loadBalancer.vips.ingressVIP] : [];
     const plan = planServiceAddresses(clusterAddressPools(cluster), balanced.map(addressRequestOf), reserved);
     const routes = new Set<string>();
+    const { core, custom } = this.options.clients;
     for (const service of balanced) {
       const key = objectKeyText(service);
       const allocation = plan.get(key)!;
       const [namespace, name] = [service.metadata!.namespace!, service.metadata!.name!];
-      for (const problem of allocation.problems) await this.event(service, "Warning", problem.reason, problem.message);
-      if (allocation.addresses.join(",") !== serviceIngressIPs(service).join(",")) {
-        await this.tryApi(`Service ${key} status`, async () => {
-          await applyServiceStatus(this.options.clients.core, namespace, name, serviceStatusBody(allocation.addresses));
+      for (const problem of allocation.problems) this.writes.submit(`event/${key}/${problem.reason}`, problem.message, `Event on Service ${key}`, () => this.event(service, "Warning", problem.reason, problem.message));
+      const addresses = allocation.addresses.join(",");
+      if (addresses !== serviceIngressIPs(service).join(",")) {
+        this.writes.submit(`service/${key}`, addresses, `Service ${key} status`, async () => {
+          await applyServiceStatus(core, namespace, name, serviceStatusBody(allocation.addresses));
           if (allocation.addresses.length > 0) await this.event(service, "Normal", "IPAllocated", `assigned ${allocation.addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`);
         });
       }
       for (const [i, address] of allocation.addresses.entries()) {
-        const body = bgpAdvertisedRouteObject(key, address, address.includes(":") ? ipv6Hops : ipv4Hops, i);
+        const hops = address.includes(":") ? ipv6Hops : ipv4Hops;
+        const body = bgpAdvertisedRouteObject(key, address, hops, i);
         const routeName = (body["metadata"] as { name: string }).name;
         routes.add(routeName);
         const text = JSON.stringify(body);
         if (this.written.get(`route/${routeName}`) === text) continue;
-        await this.tryApi(`BGPAdvertisedRoute ${routeName}`, async () => {
-          await applyCustom(this.options.clients.custom, "bgpadvertisedroutes", body);
+        this.writes.submit(`route/${routeName}`, text, `BGPAdvertisedRoute ${routeName}`, async () => {
+          await applyCustom(custom, "bgpadvertisedroutes", body);
           this.written.set(`route/${routeName}`, text);
-          await this.event(service, "Normal", "Advertised", `advertising ${address} with next hops ${(address.includes(":") ? ipv6Hops : ipv4Hops).join(", ")}`);
+          await this.event(service, "Normal", "Advertised", `advertising ${address} with next hops ${hops.join(", ")}`);
         });
       }
     }
     for (const service of services) {
       if (isLoadBalancerService(service) || serviceIngressIPs(service).length === 0 || service.metadata?.deletionTimestamp !== undefined) continue;
-      await this.tryApi(`Service ${objectKeyText(service)} status`, () => applyServiceStatus(this.options.clients.core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody([])));
+      const key = objectKeyText(service);
+      this.writes.submit(`service/${key}`, "", `Service ${key} status`, () => applyServiceStatus(core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody([])));
     }
+    const byRouteName = new Map(services.map((s) => [advertisedRouteName(objectKeyText(s)), s]));
     for (const object of this.advertisedRoutes.list()) {
       const name = object.metadata?.name ?? "";
       if (routes.has(name)) continue;
       this.written.delete(`route/${name}`);
-      const service = services.find((s) => advertisedRouteName(objectKeyText(s)) === name.replace(/-ipv[46]$/, ""));
-      await this.tryApi(`BGPAdvertisedRoute ${name}`, async () => {
-        await deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpadvertisedroutes", GKE_STATUS_NAMESPACE, name);
+      const service = byRouteName.get(name.replace(/-ipv[46]$/, ""));
+      this.writes.submit(`route/${name}`, "deleted", `BGPAdvertisedRoute ${name}`, async () => {
+        await deleteCustom(custom, GKE_GROUP, "v1", "bgpadvertisedroutes", GKE_STATUS_NAMESPACE, name);
         if (service) await this.event(service, "Normal", "Withdrawn", `no longer advertised (${name})`);
       });
     }
     for (const object of this.bgpSessions.list()) {
       const owner = (object as { spec?: { nodeName?: string } }).spec?.nodeName;
-      if (owner !== undefined && !speakers.has(owner)) await this.tryApi(`BGPSession ${object.metadata?.name}`, () => this.deleteSessionObject(object.metadata?.name ?? ""));
+      const name = object.metadata?.name ?? "";
+      if (owner !== undefined && !speakers.has(owner)) this.writes.submit(`session/${name}`, "deleted", `BGPSession ${name}`, () => deleteCustom(custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name));
     }
   }
 
