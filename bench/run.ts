@@ -4,6 +4,7 @@ import { fuzzCli } from "./fuzz-cli";
 import { summarize, validate } from "../sdk/validate";
 import { advertiseBench } from "./advertise";
 import { benchBfd } from "./bfd";
+import { clusterScaleBench } from "./cluster-scale";
 import { codecBench } from "./codec";
 import { failoverBench } from "./failover";
 import { benchSpeakerConfig } from "./speaker-config";
@@ -77,6 +78,7 @@ const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise
   advertise: advertiseBench,
   bfd: benchBfd,
   codec: codecBench,
+  "cluster-scale": clusterScaleBench,
   failover: () => failoverBench(),
   "fuzz-cli": ([cases, seed]) => fuzzCli(Number(cases ?? 10_000), seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(seed)),
 };

@@ -117,7 +117,7 @@ function leaseRecord(lease: V1Lease): LeaseRecord {
 export class ClusterSpeaker {
   private readonly metrics = new SpeakerMetrics();
   private readonly observer = new LeaseObserver();
-  private readonly collections: Record<"clusters" | "nggs" | "balancers" | "peers", CustomCollection>;
+  private readonly collections: Record<"clusters" | "cidrConfigs" | "nggs" | "balancers" | "peers", CustomCollection>;
   private readonly informers: ReturnType<typeof watchCollection<KubernetesObject>>[] = [];
   private readonly ownLeases = new Map<string, V1Lease>();
   private readonly held = new Set<string>();
@@ -157,6 +157,8 @@ export class ClusterSpeaker {
     const ns = options.clusterNamespace;
     this.collections = {
       clusters: { group: "baremetal.cluster.gke.io", version: "v1", plural: "clusters", namespace: ns },
+      // a dual-stack Cluster is valid only with its ClusterCIDRConfig (BGPLB071)
+      cidrConfigs: { group: "baremetal.cluster.gke.io", version: "v1alpha1", plural: "clustercidrconfigs", namespace: ns },
       nggs: { group: GKE_GROUP, version: "v1", plural: "networkgatewaygroups", namespace: ns },
       balancers: { group: GKE_GROUP, version: "v1", plural: "bgploadbalancers", namespace: ns },
       peers: { group: GKE_GROUP, version: "v1", plural: "bgppeers", namespace: ns },
