@@ -57,7 +57,7 @@ import {
 } from "./observed";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
 import { FIELD_MANAGER, advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
-import { WriteQueue } from "./write-queue";
+import { SETTLE_MS, WriteQueue } from "./write-queue";
 
 /** How the speaker runs. */
 export interface ClusterSpeakerOptions {
@@ -92,6 +92,8 @@ const SLOW_RECONCILE_MS = 5_000;
 const API_FAILURE_LOG_MS = 10_000;
 /** Status writes (Service status, BGPAdvertisedRoutes, Events) in flight at once. */
 const STATUS_WRITE_CONCURRENCY = 16;
+/** The allocator leader plans again at least this often even when nothing it reads changed (a status write it skipped as just written, then overwritten by someone else). */
+const ALLOCATE_REFRESH_MS = 2 * SETTLE_MS;
 /** How often a BGPSession's status is re-reported when nothing changed. */
 const STATUS_REPORT_MS = 30_000;
 
@@ -127,7 +129,14 @@ export class ClusterSpeaker {
   private readonly stopping = new Map<PeerDriver, Promise<void>>();
   private readonly written = new Map<string, string>();
   private readonly events = new Set<string>();
-  private readonly writes = new WriteQueue(STATUS_WRITE_CONCURRENCY, (what, error) => this.apiFailed(what, error));
+  private readonly writes = new WriteQueue(STATUS_WRITE_CONCURRENCY, (what, error) => {
+    this.statusInputs++;
+    this.apiFailed(what, error);
+  });
+  /** Bumped by every change the allocation depends on (Services, status objects, failed writes). */
+  private statusInputs = 0;
+  /** What the last allocation was planned from, and when: an unchanged one is not planned again for {@link ALLOCATE_REFRESH_MS}. */
+  private allocated = { inputs: "", at: 0 };
   private apiFailures = 0;
   private apiFailureLoggedAt = 0;
   private configuration: Topology | undefined;
@@ -177,7 +186,11 @@ export class ClusterSpeaker {
       throw new Error(`health server on ${this.options.healthListen}: ${err.message}`);
     });
     this.configObjects = Object.values(this.collections).map((c) => watchCollection(clients.config, customPath(c), listCustom(clients.custom, c), changed, logger));
-    this.services = watchCollection(clients.config, "/api/v1/services", () => clients.core.listServiceForAllNamespaces(), changed, logger);
+    const statusInputChanged = (): void => {
+      this.statusInputs++;
+      changed();
+    };
+    this.services = watchCollection(clients.config, "/api/v1/services", () => clients.core.listServiceForAllNamespaces(), statusInputChanged, logger);
     this.nodes = watchCollection(clients.config, "/api/v1/nodes", () => clients.core.listNode(), changed, logger);
     this.leases = watchCollection<V1Lease>(
       clients.config,
@@ -193,8 +206,8 @@ export class ClusterSpeaker {
       () => this.observer.reset(),
     );
     const status = (plural: string): CustomCollection => ({ group: GKE_GROUP, version: "v1", plural, namespace: GKE_STATUS_NAMESPACE });
-    this.advertisedRoutes = watchCollection(clients.config, customPath(status("bgpadvertisedroutes")), listCustom(clients.custom, status("bgpadvertisedroutes")), () => undefined, logger);
-    this.bgpSessions = watchCollection(clients.config, customPath(status("bgpsessions")), listCustom(clients.custom, status("bgpsessions")), () => undefined, logger);
+    this.advertisedRoutes = watchCollection(clients.config, customPath(status("bgpadvertisedroutes")), listCustom(clients.custom, status("bgpadvertisedroutes")), () => this.statusInputs++, logger);
+    this.bgpSessions = watchCollection(clients.config, customPath(status("bgpsessions")), listCustom(clients.custom, status("bgpsessions")), () => this.statusInputs++, logger);
     this.informers.push(...this.configObjects, this.services, this.nodes, this.leases as never, this.advertisedRoutes, this.bgpSessions);
     for (const informer of this.informers) informer.start().catch(() => undefined);
     this.tick = setInterval(() => this.schedule(), (this.options.leaseDurationSeconds * 1000) / 4);
@@ -431,8 +444,16 @@ export class ClusterSpeaker {
     if (await this.acquire(ALLOCATOR_LEASE, started)) {
       if (!this.leader) logger.log("info", "allocator leadership taken");
       this.leader = true;
-      this.allocate(topology, lbNodes.map((n) => n.ipv4), speakers, lbNodes.map((n) => n.ipv6 ?? `::ffff:${n.ipv4}`));
+      const ipv4Hops = lbNodes.map((n) => n.ipv4);
+      const ipv6Hops = lbNodes.map((n) => n.ipv6 ?? `::ffff:${n.ipv4}`);
+      // planning 5,000 Services costs tens of milliseconds: only when something it reads changed
+      const inputs = `${this.statusInputs}|${JSON.stringify(cluster.spec.loadBalancer)}|${ipv4Hops}|${ipv6Hops}|${[...speakers]}`;
+      if (inputs !== this.allocated.inputs || started - this.allocated.at >= ALLOCATE_REFRESH_MS) {
+        this.allocated = { inputs, at: started };
+        this.allocate(topology, ipv4Hops, speakers, ipv6Hops);
+      }
     } else {
+      this.allocated = { inputs: "", at: 0 };
       if (this.leader) {
         logger.log("info", "allocator leadership lost; queued status writes dropped", { dropped: this.writes.pending });
         this.writes.clear();
