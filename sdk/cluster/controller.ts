@@ -92,6 +92,8 @@ const SLOW_RECONCILE_MS = 5_000;
 const API_FAILURE_LOG_MS = 10_000;
 /** Status writes (Service status, BGPAdvertisedRoutes, Events) in flight at once. */
 const STATUS_WRITE_CONCURRENCY = 16;
+/** BGPSession writes of one node in flight at once. */
+const OWN_WRITE_CONCURRENCY = 4;
 /** The allocator leader plans again at least this often even when nothing it reads changed (a status write it skipped as just written, then overwritten by someone else). */
 const ALLOCATE_REFRESH_MS = 2 * SETTLE_MS;
 /** How often a BGPSession's status is re-reported when nothing changed. */
@@ -133,6 +135,8 @@ export class ClusterSpeaker {
     this.statusInputs++;
     this.apiFailed(what, error);
   });
+  /** This node's own status writes (its BGPSessions), apart from the leader's so a burst of Service writes does not delay them. */
+  private readonly ownWrites = new WriteQueue(OWN_WRITE_CONCURRENCY, (what, error) => this.apiFailed(what, error));
   /** Bumped by every change the allocation depends on (Services, status objects, failed writes). */
   private statusInputs = 0;
   /** What the last allocation was planned from, and when: an unchanged one is not planned again for {@link ALLOCATE_REFRESH_MS}. */
@@ -225,7 +229,8 @@ export class ClusterSpeaker {
     await this.running;
     // the next leader writes what is still queued
     this.writes.clear();
-    await this.writes.idle();
+    this.ownWrites.clear();
+    await Promise.all([this.writes.idle(), this.ownWrites.idle()]);
     await Promise.all([...this.sessions.values()].map((s) => s.driver.stop("bgplb speaker shutting down")));
     await Promise.all([...this.cpSessions.values()].map((d) => d.stop("bgplb speaker shutting down")));
     await Promise.all(this.stopping.values());
@@ -460,8 +465,7 @@ export class ClusterSpeaker {
       }
       this.leader = false;
     }
-    this.step = "BGPSession status";
-    await this.reportSessions(mine);
+    this.reportSessions(mine);
     this.lastReconcileMs = Date.now() - started;
   }
 
@@ -638,22 +642,24 @@ export class ClusterSpeaker {
     for (const object of this.bgpSessions.list()) {
       const owner = (object as { spec?: { nodeName?: string } }).spec?.nodeName;
       const name = object.metadata?.name ?? "";
-      if (owner !== undefined && !speakers.has(owner)) this.writes.submit(`session/${name}`, "deleted", `BGPSession ${name}`, () => deleteCustom(custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name));
+      if (owner !== undefined && !speakers.has(owner)) this.deleteSessionObject(this.writes, name);
     }
   }
 
   /**
    * Writes the BGPSession of each of our sessions when its state or routes
    * changed, or every 30 s, and deletes our BGPSessions that are no longer
-   * planned (a floating IP moved, a peer went, a session was renamed).
+   * planned (a floating IP moved, a peer went, a session was renamed). The
+   * writes go through this node's own write queue: a slow API server does
+   * not hold up the reconcile, and a newer report replaces a queued one.
    */
-  private async reportSessions(mine: readonly ServiceSession[]): Promise<void> {
+  private reportSessions(mine: readonly ServiceSession[]): void {
     const now = Date.now();
     const names = new Set(mine.map((s) => s.name));
     for (const object of this.bgpSessions.list()) {
       const owner = (object as { spec?: { nodeName?: string } }).spec?.nodeName;
       const name = object.metadata?.name ?? "";
-      if (owner === this.options.nodeName && !names.has(name)) await this.deleteSessionObject(name);
+      if (owner === this.options.nodeName && !names.has(name)) this.deleteSessionObject(this.ownWrites, name);
     }
     for (const s of mine) {
       const running = this.sessions.get(`${s.floatingIP}>${s.peer.peerIP}`);
@@ -662,7 +668,7 @@ export class ClusterSpeaker {
       const summary = `${s.name}|${state}|${running.routes.join(",")}`;
       if (summary === running.reported && now - running.reportedAt < STATUS_REPORT_MS) continue;
       const advertised = state === "Established" ? running.routes : [];
-      await this.tryApi(`BGPSession ${s.name}`, async () => {
+      this.ownWrites.submit(`session/${s.name}`, summary, `BGPSession ${s.name}`, async () => {
         await applyCustom(this.options.clients.custom, "bgpsessions", bgpSessionObject(s, this.options.nodeName, state, advertised, new Date()));
         running.reported = summary;
         running.reportedAt = now;
@@ -670,19 +676,9 @@ export class ClusterSpeaker {
     }
   }
 
-  private async deleteSessionObject(name: string): Promise<void> {
-    await this.tryApi(`BGPSession ${name}`, () => deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name));
+  private deleteSessionObject(queue: WriteQueue, name: string): void {
+    queue.submit(`session/${name}`, "deleted", `BGPSession ${name}`, () => deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name));
   }
-
-  /** Runs an API write; failures are logged (the next reconcile tries again), never thrown. */
-  private async tryApi(what: string, write: () => Promise<unknown>): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      this.apiFailed(what, error);
-    }
-  }
-
 
   /** Logs a failed API write, at most once per 10 s (an API server outage would otherwise log every tick). */
   private apiFailed(what: string, error: unknown): void {
