@@ -11,6 +11,7 @@
  * Needs root and the e2e tools (test/e2e/tools/build.sh).
  */
 import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import type { V1Service } from "@kubernetes/client-node";
 import { kubeClients, loadKubeConfig, watchCollection } from "../sdk/cluster/kube";
 import { serviceIngressIPs, type RawObject } from "../sdk/cluster/observed";
@@ -71,6 +72,9 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
     const frrBase = await frr();
     const pathsPerVip = NODES.length * FLOATING_IPS.length;
 
+    const memories = (): { node: string; rss: number; peak: number }[] => NODES.map((n) => ({ node: n.name, ...memoryOf(lab.speakers.get(n.name)!.pid) }));
+    const memoryLine = (): string => memories().map((m) => `${m.node} ${m.rss.toFixed(1)} MiB now, peak ${m.peak.toFixed(1)} MiB`).join("; ");
+    console.log(`cluster-scale: speaker RSS before any Service: ${memoryLine()}`);
     let created = 0;
     for (const target of [...new Set([first, total])]) {
       const names = Array.from({ length: target - created }, (_, i) => `svc-${created + i}`);
@@ -100,14 +104,14 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
       }
       console.log(
         `cluster-scale: ${target} Services (${names.length} created at once in ${createdIn.toFixed(2)} s): all IPs in status ${reached.ips!.toFixed(2)} s, ` +
-          `in BIRD (${pathsPerVip} paths each) ${reached.bird!.toFixed(2)} s, in FRR (both sessions) ${reached.frr!.toFixed(2)} s after the first create`,
+          `in BIRD (${pathsPerVip} paths each) ${reached.bird!.toFixed(2)} s, in FRR (both sessions) ${reached.frr!.toFixed(2)} s after the first create; RSS ${memoryLine()}`,
       );
     }
     // let the speakers finish their status reports before measuring
     await sleep(5_000);
-    const memory = NODES.map((n) => ({ node: n.name, ...memoryOf(lab.speakers.get(n.name)!.pid) }));
-    const worst = memory.reduce((a, b) => (b.rss > a.rss ? b : a));
-    console.log(`cluster-scale: speaker RSS with ${total} Services: max ${worst.rss.toFixed(1)} MiB (${worst.node}); ${memory.map((m) => `${m.node} ${m.rss.toFixed(1)} MiB now, peak ${m.peak.toFixed(1)} MiB`).join("; ")} (goal < 150 MiB)`);
+    const worst = memories().reduce((a, b) => (b.rss > a.rss ? b : a));
+    console.log(`cluster-scale: machine load average ${loadavg()[0]!.toFixed(1)} over ${cpus().length} CPUs at the end (figures are only comparable at similar load)`);
+    console.log(`cluster-scale: speaker RSS with ${total} Services: max ${worst.rss.toFixed(1)} MiB (${worst.node}); ${memoryLine()} (goal < 150 MiB)`);
   } catch (error) {
     failed = true;
     console.log(`lab logs kept in ${lab.dir}`);
