@@ -150,6 +150,7 @@ export class ClusterSpeaker {
   private health: HttpServer | undefined;
   private tick: NodeJS.Timeout | undefined;
   private renewal: NodeJS.Timeout | undefined;
+  private renewing = false;
   private leaseWrites: Promise<unknown> = Promise.resolve();
   private running: Promise<void> | undefined;
   private again = false;
@@ -375,16 +376,23 @@ export class ClusterSpeaker {
    * next reconcile lets its floating IP go. API errors keep what we hold.
    */
   private async renew(): Promise<void> {
-    for (const name of [...this.ownLeases.keys()]) {
-      try {
-        const kept = await this.writeOwnLease(name, this.options.nodeName, true);
-        if (!kept) {
-          this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
-          this.schedule();
+    // a slow API server must not pile renewals up behind each other: each would be staler than the last
+    if (this.renewing) return;
+    this.renewing = true;
+    try {
+      for (const name of [...this.ownLeases.keys()]) {
+        try {
+          const kept = await this.writeOwnLease(name, this.options.nodeName, true);
+          if (!kept) {
+            this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
+            this.schedule();
+          }
+        } catch (error) {
+          this.apiFailed(`Lease ${name}`, error);
         }
-      } catch (error) {
-        this.apiFailed(`Lease ${name}`, error);
       }
+    } finally {
+      this.renewing = false;
     }
   }
 

@@ -222,7 +222,11 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
     await waitFor("after's route in BIRD", async () => ((await birdHops(`${afterIP}/32`)).length === 6 ? true : undefined), { timeoutMs: 20_000 });
   });
 
-  it("cluster speaker: a bad BGPPeer edit (sessions above the floating IPs) is rejected with an Event naming rule, field and value; the sessions stay", async () => {
+  it("cluster speaker: a bad BGPPeer edit (sessions above the floating IPs) is rejected with an Event naming rule, field and value; the sessions stay up throughout", async () => {
+    // BIRD's protocol line: `n0  BGP  ---  up  10:00:02.786  Established`; the time is when the session last came up
+    const upSince = async (fip: string): Promise<string | undefined> => /^\S+\s+BGP\s+\S+\s+up\s+(\S+)\s+Established/m.exec((await lab!.bird.session(fip)).detail)?.[1];
+    const before = await Promise.all(FLOATING_IPS.map(upSince));
+    expect(before.every(Boolean), `BIRD sessions up before the edit: ${before.join(", ")}`).to.equal(true);
     await kubectl(["patch", "bgppeers.networking.gke.io", "bird", "-n", NAMESPACE, "--type", "merge", "-p", JSON.stringify({ spec: { sessions: 5 } })]);
     const event = await waitFor("an InvalidConfiguration Event on BGPPeer bird", async () => {
       const list = await getJson<{ items: { reason: string; message: string; involvedObject: { kind: string; name: string } }[] }>(["get", "events", "-n", NAMESPACE]);
@@ -230,7 +234,9 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
     }, { timeoutMs: 20_000 });
     expect(event.message).to.match(/^BGPLB\d{3} spec\.sessions: sessions is 5 but there are 2 floating IPs/);
     await sleep(3_000);
-    for (const fip of FLOATING_IPS) expect((await lab!.bird.session(fip)).established, `BIRD session with ${fip}`).to.equal(true);
+    expect(await Promise.all(FLOATING_IPS.map(upSince)), "BIRD sessions up since before the edit").to.deep.equal(before);
     await kubectl(["patch", "bgppeers.networking.gke.io", "bird", "-n", NAMESPACE, "--type", "merge", "-p", JSON.stringify({ spec: { sessions: 2 } })]);
+    await sleep(3_000);
+    expect(await Promise.all(FLOATING_IPS.map(upSince)), "BIRD sessions up since before the edit, after it is undone").to.deep.equal(before);
   });
 });
