@@ -185,10 +185,11 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
   it("cluster speaker: with the API server stopped for 30 s Service sessions and routes stay while the control-plane VIP is withdrawn (its /readyz fails); on return the VIP comes back and a new Service is picked up", async () => {
     const ip = await waitFor("failover's IP", () => serviceIP("failover"), { timeoutMs: 10_000 });
     const prefix = `${ip}/32`;
-    await waitFor("both BIRD sessions and 6 paths before the outage", async () => {
+    // the previous test restarts a speaker, maybe the control-plane node's: its sessions must be back first
+    await waitFor("both BIRD sessions, 6 paths and the control-plane VIP before the outage", async () => {
       const up = await Promise.all(FLOATING_IPS.map(async (fip) => (await lab!.bird.session(fip)).established));
-      return up.every(Boolean) && (await birdHops(prefix)).length === 6 ? true : undefined;
-    }, { timeoutMs: 20_000 });
+      return up.every(Boolean) && (await birdHops(prefix)).length === 6 && (await birdHops(CONTROL_PLANE_VIP)).join() === CONTROL_PLANE_NODE ? true : undefined;
+    }, { timeoutMs: 30_000 });
     const pidFile = path.join(cluster!.dir, "kube-apiserver.pid");
     const pid = Number(readFileSync(pidFile, "utf8").trim());
     const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
