@@ -320,6 +320,11 @@ export class ClusterSpeaker {
       const { clients, clusterNamespace, leaseDurationSeconds } = this.options;
       // a renewal queued before a release must not take the Lease back
       if (renewal && !this.ownLeases.has(name)) return true;
+      // an acquisition was decided before this write waited its turn: another node may have taken the Lease since
+      if (holder !== undefined && !this.ownLeases.has(name)) {
+        const now = this.holderOf(name, Date.now());
+        if (now !== undefined && now !== holder) return false;
+      }
       const current = this.ownLeases.get(name) ?? this.lease(name);
       try {
         const written = await writeLease(clients.coordination, clusterNamespace, name, { [LEASE_LABEL]: LEASE_LABEL_VALUE }, holder, leaseDurationSeconds, current);
