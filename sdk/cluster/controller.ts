@@ -92,6 +92,14 @@ const SLOW_RECONCILE_MS = 5_000;
 const API_FAILURE_LOG_MS = 10_000;
 /** Status writes (Service status, BGPAdvertisedRoutes, Events) in flight at once. */
 const STATUS_WRITE_CONCURRENCY = 16;
+/**
+ * The allocator Lease lasts at least this long. Its holder only assigns
+ * addresses and writes status (nothing on the data path waits for it), and
+ * a short Lease was lost within seconds while its holder wrote a burst of
+ * 1,000 Services' status to a busy API server, which dropped the queued
+ * writes each time. The floating-IP Leases keep `--lease-duration`.
+ */
+const ALLOCATOR_LEASE_MIN_SECONDS = 15;
 /** BGPSession writes of one node in flight at once. */
 const OWN_WRITE_CONCURRENCY = 4;
 /** The allocator leader plans again at least this often even when nothing it reads changed (a status write it skipped as just written, then overwritten by someone else). */
@@ -327,7 +335,8 @@ export class ClusterSpeaker {
       }
       const current = this.ownLeases.get(name) ?? this.lease(name);
       try {
-        const written = await writeLease(clients.coordination, clusterNamespace, name, { [LEASE_LABEL]: LEASE_LABEL_VALUE }, holder, leaseDurationSeconds, current);
+        const duration = name === ALLOCATOR_LEASE ? Math.max(leaseDurationSeconds, ALLOCATOR_LEASE_MIN_SECONDS) : leaseDurationSeconds;
+        const written = await writeLease(clients.coordination, clusterNamespace, name, { [LEASE_LABEL]: LEASE_LABEL_VALUE }, holder, duration, current);
         if (holder === undefined) this.ownLeases.delete(name);
         else this.ownLeases.set(name, written);
         return true;
