@@ -79,6 +79,8 @@ const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise
   advertise: advertiseBench,
   bfd: benchBfd,
   codec: codecBench,
+  // loaded on use: the Kubernetes client costs the other cases a second at start-up
+  "cluster-scale": async (args) => (await import("./cluster-scale.js")).clusterScaleBench(args),
   failover: () => failoverBench(),
   provider: providerBench,
 

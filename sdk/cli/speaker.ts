@@ -50,7 +50,8 @@ Options:
   --node-subnet CIDR        a node subnet; repeat for several (default: the
                             subnet of the node's InternalIP on its interface)
   --lease-duration SECONDS  Lease duration (default 2); a floating IP moves
-                            about this long after its holder dies
+                            about this long after its holder dies (the
+                            allocator's Lease lasts at least 15 s)
   --peer-port PORT          the routers' BGP port (default 179)
   --hold-time SECONDS       BGP hold time proposed (default 30)
   --connect-retry SECONDS   BGP ConnectRetry time (default 5)

@@ -58,6 +58,7 @@ import {
 } from "./observed";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
 import { advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
+import { SETTLE_MS, WriteQueue } from "./write-queue";
 
 /** How the speaker runs. */
 export interface ClusterSpeakerOptions {
@@ -90,6 +91,20 @@ const FAMILIES: FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
 const SLOW_RECONCILE_MS = 5_000;
 /** At most one log line per this long about failing API writes. */
 const API_FAILURE_LOG_MS = 10_000;
+/** Status writes (Service status, BGPAdvertisedRoutes, Events) in flight at once. */
+const STATUS_WRITE_CONCURRENCY = 16;
+/**
+ * The allocator Lease lasts at least this long. Its holder only assigns
+ * addresses and writes status (nothing on the data path waits for it), and
+ * a short Lease was lost within seconds while its holder wrote a burst of
+ * 1,000 Services' status to a busy API server, which dropped the queued
+ * writes each time. The floating-IP Leases keep `--lease-duration`.
+ */
+const ALLOCATOR_LEASE_MIN_SECONDS = 15;
+/** BGPSession writes of one node in flight at once. */
+const OWN_WRITE_CONCURRENCY = 4;
+/** The allocator leader plans again at least this often even when nothing it reads changed (a status write it skipped as just written, then overwritten by someone else). */
+const ALLOCATE_REFRESH_MS = 2 * SETTLE_MS;
 /** How often a BGPSession's status is re-reported when nothing changed. */
 const STATUS_REPORT_MS = 30_000;
 
@@ -115,7 +130,7 @@ function leaseRecord(lease: V1Lease): LeaseRecord {
 export class ClusterSpeaker {
   private readonly metrics = new SpeakerMetrics();
   private readonly observer = new LeaseObserver();
-  private readonly collections: Record<"clusters" | "nggs" | "balancers" | "peers", CustomCollection>;
+  private readonly collections: Record<"clusters" | "cidrConfigs" | "nggs" | "balancers" | "peers", CustomCollection>;
   private readonly informers: ReturnType<typeof watchCollection<KubernetesObject>>[] = [];
   private readonly ownLeases = new Map<string, V1Lease>();
   private readonly held = new Set<string>();
@@ -125,6 +140,16 @@ export class ClusterSpeaker {
   private readonly stopping = new Map<PeerDriver, Promise<void>>();
   private readonly written = new Map<string, string>();
   private readonly events = new Set<string>();
+  private readonly writes = new WriteQueue(STATUS_WRITE_CONCURRENCY, (what, error) => {
+    this.statusInputs++;
+    this.apiFailed(what, error);
+  });
+  /** This node's own status writes (its BGPSessions), apart from the leader's so a burst of Service writes does not delay them. */
+  private readonly ownWrites = new WriteQueue(OWN_WRITE_CONCURRENCY, (what, error) => this.apiFailed(what, error));
+  /** Bumped by every change the allocation depends on (Services, status objects, failed writes). */
+  private statusInputs = 0;
+  /** What the last allocation was planned from, and when: an unchanged one is not planned again for {@link ALLOCATE_REFRESH_MS}. */
+  private allocated = { inputs: "", at: 0 };
   private apiFailures = 0;
   private apiFailureLoggedAt = 0;
   private configuration: Topology | undefined;
@@ -134,6 +159,7 @@ export class ClusterSpeaker {
   private health: HttpServer | undefined;
   private tick: NodeJS.Timeout | undefined;
   private renewal: NodeJS.Timeout | undefined;
+  private renewing = false;
   private leaseWrites: Promise<unknown> = Promise.resolve();
   private running: Promise<void> | undefined;
   private again = false;
@@ -154,6 +180,8 @@ export class ClusterSpeaker {
     const ns = options.clusterNamespace;
     this.collections = {
       clusters: { group: "baremetal.cluster.gke.io", version: "v1", plural: "clusters", namespace: ns },
+      // a dual-stack Cluster is valid only with its ClusterCIDRConfig (BGPLB071)
+      cidrConfigs: { group: "baremetal.cluster.gke.io", version: "v1alpha1", plural: "clustercidrconfigs", namespace: ns },
       nggs: { group: GKE_GROUP, version: "v1", plural: "networkgatewaygroups", namespace: ns },
       balancers: { group: GKE_GROUP, version: "v1", plural: "bgploadbalancers", namespace: ns },
       peers: { group: GKE_GROUP, version: "v1", plural: "bgppeers", namespace: ns },
@@ -173,7 +201,11 @@ export class ClusterSpeaker {
       throw new Error(`health server on ${this.options.healthListen}: ${err.message}`);
     });
     this.configObjects = Object.values(this.collections).map((c) => watchCollection(clients.config, customPath(c), listCustom(clients.custom, c), changed, logger));
-    this.services = watchCollection(clients.config, "/api/v1/services", () => clients.core.listServiceForAllNamespaces(), changed, logger);
+    const statusInputChanged = (): void => {
+      this.statusInputs++;
+      changed();
+    };
+    this.services = watchCollection(clients.config, "/api/v1/services", () => clients.core.listServiceForAllNamespaces(), statusInputChanged, logger);
     this.nodes = watchCollection(clients.config, "/api/v1/nodes", () => clients.core.listNode(), changed, logger);
     this.leases = watchCollection<V1Lease>(
       clients.config,
@@ -189,8 +221,8 @@ export class ClusterSpeaker {
       () => this.observer.reset(),
     );
     const status = (plural: string): CustomCollection => ({ group: GKE_GROUP, version: "v1", plural, namespace: GKE_STATUS_NAMESPACE });
-    this.advertisedRoutes = watchCollection(clients.config, customPath(status("bgpadvertisedroutes")), listCustom(clients.custom, status("bgpadvertisedroutes")), () => undefined, logger);
-    this.bgpSessions = watchCollection(clients.config, customPath(status("bgpsessions")), listCustom(clients.custom, status("bgpsessions")), () => undefined, logger);
+    this.advertisedRoutes = watchCollection(clients.config, customPath(status("bgpadvertisedroutes")), listCustom(clients.custom, status("bgpadvertisedroutes")), () => this.statusInputs++, logger);
+    this.bgpSessions = watchCollection(clients.config, customPath(status("bgpsessions")), listCustom(clients.custom, status("bgpsessions")), () => this.statusInputs++, logger);
     this.informers.push(...this.configObjects, this.services, this.nodes, this.leases as never, this.advertisedRoutes, this.bgpSessions);
     for (const informer of this.informers) informer.start().catch(() => undefined);
     this.tick = setInterval(() => this.schedule(), (this.options.leaseDurationSeconds * 1000) / 4);
@@ -206,6 +238,10 @@ export class ClusterSpeaker {
     this.stopped = true;
     clearInterval(this.tick);
     await this.running;
+    // the next leader writes what is still queued
+    this.writes.clear();
+    this.ownWrites.clear();
+    await Promise.all([this.writes.idle(), this.ownWrites.idle()]);
     await Promise.all([...this.sessions.values()].map((s) => s.driver.stop("bgplb speaker shutting down")));
     await Promise.all([...this.cpSessions.values()].map((d) => d.stop("bgplb speaker shutting down")));
     await Promise.all(this.stopping.values());
@@ -254,6 +290,7 @@ export class ClusterSpeaker {
     const routesAdvertised = (): number => [...this.sessions.values()].reduce((n, s) => n + s.routes.length, 0);
     const leasesHeld = (): { floatingIps: number; allocator: number } => ({ floatingIps: this.held.size, allocator: this.leader ? 1 : 0 });
     const reconcileSeconds = (): number => this.lastReconcileMs / 1000;
+    const writeStages = (): { queued: number; inFlight: number } => ({ queued: this.writes.pending, inFlight: this.writes.active });
     new Gauge({
       name: "bgplb_cluster_routes_advertised",
       help: "Service VIP routes this node advertises (summed over its sessions).",
@@ -279,6 +316,17 @@ export class ClusterSpeaker {
       registers,
       collect: function (this: Gauge) {
         this.set(reconcileSeconds());
+      },
+    });
+    new Gauge({
+      name: "bgplb_cluster_status_writes",
+      help: "Status writes (Service status, BGPAdvertisedRoutes, Events) of the allocator leader, by stage.",
+      labelNames: ["stage"],
+      registers,
+      collect: function (this: Gauge<"stage">) {
+        const stages = writeStages();
+        this.set({ stage: "queued" }, stages.queued);
+        this.set({ stage: "in-flight" }, stages.inFlight);
       },
     });
   }
@@ -308,9 +356,15 @@ export class ClusterSpeaker {
       const { clients, clusterNamespace, leaseDurationSeconds } = this.options;
       // a renewal queued before a release must not take the Lease back
       if (renewal && !this.ownLeases.has(name)) return true;
+      // an acquisition was decided before this write waited its turn: another node may have taken the Lease since
+      if (holder !== undefined && !this.ownLeases.has(name)) {
+        const now = this.holderOf(name, Date.now());
+        if (now !== undefined && now !== holder) return false;
+      }
       const current = this.ownLeases.get(name) ?? this.lease(name);
       try {
-        const written = await writeLease(clients.coordination, clusterNamespace, name, { [LEASE_LABEL]: LEASE_LABEL_VALUE }, holder, leaseDurationSeconds, current);
+        const duration = name === ALLOCATOR_LEASE ? Math.max(leaseDurationSeconds, ALLOCATOR_LEASE_MIN_SECONDS) : leaseDurationSeconds;
+        const written = await writeLease(clients.coordination, clusterNamespace, name, { [LEASE_LABEL]: LEASE_LABEL_VALUE }, holder, duration, current);
         if (holder === undefined) this.ownLeases.delete(name);
         else this.ownLeases.set(name, written);
         return true;
@@ -364,16 +418,23 @@ export class ClusterSpeaker {
    * next reconcile lets its floating IP go. API errors keep what we hold.
    */
   private async renew(): Promise<void> {
-    for (const name of [...this.ownLeases.keys()]) {
-      try {
-        const kept = await this.writeOwnLease(name, this.options.nodeName, true);
-        if (!kept) {
-          this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
-          this.schedule();
+    // a slow API server must not pile renewals up behind each other: each would be staler than the last
+    if (this.renewing) return;
+    this.renewing = true;
+    try {
+      for (const name of [...this.ownLeases.keys()]) {
+        try {
+          const kept = await this.writeOwnLease(name, this.options.nodeName, true);
+          if (!kept) {
+            this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
+            this.schedule();
+          }
+        } catch (error) {
+          this.apiFailed(`Lease ${name}`, error);
         }
-      } catch (error) {
-        this.apiFailed(`Lease ${name}`, error);
       }
+    } finally {
+      this.renewing = false;
     }
   }
 
@@ -438,12 +499,23 @@ export class ClusterSpeaker {
     if (await this.acquire(ALLOCATOR_LEASE, started)) {
       if (!this.leader) logger.log("info", "allocator leadership taken");
       this.leader = true;
-      await this.allocate(topology, lbNodes.map((n) => n.ipv4), speakers, lbNodes.map((n) => n.ipv6 ?? `::ffff:${n.ipv4}`));
+      const ipv4Hops = lbNodes.map((n) => n.ipv4);
+      const ipv6Hops = lbNodes.map((n) => n.ipv6 ?? `::ffff:${n.ipv4}`);
+      // planning 5,000 Services costs tens of milliseconds: only when something it reads changed
+      const inputs = `${this.statusInputs}|${JSON.stringify(cluster.spec.loadBalancer)}|${ipv4Hops}|${ipv6Hops}|${[...speakers]}`;
+      if (inputs !== this.allocated.inputs || started - this.allocated.at >= ALLOCATE_REFRESH_MS) {
+        this.allocated = { inputs, at: started };
+        this.allocate(topology, ipv4Hops, speakers, ipv6Hops);
+      }
     } else {
+      this.allocated = { inputs: "", at: 0 };
+      if (this.leader) {
+        logger.log("info", "allocator leadership lost; queued status writes dropped", { dropped: this.writes.pending });
+        this.writes.clear();
+      }
       this.leader = false;
     }
-    this.step = "BGPSession status";
-    await this.reportSessions(mine);
+    this.reportSessions(mine);
     this.lastReconcileMs = Date.now() - started;
   }
 
@@ -561,70 +633,83 @@ export class ClusterSpeaker {
     }
   }
 
-  /** Allocator leader: Service addresses, their Events, and the BGPAdvertisedRoutes. */
-  private async allocate(topology: Topology, ipv4Hops: string[], speakers: ReadonlySet<string>, ipv6Hops: string[]): Promise<void> {
+  /**
+   * Allocator leader: plans the Service addresses and submits what is out of
+   * date to the write queue (Service status with its IPAllocated Event,
+   * BGPAdvertisedRoutes with their Advertised/Withdrawn Events); the writes
+   * run concurrently and do not hold up the reconcile.
+   */
+  private allocate(topology: Topology, ipv4Hops: string[], speakers: ReadonlySet<string>, ipv6Hops: string[]): void {
     const cluster = topology.clusters[0]!;
     const services = this.services.list() as RawObject[];
     const balanced = services.filter(isLoadBalancerService);
     const reserved = cluster.spec.loadBalancer.vips.ingressVIP ? [cluster.spec.loadBalancer.vips.ingressVIP] : [];
     const plan = planServiceAddresses(clusterAddressPools(cluster), balanced.map(addressRequestOf), reserved);
     const routes = new Set<string>();
+    const { core, custom } = this.options.clients;
     for (const service of balanced) {
       const key = objectKeyText(service);
       const allocation = plan.get(key)!;
       const [namespace, name] = [service.metadata!.namespace!, service.metadata!.name!];
-      for (const problem of allocation.problems) await this.event(service, "Warning", problem.reason, problem.message);
-      if (allocation.addresses.join(",") !== serviceIngressIPs(service).join(",")) {
-        await this.tryApi(`Service ${key} status`, async () => {
-          await applyServiceStatus(this.options.clients.core, namespace, name, serviceStatusBody(allocation.addresses));
+      for (const problem of allocation.problems) this.writes.submit(`event/${key}/${problem.reason}`, problem.message, `Event on Service ${key}`, () => this.event(service, "Warning", problem.reason, problem.message));
+      const addresses = allocation.addresses.join(",");
+      if (addresses !== serviceIngressIPs(service).join(",")) {
+        this.writes.submit(`service/${key}`, addresses, `Service ${key} status`, async () => {
+          await applyServiceStatus(core, namespace, name, serviceStatusBody(allocation.addresses));
           if (allocation.addresses.length > 0) await this.event(service, "Normal", "IPAllocated", `assigned ${allocation.addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`);
         });
       }
       for (const [i, address] of allocation.addresses.entries()) {
-        const body = bgpAdvertisedRouteObject(key, address, address.includes(":") ? ipv6Hops : ipv4Hops, i);
+        const hops = address.includes(":") ? ipv6Hops : ipv4Hops;
+        const body = bgpAdvertisedRouteObject(key, address, hops, i);
         const routeName = (body["metadata"] as { name: string }).name;
         routes.add(routeName);
         const text = JSON.stringify(body);
         if (this.written.get(`route/${routeName}`) === text) continue;
-        await this.tryApi(`BGPAdvertisedRoute ${routeName}`, async () => {
-          await applyCustom(this.options.clients.custom, "bgpadvertisedroutes", body);
+        this.writes.submit(`route/${routeName}`, text, `BGPAdvertisedRoute ${routeName}`, async () => {
+          await applyCustom(custom, "bgpadvertisedroutes", body);
           this.written.set(`route/${routeName}`, text);
-          await this.event(service, "Normal", "Advertised", `advertising ${address} with next hops ${(address.includes(":") ? ipv6Hops : ipv4Hops).join(", ")}`);
+          await this.event(service, "Normal", "Advertised", `advertising ${address} with next hops ${hops.join(", ")}`);
         });
       }
     }
     for (const service of services) {
       if (isLoadBalancerService(service) || serviceIngressIPs(service).length === 0 || service.metadata?.deletionTimestamp !== undefined) continue;
-      await this.tryApi(`Service ${objectKeyText(service)} status`, () => applyServiceStatus(this.options.clients.core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody([])));
+      const key = objectKeyText(service);
+      this.writes.submit(`service/${key}`, "", `Service ${key} status`, () => applyServiceStatus(core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody([])));
     }
+    const byRouteName = new Map(services.map((s) => [advertisedRouteName(objectKeyText(s)), s]));
     for (const object of this.advertisedRoutes.list()) {
       const name = object.metadata?.name ?? "";
       if (routes.has(name)) continue;
       this.written.delete(`route/${name}`);
-      const service = services.find((s) => advertisedRouteName(objectKeyText(s)) === name.replace(/-ipv[46]$/, ""));
-      await this.tryApi(`BGPAdvertisedRoute ${name}`, async () => {
-        await deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpadvertisedroutes", GKE_STATUS_NAMESPACE, name);
+      const service = byRouteName.get(name.replace(/-ipv[46]$/, ""));
+      this.writes.submit(`route/${name}`, "deleted", `BGPAdvertisedRoute ${name}`, async () => {
+        await deleteCustom(custom, GKE_GROUP, "v1", "bgpadvertisedroutes", GKE_STATUS_NAMESPACE, name);
         if (service) await this.event(service, "Normal", "Withdrawn", `no longer advertised (${name})`);
       });
     }
     for (const object of this.bgpSessions.list()) {
       const owner = (object as { spec?: { nodeName?: string } }).spec?.nodeName;
-      if (owner !== undefined && !speakers.has(owner)) await this.tryApi(`BGPSession ${object.metadata?.name}`, () => this.deleteSessionObject(object.metadata?.name ?? ""));
+      const name = object.metadata?.name ?? "";
+      if (owner !== undefined && !speakers.has(owner)) this.deleteSessionObject(this.writes, name);
     }
   }
 
   /**
    * Writes the BGPSession of each of our sessions when its state or routes
    * changed, or every 30 s, and deletes our BGPSessions that are no longer
-   * planned (a floating IP moved, a peer went, a session was renamed).
+   * planned (a floating IP moved, a peer went, a session was renamed). The
+   * writes go through this node's own write queue: a slow API server does
+   * not hold up the reconcile, and a newer report replaces a queued one.
    */
-  private async reportSessions(mine: readonly ServiceSession[]): Promise<void> {
+  private reportSessions(mine: readonly ServiceSession[]): void {
     const now = Date.now();
     const names = new Set(mine.map((s) => s.name));
     for (const object of this.bgpSessions.list()) {
       const owner = (object as { spec?: { nodeName?: string } }).spec?.nodeName;
       const name = object.metadata?.name ?? "";
-      if (owner === this.options.nodeName && !names.has(name)) await this.deleteSessionObject(name);
+      if (owner === this.options.nodeName && !names.has(name)) this.deleteSessionObject(this.ownWrites, name);
     }
     for (const s of mine) {
       const running = this.sessions.get(`${s.floatingIP}>${s.peer.peerIP}`);
@@ -633,7 +718,7 @@ export class ClusterSpeaker {
       const summary = `${s.name}|${state}|${running.routes.join(",")}`;
       if (summary === running.reported && now - running.reportedAt < STATUS_REPORT_MS) continue;
       const advertised = state === "Established" ? running.routes : [];
-      await this.tryApi(`BGPSession ${s.name}`, async () => {
+      this.ownWrites.submit(`session/${s.name}`, summary, `BGPSession ${s.name}`, async () => {
         await applyCustom(this.options.clients.custom, "bgpsessions", bgpSessionObject(s, this.options.nodeName, state, advertised, new Date()));
         running.reported = summary;
         running.reportedAt = now;
@@ -641,19 +726,9 @@ export class ClusterSpeaker {
     }
   }
 
-  private async deleteSessionObject(name: string): Promise<void> {
-    await this.tryApi(`BGPSession ${name}`, () => deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name));
+  private deleteSessionObject(queue: WriteQueue, name: string): void {
+    queue.submit(`session/${name}`, "deleted", `BGPSession ${name}`, () => deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name));
   }
-
-  /** Runs an API write; failures are logged (the next reconcile tries again), never thrown. */
-  private async tryApi(what: string, write: () => Promise<unknown>): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      this.apiFailed(what, error);
-    }
-  }
-
 
   /** Logs a failed API write, at most once per 10 s (an API server outage would otherwise log every tick). */
   private apiFailed(what: string, error: unknown): void {

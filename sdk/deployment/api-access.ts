@@ -39,6 +39,7 @@ export const SPEAKER_API_GRANTS: readonly ApiGrant[] = [
   { scope: "cluster", apiGroup: "", resource: "services/status", verbs: ["patch"], use: "publishes each Service's addresses in status.loadBalancer (allocator leader)" },
   { scope: "cluster", apiGroup: "", resource: "events", verbs: ["create"], use: "records Events on Services and on configuration objects it rejects" },
   { scope: "clusterNamespace", apiGroup: "baremetal.cluster.gke.io", resource: "clusters", verbs: ["list", "watch"], use: "watches the Cluster (ASN, address pools, VIPs)" },
+  { scope: "clusterNamespace", apiGroup: "baremetal.cluster.gke.io", resource: "clustercidrconfigs", verbs: ["list", "watch"], use: "watches the pod CIDRs a dual-stack Cluster needs to validate" },
   { scope: "clusterNamespace", apiGroup: "networking.gke.io", resource: "networkgatewaygroups", verbs: ["list", "watch"], use: "watches the floating IPs" },
   { scope: "clusterNamespace", apiGroup: "networking.gke.io", resource: "bgploadbalancers", verbs: ["list", "watch"], use: "watches the peer selection" },
   { scope: "clusterNamespace", apiGroup: "networking.gke.io", resource: "bgppeers", verbs: ["list", "watch"], use: "watches the data-plane peers" },

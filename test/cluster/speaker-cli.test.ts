@@ -2,7 +2,9 @@
 import { expect } from "chai";
 import { bgplb } from "../cli/helpers";
 
-describe("bgplb speaker: usage errors", () => {
+describe("bgplb speaker: usage errors", function () {
+  // the kubeconfig case loads the Kubernetes client first: seconds on a busy machine
+  this.timeout(20_000);
   const cases: [string, string[], string][] = [
     ["no node name", ["--cluster-namespace", "cluster-bm"], "--node-name NAME is required (or set NODE_NAME)"],
     ["no cluster namespace", ["--node-name", "n1"], "--cluster-namespace NS is required"],

@@ -31,6 +31,17 @@ export const FLOATING_IPS = ["198.18.0.100", "198.18.0.101"] as const;
 export const BIRD_ADDRESS = "198.18.0.254";
 export const FRR_ADDRESS = "198.18.0.253";
 
+/** The IPv6 addresses on the segment (for IPv6 VIPs' next hops, carried over the IPv4 sessions): node or router name → address. */
+export const IPV6_ADDRESSES: Readonly<Record<string, string>> = {
+  n1: "2001:db8:18::11",
+  n2: "2001:db8:18::12",
+  n3: "2001:db8:18::13",
+  bird: "2001:db8:18::254",
+  frr: "2001:db8:18::253",
+};
+/** The throwaway API server's Service ClusterIP ranges: dual-stack, and room for the cluster-scale benchmark's 5,000 Services. */
+export const SERVICE_RANGE = "198.18.128.0/17,2001:db8:5::/112";
+
 /** The namespace of the lab topology's objects. */
 export const CLUSTER_NAMESPACE = "cluster-lab";
 
@@ -84,6 +95,9 @@ export class ClusterLab implements LabSpace {
 
   /** Makes the bridge with the API server's address and every namespace on it. */
   async create(): Promise<void> {
+    // two labs would both route 198.18.0.0/24 from the root namespace: the second's nodes could not reach its API server
+    const taken = (await run("ip", ["-br", "-4", "addr", "show"])).stdout.split("\n").find((line) => line.includes(` ${BRIDGE_ADDRESS}/`));
+    if (taken) throw new Error(`another cluster lab holds ${BRIDGE_ADDRESS} (${taken.split(/\s+/)[0]}); run one lab at a time`);
     await run("ip", ["link", "add", this.bridge, "type", "bridge"]);
     await run("ip", ["addr", "add", `${this.addresses.bridge}/24`, "dev", this.bridge]);
     await run("ip", ["link", "set", this.bridge, "up"]);
@@ -92,11 +106,13 @@ export class ClusterLab implements LabSpace {
       const ns = this.ns(m.name);
       const hostLink = `${this.bridge.slice(0, 11)}v${i}`;
       await run("ip", ["netns", "add", ns]);
-      this.members.push({ ns, ipv4: m.address, ipv6: "", hostLink });
+      const ipv6 = IPV6_ADDRESSES[m.name]!;
+      this.members.push({ ns, ipv4: m.address, ipv6, hostLink });
       await runInNamespace(ns, "ip", ["link", "set", "lo", "up"]);
       await run("ip", ["link", "add", hostLink, "type", "veth", "peer", "name", "eth0", "netns", ns]);
       await run("ip", ["link", "set", hostLink, "master", this.bridge, "up"]);
       await runInNamespace(ns, "ip", ["addr", "add", `${m.address}/24`, "dev", "eth0"]);
+      await runInNamespace(ns, "ip", ["-6", "addr", "add", `${ipv6}/64`, "dev", "eth0", "nodad"]);
       await runInNamespace(ns, "ip", ["link", "set", "eth0", "up"]);
     }
   }
@@ -124,9 +140,16 @@ export class ClusterLab implements LabSpace {
     await this.frr.start();
   }
 
-  /** Starts (or restarts) the speaker of `node`, logging to `<label>.log` in the lab directory. */
+  /**
+   * Starts (or restarts) the speaker of `node`, logging to `<label>.log` in
+   * the lab directory; a control-plane node advertises the control-plane VIP
+   * only while the API server of `kubeconfig` answers /readyz.
+   */
   startSpeaker(node: string, kubeconfig = this.speakerKubeconfig, label = `speaker-${node}`): NamespaceProcess {
     const address = NODES.find((n) => n.name === node)!.address;
+    // the kubeconfig is YAML (the admin's) or JSON (the ServiceAccount's)
+    const server = /\bserver"?\s*:\s*"?(https?:\/\/[^"\s,}]+)/.exec(readFileSync(kubeconfig, "utf8"))?.[1];
+    if (!server) throw new Error(`${kubeconfig} names no server`);
     const proc = this.start(label, this.ns(node), process.execPath, [
       join(repoDir, "dist/sdk/cli/main.js"),
       "speaker",
@@ -136,6 +159,7 @@ export class ClusterLab implements LabSpace {
       "--lease-duration", "2",
       "--connect-retry", "1",
       "--health-listen", `${address}:8080`,
+      "--control-plane-readyz", `${server}/readyz`,
     ]);
     this.speakers.set(node, proc);
     return proc;
@@ -196,7 +220,7 @@ export async function startClusterLab(kubectlPath: string): Promise<{ lab: Clust
   let cluster: ThrowawayCluster | undefined;
   try {
     await lab.create();
-    cluster = await ThrowawayCluster.start(kubectlPath, BRIDGE_ADDRESS);
+    cluster = await ThrowawayCluster.start(kubectlPath, BRIDGE_ADDRESS, SERVICE_RANGE);
     const kubectl = cluster.kubectlChecked.bind(cluster);
     await kubectl(["create", "namespace", CLUSTER_NAMESPACE]);
     const rendered = await runChecked(process.execPath, [join(repoDir, "dist/sdk/cli/main.js"), "render", join(repoDir, "test/e2e/cluster-speaker-topology.yaml")]);
@@ -205,7 +229,8 @@ export async function startClusterLab(kubectlPath: string): Promise<{ lab: Clust
     for (const node of NODES) {
       await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: node.name } }));
       const now = new Date().toISOString();
-      const status = { status: { addresses: [{ type: "InternalIP", address: node.address }], conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: now, lastTransitionTime: now }] } };
+      const addresses = [{ type: "InternalIP", address: node.address }, { type: "InternalIP", address: IPV6_ADDRESSES[node.name] }];
+      const status = { status: { addresses, conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: now, lastTransitionTime: now }] } };
       await kubectl(["patch", "node", node.name, "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);
     }
     await lab.startRouters();

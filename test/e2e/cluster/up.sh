@@ -5,11 +5,13 @@
 # collector and namespace controllers only (so foreground deletion, which the
 # Kubernetes provider uses, completes as on a real cluster). Everything lives in DIR; tear it down with down.sh DIR.
 #
-#   test/e2e/cluster/up.sh DIR [--owner-pid PID] [--listen-address ADDR]
+#   test/e2e/cluster/up.sh DIR [--owner-pid PID] [--listen-address ADDR] [--service-range CIDRS]
 #
 # --listen-address: the address kube-apiserver listens on and the kubeconfig
 # names (default 127.0.0.1); e.g. a lab bridge's address that network
 # namespaces can reach.
+# --service-range: kube-apiserver's --service-cluster-ip-range (default
+# 198.51.100.0/24; one CIDR per family, comma-separated, for dual-stack).
 #
 # DIR must be empty or absent. On success the last line of stdout is
 # KUBECONFIG=DIR/kubeconfig. With --owner-pid, a watchdog tears the cluster
@@ -22,7 +24,7 @@ cluster_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_dir=$(cd "$cluster_dir/../../.." && pwd)
 
 usage() {
-  echo "usage: $0 DIR [--owner-pid PID] [--listen-address ADDR]" >&2
+  echo "usage: $0 DIR [--owner-pid PID] [--listen-address ADDR] [--service-range CIDRS]" >&2
   exit 2
 }
 [[ $# -ge 1 ]] || usage
@@ -30,10 +32,12 @@ dir=$1
 shift
 owner_pid=
 listen_address=127.0.0.1
+service_range=198.51.100.0/24
 while [[ $# -gt 0 ]]; do
   case $1 in
     --owner-pid) [[ $# -ge 2 ]] || usage; owner_pid=$2; shift 2 ;;
     --listen-address) [[ $# -ge 2 ]] || usage; listen_address=$2; shift 2 ;;
+    --service-range) [[ $# -ge 2 ]] || usage; service_range=$2; shift 2 ;;
     *) usage ;;
   esac
 done
@@ -117,7 +121,7 @@ start etcd "${tool[etcd]}" --name e2e --data-dir "$dir/etcd" \
   --listen-peer-urls "$peer_url" --initial-advertise-peer-urls "$peer_url" \
   --initial-cluster "e2e=$peer_url" --unsafe-no-fsync --log-level warn
 
-# The service range is a documentation prefix: nothing is ever sent to it.
+# The service range is a documentation or benchmarking prefix: nothing is ever sent to it.
 start kube-apiserver "${tool[kube-apiserver]}" \
   --etcd-servers "$etcd_url" \
   --bind-address "$listen_address" --advertise-address "$listen_address" --secure-port "$api_port" \
@@ -126,7 +130,7 @@ start kube-apiserver "${tool[kube-apiserver]}" \
   --service-account-issuer https://kubernetes.default.svc \
   --service-account-key-file "$pki/service-account.pub" \
   --service-account-signing-key-file "$pki/service-account.key" \
-  --service-cluster-ip-range 198.51.100.0/24 \
+  --service-cluster-ip-range "$service_range" \
   --authorization-mode RBAC --endpoint-reconciler-type none \
   --enable-priority-and-fairness=false --profiling=false
 

@@ -23,12 +23,15 @@ export class ThrowawayCluster {
 
   /**
    * Starts a cluster; rejects with up.sh's output (logs included) on failure.
-   * `listenAddress` is where kube-apiserver listens (default 127.0.0.1).
+   * `listenAddress` is where kube-apiserver listens (default 127.0.0.1);
+   * `serviceRange` its Service ClusterIP range (default 198.51.100.0/24;
+   * `v4cidr,v6cidr` for dual-stack).
    */
-  static async start(kubectlPath: string, listenAddress?: string): Promise<ThrowawayCluster> {
+  static async start(kubectlPath: string, listenAddress?: string, serviceRange?: string): Promise<ThrowawayCluster> {
     const dir = mkdtempSync(path.join(tmpdir(), "bgplb-e2e-cluster-"));
     const listen = listenAddress === undefined ? [] : ["--listen-address", listenAddress];
-    const up = await runCommand(path.join(repoDir, "test/e2e/cluster/up.sh"), [dir, "--owner-pid", String(process.pid), ...listen], {
+    const range = serviceRange === undefined ? [] : ["--service-range", serviceRange];
+    const up = await runCommand(path.join(repoDir, "test/e2e/cluster/up.sh"), [dir, "--owner-pid", String(process.pid), ...listen, ...range], {
       timeoutMs: 180_000,
     });
     if (up.code !== 0) throw new Error(`test/e2e/cluster/up.sh failed (exit ${up.code}):\n${up.stdout}\n${up.stderr}`);
