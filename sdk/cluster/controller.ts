@@ -54,6 +54,7 @@ import {
   nodeViewOf,
   objectKeyText,
   serviceIngressIPs,
+  servicesToClear,
   type RawObject,
 } from "./observed";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
@@ -593,8 +594,7 @@ export class ClusterSpeaker {
         });
       }
     }
-    for (const service of services) {
-      if (isLoadBalancerService(service) || serviceIngressIPs(service).length === 0 || service.metadata?.deletionTimestamp !== undefined) continue;
+    for (const service of servicesToClear(services)) {
       await this.tryApi(`Service ${objectKeyText(service)} status`, () => applyServiceStatus(this.options.clients.core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody([])));
     }
     for (const object of this.advertisedRoutes.list()) {
