@@ -175,9 +175,11 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
     ]);
     const logger = jsonLogger(io.stdout, io.stderr, values["debug-log"] ?? false);
     keepRunningOnClosedOutput();
+    let kubeConfig;
     let clients;
     try {
-      clients = kubeClients(loadKubeConfig(values.kubeconfig));
+      kubeConfig = loadKubeConfig(values.kubeconfig);
+      clients = kubeClients(kubeConfig);
     } catch (error) {
       throw new UsageError(`${values.kubeconfig === undefined ? "in-cluster configuration" : `--kubeconfig ${values.kubeconfig}`}: ${(error as Error).message}`);
     }
@@ -217,6 +219,7 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
     } catch (error) {
       logger.log("error", "speaker failed to start", { error: (error as Error).message });
       await speaker.stop();
+      kubeConfig.abortRequests();
       return 1;
     }
     logger.log("info", "node network", { interface: interfaceName, nodeSubnets });
@@ -228,6 +231,9 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
     } catch (error) {
       logger.log("error", "shutdown failed", { error: (error as Error).message });
       return 1;
+    } finally {
+      // a request still waiting on the API server (an informer's list) must not keep the stopped speaker's process alive
+      kubeConfig.abortRequests();
     }
   }
 }
@@ -257,9 +263,11 @@ async function runMetallbSpeaker(
     import("../cluster/kube.js"),
   ]);
   const logger = jsonLogger(io.stdout, io.stderr, values["debug-log"] ?? false);
+  let kubeConfig;
   let clients;
   try {
-    clients = kubeClients(loadKubeConfig(values.kubeconfig));
+    kubeConfig = loadKubeConfig(values.kubeconfig);
+    clients = kubeClients(kubeConfig);
   } catch (error) {
     throw new UsageError(`${values.kubeconfig === undefined ? "in-cluster configuration" : `--kubeconfig ${values.kubeconfig}`}: ${(error as Error).message}`);
   }
@@ -269,6 +277,7 @@ async function runMetallbSpeaker(
   } catch (error) {
     logger.log("error", "speaker failed to start", { error: (error as Error).message });
     await speaker.stop();
+    kubeConfig.abortRequests();
     return 1;
   }
   if (stopSignal() === undefined) await new Promise<void>(onWake);
@@ -279,5 +288,7 @@ async function runMetallbSpeaker(
   } catch (error) {
     logger.log("error", "shutdown failed", { error: (error as Error).message });
     return 1;
+  } finally {
+    kubeConfig.abortRequests();
   }
 }

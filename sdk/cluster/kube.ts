@@ -11,6 +11,7 @@ import {
   ListWatch,
   PatchStrategy,
   Watch,
+  type RequestContext,
   setHeaderOptions,
   type Informer,
   type KubernetesListObject,
@@ -24,11 +25,31 @@ import type { Logger } from "../speaker/log";
 import { FIELD_MANAGER } from "./status";
 
 /**
+ * A kubeconfig whose API requests all end at {@link abortRequests}: a list
+ * or a write still waiting on the API server must not keep a stopped
+ * speaker's process alive. (Watches have signals of their own: an
+ * informer's `stop()` ends them.)
+ */
+export class AbortableKubeConfig extends KubeConfig {
+  private readonly requests = new AbortController();
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    context.setSignal(this.requests.signal);
+  }
+
+  /** Aborts every request still on its way, and every later one. */
+  abortRequests(): void {
+    this.requests.abort();
+  }
+}
+
+/**
  * Loads a kubeconfig file (read with the bounded reader), or the in-cluster
  * service-account configuration when `path` is undefined.
  */
-export function loadKubeConfig(path: string | undefined): KubeConfig {
-  const config = new KubeConfig();
+export function loadKubeConfig(path: string | undefined): AbortableKubeConfig {
+  const config = new AbortableKubeConfig();
   if (path === undefined) config.loadFromCluster();
   else config.loadFromString(readTextInput(path));
   return config;

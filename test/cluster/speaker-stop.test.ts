@@ -41,7 +41,8 @@ const SLOW_LIST_MS = 4_000;
 
 /**
  * The fake API server (HTTP/2, as the real one). Leases are refused (403)
- * on list, Nodes on watch, every write is refused. The first list of
+ * on list, Nodes on watch, every write is refused. A list of BGPPeers is
+ * never answered (an API server gone mid-request). The first list of
  * Services (since `requests` was emptied) takes {@link SLOW_LIST_MS} (a
  * big cluster). Every other list is
  * empty, and every other watch stays open with a bookmark every 200 ms, as
@@ -63,6 +64,8 @@ function fakeApiServer(key: string, cert: string, requests: string[]): Promise<H
       res.writeHead(200, { "content-type": "application/json" });
       const bookmarks = setInterval(() => res.write(`${JSON.stringify({ type: "BOOKMARK", object: { metadata: { resourceVersion: "1" } } })}\n`), 200);
       res.once("close", () => clearInterval(bookmarks));
+    } else if (/\/bgppeers$/.test(url.pathname)) {
+      // never answered: an API server that went away mid-request
     } else {
       const list = JSON.stringify({ kind: "List", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: [] });
       const delay = url.pathname === "/api/v1/services" && first ? SLOW_LIST_MS : 0;
@@ -76,7 +79,7 @@ function fakeApiServer(key: string, cert: string, requests: string[]): Promise<H
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-describe("bgplb speaker: SIGTERM after failed informers, with a list still on its way, ends the process", function () {
+describe("bgplb speaker: SIGTERM after failed informers, with lists still on their way, ends the process", function () {
   this.timeout(60_000);
   let dir: string;
   let server: Http2SecureServer;
@@ -126,7 +129,7 @@ describe("bgplb speaker: SIGTERM after failed informers, with a list still on it
     ["metallb", ["--mode", "metallb"], "MetalLB-mode speaker stopped"],
   ];
   for (const [mode, args, stoppedMessage] of modes) {
-    it(`${mode} mode: exits 0 after SIGTERM: no watch starts after the stop`, async () => {
+    it(`${mode} mode: exits 0 after SIGTERM: pending requests aborted, no watch starts after the stop`, async () => {
       requests.length = 0;
       const run = new Run(spawn(NODE, [BGPLB, "speaker", "--node-name", "n1", "--kubeconfig", kubeconfig, "--health-listen", "127.0.0.1:0", "--lease-duration", "1", ...args], { stdio: ["ignore", "pipe", "pipe"] }));
       runs.push(run);
