@@ -19,6 +19,7 @@ import {
   type ObjectCache,
   type V1Lease,
 } from "@kubernetes/client-node";
+import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import { readTextInput } from "../io";
 import type { Logger } from "../speaker/log";
@@ -32,6 +33,12 @@ import { FIELD_MANAGER } from "./status";
  */
 export class AbortableKubeConfig extends KubeConfig {
   private readonly requests = new AbortController();
+
+  constructor() {
+    super();
+    // one listener per request on its way (informer lists, writes): more than the default 10 is normal
+    setMaxListeners(0, this.requests.signal);
+  }
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
     await super.applySecurityAuthentication(context);
