@@ -187,6 +187,8 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
     let interfaceName = values.interface;
     let nodeSubnets = subnets;
     if (interfaceName === undefined || nodeSubnets.length === 0) {
+      // a stop while the API server keeps the Node read waiting ends that read
+      onWake(() => kubeConfig.abortRequests());
       const node = await readNodeUntilAnswered(clients.core, nodeName, logger, describeApiError, () => stopSignal() !== undefined);
       if (node === undefined) return 0;
       const local = new Set((await interfaceAddresses()).map((a) => a.address));

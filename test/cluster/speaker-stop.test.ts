@@ -41,8 +41,8 @@ const SLOW_LIST_MS = 4_000;
 
 /**
  * The fake API server (HTTP/2, as the real one). Leases are refused (403)
- * on list, Nodes on watch, every write is refused. A list of BGPPeers is
- * never answered (an API server gone mid-request). The first list of
+ * on list, Nodes on watch, every write is refused. A list of BGPPeers and
+ * a read of Node n1 are never answered (an API server gone mid-request). The first list of
  * Services (since `requests` was emptied) takes {@link SLOW_LIST_MS} (a
  * big cluster). Every other list is
  * empty, and every other watch stays open with a bookmark every 200 ms, as
@@ -64,7 +64,7 @@ function fakeApiServer(key: string, cert: string, requests: string[]): Promise<H
       res.writeHead(200, { "content-type": "application/json" });
       const bookmarks = setInterval(() => res.write(`${JSON.stringify({ type: "BOOKMARK", object: { metadata: { resourceVersion: "1" } } })}\n`), 200);
       res.once("close", () => clearInterval(bookmarks));
-    } else if (/\/bgppeers$/.test(url.pathname)) {
+    } else if (/\/bgppeers$|^\/api\/v1\/nodes\/n1$/.test(url.pathname)) {
       // never answered: an API server that went away mid-request
     } else {
       const list = JSON.stringify({ kind: "List", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: [] });
@@ -128,6 +128,19 @@ describe("bgplb speaker: SIGTERM after failed informers, with lists still on the
     ["gke", ["--cluster-namespace", "cluster-bm", "--interface", "lo", "--node-subnet", "127.0.0.0/8"], "cluster speaker stopped"],
     ["metallb", ["--mode", "metallb"], "MetalLB-mode speaker stopped"],
   ];
+  it("gke mode: exits 0 after SIGTERM while reading its Node object, which the API server does not answer", async () => {
+    requests.length = 0;
+    const run = new Run(spawn(NODE, [BGPLB, "speaker", "--node-name", "n1", "--kubeconfig", kubeconfig, "--health-listen", "127.0.0.1:0", "--cluster-namespace", "cluster-bm"], { stdio: ["ignore", "pipe", "pipe"] }));
+    runs.push(run);
+    await waitFor("the Node read", async () => (requests.includes("GET /api/v1/nodes/n1") ? true : undefined), { timeoutMs: 20_000, intervalMs: 50 });
+    run.child.kill("SIGTERM");
+    await waitFor("the process to exit", async () => run.exit, { timeoutMs: 10_000, intervalMs: 50 }).catch((error: Error) => {
+      throw new Error(`${error.message}\n${run.output}`);
+    });
+    expect(run.exit).to.deep.equal({ code: 0, signal: null });
+    expect(requests.filter((r) => r === "GET /api/v1/nodes/n1")).to.have.length(1);
+  });
+
   for (const [mode, args, stoppedMessage] of modes) {
     it(`${mode} mode: exits 0 after SIGTERM: pending requests aborted, no watch starts after the stop`, async () => {
       requests.length = 0;
