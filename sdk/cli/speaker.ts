@@ -176,9 +176,11 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
     ]);
     const logger = jsonLogger(io.stdout, io.stderr, values["debug-log"] ?? false);
     keepRunningOnClosedOutput();
+    let kubeConfig;
     let clients;
     try {
-      clients = kubeClients(loadKubeConfig(values.kubeconfig));
+      kubeConfig = loadKubeConfig(values.kubeconfig);
+      clients = kubeClients(kubeConfig);
     } catch (error) {
       throw new UsageError(`${values.kubeconfig === undefined ? "in-cluster configuration" : `--kubeconfig ${values.kubeconfig}`}: ${(error as Error).message}`);
     }
@@ -186,6 +188,8 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
     let interfaceName = values.interface;
     let nodeSubnets = subnets;
     if (interfaceName === undefined || nodeSubnets.length === 0) {
+      // a stop while the API server keeps the Node read waiting ends that read
+      onWake(() => kubeConfig.abortRequests());
       const node = await readNodeUntilAnswered(clients.core, nodeName, logger, describeApiError, () => stopSignal() !== undefined);
       if (node === undefined) return 0;
       const local = new Set((await interfaceAddresses()).map((a) => a.address));
@@ -218,6 +222,7 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
     } catch (error) {
       logger.log("error", "speaker failed to start", { error: (error as Error).message });
       await speaker.stop();
+      kubeConfig.abortRequests();
       return 1;
     }
     logger.log("info", "node network", { interface: interfaceName, nodeSubnets });
@@ -229,6 +234,9 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
     } catch (error) {
       logger.log("error", "shutdown failed", { error: (error as Error).message });
       return 1;
+    } finally {
+      // a request still waiting on the API server (an informer's list) must not keep the stopped speaker's process alive
+      kubeConfig.abortRequests();
     }
   }
 }
@@ -258,9 +266,11 @@ async function runMetallbSpeaker(
     import("../cluster/kube.js"),
   ]);
   const logger = jsonLogger(io.stdout, io.stderr, values["debug-log"] ?? false);
+  let kubeConfig;
   let clients;
   try {
-    clients = kubeClients(loadKubeConfig(values.kubeconfig));
+    kubeConfig = loadKubeConfig(values.kubeconfig);
+    clients = kubeClients(kubeConfig);
   } catch (error) {
     throw new UsageError(`${values.kubeconfig === undefined ? "in-cluster configuration" : `--kubeconfig ${values.kubeconfig}`}: ${(error as Error).message}`);
   }
@@ -270,6 +280,7 @@ async function runMetallbSpeaker(
   } catch (error) {
     logger.log("error", "speaker failed to start", { error: (error as Error).message });
     await speaker.stop();
+    kubeConfig.abortRequests();
     return 1;
   }
   if (stopSignal() === undefined) await new Promise<void>(onWake);
@@ -280,5 +291,7 @@ async function runMetallbSpeaker(
   } catch (error) {
     logger.log("error", "shutdown failed", { error: (error as Error).message });
     return 1;
+  } finally {
+    kubeConfig.abortRequests();
   }
 }

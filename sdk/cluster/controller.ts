@@ -54,6 +54,7 @@ import {
   nodeViewOf,
   objectKeyText,
   serviceIngressIPs,
+  servicesToClear,
   type RawObject,
 } from "./observed";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
@@ -673,8 +674,7 @@ export class ClusterSpeaker {
         });
       }
     }
-    for (const service of services) {
-      if (isLoadBalancerService(service) || serviceIngressIPs(service).length === 0 || service.metadata?.deletionTimestamp !== undefined) continue;
+    for (const service of servicesToClear(services)) {
       const key = objectKeyText(service);
       this.writes.submit(`service/${key}`, "", `Service ${key} status`, () => applyServiceStatus(core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody([])));
     }

@@ -8,8 +8,10 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  ListWatch,
   PatchStrategy,
-  makeInformer,
+  Watch,
+  type RequestContext,
   setHeaderOptions,
   type Informer,
   type KubernetesListObject,
@@ -17,16 +19,44 @@ import {
   type ObjectCache,
   type V1Lease,
 } from "@kubernetes/client-node";
+import { setMaxListeners } from "node:events";
+import { setTimeout as delay } from "node:timers/promises";
 import { readTextInput } from "../io";
 import type { Logger } from "../speaker/log";
 import { FIELD_MANAGER } from "./status";
 
 /**
+ * A kubeconfig whose API requests all end at {@link abortRequests}: a list
+ * or a write still waiting on the API server must not keep a stopped
+ * speaker's process alive. (Watches have signals of their own: an
+ * informer's `stop()` ends them.)
+ */
+export class AbortableKubeConfig extends KubeConfig {
+  private readonly requests = new AbortController();
+
+  constructor() {
+    super();
+    // one listener per request on its way (informer lists, writes): more than the default 10 is normal
+    setMaxListeners(0, this.requests.signal);
+  }
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    context.setSignal(this.requests.signal);
+  }
+
+  /** Aborts every request still on its way, and every later one. */
+  abortRequests(): void {
+    this.requests.abort();
+  }
+}
+
+/**
  * Loads a kubeconfig file (read with the bounded reader), or the in-cluster
  * service-account configuration when `path` is undefined.
  */
-export function loadKubeConfig(path: string | undefined): KubeConfig {
-  const config = new KubeConfig();
+export function loadKubeConfig(path: string | undefined): AbortableKubeConfig {
+  const config = new AbortableKubeConfig();
   if (path === undefined) config.loadFromCluster();
   else config.loadFromString(readTextInput(path));
   return config;
@@ -78,12 +108,56 @@ const BACKOFF_MIN_MS = 200;
 const BACKOFF_MAX_MS = 5_000;
 
 /**
+ * A Watch whose requests all end at {@link ClosableWatch.close}: the open
+ * ones are aborted, and none is made after it. client-node's ListWatch
+ * starts a watch whenever a list or a reconnect delay it began before its
+ * stop comes to an end; without this that watch would stay open (on a busy
+ * collection, for ever) and keep the process from exiting.
+ */
+class ClosableWatch extends Watch {
+  private readonly open = new Set<AbortController>();
+  private closed = false;
+
+  override async watch(
+    path: string,
+    queryParams: Record<string, string | number | boolean | undefined>,
+    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    if (this.closed) {
+      const refused = new AbortController();
+      refused.abort();
+      return refused;
+    }
+    let ended = false;
+    let controller: AbortController | undefined;
+    controller = await super.watch(path, queryParams, callback, (err) => {
+      ended = true;
+      if (controller) this.open.delete(controller);
+      done(err);
+    });
+    if (this.closed) controller.abort();
+    else if (!ended) this.open.add(controller);
+    return controller;
+  }
+
+  /** Aborts every open watch; later ones are not made. */
+  close(): void {
+    this.closed = true;
+    for (const controller of this.open) controller.abort();
+    this.open.clear();
+  }
+}
+
+/**
  * A list+watch cache of one collection. The informer lists, then watches
  * from the list's resourceVersion; on 410 Gone it re-lists; on any other
  * error it restarts after a doubling backoff (200 ms to 5 s) and keeps its
  * cached objects meanwhile, so the speaker plans on the last known state
  * while the API server is away. `onChange` runs after every event,
- * `onError` after every failed list or watch.
+ * `onError` after every failed list or watch. After `stop()` no request
+ * of the informer stays open and none is made: a list still on its way
+ * finishes and is dropped.
  */
 export function watchCollection<T extends KubernetesObject>(
   config: KubeConfig,
@@ -95,19 +169,25 @@ export function watchCollection<T extends KubernetesObject>(
   onError?: () => void,
 ): Informer<T> & ObjectCache<T> & { synced: () => boolean } {
   let listed = false;
-  const informer = makeInformer<T>(
-    config,
-    path,
-    async () => {
-      const result = await list();
-      listed = true;
-      return result;
-    },
-    labelSelector,
-  );
   let backoff = BACKOFF_MIN_MS;
   let stopped = false;
   let synced = false;
+  const watch = new ClosableWatch(config);
+  const informer = new ListWatch<T>(
+    path,
+    watch,
+    async () => {
+      const result = await list();
+      if (stopped) throw new Error(`${path}: informer stopped`);
+      listed = true;
+      return result;
+    },
+    false,
+    labelSelector,
+    undefined,
+    // the reconnect delay must not keep a stopped speaker's process alive
+    { delayFn: (ms) => delay(ms, undefined, { ref: false }) },
+  );
   const start = informer.start.bind(informer);
   const run = (): void => {
     start().then(
@@ -140,6 +220,7 @@ export function watchCollection<T extends KubernetesObject>(
     start: async () => run(),
     stop: async () => {
       stopped = true;
+      watch.close();
       await stop();
     },
   });

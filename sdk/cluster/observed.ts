@@ -115,6 +115,18 @@ export function serviceIngressIPs(raw: RawObject): string[] {
   return ((raw as RawService).status?.loadBalancer?.ingress ?? []).map((entry) => entry.ip).filter((ip): ip is string => typeof ip === "string");
 }
 
+/**
+ * The Services whose `status.loadBalancer` the allocator clears: no longer
+ * ours (no longer `type: LoadBalancer`) yet still showing addresses. A
+ * Service of another `loadBalancerClass` is another controller's: never
+ * touched.
+ */
+export function servicesToClear(services: readonly RawObject[]): RawObject[] {
+  return services.filter(
+    (raw) => !isLoadBalancerService(raw) && (raw as RawService).spec?.loadBalancerClass === undefined && serviceIngressIPs(raw).length > 0 && raw.metadata?.deletionTimestamp === undefined,
+  );
+}
+
 /** `namespace/name`. */
 export function objectKeyText(raw: RawObject): string {
   return `${raw.metadata?.namespace ?? ""}/${raw.metadata?.name ?? ""}`;

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { LeaseObserver, floatingIpLeaseName, speakerOfLease, speakerLeaseName } from "../../sdk/cluster/leases";
-import { addressRequestOf, decideConfiguration, isLoadBalancerService, nodeViewOf, type RawObject } from "../../sdk/cluster/observed";
+import { addressRequestOf, decideConfiguration, isLoadBalancerService, nodeViewOf, servicesToClear, type RawObject } from "../../sdk/cluster/observed";
 import { repoDir } from "../e2e/harness/tools";
 
 const TOPOLOGY = readFileSync(path.join(repoDir, "test/e2e/cluster-speaker-topology.yaml"), "utf8")
@@ -62,6 +62,19 @@ describe("cluster speaker: Services and Nodes as the planners see them", () => {
       current: ["2001:db8::5"],
       createdAt: "2026-02-03T04:05:06.000Z",
     });
+  });
+
+  it("the allocator clears the addresses of a Service no longer of type LoadBalancer, and leaves another loadBalancerClass's Service alone", () => {
+    const named = (name: string, raw: RawObject): RawObject => ({ ...raw, metadata: { ...raw.metadata, name } });
+    const shown = { loadBalancer: { ingress: [{ ip: "203.0.113.5" }] } };
+    const services = [
+      named("was-lb", svc({ type: "ClusterIP" }, shown)),
+      named("other-class", svc({ type: "LoadBalancer", loadBalancerClass: "example.com/other" }, shown)),
+      named("ours", svc({ type: "LoadBalancer" }, shown)),
+      named("no-address", svc({ type: "ClusterIP" })),
+      named("deleting", { ...svc({ type: "ClusterIP" }, shown), metadata: { name: "deleting", namespace: "shop", deletionTimestamp: new Date() } }),
+    ];
+    expect(servicesToClear(services).map((s) => s.metadata?.name)).to.deep.equal(["was-lb"]);
   });
 
   it("a Node is its InternalIPs and its Ready condition", () => {
