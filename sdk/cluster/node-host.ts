@@ -30,11 +30,12 @@ export interface InterfaceAddress {
 
 /**
  * Every address of every interface that is up and running (the C library's
- * `getifaddrs`, through `os.networkInterfaces()`).
+ * `getifaddrs`, through `os.networkInterfaces()`), but those whose netmask
+ * is not a prefix.
  */
 export async function interfaceAddresses(): Promise<InterfaceAddress[]> {
   return Object.entries(networkInterfaces()).flatMap(([interfaceName, addresses]) =>
-    (addresses ?? []).map((a) => ({ interfaceName, address: parseIp(a.address).text, prefixLength: Number(a.cidr?.split("/")[1] ?? (a.family === "IPv4" ? 32 : 128)) })),
+    (addresses ?? []).flatMap((a) => (a.cidr === null ? [] : [{ interfaceName, address: parseIp(a.address).text, prefixLength: Number(a.cidr.split("/")[1]) }])),
   );
 }
 
@@ -50,7 +51,7 @@ export async function interfaceOf(nodeIP: string): Promise<{ interfaceName: stri
 }
 
 const FEATURE = "changing the node's addresses (rtnetlink) and sending gratuitous ARP";
-/** Octets of a netlink reply buffer; an acknowledgement echoes only the request's header (NETLINK_CAP_ACK aside, ~100 octets). */
+/** Octets of a netlink reply buffer: an acknowledgement echoes at most the request, under 100 octets. */
 const REPLY_OCTETS = 8192;
 let sequence = 0;
 

@@ -30,6 +30,12 @@ const host = linuxNodeHost(interfaceName, (error) => { console.error("announce f
 host[verb](address).then(() => host.addresses()).then((a) => console.log(JSON.stringify(a)), (error) => { console.error(error.message); process.exitCode = 1; });
 `;
 
+/** Prints `interfaceOf(address)` for each address argument as JSON. */
+const INTERFACE_OF_SCRIPT = `
+const { interfaceOf } = require(${JSON.stringify(NODE_HOST)});
+Promise.all(process.argv.slice(1).map(interfaceOf)).then((found) => console.log(JSON.stringify(found)), (error) => { console.error(error.message); process.exitCode = 1; });
+`;
+
 /** Prints every ARP frame (Ethernet header included) arriving in its namespace as a hex line, after "ready". */
 const CAPTURE_SCRIPT = `
 const { loadLibc, AF_PACKET, SOCK_RAW, MSG_DONTWAIT } = require(${JSON.stringify(LIBC)});
@@ -122,6 +128,17 @@ describe("cluster speaker node host (rtnetlink, gratuitous ARP) in network names
     expect(await addressesShown(lab.speaker.ns)).to.include(`${FLOATING_V6}/128`);
     expect(await hostCall(lab, "removeAddress", FLOATING_V6)).to.not.include(FLOATING_V6);
     expect(await addressesShown(lab.speaker.ns)).to.not.include(`${FLOATING_V6}/128`);
+  });
+
+  it("finds the interface and subnet of the node's IPv4 and IPv6 addresses, and names an address no interface has", async () => {
+    lab = await Lab.create();
+    const { stdout } = await runInNamespace(lab.speaker.ns, "/usr/bin/env", ["PATH=/nonexistent", process.execPath, "-e", INTERFACE_OF_SCRIPT, lab.speaker.ipv4, lab.speaker.ipv6]);
+    expect(JSON.parse(stdout)).to.deep.equal([
+      { interfaceName: "veth0", subnet: "198.18.0.0/24" },
+      { interfaceName: "veth0", subnet: "2001:db8::/64" },
+    ]);
+    const missing = await failure(runInNamespace(lab.speaker.ns, process.execPath, ["-e", INTERFACE_OF_SCRIPT, lab.peer.ipv4]));
+    expect(missing).to.include(`no interface carries the node address ${lab.peer.ipv4}`);
   });
 
   it("reports the kernel's refusal and a missing interface with the address and the interface", async () => {
