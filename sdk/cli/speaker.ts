@@ -214,7 +214,7 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
       healthListen,
       ...(values["control-plane-readyz"] === undefined ? {} : { controlPlaneReadyz: values["control-plane-readyz"] }),
       clients,
-      host: linuxNodeHost(interfaceName, () => logger.log("error", "arping is not installed (Debian: iputils-arping): floating IPs move without gratuitous ARP")),
+      host: linuxNodeHost(interfaceName, (error) => logger.log("error", "gratuitous ARP not sent: neighbours learn the floating IP's new place only when their ARP entry expires", { error: error.message })),
       logger,
     });
     try {

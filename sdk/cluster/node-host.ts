@@ -1,13 +1,15 @@
 /**
  * The node's network as the speaker changes it: floating IPs on an
- * interface (`ip addr`) announced with gratuitous ARP (`arping -U`), and
- * finding the interface and subnet that carry the node's address.
+ * interface, added and removed with rtnetlink and announced with a
+ * gratuitous ARP from a packet socket, and finding the interface and subnet
+ * that carry the node's address. All in-process through the C library
+ * ({@link loadLibc}): the speaker image has no `ip` or `arping`.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { networkInterfaces } from "node:os";
+import { readTextInput } from "../io/read-input";
 import { makeCidr, parseIp } from "../net";
-
-const run = promisify(execFile);
+import { AF_NETLINK, AF_PACKET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_RAW, loadLibc, systemError, type Libc } from "../speaker/libc";
+import { ETH_P_ARP, NETLINK_ROUTE, acknowledgementErrno, addressRequest, arpBroadcastDestination, gratuitousArp, parseMacAddress, type AddressChange } from "./node-packets";
 
 /** What the speaker does to the node's network; tests may supply their own. */
 export interface NodeHost {
@@ -19,26 +21,21 @@ export interface NodeHost {
   addresses(): Promise<string[]>;
 }
 
-/** One address of an interface as `ip -j addr` reports it. */
+/** One address of an interface. */
 export interface InterfaceAddress {
   readonly interfaceName: string;
   readonly address: string;
   readonly prefixLength: number;
 }
 
-interface IpJsonLink {
-  readonly ifname: string;
-  readonly addr_info?: readonly { readonly local?: string; readonly prefixlen?: number }[];
-}
-
-/** Every address of every interface (`ip -j addr show`). */
+/**
+ * Every address of every interface that is up and running (the C library's
+ * `getifaddrs`, through `os.networkInterfaces()`), but those whose netmask
+ * is not a prefix.
+ */
 export async function interfaceAddresses(): Promise<InterfaceAddress[]> {
-  const { stdout } = await run("ip", ["-j", "addr", "show"]);
-  const links = JSON.parse(stdout) as IpJsonLink[];
-  return links.flatMap((link) =>
-    (link.addr_info ?? [])
-      .filter((a) => typeof a.local === "string" && typeof a.prefixlen === "number")
-      .map((a) => ({ interfaceName: link.ifname, address: parseIp(a.local!).text, prefixLength: a.prefixlen! })),
+  return Object.entries(networkInterfaces()).flatMap(([interfaceName, addresses]) =>
+    (addresses ?? []).flatMap((a) => (a.cidr === null ? [] : [{ interfaceName, address: parseIp(a.address).text, prefixLength: Number(a.cidr.split("/")[1]) }])),
   );
 }
 
@@ -53,25 +50,90 @@ export async function interfaceOf(nodeIP: string): Promise<{ interfaceName: stri
   return { interfaceName: found.interfaceName, subnet: makeCidr(ip.family, ip.value, found.prefixLength).text };
 }
 
+const FEATURE = "changing the node's addresses (rtnetlink) and sending gratuitous ARP";
+/** Octets of a netlink reply buffer: an acknowledgement echoes at most the request, under 100 octets. */
+const REPLY_OCTETS = 8192;
+let sequence = 0;
+
+function interfaceIndex(c: Libc, interfaceName: string, what: string): number {
+  const index = c.if_nametoindex(interfaceName);
+  if (index === 0) throw systemError(`${what}: no network interface ${interfaceName}`, c.errno());
+  return index;
+}
+
+/** Runs `use` on a new descriptor of `socket(domain, type, protocol)` and closes it again. */
+function withSocket<T>(c: Libc, what: string, domain: number, type: number, protocol: number, use: (fd: number) => T): T {
+  const fd = c.socket(domain, type | SOCK_CLOEXEC, protocol);
+  if (fd < 0) throw systemError(`opening a socket for ${what}`, c.errno());
+  try {
+    return use(fd);
+  } finally {
+    c.close(fd);
+  }
+}
+
 /**
- * A {@link NodeHost} using `ip` and `arping` on `interfaceName`;
- * `onArpingMissing` is told when arping is not installed.
+ * Adds or deletes `address` as a host address on `interfaceName` with an
+ * rtnetlink request, checking the kernel's acknowledgement; an address
+ * already there (EEXIST) or already gone (EADDRNOTAVAIL) is no error.
+ * The kernel answers while handling the send, so the reply is read without waiting.
  */
-export function linuxNodeHost(interfaceName: string, onArpingMissing: () => void): NodeHost {
-  const hostLength = (address: string): number => (parseIp(address).family === 4 ? 32 : 128);
+function changeAddress(change: AddressChange, interfaceName: string, address: string): void {
+  const c = loadLibc(FEATURE);
+  const ip = parseIp(address);
+  const what = `${change === "add" ? "adding" : "deleting"} ${ip.text}/${ip.family === 4 ? 32 : 128} ${change === "add" ? "to" : "on"} ${interfaceName}`;
+  const index = interfaceIndex(c, interfaceName, what);
+  sequence = (sequence + 1) >>> 0;
+  const request = addressRequest(change, index, ip.text, sequence);
+  const errno = withSocket(c, what, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, (fd) => {
+    if (c.sendto(fd, request, request.length, 0, null, 0) < 0) throw systemError(what, c.errno());
+    const reply = Buffer.alloc(REPLY_OCTETS);
+    const received = c.recv(fd, reply, reply.length, MSG_DONTWAIT);
+    if (received < 0) throw systemError(`${what}: reading the kernel's answer`, c.errno());
+    return acknowledgementErrno(reply.subarray(0, received), sequence);
+  });
+  const tolerated = change === "add" ? "EEXIST" : "EADDRNOTAVAIL";
+  if (errno !== 0) {
+    const error = systemError(what, errno);
+    if ((error as NodeJS.ErrnoException).code !== tolerated) throw error;
+  }
+}
+
+/** Broadcasts one gratuitous ARP for the IPv4 `address` out of `interfaceName`, from the interface's MAC address. */
+function announce(interfaceName: string, address: string): void {
+  const c = loadLibc(FEATURE);
+  const what = `gratuitous ARP for ${address} on ${interfaceName}`;
+  const index = interfaceIndex(c, interfaceName, what);
+  const macFile = `/sys/class/net/${interfaceName}/address`;
+  const packet = gratuitousArp(parseMacAddress(readTextInput(macFile, { maxBytes: 64 }), macFile), address);
+  const destination = arpBroadcastDestination(index);
+  // the protocol of a packet socket is in network byte order (htons)
+  withSocket(c, what, AF_PACKET, SOCK_DGRAM, ((ETH_P_ARP & 0xff) << 8) | (ETH_P_ARP >> 8), (fd) => {
+    if (c.sendto(fd, packet, packet.length, 0, destination, destination.length) < 0) throw systemError(what, c.errno());
+  });
+}
+
+/**
+ * A {@link NodeHost} on `interfaceName`; `onAnnounceFailed` is told when
+ * the gratuitous ARP for an added IPv4 address could not be sent (the
+ * address is in place all the same). IPv6 addresses get no unsolicited
+ * neighbour advertisement beyond the kernel's own.
+ */
+export function linuxNodeHost(interfaceName: string, onAnnounceFailed: (error: Error) => void): NodeHost {
   return {
     async addAddress(address) {
-      const have = (await this.addresses()).includes(parseIp(address).text);
-      if (!have) await run("ip", ["addr", "add", `${address}/${hostLength(address)}`, "dev", interfaceName]);
-      // gratuitous ARP in the background: arping waits about a second for replies that never come
-      if (parseIp(address).family === 4) void run("arping", ["-q", "-U", "-c", "1", "-I", interfaceName, "-s", address, address]).catch((error: NodeJS.ErrnoException) => {
-          // arping exits 1 when no host answers an unsolicited ARP; only a missing arping is an error
-          if (error.code === "ENOENT") onArpingMissing();
-        });
+      const ip = parseIp(address);
+      changeAddress("add", interfaceName, ip.text);
+      if (ip.family === 4) {
+        try {
+          announce(interfaceName, ip.text);
+        } catch (error) {
+          onAnnounceFailed(error as Error);
+        }
+      }
     },
     async removeAddress(address) {
-      const have = (await this.addresses()).includes(parseIp(address).text);
-      if (have) await run("ip", ["addr", "del", `${address}/${hostLength(address)}`, "dev", interfaceName]);
+      changeAddress("delete", interfaceName, address);
     },
     async addresses() {
       return (await interfaceAddresses()).filter((a) => a.interfaceName === interfaceName).map((a) => a.address);

@@ -41,7 +41,7 @@ export interface SpeakerContainerOptions {
 export const DEFAULT_HEALTH_PORT = 7473;
 /** The speaker container's name. */
 export const SPEAKER_CONTAINER = "speaker";
-/** What the speaker needs of the kernel: `ip addr` for floating IPs (NET_ADMIN) and gratuitous ARP (NET_RAW). */
+/** What the speaker needs of the kernel: rtnetlink for floating IPs (NET_ADMIN) and gratuitous ARP (NET_RAW). */
 export const SPEAKER_CAPABILITIES = ["NET_ADMIN", "NET_RAW"] as const;
 
 const DEFAULT_RESOURCES: ResourceRequirements = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } };

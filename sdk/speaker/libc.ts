@@ -1,7 +1,8 @@
 /**
  * The few C library calls the speaker needs and Node.js does not offer
  * (socket options such as TCP_MD5SIG and a BPF socket filter on a descriptor made
- * before Node.js takes it), through the `koffi` FFI: prebuilt for each
+ * before Node.js takes it; netlink and packet sockets that change the node's
+ * addresses and send gratuitous ARP), through the `koffi` FFI: prebuilt for each
  * platform inside its npm package, loaded on first use only, so a speaker
  * that needs none of them never loads native code. Linux only.
  */
@@ -16,13 +17,23 @@ export interface Libc {
   attachFilter(fd: number, program: readonly SocketFilterInstruction[]): number;
   bind(fd: number, address: Buffer, length: number): number;
   close(fd: number): number;
+  /** Sends `length` octets of `data`; `address` null on a socket with a default destination. */
+  sendto(fd: number, data: Buffer, length: number, flags: number, address: Buffer | null, addressLength: number): number;
+  /** Receives up to `length` octets into `into`; returns the count, or -1. */
+  recv(fd: number, into: Buffer, length: number, flags: number): number;
+  /** The index of the network interface named `name`, or 0. */
+  if_nametoindex(name: string): number;
   errno(): number;
 }
 
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const SOCK_STREAM = 1;
+export const AF_NETLINK = 16;
+export const AF_PACKET = 17;
 export const SOCK_DGRAM = 2;
+export const SOCK_RAW = 3;
+export const MSG_DONTWAIT = 0x40;
 export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
 export const SOL_SOCKET = 1;
@@ -59,6 +70,9 @@ export function loadLibc(feature: string): Libc {
     bind: lib.func("int bind(int fd, const void *address, uint32_t length)"),
     attachFilter: (fd, filter) => setFilter(fd, SOL_SOCKET, SO_ATTACH_FILTER, { len: filter.length, filter }, koffi.sizeof(program)),
     close: lib.func("int close(int fd)"),
+    sendto: lib.func("long sendto(int fd, const void *data, size_t length, int flags, const void *address, uint32_t addressLength)"),
+    recv: lib.func("long recv(int fd, _Out_ void *into, size_t length, int flags)"),
+    if_nametoindex: lib.func("unsigned int if_nametoindex(const char *name)"),
     errno: () => koffi.errno(),
   };
   return libc;
