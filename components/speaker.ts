@@ -22,6 +22,17 @@ export const SpeakerWorkload = {
 /** How the speaker runs. */
 export type SpeakerWorkload = (typeof SpeakerWorkload)[keyof typeof SpeakerWorkload];
 
+/** Which objects the speaker serves. */
+export const SpeakerMode = {
+  /** The GKE bundled LB's Cluster, NetworkGatewayGroup, BGPLoadBalancer and BGPPeers (`bgplb speaker`). */
+  Gke: "gke",
+  /** MetalLB's BGPPeers, IPAddressPools, BGPAdvertisements, BFDProfiles and Communities (`bgplb speaker --mode metallb`). */
+  Metallb: "metallb",
+} as const;
+
+/** Which objects the speaker serves. */
+export type SpeakerMode = (typeof SpeakerMode)[keyof typeof SpeakerMode];
+
 /** How a toleration matches a taint. */
 export const TolerationOperator = {
   /** Any value of the key (or any taint, without a key). */
@@ -67,21 +78,23 @@ export interface SpeakerTolerationArgs {
 
 /** Arguments of `Speaker`. */
 export interface SpeakerArgs {
-  /** The namespace of the Cluster and the BGP objects (`cluster-<name>`). */
-  clusterNamespace: string;
+  /** @default "gke" */
+  mode?: SpeakerMode;
+  /** GKE mode (required there): the namespace of the Cluster and the BGP objects (`cluster-<name>`). */
+  clusterNamespace?: string;
   /** The speaker image; it must end up pinned by a digest (here or from `imageLayout`). */
   image: SpeakerImageArgs;
   /** The OCI layout `bgplb image build --out` wrote: its digest (and tag) pin the image when `image` has none. */
   imageLayout?: string;
   /** Name of the ServiceAccount, RBAC objects and workload. @default "bgplb-speaker" */
   name?: string;
-  /** Namespace of the ServiceAccount and workload. @default "kube-system" */
+  /** Namespace of the ServiceAccount and workload; in MetalLB mode also MetalLB's namespace, which the speaker serves. @default "kube-system"; MetalLB mode "metallb-system" */
   namespace?: string;
   /** Create that Namespace too. @default false */
   createNamespace?: boolean;
   /** @default "daemonset" */
   workload?: SpeakerWorkload;
-  /** Install the BGPSession and BGPAdvertisedRoute CRDs. @default true */
+  /** Install the BGPSession and BGPAdvertisedRoute CRDs (GKE mode only). @default true in GKE mode */
   statusCrds?: boolean;
   /** Port of /healthz, /readyz and /metrics on the node. @default 7473 */
   healthPort?: number;
@@ -128,6 +141,9 @@ function speakerImage(args: SpeakerArgs): ImageReference {
 function deploymentOptions(args: SpeakerArgs): SpeakerDeploymentOptions {
   const resources = args.resourceRequests || args.resourceLimits ? { ...(args.resourceRequests ? { requests: args.resourceRequests } : {}), ...(args.resourceLimits ? { limits: args.resourceLimits } : {}) } : undefined;
   const optional = {
+    mode: args.mode,
+    clusterNamespace: args.clusterNamespace,
+    statusCrds: args.statusCrds,
     name: args.name,
     namespace: args.namespace,
     workload: args.workload,
@@ -142,7 +158,7 @@ function deploymentOptions(args: SpeakerArgs): SpeakerDeploymentOptions {
     apiServerReadyz: args.apiServerReadyz,
   };
   const given = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
-  return { clusterNamespace: args.clusterNamespace, image: speakerImage(args), createNamespace: args.createNamespace ?? false, statusCrds: args.statusCrds ?? true, ...given };
+  return { image: speakerImage(args), createNamespace: args.createNamespace ?? false, ...given };
 }
 
 /** The Kubernetes provider's resource class of each kind the speaker deployment has. */
@@ -176,6 +192,8 @@ function applyBuiltIn(parent: pulumi.ComponentResource, manifests: readonly Mani
  * a ClusterRole and Roles allowing exactly the API calls the speaker makes
  * (and their bindings), the BGPSession and BGPAdvertisedRoute CRDs, and the
  * DaemonSet — the same objects as `bgplb render --speaker`. With
+ * `mode: "metallb"` the grants are those of MetalLB's objects in
+ * `namespace` and there are no status CRDs. With
  * `workload: "static-pod"` the pod manifest is in `objects` for the
  * kubelet's manifest directory and is not applied.
  */

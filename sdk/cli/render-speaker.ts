@@ -18,14 +18,19 @@ import type { CommandIo } from "./command";
 import { UsageError } from "./command";
 
 /** The usage lines of `--speaker` and its options. */
-export const SPEAKER_RENDER_HELP = `Speaker deployment (bgplb render --speaker --cluster-namespace NS --image REF):
+export const SPEAKER_RENDER_HELP = `Speaker deployment (bgplb render --speaker --cluster-namespace NS --image REF,
+or bgplb render --speaker --mode metallb [--namespace NS] --image REF):
   --speaker            render the objects that run the cluster speaker instead
                        of a topology: ServiceAccount, ClusterRole and Roles
                        allowing exactly the API calls it makes, their
                        bindings, the BGPSession and BGPAdvertisedRoute CRDs,
                        and the DaemonSet (or the static pod, or the sidecar
                        container); in that order on stdout
-  --cluster-namespace NS   the namespace of the Cluster (cluster-NAME)
+  --mode gke|metallb   which objects the speaker serves (default gke);
+                       metallb: RBAC for MetalLB's objects in --namespace,
+                       which defaults to metallb-system, the DaemonSet runs
+                       bgplb speaker --mode metallb, no status CRDs
+  --cluster-namespace NS   gke mode: the namespace of the Cluster (cluster-NAME)
   --image REF          [registry/]repository[:tag][@sha256:DIGEST]; the
                        digest is required, here or from --image-layout
   --image-layout DIR   the OCI layout bgplb image build wrote: its digest
@@ -34,7 +39,8 @@ export const SPEAKER_RENDER_HELP = `Speaker deployment (bgplb render --speaker -
                        nodes; reads /etc/kubernetes/bgplb-speaker.conf) or
                        sidecar (the container spec alone, stdout only)
   --namespace NS       namespace of the ServiceAccount and workload
-                       (default kube-system)
+                       (default kube-system; metallb mode: MetalLB's
+                       namespace, default metallb-system)
   --create-namespace   also render that Namespace
   --name NAME          name of every object (default bgplb-speaker)
   --health-port PORT   /healthz, /readyz and /metrics port (default 7473)
@@ -45,6 +51,8 @@ export const SPEAKER_RENDER_HELP = `Speaker deployment (bgplb render --speaker -
 
 /** The flag of each option a SpeakerDeploymentError names. */
 const FLAG_OF: Readonly<Record<string, string>> = {
+  mode: "--mode:",
+  workload: "--workload:",
   clusterNamespace: "--cluster-namespace:",
   namespace: "--namespace:",
   name: "--name:",
@@ -76,6 +84,7 @@ function whole(value: string | undefined, flag: string): number | undefined {
 
 /** The options only `--speaker` takes. */
 const SPEAKER_OPTIONS = {
+  mode: { type: "string" },
   "cluster-namespace": { type: "string" },
   image: { type: "string" },
   "image-layout": { type: "string" },
@@ -103,8 +112,11 @@ export function renderSpeaker(args: readonly string[], io: CommandIo): number {
     throw new UsageError(`${flag.split("=")[0]} is an option of --speaker (rendering the speaker deployment); add --speaker or leave it out`);
   }
   if (positionals.length > 0) throw new UsageError(`--speaker renders no input files (got ${JSON.stringify(positionals[0])}); render the topology separately`);
+  const mode = values.mode ?? "gke";
+  if (mode !== "gke" && mode !== "metallb") throw new UsageError(`--mode: ${JSON.stringify(mode)} is not gke or metallb`);
   const clusterNamespace = values["cluster-namespace"];
-  if (clusterNamespace === undefined) throw new UsageError("--speaker needs --cluster-namespace NS (the Cluster's namespace, cluster-NAME)");
+  if (mode === "gke" && clusterNamespace === undefined) throw new UsageError("--speaker needs --cluster-namespace NS (the Cluster's namespace, cluster-NAME), or --mode metallb");
+  if (mode === "metallb" && clusterNamespace !== undefined) throw new UsageError("--cluster-namespace does not apply to --mode metallb (it serves MetalLB's objects in --namespace)");
   if (values.image === undefined) throw new UsageError("--speaker needs --image [registry/]repository[:tag][@sha256:DIGEST]");
   const workload = values.workload ?? "daemonset";
   if (!["daemonset", "static-pod", "sidecar"].includes(workload)) throw new UsageError(`--workload: ${JSON.stringify(workload)} is not daemonset, static-pod or sidecar`);
@@ -116,13 +128,14 @@ export function renderSpeaker(args: readonly string[], io: CommandIo): number {
     const healthPort = whole(values["health-port"], "--health-port");
     const leaseDurationSeconds = whole(values["lease-duration"], "--lease-duration");
     const options: SpeakerDeploymentOptions = {
-      clusterNamespace,
+      mode,
+      ...(clusterNamespace === undefined ? {} : { clusterNamespace }),
       image: parseImageReference(values.image, "--image", fromLayout),
       workload: workload === "static-pod" ? "static-pod" : "daemonset",
       ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
       ...(values.name === undefined ? {} : { name: values.name }),
       createNamespace: values["create-namespace"] ?? false,
-      statusCrds: !(values["no-crds"] ?? false),
+      ...(values["no-crds"] ? { statusCrds: false } : {}),
       ...(selector === undefined ? {} : { nodeSelector: selector }),
       ...(healthPort === undefined ? {} : { healthPort }),
       ...(leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds }),

@@ -6,13 +6,14 @@
  * speaker's ServiceAccount. The table is read off the calls in sdk/cluster
  * (controller.ts, kube.ts) and sdk/cli/speaker.ts; the cluster-speaker
  * e2e lab runs the speaker with these objects and removes each verb in turn
- * to show that every one of them is used.
+ * to show that every one of them is used. The MetalLB mode has its own
+ * table ({@link METALLB_SPEAKER_API_GRANTS}), read off metallb-controller.ts.
  */
 import type { PlainManifest } from "../manifest";
 import { GKE_STATUS_NAMESPACE } from "../model";
 
-/** Where a grant applies: every namespace, the cluster namespace, or the status namespace. */
-export type GrantScope = "cluster" | "clusterNamespace" | "statusNamespace";
+/** Where a grant applies: every namespace, the cluster namespace, the status namespace, or MetalLB's namespace. */
+export type GrantScope = "cluster" | "clusterNamespace" | "statusNamespace" | "metallbNamespace";
 
 /** One resource the speaker uses, with the verbs it uses on it. */
 export interface ApiGrant {
@@ -49,6 +50,31 @@ export const SPEAKER_API_GRANTS: readonly ApiGrant[] = [
   { scope: "statusNamespace", apiGroup: "networking.gke.io", resource: "bgpadvertisedroutes", verbs: ["list", "watch", "create", "patch", "delete"], use: "writes one BGPAdvertisedRoute per Service address and deletes withdrawn ones (allocator leader)" },
 ];
 
+/**
+ * Every grant of `bgplb speaker --mode metallb`, read off the calls in
+ * sdk/cluster/metallb-controller.ts (through kube.ts, leader-lease.ts and
+ * events.ts). It reads no Node at start (the Node informer has them all),
+ * writes no status objects of its own, and reads Secrets only through an
+ * informer on MetalLB's namespace (a passwordSecret elsewhere is not
+ * found), so Secrets are granted there alone. Events go to the namespace of
+ * the object they are about: Services anywhere, hence cluster-wide.
+ */
+export const METALLB_SPEAKER_API_GRANTS: readonly ApiGrant[] = [
+  { scope: "cluster", apiGroup: "", resource: "nodes", verbs: ["list", "watch"], use: "watches every Node (labels for nodeSelectors, addresses, readiness)" },
+  { scope: "cluster", apiGroup: "", resource: "namespaces", verbs: ["list", "watch"], use: "watches Namespaces (labels for the pools' serviceAllocation namespaceSelectors)" },
+  { scope: "cluster", apiGroup: "", resource: "services", verbs: ["list", "watch"], use: "watches LoadBalancer Services in every namespace" },
+  { scope: "cluster", apiGroup: "", resource: "services/status", verbs: ["patch"], use: "publishes each Service's addresses in status.loadBalancer (allocator leader)" },
+  { scope: "cluster", apiGroup: "discovery.k8s.io", resource: "endpointslices", verbs: ["list", "watch"], use: "watches EndpointSlices (externalTrafficPolicy Local: nodes with a ready endpoint)" },
+  { scope: "cluster", apiGroup: "", resource: "events", verbs: ["create"], use: "records Events on Services and on MetalLB objects it rejects" },
+  { scope: "metallbNamespace", apiGroup: "metallb.io", resource: "bgppeers", verbs: ["list", "watch"], use: "watches the BGPPeers" },
+  { scope: "metallbNamespace", apiGroup: "metallb.io", resource: "ipaddresspools", verbs: ["list", "watch"], use: "watches the IPAddressPools" },
+  { scope: "metallbNamespace", apiGroup: "metallb.io", resource: "bgpadvertisements", verbs: ["list", "watch"], use: "watches the BGPAdvertisements" },
+  { scope: "metallbNamespace", apiGroup: "metallb.io", resource: "bfdprofiles", verbs: ["list", "watch"], use: "watches the BFDProfiles" },
+  { scope: "metallbNamespace", apiGroup: "metallb.io", resource: "communities", verbs: ["list", "watch"], use: "watches the Community aliases" },
+  { scope: "metallbNamespace", apiGroup: "", resource: "secrets", verbs: ["list", "watch"], use: "watches the Secrets of MetalLB's namespace (BGPPeer passwordSecret)" },
+  { scope: "metallbNamespace", apiGroup: "coordination.k8s.io", resource: "leases", verbs: ["list", "watch", "create", "update"], use: "the allocator-leader Lease" },
+];
+
 /** An RBAC PolicyRule as rendered. */
 export interface PolicyRule {
   readonly apiGroups: readonly string[];
@@ -67,23 +93,27 @@ export interface SpeakerAccessNames {
   readonly name: string;
   /** Namespace of the ServiceAccount. */
   readonly namespace: string;
-  /** The cluster namespace the speaker reads (`cluster-<name>`). */
-  readonly clusterNamespace: string;
+  /** The cluster namespace the speaker reads (`cluster-<name>`); needed by `clusterNamespace` grants. */
+  readonly clusterNamespace?: string;
+  /** MetalLB's namespace; needed by `metallbNamespace` grants. */
+  readonly metallbNamespace?: string;
   /** Labels on every object. */
   readonly labels: Readonly<Record<string, string>>;
 }
 
-
 /**
  * The namespaces the speaker's Roles live in, each with its grants: the
- * cluster namespace and `kube-system`, merged into one Role when they are
- * the same namespace.
+ * cluster namespace and `kube-system` (or MetalLB's namespace), merged into
+ * one Role when they are the same namespace.
+ * @throws Error when a grant's scope needs a namespace `namespaces` lacks
  */
-export function namespacedGrants(clusterNamespace: string, grants: readonly ApiGrant[] = SPEAKER_API_GRANTS): Map<string, ApiGrant[]> {
+export function namespacedGrants(namespaces: string | Pick<SpeakerAccessNames, "clusterNamespace" | "metallbNamespace">, grants: readonly ApiGrant[] = SPEAKER_API_GRANTS): Map<string, ApiGrant[]> {
+  const { clusterNamespace, metallbNamespace } = typeof namespaces === "string" ? { clusterNamespace: namespaces, metallbNamespace: undefined } : namespaces;
   const byNamespace = new Map<string, ApiGrant[]>();
   for (const grant of grants) {
     if (grant.scope === "cluster") continue;
-    const namespace = grant.scope === "clusterNamespace" ? clusterNamespace : GKE_STATUS_NAMESPACE;
+    const namespace = grant.scope === "statusNamespace" ? GKE_STATUS_NAMESPACE : grant.scope === "clusterNamespace" ? clusterNamespace : metallbNamespace;
+    if (namespace === undefined) throw new Error(`grant ${grant.resource}: scope ${grant.scope} needs that namespace`);
     byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), grant]);
   }
   return byNamespace;
@@ -102,7 +132,7 @@ export function speakerAccessObjects(names: SpeakerAccessNames, grants: readonly
     { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: names.name, labels }, rules: grants.filter((g) => g.scope === "cluster").map(policyRule) },
     { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: names.name, labels }, roleRef: roleRef("ClusterRole"), subjects },
   ];
-  for (const [namespace, namespaced] of namespacedGrants(names.clusterNamespace, grants)) {
+  for (const [namespace, namespaced] of namespacedGrants(names, grants)) {
     objects.push(
       { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: names.name, namespace, labels }, rules: namespaced.map(policyRule) },
       { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: names.name, namespace, labels }, roleRef: roleRef("Role"), subjects },

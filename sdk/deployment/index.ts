@@ -4,7 +4,7 @@
  * control-plane static pod and the sidecar container; plain manifests, no
  * Pulumi.
  */
-export { SPEAKER_API_GRANTS, namespacedGrants, policyRule, speakerAccessObjects, type ApiGrant, type GrantScope, type PolicyRule, type SpeakerAccessNames } from "./api-access";
+export { METALLB_SPEAKER_API_GRANTS, SPEAKER_API_GRANTS, namespacedGrants, policyRule, speakerAccessObjects, type ApiGrant, type GrantScope, type PolicyRule, type SpeakerAccessNames } from "./api-access";
 export { ImageReferenceError, checkImageReference, formatImageReference, layoutImage, parseImageReference, type ImageReference, type LayoutImage } from "./image-reference";
 export { STATUS_CRD_FILES, crdDirectory, statusCrds } from "./status-crds";
 export {
@@ -30,5 +30,6 @@ export {
   speakerDeploymentObjects,
   speakerSidecar,
   type SpeakerDeploymentOptions,
+  type SpeakerMode,
   type SpeakerWorkload,
 } from "./speaker-deployment";

@@ -5,7 +5,8 @@
  * the `Speaker` Pulumi component both build their objects here.
  */
 import type { PlainManifest } from "../manifest";
-import { SPEAKER_API_GRANTS, speakerAccessObjects } from "./api-access";
+import { METALLB_NAMESPACE } from "../model";
+import { METALLB_SPEAKER_API_GRANTS, SPEAKER_API_GRANTS, speakerAccessObjects } from "./api-access";
 import type { ImageReference } from "./image-reference";
 import { statusCrds } from "./status-crds";
 import {
@@ -22,21 +23,26 @@ import {
 /** How the speaker is run: one per node by a DaemonSet, or by the kubelet from a static-pod file on control-plane nodes. */
 export type SpeakerWorkload = "daemonset" | "static-pod";
 
+/** Which objects the speaker serves: the GKE bundled LB's (`bgplb speaker`) or MetalLB's (`bgplb speaker --mode metallb`). */
+export type SpeakerMode = "gke" | "metallb";
+
 /** What to deploy. */
 export interface SpeakerDeploymentOptions extends SpeakerPlacement, StaticPodOptions {
-  /** The namespace of the Cluster and the BGP objects (`cluster-<name>`). */
-  readonly clusterNamespace: string;
+  /** @default "gke" */
+  readonly mode?: SpeakerMode;
+  /** GKE mode (required there): the namespace of the Cluster and the BGP objects (`cluster-<name>`). */
+  readonly clusterNamespace?: string;
   /** The image, pinned by digest. */
   readonly image: ImageReference;
   /** Name of the ServiceAccount, RBAC objects and workload. @default "bgplb-speaker" */
   readonly name?: string;
-  /** Namespace of the ServiceAccount and the workload. @default "kube-system" */
+  /** Namespace of the ServiceAccount and the workload; in MetalLB mode also MetalLB's namespace, which the speaker serves. @default "kube-system"; MetalLB mode "metallb-system" */
   readonly namespace?: string;
   /** Also render the Namespace object. @default false */
   readonly createNamespace?: boolean;
   /** @default "daemonset" */
   readonly workload?: SpeakerWorkload;
-  /** Include the BGPSession and BGPAdvertisedRoute CRDs. @default true */
+  /** Include the BGPSession and BGPAdvertisedRoute CRDs (GKE mode only: the MetalLB mode writes none). @default true in GKE mode */
   readonly statusCrds?: boolean;
   /** Port of /healthz, /readyz and /metrics. @default 7473 */
   readonly healthPort?: number;
@@ -72,13 +78,13 @@ export const SPEAKER_NAMESPACE = "kube-system";
 function workloadNames(options: SpeakerDeploymentOptions): WorkloadNames {
   const name = options.name ?? SPEAKER_NAME;
   const selector = { "app.kubernetes.io/name": "bgplb-speaker", "app.kubernetes.io/instance": name };
-  return { name, namespace: options.namespace ?? SPEAKER_NAMESPACE, selector, labels: { ...selector, "app.kubernetes.io/component": "speaker", "app.kubernetes.io/part-of": "bgplb" } };
+  return { name, namespace: options.namespace ?? (options.mode === "metallb" ? METALLB_NAMESPACE : SPEAKER_NAMESPACE), selector, labels: { ...selector, "app.kubernetes.io/component": "speaker", "app.kubernetes.io/part-of": "bgplb" } };
 }
 
 function containerOptions(options: SpeakerDeploymentOptions): SpeakerContainerOptions {
   return {
     image: options.image,
-    clusterNamespace: options.clusterNamespace,
+    ...(options.mode === "metallb" ? { metallbNamespace: workloadNames(options).namespace } : { clusterNamespace: options.clusterNamespace! }),
     ...(options.healthPort === undefined ? {} : { healthPort: options.healthPort }),
     ...(options.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: options.leaseDurationSeconds }),
     ...(options.resources === undefined ? {} : { resources: options.resources }),
@@ -91,7 +97,16 @@ function containerOptions(options: SpeakerDeploymentOptions): SpeakerContainerOp
  * @throws SpeakerDeploymentError naming the field and the value
  */
 export function checkSpeakerDeployment(options: SpeakerDeploymentOptions): void {
-  checkName("clusterNamespace", options.clusterNamespace);
+  if (options.mode !== undefined && options.mode !== "gke" && options.mode !== "metallb") throw new SpeakerDeploymentError(`mode: ${JSON.stringify(options.mode)} is not gke or metallb`);
+  if (options.mode === "metallb") {
+    if (options.clusterNamespace !== undefined) throw new SpeakerDeploymentError(`clusterNamespace: ${JSON.stringify(options.clusterNamespace)} does not apply to the MetalLB mode (it serves the objects of namespace)`);
+    if (options.workload === "static-pod") throw new SpeakerDeploymentError(`workload: "static-pod" does not apply to the MetalLB mode (it has no control-plane VIP); use daemonset`);
+    if (options.statusCrds === true) throw new SpeakerDeploymentError("statusCrds: true does not apply to the MetalLB mode (it writes no BGPSession or BGPAdvertisedRoute)");
+  } else if (options.clusterNamespace === undefined) {
+    throw new SpeakerDeploymentError("clusterNamespace: required in the GKE mode (the Cluster's namespace, cluster-NAME)");
+  } else {
+    checkName("clusterNamespace", options.clusterNamespace);
+  }
   if (options.name !== undefined) checkName("name", options.name);
   if (options.namespace !== undefined) checkName("namespace", options.namespace);
   checkWhole("healthPort", options.healthPort, 1, 65535);
@@ -104,7 +119,9 @@ export function checkSpeakerDeployment(options: SpeakerDeploymentOptions): void 
 /**
  * The speaker's objects in a fixed order: Namespace (when asked),
  * ServiceAccount, ClusterRole and binding, Roles and bindings, the status
- * CRDs (unless turned off), then the DaemonSet or the static pod.
+ * CRDs (GKE mode, unless turned off), then the DaemonSet or the static pod.
+ * The MetalLB mode grants {@link METALLB_SPEAKER_API_GRANTS} (its Role in
+ * `namespace`) and runs `bgplb speaker --mode metallb --namespace NS`.
  * @throws SpeakerDeploymentError for options that cannot be deployed
  */
 export function speakerDeploymentObjects(options: SpeakerDeploymentOptions): PlainManifest[] {
@@ -112,8 +129,10 @@ export function speakerDeploymentObjects(options: SpeakerDeploymentOptions): Pla
   const names = workloadNames(options);
   const objects: PlainManifest[] = [];
   if (options.createNamespace) objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: names.namespace, labels: { ...names.labels } } });
-  objects.push(...speakerAccessObjects({ name: names.name, namespace: names.namespace, clusterNamespace: options.clusterNamespace, labels: names.labels }, SPEAKER_API_GRANTS));
-  if (options.statusCrds !== false) objects.push(...statusCrds());
+  const metallb = options.mode === "metallb";
+  const access = metallb ? { metallbNamespace: names.namespace } : { clusterNamespace: options.clusterNamespace! };
+  objects.push(...speakerAccessObjects({ name: names.name, namespace: names.namespace, ...access, labels: names.labels }, metallb ? METALLB_SPEAKER_API_GRANTS : SPEAKER_API_GRANTS));
+  if (!metallb && options.statusCrds !== false) objects.push(...statusCrds());
   const container = containerOptions(options);
   if ((options.workload ?? "daemonset") === "daemonset") {
     objects.push(speakerDaemonSet(names, container, { ...(options.nodeSelector ? { nodeSelector: options.nodeSelector } : {}), ...(options.tolerations ? { tolerations: options.tolerations } : {}), ...(options.priorityClassName ? { priorityClassName: options.priorityClassName } : {}) }));

@@ -25,8 +25,10 @@ export interface ResourceRequirements {
 export interface SpeakerContainerOptions {
   /** The image, pinned by digest. */
   readonly image: ImageReference;
-  /** The namespace of the Cluster and the BGP objects (`cluster-<name>`). */
-  readonly clusterNamespace: string;
+  /** GKE mode: the namespace of the Cluster and the BGP objects (`cluster-<name>`). One of this and `metallbNamespace` is given. */
+  readonly clusterNamespace?: string;
+  /** MetalLB mode (`--mode metallb`): MetalLB's namespace, where its objects, Secrets and the allocator Lease are. */
+  readonly metallbNamespace?: string;
   /** Port of /healthz, /readyz and /metrics on the node's addresses. @default 7473 */
   readonly healthPort?: number;
   /** `--lease-duration` in seconds. @default the speaker's (2) */
@@ -62,8 +64,7 @@ export function speakerContainer(options: SpeakerContainerOptions, moreArgs: rea
     image: formatImageReference(options.image),
     args: [
       "speaker",
-      "--cluster-namespace",
-      options.clusterNamespace,
+      ...(options.metallbNamespace === undefined ? ["--cluster-namespace", String(options.clusterNamespace)] : ["--mode", "metallb", "--namespace", options.metallbNamespace]),
       "--health-listen",
       `0.0.0.0:${port}`,
       ...(options.leaseDurationSeconds === undefined ? [] : ["--lease-duration", String(options.leaseDurationSeconds)]),

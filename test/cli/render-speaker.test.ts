@@ -54,6 +54,15 @@ describe("bgplb render --speaker", () => {
     expect((parse(readFileSync(join(out, "pod_kube-system_bgplb-speaker.yaml"), "utf8")) as { spec: { hostNetwork: boolean } }).spec.hostNetwork).to.equal(true);
   });
 
+  it("--mode metallb prints the MetalLB-mode objects the builder makes (Role in --namespace, DaemonSet with --mode metallb, no CRDs)", async () => {
+    const run = await bgplb("render", "--speaker", "--mode", "metallb", "--namespace", "lb-system", "--image", IMAGE);
+    expect(run.code, run.stderr).to.equal(0);
+    const documents = parseAllDocuments(run.stdout).map((d) => d.toJSON() as Record<string, any>);
+    expect(documents).to.deep.equal(speakerDeploymentObjects({ mode: "metallb", namespace: "lb-system", image: { registry: "registry.example", repository: "platform/bgplb-speaker", tag: "0.1.0", digest: DIGEST } }));
+    expect(documents.map((d) => d["kind"])).to.deep.equal(["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "DaemonSet"]);
+    expect(documents.at(-1)!["spec"]["template"]["spec"]["containers"][0]["args"].slice(0, 5)).to.deep.equal(["speaker", "--mode", "metallb", "--namespace", "lb-system"]);
+  });
+
   for (const [args, message] of [
     [["--image", IMAGE], "--speaker needs --cluster-namespace NS"],
     [["--cluster-namespace", "cluster-edge"], "--speaker needs --image"],
@@ -65,6 +74,10 @@ describe("bgplb render --speaker", () => {
     [["--cluster-namespace", "cluster-edge", "--image", IMAGE, "--node-selector", "role"], '--node-selector: "role" is not KEY=VALUE'],
     [["--cluster-namespace", "cluster-edge", "--image", "x/y", "--image-layout", "/nonexistent-layout"], "/nonexistent-layout/index.json"],
     [["topology.yaml", "--cluster-namespace", "cluster-edge", "--image", IMAGE], "--speaker renders no input files"],
+    [["--mode", "bgp", "--image", IMAGE], '--mode: "bgp" is not gke or metallb'],
+    [["--mode", "metallb", "--cluster-namespace", "cluster-edge", "--image", IMAGE], "--cluster-namespace does not apply to --mode metallb"],
+    [["--mode", "metallb", "--workload", "static-pod", "--image", IMAGE], '--workload: "static-pod" does not apply to the MetalLB mode'],
+    [["--mode", "metallb", "--namespace", "MetalLB", "--image", IMAGE], '--namespace: "MetalLB" is not a DNS-1123 label'],
   ] as const) {
     it(`refuses --speaker ${args.join(" ")} with exit 2: ${message}`, async () => {
       const run = await bgplb("render", "--speaker", ...args);

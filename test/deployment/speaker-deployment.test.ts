@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   ImageReferenceError,
+  METALLB_SPEAKER_API_GRANTS,
   SPEAKER_API_GRANTS,
   SpeakerDeploymentError,
   formatImageReference,
@@ -147,6 +148,52 @@ describe("speaker deployment objects", () => {
     expect(refused({ healthPort: 70000 })).to.throw(SpeakerDeploymentError, "healthPort: 70000 is not a whole number from 1 to 65535");
     expect(refused({ leaseDurationSeconds: 0.5 })).to.throw(SpeakerDeploymentError, "leaseDurationSeconds: 0.5 is not a whole number from 1 to 3600");
     expect(refused({ workload: "deployment" as never })).to.throw(SpeakerDeploymentError, 'workload: "deployment" is not daemonset or static-pod');
+  });
+});
+
+describe("speaker deployment objects, MetalLB mode", () => {
+  const rules = (o: Loose) => (o["rules"] as Loose[]).map((r) => `${r["apiGroups"].join()}|${r["resources"].join()}|${r["verbs"].join()}`);
+
+  it("renders ServiceAccount, ClusterRole, one Role in MetalLB's namespace (metallb-system by default), bindings and the DaemonSet; no status CRDs", () => {
+    const objects = speakerDeploymentObjects({ mode: "metallb", image: IMAGE });
+    expect(objects.map((o) => `${o["kind"]} ${(o["metadata"] as Loose).namespace ?? ""}/${(o["metadata"] as Loose).name}`)).to.deep.equal([
+      "ServiceAccount metallb-system/bgplb-speaker",
+      "ClusterRole /bgplb-speaker",
+      "ClusterRoleBinding /bgplb-speaker",
+      "Role metallb-system/bgplb-speaker",
+      "RoleBinding metallb-system/bgplb-speaker",
+      "DaemonSet metallb-system/bgplb-speaker",
+    ]);
+  });
+
+  it("grants the MetalLB table: Secrets, Leases and metallb.io objects only in MetalLB's namespace, nothing of the GKE mode's", () => {
+    const objects = speakerDeploymentObjects({ mode: "metallb", image: IMAGE, namespace: "lb" });
+    const expected = (scope: string) => METALLB_SPEAKER_API_GRANTS.filter((g) => g.scope === scope).map((g) => `${g.apiGroup}|${g.resource}|${g.verbs.join()}`);
+    const clusterRules = rules(byKind(objects, "ClusterRole")[0]!);
+    const [role] = byKind(objects, "Role");
+    expect(clusterRules).to.deep.equal(expected("cluster"));
+    expect(rules(role!)).to.deep.equal(expected("metallbNamespace"));
+    expect(role!["metadata"]["namespace"]).to.equal("lb");
+    expect(clusterRules.filter((r) => /secrets|leases|metallb\.io/.test(r))).to.deep.equal([]);
+    expect(rules(role!)).to.include.members(["|secrets|list,watch", "coordination.k8s.io|leases|list,watch,create,update", "metallb.io|bgppeers|list,watch"]);
+    expect([...clusterRules, ...rules(role!)].filter((r) => /gke\.io/.test(r))).to.deep.equal([]);
+    expect(byKind(objects, "RoleBinding")[0]!["subjects"]).to.deep.equal([{ kind: "ServiceAccount", name: "bgplb-speaker", namespace: "lb" }]);
+  });
+
+  it("the DaemonSet runs bgplb speaker --mode metallb --namespace NS; the sidecar is its container", () => {
+    const options = { mode: "metallb", image: IMAGE, namespace: "lb", leaseDurationSeconds: 3 } as const;
+    const [container] = byKind(speakerDeploymentObjects(options), "DaemonSet")[0]!["spec"]["template"]["spec"]["containers"];
+    expect(container["args"]).to.deep.equal(["speaker", "--mode", "metallb", "--namespace", "lb", "--health-listen", "0.0.0.0:7473", "--lease-duration", "3"]);
+    expect(speakerSidecar(options)).to.deep.equal(container);
+  });
+
+  it("refuses what the MetalLB mode does not have: a cluster namespace, the static pod, the status CRDs; the GKE mode still needs its cluster namespace", () => {
+    const refused = (options: Partial<Parameters<typeof speakerDeploymentObjects>[0]>) => () => speakerDeploymentObjects({ mode: "metallb", image: IMAGE, ...options });
+    expect(refused({ clusterNamespace: "cluster-edge" })).to.throw(SpeakerDeploymentError, 'clusterNamespace: "cluster-edge" does not apply to the MetalLB mode');
+    expect(refused({ workload: "static-pod" })).to.throw(SpeakerDeploymentError, 'workload: "static-pod" does not apply to the MetalLB mode');
+    expect(refused({ statusCrds: true })).to.throw(SpeakerDeploymentError, "statusCrds: true does not apply to the MetalLB mode");
+    expect(refused({ mode: "bgp" as never })).to.throw(SpeakerDeploymentError, 'mode: "bgp" is not gke or metallb');
+    expect(refused({ mode: "gke" })).to.throw(SpeakerDeploymentError, "clusterNamespace: required in the GKE mode");
   });
 });
 

@@ -181,14 +181,20 @@ const LAB_IMAGE = `bgplb/speaker@sha256:${"0".repeat(64)}`;
 
 /**
  * Applies what `bgplb render --speaker` prints for the lab (ServiceAccount,
- * RBAC, status CRDs, DaemonSet) and writes a kubeconfig that authenticates
- * as that ServiceAccount with a token from the TokenRequest API.
+ * RBAC, status CRDs, DaemonSet; `renderArgs` choose the mode) and writes a
+ * kubeconfig that authenticates as that ServiceAccount (`account`, as the
+ * render names it) with a token from the TokenRequest API.
  * @returns the kubeconfig's path
  */
-export async function speakerAccountKubeconfig(lab: ClusterLab, cluster: ThrowawayCluster): Promise<string> {
-  const rendered = await runChecked(process.execPath, [join(repoDir, "dist/sdk/cli/main.js"), "render", "--speaker", "--cluster-namespace", CLUSTER_NAMESPACE, "--image", LAB_IMAGE]);
+export async function speakerAccountKubeconfig(
+  lab: ClusterLab,
+  cluster: ThrowawayCluster,
+  renderArgs: readonly string[] = ["--cluster-namespace", CLUSTER_NAMESPACE],
+  account: { readonly name: string; readonly namespace: string } = SPEAKER_ACCOUNT,
+): Promise<string> {
+  const rendered = await runChecked(process.execPath, [join(repoDir, "dist/sdk/cli/main.js"), "render", "--speaker", ...renderArgs, "--image", LAB_IMAGE]);
   await cluster.kubectlChecked(["apply", "--server-side", "-f", "-"], rendered.stdout);
-  const token = (await cluster.kubectlChecked(["create", "token", SPEAKER_ACCOUNT.name, "-n", SPEAKER_ACCOUNT.namespace, "--duration", "24h"])).stdout.trim();
+  const token = (await cluster.kubectlChecked(["create", "token", account.name, "-n", account.namespace, "--duration", "24h"])).stdout.trim();
   const admin = parse(readFileSync(cluster.kubeconfig, "utf8")) as { clusters: { cluster: { server: string; "certificate-authority": string } }[] };
   const { server, "certificate-authority": ca } = admin.clusters[0]!.cluster;
   const kubeconfig = lab.path("speaker.kubeconfig");
@@ -198,8 +204,8 @@ export async function speakerAccountKubeconfig(lab: ClusterLab, cluster: Throwaw
       apiVersion: "v1",
       kind: "Config",
       clusters: [{ name: "lab", cluster: { server, "certificate-authority": ca } }],
-      users: [{ name: SPEAKER_ACCOUNT.name, user: { token } }],
-      contexts: [{ name: "lab", context: { cluster: "lab", user: SPEAKER_ACCOUNT.name } }],
+      users: [{ name: account.name, user: { token } }],
+      contexts: [{ name: "lab", context: { cluster: "lab", user: account.name } }],
       "current-context": "lab",
     }),
   );

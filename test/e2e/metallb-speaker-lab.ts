@@ -14,7 +14,7 @@ import { Bird } from "../interop/harness/bird";
 import { Frr } from "../interop/harness/frr";
 import type { NamespaceProcess } from "../interop/harness/process";
 import { waitFor } from "../interop/harness/wait";
-import { ClusterLab, type LabAddresses } from "./cluster-speaker-lab";
+import { ClusterLab, speakerAccountKubeconfig, type LabAddresses } from "./cluster-speaker-lab";
 import { ThrowawayCluster } from "./harness/cluster";
 import { repoDir } from "./harness/tools";
 import { installMetallbCrds } from "./metallb/oracle";
@@ -48,6 +48,9 @@ export const PUBLIC_POOL = "198.19.1.0/28";
 export const AGGREGATED_POOL = "198.19.2.0/28";
 
 const NAMESPACE = "metallb-system";
+
+/** The MetalLB-mode speaker's ServiceAccount, as `bgplb render --speaker --mode metallb` names it. */
+export const METALLB_SPEAKER_ACCOUNT = { name: "bgplb-speaker", namespace: NAMESPACE } as const;
 
 /** MetalLB's objects for the lab. */
 export function metallbObjects(): Record<string, unknown>[] {
@@ -159,8 +162,9 @@ export class MetallbLab extends ClusterLab {
 
 /**
  * The lab up: namespaces, API server on the bridge, MetalLB's CRDs from
- * `crds`, labelled Ready Nodes, the MetalLB objects, the routers and a
- * speaker per node; resolves once every planned session is Established
+ * `crds`, labelled Ready Nodes, the MetalLB objects, the ServiceAccount and
+ * RBAC from `bgplb render --speaker --mode metallb`, the routers and a
+ * speaker per node authenticated as that ServiceAccount; resolves once every planned session is Established
  * (BIRD with n1 and n2, FRR with all three). On failure it tears down what
  * it made (keeping the logs) and rejects.
  */
@@ -179,8 +183,9 @@ export async function startMetallbLab(kubectlPath: string, crds: string): Promis
       await kubectl(["patch", "node", node.name, "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);
     }
     await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: metallbObjects() }));
+    lab.speakerKubeconfig = await speakerAccountKubeconfig(lab, cluster, ["--mode", "metallb", "--namespace", NAMESPACE], METALLB_SPEAKER_ACCOUNT);
     await lab.startMetallbRouters();
-    for (const node of NODES) lab.startMetallbSpeaker(node.name, cluster.kubeconfig);
+    for (const node of NODES) lab.startMetallbSpeaker(node.name, lab.speakerKubeconfig);
     for (const node of NODES) {
       await waitFor(`FRR session with ${node.name} (MD5)`, async () => ((await lab.frr.session(node.address)).established ? true : undefined), { timeoutMs: 60_000 });
       if (node.name !== "n3") await waitFor(`BIRD session with ${node.name}`, async () => ((await lab.bird.session(node.address)).established ? true : undefined), { timeoutMs: 60_000 });

@@ -1,10 +1,14 @@
 /**
  * `bgplb speaker --mode metallb` end to end: a throwaway API server with
  * MetalLB's CRDs, three node namespaces each running the speaker, BIRD as an
- * iBGP router and FRR as an eBGP router with TCP MD5. The assertions read
- * the routers' own RIBs and the API server.
+ * iBGP router and FRR as an eBGP router with TCP MD5, each speaker
+ * authenticated as the ServiceAccount `bgplb render --speaker --mode metallb`
+ * made. The assertions read the routers' own RIBs, the API server and the
+ * speakers' logs.
  */
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { refusedCalls, speakerLogEntries } from "./cluster-speaker-lab";
 import type { ThrowawayCluster } from "./harness/cluster";
 import { clusterTools, requireTools, toolPaths } from "./harness/tools";
 import { metallbFiles } from "./metallb/oracle";
@@ -168,7 +172,7 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     await waitFor("BIRD without n2's path (BFD down)", async () => (!hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined), { timeoutMs: 10_000 });
     await sleep(2_000);
     expect(hops(await frrPaths(prefix)), "FRR paths while n2's speaker is dead").to.include(address("n2"));
-    lab!.startMetallbSpeaker("n2", cluster!.kubeconfig);
+    lab!.startMetallbSpeaker("n2", lab!.speakerKubeconfig);
     await waitFor("FRR and BIRD sessions with n2 Established again", async () => ((await lab!.frr.session(address("n2"))).established && (await lab!.bird.session(address("n2"))).established ? true : undefined), { timeoutMs: 60_000 });
     await sleep(2_000);
     expect(hops(await frrPaths(prefix))).to.deep.equal(NODES.map((n) => n.address));
@@ -226,7 +230,7 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     const theirs = await converged("MetalLB");
     expect(JSON.parse(theirs)).to.deep.equal(JSON.parse(ours));
     for (const node of NODES) await lab!.speakers.get(node.name)!.stop();
-    for (const node of NODES) lab!.startMetallbSpeaker(node.name, cluster!.kubeconfig);
+    for (const node of NODES) lab!.startMetallbSpeaker(node.name, lab!.speakerKubeconfig);
     await waitFor("our speakers back: FRR sessions Established", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined), { timeoutMs: 60_000 });
   });
 
@@ -234,5 +238,14 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     const ip = await waitFor("web's IP", () => serviceIP("web"), { timeoutMs: 10_000 });
     await kubectl(["delete", "service", "web", "-n", "default"]);
     await waitFor("BIRD and FRR without web", async () => ((await birdPaths(`${ip}/32`)).length === 0 && (await frrPaths(`${ip}/32`)).length === 0 ? true : undefined), { timeoutMs: 20_000 });
+  });
+
+  it("RBAC: every speaker ran as the ServiceAccount bgplb render --speaker --mode metallb made, and the API server refused none of its calls over the whole run (no 403 in any speaker log)", () => {
+    expect(readFileSync(lab!.speakerKubeconfig, "utf8"), "the speakers' kubeconfig holds only the ServiceAccount token").to.match(/"token":"[^"]+"/).and.not.match(/client-certificate/);
+    for (const node of NODES) {
+      const log = lab!.path(`speaker-${node.name}.log`);
+      expect(speakerLogEntries(log).some((entry) => entry.msg === "MetalLB-mode speaker started"), log).to.equal(true);
+      expect(refusedCalls(log), log).to.deep.equal([]);
+    }
   });
 });

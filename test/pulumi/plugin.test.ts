@@ -73,7 +73,8 @@ describe("source plugin (PulumiPlugin.yaml, runtime nodejs)", function () {
     expect(password.plain, "password accepts an output (a secret)").to.equal(undefined);
     expect(schema.types["bgplb:index:SpeakerWorkload"]!.enum!.map((member) => member.value)).to.deep.equal(["daemonset", "static-pod"]);
     expect(schema.types["bgplb:index:TolerationOperator"]!.enum!.map((member) => member.value)).to.deep.equal(["Exists", "Equal"]);
-    expect(schema.resources["bgplb:index:Speaker"]!.requiredInputs!.sort()).to.deep.equal(["clusterNamespace", "image"]);
+    expect(schema.types["bgplb:index:SpeakerMode"]!.enum!.map((member) => member.value)).to.deep.equal(["gke", "metallb"]);
+    expect(schema.resources["bgplb:index:Speaker"]!.requiredInputs!.sort()).to.deep.equal(["image"]);
     expect(schema.resources["bgplb:index:GkeClusterLoadBalancer"]!.requiredInputs!.sort()).to.deep.equal(
       ["clusterName", "controlPlaneNodes", "controlPlanePeers", "controlPlaneVip", "localAsn"].sort(),
     );

@@ -55,6 +55,17 @@ describe("Speaker component", () => {
     expect(applied(mocks).some((r) => JSON.stringify(r.inputs).includes("cluster-other"))).to.equal(false);
   });
 
+  it("mode metallb applies the MetalLB-mode objects (Role in metallb-system, DaemonSet with --mode metallb, no CRDs); the GKE mode without clusterNamespace fails naming it", async () => {
+    const speaker = new Speaker("metallb", { mode: "metallb", image: IMAGE });
+    await settle();
+    const expected = speakerDeploymentObjects({ mode: "metallb", image: IMAGE });
+    expect(await valueOf(speaker.objects)).to.deep.equal(expected);
+    expect(applied(mocks).map((r) => r.type).sort()).to.deep.equal(expected.map((o) => `kubernetes:${String(o["apiVersion"]).includes("/") ? o["apiVersion"] : `core/${o["apiVersion"]}`}:${o["kind"]}`).sort());
+    expect(applied(mocks).map((r) => r.type)).to.not.include("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
+    expect(speaker.namespace).to.equal("metallb-system");
+    expect(() => new Speaker("gke", { image: IMAGE })).to.throw(pulumi.ResourceError, "Speaker gke: clusterNamespace: required in the GKE mode");
+  });
+
   it("an image without a digest fails the component with the field named", () => {
     expect(() => new Speaker("speaker", { clusterNamespace: "cluster-edge", image: { repository: "platform/bgplb-speaker", tag: "latest" } }))
       .to.throw(pulumi.ResourceError, "Speaker speaker: image: the image is not pinned by a digest");
