@@ -1,7 +1,5 @@
 import {
   formatPath,
-  immutableFieldAt,
-  modelKindOf,
   objectKey,
   formatObjectKey,
   topologyObjects,
@@ -11,10 +9,10 @@ import {
   type OpaqueObject,
   type Topology,
 } from "../model";
-import { defaultAt } from "./defaults-table";
+import { defaultAt, immutableFieldAt } from "../schema";
 import { renderObject } from "./encode";
 import { compareObjects } from "./render";
-import { KIND_SCHEMAS, SERVER_METADATA_FIELDS, type FieldSchema } from "./schema";
+import { SERVER_METADATA_FIELDS, schemaOf, type FieldSchema } from "./schema";
 
 /** What happened to a field: set where it was absent, removed, or replaced. */
 export type FieldOp = "add" | "remove" | "replace";
@@ -98,8 +96,7 @@ function childSchema(schema: FieldSchema | undefined, key: string): FieldSchema 
 /** Compares two rendered objects of one apiVersion/kind. */
 function diffObject(before: Plain, after: Plain, apiVersion: string, kind: string, options: DiffOptions): FieldChange[] {
   const changes: FieldChange[] = [];
-  const model = modelKindOf(apiVersion, kind);
-  const rootSchema: FieldSchema | undefined = model ? KIND_SCHEMAS[model.group] : undefined;
+  const rootSchema: FieldSchema | undefined = schemaOf(apiVersion, kind);
 
   const push = (display: string, fieldPath: FieldPath, schemaPath: readonly (string | number)[], op: FieldOp, old: unknown, now: unknown) => {
     const immutable = immutableFieldAt(apiVersion, kind, schemaPath);

@@ -139,12 +139,13 @@ describe("manifest: semantic diff", () => {
   });
 
   it("exports the not-updatable fields as data", () => {
-    expect(IMMUTABLE_AFTER_CREATION.map((entry) => entry.path.join("."))).to.deep.equal([
-      "spec.loadBalancer.localASN",
-      "spec.loadBalancer.mode",
-      "spec.loadBalancer.type",
-      "spec.loadBalancer.vips.controlPlaneVIP",
-      "spec.loadBalancer.vips.ingressVIP",
+    expect(IMMUTABLE_AFTER_CREATION.map((entry) => `${entry.kind} ${entry.apiVersion} ${entry.path.join(".")}`)).to.deep.equal([
+      "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.mode",
+      "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.type",
+      "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.localASN",
+      "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.vips.controlPlaneVIP",
+      "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.vips.ingressVIP",
+      "BGPPeer metallb.io/v1beta2 spec.enableGracefulRestart",
     ]);
   });
 });

@@ -1,8 +1,9 @@
-import { IMMUTABLE_AFTER_CREATION, formatObjectKey, formatPath, objectKey, topologyObjects, type Topology } from "../../model";
+import { formatObjectKey, formatPath, objectKey, topologyObjects, type Topology } from "../../model";
 import { RULES } from "../catalogue";
 import type { Inventory } from "../inventory";
 import type { Reporter } from "../report";
 import { valueAt } from "./common";
+import { IMMUTABLE_AFTER_CREATION } from "../../schema";
 import { echoValue } from "../../manifest/echo";
 
 /** Changes, against the previous topology, to fields that cannot be updated after creation. */
@@ -10,7 +11,8 @@ export function checkChanges(inventory: Inventory, reporter: Reporter, previous:
   const current = topologyObjects(inventory.topology);
   const concerned = current.filter((object) => IMMUTABLE_AFTER_CREATION.some((f) => f.apiVersion === object.apiVersion && f.kind === object.kind));
   if (previous === undefined) {
-    for (const object of concerned) {
+    const fixed = concerned.filter((object) => IMMUTABLE_AFTER_CREATION.some((f) => f.apiVersion === object.apiVersion && f.kind === object.kind && valueAt(object, f.path) !== undefined));
+    for (const object of fixed) {
       reporter.skipped(RULES.immutableFieldChanged, object, ["spec"], "cannot check for changes to fields that are fixed after creation: no previous topology was given", "pass the manifests as applied before this change: bgplb validate --previous FILE|DIR, or the previous option of validate()");
     }
     return;
@@ -29,7 +31,7 @@ export function checkChanges(inventory: Inventory, reporter: Reporter, previous:
         object,
         field.path,
         `${formatPath(field.path)} changes from ${echoValue(was)} to ${echoValue(now)}: ${field.reason}`,
-        "keep the applied value, or recreate the cluster to change it",
+        `keep the applied value, or recreate the ${object.kind} to change it`,
       );
     }
   }

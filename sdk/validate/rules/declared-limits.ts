@@ -1,0 +1,105 @@
+import { DurationError, durationSeconds, topologyObjects, type FieldPath } from "../../model";
+import { ASN_RULE, integerBounds, schemaOf, type FieldEntry, type FieldSchema, type ObjectSchema } from "../../schema";
+import { echoValue } from "../../manifest/echo";
+import { RULES, type RuleInfo } from "../catalogue";
+import type { Inventory } from "../inventory";
+import type { AnyObject, Reporter } from "../report";
+
+const RULE_BY_CODE = new Map<string, RuleInfo>(Object.values(RULES).map((rule) => [rule.code, rule]));
+
+/** The rule that reports a value outside the field's declared limits: the field's own, else BGPLB006. */
+export function limitRule(entry: FieldEntry | undefined): RuleInfo {
+  const rule = entry?.rule === undefined ? undefined : RULE_BY_CODE.get(entry.rule);
+  if (entry?.rule !== undefined && rule === undefined) throw new Error(`field ${entry.name} names rule ${entry.rule}, which is not in the catalogue`);
+  return rule ?? RULES.valueOutOfRange;
+}
+
+function range(minimum: number | undefined, maximum: number | undefined, unit: string): string {
+  if (minimum !== undefined && maximum !== undefined) return `outside ${minimum}-${maximum}${unit}`;
+  return minimum !== undefined ? `below ${minimum}${unit}` : `above ${maximum}${unit}`;
+}
+
+/**
+ * Every field-level limit a kind's declaration states (integer bounds and
+ * formats, duration bounds, string lengths, the most list items), checked on
+ * every modelled object: what the API server would refuse field by field.
+ * AS numbers are left to checkAsn (BGPLB001), which also refuses AS 0; enums
+ * and types are checked by parsing.
+ */
+export function checkDeclaredLimits(inventory: Inventory, reporter: Reporter): void {
+  for (const object of topologyObjects(inventory.topology)) {
+    if ("body" in object) continue;
+    const schema = schemaOf(object.apiVersion, object.kind);
+    if (schema !== undefined) checkObject(reporter, object, schema, object, []);
+  }
+}
+
+function checkObject(reporter: Reporter, object: AnyObject, schema: ObjectSchema, value: unknown, path: (string | number)[]): void {
+  if (typeof value !== "object" || value === null) return;
+  const fields = value as Record<string, unknown>;
+  for (const entry of schema.fields) {
+    const item = fields[entry.name];
+    if (item !== undefined) checkValue(reporter, object, entry.schema, entry, item, [...path, entry.name], entry.name);
+  }
+}
+
+function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, entry: FieldEntry, value: unknown, path: FieldPath, name: string): void {
+  const unit = entry.unit === undefined ? "" : ` ${entry.unit}`;
+  const report = (problem: string, hint: string) => reporter.report(limitRule(entry), object, path, `${name} ${problem}`, hint);
+  switch (schema.type) {
+    case "integer": {
+      if (schema.rule === ASN_RULE || typeof value !== "number") return;
+      const { minimum, maximum } = integerBounds(schema);
+      if (!Number.isInteger(value) || (minimum !== undefined && value < minimum) || (maximum !== undefined && value > maximum)) {
+        report(`${value}${unit} is ${Number.isInteger(value) ? range(minimum, maximum, unit) : "not a whole number"}`, `use a whole number ${range(minimum, maximum, unit).replace("outside", "in")}`);
+      }
+      return;
+    }
+    case "string": {
+      if (typeof value !== "string") return;
+      if (schema.maxLength !== undefined && value.length > schema.maxLength) report(`${echoValue(value)} is longer than ${schema.maxLength} characters`, `shorten it to at most ${schema.maxLength} characters`);
+      if (schema.minLength !== undefined && value.length < schema.minLength) report(`${echoValue(value)} is shorter than ${schema.minLength} characters`, `give at least ${schema.minLength} characters`);
+      const limits = schema.duration;
+      if (limits === undefined || (limits.minSeconds === undefined && limits.maxSeconds === undefined && !limits.wholeSeconds)) return;
+      let seconds: number;
+      try {
+        seconds = durationSeconds(value);
+      } catch (error) {
+        if (error instanceof DurationError) return; // BGPLB123 reports malformed durations
+        throw error;
+      }
+      const whole = !limits.wholeSeconds || Number.isInteger(seconds);
+      if (!whole || (limits.minSeconds !== undefined && seconds < limits.minSeconds) || (limits.maxSeconds !== undefined && seconds > limits.maxSeconds)) {
+        const span = `from ${limits.minSeconds ?? 0}s${limits.maxSeconds === undefined ? "" : ` to ${limits.maxSeconds}s`}`;
+        report(`${echoValue(value)} is not ${limits.wholeSeconds ? "a whole number of seconds" : "a duration"} ${span}`, `write ${limits.wholeSeconds ? "whole seconds" : "a duration"} ${span}, e.g. 10s or 2m`);
+      }
+      return;
+    }
+    case "list": {
+      if (!Array.isArray(value)) return;
+      if (schema.maxItems !== undefined && value.length > schema.maxItems) report(`has ${value.length} items, more than ${schema.maxItems}`, `keep at most ${schema.maxItems} items`);
+      value.forEach((item, index) => {
+        const itemPath = [...path, index];
+        if (schema.items.type === "object") checkObject(reporter, object, schema.items, item, itemPath);
+        else checkValue(reporter, object, schema.items, entry, item, itemPath, `${name}[${index}]`);
+      });
+      return;
+    }
+    case "stringMap": {
+      if (typeof value !== "object" || value === null) return;
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (schema.maxProperties !== undefined && entries.length > schema.maxProperties) report(`has ${entries.length} entries, more than ${schema.maxProperties}`, `keep at most ${schema.maxProperties} entries`);
+      if (schema.maxLength !== undefined) {
+        for (const [key, item] of entries) {
+          if (typeof item === "string" && item.length > schema.maxLength) reporter.report(limitRule(entry), object, [...path, key], `${name}[${JSON.stringify(key)}] ${echoValue(item)} is longer than ${schema.maxLength} characters`, `shorten it to at most ${schema.maxLength} characters`);
+        }
+      }
+      return;
+    }
+    case "object":
+      checkObject(reporter, object, schema, value, [...path]);
+      return;
+    case "boolean":
+      return;
+  }
+}
