@@ -54,7 +54,7 @@ const loadBalancer = object(
         maxItems: 64,
         items: object(
           [
-            required("ip", ipv4, "The peer router's IPv4 address (IPv6 sessions are not supported)."),
+            required("ip", ipv4, "The peer router's IPv4 address (IPv6 sessions are not supported).", { rule: "BGPLB013" }),
             required("asn", asn(1), "The peer's AS number, 1–4294967295, different from the cluster ASN (eBGP only)."),
             field("controlPlaneNodes", { type: "list", unordered: true, maxItems: 128, items: ipv4 }, "Control-plane node IPs that peer with this router. Absent: every control-plane node peers with it."),
           ],
@@ -80,7 +80,7 @@ const loadBalancer = object(
       "vips",
       object(
         [
-          required("controlPlaneVIP", ipv4, "The Kubernetes API VIP; must lie outside every address pool.", { immutable: "the control-plane VIP cannot change after creation" }),
+          required("controlPlaneVIP", ipv4, "The Kubernetes API VIP; must lie outside every address pool.", { immutable: "the control-plane VIP cannot change after creation", rule: "BGPLB053" }),
           field(
             "ingressVIP",
             { type: "string", maxLength: 45, validations: [{ rule: "isIP(self)", message: "spec.loadBalancer.vips.ingressVIP must be an IP address" }] },
@@ -266,6 +266,7 @@ const networkGatewayGroup: KindDeclaration = {
         "floatingIPs",
         { type: "list", unordered: true, set: true, minItems: 1, maxItems: 256, items: ipv4 },
         "Floating IPs, each from a node subnet, none equal to a node IP. Service peering sessions are sourced from these. At least one; two or more recommended.",
+        { rule: "BGPLB035" },
       ),
     ],
     { typeName: "NetworkGatewayGroupSpec", typeDoc: "`NetworkGatewayGroup.spec`." },

@@ -138,6 +138,17 @@ describe("manifest: semantic diff", () => {
     expect(diffLines(diffTopologies(before, before))).to.deep.equal([]);
   });
 
+  it("treats the server defaults of live MetalLB objects as equal to the absent fields (GitOps against a cluster)", () => {
+    const rendered = exampleText("metallb-pools-per-peer");
+    const live = rendered
+      .replace(/(kind: BGPPeer\n(?:.*\n)*?spec:\n)/, "$1  peerPort: 179\n  disableMP: false\n  dualStackAddressFamily: false\n")
+      .replace(/(kind: IPAddressPool\n(?:.*\n)*?spec:\n)/, "$1  autoAssign: true\n  avoidBuggyIPs: false\n");
+    expect(live).to.not.equal(rendered);
+    expect(diffTopologies(parse(rendered), parse(live)).changes).to.deep.equal([]);
+    const changed = live.replace("  disableMP: false\n", "  disableMP: true\n");
+    expect(diffLines(diffTopologies(parse(rendered), parse(changed)))).to.have.length(1);
+  });
+
   it("exports the not-updatable fields as data", () => {
     expect(IMMUTABLE_AFTER_CREATION.map((entry) => `${entry.kind} ${entry.apiVersion} ${entry.path.join(".")}`)).to.deep.equal([
       "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.mode",

@@ -4,6 +4,7 @@ import { echoValue } from "../../manifest/echo";
 import { RULES, type RuleInfo } from "../catalogue";
 import type { Inventory } from "../inventory";
 import type { AnyObject, Reporter } from "../report";
+import { checkAsn } from "./common";
 
 const RULE_BY_CODE = new Map<string, RuleInfo>(Object.values(RULES).map((rule) => [rule.code, rule]));
 
@@ -23,8 +24,9 @@ function range(minimum: number | undefined, maximum: number | undefined, unit: s
  * Every field-level limit a kind's declaration states (integer bounds and
  * formats, duration bounds, string lengths, the most list items), checked on
  * every modelled object: what the API server would refuse field by field.
- * AS numbers are left to checkAsn (BGPLB001), which also refuses AS 0; enums
- * and types are checked by parsing.
+ * AS numbers go through checkAsn (BGPLB001, which also refuses AS 0), IPv4
+ * and CIDR formats through the reporter's address parsing (BGPLB002/003);
+ * enums and types are checked by parsing.
  */
 export function checkDeclaredLimits(inventory: Inventory, reporter: Reporter): void {
   for (const object of topologyObjects(inventory.topology)) {
@@ -48,7 +50,11 @@ function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, 
   const report = (problem: string, hint: string) => reporter.report(limitRule(entry), object, path, `${name} ${problem}`, hint);
   switch (schema.type) {
     case "integer": {
-      if (schema.rule === ASN_RULE || typeof value !== "number") return;
+      if (schema.rule === ASN_RULE) {
+        checkAsn(reporter, object, path, value);
+        return;
+      }
+      if (typeof value !== "number") return;
       const { minimum, maximum } = integerBounds(schema);
       if (!Number.isInteger(value) || (minimum !== undefined && value < minimum) || (maximum !== undefined && value > maximum)) {
         report(`${value}${unit} is ${Number.isInteger(value) ? range(minimum, maximum, unit) : "not a whole number"}`, `use a whole number ${range(minimum, maximum, unit).replace("outside", "in")}`);
@@ -57,6 +63,11 @@ function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, 
     }
     case "string": {
       if (typeof value !== "string") return;
+      if (schema.format === "cidr") reporter.cidr(object, path, value);
+      if (schema.format === "ipv4") {
+        const ip = reporter.ip(object, path, value);
+        if (ip !== undefined && ip.family !== 4 && entry.rule === undefined) report(`${ip.text} is not an IPv4 address`, "this field takes an IPv4 address");
+      }
       if (schema.maxLength !== undefined && value.length > schema.maxLength) report(`${echoValue(value)} is longer than ${schema.maxLength} characters`, `shorten it to at most ${schema.maxLength} characters`);
       if (schema.minLength !== undefined && value.length < schema.minLength) report(`${echoValue(value)} is shorter than ${schema.minLength} characters`, `give at least ${schema.minLength} characters`);
       const limits = schema.duration;
