@@ -9,7 +9,7 @@ import {
   type OpaqueObject,
   type Topology,
 } from "../model";
-import { defaultAt, immutableFieldAt } from "../schema";
+import { defaultAt, immutableFieldAt, isSecretField } from "../schema";
 import { renderObject } from "./encode";
 import { compareObjects } from "./render";
 import { SERVER_METADATA_FIELDS, schemaOf, type FieldSchema } from "./schema";
@@ -65,6 +65,9 @@ export interface DiffOptions {
 
 type Plain = Record<string, unknown>;
 
+/** What a diff shows instead of the value of a secret field (a BGP password). */
+export const SECRET_SHOWN_AS = "(secret, not shown)";
+
 const IGNORED_ANNOTATIONS = new Set(["kubectl.kubernetes.io/last-applied-configuration"]);
 
 function isPlainObject(value: unknown): value is Plain {
@@ -100,12 +103,13 @@ function diffObject(before: Plain, after: Plain, apiVersion: string, kind: strin
 
   const push = (display: string, fieldPath: FieldPath, schemaPath: readonly (string | number)[], op: FieldOp, old: unknown, now: unknown) => {
     const immutable = immutableFieldAt(apiVersion, kind, schemaPath);
+    const secret = isSecretField(apiVersion, kind, schemaPath);
     changes.push({
       path: display,
       fieldPath,
       op,
-      ...(op === "add" ? {} : { before: old }),
-      ...(op === "remove" ? {} : { after: now }),
+      ...(op === "add" ? {} : { before: secret ? SECRET_SHOWN_AS : old }),
+      ...(op === "remove" ? {} : { after: secret ? SECRET_SHOWN_AS : now }),
       ...(immutable ? { immutableReason: immutable.reason } : {}),
     });
   };

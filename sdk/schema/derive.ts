@@ -93,3 +93,10 @@ export function immutableFieldAt(apiVersion: string, kind: string, path: FieldPa
     return true;
   });
 }
+
+const SECRET_PATHS = new Set(DECLARED_FIELDS.filter((declared) => declared.entry.secret).map(({ apiVersion, kind, path }) => `${apiVersion}|${kind}|${path.join(".")}`));
+
+/** True when the field at `path` (list indexes are skipped) of an object of this apiVersion/kind holds a secret, which is never shown. */
+export function isSecretField(apiVersion: string, kind: string, path: readonly (string | number)[]): boolean {
+  return SECRET_PATHS.has(`${apiVersion}|${kind}|${path.filter((segment) => typeof segment === "string").join(".")}`);
+}

@@ -149,6 +149,16 @@ describe("manifest: semantic diff", () => {
     expect(diffLines(diffTopologies(parse(rendered), parse(changed)))).to.have.length(1);
   });
 
+  it("never shows the value of a secret field (a MetalLB BGPPeer password)", () => {
+    const rendered = exampleText("metallb-pools-per-peer");
+    const before = rendered.replace(/(kind: BGPPeer\n(?:.*\n)*?spec:\n)/, "$1  password: old-s3cret\n");
+    const after = rendered.replace(/(kind: BGPPeer\n(?:.*\n)*?spec:\n)/, "$1  password: new-s3cret\n");
+    const lines = diffLines(diffTopologies(parse(before), parse(after)));
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.include("spec.password").and.not.include("s3cret");
+    expect(JSON.stringify(diffToJson(diffTopologies(parse(before), parse(after))))).to.not.include("s3cret");
+  });
+
   it("exports the not-updatable fields as data", () => {
     expect(IMMUTABLE_AFTER_CREATION.map((entry) => `${entry.kind} ${entry.apiVersion} ${entry.path.join(".")}`)).to.deep.equal([
       "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.mode",
