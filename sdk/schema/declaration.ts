@@ -111,12 +111,10 @@ export interface FieldEntry {
   readonly immutable?: string;
   /** The value is a secret: never echoed. */
   readonly secret?: boolean;
-  /**
-   * The validation rule (code, e.g. `BGPLB106`) that reports a value outside
-   * this field's declared limits; on an IPv4-only field, the rule that itself
-   * reports an IPv6 value (e.g. BGPLB013).
-   */
+  /** The validation rule (code, e.g. `BGPLB106`) that reports a value outside this field's declared limits. */
   readonly rule?: string;
+  /** On an IPv4-only field: the rule (code) that itself reports an IPv6 value, with the reason (e.g. BGPLB013). */
+  readonly ipv6Rule?: string;
   /** The unit the values are written in, for messages (`ms`). */
   readonly unit?: string;
 }

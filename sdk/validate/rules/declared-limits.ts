@@ -66,7 +66,7 @@ function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, 
       if (schema.format === "cidr") reporter.cidr(object, path, value);
       if (schema.format === "ipv4") {
         const ip = reporter.ip(object, path, value);
-        if (ip !== undefined && ip.family !== 4 && entry.rule === undefined) report(`${ip.text} is not an IPv4 address`, "this field takes an IPv4 address");
+        if (ip !== undefined && ip.family !== 4 && entry.ipv6Rule === undefined) report(`${ip.text} is not an IPv4 address`, "this field takes an IPv4 address");
       }
       if (schema.maxLength !== undefined && value.length > schema.maxLength) report(`${echoValue(value)} is longer than ${schema.maxLength} characters`, `shorten it to at most ${schema.maxLength} characters`);
       if (schema.minLength !== undefined && value.length < schema.minLength) report(`${echoValue(value)} is shorter than ${schema.minLength} characters`, `give at least ${schema.minLength} characters`);

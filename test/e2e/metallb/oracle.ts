@@ -48,8 +48,8 @@ function makeCertificates(dir: string): void {
 
 /**
  * MetalLB's own controller run out of cluster as a webhook server against a
- * throwaway API server: MetalLB's CRDs (from its Go module) replace the
- * project's MetalLB CRDs, and MetalLB's ValidatingWebhookConfiguration is
+ * throwaway API server (which up.sh gave MetalLB's CRDs from its Go module),
+ * and MetalLB's ValidatingWebhookConfiguration is
  * registered with a URL on 127.0.0.1 and a CA made here. Every object applied
  * to the cluster afterwards gets MetalLB's own verdict.
  */
@@ -73,9 +73,6 @@ export class MetallbOracle {
    */
   static async start(cluster: ThrowawayCluster, controllerPath: string, files: MetallbFiles): Promise<MetallbOracle> {
     if (await portInUse(webhookPort)) throw new Error(`127.0.0.1:${webhookPort} is in use; MetalLB's controller serves its webhooks on that fixed port`);
-    const own = await cluster.kubectlChecked(["get", "crd", "-o", "name"]);
-    const ownMetallb = own.stdout.split("\n").filter((name) => name.endsWith(".metallb.io"));
-    if (ownMetallb.length > 0) await cluster.kubectlChecked(["delete", "--wait", ...ownMetallb]);
     await cluster.kubectlChecked(["apply", "--server-side", "-f", files.crds]);
     await cluster.kubectlChecked(["wait", "--for", "condition=Established", "crd", "--all", "--timeout", "60s"]);
     await cluster.kubectlChecked(["create", "namespace", metallbNamespace]);
