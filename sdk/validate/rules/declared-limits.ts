@@ -134,8 +134,9 @@ function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, 
 function checkString(reporter: Reporter, object: AnyObject, schema: Extract<FieldSchema, { type: "string" }>, entry: FieldEntry, value: string, parent: FieldPath, key: string | number): void {
   if (schema.format === "cidr") reporter.cidr(object, [...parent, key], value);
   if (schema.format === "ipv4") {
-    const ip = reporter.ip(object, [...parent, key], value);
-    if (ip !== undefined && ip.family !== 4 && entry.ipv6Rule === undefined) report(reporter, object, entry, [...parent, key], `${ip.text} is not an IPv4 address`, "this field takes an IPv4 address");
+    const path = [...parent, key];
+    const ip = reporter.ip(object, path, value);
+    if (ip !== undefined && ip.family !== 4 && entry.ipv6Rule === undefined) report(reporter, object, entry, path, `${ip.text} is not an IPv4 address`, "this field takes an IPv4 address");
   }
   if (schema.maxLength !== undefined && value.length > schema.maxLength) report(reporter, object, entry, [...parent, key], `${echoValue(value)} is longer than ${schema.maxLength} characters`, `shorten it to at most ${schema.maxLength} characters`);
   if (schema.minLength !== undefined && value.length < schema.minLength) report(reporter, object, entry, [...parent, key], `${echoValue(value)} is shorter than ${schema.minLength} characters`, `give at least ${schema.minLength} characters`);
