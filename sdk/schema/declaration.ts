@@ -115,6 +115,8 @@ export interface FieldEntry {
   readonly rule?: string;
   /** On an IPv4-only field: the rule (code) that itself reports an IPv6 value, with the reason (e.g. BGPLB013). */
   readonly ipv6Rule?: string;
+  /** On a keyed list or a set: the rule (code) that itself reports a repeated item (e.g. BGPLB019 for peers). */
+  readonly uniqueRule?: string;
   /** The unit the values are written in, for messages (`ms`). */
   readonly unit?: string;
 }

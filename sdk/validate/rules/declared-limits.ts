@@ -46,7 +46,7 @@ function hasLimits(schema: FieldSchema): boolean {
     case "stringMap":
       return schema.maxProperties !== undefined || schema.maxLength !== undefined;
     case "list":
-      return schema.maxItems !== undefined || hasLimits(schema.items);
+      return schema.maxItems !== undefined || schema.key !== undefined || schema.set === true || hasLimits(schema.items);
     case "object":
       return limitedEntries(schema).length > 0;
     case "boolean":
@@ -104,6 +104,7 @@ function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, 
       if (!Array.isArray(value)) return;
       const path = [...parent, key];
       if (schema.maxItems !== undefined && value.length > schema.maxItems) report(reporter, object, entry, path, `has ${value.length} items, more than ${schema.maxItems}`, `keep at most ${schema.maxItems} items`);
+      if ((schema.key !== undefined || schema.set === true) && entry.uniqueRule === undefined) checkUnique(reporter, object, entry, schema.key, value, path);
       if (!hasLimits(schema.items)) return;
       for (let index = 0; index < value.length; index++) {
         if (schema.items.type === "object") checkObject(reporter, object, schema.items, value[index], [...path, index]);
@@ -129,6 +130,18 @@ function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, 
     case "boolean":
       return;
   }
+}
+
+/** Reports the second of two items with the same key (or, in a set, the same value): the API server keeps them unique. */
+function checkUnique(reporter: Reporter, object: AnyObject, entry: FieldEntry, key: string | undefined, items: readonly unknown[], path: FieldPath): void {
+  const seen = new Map<unknown, number>();
+  items.forEach((item, index) => {
+    const identity = key === undefined ? item : typeof item === "object" && item !== null ? (item as Record<string, unknown>)[key] : undefined;
+    if (identity === undefined) return;
+    const first = seen.get(identity);
+    if (first === undefined) seen.set(identity, index);
+    else report(reporter, object, entry, key === undefined ? [...path, index] : [...path, index, key], `${echoValue(identity)} is listed twice (also at index ${first}); the items must be unique${key === undefined ? "" : ` by ${key}`}`, "remove the repeated item");
+  });
 }
 
 function checkString(reporter: Reporter, object: AnyObject, schema: Extract<FieldSchema, { type: "string" }>, entry: FieldEntry, value: string, parent: FieldPath, key: string | number): void {
