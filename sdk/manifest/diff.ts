@@ -33,7 +33,7 @@ export interface FieldChange {
   readonly before?: unknown;
   /** The new value (absent for `remove`). */
   readonly after?: unknown;
-  /** Set when the field cannot change after cluster creation: the reason. */
+  /** Set when the field cannot change after the object is created: the reason. */
   readonly immutableReason?: string;
 }
 
@@ -53,7 +53,7 @@ export interface ManifestDiff {
   readonly changes: readonly ObjectChange[];
   /** Objects present and equal on both sides. */
   readonly unchanged: number;
-  /** True when any field change cannot be applied after cluster creation. */
+  /** True when any field change cannot be applied after the object was created. */
   readonly hasImmutableChanges: boolean;
 }
 

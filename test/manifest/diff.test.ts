@@ -96,11 +96,11 @@ describe("manifest: semantic diff", () => {
       [
         "0 added, 1 removed, 1 changed, 2 unchanged",
         "",
-        "WARNING: these changes cannot be applied after cluster creation (recreate the cluster or revert them):",
+        "WARNING: these changes cannot be applied after creation (recreate the object or revert them):",
         "  - baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm spec.loadBalancer.localASN: the cluster ASN cannot change after creation",
         "",
         "~ baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm",
-        "    spec.loadBalancer.localASN: 65001 → 65009  [not allowed after cluster creation: the cluster ASN cannot change after creation]",
+        "    spec.loadBalancer.localASN: 65001 → 65009  [not allowed after creation: the cluster ASN cannot change after creation]",
         "",
         "- networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1",
         "",
@@ -132,7 +132,7 @@ describe("manifest: semantic diff", () => {
     const reason = diffTopologies(before, after).changes[0]!.fields[0]!.immutableReason;
     expect(reason).to.be.a("string").and.to.match(/ASN/);
     expect(diffLines(diffTopologies(before, after))).to.deep.equal([
-      `~ baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm spec.loadBalancer.localASN: 65001 → 65010  [not allowed after cluster creation: ${reason}]`,
+      `~ baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm spec.loadBalancer.localASN: 65001 → 65010  [not allowed after creation: ${reason}]`,
       "~ networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1 spec.sessions: 2 → 1",
     ]);
     expect(diffLines(diffTopologies(before, before))).to.deep.equal([]);
