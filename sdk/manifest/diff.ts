@@ -66,7 +66,7 @@ export interface DiffOptions {
 type Plain = Record<string, unknown>;
 
 /** What a diff shows instead of the value of a secret field (a BGP password). */
-export const SECRET_SHOWN_AS = "(secret, not shown)";
+const SECRET_SHOWN_AS = "(secret, not shown)";
 
 const IGNORED_ANNOTATIONS = new Set(["kubectl.kubernetes.io/last-applied-configuration"]);
 

@@ -96,7 +96,7 @@ function objectSchema(schema: ObjectSchema, description: string | undefined, pat
 }
 
 /** The `openAPIV3Schema` of a kind: apiVersion, kind, metadata, its spec and its status. */
-export function openApiSchema(declaration: KindDeclaration): OpenApi {
+function openApiSchema(declaration: KindDeclaration): OpenApi {
   const status = declaration.status ? fieldSchema(declaration.status.schema, { name: "status", schema: declaration.status.schema, doc: declaration.status.doc }, ["status"]) : { type: "object", "x-kubernetes-preserve-unknown-fields": true };
   return defined([
     ["type", "object"],

@@ -189,14 +189,10 @@ export function required(name: string, schema: FieldSchema, doc?: string, extra:
 
 /** A plain string. */
 export const string: StringSchema = { type: "string" };
-/** A plain integer. */
-export const integer: IntegerSchema = { type: "integer" };
 /** true or false. */
 export const boolean: BooleanSchema = { type: "boolean" };
 /** A map of strings. */
 export const stringMap: StringMapSchema = { type: "stringMap" };
-/** A list of strings whose order matters. */
-export const stringList: ListSchema = { type: "list", items: string };
 /** A list of strings whose order does not matter. */
 export const stringSet: ListSchema = { type: "list", items: string, unordered: true };
 
@@ -215,7 +211,7 @@ export function oneOf(values: readonly string[], typeName?: string, typeDoc?: st
 }
 
 /** The range of an OpenAPI `int32`. */
-export const INT32_RANGE = { minimum: -2147483648, maximum: 2147483647 } as const;
+const INT32_RANGE = { minimum: -2147483648, maximum: 2147483647 } as const;
 
 /** The inclusive bounds an integer schema allows, its format included. */
 export function integerBounds(schema: IntegerSchema): { readonly minimum?: number; readonly maximum?: number } {

@@ -5,8 +5,8 @@
  * the GKE kinds and the model's TypeScript types.
  */
 export * from "./declaration";
-export { SERVER_METADATA_FIELDS, labelSelector, labelSelectors, metadata } from "./common";
-export { KIND_DECLARATIONS, KIND_SCHEMAS, declarationOf, schemaOf, servedSchemas } from "./kinds";
+export { SERVER_METADATA_FIELDS } from "./common";
+export { KIND_DECLARATIONS, KIND_SCHEMAS, schemaOf } from "./kinds";
 export { DECLARED_FIELDS, DEFAULTED_FIELDS, DeclaredField, DefaultedField, IMMUTABLE_AFTER_CREATION, ImmutableField, defaultAt, immutableFieldAt, isSecretField } from "./derive";
-export { crdFileName, customResourceDefinition, openApiSchema } from "./crd";
-export { GENERATED_HEADER, modelTypeScript } from "./typescript";
+export { crdFileName, customResourceDefinition } from "./crd";
+export { modelTypeScript } from "./typescript";

@@ -27,11 +27,6 @@ export function schemaOf(apiVersion: string, kind: string): ObjectSchema | undef
   return BY_TYPE.get(`${apiVersion}|${kind}`)?.schema;
 }
 
-/** The declaration of the kind of this apiVersion/kind, or undefined. */
-export function declarationOf(apiVersion: string, kind: string): KindDeclaration | undefined {
-  return BY_TYPE.get(`${apiVersion}|${kind}`)?.declaration;
-}
-
 /** Every apiVersion/kind pair bgplb reads, with the schema of its objects. */
 export function servedSchemas(): { readonly apiVersion: string; readonly kind: string; readonly schema: ObjectSchema }[] {
   return [...BY_TYPE.entries()].map(([key, entry]) => ({ apiVersion: key.split("|")[0]!, kind: entry.declaration.kind, schema: entry.schema }));

@@ -1,7 +1,7 @@
 import type { FieldEntry, FieldSchema, KindDeclaration, ObjectSchema, StringSchema } from "./declaration";
 
 /** The first line of every generated model file. */
-export const GENERATED_HEADER = "// Generated from sdk/schema by `npm run generate`; do not edit.";
+const GENERATED_HEADER = "// Generated from sdk/schema by `npm run generate`; do not edit.";
 
 /** A JSDoc comment, wrapped at 120 columns, at the given indent. */
 function jsDoc(text: string, indent: string): string {

@@ -9,7 +9,7 @@ import { checkAsn } from "./common";
 const RULE_BY_CODE = new Map<string, RuleInfo>(Object.values(RULES).map((rule) => [rule.code, rule]));
 
 /** The rule that reports a value outside the field's declared limits: the field's own, else BGPLB006. */
-export function limitRule(entry: FieldEntry | undefined): RuleInfo {
+function limitRule(entry: FieldEntry | undefined): RuleInfo {
   const rule = entry?.rule === undefined ? undefined : RULE_BY_CODE.get(entry.rule);
   if (entry?.rule !== undefined && rule === undefined) throw new Error(`field ${entry.name} names rule ${entry.rule}, which is not in the catalogue`);
   return rule ?? RULES.valueOutOfRange;
