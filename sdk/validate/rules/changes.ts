@@ -6,10 +6,18 @@ import { valueAt } from "./common";
 import { IMMUTABLE_AFTER_CREATION } from "../../schema";
 import { echoValue } from "../../manifest/echo";
 
+/** The kinds with not-updatable fields, by apiVersion. */
+const KINDS_WITH_IMMUTABLE_FIELDS = new Map<string, Set<string>>();
+for (const field of IMMUTABLE_AFTER_CREATION) {
+  const kinds = KINDS_WITH_IMMUTABLE_FIELDS.get(field.apiVersion) ?? new Set<string>();
+  kinds.add(field.kind);
+  KINDS_WITH_IMMUTABLE_FIELDS.set(field.apiVersion, kinds);
+}
+
 /** Changes, against the previous topology, to fields that cannot be updated after creation. */
 export function checkChanges(inventory: Inventory, reporter: Reporter, previous: Topology | undefined): void {
   const current = topologyObjects(inventory.topology);
-  const concerned = current.filter((object) => IMMUTABLE_AFTER_CREATION.some((f) => f.apiVersion === object.apiVersion && f.kind === object.kind));
+  const concerned = current.filter((object) => KINDS_WITH_IMMUTABLE_FIELDS.get(object.apiVersion)?.has(object.kind) === true);
   if (previous === undefined) {
     const fixed = concerned.filter((object) => IMMUTABLE_AFTER_CREATION.some((f) => f.apiVersion === object.apiVersion && f.kind === object.kind && valueAt(object, f.path) !== undefined));
     for (const object of fixed) {

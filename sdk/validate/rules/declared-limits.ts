@@ -1,5 +1,5 @@
 import { DurationError, durationSeconds, formatPath, topologyObjects, type FieldPath } from "../../model";
-import { ASN_RULE, integerBounds, schemaOf, type FieldEntry, type FieldSchema, type ObjectSchema } from "../../schema";
+import { ASN_RULE, integerBounds, schemaOf, type FieldEntry, type FieldSchema, type IntegerSchema, type ObjectSchema } from "../../schema";
 import { echoValue } from "../../manifest/echo";
 import { RULES, type RuleInfo } from "../catalogue";
 import type { Inventory } from "../inventory";
@@ -29,10 +29,18 @@ function range(minimum: number | undefined, maximum: number | undefined, unit: s
  * enums and types are checked by parsing.
  */
 export function checkDeclaredLimits(inventory: Inventory, reporter: Reporter): void {
+  let apiVersion = "";
+  let kind = "";
+  let schema: ObjectSchema | undefined;
   for (const object of topologyObjects(inventory.topology)) {
     if ("body" in object) continue;
-    const schema = schemaOf(object.apiVersion, object.kind);
-    if (schema !== undefined && limitedEntries(schema).length > 0) checkObject(reporter, object, schema, object, []);
+    // objects come grouped by kind: look the schema up once per run of one kind
+    if (object.apiVersion !== apiVersion || object.kind !== kind) {
+      ({ apiVersion, kind } = object);
+      const found = schemaOf(apiVersion, kind);
+      schema = found !== undefined && limitedEntries(found).length > 0 ? found : undefined;
+    }
+    if (schema !== undefined) checkObject(reporter, object, schema, object, []);
   }
 }
 
@@ -52,6 +60,18 @@ function hasLimits(schema: FieldSchema): boolean {
     case "boolean":
       return false;
   }
+}
+
+const BOUNDS = new WeakMap<IntegerSchema, ReturnType<typeof integerBounds>>();
+
+/** An integer schema's bounds, its format included, computed once per schema. */
+function boundsOf(schema: IntegerSchema): ReturnType<typeof integerBounds> {
+  let bounds = BOUNDS.get(schema);
+  if (bounds === undefined) {
+    bounds = integerBounds(schema);
+    BOUNDS.set(schema, bounds);
+  }
+  return bounds;
 }
 
 const LIMITED = new WeakMap<ObjectSchema, readonly FieldEntry[]>();
@@ -90,7 +110,7 @@ function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, 
         return;
       }
       if (typeof value !== "number") return;
-      const { minimum, maximum } = integerBounds(schema);
+      const { minimum, maximum } = boundsOf(schema);
       if (!Number.isInteger(value) || (minimum !== undefined && value < minimum) || (maximum !== undefined && value > maximum)) {
         const unit = entry.unit === undefined ? "" : ` ${entry.unit}`;
         report(reporter, object, entry, [...parent, key], `${value}${unit} is ${Number.isInteger(value) ? range(minimum, maximum, unit) : "not a whole number"}`, `use a whole number ${range(minimum, maximum, unit).replace("outside", "in")}`);
