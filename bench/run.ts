@@ -5,9 +5,11 @@ import { summarize, validate } from "../sdk/validate";
 import { advertiseBench } from "./advertise";
 import { benchBfd } from "./bfd";
 import { codecBench } from "./codec";
+import { providerBench } from "./provider";
 import { failoverBench } from "./failover";
 import { benchSpeakerConfig } from "./speaker-config";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
+import { routersBench } from "./routers";
 
 /** What one measured case produced. */
 interface CaseResult {
@@ -78,6 +80,9 @@ const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise
   bfd: benchBfd,
   codec: codecBench,
   failover: () => failoverBench(),
+  provider: providerBench,
+
+  routers: routersBench,
   "fuzz-cli": ([cases, seed]) => fuzzCli(Number(cases ?? 10_000), seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(seed)),
 };
 

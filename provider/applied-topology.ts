@@ -16,12 +16,12 @@ const MANIFEST_SET_MODULE = manifestSetSpecifier(__dirname);
 export const appliedTopologyProvider: pulumi.dynamic.ResourceProvider = {
   async check(olds: ManifestSet.AppliedTopologyInputs | undefined, news: ManifestSet.AppliedTopologyInputs) {
     const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
-    return { inputs: news, failures: set.checkAppliedTopology(olds, news) };
+    return { inputs: news, failures: set.operations.checkApplied(olds, news) };
   },
 
   async diff(_id: pulumi.ID, olds: ManifestSet.AppliedTopologyInputs, news: ManifestSet.AppliedTopologyInputs) {
     const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
-    return set.diffAppliedTopology(olds, news);
+    return set.operations.diffApplied(olds, news);
   },
 
   async create(inputs: ManifestSet.AppliedTopologyInputs) {

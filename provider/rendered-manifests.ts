@@ -28,25 +28,25 @@ export type RenderedManifestsState = ManifestSet.ManifestSetState;
  * Exported so tests can drive it directly.
  */
 export const renderedManifestsProvider: pulumi.dynamic.ResourceProvider = {
-  async check(olds: ManifestSet.ManifestSetInputs | undefined, news: ManifestSet.ManifestSetInputs) {
+  async check(_olds: ManifestSet.ManifestSetInputs | undefined, news: ManifestSet.ManifestSetInputs) {
     const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
-    return { inputs: news, failures: set.checkInputs(olds, news) };
+    return { inputs: news, failures: set.operations.check(news) };
   },
 
   async diff(_id: pulumi.ID, olds: RenderedManifestsState, news: ManifestSet.ManifestSetInputs) {
     const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
-    return set.diffState(olds, news);
+    return set.operations.diff(olds, news);
   },
 
   async create(inputs: ManifestSet.ManifestSetInputs) {
     const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
-    const outs = set.writeManifestSet(inputs, undefined);
+    const outs = set.operations.write(inputs, undefined);
     return { id: outs.directory, outs };
   },
 
   async update(_id: pulumi.ID, olds: RenderedManifestsState, news: ManifestSet.ManifestSetInputs) {
     const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
-    return { outs: set.writeManifestSet(news, olds) };
+    return { outs: set.operations.write(news, olds) };
   },
 
   async delete(_id: pulumi.ID, props: RenderedManifestsState) {

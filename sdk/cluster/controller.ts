@@ -11,15 +11,16 @@
  */
 import type { Server as HttpServer } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { CoreV1Event, KubernetesObject, V1Lease } from "@kubernetes/client-node";
-import type { FamilyName } from "../bgp/messages";
-import type { OriginatedRoute } from "../bgp/rib-out";
+import type { KubernetesObject, V1Lease } from "@kubernetes/client-node";
+import { Gauge } from "prom-client";
+import type { FamilyName, OriginatedRoute } from "../bgp";
 import { GKE_STATUS_NAMESPACE, type Topology } from "../model";
 import { startHealthServer } from "../speaker/health";
 import type { Logger } from "../speaker/log";
 import { SpeakerMetrics } from "../speaker/metrics";
 import { PeerDriver } from "../speaker/peer";
 import { clusterAddressPools } from "./address-pools";
+import { eventObject } from "./events";
 import { assignFloatingIps } from "./floating-ips";
 import { planServiceAddresses } from "./ipam";
 import {
@@ -56,7 +57,7 @@ import {
   type RawObject,
 } from "./observed";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
-import { FIELD_MANAGER, advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
+import { advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
 
 /** How the speaker runs. */
 export interface ClusterSpeakerOptions {
@@ -157,6 +158,7 @@ export class ClusterSpeaker {
       balancers: { group: GKE_GROUP, version: "v1", plural: "bgploadbalancers", namespace: ns },
       peers: { group: GKE_GROUP, version: "v1", plural: "bgppeers", namespace: ns },
     };
+    this.registerMetrics();
   }
 
   /** Starts the health server, the informers and the reconcile tick. */
@@ -165,7 +167,7 @@ export class ClusterSpeaker {
     const changed = (): void => this.schedule();
     this.health = await startHealthServer(this.options.healthListen, {
       notEstablished: () => this.notReady(),
-      metrics: () => this.renderMetrics(),
+      metrics: () => this.metrics.render(),
       failed: (error) => logger.log("error", "health server error", { error: error.message }),
     }).catch((err: Error) => {
       throw new Error(`health server on ${this.options.healthListen}: ${err.message}`);
@@ -246,21 +248,39 @@ export class ClusterSpeaker {
     return [...this.sessions.values()].filter((s) => s.session && s.driver.state !== "Established").map((s) => `${s.key} ${s.driver.state}`);
   }
 
-  private renderMetrics(): string {
-    const running = [...this.sessions.values()];
-    const lines = [
-      "# HELP bgplb_cluster_routes_advertised Service VIP routes this node advertises (summed over its sessions).",
-      "# TYPE bgplb_cluster_routes_advertised gauge",
-      `bgplb_cluster_routes_advertised ${running.reduce((n, s) => n + s.routes.length, 0)}`,
-      "# HELP bgplb_cluster_leases_held Leases this node holds, by kind.",
-      "# TYPE bgplb_cluster_leases_held gauge",
-      `bgplb_cluster_leases_held{kind="floating-ip"} ${this.held.size}`,
-      `bgplb_cluster_leases_held{kind="allocator"} ${this.leader ? 1 : 0}`,
-      "# HELP bgplb_cluster_reconcile_seconds Duration of the last reconcile.",
-      "# TYPE bgplb_cluster_reconcile_seconds gauge",
-      `bgplb_cluster_reconcile_seconds ${(this.lastReconcileMs / 1000).toFixed(4)}`,
-    ];
-    return `${this.metrics.render()}${lines.join("\n")}\n`;
+  /** Registers the node's own metrics beside the sessions', each read from the controller's state when collected. */
+  private registerMetrics(): void {
+    const registers = [this.metrics.registry];
+    const routesAdvertised = (): number => [...this.sessions.values()].reduce((n, s) => n + s.routes.length, 0);
+    const leasesHeld = (): { floatingIps: number; allocator: number } => ({ floatingIps: this.held.size, allocator: this.leader ? 1 : 0 });
+    const reconcileSeconds = (): number => this.lastReconcileMs / 1000;
+    new Gauge({
+      name: "bgplb_cluster_routes_advertised",
+      help: "Service VIP routes this node advertises (summed over its sessions).",
+      registers,
+      collect: function (this: Gauge) {
+        this.set(routesAdvertised());
+      },
+    });
+    new Gauge({
+      name: "bgplb_cluster_leases_held",
+      help: "Leases this node holds, by kind.",
+      labelNames: ["kind"],
+      registers,
+      collect: function (this: Gauge<"kind">) {
+        const held = leasesHeld();
+        this.set({ kind: "floating-ip" }, held.floatingIps);
+        this.set({ kind: "allocator" }, held.allocator);
+      },
+    });
+    new Gauge({
+      name: "bgplb_cluster_reconcile_seconds",
+      help: "Duration of the last reconcile.",
+      registers,
+      collect: function (this: Gauge) {
+        this.set(reconcileSeconds());
+      },
+    });
   }
 
   private observeLeases(now: number): void {
@@ -649,21 +669,9 @@ export class ClusterSpeaker {
   private async event(object: RawObject, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
     const key = `${object.kind}/${objectKeyText(object)}|${reason}|${message}`;
     if (this.events.has(key)) return;
-    const namespace = object.metadata?.namespace ?? "default";
-    const now = new Date();
-    const body: CoreV1Event = {
-      metadata: { generateName: `${object.metadata?.name ?? "object"}.`, namespace },
-      involvedObject: { apiVersion: object.apiVersion ?? "v1", kind: object.kind ?? "Service", name: object.metadata?.name, namespace, uid: (object.metadata as { uid?: string } | undefined)?.uid },
-      reason,
-      message,
-      type,
-      source: { component: FIELD_MANAGER, host: this.options.nodeName },
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-    };
+    const body = eventObject(object, type, reason, message, this.options.nodeName, new Date());
     try {
-      await this.options.clients.core.createNamespacedEvent({ namespace, body });
+      await this.options.clients.core.createNamespacedEvent({ namespace: body.metadata!.namespace!, body });
       this.events.add(key);
     } catch (error) {
       this.options.logger.log("warn", "event not recorded", { reason, error: describeApiError(error) });

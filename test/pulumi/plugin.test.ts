@@ -29,6 +29,7 @@ const COMPONENTS = [
   "GkeClusterLoadBalancer",
   "GkeRackTopology",
   "MetalLbPeer",
+  "Speaker",
 ];
 
 /** Loads the plugin the way `run-plugin` does: require the directory (its package.json `main`), collect the components. */
@@ -70,6 +71,9 @@ describe("source plugin (PulumiPlugin.yaml, runtime nodejs)", function () {
     const password = schema.resources["bgplb:index:MetalLbPeer"]!.inputProperties.password!;
     expect(password.type).to.equal("string");
     expect(password.plain, "password accepts an output (a secret)").to.equal(undefined);
+    expect(schema.types["bgplb:index:SpeakerWorkload"]!.enum!.map((member) => member.value)).to.deep.equal(["daemonset", "static-pod"]);
+    expect(schema.types["bgplb:index:TolerationOperator"]!.enum!.map((member) => member.value)).to.deep.equal(["Exists", "Equal"]);
+    expect(schema.resources["bgplb:index:Speaker"]!.requiredInputs!.sort()).to.deep.equal(["clusterNamespace", "image"]);
     expect(schema.resources["bgplb:index:GkeClusterLoadBalancer"]!.requiredInputs!.sort()).to.deep.equal(
       ["clusterName", "controlPlaneNodes", "controlPlanePeers", "controlPlaneVip", "localAsn"].sort(),
     );

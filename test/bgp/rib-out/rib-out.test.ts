@@ -1,10 +1,10 @@
 /** Adj-RIB-Out: diffs with and without ADD-PATH, refresh, withdraw-all, and what the codec makes of the result. */
 import { expect } from "chai";
 import fc from "fast-check";
-import { decodeMessage } from "../../../sdk/bgp/codec";
+import { decodeMessage } from "../../../sdk/bgp/codec/codec";
 import type { CodecContext, UpdateMessage } from "../../../sdk/bgp/messages";
-import { AdjRibOut, type OriginatedRoute, type RibOutSession } from "../../../sdk/bgp/rib-out";
-import { packUpdates } from "../../../sdk/bgp/update-packer";
+import { AdjRibOut, type OriginatedRoute, type RibOutSession } from "../../../sdk/bgp/rib/rib-out";
+import { packUpdates } from "../../../sdk/bgp/rib/update-packer";
 
 const V4: RibOutSession = { families: ["ipv4-unicast", "ipv6-unicast"], addPathSend: [], extendedNextHop: false };
 const ADD_PATH: RibOutSession = { families: ["ipv4-unicast", "ipv6-unicast"], addPathSend: ["ipv4-unicast", "ipv6-unicast"], extendedNextHop: false };
@@ -285,5 +285,47 @@ describe("bgp Adj-RIB-Out for large tables", () => {
     expect(() => rib.replaceAll([...hosts(5), vip(["192.0.2.11"], { address: "10.0.0.300" })])).to.throw(RangeError, "10.0.0.300");
     expect(rib.wanted()).to.have.length(10);
     expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [] });
+  });
+});
+
+describe("bgp Adj-RIB-Out to an internal (iBGP) peer", () => {
+  it("iBGP: sends an empty AS_PATH and the route's LOCAL_PREF; the same route to an eBGP peer has our AS and no LOCAL_PREF", () => {
+    const route = vip(["192.0.2.11"], { localPref: 150, communities: [0xfde80064] });
+    const internal = new AdjRibOut(64512, true);
+    internal.set(route);
+    internal.sessionUp(V4);
+    expect(internal.takeChanges().announce.map((r) => r.attributes)).to.deep.equal([{ origin: 0, asPath: [], localPref: 150, communities: [0xfde80064] }]);
+    expect(internal.wanted()[0]?.localPref).to.equal(150);
+    const external = ribUp(V4, [route]);
+    expect(external.takeChanges().announce.map((r) => r.attributes)).to.deep.equal([{ ...ATTRS, communities: [0xfde80064] }]);
+  });
+
+  it("iBGP: a LOCAL_PREF change re-announces; the UPDATE on the wire carries LOCAL_PREF and an empty AS_PATH", () => {
+    const rib = new AdjRibOut(64512, true);
+    rib.set(vip(["192.0.2.11"], { localPref: 100 }));
+    rib.sessionUp(V4);
+    rib.takeChanges();
+    rib.set(vip(["192.0.2.11"], { localPref: 200 }));
+    const changes = rib.takeChanges();
+    expect(changes.announce.map((r) => r.attributes.localPref)).to.deep.equal([200]);
+    const context: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
+    const frames = packUpdates(changes, context);
+    expect(frames).to.have.length(1);
+    const result = decodeMessage(frames[0]!, context);
+    if (!result.ok || result.message.kind !== "update") throw new Error(`not an UPDATE: ${JSON.stringify(result)}`);
+    expect(result.message.attributes.localPref).to.equal(200);
+    expect(result.message.attributes.asPath).to.deep.equal([]);
+  });
+
+  it("iBGP: a route without LOCAL_PREF goes out with 100 (RFC 4271 §5.1.5: always sent to internal peers)", () => {
+    const rib = new AdjRibOut(64512, true);
+    rib.set(vip(["192.0.2.11"]));
+    rib.sessionUp(V4);
+    expect(rib.takeChanges().announce.map((r) => r.attributes.localPref)).to.deep.equal([100]);
+  });
+
+  it("refuses a LOCAL_PREF that does not fit in 32 bits, naming the field", () => {
+    const rib = new AdjRibOut(64512, true);
+    expect(() => rib.set(vip(["192.0.2.11"], { localPref: 2 ** 32 }))).to.throw(RangeError, /localPref: 4294967296/);
   });
 });
