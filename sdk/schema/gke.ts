@@ -308,7 +308,7 @@ const gkeBgpPeer: KindDeclaration = {
     [
       required("localASN", asn(1), "The cluster's AS number, 1–4294967295."),
       required("peerASN", asn(1), "The router's AS number, 1–4294967295, different from `localASN` (eBGP only)."),
-      required("peerIP", ipv4, "The router's IPv4 address; it must accept sessions from every floating IP."),
+      required("peerIP", ipv4, "The router's IPv4 address; it must accept sessions from every floating IP.", { ipv6Rule: "BGPLB013" }),
       field("sessions", { type: "integer", format: "int32", minimum: 1 }, "Sessions to open to this peer, each from a different floating IP: 1 to the number of floating IPs; two or more recommended.", { rule: "BGPLB041" }),
     ],
     { typeName: "GkeBGPPeerSpec", typeDoc: "GKE `BGPPeer.spec`.", validations: [{ rule: "self.peerASN != self.localASN", message: "spec.peerASN must differ from spec.localASN (eBGP only)" }] },
