@@ -23,7 +23,7 @@ Options:
                        IPs and VIPs versus node subnets, reported as skipped
                        without it
   --previous PATH      the manifests as applied before (file or directory):
-                       warns about changes not allowed after cluster creation
+                       warns about changes not allowed after creation
 ${EXAMPLE_HELP}
   --output FORMAT      text (default) or json
   --strict             treat warnings as errors (exit 1 when there are any)

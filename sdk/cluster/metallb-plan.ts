@@ -183,6 +183,14 @@ export function planMetallbNode(configuration: MetallbConfiguration, nodes: read
       problems.push({ object, message: `vrf ${JSON.stringify(spec.vrf)} is not supported by bgplb speaker; no session opened` });
       return undefined;
     }
+    if (spec.peerAddress === undefined) {
+      problems.push({ object, message: `interface ${JSON.stringify(spec.interface ?? "")} (BGP unnumbered) is not supported by bgplb speaker; no session opened` });
+      return undefined;
+    }
+    if (spec.peerASN === undefined) {
+      problems.push({ object, message: `dynamicASN ${JSON.stringify(spec.dynamicASN ?? "")} is not supported by bgplb speaker; no session opened` });
+      return undefined;
+    }
     const peerIp = parseIp(spec.peerAddress);
     const source = spec.sourceAddress ?? node.addresses.find((a) => parseIp(a).family === peerIp.family);
     if (source === undefined) {

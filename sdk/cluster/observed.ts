@@ -4,7 +4,7 @@
  */
 import { formatPath, modelKindOf, topologyOf, type ModelObject, type OpaqueObject, type Topology } from "../model";
 import { decodeManifest } from "../manifest/decode";
-import { KIND_SCHEMAS } from "../manifest/schema";
+import { schemaOf } from "../manifest/schema";
 import { parseIp, type IpFamily } from "../net";
 import { isValid, validate, type Diagnostic } from "../validate";
 import type { NodeView } from "./floating-ips";
@@ -51,7 +51,7 @@ export function decodeConfiguration(raws: readonly RawObject[]): { topology: Top
     const kind = modelKindOf(raw.apiVersion ?? "", raw.kind ?? "");
     const label = `${raw.kind ?? "?"} ${raw.metadata?.namespace ?? ""}/${raw.metadata?.name ?? ""}`;
     if (!kind) continue;
-    const decoded = decodeManifest(configurationPart(raw), KIND_SCHEMAS[kind.group]);
+    const decoded = decodeManifest(configurationPart(raw), schemaOf(raw.apiVersion ?? "", raw.kind ?? "")!);
     const errors = decoded.problems.filter((p) => p.severity === "error");
     for (const problem of errors) failures.push({ object: label, path: formatPath(problem.path), message: problem.message });
     if (errors.length === 0) objects.push(decoded.value as ModelObject);

@@ -1,6 +1,6 @@
 import type { FieldPath, UnknownField } from "../model";
 import { echoText, echoValue } from "./echo";
-import type { FieldSchema, ObjectSchema } from "./schema";
+import type { FieldEntry, FieldSchema, ObjectSchema } from "./schema";
 
 /** A problem found while checking a value against its schema. */
 export interface DecodeProblem {
@@ -55,6 +55,18 @@ export function closestField(key: string, known: readonly string[]): string | un
     }
   }
   return best;
+}
+
+const FIELDS_BY_NAME = new WeakMap<ObjectSchema, ReadonlyMap<string, FieldEntry>>();
+
+/** An object schema's fields by name, built once per schema. */
+function fieldsByName(schema: ObjectSchema): ReadonlyMap<string, FieldEntry> {
+  let fields = FIELDS_BY_NAME.get(schema);
+  if (fields === undefined) {
+    fields = new Map(schema.fields.map((entry) => [entry.name, entry]));
+    FIELDS_BY_NAME.set(schema, fields);
+  }
+  return fields;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -126,7 +138,7 @@ export function decodeManifest(raw: Record<string, unknown>, schema: ObjectSchem
           return undefined;
         }
         const result: Record<string, unknown> = {};
-        const known = new Map(fieldSchema.fields.map((entry) => [entry.name, entry]));
+        const known = fieldsByName(fieldSchema);
         for (const [key, item] of Object.entries(value)) {
           const entry = known.get(key);
           if (entry) {

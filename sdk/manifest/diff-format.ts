@@ -12,7 +12,7 @@ function describeField(field: FieldChange): string {
       : field.op === "add"
         ? `${echoText(field.path, 4 * 80)}: added ${show(field.after)}`
         : `${echoText(field.path, 4 * 80)}: removed ${show(field.before)}`;
-  return field.immutableReason ? `${line}  [not allowed after cluster creation: ${field.immutableReason}]` : line;
+  return field.immutableReason ? `${line}  [not allowed after creation: ${field.immutableReason}]` : line;
 }
 
 const SIGN: Readonly<Record<ObjectChange["change"], string>> = { added: "+", removed: "-", changed: "~" };
@@ -20,7 +20,7 @@ const SIGN: Readonly<Record<ObjectChange["change"], string>> = { added: "+", rem
 /**
  * The diff as a reviewer would write it in a pull-request comment: a
  * summary line, a warning block listing changes that cannot be applied after
- * cluster creation, then one block per object (`+` added, `-` removed, `~`
+ * creation, then one block per object (`+` added, `-` removed, `~`
  * changed) with one line per field change.
  */
 export function formatDiff(diff: ManifestDiff): string {
@@ -31,7 +31,7 @@ export function formatDiff(diff: ManifestDiff): string {
     change.fields.filter((field) => field.immutableReason).map((field) => `  - ${objectName(change)} ${echoText(field.path, 4 * 80)}: ${field.immutableReason}`),
   );
   if (immutable.length > 0) {
-    lines.push("", "WARNING: these changes cannot be applied after cluster creation (recreate the cluster or revert them):");
+    lines.push("", "WARNING: these changes cannot be applied after creation (recreate the object or revert them):");
     for (const line of immutable) lines.push(line);
   }
   for (const change of diff.changes) {

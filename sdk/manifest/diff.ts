@@ -1,7 +1,5 @@
 import {
   formatPath,
-  immutableFieldAt,
-  modelKindOf,
   objectKey,
   formatObjectKey,
   topologyObjects,
@@ -11,10 +9,10 @@ import {
   type OpaqueObject,
   type Topology,
 } from "../model";
-import { defaultAt } from "./defaults-table";
+import { defaultAt, immutableFieldAt, isSecretField } from "../schema";
 import { renderObject } from "./encode";
 import { compareObjects } from "./render";
-import { KIND_SCHEMAS, SERVER_METADATA_FIELDS, type FieldSchema } from "./schema";
+import { SERVER_METADATA_FIELDS, schemaOf, type FieldSchema } from "./schema";
 
 /** What happened to a field: set where it was absent, removed, or replaced. */
 export type FieldOp = "add" | "remove" | "replace";
@@ -35,7 +33,7 @@ export interface FieldChange {
   readonly before?: unknown;
   /** The new value (absent for `remove`). */
   readonly after?: unknown;
-  /** Set when the field cannot change after cluster creation: the reason. */
+  /** Set when the field cannot change after the object is created: the reason. */
   readonly immutableReason?: string;
 }
 
@@ -55,7 +53,7 @@ export interface ManifestDiff {
   readonly changes: readonly ObjectChange[];
   /** Objects present and equal on both sides. */
   readonly unchanged: number;
-  /** True when any field change cannot be applied after cluster creation. */
+  /** True when any field change cannot be applied after the object was created. */
   readonly hasImmutableChanges: boolean;
 }
 
@@ -66,6 +64,9 @@ export interface DiffOptions {
 }
 
 type Plain = Record<string, unknown>;
+
+/** What a diff shows instead of the value of a secret field (a BGP password). */
+const SECRET_SHOWN_AS = "(secret, not shown)";
 
 const IGNORED_ANNOTATIONS = new Set(["kubectl.kubernetes.io/last-applied-configuration"]);
 
@@ -98,17 +99,17 @@ function childSchema(schema: FieldSchema | undefined, key: string): FieldSchema 
 /** Compares two rendered objects of one apiVersion/kind. */
 function diffObject(before: Plain, after: Plain, apiVersion: string, kind: string, options: DiffOptions): FieldChange[] {
   const changes: FieldChange[] = [];
-  const model = modelKindOf(apiVersion, kind);
-  const rootSchema: FieldSchema | undefined = model ? KIND_SCHEMAS[model.group] : undefined;
+  const rootSchema: FieldSchema | undefined = schemaOf(apiVersion, kind);
 
   const push = (display: string, fieldPath: FieldPath, schemaPath: readonly (string | number)[], op: FieldOp, old: unknown, now: unknown) => {
     const immutable = immutableFieldAt(apiVersion, kind, schemaPath);
+    const secret = isSecretField(apiVersion, kind, schemaPath);
     changes.push({
       path: display,
       fieldPath,
       op,
-      ...(op === "add" ? {} : { before: old }),
-      ...(op === "remove" ? {} : { after: now }),
+      ...(op === "add" ? {} : { before: secret ? SECRET_SHOWN_AS : old }),
+      ...(op === "remove" ? {} : { after: secret ? SECRET_SHOWN_AS : now }),
       ...(immutable ? { immutableReason: immutable.reason } : {}),
     });
   };

@@ -1,6 +1,6 @@
-import { isModelObject, modelKindOf, type ModelObject, type OpaqueObject, type UnknownField } from "../model";
+import { isModelObject, type ModelObject, type OpaqueObject, type UnknownField } from "../model";
 import { comparePaths } from "./decode";
-import { KIND_SCHEMAS, type FieldSchema } from "./schema";
+import { schemaOf, type FieldSchema } from "./schema";
 
 /** A manifest as plain data, ready for YAML or for a Kubernetes API call. */
 export type PlainManifest = Record<string, unknown>;
@@ -61,8 +61,7 @@ function place(target: Record<string, unknown>, field: UnknownField): void {
  */
 export function renderObject(object: ModelObject | OpaqueObject): PlainManifest {
   if (!isModelObject(object)) return canonicalData(object.body, ["apiVersion", "kind", "metadata"]) as PlainManifest;
-  const kind = modelKindOf(object.apiVersion, object.kind)!;
-  const plain = encode(object, KIND_SCHEMAS[kind.group]) as PlainManifest;
+  const plain = encode(object, schemaOf(object.apiVersion, object.kind)!) as PlainManifest;
   const unknown = [...(object.unknownFields ?? [])].sort((a, b) => comparePaths(a.path, b.path));
   for (const field of unknown) place(plain, field);
   return plain;

@@ -4,7 +4,7 @@
  * deterministic YAML, and diff two manifest sets semantically.
  */
 export { ManifestIssue, ManifestIssueCode, ManifestIssueSeverity, formatManifestIssue, hasManifestErrors } from "./issues";
-export { FieldEntry, FieldSchema, KIND_SCHEMAS, ObjectSchema, SERVER_METADATA_FIELDS } from "./schema";
+export { FieldEntry, FieldSchema, KIND_SCHEMAS, ObjectSchema, SERVER_METADATA_FIELDS, schemaOf } from "./schema";
 export { ManifestSource, ParseOptions, ParseResult, parseManifests } from "./parse";
 export { PlainManifest, renderObject } from "./encode";
 export { toYamlDocument } from "./yaml";
@@ -14,7 +14,6 @@ export { ECHO_LIMIT, echoPath, echoText, echoValue } from "./echo";
 export { EXAMPLE_NAMES, ExampleName, examplePath, exampleText, examplesDirectory } from "./examples";
 export { DiffOptions, FieldChange, FieldOp, ManifestDiff, ObjectChange, diffTopologies } from "./diff";
 export { diffLines, diffToJson, formatDiff } from "./diff-format";
-export { DEFAULTED_FIELDS, DefaultedField, defaultAt } from "./defaults-table";
 export { LoadOptions, loadManifestDirectory, loadManifestFiles, loadManifests, manifestFilesIn } from "./load";
 export { DirectoryWriteError, manifestFileName, writeManifestDirectory } from "./write-dir";
-export { IMMUTABLE_AFTER_CREATION, ImmutableField, immutableFieldAt } from "../model";
+export { DEFAULTED_FIELDS, DefaultedField, IMMUTABLE_AFTER_CREATION, ImmutableField, defaultAt, immutableFieldAt } from "../schema";

@@ -13,7 +13,7 @@ import {
 import { decodeManifest } from "./decode";
 import { echoPath, echoText } from "./echo";
 import type { ManifestIssue } from "./issues";
-import { KIND_SCHEMAS } from "./schema";
+import { schemaOf } from "./schema";
 
 /** A manifest text and where it came from. */
 export interface ManifestSource {
@@ -267,7 +267,7 @@ export function parseManifests(sources: readonly ManifestSource[] | string, opti
         issues.push({ severity: "note", code: "unknown-kind", object: label, message: `${echoText(apiVersion)} ${echoText(kind)} is not modelled by bgplb; kept as is, not validated`, ...at([]) });
         object = { apiVersion, kind, metadata, body: raw };
       } else {
-        const decoded = decodeManifest(raw, KIND_SCHEMAS[model.group]);
+        const decoded = decodeManifest(raw, schemaOf(apiVersion, kind)!);
         for (const problem of decoded.problems) {
           issues.push({ severity: problem.severity, code: problem.code, object: label, path: echoPath(problem.path), message: problem.message, ...at(problem.path, problem.code === "unknown-field") });
         }

@@ -36,8 +36,6 @@ export const METALLB_NAMESPACE = "metallb-system";
 export const METALLB_DEFAULT_PEER_PORT = 179;
 /** Largest allowed `peerPort`. */
 export const METALLB_PEER_PORT_MAX = 16384;
-/** Largest `localPref` MetalLB's CRD takes (a 32-bit signed integer). */
-export const METALLB_LOCAL_PREF_MAX = 2147483647;
 /** Default `holdTime`. */
 export const METALLB_DEFAULT_HOLD_TIME = "90s";
 /** Smallest allowed `holdTime`, in seconds. */

@@ -8,7 +8,6 @@
 export * from "./api";
 export * from "./defaults";
 export * from "./duration";
-export * from "./immutable";
 export * from "./meta";
 export * from "./path";
 export * from "./topology";

@@ -40,7 +40,7 @@ export interface Topology {
   readonly bgpAdvertisedRoutes: readonly BGPAdvertisedRoute[];
   /** MetalLB BFDProfiles. */
   readonly bfdProfiles: readonly BFDProfile[];
-  /** MetalLB BGPPeers (`metallb.io/v1beta2`). */
+  /** MetalLB BGPPeers (`metallb.io/v1beta2`, and the deprecated `metallb.io/v1beta1` read alike). */
   readonly metallbBgpPeers: readonly MetalLBBGPPeer[];
   /** MetalLB IPAddressPools. */
   readonly ipAddressPools: readonly IPAddressPool[];
@@ -88,11 +88,14 @@ export const MODEL_KINDS: readonly ModelKind[] = [
   { apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPAdvertisedRoute", group: "bgpAdvertisedRoutes" },
   { apiVersion: METALLB_V1BETA1_API_VERSION, kind: "BFDProfile", group: "bfdProfiles" },
   { apiVersion: METALLB_BGP_PEER_API_VERSION, kind: "BGPPeer", group: "metallbBgpPeers" },
+  { apiVersion: METALLB_V1BETA1_API_VERSION, kind: "BGPPeer", group: "metallbBgpPeers" },
   { apiVersion: METALLB_V1BETA1_API_VERSION, kind: "IPAddressPool", group: "ipAddressPools" },
   { apiVersion: METALLB_V1BETA1_API_VERSION, kind: "BGPAdvertisement", group: "bgpAdvertisements" },
 ];
 
 const KIND_BY_TYPE = new Map(MODEL_KINDS.map((entry) => [`${entry.apiVersion}|${entry.kind}`, entry]));
+/** The Topology lists of modelled kinds, each once, in {@link MODEL_KINDS} order. */
+const MODEL_GROUPS: readonly ModelGroup[] = [...new Set(MODEL_KINDS.map((entry) => entry.group))];
 
 /** The modelled kind of an apiVersion/kind pair, or undefined when bgplb does not model it. */
 export function modelKindOf(apiVersion: string, kind: string): ModelKind | undefined {
@@ -139,7 +142,7 @@ export function topologyOf(objects: Iterable<ModelObject | OpaqueObject>): Topol
 export function topologyObjects(topology: Topology): (ModelObject | OpaqueObject)[] {
   const result: (ModelObject | OpaqueObject)[] = [];
   // one push per object: spreading a list of unbounded length into push() overflows the stack
-  for (const entry of MODEL_KINDS) for (const object of topology[entry.group]) result.push(object);
+  for (const group of MODEL_GROUPS) for (const object of topology[group]) result.push(object);
   for (const object of topology.otherObjects) result.push(object);
   return result;
 }

@@ -330,6 +330,8 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
   const seen = new Set<string>();
   const peers = [...topology.metallbBgpPeers].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   for (const peer of peers) {
+    // a BGP unnumbered (interface) or dynamicASN peer names no router address or AS to configure
+    if (peer.spec.peerAddress === undefined || peer.spec.peerASN === undefined) continue;
     const router = parseIp(peer.spec.peerAddress);
     const selectors = peer.spec.nodeSelectors ?? [];
     const advertisements = topology.bgpAdvertisements.filter((a) => (a.spec.peers ?? []).length === 0 || a.spec.peers!.includes(peer.metadata.name));

@@ -37,6 +37,7 @@ export const RULES = {
   malformedAddress: rule("BGPLB002", "malformed-address", "error", "Malformed IP address", "bgplb preflight check (every address field)"),
   malformedPrefix: rule("BGPLB003", "malformed-prefix", "error", "Malformed CIDR or address range", "GKE bare metal cluster config (spec.loadBalancer.addressPools); MetalLB BGP configuration (IPAddressPool)"),
   rangeReversed: rule("BGPLB004", "range-reversed", "error", "Address range whose start is after its end", "bgplb preflight check"),
+  valueOutOfRange: rule("BGPLB006", "value-out-of-range", "error", "Value outside the range, length or count the kind's schema (and its CRD) allows", "the kind's declaration in sdk/schema, as the API server enforces it"),
   duplicateObject: rule("BGPLB005", "duplicate-object", "error", "Two objects with the same kind, namespace and name", "bgplb preflight check (duplicate peers/pools)"),
 
   advancedNetworking: rule("BGPLB010", "advanced-networking", "error", "advancedNetworking not true in BGP mode", "GKE bare metal cluster config (spec.loadBalancer)"),
@@ -121,6 +122,8 @@ export const RULES = {
   serviceSelectorsWithAggregation: rule("BGPLB130", "service-selectors-with-aggregation", "error", "serviceSelectors together with a non-default aggregationLength", "MetalLB BGPAdvertisement CRD (serviceSelectors and aggregationLength are mutually exclusive)"),
   connectTimeRange: rule("BGPLB131", "connect-time-range", "error", "connectTime not a whole number of seconds from 1s to 65535s", "MetalLB BGPPeer CRD (connectTime)"),
   communityAliasUnknown: rule("BGPLB132", "community-alias-unknown", "warning", "BGPAdvertisement names a Community alias that no Community in the manifests defines", "MetalLB Community (aliases may be applied from other files)"),
+  peerAsnOneOf: rule("BGPLB133", "peer-asn-one-of", "error", "MetalLB BGPPeer with both or neither of peerASN and dynamicASN", "MetalLB BGPPeer (ASN and DynamicASN are mutually exclusive and one of them must be specified)"),
+  peerAddressOneOf: rule("BGPLB134", "peer-address-one-of", "error", "MetalLB BGPPeer with both or neither of peerAddress and interface", "MetalLB BGPPeer (Address and Interface are mutually exclusive and one of them must be specified)"),
   localPrefConflict: rule("BGPLB127", "local-pref-conflict", "error", "Two advertisements give the same pool, peers and nodes different localPref", "MetalLB BGPAdvertisement (one LOCAL_PREF per BGP update)"),
 } as const satisfies Record<string, RuleInfo>;
 

@@ -62,10 +62,17 @@ export class Reporter {
     this.diagnostics.push({ code: rule.code, severity, path: text, object: ref, message: echoText(message, MESSAGE_LIMIT), hint: echoText(hint, MESSAGE_LIMIT) });
   }
 
+  /** Addresses parsed so far, by text: several rules read the same address fields. */
+  private readonly ips = new Map<string, IpAddress>();
+
   /** Parses an IP address field; reports BGPLB002 and returns undefined when it is not one. */
   ip(object: AnyObject, path: FieldPath, text: unknown): IpAddress | undefined {
+    const known = typeof text === "string" ? this.ips.get(text) : undefined;
+    if (known !== undefined) return known;
     try {
-      return parseIp(text as string);
+      const ip = parseIp(text as string);
+      this.ips.set(text as string, ip);
+      return ip;
     } catch (error) {
       if (!(error instanceof AddressError)) throw error;
       this.report(RULES.malformedAddress, object, path, addressMessage(error), "write one IPv4 (10.0.0.1) or IPv6 (2001:db8::1) address, without a prefix length");

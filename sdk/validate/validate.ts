@@ -3,8 +3,8 @@ import type { Diagnostic } from "./diagnostic";
 import { parseNodeSubnets, type ValidationFacts } from "./facts";
 import { takeInventory } from "./inventory";
 import { Reporter } from "./report";
-import { checkBfdProfiles } from "./rules/bfd";
 import { checkChanges } from "./rules/changes";
+import { checkDeclaredLimits } from "./rules/declared-limits";
 import { checkDualStack } from "./rules/dual-stack";
 import { checkControlPlane } from "./rules/gke-control-plane";
 import { checkServicePeering } from "./rules/gke-service-peering";
@@ -29,6 +29,7 @@ export function validate(topology: Topology, facts: ValidationFacts = {}): Diagn
   const reporter = new Reporter(facts.fileOf);
   const inventory = takeInventory(topology, reporter, parseNodeSubnets(facts));
   checkObjects(inventory, reporter);
+  checkDeclaredLimits(inventory, reporter);
   checkControlPlane(inventory, reporter);
   checkServicePeering(inventory, reporter);
   checkVips(inventory, reporter);
@@ -41,7 +42,6 @@ export function validate(topology: Topology, facts: ValidationFacts = {}): Diagn
   checkMetallbLists(inventory, reporter);
   checkMetallbCommunities(inventory, reporter);
   checkMetallbAnnouncements(inventory, reporter);
-  checkBfdProfiles(inventory, reporter);
   return reporter.diagnostics;
 }
 

@@ -96,11 +96,11 @@ describe("manifest: semantic diff", () => {
       [
         "0 added, 1 removed, 1 changed, 2 unchanged",
         "",
-        "WARNING: these changes cannot be applied after cluster creation (recreate the cluster or revert them):",
+        "WARNING: these changes cannot be applied after creation (recreate the object or revert them):",
         "  - baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm spec.loadBalancer.localASN: the cluster ASN cannot change after creation",
         "",
         "~ baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm",
-        "    spec.loadBalancer.localASN: 65001 → 65009  [not allowed after cluster creation: the cluster ASN cannot change after creation]",
+        "    spec.loadBalancer.localASN: 65001 → 65009  [not allowed after creation: the cluster ASN cannot change after creation]",
         "",
         "- networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1",
         "",
@@ -132,19 +132,41 @@ describe("manifest: semantic diff", () => {
     const reason = diffTopologies(before, after).changes[0]!.fields[0]!.immutableReason;
     expect(reason).to.be.a("string").and.to.match(/ASN/);
     expect(diffLines(diffTopologies(before, after))).to.deep.equal([
-      `~ baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm spec.loadBalancer.localASN: 65001 → 65010  [not allowed after cluster creation: ${reason}]`,
+      `~ baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm spec.loadBalancer.localASN: 65001 → 65010  [not allowed after creation: ${reason}]`,
       "~ networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1 spec.sessions: 2 → 1",
     ]);
     expect(diffLines(diffTopologies(before, before))).to.deep.equal([]);
   });
 
+  it("treats the server defaults of live MetalLB objects as equal to the absent fields (GitOps against a cluster)", () => {
+    const rendered = exampleText("metallb-pools-per-peer");
+    const live = rendered
+      .replace(/(kind: BGPPeer\n(?:.*\n)*?spec:\n)/, "$1  peerPort: 179\n  disableMP: false\n  dualStackAddressFamily: false\n")
+      .replace(/(kind: IPAddressPool\n(?:.*\n)*?spec:\n)/, "$1  autoAssign: true\n  avoidBuggyIPs: false\n");
+    expect(live).to.not.equal(rendered);
+    expect(diffTopologies(parse(rendered), parse(live)).changes).to.deep.equal([]);
+    const changed = live.replace("  disableMP: false\n", "  disableMP: true\n");
+    expect(diffLines(diffTopologies(parse(rendered), parse(changed)))).to.have.length(1);
+  });
+
+  it("never shows the value of a secret field (a MetalLB BGPPeer password)", () => {
+    const rendered = exampleText("metallb-pools-per-peer");
+    const before = rendered.replace(/(kind: BGPPeer\n(?:.*\n)*?spec:\n)/, "$1  password: old-s3cret\n");
+    const after = rendered.replace(/(kind: BGPPeer\n(?:.*\n)*?spec:\n)/, "$1  password: new-s3cret\n");
+    const lines = diffLines(diffTopologies(parse(before), parse(after)));
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.include("spec.password").and.not.include("s3cret");
+    expect(JSON.stringify(diffToJson(diffTopologies(parse(before), parse(after))))).to.not.include("s3cret");
+  });
+
   it("exports the not-updatable fields as data", () => {
-    expect(IMMUTABLE_AFTER_CREATION.map((entry) => entry.path.join("."))).to.deep.equal([
-      "spec.loadBalancer.localASN",
-      "spec.loadBalancer.mode",
-      "spec.loadBalancer.type",
-      "spec.loadBalancer.vips.controlPlaneVIP",
-      "spec.loadBalancer.vips.ingressVIP",
+    expect(IMMUTABLE_AFTER_CREATION.map((entry) => `${entry.kind} ${entry.apiVersion} ${entry.path.join(".")}`)).to.deep.equal([
+      "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.mode",
+      "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.type",
+      "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.localASN",
+      "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.vips.controlPlaneVIP",
+      "Cluster baremetal.cluster.gke.io/v1 spec.loadBalancer.vips.ingressVIP",
+      "BGPPeer metallb.io/v1beta2 spec.enableGracefulRestart",
     ]);
   });
 });

@@ -38,8 +38,8 @@ describe("manifest: parse", () => {
   });
 
   it("reports missing required fields", () => {
-    const result = parseManifests(PEER.replace("  peerAddress: 10.0.0.1\n", ""));
-    expect(result.issues.map((issue) => [issue.code, issue.path])).to.deep.equal([["missing-field", "spec.peerAddress"]]);
+    const result = parseManifests(PEER.replace("  myASN: 64500\n", ""));
+    expect(result.issues.map((issue) => [issue.code, issue.path])).to.deep.equal([["missing-field", "spec.myASN"]]);
   });
 
   it("rejects values outside an enumeration", () => {
@@ -67,11 +67,12 @@ spec:
     expect(renderYaml(result.topology)).to.contain("  futureKnob:\n    a: 1\n");
   });
 
-  it("keeps vendor fields bgplb does not type without a warning", () => {
+  it("keeps server metadata without a warning and types enableGracefulRestart", () => {
     const text = PEER.replace("  peerAddress: 10.0.0.1\n", "  peerAddress: 10.0.0.1\n  enableGracefulRestart: true\n").replace("  namespace: metallb-system\n", "  namespace: metallb-system\n  resourceVersion: \"42\"\n");
     const result = parseManifests(text);
     expect(result.issues).to.deep.equal([]);
-    expect(result.topology.metallbBgpPeers[0]!.unknownFields!.map((field) => field.path.join("."))).to.deep.equal(["metadata.resourceVersion", "spec.enableGracefulRestart"]);
+    expect(result.topology.metallbBgpPeers[0]!.unknownFields!.map((field) => field.path.join("."))).to.deep.equal(["metadata.resourceVersion"]);
+    expect(result.topology.metallbBgpPeers[0]!.spec.enableGracefulRestart).to.equal(true);
   });
 
   it("skips unknown kinds with a note but keeps them verbatim", () => {

@@ -8,7 +8,6 @@ import {
   formatPath,
   gkeBgpPeer,
   gkeCluster,
-  immutableFieldAt,
   ipAddressPool,
   mergeTopologies,
   metallbBgpPeer,
@@ -16,6 +15,7 @@ import {
   topologyObjects,
   topologyOf,
 } from "../../sdk/model";
+import { immutableFieldAt } from "../../sdk/schema";
 
 describe("model", () => {
   it("formats paths as users read them", () => {

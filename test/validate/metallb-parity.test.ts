@@ -10,11 +10,6 @@ import { caseFile, parityDir, parityTable, type Verdict } from "./metallb-parity
  * starts agreeing fails until it is removed from here.
  */
 const KNOWN_DISAGREEMENTS: Readonly<Record<string, number>> = {
-  "dynamic-asn": 12,
-  "dynamic-asn-and-peer-asn": 12,
-  "interface-unnumbered": 12,
-  "interface-and-address": 12,
-  "v1beta1-peer-hold-time": 15,
   "bfd-profile-absent": 19, // deliberate: bgplb keeps refusing a bfdProfile that is not in the set
 };
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { gkeBgpPeer, networkGatewayGroup, topologyOf, topologyObjects, type Cluster } from "../../sdk/model";
 import { validate } from "../../sdk/validate";
-import { TWO_PEERS, expectNone, expectOne, gke } from "./fixtures";
+import { METALLB_PEERS, TWO_PEERS, expectNone, expectOne, gke, metallb } from "./fixtures";
 
 const withAsn = (asn: number) => (c: Cluster): Cluster => ({ ...c, spec: { ...c.spec, loadBalancer: { ...c.spec.loadBalancer, localASN: asn } } });
 
@@ -38,6 +38,15 @@ describe("validate: changes after creation (BGPLB081)", () => {
     expectOne(validate(gke({ cluster: { controlPlaneVIP: "10.0.0.9" } }), { previous }), { code: "BGPLB081", severity: "warning", path: "spec.loadBalancer.vips.controlPlaneVIP", value: "10.0.0.9" });
     const morePeers = gke({ cluster: { bgpPeers: [{ ip: "10.8.0.10", asn: 65002 }, { ip: "10.8.0.11", asn: 65002 }, { ip: "10.8.0.12", asn: 65002 }] } });
     expectNone(validate(morePeers, { previous }), "BGPLB081");
+  });
+
+  it("warns on a changed enableGracefulRestart of a MetalLB BGPPeer, and skips only peers that set it when no previous topology is given", () => {
+    const withRestart = (value: boolean | undefined) => metallb({ peers: [METALLB_PEERS[0], { ...METALLB_PEERS[1], enableGracefulRestart: value }] });
+    expectOne(validate(withRestart(false), { previous: withRestart(true) }), { code: "BGPLB081", severity: "warning", path: "spec.enableGracefulRestart", value: "true to false", kind: "BGPPeer", name: "peer2" });
+    expectOne(validate(withRestart(undefined), { previous: withRestart(true) }), { code: "BGPLB081", severity: "warning", path: "spec.enableGracefulRestart", value: "changes from true to", kind: "BGPPeer", name: "peer2" });
+    expectNone(validate(withRestart(true), { previous: withRestart(true) }), "BGPLB081");
+    expectOne(validate(withRestart(true)), { code: "BGPLB081", severity: "skipped", path: "spec", value: "no previous topology", kind: "BGPPeer", name: "peer2" });
+    expectNone(validate(withRestart(undefined)), "BGPLB081");
   });
 
   it("is reported as skipped, naming the missing input in the user's words, without a previous topology", () => {

@@ -1,3 +1,4 @@
+// Generated from sdk/schema by `npm run generate`; do not edit.
 import type { GKE_NETWORKING_API_VERSION } from "../api";
 import type { ModelObjectBase } from "../meta";
 
@@ -12,9 +13,8 @@ export interface BGPAdvertisedRouteSpec {
 }
 
 /**
- * A route the cluster advertises for a Service VIP (`networking.gke.io/v1`
- * `BGPAdvertisedRoute`), status object in `kube-system`, named
- * `<namespace>-<service>`.
+ * A route the cluster advertises for a Service VIP (`networking.gke.io/v1` `BGPAdvertisedRoute`), status
+ * object in `kube-system`, named `<namespace>-<service>`.
  */
 export interface BGPAdvertisedRoute extends ModelObjectBase {
   readonly apiVersion: typeof GKE_NETWORKING_API_VERSION;

@@ -1,3 +1,4 @@
+// Generated from sdk/schema by `npm run generate`; do not edit.
 import type { GKE_NETWORKING_API_VERSION } from "../api";
 import type { ModelObjectBase } from "../meta";
 
@@ -23,13 +24,13 @@ export interface BGPSessionStatus {
   readonly advertisedRoutes?: readonly string[];
   /** RFC 3339 time of the last report, e.g. `2021-06-14T22:09:36Z`. */
   readonly lastReportTime?: string;
-  /** Session state: `Established`, `Idle`, `Connect`, `Active`, `OpenSent`, `OpenConfirm`. */
-  readonly state?: string;
+  /** Session state (RFC 4271 section 8): `Established`, `Idle`, `Connect`, `Active`, `OpenSent`, `OpenConfirm`. */
+  readonly state?: "Idle" | "Connect" | "Active" | "OpenSent" | "OpenConfirm" | "Established";
 }
 
 /**
- * A service peering session (`networking.gke.io/v1` `BGPSession`), status
- * object in `kube-system`, named `<peer>-<node>`.
+ * A service peering session (`networking.gke.io/v1` `BGPSession`), status object in `kube-system`, named
+ * `<peer>-<node>`.
  */
 export interface BGPSession extends ModelObjectBase {
   readonly apiVersion: typeof GKE_NETWORKING_API_VERSION;

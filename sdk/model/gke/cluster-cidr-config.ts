@@ -1,5 +1,6 @@
+// Generated from sdk/schema by `npm run generate`; do not edit.
 import type { GKE_CLUSTER_CIDR_CONFIG_API_VERSION } from "../api";
-import type { ModelObjectBase } from "../meta";
+import type { LabelSelector, ModelObjectBase } from "../meta";
 
 /** One family's pod range in a ClusterCIDRConfig. */
 export interface PodCidrRange {
@@ -15,6 +16,8 @@ export interface ClusterCIDRConfigSpec {
   readonly ipv4?: PodCidrRange;
   /** IPv6 pod range. */
   readonly ipv6?: PodCidrRange;
+  /** The nodes this config applies to. @default every node */
+  readonly nodeSelector?: LabelSelector;
 }
 
 /** Dual-stack pod ranges (`baremetal.cluster.gke.io/v1alpha1` `ClusterCIDRConfig`), in the cluster namespace. */

@@ -1,5 +1,9 @@
+// Generated from sdk/schema by `npm run generate`; do not edit.
 import type { GKE_CLUSTER_API_VERSION } from "../api";
 import type { ModelObjectBase } from "../meta";
+
+/** Cluster type: `admin`, `user`, `hybrid` or `standalone`. Admin clusters only load-balance the control plane. */
+export type ClusterType = "admin" | "user" | "hybrid" | "standalone";
 
 /** A node entry in a node pool spec. */
 export interface NodeAddress {
@@ -28,8 +32,8 @@ export interface CidrBlocks {
 /** `spec.clusterNetwork`. */
 export interface ClusterNetworkSpec {
   /**
-   * Enables advanced networking (the NetworkGatewayGroup). Must be `true` for
-   * `loadBalancer.type: bgp`. @default false
+   * Enables advanced networking (the NetworkGatewayGroup). Must be `true` for `loadBalancer.type: bgp`.
+   * @default false
    */
   readonly advancedNetworking?: boolean;
   /** Pod CIDRs. */
@@ -38,16 +42,19 @@ export interface ClusterNetworkSpec {
   readonly services?: CidrBlocks;
 }
 
+/** Load-balancer mode: `bundled` (this product's subject) or `manual`. */
+export type LoadBalancerMode = "bundled" | "manual";
+
+/** Bundled load-balancer type; absent means `layer2`. */
+export type LoadBalancerType = "bgp" | "layer2";
+
 /** A control-plane BGP peer, `spec.loadBalancer.bgpPeers[]`. */
 export interface ControlPlaneBgpPeer {
   /** The peer router's IPv4 address (IPv6 sessions are not supported). */
   readonly ip: string;
   /** The peer's AS number, 1–4294967295, different from the cluster ASN (eBGP only). */
   readonly asn: number;
-  /**
-   * Control-plane node IPs that peer with this router. Absent: every
-   * control-plane node peers with it.
-   */
+  /** Control-plane node IPs that peer with this router. Absent: every control-plane node peers with it. */
   readonly controlPlaneNodes?: readonly string[];
 }
 
@@ -59,9 +66,12 @@ export interface LoadBalancerPorts {
 
 /** `spec.loadBalancer.vips`. In BGP mode both are advertised over BGP. Cannot change after creation. */
 export interface LoadBalancerVips {
-  /** The Kubernetes API VIP; must lie outside every address pool. */
+  /** The Kubernetes API VIP; must lie outside every address pool. Cannot change after creation. */
   readonly controlPlaneVIP: string;
-  /** The ingress VIP (user/hybrid/standalone clusters); must lie inside an address pool. */
+  /**
+   * The ingress VIP (user/hybrid/standalone clusters); must lie inside an address pool. Cannot change after
+   * creation.
+   */
   readonly ingressVIP?: string;
 }
 
@@ -76,12 +86,6 @@ export interface ClusterAddressPool {
   /** Only assign addresses from this pool when a Service asks for them. @default false */
   readonly manualAssign?: boolean;
 }
-
-/** Load-balancer mode: `bundled` (this product's subject) or `manual`. */
-export type LoadBalancerMode = "bundled" | "manual";
-
-/** Bundled load-balancer type; absent means `layer2`. */
-export type LoadBalancerType = "bgp" | "layer2";
 
 /** `spec.loadBalancer`. */
 export interface LoadBalancerSpec {
@@ -99,15 +103,9 @@ export interface LoadBalancerSpec {
   readonly vips: LoadBalancerVips;
   /** Service address pools. */
   readonly addressPools?: readonly ClusterAddressPool[];
-  /**
-   * Load-balancer nodes: the next hops advertised for service VIPs. Absent:
-   * the control-plane node pool.
-   */
+  /** Load-balancer nodes: the next hops advertised for service VIPs. Absent: the control-plane node pool. */
   readonly nodePoolSpec?: NodePoolSpec;
 }
-
-/** Cluster type: `admin`, `user`, `hybrid` or `standalone`. Admin clusters only load-balance the control plane. */
-export type ClusterType = "admin" | "user" | "hybrid" | "standalone";
 
 /** The load-balancing parts of `Cluster.spec`; other spec fields are kept as unknown fields. */
 export interface ClusterSpec {
@@ -122,9 +120,8 @@ export interface ClusterSpec {
 }
 
 /**
- * A GKE on Bare Metal cluster (`baremetal.cluster.gke.io/v1` `Cluster`), the
- * first document of a bmctl cluster config file. Namespace defaults to
- * `cluster-<name>`.
+ * A GKE on Bare Metal cluster (`baremetal.cluster.gke.io/v1` `Cluster`), the first document of a bmctl
+ * cluster config file. Namespace defaults to `cluster-<name>`.
  */
 export interface Cluster extends ModelObjectBase {
   readonly apiVersion: typeof GKE_CLUSTER_API_VERSION;

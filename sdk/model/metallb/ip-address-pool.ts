@@ -1,3 +1,4 @@
+// Generated from sdk/schema by `npm run generate`; do not edit.
 import type { METALLB_V1BETA1_API_VERSION } from "../api";
 import type { LabelSelector, ModelObjectBase } from "../meta";
 

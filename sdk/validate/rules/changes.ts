@@ -1,16 +1,26 @@
-import { IMMUTABLE_AFTER_CREATION, formatObjectKey, formatPath, objectKey, topologyObjects, type Topology } from "../../model";
+import { formatObjectKey, formatPath, objectKey, topologyObjects, type Topology } from "../../model";
 import { RULES } from "../catalogue";
 import type { Inventory } from "../inventory";
 import type { Reporter } from "../report";
 import { valueAt } from "./common";
+import { IMMUTABLE_AFTER_CREATION } from "../../schema";
 import { echoValue } from "../../manifest/echo";
+
+/** The kinds with not-updatable fields, by apiVersion. */
+const KINDS_WITH_IMMUTABLE_FIELDS = new Map<string, Set<string>>();
+for (const field of IMMUTABLE_AFTER_CREATION) {
+  const kinds = KINDS_WITH_IMMUTABLE_FIELDS.get(field.apiVersion) ?? new Set<string>();
+  kinds.add(field.kind);
+  KINDS_WITH_IMMUTABLE_FIELDS.set(field.apiVersion, kinds);
+}
 
 /** Changes, against the previous topology, to fields that cannot be updated after creation. */
 export function checkChanges(inventory: Inventory, reporter: Reporter, previous: Topology | undefined): void {
   const current = topologyObjects(inventory.topology);
-  const concerned = current.filter((object) => IMMUTABLE_AFTER_CREATION.some((f) => f.apiVersion === object.apiVersion && f.kind === object.kind));
+  const concerned = current.filter((object) => KINDS_WITH_IMMUTABLE_FIELDS.get(object.apiVersion)?.has(object.kind) === true);
   if (previous === undefined) {
-    for (const object of concerned) {
+    const fixed = concerned.filter((object) => IMMUTABLE_AFTER_CREATION.some((f) => f.apiVersion === object.apiVersion && f.kind === object.kind && valueAt(object, f.path) !== undefined));
+    for (const object of fixed) {
       reporter.skipped(RULES.immutableFieldChanged, object, ["spec"], "cannot check for changes to fields that are fixed after creation: no previous topology was given", "pass the manifests as applied before this change: bgplb validate --previous FILE|DIR, or the previous option of validate()");
     }
     return;
@@ -29,7 +39,7 @@ export function checkChanges(inventory: Inventory, reporter: Reporter, previous:
         object,
         field.path,
         `${formatPath(field.path)} changes from ${echoValue(was)} to ${echoValue(now)}: ${field.reason}`,
-        "keep the applied value, or recreate the cluster to change it",
+        `keep the applied value, or recreate the ${object.kind} to change it`,
       );
     }
   }

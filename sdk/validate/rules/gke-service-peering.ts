@@ -46,9 +46,7 @@ function checkGkePeerAlone(reporter: Reporter, peer: GkeBGPPeer): void {
     reporter.report(RULES.ibgpOnGke, peer, ["spec", "peerASN"], `${peer.spec.peerASN} equals the localASN (eBGP only)`, "use the router's AS number");
   }
   const sessions = peer.spec.sessions;
-  if (sessions !== undefined && (!Number.isInteger(sessions) || sessions < 1)) {
-    reporter.report(RULES.sessionsBelowOne, peer, ["spec", "sessions"], `sessions is ${sessions}; at least 1 session is needed`, "set sessions to 2 or more (at most the number of floating IPs)");
-  } else if (sessions === 1) {
+  if (sessions === 1) {
     reporter.report(RULES.singleSession, peer, ["spec", "sessions"], "sessions is 1: the peer loses every service route while that one floating IP moves", "set sessions: 2 (with at least two floating IPs)");
   }
   for (const field of peer.unknownFields ?? []) {

@@ -1,4 +1,4 @@
-import { METALLB_DEFAULT_AGGREGATION_LENGTH, METALLB_DEFAULT_AGGREGATION_LENGTH_V6, METALLB_LOCAL_PREF_MAX, type BGPAdvertisement, type IPAddressPool } from "../../model";
+import { METALLB_DEFAULT_AGGREGATION_LENGTH, METALLB_DEFAULT_AGGREGATION_LENGTH_V6, type BGPAdvertisement, type IPAddressPool } from "../../model";
 import { toCidrs, type IpFamily } from "../../net";
 import { RULES } from "../catalogue";
 import type { Inventory, Pool, PoolEntry } from "../inventory";
@@ -66,10 +66,8 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
     };
     for (const [family, max] of [[4, 32], [6, 128]] as const) {
       const length = lengths[family];
-      if (!Number.isInteger(length.value) || length.value < 0 || length.value > max) {
-        length.valid = false;
-        reporter.report(RULES.aggregationLengthRange, advertisement, ["spec", length.field], `${length.field} ${length.value} is outside 0-${max}`, `use a prefix length up to ${max} (${max} = no aggregation)`);
-      }
+      // out of range is reported by checkDeclaredLimits (BGPLB110)
+      if (!Number.isInteger(length.value) || length.value < 0 || length.value > max) length.valid = false;
     }
 
     if ((spec.serviceSelectors ?? []).length > 0) {
@@ -123,9 +121,6 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
         reporter.report(RULES.advertisementUnknownPeer, advertisement, ["spec", "peers", i], `BGPPeer "${name}" does not exist (peers: ${listNames([...peersByName.keys()])})`, "create the BGPPeer or fix the name");
       }
     });
-    if (spec.localPref !== undefined && spec.localPref > METALLB_LOCAL_PREF_MAX) {
-      reporter.report(RULES.localPrefRange, advertisement, ["spec", "localPref"], `localPref ${spec.localPref} is above ${METALLB_LOCAL_PREF_MAX}, the largest value MetalLB's BGPAdvertisement takes`, `use a localPref from 0 to ${METALLB_LOCAL_PREF_MAX} (100 is the usual default)`);
-    }
     if (spec.localPref !== undefined && spec.localPref !== 0) {
       const targets = named.length === 0 ? topology.metallbBgpPeers : named.flatMap((name) => peersByName.get(name) ?? []);
       if (targets.length > 0 && targets.every((peer) => peer.spec.myASN !== peer.spec.peerASN)) {

@@ -1,11 +1,9 @@
 import {
   DurationError,
-  METALLB_CONNECT_TIME_MAX_SECONDS,
   METALLB_HOLD_TIME_PER_KEEPALIVE,
   METALLB_MIN_HOLD_TIME_SECONDS,
   METALLB_NAMESPACE,
   METALLB_PASSWORD_SECRET_TYPE,
-  METALLB_PEER_PORT_MAX,
   durationSeconds,
   type MetalLBBGPPeer,
   type OpaqueObject,
@@ -39,10 +37,7 @@ function hasPassword(secret: OpaqueObject): boolean {
 }
 
 function checkTimers(reporter: Reporter, peer: MetalLBBGPPeer): void {
-  const connect = seconds(reporter, peer, "connectTime");
-  if (connect !== undefined && (!Number.isInteger(connect) || connect < 1 || connect > METALLB_CONNECT_TIME_MAX_SECONDS)) {
-    reporter.report(RULES.connectTimeRange, peer, ["spec", "connectTime"], `connectTime ${peer.spec.connectTime} is not a whole number of seconds from 1s to ${METALLB_CONNECT_TIME_MAX_SECONDS}s`, "write whole seconds, e.g. 10s or 2m");
-  }
+  seconds(reporter, peer, "connectTime"); // its range is checked by checkDeclaredLimits (BGPLB131)
   const hold = seconds(reporter, peer, "holdTime");
   const keepalive = seconds(reporter, peer, "keepaliveTime");
   if (hold !== undefined) {
@@ -58,6 +53,23 @@ function checkTimers(reporter: Reporter, peer: MetalLBBGPPeer): void {
     }
   } else if (hold !== undefined && keepalive !== undefined && (hold === 0 ? keepalive > 0 : keepalive >= hold)) {
     reporter.report(RULES.keepaliveNotBelowHold, peer, ["spec", "keepaliveTime"], `keepaliveTime ${peer.spec.keepaliveTime} is not below holdTime ${peer.spec.holdTime}`, "use a keepalive of about a third of the hold time");
+  }
+}
+
+/** Exactly one of peerASN and dynamicASN, and exactly one of peerAddress and interface, as MetalLB requires. */
+function checkOneOf(reporter: Reporter, peer: MetalLBBGPPeer): void {
+  const pairs = [
+    [RULES.peerAsnOneOf, "peerASN", "dynamicASN", "set peerASN to the router's AS number, or dynamicASN: internal or external"],
+    [RULES.peerAddressOneOf, "peerAddress", "interface", "set peerAddress to the router's address, or interface for BGP unnumbered"],
+  ] as const;
+  for (const [rule, first, second, hint] of pairs) {
+    const one = peer.spec[first];
+    const other = peer.spec[second];
+    if (one !== undefined && other !== undefined) {
+      reporter.report(rule, peer, ["spec", second], `both ${first} (${echoValue(one)}) and ${second} (${echoValue(other)}) are set; MetalLB takes exactly one`, `remove ${second} or ${first}`);
+    } else if (one === undefined && other === undefined) {
+      reporter.report(rule, peer, ["spec", first], `neither ${first} nor ${second} is set; MetalLB needs exactly one`, hint);
+    }
   }
 }
 
@@ -88,7 +100,8 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
     const object = topology.bgpAdvertisements[0] ?? topology.ipAddressPools[0]!;
     reporter.report(RULES.metallbNoPeer, object, ["metadata", "name"], "there are MetalLB pools/advertisements but no MetalLB BGPPeer in these manifests: nothing is announced unless the BGPPeers are applied from elsewhere", "add a BGPPeer (two recommended) for the routers, or validate these files together with the ones holding the BGPPeers");
   } else if (peers.length === 1) {
-    reporter.report(RULES.singlePeer, peers[0]!, ["spec", "peerAddress"], `only one MetalLB BGPPeer (${peers[0]!.spec.peerAddress}): every VIP is unreachable when it fails`, "add a second router as a BGPPeer");
+    const only = peers[0]!.spec;
+    reporter.report(RULES.singlePeer, peers[0]!, ["spec", only.peerAddress === undefined ? "interface" : "peerAddress"], `only one MetalLB BGPPeer (${only.peerAddress ?? `interface ${only.interface ?? "unset"}`}): every VIP is unreachable when it fails`, "add a second router as a BGPPeer");
   }
 
   const profiles = new Set(topology.bfdProfiles.map((p) => p.metadata.name));
@@ -101,17 +114,15 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
   for (const peer of peers) {
     const spec = peer.spec;
     const myValid = checkAsn(reporter, peer, ["spec", "myASN"], spec.myASN);
-    const peerValid = checkAsn(reporter, peer, ["spec", "peerASN"], spec.peerASN);
-    const ibgp = myValid && peerValid && spec.myASN === spec.peerASN;
+    const peerValid = spec.peerASN !== undefined && checkAsn(reporter, peer, ["spec", "peerASN"], spec.peerASN);
+    const ibgp = spec.dynamicASN === "internal" || (myValid && peerValid && spec.myASN === spec.peerASN);
     if (ibgp && spec.ebgpMultiHop === true) {
       reporter.report(RULES.ebgpMultiHopOnIbgp, peer, ["spec", "ebgpMultiHop"], `ebgpMultiHop is true on an iBGP peer (myASN = peerASN = ${spec.myASN})`, "remove ebgpMultiHop: iBGP sessions are multi-hop already");
     }
     checkTimers(reporter, peer);
-    if (spec.peerPort !== undefined && (!Number.isInteger(spec.peerPort) || spec.peerPort < 1 || spec.peerPort > METALLB_PEER_PORT_MAX)) {
-      reporter.report(RULES.peerPortRange, peer, ["spec", "peerPort"], `peerPort ${spec.peerPort} is outside 1-${METALLB_PEER_PORT_MAX}`, "use the router's BGP port (179 unless changed)");
-    }
+    checkOneOf(reporter, peer);
 
-    const address = reporter.ip(peer, ["spec", "peerAddress"], spec.peerAddress);
+    const address = spec.peerAddress === undefined ? undefined : reporter.ip(peer, ["spec", "peerAddress"], spec.peerAddress);
     if (address) {
       const what = local.get(ipKey(address));
       if (what !== undefined) reporter.report(RULES.peerIsLocalAddress, peer, ["spec", "peerAddress"], `peer address ${address.text} is ${what}`, "use the router's own address");

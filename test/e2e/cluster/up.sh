@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway Kubernetes API server (etcd + kube-apiserver, no nodes) on
 # 127.0.0.1 with certificates made by openssl, waits for /readyz, installs the
-# CRDs of sdk/crds and starts kube-controller-manager with the garbage
+# CRDs of sdk/crds and MetalLB's own CRDs (Go module cache) and starts kube-controller-manager with the garbage
 # collector and namespace controllers only (so foreground deletion, which the
 # Kubernetes provider uses, completes as on a real cluster). Everything lives in DIR; tear it down with down.sh DIR.
 #
@@ -179,6 +179,12 @@ done
 ready_ms=$((($(date +%s%N) - started) / 1000000))
 
 "${kubectl[@]}" apply --server-side -f "$repo_dir/sdk/crds/" >"$dir/crds.log"
+# MetalLB's own CRDs, from the Go module cache (bgplb generates CRDs only for the GKE kinds)
+if [[ -d ${tool[metallb-crds]:-} ]]; then
+  "${kubectl[@]}" apply --server-side -f "${tool[metallb-crds]}" >>"$dir/crds.log"
+else
+  echo "MetalLB's CRDs are not in the module cache (${tool[metallb-crds]:-unknown}); run test/e2e/tools/build.sh metallb-controller" >>"$dir/crds.log"
+fi
 "${kubectl[@]}" wait --for condition=Established crd --all --timeout 60s >>"$dir/crds.log"
 
 # Started after the CRDs, so the garbage collector's first discovery sees them.

@@ -48,8 +48,8 @@ function makeCertificates(dir: string): void {
 
 /**
  * MetalLB's own controller run out of cluster as a webhook server against a
- * throwaway API server: MetalLB's CRDs (from its Go module) replace the
- * project's MetalLB CRDs, and MetalLB's ValidatingWebhookConfiguration is
+ * throwaway API server (which up.sh gave MetalLB's CRDs from its Go module),
+ * and MetalLB's ValidatingWebhookConfiguration is
  * registered with a URL on 127.0.0.1 and a CA made here. Every object applied
  * to the cluster afterwards gets MetalLB's own verdict.
  */
@@ -174,14 +174,11 @@ export class MetallbOracle {
 }
 
 /**
- * Replaces the project's MetalLB CRDs in `cluster` with MetalLB's own (from
- * `crds`, a folder of the MetalLB module; they add Community and the
- * v1beta1 BGPPeer) and creates the metallb-system namespace.
+ * Applies MetalLB's own CRDs (from `crds`, a folder of the MetalLB module;
+ * up.sh installs them too, so this is idempotent) and creates the
+ * metallb-system namespace.
  */
 export async function installMetallbCrds(cluster: ThrowawayCluster, crds: string): Promise<void> {
-  const own = await cluster.kubectlChecked(["get", "crd", "-o", "name"]);
-  const ownMetallb = own.stdout.split("\n").filter((name) => name.endsWith(".metallb.io"));
-  if (ownMetallb.length > 0) await cluster.kubectlChecked(["delete", "--wait", ...ownMetallb]);
   await cluster.kubectlChecked(["apply", "--server-side", "-f", crds]);
   await cluster.kubectlChecked(["wait", "--for", "condition=Established", "crd", "--all", "--timeout", "60s"]);
   await cluster.kubectlChecked(["create", "namespace", metallbNamespace]);

@@ -1,0 +1,36 @@
+/**
+ * Writes what is generated from the kind declarations in sdk/schema: the
+ * model's TypeScript types (sdk/model/<vendor>/<kind>.ts) and the CRDs of the
+ * GKE kinds (sdk/crds/). `npm run generate`; a unit test checks that the
+ * files in the repository are what this writes.
+ */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { toYamlDocument } from "../sdk/manifest";
+import { KIND_DECLARATIONS, crdFileName, customResourceDefinition, modelTypeScript } from "../sdk/schema";
+
+/** One generated file: its path from the repository root and its text. */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** Every generated file, in declaration order. */
+export function generatedFiles(): GeneratedFile[] {
+  const files: GeneratedFile[] = [];
+  for (const declaration of KIND_DECLARATIONS) {
+    files.push({ path: `sdk/model/${declaration.file}.ts`, text: modelTypeScript(declaration) });
+    if (declaration.crd === undefined) continue;
+    const header = [...declaration.crd.header, "Generated from sdk/schema by `npm run generate`; do not edit."].map((line) => `# ${line}\n`).join("");
+    files.push({ path: `sdk/crds/${crdFileName(declaration)}`, text: header + toYamlDocument(customResourceDefinition(declaration)) });
+  }
+  return files;
+}
+
+if (require.main === module) {
+  const root = path.resolve(__dirname, "..", "..");
+  for (const file of generatedFiles()) {
+    writeFileSync(path.join(root, file.path), file.text);
+    console.log(`wrote ${file.path}`);
+  }
+}
