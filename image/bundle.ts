@@ -57,6 +57,25 @@ function pinoWithoutTransports(): Plugin {
 }
 
 /**
+ * Leaves Graphviz (WebAssembly, ~1.6 MB, used only by `bgplb graph --format
+ * svg`) out of the speaker image: the import gets a module that refuses with
+ * a clear message, as `dot` and `mermaid` output need no Graphviz.
+ */
+function graphvizLeftOut(): Plugin {
+  return {
+    name: "graphviz-left-out",
+    setup(build) {
+      build.onResolve({ filter: /^@viz-js\/viz$/ }, () => ({ path: "viz", namespace: "graphviz-left-out" }));
+      build.onLoad({ filter: /.*/, namespace: "graphviz-left-out" }, () => ({
+        contents:
+          'module.exports = { instance() { return Promise.reject(new Error("SVG output is not in the bgplb speaker image (Graphviz is left out to keep it small): use --format dot or mermaid, or bgplb from npm")); } };',
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/**
  * The package directory, relative to the repository (`node_modules/name`,
  * `node_modules/a/node_modules/@scope/b`), an input file belongs to, if any.
  * esbuild names inputs by their real path, so `modules` is the real path of
@@ -132,7 +151,7 @@ export async function bundleCli(repo: string, isProduction: (location: string) =
     sourcemap: false,
     legalComments: "eof",
     external: [...EXTERNAL_PACKAGES],
-    plugins: [ownManifestExternal(repo, entry), pinoWithoutTransports(), productionOnly(repo, isProduction)],
+    plugins: [ownManifestExternal(repo, entry), pinoWithoutTransports(), graphvizLeftOut(), productionOnly(repo, isProduction)],
     metafile: true,
     logLevel: "silent",
   });

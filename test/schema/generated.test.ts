@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { generatedFiles } from "../../scripts/generate";
+import { generatedFiles } from "../../sdk/manifest/generated-files";
 import { KIND_DECLARATIONS, DECLARED_FIELDS } from "../../sdk/schema";
 import { MODEL_KINDS } from "../../sdk/model";
 import { ruleCatalogue } from "../../sdk/validate";

@@ -4,10 +4,10 @@
  * GKE kinds (sdk/crds/). `npm run generate`; a unit test checks that the
  * files in the repository are what this writes.
  */
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { toYamlDocument } from "../sdk/manifest";
-import { KIND_DECLARATIONS, crdFileName, customResourceDefinition, modelTypeScript } from "../sdk/schema";
+import { KIND_DECLARATIONS, crdFileName, customResourceDefinition, modelTypeScript } from "../schema";
+import { toYamlDocument } from "./yaml";
 
 /** One generated file: its path from the repository root and its text. */
 export interface GeneratedFile {
@@ -28,9 +28,12 @@ export function generatedFiles(): GeneratedFile[] {
 }
 
 if (require.main === module) {
-  const root = path.resolve(__dirname, "..", "..");
+  const root = path.resolve(__dirname, "..", "..", "..");
   for (const file of generatedFiles()) {
-    writeFileSync(path.join(root, file.path), file.text);
+    // written beside and renamed, so an interrupted run leaves no half-written file
+    const target = path.join(root, file.path);
+    writeFileSync(`${target}.partial`, file.text);
+    renameSync(`${target}.partial`, target);
     console.log(`wrote ${file.path}`);
   }
 }
