@@ -63,7 +63,7 @@ function runCase(flavour: (typeof FLAVOURS)[number], factor: number): CaseResult
     factor,
     size,
     objects,
-    coldMs: totals[0]!,
+    coldMs: totals[0],
     validateMs: best(validateTimes),
     renderMs: best(renderTimes),
     totalMs: best(totals),

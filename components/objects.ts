@@ -8,7 +8,7 @@ export type ManifestObject = Record<string, any>;
 
 /** Renders model objects with the same renderer as `bgplb render`, in order. */
 export function renderObjects(objects: readonly ModelObject[]): ManifestObject[] {
-  return objects.map((object) => renderObject(object) as ManifestObject);
+  return objects.map((object) => renderObject(object));
 }
 
 /** The Pulumi logical name of an applied object: `<kind>-<namespace>-<name>`, lower case. */

@@ -112,7 +112,7 @@ export class GkeClusterLoadBalancer extends pulumi.ComponentResource {
     const model = clusterModel(args);
     enforceValid(this, `GkeClusterLoadBalancer ${name}`, model, { nodeSubnets: args.nodeSubnets });
     const rendered = renderObjects(model);
-    const cluster = rendered[0]!;
+    const cluster = rendered[0];
     const spec = cluster.spec as ManifestObject;
     this.clusterName = args.clusterName;
     this.namespace = clusterNamespace(args.clusterName);

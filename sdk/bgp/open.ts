@@ -78,7 +78,7 @@ export function readOpenBody(bytes: Uint8Array, start: number, end: number): Ope
     return sessionError(ErrorCode.OpenMessage, OpenErrorSubcode.BadBgpIdentifier, "BGP identifier 0.0.0.0 is not valid");
   }
   const parameters = readOptionalParameters(bytes, start + 9, end);
-  if (!Array.isArray(parameters)) return parameters as SessionError;
+  if (!Array.isArray(parameters)) return parameters;
   return { kind: "open", version, myAsn, holdTime, bgpId, capabilities: parameters };
 }
 

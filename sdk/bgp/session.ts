@@ -251,7 +251,7 @@ export class Session {
   private timerExpired(key: string): void {
     for (const slot of this.secondary ? [this.primary, this.secondary] : [this.primary]) {
       for (const timer of TIMER_NAMES) {
-        if (timerKey(slot.fsmId, timer) === key) return this.run(slot, { type: `${timer}_Expires` } as FsmEvent);
+        if (timerKey(slot.fsmId, timer) === key) return this.run(slot, { type: `${timer}_Expires` });
       }
     }
   }

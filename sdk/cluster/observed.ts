@@ -8,7 +8,7 @@ import { KIND_SCHEMAS } from "../manifest/schema";
 import { parseIp, type IpFamily } from "../net";
 import { isValid, validate, type Diagnostic } from "../validate";
 import type { NodeView } from "./floating-ips";
-import type { AddressRequest, IpFamilyPolicy } from "./ipam";
+import type { AddressRequest } from "./ipam";
 
 /** A raw Kubernetes object as the API returns it. */
 export interface RawObject {
@@ -80,7 +80,7 @@ export function decideConfiguration(candidate: readonly RawObject[], lastGood: T
     code: "BGPLB-DECODE",
     severity: "error",
     path: f.path,
-    object: { apiVersion: "", kind: f.object.split(" ")[0]!, name: f.object.split(" ")[1] ?? "" },
+    object: { apiVersion: "", kind: f.object.split(" ")[0], name: f.object.split(" ")[1] ?? "" },
     message: `${f.object} ${f.path}: ${f.message}`,
     hint: "fix the object; the speaker keeps the last good configuration",
   }));
@@ -128,7 +128,7 @@ export function addressRequestOf(raw: RawObject): AddressRequest {
   return {
     key: objectKeyText(raw),
     families,
-    ...(policy === "SingleStack" || policy === "PreferDualStack" || policy === "RequireDualStack" ? { familyPolicy: policy as IpFamilyPolicy } : {}),
+    ...(policy === "SingleStack" || policy === "PreferDualStack" || policy === "RequireDualStack" ? { familyPolicy: policy } : {}),
     requested: spec.loadBalancerIP ? [spec.loadBalancerIP] : [],
     current: serviceIngressIPs(raw),
     createdAt: timeText(raw.metadata?.creationTimestamp),
