@@ -252,7 +252,7 @@ export const arbBGPSession: fc.Arbitrary<BGPSession> = fc
 /** A BGPAdvertisedRoute status object. */
 export const arbBGPAdvertisedRoute: fc.Arbitrary<BGPAdvertisedRoute> = fc
   .record({ metadata: arbMeta(fc.constant("kube-system")), prefix: arbAddressBlockText, metric: optional(fc.nat()), nextHops: optional(fc.array(arbIpv4, { maxLength: 3 })) })
-  .map((r) => ({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPAdvertisedRoute", metadata: r.metadata, spec: compactRecord({ prefix: r.prefix, metric: r.metric, nextHops: r.nextHops }) }) as BGPAdvertisedRoute);
+  .map((r) => ({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPAdvertisedRoute", metadata: r.metadata, spec: compactRecord({ prefix: r.prefix, metric: r.metric, nextHops: r.nextHops }) }));
 
 /** A label selector. */
 export const arbLabelSelector: fc.Arbitrary<LabelSelector> = fc

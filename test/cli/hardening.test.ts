@@ -268,7 +268,7 @@ describe("bgplb: hostile and careless input", () => {
           const [, flag, placeholder] = match;
           const value = placeholder === undefined ? [] : [values[placeholder] ?? missing];
           const extra = command.name === "advertise" ? ["--config", missing] : command.name === "diff" ? [missing, missing] : [missing];
-          const run = await bgplb(command.name, flag!, ...value, ...(command.name === "demo" ? [] : extra));
+          const run = await bgplb(command.name, flag, ...value, ...(command.name === "demo" ? [] : extra));
           expect(run.stderr, `${command.name} ${flag}`).not.to.match(/Unknown option|argument missing|does not take an argument|internal error/i);
           checked++;
         }

@@ -85,7 +85,7 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
       return ok.length === 4 ? list.items : undefined;
     }, { timeoutMs: 20_000 });
     expect(sessions.map((s) => s.spec.peerIP).sort()).to.deep.equal([FRR_ADDRESS, FRR_ADDRESS, BIRD_ADDRESS, BIRD_ADDRESS]);
-    const columns = (await kubectl(["get", "bgpsessions", "-n", "kube-system"])).stdout.split("\n")[0]!;
+    const columns = (await kubectl(["get", "bgpsessions", "-n", "kube-system"])).stdout.split("\n")[0];
     expect(columns.split(/\s{2,}/)).to.deep.equal(["NAME", "LOCAL ASN", "PEER ASN", "LOCAL IP", "PEER IP", "STATE", "LAST REPORT"]);
     const route = await waitFor("BGPAdvertisedRoute default-web", async () => getJson<{ spec: { prefix: string; nextHops: string[] } }>(["get", "bgpadvertisedroutes", "default-web", "-n", "kube-system"]), { timeoutMs: 10_000 });
     expect(route.spec.prefix).to.equal(prefix);
@@ -162,7 +162,7 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
       }
     } finally {
       // detached: its own session, and the pid is kube-apiserver's own, so down.sh stops it
-      const restarted = spawn(commandLine[0]!, commandLine.slice(1), { stdio: ["ignore", "ignore", "ignore"], detached: true });
+      const restarted = spawn(commandLine[0], commandLine.slice(1), { stdio: ["ignore", "ignore", "ignore"], detached: true });
       restarted.unref();
       writeFileSync(pidFile, `${restarted.pid}\n`);
     }

@@ -33,8 +33,8 @@ async function rendered(mocks: RecordingMocks, exports: Record<string, unknown>)
   expect(gitops, "RenderedManifests registered").to.not.equal(undefined);
   const groups = await Promise.all((exports.objects as pulumi.Input<PlainObject[]>[]).map((group) => valueOf(pulumi.output(group) as unknown as pulumi.Output<PlainObject[]>)));
   return {
-    published: manifestFiles(gitops!.inputs.objects as Record<string, PlainObject>)["manifests.yaml"]!,
-    exported: manifestFiles(keyedObjects(groups.flat()))["manifests.yaml"]!,
+    published: manifestFiles(gitops.inputs.objects as Record<string, PlainObject>)["manifests.yaml"],
+    exported: manifestFiles(keyedObjects(groups.flat()))["manifests.yaml"],
   };
 }
 

@@ -46,7 +46,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       const seen = this.resources.map((r) => `${r.type} ${r.name}`).join("\n  ");
       throw new Error(`expected one ${type} named ${name}, found ${found.length}; registered:\n  ${seen}`);
     }
-    return found[0]!;
+    return found[0];
   }
 }
 
