@@ -66,7 +66,8 @@ export function describeApiError(error: unknown): string {
   let reason = (error as Error)?.message?.split("\n")[0] ?? String(error);
   if (typeof body === "string") {
     try {
-      reason = String((JSON.parse(body) as { message?: unknown }).message ?? body);
+      const message = (JSON.parse(body) as { message?: unknown }).message;
+      reason = typeof message === "string" ? message : body;
     } catch {
       reason = body;
     }
