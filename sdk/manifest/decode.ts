@@ -22,7 +22,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return `a list (${echoValue(value)})`;
   if (typeof value === "object") return "a map";
   if (typeof value === "string") return `the string ${echoValue(value)}`;
-  return `${typeof value} ${echoText(String(value as number | boolean | bigint | undefined))}`;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${echoText(String(value))}`;
+  return typeof value;
 }
 
 /** Edit distance (insert, delete, substitute) between two short names. */

@@ -83,7 +83,7 @@ function scalar(value: unknown): string {
   if (Array.isArray(value)) return "[]";
   if (typeof value === "object") return "{}";
   // What is left is a symbol or a function.
-  return quote(String(value as symbol | (() => unknown)));
+  return quote((value as symbol | (() => unknown)).toString());
 }
 
 type PlainMap = Record<string, unknown>;
