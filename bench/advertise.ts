@@ -13,6 +13,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { Bird } from "../test/interop/harness/bird";
 import { Gobgp } from "../test/interop/harness/gobgp";
@@ -312,7 +313,7 @@ function printTable(count: number, runs: number, results: readonly SenderResult[
     ["replace 10% / T_conv", (r) => (r.changeMs === undefined ? "-" : (r.changeMs / r.convMs).toFixed(2))],
   ];
   const width = Math.max(12, ...columns.map((c) => c.length + 2));
-  console.log(`N = ${count.toLocaleString("en-US")} /32s, medians of ${runs} runs (Node ${process.versions.node}, ${require("node:os").cpus().length} CPUs)`);
+  console.log(`N = ${count.toLocaleString("en-US")} /32s, medians of ${runs} runs (Node ${process.versions.node}, ${cpus().length} CPUs)`);
   console.log(["".padEnd(38), ...columns.map((c) => c.padStart(width))].join(""));
   for (const [label, cell] of rows) console.log([label.padEnd(38), ...results.map((r) => cell(r).padStart(width))].join(""));
   const ours = results[0];
