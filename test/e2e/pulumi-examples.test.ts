@@ -156,7 +156,7 @@ describe("e2e: pulumi up of every example program with the real engine and Kuber
           expect(gitops, "the GitOps file is what bgplb render prints").to.equal(printed.stdout);
         }
         rendered = parseDocuments(gitops);
-        applied = rendered.filter((manifest) => `${manifest["apiVersion"]} ${manifest["kind"]}` !== CLUSTER_KIND);
+        applied = rendered.filter((manifest) => `${String(manifest["apiVersion"])} ${String(manifest["kind"])}` !== CLUSTER_KIND);
         expect(applied).to.not.have.length(0);
         for (const manifest of applied) {
           const { apiVersion, kind, name: objectName, namespace } = identity(manifest);

@@ -10,7 +10,7 @@ function load(name: ExampleName): Topology {
 }
 
 function documentsOf(yaml: string): unknown[] {
-  return parseAllDocuments(yaml).map((doc) => doc.toJS());
+  return parseAllDocuments(yaml).map((doc) => doc.toJS() as unknown);
 }
 
 /** Compares two YAML streams as sets of documents, ignoring document and key order. */
@@ -157,7 +157,7 @@ describe("manifest: bundled examples (fidelity to the vendor documents)", () => 
     expect(peer.spec.nodeSelectors).to.deep.equal([
       { matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: ["compute-1.example.com", "compute-2.example.com"] }] },
     ]);
-    expect(parseYaml(exampleText("metallb-node-selector")).spec.nodeSelectors).to.deep.equal(peer.spec.nodeSelectors);
+    expect((parseYaml(exampleText("metallb-node-selector")) as { spec: { nodeSelectors: unknown } }).spec.nodeSelectors).to.deep.equal(peer.spec.nodeSelectors);
   });
 
   it("MetalLB BFD: the peer names the profile and holds 10s; the profile's timers are kept", () => {

@@ -30,7 +30,7 @@ describe("AppliedTopology provider (apply mode's whole-stack check)", () => {
 
   it("check refuses a cross-object error no single component sees (two MetalLB peers with different myASN, BGPLB108)", async () => {
     const objects = exampleObjects("metallb-pools-per-peer");
-    (objects[PEER2_KEY].spec as any).myASN = 64510;
+    (objects[PEER2_KEY].spec as Record<string, unknown>).myASN = 64510;
     const failures = (await provider.check(undefined, { objects })).failures!;
     const expected = validate(parseManifests(Object.values(objects).map((o) => JSON.stringify(o)).join("\n---\n")).topology)
       .filter((d) => d.severity === "error")
@@ -42,8 +42,8 @@ describe("AppliedTopology provider (apply mode's whole-stack check)", () => {
   it("check refuses a change to a field that cannot change after creation with the diagnostic of bgplb validate --previous (BGPLB081)", async () => {
     const before = exampleObjects("gke-separate-data-plane");
     const after = clone(before);
-    (after[CLUSTER_KEY].spec as any).loadBalancer.localASN = 65010;
-    (after["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as any).localASN = 65010;
+    (after[CLUSTER_KEY].spec as { loadBalancer: Record<string, unknown> }).loadBalancer.localASN = 65010;
+    (after["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as Record<string, unknown>).localASN = 65010;
     const failures = (await provider.check({ objects: before }, { objects: after })).failures!;
     const parse = (objects: Record<string, PlainObject>) => parseManifests(Object.values(objects).map((o) => JSON.stringify(o)).join("\n---\n")).topology;
     const previousDiagnostics = validate(parse(after), { previous: parse(before) }).filter((d) => d.code === "BGPLB081");
@@ -60,7 +60,7 @@ describe("AppliedTopology provider (apply mode's whole-stack check)", () => {
     expect(created.outs).to.deep.equal({ objects });
     expect(await provider.diff(created.id, created.outs as AppliedTopologyInputs, { objects })).to.deep.equal({ changes: false });
     const sessions = clone(objects);
-    (sessions["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as any).sessions = 1;
+    (sessions["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as Record<string, unknown>).sessions = 1;
     expect(await provider.diff(created.id, { objects }, { objects: sessions })).to.deep.equal({ changes: true });
     expect((await provider.update(created.id, { objects }, { objects: sessions })).outs).to.deep.equal({ objects: sessions });
   });

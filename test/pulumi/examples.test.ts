@@ -64,7 +64,7 @@ describe("example programs under mocks", () => {
   it("gke-three-racks: the helper's topology renders and every object is written", async () => {
     const { mocks, exports } = await runExample("gke-three-racks", { renderDirectory });
     const objects = await exportedObjects(exports);
-    expect(objects.map((o) => `${o.kind} ${(o.metadata as { name: string }).name}`)).to.deep.equal([
+    expect(objects.map((o) => `${String(o.kind)} ${(o.metadata as { name: string }).name}`)).to.deep.equal([
       "Cluster edge",
       "NetworkGatewayGroup default",
       "BGPLoadBalancer default",
@@ -80,10 +80,10 @@ describe("example programs under mocks", () => {
     const { mocks } = await runExample("gke-separate-data-plane", { kubeconfig: "apiVersion: v1\nkind: Config\n" });
     const [cluster] = mocks.ofType("pulumi:providers:kubernetes");
     expect(cluster.name).to.equal("cluster");
-    const rpc: { specialSecretSig: string } = require("@pulumi/pulumi/runtime/rpc");
+    const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSecretSig: string };
     expect(JSON.stringify(cluster.inputs.kubeconfig), "kubeconfig kept secret").to.contain("kind: Config").and.contain(rpc.specialSecretSig);
     const applied = mocks.resources.filter((r) => r.type.startsWith("kubernetes:networking.gke.io/v1:"));
-    expect(applied.map((r) => `${r.inputs.kind} ${(r.inputs.metadata as { name: string }).name}`).sort()).to.deep.equal([
+    expect(applied.map((r) => `${String(r.inputs.kind)} ${(r.inputs.metadata as { name: string }).name}`).sort()).to.deep.equal([
       "BGPLoadBalancer default",
       "BGPPeer bgppeer1",
       "NetworkGatewayGroup default",

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { compileFunction } from "node:vm";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import ts from "typescript";
@@ -22,7 +23,8 @@ async function runProgram(source: string, renderDirectory: string): Promise<{ mo
     if (name !== "bgplb/dist/provider") throw new Error(`the generated program imports ${name}`);
     return require(PROVIDER);
   };
-  new Function("require", "module", "exports", outputText)(load, module, module.exports);
+  const body = compileFunction(outputText, ["require", "module", "exports"]) as (load: (name: string) => unknown, m: typeof module, exports: unknown) => void;
+  body(load, module, module.exports);
   await settle();
   return { mocks, exports: module.exports };
 }
