@@ -44,7 +44,7 @@ function configurationPart(raw: RawObject): Record<string, unknown> {
  * read from the API server into a topology. Objects that do not decode
  * (wrong types, missing fields) are left out and reported.
  */
-export function decodeConfiguration(raws: readonly RawObject[]): { topology: Topology; failures: DecodeFailure[] } {
+function decodeConfiguration(raws: readonly RawObject[]): { topology: Topology; failures: DecodeFailure[] } {
   const objects: (ModelObject | OpaqueObject)[] = [];
   const failures: DecodeFailure[] = [];
   for (const raw of raws) {
