@@ -28,7 +28,7 @@ const fraction = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 const YAML_NOISE = ["&a ", "*a", "*b", "<<: ", "? ", "- ", ": ", "{", "}", "[", "]", "\n", "\t", "  ", "'", '"', "|", ">", "!!binary ", "!!str ", "%YAML 1.1\n", "---\n", "...\n", "#", ",", "\u0000", "\uFEFF", "\u2028", "\uD800", "é", "0x1F", "1e400", "-0", ".inf", "~", "null", "yes", "__proto__: {}"];
 
 /** Any mutation, with its positions as fractions. */
-export const arbMutation: fc.Arbitrary<Mutation> = fc.oneof(
+const arbMutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant("swap" as const), a: fraction, b: fraction }),
   fc.record({ op: fc.constant("retype" as const), at: fraction, to: fc.nat(9) }),
   fc.record({ op: fc.constant("huge" as const), at: fraction, kind: fc.nat(5) }),

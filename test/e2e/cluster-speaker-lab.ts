@@ -17,7 +17,7 @@ import { runChecked } from "./harness/command";
 import { repoDir } from "./harness/tools";
 
 /** The API server's address on the bridge. */
-export const BRIDGE_ADDRESS = "198.18.0.1";
+const BRIDGE_ADDRESS = "198.18.0.1";
 /** The nodes: name and address. */
 export const NODES = [
   { name: "n1", address: "198.18.0.11" },

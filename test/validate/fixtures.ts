@@ -18,7 +18,7 @@ import {
 import type { Diagnostic } from "../../sdk/validate";
 
 /** SPEC §2.5 topology 1 (shared peers) as builder arguments. */
-export const SEED_CLUSTER: GkeClusterArgs = {
+const SEED_CLUSTER: GkeClusterArgs = {
   name: "bm",
   controlPlaneNodes: ["10.0.1.10", "10.0.1.11", "10.0.2.10"],
   localASN: 65001,
@@ -47,7 +47,7 @@ export interface GkeFixture {
 }
 
 /** The label the seed's data-plane peers carry. */
-export const PEER_LABEL = { "cluster.baremetal.gke.io/default-peer": "true" } as const;
+const PEER_LABEL = { "cluster.baremetal.gke.io/default-peer": "true" } as const;
 
 /** A GKE topology: the seed (two floating IPs, no BGPLoadBalancer) with the fixture's changes. */
 export function gke(fixture: GkeFixture = {}): Topology {
