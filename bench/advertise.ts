@@ -21,7 +21,7 @@ import { Lab, reapStaleLabs } from "../test/interop/harness/lab";
 import type { NamespaceProcess } from "../test/interop/harness/process";
 import { SpeakerProcess } from "../test/interop/harness/speaker";
 import { sleep, waitFor } from "../test/interop/harness/wait";
-import { formatIpv4 } from "../sdk/bgp/address";
+import { formatIpv4 } from "../sdk/net";
 import { Origin } from "../sdk/bgp/messages";
 import { BirdControl, parseProtocol } from "./bird-control";
 import { mrtHostRoutes } from "./mrt";

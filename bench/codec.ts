@@ -6,11 +6,11 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { decodeMessage } from "../sdk/bgp/codec";
-import { formatIpv4 } from "../sdk/bgp/address";
+import { decodeMessage } from "../sdk/bgp/codec/codec";
+import { formatIpv4 } from "../sdk/net";
 import { AsPathSegmentType, Origin, type CodecContext, type PathAttributes } from "../sdk/bgp/messages";
-import { AdjRibOut, type OriginatedRoute } from "../sdk/bgp/rib-out";
-import { packUpdates, UpdatePacker, type AdvertisedRoute } from "../sdk/bgp/update-packer";
+import { AdjRibOut, type OriginatedRoute } from "../sdk/bgp/rib/rib-out";
+import { packUpdates, UpdatePacker, type AdvertisedRoute } from "../sdk/bgp/rib/update-packer";
 
 const CONTEXT: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
 const ATTRIBUTES: PathAttributes = { origin: Origin.Igp, asPath: [{ type: AsPathSegmentType.AsSequence, asns: [65001] }], communities: [0xfde80064] };

@@ -3,9 +3,9 @@
  * unicast entries with the same attributes. GoBGP loads such a file with
  * `gobgp mrt inject global`, its fastest way to originate many routes.
  */
-import { writeAttributes } from "../sdk/bgp/attributes-encode";
+import { writeAttributes } from "../sdk/bgp/codec/attributes-encode";
 import type { PathAttributes } from "../sdk/bgp/messages";
-import { ByteWriter } from "../sdk/bgp/wire";
+import { ByteWriter } from "../sdk/bgp/codec/wire";
 
 const TABLE_DUMP_V2 = 13;
 const PEER_INDEX_TABLE = 1;

@@ -30,7 +30,7 @@
  * authentication, and sending Echo packets (the Required Min Echo RX
  * Interval we advertise is 0: we loop no echo packets in user space).
  */
-import { jittered, type Random } from "../bgp/timers";
+import { jittered, type Random } from "../bgp";
 import { BFD_SINGLE_HOP_TTL, Diagnostic, type BfdState, type ControlPacket } from "./packet";
 
 /** The timers and role of a session; times in milliseconds. */

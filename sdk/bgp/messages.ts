@@ -502,6 +502,16 @@ export interface SessionError {
   readonly reason: string;
 }
 
+/**
+ * The one outcome of decoding or checking what a peer sent: the value, or
+ * the error with the NOTIFICATION code, subcode and data RFC 4271 names for
+ * it. Decoders never throw and never signal a problem with undefined, a bare
+ * string or a flag; where RFC 7606 keeps the session up, the caller turns
+ * the error into an {@link UpdateDiagnostic} with the same subcode.
+ * ({@link DecodeResult} is this outcome for a whole message.)
+ */
+export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SessionError };
+
 /** RFC 7606 outcomes that keep the session up. */
 export type UpdateErrorAction = "treat-as-withdraw" | "attribute-discard";
 

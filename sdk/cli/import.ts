@@ -2,8 +2,8 @@ import { echoText } from "../manifest";
 import { MAX_INPUT_SIZE_HELP, MAX_INPUT_SIZE_OPTION, maxInputSize, parseCommandArgs } from "./args";
 import { UsageError, type Command } from "./command";
 import { EXAMPLE_HELP, hasObjects, inputPaths, loadInputs } from "./inputs";
-import { pulumiProgram } from "./pulumi-program";
-import { typescriptProgram } from "./typescript-program";
+import { pulumiProgram } from "./codegen/pulumi-program";
+import { typescriptProgram } from "./codegen/typescript-program";
 
 const USAGE = `Usage: bgplb import FILE|DIR|-... [--target pulumi|sdk] [--package NAME]
        bgplb import --example NAME [--target pulumi|sdk] [--package NAME]

@@ -12,8 +12,7 @@
 import type { Server as HttpServer } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { CoreV1Event, KubernetesObject, V1Lease } from "@kubernetes/client-node";
-import type { FamilyName } from "../bgp/messages";
-import type { OriginatedRoute } from "../bgp/rib-out";
+import type { FamilyName, OriginatedRoute } from "../bgp";
 import { GKE_STATUS_NAMESPACE, type Topology } from "../model";
 import { startHealthServer } from "../speaker/health";
 import type { Logger } from "../speaker/log";

@@ -8,7 +8,7 @@
  * which gives each VIP min(k, n) different nodes over the peer's sessions
  * (the router's ECMP) and rotates different VIPs onto different nodes.
  */
-import type { OriginatedRoute } from "../bgp/rib-out";
+import type { OriginatedRoute } from "../bgp";
 import type { Cluster } from "../model";
 import { parseIp } from "../net";
 import type { NodeView } from "./floating-ips";

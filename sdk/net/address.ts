@@ -1,5 +1,5 @@
-import ipaddr from "ipaddr.js";
 import { AddressError } from "./errors";
+import { formatIpv4, parseIpv4, parseIpv6, readIpv6 } from "./octets";
 
 /** An IP address family: 4 for IPv4, 6 for IPv6. */
 export type IpFamily = 4 | 6;
@@ -24,42 +24,37 @@ export function maxAddressValue(family: IpFamily): bigint {
   return (1n << BigInt(familyBits(family))) - 1n;
 }
 
-function toValue(bytes: readonly number[]): bigint {
-  let value = 0n;
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
-  return value;
-}
+const octets = new Uint8Array(16);
 
 /** Formats a numeric address value of the family as canonical text. */
 export function formatIp(family: IpFamily, value: bigint): string {
-  const count = family === 4 ? 4 : 16;
-  const bytes = new Array<number>(count);
+  if (family === 4) return formatIpv4(Number(value & 0xffffffffn));
   let rest = value;
-  for (let i = count - 1; i >= 0; i--) {
-    bytes[i] = Number(rest & 0xffn);
+  for (let i = 15; i >= 0; i--) {
+    octets[i] = Number(rest & 0xffn);
     rest >>= 8n;
   }
-  const parsed = ipaddr.fromByteArray(bytes);
-  return parsed instanceof ipaddr.IPv6 ? parsed.toRFC5952String() : parsed.toString();
+  return readIpv6(octets, 0);
 }
 
 /**
- * Parses one IPv4 (strict dotted quad) or IPv6 address. Zone identifiers
- * (`fe80::1%eth0`), the short IPv4 forms (`10.1`) and surrounding spaces
- * (which Go's net.ParseIP, and so MetalLB, refuses) are rejected.
+ * Parses one IPv4 (strict dotted quad) or IPv6 address with the parser of
+ * `octets.ts`. Zone identifiers (`fe80::1%eth0`), the short IPv4 forms
+ * (`10.1`), leading zeros (`010.0.0.1`) and surrounding spaces (which Go's
+ * net.ParseIP, and so MetalLB, refuses) are rejected. IPv6 text is RFC 5952
+ * (IPv4-mapped addresses end in a dotted quad, `::ffff:192.0.2.1`).
  * @throws AddressError with code `invalid-address`.
  */
 export function parseIp(text: string): IpAddress {
   if (typeof text !== "string") {
     throw new AddressError("invalid-address", String(text), `${JSON.stringify(text)} is not an IP address (expected a string)`);
   }
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
-    const parsed = ipaddr.IPv4.parse(text);
-    return { family: 4, value: toValue(parsed.toByteArray()), text: parsed.toString() };
-  }
-  if (!text.includes("%") && ipaddr.IPv6.isValid(text)) {
-    const parsed = ipaddr.IPv6.parse(text);
-    return { family: 6, value: toValue(parsed.toByteArray()), text: parsed.toRFC5952String() };
+  const ipv4 = parseIpv4(text);
+  if (ipv4 !== undefined) return { family: 4, value: BigInt(ipv4), text: formatIpv4(ipv4) };
+  if (parseIpv6(text, octets, 0)) {
+    let value = 0n;
+    for (let i = 0; i < 16; i++) value = (value << 8n) | BigInt(octets[i]);
+    return { family: 6, value, text: readIpv6(octets, 0) };
   }
   if (text.trim() !== text && isIp(text.trim())) {
     throw new AddressError("invalid-address", text, `"${text}" is not an IP address: it has spaces around it, which MetalLB and Kubernetes do not strip`);

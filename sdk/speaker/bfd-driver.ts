@@ -19,7 +19,6 @@
  */
 import { randomInt } from "node:crypto";
 import { createSocket, type Socket } from "node:dgram";
-import { isIPv6 } from "node:net";
 import {
   BFD_CONTROL_PORT,
   BFD_SINGLE_HOP_TTL,
@@ -36,7 +35,7 @@ import {
 } from "../bfd";
 import { BFD_DEFAULTS } from "../model/defaults";
 import type { BFDProfileSpec } from "../model/metallb/bfd-profile";
-import { normalizeIp } from "../net";
+import { ipFamily, normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 
 /** The timers and role of one peer's session (a BFDProfile's single-hop part), in milliseconds. */
@@ -100,7 +99,7 @@ export class BfdDriver {
   private readonly family: "udp4" | "udp6";
 
   constructor(private readonly options: BfdDriverOptions) {
-    this.family = isIPv6(options.localIP) ? "udp6" : "udp4";
+    this.family = ipFamily(options.localIP) === 6 ? "udp6" : "udp4";
   }
 
   /**
@@ -111,7 +110,7 @@ export class BfdDriver {
   addPeer(peerIP: string, timers: BfdPeerTimers): void {
     const address = normalizeIp(peerIP);
     if (this.peers.has(address)) throw new RangeError(`BFD peer ${address} is already configured`);
-    if (isIPv6(address) !== (this.family === "udp6")) throw new RangeError(`BFD peer ${address} is not of the family of the local address ${this.options.localIP}`);
+    if ((ipFamily(address) === 6) !== (this.family === "udp6")) throw new RangeError(`BFD peer ${address} is not of the family of the local address ${this.options.localIP}`);
     let localDiscriminator: number;
     do localDiscriminator = randomInt(1, 2 ** 32 - 1);
     while (this.byDiscriminator.has(localDiscriminator));

@@ -2,7 +2,7 @@
  * The speaker's Prometheus metrics, kept as plain counters and rendered in
  * the text exposition format (version 0.0.4).
  */
-import { FSM_STATES, type FsmState } from "../bgp/fsm-types";
+import { FSM_STATES, type FsmState } from "../bgp";
 
 /** Counters and gauges of one peer. */
 export interface PeerMetrics {

@@ -17,18 +17,37 @@
 import { connect as tcpConnect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { encodeMessage } from "../bgp/codec";
-import { endOfRibFamily } from "../bgp/end-of-rib";
-import { familyName } from "../bgp/families";
-import type { PeerConfig as FsmPeerConfig } from "../bgp/fsm-config";
-import type { FsmState } from "../bgp/fsm-types";
-import { MessageFramer } from "../bgp/framer";
-import { DEFAULT_CODEC_CONTEXT, type BgpMessage, type CodecContext, type FamilyName, type MpNextHop, type PathAttributes, type Prefix, type UpdateDiagnostic } from "../bgp/messages";
-import { describeNotification } from "../bgp/notification";
-import { AdjRibOut, type OriginatedRoute, type RibOutChanges } from "../bgp/rib-out";
-import { Session, type ConnectionId, type SessionAction, type SessionEvent } from "../bgp/session";
-import { backoffMs, DEFAULT_BACKOFF, DEFAULT_JITTER } from "../bgp/timers";
-import { endOfRib, packUpdates, UpdatePacker, type ChangeSink } from "../bgp/update-packer";
+import {
+  AdjRibOut,
+  backoffMs,
+  DEFAULT_BACKOFF,
+  DEFAULT_CODEC_CONTEXT,
+  DEFAULT_JITTER,
+  describeNotification,
+  encodeMessage,
+  endOfRib,
+  endOfRibFamily,
+  familyName,
+  MessageFramer,
+  packUpdates,
+  Session,
+  UpdatePacker,
+  type BgpMessage,
+  type ChangeSink,
+  type CodecContext,
+  type ConnectionId,
+  type FamilyName,
+  type FsmState,
+  type MpNextHop,
+  type OriginatedRoute,
+  type PathAttributes,
+  type PeerConfig as FsmPeerConfig,
+  type Prefix,
+  type RibOutChanges,
+  type SessionAction,
+  type SessionEvent,
+  type UpdateDiagnostic,
+} from "../bgp";
 import { normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 import { countUpdateError, type PeerMetrics } from "./metrics";
@@ -133,7 +152,8 @@ export class PeerDriver {
   private readonly sockets = new Map<ConnectionId, Socket>();
   private readonly framers = new Map<ConnectionId, MessageFramer>();
   private readonly codecs = new Map<ConnectionId, CodecContext>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The OS timers: one for the session's next deadline, one for a restart after a reset. */
+  private readonly timers = new Map<"session" | "reset", NodeJS.Timeout>();
   private readonly closing = new Set<Socket>();
   private readonly rib: AdjRibOut;
   private established: ConnectionId | undefined;
@@ -299,6 +319,22 @@ export class PeerDriver {
 
   private execute(actions: readonly SessionAction[]): void {
     for (const action of actions) this.perform(action);
+    this.armSessionTimer();
+  }
+
+  /** Arms the one OS timer the session needs: for its next deadline, or none. */
+  private armSessionTimer(): void {
+    clearTimeout(this.timers.get("session"));
+    this.timers.delete("session");
+    const deadline = this.session.nextDeadline();
+    if (deadline === undefined) return;
+    this.timers.set("session", setTimeout(() => this.guard("timer", () => {
+      this.timers.delete("session");
+      const holdTime = this.session.negotiated?.holdTimeSeconds;
+      const actions = this.session.onTimeout(Date.now());
+      if (actions.some((a) => a.type === "timerExpired" && a.timer === "HoldTimer")) this.log("warn", "hold timer expired", { holdTime });
+      this.execute(actions);
+    }), Math.max(0, deadline - Date.now())));
   }
 
   private perform(action: SessionAction): void {
@@ -321,18 +357,7 @@ export class PeerDriver {
       case "send":
         this.send(action.connection, action.message);
         break;
-      case "startTimer": {
-        clearTimeout(this.timers.get(action.key));
-        this.timers.set(action.key, setTimeout(() => this.guard(action.timer, () => {
-          this.timers.delete(action.key);
-          if (action.timer === "HoldTimer") this.log("warn", "hold timer expired", { holdTime: this.session.negotiated?.holdTimeSeconds });
-          this.feed({ type: "timerExpired", key: action.key });
-        }), action.durationMs));
-        break;
-      }
-      case "stopTimer":
-        clearTimeout(this.timers.get(action.key));
-        this.timers.delete(action.key);
+      case "timerExpired":
         break;
       case "withdrawAll":
         this.sendChanges(action.connection, this.rib.withdrawAll());

@@ -4,9 +4,7 @@
  */
 import { createServer, type Server as TcpServer, type Socket } from "node:net";
 import type { Server as HttpServer } from "node:http";
-import type { FamilyName } from "../bgp/messages";
-import { AdjRibOut, type OriginatedRoute } from "../bgp/rib-out";
-import { packUpdates } from "../bgp/update-packer";
+import { AdjRibOut, packUpdates, type FamilyName, type OriginatedRoute } from "../bgp";
 import { parseIp } from "../net";
 import { BfdDriver } from "./bfd-driver";
 import type { SpeakerConfig } from "./config";

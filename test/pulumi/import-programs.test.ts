@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import ts from "typescript";
 import { keyedObjects, manifestFiles, type PlainObject } from "../../provider/manifest-set";
-import { pulumiProgram } from "../../sdk/cli/pulumi-program";
+import { pulumiProgram } from "../../sdk/cli/codegen/pulumi-program";
 import { EXAMPLE_NAMES, exampleText, parseManifests, renderYaml } from "../../sdk/manifest";
 import { installMocks, settle, valueOf, type RecordingMocks } from "./mocks";
 

@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { endOfRib, endOfRibFamily, type BgpMessage } from "../../sdk/bgp";
-import type { OriginatedRoute } from "../../sdk/bgp/rib-out";
+import type { OriginatedRoute } from "../../sdk/bgp/rib/rib-out";
 import type { LogFields, LogLevel } from "../../sdk/speaker/log";
 import { SpeakerMetrics } from "../../sdk/speaker/metrics";
 import { PeerDriver } from "../../sdk/speaker/peer";

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { ErrorCode, MAX_MESSAGE_LENGTH, RouteRefreshErrorSubcode, type BgpMessage } from "../../sdk/bgp";
-import type { OriginatedRoute } from "../../sdk/bgp/rib-out";
+import type { OriginatedRoute } from "../../sdk/bgp/rib/rib-out";
 import type { LogFields, Logger, LogLevel } from "../../sdk/speaker/log";
 import { SpeakerMetrics } from "../../sdk/speaker/metrics";
 import { PeerDriver } from "../../sdk/speaker/peer";

@@ -2,24 +2,57 @@
  * TCP MD5 (RFC 2385) through Linux's TCP_MD5SIG on loopback: the struct
  * layout, a signed connection with the right key in both directions, and
  * no connection with a wrong key or none (the kernel drops unsigned or
- * badly signed segments, so the SYN is never answered).
+ * badly signed segments, so the SYN is never answered: the tests wait for
+ * the kernel's drop counter, not for a fixed time).
  */
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import { createServer, Socket, type Server } from "node:net";
 import { encodeMd5Sig, listenWithMd5, md5Socket } from "../../sdk/speaker/tcp-md5";
 
-/** What happened to a connection attempt: connected (and the listener accepted it) or nothing within `ms`. */
-function outcome(socket: Socket, server: Server, port: number, ms: number): Promise<"connected" | "no answer"> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve("no answer"), ms);
+/** The kernel's counters of segments dropped for TCP MD5 (RFC 2385) reasons, from /proc/net/netstat. */
+type Md5Counter = "TCPMD5NotFound" | "TCPMD5Unexpected" | "TCPMD5Failure";
+
+function md5Counters(): Record<Md5Counter, number> {
+  const lines = readFileSync("/proc/net/netstat", "utf8").split("\n").filter((line) => line.startsWith("TcpExt:"));
+  const names = lines[0]!.split(" ");
+  const values = lines[1]!.split(" ");
+  const value = (name: Md5Counter): number => Number(values[names.indexOf(name)]);
+  return { TCPMD5NotFound: value("TCPMD5NotFound"), TCPMD5Unexpected: value("TCPMD5Unexpected"), TCPMD5Failure: value("TCPMD5Failure") };
+}
+
+/** After the kernel counted a drop, how long a connection still has to show up before the attempt counts as unanswered. */
+const AFTER_DROP_MS = 100;
+
+/**
+ * What happened to a connection attempt: connected (and the listener
+ * accepted it), dropped (the kernel counted the SYN under `dropCounter` and
+ * no connection followed), or nothing within `ms`. Waiting for the counter
+ * instead of a fixed time proves the SYN reached the listener's host and
+ * was refused for its MD5 option.
+ */
+function outcome(socket: Socket, server: Server, port: number, ms: number, dropCounter?: Md5Counter): Promise<"connected" | "dropped" | "no answer"> {
+  const before = md5Counters();
+  return new Promise<"connected" | "dropped" | "no answer">((resolve) => {
+    const timers: NodeJS.Timeout[] = [];
+    const settle = (result: "connected" | "dropped" | "no answer"): void => {
+      for (const timer of timers) clearTimeout(timer);
+      resolve(result);
+    };
+    timers.push(setTimeout(() => settle("no answer"), ms));
+    const poll = setInterval(() => {
+      if (dropCounter === undefined || md5Counters()[dropCounter] === before[dropCounter]) return;
+      clearInterval(poll);
+      timers.push(setTimeout(() => settle("dropped"), AFTER_DROP_MS));
+    }, 10);
+    timers.push(poll);
     socket.on("error", () => undefined);
     server.once("connection", (accepted: Socket) => {
-      clearTimeout(timer);
       accepted.destroy();
-      resolve("connected");
+      settle("connected");
     });
     socket.connect({ host: "127.0.0.1", port, localAddress: "127.0.0.1" });
-  }).finally(() => socket.destroy()) as Promise<"connected" | "no answer">;
+  }).finally(() => socket.destroy());
 }
 
 describe("speaker TCP MD5 (TCP_MD5SIG) on loopback", function () {
@@ -65,8 +98,8 @@ describe("speaker TCP MD5 (TCP_MD5SIG) on loopback", function () {
 
   it("a keyed listener never answers a connection signed with a wrong key or unsigned", async () => {
     const port = await keyedListener("right horse");
-    expect(await outcome(md5Socket({ address: "127.0.0.1", password: "wrong horse" }), server!, port, 1_500)).to.equal("no answer");
-    expect(await outcome(new Socket(), server!, port, 1_500)).to.equal("no answer");
+    expect(await outcome(md5Socket({ address: "127.0.0.1", password: "wrong horse" }), server!, port, 10_000, "TCPMD5Failure")).to.equal("dropped");
+    expect(await outcome(new Socket(), server!, port, 10_000, "TCPMD5NotFound")).to.equal("dropped");
     // The same listener still takes the right key afterwards.
     expect(await outcome(md5Socket({ address: "127.0.0.1", password: "right horse" }), server!, port, 10_000)).to.equal("connected");
   });
@@ -84,6 +117,6 @@ describe("speaker TCP MD5 (TCP_MD5SIG) on loopback", function () {
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     const address = server.address();
     if (address === null || typeof address === "string") throw new Error("no listening port");
-    expect(await outcome(md5Socket({ address: "127.0.0.1", password: "right horse" }), server, address.port, 1_500)).to.equal("no answer");
+    expect(await outcome(md5Socket({ address: "127.0.0.1", password: "right horse" }), server, address.port, 10_000, "TCPMD5Unexpected")).to.equal("dropped");
   });
 });

@@ -330,8 +330,8 @@ describe("bgp codec: repeated 4-octet AS capabilities", () => {
     it(`disagreeing copies (${name}) are Bad Peer AS whichever AS is expected`, () => {
       const open = decodedOpen(openWith(capabilities));
       for (const expectedAsn of [65000, 65001]) {
-        const error = checkPeerAs(open, expectedAsn);
-        expect(error === undefined ? "accepted" : [error.code, error.subcode]).to.deep.equal([2, 2]);
+        const checked = checkPeerAs(open, expectedAsn);
+        expect(checked.ok ? "accepted" : [checked.error.code, checked.error.subcode]).to.deep.equal([2, 2]);
       }
     });
   }
@@ -343,13 +343,13 @@ describe("bgp codec: repeated 4-octet AS capabilities", () => {
     ] as const) {
       const bytes = message(1, `04 ${myAs} 00b4 c0000201 08 02 06 ${capability}`);
       for (const expectedAsn of [0, 65000]) {
-        const error = checkPeerAs(decodedOpen(bytes), expectedAsn);
-        expect(error === undefined ? "accepted" : [error.code, error.subcode]).to.deep.equal([2, 2]);
+        const checked = checkPeerAs(decodedOpen(bytes), expectedAsn);
+        expect(checked.ok ? "accepted" : [checked.error.code, checked.error.subcode]).to.deep.equal([2, 2]);
       }
     }
   });
 
   it("identical copies are accepted", () => {
-    expect(checkPeerAs(decodedOpen(openWith(`${as65000} 02 00 ${as65000}`)), 65000)).to.equal(undefined);
+    expect(checkPeerAs(decodedOpen(openWith(`${as65000} 02 00 ${as65000}`)), 65000)).to.deep.equal({ ok: true, value: 65000 });
   });
 });

@@ -272,9 +272,9 @@ describe("bgp codec: error handling (RFC 4271 §6, RFC 7606)", () => {
       capabilities: fourOctet === undefined ? [] : [{ kind: "fourOctetAs", asn: fourOctet }],
     });
     it("accepts the expected ASN in either field", () => {
-      expect(checkPeerAs(open(65001), 65001)).to.equal(undefined);
-      expect(checkPeerAs(open(23456, 4200000000), 4200000000)).to.equal(undefined);
-      expect(checkPeerAs(open(65001, 65001), 65001)).to.equal(undefined);
+      expect(checkPeerAs(open(65001), 65001)).to.deep.equal({ ok: true, value: 65001 });
+      expect(checkPeerAs(open(23456, 4200000000), 4200000000)).to.deep.equal({ ok: true, value: 4200000000 });
+      expect(checkPeerAs(open(65001, 65001), 65001)).to.deep.equal({ ok: true, value: 65001 });
     });
     it("refuses another ASN, AS_TRANS inside the capability and a mismatched 2-octet field", () => {
       for (const [o, asn] of [
@@ -282,8 +282,8 @@ describe("bgp codec: error handling (RFC 4271 §6, RFC 7606)", () => {
         [open(23456, 23456), 23456],
         [open(65002, 4200000000), 4200000000],
       ] as const) {
-        const error = checkPeerAs(o, asn);
-        expect(error === undefined ? undefined : [error.code, error.subcode]).to.deep.equal([2, 2]);
+        const checked = checkPeerAs(o, asn);
+        expect(checked.ok ? "accepted" : [checked.error.code, checked.error.subcode]).to.deep.equal([2, 2]);
       }
     });
   });

@@ -5,9 +5,9 @@
  */
 import { expect } from "chai";
 import { decodeMessage, encodeMessage, endOfRib, endOfRibFamily, type BgpMessage, type CodecContext, type OpenMessage, type UpdateMessage } from "../../../sdk/bgp";
-import { Fsm } from "../../../sdk/bgp/fsm";
-import { resolvePeerConfig } from "../../../sdk/bgp/fsm-config";
-import { buildOpen } from "../../../sdk/bgp/fsm-open";
+import { Fsm } from "../../../sdk/bgp/fsm/fsm";
+import { resolvePeerConfig } from "../../../sdk/bgp/fsm/config";
+import { buildOpen } from "../../../sdk/bgp/fsm/open-check";
 import { CONFIG, peerOpen, ZERO } from "../fsm/fixtures";
 import { hex, MARKER, toHex, update } from "./hex";
 

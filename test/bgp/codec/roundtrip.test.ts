@@ -147,7 +147,7 @@ describe("bgp codec: round trips", () => {
             at += size;
             for (let f = framer.nextFrame(); f !== undefined; f = framer.nextFrame()) {
               if (!f.ok) throw new Error(f.error.reason);
-              out.push(f.frame);
+              out.push(f.value);
             }
           }
           expect(out.map((f) => Buffer.from(f).toString("hex"))).to.deep.equal(frames.map((f) => Buffer.from(f).toString("hex")));

@@ -1,9 +1,9 @@
 /** Reconnect backoff and jitter with injected randomness. */
 import { expect } from "chai";
 import fc from "fast-check";
-import { Fsm } from "../../../sdk/bgp/fsm";
-import type { FsmAction, FsmEvent } from "../../../sdk/bgp/fsm-types";
-import { backoffBaseMs, jittered, DEFAULT_JITTER } from "../../../sdk/bgp/timers";
+import { Fsm } from "../../../sdk/bgp/fsm/fsm";
+import type { FsmAction, FsmEvent } from "../../../sdk/bgp/fsm/types";
+import { backoffBaseMs, jittered, DEFAULT_JITTER } from "../../../sdk/bgp/fsm/timers";
 import { CONFIG, peerOpen } from "./fixtures";
 
 function idleHold(actions: readonly FsmAction[]): number | undefined {

@@ -1,9 +1,9 @@
 /** Shared fixtures for the FSM and session tests: a peer config, OPENs, and FSMs driven into each state. */
-import { Fsm } from "../../../sdk/bgp/fsm";
-import type { PeerConfig } from "../../../sdk/bgp/fsm-config";
-import type { FsmEvent, FsmState } from "../../../sdk/bgp/fsm-types";
+import { Fsm } from "../../../sdk/bgp/fsm/fsm";
+import type { PeerConfig } from "../../../sdk/bgp/fsm/config";
+import type { FsmEvent, FsmState } from "../../../sdk/bgp/fsm/types";
 import type { Capability, NotificationMessage, OpenMessage, SessionError } from "../../../sdk/bgp/messages";
-import type { TimerName } from "../../../sdk/bgp/timers";
+import type { TimerName } from "../../../sdk/bgp/fsm/timers";
 
 /** Our side: AS 64512, id 192.0.2.1, hold 90 s, connect retry 30 s, backoff 1 s..120 s. */
 export const CONFIG: PeerConfig = {

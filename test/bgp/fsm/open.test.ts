@@ -1,7 +1,7 @@
 /** OPEN processing: hold-time negotiation, peer AS and identifier checks, capability negotiation. */
 import { expect } from "chai";
-import { resolvePeerConfig, type PeerConfig } from "../../../sdk/bgp/fsm-config";
-import { buildOpen, checkOpen } from "../../../sdk/bgp/fsm-open";
+import { resolvePeerConfig, type PeerConfig } from "../../../sdk/bgp/fsm/config";
+import { buildOpen, checkOpen } from "../../../sdk/bgp/fsm/open-check";
 import type { Capability } from "../../../sdk/bgp/messages";
 import { CONFIG, fsmIn, notif, peerOpen, start, stop } from "./fixtures";
 
@@ -10,7 +10,7 @@ const resolved = resolvePeerConfig(CONFIG);
 function negotiated(open = peerOpen(), config: PeerConfig = CONFIG) {
   const check = checkOpen(resolvePeerConfig(config), open);
   if (!check.ok) throw new Error(`expected acceptance, got ${check.error.reason}`);
-  return check.session;
+  return check.value;
 }
 
 function refused(open = peerOpen(), config: PeerConfig = CONFIG) {

@@ -1,10 +1,10 @@
 /** Property tests: random event sequences against the FSM and the session, checking invariants after every step. */
 import { expect } from "chai";
 import fc from "fast-check";
-import { Fsm } from "../../../sdk/bgp/fsm";
-import { FSM_STATES, type FsmEvent, type FsmState } from "../../../sdk/bgp/fsm-types";
-import { Session, type SessionEvent } from "../../../sdk/bgp/session";
-import type { TimerName } from "../../../sdk/bgp/timers";
+import { Fsm } from "../../../sdk/bgp/fsm/fsm";
+import { FSM_STATES, type FsmEvent, type FsmState } from "../../../sdk/bgp/fsm/types";
+import { Session, type SessionAction, type SessionEvent } from "../../../sdk/bgp/fsm/session";
+import type { TimerName } from "../../../sdk/bgp/fsm/timers";
 import { CONFIG, PATH_TO, notif, peerOpen, sessionError } from "./fixtures";
 
 /** Any FSM event, weighted towards the ones that make progress (start, TCP up, OPEN, KEEPALIVE). */
@@ -120,7 +120,7 @@ describe("bgp FSM properties", () => {
             }
             expect(actions.some((a) => a.type === "established")).to.equal(becameEstablished);
             expect(actions.some((a) => a.type === "sessionDown")).to.equal(before === "Established" && fsm.state !== "Established");
-            expect([...running].sort()).to.deep.equal([...fsm.timers.keys()].sort());
+            expect([...running].sort()).to.deep.equal(fsm.timers.names().sort());
             const state = fsm.state;
             if (state === "Established") wasEstablished = true;
             if (state === "Idle") {
@@ -180,8 +180,8 @@ const step: fc.Arbitrary<Step> = fc.record({
   pick: fc.nat(),
 });
 
-/** Turns a step into a session event for `session`, whose known connection ids are `known` and running timer keys `timers`. */
-function concrete(s: Step, session: Session, known: readonly number[], timers: readonly string[]): SessionEvent {
+/** Turns a step other than "timer" into a session event for `session`, whose known connection ids are `known`. */
+function concrete(s: Step, session: Session, known: readonly number[]): SessionEvent {
   const live = session.connections();
   const among = (ids: readonly number[]): number => (ids.length > 0 ? ids[s.pick % ids.length] : 1 + (s.pick % 3));
   const inState = (...states: FsmState[]): number | undefined => {
@@ -213,7 +213,7 @@ function concrete(s: Step, session: Session, known: readonly number[], timers: r
     case "notification":
       return { type: "message", connection: among(known), message: notif(6, 2) };
     case "timer":
-      return { type: "timerExpired", key: timers.length > 0 ? timers[s.pick % timers.length] : "1/HoldTimer" };
+      throw new Error("a timer step is not an event: the session's timers run out through onTimeout");
   }
 }
 
@@ -225,20 +225,22 @@ describe("bgp session properties", () => {
       fc.property(fc.array(step, { minLength: 20, maxLength: 80 }), fc.constantFrom("192.0.2.1", "192.0.2.9"), (steps, localBgpId) => {
         runs++;
         const session = new Session({ config: { ...CONFIG, localBgpId }, random: () => 0.5 });
-        const timers = new Set<string>();
         const open = new Set<number>();
         let now = 0;
         for (const s of steps) {
           now += 100;
-          const event = concrete(s, session, [...open], [...timers]);
-          if (event.type === "timerExpired") timers.delete(event.key);
-          if (event.type === "TcpConnectionFails") open.delete(event.connection);
-          for (const action of session.handle(event, now)) {
-            if (action.type === "startTimer") timers.add(action.key);
-            if (action.type === "stopTimer") {
-              expect(timers.has(action.key), `stop of ${action.key}`).to.equal(true);
-              timers.delete(action.key);
-            }
+          let actions: readonly SessionAction[];
+          if (s.op === "timer") {
+            // Time jumps to the next deadline, and everything due by then fires; none is left due.
+            now = Math.max(now, session.nextDeadline() ?? now);
+            actions = session.onTimeout(now);
+            expect(session.nextDeadline() ?? Infinity).to.be.above(now);
+          } else {
+            const event = concrete(s, session, [...open]);
+            if (event.type === "TcpConnectionFails") open.delete(event.connection);
+            actions = session.handle(event, now);
+          }
+          for (const action of actions) {
             if (action.type === "connect" || action.type === "acceptConnection") open.add(action.connection);
             if (action.type === "closeConnection") open.delete(action.connection);
             if (action.type === "send") expect(open.has(action.connection), `send on ${action.connection}`).to.equal(true);
@@ -252,10 +254,9 @@ describe("bgp session properties", () => {
           for (const c of connections) expect(open.has(c.connection)).to.equal(true);
         }
         for (const action of session.dispose(now)) {
-          if (action.type === "stopTimer") timers.delete(action.key);
           if (action.type === "closeConnection") open.delete(action.connection);
         }
-        expect(timers.size).to.equal(0);
+        expect(session.nextDeadline()).to.equal(undefined);
         expect(session.connections()).to.deep.equal([]);
         expect(session.handle({ type: "ManualStart" }, now)).to.deep.equal([]);
       }),

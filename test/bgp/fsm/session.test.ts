@@ -1,7 +1,7 @@
 /** Session: inbound/outbound connections, collision resolution (RFC 4271 §6.8), graceful shutdown. */
 import { expect } from "chai";
-import { Session, collisionWinner, type SessionAction } from "../../../sdk/bgp/session";
-import { AdjRibOut } from "../../../sdk/bgp/rib-out";
+import { Session, collisionWinner, type SessionAction } from "../../../sdk/bgp/fsm/session";
+import { AdjRibOut } from "../../../sdk/bgp/rib/rib-out";
 import { CONFIG, ZERO, peerOpen } from "./fixtures";
 
 const OPEN = { type: "message", message: peerOpen() } as const;
@@ -59,11 +59,10 @@ describe("bgp session: collision resolution", () => {
       ["OpenConfirm", "Idle"],
       ["Idle", "OpenConfirm"],
     ]);
-    // The dumped FSM's restart timer is cancelled: nothing reconnects behind the surviving session.
-    const started = only(actions, "startTimer").map((a) => a.key);
-    const stopped = only(actions, "stopTimer").map((a) => a.key);
-    expect(started.filter((key) => key.startsWith("1/") && !stopped.includes(key))).to.deep.equal([]);
-    expect(stopped).to.include("1/IdleHoldTimer");
+    // The dumped FSM's restart timer (750 ms) is gone with it: nothing reconnects behind the surviving session,
+    // whose next deadline is its KEEPALIVE (30 s x 0.75).
+    expect(session.nextDeadline()).to.equal(22_500);
+    expect(session.onTimeout(5_000)).to.deep.equal([]);
     expect(session.connections()).to.deep.equal([{ connection: 2, direction: "inbound", state: "OpenConfirm" }]);
     const up = session.handle({ ...KEEPALIVE, connection: 2 }, 0);
     expect(only(up, "established").map((a) => a.connection)).to.deep.equal([2]);
@@ -110,12 +109,13 @@ describe("bgp session: collision resolution", () => {
     const session = new Session({ config: CONFIG, random: ZERO });
     session.handle({ type: "ManualStart" }, 0);
     const failed = session.handle({ type: "TcpConnectionFails", connection: 1 }, 0);
-    expect(only(failed, "startTimer").map((a) => a.key)).to.deep.equal(["1/IdleHoldTimer"]);
+    expect(only(failed, "connect")).to.deep.equal([]);
+    expect(session.nextDeadline(), "the IdleHoldTimer: 1 s backoff x 0.75").to.equal(750);
     expect(session.state).to.equal("Idle");
     const accepted = session.handle({ type: "TcpConnectionConfirmed" }, 100);
     expect(accepted[0]).to.deep.equal({ type: "acceptConnection", connection: 2 });
     expect(only(accepted, "connect")).to.deep.equal([]);
-    expect(only(accepted, "stopTimer").map((a) => a.key)).to.include("1/IdleHoldTimer");
+    expect(session.nextDeadline(), "the OPEN's hold timer replaced the restart").to.equal(100 + 240_000);
     expect(only(accepted, "send").map((a) => [a.connection, a.message.kind])).to.deep.equal([[2, "open"]]);
     expect(only(accepted, "stateChange").map((a) => [a.fromName, a.toName])).to.deep.equal([["BGP_FSM_IDLE", "BGP_FSM_OPENSENT"]]);
     expect(session.connectRetryCounter).to.equal(1);
@@ -147,16 +147,35 @@ describe("bgp session: collision resolution", () => {
     session.handle({ type: "ManualStart" }, 0);
     expect(session.handle({ ...OPEN, connection: 7 }, 0)).to.deep.equal([]);
     expect(session.handle({ type: "Tcp_CR_Acked", connection: 7 }, 0)).to.deep.equal([{ type: "closeConnection", connection: 7 }]);
-    expect(session.handle({ type: "timerExpired", key: "9/HoldTimer" }, 0)).to.deep.equal([]);
+    expect(session.onTimeout(0), "nothing is due").to.deep.equal([]);
   });
 
-  it("timer keys route expiries to the FSM that started them", () => {
+  it("nextDeadline names the earliest timer; onTimeout fires what is due by then, and nothing earlier", () => {
     const session = new Session({ config: CONFIG, random: ZERO });
-    const started = only(session.handle({ type: "ManualStart" }, 0), "startTimer");
-    expect(started).to.deep.equal([{ type: "startTimer", key: "1/ConnectRetryTimer", timer: "ConnectRetryTimer", durationMs: 22500 }]);
-    const retry = session.handle({ type: "timerExpired", key: "1/ConnectRetryTimer" }, 22500);
+    expect(session.nextDeadline()).to.equal(undefined);
+    session.handle({ type: "ManualStart" }, 0);
+    expect(session.nextDeadline(), "ConnectRetryTimer: 30 s x 0.75").to.equal(22500);
+    expect(session.onTimeout(22499)).to.deep.equal([]);
+    const retry = session.onTimeout(22500);
+    expect(retry[0]).to.deep.equal({ type: "timerExpired", timer: "ConnectRetryTimer" });
     expect(retry).to.deep.include({ type: "closeConnection", connection: 1 });
     expect(retry).to.deep.include({ type: "connect", connection: 2 });
+    expect(session.nextDeadline()).to.equal(45000);
+  });
+
+  it("keeps the timers of both connections and fires each for the FSM that started it", () => {
+    const session = new Session({ config: CONFIG, random: ZERO });
+    session.handle({ type: "ManualStart" }, 0);
+    session.handle({ type: "Tcp_CR_Acked", connection: 1 }, 0);
+    session.handle({ type: "TcpConnectionConfirmed" }, 1_000);
+    expect(session.nextDeadline(), "the outbound OPEN's hold timer").to.equal(240_000);
+    const first = session.onTimeout(240_000);
+    expect(only(first, "closeConnection")).to.deep.equal([{ type: "closeConnection", connection: 1 }]);
+    expect(session.connections()).to.deep.equal([{ connection: 2, direction: "inbound", state: "OpenSent" }]);
+    expect(session.nextDeadline(), "the inbound OPEN's hold timer").to.equal(241_000);
+    const second = session.onTimeout(241_000);
+    expect(only(second, "closeConnection")).to.deep.equal([{ type: "closeConnection", connection: 2 }]);
+    expect(session.state).to.equal("Idle");
   });
 });
 
@@ -185,7 +204,7 @@ describe("bgp session: graceful shutdown", () => {
     expect([sent.message.code, sent.message.subcode]).to.deep.equal([6, 2]);
     expect([...sent.message.data]).to.deep.equal([11, ...Buffer.from("maintenance")]);
     expect(only(actions, "sessionDown")).to.deep.equal([{ type: "sessionDown", reason: { kind: "manualStop" } }]);
-    expect(only(actions, "startTimer")).to.deep.equal([]);
+    expect(session.nextDeadline(), "no restart after a manual stop").to.equal(undefined);
     expect(session.state).to.equal("Idle");
 
     expect(rib.withdrawAll()).to.deep.equal({
@@ -212,11 +231,11 @@ describe("bgp session: graceful shutdown", () => {
     session.handle({ type: "Tcp_CR_Acked", connection: 1 }, 0);
     session.handle({ type: "TcpConnectionConfirmed" }, 0);
     expect(session.dispose(0)).to.deep.equal([
-      { type: "stopTimer", key: "2/HoldTimer", timer: "HoldTimer" },
       { type: "closeConnection", connection: 2 },
-      { type: "stopTimer", key: "1/HoldTimer", timer: "HoldTimer" },
       { type: "closeConnection", connection: 1 },
     ]);
+    expect(session.nextDeadline()).to.equal(undefined);
+    expect(session.onTimeout(1_000_000)).to.deep.equal([]);
     expect(session.handle({ ...OPEN, connection: 1 }, 0)).to.deep.equal([]);
     expect(session.handle({ type: "TcpConnectionConfirmed" }, 0)).to.deep.equal([{ type: "refuseConnection" }]);
   });

@@ -3,9 +3,9 @@
  * exact actions and the next state.
  */
 import { expect } from "chai";
-import type { FsmEvent, FsmEventType, FsmState } from "../../../sdk/bgp/fsm-types";
+import type { FsmEvent, FsmEventType, FsmState } from "../../../sdk/bgp/fsm/types";
 import type { BgpMessage, NotificationMessage, OpenMessage } from "../../../sdk/bgp/messages";
-import type { TimerName } from "../../../sdk/bgp/timers";
+import type { TimerName } from "../../../sdk/bgp/fsm/timers";
 import { CONFIG, change, fsmIn, notif, peerOpen, sessionError, start, stop } from "./fixtures";
 
 const OUR_OPEN: OpenMessage = {
@@ -307,7 +307,7 @@ describe("bgp FSM transitions (RFC 4271 §8.2.2)", () => {
     expect(fsm.acceptsInbound).to.equal(true);
     expect(fsm.handle({ type: "TcpConnectionConfirmed" }, 10)).to.deep.equal([stop("IdleHoldTimer"), send(OUR_OPEN), HOLD_LARGE, change("Idle", "OpenSent")]);
     expect(fsm.connectRetryCounter).to.equal(1);
-    expect([...fsm.timers.keys()]).to.deep.equal(["HoldTimer"]);
+    expect(fsm.timers.names()).to.deep.equal(["HoldTimer"]);
     expect(fsm.handle({ type: "BGPOpen", message: peerOpen() }, 20)).to.deep.include(change("OpenSent", "OpenConfirm"));
   });
 

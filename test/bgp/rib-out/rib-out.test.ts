@@ -1,10 +1,10 @@
 /** Adj-RIB-Out: diffs with and without ADD-PATH, refresh, withdraw-all, and what the codec makes of the result. */
 import { expect } from "chai";
 import fc from "fast-check";
-import { decodeMessage } from "../../../sdk/bgp/codec";
+import { decodeMessage } from "../../../sdk/bgp/codec/codec";
 import type { CodecContext, UpdateMessage } from "../../../sdk/bgp/messages";
-import { AdjRibOut, type OriginatedRoute, type RibOutSession } from "../../../sdk/bgp/rib-out";
-import { packUpdates } from "../../../sdk/bgp/update-packer";
+import { AdjRibOut, type OriginatedRoute, type RibOutSession } from "../../../sdk/bgp/rib/rib-out";
+import { packUpdates } from "../../../sdk/bgp/rib/update-packer";
 
 const V4: RibOutSession = { families: ["ipv4-unicast", "ipv6-unicast"], addPathSend: [], extendedNextHop: false };
 const ADD_PATH: RibOutSession = { families: ["ipv4-unicast", "ipv6-unicast"], addPathSend: ["ipv4-unicast", "ipv6-unicast"], extendedNextHop: false };

@@ -51,8 +51,8 @@ export class RawPeer {
       socket.on("data", (chunk) => {
         framer.push(chunk);
         for (let framed = framer.nextFrame(); framed?.ok; framed = framer.nextFrame()) {
-          const decoded = decodeMessage(framed.frame);
-          if (decoded.ok) connection.received.push({ message: decoded.message, length: framed.frame.length });
+          const decoded = decodeMessage(framed.value);
+          if (decoded.ok) connection.received.push({ message: decoded.message, length: framed.value.length });
         }
       });
       const open: BgpMessage = {

@@ -2,7 +2,18 @@
  * Capability encoding and decoding (RFC 5492 §4) for the capabilities the
  * speaker models; anything else round-trips as an unknown capability.
  */
-import { CapabilityCode, type AddPathEntry, type AddPathMode, type Capability, type ExtendedNextHopEntry, type GracefulRestartFamily } from "./messages";
+import { decoded, refused } from "./errors";
+import {
+  CapabilityCode,
+  ErrorCode,
+  OpenErrorSubcode,
+  type AddPathEntry,
+  type AddPathMode,
+  type Capability,
+  type Decoded,
+  type ExtendedNextHopEntry,
+  type GracefulRestartFamily,
+} from "../messages";
 import type { ByteWriter } from "./wire";
 import { readU16, readU32 } from "./wire";
 
@@ -72,8 +83,10 @@ export function writeCapability(out: ByteWriter, capability: Capability): void {
 }
 
 /**
- * Decodes one capability value. Returns the capability, or what was wrong
- * when a modelled capability is too short to carry its value.
+ * Decodes one capability value at `bytes[start, start + length)` (its code
+ * and length octets precede it). Returns the capability, or OPEN Message
+ * Error (unspecific) with the whole capability as data when a modelled
+ * capability is too short to carry its value.
  *
  * Lengths are read liberally, as FRR does, because RFC 5492 asks for no
  * reset on a malformed capability: octets after a fixed-size value
@@ -83,16 +96,17 @@ export function writeCapability(out: ByteWriter, capability: Capability): void {
  * (Enhanced Route Refresh, Extended Message, FQDN, …)
  * are kept as unknown whatever their length.
  */
-export function readCapability(code: number, bytes: Uint8Array, start: number, length: number): Capability | string {
+export function readCapability(code: number, bytes: Uint8Array, start: number, length: number): Decoded<Capability> {
+  const tooShort = (reason: string): Decoded<never> => refused(ErrorCode.OpenMessage, OpenErrorSubcode.Unspecific, reason, bytes.slice(start - 2, start + length));
   switch (code) {
     case CapabilityCode.Multiprotocol:
-      if (length < 4) return `Multiprotocol capability length ${length}, expected 4`;
-      return { kind: "multiprotocol", afi: readU16(bytes, start), safi: bytes[start + 3] };
+      if (length < 4) return tooShort(`Multiprotocol capability length ${length}, expected 4`);
+      return decoded({ kind: "multiprotocol", afi: readU16(bytes, start), safi: bytes[start + 3] });
     case CapabilityCode.RouteRefresh:
-      return { kind: "routeRefresh" };
+      return decoded({ kind: "routeRefresh" });
     case CapabilityCode.FourOctetAs:
-      if (length < 4) return `4-octet AS capability length ${length}, expected 4`;
-      return { kind: "fourOctetAs", asn: readU32(bytes, start) };
+      if (length < 4) return tooShort(`4-octet AS capability length ${length}, expected 4`);
+      return decoded({ kind: "fourOctetAs", asn: readU32(bytes, start) });
     case CapabilityCode.AddPath: {
       // RFC 7911 §4: a Send/Receive value other than 1-3 is not understood and
       // ignored, not an OPEN error. FRR's `disable-addpath-rx` sends 0 per
@@ -103,25 +117,25 @@ export function readCapability(code: number, bytes: Uint8Array, start: number, l
         const sendReceive = bytes[at + 3];
         if (sendReceive >= 1 && sendReceive <= 3) entries.push({ afi: readU16(bytes, at), safi: bytes[at + 2], sendReceive: sendReceive as AddPathMode });
       }
-      return entries.length > 0 ? { kind: "addPath", entries } : { kind: "unknown", code, value: bytes.slice(start, start + length) };
+      return decoded(entries.length > 0 ? { kind: "addPath", entries } : { kind: "unknown", code, value: bytes.slice(start, start + length) });
     }
     case CapabilityCode.GracefulRestart: {
-      if (length < 2) return `Graceful Restart capability length ${length}, expected at least 2`;
+      if (length < 2) return tooShort(`Graceful Restart capability length ${length}, expected at least 2`);
       const families: GracefulRestartFamily[] = [];
       for (let at = start + 2; at + 4 <= start + length; at += 4) {
         families.push({ afi: readU16(bytes, at), safi: bytes[at + 2], flags: bytes[at + 3] });
       }
       const word = readU16(bytes, start);
-      return { kind: "gracefulRestart", flags: word >>> 12, restartTimeSeconds: word & 0xfff, families };
+      return decoded({ kind: "gracefulRestart", flags: word >>> 12, restartTimeSeconds: word & 0xfff, families });
     }
     case CapabilityCode.ExtendedNextHop: {
       const entries: ExtendedNextHopEntry[] = [];
       for (let at = start; at + 6 <= start + length; at += 6) {
         entries.push({ afi: readU16(bytes, at), safi: readU16(bytes, at + 2), nextHopAfi: readU16(bytes, at + 4) });
       }
-      return { kind: "extendedNextHop", entries };
+      return decoded({ kind: "extendedNextHop", entries });
     }
     default:
-      return { kind: "unknown", code, value: bytes.slice(start, start + length) };
+      return decoded({ kind: "unknown", code, value: bytes.slice(start, start + length) });
   }
 }

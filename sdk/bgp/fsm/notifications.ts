@@ -11,8 +11,8 @@ import {
   OpenErrorSubcode,
   type NotificationMessage,
   type SessionError,
-} from "./messages";
-import type { FsmState } from "./fsm-types";
+} from "../messages";
+import type { FsmState } from "./types";
 
 const EMPTY = new Uint8Array(0);
 
@@ -72,11 +72,6 @@ export function fsmError(state: FsmState): NotificationMessage {
           ? FsmErrorSubcode.UnexpectedMessageInEstablished
           : FsmErrorSubcode.Unspecified;
   return notification(ErrorCode.FiniteStateMachine, subcode);
-}
-
-/** An OPEN Message Error session error with the given subcode, data and reason. */
-export function openError(subcode: number, reason: string, data: Uint8Array = EMPTY): SessionError {
-  return { code: ErrorCode.OpenMessage, subcode, data, reason };
 }
 
 /** True when `message` is OPEN Message Error / Unsupported Version Number (event 24 rather than 25). */

@@ -14,7 +14,7 @@ import type {
   BgpMessage,
   Afi,
   Safi,
-} from "./messages";
+} from "../messages";
 import type { TimerName } from "./timers";
 
 /** The six FSM states (RFC 4271 §8.2.2). */
@@ -161,10 +161,16 @@ export type FsmAction =
   | { readonly type: "closeConnection" }
   /** Encode and write this message on the connection. */
   | { readonly type: "send"; readonly message: BgpMessage }
-  /** (Re)start the named timer; on expiry feed `<timer>_Expires`. Restarting replaces the running one. */
+  /**
+   * The named timer was (re)started. The FSM keeps the deadline itself
+   * ({@link Fsm.nextDeadline}, {@link Fsm.onTimeout}); the action records the
+   * step of RFC 4271 §8.2.2 for logs and tests.
+   */
   | { readonly type: "startTimer"; readonly timer: TimerName; readonly durationMs: number }
-  /** Cancel the named timer. */
+  /** The named timer was stopped (recorded like `startTimer`). */
   | { readonly type: "stopTimer"; readonly timer: TimerName }
+  /** The named timer ran out (reported by `onTimeout`, before the actions its expiry causes). */
+  | { readonly type: "timerExpired"; readonly timer: TimerName }
   /** Send withdrawals for every route advertised on this session (graceful shutdown), before what follows. */
   | { readonly type: "withdrawAll" }
   /** The session reached Established: switch the codec to `session.codec`, then send the full Adj-RIB-Out. */

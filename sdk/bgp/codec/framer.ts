@@ -4,11 +4,11 @@
  */
 import { decodeMessage } from "./codec";
 import { checkHeader } from "./header";
-import { DEFAULT_CODEC_CONTEXT, ErrorCode, HEADER_LENGTH, type CodecContext, type DecodeResult, type SessionError } from "./messages";
+import { DEFAULT_CODEC_CONTEXT, ErrorCode, HEADER_LENGTH, type CodecContext, type DecodeResult, type Decoded, type SessionError } from "../messages";
 import { readU16 } from "./wire";
 
-/** One framed message, or the header error that desynchronised the stream. */
-export type FrameResult = { readonly ok: true; readonly frame: Uint8Array } | { readonly ok: false; readonly error: SessionError };
+/** One framed message (its octets, header included), or the header error that desynchronised the stream. */
+export type FrameResult = Decoded<Uint8Array>;
 
 /**
  * Incremental framer. After a header error it keeps returning that error:
@@ -58,17 +58,18 @@ export class MessageFramer {
     // for it when the length is plausible.
     const available = this.end - this.start;
     const header = checkHeader(this.buffer.subarray(this.start, this.start + Math.min(available, Math.max(length, HEADER_LENGTH))), 0);
-    if ("code" in header) {
-      if (header.code === ErrorCode.RouteRefreshMessage && length >= HEADER_LENGTH && available < length) return undefined;
-      this.failed = header;
+    if (!header.ok) {
+      if (header.error.code === ErrorCode.RouteRefreshMessage && length >= HEADER_LENGTH && available < length) return undefined;
+      this.failed = header.error;
       this.start = this.end = 0;
-      return { ok: false, error: header };
+      return header;
     }
-    if (available < header.length) return undefined;
-    const frame = this.buffer.slice(this.start, this.start + header.length);
-    this.start += header.length;
+    const messageLength = header.value.length;
+    if (available < messageLength) return undefined;
+    const frame = this.buffer.slice(this.start, this.start + messageLength);
+    this.start += messageLength;
     if (this.start === this.end) this.start = this.end = 0;
-    return { ok: true, frame };
+    return { ok: true, value: frame };
   }
 
   /**
@@ -80,6 +81,6 @@ export class MessageFramer {
     const framed = this.nextFrame();
     if (framed === undefined) return undefined;
     if (!framed.ok) return framed;
-    return decodeMessage(framed.frame, context);
+    return decodeMessage(framed.value, context);
   }
 }

@@ -3,7 +3,9 @@
  * opened, one the peer opened), each run by its own {@link Fsm}, and
  * connection collision resolution between them (RFC 4271 §6.8, RFC 6286
  * §2.3). Sans-IO like the FSM: `handle(event, now)` returns actions tagged
- * with connection ids and timer keys.
+ * with connection ids. The session keeps the timers of its FSMs: the daemon
+ * arms one OS timer for {@link Session.nextDeadline} and calls
+ * {@link Session.onTimeout} when it runs out.
  *
  * The primary FSM is the peer's FSM proper (it connects, backs off and
  * restarts). A connection that arrives while the primary already has one
@@ -24,13 +26,13 @@
  * away for the length of our reconnect backoff. A session that was never
  * started or was stopped still refuses.
  */
-import { parseIpv4 } from "./address";
+import { parseIpv4 } from "../../net/octets";
 import { Fsm, type FsmOptions } from "./fsm";
-import { eventForDecodeError, eventForMessage } from "./fsm-input";
-import type { DownReason, FsmAction, FsmEvent, FsmState, NegotiatedSession, VendorStateName } from "./fsm-types";
-import { VENDOR_STATE_NAMES } from "./fsm-types";
-import type { Afi, BgpMessage, Safi, SessionError, UpdateMessage } from "./messages";
-import { TIMER_NAMES, type TimerName } from "./timers";
+import { eventForDecodeError, eventForMessage } from "./input";
+import type { DownReason, FsmAction, FsmEvent, FsmState, NegotiatedSession, VendorStateName } from "./types";
+import { VENDOR_STATE_NAMES } from "./types";
+import type { Afi, BgpMessage, Safi, SessionError, UpdateMessage } from "../messages";
+import type { TimerName } from "./timers";
 
 /** Identifies one TCP connection of a session; allocated by the session. */
 export type ConnectionId = number;
@@ -54,8 +56,6 @@ export type SessionEvent =
   | { readonly type: "AutomaticStart" }
   /** The system stops the peer, sending Cease with `subcode`; it restarts after the backoff. */
   | { readonly type: "AutomaticStop"; readonly subcode: number }
-  /** The timer started with this key ran out. */
-  | { readonly type: "timerExpired"; readonly key: string }
   /** The outbound connection asked for by `connect` is up. */
   | { readonly type: "Tcp_CR_Acked"; readonly connection: ConnectionId }
   /** The peer connected to us. The reply starts with `acceptConnection` (with its id) or `refuseConnection`. */
@@ -79,10 +79,8 @@ export type SessionAction =
   | { readonly type: "closeConnection"; readonly connection: ConnectionId }
   /** Encode (with the connection's codec context) and write the message. */
   | { readonly type: "send"; readonly connection: ConnectionId; readonly message: BgpMessage }
-  /** (Re)start a timer; on expiry feed `timerExpired` with the key. `timer` is for logs. */
-  | { readonly type: "startTimer"; readonly key: string; readonly timer: TimerName; readonly durationMs: number }
-  /** Cancel the timer with this key. */
-  | { readonly type: "stopTimer"; readonly key: string; readonly timer: TimerName }
+  /** A timer of the session ran out (reported by `onTimeout`, before what its expiry causes; for logs). */
+  | { readonly type: "timerExpired"; readonly timer: TimerName }
   /** Send withdrawals for everything advertised on the connection, before the actions that follow. */
   | { readonly type: "withdrawAll"; readonly connection: ConnectionId }
   /** The session is Established on this connection: set its codec context, send the full Adj-RIB-Out. */
@@ -104,18 +102,12 @@ export type SessionAction =
     };
 
 interface Slot {
-  readonly fsmId: number;
   readonly fsm: Fsm;
   connection?: ConnectionId;
   direction?: Direction;
 }
 
 const PAST_OPEN: readonly FsmState[] = ["OpenSent", "OpenConfirm", "Established"];
-
-/** The timer key for `timer` of FSM number `fsmId`. */
-function timerKey(fsmId: number, timer: TimerName): string {
-  return `${fsmId}/${timer}`;
-}
 
 /**
  * Decides which connection survives a collision (RFC 4271 §6.8, RFC 6286
@@ -140,7 +132,6 @@ export class Session {
   /** An outbound connect left running when the primary took an inbound connection. */
   private orphan: ConnectionId | undefined;
   private nextConnection = 1;
-  private nextFsm = 1;
   private out: SessionAction[] = [];
   private now = 0;
   private disposedFlag = false;
@@ -158,6 +149,29 @@ export class Session {
     this.now = now;
     this.out = [];
     this.dispatch(event);
+    this.settle();
+    return this.out;
+  }
+
+  /** When {@link Session.onTimeout} must next be called: the earliest timer deadline of its FSMs, or undefined when none runs. */
+  nextDeadline(): number | undefined {
+    if (this.disposedFlag) return undefined;
+    const primary = this.primary.fsm.nextDeadline();
+    const secondary = this.secondary?.fsm.nextDeadline();
+    if (primary === undefined || secondary === undefined) return primary ?? secondary;
+    return Math.min(primary, secondary);
+  }
+
+  /**
+   * Handles the timers that have run out by `now` (the primary FSM's first);
+   * returns the actions to perform, in order. Calling it early is harmless:
+   * nothing is due, nothing happens.
+   */
+  onTimeout(now: number): readonly SessionAction[] {
+    if (this.disposedFlag) return [];
+    this.now = now;
+    this.out = [];
+    for (const slot of this.secondary ? [this.primary, this.secondary] : [this.primary]) this.translate(slot, slot.fsm.onTimeout(now));
     this.settle();
     return this.out;
   }
@@ -211,7 +225,7 @@ export class Session {
   }
 
   private newSlot(): Slot {
-    return { fsmId: this.nextFsm++, fsm: new Fsm(this.options, this.now) };
+    return { fsm: new Fsm(this.options, this.now) };
   }
 
   private dispatch(event: SessionEvent): void {
@@ -226,8 +240,6 @@ export class Session {
         if (this.secondary) this.run(this.secondary, event);
         this.run(this.primary, event);
         return this.closeOrphan();
-      case "timerExpired":
-        return this.timerExpired(event.key);
       case "TcpConnectionConfirmed":
         return this.inbound();
       case "Tcp_CR_Acked":
@@ -244,14 +256,6 @@ export class Session {
         const slot = this.slotOf(event.connection);
         if (!slot) return;
         return this.run(slot, event.type === "message" ? eventForMessage(event.message) : eventForDecodeError(event.error));
-      }
-    }
-  }
-
-  private timerExpired(key: string): void {
-    for (const slot of this.secondary ? [this.primary, this.secondary] : [this.primary]) {
-      for (const timer of TIMER_NAMES) {
-        if (timerKey(slot.fsmId, timer) === key) return this.run(slot, { type: `${timer}_Expires` });
       }
     }
   }
@@ -339,11 +343,9 @@ export class Session {
           slot.direction = undefined;
           break;
         case "startTimer":
-          this.out.push({ type: "startTimer", key: timerKey(slot.fsmId, action.timer), timer: action.timer, durationMs: action.durationMs });
-          break;
         case "stopTimer":
-          this.out.push({ type: "stopTimer", key: timerKey(slot.fsmId, action.timer), timer: action.timer });
           break;
+        case "timerExpired":
         case "stateChange":
           if (slot === this.primary) this.out.push(action);
           break;

@@ -17,7 +17,7 @@
  * since the last send are compared (a dirty set), so a small change costs
  * in proportion to its size, not the table's.
  */
-import { formatIpv4, parseIpv4, parseIpv6, readIpv6 } from "./address";
+import { formatIpv4, parseIpv4, parseIpv6, readIpv6 } from "../../net/octets";
 import {
   AsPathSegmentType,
   Origin,
@@ -26,7 +26,7 @@ import {
   type MpNextHop,
   type PathAttributes,
   type Prefix,
-} from "./messages";
+} from "../messages";
 import type { AdvertisedRoute, ChangeSink, RouteChanges, WithdrawnRoute } from "./update-packer";
 
 /** A route we want a peer to have. */

@@ -4,18 +4,18 @@
  */
 import { attributeName, readAttributes } from "./attributes-decode";
 import { writeAttributes } from "./attributes-encode";
-import { sessionError } from "./errors";
+import { decoded, refused } from "./errors";
 import {
   Afi,
   AttributeType,
   ErrorCode,
   UpdateErrorSubcode,
   type CodecContext,
+  type Decoded,
   type Prefix,
-  type SessionError,
   type UpdateDiagnostic,
   type UpdateMessage,
-} from "./messages";
+} from "../messages";
 import { readPrefixes, writePrefix } from "./nlri";
 import type { ByteWriter } from "./wire";
 import { readU16 } from "./wire";
@@ -32,6 +32,9 @@ export function writeUpdateBody(out: ByteWriter, message: UpdateMessage, context
   for (const prefix of message.nlri) writePrefix(out, prefix, Afi.Ipv4, addPath, "nlri");
 }
 
+const WITHDRAWN_FIELD = { subcode: UpdateErrorSubcode.InvalidNetworkField, reasonPrefix: "withdrawn routes: " };
+const NLRI_FIELD = { subcode: UpdateErrorSubcode.InvalidNetworkField, reasonPrefix: "NLRI: " };
+
 /** A decoded UPDATE with its RFC 7606 outcome. */
 export interface DecodedUpdate {
   readonly message: UpdateMessage;
@@ -40,12 +43,12 @@ export interface DecodedUpdate {
 }
 
 /** Decodes an UPDATE body in `bytes[start, end)` (at least 4 octets, checked by the header). */
-export function readUpdateBody(bytes: Uint8Array, start: number, end: number, context: CodecContext): DecodedUpdate | SessionError {
+export function readUpdateBody(bytes: Uint8Array, start: number, end: number, context: CodecContext): Decoded<DecodedUpdate> {
   const addPath = context.addPath["ipv4-unicast"]?.receive ?? false;
   const withdrawnLength = readU16(bytes, start);
   const withdrawnEnd = start + 2 + withdrawnLength;
   if (withdrawnEnd + 2 > end) {
-    return sessionError(
+    return refused(
       ErrorCode.UpdateMessage,
       UpdateErrorSubcode.MalformedAttributeList,
       `Withdrawn Routes Length ${withdrawnLength} leaves no room for the Total Path Attribute Length in a ${end - start}-octet body`,
@@ -55,28 +58,24 @@ export function readUpdateBody(bytes: Uint8Array, start: number, end: number, co
   const attributesStart = withdrawnEnd + 2;
   const attributesEnd = attributesStart + attributesLength;
   if (attributesEnd > end) {
-    return sessionError(
+    return refused(
       ErrorCode.UpdateMessage,
       UpdateErrorSubcode.MalformedAttributeList,
       `Withdrawn Routes Length ${withdrawnLength} plus Total Path Attribute Length ${attributesLength} exceed the ${end - start}-octet body`,
     );
   }
   const withdrawn: Prefix[] = [];
-  const withdrawnProblem = readPrefixes(bytes, start + 2, withdrawnEnd, Afi.Ipv4, addPath, withdrawn);
-  if (withdrawnProblem !== undefined) {
-    return sessionError(ErrorCode.UpdateMessage, UpdateErrorSubcode.InvalidNetworkField, `withdrawn routes: ${withdrawnProblem}`);
-  }
+  const withdrawnRead = readPrefixes(bytes, start + 2, withdrawnEnd, Afi.Ipv4, addPath, withdrawn, WITHDRAWN_FIELD);
+  if (!withdrawnRead.ok) return withdrawnRead;
   const nlri: Prefix[] = [];
-  const nlriProblem = readPrefixes(bytes, attributesEnd, end, Afi.Ipv4, addPath, nlri);
-  if (nlriProblem !== undefined) {
-    return sessionError(ErrorCode.UpdateMessage, UpdateErrorSubcode.InvalidNetworkField, `NLRI: ${nlriProblem}`);
-  }
-  const decoded = readAttributes(bytes, attributesStart, attributesEnd, context);
-  if ("code" in decoded) return decoded;
-  const { attributes } = decoded;
+  const nlriRead = readPrefixes(bytes, attributesEnd, end, Afi.Ipv4, addPath, nlri, NLRI_FIELD);
+  if (!nlriRead.ok) return nlriRead;
+  const read = readAttributes(bytes, attributesStart, attributesEnd, context);
+  if (!read.ok) return read;
+  const { attributes } = read.value;
   // RFC 4760 §3: without IPv4 NLRI the NEXT_HOP attribute is not used, so
   // a bad one must not withdraw MP_REACH_NLRI routes.
-  const diagnostics = decoded.diagnostics.map((d) =>
+  const diagnostics = read.value.diagnostics.map((d) =>
     nlri.length === 0 && d.attributeType === AttributeType.NextHop && d.action === "treat-as-withdraw"
       ? { ...d, action: "attribute-discard" as const }
       : d,
@@ -99,7 +98,7 @@ export function readUpdateBody(bytes: Uint8Array, start: number, end: number, co
     }
   }
   const treatAsWithdraw = reachable && diagnostics.some((d) => d.action === "treat-as-withdraw");
-  return { message: { kind: "update", withdrawn, attributes, nlri }, treatAsWithdraw, diagnostics };
+  return decoded({ message: { kind: "update", withdrawn, attributes, nlri }, treatAsWithdraw, diagnostics });
 }
 
 function hasDiagnostic(diagnostics: readonly UpdateDiagnostic[], type: number): boolean {

@@ -2,9 +2,9 @@
  * Turns what the codec produced (a decoded message or a session-resetting
  * decode error) into the FSM event RFC 4271 §8.1.5 names for it.
  */
-import type { FsmEvent } from "./fsm-types";
-import { isVersionError } from "./fsm-notifications";
-import { ErrorCode, type BgpMessage, type SessionError } from "./messages";
+import type { FsmEvent } from "./types";
+import { isVersionError } from "./notifications";
+import { ErrorCode, type BgpMessage, type SessionError } from "../messages";
 
 /** The FSM event for a received, decoded message. */
 export function eventForMessage(message: BgpMessage): FsmEvent {

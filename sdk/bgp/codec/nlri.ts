@@ -2,8 +2,9 @@
  * NLRI prefix encoding (RFC 4271 §4.3, RFC 4760 §5) with optional ADD-PATH
  * path identifiers (RFC 7911 §3).
  */
-import { parseIpv4, formatIpv4, readIpv6, writeIpv6 } from "./address";
-import { Afi, type Prefix } from "./messages";
+import { parseIpv4, formatIpv4, readIpv6, writeIpv6 } from "../../net/octets";
+import { CHECKED, refused } from "./errors";
+import { Afi, ErrorCode, type Decoded, type Prefix } from "../messages";
 import type { ByteWriter } from "./wire";
 import { readU32 } from "./wire";
 
@@ -47,32 +48,38 @@ export function writePrefix(out: ByteWriter, prefix: Prefix, afi: Afi, addPath: 
   out.position += octets;
 }
 
+/** Where prefixes are read, for the error: its UPDATE Message Error subcode, the reason's prefix and the NOTIFICATION data. */
+export interface PrefixField {
+  readonly subcode: number;
+  /** Put before what is wrong, e.g. "NLRI: ". */
+  readonly reasonPrefix: string;
+  /** The data to send; none when absent. Called only on an error. */
+  readonly data?: () => Uint8Array;
+}
+
+function malformed(field: PrefixField, problem: string): Decoded<void> {
+  return refused(ErrorCode.UpdateMessage, field.subcode, `${field.reasonPrefix}${problem}`, field.data?.());
+}
+
 /**
- * Reads prefixes from `bytes[start, end)` into `into`.
- * Returns undefined on success, or what was wrong.
+ * Reads prefixes from `bytes[start, end)` into `into`; on a malformed one,
+ * the UPDATE Message Error with `field`'s subcode and data.
  */
-export function readPrefixes(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  afi: Afi,
-  addPath: boolean,
-  into: Prefix[],
-): string | undefined {
+export function readPrefixes(bytes: Uint8Array, start: number, end: number, afi: Afi, addPath: boolean, into: Prefix[], field: PrefixField): Decoded<void> {
   const max = maxPrefixLength(afi);
   let at = start;
   while (at < end) {
     let pathId: number | undefined;
     if (addPath) {
-      if (at + 4 > end) return `path identifier at offset ${at - start} runs past the field`;
+      if (at + 4 > end) return malformed(field, `path identifier at offset ${at - start} runs past the field`);
       pathId = readU32(bytes, at);
       at += 4;
     }
-    if (at >= end) return `prefix length at offset ${at - start} runs past the field`;
+    if (at >= end) return malformed(field, `prefix length at offset ${at - start} runs past the field`);
     const length = bytes[at++];
-    if (length > max) return `prefix length ${length} exceeds ${max}`;
+    if (length > max) return malformed(field, `prefix length ${length} exceeds ${max}`);
     const octets = (length + 7) >>> 3;
-    if (at + octets > end) return `prefix of length ${length} needs ${octets} octets, ${end - at} remain`;
+    if (at + octets > end) return malformed(field, `prefix of length ${length} needs ${octets} octets, ${end - at} remain`);
     let address: string;
     if (afi === Afi.Ipv6) {
       ipv6Scratch.fill(0);
@@ -88,5 +95,5 @@ export function readPrefixes(
     at += octets;
     into.push(pathId === undefined ? { address, length } : { address, length, pathId });
   }
-  return undefined;
+  return CHECKED;
 }

@@ -33,10 +33,10 @@
  * - Expiry events for timers that are not running are stale and ignored.
  * - DelayOpen and SendNOTIFICATIONwithoutOPEN are not implemented.
  */
-import { administrativeShutdown, collisionCease, fsmError, holdTimerExpired, notification, notificationFor } from "./fsm-notifications";
-import { resolvePeerConfig, type PeerConfig, type ResolvedPeerConfig } from "./fsm-config";
-import { buildOpen, checkOpen } from "./fsm-open";
-import { familyName } from "./families";
+import { administrativeShutdown, collisionCease, fsmError, holdTimerExpired, notification, notificationFor } from "./notifications";
+import { resolvePeerConfig, type PeerConfig, type ResolvedPeerConfig } from "./config";
+import { buildOpen, checkOpen } from "./open-check";
+import { familyName } from "../families";
 import {
   VENDOR_STATE_NAMES,
   type DownReason,
@@ -45,9 +45,9 @@ import {
   type FsmEventType,
   type FsmState,
   type NegotiatedSession,
-} from "./fsm-types";
-import { ErrorCode, type BgpMessage, type NotificationMessage } from "./messages";
-import { backoffMs, jittered, type Random, type TimerName } from "./timers";
+} from "./types";
+import { ErrorCode, type BgpMessage, type NotificationMessage } from "../messages";
+import { backoffMs, jittered, TimerSet, type Random, type TimerName } from "./timers";
 
 /** What an {@link Fsm} is built from. */
 export interface FsmOptions {
@@ -70,6 +70,16 @@ const TIMER_OF_EVENT: Readonly<Partial<Record<FsmEventType, TimerName>>> = {
   IdleHoldTimer_Expires: "IdleHoldTimer",
 };
 
+const EXPIRY_OF_TIMER: Readonly<Record<TimerName, FsmEvent>> = {
+  ConnectRetryTimer: { type: "ConnectRetryTimer_Expires" },
+  HoldTimer: { type: "HoldTimer_Expires" },
+  KeepaliveTimer: { type: "KeepaliveTimer_Expires" },
+  IdleHoldTimer: { type: "IdleHoldTimer_Expires" },
+};
+
+/** A view of the running timers that cannot change them. */
+export type ReadonlyTimerSet<Name extends string> = Pick<TimerSet<Name>, "has" | "deadline" | "names" | "size" | "nextDeadline" | "due">;
+
 /** Mutable state of one FSM and the primitive steps its handlers are built from. */
 class Machine {
   state: FsmState = "Idle";
@@ -78,7 +88,7 @@ class Machine {
   passive = false;
   connection: "none" | "connecting" | "open" = "none";
   session: NegotiatedSession | undefined;
-  readonly timers = new Map<TimerName, number>();
+  readonly timers = new TimerSet<TimerName>();
   actions: FsmAction[] = [];
   now: number;
   /** Set on the first Established; ends the graceful-restart "restarting" state of our OPENs. */
@@ -102,16 +112,16 @@ class Machine {
   }
 
   startTimer(timer: TimerName, durationMs: number): void {
-    this.timers.set(timer, this.now + durationMs);
+    this.timers.start(timer, this.now + durationMs);
     this.emit({ type: "startTimer", timer, durationMs });
   }
 
   stopTimer(timer: TimerName): void {
-    if (this.timers.delete(timer)) this.emit({ type: "stopTimer", timer });
+    if (this.timers.stop(timer)) this.emit({ type: "stopTimer", timer });
   }
 
   stopAllTimers(): void {
-    for (const timer of [...this.timers.keys()]) this.stopTimer(timer);
+    for (const timer of this.timers.names()) this.stopTimer(timer);
   }
 
   startConnectRetryTimer(): void {
@@ -202,11 +212,11 @@ class Machine {
       this.drop({ kind: "errorSent", notification: sent, detail: check.error.reason }, "count", sent);
       return;
     }
-    this.session = check.session;
+    this.session = check.value;
     this.stopTimer("ConnectRetryTimer");
     this.send({ kind: "keepalive" });
     this.startKeepaliveTimer();
-    if (check.session.holdTimeSeconds > 0) this.restartHoldTimer();
+    if (check.value.holdTimeSeconds > 0) this.restartHoldTimer();
     else this.stopTimer("HoldTimer");
     this.goto("OpenConfirm");
   }
@@ -395,11 +405,19 @@ const TABLE: Readonly<Record<FsmState, StateTable>> = {
   },
 };
 
+/** Runs the handler of the current state for `event`. */
+function dispatch(m: Machine, event: FsmEvent): void {
+  const table = TABLE[m.state];
+  (table[event.type] ?? table.otherwise)(m, event);
+}
+
 /**
  * One BGP FSM (RFC 4271 §8). Feed it events with {@link Fsm.handle} and
  * perform the returned actions in order. It never touches a socket or a
  * clock; `now` (milliseconds, any monotonic origin) only stamps timer
- * deadlines and state entry times.
+ * deadlines and state entry times. The FSM keeps its own timers: call
+ * {@link Fsm.onTimeout} at {@link Fsm.nextDeadline} (or feed the
+ * `<timer>_Expires` events yourself, as the tests do).
  */
 export class Fsm {
   private readonly machine: Machine;
@@ -417,12 +435,33 @@ export class Fsm {
     m.now = now;
     m.actions = [];
     const timer = TIMER_OF_EVENT[event.type];
-    if (timer !== undefined) {
-      if (!m.timers.has(timer)) return [];
-      m.timers.delete(timer);
+    if (timer !== undefined && !m.timers.stop(timer)) return [];
+    dispatch(m, event);
+    return m.actions;
+  }
+
+  /** When {@link Fsm.onTimeout} must next be called (the earliest timer deadline), or undefined when no timer runs. */
+  nextDeadline(): number | undefined {
+    return this.disposedFlag ? undefined : this.machine.timers.nextDeadline();
+  }
+
+  /**
+   * Handles every timer that has run out by `now`, earliest first: for each,
+   * a `timerExpired` action and then what its expiry event causes. A timer
+   * that an earlier expiry stopped or restarted is not fired. Returns
+   * nothing when no timer is due or once disposed.
+   */
+  onTimeout(now: number): readonly FsmAction[] {
+    if (this.disposedFlag) return [];
+    const m = this.machine;
+    m.now = now;
+    m.actions = [];
+    for (const { name, deadline } of m.timers.due(now)) {
+      if (m.timers.deadline(name) !== deadline) continue;
+      m.timers.stop(name);
+      m.emit({ type: "timerExpired", timer: name });
+      dispatch(m, EXPIRY_OF_TIMER[name]);
     }
-    const table = TABLE[m.state];
-    (table[event.type] ?? table.otherwise)(m, event);
     return m.actions;
   }
 
@@ -478,7 +517,7 @@ export class Fsm {
   }
 
   /** Running timers and their deadlines (in the `now` time base). */
-  get timers(): ReadonlyMap<TimerName, number> {
+  get timers(): ReadonlyTimerSet<TimerName> {
     return this.machine.timers;
   }
 

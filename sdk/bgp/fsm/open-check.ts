@@ -4,7 +4,7 @@
  * we receive, and the capability negotiation that yields the session
  * context.
  */
-import { parseIpv4 } from "./address";
+import { parseIpv4 } from "../../net/octets";
 import {
   AddPathMode,
   AS_TRANS,
@@ -12,20 +12,21 @@ import {
   BGP_VERSION,
   GracefulRestartFamilyFlag,
   GracefulRestartFlag,
+  ErrorCode,
   OpenErrorSubcode,
   Safi,
   type AddPathDirections,
   type Capability,
+  type Decoded,
   type FamilyName,
   type OpenMessage,
-  type SessionError,
-} from "./messages";
-import type { ResolvedPeerConfig } from "./fsm-config";
-import type { NegotiatedSession } from "./fsm-types";
-import { openError } from "./fsm-notifications";
+} from "../messages";
+import type { ResolvedPeerConfig } from "./config";
+import type { NegotiatedSession } from "./types";
+import { refused } from "../codec/errors";
 import { keepaliveBaseMs } from "./timers";
-import { familyCodes, familyName } from "./families";
-import { checkPeerAs, openAsn } from "./open";
+import { familyCodes, familyName } from "../families";
+import { checkPeerAs } from "../codec/open";
 
 /**
  * The OPEN we send to the peer described by `config`. With graceful restart
@@ -66,7 +67,7 @@ export function buildOpen(config: ResolvedPeerConfig, restarting = config.restar
 }
 
 /** The result of checking a received OPEN: the negotiated session, or the error to send. */
-export type OpenCheck = { readonly ok: true; readonly session: NegotiatedSession } | { readonly ok: false; readonly error: SessionError };
+export type OpenCheck = Decoded<NegotiatedSession>;
 
 /**
  * Checks the peer's OPEN against `config` and negotiates the session.
@@ -78,24 +79,24 @@ export type OpenCheck = { readonly ok: true; readonly session: NegotiatedSession
  */
 export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCheck {
   if (open.version !== BGP_VERSION) {
-    return fail(openError(OpenErrorSubcode.UnsupportedVersionNumber, `version ${open.version} is not ${BGP_VERSION}`, new Uint8Array([0, BGP_VERSION])));
+    return refused(ErrorCode.OpenMessage, OpenErrorSubcode.UnsupportedVersionNumber, `version ${open.version} is not ${BGP_VERSION}`, new Uint8Array([0, BGP_VERSION]));
   }
-  const badAs = checkPeerAs(open, config.peerAsn);
-  if (badAs) return fail(badAs);
-  const peerAsn = openAsn(open);
+  const peerAs = checkPeerAs(open, config.peerAsn);
+  if (!peerAs.ok) return peerAs;
+  const peerAsn = peerAs.value;
   const fourOctet = open.capabilities.some((c) => c.kind === "fourOctetAs");
   const internal = peerAsn === config.localAsn;
   const peerId = parseIpv4(open.bgpId);
   if (peerId === undefined || peerId === 0 || (internal && open.bgpId === config.localBgpId)) {
-    return fail(openError(OpenErrorSubcode.BadBgpIdentifier, `BGP identifier ${open.bgpId} is not acceptable`));
+    return refused(ErrorCode.OpenMessage, OpenErrorSubcode.BadBgpIdentifier, `BGP identifier ${open.bgpId} is not acceptable`);
   }
   if (open.holdTime === 1 || open.holdTime === 2) {
-    return fail(openError(OpenErrorSubcode.UnacceptableHoldTime, `hold time ${open.holdTime} s is neither 0 nor at least 3 s`));
+    return refused(ErrorCode.OpenMessage, OpenErrorSubcode.UnacceptableHoldTime, `hold time ${open.holdTime} s is neither 0 nor at least 3 s`);
   }
   const holdTimeSeconds = Math.min(open.holdTime, config.holdTimeSeconds);
   return {
     ok: true,
-    session: {
+    value: {
       peerAsn,
       peerBgpId: open.bgpId,
       internal,
@@ -118,9 +119,6 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
   };
 }
 
-function fail(error: SessionError): OpenCheck {
-  return { ok: false, error };
-}
 
 /** Families we and the peer both announced; a peer without multiprotocol capabilities implies IPv4 unicast (RFC 4760 §8). */
 function negotiateFamilies(config: ResolvedPeerConfig, capabilities: readonly Capability[]): FamilyName[] {

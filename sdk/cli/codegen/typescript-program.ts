@@ -16,8 +16,8 @@ import {
   type ModelObject,
   type OpaqueObject,
   type Topology,
-} from "../model";
-import { compact } from "../model/builders/compact";
+} from "../../model";
+import { compact } from "../../model/builders/compact";
 import { generatedFrom, literal, variableName } from "./typescript-literal";
 
 /** One builder call that reproduces an object exactly, or none. */

@@ -4,7 +4,7 @@
  * 4-octet AS capability, AS_PATH and AGGREGATOR carry AS_TRANS and the
  * real values travel in AS4_PATH / AS4_AGGREGATOR (RFC 6793 §4.2.2).
  */
-import { writeIpv4, writeIpv6 } from "./address";
+import { writeIpv4, writeIpv6 } from "../../net/octets";
 import { distinctLargeCommunities } from "./attributes-decode";
 import {
   AS_TRANS,
@@ -17,8 +17,8 @@ import {
   type MpReach,
   type MpUnreach,
   type PathAttributes,
-} from "./messages";
-import { familyName } from "./families";
+} from "../messages";
+import { familyName } from "../families";
 import { writePrefix } from "./nlri";
 import type { ByteWriter } from "./wire";
 

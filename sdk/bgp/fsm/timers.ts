@@ -1,7 +1,8 @@
 /**
- * Timer model of the BGP FSM (RFC 4271 §8 and §10): the timer names, how
- * long each runs, jitter, and the reconnect backoff. Pure functions: the
- * caller injects randomness, nothing here reads a clock.
+ * Timer model of the BGP FSM (RFC 4271 §8 and §10): the timer names, the
+ * set of running timers with their deadlines, how long each runs, jitter,
+ * and the reconnect backoff. Sans-IO: the caller injects randomness and the
+ * current time, nothing here reads a clock.
  */
 
 /** The FSM timers (RFC 4271 §8.1 and §10; DelayOpenTimer is not implemented). */
@@ -9,6 +10,65 @@ export type TimerName = "ConnectRetryTimer" | "HoldTimer" | "KeepaliveTimer" | "
 
 /** Every {@link TimerName}, in a fixed order (for iteration and tests). */
 export const TIMER_NAMES: readonly TimerName[] = ["ConnectRetryTimer", "HoldTimer", "KeepaliveTimer", "IdleHoldTimer"];
+
+/**
+ * The running timers of one state machine and their deadlines, in the
+ * caller's time base (milliseconds, any monotonic origin). The owner asks
+ * {@link TimerSet.nextDeadline} when to wake up and, once woken, takes the
+ * timers that are due with {@link TimerSet.due}; one OS timer serves them all.
+ */
+export class TimerSet<Name extends string> {
+  private readonly deadlines = new Map<Name, number>();
+
+  /** (Re)starts `name` to run out at `deadline`, replacing a running one. */
+  start(name: Name, deadline: number): void {
+    this.deadlines.set(name, deadline);
+  }
+
+  /** Stops `name`; returns whether it was running. */
+  stop(name: Name): boolean {
+    return this.deadlines.delete(name);
+  }
+
+  /** Whether `name` is running. */
+  has(name: Name): boolean {
+    return this.deadlines.has(name);
+  }
+
+  /** When `name` runs out, or undefined when it is not running. */
+  deadline(name: Name): number | undefined {
+    return this.deadlines.get(name);
+  }
+
+  /** The running timers, in the order they were first started. */
+  names(): Name[] {
+    return [...this.deadlines.keys()];
+  }
+
+  /** How many timers run. */
+  get size(): number {
+    return this.deadlines.size;
+  }
+
+  /** The earliest deadline of all running timers, or undefined when none runs. */
+  nextDeadline(): number | undefined {
+    let next: number | undefined;
+    for (const deadline of this.deadlines.values()) if (next === undefined || deadline < next) next = deadline;
+    return next;
+  }
+
+  /**
+   * The timers due at `now` (deadline at or before it) with their deadlines,
+   * earliest first (on equal deadlines in start order). They keep running
+   * until stopped: the owner stops each as it handles its expiry, and skips
+   * one that an earlier expiry stopped or restarted meanwhile.
+   */
+  due(now: number): { readonly name: Name; readonly deadline: number }[] {
+    const due: { name: Name; deadline: number }[] = [];
+    for (const [name, deadline] of this.deadlines) if (deadline <= now) due.push({ name, deadline });
+    return due.sort((a, b) => a.deadline - b.deadline);
+  }
+}
 
 /**
  * A source of uniformly distributed numbers in [0, 1), like `Math.random`.

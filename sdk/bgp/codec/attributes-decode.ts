@@ -6,8 +6,8 @@
  * GoBGP refuse them (0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/3, ::, ::1,
  * ff00::/8, the session's own address).
  */
-import { readIpv4, readIpv6 } from "./address";
-import { sessionError } from "./errors";
+import { readIpv4, readIpv6 } from "../../net/octets";
+import { CHECKED, decoded, refused } from "./errors";
 import {
   AS_TRANS,
   Afi,
@@ -19,16 +19,16 @@ import {
   type Aggregator,
   type AsPathSegment,
   type CodecContext,
+  type Decoded,
   type LargeCommunity,
   type MpNextHop,
   type PathAttributes,
   type Prefix,
-  type SessionError,
   type UnknownAttribute,
   type UpdateDiagnostic,
   type UpdateErrorAction,
-} from "./messages";
-import { familyName } from "./families";
+} from "../messages";
+import { familyName } from "../families";
 import { readPrefixes } from "./nlri";
 import { readU16, readU32 } from "./wire";
 
@@ -96,42 +96,44 @@ export function attributeName(type: number): string {
   return KNOWN.get(type)?.name ?? `type ${type}`;
 }
 
-/**
- * Why the IPv4 address at `bytes[at]` cannot be a next hop, or undefined.
- * RFC 4271 §6.3 asks for a valid host address that is not the receiver's
- * own; like GoBGP, this refuses 0.0.0.0/8, 127.0.0.0/8 and 224.0.0.0/3
- * (multicast, and the reserved 240.0.0.0/4 with the broadcast address).
- */
-function ipv4NextHopProblem(bytes: Uint8Array, at: number, localAddress: string | undefined): string | undefined {
-  const address = readIpv4(bytes, at);
-  const first = bytes[at];
-  if (address === localAddress) return `${address} is this speaker's own address on the session`;
-  if (first === 0) return `${address} is in 0.0.0.0/8, not a host address`;
-  if (first === 127) return `${address} is a loopback address (127.0.0.0/8)`;
-  if (first >= 224 && first < 240) return `${address} is a multicast address (224.0.0.0/4)`;
-  if (first >= 240) return `${address} is in the reserved 240.0.0.0/4`;
-  return undefined;
+/** Invalid Next Hop Attribute (RFC 4271 §6.3) because of `problem`. */
+function invalidNextHop(problem: string): Decoded<void> {
+  return refused(ErrorCode.UpdateMessage, UpdateErrorSubcode.InvalidNextHopAttribute, problem);
 }
 
 /**
- * Why the IPv6 global next hop at `bytes[at]` cannot be one, or undefined.
- * As FRR: the unspecified address (allowed only before a link-local one,
- * RFC 2545 §3), loopback, multicast, and the session's own address.
+ * Checks the IPv4 next hop `address` read at `bytes[at]`. RFC 4271 §6.3
+ * asks for a valid host address that is not the receiver's own; like
+ * GoBGP, this refuses 0.0.0.0/8, 127.0.0.0/8 and 224.0.0.0/3 (multicast,
+ * and the reserved 240.0.0.0/4 with the broadcast address).
  */
-function ipv6NextHopProblem(bytes: Uint8Array, at: number, localAddress: string | undefined, linkLocalFollows: boolean): string | undefined {
-  const address = readIpv6(bytes, at);
-  if (address === localAddress) return `${address} is this speaker's own address on the session`;
-  if (address === "::" && !linkLocalFollows) return ":: (unspecified) is not a host address";
-  if (address === "::1") return "::1 is the loopback address";
-  if (bytes[at] === 0xff) return `${address} is a multicast address (ff00::/8)`;
-  return undefined;
+function checkIpv4NextHop(bytes: Uint8Array, at: number, address: string, localAddress: string | undefined): Decoded<void> {
+  const first = bytes[at];
+  if (address === localAddress) return invalidNextHop(`${address} is this speaker's own address on the session`);
+  if (first === 0) return invalidNextHop(`${address} is in 0.0.0.0/8, not a host address`);
+  if (first === 127) return invalidNextHop(`${address} is a loopback address (127.0.0.0/8)`);
+  if (first >= 224 && first < 240) return invalidNextHop(`${address} is a multicast address (224.0.0.0/4)`);
+  if (first >= 240) return invalidNextHop(`${address} is in the reserved 240.0.0.0/4`);
+  return CHECKED;
+}
+
+/**
+ * Checks the IPv6 global next hop `address` read at `bytes[at]`. As FRR:
+ * the unspecified address (allowed only before a link-local one, RFC 2545
+ * §3), loopback, multicast, and the session's own address are refused.
+ */
+function checkIpv6NextHop(bytes: Uint8Array, at: number, address: string, localAddress: string | undefined, linkLocalFollows: boolean): Decoded<void> {
+  if (address === localAddress) return invalidNextHop(`${address} is this speaker's own address on the session`);
+  if (address === "::" && !linkLocalFollows) return invalidNextHop(":: (unspecified) is not a host address");
+  if (address === "::1") return invalidNextHop("::1 is the loopback address");
+  if (bytes[at] === 0xff) return invalidNextHop(`${address} is a multicast address (ff00::/8)`);
+  return CHECKED;
 }
 
 /** Working state of one attribute list decode. */
 class AttributeReader {
   readonly attributes: Mutable<PathAttributes> = {};
   readonly diagnostics: UpdateDiagnostic[] = [];
-  error: SessionError | undefined;
   treatAsWithdrawSuppressed = false;
   as4Path: AsPathSegment[] | undefined;
   as4Aggregator: Aggregator | undefined;
@@ -145,37 +147,36 @@ class AttributeReader {
   /** Diagnostics beyond {@link MAX_DIAGNOSTICS} that were counted but not kept. */
   suppressed = 0;
 
-  note(action: UpdateErrorAction, subcode: number, reason: string, attributeType?: number): void {
+  /** Records a problem RFC 7606 handles without a reset; the decode goes on. */
+  note(action: UpdateErrorAction, subcode: number, reason: string, attributeType?: number): Decoded<void> {
     if (this.diagnostics.length >= MAX_DIAGNOSTICS) {
       this.suppressed++;
       if (action === "treat-as-withdraw") this.treatAsWithdrawSuppressed = true;
-      return;
+      return CHECKED;
     }
     this.diagnostics.push(
       attributeType === undefined ? { action, subcode, reason } : { action, subcode, attributeType, attributeName: attributeName(attributeType), reason },
     );
+    return CHECKED;
   }
 
-  reset(subcode: number, reason: string, data?: Uint8Array): void {
-    this.error ??= sessionError(ErrorCode.UpdateMessage, subcode, reason, data);
+  /** A problem for which RFC 7606 still demands a session reset: UPDATE Message Error with `subcode`. */
+  reset(subcode: number, reason: string, data?: Uint8Array): Decoded<void> {
+    return refused(ErrorCode.UpdateMessage, subcode, reason, data);
   }
 
   /** Decodes one attribute whose header starts at `at` and value spans `[start, end)`. */
-  read(type: number, flags: number, at: number, start: number, end: number): void {
+  read(type: number, flags: number, at: number, start: number, end: number): Decoded<void> {
     const known = KNOWN.get(type);
-    if (known === undefined) {
-      this.readUnknown(type, flags, at, start, end);
-      return;
-    }
+    if (known === undefined) return this.readUnknown(type, flags, at, start, end);
     const discardedBy = this.context.peerType === "external" ? DISCARDED_FROM_EXTERNAL.get(type) : undefined;
     if (discardedBy !== undefined) {
       return this.note("attribute-discard", UpdateErrorSubcode.MalformedAttributeList, `${known.name} from an external (eBGP) peer is discarded (${discardedBy})`, type);
     }
     if ((flags & OPTIONAL_TRANSITIVE) !== known.flags) {
       const reason = `${known.name} flags 0x${flags.toString(16)} have Optional/Transitive 0x${(flags & OPTIONAL_TRANSITIVE).toString(16)}, expected 0x${known.flags.toString(16)}`;
-      if (known.action === "session-reset") this.reset(UpdateErrorSubcode.AttributeFlagsError, reason, this.bytes.slice(at, end));
-      else this.note(known.action, UpdateErrorSubcode.AttributeFlagsError, reason, type);
-      return;
+      if (known.action === "session-reset") return this.reset(UpdateErrorSubcode.AttributeFlagsError, reason, this.bytes.slice(at, end));
+      return this.note(known.action, UpdateErrorSubcode.AttributeFlagsError, reason, type);
     }
     // RFC 4271 §4.3: the Partial bit is 0 on well-known and optional
     // non-transitive attributes (FRR and GoBGP check it too). RFC 7606 §3 c
@@ -191,83 +192,85 @@ class AttributeReader {
         if (length !== 1) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `ORIGIN length ${length}, expected 1`, type);
         if (b[start] > 2) return this.note("treat-as-withdraw", UpdateErrorSubcode.InvalidOriginAttribute, `ORIGIN value ${b[start]} is not 0, 1 or 2`, type);
         this.attributes.origin = b[start] as 0 | 1 | 2;
-        return;
+        return CHECKED;
       case AttributeType.AsPath: {
-        const segments = readAsPath(b, start, end, this.context.fourOctetAs ? 4 : 2);
-        if (typeof segments === "string") return this.note("treat-as-withdraw", UpdateErrorSubcode.MalformedAsPath, `AS_PATH ${segments}`, type);
+        const read = readAsPath(b, start, end, this.context.fourOctetAs ? 4 : 2);
+        if (!read.ok) return this.note("treat-as-withdraw", read.error.subcode, `AS_PATH ${read.error.reason}`, type);
+        const segments = read.value;
         if (this.context.peerType === "external" && segments.some((s) => s.type === AsPathSegmentType.AsConfedSequence || s.type === AsPathSegmentType.AsConfedSet)) {
           // RFC 5065 §5 as revised by RFC 7606 §7.2: bgplb is in no confederation.
           return this.note("treat-as-withdraw", UpdateErrorSubcode.MalformedAsPath, "AS_PATH from an external peer outside our confederation has an AS_CONFED segment", type);
         }
         this.attributes.asPath = segments;
-        return;
+        return CHECKED;
       }
       case AttributeType.NextHop: {
         if (length !== 4) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `NEXT_HOP length ${length}, expected 4`, type);
-        const problem = ipv4NextHopProblem(b, start, this.context.localAddress);
-        if (problem !== undefined) return this.note("treat-as-withdraw", UpdateErrorSubcode.InvalidNextHopAttribute, `NEXT_HOP ${problem}`, type);
-        this.attributes.nextHop = readIpv4(b, start);
-        return;
+        const nextHop = readIpv4(b, start);
+        const checked = checkIpv4NextHop(b, start, nextHop, this.context.localAddress);
+        if (!checked.ok) return this.note("treat-as-withdraw", checked.error.subcode, `NEXT_HOP ${checked.error.reason}`, type);
+        this.attributes.nextHop = nextHop;
+        return CHECKED;
       }
       case AttributeType.MultiExitDisc:
         if (length !== 4) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `MULTI_EXIT_DISC length ${length}, expected 4`, type);
         this.attributes.med = readU32(b, start);
-        return;
+        return CHECKED;
       case AttributeType.LocalPref:
         if (length !== 4) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `LOCAL_PREF length ${length}, expected 4`, type);
         this.attributes.localPref = readU32(b, start);
-        return;
+        return CHECKED;
       case AttributeType.AtomicAggregate:
         if (length !== 0) return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `ATOMIC_AGGREGATE length ${length}, expected 0`, type);
         this.attributes.atomicAggregate = true;
-        return;
+        return CHECKED;
       case AttributeType.Aggregator: {
         const expected = this.context.fourOctetAs ? 8 : 6;
         if (length !== expected) return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `AGGREGATOR length ${length}, expected ${expected}`, type);
         const aggregator = expected === 8 ? { asn: readU32(b, start), address: readIpv4(b, start + 4) } : { asn: readU16(b, start), address: readIpv4(b, start + 2) };
         if (aggregator.asn === 0) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AGGREGATOR has AS 0 (RFC 7607)", type);
         this.attributes.aggregator = aggregator;
-        return;
+        return CHECKED;
       }
       case AttributeType.Communities: {
         if (length === 0 || length % 4 !== 0) return this.note("treat-as-withdraw", UpdateErrorSubcode.OptionalAttributeError, `COMMUNITIES length ${length} is not a non-zero multiple of 4`, type);
-        const communities = new Array<number>(length / 4);
+        const communities: number[] = new Array(length / 4);
         for (let i = 0; i < communities.length; i++) communities[i] = readU32(b, start + 4 * i);
         this.attributes.communities = communities;
-        return;
+        return CHECKED;
       }
       case AttributeType.LargeCommunities: {
         if (length === 0 || length % 12 !== 0) return this.note("treat-as-withdraw", UpdateErrorSubcode.OptionalAttributeError, `LARGE_COMMUNITY length ${length} is not a non-zero multiple of 12`, type);
-        const communities = new Array<LargeCommunity>(length / 12);
+        const communities: LargeCommunity[] = new Array(length / 12);
         for (let i = 0; i < communities.length; i++) {
           const o = start + 12 * i;
           communities[i] = { globalAdmin: readU32(b, o), localData1: readU32(b, o + 4), localData2: readU32(b, o + 8) };
         }
         this.attributes.largeCommunities = distinctLargeCommunities(communities);
-        return;
+        return CHECKED;
       }
       case AttributeType.As4Path: {
         if (this.context.fourOctetAs) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_PATH received from a 4-octet AS speaker", type);
         if (length === 0) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_PATH is empty (RFC 6793 §6)", type);
-        const segments = readAsPath(b, start, end, 4);
-        if (typeof segments === "string") return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, `AS4_PATH ${segments}`, type);
-        this.as4Path = segments.filter((s) => s.type === AsPathSegmentType.AsSequence || s.type === AsPathSegmentType.AsSet);
-        return;
+        const read = readAsPath(b, start, end, 4);
+        if (!read.ok) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, `AS4_PATH ${read.error.reason}`, type);
+        this.as4Path = read.value.filter((s) => s.type === AsPathSegmentType.AsSequence || s.type === AsPathSegmentType.AsSet);
+        return CHECKED;
       }
       case AttributeType.As4Aggregator:
         if (this.context.fourOctetAs) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_AGGREGATOR received from a 4-octet AS speaker", type);
         if (length !== 8) return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `AS4_AGGREGATOR length ${length}, expected 8`, type);
         if (readU32(b, start) === 0) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_AGGREGATOR has AS 0 (RFC 7607, RFC 6793 §6)", type);
         this.as4Aggregator = { asn: readU32(b, start), address: readIpv4(b, start + 4) };
-        return;
+        return CHECKED;
       case AttributeType.OriginatorId:
         // Validated for RFC 7606 §7.9, then dropped: bgplb reflects no routes.
         if (length !== 4) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `ORIGINATOR_ID length ${length}, expected 4`, type);
-        return;
+        return CHECKED;
       case AttributeType.ClusterList:
         // Validated for RFC 7606 §7.10, then dropped like ORIGINATOR_ID.
         if (length === 0 || length % 4 !== 0) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `CLUSTER_LIST length ${length} is not a non-zero multiple of 4`, type);
-        return;
+        return CHECKED;
       case AttributeType.ExtendedCommunities:
       case AttributeType.Ipv6ExtendedCommunities: {
         // RFC 7606 §7.14 and §7.15; then passed on like an unknown attribute.
@@ -275,30 +278,28 @@ class AttributeReader {
         if (length === 0 || length % size !== 0) {
           return this.note("treat-as-withdraw", UpdateErrorSubcode.OptionalAttributeError, `${known.name} length ${length} is not a non-zero multiple of ${size}`, type);
         }
-        this.readUnknown(type, flags, at, start, end);
-        return;
+        return this.readUnknown(type, flags, at, start, end);
       }
       case AttributeType.MpReachNlri:
-        this.readMpReach(at, start, end);
-        return;
+        return this.readMpReach(at, start, end);
       case AttributeType.MpUnreachNlri:
-        this.readMpUnreach(at, start, end);
-        return;
+        return this.readMpUnreach(at, start, end);
     }
+    return CHECKED;
   }
 
-  private readUnknown(type: number, flags: number, at: number, start: number, end: number): void {
+  private readUnknown(type: number, flags: number, at: number, start: number, end: number): Decoded<void> {
     if ((flags & AttributeFlag.Optional) === 0) {
-      this.reset(UpdateErrorSubcode.UnrecognizedWellKnownAttribute, `well-known attribute type ${type} is not recognised`, this.bytes.slice(at, end));
-      return;
+      return this.reset(UpdateErrorSubcode.UnrecognizedWellKnownAttribute, `well-known attribute type ${type} is not recognised`, this.bytes.slice(at, end));
     }
-    if ((flags & AttributeFlag.Transitive) === 0) return;
+    if ((flags & AttributeFlag.Transitive) === 0) return CHECKED;
     this.unknown ??= [];
     this.unknown.push({ typeCode: type, partial: (flags & AttributeFlag.Partial) !== 0, value: this.bytes.slice(start, end) });
     this.attributes.unknown = this.unknown;
+    return CHECKED;
   }
 
-  private readMpReach(at: number, start: number, end: number): void {
+  private readMpReach(at: number, start: number, end: number): Decoded<void> {
     const b = this.bytes;
     const data = (): Uint8Array => b.slice(at, end);
     if (end - start < 5) return this.reset(UpdateErrorSubcode.AttributeLengthError, `MP_REACH_NLRI length ${end - start} is below 5`, data());
@@ -315,31 +316,32 @@ class AttributeReader {
       return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI next hop length ${nextHopLength} runs past the attribute`, data());
     }
     let nextHop: MpNextHop;
-    let nextHopProblem: string | undefined;
+    let nextHopChecked: Decoded<void>;
     const local = this.context.localAddress;
     if (nextHopLength === 4 && afi === Afi.Ipv4) {
       nextHop = { global: readIpv4(b, nextHopStart) };
-      nextHopProblem = ipv4NextHopProblem(b, nextHopStart, local);
+      nextHopChecked = checkIpv4NextHop(b, nextHopStart, nextHop.global, local);
     } else if (nextHopLength === 16) {
       nextHop = { global: readIpv6(b, nextHopStart) };
-      nextHopProblem = ipv6NextHopProblem(b, nextHopStart, local, false);
+      nextHopChecked = checkIpv6NextHop(b, nextHopStart, nextHop.global, local, false);
     } else if (nextHopLength === 32) {
       nextHop = { global: readIpv6(b, nextHopStart), linkLocal: readIpv6(b, nextHopStart + 16) };
-      nextHopProblem = ipv6NextHopProblem(b, nextHopStart, local, true);
+      nextHopChecked = checkIpv6NextHop(b, nextHopStart, nextHop.global, local, true);
     } else {
       return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI next hop length ${nextHopLength} is not valid for AFI ${afi}`, data());
     }
     const nlri: Prefix[] = [];
-    const problem = readPrefixes(b, nlriStart, end, afi, this.context.addPath[family]?.receive ?? false, nlri);
-    if (problem !== undefined) return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI ${problem}`, data());
+    const read = readPrefixes(b, nlriStart, end, afi, this.context.addPath[family]?.receive ?? false, nlri, { subcode: UpdateErrorSubcode.OptionalAttributeError, reasonPrefix: "MP_REACH_NLRI ", data });
+    if (!read.ok) return read;
     // The NLRI is kept so that treat-as-withdraw knows which routes to withdraw.
     this.attributes.mpReach = { afi, safi, nextHop, nlri };
-    if (nextHopProblem !== undefined) {
-      this.note("treat-as-withdraw", UpdateErrorSubcode.InvalidNextHopAttribute, `MP_REACH_NLRI next hop ${nextHopProblem}`, AttributeType.MpReachNlri);
+    if (!nextHopChecked.ok) {
+      return this.note("treat-as-withdraw", nextHopChecked.error.subcode, `MP_REACH_NLRI next hop ${nextHopChecked.error.reason}`, AttributeType.MpReachNlri);
     }
+    return CHECKED;
   }
 
-  private readMpUnreach(at: number, start: number, end: number): void {
+  private readMpUnreach(at: number, start: number, end: number): Decoded<void> {
     const b = this.bytes;
     if (end - start < 3) {
       return this.reset(UpdateErrorSubcode.AttributeLengthError, `MP_UNREACH_NLRI length ${end - start} is below 3`, b.slice(at, end));
@@ -351,34 +353,40 @@ class AttributeReader {
       return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, `MP_UNREACH_NLRI for unsupported AFI ${afi} SAFI ${safi} ignored`, AttributeType.MpUnreachNlri);
     }
     const withdrawn: Prefix[] = [];
-    const problem = readPrefixes(b, start + 3, end, afi, this.context.addPath[family]?.receive ?? false, withdrawn);
-    if (problem !== undefined) return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_UNREACH_NLRI ${problem}`, b.slice(at, end));
+    const read = readPrefixes(b, start + 3, end, afi, this.context.addPath[family]?.receive ?? false, withdrawn, {
+      subcode: UpdateErrorSubcode.OptionalAttributeError,
+      reasonPrefix: "MP_UNREACH_NLRI ",
+      data: () => b.slice(at, end),
+    });
+    if (!read.ok) return read;
     this.attributes.mpUnreach = { afi, safi, withdrawn };
+    return CHECKED;
   }
 }
 
-/** Parses AS_PATH segments of `asnSize`-octet ASNs; returns what is malformed (RFC 7606 §7.2) as a string. */
-function readAsPath(bytes: Uint8Array, start: number, end: number, asnSize: 2 | 4): AsPathSegment[] | string {
+/** Parses AS_PATH segments of `asnSize`-octet ASNs; a malformed path (RFC 7606 §7.2) is Malformed AS_PATH. */
+function readAsPath(bytes: Uint8Array, start: number, end: number, asnSize: 2 | 4): Decoded<AsPathSegment[]> {
+  const malformed = (reason: string): Decoded<never> => refused(ErrorCode.UpdateMessage, UpdateErrorSubcode.MalformedAsPath, reason);
   const segments: AsPathSegment[] = [];
   let at = start;
   while (at < end) {
-    if (at + 2 > end) return "has a single octet left where a segment header should be";
+    if (at + 2 > end) return malformed("has a single octet left where a segment header should be");
     const type = bytes[at];
     const count = bytes[at + 1];
-    if (type < AsPathSegmentType.AsSet || type > AsPathSegmentType.AsConfedSet) return `segment type ${type} is not 1..4`;
-    if (count === 0) return "has a segment of length 0";
+    if (type < AsPathSegmentType.AsSet || type > AsPathSegmentType.AsConfedSet) return malformed(`segment type ${type} is not 1..4`);
+    if (count === 0) return malformed("has a segment of length 0");
     const segmentEnd = at + 2 + count * asnSize;
-    if (segmentEnd > end) return `segment of ${count} ASNs runs past the attribute`;
-    const asns = new Array<number>(count);
+    if (segmentEnd > end) return malformed(`segment of ${count} ASNs runs past the attribute`);
+    const asns: number[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const o = at + 2 + i * asnSize;
       asns[i] = asnSize === 4 ? readU32(bytes, o) : readU16(bytes, o);
-      if (asns[i] === 0) return "has AS 0 (RFC 7607)";
+      if (asns[i] === 0) return malformed("has AS 0 (RFC 7607)");
     }
     segments.push({ type: type as AsPathSegmentType, asns });
     at = segmentEnd;
   }
-  return segments;
+  return decoded(segments);
 }
 
 /** Number of ASNs a path counts for in path length comparison (RFC 4271 §9.1.2.2, RFC 6793 §4.2.3). */
@@ -428,10 +436,10 @@ function mergeAs4Path(asPath: readonly AsPathSegment[], as4Path: readonly AsPath
 }
 
 /**
- * Decodes the path attributes in `bytes[start, end)`. Returns a
- * {@link SessionError} only where RFC 7606 still demands a session reset.
+ * Decodes the path attributes in `bytes[start, end)`. Fails only where
+ * RFC 7606 still demands a session reset.
  */
-export function readAttributes(bytes: Uint8Array, start: number, end: number, context: CodecContext): DecodedAttributes | SessionError {
+export function readAttributes(bytes: Uint8Array, start: number, end: number, context: CodecContext): Decoded<DecodedAttributes> {
   const reader = new AttributeReader(bytes, context);
   const seen = new Uint8Array(256);
   let at = start;
@@ -457,17 +465,16 @@ export function readAttributes(bytes: Uint8Array, start: number, end: number, co
       reader.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `attribute type ${type} length ${length} overruns the attribute list by ${valueEnd - end} octets`, type);
       break;
     }
-    if (seen[type]) {
-      if (type === AttributeType.MpReachNlri || type === AttributeType.MpUnreachNlri) {
-        reader.reset(UpdateErrorSubcode.MalformedAttributeList, `${KNOWN.get(type)?.name} appears more than once`);
-      } else {
-        reader.note("attribute-discard", UpdateErrorSubcode.MalformedAttributeList, `${attributeName(type)} (type ${type}) appears more than once; later copies discarded`, type);
-      }
-    } else {
+    let read: Decoded<void>;
+    if (!seen[type]) {
       seen[type] = 1;
-      reader.read(type, flags, at, valueStart, valueEnd);
+      read = reader.read(type, flags, at, valueStart, valueEnd);
+    } else if (type === AttributeType.MpReachNlri || type === AttributeType.MpUnreachNlri) {
+      read = reader.reset(UpdateErrorSubcode.MalformedAttributeList, `${attributeName(type)} appears more than once`);
+    } else {
+      read = reader.note("attribute-discard", UpdateErrorSubcode.MalformedAttributeList, `${attributeName(type)} (type ${type}) appears more than once; later copies discarded`, type);
     }
-    if (reader.error) return reader.error;
+    if (!read.ok) return read;
     at = valueEnd;
   }
   const attributes = reader.attributes;
@@ -490,5 +497,5 @@ export function readAttributes(bytes: Uint8Array, start: number, end: number, co
       reason: `${reader.suppressed} further attribute problems not listed`,
     });
   }
-  return { attributes, diagnostics: reader.diagnostics };
+  return decoded({ attributes, diagnostics: reader.diagnostics });
 }

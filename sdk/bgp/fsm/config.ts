@@ -3,8 +3,8 @@
  * we offer in OPEN, and the timer policy. `resolvePeerConfig` fills the
  * defaults and rejects values the protocol cannot carry.
  */
-import { parseIpv4 } from "./address";
-import type { FamilyName } from "./messages";
+import { parseIpv4 } from "../../net/octets";
+import type { FamilyName } from "../messages";
 import { DEFAULT_BACKOFF, DEFAULT_JITTER, type BackoffPolicy, type JitterRange } from "./timers";
 
 /** Configuration of one BGP peer, as the FSM needs it. */

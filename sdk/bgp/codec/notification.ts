@@ -11,7 +11,7 @@ import {
   RouteRefreshErrorSubcode,
   UpdateErrorSubcode,
   type NotificationMessage,
-} from "./messages";
+} from "../messages";
 
 /**
  * The shutdown communication of a Cease/Administrative Shutdown or Reset

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { renderObject, type PlainManifest } from "../manifest";
+import { renderObject, type PlainManifest } from "../../manifest";
 import {
   BGP_LOAD_BALANCER_NAME,
   GKE_DEFAULT_PEER_LABEL,
@@ -22,8 +22,8 @@ import {
   type NetworkGatewayGroup,
   type OpaqueObject,
   type Topology,
-} from "../model";
-import { compact } from "../model/builders/compact";
+} from "../../model";
+import { compact } from "../../model/builders/compact";
 import { Expression, variableName } from "./typescript-literal";
 
 /** Something of an imported object that a component does not express. */

@@ -5,8 +5,8 @@
  * IPv6, RFC 8950), IPv6 routes in MP_REACH_NLRI; withdrawals in the
  * Withdrawn Routes field or MP_UNREACH_NLRI.
  */
-import { beginAttribute, endAttribute, writeAttributes, writeMpReachValue } from "./attributes-encode";
-import { patchLength, writeHeader } from "./header";
+import { beginAttribute, endAttribute, writeAttributes, writeMpReachValue } from "../codec/attributes-encode";
+import { patchLength, writeHeader } from "../codec/header";
 import {
   Afi,
   AttributeFlag,
@@ -18,11 +18,11 @@ import {
   type MpNextHop,
   type PathAttributes,
   type Prefix,
-} from "./messages";
-import { parseIpv4 } from "./address";
-import { familyCodes } from "./families";
-import { prefixWireLength, writePrefix } from "./nlri";
-import { ByteWriter } from "./wire";
+} from "../messages";
+import { parseIpv4 } from "../../net/octets";
+import { familyCodes } from "../families";
+import { prefixWireLength, writePrefix } from "../codec/nlri";
+import { ByteWriter } from "../codec/wire";
 
 /** A route to announce. */
 export interface AdvertisedRoute {

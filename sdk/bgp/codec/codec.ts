@@ -3,7 +3,7 @@
  * message type. Decoding never throws; encoding throws a RangeError naming
  * the field when a message cannot be put on the wire.
  */
-import { sessionError } from "./errors";
+import { refused } from "./errors";
 import { checkHeader, patchLength, writeHeader } from "./header";
 import {
   DEFAULT_CODEC_CONTEXT,
@@ -15,8 +15,7 @@ import {
   type BgpMessage,
   type CodecContext,
   type DecodeResult,
-  type SessionError,
-} from "./messages";
+} from "../messages";
 import { readOpenBody, writeOpenBody } from "./open";
 import { readUpdateBody, writeUpdateBody } from "./update";
 import { ByteWriter, hex, readU16 } from "./wire";
@@ -98,10 +97,6 @@ export function encodeMessage(message: BgpMessage, context: CodecContext = DEFAU
   return scratch.copy();
 }
 
-function failure(error: SessionError): DecodeResult {
-  return { ok: false, error };
-}
-
 function success(message: BgpMessage): DecodeResult {
   return { ok: true, message, treatAsWithdraw: false, diagnostics: [] };
 }
@@ -118,31 +113,30 @@ export function decodeMessage(frame: Uint8Array, context: CodecContext = DEFAULT
   } catch (error) {
     // A defect here must not take the daemon down with a hostile peer's
     // bytes; Cease without subcode is the NOTIFICATION for "none of the above".
-    return failure(sessionError(ErrorCode.Cease, 0, `internal decoder error: ${String(error)} on ${hex(frame)}`));
+    return refused(ErrorCode.Cease, 0, `internal decoder error: ${String(error)} on ${hex(frame)}`);
   }
 }
 
 function decodeChecked(frame: Uint8Array, context: CodecContext): DecodeResult {
   if (frame.length < HEADER_LENGTH) {
-    return failure(sessionError(ErrorCode.MessageHeader, HeaderErrorSubcode.BadMessageLength, `frame of ${frame.length} octets is shorter than a header`));
+    return refused(ErrorCode.MessageHeader, HeaderErrorSubcode.BadMessageLength, `frame of ${frame.length} octets is shorter than a header`);
   }
-  const header = checkHeader(frame, 0);
-  if ("code" in header) return failure(header);
+  const checked = checkHeader(frame, 0);
+  if (!checked.ok) return checked;
+  const header = checked.value;
   if (header.length !== frame.length) {
-    return failure(
-      sessionError(ErrorCode.MessageHeader, HeaderErrorSubcode.BadMessageLength, `length field ${header.length} differs from the ${frame.length} octets given`, frame.slice(16, 18)),
-    );
+    return refused(ErrorCode.MessageHeader, HeaderErrorSubcode.BadMessageLength, `length field ${header.length} differs from the ${frame.length} octets given`, frame.slice(16, 18));
   }
   const end = frame.length;
   switch (header.type) {
     case MessageType.Open: {
       const open = readOpenBody(frame, HEADER_LENGTH, end);
-      return "code" in open ? failure(open) : success(open);
+      return open.ok ? success(open.value) : open;
     }
     case MessageType.Update: {
       const update = readUpdateBody(frame, HEADER_LENGTH, end, context);
-      if ("code" in update) return failure(update);
-      return { ok: true, message: update.message, treatAsWithdraw: update.treatAsWithdraw, diagnostics: update.diagnostics };
+      if (!update.ok) return update;
+      return { ok: true, message: update.value.message, treatAsWithdraw: update.value.treatAsWithdraw, diagnostics: update.value.diagnostics };
     }
     case MessageType.Notification:
       return success({

@@ -2,7 +2,7 @@
  * The fixed 19-octet message header (RFC 4271 §4.1) and its checks
  * (RFC 4271 §6.1, RFC 7313 §5).
  */
-import { sessionError } from "./errors";
+import { decoded, refused } from "./errors";
 import {
   ErrorCode,
   HEADER_LENGTH,
@@ -11,8 +11,8 @@ import {
   MAX_MESSAGE_LENGTH,
   MessageType,
   RouteRefreshErrorSubcode,
-  type SessionError,
-} from "./messages";
+  type Decoded,
+} from "../messages";
 import type { ByteWriter } from "./wire";
 import { readU16 } from "./wire";
 
@@ -38,10 +38,10 @@ export interface MessageHeader {
  * must pass at least `length` octets when it has them; otherwise the
  * data holds what is available.
  */
-export function checkHeader(bytes: Uint8Array, offset: number): MessageHeader | SessionError {
+export function checkHeader(bytes: Uint8Array, offset: number): Decoded<MessageHeader> {
   for (let i = 0; i < MARKER_LENGTH; i++) {
     if (bytes[offset + i] !== 0xff) {
-      return sessionError(
+      return refused(
         ErrorCode.MessageHeader,
         HeaderErrorSubcode.ConnectionNotSynchronized,
         `marker octet ${i} is 0x${bytes[offset + i].toString(16).padStart(2, "0")}, expected 0xff`,
@@ -52,7 +52,7 @@ export function checkHeader(bytes: Uint8Array, offset: number): MessageHeader | 
   const type = bytes[offset + MARKER_LENGTH + 2];
   const lengthField = bytes.slice(offset + MARKER_LENGTH, offset + MARKER_LENGTH + 2);
   if (length < HEADER_LENGTH || length > MAX_MESSAGE_LENGTH) {
-    return sessionError(
+    return refused(
       ErrorCode.MessageHeader,
       HeaderErrorSubcode.BadMessageLength,
       `message length ${length} is outside ${HEADER_LENGTH}..${MAX_MESSAGE_LENGTH}`,
@@ -61,7 +61,7 @@ export function checkHeader(bytes: Uint8Array, offset: number): MessageHeader | 
   }
   const minimum = MINIMUM_LENGTH[type];
   if (minimum === undefined) {
-    return sessionError(
+    return refused(
       ErrorCode.MessageHeader,
       HeaderErrorSubcode.BadMessageType,
       `message type ${type} is not 1..5`,
@@ -69,7 +69,7 @@ export function checkHeader(bytes: Uint8Array, offset: number): MessageHeader | 
     );
   }
   if (type === MessageType.RouteRefresh && length !== minimum) {
-    return sessionError(
+    return refused(
       ErrorCode.RouteRefreshMessage,
       RouteRefreshErrorSubcode.InvalidMessageLength,
       `ROUTE-REFRESH length ${length}, expected ${minimum}`,
@@ -77,7 +77,7 @@ export function checkHeader(bytes: Uint8Array, offset: number): MessageHeader | 
     );
   }
   if (length < minimum || (type === MessageType.Keepalive && length !== minimum)) {
-    return sessionError(
+    return refused(
       ErrorCode.MessageHeader,
       HeaderErrorSubcode.BadMessageLength,
       type === MessageType.Keepalive
@@ -86,7 +86,7 @@ export function checkHeader(bytes: Uint8Array, offset: number): MessageHeader | 
       lengthField,
     );
   }
-  return { type: type as MessageType, length };
+  return decoded({ type: type as MessageType, length });
 }
 
 /** Message names as RFC 4271 writes them, for logs. */

@@ -2,7 +2,7 @@
  * Recognising the End-of-RIB marker (RFC 4724 §2) in a received UPDATE;
  * the encoder is `endOfRib` in update-packer.ts.
  */
-import { Afi, Safi, type UpdateMessage } from "./messages";
+import { Afi, Safi, type UpdateMessage } from "../messages";
 
 /**
  * The AFI/SAFI whose End-of-RIB `update` is, or undefined for any other

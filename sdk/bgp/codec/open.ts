@@ -2,9 +2,9 @@
  * OPEN message body (RFC 4271 §4.2) with capabilities in optional
  * parameters (RFC 5492) and RFC 9072's extended optional parameters.
  */
-import { readIpv4, writeIpv4 } from "./address";
+import { readIpv4, writeIpv4 } from "../../net/octets";
 import { readCapability, writeCapability } from "./capabilities";
-import { sessionError } from "./errors";
+import { decoded, refused } from "./errors";
 import {
   AS_TRANS,
   BGP_VERSION,
@@ -12,9 +12,9 @@ import {
   OpenErrorSubcode,
   OptionalParameterType,
   type Capability,
+  type Decoded,
   type OpenMessage,
-  type SessionError,
-} from "./messages";
+} from "../messages";
 import type { ByteWriter } from "./wire";
 import { readU16 } from "./wire";
 
@@ -54,10 +54,10 @@ export function writeOpenBody(out: ByteWriter, message: OpenMessage): void {
  * Decodes an OPEN body in `bytes[start, end)` (the header already checked
  * the minimum length). Returns the message or the NOTIFICATION to send.
  */
-export function readOpenBody(bytes: Uint8Array, start: number, end: number): OpenMessage | SessionError {
+export function readOpenBody(bytes: Uint8Array, start: number, end: number): Decoded<OpenMessage> {
   const version = bytes[start];
   if (version !== BGP_VERSION) {
-    return sessionError(
+    return refused(
       ErrorCode.OpenMessage,
       OpenErrorSubcode.UnsupportedVersionNumber,
       `BGP version ${version} is not supported; this speaker supports version ${BGP_VERSION}`,
@@ -67,7 +67,7 @@ export function readOpenBody(bytes: Uint8Array, start: number, end: number): Ope
   const myAsn = readU16(bytes, start + 1);
   const holdTime = readU16(bytes, start + 3);
   if (holdTime === 1 || holdTime === 2) {
-    return sessionError(
+    return refused(
       ErrorCode.OpenMessage,
       OpenErrorSubcode.UnacceptableHoldTime,
       `hold time ${holdTime} s is neither 0 nor at least 3`,
@@ -75,19 +75,19 @@ export function readOpenBody(bytes: Uint8Array, start: number, end: number): Ope
   }
   const bgpId = readIpv4(bytes, start + 5);
   if (bgpId === "0.0.0.0") {
-    return sessionError(ErrorCode.OpenMessage, OpenErrorSubcode.BadBgpIdentifier, "BGP identifier 0.0.0.0 is not valid");
+    return refused(ErrorCode.OpenMessage, OpenErrorSubcode.BadBgpIdentifier, "BGP identifier 0.0.0.0 is not valid");
   }
   const parameters = readOptionalParameters(bytes, start + 9, end);
-  if (!Array.isArray(parameters)) return parameters;
-  return { kind: "open", version, myAsn, holdTime, bgpId, capabilities: parameters };
+  if (!parameters.ok) return parameters;
+  return decoded({ kind: "open", version, myAsn, holdTime, bgpId, capabilities: parameters.value });
 }
 
-function malformedParameters(reason: string): SessionError {
-  return sessionError(ErrorCode.OpenMessage, OpenErrorSubcode.Unspecific, reason);
+function malformedParameters(reason: string): Decoded<never> {
+  return refused(ErrorCode.OpenMessage, OpenErrorSubcode.Unspecific, reason);
 }
 
 /** Parses the optional parameters starting at the Opt Parm Len octet at `at`. */
-function readOptionalParameters(bytes: Uint8Array, at: number, end: number): Capability[] | SessionError {
+function readOptionalParameters(bytes: Uint8Array, at: number, end: number): Decoded<Capability[]> {
   let length = bytes[at];
   let position = at + 1;
   let extended = false;
@@ -112,7 +112,7 @@ function readOptionalParameters(bytes: Uint8Array, at: number, end: number): Cap
       return malformedParameters(`optional parameter type ${type} length ${parameterLength} runs past the message`);
     }
     if (type !== OptionalParameterType.Capabilities) {
-      return sessionError(
+      return refused(
         ErrorCode.OpenMessage,
         OpenErrorSubcode.UnsupportedOptionalParameter,
         `optional parameter type ${type} is not supported (only 2, capabilities)`,
@@ -127,20 +127,13 @@ function readOptionalParameters(bytes: Uint8Array, at: number, end: number): Cap
         return malformedParameters(`capability ${code} length ${capabilityLength} runs past its parameter`);
       }
       const capability = readCapability(code, bytes, cursor + 2, capabilityLength);
-      if (typeof capability === "string") {
-        return sessionError(
-          ErrorCode.OpenMessage,
-          OpenErrorSubcode.Unspecific,
-          capability,
-          bytes.slice(cursor, cursor + 2 + capabilityLength),
-        );
-      }
-      capabilities.push(capability);
+      if (!capability.ok) return capability;
+      capabilities.push(capability.value);
       cursor += 2 + capabilityLength;
     }
     position = valueEnd;
   }
-  return capabilities;
+  return decoded(capabilities);
 }
 
 /** The AS number a peer's OPEN declares: the 4-octet AS capability if present, else My Autonomous System. */
@@ -150,9 +143,9 @@ export function openAsn(open: OpenMessage): number {
 }
 
 /**
- * RFC 4271 §6.2 / RFC 6793 §4.1 "Bad Peer AS" check for the FSM: returns
- * the NOTIFICATION to send when the peer's OPEN does not declare
- * `expectedAsn`, else undefined. AS 0 (RFC 7607 §2), a 4-octet capability
+ * RFC 4271 §6.2 / RFC 6793 §4.1 "Bad Peer AS" check for the FSM: the
+ * peer's AS number when its OPEN declares `expectedAsn`, else the
+ * NOTIFICATION to send. AS 0 (RFC 7607 §2), a 4-octet capability
  * with AS_TRANS in it, or a 2-octet field that is neither the ASN nor
  * AS_TRANS, is also refused.
  *
@@ -162,14 +155,14 @@ export function openAsn(open: OpenMessage): number {
  * order of the copies must not decide which AS the peer is. Identical
  * copies are accepted.
  */
-export function checkPeerAs(open: OpenMessage, expectedAsn: number): SessionError | undefined {
+export function checkPeerAs(open: OpenMessage, expectedAsn: number): Decoded<number> {
   const asn = openAsn(open);
   const announced = new Set<number>();
   for (const capability of open.capabilities) if (capability.kind === "fourOctetAs") announced.add(capability.asn);
   const twoOctetFieldOk = announced.size === 0 || open.myAsn === asn || (asn > 0xffff && open.myAsn === AS_TRANS);
-  if (asn === expectedAsn && asn !== 0 && asn !== AS_TRANS && twoOctetFieldOk && announced.size <= 1) return undefined;
+  if (asn === expectedAsn && asn !== 0 && asn !== AS_TRANS && twoOctetFieldOk && announced.size <= 1) return decoded(asn);
   const declared = announced.size > 1 ? `different AS numbers in its 4-octet AS capabilities (${[...announced].join(", ")})` : `AS ${asn}`;
-  return sessionError(
+  return refused(
     ErrorCode.OpenMessage,
     OpenErrorSubcode.BadPeerAs,
     `peer declared ${declared} (My Autonomous System field ${open.myAsn}), expected AS ${expectedAsn}`,

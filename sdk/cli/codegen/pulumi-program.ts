@@ -1,5 +1,5 @@
-import { echoText } from "../manifest";
-import type { Topology } from "../model";
+import { echoText } from "../../manifest";
+import type { Topology } from "../../model";
 import { planComponents, type AsWritten, type ComponentCall, type ProgramPart, type Uncovered } from "./component-plan";
 import { commentText, Expression, generatedFrom, literal } from "./typescript-literal";
 
