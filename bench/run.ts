@@ -7,6 +7,7 @@ import { summarize, validate } from "../sdk/validate";
 import { advertiseBench } from "./advertise";
 import { benchBfd } from "./bfd";
 import { codecBench } from "./codec";
+import { providerBench } from "./provider";
 import { failoverBench } from "./failover";
 import { benchSpeakerConfig } from "./speaker-config";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
@@ -80,6 +81,7 @@ const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise
   bfd: benchBfd,
   codec: codecBench,
   failover: () => failoverBench(),
+  provider: providerBench,
   "fuzz-cli": ([cases, seed]) => fuzzCli(Number(cases ?? 10_000), seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(seed)),
 };
 

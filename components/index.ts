@@ -32,3 +32,4 @@ export { BfdProfile, type BfdProfileArgs } from "./metallb/bfd-profile";
 export { BgpAdvertisement, type BgpAdvertisementArgs } from "./metallb/bgp-advertisement";
 export { MetalLbPeer, type MetalLbPeerArgs } from "./metallb/peer";
 export type { LabelSelectorArgs, SelectorRequirementArgs } from "./metallb/selectors";
+export { Speaker, SpeakerWorkload, TaintEffect, TolerationOperator, type SpeakerArgs, type SpeakerImageArgs, type SpeakerTolerationArgs } from "./speaker";

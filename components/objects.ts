@@ -13,7 +13,7 @@ export function renderObjects(objects: readonly ModelObject[]): ManifestObject[]
 }
 
 /** The Pulumi logical name of an applied object: `<kind>-<namespace>-<name>`, lower case. */
-function logicalName(manifest: ManifestObject): string {
+export function logicalName(manifest: ManifestObject): string {
   const metadata = manifest.metadata as { name: string; namespace?: string };
   return [String(manifest.kind).toLowerCase(), metadata.namespace, metadata.name].filter((part) => part !== undefined && part !== "").join("-");
 }

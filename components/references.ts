@@ -2,11 +2,14 @@
  * Typed references between components. Each is satisfied by the component it
  * names (pass the component object itself from TypeScript); other languages
  * pass the same fields as plain data. They carry what validation of the
- * referring object needs, never a bare string.
+ * referring object needs, never a bare string. A component passed as a
+ * reference also hands over the model objects it validated
+ * ({@link ValidatedModels}).
  */
+import type { ValidatedModels } from "./validation";
 
 /** The cluster a GKE BGP resource belongs to; a `GkeClusterLoadBalancer` satisfies it. */
-export interface GkeClusterReference {
+export interface GkeClusterReference extends ValidatedModels {
   /** Cluster name; resources go to namespace `cluster-<name>`. */
   readonly clusterName: string;
   /** The cluster ASN (every data-plane BGPPeer's `localASN`). */
@@ -14,13 +17,13 @@ export interface GkeClusterReference {
 }
 
 /** The floating IPs of a cluster; a `FloatingIpGroup` satisfies it. */
-export interface FloatingIpGroupReference {
+export interface FloatingIpGroupReference extends ValidatedModels {
   /** The floating IPs service sessions are sourced from. */
   readonly floatingIps: string[];
 }
 
 /** A GKE data-plane BGPPeer; a `BgpPeer` satisfies it. */
-export interface GkeBgpPeerReference {
+export interface GkeBgpPeerReference extends ValidatedModels {
   /** `metadata.name` of the BGPPeer. */
   readonly peerName: string;
   /** Its labels (what a peerSelector matches). */
@@ -32,7 +35,7 @@ export interface GkeBgpPeerReference {
 }
 
 /** A MetalLB BGPPeer; a `MetalLbPeer` satisfies it. */
-export interface MetalLbPeerReference {
+export interface MetalLbPeerReference extends ValidatedModels {
   /** `metadata.name` of the BGPPeer. */
   readonly peerName: string;
   /** Local AS number of the session. */
@@ -44,7 +47,7 @@ export interface MetalLbPeerReference {
 }
 
 /** A MetalLB IPAddressPool; an `AddressPool` satisfies it. */
-export interface AddressPoolReference {
+export interface AddressPoolReference extends ValidatedModels {
   /** `metadata.name` of the IPAddressPool. */
   readonly poolName: string;
   /** Its CIDRs and ranges. */
@@ -52,7 +55,7 @@ export interface AddressPoolReference {
 }
 
 /** A MetalLB BFDProfile; a `BfdProfile` satisfies it. */
-export interface BfdProfileReference {
+export interface BfdProfileReference extends ValidatedModels {
   /** `metadata.name` of the BFDProfile. */
   readonly profileName: string;
 }

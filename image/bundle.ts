@@ -36,6 +36,27 @@ function ownManifestExternal(repo: string, entry: string): Plugin {
 }
 
 /**
+ * Replaces pino's transport module, and with it thread-stream (a worker
+ * thread per transport, whose worker script would not be in the image
+ * anyway), by one that refuses: the speaker logs synchronously to stdout
+ * and stderr through its own destinations and configures no transport.
+ */
+function pinoWithoutTransports(): Plugin {
+  return {
+    name: "pino-without-transports",
+    setup(build) {
+      build.onResolve({ filter: /^\.\/(lib\/)?transport$/ }, (args) =>
+        /[\\/]node_modules[\\/]pino[\\/]/.test(args.importer) ? { path: "pino-transport", namespace: "pino-without-transports" } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "pino-without-transports" }, () => ({
+        contents: 'module.exports = function transport() { throw new Error("pino transports are not in the bgplb image: it logs synchronously to stdout and stderr"); };',
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/**
  * The package directory, relative to the repository (`node_modules/name`,
  * `node_modules/a/node_modules/@scope/b`), an input file belongs to, if any.
  * esbuild names inputs by their real path, so `modules` is the real path of
@@ -111,7 +132,7 @@ export async function bundleCli(repo: string, isProduction: (location: string) =
     sourcemap: false,
     legalComments: "eof",
     external: [...EXTERNAL_PACKAGES],
-    plugins: [ownManifestExternal(repo, entry), productionOnly(repo, isProduction)],
+    plugins: [ownManifestExternal(repo, entry), pinoWithoutTransports(), productionOnly(repo, isProduction)],
     metafile: true,
     logLevel: "silent",
   });

@@ -15,13 +15,13 @@ const MANIFEST_SET_MODULE = manifestSetSpecifier(__dirname);
  */
 export const appliedTopologyProvider: pulumi.dynamic.ResourceProvider = {
   async check(olds: ManifestSet.AppliedTopologyInputs | undefined, news: ManifestSet.AppliedTopologyInputs) {
-    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
-    return { inputs: news, failures: set.checkAppliedTopology(olds, news) };
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    return { inputs: news, failures: set.operations.checkApplied(olds, news) };
   },
 
   async diff(_id: pulumi.ID, olds: ManifestSet.AppliedTopologyInputs, news: ManifestSet.AppliedTopologyInputs) {
-    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
-    return set.diffAppliedTopology(olds, news);
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    return set.operations.diffApplied(olds, news);
   },
 
   async create(inputs: ManifestSet.AppliedTopologyInputs) {
@@ -54,7 +54,7 @@ export class AppliedTopology extends pulumi.dynamic.Resource {
   /** Checks `objects` as one topology. */
   constructor(name: string, args: AppliedTopologyArgs, opts?: pulumi.CustomResourceOptions) {
     const objects = pulumi.output(args.objects).apply((list) => {
-      const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
+      const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
       return set.keyedObjects(list);
     });
     super(appliedTopologyProvider, name, { objects }, opts, "bgplb", "AppliedTopology");

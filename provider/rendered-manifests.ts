@@ -28,29 +28,29 @@ export type RenderedManifestsState = ManifestSet.ManifestSetState;
  * Exported so tests can drive it directly.
  */
 export const renderedManifestsProvider: pulumi.dynamic.ResourceProvider = {
-  async check(olds: ManifestSet.ManifestSetInputs | undefined, news: ManifestSet.ManifestSetInputs) {
-    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
-    return { inputs: news, failures: set.checkInputs(olds, news) };
+  async check(_olds: ManifestSet.ManifestSetInputs | undefined, news: ManifestSet.ManifestSetInputs) {
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    return { inputs: news, failures: set.operations.check(news) };
   },
 
   async diff(_id: pulumi.ID, olds: RenderedManifestsState, news: ManifestSet.ManifestSetInputs) {
-    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
-    return set.diffState(olds, news);
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    return set.operations.diff(olds, news);
   },
 
   async create(inputs: ManifestSet.ManifestSetInputs) {
-    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
-    const outs = set.writeManifestSet(inputs, undefined);
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    const outs = set.operations.write(inputs, undefined);
     return { id: outs.directory, outs };
   },
 
   async update(_id: pulumi.ID, olds: RenderedManifestsState, news: ManifestSet.ManifestSetInputs) {
-    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
-    return { outs: set.writeManifestSet(news, olds) };
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    return { outs: set.operations.write(news, olds) };
   },
 
   async delete(_id: pulumi.ID, props: RenderedManifestsState) {
-    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
+    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
     set.removeManifestSet(props);
   },
 };
@@ -83,7 +83,7 @@ export class RenderedManifests extends pulumi.dynamic.Resource {
   /** Renders `objects` into `directory`. */
   constructor(name: string, args: RenderedManifestsArgs, opts?: pulumi.CustomResourceOptions) {
     const objects = pulumi.output(args.objects).apply((list) => {
-      const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
+      const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
       return set.keyedObjects(list);
     });
     super(renderedManifestsProvider, name, { directory: args.directory, objects, files: undefined, changes: undefined }, opts, "bgplb", "RenderedManifests");

@@ -18,10 +18,16 @@ export interface StackTarget {
    * check the cluster's Kubernetes provider waits for, so the whole topology
    * is validated, and changes to fields that cannot change after creation are
    * refused, before anything is applied. When rendering, renders the objects
-   * into {@link renderDirectory} and returns that resource.
+   * into {@link renderDirectory} and returns that resource. A program that
+   * applies to a cluster and ends without calling it fails with an error
+   * saying so (its Kubernetes provider would otherwise wait for ever).
    */
   publish(objects: readonly pulumi.Input<ManifestObject[]>[]): RenderedManifests | undefined;
 }
+
+/** Why a program that applies to a cluster and never published its objects fails. */
+export const UNPUBLISHED =
+  "stackTarget: the program ended without calling publish() with every component's objects; in apply mode the cluster's Kubernetes provider waits for the whole-topology check publish() registers, so nothing can be applied";
 
 /**
  * Reads the stack configuration of the current project:
@@ -36,11 +42,19 @@ export function stackTarget(config: pulumi.Config = new pulumi.Config()): StackT
   const renderDirectory = configuredDirectory ?? (kubeconfig === undefined ? "rendered" : undefined);
   let checked: (check: AppliedTopology) => void = () => {};
   let options: pulumi.ComponentResourceOptions = {};
-  if (kubeconfig !== undefined) {
-    const check = new Promise<AppliedTopology>((resolve) => (checked = resolve));
-    options = { provider: new k8s.Provider("cluster", { kubeconfig }, { dependsOn: check }) };
-  }
   let published = false;
+  if (kubeconfig !== undefined) {
+    let unpublished: (error: Error) => void = () => {};
+    const check = new Promise<AppliedTopology>((resolve, reject) => {
+      checked = resolve;
+      unpublished = reject;
+    });
+    options = { provider: new k8s.Provider("cluster", { kubeconfig }, { dependsOn: check }) };
+    // The stack's outputs are known once the program has run: without publish() by then, nothing will ever check the topology.
+    pulumi.runtime.getStackResource()?.outputs.apply(() => {
+      if (!published) unpublished(new Error(UNPUBLISHED));
+    });
+  }
   return {
     applyToCluster: kubeconfig !== undefined,
     options,

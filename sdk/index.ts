@@ -3,7 +3,8 @@
  *
  * The core: the typed model and its builders, address math, offline
  * validation, manifest parse/render/diff; the BGP protocol core and the
- * speaker under the `bgp`, `bfd` and `speaker` namespaces.
+ * speaker under the `bgp`, `bfd` and `speaker` namespaces; the speaker's
+ * Kubernetes objects (RBAC, CRDs, DaemonSet) under `deployment`.
  */
 export * from "./model";
 export * from "./net";
@@ -11,3 +12,4 @@ export * from "./validate";
 export * from "./manifest";
 export * as bgp from "./bgp";
 export * as bfd from "./bfd";
+export * as deployment from "./deployment";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { bgpLoadBalancer, clusterNamespace, gkeBgpPeer } from "../../sdk/model";
+import { bgpLoadBalancer, clusterNamespace, gkeBgpPeer, type ModelObject } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 import type { GkeBgpPeerReference, GkeClusterReference } from "../references";
 import { companyOf, enforceValid } from "../validation";
@@ -64,12 +64,22 @@ export class BgpLoadBalancer extends pulumi.ComponentResource {
         gkeBgpPeer({ namespace, name: peer.peerName, labels: peer.labels, localASN: args.cluster.localAsn, peerASN: peer.peerAsn, peerIP: peer.peerIp }),
       ]),
     );
-    enforceValid(this, `BgpLoadBalancer ${name}`, [model], {}, [...companyOf(args.cluster), ...peers]);
+    const models = enforceValid(this, `BgpLoadBalancer ${name}`, [{ model, arguments: [["spec.peerSelector", "peerSelector"]] }], {}, [...companyOf(args.cluster), ...peers]);
+    this.validatedModels = () => models;
     const rendered = renderObjects([model]);
     this.peerSelector = { ...selector };
     this.selectedPeers = selectPeers(selector, args.peers).map((peer) => peer.peerName);
     this.objects = pulumi.output(rendered);
     if (args.applyToCluster !== false) applyObjects(this, rendered);
     this.registerOutputs({ objects: this.objects });
+  }
+
+  /**
+   * The BGPLoadBalancer this component validated, which components given this one as a
+   * reference validate against. A method (set per instance), so it is no
+   * output of the inferred package schema.
+   */
+  validatedModels(): readonly ModelObject[] {
+    return [];
   }
 }

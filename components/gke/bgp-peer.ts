@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GKE_DEFAULT_PEER_LABEL, clusterNamespace, gkeBgpPeer, networkGatewayGroup, type ModelObject } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 import type { FloatingIpGroupReference, GkeClusterReference } from "../references";
-import { companyOf, enforceValid } from "../validation";
+import { companyOf, enforceValid, type ArgumentPaths } from "../validation";
 
 /** Arguments of `BgpPeer`. */
 export interface BgpPeerArgs {
@@ -49,7 +49,8 @@ export class BgpPeer extends pulumi.ComponentResource {
       ...companyOf(args.cluster),
       ...(floatingIpGroup === undefined ? [] : companyOf(floatingIpGroup, () => [networkGatewayGroup({ namespace, floatingIPs: floatingIpGroup.floatingIps })])),
     ];
-    enforceValid(this, `BgpPeer ${name}`, [model], {}, context);
+    const models = enforceValid(this, `BgpPeer ${name}`, [{ model, arguments: BGP_PEER_ARGUMENTS }], {}, context);
+    this.validatedModels = () => models;
     const rendered = renderObjects([model]);
     this.peerName = peerName;
     this.labels = { ...labels };
@@ -59,4 +60,23 @@ export class BgpPeer extends pulumi.ComponentResource {
     if (args.applyToCluster !== false) applyObjects(this, rendered);
     this.registerOutputs({ objects: this.objects });
   }
+
+  /**
+   * The BGPPeer this component validated, which components given this one as a
+   * reference validate against. A method (set per instance), so it is no
+   * output of the inferred package schema.
+   */
+  validatedModels(): readonly ModelObject[] {
+    return [];
+  }
 }
+
+/** Where the BGPPeer's fields come from in {@link BgpPeerArgs}. */
+const BGP_PEER_ARGUMENTS: ArgumentPaths = [
+  ["metadata.name", "peerName"],
+  ["metadata.labels", "labels"],
+  ["spec.localASN", "cluster.localAsn"],
+  ["spec.peerASN", "peerAsn"],
+  ["spec.peerIP", "peerIp"],
+  ["spec.sessions", "sessions"],
+];

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { clusterCIDRConfig, clusterNamespace, gkeCluster, type Cluster, type ClusterCIDRConfig, type ModelObject } from "../../sdk/model";
 import { ClusterType } from "../enums";
-import { enforceValid } from "../validation";
+import { enforceValid, type ArgumentPaths, type OwnedObject } from "../validation";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 
 /** A control-plane BGP peer (`spec.loadBalancer.bgpPeers[]`). */
@@ -110,7 +110,8 @@ export class GkeClusterLoadBalancer extends pulumi.ComponentResource {
   constructor(name: string, args: GkeClusterLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bgplb:index:GkeClusterLoadBalancer", name, {}, opts);
     const model = clusterModel(args);
-    enforceValid(this, `GkeClusterLoadBalancer ${name}`, model, { nodeSubnets: args.nodeSubnets });
+    const models = enforceValid(this, `GkeClusterLoadBalancer ${name}`, clusterObjects(model), { nodeSubnets: args.nodeSubnets });
+    this.validatedModels = () => models;
     const rendered = renderObjects(model);
     const cluster = rendered[0];
     const spec = cluster.spec as ManifestObject;
@@ -124,6 +125,47 @@ export class GkeClusterLoadBalancer extends pulumi.ComponentResource {
     if (args.applyToCluster !== false) applyObjects(this, rendered.slice(1));
     this.registerOutputs({ loadBalancer: this.loadBalancer, clusterNetwork: this.clusterNetwork, objects: this.objects });
   }
+
+  /**
+   * The Cluster (and ClusterCIDRConfig) this component validated, which components given this one as a
+   * reference validate against. A method (set per instance), so it is no
+   * output of the inferred package schema.
+   */
+  validatedModels(): readonly ModelObject[] {
+    return [];
+  }
+}
+
+/** Where the Cluster's fields come from in {@link GkeClusterLoadBalancerArgs}. */
+const CLUSTER_ARGUMENTS: ArgumentPaths = [
+  ["metadata.name", "clusterName"],
+  ["spec.type", "clusterType"],
+  ["spec.anthosBareMetalVersion", "anthosBareMetalVersion"],
+  ["spec.controlPlane.nodePoolSpec.nodes[*].address", "controlPlaneNodes[*]"],
+  ["spec.controlPlane.nodePoolSpec.nodes[*]", "controlPlaneNodes[*]"],
+  ["spec.clusterNetwork.services.cidrBlocks", "serviceCidrs"],
+  ["spec.clusterNetwork.pods.cidrBlocks", "podCidrs"],
+  ["spec.loadBalancer.localASN", "localAsn"],
+  ["spec.loadBalancer.bgpPeers", "controlPlanePeers"],
+  ["spec.loadBalancer.ports.controlPlaneLBPort", "controlPlaneLbPort"],
+  ["spec.loadBalancer.vips.controlPlaneVIP", "controlPlaneVip"],
+  ["spec.loadBalancer.vips.ingressVIP", "ingressVip"],
+  ["spec.loadBalancer.addressPools[*].avoidBuggyIPs", "addressPools[*].avoidBuggyIps"],
+  ["spec.loadBalancer.addressPools", "addressPools"],
+  ["spec.loadBalancer.nodePoolSpec.nodes[*].address", "loadBalancerNodes[*]"],
+  ["spec.loadBalancer.nodePoolSpec.nodes[*]", "loadBalancerNodes[*]"],
+];
+
+/** Where the ClusterCIDRConfig's fields come from in {@link GkeClusterLoadBalancerArgs}. */
+const CLUSTER_CIDR_CONFIG_ARGUMENTS: ArgumentPaths = [
+  ["metadata.name", "clusterCidrConfigName"],
+  ["spec.ipv4", "podRangeIpv4"],
+  ["spec.ipv6", "podRangeIpv6"],
+];
+
+/** The objects of {@link clusterModel} with where their fields come from. */
+function clusterObjects(models: readonly ModelObject[]): OwnedObject[] {
+  return models.map((model) => ({ model, arguments: model.kind === "Cluster" ? CLUSTER_ARGUMENTS : CLUSTER_CIDR_CONFIG_ARGUMENTS }));
 }
 
 /** The Cluster (and the ClusterCIDRConfig when pod ranges are given) the arguments describe. */

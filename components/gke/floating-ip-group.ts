@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { clusterNamespace, networkGatewayGroup } from "../../sdk/model";
+import { clusterNamespace, networkGatewayGroup, type ModelObject } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 import type { GkeClusterReference } from "../references";
 import { companyOf, enforceValid } from "../validation";
@@ -30,11 +30,21 @@ export class FloatingIpGroup extends pulumi.ComponentResource {
   constructor(name: string, args: FloatingIpGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bgplb:index:FloatingIpGroup", name, {}, opts);
     const model = networkGatewayGroup({ namespace: clusterNamespace(args.cluster.clusterName), floatingIPs: args.floatingIps });
-    enforceValid(this, `FloatingIpGroup ${name}`, [model], { nodeSubnets: args.nodeSubnets }, companyOf(args.cluster));
+    const models = enforceValid(this, `FloatingIpGroup ${name}`, [{ model, arguments: [["spec.floatingIPs", "floatingIps"]] }], { nodeSubnets: args.nodeSubnets }, companyOf(args.cluster));
+    this.validatedModels = () => models;
     const rendered = renderObjects([model]);
     this.floatingIps = [...args.floatingIps];
     this.objects = pulumi.output(rendered);
     if (args.applyToCluster !== false) applyObjects(this, rendered);
     this.registerOutputs({ objects: this.objects });
+  }
+
+  /**
+   * The NetworkGatewayGroup this component validated, which components given this one as a
+   * reference validate against. A method (set per instance), so it is no
+   * output of the inferred package schema.
+   */
+  validatedModels(): readonly ModelObject[] {
+    return [];
   }
 }

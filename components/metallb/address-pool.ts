@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ipAddressPool } from "../../sdk/model";
+import { ipAddressPool, type ModelObject } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
-import { enforceValid } from "../validation";
+import { enforceValid, type ArgumentPaths } from "../validation";
 
 /** Arguments of `AddressPool`. */
 export interface AddressPoolArgs {
@@ -42,7 +42,8 @@ export class AddressPool extends pulumi.ComponentResource {
       autoAssign: args.autoAssign,
       avoidBuggyIPs: args.avoidBuggyIps,
     });
-    enforceValid(this, `AddressPool ${name}`, [model], {});
+    const models = enforceValid(this, `AddressPool ${name}`, [{ model, arguments: ADDRESS_POOL_ARGUMENTS }], {});
+    this.validatedModels = () => models;
     const rendered = renderObjects([model]);
     this.poolName = poolName;
     this.addresses = [...args.addresses];
@@ -50,4 +51,24 @@ export class AddressPool extends pulumi.ComponentResource {
     if (args.applyToCluster !== false) applyObjects(this, rendered);
     this.registerOutputs({ objects: this.objects });
   }
+
+  /**
+   * The IPAddressPool this component validated, which components given this one as a
+   * reference validate against. A method (set per instance), so it is no
+   * output of the inferred package schema.
+   */
+  validatedModels(): readonly ModelObject[] {
+    return [];
+  }
 }
+
+/** Where the IPAddressPool's fields come from in {@link AddressPoolArgs}. */
+const ADDRESS_POOL_ARGUMENTS: ArgumentPaths = [
+  ["metadata.name", "poolName"],
+  ["metadata.namespace", "namespace"],
+  ["metadata.labels", "labels"],
+  ["spec.addresses", "addresses"],
+  ["spec.autoAssign", "autoAssign"],
+  ["spec.avoidBuggyIPs", "avoidBuggyIps"],
+];
+

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { bfdProfile } from "../../sdk/model";
+import { bfdProfile, type ModelObject } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
-import { enforceValid } from "../validation";
+import { enforceValid, type ArgumentPaths } from "../validation";
 
 /** Arguments of `BfdProfile`; intervals in milliseconds. */
 export interface BfdProfileArgs {
@@ -53,11 +53,35 @@ export class BfdProfile extends pulumi.ComponentResource {
       passiveMode: args.passiveMode,
       minimumTtl: args.minimumTtl,
     });
-    enforceValid(this, `BfdProfile ${name}`, [model], {});
+    const models = enforceValid(this, `BfdProfile ${name}`, [{ model, arguments: BFD_PROFILE_ARGUMENTS }], {});
+    this.validatedModels = () => models;
     const rendered = renderObjects([model]);
     this.profileName = profileName;
     this.objects = pulumi.output(rendered);
     if (args.applyToCluster !== false) applyObjects(this, rendered);
     this.registerOutputs({ objects: this.objects });
   }
+
+  /**
+   * The BFDProfile this component validated, which components given this one as a
+   * reference validate against. A method (set per instance), so it is no
+   * output of the inferred package schema.
+   */
+  validatedModels(): readonly ModelObject[] {
+    return [];
+  }
 }
+
+/** Where the BFDProfile's fields come from in {@link BfdProfileArgs}. */
+const BFD_PROFILE_ARGUMENTS: ArgumentPaths = [
+  ["metadata.name", "profileName"],
+  ["metadata.namespace", "namespace"],
+  ["spec.receiveInterval", "receiveInterval"],
+  ["spec.transmitInterval", "transmitInterval"],
+  ["spec.detectMultiplier", "detectMultiplier"],
+  ["spec.echoInterval", "echoInterval"],
+  ["spec.echoMode", "echoMode"],
+  ["spec.passiveMode", "passiveMode"],
+  ["spec.minimumTtl", "minimumTtl"],
+];
+

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { bgpAdvertisement, ipAddressPool, metallbBgpPeer } from "../../sdk/model";
+import { bgpAdvertisement, ipAddressPool, metallbBgpPeer, type ModelObject } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 import type { AddressPoolReference, MetalLbPeerReference } from "../references";
-import { companyOf, enforceValid } from "../validation";
+import { companyOf, enforceValid, type ArgumentPaths } from "../validation";
 import { labelSelector, type LabelSelectorArgs } from "./selectors";
 
 /** Arguments of `BgpAdvertisement`. */
@@ -63,11 +63,35 @@ export class BgpAdvertisement extends pulumi.ComponentResource {
         ]),
       ),
     ];
-    enforceValid(this, `BgpAdvertisement ${name}`, [model], {}, context);
+    const models = enforceValid(this, `BgpAdvertisement ${name}`, [{ model, arguments: BGP_ADVERTISEMENT_ARGUMENTS }], {}, context);
+    this.validatedModels = () => models;
     const rendered = renderObjects([model]);
     this.advertisementName = advertisementName;
     this.objects = pulumi.output(rendered);
     if (args.applyToCluster !== false) applyObjects(this, rendered);
     this.registerOutputs({ objects: this.objects });
   }
+
+  /**
+   * The BGPAdvertisement this component validated, which components given this one as a
+   * reference validate against. A method (set per instance), so it is no
+   * output of the inferred package schema.
+   */
+  validatedModels(): readonly ModelObject[] {
+    return [];
+  }
 }
+
+/** Where the BGPAdvertisement's fields come from in {@link BgpAdvertisementArgs}. */
+const BGP_ADVERTISEMENT_ARGUMENTS: ArgumentPaths = [
+  ["metadata.name", "advertisementName"],
+  ["metadata.namespace", "namespace"],
+  ["spec.ipAddressPools[*]", "pools[*].poolName"],
+  ["spec.peers[*]", "peers[*].peerName"],
+  ["spec.communities", "communities"],
+  ["spec.aggregationLength", "aggregationLength"],
+  ["spec.aggregationLengthV6", "aggregationLengthV6"],
+  ["spec.localPref", "localPref"],
+  ["spec.nodeSelectors", "nodeSelectors"],
+];
+

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { METALLB_NAMESPACE, METALLB_PASSWORD_SECRET_TYPE, bfdProfile, metallbBgpPeer } from "../../sdk/model";
+import { METALLB_NAMESPACE, METALLB_PASSWORD_SECRET_TYPE, bfdProfile, metallbBgpPeer, type ModelObject } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 import type { BfdProfileReference } from "../references";
-import { companyOf, enforceValid } from "../validation";
+import { companyOf, enforceValid, type ArgumentPaths } from "../validation";
 import { labelSelector, type LabelSelectorArgs } from "./selectors";
 
 /** Arguments of `MetalLbPeer`. */
@@ -90,7 +90,8 @@ export class MetalLbPeer extends pulumi.ComponentResource {
     });
     const profile = args.bfdProfile;
     const context = profile === undefined ? [] : companyOf(profile, () => [bfdProfile({ name: profile.profileName, namespace })]);
-    enforceValid(this, `MetalLbPeer ${name}`, [model], {}, context);
+    const models = enforceValid(this, `MetalLbPeer ${name}`, [{ model, arguments: METALLB_PEER_ARGUMENTS }], {}, context);
+    this.validatedModels = () => models;
     const rendered = renderObjects([model]);
     this.peerName = peerName;
     this.myAsn = args.myAsn;
@@ -117,4 +118,33 @@ export class MetalLbPeer extends pulumi.ComponentResource {
     }
     this.registerOutputs({ objects: this.objects });
   }
+
+  /**
+   * The BGPPeer this component validated, which components given this one as a
+   * reference validate against. A method (set per instance), so it is no
+   * output of the inferred package schema.
+   */
+  validatedModels(): readonly ModelObject[] {
+    return [];
+  }
 }
+
+/** Where the BGPPeer's fields come from in {@link MetalLbPeerArgs}. */
+const METALLB_PEER_ARGUMENTS: ArgumentPaths = [
+  ["metadata.name", "peerName"],
+  ["metadata.namespace", "namespace"],
+  ["spec.myASN", "myAsn"],
+  ["spec.peerASN", "peerAsn"],
+  ["spec.peerAddress", "peerAddress"],
+  ["spec.sourceAddress", "sourceAddress"],
+  ["spec.peerPort", "peerPort"],
+  ["spec.holdTime", "holdTime"],
+  ["spec.keepaliveTime", "keepaliveTime"],
+  ["spec.routerID", "routerId"],
+  ["spec.passwordSecret", "password"],
+  ["spec.bfdProfile", "bfdProfile.profileName"],
+  ["spec.nodeSelectors", "nodeSelectors"],
+  ["spec.ebgpMultiHop", "ebgpMultiHop"],
+  ["spec.vrf", "vrf"],
+];
+

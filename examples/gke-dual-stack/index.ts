@@ -1,7 +1,7 @@
 // SPEC §2.5 #4: dual-stack Services. IPv4 and IPv6 Service CIDRs, a pool
 // holding both families, a ClusterCIDRConfig with both pod ranges; IPv6
 // routes travel over the IPv4 sessions.
-// A copy outside this repository imports "bgplb/dist/provider" instead.
+// A copy outside this repository imports "bgplb/pulumi" instead.
 import * as bgplb from "../../provider";
 
 const target = bgplb.stackTarget();

@@ -1,6 +1,6 @@
 // SPEC §2.5 #2: per-rack control-plane peering. 10.0.1.254 peers with the
 // control-plane nodes 10.0.1.10 and 10.0.1.11, 10.0.2.254 with 10.0.2.10.
-// A copy outside this repository imports "bgplb/dist/provider" instead.
+// A copy outside this repository imports "bgplb/pulumi" instead.
 import * as bgplb from "../../provider";
 
 const target = bgplb.stackTarget();

@@ -1,7 +1,7 @@
 // SPEC §2.5 #3: control plane peers per rack (as #2, third control-plane node
 // 10.0.2.11); Services peer from the floating IPs 10.0.3.100/101 with the
 // data-plane router 10.0.3.254, selected by a BGPLoadBalancer.
-// A copy outside this repository imports "bgplb/dist/provider" instead.
+// A copy outside this repository imports "bgplb/pulumi" instead.
 import * as bgplb from "../../provider";
 
 const target = bgplb.stackTarget();

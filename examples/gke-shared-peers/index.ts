@@ -1,6 +1,6 @@
 // SPEC §2.5 #1: all nodes share the peers 10.8.0.10 and 10.8.0.11 (AS 65002);
 // no BGPLoadBalancer, so the control-plane peers also carry the Service routes.
-// A copy outside this repository imports "bgplb/dist/provider" instead.
+// A copy outside this repository imports "bgplb/pulumi" instead.
 import * as bgplb from "../../provider";
 
 const target = bgplb.stackTarget();

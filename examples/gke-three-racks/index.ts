@@ -1,7 +1,7 @@
 // Three racks, each with a node subnet, nodes, a ToR and two floating IPs:
 // the GkeRackTopology helper builds the cluster load balancer, floating IPs,
 // one data-plane peer per ToR and the peer selection, validated together.
-// A copy outside this repository imports "bgplb/dist/provider" instead.
+// A copy outside this repository imports "bgplb/pulumi" instead.
 import * as bgplb from "../../provider";
 
 const target = bgplb.stackTarget();

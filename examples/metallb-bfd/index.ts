@@ -1,7 +1,7 @@
 // MetalLB guide: a peer with a 10s hold time and a full BFD profile. With a
 // `bgpPassword` secret in the stack config the peer also authenticates with
 // TCP MD5: the password goes into a basic-auth Secret, never the manifests.
-// A copy outside this repository imports "bgplb/dist/provider" instead.
+// A copy outside this repository imports "bgplb/pulumi" instead.
 import * as pulumi from "@pulumi/pulumi";
 import * as bgplb from "../../provider";
 

@@ -1,5 +1,5 @@
 // MetalLB guide: dual-stack peering is one BGPPeer per address family.
-// A copy outside this repository imports "bgplb/dist/provider" instead.
+// A copy outside this repository imports "bgplb/pulumi" instead.
 import * as bgplb from "../../provider";
 
 const target = bgplb.stackTarget();

@@ -1,5 +1,5 @@
 // MetalLB guide: only compute-1 and compute-2 may peer with 10.0.20.1.
-// A copy outside this repository imports "bgplb/dist/provider" instead.
+// A copy outside this repository imports "bgplb/pulumi" instead.
 import * as bgplb from "../../provider";
 
 const target = bgplb.stackTarget();

@@ -1,6 +1,6 @@
 // MetalLB guide: pool1 is advertised to peer1 and pool2 to peer2, both with
 // the NO_ADVERTISE community 65535:65282.
-// A copy outside this repository imports "bgplb/dist/provider" instead.
+// A copy outside this repository imports "bgplb/pulumi" instead.
 import * as bgplb from "../../provider";
 
 const target = bgplb.stackTarget();

@@ -1,5 +1,5 @@
 // MetalLB guide: expose Services through the network VRF ens4vrf.
-// A copy outside this repository imports "bgplb/dist/provider" instead.
+// A copy outside this repository imports "bgplb/pulumi" instead.
 import * as bgplb from "../../provider";
 
 const target = bgplb.stackTarget();

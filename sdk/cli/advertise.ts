@@ -4,8 +4,7 @@ import type { Command, CommandIo } from "./command";
 import { UsageError } from "./command";
 import { keepRunningOnClosedOutput } from "./run";
 import { ConfigError, parseListenAddress, parseSpeakerConfig, type SpeakerConfig } from "../speaker/config";
-import { errorFields, jsonLogger } from "../speaker/log";
-import { checkAdvertisable, Speaker } from "../speaker/speaker";
+import { errorFields } from "../speaker/log";
 import { parseVip, parseVipFile, uniqueVips, type Vip } from "../speaker/vips";
 
 const USAGE = `Usage: bgplb advertise --config FILE --advertise-ip IP [--advertise-ip IP]... [options]
@@ -129,7 +128,7 @@ function loadVipFile(file: string, maxBytes: number): Vip[] {
 }
 
 /** Checks that the VIPs can be advertised with the config: an IPv6 next hop for IPv6 VIPs, attributes that fit an UPDATE. */
-function checkVips(config: SpeakerConfig, vips: readonly Vip[], configFile: string): void {
+function checkVips(config: SpeakerConfig, vips: readonly Vip[], configFile: string, checkAdvertisable: SpeakerModule["checkAdvertisable"]): void {
   const v6 = vips.find((v) => v.family === 6);
   if (v6 && config.ipv6NextHops.length === 0) {
     throw new UsageError(`--config ${configFile}: ipv6NextHops: is empty, but IPv6 VIP ${v6.address} is to be advertised (give the IPv6 next hop, e.g. ipv6NextHops: ["2001:db8::1"])`);
@@ -140,6 +139,9 @@ function checkVips(config: SpeakerConfig, vips: readonly Vip[], configFile: stri
     throw new UsageError(`--config ${configFile}: the routes cannot be advertised: ${(err as Error).message}`);
   }
 }
+
+/** The speaker and its logs, loaded when `advertise` runs (pino, prom-client and the protocol core are not needed by the other commands). */
+type SpeakerModule = typeof import("../speaker/speaker");
 
 /** How often the speaker checks that its npm launcher is still there. */
 const LAUNCHER_POLL_MS = 250;
@@ -192,11 +194,12 @@ export const advertiseCommand: Command = {
     let lastResort: ((error: unknown) => void) | undefined;
     try {
       const flags = parseFlags(args);
+      const [{ checkAdvertisable, Speaker }, { jsonLogger }] = await Promise.all([import("../speaker/speaker.js"), import("../speaker/json-logger.js")]);
       const base = loadConfig(flags.configFile, flags.maxInputBytes);
       const config: SpeakerConfig = flags.healthListen ? { ...base, healthListen: flags.healthListen } : base;
       const currentVips = (): Vip[] => uniqueVips(flags.advertiseIps, flags.advertiseFile ? loadVipFile(flags.advertiseFile, flags.maxInputBytes) : []);
       const vips = currentVips();
-      checkVips(config, vips, flags.configFile);
+      checkVips(config, vips, flags.configFile, checkAdvertisable);
       const logger = jsonLogger(io.stdout, io.stderr, flags.debugLog);
       // Defence in depth only: every peer session catches its own errors
       // (see PeerDriver). Anything that still escapes is logged, and the
@@ -221,7 +224,7 @@ export const advertiseCommand: Command = {
         }
         try {
           const next = currentVips();
-          checkVips(config, next, flags.configFile);
+          checkVips(config, next, flags.configFile, checkAdvertisable);
           speaker.advertise(next);
         } catch (err) {
           logger.log("error", "SIGHUP: advertise set not changed", { error: (err as Error).message });

@@ -31,7 +31,7 @@ renderYaml().
 Options:
   --target pulumi|sdk  the kind of program (default: pulumi)
   --package NAME       the module to import bgplb from (default:
-                       bgplb/dist/provider for pulumi, bgplb for sdk)
+                       bgplb/pulumi for pulumi, bgplb for sdk)
 ${EXAMPLE_HELP}
 ${MAX_INPUT_SIZE_HELP}
 

@@ -5,9 +5,11 @@ import type { Command } from "./command";
 import { UsageError } from "./command";
 import { EXAMPLE_HELP, hasObjects, inputPaths, loadInputs } from "./inputs";
 import { progress } from "./progress";
+import { SPEAKER_RENDER_HELP, isSpeakerOption, renderSpeaker } from "./render-speaker";
 
 const USAGE = `Usage: bgplb render FILE|DIR|-... [--out DIR] [options]
        bgplb render --example NAME [--out DIR]
+       bgplb render --speaker --cluster-namespace NS --image REF [options]
 
 Renders manifests canonically: stable key order, documents ordered by kind,
 namespace and name, so the same topology always gives byte-identical YAML.
@@ -20,6 +22,8 @@ ${EXAMPLE_HELP}
   --no-validate        render even when validation finds errors
 ${MAX_INPUT_SIZE_HELP}
 
+${SPEAKER_RENDER_HELP}
+
 Exit status: 0 rendered, 1 validation errors or no objects in the input,
 2 unreadable input, bad usage or a directory that cannot be written
 (--out naming a file, for instance).`;
@@ -30,6 +34,7 @@ export const renderCommand: Command = {
   summary: "render manifests canonically to stdout or a directory (--out)",
   usage: USAGE,
   async run(args, io) {
+    if (args.some(isSpeakerOption)) return renderSpeaker(args, io);
     const { values, positionals } = parseCommandArgs(args, {
       out: { type: "string" },
       example: { type: "string" },

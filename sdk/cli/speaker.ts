@@ -7,7 +7,7 @@ import type { NodeView } from "../cluster/floating-ips";
 import { nodeViewOf } from "../cluster/observed";
 import { parseCidr } from "../net";
 import { parseListenAddress } from "../speaker/config";
-import { jsonLogger, type Logger } from "../speaker/log";
+import type { Logger } from "../speaker/log";
 
 const USAGE = `Usage: bgplb speaker --cluster-namespace cluster-NAME [options]
 
@@ -136,15 +136,16 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const logger = jsonLogger(io.stdout, io.stderr, values["debug-log"] ?? false);
-    keepRunningOnClosedOutput();
-    // Loaded here, not at the top: the Kubernetes client costs every other
-    // command about a second and 60 MiB at start-up.
-    const [{ ClusterSpeaker }, { kubeClients, loadKubeConfig, describeApiError }, { interfaceAddresses, interfaceOf, linuxNodeHost }] = await Promise.all([
+    // Loaded here, not at the top: the Kubernetes client (and pino, prom-client)
+    // cost every other command about a second and 80 MiB at start-up.
+    const [{ jsonLogger }, { ClusterSpeaker }, { kubeClients, loadKubeConfig, describeApiError }, { interfaceAddresses, interfaceOf, linuxNodeHost }] = await Promise.all([
+      import("../speaker/json-logger.js"),
       import("../cluster/controller.js"),
       import("../cluster/kube.js"),
       import("../cluster/node-host.js"),
     ]);
+    const logger = jsonLogger(io.stdout, io.stderr, values["debug-log"] ?? false);
+    keepRunningOnClosedOutput();
     let clients;
     try {
       clients = kubeClients(loadKubeConfig(values.kubeconfig));

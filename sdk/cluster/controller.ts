@@ -12,6 +12,7 @@
 import type { Server as HttpServer } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { CoreV1Event, KubernetesObject, V1Lease } from "@kubernetes/client-node";
+import { Gauge } from "prom-client";
 import type { FamilyName, OriginatedRoute } from "../bgp";
 import { GKE_STATUS_NAMESPACE, type Topology } from "../model";
 import { startHealthServer } from "../speaker/health";
@@ -156,6 +157,7 @@ export class ClusterSpeaker {
       balancers: { group: GKE_GROUP, version: "v1", plural: "bgploadbalancers", namespace: ns },
       peers: { group: GKE_GROUP, version: "v1", plural: "bgppeers", namespace: ns },
     };
+    this.registerMetrics();
   }
 
   /** Starts the health server, the informers and the reconcile tick. */
@@ -164,7 +166,7 @@ export class ClusterSpeaker {
     const changed = (): void => this.schedule();
     this.health = await startHealthServer(this.options.healthListen, {
       notEstablished: () => this.notReady(),
-      metrics: () => this.renderMetrics(),
+      metrics: () => this.metrics.render(),
       failed: (error) => logger.log("error", "health server error", { error: error.message }),
     }).catch((err: Error) => {
       throw new Error(`health server on ${this.options.healthListen}: ${err.message}`);
@@ -245,21 +247,39 @@ export class ClusterSpeaker {
     return [...this.sessions.values()].filter((s) => s.session && s.driver.state !== "Established").map((s) => `${s.key} ${s.driver.state}`);
   }
 
-  private renderMetrics(): string {
-    const running = [...this.sessions.values()];
-    const lines = [
-      "# HELP bgplb_cluster_routes_advertised Service VIP routes this node advertises (summed over its sessions).",
-      "# TYPE bgplb_cluster_routes_advertised gauge",
-      `bgplb_cluster_routes_advertised ${running.reduce((n, s) => n + s.routes.length, 0)}`,
-      "# HELP bgplb_cluster_leases_held Leases this node holds, by kind.",
-      "# TYPE bgplb_cluster_leases_held gauge",
-      `bgplb_cluster_leases_held{kind="floating-ip"} ${this.held.size}`,
-      `bgplb_cluster_leases_held{kind="allocator"} ${this.leader ? 1 : 0}`,
-      "# HELP bgplb_cluster_reconcile_seconds Duration of the last reconcile.",
-      "# TYPE bgplb_cluster_reconcile_seconds gauge",
-      `bgplb_cluster_reconcile_seconds ${(this.lastReconcileMs / 1000).toFixed(4)}`,
-    ];
-    return `${this.metrics.render()}${lines.join("\n")}\n`;
+  /** Registers the node's own metrics beside the sessions', each read from the controller's state when collected. */
+  private registerMetrics(): void {
+    const registers = [this.metrics.registry];
+    const routesAdvertised = (): number => [...this.sessions.values()].reduce((n, s) => n + s.routes.length, 0);
+    const leasesHeld = (): { floatingIps: number; allocator: number } => ({ floatingIps: this.held.size, allocator: this.leader ? 1 : 0 });
+    const reconcileSeconds = (): number => this.lastReconcileMs / 1000;
+    new Gauge({
+      name: "bgplb_cluster_routes_advertised",
+      help: "Service VIP routes this node advertises (summed over its sessions).",
+      registers,
+      collect: function (this: Gauge) {
+        this.set(routesAdvertised());
+      },
+    });
+    new Gauge({
+      name: "bgplb_cluster_leases_held",
+      help: "Leases this node holds, by kind.",
+      labelNames: ["kind"],
+      registers,
+      collect: function (this: Gauge<"kind">) {
+        const held = leasesHeld();
+        this.set({ kind: "floating-ip" }, held.floatingIps);
+        this.set({ kind: "allocator" }, held.allocator);
+      },
+    });
+    new Gauge({
+      name: "bgplb_cluster_reconcile_seconds",
+      help: "Duration of the last reconcile.",
+      registers,
+      collect: function (this: Gauge) {
+        this.set(reconcileSeconds());
+      },
+    });
   }
 
   private observeLeases(now: number): void {

@@ -11,7 +11,7 @@ export interface HealthSource {
   /** Peers whose session is not Established; empty when ready. */
   notEstablished(): readonly string[];
   /** The metrics in Prometheus text format. */
-  metrics(): string;
+  metrics(): Promise<string>;
   /** Reports a failure of the server or of one request; the server keeps running. */
   failed(error: Error): void;
 }
@@ -28,6 +28,11 @@ export function startHealthServer(listen: string, source: HealthSource): Promise
       res.writeHead(status, { "content-type": type });
       res.end(body);
     };
+    const fail = (error: unknown): void => {
+      source.failed(error instanceof Error ? error : new Error(String(error)));
+      if (!res.headersSent) reply(500, "internal error\n");
+      else res.destroy();
+    };
     try {
       if (req.method !== "GET" && req.method !== "HEAD") return reply(405, "only GET\n");
       if (path === "/healthz") return reply(200, "ok\n");
@@ -35,12 +40,13 @@ export function startHealthServer(listen: string, source: HealthSource): Promise
         const waiting = source.notEstablished();
         return waiting.length === 0 ? reply(200, "ready\n") : reply(503, `not established: ${waiting.join(", ")}\n`);
       }
-      if (path === "/metrics") return reply(200, source.metrics(), "text/plain; version=0.0.4; charset=utf-8");
+      if (path === "/metrics") {
+        source.metrics().then((text) => reply(200, text, "text/plain; version=0.0.4; charset=utf-8"), fail);
+        return;
+      }
       return reply(404, "not found (try /healthz, /readyz, /metrics)\n");
     } catch (error) {
-      source.failed(error instanceof Error ? error : new Error(String(error)));
-      if (!res.headersSent) reply(500, "internal error\n");
-      else res.destroy();
+      fail(error);
     }
   });
   const { host, port } = splitListenAddress(listen);

@@ -1,7 +1,7 @@
 /**
- * JSON line logging for the speaker: one object per line, `level`, `time`,
- * `msg`, then the event's fields. Info and debug go to stdout, warnings and
- * errors to stderr.
+ * Logging for the speaker: the {@link Logger} its parts write to, and the
+ * fields of an exception. The JSON line logger itself is in json-logger.ts,
+ * loaded only by the commands that run a speaker.
  */
 
 /** Log severity. */
@@ -22,17 +22,4 @@ export interface Logger {
 export function errorFields(error: unknown): LogFields {
   const err = error instanceof Error ? error : new Error(String(error));
   return { error: err.message, stack: err.stack?.split("\n").slice(1, 6).map((l) => l.trim()).join(" | ") };
-}
-
-/** A logger writing JSON lines to `stdout` (debug, info) and `stderr` (warn, error). */
-export function jsonLogger(stdout: (line: string) => void, stderr: (line: string) => void, debug = false): Logger {
-  return {
-    enabled: (level) => level !== "debug" || debug,
-    log(level, msg, fields = {}) {
-      if (level === "debug" && !debug) return;
-      const line = `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })}\n`;
-      if (level === "warn" || level === "error") stderr(line);
-      else stdout(line);
-    },
-  };
 }

@@ -1,7 +1,10 @@
 /**
- * The speaker's Prometheus metrics, kept as plain counters and rendered in
+ * The speaker's Prometheus metrics. Each peer session keeps its counts in a
+ * plain {@link PeerMetrics} record (the session's hot path only increments
+ * fields); prom-client collects them when /metrics is scraped and renders
  * the text exposition format (version 0.0.4).
  */
+import { Counter, Gauge, Registry } from "prom-client";
 import { FSM_STATES, type FsmState } from "../bgp";
 
 /** Counters and gauges of one peer. */
@@ -38,6 +41,70 @@ export function countUpdateError(metrics: PeerMetrics, attribute: string, action
 /** Metrics of every peer, by peer address. */
 export class SpeakerMetrics {
   private readonly peers = new Map<string, PeerMetrics>();
+  /** The prom-client registry /metrics renders; other parts of the speaker register their own metrics in it. */
+  readonly registry = new Registry();
+
+  /** Registers the speaker's metrics, each read from the peers' records when collected. */
+  constructor() {
+    const registers = [this.registry];
+    const allPeers = (): IterableIterator<PeerMetrics> => this.peers.values();
+    const sortedPeers = (): [string, PeerMetrics][] => [...this.peers.entries()].sort(([a], [b]) => a.localeCompare(b));
+    new Gauge({
+      name: "bgplb_sessions",
+      help: "Number of BGP sessions in each FSM state.",
+      labelNames: ["state"],
+      registers,
+      collect: function (this: Gauge<"state">) {
+        const peers = [...allPeers()];
+        for (const state of FSM_STATES) this.set({ state }, peers.filter((m) => m.state === state).length);
+      },
+    });
+    const gauge = (name: string, help: string, value: (m: PeerMetrics) => number): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ["peer"],
+        registers,
+        collect: function (this: Gauge<"peer">) {
+          this.reset();
+          for (const [peer, m] of sortedPeers()) this.set({ peer }, value(m));
+        },
+      });
+    };
+    const counter = (name: string, help: string, value: (m: PeerMetrics) => number): void => {
+      new Counter({
+        name,
+        help,
+        labelNames: ["peer"],
+        registers,
+        collect: function (this: Counter<"peer">) {
+          this.reset();
+          for (const [peer, m] of sortedPeers()) this.inc({ peer }, value(m));
+        },
+      });
+    };
+    gauge("bgplb_session_established", "1 when the session with the peer is Established.", (m) => (m.state === "Established" ? 1 : 0));
+    counter("bgplb_connect_attempts_total", "Outbound TCP connection attempts.", (m) => m.connectAttempts);
+    counter("bgplb_session_established_total", "Transitions to Established.", (m) => m.establishedTransitions);
+    counter("bgplb_updates_sent_total", "UPDATE messages sent.", (m) => m.updatesSent);
+    counter("bgplb_updates_received_total", "UPDATE messages received.", (m) => m.updatesReceived);
+    counter("bgplb_notifications_sent_total", "NOTIFICATION messages sent.", (m) => m.notificationsSent);
+    counter("bgplb_notifications_received_total", "NOTIFICATION messages received.", (m) => m.notificationsReceived);
+    gauge("bgplb_prefixes_advertised", "Paths currently advertised to the peer.", (m) => m.prefixesAdvertised);
+    new Counter({
+      name: "bgplb_update_errors_total",
+      help: "Problems in received UPDATEs handled without a session reset (RFC 7606), by attribute and action.",
+      labelNames: ["peer", "attribute", "action"],
+      registers,
+      collect: function (this: Counter<"peer" | "attribute" | "action">) {
+        this.reset();
+        for (const [peer, m] of sortedPeers()) {
+          const counts = [...m.updateErrors.values()].sort((a, b) => a.attribute.localeCompare(b.attribute) || a.action.localeCompare(b.action));
+          for (const c of counts) this.inc({ peer, attribute: c.attribute, action: c.action }, c.count);
+        }
+      },
+    });
+  }
 
   /** The metrics of `peer`, created at zero on first use. */
   peer(peer: string): PeerMetrics {
@@ -59,34 +126,8 @@ export class SpeakerMetrics {
     return m;
   }
 
-  /** Renders every metric in the Prometheus text format. */
-  render(): string {
-    const out: string[] = [];
-    const peers = [...this.peers.entries()].sort(([a], [b]) => a.localeCompare(b));
-    out.push("# HELP bgplb_sessions Number of BGP sessions in each FSM state.", "# TYPE bgplb_sessions gauge");
-    for (const state of FSM_STATES) {
-      out.push(`bgplb_sessions{state="${state}"} ${peers.filter(([, m]) => m.state === state).length}`);
-    }
-    const series = (name: string, type: "counter" | "gauge", help: string, value: (m: PeerMetrics) => number): void => {
-      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      for (const [peer, m] of peers) out.push(`${name}{peer="${peer}"} ${value(m)}`);
-    };
-    series("bgplb_session_established", "gauge", "1 when the session with the peer is Established.", (m) => (m.state === "Established" ? 1 : 0));
-    series("bgplb_connect_attempts_total", "counter", "Outbound TCP connection attempts.", (m) => m.connectAttempts);
-    series("bgplb_session_established_total", "counter", "Transitions to Established.", (m) => m.establishedTransitions);
-    series("bgplb_updates_sent_total", "counter", "UPDATE messages sent.", (m) => m.updatesSent);
-    series("bgplb_updates_received_total", "counter", "UPDATE messages received.", (m) => m.updatesReceived);
-    series("bgplb_notifications_sent_total", "counter", "NOTIFICATION messages sent.", (m) => m.notificationsSent);
-    series("bgplb_notifications_received_total", "counter", "NOTIFICATION messages received.", (m) => m.notificationsReceived);
-    series("bgplb_prefixes_advertised", "gauge", "Paths currently advertised to the peer.", (m) => m.prefixesAdvertised);
-    out.push(
-      "# HELP bgplb_update_errors_total Problems in received UPDATEs handled without a session reset (RFC 7606), by attribute and action.",
-      "# TYPE bgplb_update_errors_total counter",
-    );
-    for (const [peer, m] of peers) {
-      const counts = [...m.updateErrors.values()].sort((a, b) => a.attribute.localeCompare(b.attribute) || a.action.localeCompare(b.action));
-      for (const c of counts) out.push(`bgplb_update_errors_total{peer="${peer}",attribute="${c.attribute}",action="${c.action}"} ${c.count}`);
-    }
-    return `${out.join("\n")}\n`;
+  /** Renders every metric of {@link registry} in the Prometheus text format. */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

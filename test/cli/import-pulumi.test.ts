@@ -3,9 +3,9 @@ import { EXAMPLE_NAMES, examplePath, exampleText } from "../../sdk/manifest";
 import { bgplb, scratchDirectory } from "./helpers";
 import { typeProblems } from "./import-type-check";
 
-/** Type-checks program files with `bgplb/dist/provider` resolved to this checkout's compiled declarations. */
+/** Type-checks program files with `bgplb/pulumi` resolved to this checkout's compiled declarations. */
 function providerTypeProblems(files: readonly string[]): string[] {
-  return typeProblems(files, "bgplb/dist/provider", "provider/index.d.ts");
+  return typeProblems(files, "bgplb/pulumi", "provider/index.d.ts");
 }
 
 describe("bgplb import (--target pulumi, the default)", () => {
@@ -19,11 +19,11 @@ describe("bgplb import (--target pulumi, the default)", () => {
       `${exampleText("metallb-vrf").replace("  vrf: ens4vrf\n", "  vrf: ens4vrf\n  futureKnob: 3\n")}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\n  namespace: metallb-system\ndata:\n  owner: netops\n`,
     );
 
-  it("prints a Pulumi program shaped like the examples, importing bgplb/dist/provider, with nothing on stderr for a bundled example", async () => {
+  it("prints a Pulumi program shaped like the examples, importing bgplb/pulumi, with nothing on stderr for a bundled example", async () => {
     const run = await bgplb("import", examplePath("metallb-vrf"));
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stderr).to.equal("");
-    expect(run.stdout).to.contain('import * as bgplb from "bgplb/dist/provider";\n\nconst target = bgplb.stackTarget();\n');
+    expect(run.stdout).to.contain('import * as bgplb from "bgplb/pulumi";\n\nconst target = bgplb.stackTarget();\n');
     expect(run.stdout).to.contain('const peerFrrviavrf = new bgplb.MetalLbPeer("frrviavrf", {\n  myAsn: 100,\n  peerAsn: 200,\n  peerAddress: "192.168.130.1",\n  vrf: "ens4vrf",\n  applyToCluster: target.applyToCluster,\n}, target.options);\n');
     expect(run.stdout).to.contain('new bgplb.BgpAdvertisement("first-adv", {\n  pools: [poolFirstPool],\n  peers: [peerFrrviavrf],\n');
     expect(run.stdout).to.contain("export const files = target.publish(objects)?.files;\n");
@@ -60,7 +60,7 @@ describe("bgplb import (--target pulumi, the default)", () => {
   it("documents --target in its usage", async () => {
     const run = await bgplb("import", "--help");
     expect(run.code).to.equal(0);
-    expect(run.stdout).to.contain("--target pulumi|sdk").and.contain("bgplb/dist/provider");
+    expect(run.stdout).to.contain("--target pulumi|sdk").and.contain("bgplb/pulumi");
   });
 
   /**
@@ -77,7 +77,7 @@ describe("bgplb import (--target pulumi, the default)", () => {
     const standIn = (await bgplb("import", withoutCluster)).stdout;
     expect(standIn).to.contain("const clusterBm: bgplb.GkeClusterReference = ");
     generated.push(dir.write("without-cluster.ts", standIn));
-    const wrong = dir.write("wrong.ts", 'import * as bgplb from "bgplb/dist/provider";\nnew bgplb.AddressPool("p", { addresses: [], poolSelector: {} });\n');
+    const wrong = dir.write("wrong.ts", 'import * as bgplb from "bgplb/pulumi";\nnew bgplb.AddressPool("p", { addresses: [], poolSelector: {} });\n');
     checked = { wrong, problems: providerTypeProblems([...generated, wrong]) };
     return checked;
   }

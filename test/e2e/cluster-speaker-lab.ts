@@ -4,7 +4,7 @@
  * router namespaces (BIRD with ADD-PATH receive, FRR with maximum-paths) on
  * that one L2 segment, and a `bgplb speaker` process per node.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Bird } from "../interop/harness/bird";
@@ -15,6 +15,7 @@ import { waitFor } from "../interop/harness/wait";
 import { ThrowawayCluster } from "./harness/cluster";
 import { runChecked } from "./harness/command";
 import { repoDir } from "./harness/tools";
+import { parse } from "yaml";
 
 /** The API server's address on the bridge. */
 const BRIDGE_ADDRESS = "198.18.0.1";
@@ -46,6 +47,8 @@ export class ClusterLab implements LabSpace {
   private readonly id = labId();
   readonly bridge = `bgplb${this.id.slice(-6)}`;
   readonly speakers = new Map<string, NamespaceProcess>();
+  /** The kubeconfig the speakers use: the token of the ServiceAccount `bgplb render --speaker` made. */
+  speakerKubeconfig = "";
   bird!: Bird;
   frr!: Frr;
 
@@ -106,10 +109,10 @@ export class ClusterLab implements LabSpace {
     await this.frr.start();
   }
 
-  /** Starts (or restarts) the speaker of `node`. */
-  startSpeaker(node: string, kubeconfig: string): NamespaceProcess {
+  /** Starts (or restarts) the speaker of `node`, logging to `<label>.log` in the lab directory. */
+  startSpeaker(node: string, kubeconfig = this.speakerKubeconfig, label = `speaker-${node}`): NamespaceProcess {
     const address = NODES.find((n) => n.name === node)!.address;
-    const proc = this.start(`speaker-${node}`, this.ns(node), process.execPath, [
+    const proc = this.start(label, this.ns(node), process.execPath, [
       join(repoDir, "dist/sdk/cli/main.js"),
       "speaker",
       "--node-name", node,
@@ -132,12 +135,46 @@ export class ClusterLab implements LabSpace {
   }
 }
 
+/** The speaker's ServiceAccount, as `bgplb render --speaker` names it. */
+export const SPEAKER_ACCOUNT = { name: "bgplb-speaker", namespace: "kube-system" } as const;
+/** An image reference for the rendered DaemonSet; nothing runs or pulls it in the lab (no kubelet). */
+const LAB_IMAGE = `bgplb/speaker@sha256:${"0".repeat(64)}`;
+
 /**
- * The whole lab up: namespaces and bridge, the API server on the bridge, the
- * topology from `bgplb render` applied with kubectl, Node objects (Ready,
- * InternalIP), BIRD and FRR, a speaker per node; resolves once both routers
- * have a session with both floating IPs. On failure it tears down what it
- * made (keeping the logs) and rejects.
+ * Applies what `bgplb render --speaker` prints for the lab (ServiceAccount,
+ * RBAC, status CRDs, DaemonSet) and writes a kubeconfig that authenticates
+ * as that ServiceAccount with a token from the TokenRequest API.
+ * @returns the kubeconfig's path
+ */
+export async function speakerAccountKubeconfig(lab: ClusterLab, cluster: ThrowawayCluster): Promise<string> {
+  const rendered = await runChecked(process.execPath, [join(repoDir, "dist/sdk/cli/main.js"), "render", "--speaker", "--cluster-namespace", CLUSTER_NAMESPACE, "--image", LAB_IMAGE]);
+  await cluster.kubectlChecked(["apply", "--server-side", "-f", "-"], rendered.stdout);
+  const token = (await cluster.kubectlChecked(["create", "token", SPEAKER_ACCOUNT.name, "-n", SPEAKER_ACCOUNT.namespace, "--duration", "24h"])).stdout.trim();
+  const admin = parse(readFileSync(cluster.kubeconfig, "utf8")) as { clusters: { cluster: { server: string; "certificate-authority": string } }[] };
+  const { server, "certificate-authority": ca } = admin.clusters[0]!.cluster;
+  const kubeconfig = lab.path("speaker.kubeconfig");
+  writeFileSync(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "lab", cluster: { server, "certificate-authority": ca } }],
+      users: [{ name: SPEAKER_ACCOUNT.name, user: { token } }],
+      contexts: [{ name: "lab", context: { cluster: "lab", user: SPEAKER_ACCOUNT.name } }],
+      "current-context": "lab",
+    }),
+  );
+  return kubeconfig;
+}
+
+/**
+ * The whole lab up: namespaces and bridge, the API server on the bridge
+ * (RBAC authorization), the topology from `bgplb render` applied with
+ * kubectl, the speaker's ServiceAccount and RBAC from
+ * `bgplb render --speaker`, Node objects (Ready, InternalIP), BIRD and FRR,
+ * a speaker per node authenticated as that ServiceAccount; resolves once
+ * both routers have a session with both floating IPs. On failure it tears
+ * down what it made (keeping the logs) and rejects.
  */
 export async function startClusterLab(kubectlPath: string): Promise<{ lab: ClusterLab; cluster: ThrowawayCluster }> {
   const lab = new ClusterLab();
@@ -149,6 +186,7 @@ export async function startClusterLab(kubectlPath: string): Promise<{ lab: Clust
     await kubectl(["create", "namespace", CLUSTER_NAMESPACE]);
     const rendered = await runChecked(process.execPath, [join(repoDir, "dist/sdk/cli/main.js"), "render", join(repoDir, "test/e2e/cluster-speaker-topology.yaml")]);
     await kubectl(["apply", "-f", "-"], rendered.stdout);
+    lab.speakerKubeconfig = await speakerAccountKubeconfig(lab, cluster);
     for (const node of NODES) {
       await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: node.name } }));
       const now = new Date().toISOString();
@@ -156,7 +194,7 @@ export async function startClusterLab(kubectlPath: string): Promise<{ lab: Clust
       await kubectl(["patch", "node", node.name, "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);
     }
     await lab.startRouters();
-    for (const node of NODES) lab.startSpeaker(node.name, cluster.kubeconfig);
+    for (const node of NODES) lab.startSpeaker(node.name);
     for (const fip of FLOATING_IPS) {
       await waitFor(`BIRD session with ${fip}`, async () => ((await lab.bird.session(fip)).established ? true : undefined), { timeoutMs: 30_000 });
       await waitFor(`FRR session with ${fip}`, async () => ((await lab.frr.session(fip)).established ? true : undefined), { timeoutMs: 30_000 });
@@ -168,4 +206,30 @@ export async function startClusterLab(kubectlPath: string): Promise<{ lab: Clust
     await lab.destroy(true);
     throw error;
   }
+}
+
+/** One JSON line of a speaker log. */
+export type SpeakerLogEntry = Record<string, unknown> & { readonly msg?: string };
+
+/** The JSON entries of a speaker log (other lines, e.g. a Node warning, are skipped). */
+export function speakerLogEntries(file: string): SpeakerLogEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  return text.split("\n").flatMap((line) => {
+    try {
+      const entry = JSON.parse(line) as unknown;
+      return typeof entry === "object" && entry !== null ? [entry as SpeakerLogEntry] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The log entries that report a call the API server refused (HTTP 403). */
+export function refusedCalls(file: string): SpeakerLogEntry[] {
+  return speakerLogEntries(file).filter((entry) => /\bHTTP 403\b|forbidden/i.test(JSON.stringify(entry)));
 }

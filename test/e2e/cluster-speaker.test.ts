@@ -11,7 +11,7 @@ import path from "node:path";
 import { spawn } from "node:child_process";
 import { ThrowawayCluster, type KubeObject } from "./harness/cluster";
 import { clusterTools, requireTools } from "./harness/tools";
-import { BIRD_ADDRESS, CLUSTER_NAMESPACE, ClusterLab, FLOATING_IPS, FRR_ADDRESS, NODES, startClusterLab } from "./cluster-speaker-lab";
+import { BIRD_ADDRESS, CLUSTER_NAMESPACE, ClusterLab, FLOATING_IPS, FRR_ADDRESS, NODES, refusedCalls, speakerLogEntries, startClusterLab, type SpeakerLogEntry } from "./cluster-speaker-lab";
 import { runInNamespace } from "../interop/harness/process";
 import { sleep, waitFor } from "../interop/harness/wait";
 
@@ -27,6 +27,8 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
   let lab: ClusterLab | undefined;
   let cluster: ThrowawayCluster | undefined;
   let failed = false;
+  /** When the API server was killed and when it answered /readyz again (the outage test), in ms since the epoch. */
+  const outage = { from: 0, to: 0 };
 
   const kubectl = (args: readonly string[], input?: string) => cluster!.kubectlChecked(args, input);
   const getJson = async <T = KubeObject>(args: readonly string[]): Promise<T> => JSON.parse((await kubectl([...args, "-o", "json"])).stdout) as T;
@@ -132,7 +134,7 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
     sampling = false;
     await sampler;
     expect(minPaths, "fewest BIRD paths for the VIP seen during the failover").to.be.at.least(1);
-    lab!.startSpeaker(holder, cluster!.kubeconfig);
+    lab!.startSpeaker(holder);
   });
 
   it("cluster speaker: with the API server stopped for 30 s sessions and routes stay; a Service created when it returns is picked up", async () => {
@@ -145,6 +147,7 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
     const pidFile = path.join(cluster!.dir, "kube-apiserver.pid");
     const pid = Number(readFileSync(pidFile, "utf8").trim());
     const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+    outage.from = Date.now();
     process.kill(pid, "SIGKILL");
     await waitFor("kube-apiserver gone", async () => {
       try {
@@ -167,6 +170,7 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
       writeFileSync(pidFile, `${restarted.pid}\n`);
     }
     await waitFor("kube-apiserver back", async () => ((await cluster!.kubectl(["get", "--raw", "/readyz"])).stdout === "ok" ? true : undefined), { timeoutMs: 60_000 });
+    outage.to = Date.now();
     await kubectl(["apply", "-f", "-"], service("after"));
     const afterIP = await waitFor("after's IP", () => serviceIP("after"), { timeoutMs: 30_000 });
     await waitFor("after's route in BIRD", async () => ((await birdHops(`${afterIP}/32`)).length === 6 ? true : undefined), { timeoutMs: 20_000 });
@@ -182,5 +186,16 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
     await sleep(3_000);
     for (const fip of FLOATING_IPS) expect((await lab!.bird.session(fip)).established, `BIRD session with ${fip}`).to.equal(true);
     await kubectl(["patch", "bgppeers.networking.gke.io", "bird", "-n", NAMESPACE, "--type", "merge", "-p", JSON.stringify({ spec: { sessions: 2 } })]);
+  });
+
+  it("cluster speaker: every speaker ran as the ServiceAccount bgplb render --speaker made, and the API server refused none of its calls (no 403 in any speaker log, but while the killed API server was starting again)", function () {
+    // a kube-apiserver that is starting refuses requests until its RBAC caches are filled (it then answers /readyz)
+    const restarting = (entry: SpeakerLogEntry) => outage.from > 0 && Date.parse(String(entry.time)) >= outage.from && Date.parse(String(entry.time)) <= outage.to + 5_000;
+    expect(readFileSync(lab!.speakerKubeconfig, "utf8"), "the speakers' kubeconfig holds only the ServiceAccount token").to.match(/"token":"[^"]+"/).and.not.match(/client-certificate/);
+    for (const node of NODES) {
+      const log = lab!.path(`speaker-${node.name}.log`);
+      expect(speakerLogEntries(log).some((entry) => entry.msg === "cluster speaker started"), log).to.equal(true);
+      expect(refusedCalls(log).filter((entry) => !restarting(entry)), log).to.deep.equal([]);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { MetalLbPeer, appliedTopologyProvider, stackTarget } from "../../provider";
+import { UNPUBLISHED } from "../../provider/stack-target";
 import { keyedObjects, type AppliedTopologyInputs, type PlainObject } from "../../provider/manifest-set";
 import { exampleText, parseManifests, renderPlain } from "../../sdk/manifest";
 import { formatDiagnostic, validate } from "../../sdk/validate";
@@ -83,5 +84,27 @@ describe("stackTarget in apply mode", () => {
     expect(mocks.ofType("kubernetes:metallb.io/v1beta2:BGPPeer")).to.have.length(2);
     expect(() => target.publish([a.objects])).to.throw(/publish\(\) was called twice/);
     pulumi.runtime.setAllConfig({});
+  });
+
+  it("fails the program with a clear error, instead of waiting for ever, when it ends without calling publish()", async () => {
+    await installMocks();
+    pulumi.runtime.setAllConfig({ "bgplb-test:kubeconfig": "apiVersion: v1\nkind: Config\n" });
+    try {
+      let target: ReturnType<typeof stackTarget> | undefined;
+      await pulumi.runtime.runInPulumiStack(async () => {
+        target = stackTarget();
+        new MetalLbPeer("a", { myAsn: 64500, peerAsn: 64501, peerAddress: "10.0.0.1", applyToCluster: target.applyToCluster }, target.options);
+        return {};
+      });
+      const provider = target!.options.provider as pulumi.ProviderResource;
+      const outcome = await Promise.race([
+        // The output's own promise: it rejects where an apply would never run.
+        (provider.urn as unknown as { promise(): Promise<string> }).promise().then((urn) => `registered ${urn}`, (error: Error) => error.message),
+        new Promise<string>((resolve) => setTimeout(() => resolve("still waiting after 5 s"), 5000)),
+      ]);
+      expect(outcome).to.equal(UNPUBLISHED);
+    } finally {
+      pulumi.runtime.setAllConfig({});
+    }
   });
 });

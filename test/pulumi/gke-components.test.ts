@@ -180,7 +180,7 @@ describe("GKE components", () => {
       expect(ibgp, error.message).to.not.equal(undefined);
       expect(ibgp!.path).to.equal("spec.loadBalancer.bgpPeers[0].asn");
       expect(ibgp!.message).to.contain("65001");
-      expect(error.message).to.contain("GkeClusterLoadBalancer bad").and.contain("BGPLB012 spec.loadBalancer.bgpPeers[0].asn");
+      expect(error.message).to.contain("GkeClusterLoadBalancer bad").and.contain("BGPLB012 controlPlanePeers[0].asn");
     });
 
     it("rejects a floating IP outside the node subnets and equal to a node", () => {
@@ -197,11 +197,11 @@ describe("GKE components", () => {
       expect(() => new BgpPeer("greedy", { cluster, peerIp: "10.0.3.254", peerAsn: 65002, sessions: 3, floatingIpGroup: floating }))
         .to.throw(TopologyValidationError)
         .with.property("message")
-        .that.contains("spec.sessions");
+        .that.contains("sessions:");
       expect(() => new BgpPeer("v6", { cluster, peerIp: "2001:db8::1", peerAsn: 65002 }))
         .to.throw(TopologyValidationError)
         .with.property("message")
-        .that.contains("spec.peerIP");
+        .that.contains("peerIp:");
     });
   });
 });

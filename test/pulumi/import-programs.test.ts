@@ -12,7 +12,7 @@ import { installMocks, settle, valueOf, type RecordingMocks } from "./mocks";
 
 const PROVIDER = path.join(__dirname, "..", "..", "provider");
 
-/** Runs a generated Pulumi program under mocks, rendering to `renderDirectory`, with `bgplb/dist/provider` bound to this checkout's provider. */
+/** Runs a generated Pulumi program under mocks, rendering to `renderDirectory`, with `bgplb/pulumi` bound to this checkout's provider. */
 async function runProgram(source: string, renderDirectory: string): Promise<{ mocks: RecordingMocks; exports: Record<string, unknown> }> {
   const project = "bgplb-imported";
   const mocks = await installMocks(project);
@@ -20,7 +20,7 @@ async function runProgram(source: string, renderDirectory: string): Promise<{ mo
   const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
   const module = { exports: {} as Record<string, unknown> };
   const load = (name: string): unknown => {
-    if (name !== "bgplb/dist/provider") throw new Error(`the generated program imports ${name}`);
+    if (name !== "bgplb/pulumi") throw new Error(`the generated program imports ${name}`);
     return require(PROVIDER);
   };
   const body = compileFunction(outputText, ["require", "module", "exports"]) as (load: (name: string) => unknown, m: typeof module, exports: unknown) => void;

@@ -103,7 +103,7 @@ describe("MetalLB components", () => {
     expect(() => new MetalLbPeer("short-hold", { myAsn: 64500, peerAsn: 64501, peerAddress: "10.0.0.1", holdTime: "2s" }))
       .to.throw(TopologyValidationError)
       .with.property("message")
-      .that.contains("BGPLB100 spec.holdTime");
+      .that.contains("BGPLB100 holdTime");
     expect(() => new MetalLbPeer("ibgp-multihop", { myAsn: 64500, peerAsn: 64500, peerAddress: "10.0.0.1", ebgpMultiHop: true }))
       .to.throw(TopologyValidationError)
       .with.property("message")

@@ -108,7 +108,7 @@ describe("speaker: RFC 7606 outcomes are logged and counted", function () {
     expect(String(warnings[0]?.reason)).to.contain("AS 0");
     expect(String(warnings[1]?.reason)).to.contain("external");
     expect(String(warnings[2]?.reason)).to.contain("127.0.0.2").and.contain("own address");
-    const text = metrics.render();
+    const text = await metrics.render();
     expect(text).to.contain("# TYPE bgplb_update_errors_total counter");
     expect(text).to.contain(`bgplb_update_errors_total{peer="${PEER_IP}",attribute="AS_PATH",action="treat-as-withdraw"} 1`);
     expect(text).to.contain(`bgplb_update_errors_total{peer="${PEER_IP}",attribute="LOCAL_PREF",action="attribute-discard"} 1`);

@@ -5,7 +5,7 @@ import { commentText, Expression, generatedFrom, literal } from "./typescript-li
 
 /** Options of {@link pulumiProgram}. */
 export interface PulumiProgramOptions {
-  /** The module the program imports bgplb's Pulumi package from. @default "bgplb/dist/provider" */
+  /** The module the program imports bgplb's Pulumi package from. @default "bgplb/pulumi" */
   readonly packageName?: string;
   /** The files the topology was read from, named in the header comment. */
   readonly sources?: readonly string[];
@@ -97,7 +97,7 @@ export function pulumiProgram(topology: Topology, options: PulumiProgramOptions 
     "// no stack configuration it renders the manifests to ./rendered, exactly what",
     "// `bgplb render` prints for the original files; with a `kubeconfig` secret in",
     "// the stack configuration it applies them to that cluster.",
-    `import * as bgplb from ${JSON.stringify(options.packageName ?? "bgplb/dist/provider")};`,
+    `import * as bgplb from ${JSON.stringify(options.packageName ?? "bgplb/pulumi")};`,
     "",
     "const target = bgplb.stackTarget();",
     "",

@@ -5,7 +5,7 @@
  * lines) until SIGTERM. Used where no BGP session runs, e.g. over IPv6.
  */
 import { BfdDriver } from "../../../sdk/speaker/bfd-driver";
-import { jsonLogger } from "../../../sdk/speaker/log";
+import { jsonLogger } from "../../../sdk/speaker/json-logger";
 
 const [local, peer, interval, mult] = process.argv.slice(2);
 const logger = jsonLogger((l) => process.stdout.write(l), (l) => process.stdout.write(l));
