@@ -194,12 +194,12 @@ export class Speaker extends pulumi.ComponentResource {
     super("bgplb:index:Speaker", name, {}, opts);
     let rendered: ManifestObject[];
     try {
-      rendered = speakerDeploymentObjects(deploymentOptions(args)) as ManifestObject[];
+      rendered = speakerDeploymentObjects(deploymentOptions(args));
     } catch (error) {
       if (error instanceof ImageReferenceError || error instanceof SpeakerDeploymentError) throw new pulumi.ResourceError(`Speaker ${name}: ${error.message}`, this, true);
       throw error;
     }
-    const workload = rendered[rendered.length - 1]!;
+    const workload = rendered[rendered.length - 1];
     this.serviceAccountName = String(rendered.find((o) => o["kind"] === "ServiceAccount")!["metadata"].name);
     this.namespace = String(workload["metadata"].namespace);
     this.image = String(workload["kind"] === "DaemonSet" ? workload["spec"].template.spec.containers[0].image : workload["spec"].containers[0].image);

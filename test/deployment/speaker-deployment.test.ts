@@ -20,7 +20,7 @@ const IMAGE = { registry: "registry.example:5000", repository: "platform/bgplb-s
 type Loose = Record<string, any>;
 
 function byKind(objects: readonly PlainManifest[], kind: string): Loose[] {
-  return objects.filter((o) => o["kind"] === kind) as Loose[];
+  return objects.filter((o) => o["kind"] === kind);
 }
 
 describe("speaker deployment objects", () => {
@@ -44,12 +44,12 @@ describe("speaker deployment objects", () => {
     const objects = speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE });
     const rules = (o: Loose) => (o["rules"] as Loose[]).map((r) => `${r["apiGroups"].join()}|${r["resources"].join()}|${r["verbs"].join()}`);
     const expected = (scope: string) => SPEAKER_API_GRANTS.filter((g) => g.scope === scope).map((g) => `${g.apiGroup}|${g.resource}|${g.verbs.join()}`);
-    expect(rules(byKind(objects, "ClusterRole")[0]!)).to.deep.equal(expected("cluster"));
+    expect(rules(byKind(objects, "ClusterRole")[0])).to.deep.equal(expected("cluster"));
     const [clusterRole, statusRole] = byKind(objects, "Role");
-    expect(rules(clusterRole!)).to.deep.equal(expected("clusterNamespace"));
-    expect(rules(statusRole!)).to.deep.equal(expected("statusNamespace"));
-    expect(rules(clusterRole!)).to.include("coordination.k8s.io|leases|list,watch,create,update");
-    expect(rules(statusRole!)).to.include("networking.gke.io|bgpsessions/status|patch");
+    expect(rules(clusterRole)).to.deep.equal(expected("clusterNamespace"));
+    expect(rules(statusRole)).to.deep.equal(expected("statusNamespace"));
+    expect(rules(clusterRole)).to.include("coordination.k8s.io|leases|list,watch,create,update");
+    expect(rules(statusRole)).to.include("networking.gke.io|bgpsessions/status|patch");
     for (const binding of [...byKind(objects, "RoleBinding"), ...byKind(objects, "ClusterRoleBinding")]) {
       expect(binding["subjects"]).to.deep.equal([{ kind: "ServiceAccount", name: "bgplb-speaker", namespace: "kube-system" }]);
     }
@@ -60,7 +60,7 @@ describe("speaker deployment objects", () => {
   });
 
   it("the DaemonSet runs bgplb speaker on the host network with NODE_NAME from the downward API, probes, a read-only root and only NET_ADMIN and NET_RAW, image pinned by digest", () => {
-    const daemonSet = byKind(speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, leaseDurationSeconds: 3, healthPort: 9000 }), "DaemonSet")[0]!;
+    const daemonSet = byKind(speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, leaseDurationSeconds: 3, healthPort: 9000 }), "DaemonSet")[0];
     const pod = daemonSet["spec"]["template"]["spec"];
     expect(daemonSet["spec"]["selector"]["matchLabels"]).to.deep.equal({ "app.kubernetes.io/name": "bgplb-speaker", "app.kubernetes.io/instance": "bgplb-speaker" });
     expect(daemonSet["spec"]["template"]["metadata"]["labels"]).to.include(daemonSet["spec"]["selector"]["matchLabels"]);
@@ -96,11 +96,11 @@ describe("speaker deployment objects", () => {
       statusCrds: false,
     });
     expect(objects[0]).to.deep.include({ apiVersion: "v1", kind: "Namespace" });
-    expect((objects[0]!["metadata"] as Loose)["name"]).to.equal("bgplb");
+    expect((objects[0]["metadata"] as Loose)["name"]).to.equal("bgplb");
     expect(byKind(objects, "CustomResourceDefinition")).to.deep.equal([]);
-    expect(byKind(objects, "ServiceAccount")[0]!["metadata"]).to.include({ name: "speaker", namespace: "bgplb" });
-    expect(byKind(objects, "ClusterRoleBinding")[0]!["subjects"]).to.deep.equal([{ kind: "ServiceAccount", name: "speaker", namespace: "bgplb" }]);
-    const pod = byKind(objects, "DaemonSet")[0]!["spec"]["template"]["spec"];
+    expect(byKind(objects, "ServiceAccount")[0]["metadata"]).to.include({ name: "speaker", namespace: "bgplb" });
+    expect(byKind(objects, "ClusterRoleBinding")[0]["subjects"]).to.deep.equal([{ kind: "ServiceAccount", name: "speaker", namespace: "bgplb" }]);
+    const pod = byKind(objects, "DaemonSet")[0]["spec"]["template"]["spec"];
     expect(pod["nodeSelector"]).to.deep.equal({ "node-role.example/lb": "true" });
     expect(pod["tolerations"]).to.deep.equal([{ operator: "Exists" }]);
     expect(pod["serviceAccountName"]).to.equal("speaker");
@@ -109,13 +109,13 @@ describe("speaker deployment objects", () => {
   it("one Role holds every namespaced grant when the cluster namespace is kube-system", () => {
     const roles = byKind(speakerDeploymentObjects({ clusterNamespace: "kube-system", image: IMAGE }), "Role");
     expect(roles).to.have.length(1);
-    expect(roles[0]!["rules"]).to.have.length(SPEAKER_API_GRANTS.filter((g) => g.scope !== "cluster").length);
+    expect(roles[0]["rules"]).to.have.length(SPEAKER_API_GRANTS.filter((g) => g.scope !== "cluster").length);
   });
 
   it("the static pod reads a kubeconfig from the node and gates the control-plane VIP on the local API server's /readyz", () => {
     const objects = speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, workload: "static-pod", kubeconfigPath: "/etc/bgplb/speaker.conf" });
     expect(byKind(objects, "DaemonSet")).to.deep.equal([]);
-    const pod = byKind(objects, "Pod")[0]!;
+    const pod = byKind(objects, "Pod")[0];
     expect(pod["metadata"]).to.include({ name: "bgplb-speaker", namespace: "kube-system" });
     expect(pod["spec"]).to.include({ hostNetwork: true });
     expect(pod["spec"]).to.not.have.property("serviceAccountName");
@@ -137,7 +137,7 @@ describe("speaker deployment objects", () => {
 
   it("the sidecar is the DaemonSet's container", () => {
     const options = { clusterNamespace: "cluster-edge", image: IMAGE };
-    expect(speakerSidecar(options)).to.deep.equal(byKind(speakerDeploymentObjects(options), "DaemonSet")[0]!["spec"]["template"]["spec"]["containers"][0]);
+    expect(speakerSidecar(options)).to.deep.equal(byKind(speakerDeploymentObjects(options), "DaemonSet")[0]["spec"]["template"]["spec"]["containers"][0]);
   });
 
   it("refuses names and numbers that cannot be deployed, naming the field and the value", () => {

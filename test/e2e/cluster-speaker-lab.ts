@@ -151,7 +151,7 @@ export async function speakerAccountKubeconfig(lab: ClusterLab, cluster: Throwaw
   await cluster.kubectlChecked(["apply", "--server-side", "-f", "-"], rendered.stdout);
   const token = (await cluster.kubectlChecked(["create", "token", SPEAKER_ACCOUNT.name, "-n", SPEAKER_ACCOUNT.namespace, "--duration", "24h"])).stdout.trim();
   const admin = parse(readFileSync(cluster.kubeconfig, "utf8")) as { clusters: { cluster: { server: string; "certificate-authority": string } }[] };
-  const { server, "certificate-authority": ca } = admin.clusters[0]!.cluster;
+  const { server, "certificate-authority": ca } = admin.clusters[0].cluster;
   const kubeconfig = lab.path("speaker.kubeconfig");
   writeFileSync(
     kubeconfig,
@@ -219,7 +219,7 @@ export function speakerLogEntries(file: string): SpeakerLogEntry[] {
   } catch {
     return [];
   }
-  return text.split("\n").flatMap((line) => {
+  return text.split("\n").flatMap((line): SpeakerLogEntry[] => {
     try {
       const entry = JSON.parse(line) as unknown;
       return typeof entry === "object" && entry !== null ? [entry as SpeakerLogEntry] : [];
