@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- the tests walk rendered Kubernetes objects by field path through Loose; the expected values are the check. */
 import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +27,7 @@ function byKind(objects: readonly PlainManifest[], kind: string): Loose[] {
 describe("speaker deployment objects", () => {
   it("renders ServiceAccount, ClusterRole, Roles, bindings, the two status CRDs and the DaemonSet, in that order", () => {
     const objects = speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE });
-    expect(objects.map((o) => `${o["kind"]} ${(o["metadata"] as Loose).namespace ?? ""}/${(o["metadata"] as Loose).name}`)).to.deep.equal([
+    expect(objects.map((o) => `${String(o["kind"])} ${(o["metadata"] as Loose).namespace ?? ""}/${(o["metadata"] as Loose).name}`)).to.deep.equal([
       "ServiceAccount kube-system/bgplb-speaker",
       "ClusterRole /bgplb-speaker",
       "ClusterRoleBinding /bgplb-speaker",

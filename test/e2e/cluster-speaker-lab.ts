@@ -146,7 +146,7 @@ const LAB_IMAGE = `bgplb/speaker@sha256:${"0".repeat(64)}`;
  * as that ServiceAccount with a token from the TokenRequest API.
  * @returns the kubeconfig's path
  */
-export async function speakerAccountKubeconfig(lab: ClusterLab, cluster: ThrowawayCluster): Promise<string> {
+async function speakerAccountKubeconfig(lab: ClusterLab, cluster: ThrowawayCluster): Promise<string> {
   const rendered = await runChecked(process.execPath, [join(repoDir, "dist/sdk/cli/main.js"), "render", "--speaker", "--cluster-namespace", CLUSTER_NAMESPACE, "--image", LAB_IMAGE]);
   await cluster.kubectlChecked(["apply", "--server-side", "-f", "-"], rendered.stdout);
   const token = (await cluster.kubectlChecked(["create", "token", SPEAKER_ACCOUNT.name, "-n", SPEAKER_ACCOUNT.namespace, "--duration", "24h"])).stdout.trim();
