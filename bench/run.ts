@@ -11,6 +11,7 @@ import { providerBench } from "./provider";
 import { failoverBench } from "./failover";
 import { benchSpeakerConfig } from "./speaker-config";
 import { gkeTopology, metallbTopology, scaled, type TopologySize } from "./topology";
+import { routersBench } from "./routers";
 
 /** What one measured case produced. */
 interface CaseResult {
@@ -82,6 +83,8 @@ const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise
   codec: codecBench,
   failover: () => failoverBench(),
   provider: providerBench,
+
+  routers: routersBench,
   "fuzz-cli": ([cases, seed]) => fuzzCli(Number(cases ?? 10_000), seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(seed)),
 };
 

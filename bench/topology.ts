@@ -19,7 +19,7 @@ export interface TopologySize {
 }
 
 /** The issue's 1× size: 1,000 nodes, 200 peers, 100 floating IPs, 5,000 address pools. */
-const BASE_SIZE: TopologySize = { nodes: 1000, peers: 200, floatingIps: 100, pools: 5000 };
+export const BASE_SIZE: TopologySize = { nodes: 1000, peers: 200, floatingIps: 100, pools: 5000 };
 
 /** `base` times `factor`, field by field. */
 export function scaled(factor: number, base: TopologySize = BASE_SIZE): TopologySize {

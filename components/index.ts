@@ -33,3 +33,5 @@ export { BgpAdvertisement, type BgpAdvertisementArgs } from "./metallb/bgp-adver
 export { MetalLbPeer, type MetalLbPeerArgs } from "./metallb/peer";
 export type { LabelSelectorArgs, SelectorRequirementArgs } from "./metallb/selectors";
 export { Speaker, SpeakerWorkload, TaintEffect, TolerationOperator, type SpeakerArgs, type SpeakerImageArgs, type SpeakerTolerationArgs } from "./speaker";
+
+export { routerConfig, type RouterConfigArgs } from "./router-config";

@@ -11,7 +11,7 @@ const HELP = (): string =>
     "Usage: bgplb <command> [options]",
     "",
     "Commands:",
-    ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(Math.max(...commands.map((other) => other.name.length)))} ${c.summary}`),
     "",
     "Global options:",
     "  --help, -h      show help (also: bgplb <command> --help)",

@@ -4,12 +4,14 @@ import { UsageError } from "./command";
 import { keepRunningOnClosedOutput } from "./run";
 import type { CoreV1Api } from "@kubernetes/client-node";
 import type { NodeView } from "../cluster/floating-ips";
-import { nodeViewOf } from "../cluster/observed";
+import { nodeViewOf, type RawObject } from "../cluster/observed";
+import { METALLB_NAMESPACE } from "../model";
 import { parseCidr } from "../net";
 import { parseListenAddress } from "../speaker/config";
 import type { Logger } from "../speaker/log";
 
 const USAGE = `Usage: bgplb speaker --cluster-namespace cluster-NAME [options]
+       bgplb speaker --mode metallb [--namespace metallb-system] [options]
 
 Runs the cluster's BGP load balancer on one node (one process per node):
 reads the Cluster, NetworkGatewayGroup, BGPLoadBalancer and BGPPeer objects
@@ -23,7 +25,23 @@ kube-system and Events on Services. A Cluster, NetworkGatewayGroup or
 BGPPeer that fails validation is not applied: the last good configuration
 stays and an Event names the rule, the field and the value.
 
+With --mode metallb it serves MetalLB's objects instead: the BGPPeer,
+IPAddressPool, BGPAdvertisement, BFDProfile and Community objects of the
+MetalLB namespace. Each node opens one session per BGPPeer whose
+nodeSelectors select it (TCP MD5 from password or passwordSecret, BFD from
+bfdProfile) and advertises, per BGPAdvertisement, the addresses of the
+Services of its pools with itself as next hop (communities, aggregation,
+LOCAL_PREF to iBGP peers; externalTrafficPolicy Local only from nodes with
+a ready endpoint). The holder of the allocator Lease assigns Service
+addresses from the IPAddressPools.
+
 Options:
+  --mode gke|metallb        which objects to serve (default gke)
+  --namespace NS            metallb mode: MetalLB's namespace (default
+                            metallb-system)
+  --graceful-restart-time SECONDS  metallb mode: offer graceful restart
+                            (RFC 4724) with this restart time (default 0:
+                            off)
   --node-name NAME          this node (default: $NODE_NAME)
   --kubeconfig FILE         kubeconfig (default: in-cluster service account)
   --cluster-namespace NS    namespace of the Cluster and BGP objects
@@ -53,7 +71,7 @@ floating IPs, release the Leases and exit 0.`;
 async function readNodeUntilAnswered(core: CoreV1Api, nodeName: string, logger: Logger, describeApiError: (error: unknown) => string, stopped: () => boolean): Promise<NodeView | undefined> {
   for (let attempt = 1; !stopped(); attempt++) {
     try {
-      return nodeViewOf(await core.readNode({ name: nodeName }));
+      return nodeViewOf((await core.readNode({ name: nodeName })) as RawObject);
     } catch (error) {
       if (attempt === 1 || attempt % 15 === 0) {
         logger.log("warn", "cannot read this node's Node object yet (needed for the default --interface and --node-subnet); retrying every 2 s", { node: nodeName, error: describeApiError(error) });
@@ -113,10 +131,21 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
       "health-listen": { type: "string" },
       "control-plane-readyz": { type: "string" },
       "debug-log": { type: "boolean" },
+      mode: { type: "string" },
+      namespace: { type: "string" },
+      "graceful-restart-time": { type: "string" },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (see --help)`);
     const nodeName = values["node-name"] ?? process.env["NODE_NAME"];
     if (!nodeName) throw new UsageError("--node-name NAME is required (or set NODE_NAME)");
+    const mode = values.mode ?? "gke";
+    if (mode !== "gke" && mode !== "metallb") throw new UsageError(`--mode: '${mode}' is not gke or metallb`);
+    const gkeOnly = ["cluster-namespace", "interface", "node-subnet", "peer-port", "hold-time", "control-plane-readyz"] as const;
+    const metallbOnly = ["namespace", "graceful-restart-time"] as const;
+    for (const flag of mode === "metallb" ? gkeOnly : metallbOnly) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --mode ${mode}${mode === "metallb" ? " (the BGPPeers give ports, hold times and sources)" : ""}`);
+    }
+    if (mode === "metallb") return runMetallbSpeaker(values, nodeName, io, stopSignal, onWake);
     const clusterNamespace = values["cluster-namespace"];
     if (!clusterNamespace) throw new UsageError("--cluster-namespace NS is required (the Cluster's namespace, cluster-<name>)");
     const subnets = (values["node-subnet"] ?? []).map((text) => {
@@ -200,5 +229,55 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
       logger.log("error", "shutdown failed", { error: (error as Error).message });
       return 1;
     }
+  }
+}
+
+/** `bgplb speaker --mode metallb` once the common flags are read. */
+async function runMetallbSpeaker(
+  values: { kubeconfig?: string; namespace?: string; "lease-duration"?: string; "connect-retry"?: string; "graceful-restart-time"?: string; "health-listen"?: string; "debug-log"?: boolean },
+  nodeName: string,
+  io: CommandIo,
+  stopSignal: () => NodeJS.Signals | undefined,
+  onWake: (wake: () => void) => void,
+): Promise<number> {
+  const leaseDurationSeconds = integerFlag(values["lease-duration"], "--lease-duration", 2, 1, 3600);
+  const connectRetrySeconds = integerFlag(values["connect-retry"], "--connect-retry", 5, 1, 65535);
+  const gracefulRestartSeconds = integerFlag(values["graceful-restart-time"], "--graceful-restart-time", 0, 0, 4095);
+  let healthListen: string;
+  try {
+    healthListen = parseListenAddress(values["health-listen"] ?? "127.0.0.1:8080", "--health-listen");
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  keepRunningOnClosedOutput();
+  // Loaded here, not at the top: the Kubernetes client and the logger cost every other command about a second at start-up.
+  const [{ jsonLogger }, { MetallbSpeaker }, { kubeClients, loadKubeConfig }] = await Promise.all([
+    import("../speaker/json-logger.js"),
+    import("../cluster/metallb-controller.js"),
+    import("../cluster/kube.js"),
+  ]);
+  const logger = jsonLogger(io.stdout, io.stderr, values["debug-log"] ?? false);
+  let clients;
+  try {
+    clients = kubeClients(loadKubeConfig(values.kubeconfig));
+  } catch (error) {
+    throw new UsageError(`${values.kubeconfig === undefined ? "in-cluster configuration" : `--kubeconfig ${values.kubeconfig}`}: ${(error as Error).message}`);
+  }
+  const speaker = new MetallbSpeaker({ nodeName, namespace: values.namespace ?? METALLB_NAMESPACE, leaseDurationSeconds, connectRetrySeconds, gracefulRestartSeconds, healthListen, clients, logger });
+  try {
+    await speaker.start();
+  } catch (error) {
+    logger.log("error", "speaker failed to start", { error: (error as Error).message });
+    await speaker.stop();
+    return 1;
+  }
+  if (stopSignal() === undefined) await new Promise<void>(onWake);
+  logger.log("info", "shutting down", { signal: stopSignal() });
+  try {
+    await speaker.stop();
+    return 0;
+  } catch (error) {
+    logger.log("error", "shutdown failed", { error: (error as Error).message });
+    return 1;
   }
 }

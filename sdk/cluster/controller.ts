@@ -11,7 +11,7 @@
  */
 import type { Server as HttpServer } from "node:http";
 import { request as httpsRequest } from "node:https";
-import type { CoreV1Event, KubernetesObject, V1Lease } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Lease } from "@kubernetes/client-node";
 import { Gauge } from "prom-client";
 import type { FamilyName, OriginatedRoute } from "../bgp";
 import { GKE_STATUS_NAMESPACE, type Topology } from "../model";
@@ -20,6 +20,7 @@ import type { Logger } from "../speaker/log";
 import { SpeakerMetrics } from "../speaker/metrics";
 import { PeerDriver } from "../speaker/peer";
 import { clusterAddressPools } from "./address-pools";
+import { eventObject } from "./events";
 import { assignFloatingIps } from "./floating-ips";
 import { planServiceAddresses } from "./ipam";
 import {
@@ -56,7 +57,7 @@ import {
   type RawObject,
 } from "./observed";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
-import { FIELD_MANAGER, advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
+import { advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
 
 /** How the speaker runs. */
 export interface ClusterSpeakerOptions {
@@ -668,21 +669,9 @@ export class ClusterSpeaker {
   private async event(object: RawObject, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
     const key = `${object.kind}/${objectKeyText(object)}|${reason}|${message}`;
     if (this.events.has(key)) return;
-    const namespace = object.metadata?.namespace ?? "default";
-    const now = new Date();
-    const body: CoreV1Event = {
-      metadata: { generateName: `${object.metadata?.name ?? "object"}.`, namespace },
-      involvedObject: { apiVersion: object.apiVersion ?? "v1", kind: object.kind ?? "Service", name: object.metadata?.name, namespace, uid: (object.metadata as { uid?: string } | undefined)?.uid },
-      reason,
-      message,
-      type,
-      source: { component: FIELD_MANAGER, host: this.options.nodeName },
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-    };
+    const body = eventObject(object, type, reason, message, this.options.nodeName, new Date());
     try {
-      await this.options.clients.core.createNamespacedEvent({ namespace, body });
+      await this.options.clients.core.createNamespacedEvent({ namespace: body.metadata!.namespace!, body });
       this.events.add(key);
     } catch (error) {
       this.options.logger.log("warn", "event not recorded", { reason, error: describeApiError(error) });

@@ -28,6 +28,14 @@ export interface AddressRequest {
   readonly current: readonly string[];
   /** `metadata.creationTimestamp` (RFC 3339): older Services win conflicts. */
   readonly createdAt: string;
+  /**
+   * The pools the Service may be given addresses of automatically, most
+   * preferred first (MetalLB: the `address-pool` annotation,
+   * `serviceAllocation`); a `manualAssign` pool named here counts as chosen
+   * by the Service. A kept or requested address must lie in one of them.
+   * @default every pool that is not `manualAssign`, in the order written (and any pool for a requested address)
+   */
+  readonly pools?: readonly string[];
 }
 
 /** Why a Service did not get (all of) the addresses it wants. */
@@ -35,6 +43,7 @@ export type AllocationProblemReason =
   | "InvalidRequestedAddress"
   | "RequestedFamilyNotOffered"
   | "RequestedAddressNotInPool"
+  | "RequestedAddressPoolNotAllowed"
   | "RequestedAddressInUse"
   | "RequestedAddressAvoided"
   | "NoAddressAvailable";
@@ -77,6 +86,11 @@ function blockHolds(block: AddressBlock, ip: IpAddress): boolean {
 /** The pool holding the address, if any (pools do not overlap; the first wins if they do). */
 function poolOf(pools: readonly AddressPool[], ip: IpAddress): AddressPool | undefined {
   return pools.find((pool) => pool.blocks.some((block) => blockHolds(block, ip)));
+}
+
+/** Whether the Service may hold an address of `pool`. */
+function mayUse(request: AddressRequest, pool: AddressPool): boolean {
+  return request.pools === undefined || request.pools.includes(pool.name);
 }
 
 function ipKey(ip: IpAddress): string {
@@ -146,8 +160,9 @@ function familyName(family: IpFamily): string {
  * 2. Requested addresses (`spec.loadBalancerIP`) are given when free and in
  *    a pool, `manualAssign` pools included; otherwise a problem says why.
  * 3. Remaining families get the lowest free address of the first pool (in
- *    the order written) that is not `manualAssign`, preferring a pool the
- *    Service already uses; `avoidBuggyIPs` pools skip `.0` and `.255`.
+ *    the order written, or the Service's own `pools` order) that is not
+ *    `manualAssign`, preferring a pool the Service already uses;
+ *    `avoidBuggyIPs` pools skip `.0` and `.255`.
  *
  * A `RequireDualStack` Service that cannot get both families gets nothing
  * new (it keeps what it had). `reserved` addresses (e.g. the ingress VIP)
@@ -184,7 +199,7 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
       const asked = w.requested.get(ip.family);
       if (asked ? asked.value !== ip.value : reservedKeys.has(ipKey(ip))) continue;
       const pool = poolOf(pools, ip);
-      if (!pool || (pool.manualAssign && !asked) || (pool.avoidBuggyIPs && isBuggy(ip.family, ip.value))) continue;
+      if (!pool || !mayUse(w.request, pool) || (pool.manualAssign && !asked && w.request.pools === undefined) || (pool.avoidBuggyIPs && isBuggy(ip.family, ip.value))) continue;
       claimed.add(ipKey(ip));
       w.got.set(ip.family, { ip, pool: pool.name });
     }
@@ -197,6 +212,8 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
       const pool = poolOf(pools, ip);
       if (!pool) {
         w.problems.push({ reason: "RequestedAddressNotInPool", message: `spec.loadBalancerIP ${ip.text} is in no address pool (pools: ${poolNames})` });
+      } else if (!mayUse(w.request, pool)) {
+        w.problems.push({ reason: "RequestedAddressPoolNotAllowed", message: `spec.loadBalancerIP ${ip.text} is in pool ${pool.name}, which this Service may not use (its pools: ${w.request.pools?.join(", ") || "none"})` });
       } else if (pool.avoidBuggyIPs && isBuggy(ip.family, ip.value)) {
         w.problems.push({ reason: "RequestedAddressAvoided", message: `spec.loadBalancerIP ${ip.text} ends in .${ip.value & 0xffn} and pool ${pool.name} has avoidBuggyIPs` });
       } else if (claimed.has(ipKey(ip))) {
@@ -218,12 +235,14 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
   };
   const automatic = pools.filter((pool) => !pool.manualAssign);
   for (const w of working) {
+    const allowed = w.request.pools === undefined ? automatic : w.request.pools.flatMap((name) => pools.filter((pool) => pool.name === name));
+    const allowedNames = w.request.pools === undefined ? poolNames : allowed.map((pool) => pool.name).join(", ") || "none this Service may use";
     const policy = w.request.familyPolicy ?? "SingleStack";
     const fresh: IpFamily[] = [];
     for (const [index, family] of w.wanted.entries()) {
       if (w.got.has(family) || w.requested.has(family)) continue;
       const used = new Set([...w.got.values()].map((g) => g.pool));
-      const order = [...automatic.filter((p) => used.has(p.name)), ...automatic.filter((p) => !used.has(p.name))];
+      const order = [...allowed.filter((p) => used.has(p.name)), ...allowed.filter((p) => !used.has(p.name))];
       let found: { ip: IpAddress; pool: string } | undefined;
       for (const pool of order) {
         const ip = cursor(pool, family).take(claimed, reservedKeys);
@@ -237,7 +256,7 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
         w.got.set(family, found);
         fresh.push(family);
       } else if (index === 0 || policy === "RequireDualStack") {
-        w.problems.push({ reason: "NoAddressAvailable", message: `no free ${familyName(family)} address in the address pools (pools: ${poolNames})` });
+        w.problems.push({ reason: "NoAddressAvailable", message: `no free ${familyName(family)} address in the address pools (pools: ${allowedNames})` });
       }
     }
     const missing = w.wanted.some((family) => !w.got.has(family));

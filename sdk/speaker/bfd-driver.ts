@@ -5,14 +5,12 @@
  * session sends from its own socket, bound to a source port in
  * 49152–65535, with TTL / hop limit 255.
  *
- * The receive-side GTSM check (RFC 5881 §5: only TTL 255 accepted) needs
- * the TTL of each datagram, which node:dgram does not deliver (it exposes
- * neither IP_RECVTTL / IPV6_RECVHOPLIMIT nor recvmsg's control data, and
- * has no setsockopt for IP_MINTTL). Without an FFI library the driver
- * cannot make that check; it passes no TTL to the session and instead
- * accepts a packet only from the configured peer's address (for a known
- * Your Discriminator as well), which keeps spoofed packets from other
- * hosts out but not packets from the peer's address routed from afar.
+ * The receive-side GTSM check (RFC 5881 §5: only TTL 255 accepted) is made
+ * by the kernel: on Linux the receive socket carries a BPF filter that drops
+ * every datagram with a lower TTL / hop limit ({@link bindWithMinTtl}), as
+ * node:dgram cannot report a datagram's TTL. On other systems that check is
+ * not made. Either way a packet is accepted only from the configured peer's
+ * address (for a known Your Discriminator as well).
  *
  * Every way in (a datagram, a timer, a call) is guarded: an exception is
  * logged and ends nothing but that one step.
@@ -37,6 +35,7 @@ import { BFD_DEFAULTS } from "../model/defaults";
 import type { BFDProfileSpec } from "../model/metallb/bfd-profile";
 import { ipFamily, normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
+import { bindWithMinTtl } from "./min-ttl";
 
 /** The timers and role of one peer's session (a BFDProfile's single-hop part), in milliseconds. */
 export type BfdPeerTimers = Omit<BfdSessionConfig, "localDiscriminator">;
@@ -144,7 +143,7 @@ export class BfdDriver {
    * @throws Error naming the address when a socket cannot be bound.
    */
   async start(): Promise<void> {
-    this.receiver = await this.bind(BFD_CONTROL_PORT);
+    this.receiver = process.platform === "linux" ? await this.bindGtsm() : await this.bind(BFD_CONTROL_PORT);
     this.receiver.on("message", (bytes, remote) => this.guard("receive", () => this.receive(bytes, remote.address)));
     this.receiver.on("error", (err) => this.log("warn", "BFD receive socket error", { error: err.message }));
     for (const entry of this.peers.values()) {
@@ -194,6 +193,15 @@ export class BfdDriver {
         resolve(socket);
       });
     });
+  }
+
+  /** The receive socket on port 3784, taking only TTL / hop limit 255 (GTSM). */
+  private async bindGtsm(): Promise<Socket> {
+    try {
+      return await bindWithMinTtl(this.options.localIP, BFD_CONTROL_PORT, BFD_SINGLE_HOP_TTL);
+    } catch (error) {
+      throw new Error(`BFD socket on ${this.options.localIP} port ${BFD_CONTROL_PORT}: ${(error as Error).message}`);
+    }
   }
 
   /** RFC 5881 §4: the source port is in 49152–65535; pick one at random, retrying if taken. */

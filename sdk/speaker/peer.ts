@@ -174,7 +174,7 @@ export class PeerDriver {
 
   constructor(private readonly options: PeerDriverOptions) {
     this.session = this.newSession();
-    this.rib = new AdjRibOut(options.fsm.localAsn);
+    this.rib = new AdjRibOut(options.fsm.localAsn, options.fsm.peerAsn === options.fsm.localAsn);
   }
 
   /** The peer's address. */

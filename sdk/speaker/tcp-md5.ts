@@ -1,8 +1,8 @@
 /**
  * TCP MD5 signatures (RFC 2385) for BGP sessions, with Linux's
  * `TCP_MD5SIG` socket option. Node.js has no API for it, so the option is
- * set through the C library with the `koffi` FFI (prebuilt for each
- * platform inside its npm package: no compiler, no install script).
+ * set through the C library ({@link loadLibc}, the `koffi` FFI: prebuilt
+ * for each platform inside its npm package, no compiler, no install script).
  *
  * The key must be on the socket before the first SYN, and Node.js creates a
  * socket's descriptor only inside `connect()`/`listen()`. So the descriptor
@@ -17,9 +17,8 @@
  * Only IPv4 and IPv6 addresses; Linux only (other systems throw a clear
  * error when a password is configured).
  */
-import { constants as os } from "node:os";
 import { Server, Socket } from "node:net";
-import { parseIp } from "../net";
+import { SOCKADDR_STORAGE, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, intOption, loadLibc, preparedDescriptor, sockaddr, systemError, type Libc } from "./libc";
 
 /** Longest key Linux accepts (`TCP_MD5SIG_MAXKEYLEN`), in octets. */
 export const MAX_MD5_KEY_LENGTH = 80;
@@ -32,68 +31,12 @@ export interface Md5Key {
   readonly password: string;
 }
 
-const AF_INET = 2;
-const AF_INET6 = 10;
-const SOCK_STREAM = 1;
-const SOCK_NONBLOCK = 0o4000;
-const SOCK_CLOEXEC = 0o2000000;
-const SOL_SOCKET = 1;
-const SO_REUSEADDR = 2;
 const IPPROTO_TCP = 6;
 const TCP_MD5SIG = 14;
-/** sizeof(struct sockaddr_storage). */
-const SOCKADDR_STORAGE = 128;
 /** sizeof(struct tcp_md5sig): addr, flags, prefixlen, keylen (u16), ifindex (u32), key[80]. */
 const TCP_MD5SIG_SIZE = SOCKADDR_STORAGE + 1 + 1 + 2 + 4 + MAX_MD5_KEY_LENGTH;
 const LISTEN_BACKLOG = 511;
-
-/** The C library calls this module makes. */
-interface Libc {
-  socket(domain: number, type: number, protocol: number): number;
-  setsockopt(fd: number, level: number, name: number, value: Buffer, length: number): number;
-  bind(fd: number, address: Buffer, length: number): number;
-  close(fd: number): number;
-  errno(): number;
-}
-
-let libc: Libc | undefined;
-
-/** Loads koffi and the C library on first use, so a speaker without passwords never loads native code. */
-function loadLibc(): Libc {
-  if (libc) return libc;
-  if (process.platform !== "linux") throw new Error(`TCP MD5 (password) needs Linux's TCP_MD5SIG; this is ${process.platform}`);
-  const koffi = require("koffi") as typeof import("koffi");
-  const lib = koffi.load("libc.so.6");
-  libc = {
-    socket: lib.func("int socket(int domain, int type, int protocol)"),
-    setsockopt: lib.func("int setsockopt(int fd, int level, int name, const void *value, uint32_t length)"),
-    bind: lib.func("int bind(int fd, const void *address, uint32_t length)"),
-    close: lib.func("int close(int fd)"),
-    errno: () => koffi.errno(),
-  };
-  return libc;
-}
-
-/** The error for a failed call: the errno's name and what was being done (never a password). */
-function systemError(what: string, errno: number): Error {
-  const name = Object.entries(os.errno).find(([, value]) => value === errno)?.[0] ?? `errno ${errno}`;
-  return Object.assign(new Error(`${what}: ${name}`), { code: name });
-}
-
-/** `struct sockaddr_in` / `sockaddr_in6` for `address` and `port`, in a buffer of `size` octets. */
-function sockaddr(address: string, port: number, size: number): { bytes: Buffer; length: number } {
-  const ip = parseIp(address);
-  const bytes = Buffer.alloc(size);
-  bytes.writeUInt16LE(ip.family === 4 ? AF_INET : AF_INET6, 0);
-  bytes.writeUInt16BE(port, 2);
-  if (ip.family === 4) {
-    bytes.writeUInt32BE(Number(ip.value), 4);
-  } else {
-    bytes.writeBigUInt64BE(ip.value >> 64n, 8);
-    bytes.writeBigUInt64BE(ip.value & 0xffffffffffffffffn, 16);
-  }
-  return { bytes, length: ip.family === 4 ? 16 : 28 };
-}
+const FEATURE = "TCP MD5 (password) with TCP_MD5SIG";
 
 /** Checks a password's length without ever showing it; returns its octets. */
 function keyOctets(password: string): Buffer {
@@ -120,19 +63,6 @@ function setKey(c: Libc, fd: number, key: Md5Key): void {
   }
 }
 
-/** A new non-blocking TCP descriptor of `address`'s family, closed again if `prepare` throws. */
-function keyedDescriptor(c: Libc, address: string, prepare: (fd: number) => void): number {
-  const fd = c.socket(parseIp(address).family === 4 ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw systemError("creating a TCP socket", c.errno());
-  try {
-    prepare(fd);
-  } catch (error) {
-    c.close(fd);
-    throw error;
-  }
-  return fd;
-}
-
 /**
  * An unconnected TCP socket whose segments to `key.address` are signed
  * with `key.password`; call `connect()` on it as on any `net.Socket`.
@@ -140,8 +70,8 @@ function keyedDescriptor(c: Libc, address: string, prepare: (fd: number) => void
  * without TCP MD5), or RangeError for a password of a bad length.
  */
 export function md5Socket(key: Md5Key): Socket {
-  const c = loadLibc();
-  const fd = keyedDescriptor(c, key.address, (fd) => setKey(c, fd, key));
+  const c = loadLibc(FEATURE);
+  const fd = preparedDescriptor(c, key.address, SOCK_STREAM, (fd) => setKey(c, fd, key));
   return new Socket({ fd, readable: true, writable: true });
 }
 
@@ -152,11 +82,10 @@ export function md5Socket(key: Md5Key): Socket {
  * Resolves once listening; rejects with the failed call's error.
  */
 export async function listenWithMd5(server: Server, host: string, port: number, keys: readonly Md5Key[]): Promise<void> {
-  const c = loadLibc();
-  const fd = keyedDescriptor(c, host, (fd) => {
+  const c = loadLibc(FEATURE);
+  const fd = preparedDescriptor(c, host, SOCK_STREAM, (fd) => {
     for (const key of keys) setKey(c, fd, key);
-    const on = Buffer.alloc(4);
-    on.writeInt32LE(1);
+    const on = intOption(1);
     if (c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, on, on.length) !== 0) throw systemError("setting SO_REUSEADDR", c.errno());
     const local = sockaddr(host, port, SOCKADDR_STORAGE);
     if (c.bind(fd, local.bytes, local.length) !== 0) throw systemError(`binding ${host}:${port}`, c.errno());

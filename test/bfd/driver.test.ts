@@ -79,6 +79,7 @@ describe("bfd UDP driver (loopback)", function () {
     await upPair();
     const stranger = createSocket("udp4");
     await new Promise<void>((resolve) => stranger.bind({ address: "127.0.0.3", port: 0 }, () => resolve()));
+    stranger.setTTL(255); // past the kernel's GTSM filter, so the driver's own checks are what discard them
     // A well-formed Down packet (My Discriminator 7, Your Discriminator 0), but from 127.0.0.3.
     const spoof = Buffer.from("204003180000000700000000000f4240000f424000000000", "hex");
     for (const bytes of [Buffer.from("hello"), Buffer.alloc(24), spoof]) {
@@ -87,6 +88,26 @@ describe("bfd UDP driver (loopback)", function () {
     stranger.close();
     await until("three discards logged", () => (lines.filter((l) => l.msg === "BFD packet discarded").length >= 3 ? true : undefined));
     expect(driver!.state(REMOTE)).to.equal("Up");
+  });
+
+  it("GTSM: a Down packet from the peer's own address with TTL 254 is dropped by the kernel; the same packet with TTL 255 takes the session Down", async function () {
+    if (process.platform !== "linux") this.skip();
+    const changes = await upPair();
+    // A well-formed Down packet (My Discriminator 7, Your Discriminator 0) from the peer's address.
+    const down = Buffer.from("204003180000000700000000000f4240000f424000000000", "hex");
+    const send = async (ttl: number): Promise<void> => {
+      const forger = createSocket("udp4");
+      await new Promise<void>((resolve) => forger.bind({ address: REMOTE, port: 0 }, () => resolve()));
+      forger.setTTL(ttl);
+      await new Promise<void>((resolve) => forger.send(down, BFD_CONTROL_PORT, LOCAL, () => resolve()));
+      forger.close();
+    };
+    await send(254);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(driver!.state(REMOTE)).to.equal("Up");
+    expect(changes.filter((c) => c.to === "Down")).to.deep.equal([]);
+    await send(255);
+    await until("Down after the TTL-255 packet", () => (changes.some((c) => c.to === "Down") ? true : undefined), 2000);
   });
 
   it("refuses a second session to the same peer, timers out of range and a peer of the other family, naming them", () => {

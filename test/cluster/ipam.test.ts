@@ -129,6 +129,7 @@ const arbRequests = fc
       requested: fc.array(arbAddress, { maxLength: 1 }),
       current: fc.array(arbAddress, { maxLength: 2 }),
       created: fc.integer({ min: 0, max: 5 }),
+      pools: fc.option(fc.subarray(["pool2", "pool0", "pool1"]), { nil: undefined }),
     }),
     { maxLength: 20, selector: (s) => s.name },
   )
@@ -141,12 +142,13 @@ const arbRequests = fc
         requested: s.requested,
         current: s.current,
         createdAt: `2026-01-0${s.created + 1}T00:00:00Z`,
+        ...(s.pools === undefined ? {} : { pools: s.pools }),
       }),
     ),
   );
 
 describe("cluster IPAM: properties", () => {
-  it("never gives one address to two Services, and every address lies in its named pool, of a wanted family, respecting avoidBuggyIPs and manualAssign", () => {
+  it("never gives one address to two Services, and every address lies in its named pool, one the Service may use, of a wanted family, respecting avoidBuggyIPs and manualAssign", () => {
     fc.assert(
       fc.property(arbPools, arbRequests, (pools, requests) => {
         const plan = planServiceAddresses(pools, requests);
@@ -162,7 +164,8 @@ describe("cluster IPAM: properties", () => {
             expect(owner.blocks.some((b) => spanContains(b, address))).to.equal(true);
             const value = parseIp(address).value & 0xffn;
             if (owner.avoidBuggyIPs && !address.includes(":")) expect(value === 0n || value === 255n, address).to.equal(false);
-            if (owner.manualAssign) expect(request.requested.map((r) => (r.includes(".") || r.includes(":") ? parseIp(r).text : r))).to.include(address);
+            if (request.pools !== undefined) expect(request.pools).to.include(owner.name);
+            if (owner.manualAssign && request.pools === undefined) expect(request.requested.map((r) => (r.includes(".") || r.includes(":") ? parseIp(r).text : r))).to.include(address);
           });
         }
       }),
@@ -198,5 +201,39 @@ describe("cluster IPAM: avoidBuggyIPs and requests", () => {
   it("refuses a requested .0 or .255 address in an avoidBuggyIPs pool", () => {
     const plan = planServiceAddresses([pool("p", ["10.0.0.0/24"], { avoidBuggyIPs: true })], [service("ns/s", { requested: ["10.0.0.255"] })]);
     expect(plan.get("ns/s")!.problems).to.deep.equal([{ reason: "RequestedAddressAvoided", message: "spec.loadBalancerIP 10.0.0.255 ends in .255 and pool p has avoidBuggyIPs" }]);
+  });
+});
+
+describe("cluster IPAM: pools a Service may use (MetalLB address-pool annotation, serviceAllocation)", () => {
+  const pools = [pool("a", ["10.0.0.1-10.0.0.2"]), pool("b", ["10.0.1.1-10.0.1.2"]), pool("manual", ["10.0.9.1-10.0.9.2"], { manualAssign: true })];
+
+  it("takes addresses from the Service's pools in its order of preference, never from others", () => {
+    const plan = planServiceAddresses(pools, [service("ns/prefers-b", { pools: ["b", "a"] }), service("ns/only-a", { pools: ["a"], createdAt: "2026-01-02T00:00:00Z" }), service("ns/any", { createdAt: "2026-01-03T00:00:00Z" })]);
+    expect(addressesOf(plan)).to.deep.equal({ "ns/prefers-b": ["10.0.1.1"], "ns/only-a": ["10.0.0.1"], "ns/any": ["10.0.0.2"] });
+  });
+
+  it("a manualAssign pool named by the Service serves it automatically, and its address is kept on the next plan", () => {
+    const first = planServiceAddresses(pools, [service("ns/pinned", { pools: ["manual"] })]);
+    expect(addressesOf(first)).to.deep.equal({ "ns/pinned": ["10.0.9.1"] });
+    const again = planServiceAddresses(pools, [service("ns/pinned", { pools: ["manual"], current: ["10.0.9.1"] })]);
+    expect(addressesOf(again)).to.deep.equal({ "ns/pinned": ["10.0.9.1"] });
+  });
+
+  it("moves a Service off an address of a pool it may no longer use", () => {
+    const plan = planServiceAddresses(pools, [service("ns/s", { pools: ["b"], current: ["10.0.0.1"] })]);
+    expect(addressesOf(plan)).to.deep.equal({ "ns/s": ["10.0.1.1"] });
+  });
+
+  it("refuses a requested address in a pool the Service may not use, naming the pool and the Service's pools", () => {
+    const plan = planServiceAddresses(pools, [service("ns/s", { pools: ["b"], requested: ["10.0.0.2"] })]);
+    expect(plan.get("ns/s")!.problems).to.deep.equal([
+      { reason: "RequestedAddressPoolNotAllowed", message: "spec.loadBalancerIP 10.0.0.2 is in pool a, which this Service may not use (its pools: b)" },
+    ]);
+    expect(plan.get("ns/s")!.addresses).to.deep.equal([]);
+  });
+
+  it("with no pool it may use, says so", () => {
+    const plan = planServiceAddresses(pools, [service("ns/s", { pools: [] })]);
+    expect(plan.get("ns/s")!.problems).to.deep.equal([{ reason: "NoAddressAvailable", message: "no free IPv4 address in the address pools (pools: none this Service may use)" }]);
   });
 });

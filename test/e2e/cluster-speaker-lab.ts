@@ -34,6 +34,18 @@ export const FRR_ADDRESS = "198.18.0.253";
 /** The namespace of the lab topology's objects. */
 export const CLUSTER_NAMESPACE = "cluster-lab";
 
+/** Where a lab's members sit on its bridge. */
+export interface LabAddresses {
+  /** The bridge's own address (the API server listens there). */
+  readonly bridge: string;
+  readonly nodes: readonly { readonly name: string; readonly address: string }[];
+  readonly bird: string;
+  readonly frr: string;
+}
+
+/** The cluster-speaker lab's addresses (its topology file names them). */
+export const CLUSTER_LAB_ADDRESSES: LabAddresses = { bridge: BRIDGE_ADDRESS, nodes: NODES, bird: BIRD_ADDRESS, frr: FRR_ADDRESS };
+
 /** One namespace on the bridge. */
 interface Member extends LinkEnd {
   readonly hostLink: string;
@@ -51,6 +63,9 @@ export class ClusterLab implements LabSpace {
   speakerKubeconfig = "";
   bird!: Bird;
   frr!: Frr;
+
+  /** A lab on `addresses` (a /24 each; labs on different /24s can run at the same time). */
+  constructor(readonly addresses: LabAddresses = CLUSTER_LAB_ADDRESSES) {}
 
   /** The namespace of a node or router. */
   ns(name: string): string {
@@ -70,9 +85,9 @@ export class ClusterLab implements LabSpace {
   /** Makes the bridge with the API server's address and every namespace on it. */
   async create(): Promise<void> {
     await run("ip", ["link", "add", this.bridge, "type", "bridge"]);
-    await run("ip", ["addr", "add", `${BRIDGE_ADDRESS}/24`, "dev", this.bridge]);
+    await run("ip", ["addr", "add", `${this.addresses.bridge}/24`, "dev", this.bridge]);
     await run("ip", ["link", "set", this.bridge, "up"]);
-    const all = [...NODES.map((n) => ({ name: n.name, address: n.address })), { name: "bird", address: BIRD_ADDRESS }, { name: "frr", address: FRR_ADDRESS }];
+    const all = [...this.addresses.nodes.map((n) => ({ name: n.name, address: n.address })), { name: "bird", address: this.addresses.bird }, { name: "frr", address: this.addresses.frr }];
     for (const [i, m] of all.entries()) {
       const ns = this.ns(m.name);
       const hostLink = `${this.bridge.slice(0, 11)}v${i}`;

@@ -63,6 +63,11 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));
 }
 
+/** Resolves whether an output is marked secret. */
+export function isSecretOutput<T>(output: pulumi.Output<T>): Promise<boolean> {
+  return pulumi.isSecret(output);
+}
+
 /** Waits until every registration the program started has reached the mock monitor. */
 export async function settle(): Promise<void> {
   const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };

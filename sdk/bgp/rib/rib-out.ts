@@ -3,8 +3,9 @@
  * have, what it has been sent, and the difference between the two as
  * announce/withdraw lists for the codec's `packUpdates`.
  *
- * Every route is originated here: ORIGIN IGP, AS_PATH = our ASN, plus the
- * route's MED, communities and large communities. A route with several
+ * Every route is originated here: ORIGIN IGP, AS_PATH = our ASN (empty to
+ * an internal peer, RFC 4271 §5.1.2), plus the route's MED, communities and
+ * large communities, and its LOCAL_PREF to an internal peer only (§5.1.5). A route with several
  * next hops becomes several paths when ADD-PATH send is negotiated for its
  * family (RFC 7911), each with a path identifier that stays the same for as
  * long as its next hop stays; without ADD-PATH the peer gets one path per
@@ -49,6 +50,8 @@ export interface OriginatedRoute {
   readonly communities?: readonly number[];
   /** RFC 8092 large communities. */
   readonly largeCommunities?: readonly LargeCommunity[];
+  /** LOCAL_PREF; sent only when the Adj-RIB-Out is for an internal (iBGP) peer, ignored otherwise. @default {@link DEFAULT_LOCAL_PREF} to an internal peer */
+  readonly localPref?: number;
 }
 
 /** What the Adj-RIB-Out must know about an Established session. */
@@ -83,6 +86,7 @@ interface AttributeSet {
   readonly key: string;
   readonly attributes: PathAttributes;
   readonly med: number | undefined;
+  readonly localPref: number | undefined;
   readonly communities: readonly number[] | undefined;
   readonly largeCommunities: readonly LargeCommunity[] | undefined;
   /** Routes using the set; it is forgotten at 0. */
@@ -132,6 +136,8 @@ const NOTHING_SENT: readonly SentRecord[] = [];
 const NO_PATH_IDS: readonly number[] = [];
 /** Shared path identifier lists 1..n, the usual case (n ≤ 8), so most routes need no list of their own. */
 const FIRST_PATH_IDS: readonly (readonly number[])[] = Array.from({ length: 9 }, (_, n) => Array.from({ length: n }, (_, i) => i + 1));
+/** LOCAL_PREF of a route to an internal peer that sets none: RFC 4271 §5.1.5 requires one, and 100 is what routers assume. */
+export const DEFAULT_LOCAL_PREF = 100;
 /** Entries handled between two yields of {@link AdjRibOut.changes}. */
 const DEFAULT_BATCH = 1024;
 
@@ -203,6 +209,8 @@ function checkRoute(route: OriginatedRoute): string {
   if (!Number.isInteger(route.length) || route.length < 0 || route.length > max) fail("length", route.length, `is not a prefix length 0..${max}`);
   if (hostBitsSet(route.length, v6)) fail("address", `${route.address}/${route.length}`, "has host bits set");
   checkNextHops(route.nextHops, v6);
+  const localPref = route.localPref;
+  if (localPref !== undefined && (!Number.isInteger(localPref) || localPref < 0 || localPref > 0xffffffff)) fail("localPref", localPref, "is not a whole number 0..4294967295");
   return address;
 }
 
@@ -254,6 +262,7 @@ class ChangeCollector implements ChangeSink {
 /** The Adj-RIB-Out of one peer. See the module comment. */
 export class AdjRibOut {
   private readonly localAsn: number;
+  private readonly internal: boolean;
   private readonly entries = new Map<string, Entry>();
   private readonly bundles = new Map<string, Bundle>();
   private readonly attributeSets = new Map<string, AttributeSet>();
@@ -273,14 +282,19 @@ export class AdjRibOut {
   /** The attribute set interned last and copies of what it was built from: routes usually share one. */
   private lastSet: AttributeSet | undefined;
   private lastMed: number | undefined;
+  private lastLocalPref: number | undefined;
   private lastCommunities: readonly number[] | undefined;
   private lastLargeCommunities: readonly LargeCommunity[] | undefined;
   private lastBundle: Bundle | undefined;
 
-  /** An empty Adj-RIB-Out originating routes from `localAsn`. */
-  constructor(localAsn: number) {
+  /**
+   * An empty Adj-RIB-Out originating routes from `localAsn`; `internal`
+   * when the peer is in the same AS (iBGP): AS_PATH empty, LOCAL_PREF sent.
+   */
+  constructor(localAsn: number, internal = false) {
     if (!Number.isInteger(localAsn) || localAsn < 1 || localAsn > 0xffffffff) fail("localAsn", localAsn, "is not an AS number");
     this.localAsn = localAsn;
+    this.internal = internal;
   }
 
   /** Adds or replaces the route for its prefix. Throws a RangeError naming the bad field. */
@@ -319,6 +333,7 @@ export class AdjRibOut {
         length: entry.prefix.length,
         nextHops: entry.nextHops,
         ...(set.med !== undefined ? { med: set.med } : {}),
+        ...(set.localPref !== undefined ? { localPref: set.localPref } : {}),
         ...(set.communities ? { communities: set.communities } : {}),
         ...(set.largeCommunities ? { largeCommunities: set.largeCommunities } : {}),
       });
@@ -521,29 +536,33 @@ export class AdjRibOut {
   private intern(route: OriginatedRoute): AttributeSet {
     const communities = route.communities?.length ? route.communities : undefined;
     const largeCommunities = route.largeCommunities?.length ? route.largeCommunities : undefined;
+    const localPref = this.internal ? (route.localPref ?? DEFAULT_LOCAL_PREF) : undefined;
     let set = this.lastSet;
     const same =
       set !== undefined &&
       set.refs > 0 &&
       this.lastMed === route.med &&
+      this.lastLocalPref === localPref &&
       sameList(this.lastCommunities ?? [], communities ?? []) &&
       sameList(this.lastLargeCommunities ?? [], largeCommunities ?? []);
     if (!same) {
-      const key = `${route.med ?? ""}|${communities?.join(",") ?? ""}|${largeCommunities?.map((c) => `${c.globalAdmin}:${c.localData1}:${c.localData2}`).join(",") ?? ""}`;
+      const key = `${route.med ?? ""}|${localPref ?? ""}|${communities?.join(",") ?? ""}|${largeCommunities?.map((c) => `${c.globalAdmin}:${c.localData1}:${c.localData2}`).join(",") ?? ""}`;
       set = this.attributeSets.get(key);
       if (set === undefined) {
         const attributes: PathAttributes = {
           origin: Origin.Igp,
-          asPath: [{ type: AsPathSegmentType.AsSequence, asns: [this.localAsn] }],
+          asPath: this.internal ? [] : [{ type: AsPathSegmentType.AsSequence, asns: [this.localAsn] }],
           ...(route.med !== undefined ? { med: route.med } : {}),
+          ...(localPref !== undefined ? { localPref } : {}),
           ...(communities ? { communities: [...communities] } : {}),
           ...(largeCommunities ? { largeCommunities: [...largeCommunities] } : {}),
         };
-        set = { key, attributes, med: route.med, communities: attributes.communities, largeCommunities: attributes.largeCommunities, refs: 0 };
+        set = { key, attributes, med: route.med, localPref, communities: attributes.communities, largeCommunities: attributes.largeCommunities, refs: 0 };
         this.attributeSets.set(key, set);
       }
       this.lastSet = set;
       this.lastMed = route.med;
+      this.lastLocalPref = localPref;
       this.lastCommunities = communities && [...communities];
       this.lastLargeCommunities = largeCommunities && [...largeCommunities];
     }

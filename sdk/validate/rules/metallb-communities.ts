@@ -7,6 +7,15 @@ import type { Reporter } from "../report";
 const COMMUNITY = /^(\d+):(\d+)$/;
 const LARGE_COMMUNITY = /^large:(\d+):(\d+):(\d+)$/;
 
+/** A community text as a 32-bit standard community or a large community (RFC 8092 parts); undefined when malformed. */
+export function parseCommunity(text: string): { standard: number } | { large: { globalAdmin: number; localData1: number; localData2: number } } | undefined {
+  if (communityProblem(text) !== undefined) return undefined;
+  const standard = COMMUNITY.exec(text);
+  if (standard) return { standard: Number(standard[1]) * 0x10000 + Number(standard[2]) };
+  const [globalAdmin, localData1, localData2] = LARGE_COMMUNITY.exec(text)!.slice(1).map(Number) as [number, number, number];
+  return { large: { globalAdmin, localData1, localData2 } };
+}
+
 /**
  * Why the community text is malformed, or undefined when it is a valid
  * standard (a:b) or large (large:a:b:c) community; `otherwise` names what

@@ -287,3 +287,45 @@ describe("bgp Adj-RIB-Out for large tables", () => {
     expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [] });
   });
 });
+
+describe("bgp Adj-RIB-Out to an internal (iBGP) peer", () => {
+  it("iBGP: sends an empty AS_PATH and the route's LOCAL_PREF; the same route to an eBGP peer has our AS and no LOCAL_PREF", () => {
+    const route = vip(["192.0.2.11"], { localPref: 150, communities: [0xfde80064] });
+    const internal = new AdjRibOut(64512, true);
+    internal.set(route);
+    internal.sessionUp(V4);
+    expect(internal.takeChanges().announce.map((r) => r.attributes)).to.deep.equal([{ origin: 0, asPath: [], localPref: 150, communities: [0xfde80064] }]);
+    expect(internal.wanted()[0]?.localPref).to.equal(150);
+    const external = ribUp(V4, [route]);
+    expect(external.takeChanges().announce.map((r) => r.attributes)).to.deep.equal([{ ...ATTRS, communities: [0xfde80064] }]);
+  });
+
+  it("iBGP: a LOCAL_PREF change re-announces; the UPDATE on the wire carries LOCAL_PREF and an empty AS_PATH", () => {
+    const rib = new AdjRibOut(64512, true);
+    rib.set(vip(["192.0.2.11"], { localPref: 100 }));
+    rib.sessionUp(V4);
+    rib.takeChanges();
+    rib.set(vip(["192.0.2.11"], { localPref: 200 }));
+    const changes = rib.takeChanges();
+    expect(changes.announce.map((r) => r.attributes.localPref)).to.deep.equal([200]);
+    const context: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
+    const frames = packUpdates(changes, context);
+    expect(frames).to.have.length(1);
+    const result = decodeMessage(frames[0]!, context);
+    if (!result.ok || result.message.kind !== "update") throw new Error(`not an UPDATE: ${JSON.stringify(result)}`);
+    expect(result.message.attributes.localPref).to.equal(200);
+    expect(result.message.attributes.asPath).to.deep.equal([]);
+  });
+
+  it("iBGP: a route without LOCAL_PREF goes out with 100 (RFC 4271 §5.1.5: always sent to internal peers)", () => {
+    const rib = new AdjRibOut(64512, true);
+    rib.set(vip(["192.0.2.11"]));
+    rib.sessionUp(V4);
+    expect(rib.takeChanges().announce.map((r) => r.attributes.localPref)).to.deep.equal([100]);
+  });
+
+  it("refuses a LOCAL_PREF that does not fit in 32 bits, naming the field", () => {
+    const rib = new AdjRibOut(64512, true);
+    expect(() => rib.set(vip(["192.0.2.11"], { localPref: 2 ** 32 }))).to.throw(RangeError, /localPref: 4294967296/);
+  });
+});

@@ -73,12 +73,7 @@ export class MetallbOracle {
    */
   static async start(cluster: ThrowawayCluster, controllerPath: string, files: MetallbFiles): Promise<MetallbOracle> {
     if (await portInUse(webhookPort)) throw new Error(`127.0.0.1:${webhookPort} is in use; MetalLB's controller serves its webhooks on that fixed port`);
-    const own = await cluster.kubectlChecked(["get", "crd", "-o", "name"]);
-    const ownMetallb = own.stdout.split("\n").filter((name) => name.endsWith(".metallb.io"));
-    if (ownMetallb.length > 0) await cluster.kubectlChecked(["delete", "--wait", ...ownMetallb]);
-    await cluster.kubectlChecked(["apply", "--server-side", "-f", files.crds]);
-    await cluster.kubectlChecked(["wait", "--for", "condition=Established", "crd", "--all", "--timeout", "60s"]);
-    await cluster.kubectlChecked(["create", "namespace", metallbNamespace]);
+    await installMetallbCrds(cluster, files.crds);
 
     const dir = mkdtempSync(path.join(tmpdir(), "bgplb-e2e-metallb-"));
     // The webhook server reads its certificate from TMPDIR/k8s-webhook-server/serving-certs
@@ -176,6 +171,20 @@ export class MetallbOracle {
     await this.cluster.kubectl(["delete", "validatingwebhookconfiguration", "metallb-webhook-configuration", "--ignore-not-found"]);
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Replaces the project's MetalLB CRDs in `cluster` with MetalLB's own (from
+ * `crds`, a folder of the MetalLB module; they add Community and the
+ * v1beta1 BGPPeer) and creates the metallb-system namespace.
+ */
+export async function installMetallbCrds(cluster: ThrowawayCluster, crds: string): Promise<void> {
+  const own = await cluster.kubectlChecked(["get", "crd", "-o", "name"]);
+  const ownMetallb = own.stdout.split("\n").filter((name) => name.endsWith(".metallb.io"));
+  if (ownMetallb.length > 0) await cluster.kubectlChecked(["delete", "--wait", ...ownMetallb]);
+  await cluster.kubectlChecked(["apply", "--server-side", "-f", crds]);
+  await cluster.kubectlChecked(["wait", "--for", "condition=Established", "crd", "--all", "--timeout", "60s"]);
+  await cluster.kubectlChecked(["create", "namespace", metallbNamespace]);
 }
 
 /** Where MetalLB's CRDs and webhook configuration are in the Go module cache. */

@@ -1,8 +1,8 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { LabSpace, LinkEnd } from "./lab";
 import type { NamespaceProcess } from "./process";
 import { runInNamespace } from "./process";
-import type { PeerDaemon, PeerSpec, ReceivedRoute, SessionView } from "./peer";
+import type { PeerDaemon, PeerSpec, ReceivedRoute, RouteWithLocalPref, SessionView } from "./peer";
 import { waitFor } from "./wait";
 
 function protocolName(index: number): string {
@@ -15,6 +15,13 @@ function renderConfig(spec: PeerSpec): string {
     `router id ${spec.address};`,
     "log stderr all;",
     "protocol device { scan time 1; }",
+    ...(spec.bfd
+      ? [
+          "protocol bfd {",
+          `  interface "eth0" { min rx interval ${spec.bfd.intervalMs} ms; min tx interval ${spec.bfd.intervalMs} ms; multiplier ${spec.bfd.detectMultiplier}; };`,
+          "}",
+        ]
+      : []),
   ];
   spec.neighbors.forEach((n, i) => {
     lines.push(
@@ -27,8 +34,11 @@ function renderConfig(spec: PeerSpec): string {
       "  connect retry time 1;",
       "  error wait time 1, 2;",
       ...(spec.passive ? ["  passive on;"] : []),
+      // iBGP on one segment: resolve next hops directly, as for eBGP (iBGP defaults to multihop, recursive)
+      ...(n.asn === spec.asn ? ["  direct;"] : []),
       ...(n.password === undefined ? [] : [`  password "${n.password}";`]),
       ...(spec.gracefulRestart ? ["  graceful restart on;"] : []),
+      ...(spec.bfd ? ["  bfd on;"] : []),
       `  ipv4 { import all; export none;${addPath} };`,
       `  ipv6 { import all; export none;${addPath} };`,
       "}",
@@ -63,6 +73,10 @@ function toRoute(p: PathLines): ReceivedRoute {
  * path of the same prefix, tab-indented `Key: value` lines are attributes.
  */
 export function parseShowRouteAll(text: string): ReceivedRoute[] {
+  return showRouteAllPaths(text).map(toRoute);
+}
+
+function showRouteAllPaths(text: string): PathLines[] {
   const paths: PathLines[] = [];
   let prefix = "";
   for (const line of text.split("\n")) {
@@ -77,7 +91,7 @@ export function parseShowRouteAll(text: string): ReceivedRoute[] {
       if (m && current) current.attrs.set(m[1] ?? "", m[2] ?? "");
     }
   }
-  return paths.map(toRoute);
+  return paths;
 }
 
 /** BIRD 2 (`bird`), foreground, queried with `birdc` over its control socket. */
@@ -101,7 +115,7 @@ export class Bird implements PeerDaemon {
 
   async start(): Promise<void> {
     const config = this.lab.path("bird.conf");
-    writeFileSync(config, renderConfig(this.spec));
+    writeFileSync(config, this.spec.configText ?? renderConfig(this.spec));
     this.proc = this.lab.start("bird", this.end.ns, "bird", ["-f", "-c", config, "-s", this.socket]);
     const proc = this.proc;
     await waitFor("bird control socket", async () => {
@@ -111,10 +125,21 @@ export class Bird implements PeerDaemon {
   }
 
   async session(neighbor: string): Promise<SessionView> {
+    if (this.spec.configText !== undefined) {
+      // a configuration of its own names its protocols: find the one with this neighbor address
+      const all = await this.cli(["show", "protocols", "all"]);
+      const block = all.split(/\n(?=\S)/).find((b) => new RegExp(`Neighbor address:\\s+${neighbor.replace(/\./g, "\\.")}\\s`).test(b)) ?? "";
+      return { established: /BGP state:\s+Established/.test(block), detail: block };
+    }
     const index = this.spec.neighbors.findIndex((n) => n.address === neighbor);
     if (index < 0) throw new Error(`bird has no neighbor ${neighbor}`);
     const out = await this.cli(["show", "protocols", "all", protocolName(index)]);
     return { established: /BGP state:\s+Established/.test(out), detail: out };
+  }
+
+  /** The output of a `birdc` command (words as arguments). */
+  command(words: readonly string[]): Promise<string> {
+    return this.cli(words);
   }
 
   async lastError(neighbor: string): Promise<string> {
@@ -123,6 +148,19 @@ export class Bird implements PeerDaemon {
 
   async routes(): Promise<ReceivedRoute[]> {
     return parseShowRouteAll(await this.cli(["show", "route", "all"]));
+  }
+
+  /** Every route with its LOCAL_PREF (`BGP.local_pref`). */
+  async routesWithLocalPref(): Promise<RouteWithLocalPref[]> {
+    return showRouteAllPaths(await this.cli(["show", "route", "all"])).map((p) => {
+      const text = p.attrs.get("BGP.local_pref");
+      return { ...toRoute(p), localPref: text === undefined ? undefined : Number(text) };
+    });
+  }
+
+  /** The daemon's log so far. */
+  logText(): string {
+    return this.proc ? readFileSync(this.proc.logFile, "utf8") : "";
   }
 
   pause(): void {

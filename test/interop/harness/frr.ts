@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import type { LabSpace, LinkEnd } from "./lab";
 import type { NamespaceProcess } from "./process";
 import { runInNamespace } from "./process";
-import type { PeerDaemon, PeerSpec, ReceivedRoute, SessionView } from "./peer";
+import type { PeerDaemon, PeerSpec, ReceivedRoute, RouteWithLocalPref, SessionView } from "./peer";
 import { waitFor } from "./wait";
 
 /** Where Debian's frr package installs the daemons. */
@@ -64,6 +64,7 @@ interface FrrPath {
   aspath?: { string?: string };
   community?: { string?: string };
   largeCommunity?: { string?: string };
+  locPrf?: number;
   nexthops?: { ip?: string; scope?: string }[];
 }
 
@@ -105,7 +106,7 @@ export class Frr implements PeerDaemon {
   async start(): Promise<void> {
     const { uid, gid } = prepareFrrRunDir(this.lab.dir, this.runDir);
     const config = `${this.runDir}/bgpd.conf`;
-    writeFileSync(config, renderConfig(this.spec));
+    writeFileSync(config, this.spec.configText ?? renderConfig(this.spec));
     chownSync(config, uid, gid);
     this.proc = this.lab.start("frr-bgpd", this.end.ns, FRR_BGPD, [
       "-Z", "-l", this.spec.address, "--vty_socket", this.runDir, "-u", "frr", "-g", "frr",
@@ -131,21 +132,35 @@ export class Frr implements PeerDaemon {
   }
 
   async routes(): Promise<ReceivedRoute[]> {
-    const routes: ReceivedRoute[] = [];
+    return (await this.paths()).map(([prefix, p]) => toRoute(prefix, p));
+  }
+
+  /** Every route with its LOCAL_PREF (`locPrf`; FRR shows none for eBGP routes). */
+  async routesWithLocalPref(): Promise<RouteWithLocalPref[]> {
+    return (await this.paths()).map(([prefix, p]) => ({ ...toRoute(prefix, p), localPref: p.locPrf }));
+  }
+
+  private async paths(): Promise<[string, FrrPath][]> {
+    const paths: [string, FrrPath][] = [];
     for (const family of ["ipv4", "ipv6"]) {
       const table = JSON.parse(await this.cli(`show bgp ${family} unicast json`)) as { routes?: Record<string, unknown> };
       for (const prefix of Object.keys(table.routes ?? {})) {
         const detail = JSON.parse(await this.cli(`show bgp ${family} unicast ${prefix} json`)) as { paths?: FrrPath[] };
-        for (const p of detail.paths ?? []) routes.push(toRoute(prefix, p));
+        for (const p of detail.paths ?? []) paths.push([prefix, p]);
       }
     }
-    return routes;
+    return paths;
   }
 
   /** The next hops of the paths FRR uses for `prefix` (best path plus ECMP multipaths). */
   async multipathNextHops(family: "ipv4" | "ipv6", prefix: string): Promise<string[]> {
     const detail = JSON.parse(await this.cli(`show bgp ${family} unicast ${prefix} json`)) as { paths?: (FrrPath & { multipath?: boolean; bestpath?: { overall?: boolean } })[] };
     return (detail.paths ?? []).filter((p) => p.multipath === true || p.bestpath?.overall === true).map((p) => toRoute(prefix, p).nextHop);
+  }
+
+  /** The daemon's log so far. */
+  logText(): string {
+    return this.proc ? readFileSync(this.proc.logFile, "utf8") : "";
   }
 
   pause(): void {

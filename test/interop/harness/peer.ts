@@ -32,6 +32,15 @@ export interface PeerSpec {
   readonly gracefulRestart?: boolean;
   /** ECMP: how many equal paths the daemon may use for one prefix (FRR `maximum-paths`). @default the daemon's */
   readonly maximumPaths?: number;
+  /** BFD with every neighbor on interface `eth0` (BIRD only): interval in ms both ways and detect multiplier. @default no BFD */
+  readonly bfd?: { readonly intervalMs: number; readonly detectMultiplier: number };
+
+  /**
+   * A complete configuration to load instead of the one rendered from this
+   * spec (FRR and BIRD only), e.g. one `bgplb router-config` wrote; `asn`,
+   * `address` and `neighbors` still describe it for the queries.
+   */
+  readonly configText?: string;
 }
 
 /** A route as the peer daemon itself reports it, normalised across daemons. */
@@ -48,6 +57,11 @@ export interface ReceivedRoute {
   readonly communities: readonly string[];
   /** Large communities as `global:local1:local2`. */
   readonly largeCommunities: readonly string[];
+}
+
+/** A route with the LOCAL_PREF the daemon holds for it (BIRD gives eBGP routes its default, 100; FRR shows none for them). */
+export interface RouteWithLocalPref extends ReceivedRoute {
+  readonly localPref: number | undefined;
 }
 
 /** A BGP session as the peer daemon reports it. */

@@ -30,6 +30,8 @@ export interface SpeakerRun {
   readonly advertiseIps?: readonly string[];
   /** VIPs written to an `--advertise-file`, which {@link SpeakerProcess.setAdvertiseFile} rewrites. */
   readonly advertiseFile?: readonly string[];
+  /** Health server address; give each of several speakers in one namespace its own. @default 127.0.0.1:8080 */
+  readonly healthListen?: string;
 }
 
 /** The real `bgplb advertise` binary running in the lab's speaker namespace. */
@@ -51,7 +53,7 @@ export class SpeakerProcess {
   start(): void {
     const config = this.lab.path(`${this.label}.yaml`);
     writeFileSync(config, stringify(this.runSpec.config));
-    const args = [this.binary, "advertise", "--config", config, "--health-listen", HEALTH];
+    const args = [this.binary, "advertise", "--config", config, "--health-listen", this.runSpec.healthListen ?? HEALTH];
     for (const ip of this.runSpec.advertiseIps ?? []) args.push("--advertise-ip", ip);
     if (this.runSpec.advertiseFile) {
       this.setAdvertiseFile(this.runSpec.advertiseFile);

@@ -1,0 +1,238 @@
+/**
+ * `bgplb speaker --mode metallb` end to end: a throwaway API server with
+ * MetalLB's CRDs, three node namespaces each running the speaker, BIRD as an
+ * iBGP router and FRR as an eBGP router with TCP MD5. The assertions read
+ * the routers' own RIBs and the API server.
+ */
+import { expect } from "chai";
+import type { ThrowawayCluster } from "./harness/cluster";
+import { clusterTools, requireTools, toolPaths } from "./harness/tools";
+import { metallbFiles } from "./metallb/oracle";
+import { MD5_PASSWORD, METALLB_LAB_ADDRESSES, MY_ASN, MetallbLab, NATIVE_SPEAKER_SERVICE_ACCOUNT, nativeSpeakerPod, startMetallbLab } from "./metallb-speaker-lab";
+
+const NODES = METALLB_LAB_ADDRESSES.nodes;
+import { sleep, waitFor } from "../interop/harness/wait";
+import { setBfdBlocked } from "../interop/harness/bfd";
+import type { RouteWithLocalPref } from "../interop/harness/peer";
+
+const address = (node: string): string => NODES.find((n) => n.name === node)!.address;
+
+/** Routes as compared between speakers: every attribute the routers show, in a stable order. */
+function normalized(routes: readonly RouteWithLocalPref[]): string[] {
+  return routes
+    .map((r) => JSON.stringify({ prefix: r.prefix, nextHop: r.nextHop, origin: r.origin, asPath: r.asPath, communities: [...r.communities].sort(), largeCommunities: [...r.largeCommunities].sort(), localPref: r.localPref ?? null }))
+    .sort();
+}
+
+function service(name: string, extra: { policy?: "Local"; annotations?: Record<string, string> } = {}): string {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: "default", ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+    spec: { type: "LoadBalancer", ports: [{ port: 80 }], selector: { app: name }, ...(extra.policy ? { externalTrafficPolicy: extra.policy } : {}) },
+  });
+}
+
+/** An EndpointSlice of `name` with one ready endpoint on each of `nodes`. */
+function endpointSlice(name: string, nodes: readonly string[]): string {
+  return JSON.stringify({
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    metadata: { name: `${name}-lab`, namespace: "default", labels: { "kubernetes.io/service-name": name } },
+    addressType: "IPv4",
+    ports: [{ port: 80, protocol: "TCP" }],
+    endpoints: nodes.map((node, i) => ({ addresses: [`10.244.${i + 1}.10`], nodeName: node, conditions: { ready: true } })),
+  });
+}
+
+describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP and FRR eBGP with MD5)", function () {
+  this.timeout(240_000);
+  let lab: MetallbLab | undefined;
+  let cluster: ThrowawayCluster | undefined;
+  let failed = false;
+
+  const kubectl = (args: readonly string[], input?: string) => cluster!.kubectlChecked(args, input);
+  const serviceIP = async (name: string): Promise<string | undefined> =>
+    ((JSON.parse((await kubectl(["get", "service", name, "-n", "default", "-o", "json"])).stdout) as { status?: { loadBalancer?: { ingress?: { ip: string }[] } } }).status?.loadBalancer?.ingress?.[0]?.ip);
+  const birdPaths = async (prefix: string): Promise<RouteWithLocalPref[]> => (await lab!.bird.routesWithLocalPref()).filter((r) => r.prefix === prefix).sort((a, b) => (a.nextHop < b.nextHop ? -1 : 1));
+  const frrPaths = async (prefix: string): Promise<RouteWithLocalPref[]> => (await lab!.frr.routesWithLocalPref()).filter((r) => r.prefix === prefix).sort((a, b) => (a.nextHop < b.nextHop ? -1 : 1));
+  const hops = (paths: readonly RouteWithLocalPref[]): string[] => paths.map((p) => p.nextHop);
+
+  before(async function () {
+    if (process.getuid?.() !== 0) {
+      console.log("      skipped: the lab needs root (network namespaces)");
+      this.skip();
+    }
+    const tools = requireTools(this, clusterTools);
+    const metallb = metallbFiles(toolPaths() as ReadonlyMap<string, string>);
+    if (!metallb.files) {
+      if (process.env["CI"] === "true") throw new Error(metallb.missing.join("\n"));
+      console.log(`      skipped: ${metallb.missing.join("; ")}`);
+      this.skip();
+    }
+    ({ lab, cluster } = await startMetallbLab(tools.get("kubectl")!, metallb.files.crds));
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") failed = true;
+  });
+
+  after(async function () {
+    if (failed && lab) console.log(`      lab logs kept in ${lab.dir}`);
+    await cluster?.stop().catch(() => undefined);
+    await lab?.destroy(failed);
+  });
+
+  it("nodeSelectors: the iBGP BGPPeer selects n1 and n2 only; n3 has no session with BIRD; MD5 (passwordSecret) sessions with FRR from every node", async () => {
+    for (const node of ["n1", "n2"]) expect((await lab!.bird.session(address(node))).established, `BIRD with ${node}`).to.equal(true);
+    for (const node of NODES) expect((await lab!.frr.session(node.address)).established, `FRR with ${node.name} (TCP MD5)`).to.equal(true);
+    await sleep(3_000);
+    const n3 = await lab!.bird.session(address("n3"));
+    expect(n3.established, "BIRD with n3").to.equal(false);
+    expect(lab!.speakers.get("n3")!.running).to.equal(true);
+  });
+
+  it("a Service gets an address from the IPAddressPool; iBGP (BIRD): empty AS_PATH, LOCAL_PREF 250, communities and large communities from every selected node; eBGP (FRR): AS_PATH = our AS from every node", async () => {
+    await kubectl(["apply", "-f", "-"], service("web"));
+    await kubectl(["apply", "-f", "-"], endpointSlice("web", ["n2"]));
+    const ip = await waitFor("web's LoadBalancer IP", () => serviceIP("web"), { timeoutMs: 20_000 });
+    expect(ip).to.equal("198.19.1.0");
+    const prefix = `${ip}/32`;
+    const bird = await waitFor("BIRD paths from n1 and n2", async () => {
+      const paths = await birdPaths(prefix);
+      return paths.length === 2 ? paths : undefined;
+    }, { timeoutMs: 20_000 });
+    expect(hops(bird)).to.deep.equal([address("n1"), address("n2")]);
+    for (const path of bird) {
+      expect(path.asPath, "iBGP AS_PATH").to.deep.equal([]);
+      expect(path.localPref, "LOCAL_PREF on iBGP").to.equal(250);
+      expect([...path.communities].sort(), "communities (64512:7 is the Community alias edge)").to.deep.equal(["64512:100", "64512:7"]);
+      expect(path.largeCommunities).to.deep.equal(["4200000000:1:2"]);
+    }
+    const frr = await waitFor("FRR paths from n1, n2 and n3", async () => {
+      const paths = await frrPaths(prefix);
+      return paths.length === 3 ? paths : undefined;
+    }, { timeoutMs: 20_000 });
+    expect(hops(frr)).to.deep.equal(NODES.map((n) => n.address));
+    for (const path of frr) {
+      expect(path.asPath, "eBGP AS_PATH").to.deep.equal([MY_ASN]);
+      expect([...path.communities].sort()).to.deep.equal(["64512:100", "64512:7"]);
+      expect(path.largeCommunities).to.deep.equal(["4200000000:1:2"]);
+    }
+  });
+
+  it("aggregation: a Service of the aggregated pool (address-pool annotation) reaches FRR as the /28 from rack a (n1) only, and BIRD not at all (peers)", async () => {
+    await kubectl(["apply", "-f", "-"], service("agg", { annotations: { "metallb.io/address-pool": "aggregated" } }));
+    await kubectl(["apply", "-f", "-"], endpointSlice("agg", ["n3"]));
+    const ip = await waitFor("agg's LoadBalancer IP", () => serviceIP("agg"), { timeoutMs: 20_000 });
+    expect(ip).to.match(/^198\.19\.2\.\d+$/);
+    const frr = await waitFor("FRR holding 198.19.2.0/28", async () => {
+      const paths = await frrPaths("198.19.2.0/28");
+      return paths.length > 0 ? paths : undefined;
+    }, { timeoutMs: 20_000 });
+    await sleep(2_000);
+    expect(hops(await frrPaths("198.19.2.0/28"))).to.deep.equal([address("n1")]);
+    expect(frr[0]!.asPath).to.deep.equal([MY_ASN]);
+    expect(await frrPaths(`${ip}/32`)).to.deep.equal([]);
+    expect((await lab!.bird.routes()).filter((r) => r.prefix.startsWith("198.19.2."))).to.deep.equal([]);
+  });
+
+  it("externalTrafficPolicy Local: only the node with a ready endpoint advertises, and the route follows the EndpointSlice", async () => {
+    await kubectl(["apply", "-f", "-"], service("local", { policy: "Local" }));
+    await kubectl(["apply", "-f", "-"], endpointSlice("local", ["n1"]));
+    const ip = await waitFor("local's LoadBalancer IP", () => serviceIP("local"), { timeoutMs: 20_000 });
+    const prefix = `${ip}/32`;
+    await waitFor("FRR path from n1 only", async () => (JSON.stringify(hops(await frrPaths(prefix))) === JSON.stringify([address("n1")]) ? true : undefined), { timeoutMs: 20_000 });
+    expect(hops(await birdPaths(prefix))).to.deep.equal([address("n1")]);
+    await kubectl(["apply", "-f", "-"], endpointSlice("local", ["n3"]));
+    await waitFor("FRR path from n3 only", async () => (JSON.stringify(hops(await frrPaths(prefix))) === JSON.stringify([address("n3")]) ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor("BIRD without the route (n3 has no BIRD session)", async () => ((await birdPaths(prefix)).length === 0 ? true : undefined), { timeoutMs: 20_000 });
+  });
+
+  it("TCP MD5: a wrong password in the passwordSecret takes the FRR sessions down and keeps them down; the right one brings them back", async () => {
+    const secret = (password: string) => JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: { name: "frr-md5", namespace: "metallb-system" }, type: "kubernetes.io/basic-auth", stringData: { password } });
+    await kubectl(["apply", "-f", "-"], secret("not-the-password"));
+    await waitFor("every FRR session down", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => !s.established) ? true : undefined), { timeoutMs: 30_000 });
+    await sleep(5_000);
+    for (const node of NODES) expect((await lab!.frr.session(node.address)).established, `FRR with ${node.name} under a wrong MD5 password`).to.equal(false);
+    await kubectl(["apply", "-f", "-"], secret(MD5_PASSWORD));
+    await waitFor("every FRR session Established again", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined), { timeoutMs: 30_000 });
+  });
+
+  it("graceful restart: FRR keeps n2's routes through a SIGKILL of n2's speaker and its restart; BIRD, which runs BFD with n2, drops them once BFD finds n2 silent", async () => {
+    const ip = await waitFor("web's IP", () => serviceIP("web"), { timeoutMs: 10_000 });
+    const prefix = `${ip}/32`;
+    await waitFor("web from n2 in FRR and BIRD", async () => (hops(await frrPaths(prefix)).includes(address("n2")) && hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined), { timeoutMs: 30_000 });
+    lab!.speakers.get("n2")!.signal("SIGKILL");
+    await waitFor("FRR and BIRD sessions with n2 down", async () => (!(await lab!.frr.session(address("n2"))).established && !(await lab!.bird.session(address("n2"))).established ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor("BIRD without n2's path (BFD down)", async () => (!hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined), { timeoutMs: 10_000 });
+    await sleep(2_000);
+    expect(hops(await frrPaths(prefix)), "FRR paths while n2's speaker is dead").to.include(address("n2"));
+    lab!.startMetallbSpeaker("n2", cluster!.kubeconfig);
+    await waitFor("FRR and BIRD sessions with n2 Established again", async () => ((await lab!.frr.session(address("n2"))).established && (await lab!.bird.session(address("n2"))).established ? true : undefined), { timeoutMs: 60_000 });
+    await sleep(2_000);
+    expect(hops(await frrPaths(prefix))).to.deep.equal(NODES.map((n) => n.address));
+    expect(hops(await birdPaths(prefix))).to.deep.equal([address("n1"), address("n2")]);
+  });
+
+  it("BFD (bfdProfile 300 ms x 3): with BFD packets to n1 dropped, n1 finds BIRD's BFD session down and takes its BGP session down at once (BIRD drops n1's path); letting them through brings both back", async () => {
+    const ip = await waitFor("web's IP", () => serviceIP("web"), { timeoutMs: 10_000 });
+    const prefix = `${ip}/32`;
+    await waitFor("web from n1 in BIRD", async () => (hops(await birdPaths(prefix)).includes(address("n1")) ? true : undefined), { timeoutMs: 30_000 });
+    const n1 = { ns: lab!.ns("n1"), ipv4: address("n1"), ipv6: "" };
+    const blocked = Date.now();
+    await setBfdBlocked(n1, true);
+    try {
+      await waitFor("BIRD without n1's path", async () => (!hops(await birdPaths(prefix)).includes(address("n1")) ? true : undefined), { timeoutMs: 10_000, intervalMs: 50 });
+      const goneMs = Date.now() - blocked;
+      console.log(`      BFD: n1's path left BIRD ${goneMs} ms after its BFD packets were dropped (detection time 900 ms)`);
+      expect(goneMs, "path gone within 3 s (BGP hold time is 9 s)").to.be.below(3_000);
+      expect(hops(await birdPaths(prefix))).to.deep.equal([address("n2")]);
+    } finally {
+      await setBfdBlocked(n1, false);
+    }
+    await waitFor("BIRD path from n1 again", async () => (hops(await birdPaths(prefix)).includes(address("n1")) ? true : undefined), { timeoutMs: 30_000 });
+  });
+
+  it("side by side with MetalLB's own speaker v0.15.2 (native mode): the routers hold the same prefixes, next hops, AS_PATH, communities and LOCAL_PREF", async function () {
+    const binary = requireTools(this, ["metallb-speaker"]).get("metallb-speaker")!;
+    // MetalLB's native mode refuses large communities and BFD: the comparison runs without them
+    await kubectl(["patch", "bgpadvertisements.metallb.io", "public", "-n", "metallb-system", "--type", "merge", "-p", JSON.stringify({ spec: { communities: ["64512:100", "edge"] } })]);
+    await kubectl(["patch", "bgppeers.metallb.io", "bird-ibgp", "-n", "metallb-system", "--type", "json", "-p", JSON.stringify([{ op: "remove", path: "/spec/bfdProfile" }])]);
+    await kubectl(["delete", "bfdprofiles.metallb.io", "fast", "-n", "metallb-system"]);
+    await kubectl(["apply", "-f", "-"], service("side"));
+    await kubectl(["apply", "-f", "-"], endpointSlice("side", ["n1"]));
+    const ip = await waitFor("side's LoadBalancer IP", () => serviceIP("side"), { timeoutMs: 20_000 });
+    const converged = async (what: string): Promise<string> => {
+      let last = "";
+      let stableSince = Date.now();
+      return waitFor(`${what}: routers hold side's route from every node and stay unchanged for 3 s`, async () => {
+        const bird = await lab!.bird.routesWithLocalPref();
+        const frr = await lab!.frr.routesWithLocalPref();
+        const text = JSON.stringify({ bird: normalized(bird), frr: normalized(frr) }, null, 1);
+        if (text !== last) {
+          last = text;
+          stableSince = Date.now();
+        }
+        const complete = bird.filter((r) => r.prefix === `${ip}/32`).length === 2 && frr.filter((r) => r.prefix === `${ip}/32`).length === 3 && bird.every((r) => r.communities.length === 2);
+        return complete && Date.now() - stableSince >= 3_000 ? text : undefined;
+      }, { timeoutMs: 60_000, intervalMs: 500 });
+    };
+    const ours = await converged("bgplb");
+    for (const node of NODES) await lab!.speakers.get(node.name)!.stop();
+    await waitFor("routers empty once our speakers stopped", async () => ((await lab!.bird.routes()).length === 0 && (await lab!.frr.routes()).length === 0 ? true : undefined), { timeoutMs: 30_000 });
+    await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: [NATIVE_SPEAKER_SERVICE_ACCOUNT, ...NODES.map((n) => nativeSpeakerPod(n.name))] }));
+    for (const node of NODES) lab!.startNativeMetallbSpeaker(node.name, cluster!.kubeconfig, binary);
+    const theirs = await converged("MetalLB");
+    expect(JSON.parse(theirs)).to.deep.equal(JSON.parse(ours));
+    for (const node of NODES) await lab!.speakers.get(node.name)!.stop();
+    for (const node of NODES) lab!.startMetallbSpeaker(node.name, cluster!.kubeconfig);
+    await waitFor("our speakers back: FRR sessions Established", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined), { timeoutMs: 60_000 });
+  });
+
+  it("deleting a Service withdraws it from both routers", async () => {
+    const ip = await waitFor("web's IP", () => serviceIP("web"), { timeoutMs: 10_000 });
+    await kubectl(["delete", "service", "web", "-n", "default"]);
+    await waitFor("BIRD and FRR without web", async () => ((await birdPaths(`${ip}/32`)).length === 0 && (await frrPaths(`${ip}/32`)).length === 0 ? true : undefined), { timeoutMs: 20_000 });
+  });
+});
