@@ -671,7 +671,7 @@ export class ClusterSpeaker {
     if (this.events.has(key)) return;
     const body = eventObject(object, type, reason, message, this.options.nodeName, new Date());
     try {
-      await this.options.clients.core.createNamespacedEvent({ namespace: body.metadata!.namespace!, body });
+      await this.options.clients.core.createNamespacedEvent({ namespace: body.metadata.namespace!, body });
       this.events.add(key);
     } catch (error) {
       this.options.logger.log("warn", "event not recorded", { reason, error: describeApiError(error) });

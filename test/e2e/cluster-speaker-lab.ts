@@ -44,7 +44,7 @@ export interface LabAddresses {
 }
 
 /** The cluster-speaker lab's addresses (its topology file names them). */
-export const CLUSTER_LAB_ADDRESSES: LabAddresses = { bridge: BRIDGE_ADDRESS, nodes: NODES, bird: BIRD_ADDRESS, frr: FRR_ADDRESS };
+const CLUSTER_LAB_ADDRESSES: LabAddresses = { bridge: BRIDGE_ADDRESS, nodes: NODES, bird: BIRD_ADDRESS, frr: FRR_ADDRESS };
 
 /** One namespace on the bridge. */
 interface Member extends LinkEnd {
