@@ -19,8 +19,10 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   validate: ["manifest", "model", "net"],
   speaker: ["bgp", "bfd", "model", "net", "io"],
   cluster: ["speaker", "bgp", "bfd", "validate", "manifest", "model", "net", "io"],
-  cli: ["cluster", "speaker", "bgp", "bfd", "validate", "manifest", "model", "net", "io"],
-  components: ["validate", "manifest", "model", "net"],
+  deployment: ["manifest", "model", "io"],
+  routers: ["cluster", "validate", "manifest", "model", "net"],
+  cli: ["routers", "deployment", "cluster", "speaker", "bgp", "bfd", "validate", "manifest", "model", "net", "io"],
+  components: ["routers", "deployment", "validate", "manifest", "model", "net"],
   provider: ["components", "validate", "manifest", "model", "net", "io"],
 };
 
