@@ -13,6 +13,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { Bird } from "../test/interop/harness/bird";
 import { Gobgp } from "../test/interop/harness/gobgp";
@@ -269,7 +270,7 @@ async function runOnce(lab: Lab, sender: Sender, count: number, label: string): 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Medians over the runs of one sender, and its idle RSS. */
@@ -312,10 +313,10 @@ function printTable(count: number, runs: number, results: readonly SenderResult[
     ["replace 10% / T_conv", (r) => (r.changeMs === undefined ? "-" : (r.changeMs / r.convMs).toFixed(2))],
   ];
   const width = Math.max(12, ...columns.map((c) => c.length + 2));
-  console.log(`N = ${count.toLocaleString("en-US")} /32s, medians of ${runs} runs (Node ${process.versions.node}, ${require("node:os").cpus().length} CPUs)`);
+  console.log(`N = ${count.toLocaleString("en-US")} /32s, medians of ${runs} runs (Node ${process.versions.node}, ${cpus().length} CPUs)`);
   console.log(["".padEnd(38), ...columns.map((c) => c.padStart(width))].join(""));
   for (const [label, cell] of rows) console.log([label.padEnd(38), ...results.map((r) => cell(r).padStart(width))].join(""));
-  const ours = results[0]!;
+  const ours = results[0];
   for (const other of results.slice(1)) {
     const ratio = (f: (r: SenderResult) => number): string => (f(other) > 0 ? (f(ours) / f(other)).toFixed(2) : "-");
     console.log(
@@ -339,7 +340,7 @@ export async function advertiseBench(args: readonly string[]): Promise<void> {
     const at = args.indexOf(name);
     return at >= 0 ? args[at + 1] : undefined;
   };
-  const positional = args.find((a, i) => !a.startsWith("--") && (i === 0 || !args[i - 1]!.startsWith("--")));
+  const positional = args.find((a, i) => !a.startsWith("--") && (i === 0 || !args[i - 1].startsWith("--")));
   const count = Number(positional ?? 100_000);
   const runs = Number(flag("--runs") ?? 3);
   if (!Number.isInteger(count) || count < 1 || count > 4_000_000) throw new Error(`N: ${positional} is not a route count in 1..4000000`);
@@ -359,7 +360,7 @@ export async function advertiseBench(args: readonly string[]): Promise<void> {
       const measured: RunResult[] = [];
       for (let i = 0; i < runs; i++) {
         measured.push(await runOnce(lab, sender, count, `${label}-${i}`));
-        process.stderr.write(`${sender.name} run ${i + 1}: T_conv ${(measured[i]!.convMs / 1000).toFixed(3)} s\n`);
+        process.stderr.write(`${sender.name} run ${i + 1}: T_conv ${(measured[i].convMs / 1000).toFixed(3)} s\n`);
       }
       results.push({
         name: sender.name,

@@ -83,7 +83,7 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
       await Promise.all(
         Array.from({ length: CREATE_CONCURRENCY }, async () => {
           while (next < names.length) {
-            const name = names[next++]!;
+            const name = names[next++];
             await services.core.createNamespacedService({
               namespace: NAMESPACE,
               body: { metadata: { name }, spec: { type: "LoadBalancer", allocateLoadBalancerNodePorts: false, ports: [{ port: 80 }], selector: { app: name } } },
@@ -110,7 +110,7 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
     // let the speakers finish their status reports before measuring
     await sleep(5_000);
     const worst = memories().reduce((a, b) => (b.rss > a.rss ? b : a));
-    console.log(`cluster-scale: machine load average ${loadavg()[0]!.toFixed(1)} over ${cpus().length} CPUs at the end (figures are only comparable at similar load)`);
+    console.log(`cluster-scale: machine load average ${loadavg()[0].toFixed(1)} over ${cpus().length} CPUs at the end (figures are only comparable at similar load)`);
     console.log(`cluster-scale: speaker RSS with ${total} Services: max ${worst.rss.toFixed(1)} MiB (${worst.node}); ${memoryLine()} (goal < 150 MiB)`);
   } catch (error) {
     failed = true;

@@ -18,7 +18,7 @@ const PATHS = NODES.length * FLOATING_IPS.length;
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Runs the failover benchmark and prints its summary lines. */
@@ -50,7 +50,7 @@ export async function failoverBench(): Promise<void> {
     const fewestPerKill: number[] = [];
     for (let kill = 0; kill < KILLS; kill++) {
       let fewest = Number.POSITIVE_INFINITY;
-      const fip = FLOATING_IPS[kill % FLOATING_IPS.length]!;
+      const fip = FLOATING_IPS[kill % FLOATING_IPS.length];
       const holder = await holderOf(fip);
       let sampling = true;
       const sampler = (async () => {
@@ -70,7 +70,7 @@ export async function failoverBench(): Promise<void> {
       sampling = false;
       await sampler;
       fewestPerKill.push(fewest);
-      console.log(`kill ${kill + 1}: ${holder} held ${fip}; session ${toSession[kill]!.toFixed(2)} s, paths ${toPaths[kill]!.toFixed(2)} s, fewest paths ${fewest}`);
+      console.log(`kill ${kill + 1}: ${holder} held ${fip}; session ${toSession[kill].toFixed(2)} s, paths ${toPaths[kill].toFixed(2)} s, fewest paths ${fewest}`);
       lab.startSpeaker(holder, cluster.kubeconfig);
       await sleep(3_000);
       await steady();

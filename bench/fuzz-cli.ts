@@ -26,13 +26,13 @@ export async function fuzzCli(cases: number, seed: number): Promise<void> {
       const text = mutatedText(manifest);
       writeFileSync(file, text);
       const caseStart = process.hrtime.bigint();
-      const outcome = await runCli(VERBS[verb]!, file, examplePath(EXAMPLE_NAMES[manifest.example]!));
+      const outcome = await runCli(VERBS[verb], file, examplePath(EXAMPLE_NAMES[manifest.example]));
       const ms = Number(process.hrtime.bigint() - caseStart) / 1e6;
       if (ms > slowest.ms) slowest = { ms, verb: outcome.verb, text: `${EXAMPLE_NAMES[manifest.example]} ${JSON.stringify(manifest.mutations).slice(0, 300)}` };
       codes.set(outcome.code, (codes.get(outcome.code) ?? 0) + 1);
       const problem = outcomeProblem(outcome);
       if (problem !== undefined) {
-        const key = problem.split("\n")[0]!.replace(/\d+/g, "N").slice(0, 160);
+        const key = problem.split("\n")[0].replace(/\d+/g, "N").slice(0, 160);
         const entry = problems.get(key) ?? { count: 0, example: `${outcome.verb} on ${EXAMPLE_NAMES[manifest.example]} ${JSON.stringify(manifest.mutations).slice(0, 400)}` };
         entry.count++;
         problems.set(key, entry);

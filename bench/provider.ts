@@ -2,7 +2,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as fs from "node:fs";
 import { appliedTopologyProvider, renderedManifestsProvider } from "../provider";
-import { keyedObjects, type PlainObject } from "../provider/manifest-set";
+import { keyedObjects, type ManifestSetState, type PlainObject } from "../provider/manifest-set";
 import { exampleText, parseManifests, renderPlain, type ExampleName } from "../sdk/manifest";
 import type { Topology } from "../sdk/model";
 import { gkeTopology, scaled } from "./topology";
@@ -47,7 +47,7 @@ async function measure(label: string, topology: Topology): Promise<void> {
     for (let run = 0; run < REPEATS; run++) {
       const olds = objectsOf(topology, `old-${run}`);
       const news = objectsOf(topology, `new-${run}`);
-      const state = (await rendered.create({ directory, objects: olds })).outs;
+      const state = (await rendered.create({ directory, objects: olds })).outs as ManifestSetState;
       await timed(times, "AppliedTopology check", () => applied.check({ objects: olds }, { objects: news }));
       await timed(times, "RenderedManifests check", () => rendered.check(state, { directory, objects: news }));
       await timed(times, "AppliedTopology diff", () => applied.diff("applied-topology", { objects: olds }, { objects: news }));
@@ -58,7 +58,7 @@ async function measure(label: string, topology: Topology): Promise<void> {
   } finally {
     fs.rmSync(directory, { recursive: true, force: true });
   }
-  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   let preview = 0;
   let up = 0;
   console.log(`${label}: ${Object.keys(objectsOf(topology, "")).length} objects, median of ${REPEATS} runs`);

@@ -23,7 +23,7 @@ export function routersBench([factor]: readonly string[]): void {
   const peering = timed("plan the peering", () => planPeering(topology, { nodeSubnets }));
   const configs = timed("router-config --vendor frr (every router)", () => routerConfigs(topology, "frr", { nodeSubnets }));
   console.log(`  ${configs.size} routers, ${[...configs.values()].reduce((sum, text) => sum + text.length, 0)} bytes`);
-  timed("plan --fail node=<a load-balancer node>", () => planFailures(topology, { nodeSubnets }, [{ kind: "node", node: peering.nodes[peering.nodes.length - 1]!.name }]));
+  timed("plan --fail node=<a load-balancer node>", () => planFailures(topology, { nodeSubnets }, [{ kind: "node", node: peering.nodes[peering.nodes.length - 1].name }]));
   if (f <= 0.1) timed("plan --spof", () => singlePointsOfFailure(topology, { nodeSubnets }));
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }

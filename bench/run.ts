@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { cpus } from "node:os";
 import { renderYaml } from "../sdk/manifest";
+import { topologyObjects } from "../sdk/model";
 import { fuzzCli } from "./fuzz-cli";
 import { summarize, validate } from "../sdk/validate";
 import { advertiseBench } from "./advertise";
@@ -59,13 +61,13 @@ function runCase(flavour: (typeof FLAVOURS)[number], factor: number): CaseResult
     validateTimes.push(validated);
     totals.push(millis(start));
   }
-  const objects = Object.values(topology).reduce((n, list) => n + (list as unknown[]).length, 0);
+  const objects = topologyObjects(topology).length;
   return {
     flavour,
     factor,
     size,
     objects,
-    coldMs: totals[0]!,
+    coldMs: totals[0],
     validateMs: best(validateTimes),
     renderMs: best(renderTimes),
     totalMs: best(totals),
@@ -109,7 +111,7 @@ function main(): void {
       results.push(JSON.parse(execFileSync(process.execPath, [__filename, "--case", f, String(k)], { encoding: "utf8" })) as CaseResult);
     }
   }
-  console.log(`validate + render: cold = first run, best = best of ${REPEATS} runs (Node ${process.versions.node}, ${require("node:os").cpus().length} CPUs)`);
+  console.log(`validate + render: cold = first run, best = best of ${REPEATS} runs (Node ${process.versions.node}, ${cpus().length} CPUs)`);
   console.log("flavour  scale  nodes  peers  fips  pools  objects  cold_ms  validate_ms  render_ms  best_ms  per_1x  yaml_MiB  peak_rss_MiB");
   for (const r of results) {
     const base = results.find((x) => x.flavour === r.flavour && x.factor === 1)!;

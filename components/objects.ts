@@ -4,11 +4,12 @@ import type { ModelObject } from "../sdk/model";
 import { renderObject } from "../sdk/manifest";
 
 /** A rendered Kubernetes manifest as plain data (`apiVersion`, `kind`, `metadata`, `spec`…). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Pulumi's Output<T> lifting rejects `unknown` values (Output<ManifestObject> stops type-checking).
 export type ManifestObject = Record<string, any>;
 
 /** Renders model objects with the same renderer as `bgplb render`, in order. */
 export function renderObjects(objects: readonly ModelObject[]): ManifestObject[] {
-  return objects.map((object) => renderObject(object) as ManifestObject);
+  return objects.map((object) => renderObject(object));
 }
 
 /** The Pulumi logical name of an applied object: `<kind>-<namespace>-<name>`, lower case. */
@@ -28,7 +29,6 @@ export function applyObjects(
   dependsOn: readonly pulumi.Resource[] = [],
 ): k8s.apiextensions.CustomResource[] {
   return manifests.map((manifest) => {
-    const { apiVersion, kind, metadata, ...body } = manifest;
-    return new k8s.apiextensions.CustomResource(logicalName(manifest), { apiVersion, kind, metadata, ...body }, { parent, dependsOn: [...dependsOn] });
+    return new k8s.apiextensions.CustomResource(logicalName(manifest), manifest as k8s.apiextensions.CustomResourceArgs, { parent, dependsOn: [...dependsOn] });
   });
 }

@@ -161,7 +161,15 @@ function deploymentOptions(args: SpeakerArgs): SpeakerDeploymentOptions {
   return { image: speakerImage(args), createNamespace: args.createNamespace ?? false, ...given };
 }
 
+/** The fields of the rendered DaemonSet or static Pod the component reports. */
+interface RenderedWorkload {
+  readonly kind: string;
+  readonly metadata: { readonly namespace: string };
+  readonly spec: { readonly containers: readonly { readonly image: string }[]; readonly template: { readonly spec: { readonly containers: readonly { readonly image: string }[] } } };
+}
+
 /** The Kubernetes provider's resource class of each kind the speaker deployment has. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resource class takes its own args type; the table holds them under one constructor type.
 const RESOURCE_CLASSES: Readonly<Record<string, new (name: string, args: any, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource>> = {
   Namespace: k8s.core.v1.Namespace,
   ServiceAccount: k8s.core.v1.ServiceAccount,
@@ -212,21 +220,24 @@ export class Speaker extends pulumi.ComponentResource {
     super("bgplb:index:Speaker", name, {}, opts);
     let rendered: ManifestObject[];
     try {
-      rendered = speakerDeploymentObjects(deploymentOptions(args)) as ManifestObject[];
+      rendered = speakerDeploymentObjects(deploymentOptions(args));
     } catch (error) {
       if (error instanceof ImageReferenceError || error instanceof SpeakerDeploymentError) throw new pulumi.ResourceError(`Speaker ${name}: ${error.message}`, this, true);
       throw error;
     }
-    const workload = rendered[rendered.length - 1]!;
-    this.serviceAccountName = String(rendered.find((o) => o["kind"] === "ServiceAccount")!["metadata"].name);
-    this.namespace = String(workload["metadata"].namespace);
-    this.image = String(workload["kind"] === "DaemonSet" ? workload["spec"].template.spec.containers[0].image : workload["spec"].containers[0].image);
+    const workload = rendered[rendered.length - 1] as RenderedWorkload;
+    this.serviceAccountName = String((rendered.find((o) => o["kind"] === "ServiceAccount") as { metadata: { name: string } }).metadata.name);
+    this.namespace = String(workload.metadata.namespace);
+    this.image = String(workload.kind === "DaemonSet" ? workload.spec.template.spec.containers[0].image : workload.spec.containers[0].image);
     this.objects = pulumi.output(rendered);
     if (args.applyToCluster !== false) {
       const namespaces = applyBuiltIn(this, rendered.filter((o) => o["kind"] === "Namespace"));
       const access = applyBuiltIn(this, rendered.filter((o) => !["Namespace", "DaemonSet", "Pod"].includes(String(o["kind"]))), namespaces);
       const daemonSets = rendered.filter((o) => o["kind"] === "DaemonSet");
-      const annotated = args.waitForRollout === false ? daemonSets.map((o) => ({ ...o, metadata: { ...o["metadata"], annotations: { ...o["metadata"].annotations, "pulumi.com/skipAwait": "true" } } })) : daemonSets;
+      const annotated = args.waitForRollout === false ? daemonSets.map((o) => {
+              const metadata = o["metadata"] as { annotations?: Record<string, string> };
+              return { ...o, metadata: { ...metadata, annotations: { ...metadata.annotations, "pulumi.com/skipAwait": "true" } } };
+            }) : daemonSets;
       applyBuiltIn(this, annotated, [...namespaces, ...access]);
     }
     this.registerOutputs({ objects: this.objects, serviceAccountName: this.serviceAccountName, namespace: this.namespace, image: this.image });

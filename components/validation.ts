@@ -86,7 +86,7 @@ function sameObject(d: Diagnostic, object: ModelObject): boolean {
  * A component checking its own part defers them; whole-topology checks
  * (GkeRackTopology, RenderedManifests) run them.
  */
-export function isCompanyRule(d: Diagnostic): boolean {
+function isCompanyRule(d: Diagnostic): boolean {
   if ([RULES.noFloatingIp.code, RULES.peerNotSelected.code, RULES.poolNotAdvertised.code, RULES.metallbNoPeer.code].includes(d.code)) return true;
   return d.code === RULES.singlePeer.code && d.object.apiVersion.startsWith("metallb.io/");
 }

@@ -62,7 +62,7 @@ function readJson<T>(file: string): T {
   try {
     return JSON.parse(readFileSync(file, "utf8")) as T;
   } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message}`);
+    throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 

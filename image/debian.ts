@@ -44,7 +44,7 @@ export interface SharedLibraries {
 }
 
 /** The absolute paths `ldd` resolves for `binary` (the vDSO has none and is skipped). */
-export async function linkedLibraries(binary: string): Promise<string[]> {
+async function linkedLibraries(binary: string): Promise<string[]> {
   const out = await execTool("ldd", [binary]);
   const paths: string[] = [];
   for (const line of out.split("\n")) {

@@ -100,7 +100,7 @@ function compareBytes(a: string, b: string): number {
  * Adds a directory entry for every missing parent and sorts by path (byte
  * order, so a directory precedes its contents). Throws on a path given twice.
  */
-export function completeEntries(entries: readonly TarEntry[]): TarEntry[] {
+function completeEntries(entries: readonly TarEntry[]): TarEntry[] {
   const byPath = new Map<string, TarEntry>();
   for (const entry of entries) {
     checkPath(entry.path);

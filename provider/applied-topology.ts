@@ -15,12 +15,12 @@ const MANIFEST_SET_MODULE = manifestSetSpecifier(__dirname);
  */
 export const appliedTopologyProvider: pulumi.dynamic.ResourceProvider = {
   async check(olds: ManifestSet.AppliedTopologyInputs | undefined, news: ManifestSet.AppliedTopologyInputs) {
-    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
     return { inputs: news, failures: set.operations.checkApplied(olds, news) };
   },
 
   async diff(_id: pulumi.ID, olds: ManifestSet.AppliedTopologyInputs, news: ManifestSet.AppliedTopologyInputs) {
-    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
     return set.operations.diffApplied(olds, news);
   },
 
@@ -54,7 +54,7 @@ export class AppliedTopology extends pulumi.dynamic.Resource {
   /** Checks `objects` as one topology. */
   constructor(name: string, args: AppliedTopologyArgs, opts?: pulumi.CustomResourceOptions) {
     const objects = pulumi.output(args.objects).apply((list) => {
-      const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+      const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
       return set.keyedObjects(list);
     });
     super(appliedTopologyProvider, name, { objects }, opts, "bgplb", "AppliedTopology");

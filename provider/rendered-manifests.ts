@@ -29,28 +29,28 @@ export type RenderedManifestsState = ManifestSet.ManifestSetState;
  */
 export const renderedManifestsProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: ManifestSet.ManifestSetInputs | undefined, news: ManifestSet.ManifestSetInputs) {
-    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
     return { inputs: news, failures: set.operations.check(news) };
   },
 
   async diff(_id: pulumi.ID, olds: RenderedManifestsState, news: ManifestSet.ManifestSetInputs) {
-    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
     return set.operations.diff(olds, news);
   },
 
   async create(inputs: ManifestSet.ManifestSetInputs) {
-    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
     const outs = set.operations.write(inputs, undefined);
     return { id: outs.directory, outs };
   },
 
   async update(_id: pulumi.ID, olds: RenderedManifestsState, news: ManifestSet.ManifestSetInputs) {
-    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
     return { outs: set.operations.write(news, olds) };
   },
 
   async delete(_id: pulumi.ID, props: RenderedManifestsState) {
-    const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+    const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
     set.removeManifestSet(props);
   },
 };
@@ -83,7 +83,7 @@ export class RenderedManifests extends pulumi.dynamic.Resource {
   /** Renders `objects` into `directory`. */
   constructor(name: string, args: RenderedManifestsArgs, opts?: pulumi.CustomResourceOptions) {
     const objects = pulumi.output(args.objects).apply((list) => {
-      const set: typeof ManifestSet = require(MANIFEST_SET_MODULE);
+      const set = require(MANIFEST_SET_MODULE) as typeof ManifestSet;
       return set.keyedObjects(list);
     });
     super(renderedManifestsProvider, name, { directory: args.directory, objects, files: undefined, changes: undefined }, opts, "bgplb", "RenderedManifests");

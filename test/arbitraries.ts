@@ -48,17 +48,17 @@ import {
 } from "../sdk/model";
 
 /** A DNS-1123 label such as `peer-1`. */
-export const arbName = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/);
+const arbName = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/);
 /** A namespace. */
-export const arbNamespace = fc.oneof(fc.constant("metallb-system"), fc.constant("cluster-bm"), arbName);
+const arbNamespace = fc.oneof(fc.constant("metallb-system"), fc.constant("cluster-bm"), arbName);
 /** An IPv4 address. */
-export const arbIpv4 = fc.ipV4();
+const arbIpv4 = fc.ipV4();
 /** An IPv6 address. */
-export const arbIpv6 = fc.ipV6();
+const arbIpv6 = fc.ipV6();
 /** An IPv4 or IPv6 address. */
-export const arbIp = fc.oneof(arbIpv4, arbIpv6);
+const arbIp = fc.oneof(arbIpv4, arbIpv6);
 /** Any 32-bit AS number (0 included: parse must keep it, validate must reject it). */
-export const arbAsn = fc.integer({ min: 0, max: 4294967295 });
+const arbAsn = fc.integer({ min: 0, max: 4294967295 });
 /** A label value: any text, to exercise YAML quoting (`"true"`, `"0755"`, `yes`, `~`…). */
 export const arbLabelValue = fc.oneof(
   fc.constantFrom("true", "false", "yes", "on", "0755", "1e3", "~", "null", "", "0o12", "10:20", "1:30", "2021-06-14", "-", "- a", "a: b", "a #b", " a", "::1", "@x", "%x", "0b101", "1_000", ".5", "<<"),
@@ -84,9 +84,9 @@ export const arbGrammarNearString = fc
   .map((pieces) => pieces.join(""));
 
 /** A label map. */
-export const arbLabels = fc.dictionary(fc.stringMatching(/^[a-z]([a-z0-9.-]{0,8}\/)?[a-z0-9]{1,8}$/), arbLabelValue, { maxKeys: 3 });
+const arbLabels = fc.dictionary(fc.stringMatching(/^[a-z]([a-z0-9.-]{0,8}\/)?[a-z0-9]{1,8}$/), arbLabelValue, { maxKeys: 3 });
 /** A CIDR or range text (well-formed). */
-export const arbAddressBlockText = fc.oneof(
+const arbAddressBlockText = fc.oneof(
   fc.tuple(arbIpv4, fc.integer({ min: 0, max: 32 })).map(([ip, length]) => `${ip}/${length}`),
   fc.tuple(arbIpv6, fc.integer({ min: 0, max: 128 })).map(([ip, length]) => `${ip}/${length}`),
   fc.tuple(arbIpv4, arbIpv4).map(([a, b]) => `${a}-${b}`),
@@ -106,7 +106,7 @@ export const arbPlainValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 })).value;
 
 /** Unknown fields at the given object paths (each gets an `x-…` key; none, one or several). */
-export function arbUnknownFields(parents: readonly (readonly (string | number)[])[]): fc.Arbitrary<UnknownField[] | undefined> {
+function arbUnknownFields(parents: readonly (readonly (string | number)[])[]): fc.Arbitrary<UnknownField[] | undefined> {
   return fc
     .uniqueArray(fc.tuple(fc.constantFrom(...parents), fc.stringMatching(/^x-[a-z]{1,5}$/), arbPlainValue), {
       maxLength: 3,
@@ -143,7 +143,7 @@ function compactRecord<T extends Record<string, unknown>>(record: T): T {
 const arbNodes = fc.array(arbIpv4.map((address) => ({ address })), { minLength: 1, maxLength: 4 });
 
 /** A GKE Cluster with free values. */
-export const arbCluster: fc.Arbitrary<Cluster> = fc
+const arbCluster: fc.Arbitrary<Cluster> = fc
   .record({
     metadata: arbMeta(),
     type: optional(fc.constantFrom("admin" as const, "user" as const, "hybrid" as const, "standalone" as const)),
@@ -207,7 +207,7 @@ export const arbCluster: fc.Arbitrary<Cluster> = fc
 const arbPodCidr = fc.record({ cidr: arbAddressBlockText, perNodeMaskSize: fc.integer({ min: 0, max: 128 }) });
 
 /** A ClusterCIDRConfig. */
-export const arbClusterCIDRConfig: fc.Arbitrary<ClusterCIDRConfig> = fc
+const arbClusterCIDRConfig: fc.Arbitrary<ClusterCIDRConfig> = fc
   .record({ metadata: arbMeta(), ipv4: optional(arbPodCidr), ipv6: optional(arbPodCidr), unknown: arbUnknownFields(TOP_PARENTS) })
   .map((r) =>
     withUnknown<ClusterCIDRConfig>(
@@ -217,17 +217,17 @@ export const arbClusterCIDRConfig: fc.Arbitrary<ClusterCIDRConfig> = fc
   );
 
 /** A NetworkGatewayGroup. */
-export const arbNetworkGatewayGroup: fc.Arbitrary<NetworkGatewayGroup> = fc
+const arbNetworkGatewayGroup: fc.Arbitrary<NetworkGatewayGroup> = fc
   .record({ metadata: arbMeta(), floatingIPs: fc.array(arbIp, { maxLength: 4 }), unknown: arbUnknownFields(TOP_PARENTS) })
   .map((r) => withUnknown<NetworkGatewayGroup>({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "NetworkGatewayGroup", metadata: r.metadata, spec: { floatingIPs: r.floatingIPs } }, r.unknown));
 
 /** A BGPLoadBalancer. */
-export const arbBGPLoadBalancer: fc.Arbitrary<BGPLoadBalancer> = fc
+const arbBGPLoadBalancer: fc.Arbitrary<BGPLoadBalancer> = fc
   .record({ metadata: arbMeta(), peerSelector: optional(arbLabels), unknown: arbUnknownFields(TOP_PARENTS) })
   .map((r) => withUnknown<BGPLoadBalancer>({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPLoadBalancer", metadata: r.metadata, spec: compactRecord({ peerSelector: r.peerSelector }) }, r.unknown));
 
 /** A GKE data-plane BGPPeer. */
-export const arbGkeBGPPeer: fc.Arbitrary<GkeBGPPeer> = fc
+const arbGkeBGPPeer: fc.Arbitrary<GkeBGPPeer> = fc
   .record({ metadata: arbMeta(), localASN: arbAsn, peerASN: arbAsn, peerIP: arbIp, sessions: optional(fc.integer({ min: 0, max: 8 })), unknown: arbUnknownFields(TOP_PARENTS) })
   .map((r) =>
     withUnknown<GkeBGPPeer>(
@@ -237,7 +237,7 @@ export const arbGkeBGPPeer: fc.Arbitrary<GkeBGPPeer> = fc
   );
 
 /** A BGPSession status object. */
-export const arbBGPSession: fc.Arbitrary<BGPSession> = fc
+const arbBGPSession: fc.Arbitrary<BGPSession> = fc
   .record({
     metadata: arbMeta(fc.constant("kube-system")),
     spec: fc.record({ floatingIP: arbIpv4, localASN: arbAsn, localIP: arbIpv4, nodeName: arbName, peerASN: arbAsn, peerIP: arbIpv4 }),
@@ -250,12 +250,12 @@ export const arbBGPSession: fc.Arbitrary<BGPSession> = fc
   .map((r) => compactRecord({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPSession", metadata: r.metadata, spec: r.spec, status: r.status }) as BGPSession);
 
 /** A BGPAdvertisedRoute status object. */
-export const arbBGPAdvertisedRoute: fc.Arbitrary<BGPAdvertisedRoute> = fc
+const arbBGPAdvertisedRoute: fc.Arbitrary<BGPAdvertisedRoute> = fc
   .record({ metadata: arbMeta(fc.constant("kube-system")), prefix: arbAddressBlockText, metric: optional(fc.nat()), nextHops: optional(fc.array(arbIpv4, { maxLength: 3 })) })
-  .map((r) => ({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPAdvertisedRoute", metadata: r.metadata, spec: compactRecord({ prefix: r.prefix, metric: r.metric, nextHops: r.nextHops }) }) as BGPAdvertisedRoute);
+  .map((r) => ({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPAdvertisedRoute", metadata: r.metadata, spec: compactRecord({ prefix: r.prefix, metric: r.metric, nextHops: r.nextHops }) }));
 
 /** A label selector. */
-export const arbLabelSelector: fc.Arbitrary<LabelSelector> = fc
+const arbLabelSelector: fc.Arbitrary<LabelSelector> = fc
   .record({
     matchLabels: optional(arbLabels),
     matchExpressions: optional(
@@ -270,7 +270,7 @@ export const arbLabelSelector: fc.Arbitrary<LabelSelector> = fc
 const arbDuration = fc.oneof(fc.nat({ max: 300 }).map((s) => `${s}s`), fc.constantFrom("1m30s", "500ms", "1h"));
 
 /** A MetalLB BGPPeer with every field free. */
-export const arbMetalLBBGPPeer: fc.Arbitrary<MetalLBBGPPeer> = fc
+const arbMetalLBBGPPeer: fc.Arbitrary<MetalLBBGPPeer> = fc
   .record({
     metadata: arbMeta(),
     spec: fc
@@ -296,7 +296,7 @@ export const arbMetalLBBGPPeer: fc.Arbitrary<MetalLBBGPPeer> = fc
   .map((r) => withUnknown<MetalLBBGPPeer>({ apiVersion: METALLB_BGP_PEER_API_VERSION, kind: "BGPPeer", metadata: r.metadata, spec: r.spec }, r.unknown));
 
 /** An IPAddressPool. */
-export const arbIPAddressPool: fc.Arbitrary<IPAddressPool> = fc
+const arbIPAddressPool: fc.Arbitrary<IPAddressPool> = fc
   .record({
     metadata: arbMeta(),
     spec: fc.record({ addresses: fc.array(arbAddressBlockText, { maxLength: 3 }), autoAssign: optional(fc.boolean()), avoidBuggyIPs: optional(fc.boolean()) }).map(compactRecord),
@@ -305,14 +305,14 @@ export const arbIPAddressPool: fc.Arbitrary<IPAddressPool> = fc
   .map((r) => withUnknown<IPAddressPool>({ apiVersion: METALLB_V1BETA1_API_VERSION, kind: "IPAddressPool", metadata: r.metadata, spec: r.spec }, r.unknown));
 
 /** A community text: `a:b`, `large:a:b:c`, or a name. */
-export const arbCommunity = fc.oneof(
+const arbCommunity = fc.oneof(
   fc.tuple(fc.nat({ max: 65535 }), fc.nat({ max: 65535 })).map(([a, b]) => `${a}:${b}`),
   fc.tuple(fc.nat(), fc.nat(), fc.nat()).map(([a, b, c]) => `large:${a}:${b}:${c}`),
   arbName,
 );
 
 /** A BGPAdvertisement. */
-export const arbBGPAdvertisement: fc.Arbitrary<BGPAdvertisement> = fc
+const arbBGPAdvertisement: fc.Arbitrary<BGPAdvertisement> = fc
   .record({
     metadata: arbMeta(),
     spec: fc
@@ -332,7 +332,7 @@ export const arbBGPAdvertisement: fc.Arbitrary<BGPAdvertisement> = fc
   .map((r) => withUnknown<BGPAdvertisement>({ apiVersion: METALLB_V1BETA1_API_VERSION, kind: "BGPAdvertisement", metadata: r.metadata, spec: r.spec }, r.unknown));
 
 /** A BFDProfile. */
-export const arbBFDProfile: fc.Arbitrary<BFDProfile> = fc
+const arbBFDProfile: fc.Arbitrary<BFDProfile> = fc
   .record({
     metadata: arbMeta(),
     spec: fc
@@ -351,7 +351,7 @@ export const arbBFDProfile: fc.Arbitrary<BFDProfile> = fc
   .map((r) => withUnknown<BFDProfile>({ apiVersion: METALLB_V1BETA1_API_VERSION, kind: "BFDProfile", metadata: r.metadata, spec: r.spec }, r.unknown));
 
 /** A manifest of a kind bgplb does not model, as parsing keeps it. */
-export const arbOpaqueObject: fc.Arbitrary<OpaqueObject> = fc
+const arbOpaqueObject: fc.Arbitrary<OpaqueObject> = fc
   .record({ kind: fc.constantFrom("Secret", "NodePool", "ConfigMap"), apiVersion: fc.constantFrom("v1", "baremetal.cluster.gke.io/v1"), name: arbName, namespace: arbNamespace, data: fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.string({ maxLength: 8 }), { maxKeys: 3 }) })
   .map((r) => ({
     apiVersion: r.apiVersion,
@@ -361,7 +361,7 @@ export const arbOpaqueObject: fc.Arbitrary<OpaqueObject> = fc
   }));
 
 /** Any object, modelled or not. */
-export const arbAnyObject: fc.Arbitrary<ModelObject | OpaqueObject> = fc.oneof(
+const arbAnyObject: fc.Arbitrary<ModelObject | OpaqueObject> = fc.oneof(
   arbCluster,
   arbClusterCIDRConfig,
   arbNetworkGatewayGroup,

@@ -113,7 +113,7 @@ export class GkeClusterLoadBalancer extends pulumi.ComponentResource {
     const models = enforceValid(this, `GkeClusterLoadBalancer ${name}`, clusterObjects(model), { nodeSubnets: args.nodeSubnets });
     this.validatedModels = () => models;
     const rendered = renderObjects(model);
-    const cluster = rendered[0]!;
+    const cluster = rendered[0];
     const spec = cluster.spec as ManifestObject;
     this.clusterName = args.clusterName;
     this.namespace = clusterNamespace(args.clusterName);

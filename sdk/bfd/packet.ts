@@ -127,37 +127,37 @@ const MULTIPOINT = 0x01;
 export function decodeControlPacket(bytes: Uint8Array): DecodeResult {
   if (bytes.length < CONTROL_PACKET_LENGTH) return { ok: false, reason: `${bytes.length} octets, shorter than a Control packet (24)` };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = bytes[0]! >> 5;
+  const version = bytes[0] >> 5;
   if (version !== BFD_VERSION) return { ok: false, reason: `version ${version}, expected 1` };
-  const flags = bytes[1]!;
-  const length = bytes[3]!;
+  const flags = bytes[1];
+  const length = bytes[3];
   const authenticated = (flags & AUTH) !== 0;
   const minimum = authenticated ? CONTROL_PACKET_LENGTH + 2 : CONTROL_PACKET_LENGTH;
   if (length < minimum) return { ok: false, reason: `Length ${length}, below ${minimum}` };
   if (length > bytes.length) return { ok: false, reason: `Length ${length}, beyond the ${bytes.length}-octet payload` };
-  const detectMult = bytes[2]!;
+  const detectMult = bytes[2];
   if (detectMult === 0) return { ok: false, reason: "Detect Mult 0" };
   if (flags & MULTIPOINT) return { ok: false, reason: "Multipoint (M) bit set" };
   const myDiscriminator = view.getUint32(4);
   if (myDiscriminator === 0) return { ok: false, reason: "My Discriminator 0" };
-  const state = BFD_STATES[flags >> STATE_SHIFT]!;
+  const state = BFD_STATES[flags >> STATE_SHIFT];
   const yourDiscriminator = view.getUint32(8);
   if (yourDiscriminator === 0 && state !== "Down" && state !== "AdminDown") return { ok: false, reason: `Your Discriminator 0 in state ${state}` };
   let authentication: BfdAuthentication | undefined;
   if (authenticated) {
-    const authLength = bytes[CONTROL_PACKET_LENGTH + 1]!;
+    const authLength = bytes[CONTROL_PACKET_LENGTH + 1];
     if (authLength < 2 || CONTROL_PACKET_LENGTH + authLength !== length) {
       return { ok: false, reason: `Auth Len ${authLength} does not fill Length ${length}` };
     }
     authentication = {
-      type: bytes[CONTROL_PACKET_LENGTH]!,
+      type: bytes[CONTROL_PACKET_LENGTH],
       data: bytes.slice(CONTROL_PACKET_LENGTH + 2, CONTROL_PACKET_LENGTH + authLength),
     };
   } else if (length !== CONTROL_PACKET_LENGTH) {
     return { ok: false, reason: `Length ${length} without authentication, expected 24` };
   }
   const packet: ControlPacket = {
-    diagnostic: bytes[0]! & 0x1f,
+    diagnostic: bytes[0] & 0x1f,
     state,
     poll: (flags & POLL) !== 0,
     final: (flags & FINAL) !== 0,

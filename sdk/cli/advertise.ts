@@ -72,7 +72,7 @@ function withFlag<T>(flag: string, parse: () => T): T {
   try {
     return parse();
   } catch (err) {
-    throw new Error(`${flag}: ${(err as Error).message}`);
+    throw new Error(`${flag}: ${(err as Error).message}`, { cause: err });
   }
 }
 

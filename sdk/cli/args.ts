@@ -38,7 +38,7 @@ export function outputFormat(value: string | undefined): "text" | "json" {
  * validator's indexes): a 4 MiB file stays within a few seconds and well
  * under 1 GiB; `--max-input-size` raises it.
  */
-export const MANIFEST_MAX_INPUT_BYTES = 4 * 1024 * 1024;
+const MANIFEST_MAX_INPUT_BYTES = 4 * 1024 * 1024;
 
 /** The flag every command that reads files takes: the size limit of each file. */
 export const MAX_INPUT_SIZE_OPTION = { "max-input-size": { type: "string" } } as const;

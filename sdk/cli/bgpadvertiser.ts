@@ -21,7 +21,7 @@ export function bgpadvertiser(argv: readonly string[], io: CommandIo): Promise<n
 }
 
 if (require.main === module) {
-  bgpadvertiser(process.argv.slice(2), PROCESS_IO).then((code) => {
+  void bgpadvertiser(process.argv.slice(2), PROCESS_IO).then((code) => {
     process.exitCode = code;
   });
 }

@@ -22,7 +22,7 @@ export const demoCommand: Command = {
   usage: USAGE,
   async run(args, io) {
     const { positionals } = parseCommandArgs(args, {});
-    if (positionals.length > 0) throw new UsageError(`demo takes no files (it uses bundled examples): '${echoText(positionals[0]!)}'`);
+    if (positionals.length > 0) throw new UsageError(`demo takes no files (it uses bundled examples): '${echoText(positionals[0])}'`);
     const before = loadManifests(examplePath(BEFORE)).topology;
     const after = loadManifests(examplePath(AFTER)).topology;
     const nodeSubnets = ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"];

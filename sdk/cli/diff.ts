@@ -52,8 +52,8 @@ export const diffCommand: Command = {
     if (positionals.length !== 2) throw new UsageError(`expected OLD and NEW, got ${positionals.length} path(s)`);
     if (positionals[0] === "-" && positionals[1] === "-") throw new UsageError("standard input (-) can be read only once");
     const limit = { maxBytes: maxInputSize(values["max-input-size"]), limitSetting: "--max-input-size" };
-    const before = loadInputs([positionals[0]!], io, limit).topology;
-    const after = loadInputs([positionals[1]!], io, limit).topology;
+    const before = loadInputs([positionals[0]], io, limit).topology;
+    const after = loadInputs([positionals[1]], io, limit).topology;
     const diff = diffTopologies(before, after);
     const given = nodesOf(values.node ?? []);
     if (format === "markdown") io.stdout(formatDiffMarkdown(diff, before, after, (nodes) => [...nodes, ...given]));

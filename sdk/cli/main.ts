@@ -33,7 +33,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-v") {
-    io.stdout(`${require("../../../package.json").version}\n`);
+    io.stdout(`${(require("../../../package.json") as { version: string }).version}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === name);
@@ -47,7 +47,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
 if (require.main === module) {
   const name = process.argv.slice(2).find((a) => a !== "--debug");
   if (!commands.find((c) => c.name === name)?.daemon) exitQuietlyOnClosedOutput();
-  main(process.argv.slice(2), PROCESS_IO).then((code) => {
+  void main(process.argv.slice(2), PROCESS_IO).then((code) => {
     process.exitCode = code;
   });
 }

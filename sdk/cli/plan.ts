@@ -41,7 +41,7 @@ function pathCount(c: PathCount): string {
 }
 
 /** The plan as text. */
-export function formatPlan(plan: FailurePlan): string {
+function formatPlan(plan: FailurePlan): string {
   const out = [`bgplb plan: ${plan.subject}, failing ${plan.failures.join(", ")}`, ""];
   out.push(`Sessions dropped (${plan.droppedSessions.length}):`);
   for (const d of plan.droppedSessions) out.push(`  ${d.session.padEnd(34)} ${d.role.padEnd(13)} ${d.reason}`);

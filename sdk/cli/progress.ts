@@ -1,7 +1,7 @@
 import type { CommandIo } from "./command";
 
 /** How long a command may work silently before it says what it is doing. */
-export const QUIET_MILLISECONDS = 2000;
+const QUIET_MILLISECONDS = 2000;
 
 /**
  * A progress reporter for one command run: each call names the step about

@@ -100,7 +100,7 @@ const SPEAKER_OPTIONS = {
 
 /** True for `--speaker` and for an argument naming one of its options (`--image`, `--image=REF`). */
 export function isSpeakerOption(arg: string): boolean {
-  const name = arg.split("=")[0]!;
+  const name = arg.split("=")[0];
   return name === "--speaker" || (name.startsWith("--") && Object.hasOwn(SPEAKER_OPTIONS, name.slice(2)));
 }
 

@@ -41,7 +41,7 @@ export const PROCESS_IO: CommandIo = {
  * (`bgplb render … | head -1`): 141, what a shell reports for cat(1) ended
  * by SIGPIPE.
  */
-export const CLOSED_OUTPUT_EXIT = 141;
+const CLOSED_OUTPUT_EXIT = 141;
 
 const IGNORE_STREAM_ERROR = (): void => undefined;
 

@@ -4,7 +4,7 @@ import { UsageError } from "./command";
 import { keepRunningOnClosedOutput } from "./run";
 import type { CoreV1Api } from "@kubernetes/client-node";
 import type { NodeView } from "../cluster/floating-ips";
-import { nodeViewOf, type RawObject } from "../cluster/observed";
+import { nodeViewOf } from "../cluster/observed";
 import { METALLB_NAMESPACE } from "../model";
 import { parseCidr } from "../net";
 import { parseListenAddress } from "../speaker/config";
@@ -72,7 +72,7 @@ floating IPs, release the Leases and exit 0.`;
 async function readNodeUntilAnswered(core: CoreV1Api, nodeName: string, logger: Logger, describeApiError: (error: unknown) => string, stopped: () => boolean): Promise<NodeView | undefined> {
   for (let attempt = 1; !stopped(); attempt++) {
     try {
-      return nodeViewOf((await core.readNode({ name: nodeName })) as RawObject);
+      return nodeViewOf(await core.readNode({ name: nodeName }));
     } catch (error) {
       if (attempt === 1 || attempt % 15 === 0) {
         logger.log("warn", "cannot read this node's Node object yet (needed for the default --interface and --node-subnet); retrying every 2 s", { node: nodeName, error: describeApiError(error) });

@@ -224,7 +224,7 @@ export class ClusterSpeaker {
     const status = (plural: string): CustomCollection => ({ group: GKE_GROUP, version: "v1", plural, namespace: GKE_STATUS_NAMESPACE });
     this.advertisedRoutes = watchCollection(clients.config, customPath(status("bgpadvertisedroutes")), listCustom(clients.custom, status("bgpadvertisedroutes")), () => this.statusInputs++, logger);
     this.bgpSessions = watchCollection(clients.config, customPath(status("bgpsessions")), listCustom(clients.custom, status("bgpsessions")), () => this.statusInputs++, logger);
-    this.informers.push(...this.configObjects, this.services, this.nodes, this.leases as never, this.advertisedRoutes, this.bgpSessions);
+    this.informers.push(...this.configObjects, this.services, this.nodes, this.leases, this.advertisedRoutes, this.bgpSessions);
     for (const informer of this.informers) informer.start().catch(() => undefined);
     this.tick = setInterval(() => this.schedule(), (this.options.leaseDurationSeconds * 1000) / 4);
     this.renewal = setInterval(() => void this.renew(), (this.options.leaseDurationSeconds * 1000) / 4);
@@ -503,7 +503,7 @@ export class ClusterSpeaker {
       const ipv4Hops = lbNodes.map((n) => n.ipv4);
       const ipv6Hops = lbNodes.map((n) => n.ipv6 ?? `::ffff:${n.ipv4}`);
       // planning 5,000 Services costs tens of milliseconds: only when something it reads changed
-      const inputs = `${this.statusInputs}|${JSON.stringify(cluster.spec.loadBalancer)}|${ipv4Hops}|${ipv6Hops}|${[...speakers]}`;
+      const inputs = `${this.statusInputs}|${JSON.stringify(cluster.spec.loadBalancer)}|${ipv4Hops.join()}|${ipv6Hops.join()}|${[...speakers].join()}`;
       if (inputs !== this.allocated.inputs || started - this.allocated.at >= ALLOCATE_REFRESH_MS) {
         this.allocated = { inputs, at: started };
         this.allocate(topology, ipv4Hops, speakers, ipv6Hops);
@@ -641,7 +641,7 @@ export class ClusterSpeaker {
    * run concurrently and do not hold up the reconcile.
    */
   private allocate(topology: Topology, ipv4Hops: string[], speakers: ReadonlySet<string>, ipv6Hops: string[]): void {
-    const cluster = topology.clusters[0]!;
+    const cluster = topology.clusters[0];
     const services = this.services.list() as RawObject[];
     const balanced = services.filter(isLoadBalancerService);
     const reserved = cluster.spec.loadBalancer.vips.ingressVIP ? [cluster.spec.loadBalancer.vips.ingressVIP] : [];
@@ -746,7 +746,7 @@ export class ClusterSpeaker {
     if (this.events.has(key)) return;
     const body = eventObject(object, type, reason, message, this.options.nodeName, new Date());
     try {
-      await this.options.clients.core.createNamespacedEvent({ namespace: body.metadata!.namespace!, body });
+      await this.options.clients.core.createNamespacedEvent({ namespace: body.metadata.namespace!, body });
       this.events.add(key);
     } catch (error) {
       this.options.logger.log("warn", "event not recorded", { reason, error: describeApiError(error) });

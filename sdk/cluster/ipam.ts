@@ -118,7 +118,7 @@ class PoolCursor {
   take(claimed: ReadonlySet<string>, reserved: ReadonlySet<string>): IpAddress | undefined {
     const blocks = this.pool.blocks;
     while (this.blockIndex < blocks.length) {
-      const block = blocks[this.blockIndex]!;
+      const block = blocks[this.blockIndex];
       if (block.family !== this.family) {
         this.blockIndex++;
         continue;

@@ -96,7 +96,8 @@ export function describeApiError(error: unknown): string {
   let reason = (error as Error)?.message?.split("\n")[0] ?? String(error);
   if (typeof body === "string") {
     try {
-      reason = String((JSON.parse(body) as { message?: unknown }).message ?? body);
+      const message = (JSON.parse(body) as { message?: unknown }).message;
+      reason = typeof message === "string" ? message : body;
     } catch {
       reason = body;
     }
@@ -131,6 +132,7 @@ class ClosableWatch extends Watch {
     }
     let ended = false;
     let controller: AbortController | undefined;
+    // eslint-disable-next-line prefer-const -- the callback below reads it, and may run before the assignment
     controller = await super.watch(path, queryParams, callback, (err) => {
       ended = true;
       if (controller) this.open.delete(controller);

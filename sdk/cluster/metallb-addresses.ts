@@ -16,9 +16,9 @@ import type { AddressPool } from "./address-pools";
 import type { AddressRequest } from "./ipam";
 
 /** Service annotation naming the one pool to allocate from. */
-export const ADDRESS_POOL_ANNOTATION = "metallb.io/address-pool";
+const ADDRESS_POOL_ANNOTATION = "metallb.io/address-pool";
 /** Service annotation listing the addresses wanted (comma-separated, one per family). */
-export const LOAD_BALANCER_IPS_ANNOTATION = "metallb.io/loadBalancerIPs";
+const LOAD_BALANCER_IPS_ANNOTATION = "metallb.io/loadBalancerIPs";
 const DEPRECATED_PREFIX = "metallb.universe.tf/";
 
 /** What the pool choice needs to know of a Service besides its {@link AddressRequest}. */

@@ -136,7 +136,7 @@ export class MetallbSpeaker {
       `${LEASE_LABEL}=${LEASE_LABEL_VALUE}`,
       () => this.leader.reset(),
     );
-    this.informers.push(...this.configObjects, this.services, this.nodes, this.namespaces, this.slices, this.secrets as never, this.leases as never);
+    this.informers.push(...this.configObjects, this.services, this.nodes, this.namespaces, this.slices, this.secrets, this.leases);
     for (const informer of this.informers) informer.start().catch(() => undefined);
     this.tick = setInterval(() => this.schedule(), (this.options.leaseDurationSeconds * 1000) / 4);
     logger.log("info", "MetalLB-mode speaker started", { node: this.options.nodeName, namespace });
@@ -189,9 +189,9 @@ export class MetallbSpeaker {
     }
     if (leading) await this.allocate(topology);
 
-    const configuration = metallbConfigurationOf(topology, this.configObjects.flatMap((i) => i.list()) as RawObject[]);
+    const configuration = metallbConfigurationOf(topology, this.configObjects.flatMap((i) => i.list()));
     const nodes = this.nodes.list().map((n) => metallbNodeOf(n as RawObject));
-    const services = metallbServicesOf(this.services.list() as RawObject[], this.slices.list() as RawObject[]);
+    const services = metallbServicesOf(this.services.list(), this.slices.list());
     const plan = planMetallbNode(configuration, nodes, services, this.options.nodeName);
     const problems = plan.problems.map((p) => `${p.object}: ${p.message}`).join("\n");
     if (problems !== this.reported) {
@@ -364,7 +364,7 @@ export class MetallbSpeaker {
     if (this.events.has(key)) return;
     const body = eventObject(object, type, reason, message, this.options.nodeName, new Date());
     try {
-      await this.options.clients.core.createNamespacedEvent({ namespace: body.metadata!.namespace!, body });
+      await this.options.clients.core.createNamespacedEvent({ namespace: body.metadata.namespace!, body });
       this.events.add(key);
     } catch (error) {
       this.options.logger.log("warn", "event not recorded", { reason, error: describeApiError(error) });

@@ -10,7 +10,7 @@ import type { MetallbConfiguration, MetallbNode, MetallbService } from "./metall
 import { isLoadBalancerService, nodeViewOf, objectKeyText, serviceIngressIPs, type RawObject } from "./observed";
 
 /** The label an EndpointSlice names its Service with. */
-export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
 interface RawEndpointSlice extends RawObject {
   readonly endpoints?: readonly { readonly nodeName?: string; readonly conditions?: { readonly ready?: boolean } }[];

@@ -41,7 +41,7 @@ import { parseCommunity } from "../validate/rules/metallb-communities";
 export const IBGP_DEFAULT_LOCAL_PREF = 100;
 
 /** Nodes with this label never advertise (as in MetalLB and kube-proxy). */
-export const EXCLUDE_FROM_LOAD_BALANCERS_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
+const EXCLUDE_FROM_LOAD_BALANCERS_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
 
 /** MetalLB's configuration objects as the planner reads them. */
 export interface MetallbConfiguration {

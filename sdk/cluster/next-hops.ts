@@ -43,7 +43,7 @@ export function sessionRoutes(vips: readonly string[], lbNodes: readonly LoadBal
     const first = (j * k + index) % n;
     const nextHops: string[] = [];
     for (let step = 0; step < n; step++) {
-      const node = lbNodes[(first + step) % n]!;
+      const node = lbNodes[(first + step) % n];
       nextHops.push(v6 ? (node.ipv6 ?? `::ffff:${node.ipv4}`) : node.ipv4);
     }
     return { family: v6 ? "ipv6-unicast" : "ipv4-unicast", address: vip, length: v6 ? 128 : 32, nextHops: [...new Set(nextHops)] };

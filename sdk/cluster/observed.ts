@@ -8,7 +8,7 @@ import { schemaOf } from "../manifest/schema";
 import { parseIp, type IpFamily } from "../net";
 import { isValid, validate, type Diagnostic } from "../validate";
 import type { NodeView } from "./floating-ips";
-import type { AddressRequest, IpFamilyPolicy } from "./ipam";
+import type { AddressRequest } from "./ipam";
 
 /** A raw Kubernetes object as the API returns it. */
 export interface RawObject {
@@ -44,7 +44,7 @@ function configurationPart(raw: RawObject): Record<string, unknown> {
  * read from the API server into a topology. Objects that do not decode
  * (wrong types, missing fields) are left out and reported.
  */
-export function decodeConfiguration(raws: readonly RawObject[]): { topology: Topology; failures: DecodeFailure[] } {
+function decodeConfiguration(raws: readonly RawObject[]): { topology: Topology; failures: DecodeFailure[] } {
   const objects: (ModelObject | OpaqueObject)[] = [];
   const failures: DecodeFailure[] = [];
   for (const raw of raws) {
@@ -80,7 +80,7 @@ export function decideConfiguration(candidate: readonly RawObject[], lastGood: T
     code: "BGPLB-DECODE",
     severity: "error",
     path: f.path,
-    object: { apiVersion: "", kind: f.object.split(" ")[0]!, name: f.object.split(" ")[1] ?? "" },
+    object: { apiVersion: "", kind: f.object.split(" ")[0], name: f.object.split(" ")[1] ?? "" },
     message: `${f.object} ${f.path}: ${f.message}`,
     hint: "fix the object; the speaker keeps the last good configuration",
   }));
@@ -140,7 +140,7 @@ export function addressRequestOf(raw: RawObject): AddressRequest {
   return {
     key: objectKeyText(raw),
     families,
-    ...(policy === "SingleStack" || policy === "PreferDualStack" || policy === "RequireDualStack" ? { familyPolicy: policy as IpFamilyPolicy } : {}),
+    ...(policy === "SingleStack" || policy === "PreferDualStack" || policy === "RequireDualStack" ? { familyPolicy: policy } : {}),
     requested: spec.loadBalancerIP ? [spec.loadBalancerIP] : [],
     current: serviceIngressIPs(raw),
     createdAt: timeText(raw.metadata?.creationTimestamp),

@@ -95,7 +95,7 @@ export function planServiceSessions(peers: readonly ServicePeer[], assignment: F
     const count = Math.min(peer.sessions, floating.length);
     const mine: Omit<ServiceSession, "name">[] = [];
     for (let index = 0; index < count; index++) {
-      const floatingIP = floating[(i + index) % floating.length]!;
+      const floatingIP = floating[(i + index) % floating.length];
       mine.push({ peer, floatingIP, nodeName: assignment.get(floatingIP), index });
     }
     const perNode = new Map<string, number>();

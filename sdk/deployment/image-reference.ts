@@ -94,8 +94,8 @@ export function layoutImage(directory: string): LayoutImage {
   }
   const manifests = Array.isArray(index?.manifests) ? index.manifests : [];
   if (manifests.length !== 1) throw new ImageReferenceError(`${file}: holds ${manifests.length} manifests; expected the one image bgplb image build writes`);
-  const digest = manifests[0]!.digest;
+  const digest = manifests[0].digest;
   if (typeof digest !== "string" || !DIGEST.test(digest)) throw new ImageReferenceError(`${file}: manifests[0].digest ${JSON.stringify(digest)} is not a sha256 digest`);
-  const tag = manifests[0]!.annotations?.["org.opencontainers.image.ref.name"];
+  const tag = manifests[0].annotations?.["org.opencontainers.image.ref.name"];
   return { digest, ...(typeof tag === "string" && TAG.test(tag) ? { tag } : {}) };
 }

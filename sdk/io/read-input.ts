@@ -47,7 +47,7 @@ export function formatByteSize(bytes: number): string {
  */
 export function parseByteSize(text: string): number {
   const match = /^\s*(\d{1,15})\s*([a-z]*)\s*$/i.exec(text);
-  const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  const unit = match ? UNITS[match[2].toLowerCase()] : undefined;
   if (!match || unit === undefined || Number(match[1]) === 0) {
     throw new RangeError(`${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} is not a size (e.g. 64MiB, 512KiB, 1GiB or a byte count above 0)`);
   }

@@ -22,7 +22,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return `a list (${echoValue(value)})`;
   if (typeof value === "object") return "a map";
   if (typeof value === "string") return `the string ${echoValue(value)}`;
-  return `${typeof value} ${echoText(String(value))}`;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${echoText(String(value))}`;
+  return typeof value;
 }
 
 /** Edit distance (insert, delete, substitute) between two short names. */
@@ -31,11 +32,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     previous = current;
   }
-  return previous[b.length]!;
+  return previous[b.length];
 }
 
 /**
@@ -173,8 +174,8 @@ export function decodeManifest(raw: Record<string, unknown>, schema: ObjectSchem
 export function comparePaths(a: FieldPath, b: FieldPath): number {
   const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
+    const x = a[i];
+    const y = b[i];
     if (x === y) continue;
     if (typeof x === "number" && typeof y === "number") return x - y;
     if (typeof x === "number") return -1;

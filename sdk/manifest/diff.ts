@@ -153,7 +153,7 @@ function diffObject(before: Plain, after: Plain, apiVersion: string, kind: strin
   const diffList = (old: readonly unknown[], now: readonly unknown[], schema: Extract<FieldSchema, { type: "list" }>, path: (string | number)[], display: string, schemaPath: (string | number)[]) => {
     const key = schema.key;
     if (key) {
-      const keyOf = (item: unknown) => (isPlainObject(item) && typeof item[key] === "string" ? (item[key] as string) : undefined);
+      const keyOf = (item: unknown) => (isPlainObject(item) && typeof item[key] === "string" ? (item[key]) : undefined);
       const oldKeys = old.map(keyOf);
       const newKeys = now.map(keyOf);
       const unique = (keys: (string | undefined)[]) => keys.every((k) => k !== undefined) && new Set(keys).size === keys.length;

@@ -10,7 +10,7 @@ export const ECHO_LIMIT = 80;
  */
 export function echoText(text: string, limit = ECHO_LIMIT): string {
   if (text.length <= limit) return text;
-  const cut = /[\uD800-\uDBFF]/.test(text[limit - 1]!) ? limit - 1 : limit; // never split a surrogate pair
+  const cut = /[\uD800-\uDBFF]/.test(text[limit - 1]) ? limit - 1 : limit; // never split a surrogate pair
   return `${text.slice(0, cut)}…(${text.length - cut} more)`;
 }
 

@@ -45,12 +45,12 @@ function encode(value: unknown, schema: FieldSchema): unknown {
 function place(target: Record<string, unknown>, field: UnknownField): void {
   let container: unknown = target;
   for (let i = 0; i < field.path.length - 1; i++) {
-    const segment = field.path[i]!;
+    const segment = field.path[i];
     const holder = container as Record<string | number, unknown>;
     if (holder[segment] === undefined || holder[segment] === null) holder[segment] = {};
     container = holder[segment];
   }
-  (container as Record<string | number, unknown>)[field.path[field.path.length - 1]!] = canonicalData(field.value);
+  (container as Record<string | number, unknown>)[field.path[field.path.length - 1]] = canonicalData(field.value);
 }
 
 /**

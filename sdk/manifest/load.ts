@@ -67,7 +67,7 @@ export function manifestFilesIn(directory: string): string[] {
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
-      throw new Error(`cannot read directory ${echoText(dir, 4 * 80)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new Error(`cannot read directory ${echoText(dir, 4 * 80)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
     }
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;

@@ -235,7 +235,7 @@ export function parseManifests(sources: readonly ManifestSource[] | string, opti
       if (doc.errors.length > 0) {
         for (const error of doc.errors) {
           // the YAML reader reports its own stack overflow on deep nesting as a document error
-          const message = /call stack/i.test(error.message) ? `nested too deeply to read (more than ${MAX_DEPTH} levels are refused)` : error.message.split("\n")[0]!;
+          const message = /call stack/i.test(error.message) ? `nested too deeply to read (more than ${MAX_DEPTH} levels are refused)` : error.message.split("\n")[0];
           issues.push(syntaxError(message, error.pos[0]));
         }
         continue;

@@ -73,7 +73,7 @@ export function writeManifestDirectory(directory: string, topology: Topology): s
   }
   let backup: string | undefined;
   try {
-    objects.forEach((object, index) => writeFileSync(join(staging, names[index]!), toYamlDocument(renderObject(object))));
+    objects.forEach((object, index) => writeFileSync(join(staging, names[index]), toYamlDocument(renderObject(object))));
     if (existing) {
       backup = `${staging}.old`;
       renameSync(target, backup);

@@ -82,7 +82,8 @@ function scalar(value: unknown): string {
   if (typeof value === "bigint") return value.toString();
   if (Array.isArray(value)) return "[]";
   if (typeof value === "object") return "{}";
-  return quote(String(value));
+  // What is left is a symbol or a function.
+  return quote((value as symbol | (() => unknown)).toString());
 }
 
 type PlainMap = Record<string, unknown>;

@@ -19,7 +19,7 @@ export function durationSeconds(text: string): number {
     const start = PART.lastIndex;
     const match = PART.exec(text);
     if (!match || match.index !== start) throw new DurationError(`"${text}" is not a duration (expected e.g. 90s or 1m30s)`);
-    seconds += Number(match[1]) * UNIT_SECONDS[match[2]!]!;
+    seconds += Number(match[1]) * UNIT_SECONDS[match[2]];
   }
   return seconds;
 }

@@ -105,8 +105,8 @@ export function parseRange(text: string): AddressRange {
   let start: IpAddress;
   let end: IpAddress;
   try {
-    start = parseIp(parts[0]!.trim());
-    end = parseIp(parts[1]!.trim());
+    start = parseIp(parts[0].trim());
+    end = parseIp(parts[1].trim());
   } catch (error) {
     const bad = (error as AddressError).input;
     throw new AddressError("invalid-range", text, `"${text}" is not a range: "${bad}" is not an IP address`);

@@ -105,7 +105,6 @@ export function parseIpv6(text: string, out: Uint8Array, offset: number): boolea
       if (tail === undefined || count > 6) return false;
       words[count++] = tail >>> 16;
       words[count++] = tail & 0xffff;
-      i = length;
       break;
     }
     if (i === start || count === 8) return false;

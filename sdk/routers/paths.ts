@@ -65,7 +65,7 @@ export function routerPaths(peering: Peering): RouterVipPaths[] {
         let paths = 0;
         const hops = new Set<string>();
         for (const index of list) {
-          const { session, route } = carriers[index]!;
+          const { session, route } = carriers[index];
           if (session.down !== undefined) continue;
           const sent = sentNextHops(session, route.nextHops);
           paths += sent.length;

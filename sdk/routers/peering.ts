@@ -157,8 +157,8 @@ function poolGroups(name: string, addresses: readonly string[], avoidBuggyIPs: b
   const families = ([4, 6] as const).filter((f) => blocks.some((b) => b.family === f));
   return families.map((family) => {
     const mine = blocks.filter((b) => b.family === family);
-    const first = mine[0]!.first;
-    const skip = avoidBuggyIPs && family === 4 && (first & 0xffn) === 0n && mine[0]!.last > first;
+    const first = mine[0].first;
+    const skip = avoidBuggyIPs && family === 4 && (first & 0xffn) === 0n && mine[0].last > first;
     return {
       name: families.length > 1 && family === 6 ? `${name} IPv6` : name,
       kind: "pool",
@@ -249,7 +249,7 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
   const sessions: PlannedSession[] = [];
   for (const s of planServiceSessions(peers, assignment)) {
     const routes = families.flatMap((groups) =>
-      sessionRoutes([groups[0]!.sample], lbNodes, s.index, s.peer.sessions).map((r) => ({ vips: groups.map((g) => g.name), family: groups[0]!.family, length: r.length, nextHops: r.nextHops })),
+      sessionRoutes([groups[0].sample], lbNodes, s.index, s.peer.sessions).map((r) => ({ vips: groups.map((g) => g.name), family: groups[0].family, length: r.length, nextHops: r.nextHops })),
     );
     const moved = planned.get(s.floatingIP);
     const down = s.nodeName === undefined ? `no node can hold floating IP ${s.floatingIP}` : downReason(failures, s.nodeName, s.floatingIP, s.peer.peerIP);

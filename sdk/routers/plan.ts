@@ -68,7 +68,7 @@ function byRouter(paths: readonly RouterVipPaths[]): Map<string, Map<string, Pat
   const result = new Map<string, Map<string, PathCount>>();
   for (const p of paths) {
     let vips = result.get(p.vip);
-    if (!vips) result.set(p.vip, (vips = new Map()));
+    if (!vips) result.set(p.vip, (vips = new Map<string, PathCount>()));
     vips.set(p.router, { paths: p.paths, nextHops: p.nextHops });
   }
   return result;
@@ -81,7 +81,7 @@ function sameCounts(): (a: PathCount, b: PathCount) => boolean {
     if (a.paths !== b.paths) return false;
     if (a.nextHops === b.nextHops) return true;
     let row = compared.get(a.nextHops);
-    if (!row) compared.set(a.nextHops, (row = new Map()));
+    if (!row) compared.set(a.nextHops, (row = new Map<readonly string[], boolean>()));
     let same = row.get(b.nextHops);
     if (same === undefined) row.set(b.nextHops, (same = a.nextHops.length === b.nextHops.length && a.nextHops.every((hop, i) => hop === b.nextHops[i])));
     return same;

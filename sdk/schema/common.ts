@@ -16,7 +16,7 @@ export const SERVER_METADATA_FIELDS: readonly string[] = [
 ];
 
 /** `metadata`, the parts bgplb reads and writes (the model's `ObjectMeta`). */
-export const metadata = object(
+const metadata = object(
   [required("name", string), field("namespace", string), field("labels", stringMap), field("annotations", stringMap)],
   { passthrough: SERVER_METADATA_FIELDS, ref: "ObjectMeta" },
 );

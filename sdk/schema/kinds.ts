@@ -29,5 +29,5 @@ export function schemaOf(apiVersion: string, kind: string): ObjectSchema | undef
 
 /** Every apiVersion/kind pair bgplb reads, with the schema of its objects. */
 export function servedSchemas(): { readonly apiVersion: string; readonly kind: string; readonly schema: ObjectSchema }[] {
-  return [...BY_TYPE.entries()].map(([key, entry]) => ({ apiVersion: key.split("|")[0]!, kind: entry.declaration.kind, schema: entry.schema }));
+  return [...BY_TYPE.entries()].map(([key, entry]) => ({ apiVersion: key.split("|")[0], kind: entry.declaration.kind, schema: entry.schema }));
 }

@@ -200,7 +200,7 @@ export class BfdDriver {
     try {
       return await bindWithMinTtl(this.options.localIP, BFD_CONTROL_PORT, BFD_SINGLE_HOP_TTL);
     } catch (error) {
-      throw new Error(`BFD socket on ${this.options.localIP} port ${BFD_CONTROL_PORT}: ${(error as Error).message}`);
+      throw new Error(`BFD socket on ${this.options.localIP} port ${BFD_CONTROL_PORT}: ${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -26,19 +26,19 @@ export interface Libc {
   errno(): number;
 }
 
-export const AF_INET = 2;
-export const AF_INET6 = 10;
+const AF_INET = 2;
+const AF_INET6 = 10;
 export const SOCK_STREAM = 1;
 export const AF_NETLINK = 16;
 export const AF_PACKET = 17;
 export const SOCK_DGRAM = 2;
 export const SOCK_RAW = 3;
 export const MSG_DONTWAIT = 0x40;
-export const SOCK_NONBLOCK = 0o4000;
+const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
 export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
-export const SO_ATTACH_FILTER = 26;
+const SO_ATTACH_FILTER = 26;
 
 /** One classic BPF instruction (`struct sock_filter`). */
 export interface SocketFilterInstruction {
@@ -68,7 +68,7 @@ export function loadLibc(feature: string): Libc {
     socket: lib.func("int socket(int domain, int type, int protocol)"),
     setsockopt: lib.func("int setsockopt(int fd, int level, int name, const void *value, uint32_t length)"),
     bind: lib.func("int bind(int fd, const void *address, uint32_t length)"),
-    attachFilter: (fd, filter) => setFilter(fd, SOL_SOCKET, SO_ATTACH_FILTER, { len: filter.length, filter }, koffi.sizeof(program)),
+    attachFilter: (fd, filter) => setFilter(fd, SOL_SOCKET, SO_ATTACH_FILTER, { len: filter.length, filter }, koffi.sizeof(program)) as number,
     close: lib.func("int close(int fd)"),
     sendto: lib.func("long sendto(int fd, const void *data, size_t length, int flags, const void *address, uint32_t addressLength)"),
     recv: lib.func("long recv(int fd, _Out_ void *into, size_t length, int flags)"),

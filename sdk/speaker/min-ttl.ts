@@ -22,7 +22,7 @@ const SKF_NET_OFF = -0x100000;
 const TTL_OFFSET = { 4: 8, 6: 7 } as const;
 
 /** The filter program: accept the whole datagram when its TTL / hop limit is at least `minTtl`, else drop it. */
-export function minTtlFilter(family: 4 | 6, minTtl: number): SocketFilterInstruction[] {
+function minTtlFilter(family: 4 | 6, minTtl: number): SocketFilterInstruction[] {
   return [
     { code: BPF_LD_B_ABS, jt: 0, jf: 0, k: (SKF_NET_OFF + TTL_OFFSET[family]) >>> 0 },
     { code: BPF_JGE_K, jt: 0, jf: 1, k: minTtl },

@@ -2,7 +2,7 @@ import { echoText } from "../manifest/echo";
 import type { Diagnostic, ObjectRef } from "./diagnostic";
 
 /** No diagnostic line is longer than this (values inside are capped first; this bounds the sum). */
-export const LINE_LIMIT = 960;
+const LINE_LIMIT = 960;
 
 /** Options of {@link formatDiagnostic}. */
 export interface FormatOptions {

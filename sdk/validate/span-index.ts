@@ -48,11 +48,11 @@ export class SpanIndex<T> {
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (sorted[mid]!.span.first <= span.last) lo = mid + 1;
+      if (sorted[mid].span.first <= span.last) lo = mid + 1;
       else hi = mid;
     }
     if (lo === 0) return undefined;
-    const candidate = furthest[lo - 1]!;
+    const candidate = furthest[lo - 1];
     return candidate.span.last >= span.first ? candidate : undefined;
   }
 }

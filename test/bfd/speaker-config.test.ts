@@ -10,8 +10,8 @@ function withBfd(bfd: unknown): unknown {
 describe("speaker config: bfd", () => {
   it("maps BFDProfile fields to the session timers, with MetalLB's defaults (300 ms x 3, active)", () => {
     const config = checkSpeakerConfig(withBfd({ transmitInterval: 100, receiveInterval: 200, detectMultiplier: 5, passiveMode: true, echoInterval: 50, minimumTtl: 254 }));
-    expect(config.peers[0]!.bfd).to.deep.equal({ desiredMinTxMs: 100, requiredMinRxMs: 200, detectMultiplier: 5, passive: true });
-    expect(checkSpeakerConfig(withBfd({})).peers[0]!.bfd).to.deep.equal({ desiredMinTxMs: 300, requiredMinRxMs: 300, detectMultiplier: 3, passive: false });
+    expect(config.peers[0].bfd).to.deep.equal({ desiredMinTxMs: 100, requiredMinRxMs: 200, detectMultiplier: 5, passive: true });
+    expect(checkSpeakerConfig(withBfd({})).peers[0].bfd).to.deep.equal({ desiredMinTxMs: 300, requiredMinRxMs: 300, detectMultiplier: 3, passive: false });
     expect(config.peers[1]).to.not.have.property("bfd");
   });
 

@@ -21,7 +21,7 @@ describe("bgplb on mutated examples (property)", () => {
     await fc.assert(
       fc.asyncProperty(arbMutatedManifest, fc.nat(VERBS.length - 1), async (manifest, verb) => {
         const file = dir.write("mutated.yaml", mutatedText(manifest));
-        const outcome = await runCli(VERBS[verb]!, file, examplePath(EXAMPLE_NAMES[manifest.example]!));
+        const outcome = await runCli(VERBS[verb], file, examplePath(EXAMPLE_NAMES[manifest.example]));
         runs++;
         expect(outcomeProblem(outcome), `${outcome.verb}`).to.equal(undefined);
       }),

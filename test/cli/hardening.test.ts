@@ -120,7 +120,7 @@ describe("bgplb: hostile and careless input", () => {
       expect(run.code).to.equal(0);
       expect(run.stderr).to.match(/typo\.yaml:\d+:\d+: warning: Cluster cluster-bm\/bm spec\.loadBalancer\.vips\.ingresVIP: unknown field \(did you mean ingressVIP\?\)/);
       expect(run.stderr).to.match(/0 error\(s\), 1 warning\(s\)/);
-      const json = JSON.parse((await bgplb("validate", file, "--output", "json")).stdout);
+      const json = JSON.parse((await bgplb("validate", file, "--output", "json")).stdout) as { summary: { warnings: number }; manifestIssues: { message: string }[] };
       expect(json.summary.warnings).to.equal(1);
       expect(json.manifestIssues[0].message).to.contain("did you mean ingressVIP?");
     });
@@ -233,7 +233,7 @@ describe("bgplb: hostile and careless input", () => {
 
   describe("flags", () => {
     it("-v and --version print the version", async () => {
-      const version = require("../../../package.json").version as string;
+      const version = (require("../../../package.json") as { version: string }).version;
       for (const flag of ["-v", "--version"]) expect(await bgplb(flag)).to.deep.equal({ code: 0, stdout: `${version}\n`, stderr: "" });
     });
 
@@ -268,7 +268,7 @@ describe("bgplb: hostile and careless input", () => {
           const [, flag, placeholder] = match;
           const value = placeholder === undefined ? [] : [values[placeholder] ?? missing];
           const extra = command.name === "advertise" ? ["--config", missing] : command.name === "diff" ? [missing, missing] : [missing];
-          const run = await bgplb(command.name, flag!, ...value, ...(command.name === "demo" ? [] : extra));
+          const run = await bgplb(command.name, flag, ...value, ...(command.name === "demo" ? [] : extra));
           expect(run.stderr, `${command.name} ${flag}`).not.to.match(/Unknown option|argument missing|does not take an argument|internal error/i);
           checked++;
         }

@@ -41,7 +41,7 @@ describe("bgplb import (--target pulumi, the default)", () => {
     );
     expect(run.stdout).to.contain("    futureKnob: 3,\n");
     expect(run.stdout).to.contain('const configMapNotes: bgplb.ManifestObject = {\n  apiVersion: "v1",\n  kind: "ConfigMap",');
-    expect(run.stdout).to.match(/export const objects = \[\n  \[bgpPeerFrrviavrf\],\n  poolFirstPool\.objects,\n  advertisementFirstAdv\.objects,\n  \[configMapNotes\],\n\];/);
+    expect(run.stdout).to.match(/export const objects = \[\n {2}\[bgpPeerFrrviavrf\],\n {2}poolFirstPool\.objects,\n {2}advertisementFirstAdv\.objects,\n {2}\[configMapNotes\],\n\];/);
   });
 
   it("--package overrides the module specifier", async () => {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { compileFunction } from "node:vm";
 import ts from "typescript";
 import * as sdk from "../../sdk";
 import { EXAMPLE_NAMES, examplePath, exampleText, parseManifests, renderYaml } from "../../sdk/manifest";
@@ -14,7 +15,8 @@ function runProgram(source: string): { topology: Topology } {
     if (name !== "bgplb") throw new Error(`the generated program imports ${name}`);
     return sdk;
   };
-  new Function("require", "module", "exports", outputText)(requireBgplb, module, module.exports);
+  const body = compileFunction(outputText, ["require", "module", "exports"]) as (load: typeof requireBgplb, m: typeof module, exports: unknown) => void;
+  body(requireBgplb, module, module.exports);
   return module.exports as unknown as { topology: Topology };
 }
 

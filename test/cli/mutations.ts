@@ -28,7 +28,7 @@ const fraction = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 const YAML_NOISE = ["&a ", "*a", "*b", "<<: ", "? ", "- ", ": ", "{", "}", "[", "]", "\n", "\t", "  ", "'", '"', "|", ">", "!!binary ", "!!str ", "%YAML 1.1\n", "---\n", "...\n", "#", ",", "\u0000", "\uFEFF", "\u2028", "\uD800", "é", "0x1F", "1e400", "-0", ".inf", "~", "null", "yes", "__proto__: {}"];
 
 /** Any mutation, with its positions as fractions. */
-export const arbMutation: fc.Arbitrary<Mutation> = fc.oneof(
+const arbMutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant("swap" as const), a: fraction, b: fraction }),
   fc.record({ op: fc.constant("retype" as const), at: fraction, to: fc.nat(9) }),
   fc.record({ op: fc.constant("huge" as const), at: fraction, kind: fc.nat(5) }),
@@ -139,7 +139,7 @@ function mutateText(text: string, mutation: Mutation): string {
     return [...lines.slice(0, index), ...Array.from({ length: times }, () => line), ...lines.slice(index + 1)].join("\n");
   }
   if (mutation.op === "merge") {
-    const other = exampleText(EXAMPLE_NAMES[mutation.other]!);
+    const other = exampleText(EXAMPLE_NAMES[mutation.other]);
     const from = Math.floor(mutation.from * other.length);
     return text.slice(0, at(mutation.at)) + other.slice(from, from + mutation.length) + text.slice(at(mutation.at));
   }
@@ -148,7 +148,7 @@ function mutateText(text: string, mutation: Mutation): string {
 
 /** The manifest text: structural mutations on the parsed documents, then text mutations on their YAML. */
 export function mutatedText(manifest: MutatedManifest): string {
-  const original = exampleText(EXAMPLE_NAMES[manifest.example]!);
+  const original = exampleText(EXAMPLE_NAMES[manifest.example]);
   const documents = parseAllDocuments(original).map((doc) => doc.toJS() as unknown);
   const structural = manifest.mutations.filter((m) => ["swap", "retype", "huge", "key", "drop", "share"].includes(m.op));
   for (const mutation of structural) mutateValues(documents, mutation);
@@ -175,7 +175,7 @@ export const VERBS: readonly (readonly string[])[] = [["validate"], ["validate",
 export async function runCli(verb: readonly string[], file: string, original: string): Promise<CliOutcome> {
   let stdout = "";
   let stderr = "";
-  const args = verb[0] === "diff" ? ["diff", original, file] : [verb[0]!, file, ...verb.slice(1)];
+  const args = verb[0] === "diff" ? ["diff", original, file] : [verb[0], file, ...verb.slice(1)];
   const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   return { verb: verb.join(" "), code, stdout, stderr };
 }

@@ -74,7 +74,7 @@ describe("bgplb diff", () => {
     expect(run.code).to.equal(1);
     expect(run.stdout).to.contain("spec.loadBalancer.localASN");
     expect(run.stdout).to.match(/65001.*65010/);
-    const json = JSON.parse((await bgplb("diff", a, b, "--output", "json")).stdout);
+    const json = JSON.parse((await bgplb("diff", a, b, "--output", "json")).stdout) as { hasImmutableChanges: boolean };
     expect(JSON.stringify(json)).to.contain("localASN");
     expect(json.hasImmutableChanges).to.equal(true);
   });

@@ -57,10 +57,11 @@ describe("bgplb render --speaker", () => {
   it("--mode metallb prints the MetalLB-mode objects the builder makes (Role in --namespace, DaemonSet with --mode metallb, no CRDs)", async () => {
     const run = await bgplb("render", "--speaker", "--mode", "metallb", "--namespace", "lb-system", "--image", IMAGE);
     expect(run.code, run.stderr).to.equal(0);
-    const documents = parseAllDocuments(run.stdout).map((d) => d.toJSON() as Record<string, any>);
+    const documents = parseAllDocuments(run.stdout).map((d) => d.toJSON() as Record<string, unknown>);
     expect(documents).to.deep.equal(speakerDeploymentObjects({ mode: "metallb", namespace: "lb-system", image: { registry: "registry.example", repository: "platform/bgplb-speaker", tag: "0.1.0", digest: DIGEST } }));
     expect(documents.map((d) => d["kind"])).to.deep.equal(["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "DaemonSet"]);
-    expect(documents.at(-1)!["spec"]["template"]["spec"]["containers"][0]["args"].slice(0, 5)).to.deep.equal(["speaker", "--mode", "metallb", "--namespace", "lb-system"]);
+    const daemonSet = documents.at(-1) as { spec: { template: { spec: { containers: { args: string[] }[] } } } };
+    expect(daemonSet.spec.template.spec.containers[0]?.args.slice(0, 5)).to.deep.equal(["speaker", "--mode", "metallb", "--namespace", "lb-system"]);
   });
 
   for (const [args, message] of [

@@ -45,7 +45,7 @@ describe("bgplb validate", () => {
   it("prints a JSON report with --output json", async () => {
     const run = await bgplb("validate", "--example", "metallb-bfd", "--output", "json");
     expect(run.code).to.equal(0);
-    const report = JSON.parse(run.stdout);
+    const report = JSON.parse(run.stdout) as { summary: { errors: number }; diagnostics: unknown };
     expect(report.summary.errors).to.equal(0);
     expect(report.diagnostics).to.be.an("array");
   });

@@ -48,7 +48,7 @@ const arbWorld = fc
     const holders: Record<string, string> = {};
     floatingIPs.forEach((fip, i) => {
       const pick = holderPicks[i];
-      if (pick !== undefined && views.length > 0) holders[fip] = views[pick % views.length]!.name;
+      if (pick !== undefined && views.length > 0) holders[fip] = views[pick % views.length].name;
     });
     return input(floatingIPs, views, holders, nodes.filter((n) => n.speaker).map((n) => n.name));
   });
@@ -98,7 +98,7 @@ describe("cluster floating IPs: properties", () => {
         const holders = new Map([...plan].filter((e): e is [string, string] => e[1] !== undefined));
         const alive = [...world.speakers];
         if (alive.length === 0) return;
-        const lost = alive[pick % alive.length]!;
+        const lost = alive[pick % alive.length];
         const after = assignFloatingIps({ ...world, holders, speakers: new Set(alive.filter((n) => n !== lost)) });
         check({ ...world, speakers: new Set(alive.filter((n) => n !== lost)) }, after);
         for (const [fip, holder] of plan) if (holder !== lost) expect(after.get(fip), fip).to.equal(holder);

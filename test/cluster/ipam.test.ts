@@ -72,7 +72,7 @@ describe("cluster IPAM: examples", () => {
     expect(both.get("ns/s")!.addresses).to.deep.equal(["2001:db8::1", "203.0.113.1"]);
     const v4only = planServiceAddresses([pool("v4", ["203.0.113.1-203.0.113.2"])], [service("ns/s", { families: [4, 6], familyPolicy: "RequireDualStack" })]);
     expect(v4only.get("ns/s")!.addresses).to.deep.equal([]);
-    expect(v4only.get("ns/s")!.problems[0]!.message).to.equal("no free IPv6 address in the address pools (pools: v4)");
+    expect(v4only.get("ns/s")!.problems[0].message).to.equal("no free IPv6 address in the address pools (pools: v4)");
   });
 
   it("dual-stack: PreferDualStack takes the primary family alone when the other is missing; SingleStack takes only the primary", () => {
@@ -83,7 +83,7 @@ describe("cluster IPAM: examples", () => {
 
   it("refuses a requested address of a family the Service does not have", () => {
     const plan = planServiceAddresses([pool("p", ["2001:db8::/120"])], [service("ns/s", { requested: ["2001:db8::5"] })]);
-    expect(plan.get("ns/s")!.problems[0]!.message).to.equal("spec.loadBalancerIP 2001:db8::5 is IPv6 but the Service's ipFamilies give IPv4");
+    expect(plan.get("ns/s")!.problems[0].message).to.equal("spec.loadBalancerIP 2001:db8::5 is IPv6 but the Service's ipFamilies give IPv4");
   });
 
   it("a reserved address (the ingress VIP) goes only to the Service that requests it", () => {
@@ -138,7 +138,7 @@ const arbRequests = fc
       (s): AddressRequest => ({
         key: `ns/${s.name}`,
         families: s.families,
-        familyPolicy: s.familyPolicy as AddressRequest["familyPolicy"],
+        familyPolicy: s.familyPolicy,
         requested: s.requested,
         current: s.current,
         createdAt: `2026-01-0${s.created + 1}T00:00:00Z`,
@@ -178,7 +178,7 @@ describe("cluster IPAM: properties", () => {
       fc.property(arbPools, arbRequests, fc.integer(), (pools, requests, seed) => {
         const first = planServiceAddresses(pools, requests);
         const written = requests.map((r) => ({ ...r, current: first.get(r.key)!.addresses }));
-        const shuffled = fc.sample(fc.shuffledSubarray(written, { minLength: written.length, maxLength: written.length }), { numRuns: 1, seed })[0]!;
+        const shuffled = fc.sample(fc.shuffledSubarray(written, { minLength: written.length, maxLength: written.length }), { numRuns: 1, seed })[0];
         expect(addressesOf(planServiceAddresses(pools, shuffled))).to.deep.equal(addressesOf(first));
       }),
       { numRuns: 300 },

@@ -32,7 +32,7 @@ describe("MetalLB observed objects", () => {
   });
 
   it("a Node's labels and InternalIPs", () => {
-    const node = metallbNodeOf({ kind: "Node", metadata: { name: "n1", labels: { rack: "a" } }, status: { addresses: [{ type: "InternalIP", address: "198.18.0.11" }, { type: "Hostname", address: "n1" }] } } as RawObject);
+    const node = metallbNodeOf({ kind: "Node", metadata: { name: "n1", labels: { rack: "a" } }, status: { addresses: [{ type: "InternalIP", address: "198.18.0.11" }, { type: "Hostname", address: "n1" }] } });
     expect(node).to.deep.equal({ name: "n1", labels: { rack: "a" }, addresses: ["198.18.0.11"] });
   });
 

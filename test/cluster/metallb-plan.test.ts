@@ -54,7 +54,7 @@ describe("MetalLB plan: sessions", () => {
     });
     const [p, q] = sessionsOf(config, [], "n1");
     expect(p).to.deep.include({ peerPort: 1179, sourceAddress: "198.18.0.99", routerID: "10.255.0.1", holdTimeSeconds: 30, connectTimeSeconds: 5, ebgpMultiHop: true, password: { secret: { namespace: "metallb-system", name: "md5" } } });
-    expect(p!.bfd).to.deep.equal({ desiredMinTxMs: 120, requiredMinRxMs: 100, detectMultiplier: 4, passive: false });
+    expect(p.bfd).to.deep.equal({ desiredMinTxMs: 120, requiredMinRxMs: 100, detectMultiplier: 4, passive: false });
     expect(q).to.deep.include({ holdTimeSeconds: 9, password: { value: "s3cret" }, bfd: undefined, connectTimeSeconds: undefined });
   });
 
@@ -77,20 +77,20 @@ describe("MetalLB plan: sessions", () => {
 
 describe("MetalLB plan: input it cannot read", () => {
   it("a peer whose address does not parse is reported and left out; the other peers are planned; a Service address that does not parse is skipped", () => {
-    const config = configuration({ peers: [metallbBgpPeer({ name: "bad", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.999" }), configuration().peers[0]!] });
+    const config = configuration({ peers: [metallbBgpPeer({ name: "bad", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.999" }), configuration().peers[0]] });
     const plan = planMetallbNode(config, NODES, [service("default/odd", ["not-an-ip", "203.0.113.9"])], "n1");
     expect(plan.sessions.map((s) => [s.peerName, s.routes.map((r) => r.address)])).to.deep.equal([["ebgp", ["203.0.113.9"]]]);
     expect(plan.problems).to.have.length(1);
-    expect(plan.problems[0]!.object).to.equal("BGPPeer/bad");
-    expect(plan.problems[0]!.message).to.include("198.18.0.999").and.to.match(/; no session opened$/);
+    expect(plan.problems[0].object).to.equal("BGPPeer/bad");
+    expect(plan.problems[0].message).to.include("198.18.0.999").and.to.match(/; no session opened$/);
   });
 });
 
 describe("MetalLB plan: routes and attributes", () => {
   it("eBGP: the Service host route with the node as next hop, no LOCAL_PREF; iBGP: LOCAL_PREF 100 by default", () => {
     const [ebgp, ibgp] = sessionsOf(configuration(), [service("default/web", ["203.0.113.7"])], "n2");
-    expect(ebgp!.routes).to.deep.equal([{ family: "ipv4-unicast", address: "203.0.113.7", length: 32, nextHops: ["198.18.0.12"] }]);
-    expect(ibgp!.routes).to.deep.equal([{ family: "ipv4-unicast", address: "203.0.113.7", length: 32, nextHops: ["198.18.0.12"], localPref: IBGP_DEFAULT_LOCAL_PREF }]);
+    expect(ebgp.routes).to.deep.equal([{ family: "ipv4-unicast", address: "203.0.113.7", length: 32, nextHops: ["198.18.0.12"] }]);
+    expect(ibgp.routes).to.deep.equal([{ family: "ipv4-unicast", address: "203.0.113.7", length: 32, nextHops: ["198.18.0.12"], localPref: IBGP_DEFAULT_LOCAL_PREF }]);
   });
 
   it("communities (a:b, large:a:b:c, Community aliases) of every covering advertisement, aggregation and localPref; unknown aliases reported", () => {
@@ -140,8 +140,8 @@ describe("MetalLB plan: routes and attributes", () => {
 
   it("an IPv6 Service address over an IPv4 session uses the node's IPv6 address as next hop, or ::ffff:a.b.c.d without one", () => {
     const web = service("default/web", ["2001:db8:f::7"]);
-    expect(sessionsOf(configuration(), [web], "n2")[0]!.routes[0]).to.deep.include({ family: "ipv6-unicast", address: "2001:db8:f::7", length: 128, nextHops: ["2001:db8::12"] });
-    expect(sessionsOf(configuration(), [web], "n1")[0]!.routes[0]!.nextHops).to.deep.equal(["::ffff:198.18.0.11"]);
+    expect(sessionsOf(configuration(), [web], "n2")[0].routes[0]).to.deep.include({ family: "ipv6-unicast", address: "2001:db8:f::7", length: 128, nextHops: ["2001:db8::12"] });
+    expect(sessionsOf(configuration(), [web], "n1")[0].routes[0].nextHops).to.deep.equal(["::ffff:198.18.0.11"]);
   });
 });
 
@@ -162,13 +162,13 @@ describe("MetalLB plan: properties", () => {
             expect(route.nextHops).to.deep.equal([session.sourceAddress]);
             expect(route.localPref !== undefined).to.equal(session.internal);
             const mask = (1n << BigInt(32 - aggregationLength)) - 1n;
-            const covered = services.filter((s) => (parseIp(s.addresses[0]!).value & ~mask) === parseIp(route.address).value);
+            const covered = services.filter((s) => (parseIp(s.addresses[0]).value & ~mask) === parseIp(route.address).value);
             expect(covered.some((s) => (s.externalTrafficPolicy === "Local" ? s.readyNodes.has(node) : s.anyReady)), route.address).to.equal(true);
           }
           const advertised = new Set(session.routes.map((r) => r.address));
           for (const s of services) {
             const wanted = node !== "n3" && (s.externalTrafficPolicy === "Local" ? s.readyNodes.has(node) : s.anyReady);
-            const prefix = parseIp(s.addresses[0]!).value & ~((1n << BigInt(32 - aggregationLength)) - 1n);
+            const prefix = parseIp(s.addresses[0]).value & ~((1n << BigInt(32 - aggregationLength)) - 1n);
             if (wanted) expect([...advertised].some((a) => parseIp(a).value === prefix), s.key).to.equal(true);
           }
         }

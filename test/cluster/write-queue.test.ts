@@ -47,7 +47,7 @@ describe("cluster status writes: WriteQueue", () => {
     expect(h.started.length).to.equal(4);
     expect(h.queue.pending).to.equal(16);
     for (let finished = 0; finished < h.started.length; finished++) {
-      h.started[finished]!.finish();
+      h.started[finished].finish();
       await h.settle();
     }
     expect(h.peak()).to.equal(4);
@@ -62,7 +62,7 @@ describe("cluster status writes: WriteQueue", () => {
     h.submit("web", "10.0.0.2");
     h.submit("web", "10.0.0.3");
     expect(h.queue.pending).to.equal(1);
-    h.started[0]!.finish();
+    h.started[0].finish();
     await h.settle();
     expect(h.started.map((p) => `${p.key}=${p.state}`)).to.deep.equal(["busy=x", "web=10.0.0.3"]);
   });
@@ -75,7 +75,7 @@ describe("cluster status writes: WriteQueue", () => {
     expect(h.queue.pending).to.equal(0);
     h.submit("web", "b");
     expect(h.started.length, "b waits for a's write").to.equal(1);
-    h.started[0]!.finish();
+    h.started[0].finish();
     await h.settle();
     expect(h.started.map((p) => p.state)).to.deep.equal(["a", "b"]);
   });
@@ -83,7 +83,7 @@ describe("cluster status writes: WriteQueue", () => {
   it("skips a state written moments ago (the informer has not caught up) but writes it again after the settle time", async () => {
     const h = harness(2);
     h.submit("web", "a");
-    h.started[0]!.finish();
+    h.started[0].finish();
     await h.settle();
     h.submit("web", "a");
     expect(h.started.length).to.equal(1);
@@ -95,7 +95,7 @@ describe("cluster status writes: WriteQueue", () => {
   it("reports a failed write without retrying it; the same state submitted again is written again", async () => {
     const h = harness(2);
     h.submit("web", "a");
-    h.started[0]!.fail(new Error("HTTP 503: unavailable"));
+    h.started[0].fail(new Error("HTTP 503: unavailable"));
     await h.settle();
     expect(h.failures).to.deep.equal(["object web: HTTP 503: unavailable"]);
     expect(h.queue.pending + h.queue.active).to.equal(0);
@@ -114,7 +114,7 @@ describe("cluster status writes: WriteQueue", () => {
     const waiting = h.queue.idle().then(() => (idle = true));
     await h.settle();
     expect(idle).to.equal(false);
-    h.started[0]!.finish();
+    h.started[0].finish();
     await waiting;
     expect(h.started.map((p) => p.key)).to.deep.equal(["one"]);
   });

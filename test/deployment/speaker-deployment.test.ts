@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- the tests walk rendered Kubernetes objects by field path through Loose; the expected values are the check. */
 import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,13 +22,13 @@ const IMAGE = { registry: "registry.example:5000", repository: "platform/bgplb-s
 type Loose = Record<string, any>;
 
 function byKind(objects: readonly PlainManifest[], kind: string): Loose[] {
-  return objects.filter((o) => o["kind"] === kind) as Loose[];
+  return objects.filter((o) => o["kind"] === kind);
 }
 
 describe("speaker deployment objects", () => {
   it("renders ServiceAccount, ClusterRole, Roles, bindings, the two status CRDs and the DaemonSet, in that order", () => {
     const objects = speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE });
-    expect(objects.map((o) => `${o["kind"]} ${(o["metadata"] as Loose).namespace ?? ""}/${(o["metadata"] as Loose).name}`)).to.deep.equal([
+    expect(objects.map((o) => `${String(o["kind"])} ${String((o["metadata"] as Loose).namespace ?? "")}/${String((o["metadata"] as Loose).name)}`)).to.deep.equal([
       "ServiceAccount kube-system/bgplb-speaker",
       "ClusterRole /bgplb-speaker",
       "ClusterRoleBinding /bgplb-speaker",
@@ -45,12 +46,12 @@ describe("speaker deployment objects", () => {
     const objects = speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE });
     const rules = (o: Loose) => (o["rules"] as Loose[]).map((r) => `${r["apiGroups"].join()}|${r["resources"].join()}|${r["verbs"].join()}`);
     const expected = (scope: string) => SPEAKER_API_GRANTS.filter((g) => g.scope === scope).map((g) => `${g.apiGroup}|${g.resource}|${g.verbs.join()}`);
-    expect(rules(byKind(objects, "ClusterRole")[0]!)).to.deep.equal(expected("cluster"));
+    expect(rules(byKind(objects, "ClusterRole")[0])).to.deep.equal(expected("cluster"));
     const [clusterRole, statusRole] = byKind(objects, "Role");
-    expect(rules(clusterRole!)).to.deep.equal(expected("clusterNamespace"));
-    expect(rules(statusRole!)).to.deep.equal(expected("statusNamespace"));
-    expect(rules(clusterRole!)).to.include("coordination.k8s.io|leases|list,watch,create,update");
-    expect(rules(statusRole!)).to.include("networking.gke.io|bgpsessions/status|patch");
+    expect(rules(clusterRole)).to.deep.equal(expected("clusterNamespace"));
+    expect(rules(statusRole)).to.deep.equal(expected("statusNamespace"));
+    expect(rules(clusterRole)).to.include("coordination.k8s.io|leases|list,watch,create,update");
+    expect(rules(statusRole)).to.include("networking.gke.io|bgpsessions/status|patch");
     for (const binding of [...byKind(objects, "RoleBinding"), ...byKind(objects, "ClusterRoleBinding")]) {
       expect(binding["subjects"]).to.deep.equal([{ kind: "ServiceAccount", name: "bgplb-speaker", namespace: "kube-system" }]);
     }
@@ -61,7 +62,7 @@ describe("speaker deployment objects", () => {
   });
 
   it("the DaemonSet runs bgplb speaker on the host network with NODE_NAME from the downward API, probes, a read-only root and only NET_ADMIN and NET_RAW, image pinned by digest", () => {
-    const daemonSet = byKind(speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, leaseDurationSeconds: 3, healthPort: 9000 }), "DaemonSet")[0]!;
+    const daemonSet = byKind(speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, leaseDurationSeconds: 3, healthPort: 9000 }), "DaemonSet")[0];
     const pod = daemonSet["spec"]["template"]["spec"];
     expect(daemonSet["spec"]["selector"]["matchLabels"]).to.deep.equal({ "app.kubernetes.io/name": "bgplb-speaker", "app.kubernetes.io/instance": "bgplb-speaker" });
     expect(daemonSet["spec"]["template"]["metadata"]["labels"]).to.include(daemonSet["spec"]["selector"]["matchLabels"]);
@@ -97,11 +98,11 @@ describe("speaker deployment objects", () => {
       statusCrds: false,
     });
     expect(objects[0]).to.deep.include({ apiVersion: "v1", kind: "Namespace" });
-    expect((objects[0]!["metadata"] as Loose)["name"]).to.equal("bgplb");
+    expect((objects[0]["metadata"] as Loose)["name"]).to.equal("bgplb");
     expect(byKind(objects, "CustomResourceDefinition")).to.deep.equal([]);
-    expect(byKind(objects, "ServiceAccount")[0]!["metadata"]).to.include({ name: "speaker", namespace: "bgplb" });
-    expect(byKind(objects, "ClusterRoleBinding")[0]!["subjects"]).to.deep.equal([{ kind: "ServiceAccount", name: "speaker", namespace: "bgplb" }]);
-    const pod = byKind(objects, "DaemonSet")[0]!["spec"]["template"]["spec"];
+    expect(byKind(objects, "ServiceAccount")[0]["metadata"]).to.include({ name: "speaker", namespace: "bgplb" });
+    expect(byKind(objects, "ClusterRoleBinding")[0]["subjects"]).to.deep.equal([{ kind: "ServiceAccount", name: "speaker", namespace: "bgplb" }]);
+    const pod = byKind(objects, "DaemonSet")[0]["spec"]["template"]["spec"];
     expect(pod["nodeSelector"]).to.deep.equal({ "node-role.example/lb": "true" });
     expect(pod["tolerations"]).to.deep.equal([{ operator: "Exists" }]);
     expect(pod["serviceAccountName"]).to.equal("speaker");
@@ -110,13 +111,13 @@ describe("speaker deployment objects", () => {
   it("one Role holds every namespaced grant when the cluster namespace is kube-system", () => {
     const roles = byKind(speakerDeploymentObjects({ clusterNamespace: "kube-system", image: IMAGE }), "Role");
     expect(roles).to.have.length(1);
-    expect(roles[0]!["rules"]).to.have.length(SPEAKER_API_GRANTS.filter((g) => g.scope !== "cluster").length);
+    expect(roles[0]["rules"]).to.have.length(SPEAKER_API_GRANTS.filter((g) => g.scope !== "cluster").length);
   });
 
   it("the static pod reads a kubeconfig from the node and gates the control-plane VIP on the local API server's /readyz", () => {
     const objects = speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, workload: "static-pod", kubeconfigPath: "/etc/bgplb/speaker.conf" });
     expect(byKind(objects, "DaemonSet")).to.deep.equal([]);
-    const pod = byKind(objects, "Pod")[0]!;
+    const pod = byKind(objects, "Pod")[0];
     expect(pod["metadata"]).to.include({ name: "bgplb-speaker", namespace: "kube-system" });
     expect(pod["spec"]).to.include({ hostNetwork: true });
     expect(pod["spec"]).to.not.have.property("serviceAccountName");
@@ -138,7 +139,7 @@ describe("speaker deployment objects", () => {
 
   it("the sidecar is the DaemonSet's container", () => {
     const options = { clusterNamespace: "cluster-edge", image: IMAGE };
-    expect(speakerSidecar(options)).to.deep.equal(byKind(speakerDeploymentObjects(options), "DaemonSet")[0]!["spec"]["template"]["spec"]["containers"][0]);
+    expect(speakerSidecar(options)).to.deep.equal(byKind(speakerDeploymentObjects(options), "DaemonSet")[0]["spec"]["template"]["spec"]["containers"][0]);
   });
 
   it("refuses names and numbers that cannot be deployed, naming the field and the value", () => {
@@ -156,7 +157,7 @@ describe("speaker deployment objects, MetalLB mode", () => {
 
   it("renders ServiceAccount, ClusterRole, one Role in MetalLB's namespace (metallb-system by default), bindings and the DaemonSet; no status CRDs", () => {
     const objects = speakerDeploymentObjects({ mode: "metallb", image: IMAGE });
-    expect(objects.map((o) => `${o["kind"]} ${(o["metadata"] as Loose).namespace ?? ""}/${(o["metadata"] as Loose).name}`)).to.deep.equal([
+    expect(objects.map((o) => `${String(o["kind"])} ${String((o["metadata"] as Loose).namespace ?? "")}/${String((o["metadata"] as Loose).name)}`)).to.deep.equal([
       "ServiceAccount metallb-system/bgplb-speaker",
       "ClusterRole /bgplb-speaker",
       "ClusterRoleBinding /bgplb-speaker",
@@ -169,20 +170,20 @@ describe("speaker deployment objects, MetalLB mode", () => {
   it("grants the MetalLB table: Secrets, Leases and metallb.io objects only in MetalLB's namespace, nothing of the GKE mode's", () => {
     const objects = speakerDeploymentObjects({ mode: "metallb", image: IMAGE, namespace: "lb" });
     const expected = (scope: string) => METALLB_SPEAKER_API_GRANTS.filter((g) => g.scope === scope).map((g) => `${g.apiGroup}|${g.resource}|${g.verbs.join()}`);
-    const clusterRules = rules(byKind(objects, "ClusterRole")[0]!);
+    const clusterRules = rules(byKind(objects, "ClusterRole")[0]);
     const [role] = byKind(objects, "Role");
     expect(clusterRules).to.deep.equal(expected("cluster"));
-    expect(rules(role!)).to.deep.equal(expected("metallbNamespace"));
-    expect(role!["metadata"]["namespace"]).to.equal("lb");
+    expect(rules(role)).to.deep.equal(expected("metallbNamespace"));
+    expect(role["metadata"]["namespace"]).to.equal("lb");
     expect(clusterRules.filter((r) => /secrets|leases|metallb\.io/.test(r))).to.deep.equal([]);
-    expect(rules(role!)).to.include.members(["|secrets|list,watch", "coordination.k8s.io|leases|list,watch,create,update", "metallb.io|bgppeers|list,watch"]);
-    expect([...clusterRules, ...rules(role!)].filter((r) => /gke\.io/.test(r))).to.deep.equal([]);
-    expect(byKind(objects, "RoleBinding")[0]!["subjects"]).to.deep.equal([{ kind: "ServiceAccount", name: "bgplb-speaker", namespace: "lb" }]);
+    expect(rules(role)).to.include.members(["|secrets|list,watch", "coordination.k8s.io|leases|list,watch,create,update", "metallb.io|bgppeers|list,watch"]);
+    expect([...clusterRules, ...rules(role)].filter((r) => /gke\.io/.test(r))).to.deep.equal([]);
+    expect(byKind(objects, "RoleBinding")[0]["subjects"]).to.deep.equal([{ kind: "ServiceAccount", name: "bgplb-speaker", namespace: "lb" }]);
   });
 
   it("the DaemonSet runs bgplb speaker --mode metallb --namespace NS; the sidecar is its container", () => {
     const options = { mode: "metallb", image: IMAGE, namespace: "lb", leaseDurationSeconds: 3 } as const;
-    const [container] = byKind(speakerDeploymentObjects(options), "DaemonSet")[0]!["spec"]["template"]["spec"]["containers"];
+    const [container] = byKind(speakerDeploymentObjects(options), "DaemonSet")[0]["spec"]["template"]["spec"]["containers"];
     expect(container["args"]).to.deep.equal(["speaker", "--mode", "metallb", "--namespace", "lb", "--health-listen", "0.0.0.0:7473", "--lease-duration", "3"]);
     expect(speakerSidecar(options)).to.deep.equal(container);
   });

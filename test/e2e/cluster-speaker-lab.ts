@@ -18,7 +18,7 @@ import { repoDir } from "./harness/tools";
 import { parse } from "yaml";
 
 /** The API server's address on the bridge. */
-export const BRIDGE_ADDRESS = "198.18.0.1";
+const BRIDGE_ADDRESS = "198.18.0.1";
 /** The nodes: name and address. */
 export const NODES = [
   { name: "n1", address: "198.18.0.11" },
@@ -40,7 +40,7 @@ export const IPV6_ADDRESSES: Readonly<Record<string, string>> = {
   frr: "2001:db8:18::253",
 };
 /** The throwaway API server's Service ClusterIP ranges: dual-stack, and room for the cluster-scale benchmark's 5,000 Services. */
-export const SERVICE_RANGE = "198.18.128.0/17,2001:db8:5::/112";
+const SERVICE_RANGE = "198.18.128.0/17,2001:db8:5::/112";
 
 /** The namespace of the lab topology's objects. */
 export const CLUSTER_NAMESPACE = "cluster-lab";
@@ -55,7 +55,7 @@ export interface LabAddresses {
 }
 
 /** The cluster-speaker lab's addresses (its topology file names them). */
-export const CLUSTER_LAB_ADDRESSES: LabAddresses = { bridge: BRIDGE_ADDRESS, nodes: NODES, bird: BIRD_ADDRESS, frr: FRR_ADDRESS };
+const CLUSTER_LAB_ADDRESSES: LabAddresses = { bridge: BRIDGE_ADDRESS, nodes: NODES, bird: BIRD_ADDRESS, frr: FRR_ADDRESS };
 
 /** One namespace on the bridge. */
 interface Member extends LinkEnd {
@@ -106,7 +106,7 @@ export class ClusterLab implements LabSpace {
       const ns = this.ns(m.name);
       const hostLink = `${this.bridge.slice(0, 11)}v${i}`;
       await run("ip", ["netns", "add", ns]);
-      const ipv6 = IPV6_ADDRESSES[m.name]!;
+      const ipv6 = IPV6_ADDRESSES[m.name];
       this.members.push({ ns, ipv4: m.address, ipv6, hostLink });
       await runInNamespace(ns, "ip", ["link", "set", "lo", "up"]);
       await run("ip", ["link", "add", hostLink, "type", "veth", "peer", "name", "eth0", "netns", ns]);
@@ -196,7 +196,7 @@ export async function speakerAccountKubeconfig(
   await cluster.kubectlChecked(["apply", "--server-side", "-f", "-"], rendered.stdout);
   const token = (await cluster.kubectlChecked(["create", "token", account.name, "-n", account.namespace, "--duration", "24h"])).stdout.trim();
   const admin = parse(readFileSync(cluster.kubeconfig, "utf8")) as { clusters: { cluster: { server: string; "certificate-authority": string } }[] };
-  const { server, "certificate-authority": ca } = admin.clusters[0]!.cluster;
+  const { server, "certificate-authority": ca } = admin.clusters[0].cluster;
   const kubeconfig = lab.path("speaker.kubeconfig");
   writeFileSync(
     kubeconfig,
@@ -265,7 +265,7 @@ export function speakerLogEntries(file: string): SpeakerLogEntry[] {
   } catch {
     return [];
   }
-  return text.split("\n").flatMap((line) => {
+  return text.split("\n").flatMap((line): SpeakerLogEntry[] => {
     try {
       const entry = JSON.parse(line) as unknown;
       return typeof entry === "object" && entry !== null ? [entry as SpeakerLogEntry] : [];

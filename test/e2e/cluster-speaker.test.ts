@@ -17,7 +17,7 @@ import { sleep, waitFor } from "../interop/harness/wait";
 
 const NAMESPACE = CLUSTER_NAMESPACE;
 const LB_NODES = NODES.map((n) => n.address).sort();
-const LB_NODES_V6 = NODES.map((n) => IPV6_ADDRESSES[n.name]!).sort();
+const LB_NODES_V6 = NODES.map((n) => IPV6_ADDRESSES[n.name]).sort();
 /** The topology's control-plane VIP and its one control-plane node (BIRD is the control-plane peer, FRR is not). */
 const CONTROL_PLANE_VIP = "198.19.0.1/32";
 const CONTROL_PLANE_NODE = "198.18.0.11";
@@ -92,7 +92,7 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
       return ok.length === 4 ? list.items : undefined;
     }, { timeoutMs: 20_000 });
     expect(sessions.map((s) => s.spec.peerIP).sort()).to.deep.equal([FRR_ADDRESS, FRR_ADDRESS, BIRD_ADDRESS, BIRD_ADDRESS]);
-    const columns = (await kubectl(["get", "bgpsessions", "-n", "kube-system"])).stdout.split("\n")[0]!;
+    const columns = (await kubectl(["get", "bgpsessions", "-n", "kube-system"])).stdout.split("\n")[0];
     expect(columns.split(/\s{2,}/)).to.deep.equal(["NAME", "LOCAL ASN", "PEER ASN", "LOCAL IP", "PEER IP", "STATE", "LAST REPORT"]);
     const route = await waitFor("BGPAdvertisedRoute default-web", async () => getJson<{ spec: { prefix: string; nextHops: string[] } }>(["get", "bgpadvertisedroutes", "default-web", "-n", "kube-system"]), { timeoutMs: 10_000 });
     expect(route.spec.prefix).to.equal(prefix);
@@ -215,7 +215,7 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
       }
     } finally {
       // detached: its own session, and the pid is kube-apiserver's own, so down.sh stops it
-      const restarted = spawn(commandLine[0]!, commandLine.slice(1), { stdio: ["ignore", "ignore", "ignore"], detached: true });
+      const restarted = spawn(commandLine[0], commandLine.slice(1), { stdio: ["ignore", "ignore", "ignore"], detached: true });
       restarted.unref();
       writeFileSync(pidFile, `${restarted.pid}\n`);
     }

@@ -24,7 +24,7 @@ function variant(group: string, kind: string, name: string, spec: Record<string,
 function serverDefaults(sample: CrdSample): Record<string, unknown> {
   const { apiVersion, kind, spec } = sample.manifest;
   const fields = DEFAULTED_FIELDS.filter((entry) => entry.serverDefault && entry.apiVersion === apiVersion && entry.kind === kind && entry.path.length === 2 && entry.path[0] === "spec");
-  return Object.fromEntries(fields.filter((entry) => !(entry.path[1]! in spec)).map((entry) => [entry.path[1]!, entry.value]));
+  return Object.fromEntries(fields.filter((entry) => !(entry.path[1] in spec)).map((entry) => [entry.path[1], entry.value]));
 }
 
 /** An object the CRD schemas must refuse, and what the error must say. */

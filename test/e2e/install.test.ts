@@ -82,7 +82,7 @@ describe("e2e: a new user's install path (npm pack, fresh CommonJS and ESM TypeS
     backend = await PulumiBackend.create(tools);
     scratch = mkdtempSync(path.join(tmpdir(), "bgplb-e2e-install-"));
     const packed = await runChecked("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", scratch], { cwd: repoDir, timeoutMs: 300_000 });
-    tarball = path.join(scratch, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
+    tarball = path.join(scratch, (JSON.parse(packed.stdout) as { filename: string }[])[0].filename);
   });
 
   after(function () {
@@ -134,12 +134,12 @@ describe("e2e: a new user's install path (npm pack, fresh CommonJS and ESM TypeS
         const result = JSON.parse(run.stdout.trim().split("\n").pop()!) as { up: Record<string, number>; files: Record<string, string>; destroy: Record<string, number> };
         // The stack itself, and what the mocks saw registered.
         expect(result.up).to.deep.equal({ create: registered.length + 1 });
-        const objects = parseAllDocuments(result.files["manifests.yaml"]!).map((doc) => doc.toJSON() as { kind: string; metadata: { name: string } });
+        const objects = parseAllDocuments(result.files["manifests.yaml"]).map((doc) => doc.toJSON() as { kind: string; metadata: { name: string } });
         expect(objects.map((o) => `${o.kind} ${o.metadata.name}`).sort()).to.deep.equal(RENDERED_OBJECTS);
         expect(result.destroy).to.deep.equal({ delete: registered.length + 1 });
         expect(readdirSync(renderDirectory)).to.deep.equal([]);
         const written = path.join(dir, "manifests.yaml");
-        writeFileSync(written, result.files["manifests.yaml"]!);
+        writeFileSync(written, result.files["manifests.yaml"]);
         const validate = await runCommand(process.execPath, [path.join(repoDir, "dist/sdk/cli/main.js"), "validate", written]);
         expect(validate.code, validate.stdout + validate.stderr).to.equal(0);
       });

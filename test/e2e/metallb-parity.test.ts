@@ -14,7 +14,7 @@ describe("e2e: the MetalLB parity table against MetalLB itself (its controller's
 
   before(async function () {
     const paths = requireTools(this, [...clusterTools, "metallb-controller"]);
-    const metallb = metallbFiles(toolPaths() as ReadonlyMap<string, string>);
+    const metallb = metallbFiles(toolPaths());
     requirePrerequisites(this, metallb.missing);
     cluster = await ThrowawayCluster.start(paths.get("kubectl")!);
     oracle = await MetallbOracle.start(cluster, paths.get("metallb-controller")!, metallb.files!);

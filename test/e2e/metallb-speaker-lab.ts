@@ -38,22 +38,22 @@ const { nodes: NODES, bird: BIRD_ADDRESS, frr: FRR_ADDRESS, bridge: BRIDGE_ADDRE
 /** Our AS: 4-octet, as in MetalLB's examples. */
 export const MY_ASN = 4200000000;
 /** FRR's AS (eBGP). */
-export const FRR_ASN = 65003;
+const FRR_ASN = 65003;
 /** The TCP MD5 password FRR expects; the BGPPeer reads it from a Secret. */
 export const MD5_PASSWORD = "lab-md5-secret";
 /** Node labels. */
-export const RACKS: Readonly<Record<string, string>> = { n1: "a", n2: "b", n3: "c" };
+const RACKS: Readonly<Record<string, string>> = { n1: "a", n2: "b", n3: "c" };
 /** The pools. */
-export const PUBLIC_POOL = "198.19.1.0/28";
-export const AGGREGATED_POOL = "198.19.2.0/28";
+const PUBLIC_POOL = "198.19.1.0/28";
+const AGGREGATED_POOL = "198.19.2.0/28";
 
 const NAMESPACE = "metallb-system";
 
 /** The MetalLB-mode speaker's ServiceAccount, as `bgplb render --speaker --mode metallb` names it. */
-export const METALLB_SPEAKER_ACCOUNT = { name: "bgplb-speaker", namespace: NAMESPACE } as const;
+const METALLB_SPEAKER_ACCOUNT = { name: "bgplb-speaker", namespace: NAMESPACE } as const;
 
 /** MetalLB's objects for the lab. */
-export function metallbObjects(): Record<string, unknown>[] {
+function metallbObjects(): Record<string, unknown>[] {
   const meta = (name: string, labels?: Record<string, string>) => ({ name, namespace: NAMESPACE, ...(labels ? { labels } : {}) });
   return [
     { apiVersion: "v1", kind: "Secret", metadata: meta("frr-md5"), type: "kubernetes.io/basic-auth", stringData: { password: MD5_PASSWORD } },
@@ -177,7 +177,7 @@ export async function startMetallbLab(kubectlPath: string, crds: string): Promis
     const kubectl = cluster.kubectlChecked.bind(cluster);
     await installMetallbCrds(cluster, crds);
     for (const node of NODES) {
-      await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: node.name, labels: { rack: RACKS[node.name]!, "kubernetes.io/hostname": node.name } } }));
+      await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: node.name, labels: { rack: RACKS[node.name], "kubernetes.io/hostname": node.name } } }));
       const now = new Date().toISOString();
       const status = { status: { addresses: [{ type: "InternalIP", address: node.address }], conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: now, lastTransitionTime: now }] } };
       await kubectl(["patch", "node", node.name, "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);

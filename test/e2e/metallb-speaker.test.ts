@@ -68,7 +68,7 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
       this.skip();
     }
     const tools = requireTools(this, clusterTools);
-    const metallb = metallbFiles(toolPaths() as ReadonlyMap<string, string>);
+    const metallb = metallbFiles(toolPaths());
     if (!metallb.files) {
       if (process.env["CI"] === "true") throw new Error(metallb.missing.join("\n"));
       console.log(`      skipped: ${metallb.missing.join("; ")}`);
@@ -136,7 +136,7 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     }, { timeoutMs: 20_000 });
     await sleep(2_000);
     expect(hops(await frrPaths("198.19.2.0/28"))).to.deep.equal([address("n1")]);
-    expect(frr[0]!.asPath).to.deep.equal([MY_ASN]);
+    expect(frr[0].asPath).to.deep.equal([MY_ASN]);
     expect(await frrPaths(`${ip}/32`)).to.deep.equal([]);
     expect((await lab!.bird.routes()).filter((r) => r.prefix.startsWith("198.19.2."))).to.deep.equal([]);
   });

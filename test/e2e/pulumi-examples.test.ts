@@ -156,7 +156,7 @@ describe("e2e: pulumi up of every example program with the real engine and Kuber
           expect(gitops, "the GitOps file is what bgplb render prints").to.equal(printed.stdout);
         }
         rendered = parseDocuments(gitops);
-        applied = rendered.filter((manifest) => `${manifest["apiVersion"]} ${manifest["kind"]}` !== CLUSTER_KIND);
+        applied = rendered.filter((manifest) => `${String(manifest["apiVersion"])} ${String(manifest["kind"])}` !== CLUSTER_KIND);
         expect(applied).to.not.have.length(0);
         for (const manifest of applied) {
           const { apiVersion, kind, name: objectName, namespace } = identity(manifest);
@@ -198,8 +198,8 @@ describe("e2e: pulumi up of every example program with the real engine and Kuber
         }
         const updated = steps.filter((step) => step.type === change.type);
         expect(updated, JSON.stringify(steps)).to.have.length(1);
-        expect(updated[0]!.op).to.equal("update");
-        expect(updated[0]!.changed.some((field) => field === change.field || field.startsWith(`${change.field}[`) || field.startsWith(`${change.field}.`)), JSON.stringify(updated[0])).to.equal(
+        expect(updated[0].op).to.equal("update");
+        expect(updated[0].changed.some((field) => field === change.field || field.startsWith(`${change.field}[`) || field.startsWith(`${change.field}.`)), JSON.stringify(updated[0])).to.equal(
           true,
         );
         expect(steps.map((step) => `${step.op} ${step.type}`).sort()).to.deep.equal(

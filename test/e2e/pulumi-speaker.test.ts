@@ -79,8 +79,8 @@ describe("e2e: pulumi up of the Speaker component with the real engine and Kuber
       const { name, namespace } = object["metadata"] as { name: string; namespace?: string };
       const stored = await cluster!.getJson(resourceName(object), name, namespace);
       const { metadata: _metadata, ...body } = object;
-      expectContains(stored, body, `${object["kind"]} ${name}`);
-      expect(stored.metadata.labels, `${object["kind"]} ${name} labels`).to.deep.equal((object["metadata"] as { labels?: unknown }).labels);
+      expectContains(stored, body, `${String(object["kind"])} ${name}`);
+      expect(stored.metadata.labels, `${String(object["kind"])} ${name} labels`).to.deep.equal((object["metadata"] as { labels?: unknown }).labels);
     }
     for (const crd of STATUS_CRDS) await cluster!.kubectlChecked(["wait", "--for", "condition=Established", `crd/${crd}`, "--timeout", "30s"]);
   });
@@ -111,7 +111,7 @@ describe("e2e: pulumi up of the Speaker component with the real engine and Kuber
     for (const object of rendered) {
       const { name, namespace } = object["metadata"] as { name: string; namespace?: string };
       const gone = await cluster!.kubectl(["get", resourceName(object), name, ...(namespace === undefined ? [] : ["-n", namespace])]);
-      expect(gone.stderr, `${object["kind"]} ${name}`).to.contain("NotFound");
+      expect(gone.stderr, `${String(object["kind"])} ${name}`).to.contain("NotFound");
     }
   });
 });

@@ -41,7 +41,7 @@ describe("e2e: a Pulumi YAML program using the components through provider/Pulum
     expect(result.outputs["peerName"]?.value).to.equal(PEER.name);
     const [rendered] = result.outputs["objects"]?.value as PlainManifest[];
     const live = cluster as ThrowawayCluster;
-    expectStoredAsRendered(await live.getJson(PEER.resource, PEER.name, "metallb-system"), rendered!);
+    expectStoredAsRendered(await live.getJson(PEER.resource, PEER.name, "metallb-system"), rendered);
     expect((await live.getJson(PEER.resource, PEER.name, "metallb-system")).spec).to.include({ myASN: 64500, peerASN: 64501, bfdProfile: PROFILE.name, holdTime: "10s" });
     expect((await live.getJson(PROFILE.resource, PROFILE.name, "metallb-system")).spec).to.include({ receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3 });
   });

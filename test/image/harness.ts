@@ -53,7 +53,7 @@ export function tool(file: string, args: readonly string[], timeoutMs = 120_000)
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -76,7 +76,7 @@ for (const routerKind of ROUTERS) {
       const counts = await bfdPacketCounts(lab!.peer, 4);
       expect(counts.all).to.be.at.least(2);
       expect(counts.conformant).to.equal(counts.all);
-      const detail = await (router as BfdRouter & { bfdDetail(): Promise<string> }).bfdDetail();
+      const detail = await (router).bfdDetail();
       if (router.kind === "frr") {
         // The router's view of our timers: the Poll Sequence on Up moved us from the 1 s slow rate to 300 ms.
         expect(detail).to.match(/Remote timers:[\s\S]*Detect-multiplier: 3[\s\S]*Receive interval: 300ms[\s\S]*Transmission interval: 300ms/);

@@ -76,7 +76,7 @@ async function addressesShown(ns: string): Promise<string[]> {
 
 async function macOf(ns: string): Promise<string> {
   const { stdout } = await runInNamespace(ns, "ip", ["-j", "link", "show", "dev", "veth0"]);
-  return (JSON.parse(stdout) as { address: string }[])[0]!.address;
+  return (JSON.parse(stdout) as { address: string }[])[0].address;
 }
 
 async function neighbourMac(ns: string, address: string): Promise<string | undefined> {

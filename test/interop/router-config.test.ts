@@ -150,7 +150,7 @@ const VENDORS: readonly Vendor[] = [
     // BIRD merges the equal paths into one kernel route: read it back from the namespace's table
     forwarding: async (lab, _daemon, prefix) => {
       const { stdout } = await runInNamespace(lab.peer.ns, "ip", ["-4", "route", "show", prefix]);
-      return [...stdout.matchAll(/via (\S+)/g)].map((m) => m[1]!).sort();
+      return [...stdout.matchAll(/via (\S+)/g)].map((m) => m[1]).sort();
     },
     refused: new RegExp(`filtered out ${OUTSIDE.replace(/\./g, "\\.")}/32`),
   },
@@ -194,7 +194,7 @@ describe("bgplb router-config loaded into real routers", function () {
         connectRetryTime: 1,
         listenPort: 0,
         addPath: s.addPath,
-        nextHops: s.routes[0]!.nextHops,
+        nextHops: s.routes[0].nextHops,
       };
       const speaker = new SpeakerProcess(l, { config, advertiseIps: vips, healthListen: `127.0.0.1:${18080 + i}` }, `speaker-${s.localIP}`);
       speaker.start();
@@ -235,7 +235,7 @@ describe("bgplb router-config loaded into real routers", function () {
   for (const vendor of VENDORS) {
     it(`${vendor.name}: after the same failure the router holds what bgplb plan --fail predicts (floating IP ${FLOATING[0]} down)`, async () => {
       const { lab: l, router, file, speakers } = await setUp(vendor);
-      const failure: Failure = { kind: "fip", ip: FLOATING[0]! };
+      const failure: Failure = { kind: "fip", ip: FLOATING[0] };
       const planned = await bgplb(["plan", "--fail", `fip=${FLOATING[0]}`, "--output", "json", file]);
       expect(planned.code, planned.stderr).to.equal(0);
       const report = JSON.parse(planned.stdout) as { vips: { vip: string; routers: { router: string; after: { paths: number; nextHops: string[] } }[] }[]; droppedSessions: { session: string }[] };
@@ -245,7 +245,7 @@ describe("bgplb router-config loaded into real routers", function () {
       expect(after).to.deep.equal(expectedPaths(planPeering(topology, { failures: [failure] }), "pool1"));
       await waitFor("4 paths before the failure", async () => (pathsFor(await router.routes(), `${VIP_A}/32`).length === 4 ? true : undefined), { timeoutMs: 20_000 });
 
-      speakers.get(FLOATING[0]!)!.signal("SIGKILL");
+      speakers.get(FLOATING[0])!.signal("SIGKILL");
       await runInNamespace(l.speaker.ns, "ip", ["addr", "del", `${FLOATING[0]}/24`, "dev", "veth0"]);
       const held = await waitFor(`${after.paths} paths after the failure`, async () => {
         const found = pathsFor(await router.routes(), `${VIP_A}/32`);

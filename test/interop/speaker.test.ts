@@ -113,7 +113,7 @@ for (const daemon of DAEMONS) {
       expect(await speaker.terminate()).to.equal(0);
       await routesFor(peer, `${VIP4}/32`, 0);
       const logs = speaker.logs();
-      const withdrawAt = logs.findIndex((x) => x.msg === "update sent" && String(x.withdrawn ?? "").includes(`${VIP4}/32`));
+      const withdrawAt = logs.findIndex((x) => x.msg === "update sent" && JSON.stringify(x.withdrawn ?? "").includes(`${VIP4}/32`));
       const ceaseAt = logs.findIndex((x) => x.msg === "notification sent" && x.code === 6 && x.subcode === 2);
       expect(withdrawAt, "withdrawal logged").to.be.greaterThan(-1);
       expect(ceaseAt, "Cease/Administrative Shutdown after the withdrawal").to.be.greaterThan(withdrawAt);
@@ -148,7 +148,7 @@ for (const daemon of DAEMONS) {
       await routesFor(peer, `${VIP4}/32`, 1);
       const logs = speaker.logs();
       expect(logs.some((x) => x.msg === "inbound connection accepted")).to.equal(true);
-      const states = logs.filter((x) => x.msg === "peer state changed").map((x) => `${x.from}>${x.to}`);
+      const states = logs.filter((x) => x.msg === "peer state changed").map((x) => `${String(x.from)}>${String(x.to)}`);
       expect(states.slice(-3)).to.deep.equal(["BGP_FSM_IDLE>BGP_FSM_OPENSENT", "BGP_FSM_OPENSENT>BGP_FSM_OPENCONFIRM", "BGP_FSM_OPENCONFIRM>BGP_FSM_ESTABLISHED"]);
     });
 

@@ -64,7 +64,7 @@ describe("manifest: semantic diff", () => {
     const noType = BASE.replace("    type: bgp\n", "");
     expect(diffTopologies(parse(layer2), parse(noType)).changes).to.deep.equal([]);
     const diff = diffTopologies(parse(BASE), parse(noType.replace("controlPlaneVIP: 10.0.0.8", "controlPlaneVIP: 10.0.0.9")));
-    expect(diff.changes[0]!.fields.map((f) => [f.path, f.immutableReason])).to.deep.equal([
+    expect(diff.changes[0].fields.map((f) => [f.path, f.immutableReason])).to.deep.equal([
       ["spec.loadBalancer.type", "the load balancer type cannot change after creation"],
       ["spec.loadBalancer.vips.controlPlaneVIP", "the control-plane VIP cannot change after creation"],
     ]);
@@ -74,7 +74,7 @@ describe("manifest: semantic diff", () => {
     const after = BASE.replace("      - ip: 10.0.2.254\n", "      - ip: 10.0.2.253\n");
     const diff = diffTopologies(parse(BASE), parse(after));
     expect(diff.hasImmutableChanges).to.equal(false);
-    expect(diff.changes[0]!.fields.map((f) => [f.path, f.op])).to.deep.equal([
+    expect(diff.changes[0].fields.map((f) => [f.path, f.op])).to.deep.equal([
       ["spec.loadBalancer.bgpPeers[ip=10.0.2.254]", "remove"],
       ["spec.loadBalancer.bgpPeers[ip=10.0.2.253]", "add"],
     ]);
@@ -83,7 +83,7 @@ describe("manifest: semantic diff", () => {
   it("ignores server-managed metadata unless asked", () => {
     const live = BASE.replace("  name: bgppeer1\n", "  name: bgppeer1\n  resourceVersion: \"991\"\n  uid: 0d6c\n");
     expect(diffTopologies(parse(BASE), parse(live)).changes).to.deep.equal([]);
-    expect(diffTopologies(parse(BASE), parse(live), { includeServerMetadata: true }).changes[0]!.fields.map((f) => f.path)).to.deep.equal([
+    expect(diffTopologies(parse(BASE), parse(live), { includeServerMetadata: true }).changes[0].fields.map((f) => f.path)).to.deep.equal([
       "metadata.resourceVersion",
       "metadata.uid",
     ]);
@@ -129,7 +129,7 @@ describe("manifest: semantic diff", () => {
     const after = parseManifests(
       exampleText("gke-separate-data-plane").replace("localASN: 65001\n    bgpPeers", "localASN: 65010\n    bgpPeers").replace("sessions: 2", "sessions: 1"),
     ).topology;
-    const reason = diffTopologies(before, after).changes[0]!.fields[0]!.immutableReason;
+    const reason = diffTopologies(before, after).changes[0].fields[0].immutableReason;
     expect(reason).to.be.a("string").and.to.match(/ASN/);
     expect(diffLines(diffTopologies(before, after))).to.deep.equal([
       `~ baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm spec.loadBalancer.localASN: 65001 → 65010  [not allowed after creation: ${reason}]`,

@@ -10,7 +10,7 @@ function load(name: ExampleName): Topology {
 }
 
 function documentsOf(yaml: string): unknown[] {
-  return parseAllDocuments(yaml).map((doc) => doc.toJS());
+  return parseAllDocuments(yaml).map((doc) => doc.toJS() as unknown);
 }
 
 /** Compares two YAML streams as sets of documents, ignoring document and key order. */
@@ -38,10 +38,10 @@ describe("manifest: bundled examples (fidelity to the vendor documents)", () => 
   it("§2.5 #1 shared peers: every CP node peers with 10.8.0.10/11 (AS 65002), two floating IPs, no BGPLoadBalancer", () => {
     const topology = load("gke-shared-peers");
     const [cluster] = topology.clusters;
-    expect(cluster!.metadata).to.deep.equal({ name: "bm", namespace: "cluster-bm" });
-    expect(cluster!.spec.clusterNetwork!.advancedNetworking).to.equal(true);
-    expect(cluster!.spec.controlPlane.nodePoolSpec.nodes.map((node) => node.address)).to.deep.equal(["10.0.1.10", "10.0.1.11", "10.0.2.10"]);
-    const lb = cluster!.spec.loadBalancer;
+    expect(cluster.metadata).to.deep.equal({ name: "bm", namespace: "cluster-bm" });
+    expect(cluster.spec.clusterNetwork!.advancedNetworking).to.equal(true);
+    expect(cluster.spec.controlPlane.nodePoolSpec.nodes.map((node) => node.address)).to.deep.equal(["10.0.1.10", "10.0.1.11", "10.0.2.10"]);
+    const lb = cluster.spec.loadBalancer;
     expect([lb.mode, lb.type, lb.localASN]).to.deep.equal(["bundled", "bgp", 65001]);
     expect(lb.bgpPeers).to.deep.equal([
       { ip: "10.8.0.10", asn: 65002 },
@@ -50,7 +50,7 @@ describe("manifest: bundled examples (fidelity to the vendor documents)", () => 
     expect(lb.ports).to.deep.equal({ controlPlaneLBPort: 443 });
     expect(lb.vips).to.deep.equal({ controlPlaneVIP: "10.0.0.8", ingressVIP: "10.0.0.1" });
     expect(lb.addressPools).to.deep.equal([{ name: "pool1", addresses: ["10.0.0.1-10.0.0.4"] }]);
-    expect(cluster!.unknownFields).to.deep.equal([{ path: ["spec", "anthosBareMetalVersion"], value: "1.16.0" }]);
+    expect(cluster.unknownFields).to.deep.equal([{ path: ["spec", "anthosBareMetalVersion"], value: "1.16.0" }]);
     expect(topology.networkGatewayGroups.map((group) => [group.metadata.name, group.metadata.namespace, group.spec.floatingIPs])).to.deep.equal([
       ["default", "cluster-bm", ["10.0.1.100", "10.0.2.100"]],
     ]);
@@ -59,7 +59,7 @@ describe("manifest: bundled examples (fidelity to the vendor documents)", () => 
   });
 
   it("§2.5 #2 per-rack peering: 10.0.1.254 ↔ 10.0.1.10/11, 10.0.2.254 ↔ 10.0.2.10", () => {
-    const lb = load("gke-per-rack-peers").clusters[0]!.spec.loadBalancer;
+    const lb = load("gke-per-rack-peers").clusters[0].spec.loadBalancer;
     expect(lb.bgpPeers).to.deep.equal([
       { ip: "10.0.1.254", asn: 65002, controlPlaneNodes: ["10.0.1.10", "10.0.1.11"] },
       { ip: "10.0.2.254", asn: 65002, controlPlaneNodes: ["10.0.2.10"] },
@@ -68,9 +68,9 @@ describe("manifest: bundled examples (fidelity to the vendor documents)", () => 
 
   it("§2.5 #3 separate planes: BGPLoadBalancer selects bgppeer1 10.0.3.254, 2 sessions, floating IPs 10.0.3.100/101", () => {
     const topology = load("gke-separate-data-plane");
-    expect(topology.clusters[0]!.spec.controlPlane.nodePoolSpec.nodes.map((node) => node.address)).to.deep.equal(["10.0.1.10", "10.0.1.11", "10.0.2.11"]);
-    expect(topology.clusters[0]!.spec.loadBalancer.bgpPeers![1]).to.deep.equal({ ip: "10.0.2.254", asn: 65002, controlPlaneNodes: ["10.0.2.11"] });
-    expect(topology.networkGatewayGroups[0]!.spec.floatingIPs).to.deep.equal(["10.0.3.100", "10.0.3.101"]);
+    expect(topology.clusters[0].spec.controlPlane.nodePoolSpec.nodes.map((node) => node.address)).to.deep.equal(["10.0.1.10", "10.0.1.11", "10.0.2.11"]);
+    expect(topology.clusters[0].spec.loadBalancer.bgpPeers![1]).to.deep.equal({ ip: "10.0.2.254", asn: 65002, controlPlaneNodes: ["10.0.2.11"] });
+    expect(topology.networkGatewayGroups[0].spec.floatingIPs).to.deep.equal(["10.0.3.100", "10.0.3.101"]);
     expect(topology.bgpLoadBalancers).to.deep.equal([
       {
         apiVersion: "networking.gke.io/v1",
@@ -119,13 +119,13 @@ describe("manifest: bundled examples (fidelity to the vendor documents)", () => 
 
   it("§2.5 #4 dual-stack: two Service CIDRs, a v4+v6 pool, ClusterCIDRConfig for both families", () => {
     const topology = load("gke-dual-stack");
-    const cluster = topology.clusters[0]!;
+    const cluster = topology.clusters[0];
     expect(cluster.spec.clusterNetwork!.services!.cidrBlocks).to.deep.equal(["10.96.0.0/16", "fd00::/112"]);
     expect(cluster.spec.loadBalancer.addressPools).to.deep.equal([{ name: "pool1", addresses: ["203.0.113.1-203.0.113.20", "2001:db8::1-2001:db8::20"] }]);
     expect(topology.clusterCIDRConfigs).to.deep.equal([
       clusterCIDRConfig({ clusterName: "bm", name: "cluster-wide-1", ipv4: { cidr: "192.168.0.0/16", perNodeMaskSize: 24 }, ipv6: { cidr: "2001:db8:1::/112", perNodeMaskSize: 120 } }),
     ]);
-    expect(topology.networkGatewayGroups[0]!.spec.floatingIPs).to.deep.equal(["10.0.1.100", "10.0.2.100"]);
+    expect(topology.networkGatewayGroups[0].spec.floatingIPs).to.deep.equal(["10.0.1.100", "10.0.2.100"]);
   });
 
   it("MetalLB pools per peer: pool1→peer1, pool2→peer2 with community 65535:65282, aggregation 32/128, localPref 100", () => {
@@ -147,24 +147,24 @@ describe("manifest: bundled examples (fidelity to the vendor documents)", () => 
 
   it("MetalLB VRF peer: frrviavrf AS 100 → 200 at 192.168.130.1 in ens4vrf, first-pool advertised to it", () => {
     const topology = load("metallb-vrf");
-    expect(topology.metallbBgpPeers[0]!.spec).to.deep.equal({ myASN: 100, peerASN: 200, peerAddress: "192.168.130.1", vrf: "ens4vrf" });
-    expect(topology.ipAddressPools[0]!.spec.addresses).to.deep.equal(["192.169.10.0/32"]);
-    expect(topology.bgpAdvertisements[0]!.spec).to.deep.equal({ ipAddressPools: ["first-pool"], peers: ["frrviavrf"] });
+    expect(topology.metallbBgpPeers[0].spec).to.deep.equal({ myASN: 100, peerASN: 200, peerAddress: "192.168.130.1", vrf: "ens4vrf" });
+    expect(topology.ipAddressPools[0].spec.addresses).to.deep.equal(["192.169.10.0/32"]);
+    expect(topology.bgpAdvertisements[0].spec).to.deep.equal({ ipAddressPools: ["first-pool"], peers: ["frrviavrf"] });
   });
 
   it("MetalLB node selectors: kubernetes.io/hostname In [compute-1, compute-2]", () => {
     const [peer] = load("metallb-node-selector").metallbBgpPeers;
-    expect(peer!.spec.nodeSelectors).to.deep.equal([
+    expect(peer.spec.nodeSelectors).to.deep.equal([
       { matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: ["compute-1.example.com", "compute-2.example.com"] }] },
     ]);
-    expect(parseYaml(exampleText("metallb-node-selector")).spec.nodeSelectors).to.deep.equal(peer!.spec.nodeSelectors);
+    expect((parseYaml(exampleText("metallb-node-selector")) as { spec: { nodeSelectors: unknown } }).spec.nodeSelectors).to.deep.equal(peer.spec.nodeSelectors);
   });
 
   it("MetalLB BFD: the peer names the profile and holds 10s; the profile's timers are kept", () => {
     const topology = load("metallb-bfd");
-    expect(topology.metallbBgpPeers[0]!.spec).to.deep.include({ holdTime: "10s", bfdProfile: "doc-example-bfd-profile-full" });
-    expect(topology.bfdProfiles[0]!.metadata.name).to.equal("doc-example-bfd-profile-full");
-    expect(topology.bfdProfiles[0]!.spec).to.deep.equal({ receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3, echoMode: false, passiveMode: true, minimumTtl: 254 });
+    expect(topology.metallbBgpPeers[0].spec).to.deep.include({ holdTime: "10s", bfdProfile: "doc-example-bfd-profile-full" });
+    expect(topology.bfdProfiles[0].metadata.name).to.equal("doc-example-bfd-profile-full");
+    expect(topology.bfdProfiles[0].spec).to.deep.equal({ receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3, echoMode: false, passiveMode: true, minimumTtl: 254 });
   });
 
   it("MetalLB dual-stack: one peer per family", () => {

@@ -53,7 +53,7 @@ describe("manifest: hostile input", () => {
     it("aliases of a normal size still read, as the values they stand for", () => {
       const result = parseManifests(PEER.replace("metadata:\n", "metadata:\n  labels: &l {team: net}\n  annotations: *l\n"));
       expect(result.issues).to.deep.equal([]);
-      expect(result.topology.metallbBgpPeers[0]!.metadata).to.deep.include({ labels: { team: "net" }, annotations: { team: "net" } });
+      expect(result.topology.metallbBgpPeers[0].metadata).to.deep.include({ labels: { team: "net" }, annotations: { team: "net" } });
     });
   });
 
@@ -77,7 +77,7 @@ describe("manifest: hostile input", () => {
 
   it("a __proto__ label is a label like any other, not the map's prototype", () => {
     const result = parseManifests(PEER.replace("metadata:\n", 'metadata:\n  labels: {"__proto__": evil, team: net}\n'));
-    const labels = result.topology.metallbBgpPeers[0]!.metadata.labels!;
+    const labels = result.topology.metallbBgpPeers[0].metadata.labels!;
     expect(Object.keys(labels)).to.deep.equal(["__proto__", "team"]);
     expect(Object.getPrototypeOf(labels)).to.equal(Object.prototype);
   });
@@ -117,7 +117,7 @@ describe("manifest: hostile input", () => {
     });
 
     it("a type error on a 200,000-character value repeats 80 of them", () => {
-      const issue = parseManifests(PEER.replace("myASN: 64500", `myASN: "${"6".repeat(200_000)}"`)).issues[0]!;
+      const issue = parseManifests(PEER.replace("myASN: 64500", `myASN: "${"6".repeat(200_000)}"`)).issues[0];
       expect(formatManifestIssue(issue).length).to.be.below(300);
       expect(issue.message).to.contain("…(199920 more)");
     });

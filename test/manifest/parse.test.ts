@@ -34,7 +34,7 @@ describe("manifest: parse", () => {
     const text = PEER.replace("  namespace: metallb-system\n", "  namespace: metallb-system\n  labels:\n    default-peer: true\n");
     const [issue] = parseManifests(text).issues;
     expect(issue).to.include({ path: 'metadata.labels["default-peer"]', code: "type-error" });
-    expect(issue!.message).to.equal('expected a string, got boolean true (quote it: "true")');
+    expect(issue.message).to.equal('expected a string, got boolean true (quote it: "true")');
   });
 
   it("reports missing required fields", () => {
@@ -56,14 +56,14 @@ spec:
 `;
     const [issue] = parseManifests(text).issues;
     expect(issue).to.include({ path: "spec.nodeSelectors[0].matchExpressions[0].operator", code: "type-error" });
-    expect(issue!.message).to.contain('"Inside" is not one of "In", "NotIn", "Exists", "DoesNotExist"');
+    expect(issue.message).to.contain('"Inside" is not one of "In", "NotIn", "Exists", "DoesNotExist"');
   });
 
   it("warns on unknown fields with their path, keeps them, and renders them back", () => {
     const text = PEER.replace("  peerAddress: 10.0.0.1\n", "  peerAddress: 10.0.0.1\n  futureKnob: {a: 1}\n");
     const result = parseManifests([{ file: "p.yaml", text }]);
     expect(result.issues.map(formatManifestIssue)).to.deep.equal(["p.yaml:10:3: warning: BGPPeer metallb-system/peer1 spec.futureKnob: unknown field, kept as is"]);
-    expect(result.topology.metallbBgpPeers[0]!.unknownFields).to.deep.equal([{ path: ["spec", "futureKnob"], value: { a: 1 } }]);
+    expect(result.topology.metallbBgpPeers[0].unknownFields).to.deep.equal([{ path: ["spec", "futureKnob"], value: { a: 1 } }]);
     expect(renderYaml(result.topology)).to.contain("  futureKnob:\n    a: 1\n");
   });
 
@@ -71,8 +71,8 @@ spec:
     const text = PEER.replace("  peerAddress: 10.0.0.1\n", "  peerAddress: 10.0.0.1\n  enableGracefulRestart: true\n").replace("  namespace: metallb-system\n", "  namespace: metallb-system\n  resourceVersion: \"42\"\n");
     const result = parseManifests(text);
     expect(result.issues).to.deep.equal([]);
-    expect(result.topology.metallbBgpPeers[0]!.unknownFields!.map((field) => field.path.join("."))).to.deep.equal(["metadata.resourceVersion"]);
-    expect(result.topology.metallbBgpPeers[0]!.spec.enableGracefulRestart).to.equal(true);
+    expect(result.topology.metallbBgpPeers[0].unknownFields!.map((field) => field.path.join("."))).to.deep.equal(["metadata.resourceVersion"]);
+    expect(result.topology.metallbBgpPeers[0].spec.enableGracefulRestart).to.equal(true);
   });
 
   it("skips unknown kinds with a note but keeps them verbatim", () => {
@@ -80,14 +80,14 @@ spec:
     const result = parseManifests(`${secret}---\n${PEER}`);
     expect(result.issues.map((issue) => [issue.severity, issue.code, issue.object])).to.deep.equal([["note", "unknown-kind", "Secret cluster-bm/creds"]]);
     expect(result.topology.otherObjects).to.have.length(1);
-    expect(result.topology.otherObjects[0]!.body).to.deep.equal({ apiVersion: "v1", kind: "Secret", metadata: { name: "creds", namespace: "cluster-bm" }, type: "Opaque" });
+    expect(result.topology.otherObjects[0].body).to.deep.equal({ apiVersion: "v1", kind: "Secret", metadata: { name: "creds", namespace: "cluster-bm" }, type: "Opaque" });
     expect(renderYaml(result.topology)).to.contain("kind: Secret\n");
   });
 
   it("reports a duplicate object and keeps the first", () => {
     const result = parseManifests([{ file: "a.yaml", text: PEER }, { file: "b.yaml", text: PEER.replace("10.0.0.1", "10.0.0.2") }]);
     expect(result.issues.map((issue) => [issue.code, issue.file])).to.deep.equal([["duplicate-object", "b.yaml"]]);
-    expect(result.topology.metallbBgpPeers[0]!.spec.peerAddress).to.equal("10.0.0.1");
+    expect(result.topology.metallbBgpPeers[0].spec.peerAddress).to.equal("10.0.0.1");
   });
 
   it("tells the GKE and MetalLB BGPPeer kinds apart by apiVersion", () => {
@@ -101,7 +101,7 @@ spec:
   it("treats null fields as absent and empty documents as nothing", () => {
     const result = parseManifests(`---\n---\n${PEER}  vrf: null\n`);
     expect(result.issues).to.deep.equal([]);
-    expect(result.topology.metallbBgpPeers[0]!.spec).to.deep.equal({ myASN: 64500, peerASN: 64501, peerAddress: "10.0.0.1" });
+    expect(result.topology.metallbBgpPeers[0].spec).to.deep.equal({ myASN: 64500, peerASN: 64501, peerAddress: "10.0.0.1" });
   });
 
   it("reports documents that are not objects or lack apiVersion/kind", () => {

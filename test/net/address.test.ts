@@ -134,9 +134,9 @@ describe("net: CIDRs and ranges", () => {
       fc.property(fc.bigInt({ min: 0n, max: 0xffffffffn }), fc.bigInt({ min: 0n, max: 0xffffffffn }), (a, b) => {
         const [first, last] = a <= b ? [a, b] : [b, a];
         const cidrs = toCidrs({ family: 4, first, last });
-        expect(cidrs[0]!.first).to.equal(first);
-        expect(cidrs[cidrs.length - 1]!.last).to.equal(last);
-        for (let i = 1; i < cidrs.length; i++) expect(cidrs[i]!.first).to.equal(cidrs[i - 1]!.last + 1n);
+        expect(cidrs[0].first).to.equal(first);
+        expect(cidrs[cidrs.length - 1].last).to.equal(last);
+        for (let i = 1; i < cidrs.length; i++) expect(cidrs[i].first).to.equal(cidrs[i - 1].last + 1n);
         expect(cidrs.length).to.be.at.most(62);
       }),
     );

@@ -31,7 +31,7 @@ describe("AppliedTopology provider (apply mode's whole-stack check)", () => {
 
   it("check refuses a cross-object error no single component sees (two MetalLB peers with different myASN, BGPLB108)", async () => {
     const objects = exampleObjects("metallb-pools-per-peer");
-    (objects[PEER2_KEY]!.spec as any).myASN = 64510;
+    (objects[PEER2_KEY].spec as Record<string, unknown>).myASN = 64510;
     const failures = (await provider.check(undefined, { objects })).failures!;
     const expected = validate(parseManifests(Object.values(objects).map((o) => JSON.stringify(o)).join("\n---\n")).topology)
       .filter((d) => d.severity === "error")
@@ -43,14 +43,14 @@ describe("AppliedTopology provider (apply mode's whole-stack check)", () => {
   it("check refuses a change to a field that cannot change after creation with the diagnostic of bgplb validate --previous (BGPLB081)", async () => {
     const before = exampleObjects("gke-separate-data-plane");
     const after = clone(before);
-    (after[CLUSTER_KEY]!.spec as any).loadBalancer.localASN = 65010;
-    (after["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"]!.spec as any).localASN = 65010;
+    (after[CLUSTER_KEY].spec as { loadBalancer: Record<string, unknown> }).loadBalancer.localASN = 65010;
+    (after["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as Record<string, unknown>).localASN = 65010;
     const failures = (await provider.check({ objects: before }, { objects: after })).failures!;
     const parse = (objects: Record<string, PlainObject>) => parseManifests(Object.values(objects).map((o) => JSON.stringify(o)).join("\n---\n")).topology;
     const previousDiagnostics = validate(parse(after), { previous: parse(before) }).filter((d) => d.code === "BGPLB081");
     expect(previousDiagnostics).to.have.length(1);
-    expect(failures).to.deep.equal([{ property: "objects", reason: formatDiagnostic(previousDiagnostics[0]!) }]);
-    expect(failures[0]!.reason).to.contain("BGPLB081 spec.loadBalancer.localASN");
+    expect(failures).to.deep.equal([{ property: "objects", reason: formatDiagnostic(previousDiagnostics[0]) }]);
+    expect(failures[0].reason).to.contain("BGPLB081 spec.loadBalancer.localASN");
     // The first apply has nothing to compare with: the same objects are accepted.
     expect((await provider.check(undefined, { objects: after })).failures).to.deep.equal([]);
   });
@@ -61,7 +61,7 @@ describe("AppliedTopology provider (apply mode's whole-stack check)", () => {
     expect(created.outs).to.deep.equal({ objects });
     expect(await provider.diff(created.id, created.outs as AppliedTopologyInputs, { objects })).to.deep.equal({ changes: false });
     const sessions = clone(objects);
-    (sessions["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"]!.spec as any).sessions = 1;
+    (sessions["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as Record<string, unknown>).sessions = 1;
     expect(await provider.diff(created.id, { objects }, { objects: sessions })).to.deep.equal({ changes: true });
     expect((await provider.update(created.id, { objects }, { objects: sessions })).outs).to.deep.equal({ objects: sessions });
   });
@@ -77,7 +77,7 @@ describe("stackTarget in apply mode", () => {
     expect(target.publish([a.objects, b.objects])).to.equal(undefined);
     await settle();
     const [check] = mocks.ofType("pulumi-nodejs:dynamic/bgplb:AppliedTopology");
-    expect(Object.keys(check!.inputs.objects as object)).to.deep.equal(["metallb.io/v1beta2 BGPPeer metallb-system/a", "metallb.io/v1beta2 BGPPeer metallb-system/b"]);
+    expect(Object.keys(check.inputs.objects as object)).to.deep.equal(["metallb.io/v1beta2 BGPPeer metallb-system/a", "metallb.io/v1beta2 BGPPeer metallb-system/b"]);
     // The provider's registration waits for the check's: nothing is applied before the check passed.
     const order = mocks.resources.map((r) => r.type);
     expect(order.indexOf("pulumi-nodejs:dynamic/bgplb:AppliedTopology")).to.be.lessThan(order.indexOf("pulumi:providers:kubernetes"));

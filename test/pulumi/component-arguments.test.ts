@@ -79,7 +79,7 @@ describe("component argument errors name the argument", () => {
   });
 
   it("GkeClusterLoadBalancer: a control-plane peer with the cluster ASN is controlPlanePeers[1].asn", () => {
-    const peers = [clusterArgs.controlPlanePeers[0]!, { ...clusterArgs.controlPlanePeers[1]!, asn: 65001 }];
+    const peers = [clusterArgs.controlPlanePeers[0], { ...clusterArgs.controlPlanePeers[1], asn: 65001 }];
     const error = argumentError(() => new GkeClusterLoadBalancer("bad", { ...clusterArgs, controlPlanePeers: peers }));
     expectArgument(error, "controlPlanePeers[1].asn", "BGPLB012");
     expect(error.diagnostics.map((d) => d.path)).to.include("spec.loadBalancer.bgpPeers[1].asn");
@@ -107,10 +107,10 @@ describe("component argument errors name the argument", () => {
   });
 
   it("GkeRackTopology: a rack's floating IP equal to another rack's node is racks[1].floatingIps[0]; a ToR AS equal to the cluster's is racks[1].torAsn", () => {
-    const racks = [rackArgs.racks[0]!, { ...rackArgs.racks[1]!, floatingIps: ["10.0.2.10", "10.0.2.101"] }];
+    const racks = [rackArgs.racks[0], { ...rackArgs.racks[1], floatingIps: ["10.0.2.10", "10.0.2.101"] }];
     const error = argumentError(() => new GkeRackTopology("edge", { ...rackArgs, racks }));
     expect(error.errors.map((e) => e.propertyPath), error.message).to.include("racks[1].floatingIps[0]");
-    const ibgp = argumentError(() => new GkeRackTopology("ibgp", { ...rackArgs, racks: [rackArgs.racks[0]!, { ...rackArgs.racks[1]!, torAsn: 65001 }] }));
+    const ibgp = argumentError(() => new GkeRackTopology("ibgp", { ...rackArgs, racks: [rackArgs.racks[0], { ...rackArgs.racks[1], torAsn: 65001 }] }));
     expect(ibgp.errors.map((e) => e.propertyPath), ibgp.message).to.include.members(["racks[1].torAsn"]);
   });
 

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { keyedObjects, manifestFiles, type PlainObject } from "../../provider/manifest-set";
-import { EXAMPLE_NAMES, exampleText, parseManifests, renderPlain, renderYaml, type ExampleName } from "../../sdk/manifest";
+import { EXAMPLE_NAMES, exampleText, parseManifests, renderPlain, renderYaml } from "../../sdk/manifest";
 import { installMocks, settle, valueOf, type RecordingMocks } from "./mocks";
 
 const EXAMPLES_DIST = path.join(__dirname, "..", "..", "examples");
@@ -50,13 +50,13 @@ describe("example programs under mocks", () => {
     it(`${name}: renders exactly what bgplb render prints for the bundled ${name}.yaml`, async () => {
       const { mocks, exports } = await runExample(name, { renderDirectory });
       const objects = await exportedObjects(exports);
-      const expected = renderYaml(parseManifests(exampleText(name as ExampleName)).topology);
+      const expected = renderYaml(parseManifests(exampleText(name)).topology);
       expect(manifestFiles(keyedObjects(objects))["manifests.yaml"]).to.equal(expected);
 
       const [gitops] = mocks.ofType("pulumi-nodejs:dynamic/bgplb:RenderedManifests");
       expect(gitops, "RenderedManifests registered").to.not.equal(undefined);
-      expect(gitops!.inputs.directory).to.equal(renderDirectory);
-      expect(manifestFiles(gitops!.inputs.objects as Record<string, PlainObject>)["manifests.yaml"]).to.equal(expected);
+      expect(gitops.inputs.directory).to.equal(renderDirectory);
+      expect(manifestFiles(gitops.inputs.objects as Record<string, PlainObject>)["manifests.yaml"]).to.equal(expected);
       expect(mocks.resources.filter((r) => r.type.startsWith("kubernetes:")), "nothing applied without a kubeconfig").to.deep.equal([]);
     });
   }
@@ -64,7 +64,7 @@ describe("example programs under mocks", () => {
   it("gke-three-racks: the helper's topology renders and every object is written", async () => {
     const { mocks, exports } = await runExample("gke-three-racks", { renderDirectory });
     const objects = await exportedObjects(exports);
-    expect(objects.map((o) => `${o.kind} ${(o.metadata as { name: string }).name}`)).to.deep.equal([
+    expect(objects.map((o) => `${String(o.kind)} ${(o.metadata as { name: string }).name}`)).to.deep.equal([
       "Cluster edge",
       "NetworkGatewayGroup default",
       "BGPLoadBalancer default",
@@ -73,17 +73,17 @@ describe("example programs under mocks", () => {
       "BGPPeer rack3-tor",
     ]);
     const [gitops] = mocks.ofType("pulumi-nodejs:dynamic/bgplb:RenderedManifests");
-    expect(Object.keys(gitops!.inputs.objects as object)).to.have.length(6);
+    expect(Object.keys(gitops.inputs.objects as object)).to.have.length(6);
   });
 
   it("with a kubeconfig, applies the objects through a Kubernetes provider built from it and renders nothing", async () => {
     const { mocks } = await runExample("gke-separate-data-plane", { kubeconfig: "apiVersion: v1\nkind: Config\n" });
     const [cluster] = mocks.ofType("pulumi:providers:kubernetes");
-    expect(cluster!.name).to.equal("cluster");
-    const rpc: { specialSecretSig: string } = require("@pulumi/pulumi/runtime/rpc");
-    expect(JSON.stringify(cluster!.inputs.kubeconfig), "kubeconfig kept secret").to.contain("kind: Config").and.contain(rpc.specialSecretSig);
+    expect(cluster.name).to.equal("cluster");
+    const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSecretSig: string };
+    expect(JSON.stringify(cluster.inputs.kubeconfig), "kubeconfig kept secret").to.contain("kind: Config").and.contain(rpc.specialSecretSig);
     const applied = mocks.resources.filter((r) => r.type.startsWith("kubernetes:networking.gke.io/v1:"));
-    expect(applied.map((r) => `${r.inputs.kind} ${(r.inputs.metadata as { name: string }).name}`).sort()).to.deep.equal([
+    expect(applied.map((r) => `${String(r.inputs.kind)} ${(r.inputs.metadata as { name: string }).name}`).sort()).to.deep.equal([
       "BGPLoadBalancer default",
       "BGPPeer bgppeer1",
       "NetworkGatewayGroup default",
@@ -92,6 +92,6 @@ describe("example programs under mocks", () => {
     expect(mocks.ofType("pulumi-nodejs:dynamic/bgplb:RenderedManifests")).to.deep.equal([]);
     const [check] = mocks.ofType("pulumi-nodejs:dynamic/bgplb:AppliedTopology");
     const expected = keyedObjects(renderPlain(parseManifests(exampleText("gke-separate-data-plane")).topology));
-    expect(check!.inputs.objects, "the whole topology is checked once").to.deep.equal(expected);
+    expect(check.inputs.objects, "the whole topology is checked once").to.deep.equal(expected);
   });
 });

@@ -49,9 +49,10 @@ describe("GKE components", () => {
     expect(await valueOf(cluster.clusterNetwork)).to.deep.equal({ advancedNetworking: true });
     const [rendered] = await valueOf(cluster.objects);
     expect(rendered).to.include({ apiVersion: "baremetal.cluster.gke.io/v1", kind: "Cluster" });
-    expect(rendered!.metadata).to.deep.equal({ name: "bm", namespace: "cluster-bm" });
-    expect(rendered!.spec.type).to.equal("hybrid");
-    expect(rendered!.spec.controlPlane).to.deep.equal({ nodePoolSpec: { nodes: [{ address: "10.0.1.10" }, { address: "10.0.1.11" }, { address: "10.0.2.10" }] } });
+    expect(rendered.metadata).to.deep.equal({ name: "bm", namespace: "cluster-bm" });
+    const spec = rendered.spec as Record<string, unknown>;
+    expect(spec.type).to.equal("hybrid");
+    expect(spec.controlPlane).to.deep.equal({ nodePoolSpec: { nodes: [{ address: "10.0.1.10" }, { address: "10.0.1.11" }, { address: "10.0.2.10" }] } });
     expect(cluster.namespace).to.equal("cluster-bm");
     expect(cluster.loadBalancerNodes).to.deep.equal(["10.0.3.10", "10.0.3.11"]);
     await settle();
@@ -138,7 +139,7 @@ describe("GKE components", () => {
         floatingIps: [`10.0.${rack}.100`, `10.0.${rack}.101`],
       })),
     });
-    const objects = await valueOf(topology.objects);
+    const objects = (await valueOf(topology.objects)) as { kind: string; metadata: { name: string }; spec: Record<string, unknown> }[];
     expect(objects.map((o) => `${o.kind} ${o.metadata.name}`)).to.deep.equal([
       "Cluster edge",
       "NetworkGatewayGroup default",
@@ -147,11 +148,11 @@ describe("GKE components", () => {
       "BGPPeer rack2-tor",
       "BGPPeer rack3-tor",
     ]);
-    const loadBalancer = objects[0]!.spec.loadBalancer;
+    const loadBalancer = objects[0].spec.loadBalancer as Record<string, unknown>;
     expect(loadBalancer.bgpPeers).to.deep.equal([1, 2, 3].map((rack) => ({ ip: `10.0.${rack}.254`, asn: 65002, controlPlaneNodes: [`10.0.${rack}.10`] })));
     expect(loadBalancer.nodePoolSpec).to.deep.equal({ nodes: [1, 2, 3].map((rack) => ({ address: `10.0.${rack}.20` })) });
-    expect(objects[1]!.spec.floatingIPs).to.deep.equal(["10.0.1.100", "10.0.1.101", "10.0.2.100", "10.0.2.101", "10.0.3.100", "10.0.3.101"]);
-    expect(objects[3]!.spec).to.deep.equal({ localASN: 65001, peerASN: 65002, peerIP: "10.0.1.254", sessions: 2 });
+    expect(objects[1].spec.floatingIPs).to.deep.equal(["10.0.1.100", "10.0.1.101", "10.0.2.100", "10.0.2.101", "10.0.3.100", "10.0.3.101"]);
+    expect(objects[3].spec).to.deep.equal({ localASN: 65001, peerASN: 65002, peerIP: "10.0.1.254", sessions: 2 });
     expect(topology.peerNames).to.deep.equal(["rack1-tor", "rack2-tor", "rack3-tor"]);
     expect(topology.parts().loadBalancer.selectedPeers).to.deep.equal(["rack1-tor", "rack2-tor", "rack3-tor"]);
     await settle();

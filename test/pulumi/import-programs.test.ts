@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { compileFunction } from "node:vm";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import ts from "typescript";
@@ -22,7 +23,8 @@ async function runProgram(source: string, renderDirectory: string): Promise<{ mo
     if (name !== "bgplb/pulumi") throw new Error(`the generated program imports ${name}`);
     return require(PROVIDER);
   };
-  new Function("require", "module", "exports", outputText)(load, module, module.exports);
+  const body = compileFunction(outputText, ["require", "module", "exports"]) as (load: (name: string) => unknown, m: typeof module, exports: unknown) => void;
+  body(load, module, module.exports);
   await settle();
   return { mocks, exports: module.exports };
 }
@@ -33,8 +35,8 @@ async function rendered(mocks: RecordingMocks, exports: Record<string, unknown>)
   expect(gitops, "RenderedManifests registered").to.not.equal(undefined);
   const groups = await Promise.all((exports.objects as pulumi.Input<PlainObject[]>[]).map((group) => valueOf(pulumi.output(group) as unknown as pulumi.Output<PlainObject[]>)));
   return {
-    published: manifestFiles(gitops!.inputs.objects as Record<string, PlainObject>)["manifests.yaml"]!,
-    exported: manifestFiles(keyedObjects(groups.flat()))["manifests.yaml"]!,
+    published: manifestFiles(gitops.inputs.objects as Record<string, PlainObject>)["manifests.yaml"],
+    exported: manifestFiles(keyedObjects(groups.flat()))["manifests.yaml"],
   };
 }
 

@@ -95,7 +95,7 @@ describe("MetalLB components", () => {
     const secret = mocks.one("kubernetes:core/v1:Secret", "tor-c-bgp-password");
     const stringData = secret.inputs.stringData as Record<string, unknown>;
     // The mock monitor receives secrets wrapped with Pulumi's secret signature.
-    const rpc: { specialSecretSig: string } = require("@pulumi/pulumi/runtime/rpc");
+    const rpc = require("@pulumi/pulumi/runtime/rpc") as { specialSecretSig: string };
     expect(JSON.stringify(stringData)).to.contain(rpc.specialSecretSig);
   });
 

@@ -25,13 +25,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
   /** Records the registration and returns its inputs as state. */
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
-    this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? false });
-    return { id: args.custom ? `${args.name}-id` : undefined, state: args.inputs };
+    const inputs = args.inputs as Record<string, unknown>;
+    this.resources.push({ type: args.type, name: args.name, inputs, provider: args.provider, custom: args.custom ?? false });
+    return { id: args.custom ? `${args.name}-id` : undefined, state: inputs };
   }
 
   /** No provider functions are called by bgplb; echo the inputs. */
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-    return args.inputs;
+    return args.inputs as Record<string, unknown>;
   }
 
   /** Registered resources of one type token. */
@@ -46,7 +47,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       const seen = this.resources.map((r) => `${r.type} ${r.name}`).join("\n  ");
       throw new Error(`expected one ${type} named ${name}, found ${found.length}; registered:\n  ${seen}`);
     }
-    return found[0]!;
+    return found[0];
   }
 }
 
@@ -69,7 +70,7 @@ export function isSecretOutput<T>(output: pulumi.Output<T>): Promise<boolean> {
 
 /** Waits until every registration the program started has reached the mock monitor. */
 export async function settle(): Promise<void> {
-  const settings: { waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
   await settings.waitForRPCs();
 }
 
@@ -78,7 +79,7 @@ export function appliedObjects(mocks: RecordingMocks): Map<string, Record<string
   const applied = new Map<string, Record<string, unknown>>();
   for (const resource of mocks.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"))) {
     const metadata = resource.inputs.metadata as { name: string; namespace?: string };
-    applied.set(`${resource.inputs.kind} ${metadata.namespace ?? ""}/${metadata.name}`, resource.inputs);
+    applied.set(`${String(resource.inputs.kind)} ${metadata.namespace ?? ""}/${metadata.name}`, resource.inputs);
   }
   return applied;
 }

@@ -63,19 +63,19 @@ describe("source plugin (PulumiPlugin.yaml, runtime nodejs)", function () {
   });
 
   it("types references as objects, enums as enums, and keeps secrets as inputs", () => {
-    const advertisement = schema.resources["bgplb:index:BgpAdvertisement"]!;
+    const advertisement = schema.resources["bgplb:index:BgpAdvertisement"];
     expect(advertisement.inputProperties.pools).to.deep.include({ type: "array" });
-    expect(schema.types["bgplb:index:AddressPoolReference"]!.properties).to.have.keys("poolName", "addresses");
-    expect(schema.types["bgplb:index:MetalLbPeerReference"]!.properties).to.have.keys("peerName", "myAsn", "peerAsn", "peerAddress");
-    expect(schema.types["bgplb:index:ClusterType"]!.enum!.map((member) => member.value)).to.deep.equal(["admin", "user", "hybrid", "standalone"]);
-    const password = schema.resources["bgplb:index:MetalLbPeer"]!.inputProperties.password!;
+    expect(schema.types["bgplb:index:AddressPoolReference"].properties).to.have.keys("poolName", "addresses");
+    expect(schema.types["bgplb:index:MetalLbPeerReference"].properties).to.have.keys("peerName", "myAsn", "peerAsn", "peerAddress");
+    expect(schema.types["bgplb:index:ClusterType"].enum!.map((member) => member.value)).to.deep.equal(["admin", "user", "hybrid", "standalone"]);
+    const password = schema.resources["bgplb:index:MetalLbPeer"].inputProperties.password;
     expect(password.type).to.equal("string");
     expect(password.plain, "password accepts an output (a secret)").to.equal(undefined);
-    expect(schema.types["bgplb:index:SpeakerWorkload"]!.enum!.map((member) => member.value)).to.deep.equal(["daemonset", "static-pod"]);
-    expect(schema.types["bgplb:index:TolerationOperator"]!.enum!.map((member) => member.value)).to.deep.equal(["Exists", "Equal"]);
-    expect(schema.types["bgplb:index:SpeakerMode"]!.enum!.map((member) => member.value)).to.deep.equal(["gke", "metallb"]);
-    expect(schema.resources["bgplb:index:Speaker"]!.requiredInputs!.sort()).to.deep.equal(["image"]);
-    expect(schema.resources["bgplb:index:GkeClusterLoadBalancer"]!.requiredInputs!.sort()).to.deep.equal(
+    expect(schema.types["bgplb:index:SpeakerWorkload"].enum!.map((member) => member.value)).to.deep.equal(["daemonset", "static-pod"]);
+    expect(schema.types["bgplb:index:TolerationOperator"].enum!.map((member) => member.value)).to.deep.equal(["Exists", "Equal"]);
+    expect(schema.types["bgplb:index:SpeakerMode"].enum!.map((member) => member.value)).to.deep.equal(["gke", "metallb"]);
+    expect(schema.resources["bgplb:index:Speaker"].requiredInputs!.sort()).to.deep.equal(["image"]);
+    expect(schema.resources["bgplb:index:GkeClusterLoadBalancer"].requiredInputs!.sort()).to.deep.equal(
       ["clusterName", "controlPlaneNodes", "controlPlanePeers", "controlPlaneVip", "localAsn"].sort(),
     );
   });

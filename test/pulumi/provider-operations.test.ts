@@ -40,7 +40,7 @@ function exampleObjects(name: Parameters<typeof exampleText>[0]): Record<string,
 
 function withSessions(objects: Record<string, PlainObject>, sessions: number): Record<string, PlainObject> {
   const changed = JSON.parse(JSON.stringify(objects)) as Record<string, PlainObject>;
-  (changed["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"]!.spec as { sessions: number }).sessions = sessions;
+  (changed["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as { sessions: number }).sessions = sessions;
   return changed;
 }
 
@@ -94,8 +94,8 @@ describe("dynamic provider operations: one parse and one validation per object s
   it("the errors of a set do not depend on which check read it first: BGPLB081 is refused only by the applied-topology check", () => {
     const olds = exampleObjects("gke-separate-data-plane");
     const news = JSON.parse(JSON.stringify(olds)) as Record<string, PlainObject>;
-    (news["baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm"]!.spec as any).loadBalancer.localASN = 65010;
-    (news["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"]!.spec as any).localASN = 65010;
+    (news["baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm"].spec as { loadBalancer: Record<string, unknown> }).loadBalancer.localASN = 65010;
+    (news["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as Record<string, unknown>).localASN = 65010;
     for (const order of [["applied", "rendered"], ["rendered", "applied"]]) {
       const operations = new ManifestSetOperations(new CountingCore());
       const failures: Record<string, string[]> = {};
@@ -104,7 +104,7 @@ describe("dynamic provider operations: one parse and one validation per object s
       }
       expect(failures.rendered, order.join(" then ")).to.deep.equal([]);
       expect(failures.applied, order.join(" then ")).to.have.length(1);
-      expect(failures.applied![0]).to.contain("BGPLB081 spec.loadBalancer.localASN");
+      expect(failures.applied[0]).to.contain("BGPLB081 spec.loadBalancer.localASN");
     }
   });
 

@@ -36,13 +36,13 @@ describe("RenderedManifests provider", () => {
     expect((await provider.check(undefined, { directory: root, objects })).failures).to.deep.equal([]);
 
     const ibgp = clone(objects);
-    (ibgp[CLUSTER_KEY]!.spec as any).loadBalancer.bgpPeers[0].asn = 65001;
+    (ibgp[CLUSTER_KEY].spec as { loadBalancer: { bgpPeers: Record<string, unknown>[] } }).loadBalancer.bgpPeers[0].asn = 65001;
     const failures = (await provider.check(undefined, { directory: root, objects: ibgp })).failures!;
     expect(failures.map((f) => f.property)).to.include("objects");
     expect(failures.some((f) => f.reason.includes("BGPLB012 spec.loadBalancer.bgpPeers[0].asn"))).to.equal(true);
 
     const withPassword = exampleObjects("metallb-bfd");
-    (withPassword["metallb.io/v1beta2 BGPPeer metallb-system/doc-example-peer-bfd"]!.spec as any).password = "md5";
+    (withPassword["metallb.io/v1beta2 BGPPeer metallb-system/doc-example-peer-bfd"].spec as Record<string, unknown>).password = "md5";
     const passwordFailures = (await provider.check(undefined, { directory: root, objects: withPassword })).failures!;
     expect(passwordFailures.some((f) => f.reason.includes("spec.password") && f.reason.includes("passwordSecret"))).to.equal(true);
 
@@ -58,9 +58,10 @@ describe("RenderedManifests provider", () => {
     const written = fs.readFileSync(path.join(root, "manifests.yaml"), "utf8");
     expect(written).to.equal(renderYaml(parseManifests(exampleText("gke-dual-stack")).topology));
     expect(result.id).to.equal(path.resolve(root));
-    expect(result.outs.files).to.deep.equal({ "manifests.yaml": written });
-    expect(result.outs.changes).to.have.length(3);
-    expect(result.outs.changes[0]).to.match(/^\+ baremetal\.cluster\.gke\.io\/v1 Cluster cluster-bm\/bm$/);
+    const outs = result.outs as ManifestSetState;
+    expect(outs.files).to.deep.equal({ "manifests.yaml": written });
+    expect(outs.changes).to.have.length(3);
+    expect(outs.changes[0]).to.match(/^\+ baremetal\.cluster\.gke\.io\/v1 Cluster cluster-bm\/bm$/);
     expect(fs.readdirSync(root)).to.deep.equal(["manifests.yaml"]);
   });
 
@@ -71,11 +72,11 @@ describe("RenderedManifests provider", () => {
     expect(await provider.diff(state.directory, state, { directory: root, objects })).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
 
     const sessions = clone(objects);
-    (sessions["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"]!.spec as any).sessions = 1;
+    (sessions["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as Record<string, unknown>).sessions = 1;
     expect(await provider.diff(state.directory, state, { directory: root, objects: sessions })).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
 
     const asn = clone(objects);
-    (asn[CLUSTER_KEY]!.spec as any).loadBalancer.localASN = 65010;
+    (asn[CLUSTER_KEY].spec as { loadBalancer: Record<string, unknown> }).loadBalancer.localASN = 65010;
     expect(await provider.diff(state.directory, state, { directory: root, objects: asn })).to.deep.equal({ changes: true, replaces: ["objects"], deleteBeforeReplace: false });
 
     expect((await provider.diff(state.directory, state, { directory: path.join(root, "elsewhere"), objects })).replaces).to.deep.equal(["directory"]);
@@ -86,7 +87,7 @@ describe("RenderedManifests provider", () => {
     const created = (await provider.create({ directory: root, objects })).outs as ManifestSetState;
     const changed = clone(objects);
     delete changed["metallb.io/v1beta1 BGPAdvertisement metallb-system/bgpadvertisement-2"];
-    (changed["metallb.io/v1beta2 BGPPeer metallb-system/peer1"]!.spec as any).peerASN = 64502;
+    (changed["metallb.io/v1beta2 BGPPeer metallb-system/peer1"].spec as Record<string, unknown>).peerASN = 64502;
     const updated = (await provider.update(created.directory, created, { directory: root, objects: changed })).outs as ManifestSetState;
     expect(updated.changes).to.deep.equal([
       "~ metallb.io/v1beta2 BGPPeer metallb-system/peer1 spec.peerASN: 64501 → 64502",
@@ -113,7 +114,7 @@ describe("RenderedManifests resource", () => {
     await settle();
     const [registered] = mocks.ofType("pulumi-nodejs:dynamic/bgplb:RenderedManifests");
     expect(registered, mocks.resources.map((r) => r.type).join(", ")).to.not.equal(undefined);
-    const inputs = registered!.inputs as unknown as ManifestSetInputs & { __provider: string };
+    const inputs = registered.inputs as unknown as ManifestSetInputs & { __provider: string };
     expect(Object.keys(inputs.objects)).to.deep.equal(Object.keys(keyedObjects(objects)));
     expect(inputs).to.include.keys("__provider");
     // No module source is captured: the methods load manifest-set by path when they run.

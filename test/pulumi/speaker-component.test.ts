@@ -29,7 +29,10 @@ describe("Speaker component", () => {
       return `${type} ${namespace ?? ""}/${name}`;
     };
     const got = new Map(applied(mocks).map((r) => [key(r.type, r.inputs), r.inputs]));
-    const typeOf = (o: Record<string, unknown>) => `kubernetes:${String(o["apiVersion"]).includes("/") ? o["apiVersion"] : `core/${o["apiVersion"]}`}:${o["kind"]}`;
+    const typeOf = (o: Record<string, unknown>) => {
+      const apiVersion = String(o["apiVersion"]);
+      return `kubernetes:${apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`}:${String(o["kind"])}`;
+    };
     expect([...got.keys()].sort()).to.deep.equal(expected.map((o) => key(typeOf(o), o)).sort());
     for (const object of expected) expect(got.get(key(typeOf(object), object))).to.deep.equal(object);
     expect(speaker.serviceAccountName).to.equal("bgplb-speaker");
@@ -50,7 +53,7 @@ describe("Speaker component", () => {
     const speaker = new Speaker("cp", { clusterNamespace: "cluster-edge", image: IMAGE, workload: "static-pod" });
     new Speaker("render-only", { clusterNamespace: "cluster-other", image: IMAGE, name: "other", applyToCluster: false });
     await settle();
-    expect((await valueOf(speaker.objects)).map((o) => o["kind"])).to.include("Pod");
+    expect((await valueOf(speaker.objects)).map((o) => String(o["kind"]))).to.include("Pod");
     expect(applied(mocks).map((r) => r.type)).to.not.include("kubernetes:core/v1:Pod");
     expect(applied(mocks).some((r) => JSON.stringify(r.inputs).includes("cluster-other"))).to.equal(false);
   });
@@ -60,7 +63,7 @@ describe("Speaker component", () => {
     await settle();
     const expected = speakerDeploymentObjects({ mode: "metallb", image: IMAGE });
     expect(await valueOf(speaker.objects)).to.deep.equal(expected);
-    expect(applied(mocks).map((r) => r.type).sort()).to.deep.equal(expected.map((o) => `kubernetes:${String(o["apiVersion"]).includes("/") ? o["apiVersion"] : `core/${o["apiVersion"]}`}:${o["kind"]}`).sort());
+    expect(applied(mocks).map((r) => r.type).sort()).to.deep.equal(expected.map((o) => `kubernetes:${String(o["apiVersion"]).includes("/") ? String(o["apiVersion"]) : `core/${String(o["apiVersion"])}`}:${String(o["kind"])}`).sort());
     expect(applied(mocks).map((r) => r.type)).to.not.include("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
     expect(speaker.namespace).to.equal("metallb-system");
     expect(() => new Speaker("gke", { image: IMAGE })).to.throw(pulumi.ResourceError, "Speaker gke: clusterNamespace: required in the GKE mode");

@@ -88,7 +88,7 @@ describe("router-config: GKE", () => {
   it("lists a floating IP no session uses as a standby neighbor (the cluster may open sessions from any)", () => {
     const oneSession = { ...GKE, gkeBgpPeers: GKE.gkeBgpPeers.map((p) => ({ ...p, spec: { ...p.spec, sessions: 1 } })) };
     const [policy] = routerPolicies(planPeering(oneSession)).filter((p) => p.router.address === "10.0.3.254");
-    expect(policy!.neighbors.map((n) => `${n.address} ${n.description.split(",")[1]!.trim().split(" ")[0]}`)).to.deep.equal(["10.0.3.100 service", "10.0.3.101 standby:"]);
+    expect(policy.neighbors.map((n) => `${n.address} ${n.description.split(",")[1].trim().split(" ")[0]}`)).to.deep.equal(["10.0.3.100 service", "10.0.3.101 standby:"]);
   });
 
   it("writes BIRD: ADD-PATH receive, exact filter, import limit, merge paths", () => {
@@ -154,9 +154,9 @@ describe("plan: failures", () => {
     const holder = planPeering(GKE).floatingIPs.get("10.0.3.100")!;
     const plan = planFailures(GKE, {}, [{ kind: "node", node: holder }]);
     expect(plan.movedSessions.map((m) => m.from)).to.deep.equal([holder]);
-    expect(plan.movedSessions[0]!.to).not.to.equal(holder);
+    expect(plan.movedSessions[0].to).not.to.equal(holder);
     const lbPlan = planFailures(GKE, {}, [{ kind: "node", node: "10.0.3.10" }]);
-    expect(lbPlan.vips.find((v) => v.vip === "pool1")!.routers[0]!.after).to.deep.equal({ paths: 2, nextHops: ["10.0.3.11"] });
+    expect(lbPlan.vips.find((v) => v.vip === "pool1")!.routers[0].after).to.deep.equal({ paths: 2, nextHops: ["10.0.3.11"] });
   });
 
   it("with node subnets, floating IPs stay in their subnet: the failed holder's floating IP moves to the rack's other node", () => {
@@ -177,7 +177,7 @@ describe("plan: failures", () => {
   it("MetalLB: a link failure drops that node's session only; the rack's other node keeps the VIPs at that router", () => {
     const plan = planFailures(METALLB, { nodes: NODES }, [parseFailure("link=n1/192.0.2.1")]);
     expect(plan.droppedSessions.map((d) => d.session)).to.deep.equal(["192.0.2.11>192.0.2.1"]);
-    expect(plan.vips[0]!.routers.find((r) => r.router === "192.0.2.1")!.after).to.deep.equal({ paths: 1, nextHops: ["192.0.2.12"] });
+    expect(plan.vips[0].routers.find((r) => r.router === "192.0.2.1")!.after).to.deep.equal({ paths: 1, nextHops: ["192.0.2.12"] });
   });
 
   it("single points of failure: the GKE example's only data-plane router, and nothing else", () => {

@@ -44,7 +44,7 @@ function versionSchema(file: string, version: string): OpenApi {
   const crd = parse(readFileSync(file, "utf8")) as { spec: { versions: { name: string; schema: { openAPIV3Schema: OpenApi } }[] } };
   const found = crd.spec.versions.find((entry) => entry.name === version);
   if (found === undefined) throw new Error(`${file} has no version ${version}`);
-  return found.schema.openAPIV3Schema.properties!["spec"]!;
+  return found.schema.openAPIV3Schema.properties!["spec"];
 }
 
 function typeName(schema: FieldSchema): string {
@@ -116,7 +116,7 @@ const FILES: Readonly<Record<string, string>> = {
 };
 
 function versionsOf(declaration: KindDeclaration): { version: string; spec: ObjectSchema }[] {
-  return [{ apiVersion: declaration.apiVersion, spec: declaration.spec }, ...(declaration.servedVersions ?? [])].map((entry) => ({ version: entry.apiVersion.split("/")[1]!, spec: entry.spec }));
+  return [{ apiVersion: declaration.apiVersion, spec: declaration.spec }, ...(declaration.servedVersions ?? [])].map((entry) => ({ version: entry.apiVersion.split("/")[1], spec: entry.spec }));
 }
 
 describe("schema: MetalLB field declarations against MetalLB's own CRDs (v0.16.2), field by field", () => {
@@ -137,7 +137,7 @@ describe("schema: MetalLB field declarations against MetalLB's own CRDs (v0.16.2
   for (const declaration of metallb) {
     for (const { version, spec } of versionsOf(declaration)) {
       it(`${declaration.kind} ${version}: names, types, required fields, bounds, enums, defaults and immutability agree`, () => {
-        const found = differences(`${declaration.kind} ${version} spec`, spec, versionSchema(path.join(directory, FILES[declaration.kind]!), version));
+        const found = differences(`${declaration.kind} ${version} spec`, spec, versionSchema(path.join(directory, FILES[declaration.kind]), version));
         for (const difference of found) seen.add(difference);
         const unexpected = found.filter((difference) => KNOWN_DIFFERENCES[difference] === undefined);
         expect(unexpected, "differences from MetalLB's CRD that are not known").to.deep.equal([]);

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { ErrorCode, CeaseSubcode, type BgpMessage } from "../../sdk/bgp";
 import { BGPLB, NODE } from "../interop/harness/speaker";
 import { sleep, waitFor } from "../interop/harness/wait";
-import { RawPeer, type RawConnection } from "../interop/harness/raw-peer";
+import { RawPeer } from "../interop/harness/raw-peer";
 
 /** A running (or exited) speaker process with its output. */
 class Run {
@@ -154,7 +154,7 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
         // moments of exiting, that signal's status: the shutdown was done.
         clean++;
         expect(run.exit?.code === 0 || run.exit?.signal === "SIGTERM", what).to.equal(true);
-        for (const connection of peer.connections.slice(first) as RawConnection[]) {
+        for (const connection of peer.connections.slice(first)) {
           if (connection.received.some((r) => r.message.kind === "keepalive")) {
             expect(connection.received.some((r) => isCease(CeaseSubcode.AdministrativeShutdown)(r.message)), `${what}: Cease on a session that came up`).to.equal(true);
           }
@@ -194,8 +194,8 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
         await peer.waitMessage(index, "UPDATE with the VIP", isUpdateOf("192.0.2.10/32"), 30_000);
         process.kill(run.child.pid!, "SIGTERM");
         await waitFor("no process of the launcher's group left", async () => (groupAlive(run.child.pid!) ? undefined : true), { timeoutMs: 10_000, intervalMs: 50 });
-        expect(peer.connections[index]!.received.some((r) => isCease(CeaseSubcode.AdministrativeShutdown)(r.message)), `${run.stdout}${run.stderr}`).to.equal(true);
-        expect(peer.connections[index]!.received.some((r) => isWithdrawOf("192.0.2.10/32")(r.message))).to.equal(true);
+        expect(peer.connections[index].received.some((r) => isCease(CeaseSubcode.AdministrativeShutdown)(r.message)), `${run.stdout}${run.stderr}`).to.equal(true);
+        expect(peer.connections[index].received.some((r) => isWithdrawOf("192.0.2.10/32")(r.message))).to.equal(true);
       });
     }
   });
@@ -213,7 +213,7 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
     run.child.kill("SIGTERM");
     await run.exited;
     expect(run.exit, run.stderr).to.deep.equal({ code: 0, signal: null });
-    expect(peer.connections[index]!.received.some((r) => isWithdrawOf("192.0.2.10/32")(r.message))).to.equal(true);
+    expect(peer.connections[index].received.some((r) => isWithdrawOf("192.0.2.10/32")(r.message))).to.equal(true);
   });
 
   it("SIGHUP with a bad, missing or oversized advertise file keeps the VIPs and the process; a good one applies", async () => {
@@ -238,7 +238,7 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
       const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
       expect(health.status, what).to.equal(200);
     }
-    expect(peer.connections[index]!.received.some((r) => isWithdrawOf("192.0.2.10/32")(r.message))).to.equal(false);
+    expect(peer.connections[index].received.some((r) => isWithdrawOf("192.0.2.10/32")(r.message))).to.equal(false);
     writeFileSync(vips, "192.0.2.11\n");
     run.child.kill("SIGHUP");
     await peer.waitMessage(index, "UPDATE with the new VIP", isUpdateOf("192.0.2.11/32"));
@@ -256,7 +256,7 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
     run.child.kill("SIGHUP");
     await run.waitLog("SIGHUP: --advertise-file is standard input, which cannot be re-read; advertise set not changed");
     await sleep(200);
-    expect(peer.connections[index]!.received.some((r) => isWithdrawOf("192.0.2.10/32")(r.message))).to.equal(false);
+    expect(peer.connections[index].received.some((r) => isWithdrawOf("192.0.2.10/32")(r.message))).to.equal(false);
     expect(run.exit).to.equal(undefined);
   });
 

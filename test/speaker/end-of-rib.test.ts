@@ -49,7 +49,7 @@ describe("speaker peer driver: End-of-RIB", function () {
   it("follows the initial table with the IPv4 End-of-RIB, without graceful restart negotiated", async () => {
     const raw = await start([ROUTE]);
     await raw.waitMessage(0, "End-of-RIB", isEndOfRib);
-    const updates = raw.connections[0]!.received.filter((r) => r.message.kind === "update").map((r) => r.message);
+    const updates = raw.connections[0].received.filter((r) => r.message.kind === "update").map((r) => r.message);
     expect(updates).to.have.length(2);
     expect(updates[0]).to.deep.include({ nlri: [{ address: "192.0.2.10", length: 32 }] });
     expect(updates[1] && updates[1].kind === "update" ? endOfRibFamily(updates[1]) : undefined).to.deep.equal({ afi: 1, safi: 1 });
@@ -59,9 +59,9 @@ describe("speaker peer driver: End-of-RIB", function () {
   it("sends End-of-RIB alone when there is nothing to advertise, and logs the peer's End-of-RIB as such", async () => {
     const raw = await start([]);
     await raw.waitMessage(0, "End-of-RIB", isEndOfRib);
-    expect(raw.connections[0]!.received.filter((r) => r.message.kind === "update")).to.have.length(1);
-    raw.connections[0]!.socket.write(endOfRib("ipv4-unicast"));
-    raw.connections[0]!.socket.write(endOfRib("ipv6-unicast"));
+    expect(raw.connections[0].received.filter((r) => r.message.kind === "update")).to.have.length(1);
+    raw.connections[0].socket.write(endOfRib("ipv4-unicast"));
+    raw.connections[0].socket.write(endOfRib("ipv6-unicast"));
     await waitFor("the peer's End-of-RIB logged", async () => (logs.filter((l) => l.msg === "end-of-RIB received").length === 2 ? true : undefined), { timeoutMs: 5_000, intervalMs: 20 });
     expect(logs.filter((l) => l.msg === "end-of-RIB received").map((l) => l.fields.family)).to.deep.equal(["ipv4-unicast", "ipv6-unicast"]);
     expect(logs.filter((l) => l.msg === "update received")).to.deep.equal([]);

@@ -18,7 +18,7 @@ describe("speaker JSON logs (pino)", () => {
     expect(out).to.have.length(1);
     expect(err).to.have.length(2);
     for (const line of [...out, ...err]) expect(line.endsWith("}\n") && !line.slice(0, -1).includes("\n")).to.equal(true);
-    const info = JSON.parse(out[0]!) as Record<string, unknown>;
+    const info = JSON.parse(out[0]) as Record<string, unknown>;
     expect(Object.keys(info).sort()).to.deep.equal(["asn", "families", "level", "msg", "peer", "time"]);
     expect(info).to.deep.include({ level: "info", msg: "BGP_FSM_ESTABLISHED", peer: "192.0.2.1", asn: 65001, families: ["ipv4-unicast", "ipv6-unicast"] });
     expect(new Date(info.time as string).toISOString()).to.equal(info.time);
@@ -35,6 +35,6 @@ describe("speaker JSON logs (pino)", () => {
     const logger = jsonLogger((line) => out.push(line), () => expect.fail("nothing on stderr"), true);
     expect(logger.enabled?.("debug")).to.equal(true);
     logger.log("debug", "BGP_FSM_TIMER", { timer: "keepalive" });
-    expect(JSON.parse(out[0]!)).to.deep.include({ level: "debug", msg: "BGP_FSM_TIMER", timer: "keepalive" });
+    expect(JSON.parse(out[0])).to.deep.include({ level: "debug", msg: "BGP_FSM_TIMER", timer: "keepalive" });
   });
 });

@@ -78,7 +78,7 @@ describe("speaker peer driver: one session's failure stays in that session", fun
       const { hostile, calm, victim, bystander, metrics } = await pair(logs, [ROUTE]);
       await hostile.waitMessage(0, "UPDATE with the VIP", isUpdateOf("192.0.2.10/32"));
       expect(victim.state).to.equal("Established");
-      hostile.connections[0]!.socket.write(oversizedRouteRefresh(length));
+      hostile.connections[0].socket.write(oversizedRouteRefresh(length));
       const notification = await hostile.waitMessage(0, "NOTIFICATION", (m) => m.kind === "notification");
       expect(notification.message).to.include({ code: ErrorCode.RouteRefreshMessage, subcode: RouteRefreshErrorSubcode.InvalidMessageLength });
       expect(notification.length).to.equal(MAX_MESSAGE_LENGTH);

@@ -15,8 +15,8 @@ type Md5Counter = "TCPMD5NotFound" | "TCPMD5Unexpected" | "TCPMD5Failure";
 
 function md5Counters(): Record<Md5Counter, number> {
   const lines = readFileSync("/proc/net/netstat", "utf8").split("\n").filter((line) => line.startsWith("TcpExt:"));
-  const names = lines[0]!.split(" ");
-  const values = lines[1]!.split(" ");
+  const names = lines[0].split(" ");
+  const values = lines[1].split(" ");
   const value = (name: Md5Counter): number => Number(values[names.indexOf(name)]);
   return { TCPMD5NotFound: value("TCPMD5NotFound"), TCPMD5Unexpected: value("TCPMD5Unexpected"), TCPMD5Failure: value("TCPMD5Failure") };
 }

@@ -47,7 +47,7 @@ export interface GkeFixture {
 }
 
 /** The label the seed's data-plane peers carry. */
-export const PEER_LABEL = { "cluster.baremetal.gke.io/default-peer": "true" } as const;
+const PEER_LABEL = { "cluster.baremetal.gke.io/default-peer": "true" } as const;
 
 /** A GKE topology: the seed (two floating IPs, no BGPLoadBalancer) with the fixture's changes. */
 export function gke(fixture: GkeFixture = {}): Topology {
@@ -123,7 +123,7 @@ export function expectOne(
       (expected.name === undefined || d.object.name === expected.name),
   );
   expect(found, `${expected.code} at ${expected.path} in ${JSON.stringify(diagnostics, null, 1)}`).to.have.length(1);
-  const d = found[0]!;
+  const d = found[0];
   expect(d.severity).to.equal(expected.severity);
   expect(d.message).to.include(expected.value);
   expect(d.hint).to.be.a("string").and.not.equal("");

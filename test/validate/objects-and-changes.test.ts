@@ -62,7 +62,7 @@ describe("validate: facts", () => {
 
   it("puts the file of an object in its diagnostics when fileOf knows it", () => {
     const topology = gke({ floatingIPs: ["10.0.1.100"] });
-    const ngg = topology.networkGatewayGroups[0]!;
+    const ngg = topology.networkGatewayGroups[0];
     const files = new Map<object, string>([[ngg, "cluster.yaml"]]);
     const d = expectOne(validate(topology, { fileOf: (o) => files.get(o) }), { code: "BGPLB031", severity: "warning", path: "spec.floatingIPs", value: "10.0.1.100" });
     expect(d.object).to.deep.equal({ apiVersion: "networking.gke.io/v1", kind: "NetworkGatewayGroup", namespace: "cluster-bm", name: "default", file: "cluster.yaml" });

@@ -234,14 +234,14 @@ class AttributeReader {
       }
       case AttributeType.Communities: {
         if (length === 0 || length % 4 !== 0) return this.note("treat-as-withdraw", UpdateErrorSubcode.OptionalAttributeError, `COMMUNITIES length ${length} is not a non-zero multiple of 4`, type);
-        const communities: number[] = new Array(length / 4);
+        const communities = new Array<number>(length / 4);
         for (let i = 0; i < communities.length; i++) communities[i] = readU32(b, start + 4 * i);
         this.attributes.communities = communities;
         return CHECKED;
       }
       case AttributeType.LargeCommunities: {
         if (length === 0 || length % 12 !== 0) return this.note("treat-as-withdraw", UpdateErrorSubcode.OptionalAttributeError, `LARGE_COMMUNITY length ${length} is not a non-zero multiple of 12`, type);
-        const communities: LargeCommunity[] = new Array(length / 12);
+        const communities = new Array<LargeCommunity>(length / 12);
         for (let i = 0; i < communities.length; i++) {
           const o = start + 12 * i;
           communities[i] = { globalAdmin: readU32(b, o), localData1: readU32(b, o + 4), localData2: readU32(b, o + 8) };
@@ -377,7 +377,7 @@ function readAsPath(bytes: Uint8Array, start: number, end: number, asnSize: 2 | 
     if (count === 0) return malformed("has a segment of length 0");
     const segmentEnd = at + 2 + count * asnSize;
     if (segmentEnd > end) return malformed(`segment of ${count} ASNs runs past the attribute`);
-    const asns: number[] = new Array(count);
+    const asns = new Array<number>(count);
     for (let i = 0; i < count; i++) {
       const o = at + 2 + i * asnSize;
       asns[i] = asnSize === 4 ? readU32(bytes, o) : readU16(bytes, o);

@@ -12,7 +12,7 @@ import type { Decoded, SessionError } from "../messages";
 const EMPTY = new Uint8Array(0);
 
 /** A {@link SessionError}; `data` defaults to empty. */
-export function sessionError(code: number, subcode: number, reason: string, data: Uint8Array = EMPTY): SessionError {
+function sessionError(code: number, subcode: number, reason: string, data: Uint8Array = EMPTY): SessionError {
   return { code, subcode, data, reason };
 }
 

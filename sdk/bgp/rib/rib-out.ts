@@ -137,7 +137,7 @@ const NO_PATH_IDS: readonly number[] = [];
 /** Shared path identifier lists 1..n, the usual case (n ≤ 8), so most routes need no list of their own. */
 const FIRST_PATH_IDS: readonly (readonly number[])[] = Array.from({ length: 9 }, (_, n) => Array.from({ length: n }, (_, i) => i + 1));
 /** LOCAL_PREF of a route to an internal peer that sets none: RFC 4271 §5.1.5 requires one, and 100 is what routers assume. */
-export const DEFAULT_LOCAL_PREF = 100;
+const DEFAULT_LOCAL_PREF = 100;
 /** Entries handled between two yields of {@link AdjRibOut.changes}. */
 const DEFAULT_BATCH = 1024;
 

@@ -103,7 +103,7 @@ export function pulumiProgram(topology: Topology, options: PulumiProgramOptions 
     "",
     ...parts.flatMap(partLines),
     ...(clusters.length === 1
-      ? ["/** The Cluster's load balancer section, for the bmctl cluster config file. */", `export const loadBalancer = ${clusters[0]!.variable}.loadBalancer;`]
+      ? ["/** The Cluster's load balancer section, for the bmctl cluster config file. */", `export const loadBalancer = ${clusters[0].variable}.loadBalancer;`]
       : []),
     "/** Every rendered object, grouped by the component (or manifest) it comes from. */",
     `export const objects = ${literal(groups)};`,

@@ -63,6 +63,7 @@ export function variableName(object: { readonly kind: string; readonly metadata:
  * put the rest of itself into the program as code.
  */
 export function commentText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching the control characters is the point: each one is escaped.
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

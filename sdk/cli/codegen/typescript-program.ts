@@ -120,7 +120,7 @@ function exactBuilderCall(object: ModelObject | OpaqueObject): BuilderCall | und
   if (call === undefined) return undefined;
   let built: unknown;
   try {
-    built = RUN[call.builder]!(call.args as never);
+    built = RUN[call.builder](call.args as never);
   } catch {
     return undefined;
   }

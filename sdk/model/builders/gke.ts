@@ -12,7 +12,7 @@ import { compact } from "./compact";
 export type GkePlacement = { readonly clusterName: string; readonly namespace?: undefined } | { readonly namespace: string; readonly clusterName?: undefined };
 
 function namespaceOf(placement: GkePlacement): string {
-  return placement.namespace ?? clusterNamespace(placement.clusterName!);
+  return placement.namespace ?? clusterNamespace(placement.clusterName);
 }
 
 /** Inputs of {@link gkeCluster}: a cluster using the bundled load balancer in BGP mode. */

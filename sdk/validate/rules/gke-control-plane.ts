@@ -36,7 +36,7 @@ function checkCluster(inventory: Inventory, view: ClusterView, reporter: Reporte
   if (peers.length === 0) {
     reporter.report(RULES.noPeer, cluster, ["spec", "loadBalancer", "bgpPeers"], "bgpPeers is empty: no control-plane node has a BGP peer to advertise the control-plane VIP to", "add at least one (two recommended) { ip, asn } entry for the top-of-rack routers");
   } else if (peers.length === 1) {
-    reporter.report(RULES.singlePeer, cluster, ["spec", "loadBalancer", "bgpPeers"], `bgpPeers has only one peer (${peers[0]!.ip}): the control-plane VIP is unreachable when it fails`, "add a second router as a peer");
+    reporter.report(RULES.singlePeer, cluster, ["spec", "loadBalancer", "bgpPeers"], `bgpPeers has only one peer (${peers[0].ip}): the control-plane VIP is unreachable when it fails`, "add a second router as a peer");
   }
 
   const cpNodes = new Map(view.controlPlaneNodes.map((node) => [ipKey(node.value), node]));

@@ -116,7 +116,7 @@ function checkCluster(inventory: Inventory, view: ClusterView, reporter: Reporte
         "label the data-plane BGPPeers with these labels, or fix the selector",
       );
     } else if (matches.length === 1) {
-      reporter.report(RULES.singlePeer, balancer, ["spec", "peerSelector"], `peerSelector selects only one BGPPeer (${matches[0]!.metadata.name}): service VIPs are unreachable when it fails`, "add and label a second BGPPeer");
+      reporter.report(RULES.singlePeer, balancer, ["spec", "peerSelector"], `peerSelector selects only one BGPPeer (${matches[0].metadata.name}): service VIPs are unreachable when it fails`, "add and label a second BGPPeer");
     }
   }
   for (const peer of view.gkeBgpPeers) {
@@ -132,7 +132,7 @@ function checkCluster(inventory: Inventory, view: ClusterView, reporter: Reporte
 function checkFloatingIps(inventory: Inventory, view: ClusterView, reporter: Reporter): void {
   const subnets = inventory.nodeSubnets;
   if (subnets === undefined && view.floatingIps.length > 0) {
-    const first = view.floatingIps[0]!;
+    const first = view.floatingIps[0];
     reporter.skipped(RULES.floatingIpOutsideSubnets, first.object, ["spec", "floatingIPs"], "cannot check that the floating IPs lie in a node subnet: the node subnets are not in the manifests", "pass the node subnets: bgplb validate --node-subnet 10.0.1.0/24 (repeatable), or the nodeSubnets option of validate()");
   }
   for (const floating of view.floatingIps) {

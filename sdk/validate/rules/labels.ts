@@ -9,10 +9,10 @@ export function matchesSelector(selector: LabelSelector, labels: Readonly<Record
     const values = requirement.values ?? [];
     switch (requirement.operator) {
       case "In":
-        if (!present || !values.includes(have[requirement.key]!)) return false;
+        if (!present || !values.includes(have[requirement.key])) return false;
         break;
       case "NotIn":
-        if (present && values.includes(have[requirement.key]!)) return false;
+        if (present && values.includes(have[requirement.key])) return false;
         break;
       case "Exists":
         if (!present) return false;

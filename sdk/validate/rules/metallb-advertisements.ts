@@ -26,7 +26,7 @@ function mostSpecific(list: readonly (Widest | undefined)[]): Widest {
   for (const item of list) {
     for (const family of [4, 6] as const) {
       const candidate = item?.[family];
-      if (candidate && (result[family] === undefined || candidate.prefix > result[family]!.prefix)) result[family] = candidate;
+      if (candidate && (result[family] === undefined || candidate.prefix > result[family].prefix)) result[family] = candidate;
     }
   }
   return result;

@@ -97,11 +97,11 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
   const { topology } = inventory;
   const peers = topology.metallbBgpPeers;
   if (peers.length === 0 && (topology.ipAddressPools.length > 0 || topology.bgpAdvertisements.length > 0)) {
-    const object = topology.bgpAdvertisements[0] ?? topology.ipAddressPools[0]!;
+    const object = topology.bgpAdvertisements[0] ?? topology.ipAddressPools[0];
     reporter.report(RULES.metallbNoPeer, object, ["metadata", "name"], "there are MetalLB pools/advertisements but no MetalLB BGPPeer in these manifests: nothing is announced unless the BGPPeers are applied from elsewhere", "add a BGPPeer (two recommended) for the routers, or validate these files together with the ones holding the BGPPeers");
   } else if (peers.length === 1) {
-    const only = peers[0]!.spec;
-    reporter.report(RULES.singlePeer, peers[0]!, ["spec", only.peerAddress === undefined ? "interface" : "peerAddress"], `only one MetalLB BGPPeer (${only.peerAddress ?? `interface ${only.interface ?? "unset"}`}): every VIP is unreachable when it fails`, "add a second router as a BGPPeer");
+    const only = peers[0].spec;
+    reporter.report(RULES.singlePeer, peers[0], ["spec", only.peerAddress === undefined ? "interface" : "peerAddress"], `only one MetalLB BGPPeer (${only.peerAddress ?? `interface ${only.interface ?? "unset"}`}): every VIP is unreachable when it fails`, "add a second router as a BGPPeer");
   }
 
   const profiles = new Set(topology.bfdProfiles.map((p) => p.metadata.name));
@@ -162,7 +162,7 @@ export function checkMetallbPeers(inventory: Inventory, reporter: Reporter): voi
     if (spec.passwordSecret !== undefined) {
       const namespace = spec.passwordSecret.namespace ?? peer.metadata.namespace ?? METALLB_NAMESPACE;
       const secret = secrets.get(`${namespace}/${spec.passwordSecret.name}`);
-      const type = secret ? (secret.body["type"] as unknown) : undefined;
+      const type = secret ? (secret.body["type"]) : undefined;
       if (namespace !== METALLB_NAMESPACE) {
         reporter.report(RULES.passwordSecretInvalid, peer, ["spec", "passwordSecret", "namespace"], `passwordSecret ${spec.passwordSecret.name} is in namespace ${namespace}; MetalLB only reads Secrets in ${METALLB_NAMESPACE}`, `create the Secret in ${METALLB_NAMESPACE}`);
       } else if (secret && type !== METALLB_PASSWORD_SECRET_TYPE) {

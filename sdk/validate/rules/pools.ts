@@ -88,7 +88,7 @@ function checkNodeSubnets(inventory: Inventory, reporter: Reporter, entries: rea
   if (routed.length === 0) return;
   const subnets = inventory.nodeSubnets;
   if (subnets === undefined) {
-    const first = routed[0]!;
+    const first = routed[0];
     reporter.skipped(RULES.poolInNodeSubnet, first.pool.object, first.path, "cannot check the address pools against the node subnets: the node subnets are not in the manifests", "pass the node subnets: bgplb validate --node-subnet 10.0.1.0/24 (repeatable), or the nodeSubnets option of validate()");
     return;
   }

@@ -29,7 +29,7 @@ function ipv4Text(value: number): string {
 }
 
 /** A unicast IPv4 address usable as NEXT_HOP or BGP identifier: 1.0.0.0-223.255.255.255 without 127.0.0.0/8. */
-export const unicastIpv4 = fc
+const unicastIpv4 = fc
   .integer({ min: 0x01000000, max: 0xdfffffff })
   .filter((v) => v >>> 24 !== 127)
   .map(ipv4Text);
@@ -40,7 +40,7 @@ const ipv6Bytes = fc.uint8Array({ minLength: 16, maxLength: 16 }).filter((b) => 
 });
 
 /** An IPv6 address in RFC 5952 form. */
-export const ipv6 = ipv6Bytes.map((b) => ipaddr.fromByteArray([...b]).toString());
+const ipv6 = ipv6Bytes.map((b) => ipaddr.fromByteArray([...b]).toString());
 
 /** An IPv6 address usable as a next hop: not ::, ::1 or multicast (ff00::/8). */
 const unicastIpv6 = ipv6Bytes
@@ -121,7 +121,7 @@ const capability: fc.Arbitrary<Capability> = fc.oneof(
 );
 
 /** OPEN messages, sometimes with enough capabilities to need RFC 9072's extended form. */
-export const open: fc.Arbitrary<OpenMessage> = fc.record({
+const open: fc.Arbitrary<OpenMessage> = fc.record({
   kind: fc.constant("open" as const),
   version: fc.constant(4),
   myAsn: u16,

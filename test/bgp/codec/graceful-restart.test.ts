@@ -78,7 +78,7 @@ describe("bgp codec: Graceful Restart capability (RFC 4724 §3)", () => {
   });
 
   it("refuses to encode flags over 4 bits or a restart time over 4095 s", () => {
-    const bad = (capability: Record<string, unknown>): OpenMessage => ({ ...restartedOpen, capabilities: [{ ...restartedOpen.capabilities[0], ...capability } as OpenMessage["capabilities"][number]] });
+    const bad = (capability: Record<string, unknown>): OpenMessage => ({ ...restartedOpen, capabilities: [{ ...restartedOpen.capabilities[0], ...capability }] });
     expect(() => encodeMessage(bad({ restartTimeSeconds: 4096 }), CONTEXT)).to.throw(RangeError, "gracefulRestart.restartTimeSeconds: 4096 is not 0..4095");
     expect(() => encodeMessage(bad({ flags: 16 }), CONTEXT)).to.throw(RangeError, "gracefulRestart.flags: 16 does not fit in 4 bits");
   });

@@ -311,7 +311,7 @@ describe("bgp Adj-RIB-Out to an internal (iBGP) peer", () => {
     const context: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
     const frames = packUpdates(changes, context);
     expect(frames).to.have.length(1);
-    const result = decodeMessage(frames[0]!, context);
+    const result = decodeMessage(frames[0], context);
     if (!result.ok || result.message.kind !== "update") throw new Error(`not an UPDATE: ${JSON.stringify(result)}`);
     expect(result.message.attributes.localPref).to.equal(200);
     expect(result.message.attributes.asPath).to.deep.equal([]);

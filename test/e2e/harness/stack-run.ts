@@ -51,7 +51,7 @@ async function runOperation(request: StackRunRequest): Promise<StackRunResult> {
       }
       case "preview": {
         const result = await stack.preview(options);
-        return { ok: true, summary: result.changeSummary as Record<string, number>, outputs: {}, steps: stepsOf(events) };
+        return { ok: true, summary: result.changeSummary, outputs: {}, steps: stepsOf(events) };
       }
       case "refresh": {
         const result = await stack.refresh(options);

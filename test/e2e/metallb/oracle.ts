@@ -7,7 +7,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import type { ThrowawayCluster } from "../harness/cluster";
 
 /** The namespace MetalLB's webhooks accept objects in. */
-export const metallbNamespace = "metallb-system";
+const metallbNamespace = "metallb-system";
 
 /** The port MetalLB's controller serves its webhooks on (fixed in its code). */
 const webhookPort = 9443;

@@ -66,7 +66,7 @@ function flatNumbers(v: unknown): number[] {
 }
 
 function originName(v: unknown): string {
-  return String(v ?? "").toUpperCase();
+  return (typeof v === "string" ? v : "").toUpperCase();
 }
 
 /**

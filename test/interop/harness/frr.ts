@@ -7,7 +7,7 @@ import type { PeerDaemon, PeerSpec, ReceivedRoute, RouteWithLocalPref, SessionVi
 import { waitFor } from "./wait";
 
 /** Where Debian's frr package installs the daemons. */
-export const FRR_BGPD = "/usr/lib/frr/bgpd";
+const FRR_BGPD = "/usr/lib/frr/bgpd";
 
 /**
  * Makes `runDir` (vty sockets, pid files, configs) for FRR daemons, which drop

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   setInterval(() => {
     peer.connections.forEach((connection, i) => {
       for (let n = printed[i] ?? 0; n < connection.received.length; n++) {
-        const { message, length } = connection.received[n]!;
+        const { message, length } = connection.received[n];
         print({
           connection: i,
           kind: message.kind,
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       const name = cases[i];
       if (name !== undefined && !attacked.has(i) && connection.received.some((r) => r.message.kind === "keepalive")) {
         attacked.add(i);
-        connection.socket.write(HOSTILE_CASES[name]!);
+        connection.socket.write(HOSTILE_CASES[name]);
         print({ connection: i, sent: name });
       }
     });
