@@ -124,29 +124,34 @@ function bgplbSender(name: string, binary?: string): Sender {
 const gobgpSender: Sender = {
   name: "GoBGP",
   async start(lab, count, label) {
-    const gobgp = new Gobgp(lab, lab.speaker, { asn: SENDER_ASN, address: lab.speaker.ipv4, neighbors: [{ address: lab.peer.ipv4, asn: RECEIVER_ASN }] }, label, "info");
+    const gobgp = new Gobgp(
+      lab,
+      lab.speaker,
+      { asn: SENDER_ASN, address: lab.speaker.ipv4, neighbors: [{ address: lab.peer.ipv4, asn: RECEIVER_ASN }] },
+      label,
+      "info",
+    );
     await gobgp.start();
     if (count > 0) {
       const file = lab.path(`${label}.mrt`);
       const attributes = { origin: Origin.Igp, asPath: [], nextHop: lab.speaker.ipv4 };
       writeFileSync(file, mrtHostRoutes(FIRST_ROUTE, count, attributes, 0, 0, 4096));
       await gobgp.cli(["mrt", "inject", "global", file], 300_000);
-      await waitFor(`${label} holding ${count} routes`, async () => {
-        const summary = await gobgp.cli(["global", "rib", "summary", "-a", "ipv4"]);
-        return new RegExp(`Path: ${count}\\b`).test(summary) ? true : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 100 });
+      await waitFor(
+        `${label} holding ${count} routes`,
+        async () => {
+          const summary = await gobgp.cli(["global", "rib", "summary", "-a", "ipv4"]);
+          return new RegExp(`Path: ${count}\\b`).test(summary) ? true : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
     }
     return { process: gobgp.process };
   },
 };
 
 function birdSenderConfig(lab: Lab, addresses: readonly string[]): string {
-  const lines = [
-    `router id ${lab.speaker.ipv4};`,
-    "protocol device { scan time 10; }",
-    "protocol static originated {",
-    "  ipv4;",
-  ];
+  const lines = [`router id ${lab.speaker.ipv4};`, "protocol device { scan time 10; }", "protocol static originated {", "  ipv4;"];
   for (const address of addresses) lines.push(`  route ${address}/32 blackhole;`);
   lines.push(
     "}",
@@ -173,16 +178,30 @@ const birdSender: Sender = {
   async start(lab, count, label) {
     const config = lab.path(`${label}.conf`);
     const socket = lab.path(`${label}.ctl`);
-    writeFileSync(config, birdSenderConfig(lab, Array.from({ length: count }, (_, i) => routeAddress(i))));
+    writeFileSync(
+      config,
+      birdSenderConfig(
+        lab,
+        Array.from({ length: count }, (_, i) => routeAddress(i)),
+      ),
+    );
     const proc = lab.start(label, lab.speaker.ns, "bird", ["-f", "-c", config, "-s", socket]);
-    const control = await waitFor(`${label} control socket`, async () => {
-      if (!proc.running) throw new Error(`${label} exited (${proc.code}); see ${proc.logFile}`);
-      return BirdControl.open(socket);
-    }, { timeoutMs: 60_000, intervalMs: 50 });
-    await waitFor(`${label} holding ${count} routes`, async () => {
-      const reply = await control.command("show route count");
-      return new RegExp(`\\b${count} of ${count} routes`).test(reply) ? true : undefined;
-    }, { timeoutMs: 120_000, intervalMs: 100 });
+    const control = await waitFor(
+      `${label} control socket`,
+      async () => {
+        if (!proc.running) throw new Error(`${label} exited (${proc.code}); see ${proc.logFile}`);
+        return BirdControl.open(socket);
+      },
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
+    await waitFor(
+      `${label} holding ${count} routes`,
+      async () => {
+        const reply = await control.command("show route count");
+        return new RegExp(`\\b${count} of ${count} routes`).test(reply) ? true : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 100 },
+    );
     let last = 0;
     return {
       process: proc,
@@ -203,7 +222,13 @@ const birdSender: Sender = {
 };
 
 /** Polls the receiver until `done` holds; returns the time it held and the last view. */
-async function pollReceiver(control: BirdControl, sender: RunningSender, timeoutMs: number, done: (v: ReturnType<typeof parseProtocol>) => boolean, what: string): Promise<number> {
+async function pollReceiver(
+  control: BirdControl,
+  sender: RunningSender,
+  timeoutMs: number,
+  done: (v: ReturnType<typeof parseProtocol>) => boolean,
+  what: string,
+): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const view = parseProtocol(await control.command("show protocols all n0"));

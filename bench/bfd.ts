@@ -9,8 +9,18 @@ import { BfdDriver, type BfdStateChange } from "../sdk/speaker/bfd-driver";
 import { LoopbackPeer } from "../test/bfd/loopback-peer";
 
 const PACKET: ControlPacket = {
-  diagnostic: 0, state: "Up", poll: false, final: false, controlPlaneIndependent: false, demand: false, detectMult: 3,
-  myDiscriminator: 0x1234, yourDiscriminator: 0x5678, desiredMinTxUs: 300_000, requiredMinRxUs: 300_000, requiredMinEchoRxUs: 0,
+  diagnostic: 0,
+  state: "Up",
+  poll: false,
+  final: false,
+  controlPlaneIndependent: false,
+  demand: false,
+  detectMult: 3,
+  myDiscriminator: 0x1234,
+  yourDiscriminator: 0x5678,
+  desiredMinTxUs: 300_000,
+  requiredMinRxUs: 300_000,
+  requiredMinEchoRxUs: 0,
 };
 const TIMERS = { desiredMinTxMs: 300, requiredMinRxMs: 300, detectMultiplier: 3, passive: false };
 const TRIALS = 5;

@@ -49,11 +49,27 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
   let failed = false;
   const services = kubeClients(loadKubeConfig(cluster.kubeconfig));
   const quiet = { log: () => undefined };
-  const watched = watchCollection<V1Service>(services.config, `/api/v1/namespaces/${NAMESPACE}/services`, () => services.core.listNamespacedService({ namespace: NAMESPACE }), () => undefined, quiet);
+  const watched = watchCollection<V1Service>(
+    services.config,
+    `/api/v1/namespaces/${NAMESPACE}/services`,
+    () => services.core.listNamespacedService({ namespace: NAMESPACE }),
+    () => undefined,
+    quiet,
+  );
   try {
     const kubectl = cluster.kubectlChecked.bind(cluster);
     await kubectl(["create", "namespace", NAMESPACE]);
-    await kubectl(["patch", "clusters.baremetal.cluster.gke.io", "lab", "-n", CLUSTER_NAMESPACE, "--type", "json", "-p", JSON.stringify([{ op: "add", path: "/spec/loadBalancer/addressPools/-", value: SCALE_POOL }])]);
+    await kubectl([
+      "patch",
+      "clusters.baremetal.cluster.gke.io",
+      "lab",
+      "-n",
+      CLUSTER_NAMESPACE,
+      "--type",
+      "json",
+      "-p",
+      JSON.stringify([{ op: "add", path: "/spec/loadBalancer/addressPools/-", value: SCALE_POOL }]),
+    ]);
     await watched.start();
     // the speakers take the new pool from their watch within milliseconds; leave them a moment
     await sleep(2_000);
@@ -63,7 +79,8 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
       return Number(/(\d+) of \d+ routes for \d+ networks in table master4/.exec(out)?.[1] ?? 0);
     };
     const frr = async (): Promise<number> => {
-      const out = (await runInNamespace(lab.ns("frr"), "vtysh", ["--vty_socket", lab.path("frr"), "-d", "bgpd", "-c", "show bgp ipv4 unicast summary json"])).stdout;
+      const out = (await runInNamespace(lab.ns("frr"), "vtysh", ["--vty_socket", lab.path("frr"), "-d", "bgpd", "-c", "show bgp ipv4 unicast summary json"]))
+        .stdout;
       const peers = Object.values((JSON.parse(out) as { peers?: Record<string, { pfxRcd?: number }> }).peers ?? {});
       return peers.length === 0 ? 0 : Math.min(...peers.map((p) => p.pfxRcd ?? 0));
     };
@@ -73,7 +90,10 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
     const pathsPerVip = NODES.length * FLOATING_IPS.length;
 
     const memories = (): { node: string; rss: number; peak: number }[] => NODES.map((n) => ({ node: n.name, ...memoryOf(lab.speakers.get(n.name)!.pid) }));
-    const memoryLine = (): string => memories().map((m) => `${m.node} ${m.rss.toFixed(1)} MiB now, peak ${m.peak.toFixed(1)} MiB`).join("; ");
+    const memoryLine = (): string =>
+      memories()
+        .map((m) => `${m.node} ${m.rss.toFixed(1)} MiB now, peak ${m.peak.toFixed(1)} MiB`)
+        .join("; ");
     console.log(`cluster-scale: speaker RSS before any Service: ${memoryLine()}`);
     let created = 0;
     for (const target of [...new Set([first, total])]) {
@@ -86,7 +106,10 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
             const name = names[next++];
             await services.core.createNamespacedService({
               namespace: NAMESPACE,
-              body: { metadata: { name }, spec: { type: "LoadBalancer", allocateLoadBalancerNodePorts: false, ports: [{ port: 80 }], selector: { app: name } } },
+              body: {
+                metadata: { name },
+                spec: { type: "LoadBalancer", allocateLoadBalancerNodePorts: false, ports: [{ port: 80 }], selector: { app: name } },
+              },
             });
           }
         }),
@@ -95,7 +118,10 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
       created = target;
       const reached: Record<"ips" | "bird" | "frr", number | undefined> = { ips: undefined, bird: undefined, frr: undefined };
       while (Object.values(reached).some((t) => t === undefined)) {
-        if (Date.now() - started > BATCH_TIMEOUT_MS) throw new Error(`cluster-scale: ${target} Services not done in ${BATCH_TIMEOUT_MS / 1000} s: ${withIP()} with IPs, BIRD ${(await bird()) - birdBase} paths, FRR ${(await frr()) - frrBase} prefixes per session`);
+        if (Date.now() - started > BATCH_TIMEOUT_MS)
+          throw new Error(
+            `cluster-scale: ${target} Services not done in ${BATCH_TIMEOUT_MS / 1000} s: ${withIP()} with IPs, BIRD ${(await bird()) - birdBase} paths, FRR ${(await frr()) - frrBase} prefixes per session`,
+          );
         const at = (Date.now() - started) / 1000;
         if (reached.ips === undefined && withIP() === target) reached.ips = at;
         if (reached.bird === undefined && (await bird()) - birdBase >= target * pathsPerVip) reached.bird = (Date.now() - started) / 1000;
@@ -110,7 +136,9 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
     // let the speakers finish their status reports before measuring
     await sleep(5_000);
     const worst = memories().reduce((a, b) => (b.rss > a.rss ? b : a));
-    console.log(`cluster-scale: machine load average ${loadavg()[0].toFixed(1)} over ${cpus().length} CPUs at the end (figures are only comparable at similar load)`);
+    console.log(
+      `cluster-scale: machine load average ${loadavg()[0].toFixed(1)} over ${cpus().length} CPUs at the end (figures are only comparable at similar load)`,
+    );
     console.log(`cluster-scale: speaker RSS with ${total} Services: max ${worst.rss.toFixed(1)} MiB (${worst.node}); ${memoryLine()} (goal < 150 MiB)`);
   } catch (error) {
     failed = true;

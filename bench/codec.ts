@@ -25,7 +25,12 @@ function inputs(count: number): { v4: AdvertisedRoute[]; v6: AdvertisedRoute[] }
   const v4: AdvertisedRoute[] = [];
   const v6: AdvertisedRoute[] = [];
   for (let i = 0; i < count; i++) {
-    v4.push({ family: "ipv4-unicast", prefix: { address: formatIpv4(((10 << 24) + i) >>> 0), length: 32 }, nextHop: { global: "198.18.0.1" }, attributes: ATTRIBUTES });
+    v4.push({
+      family: "ipv4-unicast",
+      prefix: { address: formatIpv4(((10 << 24) + i) >>> 0), length: 32 },
+      nextHop: { global: "198.18.0.1" },
+      attributes: ATTRIBUTES,
+    });
     v6.push({ family: "ipv6-unicast", prefix: { address: ipv6Host(i), length: 128 }, nextHop: { global: "2001:db8::1" }, attributes: ATTRIBUTES });
   }
   return { v4, v6 };
@@ -172,6 +177,8 @@ export function codecBench(args: readonly string[]): void {
     ["stream: one batch of 1024, max (ms)", stream.maxMs],
     ["stream: whole table (ns/route)", stream.totalNs],
   );
-  console.log(`codec, N = ${count} (best of ${REPEATS}, CPU time, Node ${process.versions.node}); full table ${full} UPDATEs, 10% change ${incremental} UPDATEs`);
+  console.log(
+    `codec, N = ${count} (best of ${REPEATS}, CPU time, Node ${process.versions.node}); full table ${full} UPDATEs, 10% change ${incremental} UPDATEs`,
+  );
   for (const [label, value] of rows) console.log(`${label.padEnd(50)}${value.toFixed(1).padStart(10)}`);
 }

@@ -29,20 +29,46 @@ export async function failoverBench(): Promise<void> {
   let failed = false;
   try {
     const kubectl = cluster.kubectlChecked.bind(cluster);
-    await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Service", metadata: { name: "bench", namespace: "default" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }] } }));
-    const ip = await waitFor("the Service's IP", async () => {
-      const svc = JSON.parse((await kubectl(["get", "service", "bench", "-o", "json"])).stdout) as { status?: { loadBalancer?: { ingress?: { ip: string }[] } } };
-      return svc.status?.loadBalancer?.ingress?.[0]?.ip;
-    }, { timeoutMs: 20_000 });
+    await kubectl(
+      ["apply", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "bench", namespace: "default" },
+        spec: { type: "LoadBalancer", ports: [{ port: 80 }] },
+      }),
+    );
+    const ip = await waitFor(
+      "the Service's IP",
+      async () => {
+        const svc = JSON.parse((await kubectl(["get", "service", "bench", "-o", "json"])).stdout) as {
+          status?: { loadBalancer?: { ingress?: { ip: string }[] } };
+        };
+        return svc.status?.loadBalancer?.ingress?.[0]?.ip;
+      },
+      { timeoutMs: 20_000 },
+    );
     const prefix = `${ip}/32`;
     const birdPaths = async (): Promise<number> => (await lab.bird.routes()).filter((r) => r.prefix === prefix).length;
     const holderOf = async (fip: string): Promise<string> =>
-      (JSON.parse((await kubectl(["get", "lease", `bgplb-fip-${fip.replace(/\./g, "-")}`, "-n", CLUSTER_NAMESPACE, "-o", "json"])).stdout) as { spec: { holderIdentity: string } }).spec.holderIdentity;
+      (
+        JSON.parse((await kubectl(["get", "lease", `bgplb-fip-${fip.replace(/\./g, "-")}`, "-n", CLUSTER_NAMESPACE, "-o", "json"])).stdout) as {
+          spec: { holderIdentity: string };
+        }
+      ).spec.holderIdentity;
     const steady = async (): Promise<void> => {
       await waitFor(`${PATHS} BIRD paths`, async () => ((await birdPaths()) === PATHS ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
-      for (const fip of FLOATING_IPS) await waitFor(`BIRD session with ${fip}`, async () => ((await lab.bird.session(fip)).established ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+      for (const fip of FLOATING_IPS)
+        await waitFor(`BIRD session with ${fip}`, async () => ((await lab.bird.session(fip)).established ? true : undefined), {
+          timeoutMs: 30_000,
+          intervalMs: 50,
+        });
       // the goal is about floating IPs on different nodes: wait until the restarted node counts again
-      await waitFor("the floating IPs on different nodes", async () => (new Set(await Promise.all(FLOATING_IPS.map(holderOf))).size === FLOATING_IPS.length ? true : undefined), { timeoutMs: 30_000 });
+      await waitFor(
+        "the floating IPs on different nodes",
+        async () => (new Set(await Promise.all(FLOATING_IPS.map(holderOf))).size === FLOATING_IPS.length ? true : undefined),
+        { timeoutMs: 30_000 },
+      );
     };
     await steady();
     const toSession: number[] = [];
@@ -62,21 +88,33 @@ export async function failoverBench(): Promise<void> {
       const killedAt = Date.now();
       lab.speakers.get(holder)!.signal("SIGKILL");
       await runInNamespace(lab.ns(holder), "ip", ["addr", "del", `${fip}/32`, "dev", "eth0"]).catch(() => undefined);
-      await waitFor(`BIRD session with ${fip} down`, async () => ((await lab.bird.session(fip)).established ? undefined : true), { timeoutMs: 10_000, intervalMs: 20 });
-      await waitFor(`BIRD session with ${fip} up again`, async () => ((await lab.bird.session(fip)).established ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
+      await waitFor(`BIRD session with ${fip} down`, async () => ((await lab.bird.session(fip)).established ? undefined : true), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
+      await waitFor(`BIRD session with ${fip} up again`, async () => ((await lab.bird.session(fip)).established ? true : undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      });
       toSession.push((Date.now() - killedAt) / 1000);
       await waitFor(`${PATHS} BIRD paths again`, async () => ((await birdPaths()) === PATHS ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
       toPaths.push((Date.now() - killedAt) / 1000);
       sampling = false;
       await sampler;
       fewestPerKill.push(fewest);
-      console.log(`kill ${kill + 1}: ${holder} held ${fip}; session ${toSession[kill].toFixed(2)} s, paths ${toPaths[kill].toFixed(2)} s, fewest paths ${fewest}`);
+      console.log(
+        `kill ${kill + 1}: ${holder} held ${fip}; session ${toSession[kill].toFixed(2)} s, paths ${toPaths[kill].toFixed(2)} s, fewest paths ${fewest}`,
+      );
       lab.startSpeaker(holder, cluster.kubeconfig);
       await sleep(3_000);
       await steady();
     }
-    console.log(`failover: median ${median(toPaths).toFixed(2)} s, max ${Math.max(...toPaths).toFixed(2)} s, min paths ${Math.min(...fewestPerKill)} over ${KILLS} kills (SIGKILL to the VIP's ${PATHS} BIRD paths restored)`);
-    console.log(`failover session: median ${median(toSession).toFixed(2)} s, max ${Math.max(...toSession).toFixed(2)} s (SIGKILL to BIRD's session with the floating IP Established again; lease duration 2 s)`);
+    console.log(
+      `failover: median ${median(toPaths).toFixed(2)} s, max ${Math.max(...toPaths).toFixed(2)} s, min paths ${Math.min(...fewestPerKill)} over ${KILLS} kills (SIGKILL to the VIP's ${PATHS} BIRD paths restored)`,
+    );
+    console.log(
+      `failover session: median ${median(toSession).toFixed(2)} s, max ${Math.max(...toSession).toFixed(2)} s (SIGKILL to BIRD's session with the floating IP Established again; lease duration 2 s)`,
+    );
   } catch (error) {
     failed = true;
     console.log(`lab logs kept in ${lab.dir}`);

@@ -33,7 +33,10 @@ export async function fuzzCli(cases: number, seed: number): Promise<void> {
       const problem = outcomeProblem(outcome);
       if (problem !== undefined) {
         const key = problem.split("\n")[0].replace(/\d+/g, "N").slice(0, 160);
-        const entry = problems.get(key) ?? { count: 0, example: `${outcome.verb} on ${EXAMPLE_NAMES[manifest.example]} ${JSON.stringify(manifest.mutations).slice(0, 400)}` };
+        const entry = problems.get(key) ?? {
+          count: 0,
+          example: `${outcome.verb} on ${EXAMPLE_NAMES[manifest.example]} ${JSON.stringify(manifest.mutations).slice(0, 400)}`,
+        };
         entry.count++;
         problems.set(key, entry);
       }
@@ -43,7 +46,12 @@ export async function fuzzCli(cases: number, seed: number): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  console.log(`exit codes: ${[...codes].sort(([a], [b]) => a - b).map(([code, n]) => `${code}: ${n}`).join(", ")}`);
+  console.log(
+    `exit codes: ${[...codes]
+      .sort(([a], [b]) => a - b)
+      .map(([code, n]) => `${code}: ${n}`)
+      .join(", ")}`,
+  );
   console.log(`${cases} cases in ${seconds.toFixed(1)} s; slowest ${slowest.ms.toFixed(0)} ms (${slowest.verb}: ${slowest.text})`);
   console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   if (problems.size === 0) {

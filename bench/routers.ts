@@ -17,13 +17,20 @@ function timed<T>(what: string, body: () => T): T {
 /** Runs the case. */
 export function routersBench([factor]: readonly string[]): void {
   const f = Number(factor ?? 1);
-  const size = { nodes: Math.round(BASE_SIZE.nodes * f), peers: Math.round(BASE_SIZE.peers * f), floatingIps: Math.round(BASE_SIZE.floatingIps * f), pools: Math.round(BASE_SIZE.pools * f) };
+  const size = {
+    nodes: Math.round(BASE_SIZE.nodes * f),
+    peers: Math.round(BASE_SIZE.peers * f),
+    floatingIps: Math.round(BASE_SIZE.floatingIps * f),
+    pools: Math.round(BASE_SIZE.pools * f),
+  };
   const { topology, nodeSubnets } = gkeTopology(size);
   console.log(`routers bench at ${f}x: ${JSON.stringify(size)}`);
   const peering = timed("plan the peering", () => planPeering(topology, { nodeSubnets }));
   const configs = timed("router-config --vendor frr (every router)", () => routerConfigs(topology, "frr", { nodeSubnets }));
   console.log(`  ${configs.size} routers, ${[...configs.values()].reduce((sum, text) => sum + text.length, 0)} bytes`);
-  timed("plan --fail node=<a load-balancer node>", () => planFailures(topology, { nodeSubnets }, [{ kind: "node", node: peering.nodes[peering.nodes.length - 1].name }]));
+  timed("plan --fail node=<a load-balancer node>", () =>
+    planFailures(topology, { nodeSubnets }, [{ kind: "node", node: peering.nodes[peering.nodes.length - 1].name }]),
+  );
   if (f <= 0.1) timed("plan --spof", () => singlePointsOfFailure(topology, { nodeSubnets }));
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }

@@ -54,7 +54,8 @@ function runCase(flavour: (typeof FLAVOURS)[number], factor: number): CaseResult
     const diagnostics = validate(topology, { nodeSubnets });
     const validated = millis(start);
     const errors = summarize(diagnostics).errors;
-    if (errors > 0) throw new Error(`generated ${flavour} topology has ${errors} validation errors: ${diagnostics.find((d) => d.severity === "error")?.message}`);
+    if (errors > 0)
+      throw new Error(`generated ${flavour} topology has ${errors} validation errors: ${diagnostics.find((d) => d.severity === "error")?.message}`);
     const renderStart = process.hrtime.bigint();
     yamlBytes = renderYaml(topology).length;
     renderTimes.push(millis(renderStart));

@@ -65,7 +65,15 @@ export function gkeTopology(size: TopologySize): { topology: Topology; nodeSubne
     podCidrs: ["192.168.0.0/16"],
   });
   const peers = Array.from({ length: size.peers }, (_, i) =>
-    gkeBgpPeer({ clusterName: "bench", name: `peer-${i}`, labels: { "bgplb.io/bench": "true" }, localASN: 65001, peerASN: 65002 + (i % 100), peerIP: ipv4(PEER_BASE + 256 + i), sessions: 2 }),
+    gkeBgpPeer({
+      clusterName: "bench",
+      name: `peer-${i}`,
+      labels: { "bgplb.io/bench": "true" },
+      localASN: 65001,
+      peerASN: 65002 + (i % 100),
+      peerIP: ipv4(PEER_BASE + 256 + i),
+      sessions: 2,
+    }),
   );
   return {
     topology: topologyOf([
@@ -85,11 +93,24 @@ export function gkeTopology(size: TopologySize): { topology: Topology; nodeSubne
  */
 export function metallbTopology(size: TopologySize): Topology {
   const peers = Array.from({ length: size.peers }, (_, i) =>
-    metallbBgpPeer({ name: `peer-${i}`, myASN: 64500, peerASN: 64501 + (i % 100), peerAddress: ipv4(PEER_BASE + 256 + i), routerID: "10.10.10.10", holdTime: "90s", keepaliveTime: "30s" }),
+    metallbBgpPeer({
+      name: `peer-${i}`,
+      myASN: 64500,
+      peerASN: 64501 + (i % 100),
+      peerAddress: ipv4(PEER_BASE + 256 + i),
+      routerID: "10.10.10.10",
+      holdTime: "90s",
+      keepaliveTime: "30s",
+    }),
   );
   const pools = Array.from({ length: size.pools }, (_, i) => ipAddressPool({ name: `pool-${i}`, addresses: [`${ipv4(POOL_BASE + i * 8)}/29`] }));
   const advertisements = Array.from({ length: Math.ceil(size.pools / 100) }, (_, k) =>
-    bgpAdvertisement({ name: `adv-${k}`, ipAddressPools: pools.slice(k * 100, k * 100 + 100).map((p) => p.metadata.name), communities: ["65535:65282"], aggregationLength: 32 }),
+    bgpAdvertisement({
+      name: `adv-${k}`,
+      ipAddressPools: pools.slice(k * 100, k * 100 + 100).map((p) => p.metadata.name),
+      communities: ["65535:65282"],
+      aggregationLength: 32,
+    }),
   );
   return topologyOf([...peers, ...pools, ...advertisements]);
 }

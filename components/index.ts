@@ -32,6 +32,15 @@ export { BfdProfile, type BfdProfileArgs } from "./metallb/bfd-profile";
 export { BgpAdvertisement, type BgpAdvertisementArgs } from "./metallb/bgp-advertisement";
 export { MetalLbPeer, type MetalLbPeerArgs } from "./metallb/peer";
 export type { LabelSelectorArgs, SelectorRequirementArgs } from "./metallb/selectors";
-export { Speaker, SpeakerMode, SpeakerWorkload, TaintEffect, TolerationOperator, type SpeakerArgs, type SpeakerImageArgs, type SpeakerTolerationArgs } from "./speaker";
+export {
+  Speaker,
+  SpeakerMode,
+  SpeakerWorkload,
+  TaintEffect,
+  TolerationOperator,
+  type SpeakerArgs,
+  type SpeakerImageArgs,
+  type SpeakerTolerationArgs,
+} from "./speaker";
 
 export { routerConfig, type RouterConfigArgs } from "./router-config";

@@ -139,7 +139,10 @@ function speakerImage(args: SpeakerArgs): ImageReference {
 
 /** The deployment options of the arguments. */
 function deploymentOptions(args: SpeakerArgs): SpeakerDeploymentOptions {
-  const resources = args.resourceRequests || args.resourceLimits ? { ...(args.resourceRequests ? { requests: args.resourceRequests } : {}), ...(args.resourceLimits ? { limits: args.resourceLimits } : {}) } : undefined;
+  const resources =
+    args.resourceRequests || args.resourceLimits
+      ? { ...(args.resourceRequests ? { requests: args.resourceRequests } : {}), ...(args.resourceLimits ? { limits: args.resourceLimits } : {}) }
+      : undefined;
   const optional = {
     mode: args.mode,
     clusterNamespace: args.clusterNamespace,
@@ -165,7 +168,10 @@ function deploymentOptions(args: SpeakerArgs): SpeakerDeploymentOptions {
 interface RenderedWorkload {
   readonly kind: string;
   readonly metadata: { readonly namespace: string };
-  readonly spec: { readonly containers: readonly { readonly image: string }[]; readonly template: { readonly spec: { readonly containers: readonly { readonly image: string }[] } } };
+  readonly spec: {
+    readonly containers: readonly { readonly image: string }[];
+    readonly template: { readonly spec: { readonly containers: readonly { readonly image: string }[] } };
+  };
 }
 
 /** The Kubernetes provider's resource class of each kind the speaker deployment has. */
@@ -186,7 +192,11 @@ const RESOURCE_CLASSES: Readonly<Record<string, new (name: string, args: any, op
  * resources (its generic CustomResource takes only `group/version`
  * apiVersions), children of `parent`, each created after `dependsOn`.
  */
-function applyBuiltIn(parent: pulumi.ComponentResource, manifests: readonly ManifestObject[], dependsOn: readonly pulumi.Resource[] = []): pulumi.CustomResource[] {
+function applyBuiltIn(
+  parent: pulumi.ComponentResource,
+  manifests: readonly ManifestObject[],
+  dependsOn: readonly pulumi.Resource[] = [],
+): pulumi.CustomResource[] {
   return manifests.map((manifest) => {
     const { apiVersion: _apiVersion, kind, ...args } = manifest;
     const ResourceClass = RESOURCE_CLASSES[String(kind)];
@@ -222,7 +232,8 @@ export class Speaker extends pulumi.ComponentResource {
     try {
       rendered = speakerDeploymentObjects(deploymentOptions(args));
     } catch (error) {
-      if (error instanceof ImageReferenceError || error instanceof SpeakerDeploymentError) throw new pulumi.ResourceError(`Speaker ${name}: ${error.message}`, this, true);
+      if (error instanceof ImageReferenceError || error instanceof SpeakerDeploymentError)
+        throw new pulumi.ResourceError(`Speaker ${name}: ${error.message}`, this, true);
       throw error;
     }
     const workload = rendered[rendered.length - 1] as RenderedWorkload;
@@ -231,13 +242,23 @@ export class Speaker extends pulumi.ComponentResource {
     this.image = String(workload.kind === "DaemonSet" ? workload.spec.template.spec.containers[0].image : workload.spec.containers[0].image);
     this.objects = pulumi.output(rendered);
     if (args.applyToCluster !== false) {
-      const namespaces = applyBuiltIn(this, rendered.filter((o) => o["kind"] === "Namespace"));
-      const access = applyBuiltIn(this, rendered.filter((o) => !["Namespace", "DaemonSet", "Pod"].includes(String(o["kind"]))), namespaces);
+      const namespaces = applyBuiltIn(
+        this,
+        rendered.filter((o) => o["kind"] === "Namespace"),
+      );
+      const access = applyBuiltIn(
+        this,
+        rendered.filter((o) => !["Namespace", "DaemonSet", "Pod"].includes(String(o["kind"]))),
+        namespaces,
+      );
       const daemonSets = rendered.filter((o) => o["kind"] === "DaemonSet");
-      const annotated = args.waitForRollout === false ? daemonSets.map((o) => {
+      const annotated =
+        args.waitForRollout === false
+          ? daemonSets.map((o) => {
               const metadata = o["metadata"] as { annotations?: Record<string, string> };
               return { ...o, metadata: { ...metadata, annotations: { ...metadata.annotations, "pulumi.com/skipAwait": "true" } } };
-            }) : daemonSets;
+            })
+          : daemonSets;
       applyBuiltIn(this, annotated, [...namespaces, ...access]);
     }
     this.registerOutputs({ objects: this.objects, serviceAccountName: this.serviceAccountName, namespace: this.namespace, image: this.image });

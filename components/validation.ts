@@ -59,7 +59,12 @@ export class TopologyValidationError extends pulumi.InputPropertiesError {
    * diagnostics; `argumentOf` names the argument a diagnostic's field comes
    * from, if any.
    */
-  constructor(subject: string, diagnostics: readonly Diagnostic[], resource: pulumi.Resource, argumentOf: (d: Diagnostic) => string | undefined = () => undefined) {
+  constructor(
+    subject: string,
+    diagnostics: readonly Diagnostic[],
+    resource: pulumi.Resource,
+    argumentOf: (d: Diagnostic) => string | undefined = () => undefined,
+  ) {
     const errors = diagnostics.map((d) => {
       const path = argumentOf(d) ?? d.path;
       return { propertyPath: path, reason: formatDiagnostic({ ...d, path }) };
@@ -133,9 +138,7 @@ export function enforceValid(
 ): readonly ModelObject[] {
   const models = owned.map((object) => object.model);
   const ownerOf = (d: Diagnostic): OwnedObject | undefined => owned.find((object) => sameObject(d, object.model));
-  const diagnostics = validate(topologyOf([...context, ...models]), facts).filter(
-    (d) => ownerOf(d) !== undefined && (scope === "whole" || !isCompanyRule(d)),
-  );
+  const diagnostics = validate(topologyOf([...context, ...models]), facts).filter((d) => ownerOf(d) !== undefined && (scope === "whole" || !isCompanyRule(d)));
   const argumentOf = (d: Diagnostic): string | undefined => argumentPath(d.path, ownerOf(d)!.arguments);
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) throw new TopologyValidationError(subject, errors, resource, argumentOf);

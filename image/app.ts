@@ -81,7 +81,8 @@ function installedPackage(repo: string, location: string, lock: Readonly<Record<
   if (locked.link) throw new Error(`package-lock.json: ${location} is a link; the image takes installed packages only`);
   const file = join(repo, location, "package.json");
   const pkg = readJson<PackageJson>(file);
-  if (pkg.version !== locked.version) throw new Error(`${file}: version ${pkg.version} is installed but package-lock.json locks ${locked.version} (run npm ci)`);
+  if (pkg.version !== locked.version)
+    throw new Error(`${file}: version ${pkg.version} is installed but package-lock.json locks ${locked.version} (run npm ci)`);
   if (!pkg.name || !pkg.version || !pkg.license) throw new Error(`${file}: no name, version or license`);
   return { name: pkg.name, version: pkg.version, license: pkg.license };
 }
@@ -126,7 +127,12 @@ function packageFiles(repo: string, location: string): TarEntry[] {
       const rel = relative(dir, file);
       return !rel.split(sep).includes("node_modules") && !NOT_NEEDED.test(rel);
     })
-    .map((file) => ({ type: "file", path: imagePath(location, relative(dir, file)), mode: statSync(file).mode & 0o111 ? 0o755 : 0o644, data: readFileSync(file) }));
+    .map((file) => ({
+      type: "file",
+      path: imagePath(location, relative(dir, file)),
+      mode: statSync(file).mode & 0o111 ? 0o755 : 0o644,
+      data: readFileSync(file),
+    }));
 }
 
 /**
@@ -147,7 +153,10 @@ async function codeEntries(repo: string): Promise<{ packages: NpmPackage[]; entr
   const packages = [...bundle.packageDirs, ...external].map((location) => installedPackage(repo, location, lock));
   return {
     packages: packages.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version)),
-    entries: [{ type: "file", path: imagePath("dist", "sdk", "cli", "main.js"), mode: 0o644, data: bundle.code }, ...external.flatMap((location) => packageFiles(repo, location))],
+    entries: [
+      { type: "file", path: imagePath("dist", "sdk", "cli", "main.js"), mode: 0o644, data: bundle.code },
+      ...external.flatMap((location) => packageFiles(repo, location)),
+    ],
   };
 }
 
@@ -168,9 +177,6 @@ export async function application(repo: string): Promise<Application> {
     license: pkg.license,
     repository: typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url,
     dependencies: code.packages,
-    entries: [
-      { type: "file", path: imagePath("package.json"), mode: 0o644, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
-      ...code.entries,
-    ],
+    entries: [{ type: "file", path: imagePath("package.json"), mode: 0o644, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) }, ...code.entries],
   };
 }

@@ -102,7 +102,9 @@ export async function buildImage(options: ImageBuildOptions): Promise<ImageBuild
     ]);
     const runtime = await nodeRuntime(repo, options.cacheDir);
     if (process.version !== `v${runtime.version}`) {
-      options.log(`warning: building with Node.js ${process.version}, not the image's v${runtime.version}: its zlib may compress differently, and so change the layer digests (use npm run image)`);
+      options.log(
+        `warning: building with Node.js ${process.version}, not the image's v${runtime.version}: its zlib may compress differently, and so change the layer digests (use npm run image)`,
+      );
     }
     const libraries = await sharedLibraries(runtime.binary, join(options.cacheDir, "debian"));
     const layers = [
@@ -120,9 +122,12 @@ export async function buildImage(options: ImageBuildOptions): Promise<ImageBuild
       { description: `${app.name} ${app.version} (bundled CLI and external packages)`, tar: tarArchive(app.entries, epoch) },
     ];
     if (await git(repo, ["status", "--porcelain", "--", "sdk", "package.json", "package-lock.json"])) {
-      options.log(`warning: uncommitted changes under sdk/ or in package.json/package-lock.json: the revision label ${revision} does not describe this image exactly`);
+      options.log(
+        `warning: uncommitted changes under sdk/ or in package.json/package-lock.json: the revision label ${revision} does not describe this image exactly`,
+      );
     }
-    if (source === undefined) options.log("warning: no source URL (set repository in package.json or pass --source); the org.opencontainers.image.source label is left out");
+    if (source === undefined)
+      options.log("warning: no source URL (set repository in package.json or pass --source); the org.opencontainers.image.source label is left out");
     const labels: Record<string, string> = {
       "org.opencontainers.image.title": `${app.name} speaker`,
       ...(source === undefined ? {} : { "org.opencontainers.image.source": source }),
@@ -147,13 +152,22 @@ export async function buildImage(options: ImageBuildOptions): Promise<ImageBuild
         annotations: labels,
         refName: app.version,
       });
-      const sbom = spdxDocument({ manifestDigest: image.manifest.digest, created: new Date(epoch * 1000), application: app, runtime, debianPackages: libraries.packages });
+      const sbom = spdxDocument({
+        manifestDigest: image.manifest.digest,
+        created: new Date(epoch * 1000),
+        application: app,
+        runtime,
+        debianPackages: libraries.packages,
+      });
       writeFileSync(join(temp, SBOM_FILE), `${JSON.stringify(sbom, null, 2)}\n`);
       chmodSync(temp, 0o755);
       checkOut(out);
       if (existsSync(out)) rmdirSync(out);
       renameSync(temp, out);
-      for (const layer of image.layers) options.log(`layer ${layer.digest.slice(7, 19)} ${megabytes(layer.size).padStart(9)} (${megabytes(layer.uncompressedSize)} unpacked)  ${layer.description}`);
+      for (const layer of image.layers)
+        options.log(
+          `layer ${layer.digest.slice(7, 19)} ${megabytes(layer.size).padStart(9)} (${megabytes(layer.uncompressedSize)} unpacked)  ${layer.description}`,
+        );
       for (const p of libraries.packages) options.log(`debian ${p.name} ${p.version} ${p.architecture} (${p.license})`);
       options.log(`compressed size ${megabytes(image.compressedSize)} (${image.compressedSize} bytes)`);
       options.log(`manifest ${image.manifest.digest}`);

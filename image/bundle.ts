@@ -49,7 +49,8 @@ function pinoWithoutTransports(): Plugin {
         /[\\/]node_modules[\\/]pino[\\/]/.test(args.importer) ? { path: "pino-transport", namespace: "pino-without-transports" } : undefined,
       );
       build.onLoad({ filter: /.*/, namespace: "pino-without-transports" }, () => ({
-        contents: 'module.exports = function transport() { throw new Error("pino transports are not in the bgplb image: it logs synchronously to stdout and stderr"); };',
+        contents:
+          'module.exports = function transport() { throw new Error("pino transports are not in the bgplb image: it logs synchronously to stdout and stderr"); };',
         loader: "js",
       }));
     },

@@ -145,7 +145,10 @@ export async function sharedLibraries(binary: string, cacheDir: string): Promise
     for (const [pkg, paths] of wanted) {
       const { name, version, architecture } = await installed(pkg);
       const license = LICENSES[name];
-      if (license === undefined) throw new Error(`Debian package ${name} (needed for ${paths.map((p) => `/${p}`).join(", ")}) has no license in image/debian.ts; add its SPDX expression from /usr/share/doc/${name}/copyright`);
+      if (license === undefined)
+        throw new Error(
+          `Debian package ${name} (needed for ${paths.map((p) => `/${p}`).join(", ")}) has no license in image/debian.ts; add its SPDX expression from /usr/share/doc/${name}/copyright`,
+        );
       const deb = await download(cacheDir, name, version, architecture);
       const root = join(scratch, name);
       await execTool("dpkg-deb", ["-x", deb, root]);

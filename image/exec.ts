@@ -12,7 +12,12 @@ export function execTool(file: string, args: readonly string[], options: { reado
   return new Promise((resolve, reject) => {
     execFile(file, args, { cwd: options.cwd, maxBuffer: 16 * 1024 * 1024, timeout: TOOL_TIMEOUT_MS }, (err, stdout, stderr) => {
       if (err) {
-        const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? `${file} is not installed` : err.killed ? `killed after ${TOOL_TIMEOUT_MS / 1000} s` : `exit ${err.code ?? err.signal}`;
+        const reason =
+          (err as NodeJS.ErrnoException).code === "ENOENT"
+            ? `${file} is not installed`
+            : err.killed
+              ? `killed after ${TOOL_TIMEOUT_MS / 1000} s`
+              : `exit ${err.code ?? err.signal}`;
         reject(new Error(`${[file, ...args].join(" ")}: ${reason}${stderr.trim() ? `\n${stderr.trim()}` : ""}`));
         return;
       }

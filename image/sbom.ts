@@ -56,13 +56,26 @@ function spdxPackage(id: string, name: string, version: string, license: string,
  */
 export function spdxDocument(input: SbomInput): Record<string, unknown> {
   const { application: app, runtime } = input;
-  const image = spdxPackage("SPDXRef-image", `${app.name}-image`, input.manifestDigest, app.license, `pkg:oci/${app.name}@${encodeURIComponent(input.manifestDigest)}`);
+  const image = spdxPackage(
+    "SPDXRef-image",
+    `${app.name}-image`,
+    input.manifestDigest,
+    app.license,
+    `pkg:oci/${app.name}@${encodeURIComponent(input.manifestDigest)}`,
+  );
   const contents = [
     spdxPackage(spdxId("npm", app.name), app.name, app.version, app.license, npmPurl(app.name, app.version)),
     ...app.dependencies.map((p) => spdxPackage(spdxId("npm", p.name), p.name, p.version, p.license, npmPurl(p.name, p.version))),
     spdxPackage(spdxId("npm", runtime.packageName), runtime.packageName, runtime.version, runtime.license, npmPurl(runtime.packageName, runtime.version)),
     ...input.debianPackages.map((p) =>
-      spdxPackage(spdxId("deb", p.name), p.name, p.version, p.license, `pkg:deb/debian/${p.name}@${encodeURIComponent(p.version)}?arch=${p.architecture}`, p.sha256),
+      spdxPackage(
+        spdxId("deb", p.name),
+        p.name,
+        p.version,
+        p.license,
+        `pkg:deb/debian/${p.name}@${encodeURIComponent(p.version)}?arch=${p.architecture}`,
+        p.sha256,
+      ),
     ),
   ];
   return {

@@ -83,7 +83,11 @@ function headers(h: Header): Buffer[] {
   if (Buffer.byteLength(h.linkname) > 100) records.push(paxRecord("linkpath", h.linkname));
   if (records.length === 0) return [header(h)];
   const pax = Buffer.from(records.join(""), "utf8");
-  const short = (s: string): string => Buffer.from(s, "utf8").subarray(0, 100).toString("latin1").replace(/[^\x20-\x7e]/g, "_");
+  const short = (s: string): string =>
+    Buffer.from(s, "utf8")
+      .subarray(0, 100)
+      .toString("latin1")
+      .replace(/[^\x20-\x7e]/g, "_");
   return [
     header({ name: short(`PaxHeaders/${h.name}`), mode: 0o644, size: pax.length, mtime: h.mtime, typeflag: "x", linkname: "" }),
     pax,

@@ -60,7 +60,9 @@ export function keyedObjects(objects: readonly PlainObject[]): Record<string, Pl
   const keyed: Record<string, PlainObject> = {};
   for (const object of objects) {
     const metadata = (object.metadata ?? {}) as { name?: string; namespace?: string };
-    const key = formatObjectKey(objectKey({ apiVersion: String(object.apiVersion), kind: String(object.kind), metadata: { name: metadata.name ?? "", namespace: metadata.namespace } }));
+    const key = formatObjectKey(
+      objectKey({ apiVersion: String(object.apiVersion), kind: String(object.kind), metadata: { name: metadata.name ?? "", namespace: metadata.namespace } }),
+    );
     if (key in keyed) throw new Error(`RenderedManifests: two objects are both "${key}"; give them different names`);
     keyed[key] = object;
   }

@@ -61,7 +61,33 @@ const arbIp = fc.oneof(arbIpv4, arbIpv6);
 const arbAsn = fc.integer({ min: 0, max: 4294967295 });
 /** A label value: any text, to exercise YAML quoting (`"true"`, `"0755"`, `yes`, `~`…). */
 export const arbLabelValue = fc.oneof(
-  fc.constantFrom("true", "false", "yes", "on", "0755", "1e3", "~", "null", "", "0o12", "10:20", "1:30", "2021-06-14", "-", "- a", "a: b", "a #b", " a", "::1", "@x", "%x", "0b101", "1_000", ".5", "<<"),
+  fc.constantFrom(
+    "true",
+    "false",
+    "yes",
+    "on",
+    "0755",
+    "1e3",
+    "~",
+    "null",
+    "",
+    "0o12",
+    "10:20",
+    "1:30",
+    "2021-06-14",
+    "-",
+    "- a",
+    "a: b",
+    "a #b",
+    " a",
+    "::1",
+    "@x",
+    "%x",
+    "0b101",
+    "1_000",
+    ".5",
+    "<<",
+  ),
   fc.string({ maxLength: 12 }),
   fc.string({ maxLength: 8, unit: "binary" }),
 );
@@ -140,7 +166,10 @@ function compactRecord<T extends Record<string, unknown>>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
 
-const arbNodes = fc.array(arbIpv4.map((address) => ({ address })), { minLength: 1, maxLength: 4 });
+const arbNodes = fc.array(
+  arbIpv4.map((address) => ({ address })),
+  { minLength: 1, maxLength: 4 },
+);
 
 /** A GKE Cluster with free values. */
 const arbCluster: fc.Arbitrary<Cluster> = fc
@@ -155,10 +184,7 @@ const arbCluster: fc.Arbitrary<Cluster> = fc
     lbType: optional(fc.constantFrom("bgp" as const, "layer2" as const)),
     localASN: optional(arbAsn),
     bgpPeers: optional(
-      fc.array(
-        fc.record({ ip: arbIpv4, asn: arbAsn, controlPlaneNodes: optional(fc.array(arbIpv4, { maxLength: 3 })) }).map(compactRecord),
-        { maxLength: 3 },
-      ),
+      fc.array(fc.record({ ip: arbIpv4, asn: arbAsn, controlPlaneNodes: optional(fc.array(arbIpv4, { maxLength: 3 })) }).map(compactRecord), { maxLength: 3 }),
     ),
     port: optional(fc.integer({ min: 0, max: 65535 })),
     controlPlaneVIP: arbIpv4,
@@ -166,7 +192,12 @@ const arbCluster: fc.Arbitrary<Cluster> = fc
     addressPools: optional(
       fc.array(
         fc
-          .record({ name: arbName, addresses: fc.array(arbAddressBlockText, { maxLength: 3 }), avoidBuggyIPs: optional(fc.boolean()), manualAssign: optional(fc.boolean()) })
+          .record({
+            name: arbName,
+            addresses: fc.array(arbAddressBlockText, { maxLength: 3 }),
+            avoidBuggyIPs: optional(fc.boolean()),
+            manualAssign: optional(fc.boolean()),
+          })
           .map(compactRecord),
         { maxLength: 3 },
       ),
@@ -219,19 +250,41 @@ const arbClusterCIDRConfig: fc.Arbitrary<ClusterCIDRConfig> = fc
 /** A NetworkGatewayGroup. */
 const arbNetworkGatewayGroup: fc.Arbitrary<NetworkGatewayGroup> = fc
   .record({ metadata: arbMeta(), floatingIPs: fc.array(arbIp, { maxLength: 4 }), unknown: arbUnknownFields(TOP_PARENTS) })
-  .map((r) => withUnknown<NetworkGatewayGroup>({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "NetworkGatewayGroup", metadata: r.metadata, spec: { floatingIPs: r.floatingIPs } }, r.unknown));
+  .map((r) =>
+    withUnknown<NetworkGatewayGroup>(
+      { apiVersion: GKE_NETWORKING_API_VERSION, kind: "NetworkGatewayGroup", metadata: r.metadata, spec: { floatingIPs: r.floatingIPs } },
+      r.unknown,
+    ),
+  );
 
 /** A BGPLoadBalancer. */
 const arbBGPLoadBalancer: fc.Arbitrary<BGPLoadBalancer> = fc
   .record({ metadata: arbMeta(), peerSelector: optional(arbLabels), unknown: arbUnknownFields(TOP_PARENTS) })
-  .map((r) => withUnknown<BGPLoadBalancer>({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPLoadBalancer", metadata: r.metadata, spec: compactRecord({ peerSelector: r.peerSelector }) }, r.unknown));
+  .map((r) =>
+    withUnknown<BGPLoadBalancer>(
+      { apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPLoadBalancer", metadata: r.metadata, spec: compactRecord({ peerSelector: r.peerSelector }) },
+      r.unknown,
+    ),
+  );
 
 /** A GKE data-plane BGPPeer. */
 const arbGkeBGPPeer: fc.Arbitrary<GkeBGPPeer> = fc
-  .record({ metadata: arbMeta(), localASN: arbAsn, peerASN: arbAsn, peerIP: arbIp, sessions: optional(fc.integer({ min: 0, max: 8 })), unknown: arbUnknownFields(TOP_PARENTS) })
+  .record({
+    metadata: arbMeta(),
+    localASN: arbAsn,
+    peerASN: arbAsn,
+    peerIP: arbIp,
+    sessions: optional(fc.integer({ min: 0, max: 8 })),
+    unknown: arbUnknownFields(TOP_PARENTS),
+  })
   .map((r) =>
     withUnknown<GkeBGPPeer>(
-      { apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPPeer", metadata: r.metadata, spec: compactRecord({ localASN: r.localASN, peerASN: r.peerASN, peerIP: r.peerIP, sessions: r.sessions }) },
+      {
+        apiVersion: GKE_NETWORKING_API_VERSION,
+        kind: "BGPPeer",
+        metadata: r.metadata,
+        spec: compactRecord({ localASN: r.localASN, peerASN: r.peerASN, peerIP: r.peerIP, sessions: r.sessions }),
+      },
       r.unknown,
     ),
   );
@@ -243,16 +296,32 @@ const arbBGPSession: fc.Arbitrary<BGPSession> = fc
     spec: fc.record({ floatingIP: arbIpv4, localASN: arbAsn, localIP: arbIpv4, nodeName: arbName, peerASN: arbAsn, peerIP: arbIpv4 }),
     status: optional(
       fc
-        .record({ advertisedRoutes: optional(fc.array(arbAddressBlockText, { maxLength: 3 })), lastReportTime: optional(fc.constant("2021-06-14T22:09:36Z")), state: optional(fc.constantFrom("Established", "Idle", "Active")) })
+        .record({
+          advertisedRoutes: optional(fc.array(arbAddressBlockText, { maxLength: 3 })),
+          lastReportTime: optional(fc.constant("2021-06-14T22:09:36Z")),
+          state: optional(fc.constantFrom("Established", "Idle", "Active")),
+        })
         .map(compactRecord),
     ),
   })
-  .map((r) => compactRecord({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPSession", metadata: r.metadata, spec: r.spec, status: r.status }) as BGPSession);
+  .map(
+    (r) => compactRecord({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPSession", metadata: r.metadata, spec: r.spec, status: r.status }) as BGPSession,
+  );
 
 /** A BGPAdvertisedRoute status object. */
 const arbBGPAdvertisedRoute: fc.Arbitrary<BGPAdvertisedRoute> = fc
-  .record({ metadata: arbMeta(fc.constant("kube-system")), prefix: arbAddressBlockText, metric: optional(fc.nat()), nextHops: optional(fc.array(arbIpv4, { maxLength: 3 })) })
-  .map((r) => ({ apiVersion: GKE_NETWORKING_API_VERSION, kind: "BGPAdvertisedRoute", metadata: r.metadata, spec: compactRecord({ prefix: r.prefix, metric: r.metric, nextHops: r.nextHops }) }));
+  .record({
+    metadata: arbMeta(fc.constant("kube-system")),
+    prefix: arbAddressBlockText,
+    metric: optional(fc.nat()),
+    nextHops: optional(fc.array(arbIpv4, { maxLength: 3 })),
+  })
+  .map((r) => ({
+    apiVersion: GKE_NETWORKING_API_VERSION,
+    kind: "BGPAdvertisedRoute",
+    metadata: r.metadata,
+    spec: compactRecord({ prefix: r.prefix, metric: r.metric, nextHops: r.nextHops }),
+  }));
 
 /** A label selector. */
 const arbLabelSelector: fc.Arbitrary<LabelSelector> = fc
@@ -260,14 +329,23 @@ const arbLabelSelector: fc.Arbitrary<LabelSelector> = fc
     matchLabels: optional(arbLabels),
     matchExpressions: optional(
       fc.array(
-        fc.record({ key: arbName, operator: fc.constantFrom("In" as const, "NotIn" as const, "Exists" as const, "DoesNotExist" as const), values: optional(fc.array(arbName, { maxLength: 2 })) }).map(compactRecord),
+        fc
+          .record({
+            key: arbName,
+            operator: fc.constantFrom("In" as const, "NotIn" as const, "Exists" as const, "DoesNotExist" as const),
+            values: optional(fc.array(arbName, { maxLength: 2 })),
+          })
+          .map(compactRecord),
         { maxLength: 2 },
       ),
     ),
   })
   .map(compactRecord);
 
-const arbDuration = fc.oneof(fc.nat({ max: 300 }).map((s) => `${s}s`), fc.constantFrom("1m30s", "500ms", "1h"));
+const arbDuration = fc.oneof(
+  fc.nat({ max: 300 }).map((s) => `${s}s`),
+  fc.constantFrom("1m30s", "500ms", "1h"),
+);
 
 /** A MetalLB BGPPeer with every field free. */
 const arbMetalLBBGPPeer: fc.Arbitrary<MetalLBBGPPeer> = fc
@@ -299,7 +377,9 @@ const arbMetalLBBGPPeer: fc.Arbitrary<MetalLBBGPPeer> = fc
 const arbIPAddressPool: fc.Arbitrary<IPAddressPool> = fc
   .record({
     metadata: arbMeta(),
-    spec: fc.record({ addresses: fc.array(arbAddressBlockText, { maxLength: 3 }), autoAssign: optional(fc.boolean()), avoidBuggyIPs: optional(fc.boolean()) }).map(compactRecord),
+    spec: fc
+      .record({ addresses: fc.array(arbAddressBlockText, { maxLength: 3 }), autoAssign: optional(fc.boolean()), avoidBuggyIPs: optional(fc.boolean()) })
+      .map(compactRecord),
     unknown: arbUnknownFields(TOP_PARENTS),
   })
   .map((r) => withUnknown<IPAddressPool>({ apiVersion: METALLB_V1BETA1_API_VERSION, kind: "IPAddressPool", metadata: r.metadata, spec: r.spec }, r.unknown));
@@ -329,7 +409,9 @@ const arbBGPAdvertisement: fc.Arbitrary<BGPAdvertisement> = fc
       .map(compactRecord),
     unknown: arbUnknownFields(TOP_PARENTS),
   })
-  .map((r) => withUnknown<BGPAdvertisement>({ apiVersion: METALLB_V1BETA1_API_VERSION, kind: "BGPAdvertisement", metadata: r.metadata, spec: r.spec }, r.unknown));
+  .map((r) =>
+    withUnknown<BGPAdvertisement>({ apiVersion: METALLB_V1BETA1_API_VERSION, kind: "BGPAdvertisement", metadata: r.metadata, spec: r.spec }, r.unknown),
+  );
 
 /** A BFDProfile. */
 const arbBFDProfile: fc.Arbitrary<BFDProfile> = fc
@@ -352,7 +434,13 @@ const arbBFDProfile: fc.Arbitrary<BFDProfile> = fc
 
 /** A manifest of a kind bgplb does not model, as parsing keeps it. */
 const arbOpaqueObject: fc.Arbitrary<OpaqueObject> = fc
-  .record({ kind: fc.constantFrom("Secret", "NodePool", "ConfigMap"), apiVersion: fc.constantFrom("v1", "baremetal.cluster.gke.io/v1"), name: arbName, namespace: arbNamespace, data: fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.string({ maxLength: 8 }), { maxKeys: 3 }) })
+  .record({
+    kind: fc.constantFrom("Secret", "NodePool", "ConfigMap"),
+    apiVersion: fc.constantFrom("v1", "baremetal.cluster.gke.io/v1"),
+    name: arbName,
+    namespace: arbNamespace,
+    data: fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+  })
   .map((r) => ({
     apiVersion: r.apiVersion,
     kind: r.kind,
@@ -410,7 +498,10 @@ export const arbConsistentGkeTopology: fc.Arbitrary<Topology> = fc
       : Array.from({ length: r.peers }, (_, i) => ({ ip: `10.8.0.${10 + i}`, asn: 65002 }));
     const addressPools = Array.from({ length: r.pools }, (_, i) => ({
       name: `pool${i + 1}`,
-      addresses: r.dualStack && i === 0 ? [`203.0.113.${i * 16 + 1}-203.0.113.${i * 16 + 14}`, `2001:db8::${i * 16 + 1}-2001:db8::${i * 16 + 14}`] : [`203.0.113.${i * 16}/28`],
+      addresses:
+        r.dualStack && i === 0
+          ? [`203.0.113.${i * 16 + 1}-203.0.113.${i * 16 + 14}`, `2001:db8::${i * 16 + 1}-2001:db8::${i * 16 + 14}`]
+          : [`203.0.113.${i * 16}/28`],
     }));
     const objects: ModelObject[] = [
       gkeCluster({
@@ -425,14 +516,27 @@ export const arbConsistentGkeTopology: fc.Arbitrary<Topology> = fc
         serviceCidrs: r.dualStack ? ["10.96.0.0/16", "fd00::/112"] : ["10.96.0.0/20"],
         podCidrs: ["192.168.0.0/16"],
       }),
-      networkGatewayGroup({ clusterName: "bm", floatingIPs: rackIds.flatMap((rack) => Array.from({ length: r.floatingPerRack }, (_, i) => `10.0.${rack}.${100 + i}`)) }),
+      networkGatewayGroup({
+        clusterName: "bm",
+        floatingIPs: rackIds.flatMap((rack) => Array.from({ length: r.floatingPerRack }, (_, i) => `10.0.${rack}.${100 + i}`)),
+      }),
     ];
     if (r.dataPlanePeers > 0) {
       const label = { "cluster.baremetal.gke.io/default-peer": "true" };
       objects.push(bgpLoadBalancer({ clusterName: "bm", peerSelector: label }));
       const floating = r.racks * r.floatingPerRack;
       for (let i = 0; i < r.dataPlanePeers; i++) {
-        objects.push(gkeBgpPeer({ clusterName: "bm", name: `bgppeer${i + 1}`, labels: label, localASN: 65001, peerASN: 65002, peerIP: `10.0.9.${250 - i}`, sessions: Math.min(2, floating) }));
+        objects.push(
+          gkeBgpPeer({
+            clusterName: "bm",
+            name: `bgppeer${i + 1}`,
+            labels: label,
+            localASN: 65001,
+            peerASN: 65002,
+            peerIP: `10.0.9.${250 - i}`,
+            sessions: Math.min(2, floating),
+          }),
+        );
       }
     }
     if (r.dualStack) {
@@ -453,18 +557,40 @@ export const arbConsistentGkeTopology: fc.Arbitrary<Topology> = fc
  * aggregation lengths.
  */
 export const arbConsistentMetalLBTopology: fc.Arbitrary<Topology> = fc
-  .record({ peers: fc.integer({ min: 1, max: 4 }), pools: fc.integer({ min: 1, max: 4 }), withV6: fc.boolean(), community: arbCommunity.filter((c) => c.includes(":")) })
+  .record({
+    peers: fc.integer({ min: 1, max: 4 }),
+    pools: fc.integer({ min: 1, max: 4 }),
+    withV6: fc.boolean(),
+    community: arbCommunity.filter((c) => c.includes(":")),
+  })
   .map((r) => {
     const objects: ModelObject[] = [];
     for (let i = 0; i < r.peers; i++) {
-      objects.push(metallbBgpPeer({ name: `peer${i + 1}`, myASN: 64500, peerASN: 64501, peerAddress: `10.0.0.${i + 1}`, routerID: "10.10.10.10", holdTime: "90s", keepaliveTime: "30s" }));
+      objects.push(
+        metallbBgpPeer({
+          name: `peer${i + 1}`,
+          myASN: 64500,
+          peerASN: 64501,
+          peerAddress: `10.0.0.${i + 1}`,
+          routerID: "10.10.10.10",
+          holdTime: "90s",
+          keepaliveTime: "30s",
+        }),
+      );
     }
     for (let i = 0; i < r.pools; i++) {
       const addresses = [`198.51.100.${i * 32}/27`];
       if (r.withV6) addresses.push(`2001:db8:${i}::/64`);
       objects.push(ipAddressPool({ name: `pool${i + 1}`, addresses }));
       objects.push(
-        bgpAdvertisement({ name: `adv${i + 1}`, ipAddressPools: [`pool${i + 1}`], peers: [`peer${(i % r.peers) + 1}`], communities: [r.community], aggregationLength: 32, aggregationLengthV6: 128 }),
+        bgpAdvertisement({
+          name: `adv${i + 1}`,
+          ipAddressPools: [`pool${i + 1}`],
+          peers: [`peer${(i % r.peers) + 1}`],
+          communities: [r.community],
+          aggregationLength: 32,
+          aggregationLengthV6: 128,
+        }),
       );
     }
     return topologyOf(objects);

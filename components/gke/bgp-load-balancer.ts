@@ -64,7 +64,10 @@ export class BgpLoadBalancer extends pulumi.ComponentResource {
         gkeBgpPeer({ namespace, name: peer.peerName, labels: peer.labels, localASN: args.cluster.localAsn, peerASN: peer.peerAsn, peerIP: peer.peerIp }),
       ]),
     );
-    const models = enforceValid(this, `BgpLoadBalancer ${name}`, [{ model, arguments: [["spec.peerSelector", "peerSelector"]] }], {}, [...companyOf(args.cluster), ...peers]);
+    const models = enforceValid(this, `BgpLoadBalancer ${name}`, [{ model, arguments: [["spec.peerSelector", "peerSelector"]] }], {}, [
+      ...companyOf(args.cluster),
+      ...peers,
+    ]);
     this.validatedModels = () => models;
     const rendered = renderObjects([model]);
     this.peerSelector = { ...selector };

@@ -43,11 +43,21 @@ export class BgpPeer extends pulumi.ComponentResource {
     const namespace = clusterNamespace(args.cluster.clusterName);
     const labels = args.labels ?? { [GKE_DEFAULT_PEER_LABEL]: "true" };
     const peerName = args.peerName ?? name;
-    const model = gkeBgpPeer({ namespace, name: peerName, labels, localASN: args.cluster.localAsn, peerASN: args.peerAsn, peerIP: args.peerIp, sessions: args.sessions });
+    const model = gkeBgpPeer({
+      namespace,
+      name: peerName,
+      labels,
+      localASN: args.cluster.localAsn,
+      peerASN: args.peerAsn,
+      peerIP: args.peerIp,
+      sessions: args.sessions,
+    });
     const floatingIpGroup = args.floatingIpGroup;
     const context: ModelObject[] = [
       ...companyOf(args.cluster),
-      ...(floatingIpGroup === undefined ? [] : companyOf(floatingIpGroup, () => [networkGatewayGroup({ namespace, floatingIPs: floatingIpGroup.floatingIps })])),
+      ...(floatingIpGroup === undefined
+        ? []
+        : companyOf(floatingIpGroup, () => [networkGatewayGroup({ namespace, floatingIPs: floatingIpGroup.floatingIps })])),
     ];
     const models = enforceValid(this, `BgpPeer ${name}`, [{ model, arguments: BGP_PEER_ARGUMENTS }], {}, context);
     this.validatedModels = () => models;

@@ -30,7 +30,13 @@ export class FloatingIpGroup extends pulumi.ComponentResource {
   constructor(name: string, args: FloatingIpGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("bgplb:index:FloatingIpGroup", name, {}, opts);
     const model = networkGatewayGroup({ namespace: clusterNamespace(args.cluster.clusterName), floatingIPs: args.floatingIps });
-    const models = enforceValid(this, `FloatingIpGroup ${name}`, [{ model, arguments: [["spec.floatingIPs", "floatingIps"]] }], { nodeSubnets: args.nodeSubnets }, companyOf(args.cluster));
+    const models = enforceValid(
+      this,
+      `FloatingIpGroup ${name}`,
+      [{ model, arguments: [["spec.floatingIPs", "floatingIps"]] }],
+      { nodeSubnets: args.nodeSubnets },
+      companyOf(args.cluster),
+    );
     this.validatedModels = () => models;
     const rendered = renderObjects([model]);
     this.floatingIps = [...args.floatingIps];

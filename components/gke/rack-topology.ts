@@ -163,7 +163,13 @@ export class GkeRackTopology extends pulumi.ComponentResource {
  * (`spec.floatingIPs[3]` → `racks[1].floatingIps[1]`); with `item`, of that
  * field of each entry too (`nodes[3].address` → `racks[1].controlPlaneNodes[1]`).
  */
-function flattened(manifestList: string, racks: readonly RackArgs[], listOf: (rack: RackArgs) => readonly string[] | undefined, field: string, item?: string): ArgumentPaths {
+function flattened(
+  manifestList: string,
+  racks: readonly RackArgs[],
+  listOf: (rack: RackArgs) => readonly string[] | undefined,
+  field: string,
+  item?: string,
+): ArgumentPaths {
   const inOrder = racks.flatMap((rack, r) => (listOf(rack) ?? []).map((_, j) => `racks[${r}].${field}[${j}]`));
   return inOrder.flatMap((argument, k) => [
     ...(item === undefined ? [] : [[`${manifestList}[${k}].${item}`, argument] as const]),

@@ -71,4 +71,3 @@ const ADDRESS_POOL_ARGUMENTS: ArgumentPaths = [
   ["spec.autoAssign", "autoAssign"],
   ["spec.avoidBuggyIPs", "avoidBuggyIps"],
 ];
-

@@ -84,4 +84,3 @@ const BFD_PROFILE_ARGUMENTS: ArgumentPaths = [
   ["spec.passiveMode", "passiveMode"],
   ["spec.minimumTtl", "minimumTtl"],
 ];
-

@@ -94,4 +94,3 @@ const BGP_ADVERTISEMENT_ARGUMENTS: ArgumentPaths = [
   ["spec.localPref", "localPref"],
   ["spec.nodeSelectors", "nodeSelectors"],
 ];
-

@@ -105,15 +105,15 @@ export class MetalLbPeer extends pulumi.ComponentResource {
           ? []
           : [
               new k8s.core.v1.Secret(
-              `${name}-bgp-password`,
-              {
-                metadata: { name: secretName, namespace },
-                type: METALLB_PASSWORD_SECRET_TYPE,
-                stringData: { password: pulumi.secret(args.password) },
-              },
-              { parent: this, additionalSecretOutputs: ["data", "stringData"] },
-            ),
-          ];
+                `${name}-bgp-password`,
+                {
+                  metadata: { name: secretName, namespace },
+                  type: METALLB_PASSWORD_SECRET_TYPE,
+                  stringData: { password: pulumi.secret(args.password) },
+                },
+                { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+              ),
+            ];
       applyObjects(this, rendered, secrets);
     }
     this.registerOutputs({ objects: this.objects });
@@ -147,4 +147,3 @@ const METALLB_PEER_ARGUMENTS: ArgumentPaths = [
   ["spec.ebgpMultiHop", "ebgpMultiHop"],
   ["spec.vrf", "vrf"],
 ];
-

@@ -10,7 +10,15 @@ const target = bgplb.stackTarget(config);
 
 const profile = new bgplb.BfdProfile(
   "doc-example-bfd-profile-full",
-  { receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3, echoMode: false, passiveMode: true, minimumTtl: 254, applyToCluster: target.applyToCluster },
+  {
+    receiveInterval: 300,
+    transmitInterval: 300,
+    detectMultiplier: 3,
+    echoMode: false,
+    passiveMode: true,
+    minimumTtl: 254,
+    applyToCluster: target.applyToCluster,
+  },
   target.options,
 );
 

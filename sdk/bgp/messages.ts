@@ -441,12 +441,7 @@ export interface RouteRefreshMessage {
 }
 
 /** Any BGP message. */
-export type BgpMessage =
-  | OpenMessage
-  | UpdateMessage
-  | KeepaliveMessage
-  | NotificationMessage
-  | RouteRefreshMessage;
+export type BgpMessage = OpenMessage | UpdateMessage | KeepaliveMessage | NotificationMessage | RouteRefreshMessage;
 
 /** ADD-PATH as negotiated for one family, from this speaker's point of view. */
 export interface AddPathDirections {

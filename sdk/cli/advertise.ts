@@ -131,7 +131,9 @@ function loadVipFile(file: string, maxBytes: number): Vip[] {
 function checkVips(config: SpeakerConfig, vips: readonly Vip[], configFile: string, checkAdvertisable: SpeakerModule["checkAdvertisable"]): void {
   const v6 = vips.find((v) => v.family === 6);
   if (v6 && config.ipv6NextHops.length === 0) {
-    throw new UsageError(`--config ${configFile}: ipv6NextHops: is empty, but IPv6 VIP ${v6.address} is to be advertised (give the IPv6 next hop, e.g. ipv6NextHops: ["2001:db8::1"])`);
+    throw new UsageError(
+      `--config ${configFile}: ipv6NextHops: is empty, but IPv6 VIP ${v6.address} is to be advertised (give the IPv6 next hop, e.g. ipv6NextHops: ["2001:db8::1"])`,
+    );
   }
   try {
     checkAdvertisable(config, vips);

@@ -12,4 +12,16 @@ import { speakerCommand } from "./speaker";
 import { validateCommand } from "./validate";
 
 /** Every `bgplb` subcommand, in the order `bgplb --help` lists them. */
-export const commands: readonly Command[] = [validateCommand, renderCommand, diffCommand, importCommand, routerConfigCommand, planCommand, graphCommand, demoCommand, advertiseCommand, speakerCommand, imageCommand];
+export const commands: readonly Command[] = [
+  validateCommand,
+  renderCommand,
+  diffCommand,
+  importCommand,
+  routerConfigCommand,
+  planCommand,
+  graphCommand,
+  demoCommand,
+  advertiseCommand,
+  speakerCommand,
+  imageCommand,
+];

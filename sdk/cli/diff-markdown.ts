@@ -46,13 +46,20 @@ export function formatDiffMarkdown(diff: ManifestDiff, before: Topology, after: 
   const count = (change: ObjectChange["change"]) => diff.changes.filter((entry) => entry.change === change).length;
   const out = ["### bgplb diff", "", `**${count("changed")} changed, ${count("added")} added, ${count("removed")} removed**, ${diff.unchanged} unchanged`, ""];
   if (diff.changes.length === 0) return `${out.join("\n")}No changes.\n`;
-  const immutable = diff.changes.flatMap((change) => change.fields.filter((f) => f.immutableReason).map((f) => `> - ${code(echoText(formatObjectKey(change.key), 2 * 80))} ${code(echoText(f.path, 4 * 80))}: ${f.immutableReason}`));
+  const immutable = diff.changes.flatMap((change) =>
+    change.fields
+      .filter((f) => f.immutableReason)
+      .map((f) => `> - ${code(echoText(formatObjectKey(change.key), 2 * 80))} ${code(echoText(f.path, 4 * 80))}: ${f.immutableReason}`),
+  );
   if (immutable.length > 0) out.push("> [!WARNING]", "> Not allowed after cluster creation (recreate the cluster or revert these):", ...immutable, "");
   out.push("| Change | Object | Field | Before | After |", "|---|---|---|---|---|");
   for (const change of diff.changes) {
     const object = code(echoText(formatObjectKey(change.key), 2 * 80));
     if (change.fields.length === 0) out.push(`| ${SIGN[change.change]} | ${object} | | | |`);
-    for (const f of change.fields) out.push(`| ${SIGN[change.change]}${f.immutableReason ? " ⚠️" : ""} | ${object} | ${code(echoText(f.path, 4 * 80))} | ${value(f, "before")} | ${value(f, "after")} |`);
+    for (const f of change.fields)
+      out.push(
+        `| ${SIGN[change.change]}${f.immutableReason ? " ⚠️" : ""} | ${object} | ${code(echoText(f.path, 4 * 80))} | ${value(f, "before")} | ${value(f, "after")} |`,
+      );
   }
   out.push("", "#### Effect on the routers' paths", "");
   const effect = pathEffect(before, after, nodesOf);
@@ -60,9 +67,7 @@ export function formatDiffMarkdown(diff: ManifestDiff, before: Topology, after: 
     out.push(`Not computed: ${echoText(effect, 4 * 80)}`, "");
     return out.join("\n");
   }
-  const rows = effect.vips.flatMap((vip) =>
-    vip.routers.map((r) => `| ${vip.vip} | ${r.router} | ${paths(r.before)} | ${paths(r.after)} |`),
-  );
+  const rows = effect.vips.flatMap((vip) => vip.routers.map((r) => `| ${vip.vip} | ${r.router} | ${paths(r.before)} | ${paths(r.after)} |`));
   if (rows.length === 0) out.push("No router's paths change.");
   else out.push("| VIP group | Router | Paths before | Paths after |", "|---|---|---|---|", ...rows);
   if (effect.addedSessions.length > 0) out.push("", `Sessions added: ${effect.addedSessions.map(code).join(", ")}`);

@@ -50,7 +50,10 @@ function defaultCacheDir(): string {
 async function run(args: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { out: { type: "string" }, cache: { type: "string" }, source: { type: "string" } });
   const [verb, ...rest] = positionals;
-  if (verb !== "build") throw new UsageError(verb === undefined ? "give a subcommand: build (see --help)" : `unknown subcommand ${JSON.stringify(verb)}; the only one is build (see --help)`);
+  if (verb !== "build")
+    throw new UsageError(
+      verb === undefined ? "give a subcommand: build (see --help)" : `unknown subcommand ${JSON.stringify(verb)}; the only one is build (see --help)`,
+    );
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])} (see --help)`);
   if (values.out === undefined || values.out === "") throw new UsageError("--out DIR is required");
   const builder = loadBuilder();

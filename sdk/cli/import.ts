@@ -44,13 +44,21 @@ export const importCommand: Command = {
   summary: "print a Pulumi (or sdk) TypeScript program that builds the same topology",
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { target: { type: "string" }, package: { type: "string" }, example: { type: "string" }, ...MAX_INPUT_SIZE_OPTION });
+    const { values, positionals } = parseCommandArgs(args, {
+      target: { type: "string" },
+      package: { type: "string" },
+      example: { type: "string" },
+      ...MAX_INPUT_SIZE_OPTION,
+    });
     const target = values.target ?? "pulumi";
     if (target !== "pulumi" && target !== "sdk") throw new UsageError(`--target: '${echoText(target)}' is not a target; use pulumi or sdk`);
     const paths = inputPaths(values.example, positionals);
     const input = loadInputs(paths, io, { maxBytes: maxInputSize(values["max-input-size"]), limitSetting: "--max-input-size" });
     if (!hasObjects(input, paths, io)) return 1;
-    const options = { ...(values.package ? { packageName: values.package } : {}), sources: values.example === undefined ? positionals : [`--example ${values.example}`] };
+    const options = {
+      ...(values.package ? { packageName: values.package } : {}),
+      sources: values.example === undefined ? positionals : [`--example ${values.example}`],
+    };
     if (target === "sdk") {
       io.stdout(typescriptProgram(input.topology, options));
       return 0;

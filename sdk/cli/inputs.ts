@@ -52,7 +52,8 @@ function manifestFiles(path: string): string[] {
     isDirectory = statSync(path).isDirectory();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file or directory" : code === "ENOTDIR" ? "a part of the path is not a directory" : (code ?? (error as Error).message);
+    const reason =
+      code === "ENOENT" ? "no such file or directory" : code === "ENOTDIR" ? "a part of the path is not a directory" : (code ?? (error as Error).message);
     throw new UsageError(`cannot read ${echoText(path, 4 * 80)}: ${reason}`);
   }
   if (!isDirectory) return [path];
@@ -88,7 +89,13 @@ export function loadInputs(paths: readonly string[], io: CommandIo, options: Loa
       const key = formatObjectKey(objectKey(object));
       const first = fileByKey.get(key);
       if (first !== undefined) {
-        issues.push({ severity: "error", code: "duplicate-object", file, object: echoText(key, 2 * 80), message: `also defined in ${echoText(first, 4 * 80)}` });
+        issues.push({
+          severity: "error",
+          code: "duplicate-object",
+          file,
+          object: echoText(key, 2 * 80),
+          message: `also defined in ${echoText(first, 4 * 80)}`,
+        });
       }
       fileByKey.set(key, first ?? file);
       fileByObject.set(object, file);

@@ -36,7 +36,10 @@ validation errors, 2 bad usage or unreadable input.`;
 const SHOWN_NEXT_HOPS = 8;
 
 function pathCount(c: PathCount): string {
-  const hops = c.nextHops.length <= SHOWN_NEXT_HOPS ? c.nextHops.join(" ") : `${c.nextHops.slice(0, SHOWN_NEXT_HOPS).join(" ")} … (${c.nextHops.length - SHOWN_NEXT_HOPS} more)`;
+  const hops =
+    c.nextHops.length <= SHOWN_NEXT_HOPS
+      ? c.nextHops.join(" ")
+      : `${c.nextHops.slice(0, SHOWN_NEXT_HOPS).join(" ")} … (${c.nextHops.length - SHOWN_NEXT_HOPS} more)`;
   return `${c.paths} path${c.paths === 1 ? "" : "s"} via ${c.nextHops.length === 0 ? "nothing" : hops}`;
 }
 
@@ -75,7 +78,12 @@ export const planCommand: Command = {
   summary: "what-if: paths per VIP and router after failures (--fail), single points of failure (--spof)",
   usage: USAGE,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { fail: { type: "string", multiple: true }, spof: { type: "boolean" }, output: { type: "string" }, ...PEERING_OPTIONS });
+    const { values, positionals } = parseCommandArgs(args, {
+      fail: { type: "string", multiple: true },
+      spof: { type: "boolean" },
+      output: { type: "string" },
+      ...PEERING_OPTIONS,
+    });
     const format = outputFormat(values.output);
     const failures = (values.fail ?? []).map((text) => asUsage(() => parseFailure(text)));
     if (values.spof && failures.length > 0) throw new UsageError("give --fail or --spof, not both");

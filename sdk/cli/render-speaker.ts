@@ -115,11 +115,14 @@ export function renderSpeaker(args: readonly string[], io: CommandIo): number {
   const mode = values.mode ?? "gke";
   if (mode !== "gke" && mode !== "metallb") throw new UsageError(`--mode: ${JSON.stringify(mode)} is not gke or metallb`);
   const clusterNamespace = values["cluster-namespace"];
-  if (mode === "gke" && clusterNamespace === undefined) throw new UsageError("--speaker needs --cluster-namespace NS (the Cluster's namespace, cluster-NAME), or --mode metallb");
-  if (mode === "metallb" && clusterNamespace !== undefined) throw new UsageError("--cluster-namespace does not apply to --mode metallb (it serves MetalLB's objects in --namespace)");
+  if (mode === "gke" && clusterNamespace === undefined)
+    throw new UsageError("--speaker needs --cluster-namespace NS (the Cluster's namespace, cluster-NAME), or --mode metallb");
+  if (mode === "metallb" && clusterNamespace !== undefined)
+    throw new UsageError("--cluster-namespace does not apply to --mode metallb (it serves MetalLB's objects in --namespace)");
   if (values.image === undefined) throw new UsageError("--speaker needs --image [registry/]repository[:tag][@sha256:DIGEST]");
   const workload = values.workload ?? "daemonset";
-  if (!["daemonset", "static-pod", "sidecar"].includes(workload)) throw new UsageError(`--workload: ${JSON.stringify(workload)} is not daemonset, static-pod or sidecar`);
+  if (!["daemonset", "static-pod", "sidecar"].includes(workload))
+    throw new UsageError(`--workload: ${JSON.stringify(workload)} is not daemonset, static-pod or sidecar`);
   if (workload === "sidecar" && values.out !== undefined) throw new UsageError("--workload sidecar prints one container spec; it has no --out");
   let objects: OpaqueObject[];
   try {
@@ -147,7 +150,8 @@ export function renderSpeaker(args: readonly string[], io: CommandIo): number {
     objects = speakerDeploymentObjects(options).map(opaque);
   } catch (error) {
     if (error instanceof ImageReferenceError) throw new UsageError(error.message);
-    if (error instanceof SpeakerDeploymentError) throw new UsageError(error.message.replace(/^(\w+):/, (field: string, name: string) => FLAG_OF[name] ?? field));
+    if (error instanceof SpeakerDeploymentError)
+      throw new UsageError(error.message.replace(/^(\w+):/, (field: string, name: string) => FLAG_OF[name] ?? field));
     throw error;
   }
   if (values.out === undefined) {

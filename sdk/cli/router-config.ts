@@ -59,10 +59,13 @@ export const routerConfigCommand: Command = {
     }
     const variable = values["password-env"];
     const password = variable === undefined ? undefined : process.env[variable];
-    if (variable !== undefined && (password === undefined || password === "")) throw new UsageError(`--password-env: environment variable '${echoText(variable)}' is not set`);
+    if (variable !== undefined && (password === undefined || password === ""))
+      throw new UsageError(`--password-env: environment variable '${echoText(variable)}' is not set`);
     const input = readPeeringInput(values, positionals, io);
     if ("exit" in input) return input.exit;
-    const configs = asUsage(() => routerConfigs(input.topology, vendor, { ...input.options, ...(router ? { router } : {}), ...(password ? { md5Password: password } : {}) }));
+    const configs = asUsage(() =>
+      routerConfigs(input.topology, vendor, { ...input.options, ...(router ? { router } : {}), ...(password ? { md5Password: password } : {}) }),
+    );
     io.stdout([...configs.values()].join("\n"));
     return 0;
   },

@@ -64,7 +64,10 @@ export function keepRunningOnClosedOutput(): void {
  * output error (a full disk) ends it with one line and exit 2.
  */
 export function exitQuietlyOnClosedOutput(): void {
-  for (const [stream, name] of [[process.stdout, "standard output"], [process.stderr, "standard error"]] as const) {
+  for (const [stream, name] of [
+    [process.stdout, "standard output"],
+    [process.stderr, "standard error"],
+  ] as const) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EPIPE") process.exit(CLOSED_OUTPUT_EXIT);
       try {

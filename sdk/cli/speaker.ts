@@ -69,13 +69,22 @@ floating IPs, release the Leases and exit 0.`;
  * not answer (a speaker restarted during an API outage waits, it does not
  * exit); undefined once `stopped` says a stop signal came meanwhile.
  */
-async function readNodeUntilAnswered(core: CoreV1Api, nodeName: string, logger: Logger, describeApiError: (error: unknown) => string, stopped: () => boolean): Promise<NodeView | undefined> {
+async function readNodeUntilAnswered(
+  core: CoreV1Api,
+  nodeName: string,
+  logger: Logger,
+  describeApiError: (error: unknown) => string,
+  stopped: () => boolean,
+): Promise<NodeView | undefined> {
   for (let attempt = 1; !stopped(); attempt++) {
     try {
       return nodeViewOf(await core.readNode({ name: nodeName }));
     } catch (error) {
       if (attempt === 1 || attempt % 15 === 0) {
-        logger.log("warn", "cannot read this node's Node object yet (needed for the default --interface and --node-subnet); retrying every 2 s", { node: nodeName, error: describeApiError(error) });
+        logger.log("warn", "cannot read this node's Node object yet (needed for the default --interface and --node-subnet); retrying every 2 s", {
+          node: nodeName,
+          error: describeApiError(error),
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
@@ -108,7 +117,12 @@ export const speakerCommand: Command = {
     process.on("SIGTERM", onStop);
     process.on("SIGINT", onStop);
     try {
-      return await runSpeaker(args, io, () => stopSignal, (resolve) => (wake = resolve));
+      return await runSpeaker(
+        args,
+        io,
+        () => stopSignal,
+        (resolve) => (wake = resolve),
+      );
     } finally {
       process.off("SIGTERM", onStop);
       process.off("SIGINT", onStop);
@@ -117,7 +131,12 @@ export const speakerCommand: Command = {
 };
 
 /** The speaker command once signals are handled: `stopSignal` tells whether a stop came, `onWake` registers what a stop wakes. */
-async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: () => NodeJS.Signals | undefined, onWake: (wake: () => void) => void): Promise<number> {
+async function runSpeaker(
+  args: readonly string[],
+  io: CommandIo,
+  stopSignal: () => NodeJS.Signals | undefined,
+  onWake: (wake: () => void) => void,
+): Promise<number> {
   {
     const { values, positionals } = parseCommandArgs(args, {
       "node-name": { type: "string" },
@@ -144,7 +163,8 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
     const gkeOnly = ["cluster-namespace", "interface", "node-subnet", "peer-port", "hold-time", "control-plane-readyz"] as const;
     const metallbOnly = ["namespace", "graceful-restart-time"] as const;
     for (const flag of mode === "metallb" ? gkeOnly : metallbOnly) {
-      if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --mode ${mode}${mode === "metallb" ? " (the BGPPeers give ports, hold times and sources)" : ""}`);
+      if (values[flag] !== undefined)
+        throw new UsageError(`--${flag} does not apply to --mode ${mode}${mode === "metallb" ? " (the BGPPeers give ports, hold times and sources)" : ""}`);
     }
     if (mode === "metallb") return runMetallbSpeaker(values, nodeName, io, stopSignal, onWake);
     const clusterNamespace = values["cluster-namespace"];
@@ -168,12 +188,13 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
     }
     // Loaded here, not at the top: the Kubernetes client (and pino, prom-client)
     // cost every other command about a second and 80 MiB at start-up.
-    const [{ jsonLogger }, { ClusterSpeaker }, { kubeClients, loadKubeConfig, describeApiError }, { interfaceAddresses, interfaceOf, linuxNodeHost }] = await Promise.all([
-      import("../speaker/json-logger.js"),
-      import("../cluster/controller.js"),
-      import("../cluster/kube.js"),
-      import("../cluster/node-host.js"),
-    ]);
+    const [{ jsonLogger }, { ClusterSpeaker }, { kubeClients, loadKubeConfig, describeApiError }, { interfaceAddresses, interfaceOf, linuxNodeHost }] =
+      await Promise.all([
+        import("../speaker/json-logger.js"),
+        import("../cluster/controller.js"),
+        import("../cluster/kube.js"),
+        import("../cluster/node-host.js"),
+      ]);
     const logger = jsonLogger(io.stdout, io.stderr, values["debug-log"] ?? false);
     keepRunningOnClosedOutput();
     let kubeConfig;
@@ -182,7 +203,9 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
       kubeConfig = loadKubeConfig(values.kubeconfig);
       clients = kubeClients(kubeConfig);
     } catch (error) {
-      throw new UsageError(`${values.kubeconfig === undefined ? "in-cluster configuration" : `--kubeconfig ${values.kubeconfig}`}: ${(error as Error).message}`);
+      throw new UsageError(
+        `${values.kubeconfig === undefined ? "in-cluster configuration" : `--kubeconfig ${values.kubeconfig}`}: ${(error as Error).message}`,
+      );
     }
 
     let interfaceName = values.interface;
@@ -195,7 +218,10 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
       const local = new Set((await interfaceAddresses()).map((a) => a.address));
       const nodeIP = node.addresses.find((a) => local.has(a));
       if (!nodeIP) {
-        logger.log("error", "none of the node's InternalIPs is on a local interface; give --interface and --node-subnet", { node: nodeName, addresses: node.addresses });
+        logger.log("error", "none of the node's InternalIPs is on a local interface; give --interface and --node-subnet", {
+          node: nodeName,
+          addresses: node.addresses,
+        });
         return 1;
       }
       const found = await interfaceOf(nodeIP);
@@ -214,7 +240,11 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
       healthListen,
       ...(values["control-plane-readyz"] === undefined ? {} : { controlPlaneReadyz: values["control-plane-readyz"] }),
       clients,
-      host: linuxNodeHost(interfaceName, (error) => logger.log("error", "gratuitous ARP not sent: neighbours learn the floating IP's new place only when their ARP entry expires", { error: error.message })),
+      host: linuxNodeHost(interfaceName, (error) =>
+        logger.log("error", "gratuitous ARP not sent: neighbours learn the floating IP's new place only when their ARP entry expires", {
+          error: error.message,
+        }),
+      ),
       logger,
     });
     try {
@@ -243,7 +273,15 @@ async function runSpeaker(args: readonly string[], io: CommandIo, stopSignal: ()
 
 /** `bgplb speaker --mode metallb` once the common flags are read. */
 async function runMetallbSpeaker(
-  values: { kubeconfig?: string; namespace?: string; "lease-duration"?: string; "connect-retry"?: string; "graceful-restart-time"?: string; "health-listen"?: string; "debug-log"?: boolean },
+  values: {
+    kubeconfig?: string;
+    namespace?: string;
+    "lease-duration"?: string;
+    "connect-retry"?: string;
+    "graceful-restart-time"?: string;
+    "health-listen"?: string;
+    "debug-log"?: boolean;
+  },
   nodeName: string,
   io: CommandIo,
   stopSignal: () => NodeJS.Signals | undefined,
@@ -274,7 +312,16 @@ async function runMetallbSpeaker(
   } catch (error) {
     throw new UsageError(`${values.kubeconfig === undefined ? "in-cluster configuration" : `--kubeconfig ${values.kubeconfig}`}: ${(error as Error).message}`);
   }
-  const speaker = new MetallbSpeaker({ nodeName, namespace: values.namespace ?? METALLB_NAMESPACE, leaseDurationSeconds, connectRetrySeconds, gracefulRestartSeconds, healthListen, clients, logger });
+  const speaker = new MetallbSpeaker({
+    nodeName,
+    namespace: values.namespace ?? METALLB_NAMESPACE,
+    leaseDurationSeconds,
+    connectRetrySeconds,
+    gracefulRestartSeconds,
+    healthListen,
+    clients,
+    logger,
+  });
   try {
     await speaker.start();
   } catch (error) {

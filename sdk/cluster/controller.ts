@@ -36,15 +36,7 @@ import {
   type CustomCollection,
   type KubeClients,
 } from "./kube";
-import {
-  ALLOCATOR_LEASE,
-  LEASE_LABEL,
-  LEASE_LABEL_VALUE,
-  LeaseObserver,
-  floatingIpLeaseName,
-  speakerLeaseName,
-  type LeaseRecord,
-} from "./leases";
+import { ALLOCATOR_LEASE, LEASE_LABEL, LEASE_LABEL_VALUE, LeaseObserver, floatingIpLeaseName, speakerLeaseName, type LeaseRecord } from "./leases";
 import { loadBalancerNodes, sessionRoutes } from "./next-hops";
 import type { NodeHost } from "./node-host";
 import {
@@ -201,7 +193,9 @@ export class ClusterSpeaker {
     }).catch((err: Error) => {
       throw new Error(`health server on ${this.options.healthListen}: ${err.message}`);
     });
-    this.configObjects = Object.values(this.collections).map((c) => watchCollection(clients.config, customPath(c), listCustom(clients.custom, c), changed, logger));
+    this.configObjects = Object.values(this.collections).map((c) =>
+      watchCollection(clients.config, customPath(c), listCustom(clients.custom, c), changed, logger),
+    );
     const statusInputChanged = (): void => {
       this.statusInputs++;
       changed();
@@ -222,13 +216,29 @@ export class ClusterSpeaker {
       () => this.observer.reset(),
     );
     const status = (plural: string): CustomCollection => ({ group: GKE_GROUP, version: "v1", plural, namespace: GKE_STATUS_NAMESPACE });
-    this.advertisedRoutes = watchCollection(clients.config, customPath(status("bgpadvertisedroutes")), listCustom(clients.custom, status("bgpadvertisedroutes")), () => this.statusInputs++, logger);
-    this.bgpSessions = watchCollection(clients.config, customPath(status("bgpsessions")), listCustom(clients.custom, status("bgpsessions")), () => this.statusInputs++, logger);
+    this.advertisedRoutes = watchCollection(
+      clients.config,
+      customPath(status("bgpadvertisedroutes")),
+      listCustom(clients.custom, status("bgpadvertisedroutes")),
+      () => this.statusInputs++,
+      logger,
+    );
+    this.bgpSessions = watchCollection(
+      clients.config,
+      customPath(status("bgpsessions")),
+      listCustom(clients.custom, status("bgpsessions")),
+      () => this.statusInputs++,
+      logger,
+    );
     this.informers.push(...this.configObjects, this.services, this.nodes, this.leases, this.advertisedRoutes, this.bgpSessions);
     for (const informer of this.informers) informer.start().catch(() => undefined);
     this.tick = setInterval(() => this.schedule(), (this.options.leaseDurationSeconds * 1000) / 4);
     this.renewal = setInterval(() => void this.renew(), (this.options.leaseDurationSeconds * 1000) / 4);
-    logger.log("info", "cluster speaker started", { node: this.options.nodeName, namespace: this.options.clusterNamespace, nodeSubnets: [...this.options.nodeSubnets] });
+    logger.log("info", "cluster speaker started", {
+      node: this.options.nodeName,
+      namespace: this.options.clusterNamespace,
+      nodeSubnets: [...this.options.nodeSubnets],
+    });
   }
 
   /**
@@ -489,7 +499,14 @@ export class ClusterSpeaker {
     const peers = selectServicePeers(cluster, topology.bgpLoadBalancers[0], topology.gkeBgpPeers, floatingIPs.length);
     const planned = planServiceSessions(peers, actual);
     const lbNodes = loadBalancerNodes(cluster, nodes);
-    const vips = [...new Set(this.services.list().filter((s) => isLoadBalancerService(s as RawObject)).flatMap((s) => serviceIngressIPs(s as RawObject)))];
+    const vips = [
+      ...new Set(
+        this.services
+          .list()
+          .filter((s) => isLoadBalancerService(s as RawObject))
+          .flatMap((s) => serviceIngressIPs(s as RawObject)),
+      ),
+    ];
     const mine = planned.filter((s) => s.nodeName === nodeName && this.held.has(s.floatingIP));
     this.step = "sessions";
     await this.syncSessions(mine, (s) => sessionRoutes(vips, lbNodes, s.index, s.peer.sessions));
@@ -530,7 +547,12 @@ export class ClusterSpeaker {
     if (text === this.rejected) return;
     this.rejected = text;
     for (const d of decision.errors) {
-      this.options.logger.log("error", "configuration rejected; keeping the last good configuration", { code: d.code, object: `${d.object.kind}/${d.object.name}`, path: d.path, message: d.message });
+      this.options.logger.log("error", "configuration rejected; keeping the last good configuration", {
+        code: d.code,
+        object: `${d.object.kind}/${d.object.name}`,
+        path: d.path,
+        message: d.message,
+      });
       const raw = raws.find((r) => r.kind === d.object.kind && r.metadata?.name === d.object.name);
       if (raw) void this.event(raw, "Warning", "InvalidConfiguration", `${d.code} ${d.path}: ${d.message}; the speaker keeps the last good configuration`);
     }
@@ -599,7 +621,10 @@ export class ClusterSpeaker {
 
   /** Stops a session without holding up the reconcile (Lease renewals must not wait for a socket to drain). */
   private stopDriver(driver: PeerDriver, communication: string): void {
-    this.stopping.set(driver, driver.stop(communication).finally(() => this.stopping.delete(driver)));
+    this.stopping.set(
+      driver,
+      driver.stop(communication).finally(() => this.stopping.delete(driver)),
+    );
   }
 
   /** Control-plane mode: sessions from this node's own address; the control-plane VIP only while the local API server is ready. */
@@ -617,7 +642,13 @@ export class ClusterSpeaker {
           peerIP: s.peerIP,
           peerPort: this.options.peerPort,
           localIP: s.localIP,
-          fsm: { localAsn: s.localASN, peerAsn: s.peerASN, localBgpId: s.localIP, holdTimeSeconds: this.options.holdTimeSeconds, connectRetryTimeSeconds: this.options.connectRetrySeconds },
+          fsm: {
+            localAsn: s.localASN,
+            peerAsn: s.peerASN,
+            localBgpId: s.localIP,
+            holdTimeSeconds: this.options.holdTimeSeconds,
+            connectRetryTimeSeconds: this.options.connectRetrySeconds,
+          },
           logger: this.options.logger,
           metrics: this.metrics.peer(`control-plane ${key}`),
         });
@@ -652,12 +683,21 @@ export class ClusterSpeaker {
       const key = objectKeyText(service);
       const allocation = plan.get(key)!;
       const [namespace, name] = [service.metadata!.namespace!, service.metadata!.name!];
-      for (const problem of allocation.problems) this.writes.submit(`event/${key}/${problem.reason}`, problem.message, `Event on Service ${key}`, () => this.event(service, "Warning", problem.reason, problem.message));
+      for (const problem of allocation.problems)
+        this.writes.submit(`event/${key}/${problem.reason}`, problem.message, `Event on Service ${key}`, () =>
+          this.event(service, "Warning", problem.reason, problem.message),
+        );
       const addresses = allocation.addresses.join(",");
       if (addresses !== serviceIngressIPs(service).join(",")) {
         this.writes.submit(`service/${key}`, addresses, `Service ${key} status`, async () => {
           await applyServiceStatus(core, namespace, name, serviceStatusBody(allocation.addresses));
-          if (allocation.addresses.length > 0) await this.event(service, "Normal", "IPAllocated", `assigned ${allocation.addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`);
+          if (allocation.addresses.length > 0)
+            await this.event(
+              service,
+              "Normal",
+              "IPAllocated",
+              `assigned ${allocation.addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`,
+            );
         });
       }
       for (const [i, address] of allocation.addresses.entries()) {
@@ -676,7 +716,9 @@ export class ClusterSpeaker {
     }
     for (const service of servicesToClear(services)) {
       const key = objectKeyText(service);
-      this.writes.submit(`service/${key}`, "", `Service ${key} status`, () => applyServiceStatus(core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody([])));
+      this.writes.submit(`service/${key}`, "", `Service ${key} status`, () =>
+        applyServiceStatus(core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody([])),
+      );
     }
     const byRouteName = new Map(services.map((s) => [advertisedRouteName(objectKeyText(s)), s]));
     for (const object of this.advertisedRoutes.list()) {
@@ -727,7 +769,9 @@ export class ClusterSpeaker {
   }
 
   private deleteSessionObject(queue: WriteQueue, name: string): void {
-    queue.submit(`session/${name}`, "deleted", `BGPSession ${name}`, () => deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name));
+    queue.submit(`session/${name}`, "deleted", `BGPSession ${name}`, () =>
+      deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name),
+    );
   }
 
   /** Logs a failed API write, at most once per 10 s (an API server outage would otherwise log every tick). */
@@ -737,7 +781,11 @@ export class ClusterSpeaker {
     this.apiFailures++;
     if (now - this.apiFailureLoggedAt < API_FAILURE_LOG_MS) return;
     this.apiFailureLoggedAt = now;
-    this.options.logger.log("warn", "API write failed; keeping sessions, routes and floating IPs, retrying every tick", { object: what, error: describeApiError(error), failuresSoFar: this.apiFailures });
+    this.options.logger.log("warn", "API write failed; keeping sessions, routes and floating IPs, retrying every tick", {
+      object: what,
+      error: describeApiError(error),
+      failuresSoFar: this.apiFailures,
+    });
   }
 
   /** Records a Kubernetes Event on an object, once per distinct reason and message. */

@@ -11,7 +11,13 @@ export function eventObject(object: RawObject, type: "Normal" | "Warning", reaso
   const namespace = object.metadata?.namespace ?? "default";
   return {
     metadata: { generateName: `${object.metadata?.name ?? "object"}.`, namespace },
-    involvedObject: { apiVersion: object.apiVersion ?? "v1", kind: object.kind ?? "Service", name: object.metadata?.name, namespace, uid: (object.metadata as { uid?: string } | undefined)?.uid },
+    involvedObject: {
+      apiVersion: object.apiVersion ?? "v1",
+      kind: object.kind ?? "Service",
+      name: object.metadata?.name,
+      namespace,
+      uid: (object.metadata as { uid?: string } | undefined)?.uid,
+    },
     reason,
     message,
     type,

@@ -78,7 +78,14 @@ export function eligibleNodes(floatingIP: string, input: Pick<FloatingIpInput, "
  */
 export function assignFloatingIps(input: FloatingIpInput): FloatingIpAssignment {
   const subnets = input.nodeSubnets.map(parseCidr);
-  const floating = [...new Map(input.floatingIPs.map((text) => tryParse(text)).filter((ip): ip is IpAddress => ip !== undefined).map((ip) => [ip.text, ip])).values()];
+  const floating = [
+    ...new Map(
+      input.floatingIPs
+        .map((text) => tryParse(text))
+        .filter((ip): ip is IpAddress => ip !== undefined)
+        .map((ip) => [ip.text, ip]),
+    ).values(),
+  ];
   floating.sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   const assignment = new Map<string, string | undefined>();
   const counts = new Map<string, number>();

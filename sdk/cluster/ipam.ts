@@ -169,7 +169,12 @@ function familyName(family: IpFamily): string {
  * go only to a Service that requests them.
  */
 export function planServiceAddresses(pools: readonly AddressPool[], requests: readonly AddressRequest[], reserved: readonly string[] = []): AddressPlan {
-  const reservedKeys = new Set(reserved.map(tryParse).filter((ip): ip is IpAddress => ip !== undefined).map(ipKey));
+  const reservedKeys = new Set(
+    reserved
+      .map(tryParse)
+      .filter((ip): ip is IpAddress => ip !== undefined)
+      .map(ipKey),
+  );
   const claimed = new Set<string>();
   const ordered = [...requests].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const poolNames = pools.map((pool) => pool.name).join(", ") || "none";
@@ -183,7 +188,10 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
       if (!ip) {
         problems.push({ reason: "InvalidRequestedAddress", message: `spec.loadBalancerIP ${JSON.stringify(text)} is not an IP address` });
       } else if (!wanted.includes(ip.family)) {
-        problems.push({ reason: "RequestedFamilyNotOffered", message: `spec.loadBalancerIP ${ip.text} is ${familyName(ip.family)} but the Service's ipFamilies give ${wanted.map(familyName).join(", ")}` });
+        problems.push({
+          reason: "RequestedFamilyNotOffered",
+          message: `spec.loadBalancerIP ${ip.text} is ${familyName(ip.family)} but the Service's ipFamilies give ${wanted.map(familyName).join(", ")}`,
+        });
       } else if (!requested.has(ip.family)) {
         requested.set(ip.family, ip);
       }
@@ -199,7 +207,13 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
       const asked = w.requested.get(ip.family);
       if (asked ? asked.value !== ip.value : reservedKeys.has(ipKey(ip))) continue;
       const pool = poolOf(pools, ip);
-      if (!pool || !mayUse(w.request, pool) || (pool.manualAssign && !asked && w.request.pools === undefined) || (pool.avoidBuggyIPs && isBuggy(ip.family, ip.value))) continue;
+      if (
+        !pool ||
+        !mayUse(w.request, pool) ||
+        (pool.manualAssign && !asked && w.request.pools === undefined) ||
+        (pool.avoidBuggyIPs && isBuggy(ip.family, ip.value))
+      )
+        continue;
       claimed.add(ipKey(ip));
       w.got.set(ip.family, { ip, pool: pool.name });
     }
@@ -213,9 +227,15 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
       if (!pool) {
         w.problems.push({ reason: "RequestedAddressNotInPool", message: `spec.loadBalancerIP ${ip.text} is in no address pool (pools: ${poolNames})` });
       } else if (!mayUse(w.request, pool)) {
-        w.problems.push({ reason: "RequestedAddressPoolNotAllowed", message: `spec.loadBalancerIP ${ip.text} is in pool ${pool.name}, which this Service may not use (its pools: ${w.request.pools?.join(", ") || "none"})` });
+        w.problems.push({
+          reason: "RequestedAddressPoolNotAllowed",
+          message: `spec.loadBalancerIP ${ip.text} is in pool ${pool.name}, which this Service may not use (its pools: ${w.request.pools?.join(", ") || "none"})`,
+        });
       } else if (pool.avoidBuggyIPs && isBuggy(ip.family, ip.value)) {
-        w.problems.push({ reason: "RequestedAddressAvoided", message: `spec.loadBalancerIP ${ip.text} ends in .${ip.value & 0xffn} and pool ${pool.name} has avoidBuggyIPs` });
+        w.problems.push({
+          reason: "RequestedAddressAvoided",
+          message: `spec.loadBalancerIP ${ip.text} ends in .${ip.value & 0xffn} and pool ${pool.name} has avoidBuggyIPs`,
+        });
       } else if (claimed.has(ipKey(ip))) {
         w.problems.push({ reason: "RequestedAddressInUse", message: `spec.loadBalancerIP ${ip.text} is already assigned to another Service` });
       } else {

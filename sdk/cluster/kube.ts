@@ -72,7 +72,12 @@ export interface KubeClients {
 
 /** Makes the clients of a kubeconfig. */
 export function kubeClients(config: KubeConfig): KubeClients {
-  return { config, core: config.makeApiClient(CoreV1Api), coordination: config.makeApiClient(CoordinationV1Api), custom: config.makeApiClient(CustomObjectsApi) };
+  return {
+    config,
+    core: config.makeApiClient(CoreV1Api),
+    coordination: config.makeApiClient(CoordinationV1Api),
+    custom: config.makeApiClient(CustomObjectsApi),
+  };
 }
 
 /** A custom resource collection in one namespace. */
@@ -230,7 +235,8 @@ export function watchCollection<T extends KubernetesObject>(
 
 /** The list function of a namespaced custom resource collection. */
 export function listCustom<T extends KubernetesObject>(custom: CustomObjectsApi, c: CustomCollection): () => Promise<KubernetesListObject<T>> {
-  return async () => (await custom.listNamespacedCustomObject({ group: c.group, version: c.version, namespace: c.namespace, plural: c.plural })) as KubernetesListObject<T>;
+  return async () =>
+    (await custom.listNamespacedCustomObject({ group: c.group, version: c.version, namespace: c.namespace, plural: c.plural })) as KubernetesListObject<T>;
 }
 
 /** The watch path of a namespaced custom resource collection. */
@@ -247,7 +253,8 @@ export async function applyCustom(custom: CustomObjectsApi, plural: string, body
   const { status, ...main } = body;
   const target = { group, version, namespace: metadata.namespace, plural, name: metadata.name, fieldManager: FIELD_MANAGER, force: true };
   await custom.patchNamespacedCustomObject({ ...target, body: main }, APPLY);
-  if (status !== undefined) await custom.patchNamespacedCustomObjectStatus({ ...target, body: { apiVersion: body["apiVersion"], kind: body["kind"], metadata, status } }, APPLY);
+  if (status !== undefined)
+    await custom.patchNamespacedCustomObjectStatus({ ...target, body: { apiVersion: body["apiVersion"], kind: body["kind"], metadata, status } }, APPLY);
 }
 
 /** Deletes a custom object; already gone is fine. */
@@ -259,7 +266,10 @@ export async function deleteCustom(custom: CustomObjectsApi, group: string, vers
 
 /** Server-side applies a Service's `status.loadBalancer`. */
 export async function applyServiceStatus(core: CoreV1Api, namespace: string, name: string, body: Record<string, unknown>): Promise<void> {
-  await core.patchNamespacedServiceStatus({ name, namespace, body: { apiVersion: "v1", kind: "Service", metadata: { name, namespace }, ...body }, fieldManager: FIELD_MANAGER, force: true }, APPLY);
+  await core.patchNamespacedServiceStatus(
+    { name, namespace, body: { apiVersion: "v1", kind: "Service", metadata: { name, namespace }, ...body }, fieldManager: FIELD_MANAGER, force: true },
+    APPLY,
+  );
 }
 
 /**
@@ -296,6 +306,10 @@ export async function writeLease(
     acquireTime: keepsHolder && current?.spec?.acquireTime ? microTime(current.spec.acquireTime) : now,
     leaseTransitions: (current?.spec?.leaseTransitions ?? 0) + (keepsHolder || holder === undefined ? 0 : 1),
   };
-  if (!current) return coordination.createNamespacedLease({ namespace, body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace, labels: { ...labels } }, spec } });
+  if (!current)
+    return coordination.createNamespacedLease({
+      namespace,
+      body: { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace, labels: { ...labels } }, spec },
+    });
   return coordination.replaceNamespacedLease({ name, namespace, body: { ...current, spec } });
 }

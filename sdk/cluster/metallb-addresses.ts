@@ -69,7 +69,11 @@ function admits(pool: IPAddressPool, service: ServiceIdentity, namespaceLabels: 
  * `serviceAllocation` admits it (lower `priority` first, unset last), then
  * the `autoAssign` pools without `serviceAllocation`.
  */
-export function servicePools(service: ServiceIdentity, pools: readonly IPAddressPool[], namespaceLabels: ReadonlyMap<string, Readonly<Record<string, string>>>): string[] {
+export function servicePools(
+  service: ServiceIdentity,
+  pools: readonly IPAddressPool[],
+  namespaceLabels: ReadonlyMap<string, Readonly<Record<string, string>>>,
+): string[] {
   const pinned = annotation(service.annotations, ADDRESS_POOL_ANNOTATION);
   if (pinned !== undefined) return [pinned.trim()];
   const automatic = pools.filter((pool) => pool.spec.autoAssign !== false);
@@ -95,7 +99,13 @@ export function metallbAddressRequest(
   namespaceLabels: ReadonlyMap<string, Readonly<Record<string, string>>>,
 ): AddressRequest {
   const listed = annotation(service.annotations, LOAD_BALANCER_IPS_ANNOTATION);
-  const requested = listed === undefined ? request.requested : listed.split(",").map((ip) => ip.trim()).filter((ip) => ip !== "");
+  const requested =
+    listed === undefined
+      ? request.requested
+      : listed
+          .split(",")
+          .map((ip) => ip.trim())
+          .filter((ip) => ip !== "");
   const allowed = servicePools(service, pools, namespaceLabels);
   // A Service that asks for addresses may have them from any pool holding them, as in MetalLB.
   const withRequested = requested.length > 0 && annotation(service.annotations, ADDRESS_POOL_ANNOTATION) === undefined ? undefined : allowed;

@@ -96,7 +96,13 @@ export class MetallbSpeaker {
   private stopped = false;
 
   constructor(private readonly options: MetallbSpeakerOptions) {
-    this.leader = new LeaderLease({ coordination: options.clients.coordination, namespace: options.namespace, name: ALLOCATOR_LEASE, identity: options.nodeName, durationSeconds: options.leaseDurationSeconds });
+    this.leader = new LeaderLease({
+      coordination: options.clients.coordination,
+      namespace: options.namespace,
+      name: ALLOCATOR_LEASE,
+      identity: options.nodeName,
+      durationSeconds: options.leaseDurationSeconds,
+    });
   }
 
   /** Starts the health server, the informers and the tick. */
@@ -104,7 +110,10 @@ export class MetallbSpeaker {
     const { clients, logger, namespace } = this.options;
     const changed = (): void => this.schedule();
     this.health = await startHealthServer(this.options.healthListen, {
-      notEstablished: () => (this.configuration ? [...this.sessions.values()].filter((s) => s.driver.state !== "Established").map((s) => `${s.session.peerName} ${s.driver.state}`) : ["no valid configuration yet"]),
+      notEstablished: () =>
+        this.configuration
+          ? [...this.sessions.values()].filter((s) => s.driver.state !== "Established").map((s) => `${s.session.peerName} ${s.driver.state}`)
+          : ["no valid configuration yet"],
       metrics: () => this.metrics.render(),
       failed: (error) => logger.log("error", "health server error", { error: error.message }),
     }).catch((err: Error) => {
@@ -122,8 +131,20 @@ export class MetallbSpeaker {
     this.services = watchCollection(clients.config, "/api/v1/services", () => clients.core.listServiceForAllNamespaces(), changed, logger);
     this.nodes = watchCollection(clients.config, "/api/v1/nodes", () => clients.core.listNode(), changed, logger);
     this.namespaces = watchCollection(clients.config, "/api/v1/namespaces", () => clients.core.listNamespace(), changed, logger);
-    this.slices = watchCollection(clients.config, "/apis/discovery.k8s.io/v1/endpointslices", () => discovery.listEndpointSliceForAllNamespaces(), changed, logger);
-    this.secrets = watchCollection<V1Secret>(clients.config, `/api/v1/namespaces/${namespace}/secrets`, () => clients.core.listNamespacedSecret({ namespace }), changed, logger);
+    this.slices = watchCollection(
+      clients.config,
+      "/apis/discovery.k8s.io/v1/endpointslices",
+      () => discovery.listEndpointSliceForAllNamespaces(),
+      changed,
+      logger,
+    );
+    this.secrets = watchCollection<V1Secret>(
+      clients.config,
+      `/api/v1/namespaces/${namespace}/secrets`,
+      () => clients.core.listNamespacedSecret({ namespace }),
+      changed,
+      logger,
+    );
     this.leases = watchCollection<V1Lease>(
       clients.config,
       `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`,
@@ -189,7 +210,10 @@ export class MetallbSpeaker {
     }
     if (leading) await this.allocate(topology);
 
-    const configuration = metallbConfigurationOf(topology, this.configObjects.flatMap((i) => i.list()));
+    const configuration = metallbConfigurationOf(
+      topology,
+      this.configObjects.flatMap((i) => i.list()),
+    );
     const nodes = this.nodes.list().map((n) => metallbNodeOf(n as RawObject));
     const services = metallbServicesOf(this.services.list(), this.slices.list());
     const plan = planMetallbNode(configuration, nodes, services, this.options.nodeName);
@@ -212,7 +236,12 @@ export class MetallbSpeaker {
     if (text === this.rejected) return;
     this.rejected = text;
     for (const d of decision.errors) {
-      this.options.logger.log("error", "configuration rejected; keeping the last good configuration", { code: d.code, object: `${d.object.kind}/${d.object.name}`, path: d.path, message: d.message });
+      this.options.logger.log("error", "configuration rejected; keeping the last good configuration", {
+        code: d.code,
+        object: `${d.object.kind}/${d.object.name}`,
+        path: d.path,
+        message: d.message,
+      });
       const raw = raws.find((r) => r.kind === d.object.kind && r.metadata?.name === d.object.name);
       if (raw) void this.event(raw, "Warning", "InvalidConfiguration", `${d.code} ${d.path}: ${d.message}; the speaker keeps the last good configuration`);
     }
@@ -232,8 +261,18 @@ export class MetallbSpeaker {
       if (allocation.addresses.join(",") === serviceIngressIPs(service).join(",")) continue;
       try {
         await applyServiceStatus(this.options.clients.core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody(allocation.addresses));
-        this.options.logger.log("info", "Service addresses assigned", { service: key, addresses: allocation.addresses.join(","), pools: [...new Set(allocation.pools)].join(",") });
-        if (allocation.addresses.length > 0) await this.event(service, "Normal", "IPAllocated", `assigned ${allocation.addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`);
+        this.options.logger.log("info", "Service addresses assigned", {
+          service: key,
+          addresses: allocation.addresses.join(","),
+          pools: [...new Set(allocation.pools)].join(","),
+        });
+        if (allocation.addresses.length > 0)
+          await this.event(
+            service,
+            "Normal",
+            "IPAllocated",
+            `assigned ${allocation.addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`,
+          );
       } catch (error) {
         this.options.logger.log("warn", "Service status write failed; retrying on the next reconcile", { service: key, error: describeApiError(error) });
       }
@@ -249,7 +288,10 @@ export class MetallbSpeaker {
     const encoded = secret?.data?.["password"];
     const condition = `secret|${session.peerName}`;
     if (encoded === undefined) {
-      this.warnOnce(condition, "passwordSecret not found or without a password key; session not opened until it is", { peer: session.peerName, secret: `${source.secret.namespace}/${source.secret.name}` });
+      this.warnOnce(condition, "passwordSecret not found or without a password key; session not opened until it is", {
+        peer: session.peerName,
+        secret: `${source.secret.namespace}/${source.secret.name}`,
+      });
       return undefined;
     }
     this.warned.delete(condition);
@@ -292,7 +334,14 @@ export class MetallbSpeaker {
         this.sessions.set(session.peerName, running);
         driver.advertise(session.routes);
         driver.start();
-        this.options.logger.log("info", "session planned", { peer: session.peerName, peerAddress: session.peerAddress, source: session.sourceAddress, ibgp: session.internal, md5: password.password !== undefined, bfd: session.bfd !== undefined });
+        this.options.logger.log("info", "session planned", {
+          peer: session.peerName,
+          peerAddress: session.peerAddress,
+          source: session.sourceAddress,
+          ibgp: session.internal,
+          md5: password.password !== undefined,
+          bfd: session.bfd !== undefined,
+        });
       } else {
         running.session = session;
         running.driver.advertise(session.routes);

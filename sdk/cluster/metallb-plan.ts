@@ -119,13 +119,15 @@ function selected(selectors: readonly LabelSelector[] | undefined, labels: Reado
 }
 
 function poolOf(pools: readonly IPAddressPool[], ip: IpAddress): IPAddressPool | undefined {
-  return pools.find((pool) => pool.spec.addresses.some((text) => {
-    try {
-      return spanContains(parseAddressBlock(text), ip);
-    } catch {
-      return false;
-    }
-  }));
+  return pools.find((pool) =>
+    pool.spec.addresses.some((text) => {
+      try {
+        return spanContains(parseAddressBlock(text), ip);
+      } catch {
+        return false;
+      }
+    }),
+  );
 }
 
 /** Whether the advertisement covers the pool (by name or label; all pools when it names none). */
@@ -164,14 +166,23 @@ interface RouteDraft {
  * is left out and reported; so is a community that is neither a valid
  * community nor a known alias.
  */
-export function planMetallbNode(configuration: MetallbConfiguration, nodes: readonly MetallbNode[], services: readonly MetallbService[], nodeName: string): MetallbNodePlan {
+export function planMetallbNode(
+  configuration: MetallbConfiguration,
+  nodes: readonly MetallbNode[],
+  services: readonly MetallbService[],
+  nodeName: string,
+): MetallbNodePlan {
   const problems: PlanProblem[] = [];
   const node = nodes.find((n) => n.name === nodeName);
   if (!node) return { sessions: [], problems: [{ object: `Node/${nodeName}`, message: `Node ${nodeName} is not in the API server's Node list` }] };
   const excluded = Object.prototype.hasOwnProperty.call(node.labels, EXCLUDE_FROM_LOAD_BALANCERS_LABEL);
   const communityOf = (advertisement: BGPAdvertisement, text: string): ReturnType<typeof parseCommunity> => {
     const parsed = parseCommunity(text) ?? parseCommunity(configuration.communityAliases.get(text) ?? "");
-    if (!parsed) problems.push({ object: `BGPAdvertisement/${advertisement.metadata.name}`, message: `community ${JSON.stringify(text)} is neither a:b, large:a:b:c nor a Community alias; not sent` });
+    if (!parsed)
+      problems.push({
+        object: `BGPAdvertisement/${advertisement.metadata.name}`,
+        message: `community ${JSON.stringify(text)} is neither a:b, large:a:b:c nor a Community alias; not sent`,
+      });
     return parsed;
   };
   const sessions: MetallbSession[] = [];
@@ -184,7 +195,10 @@ export function planMetallbNode(configuration: MetallbConfiguration, nodes: read
       return undefined;
     }
     if (spec.peerAddress === undefined) {
-      problems.push({ object, message: `interface ${JSON.stringify(spec.interface ?? "")} (BGP unnumbered) is not supported by bgplb speaker; no session opened` });
+      problems.push({
+        object,
+        message: `interface ${JSON.stringify(spec.interface ?? "")} (BGP unnumbered) is not supported by bgplb speaker; no session opened`,
+      });
       return undefined;
     }
     if (spec.peerASN === undefined) {
@@ -194,7 +208,10 @@ export function planMetallbNode(configuration: MetallbConfiguration, nodes: read
     const peerIp = parseIp(spec.peerAddress);
     const source = spec.sourceAddress ?? node.addresses.find((a) => parseIp(a).family === peerIp.family);
     if (source === undefined) {
-      problems.push({ object, message: `node ${nodeName} has no IPv${peerIp.family} InternalIP to reach ${spec.peerAddress} from, and no sourceAddress is set; no session opened` });
+      problems.push({
+        object,
+        message: `node ${nodeName} has no IPv${peerIp.family} InternalIP to reach ${spec.peerAddress} from, and no sourceAddress is set; no session opened`,
+      });
       return undefined;
     }
     const routerID = spec.routerID ?? [source, ...node.addresses].find((a) => parseIp(a).family === 4);
@@ -203,10 +220,12 @@ export function planMetallbNode(configuration: MetallbConfiguration, nodes: read
       return undefined;
     }
     const keepalive = seconds(spec.keepaliveTime);
-    const holdTimeSeconds = seconds(spec.holdTime) ?? (keepalive !== undefined ? keepalive * METALLB_HOLD_TIME_PER_KEEPALIVE : durationSeconds(METALLB_DEFAULT_HOLD_TIME));
+    const holdTimeSeconds =
+      seconds(spec.holdTime) ?? (keepalive !== undefined ? keepalive * METALLB_HOLD_TIME_PER_KEEPALIVE : durationSeconds(METALLB_DEFAULT_HOLD_TIME));
     const internal = spec.myASN === spec.peerASN;
     const profile = spec.bfdProfile === undefined ? undefined : configuration.bfdProfiles.find((p) => p.metadata.name === spec.bfdProfile);
-    if (spec.bfdProfile !== undefined && !profile) problems.push({ object, message: `bfdProfile ${JSON.stringify(spec.bfdProfile)} does not exist; session opened without BFD` });
+    if (spec.bfdProfile !== undefined && !profile)
+      problems.push({ object, message: `bfdProfile ${JSON.stringify(spec.bfdProfile)} does not exist; session opened without BFD` });
     const password: SessionPassword | undefined = spec.password
       ? { value: spec.password }
       : spec.passwordSecret
@@ -233,7 +252,8 @@ export function planMetallbNode(configuration: MetallbConfiguration, nodes: read
             const a = advertisement.spec;
             if (!coversPool(advertisement, pool) || !selected(a.nodeSelectors, node.labels) || !selected(a.serviceSelectors, service.labels)) continue;
             if (a.peers && a.peers.length > 0 && !a.peers.includes(peer.metadata.name)) continue;
-            const length = ip.family === 4 ? (a.aggregationLength ?? METALLB_DEFAULT_AGGREGATION_LENGTH) : (a.aggregationLengthV6 ?? METALLB_DEFAULT_AGGREGATION_LENGTH_V6);
+            const length =
+              ip.family === 4 ? (a.aggregationLength ?? METALLB_DEFAULT_AGGREGATION_LENGTH) : (a.aggregationLengthV6 ?? METALLB_DEFAULT_AGGREGATION_LENGTH_V6);
             const prefix = aggregate(ip, length);
             const key = `${ip.family}|${prefix.address}/${prefix.length}`;
             let draft = drafts.get(key);
@@ -244,7 +264,8 @@ export function planMetallbNode(configuration: MetallbConfiguration, nodes: read
             for (const text of a.communities ?? []) {
               const community = communityOf(advertisement, text);
               if (community && "standard" in community) draft.communities.add(community.standard);
-              else if (community) draft.large.set(`${community.large.globalAdmin}:${community.large.localData1}:${community.large.localData2}`, community.large);
+              else if (community)
+                draft.large.set(`${community.large.globalAdmin}:${community.large.localData1}:${community.large.localData2}`, community.large);
             }
             draft.localPref = Math.max(draft.localPref, a.localPref ?? 0);
           }

@@ -9,7 +9,16 @@ import { networkInterfaces } from "node:os";
 import { readTextInput } from "../io/read-input";
 import { makeCidr, parseIp } from "../net";
 import { AF_NETLINK, AF_PACKET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_RAW, loadLibc, systemError, type Libc } from "../speaker/libc";
-import { ETH_P_ARP, NETLINK_ROUTE, acknowledgementErrno, addressRequest, arpBroadcastDestination, gratuitousArp, parseMacAddress, type AddressChange } from "./node-packets";
+import {
+  ETH_P_ARP,
+  NETLINK_ROUTE,
+  acknowledgementErrno,
+  addressRequest,
+  arpBroadcastDestination,
+  gratuitousArp,
+  parseMacAddress,
+  type AddressChange,
+} from "./node-packets";
 
 /** What the speaker does to the node's network; tests may supply their own. */
 export interface NodeHost {
@@ -35,7 +44,9 @@ export interface InterfaceAddress {
  */
 export async function interfaceAddresses(): Promise<InterfaceAddress[]> {
   return Object.entries(networkInterfaces()).flatMap(([interfaceName, addresses]) =>
-    (addresses ?? []).flatMap((a) => (a.cidr === null ? [] : [{ interfaceName, address: parseIp(a.address).text, prefixLength: Number(a.cidr.split("/")[1]) }])),
+    (addresses ?? []).flatMap((a) =>
+      a.cidr === null ? [] : [{ interfaceName, address: parseIp(a.address).text, prefixLength: Number(a.cidr.split("/")[1]) }],
+    ),
   );
 }
 

@@ -84,7 +84,8 @@ export function decideConfiguration(candidate: readonly RawObject[], lastGood: T
     message: `${f.object} ${f.path}: ${f.message}`,
     hint: "fix the object; the speaker keeps the last good configuration",
   }));
-  const diagnostics = failures.length > 0 ? decodeErrors : validate(topology, nodeSubnets.length > 0 ? { nodeSubnets } : {}).filter((d) => d.severity === "error");
+  const diagnostics =
+    failures.length > 0 ? decodeErrors : validate(topology, nodeSubnets.length > 0 ? { nodeSubnets } : {}).filter((d) => d.severity === "error");
   if (isValid(diagnostics)) return { topology, accepted: true, errors: [] };
   return { topology: lastGood, accepted: false, errors: diagnostics };
 }
@@ -123,7 +124,11 @@ export function serviceIngressIPs(raw: RawObject): string[] {
  */
 export function servicesToClear(services: readonly RawObject[]): RawObject[] {
   return services.filter(
-    (raw) => !isLoadBalancerService(raw) && (raw as RawService).spec?.loadBalancerClass === undefined && serviceIngressIPs(raw).length > 0 && raw.metadata?.deletionTimestamp === undefined,
+    (raw) =>
+      !isLoadBalancerService(raw) &&
+      (raw as RawService).spec?.loadBalancerClass === undefined &&
+      serviceIngressIPs(raw).length > 0 &&
+      raw.metadata?.deletionTimestamp === undefined,
   );
 }
 

@@ -58,7 +58,12 @@ function byIp(a: string, b: string): number {
  * `peerSelector` (by name), or, without a BGPLoadBalancer, the Cluster's
  * control-plane peers with one session per floating IP.
  */
-export function selectServicePeers(cluster: Cluster, balancer: BGPLoadBalancer | undefined, peers: readonly GkeBGPPeer[], floatingIpCount: number): ServicePeer[] {
+export function selectServicePeers(
+  cluster: Cluster,
+  balancer: BGPLoadBalancer | undefined,
+  peers: readonly GkeBGPPeer[],
+  floatingIpCount: number,
+): ServicePeer[] {
   const localASN = cluster.spec.loadBalancer.localASN ?? 0;
   if (!balancer) {
     return (cluster.spec.loadBalancer.bgpPeers ?? []).map((peer) => ({

@@ -11,7 +11,13 @@ import type { ServiceSession } from "./sessions";
 export const FIELD_MANAGER = "bgplb-speaker";
 
 /** A BGPSession as applied: spec from the plan, status from the running session. */
-export function bgpSessionObject(session: ServiceSession, nodeName: string, state: string, advertisedRoutes: readonly string[], now: Date): Record<string, unknown> {
+export function bgpSessionObject(
+  session: ServiceSession,
+  nodeName: string,
+  state: string,
+  advertisedRoutes: readonly string[],
+  now: Date,
+): Record<string, unknown> {
   return {
     apiVersion: GKE_NETWORKING_API_VERSION,
     kind: "BGPSession",

@@ -35,19 +35,67 @@ export interface ApiGrant {
  * last resourceVersion, so two holders cannot both win).
  */
 export const SPEAKER_API_GRANTS: readonly ApiGrant[] = [
-  { scope: "cluster", apiGroup: "", resource: "nodes", verbs: ["get", "list", "watch"], use: "reads its own Node at start (interface, node subnet) and watches every Node (addresses, readiness)" },
+  {
+    scope: "cluster",
+    apiGroup: "",
+    resource: "nodes",
+    verbs: ["get", "list", "watch"],
+    use: "reads its own Node at start (interface, node subnet) and watches every Node (addresses, readiness)",
+  },
   { scope: "cluster", apiGroup: "", resource: "services", verbs: ["list", "watch"], use: "watches LoadBalancer Services in every namespace" },
-  { scope: "cluster", apiGroup: "", resource: "services/status", verbs: ["patch"], use: "publishes each Service's addresses in status.loadBalancer (allocator leader)" },
+  {
+    scope: "cluster",
+    apiGroup: "",
+    resource: "services/status",
+    verbs: ["patch"],
+    use: "publishes each Service's addresses in status.loadBalancer (allocator leader)",
+  },
   { scope: "cluster", apiGroup: "", resource: "events", verbs: ["create"], use: "records Events on Services and on configuration objects it rejects" },
-  { scope: "clusterNamespace", apiGroup: "baremetal.cluster.gke.io", resource: "clusters", verbs: ["list", "watch"], use: "watches the Cluster (ASN, address pools, VIPs)" },
-  { scope: "clusterNamespace", apiGroup: "baremetal.cluster.gke.io", resource: "clustercidrconfigs", verbs: ["list", "watch"], use: "watches the pod CIDRs a dual-stack Cluster needs to validate" },
+  {
+    scope: "clusterNamespace",
+    apiGroup: "baremetal.cluster.gke.io",
+    resource: "clusters",
+    verbs: ["list", "watch"],
+    use: "watches the Cluster (ASN, address pools, VIPs)",
+  },
+  {
+    scope: "clusterNamespace",
+    apiGroup: "baremetal.cluster.gke.io",
+    resource: "clustercidrconfigs",
+    verbs: ["list", "watch"],
+    use: "watches the pod CIDRs a dual-stack Cluster needs to validate",
+  },
   { scope: "clusterNamespace", apiGroup: "networking.gke.io", resource: "networkgatewaygroups", verbs: ["list", "watch"], use: "watches the floating IPs" },
   { scope: "clusterNamespace", apiGroup: "networking.gke.io", resource: "bgploadbalancers", verbs: ["list", "watch"], use: "watches the peer selection" },
   { scope: "clusterNamespace", apiGroup: "networking.gke.io", resource: "bgppeers", verbs: ["list", "watch"], use: "watches the data-plane peers" },
-  { scope: "clusterNamespace", apiGroup: "coordination.k8s.io", resource: "leases", verbs: ["list", "watch", "create", "update"], use: "presence, allocator-leader and floating-IP Leases" },
-  { scope: "statusNamespace", apiGroup: "networking.gke.io", resource: "bgpsessions", verbs: ["list", "watch", "create", "patch", "delete"], use: "writes one BGPSession per session and deletes those no longer planned" },
-  { scope: "statusNamespace", apiGroup: "networking.gke.io", resource: "bgpsessions/status", verbs: ["patch"], use: "writes each BGPSession's state and advertised routes" },
-  { scope: "statusNamespace", apiGroup: "networking.gke.io", resource: "bgpadvertisedroutes", verbs: ["list", "watch", "create", "patch", "delete"], use: "writes one BGPAdvertisedRoute per Service address and deletes withdrawn ones (allocator leader)" },
+  {
+    scope: "clusterNamespace",
+    apiGroup: "coordination.k8s.io",
+    resource: "leases",
+    verbs: ["list", "watch", "create", "update"],
+    use: "presence, allocator-leader and floating-IP Leases",
+  },
+  {
+    scope: "statusNamespace",
+    apiGroup: "networking.gke.io",
+    resource: "bgpsessions",
+    verbs: ["list", "watch", "create", "patch", "delete"],
+    use: "writes one BGPSession per session and deletes those no longer planned",
+  },
+  {
+    scope: "statusNamespace",
+    apiGroup: "networking.gke.io",
+    resource: "bgpsessions/status",
+    verbs: ["patch"],
+    use: "writes each BGPSession's state and advertised routes",
+  },
+  {
+    scope: "statusNamespace",
+    apiGroup: "networking.gke.io",
+    resource: "bgpadvertisedroutes",
+    verbs: ["list", "watch", "create", "patch", "delete"],
+    use: "writes one BGPAdvertisedRoute per Service address and deletes withdrawn ones (allocator leader)",
+  },
 ];
 
 /**
@@ -61,18 +109,48 @@ export const SPEAKER_API_GRANTS: readonly ApiGrant[] = [
  */
 export const METALLB_SPEAKER_API_GRANTS: readonly ApiGrant[] = [
   { scope: "cluster", apiGroup: "", resource: "nodes", verbs: ["list", "watch"], use: "watches every Node (labels for nodeSelectors, addresses, readiness)" },
-  { scope: "cluster", apiGroup: "", resource: "namespaces", verbs: ["list", "watch"], use: "watches Namespaces (labels for the pools' serviceAllocation namespaceSelectors)" },
+  {
+    scope: "cluster",
+    apiGroup: "",
+    resource: "namespaces",
+    verbs: ["list", "watch"],
+    use: "watches Namespaces (labels for the pools' serviceAllocation namespaceSelectors)",
+  },
   { scope: "cluster", apiGroup: "", resource: "services", verbs: ["list", "watch"], use: "watches LoadBalancer Services in every namespace" },
-  { scope: "cluster", apiGroup: "", resource: "services/status", verbs: ["patch"], use: "publishes each Service's addresses in status.loadBalancer (allocator leader)" },
-  { scope: "cluster", apiGroup: "discovery.k8s.io", resource: "endpointslices", verbs: ["list", "watch"], use: "watches EndpointSlices (externalTrafficPolicy Local: nodes with a ready endpoint)" },
+  {
+    scope: "cluster",
+    apiGroup: "",
+    resource: "services/status",
+    verbs: ["patch"],
+    use: "publishes each Service's addresses in status.loadBalancer (allocator leader)",
+  },
+  {
+    scope: "cluster",
+    apiGroup: "discovery.k8s.io",
+    resource: "endpointslices",
+    verbs: ["list", "watch"],
+    use: "watches EndpointSlices (externalTrafficPolicy Local: nodes with a ready endpoint)",
+  },
   { scope: "cluster", apiGroup: "", resource: "events", verbs: ["create"], use: "records Events on Services and on MetalLB objects it rejects" },
   { scope: "metallbNamespace", apiGroup: "metallb.io", resource: "bgppeers", verbs: ["list", "watch"], use: "watches the BGPPeers" },
   { scope: "metallbNamespace", apiGroup: "metallb.io", resource: "ipaddresspools", verbs: ["list", "watch"], use: "watches the IPAddressPools" },
   { scope: "metallbNamespace", apiGroup: "metallb.io", resource: "bgpadvertisements", verbs: ["list", "watch"], use: "watches the BGPAdvertisements" },
   { scope: "metallbNamespace", apiGroup: "metallb.io", resource: "bfdprofiles", verbs: ["list", "watch"], use: "watches the BFDProfiles" },
   { scope: "metallbNamespace", apiGroup: "metallb.io", resource: "communities", verbs: ["list", "watch"], use: "watches the Community aliases" },
-  { scope: "metallbNamespace", apiGroup: "", resource: "secrets", verbs: ["list", "watch"], use: "watches the Secrets of MetalLB's namespace (BGPPeer passwordSecret)" },
-  { scope: "metallbNamespace", apiGroup: "coordination.k8s.io", resource: "leases", verbs: ["list", "watch", "create", "update"], use: "the allocator-leader Lease" },
+  {
+    scope: "metallbNamespace",
+    apiGroup: "",
+    resource: "secrets",
+    verbs: ["list", "watch"],
+    use: "watches the Secrets of MetalLB's namespace (BGPPeer passwordSecret)",
+  },
+  {
+    scope: "metallbNamespace",
+    apiGroup: "coordination.k8s.io",
+    resource: "leases",
+    verbs: ["list", "watch", "create", "update"],
+    use: "the allocator-leader Lease",
+  },
 ];
 
 /** An RBAC PolicyRule as rendered. */
@@ -107,7 +185,10 @@ export interface SpeakerAccessNames {
  * one Role when they are the same namespace.
  * @throws Error when a grant's scope needs a namespace `namespaces` lacks
  */
-export function namespacedGrants(namespaces: string | Pick<SpeakerAccessNames, "clusterNamespace" | "metallbNamespace">, grants: readonly ApiGrant[] = SPEAKER_API_GRANTS): Map<string, ApiGrant[]> {
+export function namespacedGrants(
+  namespaces: string | Pick<SpeakerAccessNames, "clusterNamespace" | "metallbNamespace">,
+  grants: readonly ApiGrant[] = SPEAKER_API_GRANTS,
+): Map<string, ApiGrant[]> {
   const { clusterNamespace, metallbNamespace } = typeof namespaces === "string" ? { clusterNamespace: namespaces, metallbNamespace: undefined } : namespaces;
   const byNamespace = new Map<string, ApiGrant[]>();
   for (const grant of grants) {
@@ -129,13 +210,30 @@ export function speakerAccessObjects(names: SpeakerAccessNames, grants: readonly
   const roleRef = (kind: string) => ({ apiGroup: "rbac.authorization.k8s.io", kind, name: names.name });
   const objects: PlainManifest[] = [
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: names.name, namespace: names.namespace, labels } },
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: names.name, labels }, rules: grants.filter((g) => g.scope === "cluster").map(policyRule) },
-    { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: names.name, labels }, roleRef: roleRef("ClusterRole"), subjects },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: names.name, labels },
+      rules: grants.filter((g) => g.scope === "cluster").map(policyRule),
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: names.name, labels },
+      roleRef: roleRef("ClusterRole"),
+      subjects,
+    },
   ];
   for (const [namespace, namespaced] of namespacedGrants(names, grants)) {
     objects.push(
       { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: names.name, namespace, labels }, rules: namespaced.map(policyRule) },
-      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: names.name, namespace, labels }, roleRef: roleRef("Role"), subjects },
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: names.name, namespace, labels },
+        roleRef: roleRef("Role"),
+        subjects,
+      },
     );
   }
   return objects;

@@ -31,11 +31,15 @@ const REGISTRY = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?
 /** Checks each part of a reference; `field` names it in errors (`--image`, `image.digest`). */
 export function checkImageReference(reference: Partial<ImageReference>, field: string): ImageReference {
   const { registry, repository, tag, digest } = reference;
-  if (registry !== undefined && !REGISTRY.test(registry)) throw new ImageReferenceError(`${field}: registry ${JSON.stringify(registry)} is not a host name or address with an optional :port`);
+  if (registry !== undefined && !REGISTRY.test(registry))
+    throw new ImageReferenceError(`${field}: registry ${JSON.stringify(registry)} is not a host name or address with an optional :port`);
   if (repository === undefined || !REPOSITORY.test(repository)) {
-    throw new ImageReferenceError(`${field}: repository ${JSON.stringify(repository ?? "")} is not a repository path (lower-case path components, e.g. platform/bgplb-speaker)`);
+    throw new ImageReferenceError(
+      `${field}: repository ${JSON.stringify(repository ?? "")} is not a repository path (lower-case path components, e.g. platform/bgplb-speaker)`,
+    );
   }
-  if (tag !== undefined && !TAG.test(tag)) throw new ImageReferenceError(`${field}: tag ${JSON.stringify(tag)} is not a tag (letters, digits, _ . -, at most 128)`);
+  if (tag !== undefined && !TAG.test(tag))
+    throw new ImageReferenceError(`${field}: tag ${JSON.stringify(tag)} is not a tag (letters, digits, _ . -, at most 128)`);
   if (digest === undefined) {
     throw new ImageReferenceError(`${field}: the image is not pinned by a digest; give one (@sha256:…) or the image layout bgplb image build wrote`);
   }
@@ -59,7 +63,10 @@ export function parseImageReference(text: string, field: string, fallback: { dig
   const colon = path.lastIndexOf(":");
   const repository = colon < 0 ? path : path.slice(0, colon);
   const tag = colon < 0 ? fallback.tag : path.slice(colon + 1);
-  return checkImageReference({ ...(hasRegistry ? { registry: first } : {}), repository, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) }, field);
+  return checkImageReference(
+    { ...(hasRegistry ? { registry: first } : {}), repository, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) },
+    field,
+  );
 }
 
 /** The reference text: `registry/repository:tag@digest` (the parts given). */
@@ -95,7 +102,8 @@ export function layoutImage(directory: string): LayoutImage {
   const manifests = Array.isArray(index?.manifests) ? index.manifests : [];
   if (manifests.length !== 1) throw new ImageReferenceError(`${file}: holds ${manifests.length} manifests; expected the one image bgplb image build writes`);
   const digest = manifests[0].digest;
-  if (typeof digest !== "string" || !DIGEST.test(digest)) throw new ImageReferenceError(`${file}: manifests[0].digest ${JSON.stringify(digest)} is not a sha256 digest`);
+  if (typeof digest !== "string" || !DIGEST.test(digest))
+    throw new ImageReferenceError(`${file}: manifests[0].digest ${JSON.stringify(digest)} is not a sha256 digest`);
   const tag = manifests[0].annotations?.["org.opencontainers.image.ref.name"];
   return { digest, ...(typeof tag === "string" && TAG.test(tag) ? { tag } : {}) };
 }

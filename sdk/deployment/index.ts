@@ -4,8 +4,26 @@
  * control-plane static pod and the sidecar container; plain manifests, no
  * Pulumi.
  */
-export { METALLB_SPEAKER_API_GRANTS, SPEAKER_API_GRANTS, namespacedGrants, policyRule, speakerAccessObjects, type ApiGrant, type GrantScope, type PolicyRule, type SpeakerAccessNames } from "./api-access";
-export { ImageReferenceError, checkImageReference, formatImageReference, layoutImage, parseImageReference, type ImageReference, type LayoutImage } from "./image-reference";
+export {
+  METALLB_SPEAKER_API_GRANTS,
+  SPEAKER_API_GRANTS,
+  namespacedGrants,
+  policyRule,
+  speakerAccessObjects,
+  type ApiGrant,
+  type GrantScope,
+  type PolicyRule,
+  type SpeakerAccessNames,
+} from "./api-access";
+export {
+  ImageReferenceError,
+  checkImageReference,
+  formatImageReference,
+  layoutImage,
+  parseImageReference,
+  type ImageReference,
+  type LayoutImage,
+} from "./image-reference";
 export { STATUS_CRD_FILES, crdDirectory, statusCrds } from "./status-crds";
 export {
   CONTROL_PLANE_TOLERATIONS,

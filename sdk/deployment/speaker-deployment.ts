@@ -62,11 +62,13 @@ export class SpeakerDeploymentError extends Error {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 function checkName(field: string, value: string): void {
-  if (!DNS_LABEL.test(value)) throw new SpeakerDeploymentError(`${field}: ${JSON.stringify(value)} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)`);
+  if (!DNS_LABEL.test(value))
+    throw new SpeakerDeploymentError(`${field}: ${JSON.stringify(value)} is not a DNS-1123 label (lower-case letters, digits and '-', at most 63)`);
 }
 
 function checkWhole(field: string, value: number | undefined, min: number, max: number): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) throw new SpeakerDeploymentError(`${field}: ${value} is not a whole number from ${min} to ${max}`);
+  if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max))
+    throw new SpeakerDeploymentError(`${field}: ${value} is not a whole number from ${min} to ${max}`);
 }
 
 /** The default name of every object. */
@@ -78,7 +80,12 @@ export const SPEAKER_NAMESPACE = "kube-system";
 function workloadNames(options: SpeakerDeploymentOptions): WorkloadNames {
   const name = options.name ?? SPEAKER_NAME;
   const selector = { "app.kubernetes.io/name": "bgplb-speaker", "app.kubernetes.io/instance": name };
-  return { name, namespace: options.namespace ?? (options.mode === "metallb" ? METALLB_NAMESPACE : SPEAKER_NAMESPACE), selector, labels: { ...selector, "app.kubernetes.io/component": "speaker", "app.kubernetes.io/part-of": "bgplb" } };
+  return {
+    name,
+    namespace: options.namespace ?? (options.mode === "metallb" ? METALLB_NAMESPACE : SPEAKER_NAMESPACE),
+    selector,
+    labels: { ...selector, "app.kubernetes.io/component": "speaker", "app.kubernetes.io/part-of": "bgplb" },
+  };
 }
 
 function containerOptions(options: SpeakerDeploymentOptions): SpeakerContainerOptions {
@@ -97,11 +104,17 @@ function containerOptions(options: SpeakerDeploymentOptions): SpeakerContainerOp
  * @throws SpeakerDeploymentError naming the field and the value
  */
 export function checkSpeakerDeployment(options: SpeakerDeploymentOptions): void {
-  if (options.mode !== undefined && options.mode !== "gke" && options.mode !== "metallb") throw new SpeakerDeploymentError(`mode: ${JSON.stringify(options.mode)} is not gke or metallb`);
+  if (options.mode !== undefined && options.mode !== "gke" && options.mode !== "metallb")
+    throw new SpeakerDeploymentError(`mode: ${JSON.stringify(options.mode)} is not gke or metallb`);
   if (options.mode === "metallb") {
-    if (options.clusterNamespace !== undefined) throw new SpeakerDeploymentError(`clusterNamespace: ${JSON.stringify(options.clusterNamespace)} does not apply to the MetalLB mode (it serves the objects of namespace)`);
-    if (options.workload === "static-pod") throw new SpeakerDeploymentError(`workload: "static-pod" does not apply to the MetalLB mode (it has no control-plane VIP); use daemonset`);
-    if (options.statusCrds === true) throw new SpeakerDeploymentError("statusCrds: true does not apply to the MetalLB mode (it writes no BGPSession or BGPAdvertisedRoute)");
+    if (options.clusterNamespace !== undefined)
+      throw new SpeakerDeploymentError(
+        `clusterNamespace: ${JSON.stringify(options.clusterNamespace)} does not apply to the MetalLB mode (it serves the objects of namespace)`,
+      );
+    if (options.workload === "static-pod")
+      throw new SpeakerDeploymentError(`workload: "static-pod" does not apply to the MetalLB mode (it has no control-plane VIP); use daemonset`);
+    if (options.statusCrds === true)
+      throw new SpeakerDeploymentError("statusCrds: true does not apply to the MetalLB mode (it writes no BGPSession or BGPAdvertisedRoute)");
   } else if (options.clusterNamespace === undefined) {
     throw new SpeakerDeploymentError("clusterNamespace: required in the GKE mode (the Cluster's namespace, cluster-NAME)");
   } else {
@@ -131,13 +144,29 @@ export function speakerDeploymentObjects(options: SpeakerDeploymentOptions): Pla
   if (options.createNamespace) objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: names.namespace, labels: { ...names.labels } } });
   const metallb = options.mode === "metallb";
   const access = metallb ? { metallbNamespace: names.namespace } : { clusterNamespace: options.clusterNamespace! };
-  objects.push(...speakerAccessObjects({ name: names.name, namespace: names.namespace, ...access, labels: names.labels }, metallb ? METALLB_SPEAKER_API_GRANTS : SPEAKER_API_GRANTS));
+  objects.push(
+    ...speakerAccessObjects(
+      { name: names.name, namespace: names.namespace, ...access, labels: names.labels },
+      metallb ? METALLB_SPEAKER_API_GRANTS : SPEAKER_API_GRANTS,
+    ),
+  );
   if (!metallb && options.statusCrds !== false) objects.push(...statusCrds());
   const container = containerOptions(options);
   if ((options.workload ?? "daemonset") === "daemonset") {
-    objects.push(speakerDaemonSet(names, container, { ...(options.nodeSelector ? { nodeSelector: options.nodeSelector } : {}), ...(options.tolerations ? { tolerations: options.tolerations } : {}), ...(options.priorityClassName ? { priorityClassName: options.priorityClassName } : {}) }));
+    objects.push(
+      speakerDaemonSet(names, container, {
+        ...(options.nodeSelector ? { nodeSelector: options.nodeSelector } : {}),
+        ...(options.tolerations ? { tolerations: options.tolerations } : {}),
+        ...(options.priorityClassName ? { priorityClassName: options.priorityClassName } : {}),
+      }),
+    );
   } else {
-    objects.push(speakerStaticPod(names, container, { ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}), ...(options.apiServerReadyz ? { apiServerReadyz: options.apiServerReadyz } : {}) }));
+    objects.push(
+      speakerStaticPod(names, container, {
+        ...(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {}),
+        ...(options.apiServerReadyz ? { apiServerReadyz: options.apiServerReadyz } : {}),
+      }),
+    );
   }
   return objects;
 }

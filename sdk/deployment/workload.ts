@@ -58,13 +58,20 @@ const DEFAULT_RESOURCES: ResourceRequirements = { requests: { cpu: "50m", memory
  */
 export function speakerContainer(options: SpeakerContainerOptions, moreArgs: readonly string[] = []): PlainManifest {
   const port = options.healthPort ?? DEFAULT_HEALTH_PORT;
-  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({ httpGet: { path, port: "monitoring" }, periodSeconds, failureThreshold, timeoutSeconds: 2 });
+  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+    httpGet: { path, port: "monitoring" },
+    periodSeconds,
+    failureThreshold,
+    timeoutSeconds: 2,
+  });
   return {
     name: SPEAKER_CONTAINER,
     image: formatImageReference(options.image),
     args: [
       "speaker",
-      ...(options.metallbNamespace === undefined ? ["--cluster-namespace", String(options.clusterNamespace)] : ["--mode", "metallb", "--namespace", options.metallbNamespace]),
+      ...(options.metallbNamespace === undefined
+        ? ["--cluster-namespace", String(options.clusterNamespace)]
+        : ["--mode", "metallb", "--namespace", options.metallbNamespace]),
       "--health-listen",
       `0.0.0.0:${port}`,
       ...(options.leaseDurationSeconds === undefined ? [] : ["--lease-duration", String(options.leaseDurationSeconds)]),

@@ -35,7 +35,11 @@ export interface ReadInputOptions {
 
 /** Formats a byte count the way {@link parseByteSize} reads it (`64MiB`, `1536KiB`, `100B`). */
 export function formatByteSize(bytes: number): string {
-  for (const [unit, size] of [["GiB", 1024 ** 3], ["MiB", 1024 ** 2], ["KiB", 1024]] as const) {
+  for (const [unit, size] of [
+    ["GiB", 1024 ** 3],
+    ["MiB", 1024 ** 2],
+    ["KiB", 1024],
+  ] as const) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
   }
   return `${bytes}B`;
@@ -49,7 +53,9 @@ export function parseByteSize(text: string): number {
   const match = /^\s*(\d{1,15})\s*([a-z]*)\s*$/i.exec(text);
   const unit = match ? UNITS[match[2].toLowerCase()] : undefined;
   if (!match || unit === undefined || Number(match[1]) === 0) {
-    throw new RangeError(`${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} is not a size (e.g. 64MiB, 512KiB, 1GiB or a byte count above 0)`);
+    throw new RangeError(
+      `${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} is not a size (e.g. 64MiB, 512KiB, 1GiB or a byte count above 0)`,
+    );
   }
   return Number(match[1]) * unit;
 }

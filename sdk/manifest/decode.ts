@@ -150,7 +150,10 @@ export function decodeManifest(raw: Record<string, unknown>, schema: ObjectSchem
           }
           unknownFields.push({ path: [...path, key], value: item });
           if (!fieldSchema.passthrough?.includes(key)) {
-            const suggestion = closestField(key, fieldSchema.fields.map((known) => known.name));
+            const suggestion = closestField(
+              key,
+              fieldSchema.fields.map((known) => known.name),
+            );
             const message = suggestion ? `unknown field (did you mean ${suggestion}?), kept as is` : "unknown field, kept as is";
             problems.push({ severity: "warning", code: "unknown-field", path: [...path, key], message });
           }

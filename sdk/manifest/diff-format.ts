@@ -28,7 +28,9 @@ export function formatDiff(diff: ManifestDiff): string {
   const lines = [`${count("added")} added, ${count("removed")} removed, ${count("changed")} changed, ${diff.unchanged} unchanged`];
   if (diff.changes.length === 0) return `${lines[0]}\nNo changes.\n`;
   const immutable = diff.changes.flatMap((change) =>
-    change.fields.filter((field) => field.immutableReason).map((field) => `  - ${objectName(change)} ${echoText(field.path, 4 * 80)}: ${field.immutableReason}`),
+    change.fields
+      .filter((field) => field.immutableReason)
+      .map((field) => `  - ${objectName(change)} ${echoText(field.path, 4 * 80)}: ${field.immutableReason}`),
   );
   if (immutable.length > 0) {
     lines.push("", "WARNING: these changes cannot be applied after creation (recreate the object or revert them):");

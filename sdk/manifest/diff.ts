@@ -117,7 +117,8 @@ function diffObject(before: Plain, after: Plain, apiVersion: string, kind: strin
   const ignored = (path: readonly (string | number)[]): boolean =>
     !options.includeServerMetadata &&
     path[0] === "metadata" &&
-    ((path.length === 2 && SERVER_METADATA_FIELDS.includes(String(path[1]))) || (path.length === 3 && path[1] === "annotations" && IGNORED_ANNOTATIONS.has(String(path[2]))));
+    ((path.length === 2 && SERVER_METADATA_FIELDS.includes(String(path[1]))) ||
+      (path.length === 3 && path[1] === "annotations" && IGNORED_ANNOTATIONS.has(String(path[2]))));
 
   const walk = (old: unknown, now: unknown, schema: FieldSchema | undefined, path: (string | number)[], display: string, schemaPath: (string | number)[]) => {
     if (ignored(schemaPath) || deepEqual(old, now)) return;
@@ -145,15 +146,29 @@ function diffObject(before: Plain, after: Plain, apiVersion: string, kind: strin
     push(display, path, schemaPath, "replace", old, now);
   };
 
-  const diffByIndex = (old: readonly unknown[], now: readonly unknown[], items: FieldSchema | undefined, path: (string | number)[], display: string, schemaPath: (string | number)[]) => {
+  const diffByIndex = (
+    old: readonly unknown[],
+    now: readonly unknown[],
+    items: FieldSchema | undefined,
+    path: (string | number)[],
+    display: string,
+    schemaPath: (string | number)[],
+  ) => {
     const length = Math.max(old.length, now.length);
     for (let i = 0; i < length; i++) walk(old[i], now[i], items, [...path, i], `${display}[${i}]`, [...schemaPath, i]);
   };
 
-  const diffList = (old: readonly unknown[], now: readonly unknown[], schema: Extract<FieldSchema, { type: "list" }>, path: (string | number)[], display: string, schemaPath: (string | number)[]) => {
+  const diffList = (
+    old: readonly unknown[],
+    now: readonly unknown[],
+    schema: Extract<FieldSchema, { type: "list" }>,
+    path: (string | number)[],
+    display: string,
+    schemaPath: (string | number)[],
+  ) => {
     const key = schema.key;
     if (key) {
-      const keyOf = (item: unknown) => (isPlainObject(item) && typeof item[key] === "string" ? (item[key]) : undefined);
+      const keyOf = (item: unknown) => (isPlainObject(item) && typeof item[key] === "string" ? item[key] : undefined);
       const oldKeys = old.map(keyOf);
       const newKeys = now.map(keyOf);
       const unique = (keys: (string | undefined)[]) => keys.every((k) => k !== undefined) && new Set(keys).size === keys.length;

@@ -2,14 +2,7 @@ import { echoText } from "./echo";
 
 /** What went wrong (or is worth knowing) while reading manifests. */
 export type ManifestIssueCode =
-  | "read-error"
-  | "yaml-syntax"
-  | "not-an-object"
-  | "missing-field"
-  | "type-error"
-  | "unknown-field"
-  | "unknown-kind"
-  | "duplicate-object";
+  "read-error" | "yaml-syntax" | "not-an-object" | "missing-field" | "type-error" | "unknown-field" | "unknown-kind" | "duplicate-object";
 
 /** How bad an issue is: errors drop the object (or document); warnings and notes keep it. */
 export type ManifestIssueSeverity = "error" | "warning" | "note";
@@ -36,7 +29,9 @@ export interface ManifestIssue {
 
 /** One line per issue: `file:line:col: severity: Kind ns/name path: message`. */
 export function formatManifestIssue(issue: ManifestIssue): string {
-  const where = [issue.file === undefined ? undefined : echoText(issue.file, 4 * 80), issue.line, issue.line === undefined ? undefined : issue.column].filter((part) => part !== undefined).join(":");
+  const where = [issue.file === undefined ? undefined : echoText(issue.file, 4 * 80), issue.line, issue.line === undefined ? undefined : issue.column]
+    .filter((part) => part !== undefined)
+    .join(":");
   const subject = [issue.object, issue.path].filter((part) => part !== undefined && part !== "").join(" ");
   return echoText(`${where === "" ? "" : `${where}: `}${issue.severity}: ${subject === "" ? "" : `${subject}: `}${issue.message}`, 960);
 }

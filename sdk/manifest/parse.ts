@@ -100,7 +100,11 @@ function refusedBeforeParsing(text: string): { problem: string; offset: number }
     else if (lexeme === "[" || lexeme === "{") depth++;
     else if ((lexeme === "]" || lexeme === "}") && depth > 0) depth--;
     if (depth > MAX_DEPTH) return { problem: `nested more than ${MAX_DEPTH} levels deep`, offset };
-    if (++tokens > MAX_DOCUMENT_TOKENS) return { problem: `a document of more than ${MAX_DOCUMENT_TOKENS} YAML tokens (some 50,000 list items) is refused; split it into several documents`, offset };
+    if (++tokens > MAX_DOCUMENT_TOKENS)
+      return {
+        problem: `a document of more than ${MAX_DOCUMENT_TOKENS} YAML tokens (some 50,000 list items) is refused; split it into several documents`,
+        offset,
+      };
     if (!LEXER_MARKERS.has(lexeme)) offset += lexeme.length;
   }
   return undefined;
@@ -217,7 +221,11 @@ export function parseManifests(sources: readonly ManifestSource[] | string, opti
       continue;
     }
     // one document at a time: only the current document's syntax tree is held, whatever the file's length
-    const documents = new Composer({ prettyErrors: false, logLevel: "error" }).compose(new Parser(lines.addNewLine).parse(source.text), true, source.text.length);
+    const documents = new Composer({ prettyErrors: false, logLevel: "error" }).compose(
+      new Parser(lines.addNewLine).parse(source.text),
+      true,
+      source.text.length,
+    );
     let read = 0;
     for (;;) {
       let next: IteratorResult<Document.Parsed>;
@@ -235,7 +243,9 @@ export function parseManifests(sources: readonly ManifestSource[] | string, opti
       if (doc.errors.length > 0) {
         for (const error of doc.errors) {
           // the YAML reader reports its own stack overflow on deep nesting as a document error
-          const message = /call stack/i.test(error.message) ? `nested too deeply to read (more than ${MAX_DEPTH} levels are refused)` : error.message.split("\n")[0];
+          const message = /call stack/i.test(error.message)
+            ? `nested too deeply to read (more than ${MAX_DEPTH} levels are refused)`
+            : error.message.split("\n")[0];
           issues.push(syntaxError(message, error.pos[0]));
         }
         continue;
@@ -255,7 +265,13 @@ export function parseManifests(sources: readonly ManifestSource[] | string, opti
       const kind = raw["kind"];
       if (typeof apiVersion !== "string" || typeof kind !== "string") {
         const missing = typeof apiVersion !== "string" ? "apiVersion" : "kind";
-        issues.push({ severity: "error", code: "missing-field", path: missing, message: "a Kubernetes object needs apiVersion and kind (strings)", ...at([missing]) });
+        issues.push({
+          severity: "error",
+          code: "missing-field",
+          path: missing,
+          message: "a Kubernetes object needs apiVersion and kind (strings)",
+          ...at([missing]),
+        });
         continue;
       }
       const metadata = metadataOf(raw);
@@ -264,19 +280,38 @@ export function parseManifests(sources: readonly ManifestSource[] | string, opti
       const model = modelKindOf(apiVersion, kind);
       let object: ModelObject | OpaqueObject;
       if (!model) {
-        issues.push({ severity: "note", code: "unknown-kind", object: label, message: `${echoText(apiVersion)} ${echoText(kind)} is not modelled by bgplb; kept as is, not validated`, ...at([]) });
+        issues.push({
+          severity: "note",
+          code: "unknown-kind",
+          object: label,
+          message: `${echoText(apiVersion)} ${echoText(kind)} is not modelled by bgplb; kept as is, not validated`,
+          ...at([]),
+        });
         object = { apiVersion, kind, metadata, body: raw };
       } else {
         const decoded = decodeManifest(raw, schemaOf(apiVersion, kind)!);
         for (const problem of decoded.problems) {
-          issues.push({ severity: problem.severity, code: problem.code, object: label, path: echoPath(problem.path), message: problem.message, ...at(problem.path, problem.code === "unknown-field") });
+          issues.push({
+            severity: problem.severity,
+            code: problem.code,
+            object: label,
+            path: echoPath(problem.path),
+            message: problem.message,
+            ...at(problem.path, problem.code === "unknown-field"),
+          });
         }
         if (decoded.problems.some((problem) => problem.severity === "error")) continue;
         const typed = decoded.value as Record<string, unknown>;
         object = (decoded.unknownFields.length > 0 ? { ...typed, unknownFields: decoded.unknownFields } : typed) as unknown as ModelObject;
       }
       if (seen.has(keyText)) {
-        issues.push({ severity: "error", code: "duplicate-object", object: label, message: `${echoText(keyText, 2 * 80)} is defined more than once; the first definition is used`, ...at([]) });
+        issues.push({
+          severity: "error",
+          code: "duplicate-object",
+          object: label,
+          message: `${echoText(keyText, 2 * 80)} is defined more than once; the first definition is used`,
+          ...at([]),
+        });
         continue;
       }
       seen.add(keyText);

@@ -44,9 +44,11 @@ export function writeManifestDirectory(directory: string, topology: Topology): s
   try {
     existing = statSync(target);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new DirectoryWriteError(`cannot write ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; nothing was changed`);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new DirectoryWriteError(`cannot write ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; nothing was changed`);
   }
-  if (existing && !existing.isDirectory()) throw new DirectoryWriteError(`${shown} is a file, not a directory; give a new or empty directory (nothing was changed)`);
+  if (existing && !existing.isDirectory())
+    throw new DirectoryWriteError(`${shown} is a file, not a directory; give a new or empty directory (nothing was changed)`);
   if (existing) {
     let entries;
     try {
@@ -56,7 +58,9 @@ export function writeManifestDirectory(directory: string, topology: Topology): s
     }
     const foreign = entries.filter((entry) => !entry.isFile() || !MANAGED_FILE.test(entry.name));
     if (foreign.length > 0) {
-      throw new DirectoryWriteError(`refusing to replace ${shown}: it holds ${echoText(foreign.map((entry) => entry.name).join(", "), 2 * 80)}, which bgplb render did not write; choose an empty or new directory`);
+      throw new DirectoryWriteError(
+        `refusing to replace ${shown}: it holds ${echoText(foreign.map((entry) => entry.name).join(", "), 2 * 80)}, which bgplb render did not write; choose an empty or new directory`,
+      );
     }
   }
   const objects = sortedObjects(topology);

@@ -54,14 +54,7 @@ const PLAIN = /^[A-Za-z0-9._/(~$^+=][A-Za-z0-9 ._/:=+@()~$^%,-]*$/;
 const NON_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 function isPlainSafe(text: string): boolean {
-  return (
-    PLAIN.test(text) &&
-    !text.endsWith(" ") &&
-    !text.endsWith(":") &&
-    !text.includes(": ") &&
-    !text.includes(" #") &&
-    !resolvesToNonString(text)
-  );
+  return PLAIN.test(text) && !text.endsWith(" ") && !text.endsWith(":") && !text.includes(": ") && !text.includes(" #") && !resolvesToNonString(text);
 }
 
 function quote(text: string): string {

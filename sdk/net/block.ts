@@ -83,11 +83,7 @@ export function parseCidr(text: string): Cidr {
   const lengthText = text.slice(slash + 1);
   const bits = familyBits(address.family);
   if (!/^\d{1,3}$/.test(lengthText) || Number(lengthText) > bits) {
-    throw new AddressError(
-      "invalid-prefix-length",
-      text,
-      `"${text}" has prefix length "${lengthText}"; IPv${address.family} prefix lengths are 0-${bits}`,
-    );
+    throw new AddressError("invalid-prefix-length", text, `"${text}" has prefix length "${lengthText}"; IPv${address.family} prefix lengths are 0-${bits}`);
   }
   return makeCidr(address.family, address.value, Number(lengthText));
 }
@@ -127,11 +123,7 @@ export function parseRange(text: string): AddressRange {
 export function parseAddressBlock(text: string): AddressBlock {
   if (typeof text === "string" && text.includes("/")) return parseCidr(text);
   if (typeof text === "string" && text.includes("-")) return parseRange(text);
-  throw new AddressError(
-    "invalid-block",
-    String(text),
-    `"${text}" is neither a CIDR (1.2.3.0/24) nor a range (1.2.3.1-1.2.3.5)`,
-  );
+  throw new AddressError("invalid-block", String(text), `"${text}" is neither a CIDR (1.2.3.0/24) nor a range (1.2.3.1-1.2.3.5)`);
 }
 
 /** The canonical text of an address-pool entry (addresses normalized, CIDR host bits cleared). */

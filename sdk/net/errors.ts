@@ -1,12 +1,6 @@
 /** Why an address, CIDR or range could not be parsed. */
 export type AddressErrorCode =
-  | "invalid-address"
-  | "invalid-cidr"
-  | "invalid-prefix-length"
-  | "invalid-range"
-  | "mixed-family-range"
-  | "range-start-after-end"
-  | "invalid-block";
+  "invalid-address" | "invalid-cidr" | "invalid-prefix-length" | "invalid-range" | "mixed-family-range" | "range-start-after-end" | "invalid-block";
 
 /**
  * An address, CIDR or range that cannot be parsed. `input` is the text as

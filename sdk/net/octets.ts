@@ -150,7 +150,7 @@ export function readIpv6(bytes: Uint8Array, offset: number): string {
   // RFC 5952 §4.2: compress the longest run (first one on a tie) of two or more zero words.
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;

@@ -37,7 +37,9 @@ function protocolLines(n: RouterNeighbor, policy: RouterPolicy, options: RouterC
   if (n.md5) lines.push(`  password ${quoted(md5PasswordOf(options))};`);
   if (n.bfd) {
     const b = n.bfd;
-    lines.push(`  bfd { min rx interval ${b.receiveInterval} ms; min tx interval ${b.transmitInterval} ms; multiplier ${b.detectMultiplier}; passive ${b.passiveMode ? "on" : "off"}; };`);
+    lines.push(
+      `  bfd { min rx interval ${b.receiveInterval} ms; min tx interval ${b.transmitInterval} ms; multiplier ${b.detectMultiplier}; passive ${b.passiveMode ? "on" : "off"}; };`,
+    );
   }
   for (const family of n.families) {
     lines.push(
@@ -58,7 +60,7 @@ export function renderBird(peering: Peering, policy: RouterPolicy, options: Rout
   const { router } = policy;
   const out = [
     `# bgplb router-config --vendor bird: router ${router.address} (AS ${router.asn}), peering with ${peering.subject}`,
-    "# Generated from the topology. Include it from bird.conf (include \"bgplb.conf\";) next to your router id,",
+    '# Generated from the topology. Include it from bird.conf (include "bgplb.conf";) next to your router id,',
     "# protocol device and the routes that resolve the next hops. Prefixes outside these filters are refused.",
     "",
   ];

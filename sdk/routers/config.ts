@@ -17,14 +17,20 @@ export const ROUTER_VENDORS: readonly RouterVendor[] = ["frr", "bird"];
  * `router`), in address order: router address → text. Deterministic.
  * @throws PeeringError when the topology has no BGP peering or `router` is not one of its routers.
  */
-export function routerConfigs(topology: Topology, vendor: RouterVendor, options: PeeringOptions & RouterConfigOptions & { readonly router?: string } = {}): Map<string, string> {
+export function routerConfigs(
+  topology: Topology,
+  vendor: RouterVendor,
+  options: PeeringOptions & RouterConfigOptions & { readonly router?: string } = {},
+): Map<string, string> {
   const peering = planPeering(topology, { ...options, failures: [] });
   if (peering.routers.length === 0) {
     throw new PeeringError(`no router peers with ${peering.subject}: no session is planned (MetalLB: no node matches a BGPPeer's nodeSelectors)`);
   }
   const policies = routerPolicies(peering).filter((p) => options.router === undefined || p.router.address === options.router);
   if (policies.length === 0) {
-    throw new PeeringError(`router ${options.router}: the topology does not peer with it; routers: ${peering.routers.map((r) => r.address).join(", ") || "none"}`);
+    throw new PeeringError(
+      `router ${options.router}: the topology does not peer with it; routers: ${peering.routers.map((r) => r.address).join(", ") || "none"}`,
+    );
   }
   const render = vendor === "frr" ? renderFrr : renderBird;
   return new Map(policies.map((p) => [p.router.address, render(peering, p, options)]));

@@ -49,7 +49,13 @@ export function renderFrr(peering: Peering, policy: RouterPolicy, options: Route
     const entries = policy.accepted.filter((e) => e.family === family);
     entries.forEach((entry, i) => out.push(prefixListLine(entry, (i + 1) * 5)));
     if (entries.length === 0) out.push(`${family === 4 ? "ip" : "ipv6"} prefix-list ${prefixListName(family)} seq 5 deny any`);
-    out.push("!", `route-map ${routeMapName(family)} permit 10`, ` match ${family === 4 ? "ip" : "ipv6"} address prefix-list ${prefixListName(family)}`, "exit", "!");
+    out.push(
+      "!",
+      `route-map ${routeMapName(family)} permit 10`,
+      ` match ${family === 4 ? "ip" : "ipv6"} address prefix-list ${prefixListName(family)}`,
+      "exit",
+      "!",
+    );
   }
   out.push("route-map BGPLB-OUT deny 10", "exit", "!");
   out.push(`router bgp ${router.asn}`);
@@ -68,7 +74,8 @@ export function renderFrr(peering: Peering, policy: RouterPolicy, options: Route
         `  neighbor ${n.address} maximum-prefix ${policy.maxPrefixes[family] ?? 1}`,
       );
     }
-    if (policy.neighbors.some((n) => n.addPath && n.families.includes(family))) out.push("  ! ADD-PATH receive: FRR accepts it by default (no disable-addpath-rx on these neighbors)");
+    if (policy.neighbors.some((n) => n.addPath && n.families.includes(family)))
+      out.push("  ! ADD-PATH receive: FRR accepts it by default (no disable-addpath-rx on these neighbors)");
     out.push(" exit-address-family");
   }
   out.push("exit");

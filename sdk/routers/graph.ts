@@ -52,23 +52,44 @@ export function topologyGraph(before: Peering, after: Peering): TopologyGraph {
     const unusable = after.sessions.some((s) => s.localIP === ip && s.down === `floating IP ${ip} unusable`);
     vertices.push({ id: `fip ${ip}`, kind: "floating-ip", label: ["floating IP", ip], failed: unusable });
     if (holder !== undefined) edges.push({ from: nodeIds.get(holder)!, to: `fip ${ip}`, kind: "holds", label: "holds", failed: now !== holder || unusable });
-    if (holder !== now && now !== undefined && !unusable) edges.push({ from: nodeIds.get(now)!, to: `fip ${ip}`, kind: "takes-over", label: "takes over", failed: false });
+    if (holder !== now && now !== undefined && !unusable)
+      edges.push({ from: nodeIds.get(now)!, to: `fip ${ip}`, kind: "takes-over", label: "takes over", failed: false });
   }
   for (const node of before.nodes) {
-    vertices.push({ id: nodeIds.get(node.name)!, kind: "node", label: node.name === node.addresses[0] ? ["node", node.name] : [`node ${node.name}`, ...node.addresses], failed: after.failedNodes.includes(node.name) });
+    vertices.push({
+      id: nodeIds.get(node.name)!,
+      kind: "node",
+      label: node.name === node.addresses[0] ? ["node", node.name] : [`node ${node.name}`, ...node.addresses],
+      failed: after.failedNodes.includes(node.name),
+    });
   }
   const afterSessions = new Map(after.sessions.map((s) => [s.id, s]));
   for (const s of before.sessions) {
     if (s.down !== undefined) continue;
-    const from = before.mode === "gke" && s.role === "service" ? `fip ${s.localIP}` : nodeIds.get(s.node ?? "") ?? `node ${s.localIP}`;
-    edges.push({ from, to: `router ${s.routerIP}`, kind: "session", label: s.role === "control-plane" ? "BGP (control plane)" : "BGP", failed: afterSessions.get(s.id)?.down !== undefined });
+    const from = before.mode === "gke" && s.role === "service" ? `fip ${s.localIP}` : (nodeIds.get(s.node ?? "") ?? `node ${s.localIP}`);
+    edges.push({
+      from,
+      to: `router ${s.routerIP}`,
+      kind: "session",
+      label: s.role === "control-plane" ? "BGP (control plane)" : "BGP",
+      failed: afterSessions.get(s.id)?.down !== undefined,
+    });
   }
   const nextHopsAfter = new Map<string, Set<string>>();
   for (const p of routerPaths(after)) for (const hop of p.nextHops) nextHopsAfter.set(p.vip, new Set([...(nextHopsAfter.get(p.vip) ?? []), hop]));
   const nodeOfAddress = new Map(before.nodes.flatMap((n) => n.addresses.map((a) => [a, n.name] as const)));
   for (const vip of before.vips) {
-    const hops = new Set(routerPaths(before).filter((p) => p.vip === vip.name).flatMap((p) => p.nextHops));
-    vertices.push({ id: `vip ${vip.name}`, kind: "vip", label: [vip.name, ...vip.blocks], failed: hops.size > 0 && (nextHopsAfter.get(vip.name)?.size ?? 0) === 0 });
+    const hops = new Set(
+      routerPaths(before)
+        .filter((p) => p.vip === vip.name)
+        .flatMap((p) => p.nextHops),
+    );
+    vertices.push({
+      id: `vip ${vip.name}`,
+      kind: "vip",
+      label: [vip.name, ...vip.blocks],
+      failed: hops.size > 0 && (nextHopsAfter.get(vip.name)?.size ?? 0) === 0,
+    });
     for (const hop of sortAddresses(hops)) {
       const node = nodeOfAddress.get(hop);
       const id = node !== undefined ? nodeIds.get(node)! : `node ${hop}`;
@@ -88,7 +109,13 @@ function dotText(text: string): string {
 
 /** Graphviz DOT, left to right: VIP groups, nodes, floating IPs, routers. */
 export function renderDot(graph: TopologyGraph): string {
-  const out = ["digraph bgplb {", `  label=${dotText(`bgplb: ${graph.title}`)};`, "  rankdir=LR;", '  node [fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=9];'];
+  const out = [
+    "digraph bgplb {",
+    `  label=${dotText(`bgplb: ${graph.title}`)};`,
+    "  rankdir=LR;",
+    '  node [fontname="Helvetica", fontsize=10];',
+    '  edge [fontname="Helvetica", fontsize=9];',
+  ];
   for (const v of graph.vertices) {
     const failed = v.failed ? ', color="#cc0000", fontcolor="#cc0000", style=dashed' : "";
     out.push(`  ${dotText(v.id)} [shape=${DOT_SHAPES[v.kind]}, label=${dotText(v.label.join("\n"))}${failed}];`);
@@ -96,7 +123,9 @@ export function renderDot(graph: TopologyGraph): string {
   for (const e of graph.edges) {
     const color = e.failed ? '"#cc0000"' : e.kind === "takes-over" ? '"#0055cc"' : e.kind === "next-hop" ? '"#777777"' : '"#000000"';
     const style = e.failed ? "dashed" : DOT_EDGE_STYLE[e.kind];
-    out.push(`  ${dotText(e.from)} -> ${dotText(e.to)} [label=${dotText(e.failed ? `${e.label} (lost)` : e.label)}, color=${color}, fontcolor=${color}, style=${style}];`);
+    out.push(
+      `  ${dotText(e.from)} -> ${dotText(e.to)} [label=${dotText(e.failed ? `${e.label} (lost)` : e.label)}, color=${color}, fontcolor=${color}, style=${style}];`,
+    );
   }
   out.push("}", "");
   return out.join("\n");
@@ -112,7 +141,12 @@ function mermaidLabel(lines: readonly string[]): string {
 
 /** Mermaid flowchart text (renders in pull requests); failed parts in the `failed` class and red links. */
 export function renderMermaid(graph: TopologyGraph): string {
-  const open: Readonly<Record<GraphVertex["kind"], [string, string]>> = { router: ["[[", "]]"], "floating-ip": ["([", "])"], node: ["[", "]"], vip: ["[/", "/]"] };
+  const open: Readonly<Record<GraphVertex["kind"], [string, string]>> = {
+    router: ["[[", "]]"],
+    "floating-ip": ["([", "])"],
+    node: ["[", "]"],
+    vip: ["[/", "/]"],
+  };
   const out = ["flowchart LR", "  classDef failed stroke:#cc0000,stroke-width:2px,stroke-dasharray:5 5,color:#cc0000"];
   for (const v of graph.vertices) {
     const [l, r] = open[v.kind];

@@ -35,7 +35,8 @@ function byFamily(a: string, b: string): number {
 export function parseNodeSpec(text: string): ClusterNode {
   const at = text.indexOf("=");
   const name = at < 0 ? "" : text.slice(0, at);
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw new NodeSpecError(`'${text}': expected NAME=IP[,IP][,LABEL=VALUE]... with a node name (lower-case DNS name)`);
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name))
+    throw new NodeSpecError(`'${text}': expected NAME=IP[,IP][,LABEL=VALUE]... with a node name (lower-case DNS name)`);
   const addresses: string[] = [];
   const labels: Record<string, string> = {};
   for (const part of text.slice(at + 1).split(",")) {
@@ -70,7 +71,11 @@ export function nodesOfManifests(topology: Topology): ClusterNode[] {
       }
     }
     if (addresses.length === 0) throw new NodeSpecError(`Node ${object.metadata.name}: no InternalIP in status.addresses`);
-    nodes.push({ name: object.metadata.name, addresses: addresses.sort(byFamily), labels: { "kubernetes.io/hostname": object.metadata.name, ...(object.metadata.labels ?? {}) } });
+    nodes.push({
+      name: object.metadata.name,
+      addresses: addresses.sort(byFamily),
+      labels: { "kubernetes.io/hostname": object.metadata.name, ...(object.metadata.labels ?? {}) },
+    });
   }
   return nodes;
 }

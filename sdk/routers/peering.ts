@@ -198,7 +198,8 @@ function downReason(failures: readonly Failure[], node: string | undefined, loca
 function checkFailures(failures: readonly Failure[], nodes: readonly string[], routers: readonly string[], floatingIPs: readonly string[]): void {
   for (const f of failures) {
     const what = describeFailure(f);
-    if ((f.kind === "node" || f.kind === "link") && !nodes.includes(f.node)) throw new PeeringError(`${what}: no node ${f.node}; nodes: ${nodes.join(", ") || "none"}`);
+    if ((f.kind === "node" || f.kind === "link") && !nodes.includes(f.node))
+      throw new PeeringError(`${what}: no node ${f.node}; nodes: ${nodes.join(", ") || "none"}`);
     if ((f.kind === "peer" && !routers.includes(f.ip)) || (f.kind === "link" && !routers.includes(f.peer))) {
       throw new PeeringError(`${what}: no router ${f.kind === "peer" ? f.ip : f.peer} peers with the cluster; routers: ${routers.join(", ") || "none"}`);
     }
@@ -211,7 +212,12 @@ function checkFailures(failures: readonly Failure[], nodes: readonly string[], r
 function routersOf(sessions: readonly PlannedSession[], failures: readonly Failure[], standbyOf: (router: string) => string[]): RouterSide[] {
   const byAddress = new Map<string, number>();
   for (const s of sessions) if (!byAddress.has(s.routerIP)) byAddress.set(s.routerIP, s.routerASN);
-  return sortAddresses(byAddress.keys()).map((address) => ({ address, asn: byAddress.get(address)!, down: failures.some((f) => f.kind === "peer" && f.ip === address), standby: standbyOf(address) }));
+  return sortAddresses(byAddress.keys()).map((address) => ({
+    address,
+    asn: byAddress.get(address)!,
+    down: failures.some((f) => f.kind === "peer" && f.ip === address),
+    standby: standbyOf(address),
+  }));
 }
 
 /** The BGP cluster of a GKE topology: the first Cluster of `type: bgp`. */
@@ -222,23 +228,47 @@ function bgpCluster(topology: Topology): Cluster | undefined {
 function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOptions): Peering {
   const failures = options.failures ?? [];
   const namespace = cluster.metadata.namespace ?? clusterNamespace(cluster.metadata.name);
-  const inCluster = <T extends { metadata: { namespace?: string } }>(list: readonly T[]): T[] => list.filter((o) => (o.metadata.namespace ?? namespace) === namespace);
+  const inCluster = <T extends { metadata: { namespace?: string } }>(list: readonly T[]): T[] =>
+    list.filter((o) => (o.metadata.namespace ?? namespace) === namespace);
   const lb = cluster.spec.loadBalancer;
   const addresses = [...new Set([...cluster.spec.controlPlane.nodePoolSpec.nodes, ...(lb.nodePoolSpec?.nodes ?? [])].map((n) => parseIp(n.address).text))];
   const named = options.nodes ?? [];
-  const nodes: ClusterNode[] = addresses.map((address) => named.find((n) => n.addresses.includes(address)) ?? { name: address, addresses: [address], labels: {} });
+  const nodes: ClusterNode[] = addresses.map(
+    (address) => named.find((n) => n.addresses.includes(address)) ?? { name: address, addresses: [address], labels: {} },
+  );
   const failedNodes = new Set(failures.flatMap((f) => (f.kind === "node" ? [f.node] : [])));
   const views = (failed: ReadonlySet<string>): NodeView[] => nodes.map((n) => ({ name: n.name, addresses: n.addresses, ready: !failed.has(n.name) }));
-  const floating = [...new Set(inCluster(topology.networkGatewayGroups).flatMap((g) => g.spec.floatingIPs).map((ip) => parseIp(ip).text))];
+  const floating = [
+    ...new Set(
+      inCluster(topology.networkGatewayGroups)
+        .flatMap((g) => g.spec.floatingIPs)
+        .map((ip) => parseIp(ip).text),
+    ),
+  ];
   const nodeSubnets = options.nodeSubnets ?? ALL_SUBNETS;
   const alive = (failed: ReadonlySet<string>): Set<string> => new Set(nodes.filter((n) => !failed.has(n.name)).map((n) => n.name));
   const planned = assignFloatingIps({ floatingIPs: floating, nodes: views(new Set()), speakers: alive(new Set()), nodeSubnets, holders: new Map() });
   const holders = new Map([...planned].flatMap(([ip, node]) => (node === undefined ? [] : [[ip, node] as const])));
-  const assignment = failedNodes.size === 0 ? planned : assignFloatingIps({ floatingIPs: floating, nodes: views(failedNodes), speakers: alive(failedNodes), nodeSubnets, holders });
+  const assignment =
+    failedNodes.size === 0
+      ? planned
+      : assignFloatingIps({ floatingIPs: floating, nodes: views(failedNodes), speakers: alive(failedNodes), nodeSubnets, holders });
 
-  const pools = clusterAddressPools(cluster).flatMap((p) => poolGroups(p.name, p.blocks.map((b) => b.text), p.avoidBuggyIPs));
+  const pools = clusterAddressPools(cluster).flatMap((p) =>
+    poolGroups(
+      p.name,
+      p.blocks.map((b) => b.text),
+      p.avoidBuggyIPs,
+    ),
+  );
   const cpVip = parseIp(lb.vips.controlPlaneVIP).text;
-  const cpGroup: VipGroup = { name: "controlPlaneVIP", kind: "control-plane", family: parseIp(cpVip).family, blocks: [`${cpVip}/${hostLength(parseIp(cpVip).family)}`], sample: cpVip };
+  const cpGroup: VipGroup = {
+    name: "controlPlaneVIP",
+    kind: "control-plane",
+    family: parseIp(cpVip).family,
+    blocks: [`${cpVip}/${hostLength(parseIp(cpVip).family)}`],
+    sample: cpVip,
+  };
   const clusterName = `Cluster ${namespace}/${cluster.metadata.name}`;
 
   const balancer = inCluster(topology.bgpLoadBalancers)[0];
@@ -249,7 +279,12 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
   const sessions: PlannedSession[] = [];
   for (const s of planServiceSessions(peers, assignment)) {
     const routes = families.flatMap((groups) =>
-      sessionRoutes([groups[0].sample], lbNodes, s.index, s.peer.sessions).map((r) => ({ vips: groups.map((g) => g.name), family: groups[0].family, length: r.length, nextHops: r.nextHops })),
+      sessionRoutes([groups[0].sample], lbNodes, s.index, s.peer.sessions).map((r) => ({
+        vips: groups.map((g) => g.name),
+        family: groups[0].family,
+        length: r.length,
+        nextHops: r.nextHops,
+      })),
     );
     const moved = planned.get(s.floatingIP);
     const down = s.nodeName === undefined ? `no node can hold floating IP ${s.floatingIP}` : downReason(failures, s.nodeName, s.floatingIP, s.peer.peerIP);
@@ -288,11 +323,27 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
     });
   }
   const routerIPs = [...new Set(sessions.map((s) => s.routerIP))];
-  checkFailures(failures, nodes.map((n) => n.name), routerIPs, floating);
+  checkFailures(
+    failures,
+    nodes.map((n) => n.name),
+    routerIPs,
+    floating,
+  );
   const servicePeers = new Set(peers.map((p) => p.peerIP));
   const standbyOf = (router: string): string[] =>
-    servicePeers.has(router) ? sortAddresses(floating.filter((ip) => !sessions.some((s) => s.role === "service" && s.routerIP === router && s.localIP === ip))) : [];
-  return { mode: "gke", subject: clusterName, nodes, failedNodes: [...failedNodes], floatingIPs: assignment, vips: [...pools, cpGroup], sessions, routers: routersOf(sessions, failures, standbyOf) };
+    servicePeers.has(router)
+      ? sortAddresses(floating.filter((ip) => !sessions.some((s) => s.role === "service" && s.routerIP === router && s.localIP === ip)))
+      : [];
+  return {
+    mode: "gke",
+    subject: clusterName,
+    nodes,
+    failedNodes: [...failedNodes],
+    floatingIPs: assignment,
+    vips: [...pools, cpGroup],
+    sessions,
+    routers: routersOf(sessions, failures, standbyOf),
+  };
 }
 
 function bfdTimers(topology: Topology, peer: MetalLBBGPPeer): BfdTimers | undefined {
@@ -321,11 +372,15 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
   const failures = options.failures ?? [];
   const nodes = options.nodes ?? [];
   if (nodes.length === 0) {
-    throw new PeeringError("MetalLB topology: the routers peer with every node, but no node is known; name them with --node NAME=IP[,LABEL=VALUE]... (repeatable) or add Node manifests to the input");
+    throw new PeeringError(
+      "MetalLB topology: the routers peer with every node, but no node is known; name them with --node NAME=IP[,LABEL=VALUE]... (repeatable) or add Node manifests to the input",
+    );
   }
   const byName = new Map<string, IPAddressPool[]>();
   for (const pool of topology.ipAddressPools) byName.set(pool.metadata.name, [...(byName.get(pool.metadata.name) ?? []), pool]);
-  const groupsOf = new Map(topology.ipAddressPools.map((pool) => [pool, poolGroups(pool.metadata.name, pool.spec.addresses, pool.spec.avoidBuggyIPs ?? false)]));
+  const groupsOf = new Map(
+    topology.ipAddressPools.map((pool) => [pool, poolGroups(pool.metadata.name, pool.spec.addresses, pool.spec.avoidBuggyIPs ?? false)]),
+  );
   const sessions: PlannedSession[] = [];
   const seen = new Set<string>();
   const peers = [...topology.metallbBgpPeers].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
@@ -337,7 +392,8 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
     const advertisements = topology.bgpAdvertisements.filter((a) => (a.spec.peers ?? []).length === 0 || a.spec.peers!.includes(peer.metadata.name));
     for (const node of nodes) {
       if (selectors.length > 0 && !selectors.some((s) => matchesSelector(s, node.labels))) continue;
-      const localIP = peer.spec.sourceAddress !== undefined ? parseIp(peer.spec.sourceAddress).text : node.addresses.find((a) => parseIp(a).family === router.family);
+      const localIP =
+        peer.spec.sourceAddress !== undefined ? parseIp(peer.spec.sourceAddress).text : node.addresses.find((a) => parseIp(a).family === router.family);
       if (localIP === undefined) continue;
       const id = `${localIP}>${router.text}`;
       if (seen.has(id)) continue;
@@ -350,7 +406,10 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
         for (const pool of covered === "all" ? topology.ipAddressPools : covered) {
           for (const group of groupsOf.get(pool) ?? []) {
             if (group.family !== router.family) continue;
-            const length = group.family === 4 ? (advertisement.spec.aggregationLength ?? METALLB_DEFAULT_AGGREGATION_LENGTH) : (advertisement.spec.aggregationLengthV6 ?? METALLB_DEFAULT_AGGREGATION_LENGTH_V6);
+            const length =
+              group.family === 4
+                ? (advertisement.spec.aggregationLength ?? METALLB_DEFAULT_AGGREGATION_LENGTH)
+                : (advertisement.spec.aggregationLengthV6 ?? METALLB_DEFAULT_AGGREGATION_LENGTH_V6);
             const key = `${group.family}|${length}`;
             if (!routes.has(key)) routes.set(key, { vips: new Set(), family: group.family, length });
             routes.get(key)!.vips.add(group.name);
@@ -378,7 +437,12 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
       });
     }
   }
-  checkFailures(failures, nodes.map((n) => n.name), [...new Set(sessions.map((s) => s.routerIP))], []);
+  checkFailures(
+    failures,
+    nodes.map((n) => n.name),
+    [...new Set(sessions.map((s) => s.routerIP))],
+    [],
+  );
   const vips = [...groupsOf.values()].flat();
   const failedNodes = failures.flatMap((f) => (f.kind === "node" ? [f.node] : []));
   return { mode: "metallb", subject: "MetalLB", nodes, failedNodes, floatingIPs: new Map(), vips, sessions, routers: routersOf(sessions, failures, () => []) };

@@ -125,7 +125,9 @@ export function comparePeerings(before: Peering, after: Peering, failures: reado
   const addedSessions = after.sessions.filter((s) => s.down === undefined && !beforeUp.has(s.id)).map((s) => s.id);
   const movedSessions: MovedSession[] = after.sessions.flatMap((s) => {
     const then = before.sessions.find((b) => b.id === s.id);
-    return s.down === undefined && then?.node !== undefined && s.node !== undefined && then.node !== s.node ? [{ session: s.id, from: then.node, to: s.node }] : [];
+    return s.down === undefined && then?.node !== undefined && s.node !== undefined && then.node !== s.node
+      ? [{ session: s.id, from: then.node, to: s.node }]
+      : [];
   });
   return {
     subject: after.subject,

@@ -109,15 +109,18 @@ export function routerPolicies(peering: Peering): RouterPolicy[] {
           seen.add(`${vip}|${length}`);
           for (const cidr of cidrsOf.get(vip)!) {
             // an aggregate shorter than the block is sent as that one supernet
-            const entry = length >= cidr.prefixLength
-              ? { family, prefix: cidr.text, first: cidr.first, minLength: length, maxLength: length, count: 1n << BigInt(length - cidr.prefixLength) }
-              : { family, prefix: makeCidr(family, cidr.first, length).text, first: cidr.first, minLength: length, maxLength: length, count: 1n };
+            const entry =
+              length >= cidr.prefixLength
+                ? { family, prefix: cidr.text, first: cidr.first, minLength: length, maxLength: length, count: 1n << BigInt(length - cidr.prefixLength) }
+                : { family, prefix: makeCidr(family, cidr.first, length).text, first: cidr.first, minLength: length, maxLength: length, count: 1n };
             entries.set(`${entry.prefix}|${length}`, entry);
           }
         }
       }
     }
-    const sorted = [...entries.values()].sort((a, b) => a.family - b.family || (a.first < b.first ? -1 : a.first > b.first ? 1 : 0) || a.minLength - b.minLength);
+    const sorted = [...entries.values()].sort(
+      (a, b) => a.family - b.family || (a.first < b.first ? -1 : a.first > b.first ? 1 : 0) || a.minLength - b.minLength,
+    );
     const families = ([4, 6] as const).filter((f) => neighbors.some((n) => n.families.includes(f)));
     const maxPrefixes: Partial<Record<IpFamily, number>> = {};
     for (const family of families) {

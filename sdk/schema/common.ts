@@ -16,19 +16,21 @@ export const SERVER_METADATA_FIELDS: readonly string[] = [
 ];
 
 /** `metadata`, the parts bgplb reads and writes (the model's `ObjectMeta`). */
-const metadata = object(
-  [required("name", string), field("namespace", string), field("labels", stringMap), field("annotations", stringMap)],
-  { passthrough: SERVER_METADATA_FIELDS, ref: "ObjectMeta" },
-);
+const metadata = object([required("name", string), field("namespace", string), field("labels", stringMap), field("annotations", stringMap)], {
+  passthrough: SERVER_METADATA_FIELDS,
+  ref: "ObjectMeta",
+});
 
 /** A Kubernetes label selector (the model's `LabelSelector`). */
 export const labelSelector = object(
   [
     field("matchLabels", stringMap),
-    field(
-      "matchExpressions",
-      { type: "list", items: object([required("key", string), required("operator", oneOf(["In", "NotIn", "Exists", "DoesNotExist"])), field("values", stringSet)], { ref: "LabelSelectorRequirement" }) },
-    ),
+    field("matchExpressions", {
+      type: "list",
+      items: object([required("key", string), required("operator", oneOf(["In", "NotIn", "Exists", "DoesNotExist"])), field("values", stringSet)], {
+        ref: "LabelSelectorRequirement",
+      }),
+    }),
   ],
   { ref: "LabelSelector" },
 );

@@ -64,7 +64,13 @@ function fieldSchema(schema: FieldSchema, entry: FieldEntry | undefined, path: r
         ["type", "object"],
         ["description", description],
         ["maxProperties", schema.maxProperties],
-        ["additionalProperties", defined([["type", "string"], ["maxLength", schema.maxLength]])],
+        [
+          "additionalProperties",
+          defined([
+            ["type", "string"],
+            ["maxLength", schema.maxLength],
+          ]),
+        ],
       ]);
     case "list":
       return defined([
@@ -82,7 +88,10 @@ function fieldSchema(schema: FieldSchema, entry: FieldEntry | undefined, path: r
 }
 
 function objectSchema(schema: ObjectSchema, description: string | undefined, path: readonly string[]): OpenApi {
-  const rules = [...(schema.validations ?? []), ...schema.fields.filter((entry) => entry.immutable !== undefined).map((entry) => immutabilityRule(entry, path))];
+  const rules = [
+    ...(schema.validations ?? []),
+    ...schema.fields.filter((entry) => entry.immutable !== undefined).map((entry) => immutabilityRule(entry, path)),
+  ];
   const properties: OpenApi = {};
   for (const entry of schema.fields) properties[entry.name] = fieldSchema(entry.schema, entry, [...path, entry.name]);
   return defined([
@@ -97,7 +106,9 @@ function objectSchema(schema: ObjectSchema, description: string | undefined, pat
 
 /** The `openAPIV3Schema` of a kind: apiVersion, kind, metadata, its spec and its status. */
 function openApiSchema(declaration: KindDeclaration): OpenApi {
-  const status = declaration.status ? fieldSchema(declaration.status.schema, { name: "status", schema: declaration.status.schema, doc: declaration.status.doc }, ["status"]) : { type: "object", "x-kubernetes-preserve-unknown-fields": true };
+  const status = declaration.status
+    ? fieldSchema(declaration.status.schema, { name: "status", schema: declaration.status.schema, doc: declaration.status.doc }, ["status"])
+    : { type: "object", "x-kubernetes-preserve-unknown-fields": true };
   return defined([
     ["type", "object"],
     ["description", declaration.doc],

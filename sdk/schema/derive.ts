@@ -43,13 +43,15 @@ export interface DefaultedField {
 }
 
 /** Fields the diff treats as equal whether absent or set to the default, from the declarations. */
-export const DEFAULTED_FIELDS: readonly DefaultedField[] = DECLARED_FIELDS.filter((declared) => declared.entry.default !== undefined).map(({ apiVersion, kind, path, entry }) => ({
-  apiVersion,
-  kind,
-  path,
-  value: entry.default,
-  serverDefault: entry.serverDefault === true,
-}));
+export const DEFAULTED_FIELDS: readonly DefaultedField[] = DECLARED_FIELDS.filter((declared) => declared.entry.default !== undefined).map(
+  ({ apiVersion, kind, path, entry }) => ({
+    apiVersion,
+    kind,
+    path,
+    value: entry.default,
+    serverDefault: entry.serverDefault === true,
+  }),
+);
 
 const DEFAULT_BY_KEY = new Map(DEFAULTED_FIELDS.map((entry) => [`${entry.apiVersion}|${entry.kind}|${entry.path.join(".")}`, entry.value]));
 
@@ -72,12 +74,14 @@ export interface ImmutableField {
 }
 
 /** The fields the vendors do not let change after creation, from the declarations. */
-export const IMMUTABLE_AFTER_CREATION: readonly ImmutableField[] = DECLARED_FIELDS.filter((declared) => declared.entry.immutable !== undefined).map(({ apiVersion, kind, path, entry }) => ({
-  apiVersion,
-  kind,
-  path,
-  reason: entry.immutable!,
-}));
+export const IMMUTABLE_AFTER_CREATION: readonly ImmutableField[] = DECLARED_FIELDS.filter((declared) => declared.entry.immutable !== undefined).map(
+  ({ apiVersion, kind, path, entry }) => ({
+    apiVersion,
+    kind,
+    path,
+    reason: entry.immutable!,
+  }),
+);
 
 /**
  * The immutable field a change at `path` of an object of this apiVersion/kind
@@ -94,7 +98,9 @@ export function immutableFieldAt(apiVersion: string, kind: string, path: FieldPa
   });
 }
 
-const SECRET_PATHS = new Set(DECLARED_FIELDS.filter((declared) => declared.entry.secret).map(({ apiVersion, kind, path }) => `${apiVersion}|${kind}|${path.join(".")}`));
+const SECRET_PATHS = new Set(
+  DECLARED_FIELDS.filter((declared) => declared.entry.secret).map(({ apiVersion, kind, path }) => `${apiVersion}|${kind}|${path.join(".")}`),
+);
 
 /** True when the field at `path` (list indexes are skipped) of an object of this apiVersion/kind holds a secret, which is never shown. */
 export function isSecretField(apiVersion: string, kind: string, path: readonly (string | number)[]): boolean {

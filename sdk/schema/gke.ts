@@ -17,7 +17,11 @@ import { asn, field, ipv4, object, oneOf, required, stringMap, type KindDeclarat
 const addressBlock = { type: "string", maxLength: 100 } as const;
 
 function nodePool(maxItems: number): ObjectSchema {
-  const node = object([required("address", ipv4, "The node's IP address (IPv4).")], { typeName: "NodeAddress", typeDoc: "A node entry in a node pool spec.", openEnded: true });
+  const node = object([required("address", ipv4, "The node's IP address (IPv4).")], {
+    typeName: "NodeAddress",
+    typeDoc: "A node entry in a node pool spec.",
+    openEnded: true,
+  });
   return object([required("nodes", { type: "list", key: "address", unordered: true, maxItems, items: node }, "The nodes.")], {
     typeName: "NodePoolSpec",
     typeDoc: "A list of nodes by address.",
@@ -25,21 +29,31 @@ function nodePool(maxItems: number): ObjectSchema {
   });
 }
 
-const cidrBlocks = object([required("cidrBlocks", { type: "list", maxItems: 2, items: { type: "string", format: "cidr" } }, "CIDRs; one IPv4 and one IPv6 block for dual-stack.")], {
-  typeName: "CidrBlocks",
-  typeDoc: "A list of CIDR blocks.",
-});
+const cidrBlocks = object(
+  [required("cidrBlocks", { type: "list", maxItems: 2, items: { type: "string", format: "cidr" } }, "CIDRs; one IPv4 and one IPv6 block for dual-stack.")],
+  {
+    typeName: "CidrBlocks",
+    typeDoc: "A list of CIDR blocks.",
+  },
+);
 
 const loadBalancer = object(
   [
-    required("mode", oneOf(["bundled", "manual"], "LoadBalancerMode", "Load-balancer mode: `bundled` (this product's subject) or `manual`."), "`bundled` for the bundled load balancer.", {
-      immutable: "the load balancer mode cannot change after creation",
-    }),
+    required(
+      "mode",
+      oneOf(["bundled", "manual"], "LoadBalancerMode", "Load-balancer mode: `bundled` (this product's subject) or `manual`."),
+      "`bundled` for the bundled load balancer.",
+      {
+        immutable: "the load balancer mode cannot change after creation",
+      },
+    ),
     field("type", oneOf(["bgp", "layer2"], "LoadBalancerType", "Bundled load-balancer type; absent means `layer2`."), "`bgp` or `layer2`.", {
       default: DEFAULT_LOAD_BALANCER_TYPE,
       immutable: "the load balancer type cannot change after creation",
     }),
-    field("localASN", asn(1), "The cluster's AS number, 1–4294967295. Required for `type: bgp`.", { immutable: "the cluster ASN cannot change after creation" }),
+    field("localASN", asn(1), "The cluster's AS number, 1–4294967295. Required for `type: bgp`.", {
+      immutable: "the cluster ASN cannot change after creation",
+    }),
     field(
       "bgpPeers",
       {
@@ -50,7 +64,11 @@ const loadBalancer = object(
           [
             required("ip", ipv4, "The peer router's IPv4 address (IPv6 sessions are not supported).", { ipv6Rule: "BGPLB013" }),
             required("asn", asn(1), "The peer's AS number, 1–4294967295, different from the cluster ASN (eBGP only)."),
-            field("controlPlaneNodes", { type: "list", unordered: true, maxItems: 128, items: ipv4 }, "Control-plane node IPs that peer with this router. Absent: every control-plane node peers with it."),
+            field(
+              "controlPlaneNodes",
+              { type: "list", unordered: true, maxItems: 128, items: ipv4 },
+              "Control-plane node IPs that peer with this router. Absent: every control-plane node peers with it.",
+            ),
           ],
           { typeName: "ControlPlaneBgpPeer", typeDoc: "A control-plane BGP peer, `spec.loadBalancer.bgpPeers[]`." },
         ),
@@ -62,10 +80,15 @@ const loadBalancer = object(
       "ports",
       object(
         [
-          field("controlPlaneLBPort", { type: "integer", format: "int32", minimum: 1, maximum: 65535 }, "Port the control-plane VIP serves the Kubernetes API on.", {
-            default: DEFAULT_CONTROL_PLANE_LB_PORT,
-            serverDefault: true,
-          }),
+          field(
+            "controlPlaneLBPort",
+            { type: "integer", format: "int32", minimum: 1, maximum: 65535 },
+            "Port the control-plane VIP serves the Kubernetes API on.",
+            {
+              default: DEFAULT_CONTROL_PLANE_LB_PORT,
+              serverDefault: true,
+            },
+          ),
         ],
         { typeName: "LoadBalancerPorts", typeDoc: "`spec.loadBalancer.ports`." },
       ),
@@ -75,7 +98,10 @@ const loadBalancer = object(
       "vips",
       object(
         [
-          required("controlPlaneVIP", ipv4, "The Kubernetes API VIP; must lie outside every address pool.", { immutable: "the control-plane VIP cannot change after creation", ipv6Rule: "BGPLB053" }),
+          required("controlPlaneVIP", ipv4, "The Kubernetes API VIP; must lie outside every address pool.", {
+            immutable: "the control-plane VIP cannot change after creation",
+            ipv6Rule: "BGPLB053",
+          }),
           field(
             "ingressVIP",
             { type: "string", maxLength: 45, validations: [{ rule: "isIP(self)", message: "spec.loadBalancer.vips.ingressVIP must be an IP address" }] },
@@ -96,7 +122,11 @@ const loadBalancer = object(
         items: object(
           [
             required("name", { type: "string", minLength: 1, maxLength: 253 }, "Pool name, unique in the cluster."),
-            required("addresses", { type: "list", unordered: true, minItems: 1, maxItems: 64, items: addressBlock }, "CIDRs (`1.2.3.0/24`) or ranges (`1.2.3.1-1.2.3.5`), IPv4 or IPv6; pools must not overlap."),
+            required(
+              "addresses",
+              { type: "list", unordered: true, minItems: 1, maxItems: 64, items: addressBlock },
+              "CIDRs (`1.2.3.0/24`) or ranges (`1.2.3.1-1.2.3.5`), IPv4 or IPv6; pools must not overlap.",
+            ),
             flag("avoidBuggyIPs", "Skip addresses ending in .0 and .255.", false),
             flag("manualAssign", "Only assign addresses from this pool when a Service asks for them.", false),
           ],
@@ -112,9 +142,18 @@ const loadBalancer = object(
     typeName: "LoadBalancerSpec",
     typeDoc: "`spec.loadBalancer`.",
     validations: [
-      { rule: "!has(self.type) || self.type != 'bgp' || has(self.localASN)", message: "spec.loadBalancer.localASN is required when spec.loadBalancer.type is bgp" },
-      { rule: "!has(self.type) || self.type != 'bgp' || (has(self.bgpPeers) && size(self.bgpPeers) > 0)", message: "spec.loadBalancer.bgpPeers needs at least one peer when spec.loadBalancer.type is bgp" },
-      { rule: "!has(self.localASN) || !has(self.bgpPeers) || self.bgpPeers.all(p, p.asn != self.localASN)", message: "spec.loadBalancer.bgpPeers[].asn must differ from spec.loadBalancer.localASN (eBGP only)" },
+      {
+        rule: "!has(self.type) || self.type != 'bgp' || has(self.localASN)",
+        message: "spec.loadBalancer.localASN is required when spec.loadBalancer.type is bgp",
+      },
+      {
+        rule: "!has(self.type) || self.type != 'bgp' || (has(self.bgpPeers) && size(self.bgpPeers) > 0)",
+        message: "spec.loadBalancer.bgpPeers needs at least one peer when spec.loadBalancer.type is bgp",
+      },
+      {
+        rule: "!has(self.localASN) || !has(self.bgpPeers) || self.bgpPeers.all(p, p.asn != self.localASN)",
+        message: "spec.loadBalancer.bgpPeers[].asn must differ from spec.loadBalancer.localASN (eBGP only)",
+      },
     ],
   },
 );
@@ -156,7 +195,15 @@ const cluster: KindDeclaration = {
   specDoc: "The cluster's desired state (load-balancing parts).",
   spec: object(
     [
-      field("type", oneOf(["admin", "user", "hybrid", "standalone"], "ClusterType", "Cluster type: `admin`, `user`, `hybrid` or `standalone`. Admin clusters only load-balance the control plane."), "The cluster type."),
+      field(
+        "type",
+        oneOf(
+          ["admin", "user", "hybrid", "standalone"],
+          "ClusterType",
+          "Cluster type: `admin`, `user`, `hybrid` or `standalone`. Admin clusters only load-balance the control plane.",
+        ),
+        "The cluster type.",
+      ),
       required(
         "controlPlane",
         object([required("nodePoolSpec", nodePool(128), "The control-plane nodes; each opens its own BGP session(s) to the control-plane peers.")], {
@@ -194,7 +241,10 @@ const cluster: KindDeclaration = {
   ),
   crd: {
     names: { plural: "clusters", singular: "cluster" },
-    header: ["Cluster (baremetal.cluster.gke.io/v1): the first document of a bmctl cluster config file. Only the", "fields bgplb reads are typed; the rest of a real cluster config is kept as written."],
+    header: [
+      "Cluster (baremetal.cluster.gke.io/v1): the first document of a bmctl cluster config file. Only the",
+      "fields bgplb reads are typed; the rest of a real cluster config is kept as written.",
+    ],
     printerColumns: [
       { name: "LB Type", type: "string", jsonPath: ".spec.loadBalancer.type" },
       { name: "Local ASN", type: "integer", jsonPath: ".spec.loadBalancer.localASN" },
@@ -209,14 +259,21 @@ function podCidr(family: 4 | 6): ObjectSchema {
   return object(
     [
       required("cidr", { type: "string", format: "cidr", maxLength: family === 4 ? 18 : 43 }, "The pod CIDR, e.g. `192.168.0.0/16` or `2001:db8:1::/112`."),
-      required("perNodeMaskSize", { type: "integer", format: "int32", minimum: 0, maximum: bits }, "Prefix length of each node's slice: ≥ the CIDR's prefix length, ≤ 32 (IPv4) or 128 (IPv6)."),
+      required(
+        "perNodeMaskSize",
+        { type: "integer", format: "int32", minimum: 0, maximum: bits },
+        "Prefix length of each node's slice: ≥ the CIDR's prefix length, ≤ 32 (IPv4) or 128 (IPv6).",
+      ),
     ],
     {
       typeName: "PodCidrRange",
       typeDoc: "One family's pod range in a ClusterCIDRConfig.",
       validations: [
         { rule: `cidr(self.cidr).ip().family() == ${family}`, message: `spec.${key}.cidr must be an IPv${family} CIDR` },
-        { rule: "self.perNodeMaskSize >= cidr(self.cidr).prefixLength()", message: `spec.${key}.perNodeMaskSize must not be shorter than the prefix length of spec.${key}.cidr` },
+        {
+          rule: "self.perNodeMaskSize >= cidr(self.cidr).prefixLength()",
+          message: `spec.${key}.perNodeMaskSize must not be shorter than the prefix length of spec.${key}.cidr`,
+        },
       ],
     },
   );
@@ -232,8 +289,16 @@ const clusterCidrConfig: KindDeclaration = {
   doc: "Dual-stack pod ranges (`baremetal.cluster.gke.io/v1alpha1` `ClusterCIDRConfig`), in the cluster namespace.",
   specDoc: "Pod ranges by family.",
   spec: object(
-    [field("ipv4", podCidr(4), "IPv4 pod range."), field("ipv6", podCidr(6), "IPv6 pod range."), field("nodeSelector", labelSelector, "The nodes this config applies to.", { defaultDoc: "every node" })],
-    { typeName: "ClusterCIDRConfigSpec", typeDoc: "`ClusterCIDRConfig.spec`: pod ranges for dual-stack clusters.", validations: [{ rule: "has(self.ipv4) || has(self.ipv6)", message: "spec needs ipv4, ipv6 or both" }] },
+    [
+      field("ipv4", podCidr(4), "IPv4 pod range."),
+      field("ipv6", podCidr(6), "IPv6 pod range."),
+      field("nodeSelector", labelSelector, "The nodes this config applies to.", { defaultDoc: "every node" }),
+    ],
+    {
+      typeName: "ClusterCIDRConfigSpec",
+      typeDoc: "`ClusterCIDRConfig.spec`: pod ranges for dual-stack clusters.",
+      validations: [{ rule: "has(self.ipv4) || has(self.ipv6)", message: "spec needs ipv4, ipv6 or both" }],
+    },
   ),
   crd: {
     names: { plural: "clustercidrconfigs", singular: "clustercidrconfig" },
@@ -245,7 +310,9 @@ const clusterCidrConfig: KindDeclaration = {
   },
 };
 
-const mustBeDefault = (kind: string) => [{ rule: "self.metadata.name == 'default'", message: `metadata.name must be 'default' (one ${kind} per cluster namespace)` }];
+const mustBeDefault = (kind: string) => [
+  { rule: "self.metadata.name == 'default'", message: `metadata.name must be 'default' (one ${kind} per cluster namespace)` },
+];
 
 const networkGatewayGroup: KindDeclaration = {
   apiVersion: GKE_NETWORKING_API_VERSION,
@@ -285,7 +352,13 @@ const bgpLoadBalancer: KindDeclaration = {
   doc: "Selects the data-plane peers (`networking.gke.io/v1` `BGPLoadBalancer`). Must be named `default`, in `cluster-<name>`. Optional: without it the control-plane peers also carry the service routes.",
   specDoc: "The peer selector.",
   spec: object(
-    [field("peerSelector", { ...stringMap, maxProperties: 64, maxLength: 63 }, "Labels a BGPPeer must carry (all of them) to be used for service peering. Must select at least one BGPPeer.")],
+    [
+      field(
+        "peerSelector",
+        { ...stringMap, maxProperties: 64, maxLength: 63 },
+        "Labels a BGPPeer must carry (all of them) to be used for service peering. Must select at least one BGPPeer.",
+      ),
+    ],
     { typeName: "BGPLoadBalancerSpec", typeDoc: "`BGPLoadBalancer.spec`." },
   ),
   crd: {
@@ -309,9 +382,18 @@ const gkeBgpPeer: KindDeclaration = {
       required("localASN", asn(1), "The cluster's AS number, 1–4294967295."),
       required("peerASN", asn(1), "The router's AS number, 1–4294967295, different from `localASN` (eBGP only)."),
       required("peerIP", ipv4, "The router's IPv4 address; it must accept sessions from every floating IP.", { ipv6Rule: "BGPLB013" }),
-      field("sessions", { type: "integer", format: "int32", minimum: 1 }, "Sessions to open to this peer, each from a different floating IP: 1 to the number of floating IPs; two or more recommended.", { rule: "BGPLB041" }),
+      field(
+        "sessions",
+        { type: "integer", format: "int32", minimum: 1 },
+        "Sessions to open to this peer, each from a different floating IP: 1 to the number of floating IPs; two or more recommended.",
+        { rule: "BGPLB041" },
+      ),
     ],
-    { typeName: "GkeBGPPeerSpec", typeDoc: "GKE `BGPPeer.spec`.", validations: [{ rule: "self.peerASN != self.localASN", message: "spec.peerASN must differ from spec.localASN (eBGP only)" }] },
+    {
+      typeName: "GkeBGPPeerSpec",
+      typeDoc: "GKE `BGPPeer.spec`.",
+      validations: [{ rule: "self.peerASN != self.localASN", message: "spec.peerASN must differ from spec.localASN (eBGP only)" }],
+    },
   ),
   crd: {
     names: { plural: "bgppeers", singular: "bgppeer" },
@@ -351,7 +433,11 @@ const bgpSession: KindDeclaration = {
       [
         field("advertisedRoutes", { type: "list", items: { type: "string", format: "cidr" } }, "Prefixes advertised on this session, e.g. `10.0.4.1/32`."),
         field("lastReportTime", { type: "string", format: "date-time" }, "RFC 3339 time of the last report, e.g. `2021-06-14T22:09:36Z`."),
-        field("state", oneOf(["Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established"]), "Session state (RFC 4271 section 8): `Established`, `Idle`, `Connect`, `Active`, `OpenSent`, `OpenConfirm`."),
+        field(
+          "state",
+          oneOf(["Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established"]),
+          "Session state (RFC 4271 section 8): `Established`, `Idle`, `Connect`, `Active`, `OpenSent`, `OpenConfirm`.",
+        ),
       ],
       { typeName: "BGPSessionStatus", typeDoc: "`BGPSession.status`, written by the speaker." },
     ),
@@ -383,7 +469,11 @@ const bgpAdvertisedRoute: KindDeclaration = {
     [
       required("prefix", { type: "string", format: "cidr" }, "The advertised prefix, e.g. `10.1.1.34/32`."),
       field("metric", { type: "integer", format: "int64", minimum: 0, maximum: 4294967295 }, "The route metric (MED)."),
-      field("nextHops", { type: "list", unordered: true, set: true, items: { type: "string", maxLength: 45 } }, "The next hops advertised for the prefix: load-balancer node addresses."),
+      field(
+        "nextHops",
+        { type: "list", unordered: true, set: true, items: { type: "string", maxLength: 45 } },
+        "The next hops advertised for the prefix: load-balancer node addresses.",
+      ),
     ],
     { typeName: "BGPAdvertisedRouteSpec", typeDoc: "`BGPAdvertisedRoute.spec`." },
   ),
@@ -398,5 +488,12 @@ const bgpAdvertisedRoute: KindDeclaration = {
 };
 
 /** The GKE kinds, in document order. */
-export const GKE_KINDS: readonly KindDeclaration[] = [cluster, clusterCidrConfig, networkGatewayGroup, bgpLoadBalancer, gkeBgpPeer, bgpSession, bgpAdvertisedRoute];
-
+export const GKE_KINDS: readonly KindDeclaration[] = [
+  cluster,
+  clusterCidrConfig,
+  networkGatewayGroup,
+  bgpLoadBalancer,
+  gkeBgpPeer,
+  bgpSession,
+  bgpAdvertisedRoute,
+];

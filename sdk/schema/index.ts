@@ -7,6 +7,15 @@
 export * from "./declaration";
 export { SERVER_METADATA_FIELDS } from "./common";
 export { KIND_DECLARATIONS, KIND_SCHEMAS, schemaOf } from "./kinds";
-export { DECLARED_FIELDS, DEFAULTED_FIELDS, DefaultedField, IMMUTABLE_AFTER_CREATION, ImmutableField, defaultAt, immutableFieldAt, isSecretField } from "./derive";
+export {
+  DECLARED_FIELDS,
+  DEFAULTED_FIELDS,
+  DefaultedField,
+  IMMUTABLE_AFTER_CREATION,
+  ImmutableField,
+  defaultAt,
+  immutableFieldAt,
+  isSecretField,
+} from "./derive";
 export { crdFileName, customResourceDefinition } from "./crd";
 export { modelTypeScript } from "./typescript";

@@ -14,7 +14,8 @@ function objectSchema(declaration: KindDeclaration, spec: ObjectSchema): ObjectS
 const BY_TYPE = new Map<string, { declaration: KindDeclaration; schema: ObjectSchema }>();
 for (const declaration of KIND_DECLARATIONS) {
   BY_TYPE.set(`${declaration.apiVersion}|${declaration.kind}`, { declaration, schema: objectSchema(declaration, declaration.spec) });
-  for (const served of declaration.servedVersions ?? []) BY_TYPE.set(`${served.apiVersion}|${declaration.kind}`, { declaration, schema: objectSchema(declaration, served.spec) });
+  for (const served of declaration.servedVersions ?? [])
+    BY_TYPE.set(`${served.apiVersion}|${declaration.kind}`, { declaration, schema: objectSchema(declaration, served.spec) });
 }
 
 /** The schema of a whole object of each modelled kind (its main apiVersion), keyed by Topology list name. */

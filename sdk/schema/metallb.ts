@@ -17,7 +17,11 @@ import { asn, field, object, oneOf, required, string, stringSet, type FieldEntry
 /** A BFD timer or limit of a BFDProfile, bounded as MetalLB's CRD bounds it. */
 function bfdValue(name: keyof typeof BFD_LIMITS, doc: string, rule: string, unit?: string): FieldEntry {
   const { min, max } = BFD_LIMITS[name];
-  return field(name, { type: "integer", format: "int32", minimum: min, maximum: max }, doc, { default: BFD_DEFAULTS[name], rule, ...(unit === undefined ? {} : { unit }) });
+  return field(name, { type: "integer", format: "int32", minimum: min, maximum: max }, doc, {
+    default: BFD_DEFAULTS[name],
+    rule,
+    ...(unit === undefined ? {} : { unit }),
+  });
 }
 
 const bfdProfile: KindDeclaration = {
@@ -48,15 +52,29 @@ const duration = { type: "string", duration: {} } as const;
 
 const peerFields = {
   myASN: required("myASN", asn(0), "Local AS number, 0–4294967295; the same in every BGPPeer."),
-  localASN: field("localASN", asn(1), "AS number announced to this peer instead of `myASN` (BGP local-as, with no-prepend replace-as); FRR modes only.", { defaultDoc: "myASN" }),
+  localASN: field("localASN", asn(1), "AS number announced to this peer instead of `myASN` (BGP local-as, with no-prepend replace-as); FRR modes only.", {
+    defaultDoc: "myASN",
+  }),
   peerASN: field("peerASN", asn(0), "Remote AS number, 0–4294967295; exactly one of `peerASN` and `dynamicASN`."),
   dynamicASN: field(
     "dynamicASN",
-    oneOf(["internal", "external"], "DynamicASN", "How a BGPPeer without `peerASN` accepts the router's AS number: `internal` (must equal myASN) or `external` (must differ)."),
+    oneOf(
+      ["internal", "external"],
+      "DynamicASN",
+      "How a BGPPeer without `peerASN` accepts the router's AS number: `internal` (must equal myASN) or `external` (must differ).",
+    ),
     "Accept the router's AS number as it comes, `internal` (iBGP) or `external` (eBGP), instead of `peerASN`; exactly one of the two.",
   ),
-  peerAddress: field("peerAddress", string, "The router's address (IPv4 or IPv6; one peer per family for dual-stack); exactly one of `peerAddress` and `interface`."),
-  interface: field("interface", string, "Node interface for BGP unnumbered peering, instead of `peerAddress`; exactly one of the two. Not checked against the nodes."),
+  peerAddress: field(
+    "peerAddress",
+    string,
+    "The router's address (IPv4 or IPv6; one peer per family for dual-stack); exactly one of `peerAddress` and `interface`.",
+  ),
+  interface: field(
+    "interface",
+    string,
+    "Node interface for BGP unnumbered peering, instead of `peerAddress`; exactly one of the two. Not checked against the nodes.",
+  ),
   sourceAddress: field("sourceAddress", string, "Local IPv4 address to source the session from.", { defaultDoc: "chosen by the node's routing" }),
   peerPort: field("peerPort", { type: "integer", minimum: 1, maximum: METALLB_PEER_PORT_MAX }, "The router's TCP port, 1–16384.", {
     default: METALLB_DEFAULT_PEER_PORT,
@@ -64,13 +82,23 @@ const peerFields = {
     rule: "BGPLB106",
   }),
   holdTime: field("holdTime", duration, "Hold time as a duration (`90s`), at least `3s`.", { default: METALLB_DEFAULT_HOLD_TIME }),
-  keepaliveTime: field("keepaliveTime", duration, "Keepalive interval as a duration; must be below `holdTime`; alone, MetalLB derives the hold time as 3 × keepaliveTime.", {
-    defaultDoc: "holdTime / 3",
-  }),
-  connectTime: field("connectTime", { type: "string", duration: { minSeconds: 1, maxSeconds: METALLB_CONNECT_TIME_MAX_SECONDS, wholeSeconds: true } }, "Time between connection attempts, a whole number of seconds from 1s to 65535s.", {
-    defaultDoc: "the BGP daemon's (120s in FRR)",
-    rule: "BGPLB131",
-  }),
+  keepaliveTime: field(
+    "keepaliveTime",
+    duration,
+    "Keepalive interval as a duration; must be below `holdTime`; alone, MetalLB derives the hold time as 3 × keepaliveTime.",
+    {
+      defaultDoc: "holdTime / 3",
+    },
+  ),
+  connectTime: field(
+    "connectTime",
+    { type: "string", duration: { minSeconds: 1, maxSeconds: METALLB_CONNECT_TIME_MAX_SECONDS, wholeSeconds: true } },
+    "Time between connection attempts, a whole number of seconds from 1s to 65535s.",
+    {
+      defaultDoc: "the BGP daemon's (120s in FRR)",
+      rule: "BGPLB131",
+    },
+  ),
   routerID: field("routerID", string, "BGP router ID (an IPv4 address); if set, the same in every BGPPeer.", { defaultDoc: "the node's address" }),
   password: field("password", string, "TCP MD5 password; mutually exclusive with `passwordSecret`.", { secret: true }),
   passwordSecret: field(
@@ -88,12 +116,22 @@ const peerFields = {
   nodeSelectors: field("nodeSelectors", labelSelectors, "Nodes allowed to peer (any selector matching).", { defaultDoc: "every node" }),
   ebgpMultiHop: flag("ebgpMultiHop", "Peer is more than one hop away; not for iBGP.", false),
   vrf: field("vrf", string, "VRF to open the session in.", { defaultDoc: "the default VRF" }),
-  enableGracefulRestart: field("enableGracefulRestart", { type: "boolean" }, "Graceful restart (RFC 4724): the router keeps forwarding to our routes while the session restarts. FRR modes only.", {
-    default: false,
-    immutable: "enableGracefulRestart cannot change after the BGPPeer is created (the session would have to restart)",
-  }),
+  enableGracefulRestart: field(
+    "enableGracefulRestart",
+    { type: "boolean" },
+    "Graceful restart (RFC 4724): the router keeps forwarding to our routes while the session restarts. FRR modes only.",
+    {
+      default: false,
+      immutable: "enableGracefulRestart cannot change after the BGPPeer is created (the session would have to restart)",
+    },
+  ),
   disableMP: flag("disableMP", "Deprecated in favour of `dualStackAddressFamily`: one session per address family instead of multiprotocol BGP.", false, true),
-  dualStackAddressFamily: flag("dualStackAddressFamily", "Enable the other address family on this session too (IPv4 prefixes over an IPv6 session and the reverse).", false, true),
+  dualStackAddressFamily: flag(
+    "dualStackAddressFamily",
+    "Enable the other address family on this session too (IPv4 prefixes over an IPv6 session and the reverse).",
+    false,
+    true,
+  ),
 } as const;
 
 const v1beta2PeerSpec: ObjectSchema = object(
@@ -202,22 +240,44 @@ const bgpAdvertisement: KindDeclaration = {
       field("ipAddressPoolSelectors", labelSelectors, "Pools (by label) to advertise."),
       field("peers", stringSet, "Peers (by BGPPeer name) to advertise to.", { defaultDoc: "every peer" }),
       field("communities", stringSet, "Communities: `a:b` (16-bit each), `large:a:b:c`, or Community object names."),
-      field("aggregationLength", { type: "integer", format: "int32", minimum: 1, maximum: METALLB_DEFAULT_AGGREGATION_LENGTH }, "IPv4 aggregation prefix length, 1–32 and ≥ every covered pool CIDR's prefix.", {
-        default: METALLB_DEFAULT_AGGREGATION_LENGTH,
-        serverDefault: true,
-        rule: "BGPLB110",
+      field(
+        "aggregationLength",
+        { type: "integer", format: "int32", minimum: 1, maximum: METALLB_DEFAULT_AGGREGATION_LENGTH },
+        "IPv4 aggregation prefix length, 1–32 and ≥ every covered pool CIDR's prefix.",
+        {
+          default: METALLB_DEFAULT_AGGREGATION_LENGTH,
+          serverDefault: true,
+          rule: "BGPLB110",
+        },
+      ),
+      field(
+        "aggregationLengthV6",
+        { type: "integer", format: "int32", minimum: 0, maximum: METALLB_DEFAULT_AGGREGATION_LENGTH_V6 },
+        "IPv6 aggregation prefix length, ≤ 128.",
+        {
+          default: METALLB_DEFAULT_AGGREGATION_LENGTH_V6,
+          serverDefault: true,
+          rule: "BGPLB110",
+        },
+      ),
+      field("localPref", { type: "integer", format: "int32", minimum: 0 }, "LOCAL_PREF, 0–2147483647; only sent to iBGP peers.", {
+        default: METALLB_DEFAULT_LOCAL_PREF,
+        rule: "BGPLB129",
       }),
-      field("aggregationLengthV6", { type: "integer", format: "int32", minimum: 0, maximum: METALLB_DEFAULT_AGGREGATION_LENGTH_V6 }, "IPv6 aggregation prefix length, ≤ 128.", {
-        default: METALLB_DEFAULT_AGGREGATION_LENGTH_V6,
-        serverDefault: true,
-        rule: "BGPLB110",
-      }),
-      field("localPref", { type: "integer", format: "int32", minimum: 0 }, "LOCAL_PREF, 0–2147483647; only sent to iBGP peers.", { default: METALLB_DEFAULT_LOCAL_PREF, rule: "BGPLB129" }),
       field("nodeSelectors", labelSelectors, "Nodes that advertise.", { defaultDoc: "every node" }),
-      field("serviceSelectors", labelSelectors, "Announce only the addresses of Services matching one of these selectors; only with the default aggregation lengths (32 and 128)."),
-      field("asPathPrepend", { type: "integer", minimum: 1, maximum: 10 }, "Times to prepend the local AS number to the AS_PATH of the advertised routes (traffic engineering), 1–10; frr-k8s mode only.", {
-        defaultDoc: "no prepending",
-      }),
+      field(
+        "serviceSelectors",
+        labelSelectors,
+        "Announce only the addresses of Services matching one of these selectors; only with the default aggregation lengths (32 and 128).",
+      ),
+      field(
+        "asPathPrepend",
+        { type: "integer", minimum: 1, maximum: 10 },
+        "Times to prepend the local AS number to the AS_PATH of the advertised routes (traffic engineering), 1–10; frr-k8s mode only.",
+        {
+          defaultDoc: "no prepending",
+        },
+      ),
     ],
     { typeName: "BGPAdvertisementSpec", typeDoc: "`BGPAdvertisement.spec`." },
   ),

@@ -109,7 +109,8 @@ export class BfdDriver {
   addPeer(peerIP: string, timers: BfdPeerTimers): void {
     const address = normalizeIp(peerIP);
     if (this.peers.has(address)) throw new RangeError(`BFD peer ${address} is already configured`);
-    if ((ipFamily(address) === 6) !== (this.family === "udp6")) throw new RangeError(`BFD peer ${address} is not of the family of the local address ${this.options.localIP}`);
+    if ((ipFamily(address) === 6) !== (this.family === "udp6"))
+      throw new RangeError(`BFD peer ${address} is not of the family of the local address ${this.options.localIP}`);
     let localDiscriminator: number;
     do localDiscriminator = randomInt(1, 2 ** 32 - 1);
     while (this.byDiscriminator.has(localDiscriminator));
@@ -224,7 +225,10 @@ export class BfdDriver {
     const packet = result.packet;
     const entry = packet.yourDiscriminator !== 0 ? this.byDiscriminator.get(packet.yourDiscriminator) : this.peers.get(source);
     if (!entry || entry.peerIP !== source) {
-      return this.log("debug", "BFD packet discarded", { from: source, reason: `no session for Your Discriminator ${packet.yourDiscriminator} from this address` });
+      return this.log("debug", "BFD packet discarded", {
+        from: source,
+        reason: `no session for Your Discriminator ${packet.yourDiscriminator} from this address`,
+      });
     }
     this.feed(entry, { type: "packet", packet });
   }

@@ -99,8 +99,20 @@ export class ConfigError extends Error {
 
 const MAX_ASN = 4294967295;
 const KNOWN_FIELDS = new Set([
-  "localIP", "localASN", "routerID", "peers", "holdTime", "connectRetryTime", "listenPort",
-  "communities", "largeCommunities", "nextHops", "ipv6NextHops", "addPath", "healthListen", "gracefulRestartTime",
+  "localIP",
+  "localASN",
+  "routerID",
+  "peers",
+  "holdTime",
+  "connectRetryTime",
+  "listenPort",
+  "communities",
+  "largeCommunities",
+  "nextHops",
+  "ipv6NextHops",
+  "addPath",
+  "healthListen",
+  "gracefulRestartTime",
 ]);
 const KNOWN_PEER_FIELDS = new Set(["peerIP", "peerASN", "peerPort", "password", "gracefulRestart", "bfd"]);
 
@@ -229,10 +241,17 @@ export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
   peers.forEach((p, i) => {
     if (p.peerIP === localIP) throw new ConfigError(`peers[${i}].peerIP`, `${show(p.peerIP)} is localIP itself`);
   });
-  distinct(peers.map((p) => p.peerIP), "peers", ".peerIP");
+  distinct(
+    peers.map((p) => p.peerIP),
+    "peers",
+    ".peerIP",
+  );
   const holdTime = raw.holdTime === undefined ? 90 : integer(raw.holdTime, "holdTime", 0, 65535, "a hold time in seconds");
   if (holdTime === 1 || holdTime === 2) throw new ConfigError("holdTime", `${holdTime} is not allowed (0 or at least 3 seconds, RFC 4271)`);
-  const nextHops = distinct(list(raw.nextHops, "nextHops").map((v, i) => address(v, `nextHops[${i}]`, 4)), "nextHops");
+  const nextHops = distinct(
+    list(raw.nextHops, "nextHops").map((v, i) => address(v, `nextHops[${i}]`, 4)),
+    "nextHops",
+  );
   const routerID = raw.routerID === undefined ? localIP : address(raw.routerID, "routerID", 4);
   if (routerID === "0.0.0.0") {
     throw raw.routerID === undefined
@@ -250,10 +269,14 @@ export function checkSpeakerConfig(doc: unknown): SpeakerConfig {
     communities: list(raw.communities, "communities").map((c, i) => parseCommunity(c, `communities[${i}]`)),
     largeCommunities: list(raw.largeCommunities, "largeCommunities").map((c, i) => parseLargeCommunity(c, `largeCommunities[${i}]`)),
     nextHops: nextHops.length > 0 ? nextHops : [localIP],
-    ipv6NextHops: distinct(list(raw.ipv6NextHops, "ipv6NextHops").map((v, i) => address(v, `ipv6NextHops[${i}]`, 6)), "ipv6NextHops"),
+    ipv6NextHops: distinct(
+      list(raw.ipv6NextHops, "ipv6NextHops").map((v, i) => address(v, `ipv6NextHops[${i}]`, 6)),
+      "ipv6NextHops",
+    ),
     addPath: raw.addPath === undefined ? false : boolean(raw.addPath, "addPath"),
     healthListen: raw.healthListen === undefined ? "127.0.0.1:8080" : parseListenAddress(raw.healthListen, "healthListen"),
-    gracefulRestartTime: raw.gracefulRestartTime === undefined ? 120 : integer(raw.gracefulRestartTime, "gracefulRestartTime", 1, 4095, "a restart time in seconds"),
+    gracefulRestartTime:
+      raw.gracefulRestartTime === undefined ? 120 : integer(raw.gracefulRestartTime, "gracefulRestartTime", 1, 4095, "a restart time in seconds"),
   };
 }
 
@@ -290,7 +313,10 @@ function bfdTimers(value: unknown, field: string): BfdPeerTimers {
   bounded("echoInterval", "an interval in milliseconds");
   bounded("minimumTtl", "a TTL");
   if (raw.echoMode !== undefined && boolean(raw.echoMode, `${field}.echoMode`)) {
-    throw new ConfigError(`${field}.echoMode`, "true is not supported: the speaker sends no BFD echo packets; set it to false (asynchronous mode detects failures alone)");
+    throw new ConfigError(
+      `${field}.echoMode`,
+      "true is not supported: the speaker sends no BFD echo packets; set it to false (asynchronous mode detects failures alone)",
+    );
   }
   return bfdProfileTimers({
     transmitInterval: bounded("transmitInterval", "an interval in milliseconds"),

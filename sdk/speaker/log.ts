@@ -21,5 +21,12 @@ export interface Logger {
 /** The fields that log an exception: its message and the top of its stack on one line. */
 export function errorFields(error: unknown): LogFields {
   const err = error instanceof Error ? error : new Error(String(error));
-  return { error: err.message, stack: err.stack?.split("\n").slice(1, 6).map((l) => l.trim()).join(" | ") };
+  return {
+    error: err.message,
+    stack: err.stack
+      ?.split("\n")
+      .slice(1, 6)
+      .map((l) => l.trim())
+      .join(" | "),
+  };
 }

@@ -301,10 +301,13 @@ export class PeerDriver {
     this.session = this.newSession();
     if (this.stopped || this.heldByBfd) return; // bfdUp starts it again
     const delay = backoffMs(++this.resets, this.options.fsm.backoff ?? DEFAULT_BACKOFF, this.options.fsm.jitter ?? DEFAULT_JITTER, Math.random);
-    this.timers.set("reset", setTimeout(() => {
-      this.timers.delete("reset");
-      this.start();
-    }, delay));
+    this.timers.set(
+      "reset",
+      setTimeout(() => {
+        this.timers.delete("reset");
+        this.start();
+      }, delay),
+    );
   }
 
   /** Cancels every timer. */
@@ -328,13 +331,20 @@ export class PeerDriver {
     this.timers.delete("session");
     const deadline = this.session.nextDeadline();
     if (deadline === undefined) return;
-    this.timers.set("session", setTimeout(() => this.guard("timer", () => {
-      this.timers.delete("session");
-      const holdTime = this.session.negotiated?.holdTimeSeconds;
-      const actions = this.session.onTimeout(Date.now());
-      if (actions.some((a) => a.type === "timerExpired" && a.timer === "HoldTimer")) this.log("warn", "hold timer expired", { holdTime });
-      this.execute(actions);
-    }), Math.max(0, deadline - Date.now())));
+    this.timers.set(
+      "session",
+      setTimeout(
+        () =>
+          this.guard("timer", () => {
+            this.timers.delete("session");
+            const holdTime = this.session.negotiated?.holdTimeSeconds;
+            const actions = this.session.onTimeout(Date.now());
+            if (actions.some((a) => a.type === "timerExpired" && a.timer === "HoldTimer")) this.log("warn", "hold timer expired", { holdTime });
+            this.execute(actions);
+          }),
+        Math.max(0, deadline - Date.now()),
+      ),
+    );
   }
 
   private perform(action: SessionAction): void {
@@ -476,7 +486,11 @@ export class PeerDriver {
         if (debug) {
           const batch = noted.take();
           if (batch.announced.length + batch.withdrawn.length > 0) {
-            this.log("debug", "update batch sent", { announced: batch.announced.join(" ") || undefined, withdrawn: batch.withdrawn.join(" ") || undefined, nextHop: batch.nextHops.join(" ") || undefined });
+            this.log("debug", "update batch sent", {
+              announced: batch.announced.join(" ") || undefined,
+              withdrawn: batch.withdrawn.join(" ") || undefined,
+              nextHop: batch.nextHops.join(" ") || undefined,
+            });
           }
         }
         return socket.writableLength < STREAM_QUEUE_BYTES;
@@ -494,7 +508,8 @@ export class PeerDriver {
       this.options.metrics.prefixesAdvertised = this.rib.advertisedCount;
       if (packer.messageCount === 0) continue;
       const summary = debug ? undefined : noted.take();
-      const named = (list: string[] | undefined, count: number): string | undefined => (list && count > 0 && count <= PREFIXES_NAMED_AT_INFO ? list.join(" ") : undefined);
+      const named = (list: string[] | undefined, count: number): string | undefined =>
+        list && count > 0 && count <= PREFIXES_NAMED_AT_INFO ? list.join(" ") : undefined;
       this.log("info", "update sent", {
         messages: packer.messageCount,
         announcedCount: packer.announced,
@@ -544,9 +559,11 @@ export class PeerDriver {
     const { password } = this.options;
     const socket = password === undefined ? tcpConnect(target) : md5Socket({ address: this.options.peerIP, password }).connect(target);
     this.attach(connection, socket, "outbound");
-    socket.once("connect", () => this.guard("connected", () => {
-      if (this.sockets.get(connection) === socket) this.feed({ type: "Tcp_CR_Acked", connection });
-    }));
+    socket.once("connect", () =>
+      this.guard("connected", () => {
+        if (this.sockets.get(connection) === socket) this.feed({ type: "Tcp_CR_Acked", connection });
+      }),
+    );
   }
 
   private attach(connection: ConnectionId, socket: Socket, direction: "inbound" | "outbound"): void {
@@ -554,16 +571,20 @@ export class PeerDriver {
     this.framers.set(connection, new MessageFramer());
     socket.setNoDelay(true);
     if (direction === "inbound") this.log("info", "inbound connection accepted", { connection });
-    socket.on("data", (chunk: Buffer) => this.guard("receive", () => {
-      if (this.sockets.get(connection) === socket) this.receive(connection, chunk);
-    }));
+    socket.on("data", (chunk: Buffer) =>
+      this.guard("receive", () => {
+        if (this.sockets.get(connection) === socket) this.receive(connection, chunk);
+      }),
+    );
     socket.on("error", (err) => this.log("debug", "socket error", { connection, error: err.message }));
-    socket.once("close", () => this.guard("connection closed", () => {
-      this.closing.delete(socket);
-      if (this.sockets.get(connection) !== socket) return;
-      this.forget(connection);
-      this.feed({ type: "TcpConnectionFails", connection });
-    }));
+    socket.once("close", () =>
+      this.guard("connection closed", () => {
+        this.closing.delete(socket);
+        if (this.sockets.get(connection) !== socket) return;
+        this.forget(connection);
+        this.feed({ type: "TcpConnectionFails", connection });
+      }),
+    );
   }
 
   private forget(connection: ConnectionId): void {

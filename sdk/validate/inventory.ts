@@ -160,8 +160,10 @@ export function takeInventory(topology: Topology, reporter: Reporter, nodeSubnet
   for (const view of clusters) {
     const spec = view.cluster.spec;
     // one push per node: spreading a list of unbounded length into push() overflows the stack
-    for (const node of nodesOf(reporter, view.cluster, ["spec", "controlPlane", "nodePoolSpec", "nodes"], spec.controlPlane?.nodePoolSpec?.nodes)) view.controlPlaneNodes.push(node);
-    for (const node of nodesOf(reporter, view.cluster, ["spec", "loadBalancer", "nodePoolSpec", "nodes"], spec.loadBalancer.nodePoolSpec?.nodes)) view.loadBalancerNodes.push(node);
+    for (const node of nodesOf(reporter, view.cluster, ["spec", "controlPlane", "nodePoolSpec", "nodes"], spec.controlPlane?.nodePoolSpec?.nodes))
+      view.controlPlaneNodes.push(node);
+    for (const node of nodesOf(reporter, view.cluster, ["spec", "loadBalancer", "nodePoolSpec", "nodes"], spec.loadBalancer.nodePoolSpec?.nodes))
+      view.loadBalancerNodes.push(node);
     addNodes(view.controlPlaneNodes);
     addNodes(view.loadBalancerNodes);
   }

@@ -59,7 +59,14 @@ export class Reporter {
     const key = `${rule.code}|${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name}|${text}|${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.diagnostics.push({ code: rule.code, severity, path: text, object: ref, message: echoText(message, MESSAGE_LIMIT), hint: echoText(hint, MESSAGE_LIMIT) });
+    this.diagnostics.push({
+      code: rule.code,
+      severity,
+      path: text,
+      object: ref,
+      message: echoText(message, MESSAGE_LIMIT),
+      hint: echoText(hint, MESSAGE_LIMIT),
+    });
   }
 
   /** Addresses parsed so far, by text: several rules read the same address fields. */
@@ -75,7 +82,13 @@ export class Reporter {
       return ip;
     } catch (error) {
       if (!(error instanceof AddressError)) throw error;
-      this.report(RULES.malformedAddress, object, path, addressMessage(error), "write one IPv4 (10.0.0.1) or IPv6 (2001:db8::1) address, without a prefix length");
+      this.report(
+        RULES.malformedAddress,
+        object,
+        path,
+        addressMessage(error),
+        "write one IPv4 (10.0.0.1) or IPv6 (2001:db8::1) address, without a prefix length",
+      );
       return undefined;
     }
   }

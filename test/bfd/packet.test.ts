@@ -70,7 +70,15 @@ describe("bfd Control packet codec", () => {
 
   it("decodes Up with Poll and Diag 1, and Init with Final, C, D and authentication", () => {
     const up = decodeControlPacket(UP_POLL);
-    expect(up.ok && up.packet).to.include({ state: "Up", diagnostic: 1, poll: true, final: false, detectMult: 5, yourDiscriminator: 0xffffffff, desiredMinTxUs: 100_000 });
+    expect(up.ok && up.packet).to.include({
+      state: "Up",
+      diagnostic: 1,
+      poll: true,
+      final: false,
+      detectMult: 5,
+      yourDiscriminator: 0xffffffff,
+      desiredMinTxUs: 100_000,
+    });
     const init = decodeControlPacket(INIT_AUTH);
     expect(init.ok && init.packet).to.include({ state: "Init", final: true, controlPlaneIndependent: true, demand: true, poll: false });
     expect(init.ok && init.packet.authentication).to.deep.equal({ type: 1, data: Uint8Array.from([7, 0x68, 0x69]) });

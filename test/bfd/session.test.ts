@@ -53,7 +53,15 @@ describe("bfd session", () => {
     const s = new BfdSession({ config: CONFIG, random: () => 0.5 }, 1000);
     const first = sent(s.handle({ type: "start" }, 1000));
     expect(first).to.have.length(1);
-    expect(first[0]).to.include({ state: "Down", yourDiscriminator: 0, myDiscriminator: LOCAL, desiredMinTxUs: 1_000_000, requiredMinRxUs: 300_000, detectMult: 3, poll: false });
+    expect(first[0]).to.include({
+      state: "Down",
+      yourDiscriminator: 0,
+      myDiscriminator: LOCAL,
+      desiredMinTxUs: 1_000_000,
+      requiredMinRxUs: 300_000,
+      detectMult: 3,
+      poll: false,
+    });
 
     const init = s.handle(fromPeer("Down"), 1010);
     expect(changes(init)).to.deep.equal(["Down->Init/0"]);
@@ -134,7 +142,10 @@ describe("bfd session", () => {
   });
 
   it("transmits at max(our TX, the peer's RX), jittered to 75-100 % of it (RFC 5880 §6.8.7)", () => {
-    for (const [random, expected] of [[0, 225], [0.999999, 300]] as const) {
+    for (const [random, expected] of [
+      [0, 225],
+      [0.999999, 300],
+    ] as const) {
       const s = upSession(CONFIG, () => random);
       const at = 100_000;
       s.handle(fromPeer("Up"), at - 1);
@@ -235,7 +246,10 @@ describe("bfd session", () => {
 
   it("discards a Your Discriminator that is not ours, and an authenticated packet", () => {
     const s = upSession();
-    expect(s.handle(fromPeer("Down", { yourDiscriminator: 99 }), 1)[0]).to.deep.equal({ type: "discarded", reason: `Your Discriminator 99 is not ours (${LOCAL})` });
+    expect(s.handle(fromPeer("Down", { yourDiscriminator: 99 }), 1)[0]).to.deep.equal({
+      type: "discarded",
+      reason: `Your Discriminator 99 is not ours (${LOCAL})`,
+    });
     expect(s.handle(fromPeer("Down", { authentication: { type: 1, data: new Uint8Array(3) } }), 1)[0]).to.have.property("type", "discarded");
     expect(s.state).to.equal("Up");
   });
@@ -258,15 +272,40 @@ describe("bfd session", () => {
     const peerEvent: fc.Arbitrary<{ event: BfdEvent; dt: number }> = fc.record({
       dt: fc.integer({ min: 0, max: 3000 }),
       event: fc.oneof(
-        { weight: 6, arbitrary: fc.record({ state: fc.constantFrom(...BFD_STATES), poll: fc.boolean(), final: fc.boolean(), mult: fc.integer({ min: 1, max: 5 }), tx: fc.integer({ min: 0, max: 2_000_000 }), rx: fc.integer({ min: 0, max: 2_000_000 }) }).map(
-          (p): BfdEvent => fromPeer(p.state, { poll: p.poll, final: p.final, detectMult: p.mult, desiredMinTxUs: p.tx, requiredMinRxUs: p.rx }),
-        ) },
+        {
+          weight: 6,
+          arbitrary: fc
+            .record({
+              state: fc.constantFrom(...BFD_STATES),
+              poll: fc.boolean(),
+              final: fc.boolean(),
+              mult: fc.integer({ min: 1, max: 5 }),
+              tx: fc.integer({ min: 0, max: 2_000_000 }),
+              rx: fc.integer({ min: 0, max: 2_000_000 }),
+            })
+            .map((p): BfdEvent => fromPeer(p.state, { poll: p.poll, final: p.final, detectMult: p.mult, desiredMinTxUs: p.tx, requiredMinRxUs: p.rx })),
+        },
         { weight: 6, arbitrary: fc.constant<BfdEvent>({ type: "timer" }) },
         { weight: 1, arbitrary: fc.constantFrom<BfdEvent>({ type: "adminDown" }, { type: "adminUp" }) },
-        { weight: 1, arbitrary: fc.record({ tx: fc.integer({ min: 1, max: 2000 }), rx: fc.integer({ min: 1, max: 2000 }) }).map((i): BfdEvent => ({ type: "setIntervals", desiredMinTxMs: i.tx, requiredMinRxMs: i.rx })) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .record({ tx: fc.integer({ min: 1, max: 2000 }), rx: fc.integer({ min: 1, max: 2000 }) })
+            .map((i): BfdEvent => ({ type: "setIntervals", desiredMinTxMs: i.tx, requiredMinRxMs: i.rx })),
+        },
       ),
     });
-    const LEGAL = new Set(["Down->Init", "Down->Up", "Init->Up", "Init->Down", "Up->Down", "Down->AdminDown", "Init->AdminDown", "Up->AdminDown", "AdminDown->Down"]);
+    const LEGAL = new Set([
+      "Down->Init",
+      "Down->Up",
+      "Init->Up",
+      "Init->Down",
+      "Up->Down",
+      "Down->AdminDown",
+      "Init->AdminDown",
+      "Up->AdminDown",
+      "AdminDown->Down",
+    ]);
 
     it("invariants: legal transitions only, sent packets well-formed, slow TX unless Up, the deadline in the future, passive silent until it hears the peer", () => {
       fc.assert(

@@ -55,7 +55,7 @@ describe("bgplb: hostile and careless input", () => {
     });
 
     it("aliases that expand one big anchor many times are refused before anything walks them", async () => {
-      const items = Array.from({ length: 20_000 }, (_, i) => `  - 10.0.${i >> 8 & 255}.${i & 255}/32`).join("\n");
+      const items = Array.from({ length: 20_000 }, (_, i) => `  - 10.0.${(i >> 8) & 255}.${i & 255}/32`).join("\n");
       const repeats = Array.from({ length: 900 }, () => "  - *pool").join("\n");
       const file = dir.write("expand.yaml", `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\npool: &pool\n${items}\nmany:\n${repeats}\n`);
       const run = await bgplb("validate", file);
@@ -64,7 +64,10 @@ describe("bgplb: hostile and careless input", () => {
     });
 
     it("a modest alias (a shared label map) still reads", async () => {
-      const text = exampleText("metallb-bfd").replace("metadata:\n  name: doc-example-peer-bfd", "metadata:\n  labels: &shared {team: net}\n  annotations: *shared\n  name: doc-example-peer-bfd");
+      const text = exampleText("metallb-bfd").replace(
+        "metadata:\n  name: doc-example-peer-bfd",
+        "metadata:\n  labels: &shared {team: net}\n  annotations: *shared\n  name: doc-example-peer-bfd",
+      );
       expect(text).to.contain("*shared");
       const run = await bgplb("render", dir.write("alias-ok.yaml", text));
       expect(run.code).to.equal(0);
@@ -81,7 +84,10 @@ describe("bgplb: hostile and careless input", () => {
   });
 
   describe("nothing to read", () => {
-    for (const [name, text] of [["empty", ""], ["comments and separators only", "# nothing here\n---\n# still nothing\n---\n"]] as const) {
+    for (const [name, text] of [
+      ["empty", ""],
+      ["comments and separators only", "# nothing here\n---\n# still nothing\n---\n"],
+    ] as const) {
       it(`${name}: says no objects were found, exit 1 (validate, render, import)`, async () => {
         const file = dir.write(`${name.replace(/\W+/g, "-")}.yaml`, text);
         for (const verb of ["validate", "render", "import"]) {
@@ -95,7 +101,13 @@ describe("bgplb: hostile and careless input", () => {
   });
 
   it("a file with thousands of errors prints the first 200 and counts the rest", async () => {
-    const file = dir.write("many-errors.yaml", Array.from({ length: 1000 }, (_, i) => `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: {name: p${i}, namespace: metallb-system}\nspec: {addresses: 7}\n`).join("---\n"));
+    const file = dir.write(
+      "many-errors.yaml",
+      Array.from(
+        { length: 1000 },
+        (_, i) => `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: {name: p${i}, namespace: metallb-system}\nspec: {addresses: 7}\n`,
+      ).join("---\n"),
+    );
     const run = await bgplb("validate", file);
     expect(run.code).to.equal(2);
     const lines = run.stderr.trim().split("\n");
@@ -118,9 +130,14 @@ describe("bgplb: hostile and careless input", () => {
       const file = typo();
       const run = await bgplb("validate", file);
       expect(run.code).to.equal(0);
-      expect(run.stderr).to.match(/typo\.yaml:\d+:\d+: warning: Cluster cluster-bm\/bm spec\.loadBalancer\.vips\.ingresVIP: unknown field \(did you mean ingressVIP\?\)/);
+      expect(run.stderr).to.match(
+        /typo\.yaml:\d+:\d+: warning: Cluster cluster-bm\/bm spec\.loadBalancer\.vips\.ingresVIP: unknown field \(did you mean ingressVIP\?\)/,
+      );
       expect(run.stderr).to.match(/0 error\(s\), 1 warning\(s\)/);
-      const json = JSON.parse((await bgplb("validate", file, "--output", "json")).stdout) as { summary: { warnings: number }; manifestIssues: { message: string }[] };
+      const json = JSON.parse((await bgplb("validate", file, "--output", "json")).stdout) as {
+        summary: { warnings: number };
+        manifestIssues: { message: string }[];
+      };
       expect(json.summary.warnings).to.equal(1);
       expect(json.manifestIssues[0].message).to.contain("did you mean ingressVIP?");
     });
@@ -151,11 +168,16 @@ describe("bgplb: hostile and careless input", () => {
 
     it("every verb that reads files takes --max-input-size and refuses a bad size", async () => {
       const file = dir.write("sized2.yaml", exampleText("metallb-bfd"));
-      for (const args of [["validate", file], ["render", file], ["import", file], ["diff", file, file]]) {
+      for (const args of [
+        ["validate", file],
+        ["render", file],
+        ["import", file],
+        ["diff", file, file],
+      ]) {
         expect((await bgplb(...args, "--max-input-size", "64")).stderr, args[0]).to.contain("larger than the 64B input limit");
         const bad = await bgplb(...args, "--max-input-size", "lots");
         expect(bad.code, args[0]).to.equal(2);
-        expect(bad.stderr, args[0]).to.contain("--max-input-size: \"lots\" is not a size");
+        expect(bad.stderr, args[0]).to.contain('--max-input-size: "lots" is not a size');
       }
     });
 
@@ -221,7 +243,11 @@ describe("bgplb: hostile and careless input", () => {
         }
         if (index < 4) expect(Object.values(await bgplb("validate", file)).join("\n"), `case ${index}`).to.match(/…\(\d+ more\)/);
       }
-      const diff = await bgplb("diff", dir.write("diff-a.yaml", exampleText("metallb-bfd")), dir.write("diff-b.yaml", exampleText("metallb-bfd").replace("holdTime: 10s", `holdTime: "${huge}"`)));
+      const diff = await bgplb(
+        "diff",
+        dir.write("diff-a.yaml", exampleText("metallb-bfd")),
+        dir.write("diff-b.yaml", exampleText("metallb-bfd").replace("holdTime: 10s", `holdTime: "${huge}"`)),
+      );
       expect(diff.code).to.equal(1);
       expect(longestLine(diff)).to.be.at.most(1000);
       expect(diff.stdout).to.contain("…(");
@@ -318,7 +344,11 @@ describe("bgplb: hostile and careless input", () => {
     });
 
     it("render into a pipe closed by its reader (| head -1) ends quietly, like cat", async () => {
-      const docs = Array.from({ length: 3000 }, (_, i) => `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: {name: pool-${i}, namespace: metallb-system}\nspec: {addresses: [10.1.${i >> 8}.${i & 255}/32]}\n`);
+      const docs = Array.from(
+        { length: 3000 },
+        (_, i) =>
+          `apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: {name: pool-${i}, namespace: metallb-system}\nspec: {addresses: [10.1.${i >> 8}.${i & 255}/32]}\n`,
+      );
       const file = dir.write("many.yaml", docs.join("---\n"));
       const child = spawn(process.execPath, [MAIN, "render", "--no-validate", file], { stdio: ["ignore", "pipe", "pipe"] });
       let stderr = "";

@@ -24,7 +24,9 @@ describe("bgplb import (--target pulumi, the default)", () => {
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stderr).to.equal("");
     expect(run.stdout).to.contain('import * as bgplb from "bgplb/pulumi";\n\nconst target = bgplb.stackTarget();\n');
-    expect(run.stdout).to.contain('const peerFrrviavrf = new bgplb.MetalLbPeer("frrviavrf", {\n  myAsn: 100,\n  peerAsn: 200,\n  peerAddress: "192.168.130.1",\n  vrf: "ens4vrf",\n  applyToCluster: target.applyToCluster,\n}, target.options);\n');
+    expect(run.stdout).to.contain(
+      'const peerFrrviavrf = new bgplb.MetalLbPeer("frrviavrf", {\n  myAsn: 100,\n  peerAsn: 200,\n  peerAddress: "192.168.130.1",\n  vrf: "ens4vrf",\n  applyToCluster: target.applyToCluster,\n}, target.options);\n',
+    );
     expect(run.stdout).to.contain('new bgplb.BgpAdvertisement("first-adv", {\n  pools: [poolFirstPool],\n  peers: [peerFrrviavrf],\n');
     expect(run.stdout).to.contain("export const files = target.publish(objects)?.files;\n");
   });
@@ -41,7 +43,9 @@ describe("bgplb import (--target pulumi, the default)", () => {
     );
     expect(run.stdout).to.contain("    futureKnob: 3,\n");
     expect(run.stdout).to.contain('const configMapNotes: bgplb.ManifestObject = {\n  apiVersion: "v1",\n  kind: "ConfigMap",');
-    expect(run.stdout).to.match(/export const objects = \[\n {2}\[bgpPeerFrrviavrf\],\n {2}poolFirstPool\.objects,\n {2}advertisementFirstAdv\.objects,\n {2}\[configMapNotes\],\n\];/);
+    expect(run.stdout).to.match(
+      /export const objects = \[\n {2}\[bgpPeerFrrviavrf\],\n {2}poolFirstPool\.objects,\n {2}advertisementFirstAdv\.objects,\n {2}\[configMapNotes\],\n\];/,
+    );
   });
 
   it("--package overrides the module specifier", async () => {

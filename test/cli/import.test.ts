@@ -34,16 +34,15 @@ describe("bgplb import --target sdk", () => {
   }
 
   it("uses builders where they reproduce an object exactly and typed literals for the rest", async () => {
-    const withUnknown = dir.write(
-      "unknown-field.yaml",
-      exampleText("metallb-vrf").replace(/(kind: BGPPeer\n(?:.*\n)*?spec:\n)/, "$1  futureKnob: 3\n"),
-    );
+    const withUnknown = dir.write("unknown-field.yaml", exampleText("metallb-vrf").replace(/(kind: BGPPeer\n(?:.*\n)*?spec:\n)/, "$1  futureKnob: 3\n"));
     const run = await bgplb("import", "--target", "sdk", withUnknown);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/: bgplb\.MetalLBBGPPeer = \{/);
     expect(run.stdout).to.contain("futureKnob");
     expect(run.stdout).to.contain("bgplb.ipAddressPool(");
-    expect(renderYaml(runProgram(run.stdout).topology)).to.equal(renderYaml(parseManifests(exampleText("metallb-vrf").replace(/(kind: BGPPeer\n(?:.*\n)*?spec:\n)/, "$1  futureKnob: 3\n")).topology));
+    expect(renderYaml(runProgram(run.stdout).topology)).to.equal(
+      renderYaml(parseManifests(exampleText("metallb-vrf").replace(/(kind: BGPPeer\n(?:.*\n)*?spec:\n)/, "$1  futureKnob: 3\n")).topology),
+    );
   });
 
   it("generates programs that type-check against the package's declarations", async function () {

@@ -25,14 +25,70 @@ export interface MutatedManifest {
 }
 
 const fraction = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
-const YAML_NOISE = ["&a ", "*a", "*b", "<<: ", "? ", "- ", ": ", "{", "}", "[", "]", "\n", "\t", "  ", "'", '"', "|", ">", "!!binary ", "!!str ", "%YAML 1.1\n", "---\n", "...\n", "#", ",", "\u0000", "\uFEFF", "\u2028", "\uD800", "é", "0x1F", "1e400", "-0", ".inf", "~", "null", "yes", "__proto__: {}"];
+const YAML_NOISE = [
+  "&a ",
+  "*a",
+  "*b",
+  "<<: ",
+  "? ",
+  "- ",
+  ": ",
+  "{",
+  "}",
+  "[",
+  "]",
+  "\n",
+  "\t",
+  "  ",
+  "'",
+  '"',
+  "|",
+  ">",
+  "!!binary ",
+  "!!str ",
+  "%YAML 1.1\n",
+  "---\n",
+  "...\n",
+  "#",
+  ",",
+  "\u0000",
+  "\uFEFF",
+  "\u2028",
+  "\uD800",
+  "é",
+  "0x1F",
+  "1e400",
+  "-0",
+  ".inf",
+  "~",
+  "null",
+  "yes",
+  "__proto__: {}",
+];
 
 /** Any mutation, with its positions as fractions. */
 const arbMutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant("swap" as const), a: fraction, b: fraction }),
   fc.record({ op: fc.constant("retype" as const), at: fraction, to: fc.nat(9) }),
   fc.record({ op: fc.constant("huge" as const), at: fraction, kind: fc.nat(5) }),
-  fc.record({ op: fc.constant("key" as const), at: fraction, key: fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty", "", " ", "ingresVIP", "spec", "metadata", "k".repeat(3000), "a.b/c~d", "[0]") }),
+  fc.record({
+    op: fc.constant("key" as const),
+    at: fraction,
+    key: fc.constantFrom(
+      "__proto__",
+      "constructor",
+      "toString",
+      "hasOwnProperty",
+      "",
+      " ",
+      "ingresVIP",
+      "spec",
+      "metadata",
+      "k".repeat(3000),
+      "a.b/c~d",
+      "[0]",
+    ),
+  }),
   fc.record({ op: fc.constant("drop" as const), at: fraction }),
   fc.record({ op: fc.constant("share" as const), a: fraction, b: fraction }),
   fc.record({ op: fc.constant("bomb" as const), at: fraction, width: fc.integer({ min: 2, max: 12 }) }),
@@ -76,7 +132,7 @@ function hugeValue(kind: number): unknown {
     case 0:
       return "x".repeat(200_000);
     case 1:
-      return Array.from({ length: 20_000 }, (_, i) => `10.${i >> 16 & 255}.${i >> 8 & 255}.${i & 255}`);
+      return Array.from({ length: 20_000 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
     case 2:
       return Number.MAX_VALUE;
     case 3:
@@ -104,7 +160,9 @@ function mutateValues(documents: unknown[], mutation: Mutation): void {
     const slot = pick(all, mutation.at);
     if (slot) slot.holder[slot.key] = hugeValue(mutation.kind);
   } else if (mutation.op === "key") {
-    const maps = all.map((slot) => slot.holder[slot.key]).filter((value): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value));
+    const maps = all
+      .map((slot) => slot.holder[slot.key])
+      .filter((value): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value));
     const map = pick(maps, mutation.at);
     if (map) Object.defineProperty(map, mutation.key, { value: { injected: true }, enumerable: true, writable: true, configurable: true });
   } else if (mutation.op === "share") {
@@ -166,7 +224,15 @@ export interface CliOutcome {
 }
 
 /** The verbs the mutated files go through, with the arguments that follow the file. */
-export const VERBS: readonly (readonly string[])[] = [["validate"], ["validate", "--output", "json"], ["render"], ["render", "--no-validate"], ["import"], ["import", "--target", "sdk"], ["diff"]];
+export const VERBS: readonly (readonly string[])[] = [
+  ["validate"],
+  ["validate", "--output", "json"],
+  ["render"],
+  ["render", "--no-validate"],
+  ["import"],
+  ["import", "--target", "sdk"],
+  ["diff"],
+];
 
 /**
  * Runs `bgplb <verb> FILE` in process (for diff: the example, then FILE).

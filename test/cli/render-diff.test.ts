@@ -6,7 +6,11 @@ import { bgplb, scratchDirectory } from "./helpers";
 
 /** The documents of a multi-document YAML text in reverse order. */
 function reversedDocuments(text: string): string {
-  return text.split(/^---\n/m).reverse().map((doc) => (doc.endsWith("\n") ? doc : `${doc}\n`)).join("---\n");
+  return text
+    .split(/^---\n/m)
+    .reverse()
+    .map((doc) => (doc.endsWith("\n") ? doc : `${doc}\n`))
+    .join("---\n");
 }
 
 describe("bgplb render", () => {

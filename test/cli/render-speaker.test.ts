@@ -31,15 +31,41 @@ describe("bgplb render --speaker", () => {
   it("takes the digest and tag from the image layout bgplb image build wrote", async () => {
     const layout = join(scratch.path, "layout");
     mkdirSync(layout);
-    scratch.write("layout/index.json", JSON.stringify({ schemaVersion: 2, manifests: [{ digest: DIGEST, annotations: { "org.opencontainers.image.ref.name": "0.1.0" } }] }));
-    const run = await bgplb("render", "--speaker", "--cluster-namespace", "cluster-edge", "--image", "registry.example/platform/bgplb-speaker", "--image-layout", layout, "--workload", "sidecar");
+    scratch.write(
+      "layout/index.json",
+      JSON.stringify({ schemaVersion: 2, manifests: [{ digest: DIGEST, annotations: { "org.opencontainers.image.ref.name": "0.1.0" } }] }),
+    );
+    const run = await bgplb(
+      "render",
+      "--speaker",
+      "--cluster-namespace",
+      "cluster-edge",
+      "--image",
+      "registry.example/platform/bgplb-speaker",
+      "--image-layout",
+      layout,
+      "--workload",
+      "sidecar",
+    );
     expect(run.code, run.stderr).to.equal(0);
     expect((parse(run.stdout) as { image: string }).image).to.equal(IMAGE);
   });
 
   it("--workload static-pod renders a Pod instead of the DaemonSet; --out writes one file per object", async () => {
     const out = join(scratch.path, "out");
-    const run = await bgplb("render", "--speaker", "--cluster-namespace", "cluster-edge", "--image", IMAGE, "--workload", "static-pod", "--no-crds", "--out", out);
+    const run = await bgplb(
+      "render",
+      "--speaker",
+      "--cluster-namespace",
+      "cluster-edge",
+      "--image",
+      IMAGE,
+      "--workload",
+      "static-pod",
+      "--no-crds",
+      "--out",
+      out,
+    );
     expect(run.code, run.stderr).to.equal(0);
     expect(readdirSync(out).sort()).to.deep.equal([
       "clusterrole.rbac.authorization.k8s.io__bgplb-speaker.yaml",
@@ -51,14 +77,22 @@ describe("bgplb render --speaker", () => {
       "rolebinding.rbac.authorization.k8s.io_kube-system_bgplb-speaker.yaml",
       "serviceaccount_kube-system_bgplb-speaker.yaml",
     ]);
-    expect((parse(readFileSync(join(out, "pod_kube-system_bgplb-speaker.yaml"), "utf8")) as { spec: { hostNetwork: boolean } }).spec.hostNetwork).to.equal(true);
+    expect((parse(readFileSync(join(out, "pod_kube-system_bgplb-speaker.yaml"), "utf8")) as { spec: { hostNetwork: boolean } }).spec.hostNetwork).to.equal(
+      true,
+    );
   });
 
   it("--mode metallb prints the MetalLB-mode objects the builder makes (Role in --namespace, DaemonSet with --mode metallb, no CRDs)", async () => {
     const run = await bgplb("render", "--speaker", "--mode", "metallb", "--namespace", "lb-system", "--image", IMAGE);
     expect(run.code, run.stderr).to.equal(0);
     const documents = parseAllDocuments(run.stdout).map((d) => d.toJSON() as Record<string, unknown>);
-    expect(documents).to.deep.equal(speakerDeploymentObjects({ mode: "metallb", namespace: "lb-system", image: { registry: "registry.example", repository: "platform/bgplb-speaker", tag: "0.1.0", digest: DIGEST } }));
+    expect(documents).to.deep.equal(
+      speakerDeploymentObjects({
+        mode: "metallb",
+        namespace: "lb-system",
+        image: { registry: "registry.example", repository: "platform/bgplb-speaker", tag: "0.1.0", digest: DIGEST },
+      }),
+    );
     expect(documents.map((d) => d["kind"])).to.deep.equal(["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "DaemonSet"]);
     const daemonSet = documents.at(-1) as { spec: { template: { spec: { containers: { args: string[] }[] } } } };
     expect(daemonSet.spec.template.spec.containers[0]?.args.slice(0, 5)).to.deep.equal(["speaker", "--mode", "metallb", "--namespace", "lb-system"]);

@@ -30,7 +30,9 @@ describe("command runner", () => {
   it("reports a bug in one line with exit 3, and its stack only under --debug", async () => {
     const quiet = capture();
     expect(await runCommand("bgplb boom", failing(new TypeError("cannot read 'asn'")), [], quiet.io)).to.equal(3);
-    expect(quiet.err()).to.contain("internal error: cannot read 'asn'").and.not.to.match(/\n\s+at /);
+    expect(quiet.err())
+      .to.contain("internal error: cannot read 'asn'")
+      .and.not.to.match(/\n\s+at /);
     const loud = capture();
     expect(await runCommand("bgplb boom", failing(new TypeError("cannot read 'asn'")), ["--debug"], loud.io)).to.equal(3);
     expect(loud.err()).to.match(/\n\s+at /);

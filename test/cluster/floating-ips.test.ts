@@ -38,7 +38,16 @@ describe("cluster floating IPs: examples", () => {
 /** Nodes and floating IPs in two subnets, some nodes not Ready or without a speaker, holders arbitrary. */
 const arbWorld = fc
   .record({
-    nodes: fc.uniqueArray(fc.record({ name: fc.stringMatching(/^n[0-9]{1,2}$/), subnet: fc.integer({ min: 1, max: 2 }), host: fc.integer({ min: 1, max: 50 }), ready: fc.boolean(), speaker: fc.boolean() }), { maxLength: 12, selector: (n) => n.name }),
+    nodes: fc.uniqueArray(
+      fc.record({
+        name: fc.stringMatching(/^n[0-9]{1,2}$/),
+        subnet: fc.integer({ min: 1, max: 2 }),
+        host: fc.integer({ min: 1, max: 50 }),
+        ready: fc.boolean(),
+        speaker: fc.boolean(),
+      }),
+      { maxLength: 12, selector: (n) => n.name },
+    ),
     fips: fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 100, max: 120 })), { maxLength: 10, selector: ([s, h]) => `${s}.${h}` }),
     holderPicks: fc.array(fc.nat(), { maxLength: 10 }),
   })
@@ -50,7 +59,12 @@ const arbWorld = fc
       const pick = holderPicks[i];
       if (pick !== undefined && views.length > 0) holders[fip] = views[pick % views.length].name;
     });
-    return input(floatingIPs, views, holders, nodes.filter((n) => n.speaker).map((n) => n.name));
+    return input(
+      floatingIPs,
+      views,
+      holders,
+      nodes.filter((n) => n.speaker).map((n) => n.name),
+    );
   });
 
 function check(world: FloatingIpInput, plan: ReturnType<typeof assignFloatingIps>): void {
@@ -77,7 +91,10 @@ function check(world: FloatingIpInput, plan: ReturnType<typeof assignFloatingIps
 
 describe("cluster floating IPs: properties", () => {
   it("each floating IP goes to exactly one eligible node, and no node holds more than ceil(floating IPs / eligible nodes) of a subnet", () => {
-    fc.assert(fc.property(arbWorld, (world) => check(world, assignFloatingIps(world))), { numRuns: 500 });
+    fc.assert(
+      fc.property(arbWorld, (world) => check(world, assignFloatingIps(world))),
+      { numRuns: 500 },
+    );
   });
 
   it("is a fixed point: feeding the plan back as the holders changes nothing", () => {

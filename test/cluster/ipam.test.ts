@@ -50,19 +50,25 @@ describe("cluster IPAM: examples", () => {
   });
 
   it("refuses a requested address another Service already has; the holder keeps it", () => {
-    const plan = planServiceAddresses([pool("p", ["10.0.0.1-10.0.0.3"])], [
-      service("ns/holder", { current: ["10.0.0.2"], createdAt: "2026-02-01T00:00:00Z" }),
-      service("ns/asker", { requested: ["10.0.0.2"], createdAt: "2026-01-01T00:00:00Z" }),
-    ]);
+    const plan = planServiceAddresses(
+      [pool("p", ["10.0.0.1-10.0.0.3"])],
+      [
+        service("ns/holder", { current: ["10.0.0.2"], createdAt: "2026-02-01T00:00:00Z" }),
+        service("ns/asker", { requested: ["10.0.0.2"], createdAt: "2026-01-01T00:00:00Z" }),
+      ],
+    );
     expect(plan.get("ns/holder")!.addresses).to.deep.equal(["10.0.0.2"]);
     expect(plan.get("ns/asker")!.problems.map((p) => p.reason)).to.deep.equal(["RequestedAddressInUse"]);
   });
 
   it("when two Services show one address in their status, the older keeps it and the other gets a new one", () => {
-    const plan = planServiceAddresses([pool("p", ["10.0.0.1-10.0.0.3"])], [
-      service("ns/newer", { current: ["10.0.0.1"], createdAt: "2026-02-01T00:00:00Z" }),
-      service("ns/older", { current: ["10.0.0.1"], createdAt: "2026-01-01T00:00:00Z" }),
-    ]);
+    const plan = planServiceAddresses(
+      [pool("p", ["10.0.0.1-10.0.0.3"])],
+      [
+        service("ns/newer", { current: ["10.0.0.1"], createdAt: "2026-02-01T00:00:00Z" }),
+        service("ns/older", { current: ["10.0.0.1"], createdAt: "2026-01-01T00:00:00Z" }),
+      ],
+    );
     expect(addressesOf(plan)).to.deep.equal({ "ns/older": ["10.0.0.1"], "ns/newer": ["10.0.0.2"] });
   });
 
@@ -77,7 +83,11 @@ describe("cluster IPAM: examples", () => {
 
   it("dual-stack: PreferDualStack takes the primary family alone when the other is missing; SingleStack takes only the primary", () => {
     const v4only = [pool("v4", ["203.0.113.1-203.0.113.2"])];
-    expect(planServiceAddresses(v4only, [service("ns/s", { families: [4, 6], familyPolicy: "PreferDualStack" })]).get("ns/s")).to.deep.equal({ addresses: ["203.0.113.1"], pools: ["v4"], problems: [] });
+    expect(planServiceAddresses(v4only, [service("ns/s", { families: [4, 6], familyPolicy: "PreferDualStack" })]).get("ns/s")).to.deep.equal({
+      addresses: ["203.0.113.1"],
+      pools: ["v4"],
+      problems: [],
+    });
     expect(wantedFamilies(service("ns/s", { families: [6, 4], familyPolicy: "SingleStack" }))).to.deep.equal([6]);
   });
 
@@ -87,7 +97,11 @@ describe("cluster IPAM: examples", () => {
   });
 
   it("a reserved address (the ingress VIP) goes only to the Service that requests it", () => {
-    const plan = planServiceAddresses([pool("p", ["10.0.0.1-10.0.0.3"])], [service("ns/a"), service("gke-system/istio-ingress", { requested: ["10.0.0.1"] })], ["10.0.0.1"]);
+    const plan = planServiceAddresses(
+      [pool("p", ["10.0.0.1-10.0.0.3"])],
+      [service("ns/a"), service("gke-system/istio-ingress", { requested: ["10.0.0.1"] })],
+      ["10.0.0.1"],
+    );
     expect(addressesOf(plan)).to.deep.equal({ "ns/a": ["10.0.0.2"], "gke-system/istio-ingress": ["10.0.0.1"] });
   });
 
@@ -102,7 +116,14 @@ const FAMILIES: readonly IpFamily[][] = [[4], [6], [4, 6], [6, 4]];
 /** Small pools in disjoint areas (so they run out), each maybe IPv6 too, and addresses in and around them. */
 const arbPools = fc
   .uniqueArray(
-    fc.record({ area: fc.integer({ min: 0, max: 4 }), from: fc.integer({ min: 0, max: 8 }), size: fc.integer({ min: 0, max: 6 }), v6: fc.boolean(), avoidBuggyIPs: fc.boolean(), manualAssign: fc.boolean() }),
+    fc.record({
+      area: fc.integer({ min: 0, max: 4 }),
+      from: fc.integer({ min: 0, max: 8 }),
+      size: fc.integer({ min: 0, max: 6 }),
+      v6: fc.boolean(),
+      avoidBuggyIPs: fc.boolean(),
+      manualAssign: fc.boolean(),
+    }),
     { minLength: 1, maxLength: 3, selector: (p) => p.area },
   )
   .map((specs) =>
@@ -134,17 +155,15 @@ const arbRequests = fc
     { maxLength: 20, selector: (s) => s.name },
   )
   .map((list) =>
-    list.map(
-      (s): AddressRequest => ({
-        key: `ns/${s.name}`,
-        families: s.families,
-        familyPolicy: s.familyPolicy,
-        requested: s.requested,
-        current: s.current,
-        createdAt: `2026-01-0${s.created + 1}T00:00:00Z`,
-        ...(s.pools === undefined ? {} : { pools: s.pools }),
-      }),
-    ),
+    list.map((s): AddressRequest => ({
+      key: `ns/${s.name}`,
+      families: s.families,
+      familyPolicy: s.familyPolicy,
+      requested: s.requested,
+      current: s.current,
+      createdAt: `2026-01-0${s.created + 1}T00:00:00Z`,
+      ...(s.pools === undefined ? {} : { pools: s.pools }),
+    })),
   );
 
 describe("cluster IPAM: properties", () => {
@@ -156,7 +175,9 @@ describe("cluster IPAM: properties", () => {
         for (const request of requests) {
           const allocation = plan.get(request.key)!;
           const wanted = wantedFamilies(request);
-          expect(allocation.addresses.map((a) => parseIp(a).family)).to.deep.equal(wanted.filter((f) => allocation.addresses.some((a) => parseIp(a).family === f)));
+          expect(allocation.addresses.map((a) => parseIp(a).family)).to.deep.equal(
+            wanted.filter((f) => allocation.addresses.some((a) => parseIp(a).family === f)),
+          );
           allocation.addresses.forEach((address, i) => {
             expect(seen.has(address), `${address} given twice`).to.equal(false);
             seen.add(address);
@@ -165,7 +186,8 @@ describe("cluster IPAM: properties", () => {
             const value = parseIp(address).value & 0xffn;
             if (owner.avoidBuggyIPs && !address.includes(":")) expect(value === 0n || value === 255n, address).to.equal(false);
             if (request.pools !== undefined) expect(request.pools).to.include(owner.name);
-            if (owner.manualAssign && request.pools === undefined) expect(request.requested.map((r) => (r.includes(".") || r.includes(":") ? parseIp(r).text : r))).to.include(address);
+            if (owner.manualAssign && request.pools === undefined)
+              expect(request.requested.map((r) => (r.includes(".") || r.includes(":") ? parseIp(r).text : r))).to.include(address);
           });
         }
       }),
@@ -189,7 +211,10 @@ describe("cluster IPAM: properties", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 40 }), (size, count) => {
         const pools = [pool("p", [`10.0.0.1-10.0.0.${size}`])];
-        const plan = planServiceAddresses(pools, Array.from({ length: count }, (_, i) => service(`ns/s${i}`)));
+        const plan = planServiceAddresses(
+          pools,
+          Array.from({ length: count }, (_, i) => service(`ns/s${i}`)),
+        );
         const given = [...plan.values()].filter((a) => a.addresses.length === 1).length;
         expect(given).to.equal(Math.min(size, count));
       }),
@@ -200,7 +225,9 @@ describe("cluster IPAM: properties", () => {
 describe("cluster IPAM: avoidBuggyIPs and requests", () => {
   it("refuses a requested .0 or .255 address in an avoidBuggyIPs pool", () => {
     const plan = planServiceAddresses([pool("p", ["10.0.0.0/24"], { avoidBuggyIPs: true })], [service("ns/s", { requested: ["10.0.0.255"] })]);
-    expect(plan.get("ns/s")!.problems).to.deep.equal([{ reason: "RequestedAddressAvoided", message: "spec.loadBalancerIP 10.0.0.255 ends in .255 and pool p has avoidBuggyIPs" }]);
+    expect(plan.get("ns/s")!.problems).to.deep.equal([
+      { reason: "RequestedAddressAvoided", message: "spec.loadBalancerIP 10.0.0.255 ends in .255 and pool p has avoidBuggyIPs" },
+    ]);
   });
 });
 
@@ -208,7 +235,11 @@ describe("cluster IPAM: pools a Service may use (MetalLB address-pool annotation
   const pools = [pool("a", ["10.0.0.1-10.0.0.2"]), pool("b", ["10.0.1.1-10.0.1.2"]), pool("manual", ["10.0.9.1-10.0.9.2"], { manualAssign: true })];
 
   it("takes addresses from the Service's pools in its order of preference, never from others", () => {
-    const plan = planServiceAddresses(pools, [service("ns/prefers-b", { pools: ["b", "a"] }), service("ns/only-a", { pools: ["a"], createdAt: "2026-01-02T00:00:00Z" }), service("ns/any", { createdAt: "2026-01-03T00:00:00Z" })]);
+    const plan = planServiceAddresses(pools, [
+      service("ns/prefers-b", { pools: ["b", "a"] }),
+      service("ns/only-a", { pools: ["a"], createdAt: "2026-01-02T00:00:00Z" }),
+      service("ns/any", { createdAt: "2026-01-03T00:00:00Z" }),
+    ]);
     expect(addressesOf(plan)).to.deep.equal({ "ns/prefers-b": ["10.0.1.1"], "ns/only-a": ["10.0.0.1"], "ns/any": ["10.0.0.2"] });
   });
 
@@ -234,6 +265,8 @@ describe("cluster IPAM: pools a Service may use (MetalLB address-pool annotation
 
   it("with no pool it may use, says so", () => {
     const plan = planServiceAddresses(pools, [service("ns/s", { pools: [] })]);
-    expect(plan.get("ns/s")!.problems).to.deep.equal([{ reason: "NoAddressAvailable", message: "no free IPv4 address in the address pools (pools: none this Service may use)" }]);
+    expect(plan.get("ns/s")!.problems).to.deep.equal([
+      { reason: "NoAddressAvailable", message: "no free IPv4 address in the address pools (pools: none this Service may use)" },
+    ]);
   });
 });

@@ -32,7 +32,8 @@ class LeaseStore {
   }
 }
 
-const lease = (store: LeaseStore, identity: string) => new LeaderLease({ coordination: store.api(), namespace: "metallb-system", name: "bgplb-allocator", identity, durationSeconds: 2 });
+const lease = (store: LeaseStore, identity: string) =>
+  new LeaderLease({ coordination: store.api(), namespace: "metallb-system", name: "bgplb-allocator", identity, durationSeconds: 2 });
 
 describe("MetalLB allocator leader Lease", () => {
   it("one of two candidates wins; the other waits while the holder renews, takes over once it stops renewing for the Lease duration", async () => {

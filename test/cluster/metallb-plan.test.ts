@@ -40,20 +40,54 @@ describe("MetalLB plan: sessions", () => {
   it("one session per BGPPeer whose nodeSelectors select the node, with MetalLB's defaults (port 179, hold 90 s, router ID = node address)", () => {
     const n1 = sessionsOf(configuration(), [], "n1");
     expect(n1.map((s) => s.peerName)).to.deep.equal(["ebgp"]);
-    expect(n1[0]).to.include({ myASN: 4200000000, peerASN: 65002, peerAddress: "198.18.0.254", peerPort: 179, sourceAddress: "198.18.0.11", routerID: "198.18.0.11", holdTimeSeconds: 90, internal: false, ebgpMultiHop: false });
-    expect(sessionsOf(configuration(), [], "n2").map((s) => [s.peerName, s.internal])).to.deep.equal([["ebgp", false], ["ibgp", true]]);
+    expect(n1[0]).to.include({
+      myASN: 4200000000,
+      peerASN: 65002,
+      peerAddress: "198.18.0.254",
+      peerPort: 179,
+      sourceAddress: "198.18.0.11",
+      routerID: "198.18.0.11",
+      holdTimeSeconds: 90,
+      internal: false,
+      ebgpMultiHop: false,
+    });
+    expect(sessionsOf(configuration(), [], "n2").map((s) => [s.peerName, s.internal])).to.deep.equal([
+      ["ebgp", false],
+      ["ibgp", true],
+    ]);
   });
 
   it("takes peerPort, sourceAddress, routerID, holdTime, keepaliveTime-derived hold, connectTime, ebgpMultiHop, password and BFD profile timers", () => {
     const config = configuration({
       peers: [
-        metallbBgpPeer({ name: "p", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.254", peerPort: 1179, sourceAddress: "198.18.0.99", routerID: "10.255.0.1", keepaliveTime: "10s", connectTime: "5s", ebgpMultiHop: true, passwordSecret: { name: "md5" }, bfdProfile: "fast" }),
+        metallbBgpPeer({
+          name: "p",
+          myASN: 64512,
+          peerASN: 65002,
+          peerAddress: "198.18.0.254",
+          peerPort: 1179,
+          sourceAddress: "198.18.0.99",
+          routerID: "10.255.0.1",
+          keepaliveTime: "10s",
+          connectTime: "5s",
+          ebgpMultiHop: true,
+          passwordSecret: { name: "md5" },
+          bfdProfile: "fast",
+        }),
         metallbBgpPeer({ name: "q", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.252", holdTime: "9s", password: "s3cret" }),
       ],
       bfdProfiles: [bfdProfile({ name: "fast", receiveInterval: 100, transmitInterval: 120, detectMultiplier: 4 })],
     });
     const [p, q] = sessionsOf(config, [], "n1");
-    expect(p).to.deep.include({ peerPort: 1179, sourceAddress: "198.18.0.99", routerID: "10.255.0.1", holdTimeSeconds: 30, connectTimeSeconds: 5, ebgpMultiHop: true, password: { secret: { namespace: "metallb-system", name: "md5" } } });
+    expect(p).to.deep.include({
+      peerPort: 1179,
+      sourceAddress: "198.18.0.99",
+      routerID: "10.255.0.1",
+      holdTimeSeconds: 30,
+      connectTimeSeconds: 5,
+      ebgpMultiHop: true,
+      password: { secret: { namespace: "metallb-system", name: "md5" } },
+    });
     expect(p.bfd).to.deep.equal({ desiredMinTxMs: 120, requiredMinRxMs: 100, detectMultiplier: 4, passive: false });
     expect(q).to.deep.include({ holdTimeSeconds: 9, password: { value: "s3cret" }, bfd: undefined, connectTimeSeconds: undefined });
   });
@@ -71,18 +105,24 @@ describe("MetalLB plan: sessions", () => {
       { object: "BGPPeer/v6", message: "node n1 has no IPv6 InternalIP to reach 2001:db8::254 from, and no sourceAddress is set; no session opened" },
       { object: "BGPPeer/vrf", message: 'vrf "red" is not supported by bgplb speaker; no session opened' },
     ]);
-    expect(planMetallbNode(config, NODES, [], "n2").sessions.map((s) => [s.peerName, s.sourceAddress, s.routerID])).to.deep.equal([["v6", "2001:db8::12", "198.18.0.12"]]);
+    expect(planMetallbNode(config, NODES, [], "n2").sessions.map((s) => [s.peerName, s.sourceAddress, s.routerID])).to.deep.equal([
+      ["v6", "2001:db8::12", "198.18.0.12"],
+    ]);
   });
 });
 
 describe("MetalLB plan: input it cannot read", () => {
   it("a peer whose address does not parse is reported and left out; the other peers are planned; a Service address that does not parse is skipped", () => {
-    const config = configuration({ peers: [metallbBgpPeer({ name: "bad", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.999" }), configuration().peers[0]] });
+    const config = configuration({
+      peers: [metallbBgpPeer({ name: "bad", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.999" }), configuration().peers[0]],
+    });
     const plan = planMetallbNode(config, NODES, [service("default/odd", ["not-an-ip", "203.0.113.9"])], "n1");
     expect(plan.sessions.map((s) => [s.peerName, s.routes.map((r) => r.address)])).to.deep.equal([["ebgp", ["203.0.113.9"]]]);
     expect(plan.problems).to.have.length(1);
     expect(plan.problems[0].object).to.equal("BGPPeer/bad");
-    expect(plan.problems[0].message).to.include("198.18.0.999").and.to.match(/; no session opened$/);
+    expect(plan.problems[0].message)
+      .to.include("198.18.0.999")
+      .and.to.match(/; no session opened$/);
   });
 });
 
@@ -90,7 +130,9 @@ describe("MetalLB plan: routes and attributes", () => {
   it("eBGP: the Service host route with the node as next hop, no LOCAL_PREF; iBGP: LOCAL_PREF 100 by default", () => {
     const [ebgp, ibgp] = sessionsOf(configuration(), [service("default/web", ["203.0.113.7"])], "n2");
     expect(ebgp.routes).to.deep.equal([{ family: "ipv4-unicast", address: "203.0.113.7", length: 32, nextHops: ["198.18.0.12"] }]);
-    expect(ibgp.routes).to.deep.equal([{ family: "ipv4-unicast", address: "203.0.113.7", length: 32, nextHops: ["198.18.0.12"], localPref: IBGP_DEFAULT_LOCAL_PREF }]);
+    expect(ibgp.routes).to.deep.equal([
+      { family: "ipv4-unicast", address: "203.0.113.7", length: 32, nextHops: ["198.18.0.12"], localPref: IBGP_DEFAULT_LOCAL_PREF },
+    ]);
   });
 
   it("communities (a:b, large:a:b:c, Community aliases) of every covering advertisement, aggregation and localPref; unknown aliases reported", () => {
@@ -104,13 +146,37 @@ describe("MetalLB plan: routes and attributes", () => {
     const plan = planMetallbNode(config, NODES, [service("default/web", ["203.0.113.7"]), service("default/api", ["203.0.113.200"])], "n2");
     const ibgp = plan.sessions.find((s) => s.peerName === "ibgp")!;
     expect(ibgp.routes).to.deep.equal([
-      { family: "ipv4-unicast", address: "203.0.113.0", length: 24, nextHops: ["198.18.0.12"], communities: [64512 * 65536 + 7, 0xffffff02], largeCommunities: [{ globalAdmin: 4200000000, localData1: 1, localData2: 2 }], localPref: 250 },
-      { family: "ipv4-unicast", address: "203.0.113.7", length: 32, nextHops: ["198.18.0.12"], communities: [64512 * 65536 + 100], localPref: IBGP_DEFAULT_LOCAL_PREF },
-      { family: "ipv4-unicast", address: "203.0.113.200", length: 32, nextHops: ["198.18.0.12"], communities: [64512 * 65536 + 100], localPref: IBGP_DEFAULT_LOCAL_PREF },
+      {
+        family: "ipv4-unicast",
+        address: "203.0.113.0",
+        length: 24,
+        nextHops: ["198.18.0.12"],
+        communities: [64512 * 65536 + 7, 0xffffff02],
+        largeCommunities: [{ globalAdmin: 4200000000, localData1: 1, localData2: 2 }],
+        localPref: 250,
+      },
+      {
+        family: "ipv4-unicast",
+        address: "203.0.113.7",
+        length: 32,
+        nextHops: ["198.18.0.12"],
+        communities: [64512 * 65536 + 100],
+        localPref: IBGP_DEFAULT_LOCAL_PREF,
+      },
+      {
+        family: "ipv4-unicast",
+        address: "203.0.113.200",
+        length: 32,
+        nextHops: ["198.18.0.12"],
+        communities: [64512 * 65536 + 100],
+        localPref: IBGP_DEFAULT_LOCAL_PREF,
+      },
     ]);
     const ebgp = plan.sessions.find((s) => s.peerName === "ebgp")!;
     expect(ebgp.routes.every((r) => r.localPref === undefined)).to.equal(true);
-    expect(plan.problems).to.deep.equal([{ object: "BGPAdvertisement/host", message: 'community "nope" is neither a:b, large:a:b:c nor a Community alias; not sent' }]);
+    expect(plan.problems).to.deep.equal([
+      { object: "BGPAdvertisement/host", message: 'community "nope" is neither a:b, large:a:b:c nor a Community alias; not sent' },
+    ]);
   });
 
   it("honours the advertisement's peers, nodeSelectors, ipAddressPools / ipAddressPoolSelectors and serviceSelectors", () => {
@@ -118,11 +184,20 @@ describe("MetalLB plan: routes and attributes", () => {
     const config = configuration({
       pools: [POOL, other],
       advertisements: [
-        bgpAdvertisement({ name: "to-ebgp-from-rack-b", peers: ["ebgp"], nodeSelectors: [{ matchLabels: { rack: "b" } }], ipAddressPoolSelectors: [{ matchLabels: { tier: "web" } }] }),
+        bgpAdvertisement({
+          name: "to-ebgp-from-rack-b",
+          peers: ["ebgp"],
+          nodeSelectors: [{ matchLabels: { rack: "b" } }],
+          ipAddressPoolSelectors: [{ matchLabels: { tier: "web" } }],
+        }),
         bgpAdvertisement({ name: "other-labelled", ipAddressPools: ["other"], serviceSelectors: [{ matchLabels: { app: "db" } }] }),
       ],
     });
-    const services = [service("default/web", ["203.0.113.7"]), service("default/db", ["192.0.2.5"], { labels: { app: "db" } }), service("default/cache", ["192.0.2.6"])];
+    const services = [
+      service("default/web", ["203.0.113.7"]),
+      service("default/db", ["192.0.2.5"], { labels: { app: "db" } }),
+      service("default/cache", ["192.0.2.6"]),
+    ];
     const prefixes = (node: string) => Object.fromEntries(sessionsOf(config, services, node).map((s) => [s.peerName, s.routes.map((r) => r.address)]));
     expect(prefixes("n1")).to.deep.equal({ ebgp: ["192.0.2.5"] });
     expect(prefixes("n2")).to.deep.equal({ ebgp: ["192.0.2.5", "203.0.113.7"], ibgp: ["192.0.2.5"] });
@@ -132,7 +207,10 @@ describe("MetalLB plan: routes and attributes", () => {
     const local = service("default/local", ["203.0.113.8"], { externalTrafficPolicy: "Local", readyNodes: new Set(["n2"]) });
     const idle = service("default/idle", ["203.0.113.9"], { readyNodes: new Set(), anyReady: false });
     const cluster = service("default/cluster", ["203.0.113.10"], { readyNodes: new Set(["n2"]) });
-    const routes = (node: string) => sessionsOf(configuration(), [local, idle, cluster], node).find((s) => s.peerName === "ebgp")!.routes.map((r) => r.address);
+    const routes = (node: string) =>
+      sessionsOf(configuration(), [local, idle, cluster], node)
+        .find((s) => s.peerName === "ebgp")!
+        .routes.map((r) => r.address);
     expect(routes("n1")).to.deep.equal(["203.0.113.10"]);
     expect(routes("n2")).to.deep.equal(["203.0.113.8", "203.0.113.10"]);
     expect(routes("n3")).to.deep.equal([]);
@@ -140,7 +218,12 @@ describe("MetalLB plan: routes and attributes", () => {
 
   it("an IPv6 Service address over an IPv4 session uses the node's IPv6 address as next hop, or ::ffff:a.b.c.d without one", () => {
     const web = service("default/web", ["2001:db8:f::7"]);
-    expect(sessionsOf(configuration(), [web], "n2")[0].routes[0]).to.deep.include({ family: "ipv6-unicast", address: "2001:db8:f::7", length: 128, nextHops: ["2001:db8::12"] });
+    expect(sessionsOf(configuration(), [web], "n2")[0].routes[0]).to.deep.include({
+      family: "ipv6-unicast",
+      address: "2001:db8:f::7",
+      length: 128,
+      nextHops: ["2001:db8::12"],
+    });
     expect(sessionsOf(configuration(), [web], "n1")[0].routes[0].nextHops).to.deep.equal(["::ffff:198.18.0.11"]);
   });
 });
@@ -153,26 +236,44 @@ describe("MetalLB plan: properties", () => {
   });
   it("every route covers a Service address; LOCAL_PREF only on iBGP; next hop is the session's source; Local Services only from nodes with a ready endpoint; aggregation length as configured", () => {
     fc.assert(
-      fc.property(fc.array(arbService, { maxLength: 8 }), fc.integer({ min: 24, max: 32 }), fc.constantFrom("n1", "n2", "n3"), (specs, aggregationLength, node) => {
-        const services = specs.map((s, i) => service(`ns/s${i}`, [`203.0.113.${s.host}`], { externalTrafficPolicy: s.local ? "Local" : "Cluster", readyNodes: new Set(s.readyOn), anyReady: s.readyOn.length > 0 }));
-        const config = configuration({ advertisements: [bgpAdvertisement({ name: "a", aggregationLength })] });
-        for (const session of sessionsOf(config, services, node)) {
-          for (const route of session.routes) {
-            expect(route.length).to.equal(aggregationLength);
-            expect(route.nextHops).to.deep.equal([session.sourceAddress]);
-            expect(route.localPref !== undefined).to.equal(session.internal);
-            const mask = (1n << BigInt(32 - aggregationLength)) - 1n;
-            const covered = services.filter((s) => (parseIp(s.addresses[0]).value & ~mask) === parseIp(route.address).value);
-            expect(covered.some((s) => (s.externalTrafficPolicy === "Local" ? s.readyNodes.has(node) : s.anyReady)), route.address).to.equal(true);
+      fc.property(
+        fc.array(arbService, { maxLength: 8 }),
+        fc.integer({ min: 24, max: 32 }),
+        fc.constantFrom("n1", "n2", "n3"),
+        (specs, aggregationLength, node) => {
+          const services = specs.map((s, i) =>
+            service(`ns/s${i}`, [`203.0.113.${s.host}`], {
+              externalTrafficPolicy: s.local ? "Local" : "Cluster",
+              readyNodes: new Set(s.readyOn),
+              anyReady: s.readyOn.length > 0,
+            }),
+          );
+          const config = configuration({ advertisements: [bgpAdvertisement({ name: "a", aggregationLength })] });
+          for (const session of sessionsOf(config, services, node)) {
+            for (const route of session.routes) {
+              expect(route.length).to.equal(aggregationLength);
+              expect(route.nextHops).to.deep.equal([session.sourceAddress]);
+              expect(route.localPref !== undefined).to.equal(session.internal);
+              const mask = (1n << BigInt(32 - aggregationLength)) - 1n;
+              const covered = services.filter((s) => (parseIp(s.addresses[0]).value & ~mask) === parseIp(route.address).value);
+              expect(
+                covered.some((s) => (s.externalTrafficPolicy === "Local" ? s.readyNodes.has(node) : s.anyReady)),
+                route.address,
+              ).to.equal(true);
+            }
+            const advertised = new Set(session.routes.map((r) => r.address));
+            for (const s of services) {
+              const wanted = node !== "n3" && (s.externalTrafficPolicy === "Local" ? s.readyNodes.has(node) : s.anyReady);
+              const prefix = parseIp(s.addresses[0]).value & ~((1n << BigInt(32 - aggregationLength)) - 1n);
+              if (wanted)
+                expect(
+                  [...advertised].some((a) => parseIp(a).value === prefix),
+                  s.key,
+                ).to.equal(true);
+            }
           }
-          const advertised = new Set(session.routes.map((r) => r.address));
-          for (const s of services) {
-            const wanted = node !== "n3" && (s.externalTrafficPolicy === "Local" ? s.readyNodes.has(node) : s.anyReady);
-            const prefix = parseIp(s.addresses[0]).value & ~((1n << BigInt(32 - aggregationLength)) - 1n);
-            if (wanted) expect([...advertised].some((a) => parseIp(a).value === prefix), s.key).to.equal(true);
-          }
-        }
-      }),
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -194,7 +295,11 @@ describe("MetalLB pools for a Service (IPAM shared with the GKE mode)", () => {
     ipAddressPool({ name: "general", addresses: ["10.0.0.1-10.0.0.4"] }),
     ipAddressPool({ name: "manual", addresses: ["10.0.9.1-10.0.9.4"], autoAssign: false }),
     ipAddressPool({ name: "team-low", addresses: ["10.0.2.1-10.0.2.4"], serviceAllocation: { priority: 20, namespaces: ["team"] } }),
-    ipAddressPool({ name: "team-high", addresses: ["10.0.1.1-10.0.1.4"], serviceAllocation: { priority: 10, namespaceSelectors: [{ matchLabels: { owner: "team" } }] } }),
+    ipAddressPool({
+      name: "team-high",
+      addresses: ["10.0.1.1-10.0.1.4"],
+      serviceAllocation: { priority: 10, namespaceSelectors: [{ matchLabels: { owner: "team" } }] },
+    }),
     ipAddressPool({ name: "db-only", addresses: ["10.0.3.1-10.0.3.4"], serviceAllocation: { serviceSelectors: [{ matchLabels: { app: "db" } }] } }),
   ];
   const namespaces = new Map([["team", { owner: "team" }]]);
@@ -210,7 +315,12 @@ describe("MetalLB pools for a Service (IPAM shared with the GKE mode)", () => {
     expect(servicePools(identity("default", {}, { "metallb.universe.tf/address-pool": "manual" }), pools, namespaces)).to.deep.equal(["manual"]);
     const base: AddressRequest = { key: "default/s", families: [4], requested: [], current: [], createdAt: "2026-01-01T00:00:00Z" };
     const pinned = metallbAddressRequest(base, identity("default", {}, { "metallb.io/address-pool": "manual" }), pools, namespaces);
-    const asks = metallbAddressRequest({ ...base, key: "default/asks" }, identity("default", {}, { "metallb.io/loadBalancerIPs": "10.0.3.2, 2001:db8::1" }), pools, namespaces);
+    const asks = metallbAddressRequest(
+      { ...base, key: "default/asks" },
+      identity("default", {}, { "metallb.io/loadBalancerIPs": "10.0.3.2, 2001:db8::1" }),
+      pools,
+      namespaces,
+    );
     expect(asks.requested).to.deep.equal(["10.0.3.2", "2001:db8::1"]);
     const plan = planServiceAddresses(metallbAddressPools(pools), [pinned, { ...base, key: "default/other" }, { ...asks, families: [4] }]);
     expect(plan.get("default/s")!.addresses).to.deep.equal(["10.0.9.1"]);

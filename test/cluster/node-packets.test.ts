@@ -61,7 +61,9 @@ describe("node packets", () => {
 
   it("reads a MAC address from sysfs text and refuses anything else, naming the file", () => {
     expect(parseMacAddress("02:00:5e:10:ab:CD\n", "f").toString("hex")).to.equal("02005e10abcd");
-    expect(() => parseMacAddress("02:00:5e:10:ab\n", "/sys/class/net/x/address")).to.throw(/\/sys\/class\/net\/x\/address: "02:00:5e:10:ab" is not an Ethernet MAC address/);
+    expect(() => parseMacAddress("02:00:5e:10:ab\n", "/sys/class/net/x/address")).to.throw(
+      /\/sys\/class\/net\/x\/address: "02:00:5e:10:ab" is not an Ethernet MAC address/,
+    );
   });
 
   it("gratuitous ARP for 192.0.2.10 from 02:00:5e:10:ab:cd: request, sender and target 192.0.2.10, target MAC zero", () => {

@@ -11,7 +11,11 @@ const TOPOLOGY = readFileSync(path.join(repoDir, "test/e2e/cluster-speaker-topol
   .split(/^---$/m)
   .map((doc) => parse(doc) as RawObject);
 /** As the API server returns them: server metadata and a status added. */
-const FROM_API = TOPOLOGY.map((o) => ({ ...o, metadata: { ...o.metadata, uid: "u", resourceVersion: "7", creationTimestamp: "2026-01-01T00:00:00Z" }, status: {} }));
+const FROM_API = TOPOLOGY.map((o) => ({
+  ...o,
+  metadata: { ...o.metadata, uid: "u", resourceVersion: "7", creationTimestamp: "2026-01-01T00:00:00Z" },
+  status: {},
+}));
 
 function withPeer(change: (spec: Record<string, unknown>) => Record<string, unknown>): RawObject[] {
   return FROM_API.map((o) => (o.kind === "BGPPeer" && o.metadata?.name === "bird" ? { ...o, spec: change(o.spec as Record<string, unknown>) } : o));
@@ -26,7 +30,11 @@ describe("cluster speaker: configuration from the API server", () => {
 
   it("keeps the last good configuration when an edit fails validation, and names rule, path and value", () => {
     const good = decideConfiguration(FROM_API, undefined, ["198.18.0.0/24"]).topology;
-    const decision = decideConfiguration(withPeer((spec) => ({ ...spec, sessions: 5 })), good, ["198.18.0.0/24"]);
+    const decision = decideConfiguration(
+      withPeer((spec) => ({ ...spec, sessions: 5 })),
+      good,
+      ["198.18.0.0/24"],
+    );
     expect(decision.accepted).to.equal(false);
     expect(decision.topology).to.equal(good);
     expect(decision.errors.map((d) => `${d.code} ${d.object.kind}/${d.object.name} ${d.path}`)).to.deep.equal(["BGPLB042 BGPPeer/bird spec.sessions"]);
@@ -35,7 +43,11 @@ describe("cluster speaker: configuration from the API server", () => {
 
   it("keeps the last good configuration when an object does not decode (wrong type)", () => {
     const good = decideConfiguration(FROM_API, undefined, []).topology;
-    const decision = decideConfiguration(withPeer((spec) => ({ ...spec, peerASN: "65002" })), good, []);
+    const decision = decideConfiguration(
+      withPeer((spec) => ({ ...spec, peerASN: "65002" })),
+      good,
+      [],
+    );
     expect(decision.accepted).to.equal(false);
     expect(decision.topology).to.equal(good);
     expect(decision.errors[0].message).to.match(/^BGPPeer cluster-lab\/bird spec\.peerASN: expected an integer/);
@@ -50,7 +62,10 @@ describe("cluster speaker: Services and Nodes as the planners see them", () => {
   });
 
   it("a LoadBalancer Service without another loadBalancerClass is ours; its request reads ipFamilies, policy, loadBalancerIP and status", () => {
-    const raw = svc({ type: "LoadBalancer", ipFamilies: ["IPv6", "IPv4"], ipFamilyPolicy: "RequireDualStack", loadBalancerIP: "203.0.113.5" }, { loadBalancer: { ingress: [{ ip: "2001:db8::5" }] } });
+    const raw = svc(
+      { type: "LoadBalancer", ipFamilies: ["IPv6", "IPv4"], ipFamilyPolicy: "RequireDualStack", loadBalancerIP: "203.0.113.5" },
+      { loadBalancer: { ingress: [{ ip: "2001:db8::5" }] } },
+    );
     expect(isLoadBalancerService(raw)).to.equal(true);
     expect(isLoadBalancerService(svc({ type: "LoadBalancer", loadBalancerClass: "other" }))).to.equal(false);
     expect(isLoadBalancerService(svc({ type: "ClusterIP" }))).to.equal(false);
@@ -80,7 +95,14 @@ describe("cluster speaker: Services and Nodes as the planners see them", () => {
   it("a Node is its InternalIPs and its Ready condition", () => {
     const node = nodeViewOf({
       metadata: { name: "n1" },
-      status: { addresses: [{ type: "Hostname", address: "n1" }, { type: "InternalIP", address: "2001:DB8::1" }, { type: "InternalIP", address: "10.0.0.1" }], conditions: [{ type: "Ready", status: "False" }] },
+      status: {
+        addresses: [
+          { type: "Hostname", address: "n1" },
+          { type: "InternalIP", address: "2001:DB8::1" },
+          { type: "InternalIP", address: "10.0.0.1" },
+        ],
+        conditions: [{ type: "Ready", status: "False" }],
+      },
     });
     expect(node).to.deep.equal({ name: "n1", addresses: ["2001:db8::1", "10.0.0.1"], ready: false });
   });

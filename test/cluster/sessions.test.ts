@@ -39,13 +39,26 @@ describe("cluster sessions: examples", () => {
 
   it("opens each of a peer's sessions from a different floating IP, on the node holding it, named <peer>-<node>", () => {
     const peer: ServicePeer = { name: "bgppeer1", peerIP: "10.0.3.254", peerASN: 65002, localASN: 65001, sessions: 2 };
-    const sessions = planServiceSessions([peer], new Map([["10.0.3.101", "node-b"], ["10.0.3.100", "node-a"], ["10.0.3.102", "node-a"]]));
+    const sessions = planServiceSessions(
+      [peer],
+      new Map([
+        ["10.0.3.101", "node-b"],
+        ["10.0.3.100", "node-a"],
+        ["10.0.3.102", "node-a"],
+      ]),
+    );
     expect(sessions.map((s) => `${s.name} ${s.floatingIP} ${s.index}`)).to.deep.equal(["bgppeer1-node-a 10.0.3.100 0", "bgppeer1-node-b 10.0.3.101 1"]);
   });
 
   it("names two sessions of one peer on one node apart by floating IP", () => {
     const peer: ServicePeer = { name: "p", peerIP: "10.0.3.254", peerASN: 65002, localASN: 65001, sessions: 2 };
-    const sessions = planServiceSessions([peer], new Map([["10.0.3.100", "a"], ["10.0.3.101", "a"]]));
+    const sessions = planServiceSessions(
+      [peer],
+      new Map([
+        ["10.0.3.100", "a"],
+        ["10.0.3.101", "a"],
+      ]),
+    );
     expect(sessions.map((s) => s.name)).to.deep.equal(["p-a-10-0-3-100", "p-a-10-0-3-101"]);
   });
 
@@ -87,7 +100,10 @@ describe("cluster next hops: examples", () => {
 
   it("LB nodes come from the load-balancer node pool, else the control-plane pool, without nodes known to be not Ready", () => {
     const withPool = cluster({ nodePoolSpec: { nodes: [{ address: "10.0.1.20" }, { address: "10.0.1.21" }] } });
-    const nodes = [{ name: "lb1", addresses: ["10.0.1.20"], ready: true }, { name: "lb2", addresses: ["10.0.1.21"], ready: false }];
+    const nodes = [
+      { name: "lb1", addresses: ["10.0.1.20"], ready: true },
+      { name: "lb2", addresses: ["10.0.1.21"], ready: false },
+    ];
     expect(loadBalancerNodes(withPool, nodes)).to.deep.equal([{ name: "lb1", ipv4: "10.0.1.20" }]);
     expect(loadBalancerNodes(cluster(), []).map((n) => n.ipv4)).to.deep.equal(["10.0.1.10", "10.0.1.11", "10.0.2.10"]);
   });
@@ -105,7 +121,12 @@ describe("cluster next hops: properties", () => {
     fc.assert(
       fc.property(arbCase, ({ n, k, vips }) => {
         for (let s = 0; s < k; s++) {
-          for (const route of sessionRoutes(vips, lb(n), s, k)) expect([...route.nextHops].sort()).to.deep.equal(lb(n).map((x) => x.ipv4).sort());
+          for (const route of sessionRoutes(vips, lb(n), s, k))
+            expect([...route.nextHops].sort()).to.deep.equal(
+              lb(n)
+                .map((x) => x.ipv4)
+                .sort(),
+            );
         }
       }),
     );
@@ -134,7 +155,13 @@ describe("cluster next hops: properties", () => {
         fc.array(fc.constantFrom("a", "b", "c"), { minLength: 6, maxLength: 6 }),
         (hosts, sessionCounts, holders) => {
           const assignment = new Map(hosts.map((h, i) => [`10.0.3.${h}`, holders[i]]));
-          const peers = sessionCounts.map((sessions, i): ServicePeer => ({ name: `p${i}`, peerIP: `10.0.3.${250 - i}`, peerASN: 65002, localASN: 65001, sessions }));
+          const peers = sessionCounts.map((sessions, i): ServicePeer => ({
+            name: `p${i}`,
+            peerIP: `10.0.3.${250 - i}`,
+            peerASN: 65002,
+            localASN: 65001,
+            sessions,
+          }));
           const plan = planServiceSessions(peers, assignment);
           expect(new Set(plan.map((s) => s.name)).size).to.equal(plan.length);
           for (const peer of peers) {

@@ -32,7 +32,10 @@ class Run {
   }
 
   messages(): string[] {
-    return this.output.split("\n").filter((l) => l.startsWith("{")).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    return this.output
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
   }
 }
 
@@ -91,7 +94,29 @@ describe("bgplb speaker: SIGTERM after failed informers, with lists still on the
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "bgplb-speaker-stop-"));
     const [keyFile, certFile] = [join(dir, "key.pem"), join(dir, "cert.pem")];
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", keyFile, "-out", certFile], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        keyFile,
+        "-out",
+        certFile,
+      ],
+      { stdio: "ignore" },
+    );
     const cert = readFileSync(certFile, "utf8");
     server = await fakeApiServer(readFileSync(keyFile, "utf8"), cert, requests);
     server.on("session", (session: ServerHttp2Session) => sessions.add(session.once("close", () => sessions.delete(session))));
@@ -130,7 +155,11 @@ describe("bgplb speaker: SIGTERM after failed informers, with lists still on the
   ];
   it("gke mode: exits 0 after SIGTERM while reading its Node object, which the API server does not answer", async () => {
     requests.length = 0;
-    const run = new Run(spawn(NODE, [BGPLB, "speaker", "--node-name", "n1", "--kubeconfig", kubeconfig, "--health-listen", "127.0.0.1:0", "--cluster-namespace", "cluster-bm"], { stdio: ["ignore", "pipe", "pipe"] }));
+    const run = new Run(
+      spawn(NODE, [BGPLB, "speaker", "--node-name", "n1", "--kubeconfig", kubeconfig, "--health-listen", "127.0.0.1:0", "--cluster-namespace", "cluster-bm"], {
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    );
     runs.push(run);
     await waitFor("the Node read", async () => (requests.includes("GET /api/v1/nodes/n1") ? true : undefined), { timeoutMs: 20_000, intervalMs: 50 });
     run.child.kill("SIGTERM");
@@ -144,10 +173,19 @@ describe("bgplb speaker: SIGTERM after failed informers, with lists still on the
   for (const [mode, args, stoppedMessage] of modes) {
     it(`${mode} mode: exits 0 after SIGTERM: pending requests aborted, no watch starts after the stop`, async () => {
       requests.length = 0;
-      const run = new Run(spawn(NODE, [BGPLB, "speaker", "--node-name", "n1", "--kubeconfig", kubeconfig, "--health-listen", "127.0.0.1:0", "--lease-duration", "1", ...args], { stdio: ["ignore", "pipe", "pipe"] }));
+      const run = new Run(
+        spawn(NODE, [BGPLB, "speaker", "--node-name", "n1", "--kubeconfig", kubeconfig, "--health-listen", "127.0.0.1:0", "--lease-duration", "1", ...args], {
+          stdio: ["ignore", "pipe", "pipe"],
+        }),
+      );
       runs.push(run);
       // the refused informers have failed and retried; the Services list is still on its way
-      await waitFor("refused lists and watches, retried", async () => (run.exit ? Promise.reject(new Error(run.output)) : run.messages().filter((m) => m === "watch failed; retrying").length >= 4 ? true : undefined), { timeoutMs: 20_000, intervalMs: 50 });
+      await waitFor(
+        "refused lists and watches, retried",
+        async () =>
+          run.exit ? Promise.reject(new Error(run.output)) : run.messages().filter((m) => m === "watch failed; retrying").length >= 4 ? true : undefined,
+        { timeoutMs: 20_000, intervalMs: 50 },
+      );
       expect(requests).to.include("GET /api/v1/services");
       expect(requests).not.to.include("listed /api/v1/services");
       requests.push("SIGTERM");
@@ -157,7 +195,10 @@ describe("bgplb speaker: SIGTERM after failed informers, with lists still on the
         throw new Error(`${error.message}\n${run.output}`);
       });
       expect(run.exit).to.deep.equal({ code: 0, signal: null });
-      expect(requests.slice(requests.indexOf("SIGTERM")).filter((r) => r.endsWith(" watch")), "watches asked for after SIGTERM").to.deep.equal([]);
+      expect(
+        requests.slice(requests.indexOf("SIGTERM")).filter((r) => r.endsWith(" watch")),
+        "watches asked for after SIGTERM",
+      ).to.deep.equal([]);
     });
   }
 });

@@ -16,7 +16,11 @@ function harness(concurrency: number) {
   let clock = 1_000;
   let inFlight = 0;
   let peak = 0;
-  const queue = new WriteQueue(concurrency, (what, error) => failures.push(`${what}: ${(error as Error).message}`), () => clock);
+  const queue = new WriteQueue(
+    concurrency,
+    (what, error) => failures.push(`${what}: ${(error as Error).message}`),
+    () => clock,
+  );
   const submit = (key: string, state: string): void =>
     queue.submit(key, state, `object ${key}`, () => {
       inFlight++;

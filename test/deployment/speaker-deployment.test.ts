@@ -28,7 +28,9 @@ function byKind(objects: readonly PlainManifest[], kind: string): Loose[] {
 describe("speaker deployment objects", () => {
   it("renders ServiceAccount, ClusterRole, Roles, bindings, the two status CRDs and the DaemonSet, in that order", () => {
     const objects = speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE });
-    expect(objects.map((o) => `${String(o["kind"])} ${String((o["metadata"] as Loose).namespace ?? "")}/${String((o["metadata"] as Loose).name)}`)).to.deep.equal([
+    expect(
+      objects.map((o) => `${String(o["kind"])} ${String((o["metadata"] as Loose).namespace ?? "")}/${String((o["metadata"] as Loose).name)}`),
+    ).to.deep.equal([
       "ServiceAccount kube-system/bgplb-speaker",
       "ClusterRole /bgplb-speaker",
       "ClusterRoleBinding /bgplb-speaker",
@@ -62,11 +64,22 @@ describe("speaker deployment objects", () => {
   });
 
   it("the DaemonSet runs bgplb speaker on the host network with NODE_NAME from the downward API, probes, a read-only root and only NET_ADMIN and NET_RAW, image pinned by digest", () => {
-    const daemonSet = byKind(speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, leaseDurationSeconds: 3, healthPort: 9000 }), "DaemonSet")[0];
+    const daemonSet = byKind(
+      speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, leaseDurationSeconds: 3, healthPort: 9000 }),
+      "DaemonSet",
+    )[0];
     const pod = daemonSet["spec"]["template"]["spec"];
-    expect(daemonSet["spec"]["selector"]["matchLabels"]).to.deep.equal({ "app.kubernetes.io/name": "bgplb-speaker", "app.kubernetes.io/instance": "bgplb-speaker" });
+    expect(daemonSet["spec"]["selector"]["matchLabels"]).to.deep.equal({
+      "app.kubernetes.io/name": "bgplb-speaker",
+      "app.kubernetes.io/instance": "bgplb-speaker",
+    });
     expect(daemonSet["spec"]["template"]["metadata"]["labels"]).to.include(daemonSet["spec"]["selector"]["matchLabels"]);
-    expect(pod).to.include({ serviceAccountName: "bgplb-speaker", hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet", priorityClassName: "system-node-critical" });
+    expect(pod).to.include({
+      serviceAccountName: "bgplb-speaker",
+      hostNetwork: true,
+      dnsPolicy: "ClusterFirstWithHostNet",
+      priorityClassName: "system-node-critical",
+    });
     expect(pod["nodeSelector"]).to.deep.equal({ "kubernetes.io/os": "linux" });
     expect(pod["tolerations"].map((t: Loose) => t["key"])).to.deep.equal(["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"]);
     const [container] = pod["containers"];
@@ -115,7 +128,12 @@ describe("speaker deployment objects", () => {
   });
 
   it("the static pod reads a kubeconfig from the node and gates the control-plane VIP on the local API server's /readyz", () => {
-    const objects = speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, workload: "static-pod", kubeconfigPath: "/etc/bgplb/speaker.conf" });
+    const objects = speakerDeploymentObjects({
+      clusterNamespace: "cluster-edge",
+      image: IMAGE,
+      workload: "static-pod",
+      kubeconfigPath: "/etc/bgplb/speaker.conf",
+    });
     expect(byKind(objects, "DaemonSet")).to.deep.equal([]);
     const pod = byKind(objects, "Pod")[0];
     expect(pod["metadata"]).to.include({ name: "bgplb-speaker", namespace: "kube-system" });
@@ -143,7 +161,8 @@ describe("speaker deployment objects", () => {
   });
 
   it("refuses names and numbers that cannot be deployed, naming the field and the value", () => {
-    const refused = (options: Partial<Parameters<typeof speakerDeploymentObjects>[0]>) => () => speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, ...options });
+    const refused = (options: Partial<Parameters<typeof speakerDeploymentObjects>[0]>) => () =>
+      speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, ...options });
     expect(refused({ clusterNamespace: "Cluster_Edge" })).to.throw(SpeakerDeploymentError, 'clusterNamespace: "Cluster_Edge" is not a DNS-1123 label');
     expect(refused({ namespace: "" })).to.throw(SpeakerDeploymentError, 'namespace: "" is not a DNS-1123 label');
     expect(refused({ healthPort: 70000 })).to.throw(SpeakerDeploymentError, "healthPort: 70000 is not a whole number from 1 to 65535");
@@ -157,7 +176,9 @@ describe("speaker deployment objects, MetalLB mode", () => {
 
   it("renders ServiceAccount, ClusterRole, one Role in MetalLB's namespace (metallb-system by default), bindings and the DaemonSet; no status CRDs", () => {
     const objects = speakerDeploymentObjects({ mode: "metallb", image: IMAGE });
-    expect(objects.map((o) => `${String(o["kind"])} ${String((o["metadata"] as Loose).namespace ?? "")}/${String((o["metadata"] as Loose).name)}`)).to.deep.equal([
+    expect(
+      objects.map((o) => `${String(o["kind"])} ${String((o["metadata"] as Loose).namespace ?? "")}/${String((o["metadata"] as Loose).name)}`),
+    ).to.deep.equal([
       "ServiceAccount metallb-system/bgplb-speaker",
       "ClusterRole /bgplb-speaker",
       "ClusterRoleBinding /bgplb-speaker",
@@ -189,8 +210,12 @@ describe("speaker deployment objects, MetalLB mode", () => {
   });
 
   it("refuses what the MetalLB mode does not have: a cluster namespace, the static pod, the status CRDs; the GKE mode still needs its cluster namespace", () => {
-    const refused = (options: Partial<Parameters<typeof speakerDeploymentObjects>[0]>) => () => speakerDeploymentObjects({ mode: "metallb", image: IMAGE, ...options });
-    expect(refused({ clusterNamespace: "cluster-edge" })).to.throw(SpeakerDeploymentError, 'clusterNamespace: "cluster-edge" does not apply to the MetalLB mode');
+    const refused = (options: Partial<Parameters<typeof speakerDeploymentObjects>[0]>) => () =>
+      speakerDeploymentObjects({ mode: "metallb", image: IMAGE, ...options });
+    expect(refused({ clusterNamespace: "cluster-edge" })).to.throw(
+      SpeakerDeploymentError,
+      'clusterNamespace: "cluster-edge" does not apply to the MetalLB mode',
+    );
     expect(refused({ workload: "static-pod" })).to.throw(SpeakerDeploymentError, 'workload: "static-pod" does not apply to the MetalLB mode');
     expect(refused({ statusCrds: true })).to.throw(SpeakerDeploymentError, "statusCrds: true does not apply to the MetalLB mode");
     expect(refused({ mode: "bgp" as never })).to.throw(SpeakerDeploymentError, 'mode: "bgp" is not gke or metallb');
@@ -208,15 +233,29 @@ describe("speaker image reference", () => {
   });
 
   it("takes digest and tag from a fallback (the layout) only when the text has none", () => {
-    expect(parseImageReference("platform/bgplb", "--image", { digest: DIGEST, tag: "0.1.0" })).to.deep.equal({ repository: "platform/bgplb", tag: "0.1.0", digest: DIGEST });
+    expect(parseImageReference("platform/bgplb", "--image", { digest: DIGEST, tag: "0.1.0" })).to.deep.equal({
+      repository: "platform/bgplb",
+      tag: "0.1.0",
+      digest: DIGEST,
+    });
     const other = `sha256:${"cd".repeat(32)}`;
-    expect(parseImageReference(`platform/bgplb:2.0@${other}`, "--image", { digest: DIGEST, tag: "0.1.0" })).to.deep.equal({ repository: "platform/bgplb", tag: "2.0", digest: other });
+    expect(parseImageReference(`platform/bgplb:2.0@${other}`, "--image", { digest: DIGEST, tag: "0.1.0" })).to.deep.equal({
+      repository: "platform/bgplb",
+      tag: "2.0",
+      digest: other,
+    });
   });
 
   it("refuses an image not pinned by digest, a bad digest, an upper-case repository", () => {
     expect(() => parseImageReference("platform/bgplb:0.1.0", "--image")).to.throw(ImageReferenceError, "--image: the image is not pinned by a digest");
-    expect(() => parseImageReference("platform/bgplb@sha256:abc", "--image")).to.throw(ImageReferenceError, '--image: digest "sha256:abc" is not sha256: followed by 64 lower-case hex digits');
-    expect(() => parseImageReference(`Platform/BGPLB@${DIGEST}`, "--image")).to.throw(ImageReferenceError, '--image: repository "Platform/BGPLB" is not a repository path');
+    expect(() => parseImageReference("platform/bgplb@sha256:abc", "--image")).to.throw(
+      ImageReferenceError,
+      '--image: digest "sha256:abc" is not sha256: followed by 64 lower-case hex digits',
+    );
+    expect(() => parseImageReference(`Platform/BGPLB@${DIGEST}`, "--image")).to.throw(
+      ImageReferenceError,
+      '--image: repository "Platform/BGPLB" is not a repository path',
+    );
   });
 
   describe("OCI layout", () => {
@@ -227,7 +266,10 @@ describe("speaker image reference", () => {
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
     it("reads the manifest digest and ref name of the layout bgplb image build writes", () => {
-      writeFileSync(join(dir, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [{ digest: DIGEST, annotations: { "org.opencontainers.image.ref.name": "0.1.0" } }] }));
+      writeFileSync(
+        join(dir, "index.json"),
+        JSON.stringify({ schemaVersion: 2, manifests: [{ digest: DIGEST, annotations: { "org.opencontainers.image.ref.name": "0.1.0" } }] }),
+      );
       expect(layoutImage(dir)).to.deep.equal({ digest: DIGEST, tag: "0.1.0" });
     });
 

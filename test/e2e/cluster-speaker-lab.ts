@@ -101,7 +101,11 @@ export class ClusterLab implements LabSpace {
     await run("ip", ["link", "add", this.bridge, "type", "bridge"]);
     await run("ip", ["addr", "add", `${this.addresses.bridge}/24`, "dev", this.bridge]);
     await run("ip", ["link", "set", this.bridge, "up"]);
-    const all = [...this.addresses.nodes.map((n) => ({ name: n.name, address: n.address })), { name: "bird", address: this.addresses.bird }, { name: "frr", address: this.addresses.frr }];
+    const all = [
+      ...this.addresses.nodes.map((n) => ({ name: n.name, address: n.address })),
+      { name: "bird", address: this.addresses.bird },
+      { name: "frr", address: this.addresses.frr },
+    ];
     for (const [i, m] of all.entries()) {
       const ns = this.ns(m.name);
       const hostLink = `${this.bridge.slice(0, 11)}v${i}`;
@@ -153,13 +157,20 @@ export class ClusterLab implements LabSpace {
     const proc = this.start(label, this.ns(node), process.execPath, [
       join(repoDir, "dist/sdk/cli/main.js"),
       "speaker",
-      "--node-name", node,
-      "--kubeconfig", kubeconfig,
-      "--cluster-namespace", "cluster-lab",
-      "--lease-duration", "2",
-      "--connect-retry", "1",
-      "--health-listen", `${address}:8080`,
-      "--control-plane-readyz", `${server}/readyz`,
+      "--node-name",
+      node,
+      "--kubeconfig",
+      kubeconfig,
+      "--cluster-namespace",
+      "cluster-lab",
+      "--lease-duration",
+      "2",
+      "--connect-retry",
+      "1",
+      "--health-listen",
+      `${address}:8080`,
+      "--control-plane-readyz",
+      `${server}/readyz`,
     ]);
     this.speakers.set(node, proc);
     return proc;
@@ -229,14 +240,26 @@ export async function startClusterLab(kubectlPath: string): Promise<{ lab: Clust
     cluster = await ThrowawayCluster.start(kubectlPath, BRIDGE_ADDRESS, SERVICE_RANGE);
     const kubectl = cluster.kubectlChecked.bind(cluster);
     await kubectl(["create", "namespace", CLUSTER_NAMESPACE]);
-    const rendered = await runChecked(process.execPath, [join(repoDir, "dist/sdk/cli/main.js"), "render", join(repoDir, "test/e2e/cluster-speaker-topology.yaml")]);
+    const rendered = await runChecked(process.execPath, [
+      join(repoDir, "dist/sdk/cli/main.js"),
+      "render",
+      join(repoDir, "test/e2e/cluster-speaker-topology.yaml"),
+    ]);
     await kubectl(["apply", "-f", "-"], rendered.stdout);
     lab.speakerKubeconfig = await speakerAccountKubeconfig(lab, cluster);
     for (const node of NODES) {
       await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: node.name } }));
       const now = new Date().toISOString();
-      const addresses = [{ type: "InternalIP", address: node.address }, { type: "InternalIP", address: IPV6_ADDRESSES[node.name] }];
-      const status = { status: { addresses, conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: now, lastTransitionTime: now }] } };
+      const addresses = [
+        { type: "InternalIP", address: node.address },
+        { type: "InternalIP", address: IPV6_ADDRESSES[node.name] },
+      ];
+      const status = {
+        status: {
+          addresses,
+          conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: now, lastTransitionTime: now }],
+        },
+      };
       await kubectl(["patch", "node", node.name, "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);
     }
     await lab.startRouters();

@@ -16,7 +16,16 @@ import { SPEAKER_API_GRANTS, speakerAccessObjects, type ApiGrant } from "../../s
 import { GKE_STATUS_NAMESPACE } from "../../sdk/model";
 import { ThrowawayCluster } from "./harness/cluster";
 import { clusterTools, requireTools } from "./harness/tools";
-import { CLUSTER_NAMESPACE, ClusterLab, NODES, SPEAKER_ACCOUNT, refusedCalls, speakerLogEntries, startClusterLab, type SpeakerLogEntry } from "./cluster-speaker-lab";
+import {
+  CLUSTER_NAMESPACE,
+  ClusterLab,
+  NODES,
+  SPEAKER_ACCOUNT,
+  refusedCalls,
+  speakerLogEntries,
+  startClusterLab,
+  type SpeakerLogEntry,
+} from "./cluster-speaker-lab";
 import { waitFor } from "../interop/harness/wait";
 
 /** The labels `bgplb render --speaker` puts on the RBAC objects (replaced objects keep them). */
@@ -57,9 +66,10 @@ describe("cluster speaker RBAC: the rendered ServiceAccount's grants are complet
 
   /** Replaces the speaker's ClusterRole and Roles with those of `grants`. */
   async function grant(grants: readonly ApiGrant[]): Promise<void> {
-    const roles = speakerAccessObjects({ name: SPEAKER_ACCOUNT.name, namespace: SPEAKER_ACCOUNT.namespace, clusterNamespace: CLUSTER_NAMESPACE, labels: LABELS }, grants).filter(
-      (o) => o["kind"] === "ClusterRole" || o["kind"] === "Role",
-    );
+    const roles = speakerAccessObjects(
+      { name: SPEAKER_ACCOUNT.name, namespace: SPEAKER_ACCOUNT.namespace, clusterNamespace: CLUSTER_NAMESPACE, labels: LABELS },
+      grants,
+    ).filter((o) => o["kind"] === "ClusterRole" || o["kind"] === "Role");
     expect(roles.map((o) => o["kind"]).sort()).to.deep.equal(["ClusterRole", "Role", "Role"]);
     for (const role of roles) await kubectl(["replace", "-f", "-"], JSON.stringify(role));
   }
@@ -80,14 +90,32 @@ describe("cluster speaker RBAC: the rendered ServiceAccount's grants are complet
     );
     await kubectl(["delete", "lease", "-n", CLUSTER_NAMESPACE, "-l", "app.kubernetes.io/managed-by=bgplb-speaker"]);
     const stale = [
-      { apiVersion: "networking.gke.io/v1", kind: "BGPSession", metadata: { name: "stale-gone", namespace: GKE_STATUS_NAMESPACE }, spec: { floatingIP: "198.18.0.199", localASN: 65001, localIP: "198.18.0.199", nodeName: "gone", peerASN: 65002, peerIP: "198.18.0.254" } },
-      { apiVersion: "networking.gke.io/v1", kind: "BGPAdvertisedRoute", metadata: { name: "default-stale", namespace: GKE_STATUS_NAMESPACE }, spec: { prefix: "198.19.1.250/32", metric: 0, nextHops: ["198.18.0.11"] } },
+      {
+        apiVersion: "networking.gke.io/v1",
+        kind: "BGPSession",
+        metadata: { name: "stale-gone", namespace: GKE_STATUS_NAMESPACE },
+        spec: { floatingIP: "198.18.0.199", localASN: 65001, localIP: "198.18.0.199", nodeName: "gone", peerASN: 65002, peerIP: "198.18.0.254" },
+      },
+      {
+        apiVersion: "networking.gke.io/v1",
+        kind: "BGPAdvertisedRoute",
+        metadata: { name: "default-stale", namespace: GKE_STATUS_NAMESPACE },
+        spec: { prefix: "198.19.1.250/32", metric: 0, nextHops: ["198.18.0.11"] },
+      },
     ];
     for (const object of stale) await kubectl(["apply", "--server-side", "-f", "-"], JSON.stringify(object));
     const started = new Date(Math.floor(Date.now() / 1000) * 1000);
     const running = NODES.map((node) => lab!.startSpeaker(node.name, lab!.speakerKubeconfig, `speaker-${node.name}-rbac-${round}`));
     const service = `rbac-${round}`;
-    await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Service", metadata: { name: service, namespace: "default" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }], selector: { app: service } } }));
+    await kubectl(
+      ["apply", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: service, namespace: "default" },
+        spec: { type: "LoadBalancer", ports: [{ port: 80 }], selector: { app: service } },
+      }),
+    );
     return { logs: running.map((p) => p.logFile), service, started };
   }
 
@@ -112,29 +140,69 @@ describe("cluster speaker RBAC: the rendered ServiceAccount's grants are complet
 
   it("RBAC: with the rendered grants the speakers do their whole job (Leases created and renewed, Service address, Event, BGPAdvertisedRoute, BGPSessions, stale status objects deleted) and no call is refused", async () => {
     const { logs, service, started } = await restartWithWork();
-    const ip = await waitFor(`${service}'s address`, async () => {
-      const got = JSON.parse((await kubectl(["get", "service", service, "-n", "default", "-o", "json"])).stdout) as { status?: { loadBalancer?: { ingress?: { ip: string }[] } } };
-      return got.status?.loadBalancer?.ingress?.[0]?.ip;
-    }, { timeoutMs: 30_000 });
-    await waitFor(`the IPAllocated Event on ${service}`, async () => ((await kubectl(["get", "events", "-n", "default", "--field-selector", `involvedObject.name=${service},reason=IPAllocated`, "-o", "name"])).stdout.trim() || undefined), { timeoutMs: 20_000 });
-    await waitFor(`BGPAdvertisedRoute default-${service}`, async () => ((await cluster!.kubectl(["get", "bgpadvertisedroutes", `default-${service}`, "-n", GKE_STATUS_NAMESPACE])).code === 0 ? true : undefined), { timeoutMs: 20_000 });
+    const ip = await waitFor(
+      `${service}'s address`,
+      async () => {
+        const got = JSON.parse((await kubectl(["get", "service", service, "-n", "default", "-o", "json"])).stdout) as {
+          status?: { loadBalancer?: { ingress?: { ip: string }[] } };
+        };
+        return got.status?.loadBalancer?.ingress?.[0]?.ip;
+      },
+      { timeoutMs: 30_000 },
+    );
+    await waitFor(
+      `the IPAllocated Event on ${service}`,
+      async () =>
+        (
+          await kubectl(["get", "events", "-n", "default", "--field-selector", `involvedObject.name=${service},reason=IPAllocated`, "-o", "name"])
+        ).stdout.trim() || undefined,
+      { timeoutMs: 20_000 },
+    );
+    await waitFor(
+      `BGPAdvertisedRoute default-${service}`,
+      async () => ((await cluster!.kubectl(["get", "bgpadvertisedroutes", `default-${service}`, "-n", GKE_STATUS_NAMESPACE])).code === 0 ? true : undefined),
+      { timeoutMs: 20_000 },
+    );
     for (const name of ["bgpsessions/stale-gone", "bgpadvertisedroutes/default-stale"]) {
-      await waitFor(`${name} deleted`, async () => ((await cluster!.kubectl(["get", name, "-n", GKE_STATUS_NAMESPACE])).code !== 0 ? true : undefined), { timeoutMs: 20_000 });
+      await waitFor(`${name} deleted`, async () => ((await cluster!.kubectl(["get", name, "-n", GKE_STATUS_NAMESPACE])).code !== 0 ? true : undefined), {
+        timeoutMs: 20_000,
+      });
     }
-    await waitFor("4 BGPSessions reported Established by the new speakers", async () => {
-      const list = JSON.parse((await kubectl(["get", "bgpsessions", "-n", GKE_STATUS_NAMESPACE, "-o", "json"])).stdout) as { items: { status?: { state?: string; lastReportTime?: string } }[] };
-      return list.items.filter((s) => s.status?.state === "Established" && Date.parse(s.status.lastReportTime ?? "") >= started.getTime()).length === 4 ? true : undefined;
-    }, { timeoutMs: 30_000 });
-    await waitFor(`${ip}/32 in BIRD's RIB`, async () => ((await lab!.bird.routes()).some((r) => r.prefix === `${ip}/32`) ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor(
+      "4 BGPSessions reported Established by the new speakers",
+      async () => {
+        const list = JSON.parse((await kubectl(["get", "bgpsessions", "-n", GKE_STATUS_NAMESPACE, "-o", "json"])).stdout) as {
+          items: { status?: { state?: string; lastReportTime?: string } }[];
+        };
+        return list.items.filter((s) => s.status?.state === "Established" && Date.parse(s.status.lastReportTime ?? "") >= started.getTime()).length === 4
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    await waitFor(`${ip}/32 in BIRD's RIB`, async () => ((await lab!.bird.routes()).some((r) => r.prefix === `${ip}/32`) ? true : undefined), {
+      timeoutMs: 20_000,
+    });
     const leases = (await kubectl(["get", "leases", "-n", CLUSTER_NAMESPACE, "-o", "name"])).stdout.trim().split("\n").sort();
     expect(leases).to.include.members(["lease.coordination.k8s.io/bgplb-allocator", ...NODES.map((n) => `lease.coordination.k8s.io/bgplb-speaker-${n.name}`)]);
     // a renewal (update) has happened once every Lease's resourceVersion moved on from its creation
     const presence = async () =>
-      (JSON.parse((await kubectl(["get", "leases", "-n", CLUSTER_NAMESPACE, "-o", "json"])).stdout) as { items: { metadata: { name: string; resourceVersion: string } }[] }).items.filter((l) => l.metadata.name.startsWith("bgplb-speaker-"));
+      (
+        JSON.parse((await kubectl(["get", "leases", "-n", CLUSTER_NAMESPACE, "-o", "json"])).stdout) as {
+          items: { metadata: { name: string; resourceVersion: string } }[];
+        }
+      ).items.filter((l) => l.metadata.name.startsWith("bgplb-speaker-"));
     const first = new Map((await presence()).map((l) => [l.metadata.name, l.metadata.resourceVersion]));
-    await waitFor("every presence Lease renewed", async () => ((await presence()).every((l) => first.get(l.metadata.name) !== l.metadata.resourceVersion) ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor(
+      "every presence Lease renewed",
+      async () => ((await presence()).every((l) => first.get(l.metadata.name) !== l.metadata.resourceVersion) ? true : undefined),
+      { timeoutMs: 10_000 },
+    );
     for (const log of logs) {
-      expect(speakerLogEntries(log).some((entry) => entry.msg === "cluster speaker started"), log).to.equal(true);
+      expect(
+        speakerLogEntries(log).some((entry) => entry.msg === "cluster speaker started"),
+        log,
+      ).to.equal(true);
       expect(refusedCalls(log), log).to.deep.equal([]);
     }
   });
@@ -145,7 +213,11 @@ describe("cluster speaker RBAC: the rendered ServiceAccount's grants are complet
         await grant(SPEAKER_API_GRANTS.map((g) => (g === taken ? { ...g, verbs: g.verbs.filter((v) => v !== verb) } : g)).filter((g) => g.verbs.length > 0));
         try {
           const { logs } = await restartWithWork();
-          const refusal = await waitFor(`a speaker refused ${verb} ${taken.resource}`, async () => logs.flatMap(speakerLogEntries).find((entry) => refuses(entry, taken, verb)), { timeoutMs: 30_000 });
+          const refusal = await waitFor(
+            `a speaker refused ${verb} ${taken.resource}`,
+            async () => logs.flatMap(speakerLogEntries).find((entry) => refuses(entry, taken, verb)),
+            { timeoutMs: 30_000 },
+          );
           expect(refusal).to.not.equal(undefined);
         } finally {
           await grant(SPEAKER_API_GRANTS);

@@ -11,7 +11,19 @@ import path from "node:path";
 import { spawn } from "node:child_process";
 import { ThrowawayCluster, type KubeObject } from "./harness/cluster";
 import { clusterTools, requireTools } from "./harness/tools";
-import { BIRD_ADDRESS, CLUSTER_NAMESPACE, ClusterLab, FLOATING_IPS, FRR_ADDRESS, IPV6_ADDRESSES, NODES, refusedCalls, speakerLogEntries, startClusterLab, type SpeakerLogEntry } from "./cluster-speaker-lab";
+import {
+  BIRD_ADDRESS,
+  CLUSTER_NAMESPACE,
+  ClusterLab,
+  FLOATING_IPS,
+  FRR_ADDRESS,
+  IPV6_ADDRESSES,
+  NODES,
+  refusedCalls,
+  speakerLogEntries,
+  startClusterLab,
+  type SpeakerLogEntry,
+} from "./cluster-speaker-lab";
 import { runInNamespace } from "../interop/harness/process";
 import { sleep, waitFor } from "../interop/harness/wait";
 
@@ -23,7 +35,12 @@ const CONTROL_PLANE_VIP = "198.19.0.1/32";
 const CONTROL_PLANE_NODE = "198.18.0.11";
 
 function service(name: string, spec: Record<string, unknown> = {}): string {
-  return JSON.stringify({ apiVersion: "v1", kind: "Service", metadata: { name, namespace: "default" }, spec: { type: "LoadBalancer", ports: [{ port: 80 }], selector: { app: name }, ...spec } });
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: "default" },
+    spec: { type: "LoadBalancer", ports: [{ port: 80 }], selector: { app: name }, ...spec },
+  });
 }
 
 describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", function () {
@@ -37,11 +54,19 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
   const kubectl = (args: readonly string[], input?: string) => cluster!.kubectlChecked(args, input);
   const getJson = async <T = KubeObject>(args: readonly string[]): Promise<T> => JSON.parse((await kubectl([...args, "-o", "json"])).stdout) as T;
   const serviceIPs = async (name: string): Promise<string[]> =>
-    ((await getJson<{ status?: { loadBalancer?: { ingress?: { ip: string }[] } } }>(["get", "service", name, "-n", "default"])).status?.loadBalancer?.ingress ?? []).map((i) => i.ip);
+    (
+      (await getJson<{ status?: { loadBalancer?: { ingress?: { ip: string }[] } } }>(["get", "service", name, "-n", "default"])).status?.loadBalancer
+        ?.ingress ?? []
+    ).map((i) => i.ip);
   const serviceIP = async (name: string): Promise<string | undefined> => (await serviceIPs(name))[0];
-  const birdHops = async (prefix: string): Promise<string[]> => (await lab!.bird.routes()).filter((r) => r.prefix === prefix).map((r) => r.nextHop).sort();
+  const birdHops = async (prefix: string): Promise<string[]> =>
+    (await lab!.bird.routes())
+      .filter((r) => r.prefix === prefix)
+      .map((r) => r.nextHop)
+      .sort();
   const holderOf = async (fip: string): Promise<string | undefined> =>
-    (await getJson<{ spec?: { holderIdentity?: string } }>(["get", "lease", `bgplb-fip-${fip.replace(/\./g, "-")}`, "-n", NAMESPACE])).spec?.holderIdentity || undefined;
+    (await getJson<{ spec?: { holderIdentity?: string } }>(["get", "lease", `bgplb-fip-${fip.replace(/\./g, "-")}`, "-n", NAMESPACE])).spec?.holderIdentity ||
+    undefined;
 
   before(async function () {
     if (process.getuid?.() !== 0) {
@@ -60,7 +85,9 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
     const pause = Number(process.env["BGPLB_KEEP_LAB"] ?? 0);
     if (pause > 0 && lab && cluster) {
       this.timeout(pause * 1000 + 60_000);
-      console.log(`      lab up for ${pause} s: KUBECONFIG=${cluster.kubeconfig}; namespaces ${lab.ns("n1")} … ${lab.ns("frr")}; BIRD socket ${lab.path("bird.ctl")}; logs in ${lab.dir}`);
+      console.log(
+        `      lab up for ${pause} s: KUBECONFIG=${cluster.kubeconfig}; namespaces ${lab.ns("n1")} … ${lab.ns("frr")}; BIRD socket ${lab.path("bird.ctl")}; logs in ${lab.dir}`,
+      );
       await sleep(pause * 1000);
     }
     if (failed && lab) console.log(`      lab logs kept in ${lab.dir}`);
@@ -74,75 +101,128 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
     expect(ip).to.match(/^198\.19\.1\.(\d+)$/);
     expect(ip).to.not.equal("198.19.1.1");
     const prefix = `${ip}/32`;
-    const hops = await waitFor("one BIRD path per LB node on each of the 2 sessions", async () => {
-      const h = await birdHops(prefix);
-      return h.length === 6 ? h : undefined;
-    }, { timeoutMs: 20_000 });
+    const hops = await waitFor(
+      "one BIRD path per LB node on each of the 2 sessions",
+      async () => {
+        const h = await birdHops(prefix);
+        return h.length === 6 ? h : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect([...new Set(hops)]).to.deep.equal(LB_NODES);
-    const ecmp = await waitFor("an FRR ECMP route over two LB nodes", async () => {
-      const h = await lab!.frr.multipathNextHops("ipv4", prefix);
-      return h.length === 2 ? h.sort() : undefined;
-    }, { timeoutMs: 20_000 });
+    const ecmp = await waitFor(
+      "an FRR ECMP route over two LB nodes",
+      async () => {
+        const h = await lab!.frr.multipathNextHops("ipv4", prefix);
+        return h.length === 2 ? h.sort() : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(new Set(ecmp).size).to.equal(2);
     for (const hop of ecmp) expect(LB_NODES).to.include(hop);
 
-    const sessions = await waitFor("4 BGPSessions Established with the prefix", async () => {
-      const list = await getJson<{ items: { metadata: { name: string }; spec: { peerIP: string; floatingIP: string }; status?: { state?: string; advertisedRoutes?: string[] } }[] }>(["get", "bgpsessions", "-n", "kube-system"]);
-      const ok = list.items.filter((s) => s.status?.state === "Established" && s.status.advertisedRoutes?.includes(prefix));
-      return ok.length === 4 ? list.items : undefined;
-    }, { timeoutMs: 20_000 });
+    const sessions = await waitFor(
+      "4 BGPSessions Established with the prefix",
+      async () => {
+        const list = await getJson<{
+          items: { metadata: { name: string }; spec: { peerIP: string; floatingIP: string }; status?: { state?: string; advertisedRoutes?: string[] } }[];
+        }>(["get", "bgpsessions", "-n", "kube-system"]);
+        const ok = list.items.filter((s) => s.status?.state === "Established" && s.status.advertisedRoutes?.includes(prefix));
+        return ok.length === 4 ? list.items : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(sessions.map((s) => s.spec.peerIP).sort()).to.deep.equal([FRR_ADDRESS, FRR_ADDRESS, BIRD_ADDRESS, BIRD_ADDRESS]);
     const columns = (await kubectl(["get", "bgpsessions", "-n", "kube-system"])).stdout.split("\n")[0];
     expect(columns.split(/\s{2,}/)).to.deep.equal(["NAME", "LOCAL ASN", "PEER ASN", "LOCAL IP", "PEER IP", "STATE", "LAST REPORT"]);
-    const route = await waitFor("BGPAdvertisedRoute default-web", async () => getJson<{ spec: { prefix: string; nextHops: string[] } }>(["get", "bgpadvertisedroutes", "default-web", "-n", "kube-system"]), { timeoutMs: 10_000 });
+    const route = await waitFor(
+      "BGPAdvertisedRoute default-web",
+      async () => getJson<{ spec: { prefix: string; nextHops: string[] } }>(["get", "bgpadvertisedroutes", "default-web", "-n", "kube-system"]),
+      { timeoutMs: 10_000 },
+    );
     expect(route.spec.prefix).to.equal(prefix);
     expect([...route.spec.nextHops].sort()).to.deep.equal(LB_NODES);
 
     await kubectl(["delete", "service", "web", "-n", "default"]);
-    await waitFor("BIRD and FRR without the route", async () => ((await birdHops(prefix)).length === 0 && (await lab!.frr.routes()).every((r) => r.prefix !== prefix) ? true : undefined), { timeoutMs: 20_000 });
-    await waitFor("BGPAdvertisedRoute default-web gone", async () => ((await cluster!.kubectl(["get", "bgpadvertisedroutes", "default-web", "-n", "kube-system"])).code !== 0 ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor(
+      "BIRD and FRR without the route",
+      async () => ((await birdHops(prefix)).length === 0 && (await lab!.frr.routes()).every((r) => r.prefix !== prefix) ? true : undefined),
+      { timeoutMs: 20_000 },
+    );
+    await waitFor(
+      "BGPAdvertisedRoute default-web gone",
+      async () => ((await cluster!.kubectl(["get", "bgpadvertisedroutes", "default-web", "-n", "kube-system"])).code !== 0 ? true : undefined),
+      { timeoutMs: 10_000 },
+    );
   });
 
   it("cluster speaker: a dual-stack Service gets an IPv4 and an IPv6 VIP; the IPv6 VIP reaches BIRD (one path per LB node per session) and FRR (ECMP) over the IPv4 sessions with the nodes' IPv6 next hops; deleting it withdraws both", async () => {
     await kubectl(["apply", "-f", "-"], service("dual", { ipFamilyPolicy: "RequireDualStack", ipFamilies: ["IPv4", "IPv6"] }));
-    const ips = await waitFor("dual's two LoadBalancer IPs", async () => {
-      const list = await serviceIPs("dual");
-      return list.length === 2 ? list : undefined;
-    }, { timeoutMs: 20_000 });
+    const ips = await waitFor(
+      "dual's two LoadBalancer IPs",
+      async () => {
+        const list = await serviceIPs("dual");
+        return list.length === 2 ? list : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(ips[0]).to.match(/^198\.19\.1\.\d+$/);
     expect(ips[1]).to.match(/^2001:db8:19:1::[0-9a-f]*$/);
     const prefix6 = `${ips[1]}/128`;
-    const hops = await waitFor("one BIRD IPv6 path per LB node on each of the 2 sessions", async () => {
-      const h = await birdHops(prefix6);
-      return h.length === 6 ? h : undefined;
-    }, { timeoutMs: 20_000 });
+    const hops = await waitFor(
+      "one BIRD IPv6 path per LB node on each of the 2 sessions",
+      async () => {
+        const h = await birdHops(prefix6);
+        return h.length === 6 ? h : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect([...new Set(hops)]).to.deep.equal(LB_NODES_V6);
-    const ecmp = await waitFor("an FRR IPv6 ECMP route over two LB nodes", async () => {
-      const h = await lab!.frr.multipathNextHops("ipv6", prefix6);
-      return h.length === 2 ? h.sort() : undefined;
-    }, { timeoutMs: 20_000 });
+    const ecmp = await waitFor(
+      "an FRR IPv6 ECMP route over two LB nodes",
+      async () => {
+        const h = await lab!.frr.multipathNextHops("ipv6", prefix6);
+        return h.length === 2 ? h.sort() : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(new Set(ecmp).size).to.equal(2);
     for (const hop of ecmp) expect(LB_NODES_V6).to.include(hop);
     expect((await birdHops(`${ips[0]}/32`)).length, "the IPv4 VIP of the same Service").to.equal(6);
-    const route = await waitFor("BGPAdvertisedRoute default-dual-ipv6", async () => getJson<{ spec: { prefix: string; nextHops: string[] } }>(["get", "bgpadvertisedroutes", "default-dual-ipv6", "-n", "kube-system"]), { timeoutMs: 10_000 });
+    const route = await waitFor(
+      "BGPAdvertisedRoute default-dual-ipv6",
+      async () => getJson<{ spec: { prefix: string; nextHops: string[] } }>(["get", "bgpadvertisedroutes", "default-dual-ipv6", "-n", "kube-system"]),
+      { timeoutMs: 10_000 },
+    );
     expect(route.spec.prefix).to.equal(prefix6);
     expect([...route.spec.nextHops].sort()).to.deep.equal(LB_NODES_V6);
 
     await kubectl(["delete", "service", "dual", "-n", "default"]);
-    await waitFor("BIRD and FRR without either VIP", async () => {
-      const gone = (await birdHops(prefix6)).length === 0 && (await birdHops(`${ips[0]}/32`)).length === 0;
-      return gone && (await lab!.frr.routes()).every((r) => r.prefix !== prefix6 && r.prefix !== `${ips[0]}/32`) ? true : undefined;
-    }, { timeoutMs: 20_000 });
+    await waitFor(
+      "BIRD and FRR without either VIP",
+      async () => {
+        const gone = (await birdHops(prefix6)).length === 0 && (await birdHops(`${ips[0]}/32`)).length === 0;
+        return gone && (await lab!.frr.routes()).every((r) => r.prefix !== prefix6 && r.prefix !== `${ips[0]}/32`) ? true : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
   });
 
   it("cluster speaker: the control-plane VIP is advertised by the control-plane node only, on its own session from the node's address, to the control-plane peer only", async () => {
-    const hops = await waitFor(`BIRD route for ${CONTROL_PLANE_VIP}`, async () => {
-      const h = await birdHops(CONTROL_PLANE_VIP);
-      return h.length > 0 ? h : undefined;
-    }, { timeoutMs: 20_000 });
+    const hops = await waitFor(
+      `BIRD route for ${CONTROL_PLANE_VIP}`,
+      async () => {
+        const h = await birdHops(CONTROL_PLANE_VIP);
+        return h.length > 0 ? h : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(hops, "one path, from the control-plane node's own session").to.deep.equal([CONTROL_PLANE_NODE]);
     expect((await lab!.bird.session(CONTROL_PLANE_NODE)).established, "BIRD's session with the control-plane node").to.equal(true);
-    expect((await lab!.frr.routes()).map((r) => r.prefix), "FRR is no control-plane peer").to.not.include(CONTROL_PLANE_VIP);
+    expect(
+      (await lab!.frr.routes()).map((r) => r.prefix),
+      "FRR is no control-plane peer",
+    ).to.not.include(CONTROL_PLANE_VIP);
   });
 
   it("cluster speaker: floating IP moves on node loss (SIGKILL of its holder's speaker), a new session comes up, and BIRD never loses every path of the VIP (sampled every 50 ms)", async () => {
@@ -166,16 +246,37 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
     lab!.speakers.get(holder)!.signal("SIGKILL");
     // the node is gone: its address goes with it (a restarted speaker would remove it too)
     await runInNamespace(lab!.ns(holder), "ip", ["addr", "del", `${fip}/32`, "dev", "eth0"]).catch(() => undefined);
-    const moved = await waitFor(`${fip} held by another node`, async () => {
-      const now = await holderOf(fip);
-      return now !== undefined && now !== holder ? now : undefined;
-    }, { timeoutMs: 20_000 });
-    await waitFor(`${fip} on ${moved}'s interface`, async () => ((await runInNamespace(lab!.ns(moved), "ip", ["-o", "addr", "show", "dev", "eth0"])).stdout.includes(`${fip}/32`) ? true : undefined), { timeoutMs: 10_000 });
+    const moved = await waitFor(
+      `${fip} held by another node`,
+      async () => {
+        const now = await holderOf(fip);
+        return now !== undefined && now !== holder ? now : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    await waitFor(
+      `${fip} on ${moved}'s interface`,
+      async () => ((await runInNamespace(lab!.ns(moved), "ip", ["-o", "addr", "show", "dev", "eth0"])).stdout.includes(`${fip}/32`) ? true : undefined),
+      { timeoutMs: 10_000 },
+    );
     // the new holder reports Established only once BIRD took its connection (not the dead node's stale session)
-    await waitFor(`${moved}'s session from ${fip} to BIRD Established`, async () => {
-      const list = await getJson<{ items: { spec: { floatingIP: string; nodeName: string; peerIP: string }; status?: { state?: string } }[] }>(["get", "bgpsessions", "-n", "kube-system"]);
-      return list.items.some((s) => s.spec.floatingIP === fip && s.spec.nodeName === moved && s.spec.peerIP === BIRD_ADDRESS && s.status?.state === "Established") ? true : undefined;
-    }, { timeoutMs: 20_000 });
+    await waitFor(
+      `${moved}'s session from ${fip} to BIRD Established`,
+      async () => {
+        const list = await getJson<{ items: { spec: { floatingIP: string; nodeName: string; peerIP: string }; status?: { state?: string } }[] }>([
+          "get",
+          "bgpsessions",
+          "-n",
+          "kube-system",
+        ]);
+        return list.items.some(
+          (s) => s.spec.floatingIP === fip && s.spec.nodeName === moved && s.spec.peerIP === BIRD_ADDRESS && s.status?.state === "Established",
+        )
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     await waitFor(`BIRD session with ${fip} again`, async () => ((await lab!.bird.session(fip)).established ? true : undefined), { timeoutMs: 20_000 });
     await waitFor("6 BIRD paths again", async () => ((await birdHops(prefix)).length === 6 ? true : undefined), { timeoutMs: 20_000 });
     sampling = false;
@@ -188,28 +289,41 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
     const ip = await waitFor("failover's IP", () => serviceIP("failover"), { timeoutMs: 10_000 });
     const prefix = `${ip}/32`;
     // the previous test restarts a speaker, maybe the control-plane node's: its sessions must be back first
-    await waitFor("both BIRD sessions, 6 paths and the control-plane VIP before the outage", async () => {
-      const up = await Promise.all(FLOATING_IPS.map(async (fip) => (await lab!.bird.session(fip)).established));
-      return up.every(Boolean) && (await birdHops(prefix)).length === 6 && (await birdHops(CONTROL_PLANE_VIP)).join() === CONTROL_PLANE_NODE ? true : undefined;
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      "both BIRD sessions, 6 paths and the control-plane VIP before the outage",
+      async () => {
+        const up = await Promise.all(FLOATING_IPS.map(async (fip) => (await lab!.bird.session(fip)).established));
+        return up.every(Boolean) && (await birdHops(prefix)).length === 6 && (await birdHops(CONTROL_PLANE_VIP)).join() === CONTROL_PLANE_NODE
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     const pidFile = path.join(cluster!.dir, "kube-apiserver.pid");
     const pid = Number(readFileSync(pidFile, "utf8").trim());
     const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
     outage.from = Date.now();
     process.kill(pid, "SIGKILL");
-    await waitFor("kube-apiserver gone", async () => {
-      try {
-        return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8")) ? true : undefined;
-      } catch {
-        return true;
-      }
-    }, { timeoutMs: 20_000 });
+    await waitFor(
+      "kube-apiserver gone",
+      async () => {
+        try {
+          return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8")) ? true : undefined;
+        } catch {
+          return true;
+        }
+      },
+      { timeoutMs: 20_000 },
+    );
     try {
       const deadline = Date.now() + 30_000;
-      await waitFor(`${CONTROL_PLANE_VIP} withdrawn from BIRD`, async () => ((await birdHops(CONTROL_PLANE_VIP)).length === 0 ? true : undefined), { timeoutMs: 20_000 });
+      await waitFor(`${CONTROL_PLANE_VIP} withdrawn from BIRD`, async () => ((await birdHops(CONTROL_PLANE_VIP)).length === 0 ? true : undefined), {
+        timeoutMs: 20_000,
+      });
       expect((await lab!.bird.session(CONTROL_PLANE_NODE)).established, "the control-plane session stays up without the VIP").to.equal(true);
       while (Date.now() < deadline) {
-        for (const fip of FLOATING_IPS) expect((await lab!.bird.session(fip)).established, `BIRD session with ${fip} while the API server is away`).to.equal(true);
+        for (const fip of FLOATING_IPS)
+          expect((await lab!.bird.session(fip)).established, `BIRD session with ${fip} while the API server is away`).to.equal(true);
         expect((await birdHops(prefix)).length, "BIRD paths while the API server is away").to.equal(6);
         await sleep(1_000);
       }
@@ -219,9 +333,13 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
       restarted.unref();
       writeFileSync(pidFile, `${restarted.pid}\n`);
     }
-    await waitFor("kube-apiserver back", async () => ((await cluster!.kubectl(["get", "--raw", "/readyz"])).stdout === "ok" ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor("kube-apiserver back", async () => ((await cluster!.kubectl(["get", "--raw", "/readyz"])).stdout === "ok" ? true : undefined), {
+      timeoutMs: 60_000,
+    });
     outage.to = Date.now();
-    await waitFor(`${CONTROL_PLANE_VIP} advertised again`, async () => ((await birdHops(CONTROL_PLANE_VIP)).join() === CONTROL_PLANE_NODE ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor(`${CONTROL_PLANE_VIP} advertised again`, async () => ((await birdHops(CONTROL_PLANE_VIP)).join() === CONTROL_PLANE_NODE ? true : undefined), {
+      timeoutMs: 20_000,
+    });
     await kubectl(["apply", "-f", "-"], service("after"));
     const afterIP = await waitFor("after's IP", () => serviceIP("after"), { timeoutMs: 30_000 });
     await waitFor("after's route in BIRD", async () => ((await birdHops(`${afterIP}/32`)).length === 6 ? true : undefined), { timeoutMs: 20_000 });
@@ -229,14 +347,24 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
 
   it("cluster speaker: a bad BGPPeer edit (sessions above the floating IPs) is rejected with an Event naming rule, field and value; the sessions stay up throughout", async () => {
     // BIRD's protocol line: `n0  BGP  ---  up  10:00:02.786  Established`; the time is when the session last came up
-    const upSince = async (fip: string): Promise<string | undefined> => /^\S+\s+BGP\s+\S+\s+up\s+(\S+)\s+Established/m.exec((await lab!.bird.session(fip)).detail)?.[1];
+    const upSince = async (fip: string): Promise<string | undefined> =>
+      /^\S+\s+BGP\s+\S+\s+up\s+(\S+)\s+Established/m.exec((await lab!.bird.session(fip)).detail)?.[1];
     const before = await Promise.all(FLOATING_IPS.map(upSince));
     expect(before.every(Boolean), `BIRD sessions up before the edit: ${before.join(", ")}`).to.equal(true);
     await kubectl(["patch", "bgppeers.networking.gke.io", "bird", "-n", NAMESPACE, "--type", "merge", "-p", JSON.stringify({ spec: { sessions: 5 } })]);
-    const event = await waitFor("an InvalidConfiguration Event on BGPPeer bird", async () => {
-      const list = await getJson<{ items: { reason: string; message: string; involvedObject: { kind: string; name: string } }[] }>(["get", "events", "-n", NAMESPACE]);
-      return list.items.find((e) => e.reason === "InvalidConfiguration" && e.involvedObject.kind === "BGPPeer" && e.involvedObject.name === "bird");
-    }, { timeoutMs: 20_000 });
+    const event = await waitFor(
+      "an InvalidConfiguration Event on BGPPeer bird",
+      async () => {
+        const list = await getJson<{ items: { reason: string; message: string; involvedObject: { kind: string; name: string } }[] }>([
+          "get",
+          "events",
+          "-n",
+          NAMESPACE,
+        ]);
+        return list.items.find((e) => e.reason === "InvalidConfiguration" && e.involvedObject.kind === "BGPPeer" && e.involvedObject.name === "bird");
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(event.message).to.match(/^BGPLB\d{3} spec\.sessions: sessions is 5 but there are 2 floating IPs/);
     await sleep(3_000);
     expect(await Promise.all(FLOATING_IPS.map(upSince)), "BIRD sessions up since before the edit").to.deep.equal(before);
@@ -247,12 +375,21 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
 
   it("cluster speaker: every speaker ran as the ServiceAccount bgplb render --speaker made, and the API server refused none of its calls (no 403 in any speaker log, but while the killed API server was starting again)", function () {
     // a kube-apiserver that is starting refuses requests until its RBAC caches are filled (it then answers /readyz)
-    const restarting = (entry: SpeakerLogEntry) => outage.from > 0 && Date.parse(String(entry.time)) >= outage.from && Date.parse(String(entry.time)) <= outage.to + 5_000;
-    expect(readFileSync(lab!.speakerKubeconfig, "utf8"), "the speakers' kubeconfig holds only the ServiceAccount token").to.match(/"token":"[^"]+"/).and.not.match(/client-certificate/);
+    const restarting = (entry: SpeakerLogEntry) =>
+      outage.from > 0 && Date.parse(String(entry.time)) >= outage.from && Date.parse(String(entry.time)) <= outage.to + 5_000;
+    expect(readFileSync(lab!.speakerKubeconfig, "utf8"), "the speakers' kubeconfig holds only the ServiceAccount token")
+      .to.match(/"token":"[^"]+"/)
+      .and.not.match(/client-certificate/);
     for (const node of NODES) {
       const log = lab!.path(`speaker-${node.name}.log`);
-      expect(speakerLogEntries(log).some((entry) => entry.msg === "cluster speaker started"), log).to.equal(true);
-      expect(refusedCalls(log).filter((entry) => !restarting(entry)), log).to.deep.equal([]);
+      expect(
+        speakerLogEntries(log).some((entry) => entry.msg === "cluster speaker started"),
+        log,
+      ).to.equal(true);
+      expect(
+        refusedCalls(log).filter((entry) => !restarting(entry)),
+        log,
+      ).to.deep.equal([]);
     }
   });
 });

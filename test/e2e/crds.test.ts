@@ -23,7 +23,9 @@ function variant(group: string, kind: string, name: string, spec: Record<string,
  */
 function serverDefaults(sample: CrdSample): Record<string, unknown> {
   const { apiVersion, kind, spec } = sample.manifest;
-  const fields = DEFAULTED_FIELDS.filter((entry) => entry.serverDefault && entry.apiVersion === apiVersion && entry.kind === kind && entry.path.length === 2 && entry.path[0] === "spec");
+  const fields = DEFAULTED_FIELDS.filter(
+    (entry) => entry.serverDefault && entry.apiVersion === apiVersion && entry.kind === kind && entry.path.length === 2 && entry.path[0] === "spec",
+  );
   return Object.fromEntries(fields.filter((entry) => !(entry.path[1] in spec)).map((entry) => [entry.path[1], entry.value]));
 }
 
@@ -137,12 +139,18 @@ function validatorErrors(manifest: CrdSample["manifest"]): string[] {
   const label = `${manifest.kind} ${manifest.metadata.namespace}/${manifest.metadata.name}`;
   const issues = parsed.issues.filter((issue) => issue.severity === "error" && issue.object === label).map((issue) => issue.path ?? "");
   const diagnostics = validate(parsed.topology)
-    .filter((d) => d.severity === "error" && d.object.kind === manifest.kind && d.object.apiVersion === manifest.apiVersion && d.object.name === manifest.metadata.name)
+    .filter(
+      (d) =>
+        d.severity === "error" && d.object.kind === manifest.kind && d.object.apiVersion === manifest.apiVersion && d.object.name === manifest.metadata.name,
+    )
     .map((d) => d.path);
   return [...issues, ...diagnostics];
 }
 
-const limits = limitCases(KIND_DECLARATIONS.filter((declaration) => declaration.crd !== undefined), gkeSamples);
+const limits = limitCases(
+  KIND_DECLARATIONS.filter((declaration) => declaration.crd !== undefined),
+  gkeSamples,
+);
 
 describe("e2e: CRDs on a throwaway API server", function () {
   this.timeout(180_000);
@@ -203,20 +211,38 @@ describe("e2e: CRDs on a throwaway API server", function () {
   it("keeps BGPSession status and shows it in the columns of `kubectl get bgpsessions`", async function () {
     const status = { advertisedRoutes: ["10.0.4.1/32"], lastReportTime: "2021-06-14T22:09:36Z", state: "Established" };
     await live().kubectlChecked([
-      "patch", "bgpsessions.networking.gke.io", "bgppeer1-node-03", "-n", "kube-system",
-      "--subresource", "status", "--type", "merge", "-p", JSON.stringify({ status }),
+      "patch",
+      "bgpsessions.networking.gke.io",
+      "bgppeer1-node-03",
+      "-n",
+      "kube-system",
+      "--subresource",
+      "status",
+      "--type",
+      "merge",
+      "-p",
+      JSON.stringify({ status }),
     ]);
     expect((await live().getJson("bgpsessions.networking.gke.io", "bgppeer1-node-03", "kube-system")).status).to.deep.equal(status);
     const { stdout } = await live().kubectlChecked(["get", "bgpsessions", "-n", "kube-system"]);
-    const [header, row] = stdout.trim().split("\n").map((line) => line.trim().split(/\s{2,}/));
+    const [header, row] = stdout
+      .trim()
+      .split("\n")
+      .map((line) => line.trim().split(/\s{2,}/));
     expect(header).to.deep.equal(["NAME", "LOCAL ASN", "PEER ASN", "LOCAL IP", "PEER IP", "STATE", "LAST REPORT"]);
     expect(row?.slice(0, 6)).to.deep.equal(["bgppeer1-node-03", "65001", "65002", "10.0.3.100", "10.0.3.254", "Established"]);
   });
 
   it("shows PREFIX and METRIC in `kubectl get bgpadvertisedroutes`", async function () {
     const { stdout } = await live().kubectlChecked(["get", "bgpadvertisedroutes", "-n", "kube-system"]);
-    const rows = stdout.trim().split("\n").map((line) => line.trim().split(/\s{2,}/));
-    expect(rows).to.deep.equal([["NAME", "PREFIX", "METRIC"], ["default-load-balancer-example", "10.1.1.34/32", "0"]]);
+    const rows = stdout
+      .trim()
+      .split("\n")
+      .map((line) => line.trim().split(/\s{2,}/));
+    expect(rows).to.deep.equal([
+      ["NAME", "PREFIX", "METRIC"],
+      ["default-load-balancer-example", "10.1.1.34/32", "0"],
+    ]);
   });
 
   for (const rejection of rejections) {
@@ -225,7 +251,15 @@ describe("e2e: CRDs on a throwaway API server", function () {
       const outcome = await live().kubectl(["create", "-f", "-"], JSON.stringify(rejection.manifest));
       expect(outcome.code, outcome.stdout).to.not.equal(0);
       for (const fragment of rejection.message) expect(outcome.stderr).to.include(fragment);
-      const lookup = await live().kubectl(["get", `${rejection.manifest.kind.toLowerCase()}s.${rejection.manifest.apiVersion.split("/")[0]}`, metadata.name, "-n", metadata.namespace, "-o", "name"]);
+      const lookup = await live().kubectl([
+        "get",
+        `${rejection.manifest.kind.toLowerCase()}s.${rejection.manifest.apiVersion.split("/")[0]}`,
+        metadata.name,
+        "-n",
+        metadata.namespace,
+        "-o",
+        "name",
+      ]);
       if (metadata.name !== "default") expect(lookup.code, `${metadata.name} was stored`).to.not.equal(0);
     });
   }
@@ -245,7 +279,9 @@ describe("e2e: CRDs on a throwaway API server", function () {
     }
 
     it("generates a case for every bounded field of the GKE kinds", () => {
-      console.log(`      ${limits.cases.length} cases (${limits.cases.filter((c) => c.expect === "reject").length} near misses); no sample for: ${limits.uncovered.join(", ") || "none"}`);
+      console.log(
+        `      ${limits.cases.length} cases (${limits.cases.filter((c) => c.expect === "reject").length} near misses); no sample for: ${limits.uncovered.join(", ") || "none"}`,
+      );
       expect(limits.cases.filter((c) => c.expect === "reject").length).to.be.greaterThan(30);
       expect(limits.uncovered).to.deep.equal([]);
     });
@@ -254,13 +290,18 @@ describe("e2e: CRDs on a throwaway API server", function () {
       if (limit.expect === "reject") {
         it(`both refuse ${limit.title}`, async function () {
           const paths = validatorErrors(limit.manifest);
-          expect(paths.some((at) => at === limit.path || at.startsWith(`${limit.path}[`) || at.startsWith(`${limit.path}.`)), `the validator's error paths ${JSON.stringify(paths)} at ${limit.path}`).to.equal(true);
+          expect(
+            paths.some((at) => at === limit.path || at.startsWith(`${limit.path}[`) || at.startsWith(`${limit.path}.`)),
+            `the validator's error paths ${JSON.stringify(paths)} at ${limit.path}`,
+          ).to.equal(true);
           const server = await apiServerAccepts(limit.manifest, index);
           expect(server.accepted, `the API server accepted ${limit.title}`).to.equal(false);
         });
       } else {
         it(`the API server accepts ${limit.title} when the validator does`, async function () {
-          const baseline = validatorErrors(gkeSamples.find((s) => s.manifest.kind === limit.manifest.kind && s.manifest.apiVersion === limit.manifest.apiVersion)!.manifest);
+          const baseline = validatorErrors(
+            gkeSamples.find((s) => s.manifest.kind === limit.manifest.kind && s.manifest.apiVersion === limit.manifest.apiVersion)!.manifest,
+          );
           const added = validatorErrors(limit.manifest).filter((p) => !baseline.includes(p));
           const server = await apiServerAccepts(limit.manifest, index);
           if (added.length === 0) expect(server.accepted, `validator accepts, API server says: ${server.stderr}`).to.equal(true);
@@ -274,18 +315,31 @@ describe("e2e: CRDs on a throwaway API server", function () {
     const manifest = variant("baremetal.cluster.gke.io", "Cluster", "rack-b", {});
     await live().kubectlChecked(["create", "-f", "-"], JSON.stringify(manifest));
     const patch = (loadBalancer: Record<string, unknown>) =>
-      live().kubectl(["patch", "clusters.baremetal.cluster.gke.io", "rack-b", "-n", gkeNamespace, "--type", "merge", "-p", JSON.stringify({ spec: { loadBalancer } })]);
+      live().kubectl([
+        "patch",
+        "clusters.baremetal.cluster.gke.io",
+        "rack-b",
+        "-n",
+        gkeNamespace,
+        "--type",
+        "merge",
+        "-p",
+        JSON.stringify({ spec: { loadBalancer } }),
+      ]);
     const refused: [Record<string, unknown>, string][] = [
       [{ localASN: 65010 }, "spec.loadBalancer.localASN: the cluster ASN cannot change after creation"],
       [{ type: "layer2" }, "spec.loadBalancer.type: the load balancer type cannot change after creation"],
-      [{ vips: { controlPlaneVIP: "10.0.1.51", ingressVIP: "10.0.4.1" } }, "spec.loadBalancer.vips.controlPlaneVIP: the control-plane VIP cannot change after creation"],
+      [
+        { vips: { controlPlaneVIP: "10.0.1.51", ingressVIP: "10.0.4.1" } },
+        "spec.loadBalancer.vips.controlPlaneVIP: the control-plane VIP cannot change after creation",
+      ],
     ];
     for (const [change, message] of refused) {
       const outcome = await patch(change);
       expect(outcome.code, JSON.stringify(change)).to.not.equal(0);
       expect(outcome.stderr).to.include(message);
     }
-    const peers = [...((manifest.spec.loadBalancer as { bgpPeers: unknown[] }).bgpPeers), { ip: "10.0.3.254", asn: 65003 }];
+    const peers = [...(manifest.spec.loadBalancer as { bgpPeers: unknown[] }).bgpPeers, { ip: "10.0.3.254", asn: 65003 }];
     const added = await patch({ bgpPeers: peers });
     expect(added.code, added.stderr).to.equal(0);
     const stored = await live().getJson("clusters.baremetal.cluster.gke.io", "rack-b", gkeNamespace);

@@ -51,10 +51,7 @@ const PROJECTS = [
 ] as const;
 
 /** What the program registers, as the mocks see it (type and name). */
-const REGISTERED = [
-  "bgplb:index:GkeRackTopology edge",
-  "pulumi-nodejs:dynamic/bgplb:RenderedManifests manifests",
-];
+const REGISTERED = ["bgplb:index:GkeRackTopology edge", "pulumi-nodejs:dynamic/bgplb:RenderedManifests manifests"];
 
 const RENDERED_OBJECTS = [
   "BGPLoadBalancer default",
@@ -100,7 +97,10 @@ describe("e2e: a new user's install path (npm pack, fresh CommonJS and ESM TypeS
         if (backend === undefined) this.skip();
         dir = path.join(scratch, project.type);
         mkdirSync(dir);
-        writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: `fresh-${project.type}`, version: "1.0.0", private: true, type: project.type }, null, 2)}\n`);
+        writeFileSync(
+          path.join(dir, "package.json"),
+          `${JSON.stringify({ name: `fresh-${project.type}`, version: "1.0.0", private: true, type: project.type }, null, 2)}\n`,
+        );
         await runChecked(process.execPath, [path.join(repoDir, "node_modules/typescript/bin/tsc"), "--init"], { cwd: dir });
         writeFileSync(path.join(dir, "index.ts"), project.program);
         copyFileSync(path.join(repoDir, "test/e2e/fixtures/fresh-project/run.mjs"), path.join(dir, "run.mjs"));
@@ -109,7 +109,10 @@ describe("e2e: a new user's install path (npm pack, fresh CommonJS and ESM TypeS
       it("installs the tarball with its Pulumi peers, and loads exactly one @pulumi/pulumi", async function () {
         const peers = [`@pulumi/pulumi@${installedVersion("@pulumi/pulumi")}`, `@pulumi/kubernetes@${installedVersion("@pulumi/kubernetes")}`];
         // The Kubernetes package's install script would fetch a provider plugin; a user's CI disallows it as ours does.
-        await runChecked("npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball, ...peers], { cwd: dir, timeoutMs: 600_000 });
+        await runChecked("npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", tarball, ...peers], {
+          cwd: dir,
+          timeoutMs: 600_000,
+        });
         const copies = await runCommand("npm", ["ls", "--all", "--parseable", "@pulumi/pulumi"], { cwd: dir });
         expect(copies.stdout.trim().split("\n"), copies.stderr).to.deep.equal([path.join(dir, "node_modules/@pulumi/pulumi")]);
       });
@@ -124,14 +127,21 @@ describe("e2e: a new user's install path (npm pack, fresh CommonJS and ESM TypeS
         const run = await runChecked(process.execPath, ["run.mjs", "mocks", "index.js"], { cwd: dir, timeoutMs: 120_000 });
         registered = JSON.parse(run.stdout.trim().split("\n").pop()!) as string[];
         expect(registered.filter((entry) => REGISTERED.includes(entry))).to.deep.equal(REGISTERED);
-        expect(registered.filter((entry) => entry.startsWith("kubernetes:")), "nothing applied without a kubeconfig").to.deep.equal([]);
+        expect(
+          registered.filter((entry) => entry.startsWith("kubernetes:")),
+          "nothing applied without a kubeconfig",
+        ).to.deep.equal([]);
       });
 
       it("runs the program with the real engine: pulumi up renders the GitOps directory, pulumi destroy removes it", async function () {
         const renderDirectory = path.join(dir, "gitops");
         const env = { ...process.env, ...(backend as PulumiBackend).env };
         const run = await runChecked(process.execPath, ["run.mjs", "engine", "index.js", pulumiRoot, renderDirectory], { cwd: dir, env, timeoutMs: 600_000 });
-        const result = JSON.parse(run.stdout.trim().split("\n").pop()!) as { up: Record<string, number>; files: Record<string, string>; destroy: Record<string, number> };
+        const result = JSON.parse(run.stdout.trim().split("\n").pop()!) as {
+          up: Record<string, number>;
+          files: Record<string, string>;
+          destroy: Record<string, number>;
+        };
         // The stack itself, and what the mocks saw registered.
         expect(result.up).to.deep.equal({ create: registered.length + 1 });
         const objects = parseAllDocuments(result.files["manifests.yaml"]).map((doc) => doc.toJSON() as { kind: string; metadata: { name: string } });

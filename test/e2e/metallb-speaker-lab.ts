@@ -57,17 +57,39 @@ function metallbObjects(): Record<string, unknown>[] {
   const meta = (name: string, labels?: Record<string, string>) => ({ name, namespace: NAMESPACE, ...(labels ? { labels } : {}) });
   return [
     { apiVersion: "v1", kind: "Secret", metadata: meta("frr-md5"), type: "kubernetes.io/basic-auth", stringData: { password: MD5_PASSWORD } },
-    { apiVersion: "metallb.io/v1beta1", kind: "BFDProfile", metadata: meta("fast"), spec: { receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3 } },
+    {
+      apiVersion: "metallb.io/v1beta1",
+      kind: "BFDProfile",
+      metadata: meta("fast"),
+      spec: { receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3 },
+    },
     { apiVersion: "metallb.io/v1beta1", kind: "Community", metadata: meta("aliases"), spec: { communities: [{ name: "edge", value: "64512:7" }] } },
     { apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: meta("public"), spec: { addresses: [PUBLIC_POOL] } },
-    { apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: meta("aggregated", { tier: "agg" }), spec: { addresses: [AGGREGATED_POOL], autoAssign: false } },
+    {
+      apiVersion: "metallb.io/v1beta1",
+      kind: "IPAddressPool",
+      metadata: meta("aggregated", { tier: "agg" }),
+      spec: { addresses: [AGGREGATED_POOL], autoAssign: false },
+    },
     {
       apiVersion: "metallb.io/v1beta2",
       kind: "BGPPeer",
       metadata: meta("bird-ibgp"),
-      spec: { myASN: MY_ASN, peerASN: MY_ASN, peerAddress: BIRD_ADDRESS, holdTime: "9s", bfdProfile: "fast", nodeSelectors: [{ matchExpressions: [{ key: "rack", operator: "In", values: ["a", "b"] }] }] },
+      spec: {
+        myASN: MY_ASN,
+        peerASN: MY_ASN,
+        peerAddress: BIRD_ADDRESS,
+        holdTime: "9s",
+        bfdProfile: "fast",
+        nodeSelectors: [{ matchExpressions: [{ key: "rack", operator: "In", values: ["a", "b"] }] }],
+      },
     },
-    { apiVersion: "metallb.io/v1beta2", kind: "BGPPeer", metadata: meta("frr-ebgp"), spec: { myASN: MY_ASN, peerASN: FRR_ASN, peerAddress: FRR_ADDRESS, holdTime: "9s", passwordSecret: { name: "frr-md5", namespace: NAMESPACE } } },
+    {
+      apiVersion: "metallb.io/v1beta2",
+      kind: "BGPPeer",
+      metadata: meta("frr-ebgp"),
+      spec: { myASN: MY_ASN, peerASN: FRR_ASN, peerAddress: FRR_ADDRESS, holdTime: "9s", passwordSecret: { name: "frr-md5", namespace: NAMESPACE } },
+    },
     {
       apiVersion: "metallb.io/v1beta1",
       kind: "BGPAdvertisement",
@@ -78,7 +100,12 @@ function metallbObjects(): Record<string, unknown>[] {
       apiVersion: "metallb.io/v1beta1",
       kind: "BGPAdvertisement",
       metadata: meta("aggregated"),
-      spec: { ipAddressPoolSelectors: [{ matchLabels: { tier: "agg" } }], aggregationLength: 28, peers: ["frr-ebgp"], nodeSelectors: [{ matchLabels: { rack: "a" } }] },
+      spec: {
+        ipAddressPoolSelectors: [{ matchLabels: { tier: "agg" } }],
+        aggregationLength: 28,
+        peers: ["frr-ebgp"],
+        nodeSelectors: [{ matchLabels: { rack: "a" } }],
+      },
     },
   ];
 }
@@ -92,7 +119,12 @@ export function nativeSpeakerPod(node: string): Record<string, unknown> {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name: `speaker-${node}`, namespace: NAMESPACE, labels: { app: "metallb", component: "speaker" } },
-    spec: { nodeName: node, serviceAccountName: "speaker", automountServiceAccountToken: false, containers: [{ name: "speaker", image: "quay.io/metallb/speaker:v0.15.2" }] },
+    spec: {
+      nodeName: node,
+      serviceAccountName: "speaker",
+      automountServiceAccountToken: false,
+      containers: [{ name: "speaker", image: "quay.io/metallb/speaker:v0.15.2" }],
+    },
   };
 }
 
@@ -130,13 +162,20 @@ export class MetallbLab extends ClusterLab {
     const proc = this.start(`speaker-${node}`, this.ns(node), process.execPath, [
       join(repoDir, "dist/sdk/cli/main.js"),
       "speaker",
-      "--mode", "metallb",
-      "--node-name", node,
-      "--kubeconfig", kubeconfig,
-      "--lease-duration", "2",
-      "--connect-retry", "1",
-      "--health-listen", `${address}:8080`,
-      "--graceful-restart-time", "120",
+      "--mode",
+      "metallb",
+      "--node-name",
+      node,
+      "--kubeconfig",
+      kubeconfig,
+      "--lease-duration",
+      "2",
+      "--connect-retry",
+      "1",
+      "--health-listen",
+      `${address}:8080`,
+      "--graceful-restart-time",
+      "120",
     ]);
     this.speakers.set(node, proc);
     return proc;
@@ -148,13 +187,13 @@ export class MetallbLab extends ClusterLab {
    * reads its own Pod at start).
    */
   startNativeMetallbSpeaker(node: string, kubeconfig: string, binary: string): NamespaceProcess {
-    const proc = this.start(`metallb-speaker-${node}`, this.ns(node), binary, [
-      "--node-name", node,
-      "--pod-name", `speaker-${node}`,
-      "--namespace", "metallb-system",
-      "--kubeconfig", kubeconfig,
-      "--log-level", "info",
-    ], { ...process.env, METALLB_BGP_TYPE: "native", METALLB_ML_BIND_PORT: "" });
+    const proc = this.start(
+      `metallb-speaker-${node}`,
+      this.ns(node),
+      binary,
+      ["--node-name", node, "--pod-name", `speaker-${node}`, "--namespace", "metallb-system", "--kubeconfig", kubeconfig, "--log-level", "info"],
+      { ...process.env, METALLB_BGP_TYPE: "native", METALLB_ML_BIND_PORT: "" },
+    );
     this.speakers.set(node, proc);
     return proc;
   }
@@ -177,9 +216,21 @@ export async function startMetallbLab(kubectlPath: string, crds: string): Promis
     const kubectl = cluster.kubectlChecked.bind(cluster);
     await installMetallbCrds(cluster, crds);
     for (const node of NODES) {
-      await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: node.name, labels: { rack: RACKS[node.name], "kubernetes.io/hostname": node.name } } }));
+      await kubectl(
+        ["apply", "-f", "-"],
+        JSON.stringify({
+          apiVersion: "v1",
+          kind: "Node",
+          metadata: { name: node.name, labels: { rack: RACKS[node.name], "kubernetes.io/hostname": node.name } },
+        }),
+      );
       const now = new Date().toISOString();
-      const status = { status: { addresses: [{ type: "InternalIP", address: node.address }], conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: now, lastTransitionTime: now }] } };
+      const status = {
+        status: {
+          addresses: [{ type: "InternalIP", address: node.address }],
+          conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: now, lastTransitionTime: now }],
+        },
+      };
       await kubectl(["patch", "node", node.name, "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);
     }
     await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: metallbObjects() }));
@@ -187,8 +238,13 @@ export async function startMetallbLab(kubectlPath: string, crds: string): Promis
     await lab.startMetallbRouters();
     for (const node of NODES) lab.startMetallbSpeaker(node.name, lab.speakerKubeconfig);
     for (const node of NODES) {
-      await waitFor(`FRR session with ${node.name} (MD5)`, async () => ((await lab.frr.session(node.address)).established ? true : undefined), { timeoutMs: 60_000 });
-      if (node.name !== "n3") await waitFor(`BIRD session with ${node.name}`, async () => ((await lab.bird.session(node.address)).established ? true : undefined), { timeoutMs: 60_000 });
+      await waitFor(`FRR session with ${node.name} (MD5)`, async () => ((await lab.frr.session(node.address)).established ? true : undefined), {
+        timeoutMs: 60_000,
+      });
+      if (node.name !== "n3")
+        await waitFor(`BIRD session with ${node.name}`, async () => ((await lab.bird.session(node.address)).established ? true : undefined), {
+          timeoutMs: 60_000,
+        });
     }
     return { lab, cluster };
   } catch (error) {

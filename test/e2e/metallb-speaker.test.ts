@@ -12,7 +12,15 @@ import { refusedCalls, speakerLogEntries } from "./cluster-speaker-lab";
 import type { ThrowawayCluster } from "./harness/cluster";
 import { clusterTools, requireTools, toolPaths } from "./harness/tools";
 import { metallbFiles } from "./metallb/oracle";
-import { MD5_PASSWORD, METALLB_LAB_ADDRESSES, MY_ASN, MetallbLab, NATIVE_SPEAKER_SERVICE_ACCOUNT, nativeSpeakerPod, startMetallbLab } from "./metallb-speaker-lab";
+import {
+  MD5_PASSWORD,
+  METALLB_LAB_ADDRESSES,
+  MY_ASN,
+  MetallbLab,
+  NATIVE_SPEAKER_SERVICE_ACCOUNT,
+  nativeSpeakerPod,
+  startMetallbLab,
+} from "./metallb-speaker-lab";
 
 const NODES = METALLB_LAB_ADDRESSES.nodes;
 import { sleep, waitFor } from "../interop/harness/wait";
@@ -24,7 +32,17 @@ const address = (node: string): string => NODES.find((n) => n.name === node)!.ad
 /** Routes as compared between speakers: every attribute the routers show, in a stable order. */
 function normalized(routes: readonly RouteWithLocalPref[]): string[] {
   return routes
-    .map((r) => JSON.stringify({ prefix: r.prefix, nextHop: r.nextHop, origin: r.origin, asPath: r.asPath, communities: [...r.communities].sort(), largeCommunities: [...r.largeCommunities].sort(), localPref: r.localPref ?? null }))
+    .map((r) =>
+      JSON.stringify({
+        prefix: r.prefix,
+        nextHop: r.nextHop,
+        origin: r.origin,
+        asPath: r.asPath,
+        communities: [...r.communities].sort(),
+        largeCommunities: [...r.largeCommunities].sort(),
+        localPref: r.localPref ?? null,
+      }),
+    )
     .sort();
 }
 
@@ -57,9 +75,15 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
 
   const kubectl = (args: readonly string[], input?: string) => cluster!.kubectlChecked(args, input);
   const serviceIP = async (name: string): Promise<string | undefined> =>
-    ((JSON.parse((await kubectl(["get", "service", name, "-n", "default", "-o", "json"])).stdout) as { status?: { loadBalancer?: { ingress?: { ip: string }[] } } }).status?.loadBalancer?.ingress?.[0]?.ip);
-  const birdPaths = async (prefix: string): Promise<RouteWithLocalPref[]> => (await lab!.bird.routesWithLocalPref()).filter((r) => r.prefix === prefix).sort((a, b) => (a.nextHop < b.nextHop ? -1 : 1));
-  const frrPaths = async (prefix: string): Promise<RouteWithLocalPref[]> => (await lab!.frr.routesWithLocalPref()).filter((r) => r.prefix === prefix).sort((a, b) => (a.nextHop < b.nextHop ? -1 : 1));
+    (
+      JSON.parse((await kubectl(["get", "service", name, "-n", "default", "-o", "json"])).stdout) as {
+        status?: { loadBalancer?: { ingress?: { ip: string }[] } };
+      }
+    ).status?.loadBalancer?.ingress?.[0]?.ip;
+  const birdPaths = async (prefix: string): Promise<RouteWithLocalPref[]> =>
+    (await lab!.bird.routesWithLocalPref()).filter((r) => r.prefix === prefix).sort((a, b) => (a.nextHop < b.nextHop ? -1 : 1));
+  const frrPaths = async (prefix: string): Promise<RouteWithLocalPref[]> =>
+    (await lab!.frr.routesWithLocalPref()).filter((r) => r.prefix === prefix).sort((a, b) => (a.nextHop < b.nextHop ? -1 : 1));
   const hops = (paths: readonly RouteWithLocalPref[]): string[] => paths.map((p) => p.nextHop);
 
   before(async function () {
@@ -102,10 +126,14 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     const ip = await waitFor("web's LoadBalancer IP", () => serviceIP("web"), { timeoutMs: 20_000 });
     expect(ip).to.equal("198.19.1.0");
     const prefix = `${ip}/32`;
-    const bird = await waitFor("BIRD paths from n1 and n2", async () => {
-      const paths = await birdPaths(prefix);
-      return paths.length === 2 ? paths : undefined;
-    }, { timeoutMs: 20_000 });
+    const bird = await waitFor(
+      "BIRD paths from n1 and n2",
+      async () => {
+        const paths = await birdPaths(prefix);
+        return paths.length === 2 ? paths : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(hops(bird)).to.deep.equal([address("n1"), address("n2")]);
     for (const path of bird) {
       expect(path.asPath, "iBGP AS_PATH").to.deep.equal([]);
@@ -113,10 +141,14 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
       expect([...path.communities].sort(), "communities (64512:7 is the Community alias edge)").to.deep.equal(["64512:100", "64512:7"]);
       expect(path.largeCommunities).to.deep.equal(["4200000000:1:2"]);
     }
-    const frr = await waitFor("FRR paths from n1, n2 and n3", async () => {
-      const paths = await frrPaths(prefix);
-      return paths.length === 3 ? paths : undefined;
-    }, { timeoutMs: 20_000 });
+    const frr = await waitFor(
+      "FRR paths from n1, n2 and n3",
+      async () => {
+        const paths = await frrPaths(prefix);
+        return paths.length === 3 ? paths : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(hops(frr)).to.deep.equal(NODES.map((n) => n.address));
     for (const path of frr) {
       expect(path.asPath, "eBGP AS_PATH").to.deep.equal([MY_ASN]);
@@ -130,10 +162,14 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     await kubectl(["apply", "-f", "-"], endpointSlice("agg", ["n3"]));
     const ip = await waitFor("agg's LoadBalancer IP", () => serviceIP("agg"), { timeoutMs: 20_000 });
     expect(ip).to.match(/^198\.19\.2\.\d+$/);
-    const frr = await waitFor("FRR holding 198.19.2.0/28", async () => {
-      const paths = await frrPaths("198.19.2.0/28");
-      return paths.length > 0 ? paths : undefined;
-    }, { timeoutMs: 20_000 });
+    const frr = await waitFor(
+      "FRR holding 198.19.2.0/28",
+      async () => {
+        const paths = await frrPaths("198.19.2.0/28");
+        return paths.length > 0 ? paths : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     await sleep(2_000);
     expect(hops(await frrPaths("198.19.2.0/28"))).to.deep.equal([address("n1")]);
     expect(frr[0].asPath).to.deep.equal([MY_ASN]);
@@ -146,34 +182,69 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     await kubectl(["apply", "-f", "-"], endpointSlice("local", ["n1"]));
     const ip = await waitFor("local's LoadBalancer IP", () => serviceIP("local"), { timeoutMs: 20_000 });
     const prefix = `${ip}/32`;
-    await waitFor("FRR path from n1 only", async () => (JSON.stringify(hops(await frrPaths(prefix))) === JSON.stringify([address("n1")]) ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor("FRR path from n1 only", async () => (JSON.stringify(hops(await frrPaths(prefix))) === JSON.stringify([address("n1")]) ? true : undefined), {
+      timeoutMs: 20_000,
+    });
     expect(hops(await birdPaths(prefix))).to.deep.equal([address("n1")]);
     await kubectl(["apply", "-f", "-"], endpointSlice("local", ["n3"]));
-    await waitFor("FRR path from n3 only", async () => (JSON.stringify(hops(await frrPaths(prefix))) === JSON.stringify([address("n3")]) ? true : undefined), { timeoutMs: 20_000 });
-    await waitFor("BIRD without the route (n3 has no BIRD session)", async () => ((await birdPaths(prefix)).length === 0 ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor("FRR path from n3 only", async () => (JSON.stringify(hops(await frrPaths(prefix))) === JSON.stringify([address("n3")]) ? true : undefined), {
+      timeoutMs: 20_000,
+    });
+    await waitFor("BIRD without the route (n3 has no BIRD session)", async () => ((await birdPaths(prefix)).length === 0 ? true : undefined), {
+      timeoutMs: 20_000,
+    });
   });
 
   it("TCP MD5: a wrong password in the passwordSecret takes the FRR sessions down and keeps them down; the right one brings them back", async () => {
-    const secret = (password: string) => JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: { name: "frr-md5", namespace: "metallb-system" }, type: "kubernetes.io/basic-auth", stringData: { password } });
+    const secret = (password: string) =>
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "frr-md5", namespace: "metallb-system" },
+        type: "kubernetes.io/basic-auth",
+        stringData: { password },
+      });
     await kubectl(["apply", "-f", "-"], secret("not-the-password"));
-    await waitFor("every FRR session down", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => !s.established) ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor(
+      "every FRR session down",
+      async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => !s.established) ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
     await sleep(5_000);
     for (const node of NODES) expect((await lab!.frr.session(node.address)).established, `FRR with ${node.name} under a wrong MD5 password`).to.equal(false);
     await kubectl(["apply", "-f", "-"], secret(MD5_PASSWORD));
-    await waitFor("every FRR session Established again", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor(
+      "every FRR session Established again",
+      async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
   });
 
   it("graceful restart: FRR keeps n2's routes through a SIGKILL of n2's speaker and its restart; BIRD, which runs BFD with n2, drops them once BFD finds n2 silent", async () => {
     const ip = await waitFor("web's IP", () => serviceIP("web"), { timeoutMs: 10_000 });
     const prefix = `${ip}/32`;
-    await waitFor("web from n2 in FRR and BIRD", async () => (hops(await frrPaths(prefix)).includes(address("n2")) && hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor(
+      "web from n2 in FRR and BIRD",
+      async () => (hops(await frrPaths(prefix)).includes(address("n2")) && hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
     lab!.speakers.get("n2")!.signal("SIGKILL");
-    await waitFor("FRR and BIRD sessions with n2 down", async () => (!(await lab!.frr.session(address("n2"))).established && !(await lab!.bird.session(address("n2"))).established ? true : undefined), { timeoutMs: 20_000 });
-    await waitFor("BIRD without n2's path (BFD down)", async () => (!hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor(
+      "FRR and BIRD sessions with n2 down",
+      async () => (!(await lab!.frr.session(address("n2"))).established && !(await lab!.bird.session(address("n2"))).established ? true : undefined),
+      { timeoutMs: 20_000 },
+    );
+    await waitFor("BIRD without n2's path (BFD down)", async () => (!hops(await birdPaths(prefix)).includes(address("n2")) ? true : undefined), {
+      timeoutMs: 10_000,
+    });
     await sleep(2_000);
     expect(hops(await frrPaths(prefix)), "FRR paths while n2's speaker is dead").to.include(address("n2"));
     lab!.startMetallbSpeaker("n2", lab!.speakerKubeconfig);
-    await waitFor("FRR and BIRD sessions with n2 Established again", async () => ((await lab!.frr.session(address("n2"))).established && (await lab!.bird.session(address("n2"))).established ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor(
+      "FRR and BIRD sessions with n2 Established again",
+      async () => ((await lab!.frr.session(address("n2"))).established && (await lab!.bird.session(address("n2"))).established ? true : undefined),
+      { timeoutMs: 60_000 },
+    );
     await sleep(2_000);
     expect(hops(await frrPaths(prefix))).to.deep.equal(NODES.map((n) => n.address));
     expect(hops(await birdPaths(prefix))).to.deep.equal([address("n1"), address("n2")]);
@@ -187,7 +258,10 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     const blocked = Date.now();
     await setBfdBlocked(n1, true);
     try {
-      await waitFor("BIRD without n1's path", async () => (!hops(await birdPaths(prefix)).includes(address("n1")) ? true : undefined), { timeoutMs: 10_000, intervalMs: 50 });
+      await waitFor("BIRD without n1's path", async () => (!hops(await birdPaths(prefix)).includes(address("n1")) ? true : undefined), {
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
       const goneMs = Date.now() - blocked;
       console.log(`      BFD: n1's path left BIRD ${goneMs} ms after its BFD packets were dropped (detection time 900 ms)`);
       expect(goneMs, "path gone within 3 s (BGP hold time is 9 s)").to.be.below(3_000);
@@ -201,8 +275,28 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
   it("side by side with MetalLB's own speaker v0.15.2 (native mode): the routers hold the same prefixes, next hops, AS_PATH, communities and LOCAL_PREF", async function () {
     const binary = requireTools(this, ["metallb-speaker"]).get("metallb-speaker")!;
     // MetalLB's native mode refuses large communities and BFD: the comparison runs without them
-    await kubectl(["patch", "bgpadvertisements.metallb.io", "public", "-n", "metallb-system", "--type", "merge", "-p", JSON.stringify({ spec: { communities: ["64512:100", "edge"] } })]);
-    await kubectl(["patch", "bgppeers.metallb.io", "bird-ibgp", "-n", "metallb-system", "--type", "json", "-p", JSON.stringify([{ op: "remove", path: "/spec/bfdProfile" }])]);
+    await kubectl([
+      "patch",
+      "bgpadvertisements.metallb.io",
+      "public",
+      "-n",
+      "metallb-system",
+      "--type",
+      "merge",
+      "-p",
+      JSON.stringify({ spec: { communities: ["64512:100", "edge"] } }),
+    ]);
+    await kubectl([
+      "patch",
+      "bgppeers.metallb.io",
+      "bird-ibgp",
+      "-n",
+      "metallb-system",
+      "--type",
+      "json",
+      "-p",
+      JSON.stringify([{ op: "remove", path: "/spec/bfdProfile" }]),
+    ]);
     await kubectl(["delete", "bfdprofiles.metallb.io", "fast", "-n", "metallb-system"]);
     await kubectl(["apply", "-f", "-"], service("side"));
     await kubectl(["apply", "-f", "-"], endpointSlice("side", ["n1"]));
@@ -210,41 +304,68 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     const converged = async (what: string): Promise<string> => {
       let last = "";
       let stableSince = Date.now();
-      return waitFor(`${what}: routers hold side's route from every node and stay unchanged for 3 s`, async () => {
-        const bird = await lab!.bird.routesWithLocalPref();
-        const frr = await lab!.frr.routesWithLocalPref();
-        const text = JSON.stringify({ bird: normalized(bird), frr: normalized(frr) }, null, 1);
-        if (text !== last) {
-          last = text;
-          stableSince = Date.now();
-        }
-        const complete = bird.filter((r) => r.prefix === `${ip}/32`).length === 2 && frr.filter((r) => r.prefix === `${ip}/32`).length === 3 && bird.every((r) => r.communities.length === 2);
-        return complete && Date.now() - stableSince >= 3_000 ? text : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 500 });
+      return waitFor(
+        `${what}: routers hold side's route from every node and stay unchanged for 3 s`,
+        async () => {
+          const bird = await lab!.bird.routesWithLocalPref();
+          const frr = await lab!.frr.routesWithLocalPref();
+          const text = JSON.stringify({ bird: normalized(bird), frr: normalized(frr) }, null, 1);
+          if (text !== last) {
+            last = text;
+            stableSince = Date.now();
+          }
+          const complete =
+            bird.filter((r) => r.prefix === `${ip}/32`).length === 2 &&
+            frr.filter((r) => r.prefix === `${ip}/32`).length === 3 &&
+            bird.every((r) => r.communities.length === 2);
+          return complete && Date.now() - stableSince >= 3_000 ? text : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
     };
     const ours = await converged("bgplb");
     for (const node of NODES) await lab!.speakers.get(node.name)!.stop();
-    await waitFor("routers empty once our speakers stopped", async () => ((await lab!.bird.routes()).length === 0 && (await lab!.frr.routes()).length === 0 ? true : undefined), { timeoutMs: 30_000 });
-    await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: [NATIVE_SPEAKER_SERVICE_ACCOUNT, ...NODES.map((n) => nativeSpeakerPod(n.name))] }));
+    await waitFor(
+      "routers empty once our speakers stopped",
+      async () => ((await lab!.bird.routes()).length === 0 && (await lab!.frr.routes()).length === 0 ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
+    await kubectl(
+      ["apply", "-f", "-"],
+      JSON.stringify({ apiVersion: "v1", kind: "List", items: [NATIVE_SPEAKER_SERVICE_ACCOUNT, ...NODES.map((n) => nativeSpeakerPod(n.name))] }),
+    );
     for (const node of NODES) lab!.startNativeMetallbSpeaker(node.name, cluster!.kubeconfig, binary);
     const theirs = await converged("MetalLB");
     expect(JSON.parse(theirs)).to.deep.equal(JSON.parse(ours));
     for (const node of NODES) await lab!.speakers.get(node.name)!.stop();
     for (const node of NODES) lab!.startMetallbSpeaker(node.name, lab!.speakerKubeconfig);
-    await waitFor("our speakers back: FRR sessions Established", async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor(
+      "our speakers back: FRR sessions Established",
+      async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined),
+      { timeoutMs: 60_000 },
+    );
   });
 
   it("deleting a Service withdraws it from both routers", async () => {
     const ip = await waitFor("web's IP", () => serviceIP("web"), { timeoutMs: 10_000 });
     await kubectl(["delete", "service", "web", "-n", "default"]);
-    await waitFor("BIRD and FRR without web", async () => ((await birdPaths(`${ip}/32`)).length === 0 && (await frrPaths(`${ip}/32`)).length === 0 ? true : undefined), { timeoutMs: 20_000 });
+    await waitFor(
+      "BIRD and FRR without web",
+      async () => ((await birdPaths(`${ip}/32`)).length === 0 && (await frrPaths(`${ip}/32`)).length === 0 ? true : undefined),
+      { timeoutMs: 20_000 },
+    );
   });
 
   it("RBAC: every speaker ran as the ServiceAccount bgplb render --speaker --mode metallb made, and the API server refused none of its calls over the whole run (no 403 in any speaker log)", () => {
-    expect(readFileSync(lab!.speakerKubeconfig, "utf8"), "the speakers' kubeconfig holds only the ServiceAccount token").to.match(/"token":"[^"]+"/).and.not.match(/client-certificate/);
+    expect(readFileSync(lab!.speakerKubeconfig, "utf8"), "the speakers' kubeconfig holds only the ServiceAccount token")
+      .to.match(/"token":"[^"]+"/)
+      .and.not.match(/client-certificate/);
     for (const node of NODES) {
       const log = lab!.path(`speaker-${node.name}.log`);
-      expect(speakerLogEntries(log).some((entry) => entry.msg === "MetalLB-mode speaker started"), log).to.equal(true);
+      expect(
+        speakerLogEntries(log).some((entry) => entry.msg === "MetalLB-mode speaker started"),
+        log,
+      ).to.equal(true);
       expect(refusedCalls(log), log).to.deep.equal([]);
     }
   });

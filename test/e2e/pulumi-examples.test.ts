@@ -70,9 +70,18 @@ const PROGRAMS: Readonly<Record<string, { change: ExpectedChange; refusal: Expec
     change: { edit: { from: 'peerAddress: "10.0.20.1"', to: 'peerAddress: "10.0.20.2"' }, type: METALLB_PEER, field: "spec.peerAddress" },
     refusal: METALLB_OTHER_ASN,
   },
-  "metallb-node-selector": { change: { edit: { from: "peerAsn: 64501", to: "peerAsn: 64502" }, type: METALLB_PEER, field: "spec.peerASN" }, refusal: METALLB_OTHER_ASN },
-  "metallb-pools-per-peer": { change: { edit: { from: "peerAsn: 64501", to: "peerAsn: 64502" }, type: METALLB_PEER, field: "spec.peerASN" }, refusal: METALLB_OTHER_ASN },
-  "metallb-vrf": { change: { edit: { from: "peerAsn: 200", to: "peerAsn: 201" }, type: METALLB_PEER, field: "spec.peerASN" }, refusal: metallbOtherAsn("ens4vrf") },
+  "metallb-node-selector": {
+    change: { edit: { from: "peerAsn: 64501", to: "peerAsn: 64502" }, type: METALLB_PEER, field: "spec.peerASN" },
+    refusal: METALLB_OTHER_ASN,
+  },
+  "metallb-pools-per-peer": {
+    change: { edit: { from: "peerAsn: 64501", to: "peerAsn: 64502" }, type: METALLB_PEER, field: "spec.peerASN" },
+    refusal: METALLB_OTHER_ASN,
+  },
+  "metallb-vrf": {
+    change: { edit: { from: "peerAsn: 200", to: "peerAsn: 201" }, type: METALLB_PEER, field: "spec.peerASN" },
+    refusal: metallbOtherAsn("ens4vrf"),
+  },
 };
 
 const CLUSTER_KIND = "baremetal.cluster.gke.io/v1 Cluster";
@@ -80,14 +89,14 @@ const BGPLB = path.join(repoDir, "dist/sdk/cli/main.js");
 
 /** Parses multi-document YAML into plain objects. */
 function parseDocuments(text: string): PlainManifest[] {
-  return parseAllDocuments(text).map((doc) => doc.toJSON() as PlainManifest).filter((doc) => doc !== null);
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJSON() as PlainManifest)
+    .filter((doc) => doc !== null);
 }
 
 /** The steps of a run that change something, sorted by type and name. */
 function changingSteps(steps: readonly StepSummary[]): StepSummary[] {
-  return steps
-    .filter((step) => step.op !== "same")
-    .sort((a, b) => `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`));
+  return steps.filter((step) => step.op !== "same").sort((a, b) => `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`));
 }
 
 describe("e2e: pulumi up of every example program with the real engine and Kubernetes provider", function () {
@@ -126,7 +135,8 @@ describe("e2e: pulumi up of every example program with the real engine and Kuber
 
       const live = (): ThrowawayCluster => cluster as ThrowawayCluster;
       const pulumi = (): PulumiBackend => backend as PulumiBackend;
-      const run = (op: Parameters<PulumiBackend["run"]>[2], options?: Parameters<PulumiBackend["run"]>[3]) => pulumi().run(`bgplb-${name}`, programDir, op, options);
+      const run = (op: Parameters<PulumiBackend["run"]>[2], options?: Parameters<PulumiBackend["run"]>[3]) =>
+        pulumi().run(`bgplb-${name}`, programDir, op, options);
 
       /** resourceVersion of every applied object, keyed by kind/namespace/name (absent ones are missing). */
       async function liveVersions(): Promise<Record<string, string | undefined>> {
@@ -176,7 +186,10 @@ describe("e2e: pulumi up of every example program with the real engine and Kuber
         }
         writeFileSync(path.join(liveDir, "live.yaml"), documents.join("---\n"));
         const diff = await runCommand(process.execPath, [BGPLB, "diff", renderDirectory, liveDir]);
-        expect({ code: diff.code, stdout: diff.stdout }, diff.stderr).to.deep.equal({ code: 0, stdout: `0 added, 0 removed, 0 changed, ${rendered.length} unchanged\nNo changes.\n` });
+        expect({ code: diff.code, stdout: diff.stdout }, diff.stderr).to.deep.equal({
+          code: 0,
+          stdout: `0 added, 0 removed, 0 changed, ${rendered.length} unchanged\nNo changes.\n`,
+        });
         for (const manifest of rendered) {
           const { apiVersion, kind, name: objectName, namespace } = identity(manifest);
           if (`${apiVersion} ${kind}` === CLUSTER_KIND) await live().kubectlChecked(["delete", resourceOf(apiVersion, kind), objectName, "-n", namespace]);
@@ -199,9 +212,10 @@ describe("e2e: pulumi up of every example program with the real engine and Kuber
         const updated = steps.filter((step) => step.type === change.type);
         expect(updated, JSON.stringify(steps)).to.have.length(1);
         expect(updated[0].op).to.equal("update");
-        expect(updated[0].changed.some((field) => field === change.field || field.startsWith(`${change.field}[`) || field.startsWith(`${change.field}.`)), JSON.stringify(updated[0])).to.equal(
-          true,
-        );
+        expect(
+          updated[0].changed.some((field) => field === change.field || field.startsWith(`${change.field}[`) || field.startsWith(`${change.field}.`)),
+          JSON.stringify(updated[0]),
+        ).to.equal(true);
         expect(steps.map((step) => `${step.op} ${step.type}`).sort()).to.deep.equal(
           [`update ${change.type}`, "update pulumi-nodejs:dynamic/bgplb:AppliedTopology", "update pulumi-nodejs:dynamic/bgplb:RenderedManifests"].sort(),
         );

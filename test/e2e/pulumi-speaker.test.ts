@@ -88,7 +88,16 @@ describe("e2e: pulumi up of the Speaker component with the real engine and Kuber
   it("pulumi up: the ServiceAccount may do exactly what the grants table says, and nothing next to it", async () => {
     const canI = async (verb: string, resource: string, namespace?: string, subresource?: string) => {
       const scope = namespace === undefined ? [] : ["-n", namespace];
-      const outcome = await cluster!.kubectl(["auth", "can-i", verb, resource, "--as", ACCOUNT, ...scope, ...(subresource === undefined ? [] : ["--subresource", subresource])]);
+      const outcome = await cluster!.kubectl([
+        "auth",
+        "can-i",
+        verb,
+        resource,
+        "--as",
+        ACCOUNT,
+        ...scope,
+        ...(subresource === undefined ? [] : ["--subresource", subresource]),
+      ]);
       return outcome.stdout.trim();
     };
     for (const grant of SPEAKER_API_GRANTS) {

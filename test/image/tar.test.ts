@@ -37,7 +37,14 @@ describe("image/tar: the layer writer, read back by GNU tar", () => {
       "app/",
       "app/long-link",
       "app/node_modules/",
-      ...LONG_DIR.split("/").slice(2).map((_, i) => `${LONG_DIR.split("/").slice(0, i + 3).join("/")}/`),
+      ...LONG_DIR.split("/")
+        .slice(2)
+        .map(
+          (_, i) =>
+            `${LONG_DIR.split("/")
+              .slice(0, i + 3)
+              .join("/")}/`,
+        ),
       `${LONG_DIR}/index.js`,
       "app/package.json",
       "lib64/",

@@ -49,7 +49,10 @@ describe("bgplb advertise / bgpadvertiser: configuration errors (real binary)", 
   });
 
   it("exits 2 naming the repeated entry for a next hop listed twice", async () => {
-    const file = config("dup-hop.yaml", "localIP: 198.18.0.1\nlocalASN: 65000\nnextHops: [198.18.0.1, 198.18.0.3, 198.18.0.1]\npeers:\n  - {peerIP: 198.18.0.2, peerASN: 65001}\n");
+    const file = config(
+      "dup-hop.yaml",
+      "localIP: 198.18.0.1\nlocalASN: 65000\nnextHops: [198.18.0.1, 198.18.0.3, 198.18.0.1]\npeers:\n  - {peerIP: 198.18.0.2, peerASN: 65001}\n",
+    );
     const r = await runBinary(BGPLB, ["advertise", "--config", file, "--advertise-ip", "192.0.2.10"]);
     expect(r.code).to.equal(2);
     expect(r.stderr).to.equal(`bgplb advertise: --config ${file}: nextHops[2]: "198.18.0.1" is already nextHops[0]\n`);
@@ -66,8 +69,18 @@ describe("bgplb advertise / bgpadvertiser: configuration errors (real binary)", 
     const none = await runBinary(BGPLB, ["advertise", "--config", file]);
     expect([none.code, none.stderr]).to.deep.equal([2, "bgplb advertise: give at least one --advertise-ip IP (or --advertise-file FILE)\n"]);
     // The second and third values are parsed too: the third is refused by name.
-    const repeated = await runBinary(BGPLB.replace(/main\.js$/, "bgpadvertiser.js"), [`--config=${file}`, "--advertise-ip", "192.0.2.10", "--advertise-ip=192.0.2.11", "--advertise-ip", "192.0.2.0/24"]);
-    expect([repeated.code, repeated.stderr]).to.deep.equal([2, 'bgpadvertiser: --advertise-ip: "192.0.2.0/24" is not a host address (VIPs are advertised as /32 or /128)\n']);
+    const repeated = await runBinary(BGPLB.replace(/main\.js$/, "bgpadvertiser.js"), [
+      `--config=${file}`,
+      "--advertise-ip",
+      "192.0.2.10",
+      "--advertise-ip=192.0.2.11",
+      "--advertise-ip",
+      "192.0.2.0/24",
+    ]);
+    expect([repeated.code, repeated.stderr]).to.deep.equal([
+      2,
+      'bgpadvertiser: --advertise-ip: "192.0.2.0/24" is not a host address (VIPs are advertised as /32 or /128)\n',
+    ]);
     const badListen = await runBinary(BGPLB, ["advertise", "--config", file, "--advertise-ip", "192.0.2.10", "--health-listen", "nowhere"]);
     expect(badListen.code).to.equal(2);
     expect(badListen.stderr).to.match(/^bgplb advertise: --health-listen: "nowhere" /);

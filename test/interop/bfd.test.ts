@@ -37,11 +37,20 @@ for (const routerKind of ROUTERS) {
     this.timeout(90_000);
     let lab: Lab | undefined;
 
-    labPerTest(() => lab, () => (lab = undefined), (ctx) => requirePrerequisites(ctx, missingPrograms(BFD_ROUTER_PROGRAMS)));
+    labPerTest(
+      () => lab,
+      () => (lab = undefined),
+      (ctx) => requirePrerequisites(ctx, missingPrograms(BFD_ROUTER_PROGRAMS)),
+    );
 
     async function setUp(options: { speakerPassive?: boolean; routerPassive?: boolean } = {}) {
       lab = await Lab.create();
-      const router = routerKind.make(lab, { asn: ROUTER_ASN, neighbor: { address: lab.speaker.ipv4, asn: SPEAKER_ASN }, timers: TIMERS, passive: options.routerPassive });
+      const router = routerKind.make(lab, {
+        asn: ROUTER_ASN,
+        neighbor: { address: lab.speaker.ipv4, asn: SPEAKER_ASN },
+        timers: TIMERS,
+        passive: options.routerPassive,
+      });
       await router.start();
       await countBfdPackets(lab.peer);
       const speaker = new SpeakerProcess(lab, {
@@ -50,11 +59,18 @@ for (const routerKind of ROUTERS) {
           localASN: SPEAKER_ASN,
           holdTime: 9,
           connectRetryTime: 1,
-          peers: [{
-            peerIP: lab.peer.ipv4,
-            peerASN: ROUTER_ASN,
-            bfd: { receiveInterval: TIMERS.intervalMs, transmitInterval: TIMERS.intervalMs, detectMultiplier: TIMERS.detectMultiplier, passiveMode: options.speakerPassive ?? false },
-          }],
+          peers: [
+            {
+              peerIP: lab.peer.ipv4,
+              peerASN: ROUTER_ASN,
+              bfd: {
+                receiveInterval: TIMERS.intervalMs,
+                transmitInterval: TIMERS.intervalMs,
+                detectMultiplier: TIMERS.detectMultiplier,
+                passiveMode: options.speakerPassive ?? false,
+              },
+            },
+          ],
         },
         advertiseIps: [VIP],
       });
@@ -65,8 +81,11 @@ for (const routerKind of ROUTERS) {
     async function bothUp(router: BfdRouter, speaker: SpeakerProcess): Promise<void> {
       await waitFor(`${router.kind} BFD session Up`, async () => ((await router.bfdState()) === "up" ? true : undefined), { timeoutMs: 30_000 });
       await speaker.waitLog("BFD Up", isBfdChange("Up"));
-      await waitFor(`${router.kind} BGP Established with the route`, async () =>
-        (await router.bgpEstablished()) && (await router.prefixes()).includes(`${VIP}/32`) ? true : undefined, { timeoutMs: 30_000 });
+      await waitFor(
+        `${router.kind} BGP Established with the route`,
+        async () => ((await router.bgpEstablished()) && (await router.prefixes()).includes(`${VIP}/32`) ? true : undefined),
+        { timeoutMs: 30_000 },
+      );
     }
 
     it("BFD: the session comes Up on both sides at 300 ms x 3 and BGP with BFD establishes with the route", async () => {
@@ -76,7 +95,7 @@ for (const routerKind of ROUTERS) {
       const counts = await bfdPacketCounts(lab!.peer, 4);
       expect(counts.all).to.be.at.least(2);
       expect(counts.conformant).to.equal(counts.all);
-      const detail = await (router).bfdDetail();
+      const detail = await router.bfdDetail();
       if (router.kind === "frr") {
         // The router's view of our timers: the Poll Sequence on Up moved us from the 1 s slow rate to 300 ms.
         expect(detail).to.match(/Remote timers:[\s\S]*Detect-multiplier: 3[\s\S]*Receive interval: 300ms[\s\S]*Transmission interval: 300ms/);
@@ -101,16 +120,27 @@ for (const routerKind of ROUTERS) {
       const idle = await speaker.waitLog("BGP session down", (l) => l.msg === "peer state changed" && l.to === "BGP_FSM_IDLE");
       expect(Date.parse(String(idle.time)) - Date.parse(String(down.time))).to.be.below(DETECTION_MS);
       // The speaker holds BGP down while BFD is down: no reconnect, the router stays without the route.
-      await waitFor(`${router.kind} BGP down and ${VIP}/32 gone`, async () =>
-        !(await router.bgpEstablished()) && !(await router.prefixes()).includes(`${VIP}/32`) ? true : undefined, { timeoutMs: 10_000 });
+      await waitFor(
+        `${router.kind} BGP down and ${VIP}/32 gone`,
+        async () => (!(await router.bgpEstablished()) && !(await router.prefixes()).includes(`${VIP}/32`) ? true : undefined),
+        { timeoutMs: 10_000 },
+      );
       const routerGoneMs = Date.now() - cutAt;
       await sleep(3 * DETECTION_MS);
       expect(await router.bgpEstablished(), "BGP re-established while BFD is down").to.equal(false);
-      expect(speaker.logs().filter((l) => l.msg === "peer state changed" && l.to === "BGP_FSM_CONNECT" && Date.parse(String(l.time)) > Date.parse(String(idle.time)))).to.deep.equal([]);
-      process.stdout.write(`      BFD (${router.kind}): speaker detected the failure after ${detectedMs} ms; BGP down and route gone on the router within ${routerGoneMs} ms\n`);
+      expect(
+        speaker
+          .logs()
+          .filter((l) => l.msg === "peer state changed" && l.to === "BGP_FSM_CONNECT" && Date.parse(String(l.time)) > Date.parse(String(idle.time))),
+      ).to.deep.equal([]);
+      process.stdout.write(
+        `      BFD (${router.kind}): speaker detected the failure after ${detectedMs} ms; BGP down and route gone on the router within ${routerGoneMs} ms\n`,
+      );
 
       await setBfdBlocked(lab!.speaker, false);
-      await waitFor("BFD Up again in the speaker", async () => (speaker.logs().filter(isBfdChange("Up")).length > ups ? true : undefined), { timeoutMs: 30_000 });
+      await waitFor("BFD Up again in the speaker", async () => (speaker.logs().filter(isBfdChange("Up")).length > ups ? true : undefined), {
+        timeoutMs: 30_000,
+      });
       await bothUp(router, speaker);
     });
 
@@ -124,10 +154,23 @@ for (const routerKind of ROUTERS) {
       });
       await router.start();
       await countBfdPackets(lab.peer);
-      const probe = lab.start("bfd-probe", lab.speaker.ns, NODE, [PROBE, lab.speaker.ipv6, lab.peer.ipv6, String(TIMERS.intervalMs), String(TIMERS.detectMultiplier)]);
+      const probe = lab.start("bfd-probe", lab.speaker.ns, NODE, [
+        PROBE,
+        lab.speaker.ipv6,
+        lab.peer.ipv6,
+        String(TIMERS.intervalMs),
+        String(TIMERS.detectMultiplier),
+      ]);
       const probeLog = (): SpeakerLogLine[] =>
-        existsSync(probe.logFile) ? readFileSync(probe.logFile, "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as SpeakerLogLine) : [];
-      await waitFor(`${router.kind} IPv6 BFD session Up`, async () => ((await router.bfdState(lab!.speaker.ipv6)) === "up" ? true : undefined), { timeoutMs: 30_000 });
+        existsSync(probe.logFile)
+          ? readFileSync(probe.logFile, "utf8")
+              .split("\n")
+              .filter((l) => l.startsWith("{"))
+              .map((l) => JSON.parse(l) as SpeakerLogLine)
+          : [];
+      await waitFor(`${router.kind} IPv6 BFD session Up`, async () => ((await router.bfdState(lab!.speaker.ipv6)) === "up" ? true : undefined), {
+        timeoutMs: 30_000,
+      });
       await waitFor("probe BFD Up", async () => probeLog().find(isBfdChange("Up")), { timeoutMs: 10_000 });
       const counts = await bfdPacketCounts(lab.peer, 6);
       expect(counts.all).to.be.at.least(2);
@@ -135,7 +178,9 @@ for (const routerKind of ROUTERS) {
       await setBfdBlocked(lab.speaker, true);
       const down = await waitFor("probe BFD Down", async () => probeLog().find(isBfdChange("Down")), { timeoutMs: 10_000 });
       expect(down.diagnostic).to.equal("Control Detection Time Expired");
-      await waitFor(`${router.kind} IPv6 BFD session down`, async () => ((await router.bfdState(lab!.speaker.ipv6)) !== "up" ? true : undefined), { timeoutMs: 10_000 });
+      await waitFor(`${router.kind} IPv6 BFD session down`, async () => ((await router.bfdState(lab!.speaker.ipv6)) !== "up" ? true : undefined), {
+        timeoutMs: 10_000,
+      });
     });
 
     it("BFD passive mode: the speaker waits for the router's packets and the session still comes Up", async () => {
@@ -144,14 +189,15 @@ for (const routerKind of ROUTERS) {
     });
 
     // Only where the router's passive mode is silent: FRR 8.4's sends first (QUIRKS.md), so the case cannot arise there.
-    if (routerKind.passiveIsSilent) it("BFD passive mode: with a passive router too, the speaker sends no BFD packet at all", async () => {
-      const { router, speaker } = await setUp({ speakerPassive: true, routerPassive: true });
-      await speaker.waitLog("BFD started", (l) => l.msg === "BFD started");
-      await waitFor(`${router.kind} BGP Established`, async () => ((await router.bgpEstablished()) ? true : undefined), { timeoutMs: 30_000 });
-      await sleep(3 * DETECTION_MS);
-      expect(await bfdPacketCounts(lab!.peer, 4)).to.deep.equal({ all: 0, conformant: 0 });
-      expect(await router.bfdState()).to.not.equal("up");
-    });
+    if (routerKind.passiveIsSilent)
+      it("BFD passive mode: with a passive router too, the speaker sends no BFD packet at all", async () => {
+        const { router, speaker } = await setUp({ speakerPassive: true, routerPassive: true });
+        await speaker.waitLog("BFD started", (l) => l.msg === "BFD started");
+        await waitFor(`${router.kind} BGP Established`, async () => ((await router.bgpEstablished()) ? true : undefined), { timeoutMs: 30_000 });
+        await sleep(3 * DETECTION_MS);
+        expect(await bfdPacketCounts(lab!.peer, 4)).to.deep.equal({ all: 0, conformant: 0 });
+        expect(await router.bfdState()).to.not.equal("up");
+      });
 
     it("BFD: freezing the router's BFD daemon (SIGSTOP) is detected and takes the speaker's BGP session down; SIGCONT brings both back", async () => {
       const { router, speaker } = await setUp();
@@ -165,11 +211,16 @@ for (const routerKind of ROUTERS) {
       await speaker.waitLog("BGP stopped by BFD", (l) => l.msg === "BFD session down: stopping the BGP session");
       if (router.kind === "frr") {
         // Only bfdd is frozen: bgpd takes the speaker's Cease (BFD Down) and drops the route.
-        await waitFor(`${router.kind} BGP down and ${VIP}/32 gone`, async () =>
-          !(await router.bgpEstablished()) && !(await router.prefixes()).includes(`${VIP}/32`) ? true : undefined, { timeoutMs: 10_000 });
+        await waitFor(
+          `${router.kind} BGP down and ${VIP}/32 gone`,
+          async () => (!(await router.bgpEstablished()) && !(await router.prefixes()).includes(`${VIP}/32`) ? true : undefined),
+          { timeoutMs: 10_000 },
+        );
       }
       router.resumeBfd();
-      await waitFor("BFD Up again in the speaker", async () => (speaker.logs().filter(isBfdChange("Up")).length > ups ? true : undefined), { timeoutMs: 30_000 });
+      await waitFor("BFD Up again in the speaker", async () => (speaker.logs().filter(isBfdChange("Up")).length > ups ? true : undefined), {
+        timeoutMs: 30_000,
+      });
       await bothUp(router, speaker);
     });
   });

@@ -43,15 +43,22 @@ describe("interop harness: GoBGP as the reference speaker", function () {
       it("establishes and delivers a /32 with next hop, origin, AS_PATH and community", async () => {
         lab = await Lab.create();
         const peer = c.make(lab);
-        const reference = new Gobgp(lab, lab.speaker, {
-          asn: SPEAKER_ASN,
-          address: lab.speaker.ipv4,
-          neighbors: [{ address: lab.peer.ipv4, asn: PEER_ASN }],
-        }, "reference-gobgpd");
+        const reference = new Gobgp(
+          lab,
+          lab.speaker,
+          {
+            asn: SPEAKER_ASN,
+            address: lab.speaker.ipv4,
+            neighbors: [{ address: lab.peer.ipv4, asn: PEER_ASN }],
+          },
+          "reference-gobgpd",
+        );
         await peer.start();
         await reference.start();
         await reference.announce(VIP, lab.speaker.ipv4, ["65000:100"]);
-        await waitFor(`${c.kind} session Established`, async () => ((await peer.session(lab.speaker.ipv4)).established ? true : undefined), { timeoutMs: 30_000 });
+        await waitFor(`${c.kind} session Established`, async () => ((await peer.session(lab.speaker.ipv4)).established ? true : undefined), {
+          timeoutMs: 30_000,
+        });
         const route = await waitFor(`${VIP} in ${c.kind}`, async () => (await peer.routes()).find((r) => r.prefix === VIP), { timeoutMs: 15_000 });
         expect(route).to.deep.equal({
           prefix: VIP,

@@ -33,7 +33,10 @@ for (const daemon of GR_DAEMONS) {
     this.timeout(90_000);
     let lab: Lab | undefined;
 
-    labPerTest(() => lab, () => (lab = undefined));
+    labPerTest(
+      () => lab,
+      () => (lab = undefined),
+    );
 
     function run(l: Lab, gracefulRestart: boolean, vips: readonly string[]): SpeakerRun {
       return {
@@ -62,9 +65,13 @@ for (const daemon of GR_DAEMONS) {
       await peer.start();
       const speaker = new SpeakerProcess(l, run(l, gracefulRestart, [KEPT, DROPPED]));
       speaker.start();
-      await waitFor(`${peer.kind} holds both routes`, async () => ((await prefixes(peer)).filter((p) => p === KEPT || p === DROPPED).length === 2 ? true : undefined), {
-        timeoutMs: 30_000,
-      });
+      await waitFor(
+        `${peer.kind} holds both routes`,
+        async () => ((await prefixes(peer)).filter((p) => p === KEPT || p === DROPPED).length === 2 ? true : undefined),
+        {
+          timeoutMs: 30_000,
+        },
+      );
       return { l, peer, speaker };
     }
 
@@ -85,7 +92,9 @@ for (const daemon of GR_DAEMONS) {
         const timers = gr.timers as { receivedRestartTimer?: number } | undefined;
         return gr.rBit === true && fBit("ipv4Unicast") === true && fBit("ipv6Unicast") === true && timers?.receivedRestartTimer === 60;
       }
-      return /Neighbor capabilities[\s\S]*Graceful restart\s+Restart time: 60\s+Restart recovery\s+AF supported: ipv4 ipv6\s+AF preserved: ipv4 ipv6/.test(detail);
+      return /Neighbor capabilities[\s\S]*Graceful restart\s+Restart time: 60\s+Restart recovery\s+AF supported: ipv4 ipv6\s+AF preserved: ipv4 ipv6/.test(
+        detail,
+      );
     }
 
     async function kill(speaker: SpeakerProcess): Promise<void> {
@@ -99,23 +108,35 @@ for (const daemon of GR_DAEMONS) {
       expect(first.families).to.equal("ipv4-unicast,ipv6-unicast");
       await speaker.waitLog("router's End-of-RIB", (line) => line.msg === "end-of-RIB received" && line.family === "ipv4-unicast");
       await kill(speaker);
-      await waitFor(`${peer.kind} to see the session drop`, async () => ((await peer.session(l.speaker.ipv4)).established ? undefined : true), { timeoutMs: 15_000 });
+      await waitFor(`${peer.kind} to see the session drop`, async () => ((await peer.session(l.speaker.ipv4)).established ? undefined : true), {
+        timeoutMs: 15_000,
+      });
       const down: string[][] = [];
       while (down.length < DOWN_SAMPLES) {
         down.push(await prefixes(peer));
         expect((await peer.session(l.speaker.ipv4)).established, "the session stays down while the speaker is dead").to.equal(false);
         await sleep(200);
       }
-      expect(down.filter((s) => !s.includes(KEPT) || !s.includes(DROPPED)), "both routes kept while the speaker is down").to.deep.equal([]);
+      expect(
+        down.filter((s) => !s.includes(KEPT) || !s.includes(DROPPED)),
+        "both routes kept while the speaker is down",
+      ).to.deep.equal([]);
       const restarted = new SpeakerProcess(l, run(l, true, [KEPT]), "speaker-restarted");
       restarted.start();
       const up: string[][] = [];
-      await waitFor(`${peer.kind} to drop the stale ${DROPPED} after our End-of-RIB`, async () => {
-        const now = await prefixes(peer);
-        up.push(now);
-        return now.includes(DROPPED) ? undefined : true;
-      }, { timeoutMs: 30_000, intervalMs: 100 });
-      expect(up.filter((s) => !s.includes(KEPT)), `${KEPT} missing in some of the ${up.length} samples after the restart`).to.deep.equal([]);
+      await waitFor(
+        `${peer.kind} to drop the stale ${DROPPED} after our End-of-RIB`,
+        async () => {
+          const now = await prefixes(peer);
+          up.push(now);
+          return now.includes(DROPPED) ? undefined : true;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
+      expect(
+        up.filter((s) => !s.includes(KEPT)),
+        `${KEPT} missing in some of the ${up.length} samples after the restart`,
+      ).to.deep.equal([]);
       await restarted.waitLog("End-of-RIB sent after the restart", (line) => line.msg === "end-of-RIB sent");
       const view = await peer.session(l.speaker.ipv4);
       expect(view.established).to.equal(true);

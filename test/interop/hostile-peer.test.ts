@@ -38,7 +38,10 @@ describe("bgplb advertise against a hostile peer (real binary, network namespace
   this.timeout(120_000);
   let lab: Lab | undefined;
 
-  labPerTest(() => lab, () => (lab = undefined));
+  labPerTest(
+    () => lab,
+    () => (lab = undefined),
+  );
 
   it("a ROUTE-REFRESH of 4,076 or 4,096 octets gets a 4,096-octet 7/1, other hostile messages their NOTIFICATION; the process lives, /healthz is 200, GoBGP's session is untouched and the peer re-establishes and gets its routes", async () => {
     lab = await Lab.create();
@@ -50,7 +53,14 @@ describe("bgplb advertise against a hostile peer (real binary, network namespace
       holdTimeSeconds: 9,
     });
     await gobgp.start();
-    const hostile = lab.start("hostile", lab.peer.ns, NODE, [HOSTILE, HOSTILE_IP, String(HOSTILE_PORT), String(HOSTILE_ASN), HOSTILE_IP, ...CASES.map((c) => c.name)]);
+    const hostile = lab.start("hostile", lab.peer.ns, NODE, [
+      HOSTILE,
+      HOSTILE_IP,
+      String(HOSTILE_PORT),
+      String(HOSTILE_ASN),
+      HOSTILE_IP,
+      ...CASES.map((c) => c.name),
+    ]);
     const speaker = new SpeakerProcess(lab, {
       config: {
         localIP: lab.speaker.ipv4,
@@ -72,22 +82,36 @@ describe("bgplb advertise against a hostile peer (real binary, network namespace
     for (const [connection, { name, reply }] of CASES.entries()) {
       await waitFor(`${name} sent`, async () => hostileLog(hostile).find((l) => l.connection === connection && l.sent === name), { timeoutMs: 30_000 });
       if (reply) {
-        const answer = await waitFor(`NOTIFICATION answering ${name}`, async () => hostileLog(hostile).find((l) => l.connection === connection && l.kind === "notification"), { timeoutMs: 10_000 });
+        const answer = await waitFor(
+          `NOTIFICATION answering ${name}`,
+          async () => hostileLog(hostile).find((l) => l.connection === connection && l.kind === "notification"),
+          { timeoutMs: 10_000 },
+        );
         expect(answer, name).to.deep.include(reply);
       } else {
         await waitFor(`the session after ${name}`, async () => hostileLog(hostile).find((l) => l.connection === connection + 1), { timeoutMs: 30_000 });
-        expect(hostileLog(hostile).filter((l) => l.connection === connection && l.kind === "notification"), name).to.deep.equal([]);
+        expect(
+          hostileLog(hostile).filter((l) => l.connection === connection && l.kind === "notification"),
+          name,
+        ).to.deep.equal([]);
       }
       expect(speaker.process.running, `${name}: speaker alive\n${speaker.logText()}`).to.equal(true);
       expect((await speaker.http("/healthz")).status, name).to.equal(200);
       expect((await gobgp.session(lab.speaker.ipv4)).established, name).to.equal(true);
     }
     const calm = CASES.length;
-    const routes = await waitFor("the hostile peer, re-established and well-behaved, gets the VIP", async () => hostileLog(hostile).find((l) => l.connection === calm && l.nlri?.includes(`${VIP}/32`)), { timeoutMs: 30_000 });
+    const routes = await waitFor(
+      "the hostile peer, re-established and well-behaved, gets the VIP",
+      async () => hostileLog(hostile).find((l) => l.connection === calm && l.nlri?.includes(`${VIP}/32`)),
+      { timeoutMs: 30_000 },
+    );
     expect(routes.kind).to.equal("update");
     expect(await gobgpHolds()).to.equal(true);
     expect(speaker.logs().filter((l) => l.msg === "session established" && l.peer === lab!.peer.ipv4)).to.have.length(gobgpUps);
-    expect(speaker.logs().filter((l) => l.level === "error"), speaker.logText()).to.deep.equal([]);
+    expect(
+      speaker.logs().filter((l) => l.level === "error"),
+      speaker.logText(),
+    ).to.deep.equal([]);
     expect(await speaker.terminate()).to.equal(0);
   });
 });

@@ -39,10 +39,14 @@ describe("bgplb advertise with a large table against bird", function () {
     });
     speaker.start();
     const holds = async (expected: (prefixes: Set<string>) => boolean): Promise<Set<string>> =>
-      waitFor("bird holding the advertise set", async () => {
-        const prefixes = new Set((await bird.routes()).map((r) => r.prefix));
-        return expected(prefixes) ? prefixes : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 500 });
+      waitFor(
+        "bird holding the advertise set",
+        async () => {
+          const prefixes = new Set((await bird.routes()).map((r) => r.prefix));
+          return expected(prefixes) ? prefixes : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
     await holds((p) => p.size === COUNT && p.has(`${vip(0)}/32`) && p.has(`${vip(COUNT - 1)}/32`));
     const sent = (): SpeakerLogLine[] => speaker.logs().filter((x) => x.msg === "update sent");
     const [full] = sent();

@@ -29,10 +29,18 @@ for (const daemon of MD5_DAEMONS) {
     this.timeout(60_000);
     let lab: Lab | undefined;
 
-    labPerTest(() => lab, () => (lab = undefined));
+    labPerTest(
+      () => lab,
+      () => (lab = undefined),
+    );
 
     /** A lab with the router (password `routerPassword`) and our speaker (password `ourPassword`, if any). */
-    async function setUp(options: { routerPassword: string; ourPassword?: string; routerPassive?: boolean; weDialNowhere?: boolean }): Promise<{ peer: PeerDaemon; speaker: SpeakerProcess; lab: Lab }> {
+    async function setUp(options: {
+      routerPassword: string;
+      ourPassword?: string;
+      routerPassive?: boolean;
+      weDialNowhere?: boolean;
+    }): Promise<{ peer: PeerDaemon; speaker: SpeakerProcess; lab: Lab }> {
       const l = await Lab.create();
       lab = l;
       const spec: PeerSpec = {
@@ -60,7 +68,9 @@ for (const daemon of MD5_DAEMONS) {
 
     async function establishedWithRoute(peer: PeerDaemon, speaker: SpeakerProcess, neighbor: string): Promise<void> {
       await waitFor(`${peer.kind} session Established`, async () => ((await peer.session(neighbor)).established ? true : undefined), { timeoutMs: 30_000 });
-      await waitFor(`${VIP}/32 in ${peer.kind}`, async () => ((await peer.routes()).some((r) => r.prefix === `${VIP}/32`) ? true : undefined), { timeoutMs: 15_000 });
+      await waitFor(`${VIP}/32 in ${peer.kind}`, async () => ((await peer.routes()).some((r) => r.prefix === `${VIP}/32`) ? true : undefined), {
+        timeoutMs: 15_000,
+      });
       await speaker.waitLog("session established", (l) => l.msg === "session established");
     }
 

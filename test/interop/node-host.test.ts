@@ -53,7 +53,15 @@ poll();
 
 async function hostCall(lab: Lab, verb: "addAddress" | "removeAddress", address: string, interfaceName = "veth0"): Promise<string[]> {
   // an empty PATH, as in the speaker image: neither `ip` nor `arping` can be found
-  const { stdout } = await runInNamespace(lab.speaker.ns, "/usr/bin/env", ["PATH=/nonexistent", process.execPath, "-e", HOST_SCRIPT, verb, interfaceName, address]);
+  const { stdout } = await runInNamespace(lab.speaker.ns, "/usr/bin/env", [
+    "PATH=/nonexistent",
+    process.execPath,
+    "-e",
+    HOST_SCRIPT,
+    verb,
+    interfaceName,
+    address,
+  ]);
   return JSON.parse(stdout) as string[];
 }
 
@@ -97,7 +105,10 @@ describe("cluster speaker node host (rtnetlink, gratuitous ARP) in network names
     const speakerMac = await macOf(lab.speaker.ns);
     await runInNamespace(lab.peer.ns, "ip", ["neigh", "replace", FLOATING_V4, "lladdr", OLD_MAC, "dev", "veth0", "nud", "stale"]);
     const capture = lab.start("capture", lab.peer.ns, process.execPath, ["-e", CAPTURE_SCRIPT]);
-    await waitFor("the ARP capture to start", async () => (readFileSync(capture.logFile, "utf8").includes("ready") ? true : undefined), { timeoutMs: 10_000, intervalMs: 50 });
+    await waitFor("the ARP capture to start", async () => (readFileSync(capture.logFile, "utf8").includes("ready") ? true : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
 
     expect(await hostCall(lab, "addAddress", FLOATING_V4)).to.include(FLOATING_V4);
     expect(await hostCall(lab, "addAddress", FLOATING_V4)).to.include(FLOATING_V4);
@@ -132,7 +143,14 @@ describe("cluster speaker node host (rtnetlink, gratuitous ARP) in network names
 
   it("finds the interface and subnet of the node's IPv4 and IPv6 addresses, and names an address no interface has", async () => {
     lab = await Lab.create();
-    const { stdout } = await runInNamespace(lab.speaker.ns, "/usr/bin/env", ["PATH=/nonexistent", process.execPath, "-e", INTERFACE_OF_SCRIPT, lab.speaker.ipv4, lab.speaker.ipv6]);
+    const { stdout } = await runInNamespace(lab.speaker.ns, "/usr/bin/env", [
+      "PATH=/nonexistent",
+      process.execPath,
+      "-e",
+      INTERFACE_OF_SCRIPT,
+      lab.speaker.ipv4,
+      lab.speaker.ipv6,
+    ]);
     expect(JSON.parse(stdout)).to.deep.equal([
       { interfaceName: "veth0", subnet: "198.18.0.0/24" },
       { interfaceName: "veth0", subnet: "2001:db8::/64" },
@@ -145,7 +163,11 @@ describe("cluster speaker node host (rtnetlink, gratuitous ARP) in network names
     lab = await Lab.create();
     await runInNamespace(lab.speaker.ns, "sysctl", ["-q", "-w", "net.ipv6.conf.veth0.disable_ipv6=1"]);
     expect(await failure(hostCall(lab, "addAddress", FLOATING_V6))).to.include(`adding ${FLOATING_V6}/128 to veth0: EACCES`);
-    expect(await failure(hostCall(lab, "addAddress", FLOATING_V4, "nope0"))).to.include(`adding ${FLOATING_V4}/32 to nope0: no network interface nope0: ENODEV`);
-    expect(await failure(hostCall(lab, "removeAddress", FLOATING_V4, "nope0"))).to.include(`deleting ${FLOATING_V4}/32 on nope0: no network interface nope0: ENODEV`);
+    expect(await failure(hostCall(lab, "addAddress", FLOATING_V4, "nope0"))).to.include(
+      `adding ${FLOATING_V4}/32 to nope0: no network interface nope0: ENODEV`,
+    );
+    expect(await failure(hostCall(lab, "removeAddress", FLOATING_V4, "nope0"))).to.include(
+      `deleting ${FLOATING_V4}/32 on nope0: no network interface nope0: ENODEV`,
+    );
   });
 });

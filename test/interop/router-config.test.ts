@@ -96,7 +96,13 @@ interface Scenario {
 }
 
 const GKE_SCENARIO: Scenario = { topology: TOPOLOGY, flags: [], nodes: [], addresses: FLOATING };
-const METALLB_SCENARIO: Scenario = { topology: METALLB_TOPOLOGY, flags: METALLB_NODES.flatMap((n) => ["--node", n]), nodes: METALLB_NODES, addresses: ["198.18.0.21", "198.18.0.22"], password: MD5_PASSWORD };
+const METALLB_SCENARIO: Scenario = {
+  topology: METALLB_TOPOLOGY,
+  flags: METALLB_NODES.flatMap((n) => ["--node", n]),
+  nodes: METALLB_NODES,
+  addresses: ["198.18.0.21", "198.18.0.22"],
+  password: MD5_PASSWORD,
+};
 
 function bgplb(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -168,15 +174,24 @@ function pathsFor(routes: readonly ReceivedRoute[], prefix: string): ReceivedRou
 describe("bgplb router-config loaded into real routers", function () {
   this.timeout(90_000);
   let lab: Lab | undefined;
-  labPerTest(() => lab, () => (lab = undefined));
+  labPerTest(
+    () => lab,
+    () => (lab = undefined),
+  );
 
-  async function setUp(vendor: Vendor, scenario: Scenario = GKE_SCENARIO): Promise<{ lab: Lab; router: PeerDaemon & { logText(): string }; peering: Peering; file: string; speakers: Map<string, SpeakerProcess> }> {
+  async function setUp(
+    vendor: Vendor,
+    scenario: Scenario = GKE_SCENARIO,
+  ): Promise<{ lab: Lab; router: PeerDaemon & { logText(): string }; peering: Peering; file: string; speakers: Map<string, SpeakerProcess> }> {
     const l = (lab = await Lab.create());
     for (const ip of scenario.addresses) await runInNamespace(l.speaker.ns, "ip", ["addr", "add", `${ip}/24`, "dev", "veth0"]);
     const file = l.path("topology.yaml");
     writeFileSync(file, scenario.topology);
     const md5 = scenario.password === undefined ? [] : ["--password-env", "BGPLB_LAB_MD5"];
-    const generated = await bgplb(["router-config", "--vendor", vendor.name, "--router", ROUTER, ...md5, ...scenario.flags, file], { ...process.env, BGPLB_LAB_MD5: scenario.password });
+    const generated = await bgplb(["router-config", "--vendor", vendor.name, "--router", ROUTER, ...md5, ...scenario.flags, file], {
+      ...process.env,
+      BGPLB_LAB_MD5: scenario.password,
+    });
     expect(generated.code, generated.stderr).to.equal(0);
     const router = vendor.make(l, generated.stdout);
     await router.start();
@@ -201,7 +216,9 @@ describe("bgplb router-config loaded into real routers", function () {
       speakers.set(s.localIP, speaker);
     });
     for (const s of peering.sessions) {
-      await waitFor(`${vendor.name} session with ${s.localIP} Established`, async () => ((await router.session(s.localIP)).established ? true : undefined), { timeoutMs: 30_000 });
+      await waitFor(`${vendor.name} session with ${s.localIP} Established`, async () => ((await router.session(s.localIP)).established ? true : undefined), {
+        timeoutMs: 30_000,
+      });
     }
     return { lab: l, router, peering, file, speakers };
   }
@@ -213,16 +230,24 @@ describe("bgplb router-config loaded into real routers", function () {
       const want = expectedPaths(peering, "pool1");
       expect(want).to.deep.equal({ paths: 4, nextHops: [NODE_A, NODE_B].sort() });
       for (const vip of [VIP_A, VIP_B]) {
-        const paths = await waitFor(`${want.paths} paths for ${vip}`, async () => {
-          const found = pathsFor(await router.routes(), `${vip}/32`);
-          return found.length === want.paths ? found : undefined;
-        }, { timeoutMs: 20_000 });
+        const paths = await waitFor(
+          `${want.paths} paths for ${vip}`,
+          async () => {
+            const found = pathsFor(await router.routes(), `${vip}/32`);
+            return found.length === want.paths ? found : undefined;
+          },
+          { timeoutMs: 20_000 },
+        );
         expect([...new Set(paths.map((p) => p.nextHop))].sort()).to.deep.equal(want.nextHops);
         expect(paths.every((p) => p.asPath.join(" ") === String(CLUSTER_ASN))).to.equal(true);
-        const ecmp = await waitFor(`ECMP for ${vip}`, async () => {
-          const hops = await vendor.forwarding(l, router, `${vip}/32`);
-          return hops.length === want.nextHops.length ? hops : undefined;
-        }, { timeoutMs: 20_000 });
+        const ecmp = await waitFor(
+          `ECMP for ${vip}`,
+          async () => {
+            const hops = await vendor.forwarding(l, router, `${vip}/32`);
+            return hops.length === want.nextHops.length ? hops : undefined;
+          },
+          { timeoutMs: 20_000 },
+        );
         expect(ecmp).to.deep.equal(want.nextHops);
       }
       const controlPlane = pathsFor(await router.routes(), `${CONTROL_PLANE_VIP}/32`);
@@ -238,19 +263,28 @@ describe("bgplb router-config loaded into real routers", function () {
       const failure: Failure = { kind: "fip", ip: FLOATING[0] };
       const planned = await bgplb(["plan", "--fail", `fip=${FLOATING[0]}`, "--output", "json", file]);
       expect(planned.code, planned.stderr).to.equal(0);
-      const report = JSON.parse(planned.stdout) as { vips: { vip: string; routers: { router: string; after: { paths: number; nextHops: string[] } }[] }[]; droppedSessions: { session: string }[] };
+      const report = JSON.parse(planned.stdout) as {
+        vips: { vip: string; routers: { router: string; after: { paths: number; nextHops: string[] } }[] }[];
+        droppedSessions: { session: string }[];
+      };
       expect(report.droppedSessions.map((d) => d.session)).to.deep.equal([`${FLOATING[0]}>${ROUTER}`]);
       const after = report.vips.find((v) => v.vip === "pool1")!.routers.find((r) => r.router === ROUTER)!.after;
       const { topology } = loadManifestFiles([file]);
       expect(after).to.deep.equal(expectedPaths(planPeering(topology, { failures: [failure] }), "pool1"));
-      await waitFor("4 paths before the failure", async () => (pathsFor(await router.routes(), `${VIP_A}/32`).length === 4 ? true : undefined), { timeoutMs: 20_000 });
+      await waitFor("4 paths before the failure", async () => (pathsFor(await router.routes(), `${VIP_A}/32`).length === 4 ? true : undefined), {
+        timeoutMs: 20_000,
+      });
 
       speakers.get(FLOATING[0])!.signal("SIGKILL");
       await runInNamespace(l.speaker.ns, "ip", ["addr", "del", `${FLOATING[0]}/24`, "dev", "veth0"]);
-      const held = await waitFor(`${after.paths} paths after the failure`, async () => {
-        const found = pathsFor(await router.routes(), `${VIP_A}/32`);
-        return found.length === after.paths ? found : undefined;
-      }, { timeoutMs: 30_000 });
+      const held = await waitFor(
+        `${after.paths} paths after the failure`,
+        async () => {
+          const found = pathsFor(await router.routes(), `${VIP_A}/32`);
+          return found.length === after.paths ? found : undefined;
+        },
+        { timeoutMs: 30_000 },
+      );
       expect([...new Set(held.map((p) => p.nextHop))].sort()).to.deep.equal([...after.nextHops].sort());
       expect(await vendor.forwarding(l, router, `${VIP_A}/32`)).to.deep.equal([...after.nextHops].sort());
     });
@@ -262,31 +296,48 @@ describe("bgplb router-config loaded into real routers", function () {
       expect(peering.sessions.map((s) => s.localIP)).to.deep.equal([NODE_A, "198.18.0.21", "198.18.0.22"]);
       const want = expectedPaths(peering, "pool1");
       expect(want).to.deep.equal({ paths: 3, nextHops: [NODE_A, "198.18.0.21", "198.18.0.22"] });
-      const ecmp = await waitFor(`ECMP over three nodes for ${VIP_A}`, async () => {
-        const hops = await vendor.forwarding(l, router, `${VIP_A}/32`);
-        return hops.length === 3 ? hops : undefined;
-      }, { timeoutMs: 20_000 });
+      const ecmp = await waitFor(
+        `ECMP over three nodes for ${VIP_A}`,
+        async () => {
+          const hops = await vendor.forwarding(l, router, `${VIP_A}/32`);
+          return hops.length === 3 ? hops : undefined;
+        },
+        { timeoutMs: 20_000 },
+      );
       expect(ecmp).to.deep.equal(want.nextHops);
       expect(router.logText().includes(MD5_PASSWORD)).to.equal(false);
 
       const planned = await bgplb(["plan", "--fail", "node=n2", "--output", "json", ...METALLB_SCENARIO.flags, file]);
       expect(planned.code, planned.stderr).to.equal(0);
-      const report = JSON.parse(planned.stdout) as { vips: { vip: string; routers: { router: string; after: { paths: number; nextHops: string[] } }[] }[]; droppedSessions: { session: string }[] };
+      const report = JSON.parse(planned.stdout) as {
+        vips: { vip: string; routers: { router: string; after: { paths: number; nextHops: string[] } }[] }[];
+        droppedSessions: { session: string }[];
+      };
       expect(report.droppedSessions.map((d) => d.session)).to.deep.equal([`198.18.0.21>${ROUTER}`]);
       const after = report.vips.find((v) => v.vip === "pool1")!.routers.find((r) => r.router === ROUTER)!.after;
       expect(after).to.deep.equal({ paths: 2, nextHops: [NODE_A, "198.18.0.22"] });
 
       speakers.get("198.18.0.21")!.signal("SIGKILL");
       await runInNamespace(l.speaker.ns, "ip", ["addr", "del", "198.18.0.21/24", "dev", "veth0"]);
-      const held = await waitFor(`${after.paths} paths after n2 fails`, async () => {
-        const found = pathsFor(await router.routes(), `${VIP_A}/32`);
-        return found.length === after.paths ? found : undefined;
-      }, { timeoutMs: 30_000 });
+      const held = await waitFor(
+        `${after.paths} paths after n2 fails`,
+        async () => {
+          const found = pathsFor(await router.routes(), `${VIP_A}/32`);
+          return found.length === after.paths ? found : undefined;
+        },
+        { timeoutMs: 30_000 },
+      );
       expect(held.map((p) => p.nextHop).sort()).to.deep.equal(after.nextHops);
-      expect(await waitFor("ECMP after the failure", async () => {
-        const hops = await vendor.forwarding(l, router, `${VIP_A}/32`);
-        return hops.length === after.nextHops.length ? hops : undefined;
-      }, { timeoutMs: 20_000 })).to.deep.equal(after.nextHops);
+      expect(
+        await waitFor(
+          "ECMP after the failure",
+          async () => {
+            const hops = await vendor.forwarding(l, router, `${VIP_A}/32`);
+            return hops.length === after.nextHops.length ? hops : undefined;
+          },
+          { timeoutMs: 20_000 },
+        ),
+      ).to.deep.equal(after.nextHops);
     });
   }
 });
@@ -338,7 +389,9 @@ describe("bgplb router-config output is accepted by FRR (vtysh --dryrun) and BIR
   const nodes = ["n1=192.0.2.11,2001:db8::11", "n2=192.0.2.12,2001:db8::12", "compute-1.example.com=10.0.20.13"].map(parseNodeSpec);
   for (const [name, text] of sources) {
     it(name, async () => {
-      const configs = [...ROUTER_VENDORS].flatMap((vendor) => [...routerConfigs(parseManifests([{ text }]).topology, vendor, { nodes })].map(([router, config]) => ({ vendor, router, config })));
+      const configs = [...ROUTER_VENDORS].flatMap((vendor) =>
+        [...routerConfigs(parseManifests([{ text }]).topology, vendor, { nodes })].map(([router, config]) => ({ vendor, router, config })),
+      );
       expect(configs.length).to.be.greaterThan(1);
       for (const { vendor, router, config } of configs) {
         const file = join(dir, `${name}-${router.replace(/:/g, "_")}.${vendor}.conf`);

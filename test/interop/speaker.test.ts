@@ -33,14 +33,20 @@ function speakerConfig(lab: Lab, extra: Record<string, unknown> = {}): Record<st
 }
 
 async function established(peer: PeerDaemon, neighbor: string, timeoutMs = 20_000): Promise<void> {
-  await waitFor(`${peer.kind} session with ${neighbor} Established`, async () => ((await peer.session(neighbor)).established ? true : undefined), { timeoutMs });
+  await waitFor(`${peer.kind} session with ${neighbor} Established`, async () => ((await peer.session(neighbor)).established ? true : undefined), {
+    timeoutMs,
+  });
 }
 
 function routesFor(peer: PeerDaemon, prefix: string, count: number, timeoutMs = 15_000): Promise<ReceivedRoute[]> {
-  return waitFor(`${count} path(s) for ${prefix} in ${peer.kind}`, async () => {
-    const found = (await peer.routes()).filter((r) => r.prefix === prefix);
-    return found.length === count ? found : undefined;
-  }, { timeoutMs });
+  return waitFor(
+    `${count} path(s) for ${prefix} in ${peer.kind}`,
+    async () => {
+      const found = (await peer.routes()).filter((r) => r.prefix === prefix);
+      return found.length === count ? found : undefined;
+    },
+    { timeoutMs },
+  );
 }
 
 for (const daemon of DAEMONS) {
@@ -48,9 +54,15 @@ for (const daemon of DAEMONS) {
     this.timeout(60_000);
     let lab: Lab | undefined;
 
-    labPerTest(() => lab, () => (lab = undefined));
+    labPerTest(
+      () => lab,
+      () => (lab = undefined),
+    );
 
-    async function setUp(run: (lab: Lab) => SpeakerRun, spec: (lab: Lab) => PeerSpec = peerSpec): Promise<{ lab: Lab; peer: PeerDaemon; speaker: SpeakerProcess }> {
+    async function setUp(
+      run: (lab: Lab) => SpeakerRun,
+      spec: (lab: Lab) => PeerSpec = peerSpec,
+    ): Promise<{ lab: Lab; peer: PeerDaemon; speaker: SpeakerProcess }> {
       lab = await Lab.create();
       const peer = daemon.make(lab, spec(lab));
       await peer.start();
@@ -73,22 +85,33 @@ for (const daemon of DAEMONS) {
       });
       const [v6] = await routesFor(peer, `${VIP6}/128`, 1);
       expect(v6).to.deep.equal({ ...v4, prefix: `${VIP6}/128`, nextHop: l.speaker.ipv6 });
-      const ready = await waitFor("readyz 200", async () => {
-        const r = await speaker.http("/readyz");
-        return r.status === 200 ? r : undefined;
-      }, { timeoutMs: 5_000 });
+      const ready = await waitFor(
+        "readyz 200",
+        async () => {
+          const r = await speaker.http("/readyz");
+          return r.status === 200 ? r : undefined;
+        },
+        { timeoutMs: 5_000 },
+      );
       expect(ready.body).to.equal("ready\n");
       expect((await speaker.http("/healthz")).status).to.equal(200);
       const metrics = (await speaker.http("/metrics")).body;
       expect(metrics).to.include('bgplb_sessions{state="Established"} 1');
       expect(metrics).to.include(`bgplb_prefixes_advertised{peer="${l.peer.ipv4}"} 2`);
-      const states = speaker.logs().filter((x) => x.msg === "peer state changed").map((x) => x.to);
+      const states = speaker
+        .logs()
+        .filter((x) => x.msg === "peer state changed")
+        .map((x) => x.to);
       expect(states).to.include("BGP_FSM_OPENSENT");
       expect(states[states.length - 1]).to.equal("BGP_FSM_ESTABLISHED");
     });
 
     it("ADD-PATH: one session carries two next hops for one VIP and the peer holds both paths", async () => {
-      const { lab: l, peer, speaker } = await setUp(
+      const {
+        lab: l,
+        peer,
+        speaker,
+      } = await setUp(
         (l) => ({ config: speakerConfig(l, { addPath: true, nextHops: [l.speaker.ipv4, LINK.secondNextHop.ipv4] }), advertiseIps: [VIP4] }),
         (l) => peerSpec(l, { addPathReceive: true }),
       );
@@ -117,7 +140,9 @@ for (const daemon of DAEMONS) {
       const ceaseAt = logs.findIndex((x) => x.msg === "notification sent" && x.code === 6 && x.subcode === 2);
       expect(withdrawAt, "withdrawal logged").to.be.greaterThan(-1);
       expect(ceaseAt, "Cease/Administrative Shutdown after the withdrawal").to.be.greaterThan(withdrawAt);
-      await waitFor(`${peer.kind} sees the session down`, async () => ((await peer.session(l.speaker.ipv4)).established ? undefined : true), { timeoutMs: 10_000 });
+      await waitFor(`${peer.kind} sees the session down`, async () => ((await peer.session(l.speaker.ipv4)).established ? undefined : true), {
+        timeoutMs: 10_000,
+      });
     });
 
     it("re-establishes and re-advertises by itself after the peer restarts", async () => {
@@ -141,7 +166,10 @@ for (const daemon of DAEMONS) {
       const peers = [{ peerIP: l.peer.ipv4, peerASN: PEER_ASN, peerPort: 1179 }];
       const speaker = new SpeakerProcess(l, { config: speakerConfig(l, { peers }), advertiseIps: [VIP4] });
       speaker.start();
-      await speaker.waitLog("two connection attempts refused", () => speaker.logs().filter((x) => x.msg === "peer state changed" && x.reason === "tcpFailed").length >= 2);
+      await speaker.waitLog(
+        "two connection attempts refused",
+        () => speaker.logs().filter((x) => x.msg === "peer state changed" && x.reason === "tcpFailed").length >= 2,
+      );
       const peer = daemon.make(l, peerSpec(l));
       await peer.start();
       await established(peer, l.speaker.ipv4, 30_000);
@@ -149,7 +177,11 @@ for (const daemon of DAEMONS) {
       const logs = speaker.logs();
       expect(logs.some((x) => x.msg === "inbound connection accepted")).to.equal(true);
       const states = logs.filter((x) => x.msg === "peer state changed").map((x) => `${String(x.from)}>${String(x.to)}`);
-      expect(states.slice(-3)).to.deep.equal(["BGP_FSM_IDLE>BGP_FSM_OPENSENT", "BGP_FSM_OPENSENT>BGP_FSM_OPENCONFIRM", "BGP_FSM_OPENCONFIRM>BGP_FSM_ESTABLISHED"]);
+      expect(states.slice(-3)).to.deep.equal([
+        "BGP_FSM_IDLE>BGP_FSM_OPENSENT",
+        "BGP_FSM_OPENSENT>BGP_FSM_OPENCONFIRM",
+        "BGP_FSM_OPENCONFIRM>BGP_FSM_ESTABLISHED",
+      ]);
     });
 
     it("expires the hold timer when the peer goes silent (SIGSTOP) and recovers after SIGCONT", async () => {
@@ -172,14 +204,23 @@ for (const daemon of DAEMONS) {
     });
 
     it("refuses a peer with the wrong AS (NOTIFICATION Bad Peer AS) and backs off its reconnects", async () => {
-      const { lab: l, peer, speaker } = await setUp(
+      const {
+        lab: l,
+        peer,
+        speaker,
+      } = await setUp(
         (l) => ({ config: speakerConfig(l, { peers: [{ peerIP: l.peer.ipv4, peerASN: 65099 }] }), advertiseIps: [VIP4] }),
         (l) => peerSpec(l, { passive: true }),
       );
       const startedAt = Date.now();
       const first = await speaker.waitLog("NOTIFICATION Bad Peer AS sent", (x) => x.msg === "notification sent" && x.code === 2 && x.subcode === 2);
       expect(String(first.notification)).to.match(/BadPeerAs|Bad Peer AS/i);
-      await waitFor(`${peer.kind} reports the Bad Peer AS notification`, async () => (/bad.?peer.?as|open message error|"code":\s*2|notifications received: [1-9]/i.test(await peer.lastError(l.speaker.ipv4)) ? true : undefined), { timeoutMs: 10_000 });
+      await waitFor(
+        `${peer.kind} reports the Bad Peer AS notification`,
+        async () =>
+          /bad.?peer.?as|open message error|"code":\s*2|notifications received: [1-9]/i.test(await peer.lastError(l.speaker.ipv4)) ? true : undefined,
+        { timeoutMs: 10_000 },
+      );
       const windowMs = 10_000;
       await sleep(windowMs);
       const elapsedMs = Date.now() - startedAt;
@@ -203,7 +244,10 @@ describe("bgplb advertise against FRR with ADD-PATH receive disabled", function 
   this.timeout(60_000);
   let lab: Lab | undefined;
 
-  labPerTest(() => lab, () => (lab = undefined));
+  labPerTest(
+    () => lab,
+    () => (lab = undefined),
+  );
 
   // FRR's `disable-addpath-rx` still sends the ADD-PATH capability, with Send/Receive 0 for each
   // family. RFC 7911 §4: any value other than 1-3 means the capability is ignored, not an OPEN error.

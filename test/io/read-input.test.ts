@@ -17,8 +17,10 @@ describe("io: bounded input reads", () => {
   it("refuses a file one byte over the limit, naming the file, the limit and the setting", () => {
     const file = join(dir, "big.yaml");
     writeFileSync(file, "x".repeat(5001));
-    expect(() => readTextInput(file, { maxBytes: 5000, limitSetting: "--max-input-size" }))
-      .to.throw(InputFileError, `${file}: larger than the 5000B input limit (raise it with --max-input-size)`);
+    expect(() => readTextInput(file, { maxBytes: 5000, limitSetting: "--max-input-size" })).to.throw(
+      InputFileError,
+      `${file}: larger than the 5000B input limit (raise it with --max-input-size)`,
+    );
   });
 
   it("stops reading /dev/zero at the limit instead of growing without bound", () => {

@@ -45,7 +45,9 @@ describe("manifest: semantic diff", () => {
     const diff = diffTopologies(parse(BASE), parse(after));
     expect(diff.hasImmutableChanges).to.equal(true);
     expect(diff.unchanged).to.equal(1);
-    expect(diff.changes.map((change) => [change.change, change.key.kind, change.fields.map((f) => [f.path, f.op, f.before, f.after, f.immutableReason])])).to.deep.equal([
+    expect(
+      diff.changes.map((change) => [change.change, change.key.kind, change.fields.map((f) => [f.path, f.op, f.before, f.after, f.immutableReason])]),
+    ).to.deep.equal([
       [
         "changed",
         "Cluster",
@@ -81,7 +83,7 @@ describe("manifest: semantic diff", () => {
   });
 
   it("ignores server-managed metadata unless asked", () => {
-    const live = BASE.replace("  name: bgppeer1\n", "  name: bgppeer1\n  resourceVersion: \"991\"\n  uid: 0d6c\n");
+    const live = BASE.replace("  name: bgppeer1\n", '  name: bgppeer1\n  resourceVersion: "991"\n  uid: 0d6c\n');
     expect(diffTopologies(parse(BASE), parse(live)).changes).to.deep.equal([]);
     expect(diffTopologies(parse(BASE), parse(live), { includeServerMetadata: true }).changes[0].fields.map((f) => f.path)).to.deep.equal([
       "metadata.resourceVersion",
@@ -90,7 +92,10 @@ describe("manifest: semantic diff", () => {
   });
 
   it("formats like a review comment and as JSON", () => {
-    const after = BASE.replace("localASN: 65001\n    bgpPeers:", "localASN: 65009\n    bgpPeers:").replace(/---\napiVersion: networking.gke.io\/v1\nkind: BGPPeer[\s\S]*$/, "");
+    const after = BASE.replace("localASN: 65001\n    bgpPeers:", "localASN: 65009\n    bgpPeers:").replace(
+      /---\napiVersion: networking.gke.io\/v1\nkind: BGPPeer[\s\S]*$/,
+      "",
+    );
     const diff = diffTopologies(parse(BASE), parse(after));
     expect(formatDiff(diff)).to.equal(
       [
@@ -116,7 +121,9 @@ describe("manifest: semantic diff", () => {
           kind: "Cluster",
           namespace: "cluster-bm",
           name: "bm",
-          fields: [{ path: "spec.loadBalancer.localASN", op: "replace", before: 65001, after: 65009, immutableReason: "the cluster ASN cannot change after creation" }],
+          fields: [
+            { path: "spec.loadBalancer.localASN", op: "replace", before: 65001, after: 65009, immutableReason: "the cluster ASN cannot change after creation" },
+          ],
         },
         { change: "removed", apiVersion: "networking.gke.io/v1", kind: "BGPPeer", namespace: "cluster-bm", name: "bgppeer1", fields: [] },
       ],

@@ -16,10 +16,12 @@ function documentsOf(yaml: string): unknown[] {
 /** Compares two YAML streams as sets of documents, ignoring document and key order. */
 function expectSameDocuments(actual: string, expected: string): void {
   const byKey = (docs: unknown[]) =>
-    new Map(docs.map((doc) => {
-      const d = doc as { apiVersion: string; kind: string; metadata: { namespace?: string; name: string } };
-      return [`${d.apiVersion}|${d.kind}|${d.metadata.namespace}|${d.metadata.name}`, doc];
-    }));
+    new Map(
+      docs.map((doc) => {
+        const d = doc as { apiVersion: string; kind: string; metadata: { namespace?: string; name: string } };
+        return [`${d.apiVersion}|${d.kind}|${d.metadata.namespace}|${d.metadata.name}`, doc];
+      }),
+    );
   const a = byKey(documentsOf(actual));
   const e = byKey(documentsOf(expected));
   expect([...a.keys()].sort()).to.deep.equal([...e.keys()].sort());
@@ -123,7 +125,12 @@ describe("manifest: bundled examples (fidelity to the vendor documents)", () => 
     expect(cluster.spec.clusterNetwork!.services!.cidrBlocks).to.deep.equal(["10.96.0.0/16", "fd00::/112"]);
     expect(cluster.spec.loadBalancer.addressPools).to.deep.equal([{ name: "pool1", addresses: ["203.0.113.1-203.0.113.20", "2001:db8::1-2001:db8::20"] }]);
     expect(topology.clusterCIDRConfigs).to.deep.equal([
-      clusterCIDRConfig({ clusterName: "bm", name: "cluster-wide-1", ipv4: { cidr: "192.168.0.0/16", perNodeMaskSize: 24 }, ipv6: { cidr: "2001:db8:1::/112", perNodeMaskSize: 120 } }),
+      clusterCIDRConfig({
+        clusterName: "bm",
+        name: "cluster-wide-1",
+        ipv4: { cidr: "192.168.0.0/16", perNodeMaskSize: 24 },
+        ipv6: { cidr: "2001:db8:1::/112", perNodeMaskSize: 120 },
+      }),
     ]);
     expect(topology.networkGatewayGroups[0].spec.floatingIPs).to.deep.equal(["10.0.1.100", "10.0.2.100"]);
   });
@@ -139,8 +146,14 @@ describe("manifest: bundled examples (fidelity to the vendor documents)", () => 
       ["pool2", ["5.5.5.100-5.5.5.200", "2001:100:5::200-2001:100:5::400"]],
     ]);
     expect(topology.bgpAdvertisements.map((adv) => [adv.metadata.name, adv.spec])).to.deep.equal([
-      ["bgpadvertisement-1", { ipAddressPools: ["pool1"], peers: ["peer1"], communities: ["65535:65282"], aggregationLength: 32, aggregationLengthV6: 128, localPref: 100 }],
-      ["bgpadvertisement-2", { ipAddressPools: ["pool2"], peers: ["peer2"], communities: ["65535:65282"], aggregationLength: 32, aggregationLengthV6: 128, localPref: 100 }],
+      [
+        "bgpadvertisement-1",
+        { ipAddressPools: ["pool1"], peers: ["peer1"], communities: ["65535:65282"], aggregationLength: 32, aggregationLengthV6: 128, localPref: 100 },
+      ],
+      [
+        "bgpadvertisement-2",
+        { ipAddressPools: ["pool2"], peers: ["peer2"], communities: ["65535:65282"], aggregationLength: 32, aggregationLengthV6: 128, localPref: 100 },
+      ],
     ]);
     expect(topology.metallbBgpPeers.every((peer) => peer.metadata.namespace === "metallb-system")).to.equal(true);
   });
@@ -164,7 +177,14 @@ describe("manifest: bundled examples (fidelity to the vendor documents)", () => 
     const topology = load("metallb-bfd");
     expect(topology.metallbBgpPeers[0].spec).to.deep.include({ holdTime: "10s", bfdProfile: "doc-example-bfd-profile-full" });
     expect(topology.bfdProfiles[0].metadata.name).to.equal("doc-example-bfd-profile-full");
-    expect(topology.bfdProfiles[0].spec).to.deep.equal({ receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3, echoMode: false, passiveMode: true, minimumTtl: 254 });
+    expect(topology.bfdProfiles[0].spec).to.deep.equal({
+      receiveInterval: 300,
+      transmitInterval: 300,
+      detectMultiplier: 3,
+      echoMode: false,
+      passiveMode: true,
+      minimumTtl: 254,
+    });
   });
 
   it("MetalLB dual-stack: one peer per family", () => {

@@ -25,7 +25,10 @@ spec:
   peerAddress: 10.0.0.1
 `;
 
-const errors = (text: string) => parseManifests([{ file: "x.yaml", text }]).issues.filter((issue) => issue.severity === "error").map(formatManifestIssue);
+const errors = (text: string) =>
+  parseManifests([{ file: "x.yaml", text }])
+    .issues.filter((issue) => issue.severity === "error")
+    .map(formatManifestIssue);
 
 describe("manifest: hostile input", () => {
   describe("aliases", () => {
@@ -34,7 +37,9 @@ describe("manifest: hostile input", () => {
     });
 
     it("an anchor in an earlier document does not resolve an alias in a later one", () => {
-      expect(errors(`${PEER}  vrf: &red red\n---\n${PEER.replace("peer1", "peer2")}  vrf: *red\n`)).to.deep.equal(["x.yaml:21:8: error: alias *red has no anchor &red before it"]);
+      expect(errors(`${PEER}  vrf: &red red\n---\n${PEER.replace("peer1", "peer2")}  vrf: *red\n`)).to.deep.equal([
+        "x.yaml:21:8: error: alias *red has no anchor &red before it",
+      ]);
     });
 
     it("a billion-laughs document is refused at its first alias, in bounded time", () => {
@@ -47,7 +52,9 @@ describe("manifest: hostile input", () => {
     });
 
     it("a recursive alias (a node holding itself) is an error at the alias, not an endless walk", () => {
-      expect(errors("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loop}\ndata: &self {again: *self}\n")).to.deep.equal(["x.yaml:4:21: error: alias *self stands inside the node it names (a loop)"]);
+      expect(errors("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: loop}\ndata: &self {again: *self}\n")).to.deep.equal([
+        "x.yaml:4:21: error: alias *self stands inside the node it names (a loop)",
+      ]);
     });
 
     it("aliases of a normal size still read, as the values they stand for", () => {
@@ -71,7 +78,9 @@ describe("manifest: hostile input", () => {
     expect(errors(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: q}\ndata: "${"[".repeat(2000)}"\n`)).to.deep.equal([]);
     const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n${"- a\n".repeat(200_000)}`;
     expect(errors(big)[0]).to.match(/^x\.yaml:\d+:\d+: error: a document of more than 500000 YAML tokens/);
-    const many = Array.from({ length: 3 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\ndata:\n${"- a\n".repeat(40_000)}`).join("---\n");
+    const many = Array.from({ length: 3 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\ndata:\n${"- a\n".repeat(40_000)}`).join(
+      "---\n",
+    );
     expect(errors(many)).to.deep.equal([]);
   });
 

@@ -62,13 +62,18 @@ spec:
   it("warns on unknown fields with their path, keeps them, and renders them back", () => {
     const text = PEER.replace("  peerAddress: 10.0.0.1\n", "  peerAddress: 10.0.0.1\n  futureKnob: {a: 1}\n");
     const result = parseManifests([{ file: "p.yaml", text }]);
-    expect(result.issues.map(formatManifestIssue)).to.deep.equal(["p.yaml:10:3: warning: BGPPeer metallb-system/peer1 spec.futureKnob: unknown field, kept as is"]);
+    expect(result.issues.map(formatManifestIssue)).to.deep.equal([
+      "p.yaml:10:3: warning: BGPPeer metallb-system/peer1 spec.futureKnob: unknown field, kept as is",
+    ]);
     expect(result.topology.metallbBgpPeers[0].unknownFields).to.deep.equal([{ path: ["spec", "futureKnob"], value: { a: 1 } }]);
     expect(renderYaml(result.topology)).to.contain("  futureKnob:\n    a: 1\n");
   });
 
   it("keeps server metadata without a warning and types enableGracefulRestart", () => {
-    const text = PEER.replace("  peerAddress: 10.0.0.1\n", "  peerAddress: 10.0.0.1\n  enableGracefulRestart: true\n").replace("  namespace: metallb-system\n", "  namespace: metallb-system\n  resourceVersion: \"42\"\n");
+    const text = PEER.replace("  peerAddress: 10.0.0.1\n", "  peerAddress: 10.0.0.1\n  enableGracefulRestart: true\n").replace(
+      "  namespace: metallb-system\n",
+      '  namespace: metallb-system\n  resourceVersion: "42"\n',
+    );
     const result = parseManifests(text);
     expect(result.issues).to.deep.equal([]);
     expect(result.topology.metallbBgpPeers[0].unknownFields!.map((field) => field.path.join("."))).to.deep.equal(["metadata.resourceVersion"]);
@@ -80,18 +85,27 @@ spec:
     const result = parseManifests(`${secret}---\n${PEER}`);
     expect(result.issues.map((issue) => [issue.severity, issue.code, issue.object])).to.deep.equal([["note", "unknown-kind", "Secret cluster-bm/creds"]]);
     expect(result.topology.otherObjects).to.have.length(1);
-    expect(result.topology.otherObjects[0].body).to.deep.equal({ apiVersion: "v1", kind: "Secret", metadata: { name: "creds", namespace: "cluster-bm" }, type: "Opaque" });
+    expect(result.topology.otherObjects[0].body).to.deep.equal({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "creds", namespace: "cluster-bm" },
+      type: "Opaque",
+    });
     expect(renderYaml(result.topology)).to.contain("kind: Secret\n");
   });
 
   it("reports a duplicate object and keeps the first", () => {
-    const result = parseManifests([{ file: "a.yaml", text: PEER }, { file: "b.yaml", text: PEER.replace("10.0.0.1", "10.0.0.2") }]);
+    const result = parseManifests([
+      { file: "a.yaml", text: PEER },
+      { file: "b.yaml", text: PEER.replace("10.0.0.1", "10.0.0.2") },
+    ]);
     expect(result.issues.map((issue) => [issue.code, issue.file])).to.deep.equal([["duplicate-object", "b.yaml"]]);
     expect(result.topology.metallbBgpPeers[0].spec.peerAddress).to.equal("10.0.0.1");
   });
 
   it("tells the GKE and MetalLB BGPPeer kinds apart by apiVersion", () => {
-    const gke = "apiVersion: networking.gke.io/v1\nkind: BGPPeer\nmetadata: {name: peer1, namespace: cluster-bm}\nspec: {localASN: 65001, peerASN: 65002, peerIP: 10.0.3.254, sessions: 2}\n";
+    const gke =
+      "apiVersion: networking.gke.io/v1\nkind: BGPPeer\nmetadata: {name: peer1, namespace: cluster-bm}\nspec: {localASN: 65001, peerASN: 65002, peerIP: 10.0.3.254, sessions: 2}\n";
     const result = parseManifests(`${gke}---\n${PEER}`);
     expect(result.issues).to.deep.equal([]);
     expect(result.topology.gkeBgpPeers.map((peer) => peer.spec.peerIP)).to.deep.equal(["10.0.3.254"]);

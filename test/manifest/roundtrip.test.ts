@@ -35,7 +35,11 @@ describe("manifest: render/parse round trip", () => {
     const reversedKeys = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(reversedKeys);
       if (typeof value !== "object" || value === null || value instanceof Uint8Array) return value;
-      return Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, reversedKeys(item)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .reverse()
+          .map(([key, item]) => [key, reversedKeys(item)]),
+      );
     };
     fc.assert(
       fc.property(arbTopology(), (topology) => {

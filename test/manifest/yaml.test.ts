@@ -40,14 +40,52 @@ describe("manifest: YAML writer", () => {
   it("quotes what any YAML 1.1, 1.2 or Kubernetes (Go) reader takes for a non-string, and leaves addresses and communities plain", () => {
     const quoted = [
       ["1.2 core", "null", "NULL", "~", "True", "FALSE", "-12", "0o17", "0x1F", "+1.5e-3", ".5", "1.", "-.Inf", ".NaN"],
-      ["1.1", "y", "N", "yes", "Off", "ON", "0b1_01", "0755", "1_000", "0x_1F", "190:20:30", "190:20:30.15", "._5", "1_0.5", "1.0e+3", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "2001-1-1 1:02:03", "<<", "="],
+      [
+        "1.1",
+        "y",
+        "N",
+        "yes",
+        "Off",
+        "ON",
+        "0b1_01",
+        "0755",
+        "1_000",
+        "0x_1F",
+        "190:20:30",
+        "190:20:30.15",
+        "._5",
+        "1_0.5",
+        "1.0e+3",
+        "2001-12-14",
+        "2001-12-14t21:59:43.10-05:00",
+        "2001-1-1 1:02:03",
+        "<<",
+        "=",
+      ],
       ["yaml package 1.1", "E0", "e5", "1e3", "0:20", ".e7"],
       ["Go strconv", "0X1F", "0O17", "0B101", "1__0", "0_x1", "-0B1", "1_e3"],
     ];
     for (const [reader, ...texts] of quoted) {
       for (const text of texts) expect(toYamlDocument({ a: text }), `${reader}: ${text}`).to.equal(`a: ${JSON.stringify(text)}\n`);
     }
-    const plain = ["10.0.0.1", "1.2.3", "2001:db8::1", "2001:db8::1-2001:db8::20", "65535:65282", "64512:100:1", "1:100", "E", "e5x", "x1", "0x", "0b2", "infinity", "yess", "2001-12", "v1.0"];
+    const plain = [
+      "10.0.0.1",
+      "1.2.3",
+      "2001:db8::1",
+      "2001:db8::1-2001:db8::20",
+      "65535:65282",
+      "64512:100:1",
+      "1:100",
+      "E",
+      "e5x",
+      "x1",
+      "0x",
+      "0b2",
+      "infinity",
+      "yess",
+      "2001-12",
+      "v1.0",
+    ];
     for (const text of plain) expect(toYamlDocument({ a: text }), text).to.equal(`a: ${text}\n`);
   });
 
@@ -68,11 +106,18 @@ describe("manifest: YAML writer", () => {
     /** Each top-level value of `yaml` as PyYAML's safe loader reads it: its Python type, and the string or the repr. */
     const readWithPyYaml = (yaml: string): Record<string, [string, string]> =>
       JSON.parse(
-        execFileSync("python3", ["-c", "import sys, json, yaml\nprint(json.dumps({k: [type(v).__name__, v if isinstance(v, str) else repr(v)] for k, v in yaml.safe_load(sys.stdin).items()}))"], {
-          input: yaml,
-          encoding: "utf8",
-          maxBuffer: 64 * 1024 * 1024,
-        }),
+        execFileSync(
+          "python3",
+          [
+            "-c",
+            "import sys, json, yaml\nprint(json.dumps({k: [type(v).__name__, v if isinstance(v, str) else repr(v)] for k, v in yaml.safe_load(sys.stdin).items()}))",
+          ],
+          {
+            input: yaml,
+            encoding: "utf8",
+            maxBuffer: 64 * 1024 * 1024,
+          },
+        ),
       ) as Record<string, [string, string]>;
 
     before(function () {
@@ -101,9 +146,9 @@ describe("manifest: YAML writer", () => {
   });
 
   it("quotes what a YAML 1.1 reader would take for a boolean, number or date, and leaves addresses plain", () => {
-    expect(toYamlDocument({ a: "yes", b: "on", c: "10:20", d: "0755", e: "2021-06-14", f: "10.0.0.1", g: "2001:db8::1-2001:db8::20", h: "65535:65282", n: 1 })).to.equal(
-      'a: "yes"\nb: "on"\nc: "10:20"\nd: "0755"\ne: "2021-06-14"\nf: 10.0.0.1\ng: 2001:db8::1-2001:db8::20\nh: 65535:65282\n"n": 1\n',
-    );
+    expect(
+      toYamlDocument({ a: "yes", b: "on", c: "10:20", d: "0755", e: "2021-06-14", f: "10.0.0.1", g: "2001:db8::1-2001:db8::20", h: "65535:65282", n: 1 }),
+    ).to.equal('a: "yes"\nb: "on"\nc: "10:20"\nd: "0755"\ne: "2021-06-14"\nf: 10.0.0.1\ng: 2001:db8::1-2001:db8::20\nh: 65535:65282\n"n": 1\n');
   });
 
   it("writes nested lists and maps in block style that reads back equal", () => {

@@ -20,9 +20,7 @@ import { immutableFieldAt } from "../../sdk/schema";
 describe("model", () => {
   it("formats paths as users read them", () => {
     expect(formatPath(["spec", "loadBalancer", "bgpPeers", 1, "asn"])).to.equal("spec.loadBalancer.bgpPeers[1].asn");
-    expect(formatPath(["metadata", "labels", "cluster.baremetal.gke.io/default-peer"])).to.equal(
-      'metadata.labels["cluster.baremetal.gke.io/default-peer"]',
-    );
+    expect(formatPath(["metadata", "labels", "cluster.baremetal.gke.io/default-peer"])).to.equal('metadata.labels["cluster.baremetal.gke.io/default-peer"]');
   });
 
   it("reads Go durations", () => {

@@ -56,7 +56,13 @@ describe("net: addresses", () => {
   });
 
   it("rejects addresses and CIDRs with spaces around them, as MetalLB (Go's net.ParseIP) does, and says so; range ends may have spaces", () => {
-    for (const [bad, parse] of [[" 10.0.0.1", parseIp], ["2001:db8::1 ", parseIp], [" 198.51.100.0/24", parseCidr], ["198.51.100.0/24 ", parseAddressBlock], ["198.51.100.0/ 24", parseCidr]] as const) {
+    for (const [bad, parse] of [
+      [" 10.0.0.1", parseIp],
+      ["2001:db8::1 ", parseIp],
+      [" 198.51.100.0/24", parseCidr],
+      ["198.51.100.0/24 ", parseAddressBlock],
+      ["198.51.100.0/ 24", parseCidr],
+    ] as const) {
       const error = errorOf(() => parse(bad));
       expect(error.message, bad).to.contain(`"${bad}"`);
     }

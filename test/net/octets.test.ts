@@ -85,7 +85,28 @@ describe("net: address text and octets (the one IP parser)", () => {
   });
 
   it("property: accepts exactly what inet_pton accepts (node's isIP), zone identifiers aside", () => {
-    const piece = fc.constantFrom("0", "00", "1", "01", "10", "255", "256", "999", "ffff", "FFFF", "fffff", "0db8", "a", "g", ":", "::", ".", "%eth0", " ", "/24");
+    const piece = fc.constantFrom(
+      "0",
+      "00",
+      "1",
+      "01",
+      "10",
+      "255",
+      "256",
+      "999",
+      "ffff",
+      "FFFF",
+      "fffff",
+      "0db8",
+      "a",
+      "g",
+      ":",
+      "::",
+      ".",
+      "%eth0",
+      " ",
+      "/24",
+    );
     fc.assert(
       fc.property(fc.array(piece, { minLength: 1, maxLength: 16 }), (pieces) => {
         const text = pieces.join("");

@@ -33,7 +33,13 @@ describe("AppliedTopology provider (apply mode's whole-stack check)", () => {
     const objects = exampleObjects("metallb-pools-per-peer");
     (objects[PEER2_KEY].spec as Record<string, unknown>).myASN = 64510;
     const failures = (await provider.check(undefined, { objects })).failures!;
-    const expected = validate(parseManifests(Object.values(objects).map((o) => JSON.stringify(o)).join("\n---\n")).topology)
+    const expected = validate(
+      parseManifests(
+        Object.values(objects)
+          .map((o) => JSON.stringify(o))
+          .join("\n---\n"),
+      ).topology,
+    )
       .filter((d) => d.severity === "error")
       .map((d) => ({ property: "objects", reason: formatDiagnostic(d) }));
     expect(expected.map((f) => f.reason).join("\n")).to.contain("BGPLB108");
@@ -46,7 +52,12 @@ describe("AppliedTopology provider (apply mode's whole-stack check)", () => {
     (after[CLUSTER_KEY].spec as { loadBalancer: Record<string, unknown> }).loadBalancer.localASN = 65010;
     (after["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as Record<string, unknown>).localASN = 65010;
     const failures = (await provider.check({ objects: before }, { objects: after })).failures!;
-    const parse = (objects: Record<string, PlainObject>) => parseManifests(Object.values(objects).map((o) => JSON.stringify(o)).join("\n---\n")).topology;
+    const parse = (objects: Record<string, PlainObject>) =>
+      parseManifests(
+        Object.values(objects)
+          .map((o) => JSON.stringify(o))
+          .join("\n---\n"),
+      ).topology;
     const previousDiagnostics = validate(parse(after), { previous: parse(before) }).filter((d) => d.code === "BGPLB081");
     expect(previousDiagnostics).to.have.length(1);
     expect(failures).to.deep.equal([{ property: "objects", reason: formatDiagnostic(previousDiagnostics[0]) }]);
@@ -77,7 +88,10 @@ describe("stackTarget in apply mode", () => {
     expect(target.publish([a.objects, b.objects])).to.equal(undefined);
     await settle();
     const [check] = mocks.ofType("pulumi-nodejs:dynamic/bgplb:AppliedTopology");
-    expect(Object.keys(check.inputs.objects as object)).to.deep.equal(["metallb.io/v1beta2 BGPPeer metallb-system/a", "metallb.io/v1beta2 BGPPeer metallb-system/b"]);
+    expect(Object.keys(check.inputs.objects as object)).to.deep.equal([
+      "metallb.io/v1beta2 BGPPeer metallb-system/a",
+      "metallb.io/v1beta2 BGPPeer metallb-system/b",
+    ]);
     // The provider's registration waits for the check's: nothing is applied before the check passed.
     const order = mocks.resources.map((r) => r.type);
     expect(order.indexOf("pulumi-nodejs:dynamic/bgplb:AppliedTopology")).to.be.lessThan(order.indexOf("pulumi:providers:kubernetes"));
@@ -99,7 +113,10 @@ describe("stackTarget in apply mode", () => {
       const provider = target!.options.provider as pulumi.ProviderResource;
       const outcome = await Promise.race([
         // The output's own promise: it rejects where an apply would never run.
-        (provider.urn as unknown as { promise(): Promise<string> }).promise().then((urn) => `registered ${urn}`, (error: Error) => error.message),
+        (provider.urn as unknown as { promise(): Promise<string> }).promise().then(
+          (urn) => `registered ${urn}`,
+          (error: Error) => error.message,
+        ),
         new Promise<string>((resolve) => setTimeout(() => resolve("still waiting after 5 s"), 5000)),
       ]);
       expect(outcome).to.equal(UNPUBLISHED);

@@ -87,7 +87,11 @@ describe("component argument errors name the argument", () => {
 
   it("FloatingIpGroup: a floating IP outside the node subnets is floatingIps[1]", () => {
     const cluster = new GkeClusterLoadBalancer("bm", clusterArgs);
-    expectArgument(argumentError(() => new FloatingIpGroup("bad", { cluster, floatingIps: ["10.0.1.100", "10.9.9.9"], nodeSubnets: clusterArgs.nodeSubnets })), "floatingIps[1]", "BGPLB034");
+    expectArgument(
+      argumentError(() => new FloatingIpGroup("bad", { cluster, floatingIps: ["10.0.1.100", "10.9.9.9"], nodeSubnets: clusterArgs.nodeSubnets })),
+      "floatingIps[1]",
+      "BGPLB034",
+    );
   });
 
   it("BgpPeer: more sessions than floating IPs is sessions, an IPv6 router is peerIp", () => {
@@ -103,34 +107,66 @@ describe("component argument errors name the argument", () => {
     const cluster = new GkeClusterLoadBalancer("bm", clusterArgs);
     const peer = new BgpPeer("tor", { cluster, peerIp: "10.0.1.254", peerAsn: 65002, labels: { rack: "a" } });
     const error = argumentError(() => new BgpLoadBalancer("none", { cluster, peers: [peer], peerSelector: { rack: "c" } }));
-    expect(error.errors.map((e) => e.propertyPath).every((p) => p.startsWith("peerSelector")), error.message).to.equal(true);
+    expect(
+      error.errors.map((e) => e.propertyPath).every((p) => p.startsWith("peerSelector")),
+      error.message,
+    ).to.equal(true);
   });
 
   it("GkeRackTopology: a rack's floating IP equal to another rack's node is racks[1].floatingIps[0]; a ToR AS equal to the cluster's is racks[1].torAsn", () => {
     const racks = [rackArgs.racks[0], { ...rackArgs.racks[1], floatingIps: ["10.0.2.10", "10.0.2.101"] }];
     const error = argumentError(() => new GkeRackTopology("edge", { ...rackArgs, racks }));
-    expect(error.errors.map((e) => e.propertyPath), error.message).to.include("racks[1].floatingIps[0]");
+    expect(
+      error.errors.map((e) => e.propertyPath),
+      error.message,
+    ).to.include("racks[1].floatingIps[0]");
     const ibgp = argumentError(() => new GkeRackTopology("ibgp", { ...rackArgs, racks: [rackArgs.racks[0], { ...rackArgs.racks[1], torAsn: 65001 }] }));
-    expect(ibgp.errors.map((e) => e.propertyPath), ibgp.message).to.include.members(["racks[1].torAsn"]);
+    expect(
+      ibgp.errors.map((e) => e.propertyPath),
+      ibgp.message,
+    ).to.include.members(["racks[1].torAsn"]);
   });
 
   it("AddressPool: a bad address is addresses[1]", () => {
-    expectArgument(argumentError(() => new AddressPool("bad", { addresses: ["198.51.100.0/24", "198.51.100.300/32"] })), "addresses[1]", "BGPLB003");
+    expectArgument(
+      argumentError(() => new AddressPool("bad", { addresses: ["198.51.100.0/24", "198.51.100.300/32"] })),
+      "addresses[1]",
+      "BGPLB003",
+    );
   });
 
   it("BfdProfile: a receive interval below 10 ms is receiveInterval", () => {
-    expectArgument(argumentError(() => new BfdProfile("slow", { receiveInterval: 5 })), "receiveInterval", "BGPLB120");
+    expectArgument(
+      argumentError(() => new BfdProfile("slow", { receiveInterval: 5 })),
+      "receiveInterval",
+      "BGPLB120",
+    );
   });
 
   it("BgpAdvertisement: an aggregation length shorter than a pool's prefix is aggregationLength, a bad community communities[1]", () => {
     const pool = new AddressPool("wide", { addresses: ["198.51.100.0/24"] });
-    expectArgument(argumentError(() => new BgpAdvertisement("short", { pools: [pool], aggregationLength: 16 })), "aggregationLength", "BGPLB111");
-    expectArgument(argumentError(() => new BgpAdvertisement("community", { pools: [pool], communities: ["65535:65282", "70000:1"] })), "communities[1]", "BGPLB112");
+    expectArgument(
+      argumentError(() => new BgpAdvertisement("short", { pools: [pool], aggregationLength: 16 })),
+      "aggregationLength",
+      "BGPLB111",
+    );
+    expectArgument(
+      argumentError(() => new BgpAdvertisement("community", { pools: [pool], communities: ["65535:65282", "70000:1"] })),
+      "communities[1]",
+      "BGPLB112",
+    );
   });
 
   it("MetalLbPeer: a short hold time is holdTime, an out-of-range AS number peerAsn", () => {
-    expectArgument(argumentError(() => new MetalLbPeer("short-hold", { myAsn: 64500, peerAsn: 64501, peerAddress: "10.0.0.1", holdTime: "2s" })), "holdTime", "BGPLB100");
+    expectArgument(
+      argumentError(() => new MetalLbPeer("short-hold", { myAsn: 64500, peerAsn: 64501, peerAddress: "10.0.0.1", holdTime: "2s" })),
+      "holdTime",
+      "BGPLB100",
+    );
     const error = argumentError(() => new MetalLbPeer("bad-asn", { myAsn: 64500, peerAsn: 0, peerAddress: "10.0.0.1" }));
-    expect(error.errors.map((e) => e.propertyPath), error.message).to.deep.equal(["peerAsn"]);
+    expect(
+      error.errors.map((e) => e.propertyPath),
+      error.message,
+    ).to.deep.equal(["peerAsn"]);
   });
 });

@@ -57,7 +57,10 @@ describe("example programs under mocks", () => {
       expect(gitops, "RenderedManifests registered").to.not.equal(undefined);
       expect(gitops.inputs.directory).to.equal(renderDirectory);
       expect(manifestFiles(gitops.inputs.objects as Record<string, PlainObject>)["manifests.yaml"]).to.equal(expected);
-      expect(mocks.resources.filter((r) => r.type.startsWith("kubernetes:")), "nothing applied without a kubeconfig").to.deep.equal([]);
+      expect(
+        mocks.resources.filter((r) => r.type.startsWith("kubernetes:")),
+        "nothing applied without a kubeconfig",
+      ).to.deep.equal([]);
     });
   }
 

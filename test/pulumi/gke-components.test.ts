@@ -118,9 +118,10 @@ describe("GKE components", () => {
       .to.throw(TopologyValidationError)
       .with.property("diagnostics")
       .that.satisfies((ds: { code: string; path: string }[]) => ds.some((d) => d.path.startsWith("spec.peerSelector")));
-    expect(() => new BgpLoadBalancer("disjoint", { cluster, peers: [a, new BgpPeer("tor-c", { cluster, peerIp: "10.0.3.252", peerAsn: 65002, labels: { x: "y" } })] })).to.throw(
-      /share no label/,
-    );
+    expect(
+      () =>
+        new BgpLoadBalancer("disjoint", { cluster, peers: [a, new BgpPeer("tor-c", { cluster, peerIp: "10.0.3.252", peerAsn: 65002, labels: { x: "y" } })] }),
+    ).to.throw(/share no label/);
   });
 
   it("GkeRackTopology builds three racks consistently", async () => {

@@ -33,7 +33,9 @@ async function runProgram(source: string, renderDirectory: string): Promise<{ mo
 async function rendered(mocks: RecordingMocks, exports: Record<string, unknown>): Promise<{ published: string; exported: string }> {
   const [gitops] = mocks.ofType("pulumi-nodejs:dynamic/bgplb:RenderedManifests");
   expect(gitops, "RenderedManifests registered").to.not.equal(undefined);
-  const groups = await Promise.all((exports.objects as pulumi.Input<PlainObject[]>[]).map((group) => valueOf(pulumi.output(group) as unknown as pulumi.Output<PlainObject[]>)));
+  const groups = await Promise.all(
+    (exports.objects as pulumi.Input<PlainObject[]>[]).map((group) => valueOf(pulumi.output(group) as unknown as pulumi.Output<PlainObject[]>)),
+  );
   return {
     published: manifestFiles(gitops.inputs.objects as Record<string, PlainObject>)["manifests.yaml"],
     exported: manifestFiles(keyedObjects(groups.flat()))["manifests.yaml"],
@@ -62,7 +64,10 @@ describe("bgplb import --target pulumi: generated programs under mocks", () => {
       const { published, exported } = await rendered(mocks, exports);
       expect(published).to.equal(expectedRender(exampleText(name)));
       expect(exported).to.equal(published);
-      expect(mocks.resources.filter((r) => r.type.startsWith("kubernetes:")), "nothing applied without a kubeconfig").to.deep.equal([]);
+      expect(
+        mocks.resources.filter((r) => r.type.startsWith("kubernetes:")),
+        "nothing applied without a kubeconfig",
+      ).to.deep.equal([]);
     });
   }
 
@@ -102,7 +107,10 @@ describe("bgplb import --target pulumi: generated programs under mocks", () => {
 
   it("keeps the Cluster's fields outside the load balancer in a comment; everything else renders exactly", async () => {
     const original = exampleText("gke-dual-stack");
-    const yaml = original.replace("spec:\n  type: hybrid\n", "spec:\n  type: hybrid\n  profile: edge\n  storage:\n    lvpShare:\n      numPVUnderSharedPath: 5\n");
+    const yaml = original.replace(
+      "spec:\n  type: hybrid\n",
+      "spec:\n  type: hybrid\n  profile: edge\n  storage:\n    lvpShare:\n      numPVUnderSharedPath: 5\n",
+    );
     const program = pulumiProgram(parseManifests(yaml).topology);
     expect(program.warnings).to.deep.equal([
       "warning: baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm spec.profile: GkeClusterLoadBalancer has no argument for it; kept in a comment of the program, not rendered",
@@ -115,7 +123,10 @@ describe("bgplb import --target pulumi: generated programs under mocks", () => {
 
   it("tells equal names of two clusters apart and passes labels and names the components would not guess", async () => {
     const bm = exampleText("gke-separate-data-plane");
-    const edge = bm.replaceAll("cluster-bm", "cluster-edge").replace("  name: bm\n", "  name: edge\n").replace('default-peer: "true"\nspec:\n  localASN', 'default-peer: "true"\n    rack: r1\nspec:\n  localASN');
+    const edge = bm
+      .replaceAll("cluster-bm", "cluster-edge")
+      .replace("  name: bm\n", "  name: edge\n")
+      .replace('default-peer: "true"\nspec:\n  localASN', 'default-peer: "true"\n    rack: r1\nspec:\n  localASN');
     const pools = exampleText("metallb-pools-per-peer").replace("  name: pool1\n", "  name: pool1\n  labels:\n    tier: edge\n");
     const yaml = [bm, edge, pools].join("---\n");
     const program = pulumiProgram(parseManifests(yaml).topology);

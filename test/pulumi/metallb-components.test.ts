@@ -10,7 +10,14 @@ describe("MetalLB components", () => {
   });
 
   it("MetalLbPeer, AddressPool, BgpAdvertisement and BfdProfile apply the CRs field by field in metallb-system", async () => {
-    const profile = new BfdProfile("fast", { receiveInterval: 100, transmitInterval: 100, detectMultiplier: 5, echoMode: true, echoInterval: 50, minimumTtl: 250 });
+    const profile = new BfdProfile("fast", {
+      receiveInterval: 100,
+      transmitInterval: 100,
+      detectMultiplier: 5,
+      echoMode: true,
+      echoInterval: 50,
+      minimumTtl: 250,
+    });
     const peer = new MetalLbPeer("tor-a", {
       myAsn: 64500,
       peerAsn: 64501,
@@ -25,8 +32,20 @@ describe("MetalLB components", () => {
       vrf: "red",
       nodeSelectors: [{ matchLabels: { rack: "a" }, matchExpressions: [{ key: "kubernetes.io/hostname", operator: "NotIn", values: ["n9"] }] }],
     });
-    const pool = new AddressPool("public", { addresses: ["198.51.100.0/28", "2001:db8:5::/124"], autoAssign: false, avoidBuggyIps: true, labels: { tier: "edge" } });
-    new BgpAdvertisement("public-to-a", { pools: [pool], peers: [peer], communities: ["65535:65282", "large:64500:1:2"], aggregationLength: 28, aggregationLengthV6: 124, nodeSelectors: [{ matchLabels: { rack: "a" } }] });
+    const pool = new AddressPool("public", {
+      addresses: ["198.51.100.0/28", "2001:db8:5::/124"],
+      autoAssign: false,
+      avoidBuggyIps: true,
+      labels: { tier: "edge" },
+    });
+    new BgpAdvertisement("public-to-a", {
+      pools: [pool],
+      peers: [peer],
+      communities: ["65535:65282", "large:64500:1:2"],
+      aggregationLength: 28,
+      aggregationLengthV6: 124,
+      nodeSelectors: [{ matchLabels: { rack: "a" } }],
+    });
     await settle();
     const applied = appliedObjects(mocks);
     expect(applied.get("BFDProfile metallb-system/fast")).to.deep.equal({
@@ -83,7 +102,12 @@ describe("MetalLB components", () => {
     expect(secret.inputs.type).to.equal("kubernetes.io/basic-auth");
     expect(secret.inputs.metadata).to.deep.equal({ name: "tor-b-bgp-password", namespace: "metallb-system" });
     const bgpPeer = appliedObjects(mocks).get("BGPPeer metallb-system/tor-b")!;
-    expect(bgpPeer.spec).to.deep.equal({ myASN: 64500, peerASN: 64501, peerAddress: "10.0.0.2", passwordSecret: { name: "tor-b-bgp-password", namespace: "metallb-system" } });
+    expect(bgpPeer.spec).to.deep.equal({
+      myASN: 64500,
+      peerASN: 64501,
+      peerAddress: "10.0.0.2",
+      passwordSecret: { name: "tor-b-bgp-password", namespace: "metallb-system" },
+    });
     expect(JSON.stringify(bgpPeer)).to.not.contain("s3cr3t-md5");
     expect(JSON.stringify(await valueOf(peer.objects))).to.not.contain("s3cr3t-md5");
     expect(peer.passwordSecretName).to.equal("tor-b-bgp-password");

@@ -15,7 +15,10 @@ interface ComponentProviderModule {
 
 interface PackageSchema {
   name: string;
-  resources: Record<string, { isComponent: boolean; inputProperties: Record<string, { $ref?: string; type?: string; plain?: boolean }>; requiredInputs?: string[] }>;
+  resources: Record<
+    string,
+    { isComponent: boolean; inputProperties: Record<string, { $ref?: string; type?: string; plain?: boolean }>; requiredInputs?: string[] }
+  >;
   types: Record<string, { type: string; enum?: { value: string }[]; properties?: Record<string, unknown> }>;
 }
 
@@ -53,7 +56,11 @@ describe("source plugin (PulumiPlugin.yaml, runtime nodejs)", function () {
     expect(fs.readFileSync(path.join(PLUGIN_DIRECTORY, "PulumiPlugin.yaml"), "utf8")).to.equal("runtime: nodejs\n");
     const manifest = JSON.parse(fs.readFileSync(path.join(PLUGIN_DIRECTORY, "package.json"), "utf8")) as { name: string; main: string };
     expect(manifest.name).to.equal("bgplb");
-    expect(loadPlugin().components.map((c) => c.name).sort()).to.deep.equal(COMPONENTS);
+    expect(
+      loadPlugin()
+        .components.map((c) => c.name)
+        .sort(),
+    ).to.deep.equal(COMPONENTS);
   });
 
   it("infers a schema with every component as bgplb:index:<Name>", () => {

@@ -60,7 +60,9 @@ describe("dynamic provider operations: one parse and one validation per object s
     expect(core.count(() => operations.check({ directory, objects: first }))).to.deep.include({ parses: 1, validations: 1, result: [] });
     const created = core.count(() => operations.write({ directory, objects: first }, undefined));
     expect(created).to.deep.include({ parses: 0, validations: 0 });
-    expect(fs.readFileSync(path.join(directory, "manifests.yaml"), "utf8")).to.equal(renderYaml(parseManifests(exampleText("gke-separate-data-plane")).topology));
+    expect(fs.readFileSync(path.join(directory, "manifests.yaml"), "utf8")).to.equal(
+      renderYaml(parseManifests(exampleText("gke-separate-data-plane")).topology),
+    );
 
     // The next `pulumi up`, in a new provider process: the state's set is read in diff, the new set in check.
     const next = new ManifestSetOperations(core);
@@ -86,7 +88,11 @@ describe("dynamic provider operations: one parse and one validation per object s
     // The whole-topology check compares with the objects applied last: both sets are read, the new one validated against the old.
     expect(core.count(() => operations.checkApplied({ objects: olds }, { objects: news }))).to.deep.include({ parses: 2, validations: 1, result: [] });
     expect(core.count(() => operations.check({ directory, objects: news }))).to.deep.include({ parses: 0, validations: 0, result: [] });
-    expect(core.count(() => operations.diffApplied({ objects: olds }, { objects: news }))).to.deep.include({ parses: 0, validations: 0, result: { changes: true } });
+    expect(core.count(() => operations.diffApplied({ objects: olds }, { objects: news }))).to.deep.include({
+      parses: 0,
+      validations: 0,
+      result: { changes: true },
+    });
     expect(core.count(() => operations.diff(state, { directory, objects: news }))).to.deep.include({ parses: 0, validations: 0 });
     expect(core.count(() => operations.write({ directory, objects: news }, state))).to.deep.include({ parses: 0, validations: 0 });
   });
@@ -96,11 +102,16 @@ describe("dynamic provider operations: one parse and one validation per object s
     const news = JSON.parse(JSON.stringify(olds)) as Record<string, PlainObject>;
     (news["baremetal.cluster.gke.io/v1 Cluster cluster-bm/bm"].spec as { loadBalancer: Record<string, unknown> }).loadBalancer.localASN = 65010;
     (news["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as Record<string, unknown>).localASN = 65010;
-    for (const order of [["applied", "rendered"], ["rendered", "applied"]]) {
+    for (const order of [
+      ["applied", "rendered"],
+      ["rendered", "applied"],
+    ]) {
       const operations = new ManifestSetOperations(new CountingCore());
       const failures: Record<string, string[]> = {};
       for (const which of order) {
-        failures[which] = (which === "applied" ? operations.checkApplied({ objects: olds }, { objects: news }) : operations.check({ directory, objects: news })).map((f) => f.reason);
+        failures[which] = (
+          which === "applied" ? operations.checkApplied({ objects: olds }, { objects: news }) : operations.check({ directory, objects: news })
+        ).map((f) => f.reason);
       }
       expect(failures.rendered, order.join(" then ")).to.deep.equal([]);
       expect(failures.applied, order.join(" then ")).to.have.length(1);

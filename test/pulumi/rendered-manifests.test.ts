@@ -46,7 +46,10 @@ describe("RenderedManifests provider", () => {
     const passwordFailures = (await provider.check(undefined, { directory: root, objects: withPassword })).failures!;
     expect(passwordFailures.some((f) => f.reason.includes("spec.password") && f.reason.includes("passwordSecret"))).to.equal(true);
 
-    expect((await provider.check(undefined, { directory: " ", objects })).failures).to.deep.include({ property: "directory", reason: 'directory: " " is not a directory path' });
+    expect((await provider.check(undefined, { directory: " ", objects })).failures).to.deep.include({
+      property: "directory",
+      reason: 'directory: " " is not a directory path',
+    });
 
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     expect((await provider.check(undefined, { directory: root, objects: unknown as unknown as Record<string, PlainObject> })).failures).to.deep.equal([]);
@@ -69,15 +72,27 @@ describe("RenderedManifests provider", () => {
     const objects = exampleObjects("gke-separate-data-plane");
     const state = (await provider.create({ directory: root, objects })).outs as ManifestSetState;
 
-    expect(await provider.diff(state.directory, state, { directory: root, objects })).to.deep.equal({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await provider.diff(state.directory, state, { directory: root, objects })).to.deep.equal({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
 
     const sessions = clone(objects);
     (sessions["networking.gke.io/v1 BGPPeer cluster-bm/bgppeer1"].spec as Record<string, unknown>).sessions = 1;
-    expect(await provider.diff(state.directory, state, { directory: root, objects: sessions })).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await provider.diff(state.directory, state, { directory: root, objects: sessions })).to.deep.equal({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
 
     const asn = clone(objects);
     (asn[CLUSTER_KEY].spec as { loadBalancer: Record<string, unknown> }).loadBalancer.localASN = 65010;
-    expect(await provider.diff(state.directory, state, { directory: root, objects: asn })).to.deep.equal({ changes: true, replaces: ["objects"], deleteBeforeReplace: false });
+    expect(await provider.diff(state.directory, state, { directory: root, objects: asn })).to.deep.equal({
+      changes: true,
+      replaces: ["objects"],
+      deleteBeforeReplace: false,
+    });
 
     expect((await provider.diff(state.directory, state, { directory: path.join(root, "elsewhere"), objects })).replaces).to.deep.equal(["directory"]);
   });

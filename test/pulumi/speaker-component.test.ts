@@ -63,15 +63,28 @@ describe("Speaker component", () => {
     await settle();
     const expected = speakerDeploymentObjects({ mode: "metallb", image: IMAGE });
     expect(await valueOf(speaker.objects)).to.deep.equal(expected);
-    expect(applied(mocks).map((r) => r.type).sort()).to.deep.equal(expected.map((o) => `kubernetes:${String(o["apiVersion"]).includes("/") ? String(o["apiVersion"]) : `core/${String(o["apiVersion"])}`}:${String(o["kind"])}`).sort());
+    expect(
+      applied(mocks)
+        .map((r) => r.type)
+        .sort(),
+    ).to.deep.equal(
+      expected
+        .map((o) => `kubernetes:${String(o["apiVersion"]).includes("/") ? String(o["apiVersion"]) : `core/${String(o["apiVersion"])}`}:${String(o["kind"])}`)
+        .sort(),
+    );
     expect(applied(mocks).map((r) => r.type)).to.not.include("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
     expect(speaker.namespace).to.equal("metallb-system");
     expect(() => new Speaker("gke", { image: IMAGE })).to.throw(pulumi.ResourceError, "Speaker gke: clusterNamespace: required in the GKE mode");
   });
 
   it("an image without a digest fails the component with the field named", () => {
-    expect(() => new Speaker("speaker", { clusterNamespace: "cluster-edge", image: { repository: "platform/bgplb-speaker", tag: "latest" } }))
-      .to.throw(pulumi.ResourceError, "Speaker speaker: image: the image is not pinned by a digest");
-    expect(() => new Speaker("speaker2", { clusterNamespace: "cluster_edge", image: IMAGE })).to.throw(pulumi.ResourceError, 'Speaker speaker2: clusterNamespace: "cluster_edge" is not a DNS-1123 label');
+    expect(() => new Speaker("speaker", { clusterNamespace: "cluster-edge", image: { repository: "platform/bgplb-speaker", tag: "latest" } })).to.throw(
+      pulumi.ResourceError,
+      "Speaker speaker: image: the image is not pinned by a digest",
+    );
+    expect(() => new Speaker("speaker2", { clusterNamespace: "cluster_edge", image: IMAGE })).to.throw(
+      pulumi.ResourceError,
+      'Speaker speaker2: clusterNamespace: "cluster_edge" is not a DNS-1123 label',
+    );
   });
 });

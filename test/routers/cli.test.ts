@@ -11,13 +11,25 @@ describe("bgplb router-config and plan (CLI)", () => {
   });
 
   it("refuses a missing or unknown vendor, a router that is not one, and an unset password variable (exit 2, naming the value)", async () => {
-    expect(await bgplb("router-config", "--example", "gke-separate-data-plane")).to.include({ code: 2 }).and.satisfy((r: { stderr: string }) => r.stderr.includes("--vendor is required: frr or bird"));
+    expect(await bgplb("router-config", "--example", "gke-separate-data-plane"))
+      .to.include({ code: 2 })
+      .and.satisfy((r: { stderr: string }) => r.stderr.includes("--vendor is required: frr or bird"));
     const vendor = await bgplb("router-config", "--vendor", "junos", "--example", "gke-separate-data-plane");
     expect([vendor.code, vendor.stderr]).to.deep.equal([2, "bgplb router-config: --vendor: 'junos' is not supported; use frr or bird\n"]);
     const router = await bgplb("router-config", "--vendor", "bird", "--router", "10.9.9.9", "--example", "gke-separate-data-plane");
     expect(router.code).to.equal(2);
     expect(router.stderr).to.include("router 10.9.9.9: the topology does not peer with it; routers: 10.0.1.254, 10.0.2.254, 10.0.3.254");
-    const env = await bgplb("router-config", "--vendor", "bird", "--password-env", "BGPLB_TEST_UNSET_VARIABLE", "--example", "metallb-bfd", "--node", "n1=10.0.20.11");
+    const env = await bgplb(
+      "router-config",
+      "--vendor",
+      "bird",
+      "--password-env",
+      "BGPLB_TEST_UNSET_VARIABLE",
+      "--example",
+      "metallb-bfd",
+      "--node",
+      "n1=10.0.20.11",
+    );
     expect(env.code).to.equal(2);
     expect(env.stderr).to.include("environment variable 'BGPLB_TEST_UNSET_VARIABLE' is not set");
   });
@@ -35,7 +47,9 @@ describe("bgplb router-config and plan (CLI)", () => {
     const kept = await bgplb("plan", "--fail", "fip=10.0.3.100", "--output", "json", "--example", "gke-separate-data-plane");
     expect(kept.code).to.equal(0);
     const dropped = (JSON.parse(kept.stdout) as { droppedSessions: { session: string; router: string; reason: string }[] }).droppedSessions;
-    expect(dropped.map(({ session, router, reason }) => ({ session, router, reason }))).to.deep.equal([{ session: "10.0.3.100>10.0.3.254", router: "10.0.3.254", reason: "floating IP 10.0.3.100 unusable" }]);
+    expect(dropped.map(({ session, router, reason }) => ({ session, router, reason }))).to.deep.equal([
+      { session: "10.0.3.100>10.0.3.254", router: "10.0.3.254", reason: "floating IP 10.0.3.100 unusable" },
+    ]);
   });
 
   it("plan --spof lists the single points of failure and exits 1 when there is one", async () => {

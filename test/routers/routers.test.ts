@@ -66,7 +66,9 @@ describe("router-config: GKE", () => {
   it("peers the data-plane router with every floating IP (passive, multi-hop, sourced from its own address) and accepts exactly the pool's host routes", () => {
     const text = configs.get("10.0.3.254")!;
     for (const fip of ["10.0.3.100", "10.0.3.101"]) {
-      expect(text).to.include(` neighbor ${fip} remote-as 65001\n neighbor ${fip} passive\n neighbor ${fip} ebgp-multihop 255\n neighbor ${fip} update-source 10.0.3.254\n`);
+      expect(text).to.include(
+        ` neighbor ${fip} remote-as 65001\n neighbor ${fip} passive\n neighbor ${fip} ebgp-multihop 255\n neighbor ${fip} update-source 10.0.3.254\n`,
+      );
       expect(text).to.include(`  neighbor ${fip} route-map BGPLB-IN-V4 in\n  neighbor ${fip} route-map BGPLB-OUT out\n  neighbor ${fip} maximum-prefix 8\n`);
     }
     // the pool 10.0.0.1-10.0.0.4 as its exact CIDR cover; /32s only (GKE sends host routes)
@@ -88,7 +90,10 @@ describe("router-config: GKE", () => {
   it("lists a floating IP no session uses as a standby neighbor (the cluster may open sessions from any)", () => {
     const oneSession = { ...GKE, gkeBgpPeers: GKE.gkeBgpPeers.map((p) => ({ ...p, spec: { ...p.spec, sessions: 1 } })) };
     const [policy] = routerPolicies(planPeering(oneSession)).filter((p) => p.router.address === "10.0.3.254");
-    expect(policy.neighbors.map((n) => `${n.address} ${n.description.split(",")[1].trim().split(" ")[0]}`)).to.deep.equal(["10.0.3.100 service", "10.0.3.101 standby:"]);
+    expect(policy.neighbors.map((n) => `${n.address} ${n.description.split(",")[1].trim().split(" ")[0]}`)).to.deep.equal([
+      "10.0.3.100 service",
+      "10.0.3.101 standby:",
+    ]);
   });
 
   it("writes BIRD: ADD-PATH receive, exact filter, import limit, merge paths", () => {
@@ -104,7 +109,10 @@ describe("router-config: GKE", () => {
   });
 
   it("refuses a router the topology does not peer with, naming the routers", () => {
-    expect(() => routerConfigs(GKE, "frr", { router: "10.9.9.9" })).to.throw(PeeringError, "router 10.9.9.9: the topology does not peer with it; routers: 10.0.1.254, 10.0.2.254, 10.0.3.254");
+    expect(() => routerConfigs(GKE, "frr", { router: "10.9.9.9" })).to.throw(
+      PeeringError,
+      "router 10.9.9.9: the topology does not peer with it; routers: 10.0.1.254, 10.0.2.254, 10.0.3.254",
+    );
   });
 });
 
@@ -133,7 +141,10 @@ describe("router-config: MetalLB", () => {
 
   it("says so when no node matches any BGPPeer (no router to configure)", () => {
     const rackA = { ...METALLB, metallbBgpPeers: METALLB.metallbBgpPeers.filter((p) => p.metadata.name === "tor-a") };
-    expect(() => routerConfigs(rackA, "frr", { nodes: [parseNodeSpec("x1=192.0.2.99,rack=c")] })).to.throw(PeeringError, "no router peers with MetalLB: no session is planned");
+    expect(() => routerConfigs(rackA, "frr", { nodes: [parseNodeSpec("x1=192.0.2.99,rack=c")] })).to.throw(
+      PeeringError,
+      "no router peers with MetalLB: no session is planned",
+    );
   });
 
   it("needs the nodes", () => {
@@ -146,7 +157,9 @@ describe("plan: failures", () => {
     const plan = planFailures(GKE, {}, [parseFailure("fip=10.0.3.100")]);
     expect(plan.droppedSessions.map((d) => `${d.session} ${d.reason}`)).to.deep.equal(["10.0.3.100>10.0.3.254 floating IP 10.0.3.100 unusable"]);
     const pool = plan.vips.find((v) => v.vip === "pool1")!;
-    expect(pool.routers).to.deep.equal([{ router: "10.0.3.254", before: { paths: 4, nextHops: ["10.0.3.10", "10.0.3.11"] }, after: { paths: 2, nextHops: ["10.0.3.10", "10.0.3.11"] } }]);
+    expect(pool.routers).to.deep.equal([
+      { router: "10.0.3.254", before: { paths: 4, nextHops: ["10.0.3.10", "10.0.3.11"] }, after: { paths: 2, nextHops: ["10.0.3.10", "10.0.3.11"] } },
+    ]);
     expect(plan.lostVips).to.deep.equal([]);
   });
 
@@ -185,14 +198,20 @@ describe("plan: failures", () => {
   });
 
   it("a VIP group no session carries (an IPv6 pool, IPv4 MetalLB peers) is unreachable before any failure, not lost by each", () => {
-    const dual = { ...METALLB, ipAddressPools: METALLB.ipAddressPools.map((p) => ({ ...p, spec: { ...p.spec, addresses: [...p.spec.addresses, "2001:db8:100::/120"] } })) };
+    const dual = {
+      ...METALLB,
+      ipAddressPools: METALLB.ipAddressPools.map((p) => ({ ...p, spec: { ...p.spec, addresses: [...p.spec.addresses, "2001:db8:100::/120"] } })),
+    };
     const plan = planFailures(dual, { nodes: NODES }, [parseFailure("node=n3")]);
     expect([plan.lostVips, plan.unreachableVips]).to.deep.equal([[], ["web IPv6"]]);
     expect(singlePointsOfFailure(dual, { nodes: NODES }).map((s) => s.lostVips)).to.deep.equal([]);
   });
 
   it("refuses failures that name nothing, listing what exists", () => {
-    expect(() => planFailures(GKE, {}, [parseFailure("node=worker-9")])).to.throw(PeeringError, "node=worker-9: no node worker-9; nodes: 10.0.1.10, 10.0.1.11, 10.0.2.11, 10.0.3.10, 10.0.3.11");
+    expect(() => planFailures(GKE, {}, [parseFailure("node=worker-9")])).to.throw(
+      PeeringError,
+      "node=worker-9: no node worker-9; nodes: 10.0.1.10, 10.0.1.11, 10.0.2.11, 10.0.3.10, 10.0.3.11",
+    );
     expect(() => planFailures(METALLB, { nodes: NODES }, [parseFailure("fip=192.0.2.50")])).to.throw(PeeringError, "none (MetalLB has no floating IPs)");
     expect(() => parseFailure("rack=a")).to.throw(PeeringError, "'rack=a' is not a failure; use node=NAME, fip=IP, peer=IP or link=NODE/PEER_IP");
     expect(() => parseFailure("peer=10.0.0")).to.throw(PeeringError, "'10.0.0' is not an IP address");

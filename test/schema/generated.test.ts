@@ -16,19 +16,28 @@ describe("schema: what is generated from the kind declarations", () => {
   }
 
   it("sdk/crds holds only generated CRDs, one per GKE kind (MetalLB's come from MetalLB)", () => {
-    const generated = generatedFiles().filter((file) => file.path.startsWith("sdk/crds/")).map((file) => path.basename(file.path)).sort();
+    const generated = generatedFiles()
+      .filter((file) => file.path.startsWith("sdk/crds/"))
+      .map((file) => path.basename(file.path))
+      .sort();
     expect(readdirSync(path.join(repo, "sdk/crds")).sort()).to.deep.equal(generated);
     expect(generated).to.have.length(KIND_DECLARATIONS.filter((declaration) => declaration.apiVersion.includes("gke.io")).length);
   });
 
   it("declares every kind the model reads, served older versions included", () => {
-    const declared = KIND_DECLARATIONS.flatMap((declaration) => [declaration.apiVersion, ...(declaration.servedVersions ?? []).map((served) => served.apiVersion)].map((apiVersion) => `${apiVersion} ${declaration.kind} ${declaration.group}`));
+    const declared = KIND_DECLARATIONS.flatMap((declaration) =>
+      [declaration.apiVersion, ...(declaration.servedVersions ?? []).map((served) => served.apiVersion)].map(
+        (apiVersion) => `${apiVersion} ${declaration.kind} ${declaration.group}`,
+      ),
+    );
     expect(MODEL_KINDS.map((entry) => `${entry.apiVersion} ${entry.kind} ${entry.group}`).sort()).to.deep.equal(declared.sort());
   });
 
   it("names only rules of the catalogue for out-of-range values", () => {
     const codes = new Set(ruleCatalogue.map((rule) => rule.code));
-    const named = DECLARED_FIELDS.flatMap((declared) => [declared.entry.rule, declared.entry.ipv6Rule].filter((code) => code !== undefined).map((code) => ({ declared, code })));
+    const named = DECLARED_FIELDS.flatMap((declared) =>
+      [declared.entry.rule, declared.entry.ipv6Rule].filter((code) => code !== undefined).map((code) => ({ declared, code })),
+    );
     expect(named.length).to.be.greaterThan(5);
     for (const { declared, code } of named) expect(codes, `${declared.kind} ${declared.path.join(".")}`).to.include(code);
   });

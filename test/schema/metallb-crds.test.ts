@@ -29,7 +29,8 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   "BGPPeer v1beta1 spec.peerPort minimum": "bgplb refuses peerPort 0 in v1beta1 as in v1beta2 (the served v1beta1 is converted to v1beta2, whose minimum is 1)",
   "BGPPeer v1beta1 spec.peerPort default": "the default 179 comes from the storage version v1beta2",
   "BGPAdvertisement v1beta1 spec.aggregationLength maximum": "bgplb bounds the IPv4 aggregation length by 32 (MetalLB's webhook does; its CRD does not)",
-  "BGPAdvertisement v1beta1 spec.aggregationLengthV6 minimum": "bgplb bounds the IPv6 aggregation length to 0-128 (MetalLB's webhook does; its CRD only says int32)",
+  "BGPAdvertisement v1beta1 spec.aggregationLengthV6 minimum":
+    "bgplb bounds the IPv6 aggregation length to 0-128 (MetalLB's webhook does; its CRD only says int32)",
   "BGPAdvertisement v1beta1 spec.aggregationLengthV6 maximum": "as above",
   "BGPPeer v1beta2 spec.passwordSecret required": "bgplb requires the Secret's name: a reference without one names no Secret",
   "BGPPeer v1beta1 spec.nodeSelectors[].matchExpressions[] required": "v1beta1's CRD leaves key and operator optional; bgplb requires them as v1beta2 does",
@@ -58,7 +59,10 @@ function differences(where: string, ours: ObjectSchema, theirs: OpenApi): string
   const theirNames = Object.keys(theirs.properties ?? {}).sort();
   for (const name of theirNames.filter((name) => !ourNames.includes(name))) found.push(`${where}.${name} missing`);
   for (const name of ourNames.filter((name) => !theirNames.includes(name))) found.push(`${where}.${name} unknown to MetalLB`);
-  const ourRequired = ours.fields.filter((entry) => entry.required).map((entry) => entry.name).sort();
+  const ourRequired = ours.fields
+    .filter((entry) => entry.required)
+    .map((entry) => entry.name)
+    .sort();
   if (JSON.stringify(ourRequired) !== JSON.stringify([...(theirs.required ?? [])].sort())) found.push(`${where} required`);
   for (const entry of ours.fields) {
     const property = theirs.properties?.[entry.name];
@@ -83,13 +87,17 @@ function fieldDifferences(where: string, schema: FieldSchema, entry: FieldEntry 
       break;
     }
     case "string": {
-      if (JSON.stringify(schema.oneOf ?? null) !== JSON.stringify(theirs.enum ?? null) && !(where.endsWith(".operator") && theirs.enum === undefined)) found.push(`${where} enum`);
+      if (JSON.stringify(schema.oneOf ?? null) !== JSON.stringify(theirs.enum ?? null) && !(where.endsWith(".operator") && theirs.enum === undefined))
+        found.push(`${where} enum`);
       const durationRules = rules.filter((rule) => rule.rule.includes("duration(self)"));
       const bounded = schema.duration !== undefined && (schema.duration.minSeconds !== undefined || schema.duration.maxSeconds !== undefined);
       if (bounded !== durationRules.some((rule) => rule.rule.includes("getSeconds"))) found.push(`${where} duration bounds`);
-      if ((schema.duration?.wholeSeconds === true) !== durationRules.some((rule) => rule.rule.includes("getMilliseconds() % 1000"))) found.push(`${where} whole seconds`);
-      if (schema.duration?.minSeconds !== undefined && !durationRules.some((rule) => rule.rule.includes(`>= ${schema.duration!.minSeconds}`))) found.push(`${where} duration minimum`);
-      if (schema.duration?.maxSeconds !== undefined && !durationRules.some((rule) => rule.rule.includes(`<= ${schema.duration!.maxSeconds}`))) found.push(`${where} duration maximum`);
+      if ((schema.duration?.wholeSeconds === true) !== durationRules.some((rule) => rule.rule.includes("getMilliseconds() % 1000")))
+        found.push(`${where} whole seconds`);
+      if (schema.duration?.minSeconds !== undefined && !durationRules.some((rule) => rule.rule.includes(`>= ${schema.duration!.minSeconds}`)))
+        found.push(`${where} duration minimum`);
+      if (schema.duration?.maxSeconds !== undefined && !durationRules.some((rule) => rule.rule.includes(`<= ${schema.duration!.maxSeconds}`)))
+        found.push(`${where} duration maximum`);
       break;
     }
     case "stringMap":
@@ -116,7 +124,10 @@ const FILES: Readonly<Record<string, string>> = {
 };
 
 function versionsOf(declaration: KindDeclaration): { version: string; spec: ObjectSchema }[] {
-  return [{ apiVersion: declaration.apiVersion, spec: declaration.spec }, ...(declaration.servedVersions ?? [])].map((entry) => ({ version: entry.apiVersion.split("/")[1], spec: entry.spec }));
+  return [{ apiVersion: declaration.apiVersion, spec: declaration.spec }, ...(declaration.servedVersions ?? [])].map((entry) => ({
+    version: entry.apiVersion.split("/")[1],
+    spec: entry.spec,
+  }));
 }
 
 describe("schema: MetalLB field declarations against MetalLB's own CRDs (v0.16.2), field by field", () => {
@@ -125,7 +136,12 @@ describe("schema: MetalLB field declarations against MetalLB's own CRDs (v0.16.2
 
   before(function () {
     const found = crdDirectory();
-    requirePrerequisites(this, found !== undefined && existsSync(found) ? [] : [`MetalLB's CRDs are not in the Go module cache (${found ?? "build.sh names none"}); run test/e2e/tools/build.sh metallb-controller`]);
+    requirePrerequisites(
+      this,
+      found !== undefined && existsSync(found)
+        ? []
+        : [`MetalLB's CRDs are not in the Go module cache (${found ?? "build.sh names none"}); run test/e2e/tools/build.sh metallb-controller`],
+    );
     directory = found!;
   });
 

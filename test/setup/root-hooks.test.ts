@@ -10,7 +10,14 @@ function runFixture(fixture: string, env: NodeJS.ProcessEnv): { status: number |
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== "CI" && key !== "FC_SEED"));
   const run = spawnSync(
     process.execPath,
-    [require.resolve("mocha/bin/mocha.js"), "--no-config", "--no-colors", "--require", path.join(__dirname, "root-hooks.js"), path.join(__dirname, "fixtures", `${fixture}.fixture.js`)],
+    [
+      require.resolve("mocha/bin/mocha.js"),
+      "--no-config",
+      "--no-colors",
+      "--require",
+      path.join(__dirname, "root-hooks.js"),
+      path.join(__dirname, "fixtures", `${fixture}.fixture.js`),
+    ],
     { cwd: repoDir, env: { ...clean, ...env }, encoding: "utf8", timeout: 60_000 },
   );
   return { status: run.status, stdout: run.stdout };
@@ -22,7 +29,9 @@ describe("test setup: missing prerequisites and property-test seeds", function (
   it("outside CI, a suite missing a prerequisite is pending and the summary lists it with the reason", () => {
     const run = runFixture("missing-tool", {});
     expect(run.status, run.stdout).to.equal(0);
-    expect(run.stdout).to.match(/1 passing/).and.match(/1 pending/);
+    expect(run.stdout)
+      .to.match(/1 passing/)
+      .and.match(/1 pending/);
     expect(run.stdout).to.include(
       "Skipped for missing prerequisites (under CI=true these fail):\n  fixture: a suite that needs a program this host lacks\n    not installed: bgplb-fixture-no-such-program\n",
     );
@@ -31,7 +40,10 @@ describe("test setup: missing prerequisites and property-test seeds", function (
   it("under CI=true, a missing prerequisite fails the run, naming it", () => {
     const run = runFixture("missing-tool", { CI: "true" });
     expect(run.status).to.equal(1);
-    expect(run.stdout).to.match(/1 passing/).and.match(/1 failing/).and.not.match(/pending/);
+    expect(run.stdout)
+      .to.match(/1 passing/)
+      .and.match(/1 failing/)
+      .and.not.match(/pending/);
     expect(run.stdout).to.include("missing prerequisites under CI=true (.ci/run installs them):\n  not installed: bgplb-fixture-no-such-program");
     expect(run.stdout).to.not.include("Skipped for missing prerequisites");
   });
@@ -61,11 +73,21 @@ describe("test setup: missing prerequisites and property-test seeds", function (
   });
 
   it("a malformed FC_SEED stops the run with a message naming it", () => {
-    const run = spawnSync(process.execPath, [require.resolve("mocha/bin/mocha.js"), "--no-config", "--require", path.join(__dirname, "root-hooks.js"), path.join(__dirname, "fixtures", "missing-tool.fixture.js")], {
-      cwd: repoDir,
-      env: { ...process.env, FC_SEED: "12abc" },
-      encoding: "utf8",
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        require.resolve("mocha/bin/mocha.js"),
+        "--no-config",
+        "--require",
+        path.join(__dirname, "root-hooks.js"),
+        path.join(__dirname, "fixtures", "missing-tool.fixture.js"),
+      ],
+      {
+        cwd: repoDir,
+        env: { ...process.env, FC_SEED: "12abc" },
+        encoding: "utf8",
+      },
+    );
     expect(run.status).to.not.equal(0);
     expect(run.stderr).to.include('FC_SEED must be an integer, got "12abc"');
   });

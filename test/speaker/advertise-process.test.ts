@@ -24,23 +24,32 @@ class Run {
   constructor(readonly child: ChildProcess) {
     child.stdout?.on("data", (d: Buffer) => (this.stdout += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (this.stderr += d.toString()));
-    this.exited = new Promise((resolve) => child.once("exit", (code, signal) => {
-      this.exit = { code, signal };
-      resolve();
-    }));
+    this.exited = new Promise((resolve) =>
+      child.once("exit", (code, signal) => {
+        this.exit = { code, signal };
+        resolve();
+      }),
+    );
   }
 
   /** Log lines (JSON) from stdout and stderr. */
   logs(): { msg: string; [key: string]: unknown }[] {
-    return `${this.stdout}\n${this.stderr}`.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { msg: string });
+    return `${this.stdout}\n${this.stderr}`
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { msg: string });
   }
 
   waitLog(msg: string, timeoutMs = 10_000): Promise<unknown> {
-    return waitFor(`log "${msg}"`, async () => {
-      const found = this.logs().find((l) => l.msg === msg);
-      if (!found && this.exit) throw new Error(`exited ${JSON.stringify(this.exit)}: ${this.stdout}${this.stderr}`);
-      return found;
-    }, { timeoutMs, intervalMs: 20 });
+    return waitFor(
+      `log "${msg}"`,
+      async () => {
+        const found = this.logs().find((l) => l.msg === msg);
+        if (!found && this.exit) throw new Error(`exited ${JSON.stringify(this.exit)}: ${this.stdout}${this.stderr}`);
+        return found;
+      },
+      { timeoutMs, intervalMs: 20 },
+    );
   }
 }
 
@@ -75,9 +84,18 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-const isCease = (subcode: number) => (m: BgpMessage): boolean => m.kind === "notification" && m.code === ErrorCode.Cease && m.subcode === subcode;
-const isUpdateOf = (prefix: string) => (m: BgpMessage): boolean => m.kind === "update" && m.nlri.some((p) => `${p.address}/${p.length}` === prefix);
-const isWithdrawOf = (prefix: string) => (m: BgpMessage): boolean => m.kind === "update" && m.withdrawn.some((p) => `${p.address}/${p.length}` === prefix);
+const isCease =
+  (subcode: number) =>
+  (m: BgpMessage): boolean =>
+    m.kind === "notification" && m.code === ErrorCode.Cease && m.subcode === subcode;
+const isUpdateOf =
+  (prefix: string) =>
+  (m: BgpMessage): boolean =>
+    m.kind === "update" && m.nlri.some((p) => `${p.address}/${p.length}` === prefix);
+const isWithdrawOf =
+  (prefix: string) =>
+  (m: BgpMessage): boolean =>
+    m.kind === "update" && m.withdrawn.some((p) => `${p.address}/${p.length}` === prefix);
 
 describe("bgplb advertise process (loopback, raw peer)", function () {
   this.timeout(120_000);
@@ -156,7 +174,10 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
         expect(run.exit?.code === 0 || run.exit?.signal === "SIGTERM", what).to.equal(true);
         for (const connection of peer.connections.slice(first)) {
           if (connection.received.some((r) => r.message.kind === "keepalive")) {
-            expect(connection.received.some((r) => isCease(CeaseSubcode.AdministrativeShutdown)(r.message)), `${what}: Cease on a session that came up`).to.equal(true);
+            expect(
+              connection.received.some((r) => isCease(CeaseSubcode.AdministrativeShutdown)(r.message)),
+              `${what}: Cease on a session that came up`,
+            ).to.equal(true);
           }
         }
       } else {
@@ -193,8 +214,14 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
         const run = launch(command, args, env());
         await peer.waitMessage(index, "UPDATE with the VIP", isUpdateOf("192.0.2.10/32"), 30_000);
         process.kill(run.child.pid!, "SIGTERM");
-        await waitFor("no process of the launcher's group left", async () => (groupAlive(run.child.pid!) ? undefined : true), { timeoutMs: 10_000, intervalMs: 50 });
-        expect(peer.connections[index].received.some((r) => isCease(CeaseSubcode.AdministrativeShutdown)(r.message)), `${run.stdout}${run.stderr}`).to.equal(true);
+        await waitFor("no process of the launcher's group left", async () => (groupAlive(run.child.pid!) ? undefined : true), {
+          timeoutMs: 10_000,
+          intervalMs: 50,
+        });
+        expect(
+          peer.connections[index].received.some((r) => isCease(CeaseSubcode.AdministrativeShutdown)(r.message)),
+          `${run.stdout}${run.stderr}`,
+        ).to.equal(true);
         expect(peer.connections[index].received.some((r) => isWithdrawOf("192.0.2.10/32")(r.message))).to.equal(true);
       });
     }
@@ -226,13 +253,21 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
     const bad: readonly [string, () => void, RegExp][] = [
       ["not an address", () => writeFileSync(vips, "192.0.2.10\nnot-an-ip\n"), /line 2: "not-an-ip" is not an IPv4 or IPv6 address/],
       ["missing", () => unlinkSync(vips), /cannot read: ENOENT/],
-      ["over --max-input-size", () => writeFileSync(vips, `192.0.2.10\n${"#".repeat(2000)}\n`), /larger than the 1KiB input limit \(raise it with --max-input-size\)/],
+      [
+        "over --max-input-size",
+        () => writeFileSync(vips, `192.0.2.10\n${"#".repeat(2000)}\n`),
+        /larger than the 1KiB input limit \(raise it with --max-input-size\)/,
+      ],
     ];
     for (const [what, write, reason] of bad) {
       const before = run.logs().filter((l) => l.msg === "SIGHUP: advertise set not changed").length;
       write();
       run.child.kill("SIGHUP");
-      const logged = await waitFor(`SIGHUP refusal of a file ${what}`, async () => run.logs().filter((l) => l.msg === "SIGHUP: advertise set not changed")[before], { timeoutMs: 10_000, intervalMs: 20 });
+      const logged = await waitFor(
+        `SIGHUP refusal of a file ${what}`,
+        async () => run.logs().filter((l) => l.msg === "SIGHUP: advertise set not changed")[before],
+        { timeoutMs: 10_000, intervalMs: 20 },
+      );
       expect(String(logged.error), what).to.match(reason);
       expect(run.exit, what).to.equal(undefined);
       const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
@@ -263,14 +298,23 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
   it("--config /dev/zero and a config over --max-input-size exit 2 naming the file and the limit; a bad size exits 2 naming the flag", async () => {
     const zero = advertise(["--config", "/dev/zero", "--advertise-ip", "192.0.2.10"]);
     await zero.exited;
-    expect([zero.exit?.code, zero.stderr]).to.deep.equal([2, "bgplb advertise: --config /dev/zero: larger than the 64MiB input limit (raise it with --max-input-size)\n"]);
+    expect([zero.exit?.code, zero.stderr]).to.deep.equal([
+      2,
+      "bgplb advertise: --config /dev/zero: larger than the 64MiB input limit (raise it with --max-input-size)\n",
+    ]);
     const { file } = await config();
     const small = advertise(["--config", file, "--advertise-ip", "192.0.2.10", "--max-input-size", "100"]);
     await small.exited;
-    expect([small.exit?.code, small.stderr]).to.deep.equal([2, `bgplb advertise: --config ${file}: larger than the 100B input limit (raise it with --max-input-size)\n`]);
+    expect([small.exit?.code, small.stderr]).to.deep.equal([
+      2,
+      `bgplb advertise: --config ${file}: larger than the 100B input limit (raise it with --max-input-size)\n`,
+    ]);
     const badSize = advertise(["--config", file, "--advertise-ip", "192.0.2.10", "--max-input-size", "lots"]);
     await badSize.exited;
-    expect([badSize.exit?.code, badSize.stderr]).to.deep.equal([2, 'bgplb advertise: --max-input-size: "lots" is not a size (e.g. 64MiB, 512KiB, 1GiB or a byte count above 0)\n']);
+    expect([badSize.exit?.code, badSize.stderr]).to.deep.equal([
+      2,
+      'bgplb advertise: --max-input-size: "lots" is not a size (e.g. 64MiB, 512KiB, 1GiB or a byte count above 0)\n',
+    ]);
   });
 
   it("exits 2 for communities that leave no room for a prefix in an UPDATE, instead of failing every session that comes up", async () => {

@@ -47,7 +47,9 @@ describe("speaker config: peers", () => {
   });
 
   it("refuses 0.0.0.0 as the BGP identifier, given as routerID or defaulting from localIP", () => {
-    expect(configError(() => checkSpeakerConfig({ ...configDocument(["10.0.0.1"]), routerID: "0.0.0.0" })).message).to.equal('routerID: "0.0.0.0" is not a valid BGP identifier (RFC 6286: non-zero)');
+    expect(configError(() => checkSpeakerConfig({ ...configDocument(["10.0.0.1"]), routerID: "0.0.0.0" })).message).to.equal(
+      'routerID: "0.0.0.0" is not a valid BGP identifier (RFC 6286: non-zero)',
+    );
     expect(configError(() => checkSpeakerConfig({ ...configDocument(["10.0.0.1"]), localIP: "0.0.0.0" })).message).to.equal(
       'localIP: "0.0.0.0" cannot be the BGP identifier, which defaults to localIP (give routerID)',
     );
@@ -88,6 +90,8 @@ describe("speaker config: TCP MD5 password and graceful restart", () => {
     expect(configError(() => checkSpeakerConfig(withPeer({}, { gracefulRestartTime: 4096 }))).message).to.equal(
       "gracefulRestartTime: 4096 is not a restart time in seconds (an integer 1..4095)",
     );
-    expect(configError(() => checkSpeakerConfig(withPeer({ gracefulRestart: "yes" }))).message).to.equal('peers[0].gracefulRestart: "yes" is not true or false');
+    expect(configError(() => checkSpeakerConfig(withPeer({ gracefulRestart: "yes" }))).message).to.equal(
+      'peers[0].gracefulRestart: "yes" is not true or false',
+    );
   });
 });

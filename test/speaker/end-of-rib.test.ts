@@ -62,7 +62,10 @@ describe("speaker peer driver: End-of-RIB", function () {
     expect(raw.connections[0].received.filter((r) => r.message.kind === "update")).to.have.length(1);
     raw.connections[0].socket.write(endOfRib("ipv4-unicast"));
     raw.connections[0].socket.write(endOfRib("ipv6-unicast"));
-    await waitFor("the peer's End-of-RIB logged", async () => (logs.filter((l) => l.msg === "end-of-RIB received").length === 2 ? true : undefined), { timeoutMs: 5_000, intervalMs: 20 });
+    await waitFor("the peer's End-of-RIB logged", async () => (logs.filter((l) => l.msg === "end-of-RIB received").length === 2 ? true : undefined), {
+      timeoutMs: 5_000,
+      intervalMs: 20,
+    });
     expect(logs.filter((l) => l.msg === "end-of-RIB received").map((l) => l.fields.family)).to.deep.equal(["ipv4-unicast", "ipv6-unicast"]);
     expect(logs.filter((l) => l.msg === "update received")).to.deep.equal([]);
     expect(driver?.state).to.equal("Established");

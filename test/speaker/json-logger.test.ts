@@ -10,7 +10,10 @@ describe("speaker JSON logs (pino)", () => {
   it("writes one JSON object per line with level, time, fields and msg, split between stdout and stderr", () => {
     const out: string[] = [];
     const err: string[] = [];
-    const logger = jsonLogger((line) => out.push(line), (line) => err.push(line));
+    const logger = jsonLogger(
+      (line) => out.push(line),
+      (line) => err.push(line),
+    );
     logger.log("info", "BGP_FSM_ESTABLISHED", { peer: "192.0.2.1", asn: 65001, families: ["ipv4-unicast", "ipv6-unicast"], gone: undefined });
     logger.log("debug", "BGP_FSM_TIMER", { timer: "keepalive" });
     logger.log("warn", "update treated as withdraw", { peer: "192.0.2.1", attributeType: 2 });
@@ -32,7 +35,11 @@ describe("speaker JSON logs (pino)", () => {
 
   it("writes debug lines to stdout when debug logging is on", () => {
     const out: string[] = [];
-    const logger = jsonLogger((line) => out.push(line), () => expect.fail("nothing on stderr"), true);
+    const logger = jsonLogger(
+      (line) => out.push(line),
+      () => expect.fail("nothing on stderr"),
+      true,
+    );
     expect(logger.enabled?.("debug")).to.equal(true);
     logger.log("debug", "BGP_FSM_TIMER", { timer: "keepalive" });
     expect(JSON.parse(out[0])).to.deep.include({ level: "debug", msg: "BGP_FSM_TIMER", timer: "keepalive" });

@@ -16,7 +16,16 @@ describe("speaker metrics (prom-client)", () => {
     const metrics = new SpeakerMetrics();
     const b = metrics.peer("10.0.0.2");
     const a = metrics.peer("10.0.0.1");
-    Object.assign(a, { state: "Established", connectAttempts: 3, establishedTransitions: 1, updatesSent: 7, updatesReceived: 2, notificationsSent: 0, notificationsReceived: 1, prefixesAdvertised: 5 });
+    Object.assign(a, {
+      state: "Established",
+      connectAttempts: 3,
+      establishedTransitions: 1,
+      updatesSent: 7,
+      updatesReceived: 2,
+      notificationsSent: 0,
+      notificationsReceived: 1,
+      prefixesAdvertised: 5,
+    });
     b.state = "Connect";
     countUpdateError(a, "NEXT_HOP", "treat-as-withdraw");
     countUpdateError(a, "AS_PATH", "treat-as-withdraw");

@@ -48,10 +48,16 @@ describe("minimum receive TTL (GTSM) on a UDP socket", function () {
   });
 
   it("refuses a minimum outside 1..255 and names a port in use", async () => {
-    await bindWithMinTtl("127.0.0.1", 0, 0).then(() => expect.fail("accepted 0"), (error: Error) => expect(error.message).to.equal("minimum TTL 0 is not 1..255"));
+    await bindWithMinTtl("127.0.0.1", 0, 0).then(
+      () => expect.fail("accepted 0"),
+      (error: Error) => expect(error.message).to.equal("minimum TTL 0 is not 1..255"),
+    );
     const taken = await bindWithMinTtl("127.0.0.1", 0, 255);
     try {
-      await bindWithMinTtl("127.0.0.1", taken.address().port, 255).then(() => expect.fail("bound twice"), (error: Error) => expect(error.message).to.match(/^binding 127\.0\.0\.1 port \d+: EADDRINUSE$/));
+      await bindWithMinTtl("127.0.0.1", taken.address().port, 255).then(
+        () => expect.fail("bound twice"),
+        (error: Error) => expect(error.message).to.match(/^binding 127\.0\.0\.1 port \d+: EADDRINUSE$/),
+      );
     } finally {
       taken.close();
     }

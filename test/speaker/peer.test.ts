@@ -44,7 +44,10 @@ function driver(peer: RawPeer, logs: LogLine[], metrics: SpeakerMetrics, name: s
 }
 
 const isKeepalive = (m: BgpMessage): boolean => m.kind === "keepalive";
-const isUpdateOf = (prefix: string) => (m: BgpMessage): boolean => m.kind === "update" && m.nlri.some((p) => `${p.address}/${p.length}` === prefix);
+const isUpdateOf =
+  (prefix: string) =>
+  (m: BgpMessage): boolean =>
+    m.kind === "update" && m.nlri.some((p) => `${p.address}/${p.length}` === prefix);
 
 describe("speaker peer driver: one session's failure stays in that session", function () {
   this.timeout(20_000);
@@ -56,7 +59,11 @@ describe("speaker peer driver: one session's failure stays in that session", fun
     await Promise.all(peers.splice(0).map((p) => p.close()));
   });
 
-  async function pair(logs: LogLine[], routes: readonly OriginatedRoute[], logger?: Logger): Promise<{ hostile: RawPeer; calm: RawPeer; victim: PeerDriver; bystander: PeerDriver; metrics: SpeakerMetrics }> {
+  async function pair(
+    logs: LogLine[],
+    routes: readonly OriginatedRoute[],
+    logger?: Logger,
+  ): Promise<{ hostile: RawPeer; calm: RawPeer; victim: PeerDriver; bystander: PeerDriver; metrics: SpeakerMetrics }> {
     const hostile = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.2" });
     const calm = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.3" });
     peers.push(hostile, calm);
@@ -119,7 +126,12 @@ describe("speaker peer driver: one session's failure stays in that session", fun
     };
     const { hostile, calm, bystander } = await pair(logs, [{ ...ROUTE, med: -1 }], failingSink);
     await hostile.waitMessage(1, "KEEPALIVE on a connection of the fresh session", isKeepalive);
-    expect(logs.filter((l) => l.level === "error").slice(0, 2).map((l) => [l.msg, l.fields.error])).to.deep.equal([
+    expect(
+      logs
+        .filter((l) => l.level === "error")
+        .slice(0, 2)
+        .map((l) => [l.msg, l.fields.error]),
+    ).to.deep.equal([
       ["internal error: session stopped, restarting after backoff", "med: -1 is not an integer in 0..4294967295"],
       ["internal error while stopping the session: resetting it", "log sink failed"],
     ]);

@@ -14,7 +14,9 @@ import { encodeMd5Sig, listenWithMd5, md5Socket } from "../../sdk/speaker/tcp-md
 type Md5Counter = "TCPMD5NotFound" | "TCPMD5Unexpected" | "TCPMD5Failure";
 
 function md5Counters(): Record<Md5Counter, number> {
-  const lines = readFileSync("/proc/net/netstat", "utf8").split("\n").filter((line) => line.startsWith("TcpExt:"));
+  const lines = readFileSync("/proc/net/netstat", "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("TcpExt:"));
   const names = lines[0].split(" ");
   const values = lines[1].split(" ");
   const value = (name: Md5Counter): number => Number(values[names.indexOf(name)]);
@@ -107,7 +109,10 @@ describe("speaker TCP MD5 (TCP_MD5SIG) on loopback", function () {
   it("a keyed listener on a port already in use fails naming the address and EADDRINUSE", async () => {
     const port = await keyedListener("right horse");
     const second = createServer();
-    const error = await listenWithMd5(second, "127.0.0.1", port, [{ address: "127.0.0.1", password: "right horse" }]).then(() => undefined, (err: Error) => err);
+    const error = await listenWithMd5(second, "127.0.0.1", port, [{ address: "127.0.0.1", password: "right horse" }]).then(
+      () => undefined,
+      (err: Error) => err,
+    );
     expect(error?.message).to.equal(`binding 127.0.0.1:${port}: EADDRINUSE`);
     expect(error?.message).to.not.include("right horse");
   });

@@ -51,7 +51,10 @@ function rawPeer(updates: readonly Uint8Array[]): Promise<{ server: Server; port
             myAsn: PEER_ASN,
             holdTime: 90,
             bgpId: "192.0.2.2",
-            capabilities: [{ kind: "multiprotocol", afi: 1, safi: 1 }, { kind: "fourOctetAs", asn: PEER_ASN }],
+            capabilities: [
+              { kind: "multiprotocol", afi: 1, safi: 1 },
+              { kind: "fourOctetAs", asn: PEER_ASN },
+            ],
           });
           socket.write(open);
           socket.write(encodeMessage({ kind: "keepalive" }));

@@ -5,8 +5,18 @@ import { METALLB_ADVERTISEMENTS, METALLB_POOLS, TWO_PEERS, expectNone, expectOne
 
 describe("validate: cross-object rules", () => {
   it("BGPLB060 compares GKE and MetalLB pools together", () => {
-    const both = topologyOf([...topologyObjects(gke()), ...topologyObjects(metallb({ pools: [METALLB_POOLS[0], { name: "pool2", addresses: ["10.0.0.0/29"] }] }))]);
-    const d = expectOne(validate(both), { code: "BGPLB060", severity: "error", path: "spec.addresses[0]", value: "10.0.0.0/29", kind: "IPAddressPool", name: "pool2" });
+    const both = topologyOf([
+      ...topologyObjects(gke()),
+      ...topologyObjects(metallb({ pools: [METALLB_POOLS[0], { name: "pool2", addresses: ["10.0.0.0/29"] }] })),
+    ]);
+    const d = expectOne(validate(both), {
+      code: "BGPLB060",
+      severity: "error",
+      path: "spec.addresses[0]",
+      value: "10.0.0.0/29",
+      kind: "IPAddressPool",
+      name: "pool2",
+    });
     expect(d.message).to.include("pool pool1 of Cluster bm");
     const disjoint = topologyOf([...topologyObjects(gke()), ...topologyObjects(metallb())]);
     expectNone(validate(disjoint), "BGPLB060");
@@ -32,26 +42,54 @@ describe("validate: cross-object rules", () => {
   });
 
   it("BGPLB111 follows ipAddressPoolSelectors", () => {
-    const pools = [ipAddressPool({ name: "tagged", labels: { tier: "web" }, addresses: ["4.4.4.64/26"] }), ipAddressPool({ name: "other", addresses: ["5.5.5.0/24"] })];
-    const advertisement = (length: number) => ({ name: "web", ipAddressPoolSelectors: [{ matchExpressions: [{ key: "tier", operator: "In" as const, values: ["web"] }] }], aggregationLength: length });
-    expectOne(validate(metallb({ pools: [], extra: pools, advertisements: [advertisement(25)] })), { code: "BGPLB111", severity: "error", path: "spec.aggregationLength", value: "tagged" });
+    const pools = [
+      ipAddressPool({ name: "tagged", labels: { tier: "web" }, addresses: ["4.4.4.64/26"] }),
+      ipAddressPool({ name: "other", addresses: ["5.5.5.0/24"] }),
+    ];
+    const advertisement = (length: number) => ({
+      name: "web",
+      ipAddressPoolSelectors: [{ matchExpressions: [{ key: "tier", operator: "In" as const, values: ["web"] }] }],
+      aggregationLength: length,
+    });
+    expectOne(validate(metallb({ pools: [], extra: pools, advertisements: [advertisement(25)] })), {
+      code: "BGPLB111",
+      severity: "error",
+      path: "spec.aggregationLength",
+      value: "tagged",
+    });
     expectNone(validate(metallb({ pools: [], extra: pools, advertisements: [advertisement(26)] })), "BGPLB111");
   });
 
   it("BGPLB111 checks IPv6 pools against aggregationLengthV6", () => {
     const advertisements = [{ ...METALLB_ADVERTISEMENTS[0], aggregationLengthV6: 64 }, METALLB_ADVERTISEMENTS[1]];
-    expectOne(validate(metallb({ advertisements })), { code: "BGPLB111", severity: "error", path: "spec.aggregationLengthV6", value: "2001:100:4::200-2001:100:4::400" });
+    expectOne(validate(metallb({ advertisements })), {
+      code: "BGPLB111",
+      severity: "error",
+      path: "spec.aggregationLengthV6",
+      value: "2001:100:4::200-2001:100:4::400",
+    });
   });
 
   it("BGPLB014 fires on a password field of a GKE BGPPeer", () => {
     const peer = { ...gkeBgpPeer({ clusterName: "bm", ...TWO_PEERS[1] }), unknownFields: [{ path: ["spec", "md5Password"], value: "x" }] };
-    expectOne(validate(gke({ peers: [TWO_PEERS[0]], extra: [peer] })), { code: "BGPLB014", severity: "error", path: "spec.md5Password", value: "MD5", kind: "BGPPeer" });
+    expectOne(validate(gke({ peers: [TWO_PEERS[0]], extra: [peer] })), {
+      code: "BGPLB014",
+      severity: "error",
+      path: "spec.md5Password",
+      value: "MD5",
+      kind: "BGPPeer",
+    });
   });
 
   it("control-plane coverage, peerSelector and controlPlaneNodes all look at the cluster's own nodes and peers", () => {
     const diagnostics = validate(
       gke({
-        cluster: { bgpPeers: [{ ip: "10.0.1.254", asn: 65002, controlPlaneNodes: ["10.0.1.10", "10.0.1.11"] }, { ip: "10.0.2.254", asn: 65002, controlPlaneNodes: ["10.0.9.9"] }] },
+        cluster: {
+          bgpPeers: [
+            { ip: "10.0.1.254", asn: 65002, controlPlaneNodes: ["10.0.1.10", "10.0.1.11"] },
+            { ip: "10.0.2.254", asn: 65002, controlPlaneNodes: ["10.0.9.9"] },
+          ],
+        },
         peers: TWO_PEERS,
         selector: { "cluster.baremetal.gke.io/default-peer": "false" },
       }),

@@ -157,7 +157,14 @@ export interface RuleCase<F> {
 export function ruleCaseTests<C extends RuleCase<unknown>>(cases: readonly C[], diagnose: (fixture: C["fires"], c: C) => readonly Diagnostic[]): void {
   for (const c of cases) {
     it(`${c.code} fires on ${c.title}`, () => {
-      expectOne(diagnose(c.fires, c), { code: c.code, severity: c.severity, path: c.path, value: c.value, ...(c.kind ? { kind: c.kind } : {}), ...(c.name ? { name: c.name } : {}) });
+      expectOne(diagnose(c.fires, c), {
+        code: c.code,
+        severity: c.severity,
+        path: c.path,
+        value: c.value,
+        ...(c.kind ? { kind: c.kind } : {}),
+        ...(c.name ? { name: c.name } : {}),
+      });
     });
     it(`${c.code} stays quiet on the near miss of ${c.title}`, () => {
       expectNone(diagnose(c.quiet, c), c.code);

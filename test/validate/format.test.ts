@@ -22,7 +22,16 @@ describe("validate: output formats", () => {
   });
 
   it("produces that very line from a real iBGP mistake", () => {
-    const diagnostics = validate(gke({ cluster: { bgpPeers: [{ ip: "10.8.0.10", asn: 65002 }, { ip: "10.8.0.11", asn: 65001 }] } }));
+    const diagnostics = validate(
+      gke({
+        cluster: {
+          bgpPeers: [
+            { ip: "10.8.0.10", asn: 65002 },
+            { ip: "10.8.0.11", asn: 65001 },
+          ],
+        },
+      }),
+    );
     const lines = diagnostics.map((d) => formatDiagnostic(d, { object: false }));
     expect(lines).to.include(formatDiagnostic(IBGP, { object: false }));
   });

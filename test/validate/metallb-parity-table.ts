@@ -38,7 +38,13 @@ export function parityTable(): readonly ParityCase[] {
   const rows: unknown = parse(readFileSync(path.join(parityDir, "table.yaml"), "utf8"));
   if (!Array.isArray(rows)) throw new Error("metallb-parity/table.yaml: expected a list of cases");
   return rows.map((row: Record<string, unknown>, index) => {
-    if (typeof row["case"] !== "string" || typeof row["item"] !== "number" || typeof row["rule"] !== "string" || !isVerdict(row["metallb"]) || (row["oracle"] !== undefined && !isVerdict(row["oracle"]))) {
+    if (
+      typeof row["case"] !== "string" ||
+      typeof row["item"] !== "number" ||
+      typeof row["rule"] !== "string" ||
+      !isVerdict(row["metallb"]) ||
+      (row["oracle"] !== undefined && !isVerdict(row["oracle"]))
+    ) {
       throw new Error(`metallb-parity/table.yaml: row ${index + 1} (${JSON.stringify(row)}) needs case, item, rule, metallb and an optional oracle verdict`);
     }
     return row as unknown as ParityCase;

@@ -27,7 +27,9 @@ describe("validate: parity with MetalLB's own validation (issue 16)", () => {
   });
 
   it("has one row per case file, unique names, and a firing and a near-miss case for every issue item 1-19", () => {
-    const files = readdirSync(path.join(parityDir, "cases")).map((file) => file.replace(/\.yaml$/, "")).sort();
+    const files = readdirSync(path.join(parityDir, "cases"))
+      .map((file) => file.replace(/\.yaml$/, ""))
+      .sort();
     const names = table.map((row) => row.case);
     expect(new Set(names).size, "case names are unique").to.equal(names.length);
     expect([...names].sort()).to.deep.equal(files);

@@ -31,14 +31,19 @@ describe("validate/span-index", () => {
 
   it("agrees with a scan of every entry", () => {
     fc.assert(
-      fc.property(arbEntries, fc.constantFrom<4 | 6>(4, 6), fc.integer({ min: 0, max: 230 }), fc.integer({ min: 0, max: 10 }), (entries, family, first, length) => {
-        const query = span(family, first, first + length);
-        const hit = new SpanIndex(entries).overlapping(query);
-        const overlaps = (e: Spanned<string>): boolean =>
-          e.span.family === family && e.span.first <= query.last && query.first <= e.span.last;
-        expect(hit !== undefined).to.equal(entries.some(overlaps));
-        if (hit) expect(overlaps(hit)).to.equal(true);
-      }),
+      fc.property(
+        arbEntries,
+        fc.constantFrom<4 | 6>(4, 6),
+        fc.integer({ min: 0, max: 230 }),
+        fc.integer({ min: 0, max: 10 }),
+        (entries, family, first, length) => {
+          const query = span(family, first, first + length);
+          const hit = new SpanIndex(entries).overlapping(query);
+          const overlaps = (e: Spanned<string>): boolean => e.span.family === family && e.span.first <= query.last && query.first <= e.span.last;
+          expect(hit !== undefined).to.equal(entries.some(overlaps));
+          if (hit) expect(overlaps(hit)).to.equal(true);
+        },
+      ),
     );
   });
 });

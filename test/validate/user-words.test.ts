@@ -17,7 +17,8 @@ function literals(directory: string): { file: string; text: string }[] {
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
       if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) found.push({ file: name, text: node.text });
-      else if (ts.isTemplateExpression(node)) found.push({ file: name, text: [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join("…") });
+      else if (ts.isTemplateExpression(node))
+        found.push({ file: name, text: [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join("…") });
       ts.forEachChild(node, visit);
     };
     visit(source);

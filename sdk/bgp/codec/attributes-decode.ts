@@ -46,26 +46,25 @@ const OPTIONAL_TRANSITIVE = AttributeFlag.Optional | AttributeFlag.Transitive;
 const MAX_DIAGNOSTICS = 32;
 
 /** Expected Optional and Transitive bits, and the RFC 7606 action when they are wrong. */
-const KNOWN: ReadonlyMap<number, { readonly flags: number; readonly action: UpdateErrorAction | "session-reset"; readonly name: string }> =
-  new Map([
-    [AttributeType.Origin, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "ORIGIN" }],
-    [AttributeType.AsPath, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "AS_PATH" }],
-    [AttributeType.NextHop, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "NEXT_HOP" }],
-    [AttributeType.MultiExitDisc, { flags: AttributeFlag.Optional, action: "treat-as-withdraw", name: "MULTI_EXIT_DISC" }],
-    [AttributeType.LocalPref, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "LOCAL_PREF" }],
-    [AttributeType.AtomicAggregate, { flags: AttributeFlag.Transitive, action: "attribute-discard", name: "ATOMIC_AGGREGATE" }],
-    [AttributeType.Aggregator, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AGGREGATOR" }],
-    [AttributeType.Communities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "COMMUNITIES" }],
-    [AttributeType.OriginatorId, { flags: AttributeFlag.Optional, action: "treat-as-withdraw", name: "ORIGINATOR_ID" }],
-    [AttributeType.ClusterList, { flags: AttributeFlag.Optional, action: "treat-as-withdraw", name: "CLUSTER_LIST" }],
-    [AttributeType.MpReachNlri, { flags: AttributeFlag.Optional, action: "session-reset", name: "MP_REACH_NLRI" }],
-    [AttributeType.MpUnreachNlri, { flags: AttributeFlag.Optional, action: "session-reset", name: "MP_UNREACH_NLRI" }],
-    [AttributeType.As4Path, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AS4_PATH" }],
-    [AttributeType.ExtendedCommunities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "EXTENDED_COMMUNITIES" }],
-    [AttributeType.As4Aggregator, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AS4_AGGREGATOR" }],
-    [AttributeType.Ipv6ExtendedCommunities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "IPV6_EXTENDED_COMMUNITIES" }],
-    [AttributeType.LargeCommunities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "LARGE_COMMUNITY" }],
-  ]);
+const KNOWN: ReadonlyMap<number, { readonly flags: number; readonly action: UpdateErrorAction | "session-reset"; readonly name: string }> = new Map([
+  [AttributeType.Origin, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "ORIGIN" }],
+  [AttributeType.AsPath, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "AS_PATH" }],
+  [AttributeType.NextHop, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "NEXT_HOP" }],
+  [AttributeType.MultiExitDisc, { flags: AttributeFlag.Optional, action: "treat-as-withdraw", name: "MULTI_EXIT_DISC" }],
+  [AttributeType.LocalPref, { flags: AttributeFlag.Transitive, action: "treat-as-withdraw", name: "LOCAL_PREF" }],
+  [AttributeType.AtomicAggregate, { flags: AttributeFlag.Transitive, action: "attribute-discard", name: "ATOMIC_AGGREGATE" }],
+  [AttributeType.Aggregator, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AGGREGATOR" }],
+  [AttributeType.Communities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "COMMUNITIES" }],
+  [AttributeType.OriginatorId, { flags: AttributeFlag.Optional, action: "treat-as-withdraw", name: "ORIGINATOR_ID" }],
+  [AttributeType.ClusterList, { flags: AttributeFlag.Optional, action: "treat-as-withdraw", name: "CLUSTER_LIST" }],
+  [AttributeType.MpReachNlri, { flags: AttributeFlag.Optional, action: "session-reset", name: "MP_REACH_NLRI" }],
+  [AttributeType.MpUnreachNlri, { flags: AttributeFlag.Optional, action: "session-reset", name: "MP_UNREACH_NLRI" }],
+  [AttributeType.As4Path, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AS4_PATH" }],
+  [AttributeType.ExtendedCommunities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "EXTENDED_COMMUNITIES" }],
+  [AttributeType.As4Aggregator, { flags: OPTIONAL_TRANSITIVE, action: "attribute-discard", name: "AS4_AGGREGATOR" }],
+  [AttributeType.Ipv6ExtendedCommunities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "IPV6_EXTENDED_COMMUNITIES" }],
+  [AttributeType.LargeCommunities, { flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw", name: "LARGE_COMMUNITY" }],
+]);
 
 /**
  * Attributes an external (eBGP) peer must not send; RFC 7606 §7.5, §7.9 and
@@ -171,7 +170,12 @@ class AttributeReader {
     if (known === undefined) return this.readUnknown(type, flags, at, start, end);
     const discardedBy = this.context.peerType === "external" ? DISCARDED_FROM_EXTERNAL.get(type) : undefined;
     if (discardedBy !== undefined) {
-      return this.note("attribute-discard", UpdateErrorSubcode.MalformedAttributeList, `${known.name} from an external (eBGP) peer is discarded (${discardedBy})`, type);
+      return this.note(
+        "attribute-discard",
+        UpdateErrorSubcode.MalformedAttributeList,
+        `${known.name} from an external (eBGP) peer is discarded (${discardedBy})`,
+        type,
+      );
     }
     if ((flags & OPTIONAL_TRANSITIVE) !== known.flags) {
       const reason = `${known.name} flags 0x${flags.toString(16)} have Optional/Transitive 0x${(flags & OPTIONAL_TRANSITIVE).toString(16)}, expected 0x${known.flags.toString(16)}`;
@@ -197,9 +201,17 @@ class AttributeReader {
         const read = readAsPath(b, start, end, this.context.fourOctetAs ? 4 : 2);
         if (!read.ok) return this.note("treat-as-withdraw", read.error.subcode, `AS_PATH ${read.error.reason}`, type);
         const segments = read.value;
-        if (this.context.peerType === "external" && segments.some((s) => s.type === AsPathSegmentType.AsConfedSequence || s.type === AsPathSegmentType.AsConfedSet)) {
+        if (
+          this.context.peerType === "external" &&
+          segments.some((s) => s.type === AsPathSegmentType.AsConfedSequence || s.type === AsPathSegmentType.AsConfedSet)
+        ) {
           // RFC 5065 §5 as revised by RFC 7606 §7.2: bgplb is in no confederation.
-          return this.note("treat-as-withdraw", UpdateErrorSubcode.MalformedAsPath, "AS_PATH from an external peer outside our confederation has an AS_CONFED segment", type);
+          return this.note(
+            "treat-as-withdraw",
+            UpdateErrorSubcode.MalformedAsPath,
+            "AS_PATH from an external peer outside our confederation has an AS_CONFED segment",
+            type,
+          );
         }
         this.attributes.asPath = segments;
         return CHECKED;
@@ -226,21 +238,35 @@ class AttributeReader {
         return CHECKED;
       case AttributeType.Aggregator: {
         const expected = this.context.fourOctetAs ? 8 : 6;
-        if (length !== expected) return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `AGGREGATOR length ${length}, expected ${expected}`, type);
-        const aggregator = expected === 8 ? { asn: readU32(b, start), address: readIpv4(b, start + 4) } : { asn: readU16(b, start), address: readIpv4(b, start + 2) };
+        if (length !== expected)
+          return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `AGGREGATOR length ${length}, expected ${expected}`, type);
+        const aggregator =
+          expected === 8 ? { asn: readU32(b, start), address: readIpv4(b, start + 4) } : { asn: readU16(b, start), address: readIpv4(b, start + 2) };
         if (aggregator.asn === 0) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AGGREGATOR has AS 0 (RFC 7607)", type);
         this.attributes.aggregator = aggregator;
         return CHECKED;
       }
       case AttributeType.Communities: {
-        if (length === 0 || length % 4 !== 0) return this.note("treat-as-withdraw", UpdateErrorSubcode.OptionalAttributeError, `COMMUNITIES length ${length} is not a non-zero multiple of 4`, type);
+        if (length === 0 || length % 4 !== 0)
+          return this.note(
+            "treat-as-withdraw",
+            UpdateErrorSubcode.OptionalAttributeError,
+            `COMMUNITIES length ${length} is not a non-zero multiple of 4`,
+            type,
+          );
         const communities = new Array<number>(length / 4);
         for (let i = 0; i < communities.length; i++) communities[i] = readU32(b, start + 4 * i);
         this.attributes.communities = communities;
         return CHECKED;
       }
       case AttributeType.LargeCommunities: {
-        if (length === 0 || length % 12 !== 0) return this.note("treat-as-withdraw", UpdateErrorSubcode.OptionalAttributeError, `LARGE_COMMUNITY length ${length} is not a non-zero multiple of 12`, type);
+        if (length === 0 || length % 12 !== 0)
+          return this.note(
+            "treat-as-withdraw",
+            UpdateErrorSubcode.OptionalAttributeError,
+            `LARGE_COMMUNITY length ${length} is not a non-zero multiple of 12`,
+            type,
+          );
         const communities = new Array<LargeCommunity>(length / 12);
         for (let i = 0; i < communities.length; i++) {
           const o = start + 12 * i;
@@ -250,7 +276,8 @@ class AttributeReader {
         return CHECKED;
       }
       case AttributeType.As4Path: {
-        if (this.context.fourOctetAs) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_PATH received from a 4-octet AS speaker", type);
+        if (this.context.fourOctetAs)
+          return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_PATH received from a 4-octet AS speaker", type);
         if (length === 0) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_PATH is empty (RFC 6793 §6)", type);
         const read = readAsPath(b, start, end, 4);
         if (!read.ok) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, `AS4_PATH ${read.error.reason}`, type);
@@ -258,9 +285,11 @@ class AttributeReader {
         return CHECKED;
       }
       case AttributeType.As4Aggregator:
-        if (this.context.fourOctetAs) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_AGGREGATOR received from a 4-octet AS speaker", type);
+        if (this.context.fourOctetAs)
+          return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_AGGREGATOR received from a 4-octet AS speaker", type);
         if (length !== 8) return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `AS4_AGGREGATOR length ${length}, expected 8`, type);
-        if (readU32(b, start) === 0) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_AGGREGATOR has AS 0 (RFC 7607, RFC 6793 §6)", type);
+        if (readU32(b, start) === 0)
+          return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_AGGREGATOR has AS 0 (RFC 7607, RFC 6793 §6)", type);
         this.as4Aggregator = { asn: readU32(b, start), address: readIpv4(b, start + 4) };
         return CHECKED;
       case AttributeType.OriginatorId:
@@ -269,14 +298,20 @@ class AttributeReader {
         return CHECKED;
       case AttributeType.ClusterList:
         // Validated for RFC 7606 §7.10, then dropped like ORIGINATOR_ID.
-        if (length === 0 || length % 4 !== 0) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `CLUSTER_LIST length ${length} is not a non-zero multiple of 4`, type);
+        if (length === 0 || length % 4 !== 0)
+          return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `CLUSTER_LIST length ${length} is not a non-zero multiple of 4`, type);
         return CHECKED;
       case AttributeType.ExtendedCommunities:
       case AttributeType.Ipv6ExtendedCommunities: {
         // RFC 7606 §7.14 and §7.15; then passed on like an unknown attribute.
         const size = type === AttributeType.ExtendedCommunities ? 8 : 20;
         if (length === 0 || length % size !== 0) {
-          return this.note("treat-as-withdraw", UpdateErrorSubcode.OptionalAttributeError, `${known.name} length ${length} is not a non-zero multiple of ${size}`, type);
+          return this.note(
+            "treat-as-withdraw",
+            UpdateErrorSubcode.OptionalAttributeError,
+            `${known.name} length ${length} is not a non-zero multiple of ${size}`,
+            type,
+          );
         }
         return this.readUnknown(type, flags, at, start, end);
       }
@@ -307,7 +342,12 @@ class AttributeReader {
     const safi = b[start + 2];
     const family = familyName(afi, safi);
     if (family === undefined) {
-      return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI for unsupported AFI ${afi} SAFI ${safi} ignored`, AttributeType.MpReachNlri);
+      return this.note(
+        "attribute-discard",
+        UpdateErrorSubcode.OptionalAttributeError,
+        `MP_REACH_NLRI for unsupported AFI ${afi} SAFI ${safi} ignored`,
+        AttributeType.MpReachNlri,
+      );
     }
     const nextHopLength = b[start + 3];
     const nextHopStart = start + 4;
@@ -331,7 +371,11 @@ class AttributeReader {
       return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI next hop length ${nextHopLength} is not valid for AFI ${afi}`, data());
     }
     const nlri: Prefix[] = [];
-    const read = readPrefixes(b, nlriStart, end, afi, this.context.addPath[family]?.receive ?? false, nlri, { subcode: UpdateErrorSubcode.OptionalAttributeError, reasonPrefix: "MP_REACH_NLRI ", data });
+    const read = readPrefixes(b, nlriStart, end, afi, this.context.addPath[family]?.receive ?? false, nlri, {
+      subcode: UpdateErrorSubcode.OptionalAttributeError,
+      reasonPrefix: "MP_REACH_NLRI ",
+      data,
+    });
     if (!read.ok) return read;
     // The NLRI is kept so that treat-as-withdraw knows which routes to withdraw.
     this.attributes.mpReach = { afi, safi, nextHop, nlri };
@@ -350,7 +394,12 @@ class AttributeReader {
     const safi = b[start + 2];
     const family = familyName(afi, safi);
     if (family === undefined) {
-      return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, `MP_UNREACH_NLRI for unsupported AFI ${afi} SAFI ${safi} ignored`, AttributeType.MpUnreachNlri);
+      return this.note(
+        "attribute-discard",
+        UpdateErrorSubcode.OptionalAttributeError,
+        `MP_UNREACH_NLRI for unsupported AFI ${afi} SAFI ${safi} ignored`,
+        AttributeType.MpUnreachNlri,
+      );
     }
     const withdrawn: Prefix[] = [];
     const read = readPrefixes(b, start + 3, end, afi, this.context.addPath[family]?.receive ?? false, withdrawn, {
@@ -448,21 +497,35 @@ export function readAttributes(bytes: Uint8Array, start: number, end: number, co
     // does not fit, is treat-as-withdraw; the NLRI is still located from
     // the Total Path Attribute Length.
     if (end - at < 3) {
-      reader.note("treat-as-withdraw", UpdateErrorSubcode.MalformedAttributeList, `${end - at} octets left after the last attribute, too few for an attribute header`);
+      reader.note(
+        "treat-as-withdraw",
+        UpdateErrorSubcode.MalformedAttributeList,
+        `${end - at} octets left after the last attribute, too few for an attribute header`,
+      );
       break;
     }
     const flags = bytes[at];
     const type = bytes[at + 1];
     const extended = (flags & AttributeFlag.ExtendedLength) !== 0;
     if (extended && end - at < 4) {
-      reader.note("treat-as-withdraw", UpdateErrorSubcode.MalformedAttributeList, `attribute type ${type} has an extended length header but only ${end - at} octets remain`, type);
+      reader.note(
+        "treat-as-withdraw",
+        UpdateErrorSubcode.MalformedAttributeList,
+        `attribute type ${type} has an extended length header but only ${end - at} octets remain`,
+        type,
+      );
       break;
     }
     const length = extended ? readU16(bytes, at + 2) : bytes[at + 2];
     const valueStart = at + (extended ? 4 : 3);
     const valueEnd = valueStart + length;
     if (valueEnd > end) {
-      reader.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `attribute type ${type} length ${length} overruns the attribute list by ${valueEnd - end} octets`, type);
+      reader.note(
+        "treat-as-withdraw",
+        UpdateErrorSubcode.AttributeLengthError,
+        `attribute type ${type} length ${length} overruns the attribute list by ${valueEnd - end} octets`,
+        type,
+      );
       break;
     }
     let read: Decoded<void>;
@@ -472,7 +535,12 @@ export function readAttributes(bytes: Uint8Array, start: number, end: number, co
     } else if (type === AttributeType.MpReachNlri || type === AttributeType.MpUnreachNlri) {
       read = reader.reset(UpdateErrorSubcode.MalformedAttributeList, `${attributeName(type)} appears more than once`);
     } else {
-      read = reader.note("attribute-discard", UpdateErrorSubcode.MalformedAttributeList, `${attributeName(type)} (type ${type}) appears more than once; later copies discarded`, type);
+      read = reader.note(
+        "attribute-discard",
+        UpdateErrorSubcode.MalformedAttributeList,
+        `${attributeName(type)} (type ${type}) appears more than once; later copies discarded`,
+        type,
+      );
     }
     if (!read.ok) return read;
     at = valueEnd;

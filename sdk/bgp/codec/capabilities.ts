@@ -97,7 +97,8 @@ export function writeCapability(out: ByteWriter, capability: Capability): void {
  * are kept as unknown whatever their length.
  */
 export function readCapability(code: number, bytes: Uint8Array, start: number, length: number): Decoded<Capability> {
-  const tooShort = (reason: string): Decoded<never> => refused(ErrorCode.OpenMessage, OpenErrorSubcode.Unspecific, reason, bytes.slice(start - 2, start + length));
+  const tooShort = (reason: string): Decoded<never> =>
+    refused(ErrorCode.OpenMessage, OpenErrorSubcode.Unspecific, reason, bytes.slice(start - 2, start + length));
   switch (code) {
     case CapabilityCode.Multiprotocol:
       if (length < 4) return tooShort(`Multiprotocol capability length ${length}, expected 4`);

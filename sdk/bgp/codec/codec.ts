@@ -125,7 +125,12 @@ function decodeChecked(frame: Uint8Array, context: CodecContext): DecodeResult {
   if (!checked.ok) return checked;
   const header = checked.value;
   if (header.length !== frame.length) {
-    return refused(ErrorCode.MessageHeader, HeaderErrorSubcode.BadMessageLength, `length field ${header.length} differs from the ${frame.length} octets given`, frame.slice(16, 18));
+    return refused(
+      ErrorCode.MessageHeader,
+      HeaderErrorSubcode.BadMessageLength,
+      `length field ${header.length} differs from the ${frame.length} octets given`,
+      frame.slice(16, 18),
+    );
   }
   const end = frame.length;
   switch (header.type) {

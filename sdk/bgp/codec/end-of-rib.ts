@@ -12,7 +12,9 @@ import { Afi, Safi, type UpdateMessage } from "../messages";
  */
 export function endOfRibFamily(update: UpdateMessage): { readonly afi: number; readonly safi: number } | undefined {
   if (update.withdrawn.length > 0 || update.nlri.length > 0) return undefined;
-  const present = Object.entries(update.attributes).filter(([, value]) => value !== undefined).map(([name]) => name);
+  const present = Object.entries(update.attributes)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name);
   if (present.length === 0) return { afi: Afi.Ipv4, safi: Safi.Unicast };
   const unreach = update.attributes.mpUnreach;
   if (present.length === 1 && unreach !== undefined && unreach.withdrawn.length === 0) return { afi: unreach.afi, safi: unreach.safi };

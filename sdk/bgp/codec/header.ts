@@ -61,12 +61,7 @@ export function checkHeader(bytes: Uint8Array, offset: number): Decoded<MessageH
   }
   const minimum = MINIMUM_LENGTH[type];
   if (minimum === undefined) {
-    return refused(
-      ErrorCode.MessageHeader,
-      HeaderErrorSubcode.BadMessageType,
-      `message type ${type} is not 1..5`,
-      Uint8Array.of(type),
-    );
+    return refused(ErrorCode.MessageHeader, HeaderErrorSubcode.BadMessageType, `message type ${type} is not 1..5`, Uint8Array.of(type));
   }
   if (type === MessageType.RouteRefresh && length !== minimum) {
     return refused(

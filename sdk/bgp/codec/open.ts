@@ -5,16 +5,7 @@
 import { readIpv4, writeIpv4 } from "../../net/octets";
 import { readCapability, writeCapability } from "./capabilities";
 import { decoded, refused } from "./errors";
-import {
-  AS_TRANS,
-  BGP_VERSION,
-  ErrorCode,
-  OpenErrorSubcode,
-  OptionalParameterType,
-  type Capability,
-  type Decoded,
-  type OpenMessage,
-} from "../messages";
+import { AS_TRANS, BGP_VERSION, ErrorCode, OpenErrorSubcode, OptionalParameterType, type Capability, type Decoded, type OpenMessage } from "../messages";
 import type { ByteWriter } from "./wire";
 import { readU16 } from "./wire";
 
@@ -67,11 +58,7 @@ export function readOpenBody(bytes: Uint8Array, start: number, end: number): Dec
   const myAsn = readU16(bytes, start + 1);
   const holdTime = readU16(bytes, start + 3);
   if (holdTime === 1 || holdTime === 2) {
-    return refused(
-      ErrorCode.OpenMessage,
-      OpenErrorSubcode.UnacceptableHoldTime,
-      `hold time ${holdTime} s is neither 0 nor at least 3`,
-    );
+    return refused(ErrorCode.OpenMessage, OpenErrorSubcode.UnacceptableHoldTime, `hold time ${holdTime} s is neither 0 nor at least 3`);
   }
   const bgpId = readIpv4(bytes, start + 5);
   if (bgpId === "0.0.0.0") {

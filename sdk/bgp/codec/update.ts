@@ -76,9 +76,7 @@ export function readUpdateBody(bytes: Uint8Array, start: number, end: number, co
   // RFC 4760 §3: without IPv4 NLRI the NEXT_HOP attribute is not used, so
   // a bad one must not withdraw MP_REACH_NLRI routes.
   const diagnostics = read.value.diagnostics.map((d) =>
-    nlri.length === 0 && d.attributeType === AttributeType.NextHop && d.action === "treat-as-withdraw"
-      ? { ...d, action: "attribute-discard" as const }
-      : d,
+    nlri.length === 0 && d.attributeType === AttributeType.NextHop && d.action === "treat-as-withdraw" ? { ...d, action: "attribute-discard" as const } : d,
   );
   const reachable = nlri.length > 0 || attributes.mpReach !== undefined;
   if (reachable) {

@@ -37,15 +37,7 @@ import { administrativeShutdown, collisionCease, fsmError, holdTimerExpired, not
 import { resolvePeerConfig, type PeerConfig, type ResolvedPeerConfig } from "./config";
 import { buildOpen, checkOpen } from "./open-check";
 import { familyName } from "../families";
-import {
-  VENDOR_STATE_NAMES,
-  type DownReason,
-  type FsmAction,
-  type FsmEvent,
-  type FsmEventType,
-  type FsmState,
-  type NegotiatedSession,
-} from "./types";
+import { VENDOR_STATE_NAMES, type DownReason, type FsmAction, type FsmEvent, type FsmEventType, type FsmState, type NegotiatedSession } from "./types";
 import { ErrorCode, type BgpMessage, type NotificationMessage } from "../messages";
 import { backoffMs, jittered, TimerSet, type Random, type TimerName } from "./timers";
 
@@ -253,10 +245,12 @@ const silentCodecError: Handler = (m, event) => {
 
 const collisionDump: Handler = (m) => m.drop({ kind: "collision" }, "count", collisionCease());
 
-const notificationIn = (drop: Drop): Handler => (m, event) => {
-  if (event.type === "NotifMsg" || event.type === "NotifMsgVerErr") m.drop({ kind: "notificationReceived", notification: event.message }, drop);
-  else m.unexpected(event);
-};
+const notificationIn =
+  (drop: Drop): Handler =>
+  (m, event) => {
+    if (event.type === "NotifMsg" || event.type === "NotifMsgVerErr") m.drop({ kind: "notificationReceived", notification: event.message }, drop);
+    else m.unexpected(event);
+  };
 
 const tcpFails: Handler = (m) => {
   m.connection = "none";

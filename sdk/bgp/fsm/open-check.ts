@@ -79,7 +79,12 @@ export type OpenCheck = Decoded<NegotiatedSession>;
  */
 export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCheck {
   if (open.version !== BGP_VERSION) {
-    return refused(ErrorCode.OpenMessage, OpenErrorSubcode.UnsupportedVersionNumber, `version ${open.version} is not ${BGP_VERSION}`, new Uint8Array([0, BGP_VERSION]));
+    return refused(
+      ErrorCode.OpenMessage,
+      OpenErrorSubcode.UnsupportedVersionNumber,
+      `version ${open.version} is not ${BGP_VERSION}`,
+      new Uint8Array([0, BGP_VERSION]),
+    );
   }
   const peerAs = checkPeerAs(open, config.peerAsn);
   if (!peerAs.ok) return peerAs;
@@ -118,7 +123,6 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
     },
   };
 }
-
 
 /** Families we and the peer both announced; a peer without multiprotocol capabilities implies IPv4 unicast (RFC 4760 §8). */
 function negotiateFamilies(config: ResolvedPeerConfig, capabilities: readonly Capability[]): FamilyName[] {

@@ -213,9 +213,7 @@ export class Session {
   connections(): readonly { readonly connection: ConnectionId; readonly direction: Direction; readonly state: FsmState }[] {
     const slots = this.secondary ? [this.primary, this.secondary] : [this.primary];
     return slots.flatMap((slot) =>
-      slot.connection !== undefined && slot.direction !== undefined
-        ? [{ connection: slot.connection, direction: slot.direction, state: slot.fsm.state }]
-        : [],
+      slot.connection !== undefined && slot.direction !== undefined ? [{ connection: slot.connection, direction: slot.direction, state: slot.fsm.state }] : [],
     );
   }
 

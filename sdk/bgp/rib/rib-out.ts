@@ -19,15 +19,7 @@
  * in proportion to its size, not the table's.
  */
 import { formatIpv4, parseIpv4, parseIpv6, readIpv6 } from "../../net/octets";
-import {
-  AsPathSegmentType,
-  Origin,
-  type FamilyName,
-  type LargeCommunity,
-  type MpNextHop,
-  type PathAttributes,
-  type Prefix,
-} from "../messages";
+import { AsPathSegmentType, Origin, type FamilyName, type LargeCommunity, type MpNextHop, type PathAttributes, type Prefix } from "../messages";
 import type { AdvertisedRoute, ChangeSink, RouteChanges, WithdrawnRoute } from "./update-packer";
 
 /** A route we want a peer to have. */
@@ -210,7 +202,8 @@ function checkRoute(route: OriginatedRoute): string {
   if (hostBitsSet(route.length, v6)) fail("address", `${route.address}/${route.length}`, "has host bits set");
   checkNextHops(route.nextHops, v6);
   const localPref = route.localPref;
-  if (localPref !== undefined && (!Number.isInteger(localPref) || localPref < 0 || localPref > 0xffffffff)) fail("localPref", localPref, "is not a whole number 0..4294967295");
+  if (localPref !== undefined && (!Number.isInteger(localPref) || localPref < 0 || localPref > 0xffffffff))
+    fail("localPref", localPref, "is not a whole number 0..4294967295");
   return address;
 }
 
@@ -462,7 +455,8 @@ export class AdjRibOut {
   withdrawAll(): RibOutChanges {
     const withdraw: WithdrawnRoute[] = [];
     for (const entry of this.entries.values()) {
-      for (const record of entry.sent) withdraw.push({ family: entry.family, prefix: record.pathId === undefined ? entry.prefix : { ...entry.prefix, pathId: record.pathId } });
+      for (const record of entry.sent)
+        withdraw.push({ family: entry.family, prefix: record.pathId === undefined ? entry.prefix : { ...entry.prefix, pathId: record.pathId } });
     }
     this.forgetSent();
     if (this.phase === "up") this.phase = "withdrawn";
@@ -475,7 +469,17 @@ export class AdjRibOut {
     const set = this.intern(route);
     let entry = this.entries.get(key);
     if (entry === undefined) {
-      entry = { family: route.family, prefix: { address, length: route.length }, key, nextHops: [], pathIds: NO_PATH_IDS, bundle: undefined, sent: NOTHING_SENT, synced: 0, named: 0 };
+      entry = {
+        family: route.family,
+        prefix: { address, length: route.length },
+        key,
+        nextHops: [],
+        pathIds: NO_PATH_IDS,
+        bundle: undefined,
+        sent: NOTHING_SENT,
+        synced: 0,
+        named: 0,
+      };
       this.entries.set(key, entry);
     } else if (entry.bundle?.attributes === set && sameList(entry.nextHops, route.nextHops)) {
       this.release(set);
@@ -717,10 +721,5 @@ function compareStrings(a: string, b: string): number {
 }
 
 function comparePaths(a: SentPath, b: SentPath): number {
-  return (
-    compareStrings(a.family, b.family) ||
-    compareStrings(a.address, b.address) ||
-    a.length - b.length ||
-    (a.pathId ?? 0) - (b.pathId ?? 0)
-  );
+  return compareStrings(a.family, b.family) || compareStrings(a.address, b.address) || a.length - b.length || (a.pathId ?? 0) - (b.pathId ?? 0);
 }

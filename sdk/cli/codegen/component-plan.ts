@@ -153,13 +153,20 @@ class Planner {
     const cidrConfigs = this.cidrConfigsByCluster();
     for (const cluster of t.clusters) this.cluster(cluster, cidrConfigs.get(cluster));
     for (const config of t.clusterCIDRConfigs) {
-      if (![...cidrConfigs.values()].includes(config)) this.asWritten(config, [{ reason: "GkeClusterLoadBalancer renders one ClusterCIDRConfig, in the namespace of an imported Cluster, with no labels, annotations or other fields" }]);
+      if (![...cidrConfigs.values()].includes(config))
+        this.asWritten(config, [
+          {
+            reason:
+              "GkeClusterLoadBalancer renders one ClusterCIDRConfig, in the namespace of an imported Cluster, with no labels, annotations or other fields",
+          },
+        ]);
     }
     this.standIns();
     for (const group of t.networkGatewayGroups) this.floatingIpGroup(group);
     for (const peer of t.gkeBgpPeers) this.gkePeer(peer);
     for (const balancer of t.bgpLoadBalancers) this.bgpLoadBalancer(balancer);
-    for (const status of [...t.bgpSessions, ...t.bgpAdvertisedRoutes]) this.asWritten(status, [{ reason: "a status object the GKE controller writes; no component creates it" }]);
+    for (const status of [...t.bgpSessions, ...t.bgpAdvertisedRoutes])
+      this.asWritten(status, [{ reason: "a status object the GKE controller writes; no component creates it" }]);
     for (const profile of t.bfdProfiles) this.bfdProfile(profile);
     for (const peer of t.metallbBgpPeers) this.metallbPeer(peer);
     for (const pool of t.ipAddressPools) this.addressPool(pool);
@@ -192,12 +199,27 @@ class Planner {
     notRendered: Uncovered[] = [],
   ): Expression {
     const resourceName = this.resourceName(component, identity);
-    this.parts.push({ part: "component", subject: formatObjectKey(objectKey(object)), variable, component, resourceName, args: { ...compact(args(resourceName)), applyToCluster: APPLY }, notRendered });
+    this.parts.push({
+      part: "component",
+      subject: formatObjectKey(objectKey(object)),
+      variable,
+      component,
+      resourceName,
+      args: { ...compact(args(resourceName)), applyToCluster: APPLY },
+      notRendered,
+    });
     return new Expression(variable);
   }
 
   private asWritten(object: ModelObject | OpaqueObject, reasons: readonly Uncovered[]): void {
-    this.parts.push({ part: "as-written", subject: formatObjectKey(objectKey(object)), variable: variableName(object, this.taken), object, manifest: renderObject(object), reasons });
+    this.parts.push({
+      part: "as-written",
+      subject: formatObjectKey(objectKey(object)),
+      variable: variableName(object, this.taken),
+      object,
+      manifest: renderObject(object),
+      reasons,
+    });
   }
 
   /** The ClusterCIDRConfig each Cluster's component renders: the first plain one in its namespace. */
@@ -221,13 +243,25 @@ class Planner {
     const { metadata, spec } = cluster;
     const lb = spec.loadBalancer;
     const blocking = [
-      ...(metadata.namespace === clusterNamespace(metadata.name) ? [] : [field("metadata.namespace", metadata.namespace, `GkeClusterLoadBalancer puts the Cluster in ${clusterNamespace(metadata.name)}`)]),
+      ...(metadata.namespace === clusterNamespace(metadata.name)
+        ? []
+        : [field("metadata.namespace", metadata.namespace, `GkeClusterLoadBalancer puts the Cluster in ${clusterNamespace(metadata.name)}`)]),
       ...(lb.mode === "bundled" ? [] : [field("spec.loadBalancer.mode", lb.mode, "GkeClusterLoadBalancer describes the bundled load balancer")]),
       ...(lb.type === "bgp" ? [] : [field("spec.loadBalancer.type", lb.type, "GkeClusterLoadBalancer describes BGP mode")]),
       ...(lb.localASN !== undefined ? [] : [field("spec.loadBalancer.localASN", undefined, "absent; GkeClusterLoadBalancer needs the cluster ASN")]),
       ...(lb.bgpPeers !== undefined ? [] : [field("spec.loadBalancer.bgpPeers", undefined, "absent; GkeClusterLoadBalancer writes the control-plane peers")]),
-      ...(lb.ports === undefined || lb.ports.controlPlaneLBPort !== undefined ? [] : [field("spec.loadBalancer.ports", lb.ports, "GkeClusterLoadBalancer writes ports only with controlPlaneLBPort")]),
-      ...(spec.clusterNetwork?.advancedNetworking === true ? [] : [field("spec.clusterNetwork.advancedNetworking", spec.clusterNetwork?.advancedNetworking, "GkeClusterLoadBalancer turns advanced networking on (BGP mode needs it)")]),
+      ...(lb.ports === undefined || lb.ports.controlPlaneLBPort !== undefined
+        ? []
+        : [field("spec.loadBalancer.ports", lb.ports, "GkeClusterLoadBalancer writes ports only with controlPlaneLBPort")]),
+      ...(spec.clusterNetwork?.advancedNetworking === true
+        ? []
+        : [
+            field(
+              "spec.clusterNetwork.advancedNetworking",
+              spec.clusterNetwork?.advancedNetworking,
+              "GkeClusterLoadBalancer turns advanced networking on (BGP mode needs it)",
+            ),
+          ]),
     ];
     if (blocking.length > 0 || lb.localASN === undefined || lb.bgpPeers === undefined) {
       this.asWritten(cluster, blocking);
@@ -236,7 +270,11 @@ class Planner {
     const isVersion = (f: { readonly path: readonly (string | number)[]; readonly value: unknown }) =>
       isDeepStrictEqual(f.path, ["spec", "anthosBareMetalVersion"]) && typeof f.value === "string";
     const version = cluster.unknownFields?.find(isVersion);
-    const notRendered = unexpressedMetadata({ ...cluster, unknownFields: cluster.unknownFields?.filter((f) => !isVersion(f)) }, "GkeClusterLoadBalancer", false);
+    const notRendered = unexpressedMetadata(
+      { ...cluster, unknownFields: cluster.unknownFields?.filter((f) => !isVersion(f)) },
+      "GkeClusterLoadBalancer",
+      false,
+    );
     const variable = this.variable("cluster", metadata.name);
     const reference = this.component(
       "GkeClusterLoadBalancer",
@@ -302,7 +340,9 @@ class Planner {
 
   private floatingIpGroup(group: NetworkGatewayGroup): void {
     const reasons = [
-      ...(group.metadata.name === NETWORK_GATEWAY_GROUP_NAME ? [] : [field("metadata.name", group.metadata.name, `FloatingIpGroup names it ${NETWORK_GATEWAY_GROUP_NAME}`)]),
+      ...(group.metadata.name === NETWORK_GATEWAY_GROUP_NAME
+        ? []
+        : [field("metadata.name", group.metadata.name, `FloatingIpGroup names it ${NETWORK_GATEWAY_GROUP_NAME}`)]),
       ...this.clusterProblem(group, "FloatingIpGroup"),
       ...unexpressedMetadata(group, "FloatingIpGroup", false),
     ];
@@ -323,7 +363,9 @@ class Planner {
       ...(cluster === undefined || cluster.localAsn === peer.spec.localASN
         ? []
         : [field("spec.localASN", peer.spec.localASN, `differs from the cluster ASN ${cluster.localAsn}, which BgpPeer takes`)]),
-      ...(peer.metadata.labels !== undefined ? [] : [field("metadata.labels", undefined, `absent; BgpPeer labels its peer (${GKE_DEFAULT_PEER_LABEL}: "true" unless given)`)]),
+      ...(peer.metadata.labels !== undefined
+        ? []
+        : [field("metadata.labels", undefined, `absent; BgpPeer labels its peer (${GKE_DEFAULT_PEER_LABEL}: "true" unless given)`)]),
       ...unexpressedMetadata(peer, "BgpPeer", true),
     ];
     const namespace = peer.metadata.namespace ?? "";
@@ -350,9 +392,13 @@ class Planner {
   private bgpLoadBalancer(balancer: BGPLoadBalancer): void {
     const selector = balancer.spec.peerSelector;
     const reasons = [
-      ...(balancer.metadata.name === BGP_LOAD_BALANCER_NAME ? [] : [field("metadata.name", balancer.metadata.name, `BgpLoadBalancer names it ${BGP_LOAD_BALANCER_NAME}`)]),
+      ...(balancer.metadata.name === BGP_LOAD_BALANCER_NAME
+        ? []
+        : [field("metadata.name", balancer.metadata.name, `BgpLoadBalancer names it ${BGP_LOAD_BALANCER_NAME}`)]),
       ...this.clusterProblem(balancer, "BgpLoadBalancer"),
-      ...(selector !== undefined && Object.keys(selector).length > 0 ? [] : [field("spec.peerSelector", selector, "BgpLoadBalancer writes a selector with at least one label")]),
+      ...(selector !== undefined && Object.keys(selector).length > 0
+        ? []
+        : [field("spec.peerSelector", selector, "BgpLoadBalancer writes a selector with at least one label")]),
       ...unexpressedMetadata(balancer, "BgpLoadBalancer", false),
     ];
     if (reasons.length > 0 || selector === undefined) return this.asWritten(balancer, reasons);
@@ -395,8 +441,24 @@ class Planner {
     const { spec, metadata } = peer;
     const key = Planner.key("BGPPeer", metadata.namespace, metadata.name);
     const reasons = [
-      ...(spec.password === undefined ? [] : [field("spec.password", undefined, "MetalLbPeer never writes a plaintext password; pass it as `password` (a secret) and the component creates the Secret")]),
-      ...(spec.passwordSecret === undefined ? [] : [field("spec.passwordSecret", spec.passwordSecret, "MetalLbPeer creates its own Secret from `password` (a secret); it does not reference an existing one")]),
+      ...(spec.password === undefined
+        ? []
+        : [
+            field(
+              "spec.password",
+              undefined,
+              "MetalLbPeer never writes a plaintext password; pass it as `password` (a secret) and the component creates the Secret",
+            ),
+          ]),
+      ...(spec.passwordSecret === undefined
+        ? []
+        : [
+            field(
+              "spec.passwordSecret",
+              spec.passwordSecret,
+              "MetalLbPeer creates its own Secret from `password` (a secret); it does not reference an existing one",
+            ),
+          ]),
       ...unexpressedMetadata(peer, "MetalLbPeer", false),
     ];
     if (reasons.length > 0) {
@@ -450,10 +512,20 @@ class Planner {
     const pools = lookUp("IPAddressPool", spec.ipAddressPools, "spec.ipAddressPools");
     const peers = lookUp("BGPPeer", spec.peers, "spec.peers");
     const missing = (kind: string) => (entry: { name: string; path: string; reference: Reference | undefined }) =>
-      entry.reference !== undefined ? [] : [field(entry.path, entry.name, `no ${kind} ${entry.name} in ${metadata.namespace} among the imported objects; BgpAdvertisement takes the object, not its name`)];
+      entry.reference !== undefined
+        ? []
+        : [
+            field(
+              entry.path,
+              entry.name,
+              `no ${kind} ${entry.name} in ${metadata.namespace} among the imported objects; BgpAdvertisement takes the object, not its name`,
+            ),
+          ];
     const reasons = [
       ...(spec.ipAddressPools !== undefined ? [] : [field("spec.ipAddressPools", undefined, "absent; BgpAdvertisement names the pools it advertises")]),
-      ...(spec.ipAddressPoolSelectors === undefined ? [] : [field("spec.ipAddressPoolSelectors", spec.ipAddressPoolSelectors, "BgpAdvertisement has no argument for it")]),
+      ...(spec.ipAddressPoolSelectors === undefined
+        ? []
+        : [field("spec.ipAddressPoolSelectors", spec.ipAddressPoolSelectors, "BgpAdvertisement has no argument for it")]),
       ...pools.flatMap(missing("IPAddressPool")),
       ...peers.flatMap(missing("BGPPeer")),
       ...unexpressedMetadata(advertisement, "BgpAdvertisement", false),

@@ -25,7 +25,10 @@ function describe(uncovered: Uncovered): string {
 
 /** `warning: <object> [<field>]: <reason>; <consequence>`, like the manifest reader's notes. */
 function warning(subject: string, uncovered: Uncovered, consequence: string): string {
-  return echoText(`warning: ${subject}${uncovered.field === undefined ? "" : ` ${echoText(uncovered.field, 4 * 80)}`}: ${uncovered.reason}; ${consequence}`, 960);
+  return echoText(
+    `warning: ${subject}${uncovered.field === undefined ? "" : ` ${echoText(uncovered.field, 4 * 80)}`}: ${uncovered.reason}; ${consequence}`,
+    960,
+  );
 }
 
 function componentLines(call: ComponentCall): string[] {

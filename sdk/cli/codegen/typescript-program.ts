@@ -104,7 +104,10 @@ const RUN: Record<string, (args: never) => ModelObject> = {
 
 function candidate(object: ModelObject): BuilderCall | undefined {
   if (object.apiVersion === "networking.gke.io/v1" && object.kind === "BGPPeer") {
-    return { builder: "gkeBgpPeer", args: compact({ ...gkePlacement(object.metadata.namespace), name: object.metadata.name, labels: object.metadata.labels, ...object.spec }) };
+    return {
+      builder: "gkeBgpPeer",
+      args: compact({ ...gkePlacement(object.metadata.namespace), name: object.metadata.name, labels: object.metadata.labels, ...object.spec }),
+    };
   }
   if (object.apiVersion.startsWith("metallb.io/")) {
     const builder = METALLB_BUILDERS[object.kind];

@@ -66,7 +66,9 @@ export function gkeCluster(args: GkeClusterArgs): Cluster {
         mode: BUNDLED_LOAD_BALANCER_MODE,
         type: "bgp" as const,
         localASN: args.localASN,
-        bgpPeers: args.bgpPeers.map((peer) => compact({ ip: peer.ip, asn: peer.asn, controlPlaneNodes: peer.controlPlaneNodes ? [...peer.controlPlaneNodes] : undefined })),
+        bgpPeers: args.bgpPeers.map((peer) =>
+          compact({ ip: peer.ip, asn: peer.asn, controlPlaneNodes: peer.controlPlaneNodes ? [...peer.controlPlaneNodes] : undefined }),
+        ),
         ports: args.controlPlaneLBPort === undefined ? undefined : { controlPlaneLBPort: args.controlPlaneLBPort },
         vips: compact({ controlPlaneVIP: args.controlPlaneVIP, ingressVIP: args.ingressVIP }),
         addressPools: args.addressPools?.map((pool) => compact({ ...pool, addresses: [...pool.addresses] })),

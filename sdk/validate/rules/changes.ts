@@ -19,9 +19,17 @@ export function checkChanges(inventory: Inventory, reporter: Reporter, previous:
   const current = topologyObjects(inventory.topology);
   const concerned = current.filter((object) => KINDS_WITH_IMMUTABLE_FIELDS.get(object.apiVersion)?.has(object.kind) === true);
   if (previous === undefined) {
-    const fixed = concerned.filter((object) => IMMUTABLE_AFTER_CREATION.some((f) => f.apiVersion === object.apiVersion && f.kind === object.kind && valueAt(object, f.path) !== undefined));
+    const fixed = concerned.filter((object) =>
+      IMMUTABLE_AFTER_CREATION.some((f) => f.apiVersion === object.apiVersion && f.kind === object.kind && valueAt(object, f.path) !== undefined),
+    );
     for (const object of fixed) {
-      reporter.skipped(RULES.immutableFieldChanged, object, ["spec"], "cannot check for changes to fields that are fixed after creation: no previous topology was given", "pass the manifests as applied before this change: bgplb validate --previous FILE|DIR, or the previous option of validate()");
+      reporter.skipped(
+        RULES.immutableFieldChanged,
+        object,
+        ["spec"],
+        "cannot check for changes to fields that are fixed after creation: no previous topology was given",
+        "pass the manifests as applied before this change: bgplb validate --previous FILE|DIR, or the previous option of validate()",
+      );
     }
     return;
   }

@@ -10,7 +10,13 @@ export function checkAsn(reporter: Reporter, object: AnyObject, path: FieldPath,
     asn === 0
       ? "0 is not a usable AS number (AS 0 is reserved, RFC 7607); valid ASNs are 1-4294967295"
       : `${echoValue(asn)} is outside the AS number range 1-4294967295`;
-  reporter.report(RULES.asnRange, object, path, message, "use the 2- or 4-octet AS number assigned to this network (private: 64512-65534, 4200000000-4294967294)");
+  reporter.report(
+    RULES.asnRange,
+    object,
+    path,
+    message,
+    "use the 2- or 4-octet AS number assigned to this network (private: 64512-65534, 4200000000-4294967294)",
+  );
   return false;
 }
 

@@ -50,7 +50,13 @@ function hasLimits(schema: FieldSchema): boolean {
     case "integer":
       return schema.minimum !== undefined || schema.maximum !== undefined || schema.format === "int32" || schema.rule === ASN_RULE;
     case "string":
-      return schema.format === "ipv4" || schema.format === "cidr" || schema.maxLength !== undefined || schema.minLength !== undefined || schema.duration !== undefined;
+      return (
+        schema.format === "ipv4" ||
+        schema.format === "cidr" ||
+        schema.maxLength !== undefined ||
+        schema.minLength !== undefined ||
+        schema.duration !== undefined
+      );
     case "stringMap":
       return schema.maxProperties !== undefined || schema.maxLength !== undefined;
     case "list":
@@ -102,7 +108,15 @@ function report(reporter: Reporter, object: AnyObject, entry: FieldEntry, path: 
 }
 
 /** Checks the value at `parent`.`key`; the path is built only when needed, as most values are within their limits. */
-function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, entry: FieldEntry, value: unknown, parent: FieldPath, key: string | number): void {
+function checkValue(
+  reporter: Reporter,
+  object: AnyObject,
+  schema: FieldSchema,
+  entry: FieldEntry,
+  value: unknown,
+  parent: FieldPath,
+  key: string | number,
+): void {
   switch (schema.type) {
     case "integer": {
       if (schema.rule === ASN_RULE) {
@@ -113,7 +127,14 @@ function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, 
       const { minimum, maximum } = boundsOf(schema);
       if (!Number.isInteger(value) || (minimum !== undefined && value < minimum) || (maximum !== undefined && value > maximum)) {
         const unit = entry.unit === undefined ? "" : ` ${entry.unit}`;
-        report(reporter, object, entry, [...parent, key], `${value}${unit} is ${Number.isInteger(value) ? range(minimum, maximum, unit) : "not a whole number"}`, `use a whole number ${range(minimum, maximum, unit).replace("outside", "in")}`);
+        report(
+          reporter,
+          object,
+          entry,
+          [...parent, key],
+          `${value}${unit} is ${Number.isInteger(value) ? range(minimum, maximum, unit) : "not a whole number"}`,
+          `use a whole number ${range(minimum, maximum, unit).replace("outside", "in")}`,
+        );
       }
       return;
     }
@@ -123,7 +144,8 @@ function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, 
     case "list": {
       if (!Array.isArray(value)) return;
       const path = [...parent, key];
-      if (schema.maxItems !== undefined && value.length > schema.maxItems) report(reporter, object, entry, path, `has ${value.length} items, more than ${schema.maxItems}`, `keep at most ${schema.maxItems} items`);
+      if (schema.maxItems !== undefined && value.length > schema.maxItems)
+        report(reporter, object, entry, path, `has ${value.length} items, more than ${schema.maxItems}`, `keep at most ${schema.maxItems} items`);
       if ((schema.key !== undefined || schema.set === true) && entry.uniqueRule === undefined) checkUnique(reporter, object, entry, schema.key, value, path);
       if (!hasLimits(schema.items)) return;
       for (let index = 0; index < value.length; index++) {
@@ -136,10 +158,26 @@ function checkValue(reporter: Reporter, object: AnyObject, schema: FieldSchema, 
       if (typeof value !== "object" || value === null) return;
       const path = [...parent, key];
       const entries = Object.entries(value as Record<string, unknown>);
-      if (schema.maxProperties !== undefined && entries.length > schema.maxProperties) report(reporter, object, entry, path, `has ${entries.length} entries, more than ${schema.maxProperties}`, `keep at most ${schema.maxProperties} entries`);
+      if (schema.maxProperties !== undefined && entries.length > schema.maxProperties)
+        report(
+          reporter,
+          object,
+          entry,
+          path,
+          `has ${entries.length} entries, more than ${schema.maxProperties}`,
+          `keep at most ${schema.maxProperties} entries`,
+        );
       if (schema.maxLength !== undefined) {
         for (const [label, item] of entries) {
-          if (typeof item === "string" && item.length > schema.maxLength) report(reporter, object, entry, [...path, label], `${echoValue(item)} is longer than ${schema.maxLength} characters`, `shorten it to at most ${schema.maxLength} characters`);
+          if (typeof item === "string" && item.length > schema.maxLength)
+            report(
+              reporter,
+              object,
+              entry,
+              [...path, label],
+              `${echoValue(item)} is longer than ${schema.maxLength} characters`,
+              `shorten it to at most ${schema.maxLength} characters`,
+            );
         }
       }
       return;
@@ -160,19 +198,52 @@ function checkUnique(reporter: Reporter, object: AnyObject, entry: FieldEntry, k
     if (identity === undefined) return;
     const first = seen.get(identity);
     if (first === undefined) seen.set(identity, index);
-    else report(reporter, object, entry, key === undefined ? [...path, index] : [...path, index, key], `${echoValue(identity)} is listed twice (also at index ${first}); the items must be unique${key === undefined ? "" : ` by ${key}`}`, "remove the repeated item");
+    else
+      report(
+        reporter,
+        object,
+        entry,
+        key === undefined ? [...path, index] : [...path, index, key],
+        `${echoValue(identity)} is listed twice (also at index ${first}); the items must be unique${key === undefined ? "" : ` by ${key}`}`,
+        "remove the repeated item",
+      );
   });
 }
 
-function checkString(reporter: Reporter, object: AnyObject, schema: Extract<FieldSchema, { type: "string" }>, entry: FieldEntry, value: string, parent: FieldPath, key: string | number): void {
+function checkString(
+  reporter: Reporter,
+  object: AnyObject,
+  schema: Extract<FieldSchema, { type: "string" }>,
+  entry: FieldEntry,
+  value: string,
+  parent: FieldPath,
+  key: string | number,
+): void {
   if (schema.format === "cidr") reporter.cidr(object, [...parent, key], value);
   if (schema.format === "ipv4") {
     const path = [...parent, key];
     const ip = reporter.ip(object, path, value);
-    if (ip !== undefined && ip.family !== 4 && entry.ipv6Rule === undefined) report(reporter, object, entry, path, `${ip.text} is not an IPv4 address`, "this field takes an IPv4 address");
+    if (ip !== undefined && ip.family !== 4 && entry.ipv6Rule === undefined)
+      report(reporter, object, entry, path, `${ip.text} is not an IPv4 address`, "this field takes an IPv4 address");
   }
-  if (schema.maxLength !== undefined && value.length > schema.maxLength) report(reporter, object, entry, [...parent, key], `${echoValue(value)} is longer than ${schema.maxLength} characters`, `shorten it to at most ${schema.maxLength} characters`);
-  if (schema.minLength !== undefined && value.length < schema.minLength) report(reporter, object, entry, [...parent, key], `${echoValue(value)} is shorter than ${schema.minLength} characters`, `give at least ${schema.minLength} characters`);
+  if (schema.maxLength !== undefined && value.length > schema.maxLength)
+    report(
+      reporter,
+      object,
+      entry,
+      [...parent, key],
+      `${echoValue(value)} is longer than ${schema.maxLength} characters`,
+      `shorten it to at most ${schema.maxLength} characters`,
+    );
+  if (schema.minLength !== undefined && value.length < schema.minLength)
+    report(
+      reporter,
+      object,
+      entry,
+      [...parent, key],
+      `${echoValue(value)} is shorter than ${schema.minLength} characters`,
+      `give at least ${schema.minLength} characters`,
+    );
   const limits = schema.duration;
   if (limits === undefined || (limits.minSeconds === undefined && limits.maxSeconds === undefined && !limits.wholeSeconds)) return;
   let seconds: number;
@@ -182,8 +253,19 @@ function checkString(reporter: Reporter, object: AnyObject, schema: Extract<Fiel
     if (error instanceof DurationError) return; // BGPLB123 reports malformed durations
     throw error;
   }
-  if ((limits.wholeSeconds && !Number.isInteger(seconds)) || (limits.minSeconds !== undefined && seconds < limits.minSeconds) || (limits.maxSeconds !== undefined && seconds > limits.maxSeconds)) {
+  if (
+    (limits.wholeSeconds && !Number.isInteger(seconds)) ||
+    (limits.minSeconds !== undefined && seconds < limits.minSeconds) ||
+    (limits.maxSeconds !== undefined && seconds > limits.maxSeconds)
+  ) {
     const span = `from ${limits.minSeconds ?? 0}s${limits.maxSeconds === undefined ? "" : ` to ${limits.maxSeconds}s`}`;
-    report(reporter, object, entry, [...parent, key], `${echoValue(value)} is not ${limits.wholeSeconds ? "a whole number of seconds" : "a duration"} ${span}`, `write ${limits.wholeSeconds ? "whole seconds" : "a duration"} ${span}, e.g. 10s or 2m`);
+    report(
+      reporter,
+      object,
+      entry,
+      [...parent, key],
+      `${echoValue(value)} is not ${limits.wholeSeconds ? "a whole number of seconds" : "a duration"} ${span}`,
+      `write ${limits.wholeSeconds ? "whole seconds" : "a duration"} ${span}, e.g. 10s or 2m`,
+    );
   }
 }

@@ -11,14 +11,23 @@ export function checkDualStack(inventory: Inventory, reporter: Reporter): void {
 }
 
 function checkPerNodeMasks(reporter: Reporter, config: ClusterCIDRConfig): void {
-  for (const [field, family] of [["ipv4", 4], ["ipv6", 6]] as const) {
+  for (const [field, family] of [
+    ["ipv4", 4],
+    ["ipv6", 6],
+  ] as const) {
     const range = config.spec[field];
     if (!range) continue;
     let prefixLength: number;
     try {
       const cidr = parseCidr(range.cidr);
       if (cidr.family !== family) {
-        reporter.report(RULES.malformedPrefix, config, ["spec", field, "cidr"], `${field}.cidr ${range.cidr} is an IPv${cidr.family} CIDR`, `put an IPv${family} CIDR under ${field}`);
+        reporter.report(
+          RULES.malformedPrefix,
+          config,
+          ["spec", field, "cidr"],
+          `${field}.cidr ${range.cidr} is an IPv${cidr.family} CIDR`,
+          `put an IPv${family} CIDR under ${field}`,
+        );
         continue;
       }
       prefixLength = cidr.prefixLength;
@@ -52,7 +61,13 @@ function checkCluster(inventory: Inventory, view: ClusterView, reporter: Reporte
     }
     const first = families.get(family);
     if (first !== undefined) {
-      reporter.report(RULES.serviceCidrFamilyRepeated, cluster, ["spec", "clusterNetwork", "services", "cidrBlocks", i], `${text} is a second IPv${family} Service CIDR (the first is cidrBlocks[${first}])`, "keep one IPv4 and at most one IPv6 Service CIDR");
+      reporter.report(
+        RULES.serviceCidrFamilyRepeated,
+        cluster,
+        ["spec", "clusterNetwork", "services", "cidrBlocks", i],
+        `${text} is a second IPv${family} Service CIDR (the first is cidrBlocks[${first}])`,
+        "keep one IPv4 and at most one IPv6 Service CIDR",
+      );
     } else {
       families.set(family, i);
     }
@@ -85,7 +100,13 @@ function checkCluster(inventory: Inventory, view: ClusterView, reporter: Reporte
   for (const config of view.clusterCIDRConfigs) {
     for (const field of ["ipv4", "ipv6"] as const) {
       if (config.spec[field] === undefined) {
-        reporter.report(RULES.clusterCidrFamilyMissing, config, ["spec", field], `spec.${field} is absent in a dual-stack cluster`, `add spec.${field} with cidr and perNodeMaskSize`);
+        reporter.report(
+          RULES.clusterCidrFamilyMissing,
+          config,
+          ["spec", field],
+          `spec.${field} is absent in a dual-stack cluster`,
+          `add spec.${field} with cidr and perNodeMaskSize`,
+        );
       }
     }
   }

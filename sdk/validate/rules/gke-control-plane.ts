@@ -27,16 +27,34 @@ function checkCluster(inventory: Inventory, view: ClusterView, reporter: Reporte
   const localAsn = lb.localASN;
   let clusterAsnValid = false;
   if (localAsn === undefined) {
-    reporter.report(RULES.missingClusterAsn, cluster, ["spec", "loadBalancer", "localASN"], "localASN is absent but loadBalancer.type is bgp", "set spec.loadBalancer.localASN to the cluster's AS number");
+    reporter.report(
+      RULES.missingClusterAsn,
+      cluster,
+      ["spec", "loadBalancer", "localASN"],
+      "localASN is absent but loadBalancer.type is bgp",
+      "set spec.loadBalancer.localASN to the cluster's AS number",
+    );
   } else {
     clusterAsnValid = checkAsn(reporter, cluster, ["spec", "loadBalancer", "localASN"], localAsn);
   }
 
   const peers = lb.bgpPeers ?? [];
   if (peers.length === 0) {
-    reporter.report(RULES.noPeer, cluster, ["spec", "loadBalancer", "bgpPeers"], "bgpPeers is empty: no control-plane node has a BGP peer to advertise the control-plane VIP to", "add at least one (two recommended) { ip, asn } entry for the top-of-rack routers");
+    reporter.report(
+      RULES.noPeer,
+      cluster,
+      ["spec", "loadBalancer", "bgpPeers"],
+      "bgpPeers is empty: no control-plane node has a BGP peer to advertise the control-plane VIP to",
+      "add at least one (two recommended) { ip, asn } entry for the top-of-rack routers",
+    );
   } else if (peers.length === 1) {
-    reporter.report(RULES.singlePeer, cluster, ["spec", "loadBalancer", "bgpPeers"], `bgpPeers has only one peer (${peers[0].ip}): the control-plane VIP is unreachable when it fails`, "add a second router as a peer");
+    reporter.report(
+      RULES.singlePeer,
+      cluster,
+      ["spec", "loadBalancer", "bgpPeers"],
+      `bgpPeers has only one peer (${peers[0].ip}): the control-plane VIP is unreachable when it fails`,
+      "add a second router as a peer",
+    );
   }
 
   const cpNodes = new Map(view.controlPlaneNodes.map((node) => [ipKey(node.value), node]));
@@ -59,14 +77,26 @@ function checkCluster(inventory: Inventory, view: ClusterView, reporter: Reporte
       if (!node) return;
       if (!cpNodes.has(ipKey(node))) {
         const known = listNames(view.controlPlaneNodes.map((n) => n.value.text));
-        reporter.report(RULES.controlPlaneNodesUnknown, cluster, path, `${node.text} is not a control-plane node (control-plane nodes: ${known})`, "list addresses from spec.controlPlane.nodePoolSpec.nodes, or add the node there");
+        reporter.report(
+          RULES.controlPlaneNodesUnknown,
+          cluster,
+          path,
+          `${node.text} is not a control-plane node (control-plane nodes: ${known})`,
+          "list addresses from spec.controlPlane.nodePoolSpec.nodes, or add the node there",
+        );
       }
       coveredNodes.add(ipKey(node));
     });
   });
   for (const field of cluster.unknownFields ?? []) {
     if (isPasswordField(field, ["spec", "loadBalancer", "bgpPeers"])) {
-      reporter.report(RULES.md5OnGke, cluster, field.path, `${String(field.path[field.path.length - 1])} is set: GKE BGP sessions do not support MD5 authentication`, "remove the password and protect the sessions with ACLs or GTSM on the router");
+      reporter.report(
+        RULES.md5OnGke,
+        cluster,
+        field.path,
+        `${String(field.path[field.path.length - 1])} is set: GKE BGP sessions do not support MD5 authentication`,
+        "remove the password and protect the sessions with ACLs or GTSM on the router",
+      );
     }
   }
   if (peers.length > 0 && !everyNodeCovered) {
@@ -99,7 +129,13 @@ export function checkPeerAddress(
   object: ClusterView["cluster"] | ClusterView["gkeBgpPeers"][number] = view.cluster,
 ): void {
   if (ip.family === 6) {
-    reporter.report(RULES.ipv6Session, object, path, `${ip.text} is an IPv6 peer address: GKE BGP sessions are IPv4 only (IPv6 routes travel over IPv4 sessions)`, "peer with the router's IPv4 address");
+    reporter.report(
+      RULES.ipv6Session,
+      object,
+      path,
+      `${ip.text} is an IPv6 peer address: GKE BGP sessions are IPv4 only (IPv6 routes travel over IPv4 sessions)`,
+      "peer with the router's IPv4 address",
+    );
   }
   const what = local.get(ipKey(ip));
   if (what !== undefined) {

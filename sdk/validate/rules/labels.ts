@@ -80,7 +80,8 @@ function keySatisfiable(a: KeyConstraint | undefined, b: KeyConstraint | undefin
   const allowedA = a?.allowed;
   const allowedB = b?.allowed;
   if (allowedA === undefined && allowedB === undefined) return true;
-  const [small, other] = allowedA === undefined ? [allowedB!, undefined] : allowedB === undefined || allowedA.size <= allowedB.size ? [allowedA, allowedB] : [allowedB, allowedA];
+  const [small, other] =
+    allowedA === undefined ? [allowedB!, undefined] : allowedB === undefined || allowedA.size <= allowedB.size ? [allowedA, allowedB] : [allowedB, allowedA];
   for (const value of small) {
     if ((other === undefined || other.has(value)) && !a?.forbidden.has(value) && !b?.forbidden.has(value)) return true;
   }

@@ -12,7 +12,10 @@ export function localAddresses(inventory: Inventory, view: ClusterView | undefin
   if (view) {
     for (const floating of view.floatingIps) local.set(ipKey(floating.value), "a floating IP of the NetworkGatewayGroup");
     const vips = view.cluster.spec.loadBalancer.vips;
-    for (const [name, text] of [["controlPlaneVIP", vips?.controlPlaneVIP], ["ingressVIP", vips?.ingressVIP]] as const) {
+    for (const [name, text] of [
+      ["controlPlaneVIP", vips?.controlPlaneVIP],
+      ["ingressVIP", vips?.ingressVIP],
+    ] as const) {
       if (text === undefined) continue;
       try {
         local.set(ipKey(parseIp(text)), `the ${name}`);

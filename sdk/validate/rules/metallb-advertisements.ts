@@ -9,7 +9,11 @@ import { matchesSelector } from "./labels";
 import { echoValue } from "../../manifest/echo";
 
 /** The MetalLB pools an advertisement covers: named, selected by label, or `all` when neither is given. */
-export function coveredPools(advertisement: BGPAdvertisement, pools: readonly IPAddressPool[], byName: ReadonlyMap<string, readonly IPAddressPool[]>): readonly IPAddressPool[] | "all" {
+export function coveredPools(
+  advertisement: BGPAdvertisement,
+  pools: readonly IPAddressPool[],
+  byName: ReadonlyMap<string, readonly IPAddressPool[]>,
+): readonly IPAddressPool[] | "all" {
   const names = advertisement.spec.ipAddressPools ?? [];
   const selectors = advertisement.spec.ipAddressPoolSelectors ?? [];
   if (names.length === 0 && selectors.length === 0) return "all";
@@ -39,7 +43,14 @@ function mostSpecific(list: readonly (Widest | undefined)[]): Widest {
 function widestEntries(pools: ReadonlyMap<IPAddressPool, Pool>): Map<IPAddressPool, Widest> {
   const result = new Map<IPAddressPool, Widest>();
   for (const [object, pool] of pools) {
-    result.set(object, mostSpecific(pool.entries.map((entry) => ({ [entry.block.family]: { prefix: toCidrs(entry.block).reduce((shortest, cidr) => Math.min(shortest, cidr.prefixLength), Infinity), entry } }))));
+    result.set(
+      object,
+      mostSpecific(
+        pool.entries.map((entry) => ({
+          [entry.block.family]: { prefix: toCidrs(entry.block).reduce((shortest, cidr) => Math.min(shortest, cidr.prefixLength), Infinity), entry },
+        })),
+      ),
+    );
   }
   return result;
 }
@@ -64,23 +75,41 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
       4: { field: "aggregationLength", value: spec.aggregationLength ?? METALLB_DEFAULT_AGGREGATION_LENGTH, valid: true },
       6: { field: "aggregationLengthV6", value: spec.aggregationLengthV6 ?? METALLB_DEFAULT_AGGREGATION_LENGTH_V6, valid: true },
     };
-    for (const [family, max] of [[4, 32], [6, 128]] as const) {
+    for (const [family, max] of [
+      [4, 32],
+      [6, 128],
+    ] as const) {
       const length = lengths[family];
       // out of range is reported by checkDeclaredLimits (BGPLB110)
       if (!Number.isInteger(length.value) || length.value < 0 || length.value > max) length.valid = false;
     }
 
     if ((spec.serviceSelectors ?? []).length > 0) {
-      for (const [family, fallback] of [[4, METALLB_DEFAULT_AGGREGATION_LENGTH], [6, METALLB_DEFAULT_AGGREGATION_LENGTH_V6]] as const) {
+      for (const [family, fallback] of [
+        [4, METALLB_DEFAULT_AGGREGATION_LENGTH],
+        [6, METALLB_DEFAULT_AGGREGATION_LENGTH_V6],
+      ] as const) {
         const length = lengths[family];
         if (spec[length.field] === undefined || length.value === fallback) continue;
-        reporter.report(RULES.serviceSelectorsWithAggregation, advertisement, ["spec", length.field], `${length.field} ${length.value} is set together with serviceSelectors: MetalLB announces only single Service addresses then, so it refuses aggregation`, `remove ${length.field} (or set it to ${fallback}), or move serviceSelectors to a separate BGPAdvertisement`);
+        reporter.report(
+          RULES.serviceSelectorsWithAggregation,
+          advertisement,
+          ["spec", length.field],
+          `${length.field} ${length.value} is set together with serviceSelectors: MetalLB announces only single Service addresses then, so it refuses aggregation`,
+          `remove ${length.field} (or set it to ${fallback}), or move serviceSelectors to a separate BGPAdvertisement`,
+        );
       }
     }
 
     (spec.ipAddressPools ?? []).forEach((name, i) => {
       if (!poolsByName.has(name)) {
-        reporter.report(RULES.advertisementUnknownPool, advertisement, ["spec", "ipAddressPools", i], `IPAddressPool "${name}" does not exist (pools: ${listNames([...poolsByName.keys()])})`, "create the pool or fix the name");
+        reporter.report(
+          RULES.advertisementUnknownPool,
+          advertisement,
+          ["spec", "ipAddressPools", i],
+          `IPAddressPool "${name}" does not exist (pools: ${listNames([...poolsByName.keys()])})`,
+          "create the pool or fix the name",
+        );
       }
     });
     const covered = coveredPools(advertisement, topology.ipAddressPools, poolsByName);
@@ -108,23 +137,48 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
     (spec.communities ?? []).forEach((text, i) => {
       if (aliases.has(text)) return;
       if (!text.includes(":")) {
-        reporter.report(RULES.communityAliasUnknown, advertisement, ["spec", "communities", i], `community ${echoValue(text)} is no a:b value, so it names a Community alias, and no Community in these manifests defines it`, "define the alias in a Community in metallb-system, or validate these files together with the one that does");
+        reporter.report(
+          RULES.communityAliasUnknown,
+          advertisement,
+          ["spec", "communities", i],
+          `community ${echoValue(text)} is no a:b value, so it names a Community alias, and no Community in these manifests defines it`,
+          "define the alias in a Community in metallb-system, or validate these files together with the one that does",
+        );
         return;
       }
       const problem = communityProblem(text, "nor a defined Community alias");
-      if (problem) reporter.report(RULES.malformedCommunity, advertisement, ["spec", "communities", i], problem, "write a:b with 16-bit numbers (65535:65282) or large:a:b:c with 32-bit numbers");
+      if (problem)
+        reporter.report(
+          RULES.malformedCommunity,
+          advertisement,
+          ["spec", "communities", i],
+          problem,
+          "write a:b with 16-bit numbers (65535:65282) or large:a:b:c with 32-bit numbers",
+        );
     });
 
     const named = spec.peers ?? [];
     named.forEach((name, i) => {
       if (!peersByName.has(name)) {
-        reporter.report(RULES.advertisementUnknownPeer, advertisement, ["spec", "peers", i], `BGPPeer "${name}" does not exist (peers: ${listNames([...peersByName.keys()])})`, "create the BGPPeer or fix the name");
+        reporter.report(
+          RULES.advertisementUnknownPeer,
+          advertisement,
+          ["spec", "peers", i],
+          `BGPPeer "${name}" does not exist (peers: ${listNames([...peersByName.keys()])})`,
+          "create the BGPPeer or fix the name",
+        );
       }
     });
     if (spec.localPref !== undefined && spec.localPref !== 0) {
       const targets = named.length === 0 ? topology.metallbBgpPeers : named.flatMap((name) => peersByName.get(name) ?? []);
       if (targets.length > 0 && targets.every((peer) => peer.spec.myASN !== peer.spec.peerASN)) {
-        reporter.report(RULES.localPrefOnEbgp, advertisement, ["spec", "localPref"], `localPref ${spec.localPref} is set but every peer it reaches is eBGP, and LOCAL_PREF is never sent to eBGP peers`, "remove localPref, or steer eBGP peers with communities or AS-path prepending on the router");
+        reporter.report(
+          RULES.localPrefOnEbgp,
+          advertisement,
+          ["spec", "localPref"],
+          `localPref ${spec.localPref} is set but every peer it reaches is eBGP, and LOCAL_PREF is never sent to eBGP peers`,
+          "remove localPref, or steer eBGP peers with communities or AS-path prepending on the router",
+        );
       }
     }
   }
@@ -132,7 +186,13 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
   if (everyPoolAdvertised || topology.metallbBgpPeers.length === 0 || topology.otherObjects.some((o) => o.kind === "L2Advertisement")) return;
   for (const pool of topology.ipAddressPools) {
     if (!advertised.has(pool)) {
-      reporter.report(RULES.poolNotAdvertised, pool, ["metadata", "name"], `IPAddressPool ${pool.metadata.name} is covered by no BGPAdvertisement: Services get its addresses but no router learns them`, "add a BGPAdvertisement listing this pool (or one without ipAddressPools, which covers all pools)");
+      reporter.report(
+        RULES.poolNotAdvertised,
+        pool,
+        ["metadata", "name"],
+        `IPAddressPool ${pool.metadata.name} is covered by no BGPAdvertisement: Services get its addresses but no router learns them`,
+        "add a BGPAdvertisement listing this pool (or one without ipAddressPools, which covers all pools)",
+      );
     }
   }
 }

@@ -1,4 +1,10 @@
-import { METALLB_DEFAULT_AGGREGATION_LENGTH, METALLB_DEFAULT_AGGREGATION_LENGTH_V6, type BGPAdvertisement, type IPAddressPool, type MetalLBBGPPeer } from "../../model";
+import {
+  METALLB_DEFAULT_AGGREGATION_LENGTH,
+  METALLB_DEFAULT_AGGREGATION_LENGTH_V6,
+  type BGPAdvertisement,
+  type IPAddressPool,
+  type MetalLBBGPPeer,
+} from "../../model";
 import { RULES } from "../catalogue";
 import type { Inventory } from "../inventory";
 import type { Reporter } from "../report";
@@ -6,7 +12,10 @@ import { nodeSelectionsOverlap } from "./labels";
 import { coveredPools } from "./metallb-advertisements";
 
 /** The pools each advertisement covers, and the advertisements covering each pool, in input order. */
-function coverage(inventory: Inventory): { readonly pools: Map<BGPAdvertisement, readonly IPAddressPool[]>; readonly advertisements: Map<IPAddressPool, BGPAdvertisement[]> } {
+function coverage(inventory: Inventory): {
+  readonly pools: Map<BGPAdvertisement, readonly IPAddressPool[]>;
+  readonly advertisements: Map<IPAddressPool, BGPAdvertisement[]>;
+} {
   const { ipAddressPools, bgpAdvertisements } = inventory.topology;
   const byName = new Map<string, IPAddressPool[]>();
   for (const pool of ipAddressPools) byName.set(pool.metadata.name, [...(byName.get(pool.metadata.name) ?? []), pool]);
@@ -39,7 +48,8 @@ function poolFamilies(inventory: Inventory): Map<IPAddressPool, { v4: boolean; v
  */
 function separateUpdates(a: BGPAdvertisement, b: BGPAdvertisement, families: { v4: boolean; v6: boolean }): boolean {
   const v4Differs = (a.spec.aggregationLength ?? METALLB_DEFAULT_AGGREGATION_LENGTH) !== (b.spec.aggregationLength ?? METALLB_DEFAULT_AGGREGATION_LENGTH);
-  const v6Differs = (a.spec.aggregationLengthV6 ?? METALLB_DEFAULT_AGGREGATION_LENGTH_V6) !== (b.spec.aggregationLengthV6 ?? METALLB_DEFAULT_AGGREGATION_LENGTH_V6);
+  const v6Differs =
+    (a.spec.aggregationLengthV6 ?? METALLB_DEFAULT_AGGREGATION_LENGTH_V6) !== (b.spec.aggregationLengthV6 ?? METALLB_DEFAULT_AGGREGATION_LENGTH_V6);
   if (!families.v4 && !families.v6) return true;
   if ((v4Differs || !families.v4) && (v6Differs || !families.v6)) return true;
   const peersA = a.spec.peers ?? [];

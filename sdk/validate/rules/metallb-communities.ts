@@ -72,8 +72,18 @@ export function checkMetallbCommunities(inventory: Inventory, reporter: Reporter
   const seen = new Map<string, Alias>();
   for (const alias of aliasesOf(inventory)) {
     const path = ["spec", "communities", alias.index];
-    const problem = typeof alias.value === "string" ? communityProblem(alias.value) : `the value of alias ${echoValue(alias.name)} is ${echoValue(alias.value)}, not a community`;
-    if (problem) reporter.report(RULES.malformedCommunity, alias.object, [...path, "value"], problem, "write a:b with 16-bit numbers (65535:65282) or large:a:b:c with 32-bit numbers");
+    const problem =
+      typeof alias.value === "string"
+        ? communityProblem(alias.value)
+        : `the value of alias ${echoValue(alias.name)} is ${echoValue(alias.value)}, not a community`;
+    if (problem)
+      reporter.report(
+        RULES.malformedCommunity,
+        alias.object,
+        [...path, "value"],
+        problem,
+        "write a:b with 16-bit numbers (65535:65282) or large:a:b:c with 32-bit numbers",
+      );
     if (typeof alias.name !== "string") continue;
     const first = seen.get(alias.name);
     if (first === undefined) {
@@ -81,13 +91,25 @@ export function checkMetallbCommunities(inventory: Inventory, reporter: Reporter
       continue;
     }
     const where = first.object === alias.object ? `at spec.communities[${first.index}]` : `in Community ${first.object.metadata.name}`;
-    reporter.report(RULES.duplicateCommunityAlias, alias.object, [...path, "name"], `community alias ${echoValue(alias.name)} is already defined ${where}; MetalLB refuses the second definition`, "give the alias another name, or remove one of the two");
+    reporter.report(
+      RULES.duplicateCommunityAlias,
+      alias.object,
+      [...path, "name"],
+      `community alias ${echoValue(alias.name)} is already defined ${where}; MetalLB refuses the second definition`,
+      "give the alias another name, or remove one of the two",
+    );
   }
   for (const object of inventory.topology.otherObjects) {
     if (object.kind !== "Community" || !object.apiVersion.startsWith("metallb.io/")) continue;
     const namespace = object.metadata.namespace;
     if (namespace !== undefined && namespace !== METALLB_NAMESPACE) {
-      reporter.report(RULES.outsideMetallbNamespace, object, ["metadata", "namespace"], `Community is in namespace "${namespace}"; MetalLB only reads its own namespace "${METALLB_NAMESPACE}"`, `set metadata.namespace to ${METALLB_NAMESPACE}`);
+      reporter.report(
+        RULES.outsideMetallbNamespace,
+        object,
+        ["metadata", "namespace"],
+        `Community is in namespace "${namespace}"; MetalLB only reads its own namespace "${METALLB_NAMESPACE}"`,
+        `set metadata.namespace to ${METALLB_NAMESPACE}`,
+      );
     }
   }
 }

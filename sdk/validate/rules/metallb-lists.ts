@@ -16,7 +16,15 @@ function selectorKey(selector: LabelSelector): string {
 }
 
 /** Reports every entry of `list` equal (by `key`) to an earlier one, naming both places. */
-function checkUnique<T>(reporter: Reporter, object: AnyObject, path: FieldPath, list: readonly T[] | undefined, key: (entry: T) => string, show: (entry: T) => string, what: string): void {
+function checkUnique<T>(
+  reporter: Reporter,
+  object: AnyObject,
+  path: FieldPath,
+  list: readonly T[] | undefined,
+  key: (entry: T) => string,
+  show: (entry: T) => string,
+  what: string,
+): void {
   const first = new Map<string, number>();
   (list ?? []).forEach((entry, i) => {
     const k = key(entry);
@@ -26,7 +34,13 @@ function checkUnique<T>(reporter: Reporter, object: AnyObject, path: FieldPath, 
       return;
     }
     const field = path[path.length - 1];
-    reporter.report(RULES.duplicateListEntry, object, [...path, i], `${what} ${show(entry)} is listed twice in ${String(field)} (also at ${String(field)}[${earlier}]); MetalLB refuses the object`, `remove ${String(field)}[${i}]`);
+    reporter.report(
+      RULES.duplicateListEntry,
+      object,
+      [...path, i],
+      `${what} ${show(entry)} is listed twice in ${String(field)} (also at ${String(field)}[${earlier}]); MetalLB refuses the object`,
+      `remove ${String(field)}[${i}]`,
+    );
   });
 }
 
@@ -35,7 +49,15 @@ function checkSelectors(reporter: Reporter, object: AnyObject, path: FieldPath, 
   checkUnique(reporter, object, path, selectors, selectorKey, (s) => echoValue(s), "the selector");
   (selectors ?? []).forEach((selector, i) => {
     const expressions: FieldPath = [...path, i, "matchExpressions"];
-    checkUnique(reporter, object, expressions, selector.matchExpressions, requirementKey, (r) => echoText(`${r.key} ${r.operator} [${(r.values ?? []).join(", ")}]`), "the expression");
+    checkUnique(
+      reporter,
+      object,
+      expressions,
+      selector.matchExpressions,
+      requirementKey,
+      (r) => echoText(`${r.key} ${r.operator} [${(r.values ?? []).join(", ")}]`),
+      "the expression",
+    );
     (selector.matchExpressions ?? []).forEach((requirement, j) => {
       checkUnique(reporter, object, [...expressions, j, "values"], requirement.values, (v) => v, echoValue, "the value");
     });

@@ -1,11 +1,4 @@
-import {
-  BGP_LOAD_BALANCER_NAME,
-  METALLB_NAMESPACE,
-  NETWORK_GATEWAY_GROUP_NAME,
-  formatObjectKey,
-  objectKey,
-  topologyObjects,
-} from "../../model";
+import { BGP_LOAD_BALANCER_NAME, METALLB_NAMESPACE, NETWORK_GATEWAY_GROUP_NAME, formatObjectKey, objectKey, topologyObjects } from "../../model";
 import { RULES } from "../catalogue";
 import type { Inventory } from "../inventory";
 import type { Reporter } from "../report";
@@ -17,7 +10,13 @@ export function checkObjects(inventory: Inventory, reporter: Reporter): void {
   for (const object of topologyObjects(topology)) {
     const key = formatObjectKey(objectKey(object));
     if (seen.has(key)) {
-      reporter.report(RULES.duplicateObject, object, ["metadata", "name"], `${key} is defined more than once`, "give every object of a kind a unique name in its namespace, or remove the copy");
+      reporter.report(
+        RULES.duplicateObject,
+        object,
+        ["metadata", "name"],
+        `${key} is defined more than once`,
+        "give every object of a kind a unique name in its namespace, or remove the copy",
+      );
     }
     seen.add(key);
   }

@@ -49,7 +49,13 @@ export function checkPools(inventory: Inventory, reporter: Reporter): void {
       const seen = names.get(pool.object) ?? new Set<string>();
       names.set(pool.object, seen);
       if (seen.has(pool.name)) {
-        reporter.report(RULES.duplicatePoolName, pool.object, [...pool.path, "name"], `address pool name "${pool.name}" is used twice`, "give every address pool a unique name");
+        reporter.report(
+          RULES.duplicatePoolName,
+          pool.object,
+          [...pool.path, "name"],
+          `address pool name "${pool.name}" is used twice`,
+          "give every address pool a unique name",
+        );
       }
       seen.add(pool.name);
     }
@@ -77,7 +83,13 @@ export function checkPools(inventory: Inventory, reporter: Reporter): void {
     const hit = reserved.overlapping(entry.block);
     if (!hit) continue;
     const rule = hit.item.what === "Service CIDR" ? RULES.poolOverlapsServiceCidr : RULES.poolOverlapsPodCidr;
-    reporter.report(rule, entry.pool.object, entry.path, `${entry.block.text} (${where(entry.pool)}) overlaps the ${hit.item.what} ${hit.item.text}`, `move the pool out of ${hit.item.text}: those addresses are already used inside the cluster`);
+    reporter.report(
+      rule,
+      entry.pool.object,
+      entry.path,
+      `${entry.block.text} (${where(entry.pool)}) overlaps the ${hit.item.what} ${hit.item.text}`,
+      `move the pool out of ${hit.item.text}: those addresses are already used inside the cluster`,
+    );
   }
 
   checkNodeSubnets(inventory, reporter, entries);
@@ -89,14 +101,26 @@ function checkNodeSubnets(inventory: Inventory, reporter: Reporter, entries: rea
   const subnets = inventory.nodeSubnets;
   if (subnets === undefined) {
     const first = routed[0];
-    reporter.skipped(RULES.poolInNodeSubnet, first.pool.object, first.path, "cannot check the address pools against the node subnets: the node subnets are not in the manifests", "pass the node subnets: bgplb validate --node-subnet 10.0.1.0/24 (repeatable), or the nodeSubnets option of validate()");
+    reporter.skipped(
+      RULES.poolInNodeSubnet,
+      first.pool.object,
+      first.path,
+      "cannot check the address pools against the node subnets: the node subnets are not in the manifests",
+      "pass the node subnets: bgplb validate --node-subnet 10.0.1.0/24 (repeatable), or the nodeSubnets option of validate()",
+    );
     return;
   }
   const index = new SpanIndex(subnets.map((subnet) => ({ span: subnet, item: subnet })));
   for (const entry of routed) {
     const hit = index.overlapping(entry.block);
     if (hit) {
-      reporter.report(RULES.poolInNodeSubnet, entry.pool.object, entry.path, `${entry.block.text} (${where(entry.pool)}) overlaps node subnet ${hit.item.text}: hosts on that subnet ARP for these VIPs instead of following the BGP routes`, "take BGP-advertised pools from a range outside the node subnets");
+      reporter.report(
+        RULES.poolInNodeSubnet,
+        entry.pool.object,
+        entry.path,
+        `${entry.block.text} (${where(entry.pool)}) overlaps node subnet ${hit.item.text}: hosts on that subnet ARP for these VIPs instead of following the BGP routes`,
+        "take BGP-advertised pools from a range outside the node subnets",
+      );
     }
   }
 }

@@ -50,7 +50,12 @@ function withNextHop(nextHop: string, asPath = AS_PATH_2): Uint8Array {
 
 const cases: Case[] = [
   // RFC 7607 §2: AS 0 in AS_PATH is a malformed AS_PATH (RFC 7606 §7.2), on any session.
-  { name: "AS_PATH, 2-octet: AS_SEQUENCE [65000, 0]", bytes: update("", `${ORIGIN} 40 02 06 02 02 fde8 0000 ${NEXT_HOP}`, NLRI), context: OLD, expected: withdraw(11, "AS_PATH") },
+  {
+    name: "AS_PATH, 2-octet: AS_SEQUENCE [65000, 0]",
+    bytes: update("", `${ORIGIN} 40 02 06 02 02 fde8 0000 ${NEXT_HOP}`, NLRI),
+    context: OLD,
+    expected: withdraw(11, "AS_PATH"),
+  },
   {
     name: "AS_PATH, 4-octet: AS_SEQUENCE [65001], AS_SET [0]",
     bytes: update("", `${ORIGIN} 40 02 0c 02 01 0000fde9 01 01 00000000 ${NEXT_HOP}`, NLRI),
@@ -64,8 +69,18 @@ const cases: Case[] = [
     context: OLD,
     expected: discard(9, "AS4_PATH"),
   },
-  { name: "AS4_PATH of length 0 (RFC 6793 §6: too short)", bytes: update("", `${ORIGIN} ${AS_PATH_2} ${NEXT_HOP} c0 11 00`, NLRI), context: OLD, expected: discard(9, "AS4_PATH") },
-  { name: "AGGREGATOR AS 0, 2-octet", bytes: update("", `${ORIGIN} ${AS_PATH_2} ${NEXT_HOP} c0 07 06 0000 c0000201`, NLRI), context: OLD, expected: discard(9, "AGGREGATOR") },
+  {
+    name: "AS4_PATH of length 0 (RFC 6793 §6: too short)",
+    bytes: update("", `${ORIGIN} ${AS_PATH_2} ${NEXT_HOP} c0 11 00`, NLRI),
+    context: OLD,
+    expected: discard(9, "AS4_PATH"),
+  },
+  {
+    name: "AGGREGATOR AS 0, 2-octet",
+    bytes: update("", `${ORIGIN} ${AS_PATH_2} ${NEXT_HOP} c0 07 06 0000 c0000201`, NLRI),
+    context: OLD,
+    expected: discard(9, "AGGREGATOR"),
+  },
   { name: "AGGREGATOR AS 0, 4-octet", bytes: announce("c0 07 08 00000000 c0000201"), context: EBGP, expected: discard(9, "AGGREGATOR") },
   {
     name: "AS4_AGGREGATOR AS 0 behind AGGREGATOR AS_TRANS",
@@ -81,7 +96,12 @@ const cases: Case[] = [
   { name: "NEXT_HOP 239.255.255.255 (multicast)", bytes: withNextHop("efffffff"), context: OLD, expected: withdraw(8, "NEXT_HOP") },
   { name: "NEXT_HOP 240.0.0.1 (reserved)", bytes: withNextHop("f0000001"), context: OLD, expected: withdraw(8, "NEXT_HOP") },
   { name: "NEXT_HOP 255.255.255.255 (broadcast)", bytes: withNextHop("ffffffff"), context: OLD, expected: withdraw(8, "NEXT_HOP") },
-  { name: "NEXT_HOP 198.51.100.1, our own address on the session", bytes: withNextHop("c6336401", AS_PATH_4), context: EBGP, expected: withdraw(8, "NEXT_HOP") },
+  {
+    name: "NEXT_HOP 198.51.100.1, our own address on the session",
+    bytes: withNextHop("c6336401", AS_PATH_4),
+    context: EBGP,
+    expected: withdraw(8, "NEXT_HOP"),
+  },
   { name: "NEXT_HOP 1.0.0.1", bytes: withNextHop("01000001"), context: OLD, expected: "clean" },
   { name: "NEXT_HOP 126.255.255.255", bytes: withNextHop("7effffff"), context: OLD, expected: "clean" },
   { name: "NEXT_HOP 223.255.255.255", bytes: withNextHop("dfffffff"), context: OLD, expected: "clean" },
@@ -143,7 +163,12 @@ const cases: Case[] = [
 
   // Session-dependent rules of RFC 7606 §7.
   { name: "LOCAL_PREF 100 from an eBGP peer (§7.5)", bytes: announce("40 05 04 00000064"), context: EBGP, expected: discard(1, "LOCAL_PREF") },
-  { name: "LOCAL_PREF of length 2 from an eBGP peer: discarded, not withdrawn", bytes: announce("40 05 02 0064"), context: EBGP, expected: discard(1, "LOCAL_PREF") },
+  {
+    name: "LOCAL_PREF of length 2 from an eBGP peer: discarded, not withdrawn",
+    bytes: announce("40 05 02 0064"),
+    context: EBGP,
+    expected: discard(1, "LOCAL_PREF"),
+  },
   { name: "LOCAL_PREF 100 from an iBGP peer", bytes: announce("40 05 04 00000064"), context: IBGP, expected: "clean" },
   { name: "LOCAL_PREF of length 2 from an iBGP peer", bytes: announce("40 05 02 0064"), context: IBGP, expected: withdraw(5, "LOCAL_PREF") },
   { name: "ORIGINATOR_ID from an eBGP peer (§7.9)", bytes: announce("80 09 04 c0000202"), context: EBGP, expected: discard(1, "ORIGINATOR_ID") },
@@ -177,8 +202,18 @@ const cases: Case[] = [
   // RFC 7606 §7.14-7.15: extended communities of a length that is not a non-zero multiple of the entry size.
   { name: "EXTENDED_COMMUNITIES of length 7", bytes: announce("c0 10 07 0002fde8000000"), context: EBGP, expected: withdraw(9, "EXTENDED_COMMUNITIES") },
   { name: "EXTENDED_COMMUNITIES of length 0", bytes: announce("c0 10 00"), context: EBGP, expected: withdraw(9, "EXTENDED_COMMUNITIES") },
-  { name: "EXTENDED_COMMUNITIES flagged non-transitive", bytes: announce("80 10 08 0002fde800000064"), context: EBGP, expected: withdraw(4, "EXTENDED_COMMUNITIES") },
-  { name: "IPv6 address specific extended community of length 19", bytes: announce(`c0 19 13 0002 20010db8${"00".repeat(11)}0064`), context: EBGP, expected: withdraw(9, "IPV6_EXTENDED_COMMUNITIES") },
+  {
+    name: "EXTENDED_COMMUNITIES flagged non-transitive",
+    bytes: announce("80 10 08 0002fde800000064"),
+    context: EBGP,
+    expected: withdraw(4, "EXTENDED_COMMUNITIES"),
+  },
+  {
+    name: "IPv6 address specific extended community of length 19",
+    bytes: announce(`c0 19 13 0002 20010db8${"00".repeat(11)}0064`),
+    context: EBGP,
+    expected: withdraw(9, "IPV6_EXTENDED_COMMUNITIES"),
+  },
   { name: "EXTENDED_COMMUNITIES route target 65000:100", bytes: announce("c0 10 08 0002fde800000064"), context: EBGP, expected: "clean" },
 
   // RFC 4271 §4.3: the Partial bit is 0 on well-known and optional non-transitive attributes.
@@ -221,7 +256,10 @@ describe("bgp codec: conformance with FRR and GoBGP on the classes where they di
       }
       if (!result.ok) throw new Error(`expected ${expected.action}, got a reset: ${result.error.reason}`);
       const found = result.diagnostics.filter((d) => d.attributeName === expected.attribute);
-      expect(found.map((d) => [d.action, d.subcode]), JSON.stringify(outcome(result))).to.deep.equal([[expected.action, expected.subcode]]);
+      expect(
+        found.map((d) => [d.action, d.subcode]),
+        JSON.stringify(outcome(result)),
+      ).to.deep.equal([[expected.action, expected.subcode]]);
       expect(found[0]?.reason).to.be.a("string").and.not.equal("");
       expect(result.treatAsWithdraw).to.equal(expected.action === "treat-as-withdraw");
     });
@@ -297,10 +335,18 @@ describe("bgp codec: capability lengths are read liberally (RFC 5492 requires no
     ["4-octet AS 65000 padded to length 6", "41 06 0000fde8 0000", [{ kind: "fourOctetAs", asn: 65000 }]],
     ["ADD-PATH IPv4 unicast receive, then 2 stray octets", "45 06 0001 01 01 0000", [{ kind: "addPath", entries: [{ afi: 1, safi: 1, sendReceive: 1 }] }]],
     ["ADD-PATH of length 0: negotiates nothing", "45 00", [{ kind: "unknown", code: 69, value: new Uint8Array(0) }]],
-    ["Extended Next Hop IPv4/unicast over IPv6, then 1 stray octet", "05 07 0001 0001 0002 00", [{ kind: "extendedNextHop", entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }] }]],
+    [
+      "Extended Next Hop IPv4/unicast over IPv6, then 1 stray octet",
+      "05 07 0001 0001 0002 00",
+      [{ kind: "extendedNextHop", entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }] }],
+    ],
     ["Enhanced Route Refresh padded to length 2", "46 02 0000", [{ kind: "unknown", code: 70, value: hex("0000") }]],
     ["Extended Message of length 1", "06 01 00", [{ kind: "unknown", code: 6, value: hex("00") }]],
-    ["Graceful Restart of length 3 (restart time, then 1 stray octet)", "40 03 0078 00", [{ kind: "gracefulRestart", flags: 0, restartTimeSeconds: 120, families: [] }]],
+    [
+      "Graceful Restart of length 3 (restart time, then 1 stray octet)",
+      "40 03 0078 00",
+      [{ kind: "gracefulRestart", flags: 0, restartTimeSeconds: 120, families: [] }],
+    ],
   ];
   for (const [name, capabilities, expected] of accepted) {
     it(`accepts ${name}`, () => {
@@ -315,7 +361,11 @@ describe("bgp codec: capability lengths are read liberally (RFC 5492 requires no
   ] as const) {
     it(`refuses ${name}, too short to carry its value: OPEN Message Error`, () => {
       const result = decodeMessage(openWith(capabilities));
-      expect(result.ok ? "accepted" : [result.error.code, result.error.subcode, toHex(result.error.data)]).to.deep.equal([2, 0, capabilities.replace(/ /g, "")]);
+      expect(result.ok ? "accepted" : [result.error.code, result.error.subcode, toHex(result.error.data)]).to.deep.equal([
+        2,
+        0,
+        capabilities.replace(/ /g, ""),
+      ]);
     });
   }
 });

@@ -127,22 +127,58 @@ const cases: Case[] = [
     expected: { action: "treat-as-withdraw", subcode: 4 },
   },
   { name: "NEXT_HOP 0.0.0.0", bytes: update("", `${ORIGIN} ${AS_PATH} 40 03 04 00000000`, NLRI), expected: { action: "treat-as-withdraw", subcode: 8 } },
-  { name: "NEXT_HOP multicast 224.0.0.1", bytes: update("", `${ORIGIN} ${AS_PATH} 40 03 04 e0000001`, NLRI), expected: { action: "treat-as-withdraw", subcode: 8 } },
+  {
+    name: "NEXT_HOP multicast 224.0.0.1",
+    bytes: update("", `${ORIGIN} ${AS_PATH} 40 03 04 e0000001`, NLRI),
+    expected: { action: "treat-as-withdraw", subcode: 8 },
+  },
   { name: "NEXT_HOP length 5", bytes: update("", `${ORIGIN} ${AS_PATH} 40 03 05 c000020100`, NLRI), expected: { action: "treat-as-withdraw", subcode: 5 } },
-  { name: "AS_PATH segment type 5", bytes: update("", `${ORIGIN} 40 02 04 05 01 fde8 ${NEXT_HOP}`, NLRI), expected: { action: "treat-as-withdraw", subcode: 11 } },
-  { name: "AS_PATH segment of length 0", bytes: update("", `${ORIGIN} 40 02 02 02 00 ${NEXT_HOP}`, NLRI), expected: { action: "treat-as-withdraw", subcode: 11 } },
-  { name: "AS_PATH segment overrun", bytes: update("", `${ORIGIN} 40 02 04 02 02 fde8 ${NEXT_HOP}`, NLRI), expected: { action: "treat-as-withdraw", subcode: 11 } },
-  { name: "AS_PATH one stray octet", bytes: update("", `${ORIGIN} 40 02 05 02 01 fde8 02 ${NEXT_HOP}`, NLRI), expected: { action: "treat-as-withdraw", subcode: 11 } },
+  {
+    name: "AS_PATH segment type 5",
+    bytes: update("", `${ORIGIN} 40 02 04 05 01 fde8 ${NEXT_HOP}`, NLRI),
+    expected: { action: "treat-as-withdraw", subcode: 11 },
+  },
+  {
+    name: "AS_PATH segment of length 0",
+    bytes: update("", `${ORIGIN} 40 02 02 02 00 ${NEXT_HOP}`, NLRI),
+    expected: { action: "treat-as-withdraw", subcode: 11 },
+  },
+  {
+    name: "AS_PATH segment overrun",
+    bytes: update("", `${ORIGIN} 40 02 04 02 02 fde8 ${NEXT_HOP}`, NLRI),
+    expected: { action: "treat-as-withdraw", subcode: 11 },
+  },
+  {
+    name: "AS_PATH one stray octet",
+    bytes: update("", `${ORIGIN} 40 02 05 02 01 fde8 02 ${NEXT_HOP}`, NLRI),
+    expected: { action: "treat-as-withdraw", subcode: 11 },
+  },
   {
     name: "AS_PATH of 2-octet ASNs read on a 4-octet session",
     bytes: update("", `${ORIGIN} 40 02 06 02 02 fde8 fde9 ${NEXT_HOP}`, NLRI),
     context: NEW,
     expected: { action: "treat-as-withdraw", subcode: 11 },
   },
-  { name: "MULTI_EXIT_DISC length 3", bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} 80 04 03 000064`, NLRI), expected: { action: "treat-as-withdraw", subcode: 5 } },
-  { name: "LOCAL_PREF length 2", bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} 40 05 02 0064`, NLRI), expected: { action: "treat-as-withdraw", subcode: 5 } },
-  { name: "COMMUNITIES length 5", bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} c0 08 05 fde9006400`, NLRI), expected: { action: "treat-as-withdraw", subcode: 9 } },
-  { name: "LARGE_COMMUNITY length 8", bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} c0 20 08 0000fde900000001`, NLRI), expected: { action: "treat-as-withdraw", subcode: 9 } },
+  {
+    name: "MULTI_EXIT_DISC length 3",
+    bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} 80 04 03 000064`, NLRI),
+    expected: { action: "treat-as-withdraw", subcode: 5 },
+  },
+  {
+    name: "LOCAL_PREF length 2",
+    bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} 40 05 02 0064`, NLRI),
+    expected: { action: "treat-as-withdraw", subcode: 5 },
+  },
+  {
+    name: "COMMUNITIES length 5",
+    bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} c0 08 05 fde9006400`, NLRI),
+    expected: { action: "treat-as-withdraw", subcode: 9 },
+  },
+  {
+    name: "LARGE_COMMUNITY length 8",
+    bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} c0 20 08 0000fde900000001`, NLRI),
+    expected: { action: "treat-as-withdraw", subcode: 9 },
+  },
   {
     name: "attribute length overruns the attribute list (RFC 7606 §4)",
     bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} c0 08 08 fde90064`, NLRI),
@@ -159,14 +195,26 @@ const cases: Case[] = [
     bytes: update("", `80 0e 15 0002 01 10 ${V6_NEXT_HOP} 00 ${ORIGIN} ${AS_PATH} 40 03 04 00000000`, ""),
     expected: { action: "attribute-discard", subcode: 8 },
   },
-  { name: "ATOMIC_AGGREGATE length 1", bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} 40 06 01 00`, NLRI), expected: { action: "attribute-discard", subcode: 5 } },
-  { name: "AGGREGATOR length 7", bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} c0 07 07 fde8c000020100`, NLRI), expected: { action: "attribute-discard", subcode: 5 } },
+  {
+    name: "ATOMIC_AGGREGATE length 1",
+    bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} 40 06 01 00`, NLRI),
+    expected: { action: "attribute-discard", subcode: 5 },
+  },
+  {
+    name: "AGGREGATOR length 7",
+    bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} c0 07 07 fde8c000020100`, NLRI),
+    expected: { action: "attribute-discard", subcode: 5 },
+  },
   {
     name: "AGGREGATOR flagged well-known",
     bytes: update("", `${ORIGIN} ${AS_PATH} ${NEXT_HOP} 40 07 06 fde8c0000201`, NLRI),
     expected: { action: "attribute-discard", subcode: 4 },
   },
-  { name: "ORIGIN twice: later copy discarded", bytes: update("", `${ORIGIN} 40 01 01 02 ${AS_PATH} ${NEXT_HOP}`, NLRI), expected: { action: "attribute-discard", subcode: 1 } },
+  {
+    name: "ORIGIN twice: later copy discarded",
+    bytes: update("", `${ORIGIN} 40 01 01 02 ${AS_PATH} ${NEXT_HOP}`, NLRI),
+    expected: { action: "attribute-discard", subcode: 1 },
+  },
   {
     name: "AS4_PATH from a 4-octet speaker",
     bytes: update("", `${ORIGIN} 40 02 06 02 01 0000fde8 ${NEXT_HOP} c0 11 06 02 01 0000fde8`, NLRI),
@@ -236,11 +284,7 @@ describe("bgp codec: error handling (RFC 4271 §6, RFC 7606)", () => {
     const framer = new MessageFramer();
     framer.push(hex(`${MARKER} 2000 02`));
     const result = framer.next();
-    expect(result !== undefined && !result.ok ? [result.error.code, result.error.subcode, toHex(result.error.data)] : undefined).to.deep.equal([
-      1,
-      2,
-      "2000",
-    ]);
+    expect(result !== undefined && !result.ok ? [result.error.code, result.error.subcode, toHex(result.error.data)] : undefined).to.deep.equal([1, 2, "2000"]);
   });
 
   it("an attribute error in an UPDATE that only withdraws is not treat-as-withdraw", () => {

@@ -86,7 +86,13 @@ describe("bgp codec: fuzz", () => {
   it("the framer terminates on any stream and yields at most one result per 19 octets", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.uint8Array({ maxLength: 64 }), messageInContext.map((m) => encodeMessage(m.message, m.context))), { maxLength: 8 }),
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 64 }),
+            messageInContext.map((m) => encodeMessage(m.message, m.context)),
+          ),
+          { maxLength: 8 },
+        ),
         (chunks) => {
           const framer = new MessageFramer();
           const ctx: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };

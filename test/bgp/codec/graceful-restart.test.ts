@@ -4,7 +4,16 @@
  * send (Restart State and Forwarding State only until the first Established).
  */
 import { expect } from "chai";
-import { decodeMessage, encodeMessage, endOfRib, endOfRibFamily, type BgpMessage, type CodecContext, type OpenMessage, type UpdateMessage } from "../../../sdk/bgp";
+import {
+  decodeMessage,
+  encodeMessage,
+  endOfRib,
+  endOfRibFamily,
+  type BgpMessage,
+  type CodecContext,
+  type OpenMessage,
+  type UpdateMessage,
+} from "../../../sdk/bgp";
 import { Fsm } from "../../../sdk/bgp/fsm/fsm";
 import { resolvePeerConfig } from "../../../sdk/bgp/fsm/config";
 import { buildOpen } from "../../../sdk/bgp/fsm/open-check";
@@ -78,7 +87,10 @@ describe("bgp codec: Graceful Restart capability (RFC 4724 §3)", () => {
   });
 
   it("refuses to encode flags over 4 bits or a restart time over 4095 s", () => {
-    const bad = (capability: Record<string, unknown>): OpenMessage => ({ ...restartedOpen, capabilities: [{ ...restartedOpen.capabilities[0], ...capability }] });
+    const bad = (capability: Record<string, unknown>): OpenMessage => ({
+      ...restartedOpen,
+      capabilities: [{ ...restartedOpen.capabilities[0], ...capability }],
+    });
     expect(() => encodeMessage(bad({ restartTimeSeconds: 4096 }), CONTEXT)).to.throw(RangeError, "gracefulRestart.restartTimeSeconds: 4096 is not 0..4095");
     expect(() => encodeMessage(bad({ flags: 16 }), CONTEXT)).to.throw(RangeError, "gracefulRestart.flags: 16 does not fit in 4 bits");
   });
@@ -140,7 +152,9 @@ describe("bgp FSM OPEN: Graceful Restart capability we send", () => {
   it("a restarting FSM sets R in its OPENs until it first reaches Established, not after", () => {
     const fsm = new Fsm({ config: { ...CONFIG, gracefulRestartTimeSeconds: 90, restarting: true }, random: ZERO });
     const sentOpenFlags = (actions: ReturnType<Fsm["handle"]>): number[] =>
-      actions.flatMap((a) => (a.type === "send" && a.message.kind === "open" ? a.message.capabilities.flatMap((c) => (c.kind === "gracefulRestart" ? [c.flags] : [])) : []));
+      actions.flatMap((a) =>
+        a.type === "send" && a.message.kind === "open" ? a.message.capabilities.flatMap((c) => (c.kind === "gracefulRestart" ? [c.flags] : [])) : [],
+      );
     fsm.handle({ type: "ManualStart" }, 0);
     expect(sentOpenFlags(fsm.handle({ type: "Tcp_CR_Acked" }, 0))).to.deep.equal([0x8]);
     fsm.handle({ type: "TcpConnectionFails" }, 0);
@@ -155,6 +169,9 @@ describe("bgp FSM OPEN: Graceful Restart capability we send", () => {
   });
 
   it("refuses a restart time over 4095 s naming the field", () => {
-    expect(() => resolvePeerConfig({ ...CONFIG, gracefulRestartTimeSeconds: 4096 })).to.throw(RangeError, "peer config gracefulRestartTimeSeconds: 4096 must be a whole number of seconds from 0 (off) to 4095");
+    expect(() => resolvePeerConfig({ ...CONFIG, gracefulRestartTimeSeconds: 4096 })).to.throw(
+      RangeError,
+      "peer config gracefulRestartTimeSeconds: 4096 must be a whole number of seconds from 0 (off) to 4095",
+    );
   });
 });

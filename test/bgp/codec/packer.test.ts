@@ -77,10 +77,7 @@ describe("bgp codec: UPDATE packer", () => {
     const v6: Prefix[] = Array.from({ length: 2000 }, (_, i) => ({ address: `2001:db8:0:${(i + 1).toString(16)}::`, length: 64 }));
     const messages = packUpdates(
       {
-        withdraw: [
-          ...v4.map((prefix) => ({ family: "ipv4-unicast" as const, prefix })),
-          ...v6.map((prefix) => ({ family: "ipv6-unicast" as const, prefix })),
-        ],
+        withdraw: [...v4.map((prefix) => ({ family: "ipv4-unicast" as const, prefix })), ...v6.map((prefix) => ({ family: "ipv6-unicast" as const, prefix }))],
       },
       NEW,
     );
@@ -154,9 +151,7 @@ describe("bgp codec: UPDATE packer", () => {
   });
 
   it("End-of-RIB markers (RFC 4724 §2)", () => {
-    expect(toHex(endOfRib("ipv4-unicast"))).to.equal(
-      toHex(hex(`${MARKER} 0017 02 0000 0000  # UPDATE, no withdrawn routes, no attributes, no NLRI`)),
-    );
+    expect(toHex(endOfRib("ipv4-unicast"))).to.equal(toHex(hex(`${MARKER} 0017 02 0000 0000  # UPDATE, no withdrawn routes, no attributes, no NLRI`)));
     expect(toHex(endOfRib("ipv6-unicast"))).to.equal(
       toHex(hex(`${MARKER} 001d 02 0000 0006 80 0f 03 0002 01  # UPDATE with an empty MP_UNREACH_NLRI for AFI 2 SAFI 1`)),
     );

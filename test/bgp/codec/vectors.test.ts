@@ -96,7 +96,18 @@ describe("bgp codec: RFC byte vectors", () => {
       02 0a      # capabilities, length 10
       45 08 0001 01 00 0002 01 01  # ADD-PATH: IPv4 unicast 0 (RFC 7911 §4: ignored), IPv6 unicast 1 = receive
     `);
-    decodesTo(bytes, { kind: "open", version: 4, myAsn: 65000, holdTime: 90, bgpId: "192.0.2.1", capabilities: [{ kind: "addPath", entries: [{ afi: 2, safi: 1, sendReceive: 1 }] }] }, OLD);
+    decodesTo(
+      bytes,
+      {
+        kind: "open",
+        version: 4,
+        myAsn: 65000,
+        holdTime: 90,
+        bgpId: "192.0.2.1",
+        capabilities: [{ kind: "addPath", entries: [{ afi: 2, safi: 1, sendReceive: 1 }] }],
+      },
+      OLD,
+    );
     const onlyZero = hex(`
       ${MARKER}
       0025       # length 37 = 19 + 10 + 8
@@ -106,7 +117,18 @@ describe("bgp codec: RFC byte vectors", () => {
       02 06      # capabilities, length 6
       45 04 0001 01 00  # ADD-PATH: IPv4 unicast 0 only: the capability is not understood, kept as unknown
     `);
-    decodesTo(onlyZero, { kind: "open", version: 4, myAsn: 65000, holdTime: 90, bgpId: "192.0.2.1", capabilities: [{ kind: "unknown", code: 69, value: Uint8Array.of(0, 1, 1, 0) }] }, OLD);
+    decodesTo(
+      onlyZero,
+      {
+        kind: "open",
+        version: 4,
+        myAsn: 65000,
+        holdTime: 90,
+        bgpId: "192.0.2.1",
+        capabilities: [{ kind: "unknown", code: 69, value: Uint8Array.of(0, 1, 1, 0) }],
+      },
+      OLD,
+    );
   });
 
   it("OPEN without optional parameters", () => {
@@ -463,7 +485,14 @@ describe("bgp codec: RFC byte vectors", () => {
       { name: "unacceptable hold time", body: "02 06", code: 2, subcode: 6, data: "", text: "OpenMessage/UnacceptableHoldTime (2/6)" },
       { name: "unsupported capability", body: "02 07 4104", code: 2, subcode: 7, data: "4104", text: "OpenMessage/UnsupportedCapability (2/7) data 4104" },
       { name: "malformed attribute list", body: "03 01", code: 3, subcode: 1, data: "", text: "UpdateMessage/MalformedAttributeList (3/1)" },
-      { name: "missing well-known attribute", body: "03 03 01", code: 3, subcode: 3, data: "01", text: "UpdateMessage/MissingWellKnownAttribute (3/3) data 01" },
+      {
+        name: "missing well-known attribute",
+        body: "03 03 01",
+        code: 3,
+        subcode: 3,
+        data: "01",
+        text: "UpdateMessage/MissingWellKnownAttribute (3/3) data 01",
+      },
       { name: "invalid network field", body: "03 0a", code: 3, subcode: 10, data: "", text: "UpdateMessage/InvalidNetworkField (3/10)" },
       { name: "malformed AS_PATH", body: "03 0b", code: 3, subcode: 11, data: "", text: "UpdateMessage/MalformedAsPath (3/11)" },
       { name: "hold timer expired", body: "04 00", code: 4, subcode: 0, data: "", text: "HoldTimerExpired/subcode0 (4/0)" },

@@ -191,7 +191,13 @@ describe("bgp FSM OPEN: capabilities", () => {
         four,
         { kind: "multiprotocol", afi: 1, safi: 1 },
         { kind: "multiprotocol", afi: 2, safi: 1 },
-        { kind: "addPath", entries: [{ afi: 1, safi: 1, sendReceive: 1 }, { afi: 2, safi: 1, sendReceive: 2 }] },
+        {
+          kind: "addPath",
+          entries: [
+            { afi: 1, safi: 1, sendReceive: 1 },
+            { afi: 2, safi: 1, sendReceive: 2 },
+          ],
+        },
       ]),
       dual,
     );

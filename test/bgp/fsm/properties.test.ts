@@ -9,7 +9,15 @@ import { CONFIG, PATH_TO, notif, peerOpen, sessionError } from "./fixtures";
 
 /** Any FSM event, weighted towards the ones that make progress (start, TCP up, OPEN, KEEPALIVE). */
 const fsmEvent: fc.Arbitrary<FsmEvent> = fc.oneof(
-  { arbitrary: fc.constantFrom<FsmEvent>({ type: "ManualStart" }, { type: "Tcp_CR_Acked" }, { type: "TcpConnectionConfirmed" }, { type: "IdleHoldTimer_Expires" }), weight: 3 },
+  {
+    arbitrary: fc.constantFrom<FsmEvent>(
+      { type: "ManualStart" },
+      { type: "Tcp_CR_Acked" },
+      { type: "TcpConnectionConfirmed" },
+      { type: "IdleHoldTimer_Expires" },
+    ),
+    weight: 3,
+  },
   fc.constantFrom<FsmEvent>(
     { type: "ManualStart" },
     { type: "ManualStop" },
@@ -71,7 +79,8 @@ describe("bgp FSM properties", () => {
             const before: FsmState = fsm.state;
             const expired = TIMER_EVENTS[event.type];
             if (expired) running.delete(expired);
-            if ((event.type === "Tcp_CR_Acked" || event.type === "TcpConnectionConfirmed") && (before === "Connect" || before === "Active")) connection = "open";
+            if ((event.type === "Tcp_CR_Acked" || event.type === "TcpConnectionConfirmed") && (before === "Connect" || before === "Active"))
+              connection = "open";
             // Idle with an automatic restart pending takes an inbound connection (a deliberate departure from RFC 4271).
             if (event.type === "TcpConnectionConfirmed" && before === "Idle" && running.has("IdleHoldTimer")) connection = "open";
             if (event.type === "TcpConnectionFails") connection = "none";

@@ -13,7 +13,9 @@ function only<T extends SessionAction["type"]>(actions: readonly SessionAction[]
 }
 
 function notificationsSent(actions: readonly SessionAction[]): [number, number, number][] {
-  return only(actions, "send").flatMap((a) => (a.message.kind === "notification" ? [[a.connection, a.message.code, a.message.subcode] as [number, number, number]] : []));
+  return only(actions, "send").flatMap((a) =>
+    a.message.kind === "notification" ? [[a.connection, a.message.code, a.message.subcode] as [number, number, number]] : [],
+  );
 }
 
 /** A session (peer id 192.0.2.2) in OpenConfirm on outbound connection 1, with inbound connection 2 in OpenSent. */

@@ -212,9 +212,7 @@ const ROWS: readonly Row[] = [
   ...(["KeepAliveMsg", "UpdateMsg", "UpdateMsgErr", "RouteRefreshMsg"] as const).map(
     (type) => ["OpenSent", type, down("OpenSent", unexpected(type), { notify: fsmErr(1) }), "Idle"] as const,
   ),
-  ...(["ConnectRetryTimer_Expires", "KeepaliveTimer_Expires", "IdleHoldTimer_Expires"] as const).map(
-    (type) => ["OpenSent", type, [], "OpenSent"] as const,
-  ),
+  ...(["ConnectRetryTimer_Expires", "KeepaliveTimer_Expires", "IdleHoldTimer_Expires"] as const).map((type) => ["OpenSent", type, [], "OpenSent"] as const),
 
   // OpenConfirm
   ...startsIgnored("OpenConfirm"),
@@ -238,12 +236,7 @@ const ROWS: readonly Row[] = [
 
   // Established
   ...startsIgnored("Established"),
-  [
-    "Established",
-    "ManualStop",
-    [{ type: "withdrawAll" }, ...down("Established", { kind: "manualStop" }, { manual: true, notify: notif(6, 2) })],
-    "Idle",
-  ],
+  ["Established", "ManualStop", [{ type: "withdrawAll" }, ...down("Established", { kind: "manualStop" }, { manual: true, notify: notif(6, 2) })], "Idle"],
   ["Established", "AutomaticStop", down("Established", { kind: "automaticStop" }, { notify: notif(6, 1) }), "Idle"],
   ["Established", "HoldTimer_Expires", down("Established", { kind: "holdTimerExpired" }, { notify: notif(4, 0), expired: "HoldTimer" }), "Idle"],
   ["Established", "KeepaliveTimer_Expires", [KEEPALIVE, KA], "Established"],

@@ -27,7 +27,9 @@ function ribUp(session: RibOutSession, routes: OriginatedRoute[] = []): AdjRibOu
 
 describe("bgp Adj-RIB-Out without ADD-PATH", () => {
   it("announces one path per prefix with ORIGIN IGP, AS_PATH = our AS and the route's attributes", () => {
-    const rib = ribUp(V4, [vip(["192.0.2.11", "192.0.2.12"], { med: 10, communities: [0xfde80064], largeCommunities: [{ globalAdmin: 64512, localData1: 1, localData2: 2 }] })]);
+    const rib = ribUp(V4, [
+      vip(["192.0.2.11", "192.0.2.12"], { med: 10, communities: [0xfde80064], largeCommunities: [{ globalAdmin: 64512, localData1: 1, localData2: 2 }] }),
+    ]);
     expect(rib.takeChanges()).to.deep.equal({
       announce: [
         {
@@ -94,9 +96,15 @@ describe("bgp Adj-RIB-Out without ADD-PATH", () => {
 
   it("rejects bad routes naming the field and the value", () => {
     const rib = new AdjRibOut(64512);
-    expect(() => rib.set(vip(["192.0.2.11"], { address: "203.0.113.10", length: 24 }))).to.throw(RangeError, "route address: \"203.0.113.10/24\" has host bits set");
+    expect(() => rib.set(vip(["192.0.2.11"], { address: "203.0.113.10", length: 24 }))).to.throw(
+      RangeError,
+      'route address: "203.0.113.10/24" has host bits set',
+    );
     expect(() => rib.set(vip([]))).to.throw(RangeError, "route nextHops");
-    expect(() => rib.set({ family: "ipv6-unicast", address: "2001:db8::", length: 64, nextHops: ["192.0.2.1"] })).to.throw(RangeError, "\"192.0.2.1\" is not an IPv6 address");
+    expect(() => rib.set({ family: "ipv6-unicast", address: "2001:db8::", length: 64, nextHops: ["192.0.2.1"] })).to.throw(
+      RangeError,
+      '"192.0.2.1" is not an IPv6 address',
+    );
     expect(() => rib.set(vip(["192.0.2.11"], { length: 33 }))).to.throw(RangeError, "route length: 33");
   });
 });
@@ -137,7 +145,10 @@ describe("bgp Adj-RIB-Out with ADD-PATH", () => {
   });
 
   it("ROUTE-REFRESH re-sends every path of the family once, and only that family", () => {
-    const rib = ribUp(ADD_PATH, [vip(["192.0.2.11", "192.0.2.12"]), { family: "ipv6-unicast", address: "2001:db8::10", length: 128, nextHops: ["2001:db8::11"] }]);
+    const rib = ribUp(ADD_PATH, [
+      vip(["192.0.2.11", "192.0.2.12"]),
+      { family: "ipv6-unicast", address: "2001:db8::10", length: 128, nextHops: ["2001:db8::11"] },
+    ]);
     rib.takeChanges();
     rib.refresh("ipv4-unicast");
     expect(rib.takeChanges().announce.map((r) => [r.family, r.prefix.pathId])).to.deep.equal([

@@ -35,7 +35,11 @@ function runPlugin(call: grpc.ServerWritableStream<language.RunPluginRequest, la
   try {
     entry = require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [directory] });
   } catch (error) {
-    call.destroy(Object.assign(new Error(`${directory}: no @pulumi/pulumi to run the plugin with: ${(error as Error).message}`), { code: grpc.status.FAILED_PRECONDITION }));
+    call.destroy(
+      Object.assign(new Error(`${directory}: no @pulumi/pulumi to run the plugin with: ${(error as Error).message}`), {
+        code: grpc.status.FAILED_PRECONDITION,
+      }),
+    );
     return;
   }
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -61,8 +65,10 @@ const server = new grpc.Server();
 server.addService(LanguageRuntimeService, {
   handshake: (_call: unknown, callback: grpc.sendUnaryData<language.LanguageHandshakeResponse>) => callback(null, new language.LanguageHandshakeResponse()),
   getPluginInfo: (_call: unknown, callback: grpc.sendUnaryData<PluginInfo>) => callback(null, new PluginInfo().setVersion(sdkVersion)),
-  getRequiredPlugins: (_call: unknown, callback: grpc.sendUnaryData<language.GetRequiredPluginsResponse>) => callback(null, new language.GetRequiredPluginsResponse()),
-  getRequiredPackages: (_call: unknown, callback: grpc.sendUnaryData<language.GetRequiredPackagesResponse>) => callback(null, new language.GetRequiredPackagesResponse()),
+  getRequiredPlugins: (_call: unknown, callback: grpc.sendUnaryData<language.GetRequiredPluginsResponse>) =>
+    callback(null, new language.GetRequiredPluginsResponse()),
+  getRequiredPackages: (_call: unknown, callback: grpc.sendUnaryData<language.GetRequiredPackagesResponse>) =>
+    callback(null, new language.GetRequiredPackagesResponse()),
   installDependencies: (call: grpc.ServerWritableStream<language.InstallDependenciesRequest, language.InstallDependenciesResponse>) => call.end(),
   runPlugin,
   run: (_call: unknown, callback: grpc.sendUnaryData<language.RunResponse>) => callback(unimplemented("Run"), null),

@@ -5,7 +5,9 @@ import type { KubeObject } from "./cluster";
 
 /** The spec fields (paths under spec) the API server defaults for this kind, from the kind declarations: the only fields it may add to a rendered object. */
 function serverDefaults(apiVersion: string, kind: string): string[] {
-  return DEFAULTED_FIELDS.filter((entry) => entry.serverDefault && entry.apiVersion === apiVersion && entry.kind === kind && entry.path[0] === "spec").map((entry) => entry.path.slice(1).join("."));
+  return DEFAULTED_FIELDS.filter((entry) => entry.serverDefault && entry.apiVersion === apiVersion && entry.kind === kind && entry.path[0] === "spec").map(
+    (entry) => entry.path.slice(1).join("."),
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -54,5 +56,8 @@ export function expectStoredAsRendered(stored: KubeObject, manifest: PlainManife
   expect(stored.metadata.annotations, `${kind} ${name} annotations`).to.deep.equal(metadata.annotations);
   const added = addedPaths(stored.spec, manifest["spec"], "");
   const allowed = serverDefaults(apiVersion, kind);
-  expect(added.filter((path) => !allowed.includes(path)), `${kind} ${name}: fields the server added`).to.deep.equal([]);
+  expect(
+    added.filter((path) => !allowed.includes(path)),
+    `${kind} ${name}: fields the server added`,
+  ).to.deep.equal([]);
 }

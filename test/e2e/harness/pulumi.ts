@@ -102,8 +102,9 @@ export class PulumiBackend {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    let source = readFileSync(compiledProgram, "utf8").replace(/require\("(\.\.?\/[^"]*)"\)/g, (_match, relative: string) =>
-      `require(${JSON.stringify(path.resolve(path.dirname(compiledProgram), relative))})`,
+    let source = readFileSync(compiledProgram, "utf8").replace(
+      /require\("(\.\.?\/[^"]*)"\)/g,
+      (_match, relative: string) => `require(${JSON.stringify(path.resolve(path.dirname(compiledProgram), relative))})`,
     );
     for (const edit of edits) {
       if (!source.includes(edit.from)) throw new Error(`${compiledProgram}: ${JSON.stringify(edit.from)} is not in the program`);
@@ -136,7 +137,12 @@ export class PulumiBackend {
    * (harness/stack-run.ts says why). Rejects with the CLI's output when the
    * operation fails.
    */
-  async run(project: string, programDir: string, op: StackRunRequest["op"], options: StackRunRequest["options"] = {}): Promise<Extract<StackRunResult, { ok: true }>> {
+  async run(
+    project: string,
+    programDir: string,
+    op: StackRunRequest["op"],
+    options: StackRunRequest["options"] = {},
+  ): Promise<Extract<StackRunResult, { ok: true }>> {
     const request: StackRunRequest = { project, programDir, pulumiRoot: path.dirname(path.dirname(this.pulumiPath)), op, options };
     const child = await runCommand(process.execPath, [path.join(__dirname, "stack-run.js"), JSON.stringify(request)], {
       env: { ...process.env, ...this.env },
@@ -155,7 +161,10 @@ export class PulumiBackend {
 
   /** The stack `e2e` of the project in `projectDir`, run by the CLI with the project's own runtime. */
   async projectStack(projectDir: string): Promise<Stack> {
-    return LocalWorkspace.createOrSelectStack({ stackName: "e2e", workDir: projectDir }, { pulumiCommand: this.command, envVars: this.env, secretsProvider: "passphrase" });
+    return LocalWorkspace.createOrSelectStack(
+      { stackName: "e2e", workDir: projectDir },
+      { pulumiCommand: this.command, envVars: this.env, secretsProvider: "passphrase" },
+    );
   }
 
   /** Removes the scratch directory. */

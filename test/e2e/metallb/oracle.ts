@@ -39,11 +39,43 @@ function portInUse(port: number): Promise<boolean> {
 function makeCertificates(dir: string): void {
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   const openssl = (args: readonly string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-  openssl(["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=bgplb-e2e-metallb-ca",
-    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  openssl([
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=bgplb-e2e-metallb-ca",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  ]);
   openssl(["req", ...ec, "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=metallb-webhook"]);
   writeFileSync(path.join(dir, "tls.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n");
-  openssl(["x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-set_serial", "0x1", "-days", "2", "-out", "tls.crt", "-extfile", "tls.ext"]);
+  openssl([
+    "x509",
+    "-req",
+    "-in",
+    "tls.csr",
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-set_serial",
+    "0x1",
+    "-days",
+    "2",
+    "-out",
+    "tls.crt",
+    "-extfile",
+    "tls.ext",
+  ]);
 }
 
 /**
@@ -82,17 +114,42 @@ export class MetallbOracle {
     mkdirSync(certDir, { recursive: true });
     makeCertificates(certDir);
     const logFd = openSync(path.join(dir, "controller.log"), "w");
-    const controller = spawn(controllerPath, [
-      "--namespace", metallbNamespace, "--webhook-mode", "onlywebhook", "--disable-cert-rotation", "--cert-dir", certDir,
-      "--port", "0", "--kubeconfig", cluster.kubeconfig, "--log-level", "info",
-    ], { detached: true, stdio: ["ignore", logFd, logFd], env: { ...process.env, TMPDIR: dir, METALLB_BGP_TYPE: "frr-k8s" } });
+    const controller = spawn(
+      controllerPath,
+      [
+        "--namespace",
+        metallbNamespace,
+        "--webhook-mode",
+        "onlywebhook",
+        "--disable-cert-rotation",
+        "--cert-dir",
+        certDir,
+        "--port",
+        "0",
+        "--kubeconfig",
+        cluster.kubeconfig,
+        "--log-level",
+        "info",
+      ],
+      { detached: true, stdio: ["ignore", logFd, logFd], env: { ...process.env, TMPDIR: dir, METALLB_BGP_TYPE: "frr-k8s" } },
+    );
     closeSync(logFd);
     if (controller.pid === undefined) throw new Error(`${controllerPath} did not start`);
     controller.unref();
-    spawn("bash", ["-c", 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 2; done; kill "$2" 2>/dev/null', "watchdog", String(process.pid), String(controller.pid)], {
-      detached: true,
-      stdio: "ignore",
-    }).unref();
+    spawn(
+      "bash",
+      [
+        "-c",
+        'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 2; done; kill "$2" 2>/dev/null',
+        "watchdog",
+        String(process.pid),
+        String(controller.pid),
+      ],
+      {
+        detached: true,
+        stdio: "ignore",
+      },
+    ).unref();
     const oracle = new MetallbOracle(cluster, dir, controller.pid);
     try {
       await oracle.registerWebhooks(files.webhooks, readFileSync(path.join(certDir, "ca.crt")));
@@ -106,7 +163,9 @@ export class MetallbOracle {
 
   /** MetalLB's webhook configuration, each webhook pointed at the local controller. */
   private async registerWebhooks(manifest: string, ca: Buffer): Promise<void> {
-    const docs = parseAllDocuments(readFileSync(manifest, "utf8")).map((doc) => doc.toJS() as { kind?: string; metadata: { name: string }; webhooks: { clientConfig: { service?: { path: string } } }[] } | null);
+    const docs = parseAllDocuments(readFileSync(manifest, "utf8")).map(
+      (doc) => doc.toJS() as { kind?: string; metadata: { name: string }; webhooks: { clientConfig: { service?: { path: string } } }[] } | null,
+    );
     const configuration = docs.find((doc) => doc?.kind === "ValidatingWebhookConfiguration");
     if (!configuration) throw new Error(`${manifest} has no ValidatingWebhookConfiguration`);
     configuration.metadata = { name: "metallb-webhook-configuration" };
@@ -119,7 +178,12 @@ export class MetallbOracle {
   }
 
   private async waitReady(): Promise<void> {
-    const probe = stringify({ apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: { name: "probe", namespace: "default" }, spec: { addresses: ["192.0.2.0/24"] } });
+    const probe = stringify({
+      apiVersion: "metallb.io/v1beta1",
+      kind: "IPAddressPool",
+      metadata: { name: "probe", namespace: "default" },
+      spec: { addresses: ["192.0.2.0/24"] },
+    });
     let last = "";
     for (let attempt = 0; attempt < 120; attempt++) {
       const outcome = await this.cluster.kubectl(["create", "--dry-run=server", "-f", "-"], probe);
@@ -197,8 +261,10 @@ export function metallbFiles(paths: ReadonlyMap<string, string>): { files?: Meta
   const crds = paths.get("metallb-crds");
   const webhooks = paths.get("metallb-webhooks");
   const missing: string[] = [];
-  if (crds === undefined || !existsSync(crds) || readdirSync(crds).length === 0) missing.push(`MetalLB's CRDs are not in the module cache (${crds ?? "build.sh names none"})`);
-  if (webhooks === undefined || !existsSync(webhooks)) missing.push(`MetalLB's webhook configuration is not in the module cache (${webhooks ?? "build.sh names none"})`);
+  if (crds === undefined || !existsSync(crds) || readdirSync(crds).length === 0)
+    missing.push(`MetalLB's CRDs are not in the module cache (${crds ?? "build.sh names none"})`);
+  if (webhooks === undefined || !existsSync(webhooks))
+    missing.push(`MetalLB's webhook configuration is not in the module cache (${webhooks ?? "build.sh names none"})`);
   if (missing.length > 0) return { missing: [...missing, "run test/e2e/tools/build.sh metallb-controller"] };
   return { files: { crds: crds!, webhooks: webhooks! }, missing };
 }

@@ -8,7 +8,10 @@ import { BfdDriver } from "../../../sdk/speaker/bfd-driver";
 import { jsonLogger } from "../../../sdk/speaker/json-logger";
 
 const [local, peer, interval, mult] = process.argv.slice(2);
-const logger = jsonLogger((l) => process.stdout.write(l), (l) => process.stdout.write(l));
+const logger = jsonLogger(
+  (l) => process.stdout.write(l),
+  (l) => process.stdout.write(l),
+);
 const driver = new BfdDriver({ localIP: local, logger });
 driver.addPeer(peer, { desiredMinTxMs: Number(interval), requiredMinRxMs: Number(interval), detectMultiplier: Number(mult), passive: false });
 driver.start().catch((error: Error) => {

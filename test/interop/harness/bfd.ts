@@ -80,47 +80,75 @@ export class FrrBfd implements BfdRouter {
     const { uid, gid } = prepareFrrRunDir(this.lab.dir, this.runDir);
     const { asn, neighbor, timers } = this.spec;
     const common = (daemon: string): string[] => [
-      "--vty_socket", this.runDir, "-z", `${this.runDir}/zserv.api`, "-u", "frr", "-g", "frr",
-      "-i", `${this.runDir}/${daemon}.pid`, "--log", "stdout",
+      "--vty_socket",
+      this.runDir,
+      "-z",
+      `${this.runDir}/zserv.api`,
+      "-u",
+      "frr",
+      "-g",
+      "frr",
+      "-i",
+      `${this.runDir}/${daemon}.pid`,
+      "--log",
+      "stdout",
     ];
     const zebra = this.config("zebra", "hostname peer\nlog stdout debugging\n", uid, gid);
     this.lab.start("frr-zebra", this.end.ns, `${FRR_DAEMONS}/zebra`, [...common("zebra"), "-f", zebra]);
-    await waitFor("frr zebra vty", async () => ((await this.cli("zebra", "show version").catch(() => "")).includes("FRRouting") ? true : undefined), { timeoutMs: 15_000 });
-    const bfdd = this.config("bfdd", [
-      "hostname peer",
-      "log stdout debugging",
-      "bfd",
-      " profile metallb",
-      `  detect-multiplier ${timers.detectMultiplier}`,
-      `  receive-interval ${timers.intervalMs}`,
-      `  transmit-interval ${timers.intervalMs}`,
-      ...(this.spec.passive ? ["  passive-mode"] : []),
-      " exit",
-      ...(this.spec.staticSession ? [` peer ${this.spec.staticSession.peer} local-address ${this.spec.staticSession.local} interface veth0`, "  profile metallb", " exit"] : []),
-      "exit",
-      "",
-    ].join("\n"), uid, gid);
+    await waitFor("frr zebra vty", async () => ((await this.cli("zebra", "show version").catch(() => "")).includes("FRRouting") ? true : undefined), {
+      timeoutMs: 15_000,
+    });
+    const bfdd = this.config(
+      "bfdd",
+      [
+        "hostname peer",
+        "log stdout debugging",
+        "bfd",
+        " profile metallb",
+        `  detect-multiplier ${timers.detectMultiplier}`,
+        `  receive-interval ${timers.intervalMs}`,
+        `  transmit-interval ${timers.intervalMs}`,
+        ...(this.spec.passive ? ["  passive-mode"] : []),
+        " exit",
+        ...(this.spec.staticSession
+          ? [` peer ${this.spec.staticSession.peer} local-address ${this.spec.staticSession.local} interface veth0`, "  profile metallb", " exit"]
+          : []),
+        "exit",
+        "",
+      ].join("\n"),
+      uid,
+      gid,
+    );
     this.bfdd = this.lab.start("frr-bfdd", this.end.ns, `${FRR_DAEMONS}/bfdd`, [...common("bfdd"), "--bfdctl", `${this.runDir}/bfdd.sock`, "-f", bfdd]);
-    await waitFor("frr bfdd vty", async () => ((await this.cli("bfdd", "show bfd peers").catch(() => "")).includes("BFD Peers") ? true : undefined), { timeoutMs: 15_000 });
-    const bgpd = this.config("bgpd", [
-      "frr defaults traditional",
-      "hostname peer",
-      "log stdout debugging",
-      `router bgp ${asn}`,
-      ` bgp router-id ${this.end.ipv4}`,
-      " no bgp ebgp-requires-policy",
-      " no bgp default ipv4-unicast",
-      ` neighbor ${neighbor.address} remote-as ${neighbor.asn}`,
-      ` neighbor ${neighbor.address} timers 3 9`,
-      ` neighbor ${neighbor.address} timers connect 1`,
-      ` neighbor ${neighbor.address} bfd profile metallb`,
-      " address-family ipv4 unicast",
-      `  neighbor ${neighbor.address} activate`,
-      " exit-address-family",
-      "",
-    ].join("\n"), uid, gid);
+    await waitFor("frr bfdd vty", async () => ((await this.cli("bfdd", "show bfd peers").catch(() => "")).includes("BFD Peers") ? true : undefined), {
+      timeoutMs: 15_000,
+    });
+    const bgpd = this.config(
+      "bgpd",
+      [
+        "frr defaults traditional",
+        "hostname peer",
+        "log stdout debugging",
+        `router bgp ${asn}`,
+        ` bgp router-id ${this.end.ipv4}`,
+        " no bgp ebgp-requires-policy",
+        " no bgp default ipv4-unicast",
+        ` neighbor ${neighbor.address} remote-as ${neighbor.asn}`,
+        ` neighbor ${neighbor.address} timers 3 9`,
+        ` neighbor ${neighbor.address} timers connect 1`,
+        ` neighbor ${neighbor.address} bfd profile metallb`,
+        " address-family ipv4 unicast",
+        `  neighbor ${neighbor.address} activate`,
+        " exit-address-family",
+        "",
+      ].join("\n"),
+      uid,
+      gid,
+    );
     this.lab.start("frr-bgpd", this.end.ns, `${FRR_DAEMONS}/bgpd`, [...common("bgpd"), "-l", this.end.ipv4, "-f", bgpd]);
-    await waitFor("frr bgpd vty", async () => ((await this.cli("bgpd", "show bgp summary json").catch(() => "")).includes("{") ? true : undefined), { timeoutMs: 15_000 });
+    await waitFor("frr bgpd vty", async () => ((await this.cli("bgpd", "show bgp summary json").catch(() => "")).includes("{") ? true : undefined), {
+      timeoutMs: 15_000,
+    });
   }
 
   async bgpEstablished(): Promise<boolean> {
@@ -173,36 +201,43 @@ export class BirdBfd implements BfdRouter {
   async start(): Promise<void> {
     const { asn, neighbor, timers } = this.spec;
     const config = this.lab.path("bird-bfd.conf");
-    writeFileSync(config, [
-      `router id ${this.end.ipv4};`,
-      "log stderr all;",
-      "protocol device { scan time 1; }",
-      "protocol bfd {",
-      '  interface "veth0" {',
-      `    min rx interval ${timers.intervalMs} ms;`,
-      `    min tx interval ${timers.intervalMs} ms;`,
-      `    multiplier ${timers.detectMultiplier};`,
-      ...(this.spec.passive ? ["    passive on;"] : []),
-      "  };",
-      ...(this.spec.staticSession ? [`  neighbor ${this.spec.staticSession.peer} dev "veth0" local ${this.spec.staticSession.local};`] : []),
-      "}",
-      "protocol bgp speaker {",
-      `  local ${this.end.ipv4} as ${asn};`,
-      `  neighbor ${neighbor.address} as ${neighbor.asn};`,
-      "  hold time 9;",
-      "  connect retry time 1;",
-      "  error wait time 1, 2;",
-      "  bfd on;",
-      "  ipv4 { import all; export none; };",
-      "}",
-      "",
-    ].join("\n"));
+    writeFileSync(
+      config,
+      [
+        `router id ${this.end.ipv4};`,
+        "log stderr all;",
+        "protocol device { scan time 1; }",
+        "protocol bfd {",
+        '  interface "veth0" {',
+        `    min rx interval ${timers.intervalMs} ms;`,
+        `    min tx interval ${timers.intervalMs} ms;`,
+        `    multiplier ${timers.detectMultiplier};`,
+        ...(this.spec.passive ? ["    passive on;"] : []),
+        "  };",
+        ...(this.spec.staticSession ? [`  neighbor ${this.spec.staticSession.peer} dev "veth0" local ${this.spec.staticSession.local};`] : []),
+        "}",
+        "protocol bgp speaker {",
+        `  local ${this.end.ipv4} as ${asn};`,
+        `  neighbor ${neighbor.address} as ${neighbor.asn};`,
+        "  hold time 9;",
+        "  connect retry time 1;",
+        "  error wait time 1, 2;",
+        "  bfd on;",
+        "  ipv4 { import all; export none; };",
+        "}",
+        "",
+      ].join("\n"),
+    );
     this.proc = this.lab.start("bird-bfd", this.end.ns, "bird", ["-f", "-c", config, "-s", this.socket]);
     const proc = this.proc;
-    await waitFor("bird control socket", async () => {
-      if (!proc.running) throw new Error(`bird exited (${proc.code}); see ${proc.logFile}`);
-      return (await this.cli("show", "status").catch(() => "")).includes("Daemon is up") ? true : undefined;
-    }, { timeoutMs: 10_000 });
+    await waitFor(
+      "bird control socket",
+      async () => {
+        if (!proc.running) throw new Error(`bird exited (${proc.code}); see ${proc.logFile}`);
+        return (await this.cli("show", "status").catch(() => "")).includes("Daemon is up") ? true : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
   }
 
   async bgpEstablished(): Promise<boolean> {
@@ -248,7 +283,10 @@ export async function setBfdBlocked(end: LinkEnd, blocked: boolean): Promise<voi
  * port 49152-65535, TTL / hop limit 255); read with {@link bfdPacketCounts}.
  */
 export async function countBfdPackets(end: LinkEnd): Promise<void> {
-  for (const [tool, match] of [["iptables", ["-m", "ttl", "--ttl-eq", "255"]], ["ip6tables", ["-m", "hl", "--hl-eq", "255"]]] as const) {
+  for (const [tool, match] of [
+    ["iptables", ["-m", "ttl", "--ttl-eq", "255"]],
+    ["ip6tables", ["-m", "hl", "--hl-eq", "255"]],
+  ] as const) {
     await runInNamespace(end.ns, tool, ["-A", "INPUT", "-p", "udp", "--dport", "3784"]);
     await runInNamespace(end.ns, tool, ["-A", "INPUT", "-p", "udp", "--sport", "49152:65535", "--dport", "3784", ...match]);
   }

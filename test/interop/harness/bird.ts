@@ -55,7 +55,12 @@ interface PathLines {
 
 function toRoute(p: PathLines): ReceivedRoute {
   const pairs = (text: string | undefined): string[] =>
-    [...(text ?? "").matchAll(/\(([^)]*)\)/g)].map((m) => (m[1] ?? "").split(",").map((s) => s.trim()).join(":"));
+    [...(text ?? "").matchAll(/\(([^)]*)\)/g)].map((m) =>
+      (m[1] ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .join(":"),
+    );
   const nextHop = (p.attrs.get("BGP.next_hop") ?? "").split(/\s+/)[0] ?? "";
   return {
     prefix: p.prefix,
@@ -118,10 +123,14 @@ export class Bird implements PeerDaemon {
     writeFileSync(config, this.spec.configText ?? renderConfig(this.spec));
     this.proc = this.lab.start("bird", this.end.ns, "bird", ["-f", "-c", config, "-s", this.socket]);
     const proc = this.proc;
-    await waitFor("bird control socket", async () => {
-      if (!proc.running) throw new Error(`bird exited (${proc.code}); see ${proc.logFile}`);
-      return (await this.cli(["show", "status"])).includes("Daemon is up") ? true : undefined;
-    }, { timeoutMs: 10_000 });
+    await waitFor(
+      "bird control socket",
+      async () => {
+        if (!proc.running) throw new Error(`bird exited (${proc.code}); see ${proc.logFile}`);
+        return (await this.cli(["show", "status"])).includes("Daemon is up") ? true : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
   }
 
   async session(neighbor: string): Promise<SessionView> {

@@ -5,22 +5,12 @@ import type { PeerDaemon, PeerSpec, ReceivedRoute, SessionView } from "./peer";
 import { waitFor } from "./wait";
 
 /** The API process: appends every JSON message ExaBGP writes to it to a file. */
-const RECEIVER = [
-  "import sys",
-  "with open(sys.argv[1], 'a') as out:",
-  "    for line in sys.stdin:",
-  "        out.write(line)",
-  "        out.flush()",
-  "",
-].join("\n");
+const RECEIVER = ["import sys", "with open(sys.argv[1], 'a') as out:", "    for line in sys.stdin:", "        out.write(line)", "        out.flush()", ""].join(
+  "\n",
+);
 
 function renderConfig(spec: PeerSpec, receiver: string, received: string): string {
-  const lines = [
-    "process receiver {",
-    `  run /usr/bin/python3 ${receiver} ${received};`,
-    "  encoder json;",
-    "}",
-  ];
+  const lines = ["process receiver {", `  run /usr/bin/python3 ${receiver} ${received};`, "  encoder json;", "}"];
   for (const n of spec.neighbors) {
     lines.push(
       `neighbor ${n.address} {`,
@@ -105,10 +95,14 @@ export class Exabgp implements PeerDaemon {
     };
     this.proc = this.lab.start("exabgp", this.end.ns, "exabgp", [config], env);
     const proc = this.proc;
-    await waitFor("exabgp API process", async () => {
-      if (!proc.running) throw new Error(`exabgp exited (${proc.code}); see ${proc.logFile}`);
-      return existsSync(proc.logFile) && /[Ll]oaded|receiver|Connected|connect/.test(readFileSync(proc.logFile, "utf8")) ? true : undefined;
-    }, { timeoutMs: 10_000 });
+    await waitFor(
+      "exabgp API process",
+      async () => {
+        if (!proc.running) throw new Error(`exabgp exited (${proc.code}); see ${proc.logFile}`);
+        return existsSync(proc.logFile) && /[Ll]oaded|receiver|Connected|connect/.test(readFileSync(proc.logFile, "utf8")) ? true : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
   }
 
   /** Every message ExaBGP has passed to the API process so far, oldest first. */

@@ -109,14 +109,31 @@ export class Frr implements PeerDaemon {
     writeFileSync(config, this.spec.configText ?? renderConfig(this.spec));
     chownSync(config, uid, gid);
     this.proc = this.lab.start("frr-bgpd", this.end.ns, FRR_BGPD, [
-      "-Z", "-l", this.spec.address, "--vty_socket", this.runDir, "-u", "frr", "-g", "frr",
-      "-f", config, "-i", `${this.runDir}/bgpd.pid`, "--log", "stdout",
+      "-Z",
+      "-l",
+      this.spec.address,
+      "--vty_socket",
+      this.runDir,
+      "-u",
+      "frr",
+      "-g",
+      "frr",
+      "-f",
+      config,
+      "-i",
+      `${this.runDir}/bgpd.pid`,
+      "--log",
+      "stdout",
     ]);
     const proc = this.proc;
-    await waitFor("frr bgpd vty", async () => {
-      if (!proc.running) throw new Error(`bgpd exited (${proc.code}); see ${proc.logFile}`);
-      return (await this.cli("show bgp summary json")).includes("{") ? true : undefined;
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      "frr bgpd vty",
+      async () => {
+        if (!proc.running) throw new Error(`bgpd exited (${proc.code}); see ${proc.logFile}`);
+        return (await this.cli("show bgp summary json")).includes("{") ? true : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
   }
 
   async session(neighbor: string): Promise<SessionView> {
@@ -154,7 +171,9 @@ export class Frr implements PeerDaemon {
 
   /** The next hops of the paths FRR uses for `prefix` (best path plus ECMP multipaths). */
   async multipathNextHops(family: "ipv4" | "ipv6", prefix: string): Promise<string[]> {
-    const detail = JSON.parse(await this.cli(`show bgp ${family} unicast ${prefix} json`)) as { paths?: (FrrPath & { multipath?: boolean; bestpath?: { overall?: boolean } })[] };
+    const detail = JSON.parse(await this.cli(`show bgp ${family} unicast ${prefix} json`)) as {
+      paths?: (FrrPath & { multipath?: boolean; bestpath?: { overall?: boolean } })[];
+    };
     return (detail.paths ?? []).filter((p) => p.multipath === true || p.bestpath?.overall === true).map((p) => toRoute(prefix, p).nextHop);
   }
 

@@ -22,12 +22,7 @@ interface GobgpAttribute {
 }
 
 function renderConfig(spec: PeerSpec): string {
-  const lines = [
-    "[global.config]",
-    `  as = ${spec.asn}`,
-    `  router-id = "${spec.address}"`,
-    `  local-address-list = ["${spec.address}"]`,
-  ];
+  const lines = ["[global.config]", `  as = ${spec.asn}`, `  router-id = "${spec.address}"`, `  local-address-list = ["${spec.address}"]`];
   for (const n of spec.neighbors) {
     lines.push(
       "[[neighbors]]",
@@ -103,13 +98,24 @@ export class Gobgp implements PeerDaemon {
     const config = this.lab.path(`${this.label}.toml`);
     writeFileSync(config, renderConfig(this.spec));
     this.proc = this.lab.start(this.label, this.end.ns, "gobgpd", [
-      "-f", config, "--api-hosts", `${API_HOST}:${API_PORT}`, "--pprof-disable", "-p", "-l", this.logLevel,
+      "-f",
+      config,
+      "--api-hosts",
+      `${API_HOST}:${API_PORT}`,
+      "--pprof-disable",
+      "-p",
+      "-l",
+      this.logLevel,
     ]);
     const proc = this.proc;
-    await waitFor(`${this.label} API`, async () => {
-      if (!proc.running) throw new Error(`${this.label} exited (${proc.code}); see ${proc.logFile}`);
-      return (await this.cli(["global"])).includes("AS") ? true : undefined;
-    }, { timeoutMs: 10_000 });
+    await waitFor(
+      `${this.label} API`,
+      async () => {
+        if (!proc.running) throw new Error(`${this.label} exited (${proc.code}); see ${proc.logFile}`);
+        return (await this.cli(["global"])).includes("AS") ? true : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
   }
 
   async session(neighbor: string): Promise<SessionView> {

@@ -97,11 +97,7 @@ export class Lab {
   static async create(): Promise<Lab> {
     const id = labId();
     const dir = mkdtempSync(join(tmpdir(), "bgplb-interop-"));
-    const lab = new Lab(
-      { ns: `${id}-spk`, ...LINK.speaker },
-      { ns: `${id}-peer`, ...LINK.peer },
-      dir,
-    );
+    const lab = new Lab({ ns: `${id}-spk`, ...LINK.speaker }, { ns: `${id}-peer`, ...LINK.peer }, dir);
     try {
       for (const end of [lab.speaker, lab.peer]) {
         await run("ip", ["netns", "add", end.ns]);

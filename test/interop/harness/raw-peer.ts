@@ -74,7 +74,10 @@ export class RawPeer {
 
   /** Waits until connection number `index` (0-based) has received a message matching `match`. */
   waitMessage(index: number, what: string, match: (m: BgpMessage) => boolean, timeoutMs = 10_000): Promise<Received> {
-    return waitFor(`raw peer connection ${index}: ${what}`, async () => this.connections[index]?.received.find((r) => match(r.message)), { timeoutMs, intervalMs: 20 });
+    return waitFor(`raw peer connection ${index}: ${what}`, async () => this.connections[index]?.received.find((r) => match(r.message)), {
+      timeoutMs,
+      intervalMs: 20,
+    });
   }
 
   /** Closes the listener and every connection. */

@@ -90,11 +90,15 @@ export class SpeakerProcess {
 
   /** Waits for a log line matching `match` and returns it. */
   waitLog(what: string, match: (l: SpeakerLogLine) => boolean, timeoutMs = 20_000): Promise<SpeakerLogLine> {
-    return waitFor(`speaker log: ${what}`, async () => {
-      const found = this.logs().find(match);
-      if (!found && this.proc && !this.proc.running) throw new Error(`speaker exited (${this.proc.code}):\n${this.logText()}`);
-      return found;
-    }, { timeoutMs });
+    return waitFor(
+      `speaker log: ${what}`,
+      async () => {
+        const found = this.logs().find(match);
+        if (!found && this.proc && !this.proc.running) throw new Error(`speaker exited (${this.proc.code}):\n${this.logText()}`);
+        return found;
+      },
+      { timeoutMs },
+    );
   }
 
   /** GET `path` from the health server inside the namespace (with Node's fetch); resolves to the status and body. */
