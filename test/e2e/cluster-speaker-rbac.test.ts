@@ -37,10 +37,11 @@ const LABELS = {
 };
 
 /** The collection path a grant's resource is listed and watched on. */
-function collectionPath(grant: ApiGrant): string {
-  const prefix = grant.apiGroup === "" ? "/api/v1" : `/apis/${grant.apiGroup}/v1`;
+function isCollectionPath(path: unknown, grant: ApiGrant): boolean {
+  // any version of the group: the speaker reads ClusterCIDRConfig at v1alpha1, the other kinds at v1
+  const prefix = grant.apiGroup === "" ? "/api/v1" : `/apis/${grant.apiGroup}/[^/]+`;
   const namespace = grant.scope === "cluster" ? "" : `/namespaces/${grant.scope === "clusterNamespace" ? CLUSTER_NAMESPACE : GKE_STATUS_NAMESPACE}`;
-  return `${prefix}${namespace}/${grant.resource}`;
+  return typeof path === "string" && new RegExp(`^${prefix.replace(/\./g, "\\.")}${namespace}/${grant.resource}$`).test(path);
 }
 
 /**
@@ -51,7 +52,7 @@ function collectionPath(grant: ApiGrant): string {
  */
 function refuses(entry: SpeakerLogEntry, grant: ApiGrant, verb: string): boolean {
   const text = JSON.stringify(entry);
-  if (verb === "watch") return entry.msg === "watch failed; retrying" && entry["path"] === collectionPath(grant) && entry["error"] === "HTTP 403: Forbidden";
+  if (verb === "watch") return entry.msg === "watch failed; retrying" && isCollectionPath(entry["path"], grant) && entry["error"] === "HTTP 403: Forbidden";
   return text.includes(JSON.stringify(`cannot ${verb} resource "${grant.resource}" in API group "${grant.apiGroup}"`).slice(1, -1));
 }
 
