@@ -24,7 +24,7 @@ import { startHealthServer } from "../speaker/health";
 import type { LogFields, Logger } from "../speaker/log";
 import { SpeakerMetrics } from "../speaker/metrics";
 import { PeerDriver } from "../speaker/peer";
-import { eventObject } from "./events";
+import { eventObject, reportRejectedConfiguration } from "./events";
 import { planServiceAddresses } from "./ipam";
 import { applyServiceStatus, customPath, describeApiError, listCustom, watchCollection, type CustomCollection, type KubeClients } from "./kube";
 import { LeaderLease } from "./leader-lease";
@@ -232,19 +232,9 @@ export class MetallbSpeaker {
     const raws = this.configObjects.flatMap((i) => i.list()) as RawObject[];
     const decision = decideConfiguration(raws, this.configuration, []);
     this.configuration = decision.topology;
-    const text = decision.errors.map((d) => `${d.code} ${d.object.kind}/${d.object.name} ${d.path}: ${d.message}`).join("\n");
-    if (text === this.rejected) return;
-    this.rejected = text;
-    for (const d of decision.errors) {
-      this.options.logger.log("error", "configuration rejected; keeping the last good configuration", {
-        code: d.code,
-        object: `${d.object.kind}/${d.object.name}`,
-        path: d.path,
-        message: d.message,
-      });
-      const raw = raws.find((r) => r.kind === d.object.kind && r.metadata?.name === d.object.name);
-      if (raw) void this.event(raw, "Warning", "InvalidConfiguration", `${d.code} ${d.path}: ${d.message}; the speaker keeps the last good configuration`);
-    }
+    this.rejected = reportRejectedConfiguration(this.rejected, raws, decision.errors, this.options.logger, (object, type, reason, message) =>
+      this.event(object, type, reason, message),
+    );
   }
 
   /** Allocator leader: every LoadBalancer Service's addresses from the IPAddressPools, written to its status. */
