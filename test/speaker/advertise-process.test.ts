@@ -13,6 +13,7 @@ import { ErrorCode, CeaseSubcode, type BgpMessage } from "../../sdk/bgp";
 import { BGPLB, NODE } from "../interop/harness/speaker";
 import { sleep, waitFor } from "../interop/harness/wait";
 import { RawPeer } from "../interop/harness/raw-peer";
+import { formatIpValue } from "../../sdk/net";
 
 /** A running (or exited) speaker process with its output. */
 class Run {
@@ -91,11 +92,11 @@ const isCease =
 const isUpdateOf =
   (prefix: string) =>
   (m: BgpMessage): boolean =>
-    m.kind === "update" && m.nlri.some((p) => `${p.address}/${p.length}` === prefix);
+    m.kind === "update" && m.nlri.some((p) => `${formatIpValue(p.address)}/${p.length}` === prefix);
 const isWithdrawOf =
   (prefix: string) =>
   (m: BgpMessage): boolean =>
-    m.kind === "update" && m.withdrawn.some((p) => `${p.address}/${p.length}` === prefix);
+    m.kind === "update" && m.withdrawn.some((p) => `${formatIpValue(p.address)}/${p.length}` === prefix);
 
 describe("bgplb advertise process (loopback, raw peer)", function () {
   this.timeout(120_000);

@@ -19,7 +19,7 @@ import {
   type PathAttributes,
   type Prefix,
 } from "../messages";
-import { parseIpv4 } from "../../net/octets";
+import { formatIpValue } from "../../net/octets";
 import { familyCodes } from "../families";
 import { prefixWireLength, writePrefix } from "../codec/nlri";
 import { ByteWriter } from "../codec/wire";
@@ -30,10 +30,10 @@ export interface AdvertisedRoute {
   /** The prefix, with a path identifier when ADD-PATH send is negotiated for the family. */
   readonly prefix: Prefix;
   /**
-   * Next hop. IPv4 routes: an IPv4 address, or an IPv6 one when extended
-   * next hop is negotiated. IPv6 routes: an IPv6 global address (an
-   * IPv4-mapped one such as "::ffff:192.0.2.1" over an IPv4 session), plus
-   * an optional link-local address.
+   * Next hop. IPv4 routes: an IPv4 address (a number), or an IPv6 one (a
+   * bigint) when extended next hop is negotiated. IPv6 routes: an IPv6
+   * global address (an IPv4-mapped one such as ::ffff:192.0.2.1 over an
+   * IPv4 session), plus an optional link-local address.
    */
   readonly nextHop: MpNextHop;
   /** The route's other attributes; their nextHop, mpReach and mpUnreach are ignored. */
@@ -72,8 +72,8 @@ const enum Open {
   MpReach,
 }
 
-function isIpv6(address: string): boolean {
-  return address.includes(":");
+function prefixText(prefix: Prefix): string {
+  return `${formatIpValue(prefix.address)}/${prefix.length}`;
 }
 
 function tooBig(what: string): RangeError {
@@ -83,10 +83,12 @@ function tooBig(what: string): RangeError {
 /** Builds the message for a route that the codec cannot carry, or undefined when it can. */
 function nextHopProblem(family: FamilyName, classic: boolean, prefix: Prefix, nextHop: MpNextHop, context: CodecContext): RangeError | undefined {
   if (family === "ipv4-unicast" && !classic && !context.extendedNextHop) {
-    return new RangeError(`nextHop: IPv6 next hop ${nextHop.global} for IPv4 route ${prefix.address}/${prefix.length} needs the extended next hop capability`);
+    return new RangeError(
+      `nextHop: IPv6 next hop ${formatIpValue(nextHop.global)} for IPv4 route ${prefixText(prefix)} needs the extended next hop capability`,
+    );
   }
-  if (family === "ipv6-unicast" && !isIpv6(nextHop.global)) {
-    return new RangeError(`nextHop: ${nextHop.global} for IPv6 route ${prefix.address}/${prefix.length} is not an IPv6 address (use ::ffff:a.b.c.d)`);
+  if (family === "ipv6-unicast" && typeof nextHop.global !== "bigint") {
+    return new RangeError(`nextHop: ${formatIpValue(nextHop.global)} for IPv6 route ${prefixText(prefix)} is not an IPv6 address (use ::ffff:a.b.c.d)`);
   }
   return undefined;
 }
@@ -121,7 +123,7 @@ export class UpdatePacker implements ChangeSink {
   private lastEncoded: Uint8Array | undefined;
   private readonly byContent = new Map<string, Uint8Array>();
   private readonly shared = new Map<PathAttributes, Uint8Array>();
-  private readonly withNextHop = new Map<PathAttributes, Map<string, Uint8Array>>();
+  private readonly withNextHop = new Map<PathAttributes, Map<number, Uint8Array>>();
   /** Prefixes announced and withdrawn so far. */
   announced = 0;
   withdrawn = 0;
@@ -140,8 +142,9 @@ export class UpdatePacker implements ChangeSink {
       this.announced++;
       return;
     }
-    const classic = family === "ipv4-unicast" && !isIpv6(nextHop.global);
-    const encoded = this.encodedFor(attributes, classic ? nextHop.global : undefined);
+    const global = nextHop.global;
+    const classic = family === "ipv4-unicast" && typeof global === "number";
+    const encoded = this.encodedFor(attributes, classic ? global : undefined);
     const same =
       this.encoded === encoded &&
       this.family === family &&
@@ -191,7 +194,7 @@ export class UpdatePacker implements ChangeSink {
       }
       previous = route;
       const { global, linkLocal } = route.nextHop;
-      const classic = route.family === "ipv4-unicast" && !isIpv6(global);
+      const classic = route.family === "ipv4-unicast" && typeof global === "number";
       const encoded = this.encodedFor(route.attributes, classic ? global : undefined);
       let byHop = groups.get(encoded);
       if (byHop === undefined) {
@@ -323,8 +326,15 @@ export class UpdatePacker implements ChangeSink {
     this.openPrefixes++;
     const out = this.out;
     const length = prefix.length;
-    const value = this.family === "ipv4-unicast" && !this.addPath && length >= 0 && length <= 32 ? parseIpv4(prefix.address) : undefined;
-    if (value === undefined || !Number.isInteger(length)) {
+    const value = prefix.address;
+    if (
+      this.family !== "ipv4-unicast" ||
+      this.addPath ||
+      typeof value !== "number" ||
+      !(value >= 0 && value <= 0xffffffff) ||
+      !(length >= 0 && length <= 32) ||
+      !Number.isInteger(length)
+    ) {
       writePrefix(out, prefix, this.family === "ipv4-unicast" ? Afi.Ipv4 : Afi.Ipv6, this.addPath, "prefix");
       return;
     }
@@ -342,9 +352,9 @@ export class UpdatePacker implements ChangeSink {
    * The encoded attributes (MP_REACH_NLRI excluded; NEXT_HOP included for a
    * classic IPv4 route), one instance per distinct content.
    */
-  private encodedFor(attributes: PathAttributes, classicNextHop: string | undefined): Uint8Array {
+  private encodedFor(attributes: PathAttributes, classicNextHop: number | undefined): Uint8Array {
     let cached: Uint8Array | undefined;
-    let byNextHop: Map<string, Uint8Array> | undefined;
+    let byNextHop: Map<number, Uint8Array> | undefined;
     if (classicNextHop === undefined) {
       cached = this.shared.get(attributes);
     } else {
@@ -365,7 +375,7 @@ export class UpdatePacker implements ChangeSink {
       cached = bytes;
       this.byContent.set(content, bytes);
     }
-    if (byNextHop !== undefined) byNextHop.set(classicNextHop as string, cached);
+    if (byNextHop !== undefined) byNextHop.set(classicNextHop as number, cached);
     else this.shared.set(attributes, cached);
     return cached;
   }

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { Session, collisionWinner, type SessionAction } from "../../../sdk/bgp/fsm/session";
 import { AdjRibOut } from "../../../sdk/bgp/rib/rib-out";
 import { CONFIG, ZERO, peerOpen } from "./fixtures";
+import { ip } from "../../ip";
 
 const OPEN = { type: "message", message: peerOpen() } as const;
 const KEEPALIVE = { type: "message", message: { kind: "keepalive" } } as const;
@@ -185,7 +186,7 @@ describe("bgp session: graceful shutdown", () => {
   it("withdraws all routes, then sends Cease / Administrative Shutdown with the text, then closes", () => {
     const session = new Session({ config: CONFIG, random: ZERO });
     const rib = new AdjRibOut(64512);
-    rib.set({ family: "ipv4-unicast", address: "203.0.113.10", length: 32, nextHops: ["192.0.2.10"] });
+    rib.set({ family: "ipv4-unicast", address: ip("203.0.113.10"), length: 32, nextHops: [ip("192.0.2.10")] });
     session.handle({ type: "ManualStart" }, 0);
     session.handle({ type: "Tcp_CR_Acked", connection: 1 }, 0);
     session.handle({ ...OPEN, connection: 1 }, 0);
@@ -211,7 +212,7 @@ describe("bgp session: graceful shutdown", () => {
 
     expect(rib.withdrawAll()).to.deep.equal({
       announce: [],
-      withdraw: [{ family: "ipv4-unicast", prefix: { address: "203.0.113.10", length: 32 } }],
+      withdraw: [{ family: "ipv4-unicast", prefix: { address: ip("203.0.113.10"), length: 32 } }],
     });
     expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [] });
   });

@@ -9,6 +9,7 @@
  * length, nlri?, withdrawn?}`, and each case sent as `{connection, sent}`.
  */
 import { Afi, encodeMessage, Safi } from "../../../sdk/bgp";
+import { formatIpValue } from "../../../sdk/net";
 import { oversizedRouteRefresh, RawPeer } from "./raw-peer";
 
 /** The hostile messages by name. */
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
           kind: message.kind,
           length,
           ...(message.kind === "notification" ? { code: message.code, subcode: message.subcode } : {}),
-          ...(message.kind === "update" ? { nlri: message.nlri.map((p) => `${p.address}/${p.length}`) } : {}),
+          ...(message.kind === "update" ? { nlri: message.nlri.map((p) => `${formatIpValue(p.address)}/${p.length}`) } : {}),
         });
       }
       printed[i] = connection.received.length;
