@@ -84,7 +84,8 @@ const words = new Uint16Array(8);
 /** Scratch for the IPv6 value conversions: 16 octets seen as two big-endian 64-bit halves. */
 const v6Octets = new Uint8Array(16);
 const v6View = new DataView(v6Octets.buffer);
-const LOW_64 = 0xffffffffffffffffn;
+/** The largest IPv6 address value, ffff:…:ffff. */
+const MAX_IPV6 = (1n << 128n) - 1n;
 
 function hexDigit(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -199,8 +200,9 @@ export function readIpv6Value(bytes: Uint8Array, offset: number): Ipv6Value {
 
 /** Writes an {@link Ipv6Value} (taken modulo 2^128) as 16 octets into `out` at `offset`. */
 export function writeIpv6Value(value: Ipv6Value, out: Uint8Array, offset: number): void {
-  v6View.setBigUint64(0, BigInt.asUintN(64, value >> 64n));
-  v6View.setBigUint64(8, value & LOW_64);
+  // setBigUint64 takes its value modulo 2^64: one shift is the only bigint made.
+  v6View.setBigUint64(0, value >> 64n);
+  v6View.setBigUint64(8, value);
   for (let i = 0; i < 16; i++) out[offset + i] = v6Octets[i];
 }
 
@@ -228,5 +230,5 @@ export function isIpv4Value(value: unknown): value is Ipv4Value {
 
 /** Whether `value` is an IPv6 address value: a bigint in 0..2^128-1. */
 export function isIpv6Value(value: unknown): value is Ipv6Value {
-  return typeof value === "bigint" && value >= 0n && BigInt.asUintN(128, value) === value;
+  return typeof value === "bigint" && value >= 0n && value <= MAX_IPV6;
 }

@@ -131,6 +131,9 @@ interface ChangeGroup {
   readonly entries: [Entry, number | undefined][];
 }
 
+/** Change groups being collected: per family (IPv4, IPv6), by attribute set, then by next hop. */
+type ChangeGroups = [Map<AttributeSet, Map<IpValue, ChangeGroup>>, Map<AttributeSet, Map<IpValue, ChangeGroup>>];
+
 /** Where the RIB-out stands with its peer. */
 type Phase = "down" | "up" | "withdrawn";
 
@@ -144,7 +147,12 @@ const DEFAULT_LOCAL_PREF = 100;
 /** Entries handled between two yields of {@link AdjRibOut.changes}. */
 const DEFAULT_BATCH = 1024;
 
-/** The key of a prefix in the RIB-out: address * 64 + length for IPv4 (a number), address << 8 | length for IPv6 (a bigint). */
+/**
+ * The key of a prefix in the RIB-out: a host route's address itself (so
+ * the key is the value the prefix holds anyway; no number or bigint is
+ * made per route), else a negative number (IPv4) or bigint (IPv6) from
+ * address and length that no address equals.
+ */
 type PrefixKey = number | bigint;
 
 /** Throws naming the field and the value (as JSON; a bigint as `123n`). Addresses that are valid values come formatted as text. */
@@ -159,7 +167,8 @@ function isIpv6(address: IpValue): boolean {
 
 /** The key of a checked prefix. */
 function prefixKey(address: IpValue, length: number): PrefixKey {
-  return typeof address === "number" ? address * 64 + length : (address << 8n) | BigInt(length);
+  if (typeof address === "number") return length === 32 ? address : -(address * 64 + length) - 1;
+  return length === 128 ? address : -((address << 8n) | BigInt(length)) - 1n;
 }
 
 /** A key of a next hop list, for bundles (an IPv6 next hop ends in "n" so it cannot equal an IPv4 one). */
@@ -299,6 +308,7 @@ export class AdjRibOut {
 
   /** Removes the route for a prefix; returns whether there was one. */
   delete(family: FamilyName, address: IpValue, length: number): boolean {
+    if (!(isIpv4Value(address) || isIpv6Value(address)) || !Number.isInteger(length)) return false;
     const entry = this.entries.get(prefixKey(address, length));
     if (!entry || entry.family !== family || entry.nextHops.length === 0) return false;
     this.unwant(entry);
@@ -424,7 +434,7 @@ export class AdjRibOut {
     while (live() && this.dirty.size > 0) {
       const changed = this.dirty;
       this.dirty = new Set();
-      const groups = new Map<string, ChangeGroup>();
+      const groups: ChangeGroups = [new Map<AttributeSet, Map<IpValue, ChangeGroup>>(), new Map<AttributeSet, Map<IpValue, ChangeGroup>>()];
       for (const entry of changed) {
         if (!live()) return;
         if (entry.synced === this.pass && entry.synced !== 0) continue;
@@ -434,9 +444,9 @@ export class AdjRibOut {
           budget = batch;
         }
       }
-      const ordered = [...groups.values()].sort(
-        (a, b) => compareStrings(a.family, b.family) || compareIp(a.nextHop, b.nextHop) || compareStrings(a.set.key, b.set.key),
-      );
+      const ordered = groups
+        .flatMap((bySet) => [...bySet.values()].flatMap((byHop) => [...byHop.values()]))
+        .sort((a, b) => compareStrings(a.family, b.family) || compareIp(a.nextHop, b.nextHop) || compareStrings(a.set.key, b.set.key));
       for (const group of ordered) {
         const nextHop = this.nextHopObject(group.nextHop);
         for (const [entry, pathId] of group.entries) {
@@ -656,17 +666,22 @@ export class AdjRibOut {
   }
 
   /** Compares a changed entry with what the peer has: withdrawals go to `sink`, announcements into `groups`. */
-  private compare(entry: Entry, sink: ChangeSink, groups: Map<string, ChangeGroup>): void {
+  private compare(entry: Entry, sink: ChangeSink, groups: ChangeGroups): void {
     const session = this.session as RibOutSession;
     const set = entry.bundle?.attributes;
     const negotiated = session.families.includes(entry.family);
     const usable = set && negotiated ? this.usable(entry.family, entry.nextHops, session) : [];
     const announce = (nextHop: IpValue, pathId: number | undefined): void => {
-      const key = `${entry.family}|${typeof nextHop === "bigint" ? `${nextHop}n` : nextHop}|${(set as AttributeSet).key}`;
-      let group = groups.get(key);
+      const bySet = groups[entry.family === "ipv4-unicast" ? 0 : 1];
+      let byHop = bySet.get(set as AttributeSet);
+      if (byHop === undefined) {
+        byHop = new Map();
+        bySet.set(set as AttributeSet, byHop);
+      }
+      let group = byHop.get(nextHop);
       if (group === undefined) {
         group = { family: entry.family, nextHop, set: set as AttributeSet, entries: [] };
-        groups.set(key, group);
+        byHop.set(nextHop, group);
       }
       group.entries.push([entry, pathId]);
     };

@@ -181,40 +181,55 @@ export class UpdatePacker implements ChangeSink {
   /**
    * Announces `routes` grouped by (family, next hop, attribute contents),
    * groups in order of first appearance, so each group fills its messages.
+   * Works on runs of consecutive routes that share the attribute object,
+   * family and next hop (a table usually is one run per group), so the
+   * per-route cost is one comparison and the write of the prefix.
    */
   announceGrouped(routes: readonly AdvertisedRoute[]): void {
-    const groups = new Map<Uint8Array, Map<string, AdvertisedRoute[]>>();
-    const ordered: AdvertisedRoute[][] = [];
-    let previous: AdvertisedRoute | undefined;
-    let group: AdvertisedRoute[] = [];
-    for (const route of routes) {
-      if (previous && route.attributes === previous.attributes && route.family === previous.family && sameNextHop(route.nextHop, previous.nextHop)) {
-        group.push(route);
-        continue;
-      }
-      previous = route;
-      const { global, linkLocal } = route.nextHop;
-      const classic = route.family === "ipv4-unicast" && typeof global === "number";
-      const encoded = this.encodedFor(route.attributes, classic ? global : undefined);
+    const groups = new Map<Uint8Array, Map<string, number[]>>();
+    const ordered: number[][] = [];
+    let i = 0;
+    while (i < routes.length) {
+      const first = routes[i];
+      let end = i + 1;
+      while (end < routes.length && sameRoute(routes[end], first)) end++;
+      const { global, linkLocal } = first.nextHop;
+      const classic = first.family === "ipv4-unicast" && typeof global === "number";
+      const encoded = this.encodedFor(first.attributes, classic ? global : undefined);
       let byHop = groups.get(encoded);
       if (byHop === undefined) {
         byHop = new Map();
         groups.set(encoded, byHop);
       }
-      const key = classic ? "" : `${route.family}|${global}|${linkLocal ?? ""}`;
-      const found = byHop.get(key);
-      if (found === undefined) {
-        group = [];
-        byHop.set(key, group);
-        ordered.push(group);
-      } else {
-        group = found;
+      const key = classic ? "" : `${first.family}|${global}|${linkLocal ?? ""}`;
+      let runs = byHop.get(key);
+      if (runs === undefined) {
+        runs = [];
+        byHop.set(key, runs);
+        ordered.push(runs);
       }
-      group.push(route);
+      runs.push(i, end);
+      i = end;
     }
-    for (const group of ordered) {
-      for (const route of group) this.announce(route.family, route.prefix, route.nextHop, route.attributes);
+    for (const runs of ordered) {
+      for (let r = 0; r < runs.length; r += 2) this.announceRun(routes, runs[r], runs[r + 1]);
     }
+  }
+
+  /** Announces `routes[start, end)`, which share the attribute object, family and next hop. */
+  private announceRun(routes: readonly AdvertisedRoute[], start: number, end: number): void {
+    const first = routes[start];
+    this.announce(first.family, first.prefix, first.nextHop, first.attributes);
+    const kind = this.lastKind;
+    const family = first.family;
+    const nextHop = first.nextHop;
+    const encoded = this.lastEncoded;
+    for (let i = start + 1; i < end; i++) {
+      const prefix = routes[i].prefix;
+      if (!this.fits(prefix)) this.restartFor(prefix, family, () => this.begin(kind, family, nextHop, encoded));
+      this.writePrefix(prefix);
+    }
+    this.announced += end - start - 1;
   }
 
   /** The messages completed since the last call, oldest first. */
@@ -383,6 +398,11 @@ export class UpdatePacker implements ChangeSink {
 
 function sameNextHop(a: MpNextHop, b: MpNextHop): boolean {
   return a === b || (a.global === b.global && a.linkLocal === b.linkLocal);
+}
+
+/** Whether `a` shares `b`'s attribute object, family and next hop, so it can go into the same message. */
+function sameRoute(a: AdvertisedRoute, b: AdvertisedRoute): boolean {
+  return a.attributes === b.attributes && a.family === b.family && sameNextHop(a.nextHop, b.nextHop);
 }
 
 /**
