@@ -341,8 +341,8 @@ export interface OpenMessage {
   readonly myAsn: number;
   /** Proposed hold time in seconds: 0 or at least 3. */
   readonly holdTime: number;
-  /** BGP identifier as an IPv4 dotted quad. */
-  readonly bgpId: string;
+  /** BGP identifier: 4 octets as an unsigned number, written as a dotted quad (192.0.2.1 = 0xc0000201) only for people. */
+  readonly bgpId: Ipv4Value;
   /** Capabilities, in the order they appear on the wire. */
   readonly capabilities: readonly Capability[];
 }

@@ -383,7 +383,7 @@ export class PeerDriver {
         const addPathSend = s.families.filter((family) => s.codec.addPath[family]?.send === true);
         this.log("info", "session established", {
           peerAsn: s.peerAsn,
-          peerBgpId: s.peerBgpId,
+          peerBgpId: formatIpValue(s.peerBgpId),
           holdTime: s.holdTimeSeconds,
           families: s.families.join(","),
           addPathSend: addPathSend.join(","),
@@ -611,7 +611,7 @@ export class PeerDriver {
         this.options.metrics.notificationsReceived++;
         this.log("warn", "notification received", { connection, code: message.code, subcode: message.subcode, notification: describeNotification(message) });
       } else if (message.kind === "open") {
-        this.log("info", "open received", { connection, asn: message.myAsn, holdTime: message.holdTime, bgpId: message.bgpId });
+        this.log("info", "open received", { connection, asn: message.myAsn, holdTime: message.holdTime, bgpId: formatIpValue(message.bgpId) });
       }
       this.feed({ type: "message", connection, message });
     }

@@ -14,6 +14,7 @@ import { BGPLB, NODE } from "../interop/harness/speaker";
 import { sleep, waitFor } from "../interop/harness/wait";
 import { RawPeer } from "../interop/harness/raw-peer";
 import { formatIpValue } from "../../sdk/net";
+import { ip4 } from "../ip";
 
 /** A running (or exited) speaker process with its output. */
 class Run {
@@ -106,7 +107,7 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "bgplb-speaker-"));
-    peer = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.2", host: "127.0.0.2" });
+    peer = await RawPeer.listen({ asn: 65001, bgpId: ip4("192.0.2.2"), host: "127.0.0.2" });
   });
 
   afterEach(async () => {

@@ -12,7 +12,7 @@ import { SpeakerMetrics } from "../../sdk/speaker/metrics";
 import { PeerDriver } from "../../sdk/speaker/peer";
 import { RawPeer } from "../interop/harness/raw-peer";
 import { waitFor } from "../interop/harness/wait";
-import { ip } from "../ip";
+import { ip, ip4 } from "../ip";
 
 const ROUTE: OriginatedRoute = { family: "ipv4-unicast", address: ip("192.0.2.10"), length: 32, nextHops: [ip("127.0.0.1")] };
 
@@ -33,7 +33,7 @@ describe("speaker peer driver: End-of-RIB", function () {
   });
 
   async function start(routes: readonly OriginatedRoute[]): Promise<RawPeer> {
-    peer = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.2" });
+    peer = await RawPeer.listen({ asn: 65001, bgpId: ip4("192.0.2.2") });
     driver = new PeerDriver({
       peerIP: "127.0.0.1",
       peerPort: peer.port,

@@ -11,7 +11,7 @@ import { SpeakerMetrics } from "../../sdk/speaker/metrics";
 import { PeerDriver } from "../../sdk/speaker/peer";
 import { waitFor } from "../interop/harness/wait";
 import { oversizedRouteRefresh, RawPeer } from "../interop/harness/raw-peer";
-import { ip } from "../ip";
+import { ip, ip4 } from "../ip";
 import { formatIpValue } from "../../sdk/net";
 
 interface LogLine {
@@ -66,8 +66,8 @@ describe("speaker peer driver: one session's failure stays in that session", fun
     routes: readonly OriginatedRoute[],
     logger?: Logger,
   ): Promise<{ hostile: RawPeer; calm: RawPeer; victim: PeerDriver; bystander: PeerDriver; metrics: SpeakerMetrics }> {
-    const hostile = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.2" });
-    const calm = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.3" });
+    const hostile = await RawPeer.listen({ asn: 65001, bgpId: ip4("192.0.2.2") });
+    const calm = await RawPeer.listen({ asn: 65001, bgpId: ip4("192.0.2.3") });
     peers.push(hostile, calm);
     const metrics = new SpeakerMetrics();
     const victim = driver(hostile, logs, metrics, "hostile", logger);

@@ -23,10 +23,6 @@ const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 
-function ipv4Text(value: number): string {
-  return [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join(".");
-}
-
 /** A unicast IPv4 address value usable as NEXT_HOP or BGP identifier: 1.0.0.0-223.255.255.255 without 127.0.0.0/8. */
 const unicastIpv4 = fc.integer({ min: 0x01000000, max: 0xdfffffff }).filter((v) => v >>> 24 !== 127);
 
@@ -122,7 +118,7 @@ const open: fc.Arbitrary<OpenMessage> = fc.record({
   version: fc.constant(4),
   myAsn: u16,
   holdTime: fc.oneof(fc.constant(0), fc.integer({ min: 3, max: 0xffff })),
-  bgpId: unicastIpv4.map(ipv4Text),
+  bgpId: unicastIpv4,
   capabilities: fc.array(capability, { maxLength: 60 }),
 });
 

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { checkPeerAs, decodeMessage, MessageFramer, type CodecContext, type DecodeResult, type OpenMessage } from "../../../sdk/bgp";
 import { hex, MARKER, message, toHex, update } from "./hex";
-import { ip } from "../../ip";
+import { ip, ip4 } from "../../ip";
 
 const OLD: CodecContext = { fourOctetAs: false, addPath: {}, extendedNextHop: false };
 const NEW: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
@@ -313,7 +313,7 @@ describe("bgp codec: error handling (RFC 4271 §6, RFC 7606)", () => {
       version: 4,
       myAsn,
       holdTime: 90,
-      bgpId: "192.0.2.9",
+      bgpId: ip4("192.0.2.9"),
       capabilities: fourOctet === undefined ? [] : [{ kind: "fourOctetAs", asn: fourOctet }],
     });
     it("accepts the expected ASN in either field", () => {

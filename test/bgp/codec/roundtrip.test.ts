@@ -26,7 +26,7 @@ describe("bgp codec: round trips", () => {
         version: 4,
         myAsn: 64512,
         holdTime: 90,
-        bgpId: "203.0.113.7",
+        bgpId: ip4("203.0.113.7"),
         capabilities: [
           { kind: "multiprotocol", afi: 2, safi: 1 },
           { kind: "routeRefresh" },
@@ -60,7 +60,7 @@ describe("bgp codec: round trips", () => {
 
   it("OPEN with more than 255 octets of capabilities uses RFC 9072 and comes back whole", () => {
     const capabilities = Array.from({ length: 70 }, (_, i) => ({ kind: "multiprotocol" as const, afi: i + 1, safi: 1 }));
-    const message: BgpMessage = { kind: "open", version: 4, myAsn: 65000, holdTime: 3, bgpId: "192.0.2.1", capabilities };
+    const message: BgpMessage = { kind: "open", version: 4, myAsn: 65000, holdTime: 3, bgpId: ip4("192.0.2.1"), capabilities };
     const bytes = encodeMessage(message);
     expect([bytes[28], bytes[29]]).to.deep.equal([255, 255]);
     expect(roundTrip(message, OLD)).to.deep.equal(message);
@@ -96,7 +96,7 @@ describe("bgp codec: round trips", () => {
     const bad: BgpMessage = { kind: "update", withdrawn: [], attributes: { nextHop: 2 ** 32 }, nlri: [] };
     expect(() => encodeMessage(bad)).to.throw(RangeError, "nextHop: 4294967296 is not an IPv4 address value");
     const cases: [BgpMessage, RegExp][] = [
-      [{ kind: "open", version: 4, myAsn: 70000, holdTime: 90, bgpId: "192.0.2.1", capabilities: [] }, /^open\.myAsn: 70000 /],
+      [{ kind: "open", version: 4, myAsn: 70000, holdTime: 90, bgpId: ip4("192.0.2.1"), capabilities: [] }, /^open\.myAsn: 70000 /],
       [{ kind: "notification", code: 256, subcode: 0, data: new Uint8Array(0) }, /^notification\.code: 256 /],
       [{ kind: "routeRefresh", afi: 1, safi: 1.5 }, /^routeRefresh\.safi: 1\.5 /],
       [{ kind: "update", withdrawn: [], attributes: { med: -1 }, nlri: [] }, /^med: -1 /],

@@ -72,7 +72,7 @@ describe("bgp codec: RFC byte vectors", () => {
         version: 4,
         myAsn: 23456,
         holdTime: 180,
-        bgpId: "192.0.2.1",
+        bgpId: ip4("192.0.2.1"),
         capabilities: [
           { kind: "multiprotocol", afi: 1, safi: 1 },
           { kind: "multiprotocol", afi: 2, safi: 1 },
@@ -104,7 +104,7 @@ describe("bgp codec: RFC byte vectors", () => {
         version: 4,
         myAsn: 65000,
         holdTime: 90,
-        bgpId: "192.0.2.1",
+        bgpId: ip4("192.0.2.1"),
         capabilities: [{ kind: "addPath", entries: [{ afi: 2, safi: 1, sendReceive: 1 }] }],
       },
       OLD,
@@ -125,7 +125,7 @@ describe("bgp codec: RFC byte vectors", () => {
         version: 4,
         myAsn: 65000,
         holdTime: 90,
-        bgpId: "192.0.2.1",
+        bgpId: ip4("192.0.2.1"),
         capabilities: [{ kind: "unknown", code: 69, value: Uint8Array.of(0, 1, 1, 0) }],
       },
       OLD,
@@ -143,7 +143,7 @@ describe("bgp codec: RFC byte vectors", () => {
       c6336401   # BGP identifier 198.51.100.1
       00         # no optional parameters
     `);
-    roundTrips(bytes, { kind: "open", version: 4, myAsn: 65000, holdTime: 0, bgpId: "198.51.100.1", capabilities: [] }, OLD);
+    roundTrips(bytes, { kind: "open", version: 4, myAsn: 65000, holdTime: 0, bgpId: ip4("198.51.100.1"), capabilities: [] }, OLD);
   });
 
   it("OPEN in RFC 9072 extended optional parameters form", () => {
@@ -166,7 +166,7 @@ describe("bgp codec: RFC byte vectors", () => {
         version: 4,
         myAsn: 65000,
         holdTime: 90,
-        bgpId: "192.0.2.1",
+        bgpId: ip4("192.0.2.1"),
         capabilities: [{ kind: "routeRefresh" }, { kind: "fourOctetAs", asn: 65000 }],
       },
       OLD,
