@@ -207,7 +207,7 @@ export function writeIpv6Value(value: Ipv6Value, out: Uint8Array, offset: number
 }
 
 /** Parses IPv6 text (as {@link parseIpv6}) into an {@link Ipv6Value}, or undefined if it is not one. */
-export function parseIpv6Value(text: string): Ipv6Value | undefined {
+function parseIpv6Value(text: string): Ipv6Value | undefined {
   return parseIpv6(text, v6Octets, 0) ? readIpv6Value(v6Octets, 0) : undefined;
 }
 
