@@ -225,7 +225,8 @@ export function formatIpValue(value: IpValue): string {
 
 /** Whether `value` is an IPv4 address value: a whole number in 0..2^32-1. */
 export function isIpv4Value(value: unknown): value is Ipv4Value {
-  return typeof value === "number" && value >= 0 && value <= 0xffffffff && Math.floor(value) === value;
+  // `>>> 0` keeps exactly the whole numbers 0..2^32-1 unchanged.
+  return typeof value === "number" && value >>> 0 === value;
 }
 
 /** Whether `value` is an IPv6 address value: a bigint in 0..2^128-1. */

@@ -346,7 +346,7 @@ export class UpdatePacker implements ChangeSink {
       this.family !== "ipv4-unicast" ||
       this.addPath ||
       typeof value !== "number" ||
-      !(value >= 0 && value <= 0xffffffff) ||
+      value >>> 0 !== value ||
       !(length >= 0 && length <= 32) ||
       !Number.isInteger(length)
     ) {

@@ -137,6 +137,12 @@ describe("bgp: addresses are typed values, text only at the edges", () => {
     expect(() => encodeMessage({ kind: "update", withdrawn: [], attributes: { nextHop: text }, nlri: [] })).to.throw(RangeError, "nextHop:");
     const route: AdvertisedRoute = { family: "ipv4-unicast", prefix: { address: text, length: 24 }, nextHop: { global: 0xc0000201 }, attributes: ATTRIBUTES };
     expect(() => packUpdates({ announce: [route] }, NEW)).to.throw(RangeError, "is not an IPv4 address value");
+    for (const address of [0.5, -1, 2 ** 32, 1n]) {
+      expect(() => packUpdates({ announce: [{ ...route, prefix: { address, length: 32 } }] }, NEW), String(address)).to.throw(
+        RangeError,
+        "is not an IPv4 address value",
+      );
+    }
     const rib = new AdjRibOut(65001);
     expect(() => rib.set({ family: "ipv4-unicast", address: text, length: 24, nextHops: [0xc0000201] })).to.throw(RangeError, 'route address: "192.0.2.0"');
     expect(() => rib.set({ family: "ipv4-unicast", address: 0xc0000200, length: 24, nextHops: ["192.0.2.1" as unknown as number] })).to.throw(
