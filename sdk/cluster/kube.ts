@@ -19,20 +19,34 @@ import {
   type ObjectCache,
   type V1Lease,
 } from "@kubernetes/client-node";
+import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import { readTextInput } from "../io";
 import type { Logger } from "../speaker/log";
 import { FIELD_MANAGER } from "./status";
 
+type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
+
 /**
- * A kubeconfig whose API requests all end at {@link abortRequests}: a list
- * or a write still waiting on the API server must not keep a stopped
- * speaker's process alive. (Watches have signals of their own: an
- * informer's `stop()` ends them.)
+ * A kubeconfig whose API requests share their connections, and all end at
+ * {@link abortRequests}: a list or a write still waiting on the API server
+ * must not keep a stopped speaker's process alive. (Watches have signals of
+ * their own: an informer's `stop()` ends them.)
+ *
+ * client-node 2.0 makes a new connection pool (undici Agent) for every API
+ * request, so every request opened its own TLS connection: a burst of
+ * 1,000 status writes cost 1,000 handshakes on the speaker and on the API
+ * server. Here every request made with the same connection options (the
+ * same cluster, CA and client certificate) goes through one pool, which
+ * keeps its connections alive; new options (a rotated certificate) get a
+ * new pool and the old one closes once its requests are done.
  */
 export class AbortableKubeConfig extends KubeConfig {
   private readonly requests = new AbortController();
+  /** The connection options of the pool client-node is making right now (set and read in one synchronous run). */
+  private optionsKey = "";
+  private pool: { key: string; dispatcher: Dispatcher } | undefined;
 
   constructor() {
     super();
@@ -40,14 +54,36 @@ export class AbortableKubeConfig extends KubeConfig {
     setMaxListeners(0, this.requests.signal);
   }
 
+  override createDispatcherOptions(...args: Parameters<KubeConfig["createDispatcherOptions"]>): ReturnType<KubeConfig["createDispatcherOptions"]> {
+    const options = super.createDispatcherOptions(...args);
+    this.optionsKey = createHash("sha256").update(JSON.stringify(options)).digest("hex");
+    return options;
+  }
+
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    const setDispatcher = context.setDispatcher.bind(context);
+    // client-node makes the pool (calling createDispatcherOptions) and sets it in one synchronous run: the key read here is its own
+    context.setDispatcher = (fresh: Dispatcher) => setDispatcher(this.sharedPool(fresh));
     await super.applySecurityAuthentication(context);
     context.setSignal(this.requests.signal);
   }
 
-  /** Aborts every request still on its way, and every later one. */
+  /** Aborts every request still on its way, and every later one; closes the shared connections. */
   abortRequests(): void {
     this.requests.abort();
+    void this.pool?.dispatcher.destroy().catch(() => undefined);
+    this.pool = undefined;
+  }
+
+  /** The pool of the current connection options: `fresh` when they are new (the previous pool then closes gracefully), else the one kept. */
+  private sharedPool(fresh: Dispatcher): Dispatcher {
+    if (this.pool?.key === this.optionsKey) {
+      void fresh.close().catch(() => undefined);
+      return this.pool.dispatcher;
+    }
+    void this.pool?.dispatcher.close().catch(() => undefined);
+    this.pool = { key: this.optionsKey, dispatcher: fresh };
+    return fresh;
   }
 }
 
