@@ -30,13 +30,12 @@ import {
   deleteCustom,
   describeApiError,
   listCustom,
-  statusOf,
   watchCollection,
-  writeLease,
   type CustomCollection,
   type KubeClients,
 } from "./kube";
-import { ALLOCATOR_LEASE, LEASE_LABEL, LEASE_LABEL_VALUE, LeaseObserver, floatingIpLeaseName, speakerLeaseName, type LeaseRecord } from "./leases";
+import { ALLOCATOR_LEASE, LEASE_LABEL, LEASE_LABEL_VALUE, floatingIpLeaseName, speakerLeaseName } from "./leases";
+import { NodeLeases } from "./node-leases";
 import { loadBalancerNodes, sessionRoutes } from "./next-hops";
 import type { NodeHost } from "./node-host";
 import {
@@ -94,6 +93,13 @@ const STATUS_WRITE_CONCURRENCY = 16;
  * writes each time. The floating-IP Leases keep `--lease-duration`.
  */
 const ALLOCATOR_LEASE_MIN_SECONDS = 15;
+/**
+ * The allocator leader writes only while its last successful Lease write was
+ * sent less than this part of the Lease's duration ago (client-go's renew
+ * deadline is 10 s of a 15 s Lease): in-flight writes then land before
+ * another speaker may take the Lease over.
+ */
+const ALLOCATOR_ACTS_FRACTION = 2 / 3;
 /** BGPSession writes of one node in flight at once. */
 const OWN_WRITE_CONCURRENCY = 4;
 /** The allocator leader plans again at least this often even when nothing it reads changed (a status write it skipped as just written, then overwritten by someone else). */
@@ -110,22 +116,12 @@ interface RunningSession {
   reportedAt: number;
 }
 
-function leaseRecord(lease: V1Lease): LeaseRecord {
-  return {
-    name: lease.metadata?.name ?? "",
-    holder: lease.spec?.holderIdentity || undefined,
-    durationSeconds: lease.spec?.leaseDurationSeconds ?? 15,
-    resourceVersion: lease.metadata?.resourceVersion ?? "",
-  };
-}
-
 /** The speaker controller of one node. */
 export class ClusterSpeaker {
   private readonly metrics = new SpeakerMetrics();
-  private readonly observer = new LeaseObserver();
   private readonly collections: Record<"clusters" | "cidrConfigs" | "nggs" | "balancers" | "peers", CustomCollection>;
   private readonly informers: ReturnType<typeof watchCollection<KubernetesObject>>[] = [];
-  private readonly ownLeases = new Map<string, V1Lease>();
+  private readonly leaseBook: NodeLeases;
   private readonly held = new Set<string>();
   private readonly configured = new Set<string>();
   private readonly sessions = new Map<string, RunningSession>();
@@ -153,7 +149,6 @@ export class ClusterSpeaker {
   private tick: NodeJS.Timeout | undefined;
   private renewal: NodeJS.Timeout | undefined;
   private renewing = false;
-  private leaseWrites: Promise<unknown> = Promise.resolve();
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -179,6 +174,13 @@ export class ClusterSpeaker {
       balancers: { group: GKE_GROUP, version: "v1", plural: "bgploadbalancers", namespace: ns },
       peers: { group: GKE_GROUP, version: "v1", plural: "bgppeers", namespace: ns },
     };
+    this.leaseBook = new NodeLeases({
+      coordination: options.clients.coordination,
+      namespace: ns,
+      identity: options.nodeName,
+      durationOf: (name) => (name === ALLOCATOR_LEASE ? Math.max(options.leaseDurationSeconds, ALLOCATOR_LEASE_MIN_SECONDS) : options.leaseDurationSeconds),
+      observed: (name) => this.leases?.get(name, ns),
+    });
     this.registerMetrics();
   }
 
@@ -208,12 +210,12 @@ export class ClusterSpeaker {
       () => clients.coordination.listNamespacedLease({ namespace: this.options.clusterNamespace, labelSelector: `${LEASE_LABEL}=${LEASE_LABEL_VALUE}` }),
       () => {
         // seen when the watch delivers it, not at the next reconcile: expiry is measured from here
-        this.observeLeases(Date.now());
+        this.leaseBook.observe(this.leases.list());
         changed();
       },
       logger,
       `${LEASE_LABEL}=${LEASE_LABEL_VALUE}`,
-      () => this.observer.reset(),
+      () => this.leaseBook.reset(),
     );
     const status = (plural: string): CustomCollection => ({ group: GKE_GROUP, version: "v1", plural, namespace: GKE_STATUS_NAMESPACE });
     this.advertisedRoutes = watchCollection(
@@ -258,7 +260,7 @@ export class ClusterSpeaker {
     await Promise.all(this.stopping.values());
     for (const fip of this.configured) await this.options.host.removeAddress(fip).catch(() => undefined);
     clearInterval(this.renewal);
-    for (const name of [...this.ownLeases.keys()]) await this.release(name);
+    for (const name of this.leaseBook.names) await this.release(name);
     await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
     await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
     this.health?.closeAllConnections();
@@ -342,73 +344,22 @@ export class ClusterSpeaker {
     });
   }
 
-  private observeLeases(now: number): void {
-    for (const lease of this.leases.list()) this.observer.observe(leaseRecord(lease), now);
-  }
-
-  private lease(name: string): V1Lease | undefined {
-    return this.leases.get(name, this.options.clusterNamespace);
-  }
-
-  /** The holder of a Lease: ourselves from our own writes, others from observation. */
-  private holderOf(name: string, now: number): string | undefined {
-    if (this.ownLeases.has(name)) return this.options.nodeName;
-    const lease = this.lease(name);
-    return this.observer.holder(lease && leaseRecord(lease), now);
-  }
-
-  /**
-   * Writes one of our Leases (acquire, renew, or release with `undefined`);
-   * false on 409/404 (someone else won). Lease writes are queued one at a
-   * time, so a renewal and a release never race on one resourceVersion.
-   */
-  private writeOwnLease(name: string, holder: string | undefined, renewal = false): Promise<boolean> {
-    const write = async (): Promise<boolean> => {
-      const { clients, clusterNamespace, leaseDurationSeconds } = this.options;
-      // a renewal queued before a release must not take the Lease back
-      if (renewal && !this.ownLeases.has(name)) return true;
-      // an acquisition was decided before this write waited its turn: another node may have taken the Lease since
-      if (holder !== undefined && !this.ownLeases.has(name)) {
-        const now = this.holderOf(name, Date.now());
-        if (now !== undefined && now !== holder) return false;
-      }
-      const current = this.ownLeases.get(name) ?? this.lease(name);
-      try {
-        const duration = name === ALLOCATOR_LEASE ? Math.max(leaseDurationSeconds, ALLOCATOR_LEASE_MIN_SECONDS) : leaseDurationSeconds;
-        const written = await writeLease(clients.coordination, clusterNamespace, name, { [LEASE_LABEL]: LEASE_LABEL_VALUE }, holder, duration, current);
-        if (holder === undefined) this.ownLeases.delete(name);
-        else this.ownLeases.set(name, written);
-        return true;
-      } catch (error) {
-        if (statusOf(error) === 409 || statusOf(error) === 404) {
-          this.ownLeases.delete(name);
-          return false;
-        }
-        throw error;
-      }
-    };
-    const result = this.leaseWrites.then(write);
-    this.leaseWrites = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-
-  /**
-   * Acquires a Lease nobody else holds; false when another holder has it or
-   * the API server does not answer. A Lease held in this node's name is
-   * taken over at once: it belonged to this node's previous speaker process
-   * (one speaker per node), so a restarted speaker need not wait it out.
-   */
-  private async acquire(name: string, now: number): Promise<boolean> {
-    if (this.ownLeases.has(name)) return true;
-    const holder = this.holderOf(name, now);
-    if (holder !== undefined && holder !== this.options.nodeName) return false;
+  /** Acquires a Lease nobody else holds ({@link NodeLeases.acquire}); false when another holder has it or the API server does not answer. */
+  private async acquire(name: string): Promise<boolean> {
     try {
-      return await this.writeOwnLease(name, this.options.nodeName);
+      return await this.leaseBook.acquire(name);
     } catch (error) {
       this.apiFailed(`Lease ${name}`, error);
+      return false;
+    }
+  }
+
+  /** Takes or keeps the allocator Lease and tells whether to act as the allocator ({@link NodeLeases.lead}); false when the API server does not answer. */
+  private async lead(): Promise<boolean> {
+    try {
+      return await this.leaseBook.lead(ALLOCATOR_LEASE, ALLOCATOR_ACTS_FRACTION);
+    } catch (error) {
+      this.apiFailed(`Lease ${ALLOCATOR_LEASE}`, error);
       return false;
     }
   }
@@ -416,10 +367,9 @@ export class ClusterSpeaker {
   /** Gives a Lease back (its holder emptied), so the planned holder can take it at once. */
   private async release(name: string): Promise<void> {
     try {
-      await this.writeOwnLease(name, undefined);
+      await this.leaseBook.release(name);
     } catch (error) {
       this.apiFailed(`Lease ${name}`, error);
-      this.ownLeases.delete(name);
     }
   }
 
@@ -433,9 +383,9 @@ export class ClusterSpeaker {
     if (this.renewing) return;
     this.renewing = true;
     try {
-      for (const name of [...this.ownLeases.keys()]) {
+      for (const name of this.leaseBook.names) {
         try {
-          const kept = await this.writeOwnLease(name, this.options.nodeName, true);
+          const kept = await this.leaseBook.renew(name);
           if (!kept) {
             this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
             this.schedule();
@@ -452,20 +402,20 @@ export class ClusterSpeaker {
   private async reconcile(): Promise<void> {
     const started = Date.now();
     const { nodeName, logger } = this.options;
-    this.observeLeases(started);
+    this.leaseBook.observe(this.leases.list());
     this.updateConfiguration();
     const topology = this.configuration;
     const cluster = topology?.clusters[0];
     if (!topology || !cluster) return;
 
     this.step = "presence Lease";
-    await this.acquire(speakerLeaseName(nodeName), started);
+    await this.acquire(speakerLeaseName(nodeName));
     const nodes = this.nodes.list().map((n) => nodeViewOf(n as RawObject));
-    const speakers = new Set(nodes.map((n) => n.name).filter((name) => this.holderOf(speakerLeaseName(name), started) === name));
+    const speakers = new Set(nodes.map((n) => n.name).filter((name) => this.leaseBook.holderOf(speakerLeaseName(name)) === name));
     const floatingIPs = topology.networkGatewayGroups[0]?.spec.floatingIPs ?? [];
     const holders = new Map<string, string>();
     for (const fip of floatingIPs) {
-      const holder = this.holderOf(floatingIpLeaseName(fip), started);
+      const holder = this.leaseBook.holderOf(floatingIpLeaseName(fip));
       if (holder !== undefined) holders.set(fip, holder);
     }
     const plan = assignFloatingIps({ floatingIPs, nodes, nodeSubnets: this.options.nodeSubnets, holders, speakers });
@@ -473,10 +423,10 @@ export class ClusterSpeaker {
     for (const fip of new Set([...plan.keys(), ...this.held])) {
       const name = floatingIpLeaseName(fip);
       this.step = `floating IP ${fip}`;
-      if (this.held.has(fip) && !this.ownLeases.has(name)) {
+      if (this.held.has(fip) && !this.leaseBook.holds(name)) {
         await this.letGo(fip, "lost its Lease to another node");
       } else if (plan.get(fip) === nodeName) {
-        if (await this.acquire(name, started)) this.held.add(fip);
+        if (await this.acquire(name)) this.held.add(fip);
       } else if (this.held.has(fip)) {
         await this.letGo(fip, `planned for ${plan.get(fip) ?? "no node"}`);
         await this.release(name);
@@ -514,7 +464,7 @@ export class ClusterSpeaker {
     await this.syncControlPlane(cluster, nodes);
 
     this.step = "allocator";
-    if (await this.acquire(ALLOCATOR_LEASE, started)) {
+    if (await this.lead()) {
       if (!this.leader) logger.log("info", "allocator leadership taken");
       this.leader = true;
       const ipv4Hops = lbNodes.map((n) => n.ipv4);
@@ -528,7 +478,8 @@ export class ClusterSpeaker {
     } else {
       this.allocated = { inputs: "", at: 0 };
       if (this.leader) {
-        logger.log("info", "allocator leadership lost; queued status writes dropped", { dropped: this.writes.pending });
+        const why = this.leaseBook.holds(ALLOCATOR_LEASE) ? "Lease not renewed recently (API writes failing)" : "Lease held by another speaker";
+        logger.log("info", "allocator leadership lost; queued status writes dropped", { dropped: this.writes.pending, why });
         this.writes.clear();
       }
       this.leader = false;
@@ -767,7 +718,7 @@ export class ClusterSpeaker {
   /** Logs a failed API write, at most once per 10 s (an API server outage would otherwise log every tick). */
   private apiFailed(what: string, error: unknown): void {
     const now = Date.now();
-    this.observer.reset();
+    this.leaseBook.reset();
     this.apiFailures++;
     if (now - this.apiFailureLoggedAt < API_FAILURE_LOG_MS) return;
     this.apiFailureLoggedAt = now;
