@@ -38,18 +38,10 @@ import { ALLOCATOR_LEASE, LEASE_LABEL, LEASE_LABEL_VALUE, floatingIpLeaseName, s
 import { NodeLeases } from "./node-leases";
 import { loadBalancerNodes, sessionRoutes } from "./next-hops";
 import type { NodeHost } from "./node-host";
-import {
-  addressRequestOf,
-  decideConfiguration,
-  isLoadBalancerService,
-  nodeViewOf,
-  objectKeyText,
-  serviceIngressIPs,
-  servicesToClear,
-  type RawObject,
-} from "./observed";
+import { decideConfiguration, isLoadBalancerService, nodeViewOf, objectKeyText, serviceIngressIPs, servicesToClear, type RawObject } from "./observed";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
 import { advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
+import { SubmittedAddresses } from "./submitted-addresses";
 import { SETTLE_MS, WriteQueue } from "./write-queue";
 
 /** How the speaker runs. */
@@ -129,10 +121,18 @@ export class ClusterSpeaker {
   private readonly stopping = new Map<PeerDriver, Promise<void>>();
   private readonly written = new Map<string, string>();
   private readonly events = new Set<string>();
-  private readonly writes = new WriteQueue(STATUS_WRITE_CONCURRENCY, (what, error) => {
-    this.statusInputs++;
-    this.apiFailed(what, error);
-  });
+  /** The allocator's writes: Service addresses first, then BGPAdvertisedRoutes and Events; only while it may act as the allocator. */
+  private readonly writes = new WriteQueue(
+    STATUS_WRITE_CONCURRENCY,
+    (what, error) => {
+      this.statusInputs++;
+      this.apiFailed(what, error);
+    },
+    Date.now,
+    () => this.mayAllocate(),
+  );
+  /** Service addresses submitted and not yet shown by the watch: planned as the Services' current ones. */
+  private readonly submitted = new SubmittedAddresses();
   /** This node's own status writes (its BGPSessions), apart from the leader's so a burst of Service writes does not delay them. */
   private readonly ownWrites = new WriteQueue(OWN_WRITE_CONCURRENCY, (what, error) => this.apiFailed(what, error));
   /** Bumped by every change the allocation depends on (Services, status objects, failed writes). */
@@ -364,6 +364,17 @@ export class ClusterSpeaker {
     }
   }
 
+  /**
+   * Whether the allocator's writes may start now ({@link ALLOCATOR_ACTS_FRACTION}).
+   * When not, the write queue drops what it holds, and with it goes the
+   * memory of the addresses submitted: planned again from the Services.
+   */
+  private mayAllocate(): boolean {
+    const may = this.leaseBook.current(ALLOCATOR_LEASE, ALLOCATOR_ACTS_FRACTION);
+    if (!may) this.submitted.clear();
+    return may;
+  }
+
   /** Gives a Lease back (its holder emptied), so the planned holder can take it at once. */
   private async release(name: string): Promise<void> {
     try {
@@ -481,6 +492,7 @@ export class ClusterSpeaker {
         const why = this.leaseBook.holds(ALLOCATOR_LEASE) ? "Lease not renewed recently (API writes failing)" : "Lease held by another speaker";
         logger.log("info", "allocator leadership lost; queued status writes dropped", { dropped: this.writes.pending, why });
         this.writes.clear();
+        this.submitted.clear();
       }
       this.leader = false;
     }
@@ -617,42 +629,64 @@ export class ClusterSpeaker {
     const services = this.services.list() as RawObject[];
     const balanced = services.filter(isLoadBalancerService);
     const reserved = cluster.spec.loadBalancer.vips.ingressVIP ? [cluster.spec.loadBalancer.vips.ingressVIP] : [];
-    const plan = planServiceAddresses(clusterAddressPools(cluster), balanced.map(addressRequestOf), reserved);
+    this.submitted.keepOnly(new Set(balanced.map(objectKeyText)));
+    const requests = balanced.map((service) => this.submitted.request(service));
+    const plan = planServiceAddresses(clusterAddressPools(cluster), requests, reserved);
     const routes = new Set<string>();
     const { core, custom } = this.options.clients;
-    for (const service of balanced) {
+    for (const [index, service] of balanced.entries()) {
       const key = objectKeyText(service);
       const allocation = plan.get(key)!;
       const [namespace, name] = [service.metadata!.namespace!, service.metadata!.name!];
       for (const problem of allocation.problems)
-        this.writes.submit(`event/${key}/${problem.reason}`, problem.message, `Event on Service ${key}`, () =>
-          this.event(service, "Warning", problem.reason, problem.message),
+        this.writes.submit(
+          `event/${key}/${problem.reason}`,
+          problem.message,
+          `Event on Service ${key}`,
+          () => this.event(service, "Warning", problem.reason, problem.message),
+          "later",
         );
-      const addresses = allocation.addresses.join(",");
-      if (addresses !== serviceIngressIPs(service).join(",")) {
-        this.writes.submit(`service/${key}`, addresses, `Service ${key} status`, async () => {
-          await applyServiceStatus(core, namespace, name, serviceStatusBody(allocation.addresses));
-          if (allocation.addresses.length > 0)
-            await this.event(
-              service,
-              "Normal",
-              "IPAllocated",
-              `assigned ${allocation.addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`,
-            );
+      const addresses = allocation.addresses;
+      // what the Service shows, or what we submitted while the watch does not show it yet
+      if (addresses.join() !== requests[index].current.join()) {
+        this.submitted.submitted(service, addresses);
+        this.writes.submit(`service/${key}`, addresses.join(), `Service ${key} status`, async () => {
+          try {
+            await applyServiceStatus(core, namespace, name, serviceStatusBody(addresses));
+          } catch (error) {
+            this.submitted.failed(service, addresses);
+            throw error;
+          }
+          this.submitted.landed(service, addresses);
+          if (addresses.length === 0) return;
+          const message = `assigned ${addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`;
+          this.writes.submit(
+            `event/${key}/IPAllocated`,
+            message,
+            `Event on Service ${key}`,
+            () => this.event(service, "Normal", "IPAllocated", message),
+            "later",
+          );
         });
       }
-      for (const [i, address] of allocation.addresses.entries()) {
+      for (const [i, address] of addresses.entries()) {
         const hops = address.includes(":") ? ipv6Hops : ipv4Hops;
         const body = bgpAdvertisedRouteObject(key, address, hops, i);
         const routeName = (body["metadata"] as { name: string }).name;
         routes.add(routeName);
         const text = JSON.stringify(body);
         if (this.written.get(`route/${routeName}`) === text) continue;
-        this.writes.submit(`route/${routeName}`, text, `BGPAdvertisedRoute ${routeName}`, async () => {
-          await applyCustom(custom, "bgpadvertisedroutes", body);
-          this.written.set(`route/${routeName}`, text);
-          await this.event(service, "Normal", "Advertised", `advertising ${address} with next hops ${hops.join(", ")}`);
-        });
+        this.writes.submit(
+          `route/${routeName}`,
+          text,
+          `BGPAdvertisedRoute ${routeName}`,
+          async () => {
+            await applyCustom(custom, "bgpadvertisedroutes", body);
+            this.written.set(`route/${routeName}`, text);
+            await this.event(service, "Normal", "Advertised", `advertising ${address} with next hops ${hops.join(", ")}`);
+          },
+          "later",
+        );
       }
     }
     for (const service of servicesToClear(services)) {
@@ -667,10 +701,16 @@ export class ClusterSpeaker {
       if (routes.has(name)) continue;
       this.written.delete(`route/${name}`);
       const service = byRouteName.get(name.replace(/-ipv[46]$/, ""));
-      this.writes.submit(`route/${name}`, "deleted", `BGPAdvertisedRoute ${name}`, async () => {
-        await deleteCustom(custom, GKE_GROUP, "v1", "bgpadvertisedroutes", GKE_STATUS_NAMESPACE, name);
-        if (service) await this.event(service, "Normal", "Withdrawn", `no longer advertised (${name})`);
-      });
+      this.writes.submit(
+        `route/${name}`,
+        "deleted",
+        `BGPAdvertisedRoute ${name}`,
+        async () => {
+          await deleteCustom(custom, GKE_GROUP, "v1", "bgpadvertisedroutes", GKE_STATUS_NAMESPACE, name);
+          if (service) await this.event(service, "Normal", "Withdrawn", `no longer advertised (${name})`);
+        },
+        "later",
+      );
     }
     for (const object of this.bgpSessions.list()) {
       const owner = (object as { spec?: { nodeName?: string } }).spec?.nodeName;
@@ -710,8 +750,12 @@ export class ClusterSpeaker {
   }
 
   private deleteSessionObject(queue: WriteQueue, name: string): void {
-    queue.submit(`session/${name}`, "deleted", `BGPSession ${name}`, () =>
-      deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name),
+    queue.submit(
+      `session/${name}`,
+      "deleted",
+      `BGPSession ${name}`,
+      () => deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name),
+      "later",
     );
   }
 
