@@ -162,7 +162,14 @@ function familyName(family: IpFamily): string {
  * 3. Remaining families get the lowest free address of the first pool (in
  *    the order written, or the Service's own `pools` order) that is not
  *    `manualAssign`, preferring a pool the Service already uses;
- *    `avoidBuggyIPs` pools skip `.0` and `.255`.
+ *    `avoidBuggyIPs` pools skip IPv4 `.0` and `.255`. Every address of a
+ *    block counts, its first and last too, in both families, as in
+ *    MetalLB's allocator (which the vendor's bundled load balancer uses
+ *    for its pools): an IPv6 CIDR's first address (all-zero interface ID,
+ *    the Subnet-Router anycast address of RFC 4291 §2.6.1 only on a link
+ *    with that prefix, and a VIP is a /128 host route) is handed out
+ *    first. A pool written as a range (`2001:db8::1-2001:db8::ff`) leaves
+ *    it out.
  *
  * A `RequireDualStack` Service that cannot get both families gets nothing
  * new (it keeps what it had). `reserved` addresses (e.g. the ingress VIP)
