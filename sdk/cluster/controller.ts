@@ -42,6 +42,7 @@ import { decideConfiguration, isLoadBalancerService, nodeViewOf, objectKeyText, 
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
 import { advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
 import { SubmittedAddresses } from "./submitted-addresses";
+import { nodeEssentials, serviceEssentials, statusObjectEssentials } from "./trim";
 import { SETTLE_MS, WriteQueue } from "./write-queue";
 
 /** How the speaker runs. */
@@ -202,8 +203,17 @@ export class ClusterSpeaker {
       this.statusInputs++;
       changed();
     };
-    this.services = watchCollection(clients.config, "/api/v1/services", () => clients.core.listServiceForAllNamespaces(), statusInputChanged, logger);
-    this.nodes = watchCollection(clients.config, "/api/v1/nodes", () => clients.core.listNode(), changed, logger);
+    this.services = watchCollection(
+      clients.config,
+      "/api/v1/services",
+      () => clients.core.listServiceForAllNamespaces(),
+      statusInputChanged,
+      logger,
+      undefined,
+      undefined,
+      serviceEssentials,
+    );
+    this.nodes = watchCollection(clients.config, "/api/v1/nodes", () => clients.core.listNode(), changed, logger, undefined, undefined, nodeEssentials);
     this.leases = watchCollection<V1Lease>(
       clients.config,
       `/apis/coordination.k8s.io/v1/namespaces/${this.options.clusterNamespace}/leases`,
@@ -224,6 +234,9 @@ export class ClusterSpeaker {
       listCustom(clients.custom, status("bgpadvertisedroutes")),
       () => this.statusInputs++,
       logger,
+      undefined,
+      undefined,
+      statusObjectEssentials,
     );
     this.bgpSessions = watchCollection(
       clients.config,
@@ -231,6 +244,9 @@ export class ClusterSpeaker {
       listCustom(clients.custom, status("bgpsessions")),
       () => this.statusInputs++,
       logger,
+      undefined,
+      undefined,
+      statusObjectEssentials,
     );
     this.informers.push(...this.configObjects, this.services, this.nodes, this.leases, this.advertisedRoutes, this.bgpSessions);
     for (const informer of this.informers) informer.start().catch(() => undefined);

@@ -25,6 +25,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { readTextInput } from "../io";
 import type { Logger } from "../speaker/log";
 import { FIELD_MANAGER } from "./status";
+import { withoutWriterFields } from "./trim";
 
 type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
 
@@ -160,6 +161,14 @@ class ClosableWatch extends Watch {
   private readonly open = new Set<AbortController>();
   private closed = false;
 
+  /** @param keep what is kept of each object an event carries */
+  constructor(
+    config: KubeConfig,
+    private readonly keep: (object: KubernetesObject) => KubernetesObject,
+  ) {
+    super(config);
+  }
+
   override async watch(
     path: string,
     queryParams: Record<string, string | number | boolean | undefined>,
@@ -171,10 +180,12 @@ class ClosableWatch extends Watch {
       refused.abort();
       return refused;
     }
+    const trimmed = (phase: string, apiObj: unknown, watchObj?: unknown): void =>
+      callback(phase, phase === "ADDED" || phase === "MODIFIED" || phase === "DELETED" ? this.keep(apiObj as KubernetesObject) : apiObj, watchObj);
     let ended = false;
     let controller: AbortController | undefined;
     // eslint-disable-next-line prefer-const -- the callback below reads it, and may run before the assignment
-    controller = await super.watch(path, queryParams, callback, (err) => {
+    controller = await super.watch(path, queryParams, trimmed, (err) => {
       ended = true;
       if (controller) this.open.delete(controller);
       done(err);
@@ -200,7 +211,9 @@ class ClosableWatch extends Watch {
  * while the API server is away. `onChange` runs after every event,
  * `onError` after every failed list or watch. After `stop()` no request
  * of the informer stays open and none is made: a list still on its way
- * finishes and is dropped.
+ * finishes and is dropped. The cache holds each object as `keep` returns
+ * it (by default without `managedFields` and kubectl's last-applied
+ * annotation, see ./trim.ts).
  */
 export function watchCollection<T extends KubernetesObject>(
   config: KubeConfig,
@@ -210,12 +223,13 @@ export function watchCollection<T extends KubernetesObject>(
   logger: Logger,
   labelSelector?: string,
   onError?: () => void,
+  keep: (object: T) => T = withoutWriterFields,
 ): Informer<T> & ObjectCache<T> & { synced: () => boolean } {
   let listed = false;
   let backoff = BACKOFF_MIN_MS;
   let stopped = false;
   let synced = false;
-  const watch = new ClosableWatch(config);
+  const watch = new ClosableWatch(config, (object) => keep(object as T));
   const informer = new ListWatch<T>(
     path,
     watch,
@@ -223,7 +237,7 @@ export function watchCollection<T extends KubernetesObject>(
       const result = await list();
       if (stopped) throw new Error(`${path}: informer stopped`);
       listed = true;
-      return result;
+      return { ...result, items: result.items.map(keep) };
     },
     false,
     labelSelector,

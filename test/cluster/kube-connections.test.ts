@@ -1,7 +1,7 @@
 /**
- * The speaker's API requests share their TLS connections: a fake API server
- * on 127.0.0.1 (HTTPS, HTTP/1.1 as client-node speaks it) counts the
- * connections a burst of requests opens.
+ * The speaker's API client against a fake API server on 127.0.0.1 (HTTPS,
+ * HTTP/1.1 as client-node speaks it): requests share their TLS connections
+ * (the server counts them), informers cache objects trimmed.
  */
 import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -9,14 +9,27 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { kubeClients, loadKubeConfig } from "../../sdk/cluster/kube";
+import { kubeClients, loadKubeConfig, watchCollection } from "../../sdk/cluster/kube";
+import { serviceEssentials } from "../../sdk/cluster/trim";
+import { waitFor } from "../interop/harness/wait";
 import { fakeKubeconfig, selfSignedCertificate } from "./fake-api-tls";
 
-describe("speaker API client: connections", () => {
+/** A Service as the API server sends it, with the fields informers drop. */
+function serviceObject(name: string, resourceVersion: string): Record<string, unknown> {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: "ns", uid: `uid-${name}`, resourceVersion, managedFields: [{ manager: "kubectl", operation: "Update" }] },
+    spec: { type: "LoadBalancer", selector: { app: name } },
+  };
+}
+
+describe("speaker API client", () => {
   let dir: string;
   let server: Server;
   let kubeconfig: string;
   let connections = 0;
+  const quiet = { log: () => undefined };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "bgplb-kube-connections-"));
@@ -24,7 +37,14 @@ describe("speaker API client: connections", () => {
     server = createServer({ key, cert }, (req, res) => {
       req.resume();
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "l", namespace: "n", resourceVersion: "1" } }));
+      const url = new URL(req.url ?? "/", "https://127.0.0.1");
+      if (url.pathname === "/api/v1/services" && url.searchParams.get("watch") === "true") {
+        res.write(`${JSON.stringify({ type: "ADDED", object: serviceObject("b", "2") })}\n`);
+      } else if (url.pathname === "/api/v1/services") {
+        res.end(JSON.stringify({ apiVersion: "v1", kind: "ServiceList", metadata: { resourceVersion: "1" }, items: [serviceObject("a", "1")] }));
+      } else {
+        res.end(JSON.stringify({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "l", namespace: "n", resourceVersion: "1" } }));
+      }
     });
     server.on("secureConnection", () => connections++);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -51,6 +71,30 @@ describe("speaker API client: connections", () => {
     config.abortRequests();
     // 8 in use at once, and undici opens a few more while a finished request's socket goes back to its pool (12 seen)
     expect(connections).to.be.within(1, 16);
+  });
+
+  it("an informer caches what its keep function returns, of listed objects and of watch events", async () => {
+    const config = loadKubeConfig(kubeconfig);
+    const { core } = kubeClients(config);
+    const informer = watchCollection(
+      config,
+      "/api/v1/services",
+      () => core.listServiceForAllNamespaces(),
+      () => undefined,
+      quiet,
+      undefined,
+      undefined,
+      serviceEssentials,
+    );
+    await informer.start();
+    await waitFor("both Services", async () => (informer.list().length === 2 ? true : undefined), { timeoutMs: 5_000, intervalMs: 20 });
+    await informer.stop();
+    config.abortRequests();
+    const names = informer.list().map((s) => s.metadata?.name);
+    expect(names.sort()).to.deep.equal(["a", "b"]);
+    for (const cached of informer.list())
+      expect(cached).to.have.keys("apiVersion", "kind", "metadata", "spec").and.not.have.nested.property("metadata.managedFields");
+    expect(informer.list().map((s) => (s as { spec?: unknown }).spec)).to.deep.equal([{ type: "LoadBalancer" }, { type: "LoadBalancer" }]);
   });
 
   it("after abortRequests every request fails at once, also on a kept connection", async () => {
