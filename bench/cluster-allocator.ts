@@ -2,19 +2,21 @@
  * `npm run bench -- cluster-allocator [N]`: the GKE-mode allocator leader's
  * path alone — informer event, plan, status write — without network
  * namespaces or routers. A throwaway API server on 127.0.0.1 (test/e2e
- * tools) with the lab's topology, one `ClusterSpeaker` in this process (no
- * Node objects, so no floating IP and no session: only the allocator
- * works), then N LoadBalancer Services (default 1,000) created 32 at a
- * time. Prints the time from the first create until every Service shows an
- * address, how many API writes the speaker made, and that no address was
- * handed out twice. `npm run bench -- cluster-scale` measures the whole
- * path to the routers' RIBs.
+ * tools) with the lab's topology, one `bgplb speaker` process (no Node
+ * objects, so no floating IP and no session: only the allocator works),
+ * then N LoadBalancer Services (default 1,000) created 32 at a time. Prints
+ * the time from the first create until every Service shows an address,
+ * whether an address was handed out twice, and the speaker's RSS once its
+ * writes are done (its peak too). `npm run bench -- cluster-scale` measures
+ * the whole path to the routers' RIBs with three speakers.
  */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { V1Service } from "@kubernetes/client-node";
-import { ClusterSpeaker } from "../sdk/cluster/controller";
 import { kubeClients, loadKubeConfig, watchCollection } from "../sdk/cluster/kube";
+import { SPEAKER_NODE_OPTIONS } from "../sdk/deployment";
 import { serviceIngressIPs, type RawObject } from "../sdk/cluster/observed";
 import { ThrowawayCluster } from "../test/e2e/harness/cluster";
 import { runChecked } from "../test/e2e/harness/command";
@@ -26,6 +28,15 @@ const NAMESPACE = "scale";
 const SCALE_POOL = { name: "scale", addresses: ["198.19.32.0/19"] };
 const CREATE_CONCURRENCY = 32;
 const TIMEOUT_MS = 300_000;
+/** How long the speaker is left to write BGPAdvertisedRoutes and Events before its RSS is read. */
+const SETTLE_MS = 20_000;
+
+/** Resident memory of a process now and at its peak, MiB. */
+function memoryOf(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const mib = (field: string): string => (Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) / 1024).toFixed(1);
+  return `${mib("VmRSS")} MiB (peak ${mib("VmHWM")} MiB)`;
+}
 
 /** Runs the benchmark and prints one summary line. */
 export async function clusterAllocatorBench(args: readonly string[]): Promise<void> {
@@ -34,8 +45,7 @@ export async function clusterAllocatorBench(args: readonly string[]): Promise<vo
   const { paths, missing } = findTools(clusterTools);
   if (missing.length > 0) throw new Error(`e2e tools missing (run test/e2e/tools/build.sh): ${missing.join("; ")}`);
   const cluster = await ThrowawayCluster.start(paths.get("kubectl")!, undefined, "198.18.128.0/17,2001:db8:5::/112");
-  const writes: string[] = [];
-  let speaker: ClusterSpeaker | undefined;
+  let speaker: ChildProcess | undefined;
   const config = loadKubeConfig(cluster.kubeconfig);
   const clients = kubeClients(config);
   const watched = watchCollection<V1Service>(
@@ -66,32 +76,38 @@ export async function clusterAllocatorBench(args: readonly string[]): Promise<vo
       "-p",
       JSON.stringify([{ op: "add", path: "/spec/loadBalancer/addressPools/-", value: SCALE_POOL }]),
     ]);
-    // the speaker's own client, counting its writes by the method of each request
-    const speakerConfig = loadKubeConfig(cluster.kubeconfig);
-    const apply = speakerConfig.applySecurityAuthentication.bind(speakerConfig);
-    speakerConfig.applySecurityAuthentication = async (context) => {
-      if (context.getHttpMethod() !== "GET") writes.push(context.getHttpMethod());
-      await apply(context);
-    };
-    let leading!: () => void;
-    const leader = new Promise<void>((resolve) => (leading = resolve));
-    speaker = new ClusterSpeaker({
-      nodeName: "n1",
-      clusterNamespace: CLUSTER_NAMESPACE,
-      nodeSubnets: ["198.18.0.0/24"],
-      leaseDurationSeconds: 2,
-      peerPort: 179,
-      holdTimeSeconds: 9,
-      connectRetrySeconds: 5,
-      healthListen: "127.0.0.1:0",
-      clients: kubeClients(speakerConfig),
-      host: { addAddress: async () => undefined, removeAddress: async () => undefined, addresses: async () => [] },
-      logger: { log: (_level, msg) => (msg === "allocator leadership taken" ? leading() : undefined) },
+    const args = ["speaker", "--node-name", "n1", "--kubeconfig", cluster.kubeconfig, "--cluster-namespace", CLUSTER_NAMESPACE];
+    // with the heap settings the DaemonSet gives it
+    speaker = spawn(
+      process.execPath,
+      [
+        ...SPEAKER_NODE_OPTIONS.split(" "),
+        join(repoDir, "dist/sdk/cli/main.js"),
+        ...args,
+        "--interface",
+        "lo",
+        "--node-subnet",
+        "198.18.0.0/24",
+        "--health-listen",
+        "127.0.0.1:0",
+      ],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let leading = false;
+    let lastLines = "";
+    speaker.stdout!.on("data", (chunk: Buffer) => {
+      lastLines = (lastLines + chunk.toString()).slice(-4_000);
+      if (lastLines.includes("allocator leadership taken")) leading = true;
     });
-    await speaker.start();
     await watched.start();
-    await leader;
-    writes.length = 0;
+    const deadline = Date.now() + 60_000;
+    while (!leading) {
+      if (Date.now() > deadline) throw new Error(`cluster-allocator: the speaker did not take the allocator Lease within 60 s:\n${lastLines}`);
+      await sleep(100);
+    }
+    const idle = memoryOf(speaker.pid!);
 
     const started = Date.now();
     let next = 0;
@@ -116,14 +132,20 @@ export async function clusterAllocatorBench(args: readonly string[]): Promise<vo
     const allIn = (Date.now() - started) / 1000;
     const addresses = watched.list().flatMap((s) => serviceIngressIPs(s as RawObject));
     const twice = addresses.length - new Set(addresses).size;
+    const load = loadavg()[0].toFixed(1);
+    await sleep(SETTLE_MS);
     console.log(
       `cluster-allocator: ${count} Services created in ${createdIn.toFixed(2)} s (${CREATE_CONCURRENCY} at a time), all with an address ${allIn.toFixed(2)} s ` +
-        `after the first create; speaker API writes so far ${writes.length}; addresses handed out twice: ${twice}; ` +
-        `load average ${loadavg()[0].toFixed(1)}`,
+        `after the first create; addresses handed out twice: ${twice}; load average ${load}; speaker RSS idle ${idle}, ` +
+        `${SETTLE_MS / 1000} s later ${memoryOf(speaker.pid!)}`,
     );
     if (twice > 0) process.exitCode = 1;
   } finally {
-    await speaker?.stop().catch(() => undefined);
+    if (speaker && speaker.exitCode === null) {
+      const exited = new Promise((resolve) => speaker!.once("exit", resolve));
+      speaker.kill("SIGTERM");
+      await Promise.race([exited, sleep(10_000)]);
+    }
     await watched.stop().catch(() => undefined);
     config.abortRequests();
     await cluster.stop().catch(() => undefined);
