@@ -13,17 +13,7 @@
  */
 import type { CoordinationV1Api, V1Lease } from "@kubernetes/client-node";
 import { statusOf, writeLease } from "./kube";
-import { LEASE_LABEL, LEASE_LABEL_VALUE, LeaseObserver, type LeaseRecord } from "./leases";
-
-/** The parts of a Lease the observer uses. */
-export function leaseRecord(lease: V1Lease): LeaseRecord {
-  return {
-    name: lease.metadata?.name ?? "",
-    holder: lease.spec?.holderIdentity || undefined,
-    durationSeconds: lease.spec?.leaseDurationSeconds ?? 15,
-    resourceVersion: lease.metadata?.resourceVersion ?? "",
-  };
-}
+import { LEASE_LABEL, LEASE_LABEL_VALUE, LeaseObserver, leaseRecord } from "./leases";
 
 /** Where the Leases live, who we are, and how we read and write them. */
 export interface NodeLeasesOptions {
