@@ -4,7 +4,7 @@
  * namespaces or routers. A throwaway API server on 127.0.0.1 (test/e2e
  * tools) with the lab's topology, one `bgplb speaker` process (no Node
  * objects, so no floating IP and no session: only the allocator works),
- * then N LoadBalancer Services (default 1,000) created 32 at a time. Prints
+ * then N LoadBalancer Services (default 1,000) created 64 at a time. Prints
  * the time from the first create until every Service shows an address,
  * whether an address was handed out twice, and the speaker's RSS once its
  * writes are done (its peak too). `npm run bench -- cluster-scale` measures
@@ -26,7 +26,7 @@ import { sleep } from "../test/interop/harness/wait";
 const CLUSTER_NAMESPACE = "cluster-lab";
 const NAMESPACE = "scale";
 const SCALE_POOL = { name: "scale", addresses: ["198.19.32.0/19"] };
-const CREATE_CONCURRENCY = 32;
+const CREATE_CONCURRENCY = 64;
 const TIMEOUT_MS = 300_000;
 /** How long the speaker is left to write BGPAdvertisedRoutes and Events before its RSS is read. */
 const SETTLE_MS = 20_000;
