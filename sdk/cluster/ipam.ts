@@ -74,6 +74,15 @@ export function wantedFamilies(request: AddressRequest): IpFamily[] {
   return (request.familyPolicy ?? "SingleStack") === "SingleStack" ? families.slice(0, 1) : families.slice(0, 2);
 }
 
+/**
+ * `avoidBuggyIPs`: IPv4 addresses ending in `.0` or `.255`. IPv6 addresses
+ * are never avoided: every address of a block is handed out, an IPv6
+ * CIDR's first (all-zero interface ID) first, as in MetalLB's allocator,
+ * which the vendor's bundled load balancer uses for its pools. That address
+ * is the Subnet-Router anycast address (RFC 4291 §2.6.1) only on a link
+ * with that prefix; a VIP is a /128 host route. A pool written as a range
+ * (`2001:db8::1-2001:db8::ff`) leaves it out.
+ */
 function isBuggy(family: IpFamily, value: bigint): boolean {
   const last = value & 0xffn;
   return family === 4 && (last === 0n || last === 255n);
@@ -162,14 +171,7 @@ function familyName(family: IpFamily): string {
  * 3. Remaining families get the lowest free address of the first pool (in
  *    the order written, or the Service's own `pools` order) that is not
  *    `manualAssign`, preferring a pool the Service already uses;
- *    `avoidBuggyIPs` pools skip IPv4 `.0` and `.255`. Every address of a
- *    block counts, its first and last too, in both families, as in
- *    MetalLB's allocator (which the vendor's bundled load balancer uses
- *    for its pools): an IPv6 CIDR's first address (all-zero interface ID,
- *    the Subnet-Router anycast address of RFC 4291 §2.6.1 only on a link
- *    with that prefix, and a VIP is a /128 host route) is handed out
- *    first. A pool written as a range (`2001:db8::1-2001:db8::ff`) leaves
- *    it out.
+ *    `avoidBuggyIPs` pools skip `.0` and `.255`.
  *
  * A `RequireDualStack` Service that cannot get both families gets nothing
  * new (it keeps what it had). `reserved` addresses (e.g. the ingress VIP)
