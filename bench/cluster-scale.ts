@@ -25,7 +25,7 @@ const NAMESPACE = "scale";
 /** A pool large enough for every Service: 198.19.32.0/19 holds 8,190 usable addresses. */
 const SCALE_POOL = { name: "scale", addresses: ["198.19.32.0/19"] };
 /** Creates in flight at once (kubectl would create one at a time and measure itself rather than the speaker). */
-const CREATE_CONCURRENCY = 32;
+const CREATE_CONCURRENCY = 64;
 const POLL_MS = 100;
 const BATCH_TIMEOUT_MS = 300_000;
 

@@ -84,6 +84,7 @@ const CASES: Readonly<Record<string, (args: readonly string[]) => void | Promise
   codec: codecBench,
   // loaded on use: the Kubernetes client costs the other cases a second at start-up
   "cluster-scale": async (args) => (await import("./cluster-scale.js")).clusterScaleBench(args),
+  "cluster-allocator": async (args) => (await import("./cluster-allocator.js")).clusterAllocatorBench(args),
   failover: () => failoverBench(),
   provider: providerBench,
 

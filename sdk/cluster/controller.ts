@@ -31,27 +31,19 @@ import {
   deleteCustom,
   describeApiError,
   listCustom,
-  statusOf,
   watchCollection,
-  writeLease,
   type CustomCollection,
   type KubeClients,
 } from "./kube";
-import { ALLOCATOR_LEASE, LEASE_LABEL, LEASE_LABEL_VALUE, LeaseObserver, floatingIpLeaseName, speakerLeaseName, type LeaseRecord } from "./leases";
+import { ALLOCATOR_LEASE, LEASE_LABEL, LEASE_LABEL_VALUE, floatingIpLeaseName, speakerLeaseName } from "./leases";
+import { NodeLeases } from "./node-leases";
 import { loadBalancerNodes, sessionRoutes } from "./next-hops";
 import type { NodeHost } from "./node-host";
-import {
-  addressRequestOf,
-  decideConfiguration,
-  isLoadBalancerService,
-  nodeViewOf,
-  objectKeyText,
-  serviceIngressIPs,
-  servicesToClear,
-  type RawObject,
-} from "./observed";
+import { decideConfiguration, isLoadBalancerService, nodeViewOf, objectKeyText, serviceIngressIPs, servicesToClear, type RawObject } from "./observed";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
 import { advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
+import { SubmittedAddresses } from "./submitted-addresses";
+import { nodeEssentials, serviceEssentials, statusObjectEssentials } from "./trim";
 import { SETTLE_MS, WriteQueue } from "./write-queue";
 
 /** How the speaker runs. */
@@ -95,10 +87,23 @@ const STATUS_WRITE_CONCURRENCY = 16;
  * writes each time. The floating-IP Leases keep `--lease-duration`.
  */
 const ALLOCATOR_LEASE_MIN_SECONDS = 15;
+/**
+ * The allocator leader writes only while its last successful Lease write was
+ * sent less than this part of the Lease's duration ago (client-go's renew
+ * deadline is 10 s of a 15 s Lease): in-flight writes then land before
+ * another speaker may take the Lease over.
+ */
+const ALLOCATOR_ACTS_FRACTION = 2 / 3;
 /** BGPSession writes of one node in flight at once. */
 const OWN_WRITE_CONCURRENCY = 4;
 /** The allocator leader plans again at least this often even when nothing it reads changed (a status write it skipped as just written, then overwritten by someone else). */
 const ALLOCATE_REFRESH_MS = 2 * SETTLE_MS;
+/**
+ * Service changes are gathered this long before a reconcile plans them all:
+ * in a burst of 1,000 creates a plan per event (each over every Service)
+ * made hundreds of plans and their garbage grew the heap by 200 MiB.
+ */
+const SERVICE_BATCH_MS = 250;
 /** How often a BGPSession's status is re-reported when nothing changed. */
 const STATUS_REPORT_MS = 30_000;
 
@@ -111,22 +116,12 @@ interface RunningSession {
   reportedAt: number;
 }
 
-function leaseRecord(lease: V1Lease): LeaseRecord {
-  return {
-    name: lease.metadata?.name ?? "",
-    holder: lease.spec?.holderIdentity || undefined,
-    durationSeconds: lease.spec?.leaseDurationSeconds ?? 15,
-    resourceVersion: lease.metadata?.resourceVersion ?? "",
-  };
-}
-
 /** The speaker controller of one node. */
 export class ClusterSpeaker {
   private readonly metrics = new SpeakerMetrics();
-  private readonly observer = new LeaseObserver();
   private readonly collections: Record<"clusters" | "cidrConfigs" | "nggs" | "balancers" | "peers", CustomCollection>;
   private readonly informers: ReturnType<typeof watchCollection<KubernetesObject>>[] = [];
-  private readonly ownLeases = new Map<string, V1Lease>();
+  private readonly leaseBook: NodeLeases;
   private readonly held = new Set<string>();
   private readonly configured = new Set<string>();
   private readonly sessions = new Map<string, RunningSession>();
@@ -134,10 +129,18 @@ export class ClusterSpeaker {
   private readonly stopping = new Map<PeerDriver, Promise<void>>();
   private readonly written = new Map<string, string>();
   private readonly events = new Set<string>();
-  private readonly writes = new WriteQueue(STATUS_WRITE_CONCURRENCY, (what, error) => {
-    this.statusInputs++;
-    this.apiFailed(what, error);
-  });
+  /** The allocator's writes: Service addresses first, then BGPAdvertisedRoutes and Events; only while it may act as the allocator. */
+  private readonly writes = new WriteQueue(
+    STATUS_WRITE_CONCURRENCY,
+    (what, error) => {
+      this.statusInputs++;
+      this.apiFailed(what, error);
+    },
+    Date.now,
+    () => this.mayAllocate(),
+  );
+  /** Service addresses submitted and not yet shown by the watch: planned as the Services' current ones. */
+  private readonly submitted = new SubmittedAddresses();
   /** This node's own status writes (its BGPSessions), apart from the leader's so a burst of Service writes does not delay them. */
   private readonly ownWrites = new WriteQueue(OWN_WRITE_CONCURRENCY, (what, error) => this.apiFailed(what, error));
   /** Bumped by every change the allocation depends on (Services, status objects, failed writes). */
@@ -152,9 +155,9 @@ export class ClusterSpeaker {
   private controlPlaneReady = false;
   private health: HttpServer | undefined;
   private tick: NodeJS.Timeout | undefined;
+  private batch: NodeJS.Timeout | undefined;
   private renewal: NodeJS.Timeout | undefined;
   private renewing = false;
-  private leaseWrites: Promise<unknown> = Promise.resolve();
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -180,6 +183,13 @@ export class ClusterSpeaker {
       balancers: { group: GKE_GROUP, version: "v1", plural: "bgploadbalancers", namespace: ns },
       peers: { group: GKE_GROUP, version: "v1", plural: "bgppeers", namespace: ns },
     };
+    this.leaseBook = new NodeLeases({
+      coordination: options.clients.coordination,
+      namespace: ns,
+      identity: options.nodeName,
+      durationOf: (name) => (name === ALLOCATOR_LEASE ? Math.max(options.leaseDurationSeconds, ALLOCATOR_LEASE_MIN_SECONDS) : options.leaseDurationSeconds),
+      observed: (name) => this.leases?.get(name, ns),
+    });
     this.registerMetrics();
   }
 
@@ -199,22 +209,31 @@ export class ClusterSpeaker {
     );
     const statusInputChanged = (): void => {
       this.statusInputs++;
-      changed();
+      this.scheduleBatch();
     };
-    this.services = watchCollection(clients.config, "/api/v1/services", () => clients.core.listServiceForAllNamespaces(), statusInputChanged, logger);
-    this.nodes = watchCollection(clients.config, "/api/v1/nodes", () => clients.core.listNode(), changed, logger);
+    this.services = watchCollection(
+      clients.config,
+      "/api/v1/services",
+      () => clients.core.listServiceForAllNamespaces(),
+      statusInputChanged,
+      logger,
+      undefined,
+      undefined,
+      serviceEssentials,
+    );
+    this.nodes = watchCollection(clients.config, "/api/v1/nodes", () => clients.core.listNode(), changed, logger, undefined, undefined, nodeEssentials);
     this.leases = watchCollection<V1Lease>(
       clients.config,
       `/apis/coordination.k8s.io/v1/namespaces/${this.options.clusterNamespace}/leases`,
       () => clients.coordination.listNamespacedLease({ namespace: this.options.clusterNamespace, labelSelector: `${LEASE_LABEL}=${LEASE_LABEL_VALUE}` }),
       () => {
         // seen when the watch delivers it, not at the next reconcile: expiry is measured from here
-        this.observeLeases(Date.now());
+        this.leaseBook.observe(this.leases.list());
         changed();
       },
       logger,
       `${LEASE_LABEL}=${LEASE_LABEL_VALUE}`,
-      () => this.observer.reset(),
+      () => this.leaseBook.reset(),
     );
     const status = (plural: string): CustomCollection => ({ group: GKE_GROUP, version: "v1", plural, namespace: GKE_STATUS_NAMESPACE });
     this.advertisedRoutes = watchCollection(
@@ -223,6 +242,9 @@ export class ClusterSpeaker {
       listCustom(clients.custom, status("bgpadvertisedroutes")),
       () => this.statusInputs++,
       logger,
+      undefined,
+      undefined,
+      statusObjectEssentials,
     );
     this.bgpSessions = watchCollection(
       clients.config,
@@ -230,6 +252,9 @@ export class ClusterSpeaker {
       listCustom(clients.custom, status("bgpsessions")),
       () => this.statusInputs++,
       logger,
+      undefined,
+      undefined,
+      statusObjectEssentials,
     );
     this.informers.push(...this.configObjects, this.services, this.nodes, this.leases, this.advertisedRoutes, this.bgpSessions);
     for (const informer of this.informers) informer.start().catch(() => undefined);
@@ -249,6 +274,7 @@ export class ClusterSpeaker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.tick);
+    clearTimeout(this.batch);
     await this.running;
     // the next leader writes what is still queued
     this.writes.clear();
@@ -259,11 +285,24 @@ export class ClusterSpeaker {
     await Promise.all(this.stopping.values());
     for (const fip of this.configured) await this.options.host.removeAddress(fip).catch(() => undefined);
     clearInterval(this.renewal);
-    for (const name of [...this.ownLeases.keys()]) await this.release(name);
+    for (const name of this.leaseBook.names) await this.release(name);
     await Promise.all(this.informers.map((i) => i.stop().catch(() => undefined)));
     await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
     this.health?.closeAllConnections();
     this.options.logger.log("info", "cluster speaker stopped");
+  }
+
+  /**
+   * Schedules a reconcile {@link SERVICE_BATCH_MS} after the first of a run of
+   * Service changes: a burst of creates and status writes is planned in a
+   * few batches rather than once per event (each plan covers every Service).
+   */
+  private scheduleBatch(): void {
+    if (this.batch !== undefined || this.stopped) return;
+    this.batch = setTimeout(() => {
+      this.batch = undefined;
+      this.schedule();
+    }, SERVICE_BATCH_MS);
   }
 
   /** Runs a reconcile now, or once more after the one running. */
@@ -343,84 +382,43 @@ export class ClusterSpeaker {
     });
   }
 
-  private observeLeases(now: number): void {
-    for (const lease of this.leases.list()) this.observer.observe(leaseRecord(lease), now);
-  }
-
-  private lease(name: string): V1Lease | undefined {
-    return this.leases.get(name, this.options.clusterNamespace);
-  }
-
-  /** The holder of a Lease: ourselves from our own writes, others from observation. */
-  private holderOf(name: string, now: number): string | undefined {
-    if (this.ownLeases.has(name)) return this.options.nodeName;
-    const lease = this.lease(name);
-    return this.observer.holder(lease && leaseRecord(lease), now);
-  }
-
-  /**
-   * Writes one of our Leases (acquire, renew, or release with `undefined`);
-   * false on 409/404 (someone else won). Lease writes are queued one at a
-   * time, so a renewal and a release never race on one resourceVersion.
-   */
-  private writeOwnLease(name: string, holder: string | undefined, renewal = false): Promise<boolean> {
-    const write = async (): Promise<boolean> => {
-      const { clients, clusterNamespace, leaseDurationSeconds } = this.options;
-      // a renewal queued before a release must not take the Lease back
-      if (renewal && !this.ownLeases.has(name)) return true;
-      // an acquisition was decided before this write waited its turn: another node may have taken the Lease since
-      if (holder !== undefined && !this.ownLeases.has(name)) {
-        const now = this.holderOf(name, Date.now());
-        if (now !== undefined && now !== holder) return false;
-      }
-      const current = this.ownLeases.get(name) ?? this.lease(name);
-      try {
-        const duration = name === ALLOCATOR_LEASE ? Math.max(leaseDurationSeconds, ALLOCATOR_LEASE_MIN_SECONDS) : leaseDurationSeconds;
-        const written = await writeLease(clients.coordination, clusterNamespace, name, { [LEASE_LABEL]: LEASE_LABEL_VALUE }, holder, duration, current);
-        if (holder === undefined) this.ownLeases.delete(name);
-        else this.ownLeases.set(name, written);
-        return true;
-      } catch (error) {
-        if (statusOf(error) === 409 || statusOf(error) === 404) {
-          this.ownLeases.delete(name);
-          return false;
-        }
-        throw error;
-      }
-    };
-    const result = this.leaseWrites.then(write);
-    this.leaseWrites = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-
-  /**
-   * Acquires a Lease nobody else holds; false when another holder has it or
-   * the API server does not answer. A Lease held in this node's name is
-   * taken over at once: it belonged to this node's previous speaker process
-   * (one speaker per node), so a restarted speaker need not wait it out.
-   */
-  private async acquire(name: string, now: number): Promise<boolean> {
-    if (this.ownLeases.has(name)) return true;
-    const holder = this.holderOf(name, now);
-    if (holder !== undefined && holder !== this.options.nodeName) return false;
+  /** Acquires a Lease nobody else holds ({@link NodeLeases.acquire}); false when another holder has it or the API server does not answer. */
+  private async acquire(name: string): Promise<boolean> {
     try {
-      return await this.writeOwnLease(name, this.options.nodeName);
+      return await this.leaseBook.acquire(name);
     } catch (error) {
       this.apiFailed(`Lease ${name}`, error);
       return false;
     }
   }
 
+  /** Takes or keeps the allocator Lease and tells whether to act as the allocator ({@link NodeLeases.lead}); false when the API server does not answer. */
+  private async lead(): Promise<boolean> {
+    try {
+      return await this.leaseBook.lead(ALLOCATOR_LEASE, ALLOCATOR_ACTS_FRACTION);
+    } catch (error) {
+      this.apiFailed(`Lease ${ALLOCATOR_LEASE}`, error);
+      return false;
+    }
+  }
+
+  /**
+   * Whether the allocator's writes may start now ({@link ALLOCATOR_ACTS_FRACTION}).
+   * When not, the write queue drops what it holds, and with it goes the
+   * memory of the addresses submitted: planned again from the Services.
+   */
+  private mayAllocate(): boolean {
+    const may = this.leaseBook.current(ALLOCATOR_LEASE, ALLOCATOR_ACTS_FRACTION);
+    if (!may) this.submitted.clear();
+    return may;
+  }
+
   /** Gives a Lease back (its holder emptied), so the planned holder can take it at once. */
   private async release(name: string): Promise<void> {
     try {
-      await this.writeOwnLease(name, undefined);
+      await this.leaseBook.release(name);
     } catch (error) {
       this.apiFailed(`Lease ${name}`, error);
-      this.ownLeases.delete(name);
     }
   }
 
@@ -434,9 +432,9 @@ export class ClusterSpeaker {
     if (this.renewing) return;
     this.renewing = true;
     try {
-      for (const name of [...this.ownLeases.keys()]) {
+      for (const name of this.leaseBook.names) {
         try {
-          const kept = await this.writeOwnLease(name, this.options.nodeName, true);
+          const kept = await this.leaseBook.renew(name);
           if (!kept) {
             this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
             this.schedule();
@@ -453,20 +451,20 @@ export class ClusterSpeaker {
   private async reconcile(): Promise<void> {
     const started = Date.now();
     const { nodeName, logger } = this.options;
-    this.observeLeases(started);
+    this.leaseBook.observe(this.leases.list());
     this.updateConfiguration();
     const topology = this.configuration;
     const cluster = topology?.clusters[0];
     if (!topology || !cluster) return;
 
     this.step = "presence Lease";
-    await this.acquire(speakerLeaseName(nodeName), started);
+    await this.acquire(speakerLeaseName(nodeName));
     const nodes = this.nodes.list().map((n) => nodeViewOf(n as RawObject));
-    const speakers = new Set(nodes.map((n) => n.name).filter((name) => this.holderOf(speakerLeaseName(name), started) === name));
+    const speakers = new Set(nodes.map((n) => n.name).filter((name) => this.leaseBook.holderOf(speakerLeaseName(name)) === name));
     const floatingIPs = topology.networkGatewayGroups[0]?.spec.floatingIPs ?? [];
     const holders = new Map<string, string>();
     for (const fip of floatingIPs) {
-      const holder = this.holderOf(floatingIpLeaseName(fip), started);
+      const holder = this.leaseBook.holderOf(floatingIpLeaseName(fip));
       if (holder !== undefined) holders.set(fip, holder);
     }
     const plan = assignFloatingIps({ floatingIPs, nodes, nodeSubnets: this.options.nodeSubnets, holders, speakers });
@@ -474,10 +472,10 @@ export class ClusterSpeaker {
     for (const fip of new Set([...plan.keys(), ...this.held])) {
       const name = floatingIpLeaseName(fip);
       this.step = `floating IP ${fip}`;
-      if (this.held.has(fip) && !this.ownLeases.has(name)) {
+      if (this.held.has(fip) && !this.leaseBook.holds(name)) {
         await this.letGo(fip, "lost its Lease to another node");
       } else if (plan.get(fip) === nodeName) {
-        if (await this.acquire(name, started)) this.held.add(fip);
+        if (await this.acquire(name)) this.held.add(fip);
       } else if (this.held.has(fip)) {
         await this.letGo(fip, `planned for ${plan.get(fip) ?? "no node"}`);
         await this.release(name);
@@ -515,7 +513,7 @@ export class ClusterSpeaker {
     await this.syncControlPlane(cluster, nodes);
 
     this.step = "allocator";
-    if (await this.acquire(ALLOCATOR_LEASE, started)) {
+    if (await this.lead()) {
       if (!this.leader) logger.log("info", "allocator leadership taken");
       this.leader = true;
       const ipv4Hops = lbNodes.map((n) => n.ipv4);
@@ -529,8 +527,10 @@ export class ClusterSpeaker {
     } else {
       this.allocated = { inputs: "", at: 0 };
       if (this.leader) {
-        logger.log("info", "allocator leadership lost; queued status writes dropped", { dropped: this.writes.pending });
+        const why = this.leaseBook.holds(ALLOCATOR_LEASE) ? "Lease not renewed recently (API writes failing)" : "Lease held by another speaker";
+        logger.log("info", "allocator leadership lost; queued status writes dropped", { dropped: this.writes.pending, why });
         this.writes.clear();
+        this.submitted.clear();
       }
       this.leader = false;
     }
@@ -667,42 +667,64 @@ export class ClusterSpeaker {
     const services = this.services.list() as RawObject[];
     const balanced = services.filter(isLoadBalancerService);
     const reserved = cluster.spec.loadBalancer.vips.ingressVIP ? [cluster.spec.loadBalancer.vips.ingressVIP] : [];
-    const plan = planServiceAddresses(clusterAddressPools(cluster), balanced.map(addressRequestOf), reserved);
+    this.submitted.keepOnly(new Set(balanced.map(objectKeyText)));
+    const requests = balanced.map((service) => this.submitted.request(service));
+    const plan = planServiceAddresses(clusterAddressPools(cluster), requests, reserved);
     const routes = new Set<string>();
     const { core, custom } = this.options.clients;
-    for (const service of balanced) {
+    for (const [index, service] of balanced.entries()) {
       const key = objectKeyText(service);
       const allocation = plan.get(key)!;
       const [namespace, name] = [service.metadata!.namespace!, service.metadata!.name!];
       for (const problem of allocation.problems)
-        this.writes.submit(`event/${key}/${problem.reason}`, problem.message, `Event on Service ${key}`, () =>
-          this.event(service, "Warning", problem.reason, problem.message),
+        this.writes.submit(
+          `event/${key}/${problem.reason}`,
+          problem.message,
+          `Event on Service ${key}`,
+          () => this.event(service, "Warning", problem.reason, problem.message),
+          "later",
         );
-      const addresses = allocation.addresses.join(",");
-      if (addresses !== serviceIngressIPs(service).join(",")) {
-        this.writes.submit(`service/${key}`, addresses, `Service ${key} status`, async () => {
-          await applyServiceStatus(core, namespace, name, serviceStatusBody(allocation.addresses));
-          if (allocation.addresses.length > 0)
-            await this.event(
-              service,
-              "Normal",
-              "IPAllocated",
-              `assigned ${allocation.addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`,
-            );
+      const addresses = allocation.addresses;
+      // what the Service shows, or what we submitted while the watch does not show it yet
+      if (addresses.join() !== requests[index].current.join()) {
+        this.submitted.submitted(service, addresses);
+        this.writes.submit(`service/${key}`, addresses.join(), `Service ${key} status`, async () => {
+          try {
+            await applyServiceStatus(core, namespace, name, serviceStatusBody(addresses));
+          } catch (error) {
+            this.submitted.failed(service, addresses);
+            throw error;
+          }
+          this.submitted.landed(service, addresses);
+          if (addresses.length === 0) return;
+          const message = `assigned ${addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`;
+          this.writes.submit(
+            `event/${key}/IPAllocated`,
+            message,
+            `Event on Service ${key}`,
+            () => this.event(service, "Normal", "IPAllocated", message),
+            "later",
+          );
         });
       }
-      for (const [i, address] of allocation.addresses.entries()) {
+      for (const [i, address] of addresses.entries()) {
         const hops = address.includes(":") ? ipv6Hops : ipv4Hops;
         const body = bgpAdvertisedRouteObject(key, address, hops, i);
         const routeName = (body["metadata"] as { name: string }).name;
         routes.add(routeName);
         const text = JSON.stringify(body);
         if (this.written.get(`route/${routeName}`) === text) continue;
-        this.writes.submit(`route/${routeName}`, text, `BGPAdvertisedRoute ${routeName}`, async () => {
-          await applyCustom(custom, "bgpadvertisedroutes", body);
-          this.written.set(`route/${routeName}`, text);
-          await this.event(service, "Normal", "Advertised", `advertising ${address} with next hops ${hops.join(", ")}`);
-        });
+        this.writes.submit(
+          `route/${routeName}`,
+          text,
+          `BGPAdvertisedRoute ${routeName}`,
+          async () => {
+            await applyCustom(custom, "bgpadvertisedroutes", body);
+            this.written.set(`route/${routeName}`, text);
+            await this.event(service, "Normal", "Advertised", `advertising ${address} with next hops ${hops.join(", ")}`);
+          },
+          "later",
+        );
       }
     }
     for (const service of servicesToClear(services)) {
@@ -717,10 +739,16 @@ export class ClusterSpeaker {
       if (routes.has(name)) continue;
       this.written.delete(`route/${name}`);
       const service = byRouteName.get(name.replace(/-ipv[46]$/, ""));
-      this.writes.submit(`route/${name}`, "deleted", `BGPAdvertisedRoute ${name}`, async () => {
-        await deleteCustom(custom, GKE_GROUP, "v1", "bgpadvertisedroutes", GKE_STATUS_NAMESPACE, name);
-        if (service) await this.event(service, "Normal", "Withdrawn", `no longer advertised (${name})`);
-      });
+      this.writes.submit(
+        `route/${name}`,
+        "deleted",
+        `BGPAdvertisedRoute ${name}`,
+        async () => {
+          await deleteCustom(custom, GKE_GROUP, "v1", "bgpadvertisedroutes", GKE_STATUS_NAMESPACE, name);
+          if (service) await this.event(service, "Normal", "Withdrawn", `no longer advertised (${name})`);
+        },
+        "later",
+      );
     }
     for (const object of this.bgpSessions.list()) {
       const owner = (object as { spec?: { nodeName?: string } }).spec?.nodeName;
@@ -760,15 +788,19 @@ export class ClusterSpeaker {
   }
 
   private deleteSessionObject(queue: WriteQueue, name: string): void {
-    queue.submit(`session/${name}`, "deleted", `BGPSession ${name}`, () =>
-      deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name),
+    queue.submit(
+      `session/${name}`,
+      "deleted",
+      `BGPSession ${name}`,
+      () => deleteCustom(this.options.clients.custom, GKE_GROUP, "v1", "bgpsessions", GKE_STATUS_NAMESPACE, name),
+      "later",
     );
   }
 
   /** Logs a failed API write, at most once per 10 s (an API server outage would otherwise log every tick). */
   private apiFailed(what: string, error: unknown): void {
     const now = Date.now();
-    this.observer.reset();
+    this.leaseBook.reset();
     this.apiFailures++;
     if (now - this.apiFailureLoggedAt < API_FAILURE_LOG_MS) return;
     this.apiFailureLoggedAt = now;

@@ -17,7 +17,7 @@ export function eventObject(object: RawObject, type: "Normal" | "Warning", reaso
       kind: object.kind ?? "Service",
       name: object.metadata?.name,
       namespace,
-      uid: (object.metadata as { uid?: string } | undefined)?.uid,
+      uid: object.metadata?.uid,
     },
     reason,
     message,

@@ -74,6 +74,15 @@ export function wantedFamilies(request: AddressRequest): IpFamily[] {
   return (request.familyPolicy ?? "SingleStack") === "SingleStack" ? families.slice(0, 1) : families.slice(0, 2);
 }
 
+/**
+ * `avoidBuggyIPs`: IPv4 addresses ending in `.0` or `.255`. IPv6 addresses
+ * are never avoided: every address of a block is handed out, an IPv6
+ * CIDR's first (all-zero interface ID) first, as in MetalLB's allocator,
+ * which the vendor's bundled load balancer uses for its pools. That address
+ * is the Subnet-Router anycast address (RFC 4291 §2.6.1) only on a link
+ * with that prefix; a VIP is a /128 host route. A pool written as a range
+ * (`2001:db8::1-2001:db8::ff`) leaves it out.
+ */
 function isBuggy(family: IpFamily, value: bigint): boolean {
   const last = value & 0xffn;
   return family === 4 && (last === 0n || last === 255n);

@@ -19,20 +19,35 @@ import {
   type ObjectCache,
   type V1Lease,
 } from "@kubernetes/client-node";
+import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import { readTextInput } from "../io";
 import type { Logger } from "../speaker/log";
 import { FIELD_MANAGER } from "./status";
+import { withoutWriterFields } from "./trim";
+
+type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
 
 /**
- * A kubeconfig whose API requests all end at {@link abortRequests}: a list
- * or a write still waiting on the API server must not keep a stopped
- * speaker's process alive. (Watches have signals of their own: an
- * informer's `stop()` ends them.)
+ * A kubeconfig whose API requests share their connections, and all end at
+ * {@link abortRequests}: a list or a write still waiting on the API server
+ * must not keep a stopped speaker's process alive. (Watches have signals of
+ * their own: an informer's `stop()` ends them.)
+ *
+ * client-node 2.0 makes a new connection pool (undici Agent) for every API
+ * request, so every request opened its own TLS connection: a burst of
+ * 1,000 status writes cost 1,000 handshakes on the speaker and on the API
+ * server. Here every request made with the same connection options (the
+ * same cluster, CA and client certificate) goes through one pool, which
+ * keeps its connections alive; new options (a rotated certificate) get a
+ * new pool and the old one closes once its requests are done.
  */
 export class AbortableKubeConfig extends KubeConfig {
   private readonly requests = new AbortController();
+  /** The connection options of the pool client-node is making right now (set and read in one synchronous run). */
+  private optionsKey = "";
+  private pool: { key: string; dispatcher: Dispatcher } | undefined;
 
   constructor() {
     super();
@@ -40,14 +55,36 @@ export class AbortableKubeConfig extends KubeConfig {
     setMaxListeners(0, this.requests.signal);
   }
 
+  override createDispatcherOptions(...args: Parameters<KubeConfig["createDispatcherOptions"]>): ReturnType<KubeConfig["createDispatcherOptions"]> {
+    const options = super.createDispatcherOptions(...args);
+    this.optionsKey = createHash("sha256").update(JSON.stringify(options)).digest("hex");
+    return options;
+  }
+
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    const setDispatcher = context.setDispatcher.bind(context);
+    // client-node makes the pool (calling createDispatcherOptions) and sets it in one synchronous run: the key read here is its own
+    context.setDispatcher = (fresh: Dispatcher) => setDispatcher(this.sharedPool(fresh));
     await super.applySecurityAuthentication(context);
     context.setSignal(this.requests.signal);
   }
 
-  /** Aborts every request still on its way, and every later one. */
+  /** Aborts every request still on its way, and every later one; closes the shared connections. */
   abortRequests(): void {
     this.requests.abort();
+    void this.pool?.dispatcher.destroy().catch(() => undefined);
+    this.pool = undefined;
+  }
+
+  /** The pool of the current connection options: `fresh` when they are new (the previous pool then closes gracefully), else the one kept. */
+  private sharedPool(fresh: Dispatcher): Dispatcher {
+    if (this.pool?.key === this.optionsKey) {
+      void fresh.close().catch(() => undefined);
+      return this.pool.dispatcher;
+    }
+    void this.pool?.dispatcher.close().catch(() => undefined);
+    this.pool = { key: this.optionsKey, dispatcher: fresh };
+    return fresh;
   }
 }
 
@@ -124,6 +161,14 @@ class ClosableWatch extends Watch {
   private readonly open = new Set<AbortController>();
   private closed = false;
 
+  /** @param keep what is kept of each object an event carries */
+  constructor(
+    config: KubeConfig,
+    private readonly keep: (object: KubernetesObject) => KubernetesObject,
+  ) {
+    super(config);
+  }
+
   override async watch(
     path: string,
     queryParams: Record<string, string | number | boolean | undefined>,
@@ -135,10 +180,12 @@ class ClosableWatch extends Watch {
       refused.abort();
       return refused;
     }
+    const trimmed = (phase: string, apiObj: unknown, watchObj?: unknown): void =>
+      callback(phase, phase === "ADDED" || phase === "MODIFIED" || phase === "DELETED" ? this.keep(apiObj as KubernetesObject) : apiObj, watchObj);
     let ended = false;
     let controller: AbortController | undefined;
     // eslint-disable-next-line prefer-const -- the callback below reads it, and may run before the assignment
-    controller = await super.watch(path, queryParams, callback, (err) => {
+    controller = await super.watch(path, queryParams, trimmed, (err) => {
       ended = true;
       if (controller) this.open.delete(controller);
       done(err);
@@ -164,7 +211,9 @@ class ClosableWatch extends Watch {
  * while the API server is away. `onChange` runs after every event,
  * `onError` after every failed list or watch. After `stop()` no request
  * of the informer stays open and none is made: a list still on its way
- * finishes and is dropped.
+ * finishes and is dropped. The cache holds each object as `keep` returns
+ * it (by default without `managedFields` and kubectl's last-applied
+ * annotation, see ./trim.ts).
  */
 export function watchCollection<T extends KubernetesObject>(
   config: KubeConfig,
@@ -174,12 +223,13 @@ export function watchCollection<T extends KubernetesObject>(
   logger: Logger,
   labelSelector?: string,
   onError?: () => void,
+  keep: (object: T) => T = withoutWriterFields,
 ): Informer<T> & ObjectCache<T> & { synced: () => boolean } {
   let listed = false;
   let backoff = BACKOFF_MIN_MS;
   let stopped = false;
   let synced = false;
-  const watch = new ClosableWatch(config);
+  const watch = new ClosableWatch(config, (object) => keep(object as T));
   const informer = new ListWatch<T>(
     path,
     watch,
@@ -187,7 +237,7 @@ export function watchCollection<T extends KubernetesObject>(
       const result = await list();
       if (stopped) throw new Error(`${path}: informer stopped`);
       listed = true;
-      return result;
+      return { ...result, items: result.items.map(keep) };
     },
     false,
     labelSelector,

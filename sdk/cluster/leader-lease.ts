@@ -8,16 +8,7 @@
  */
 import type { CoordinationV1Api, V1Lease } from "@kubernetes/client-node";
 import { statusOf, writeLease } from "./kube";
-import { LEASE_LABEL, LEASE_LABEL_VALUE, LeaseObserver, type LeaseRecord } from "./leases";
-
-function recordOf(lease: V1Lease): LeaseRecord {
-  return {
-    name: lease.metadata?.name ?? "",
-    holder: lease.spec?.holderIdentity || undefined,
-    durationSeconds: lease.spec?.leaseDurationSeconds ?? 15,
-    resourceVersion: lease.metadata?.resourceVersion ?? "",
-  };
-}
+import { LEASE_LABEL, LEASE_LABEL_VALUE, LeaseObserver, leaseRecord } from "./leases";
 
 /** Where the Lease lives and who we are. */
 export interface LeaderLeaseOptions {
@@ -46,7 +37,7 @@ export class LeaderLease {
 
   /** Records the Lease as the watch shows it now (`undefined`: none yet). */
   observe(lease: V1Lease | undefined, now: number): void {
-    if (lease) this.observer.observe(recordOf(lease), now);
+    if (lease) this.observer.observe(leaseRecord(lease), now);
   }
 
   /** Forgets observations (API server unreachable: nobody can renew, nobody expires). */
@@ -65,7 +56,7 @@ export class LeaderLease {
       const { identity, durationSeconds } = this.options;
       if (this.own && now - this.writtenAt < (durationSeconds * 1000) / 4) return true;
       if (!this.own) {
-        const holder = this.observer.holder(observed && recordOf(observed), now);
+        const holder = this.observer.holder(observed && leaseRecord(observed), now);
         if (holder !== undefined && holder !== identity) return false;
       }
       try {

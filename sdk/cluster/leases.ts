@@ -6,6 +6,7 @@
  * duration, measured on our own clock since we saw that version, has lost
  * it. Clock skew between nodes therefore does not matter.
  */
+import type { V1Lease } from "@kubernetes/client-node";
 
 /** The parts of a Lease the speaker uses. */
 export interface LeaseRecord {
@@ -16,6 +17,16 @@ export interface LeaseRecord {
   readonly durationSeconds: number;
   /** `metadata.resourceVersion`: changes on every renewal. */
   readonly resourceVersion: string;
+}
+
+/** The parts of a Lease the speaker uses, as the API returns it. */
+export function leaseRecord(lease: V1Lease): LeaseRecord {
+  return {
+    name: lease.metadata?.name ?? "",
+    holder: lease.spec?.holderIdentity || undefined,
+    durationSeconds: lease.spec?.leaseDurationSeconds ?? 15,
+    resourceVersion: lease.metadata?.resourceVersion ?? "",
+  };
 }
 
 /** When each Lease version was first seen, on the local clock. */

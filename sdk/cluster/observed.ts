@@ -17,6 +17,7 @@ export interface RawObject {
   readonly metadata?: {
     readonly name?: string;
     readonly namespace?: string;
+    readonly uid?: string;
     readonly creationTimestamp?: string | Date;
     readonly resourceVersion?: string;
     readonly labels?: Readonly<Record<string, string>>;

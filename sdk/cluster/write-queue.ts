@@ -4,7 +4,11 @@
  * object: a newer desired state of an object replaces its queued one, and
  * a state already queued, being written or just written is not queued
  * again. A failed write is reported and dropped; the next reconcile, which
- * still sees the object out of date, submits it again.
+ * still sees the object out of date, submits it again. Writes submitted as
+ * `later` (reports, Events) start only when no other write waits, so a
+ * burst of reports never delays what the data path waits for (Service
+ * addresses). A queue given a `mayWrite` check drops what it holds queued
+ * once the check fails (its speaker is no longer the writer).
  */
 
 /** How long a state written successfully counts as current, while the informer catches up with the write. */
@@ -19,9 +23,12 @@ interface Job {
   readonly write: () => Promise<void>;
 }
 
+/** When a write starts: `first` ahead of every `later` one. */
+export type WritePriority = "first" | "later";
+
 /** A bounded, coalescing pool of API writes keyed by object. */
 export class WriteQueue {
-  private readonly queued = new Map<string, Job>();
+  private readonly queued = { first: new Map<string, Job>(), later: new Map<string, Job>() };
   private readonly writing = new Map<string, string>();
   private readonly settled = new Map<string, { state: string; at: number }>();
   private readonly waiters: (() => void)[] = [];
@@ -31,18 +38,20 @@ export class WriteQueue {
    * @param concurrency at most this many writes in flight at once
    * @param failed told of each write that threw (what, error); the write is not retried
    * @param now the clock (tests give their own)
+   * @param mayWrite checked before each write starts; when false, every queued write is dropped
    */
   constructor(
     private readonly concurrency: number,
     private readonly failed: (what: string, error: unknown) => void,
     private readonly now: () => number = Date.now,
+    private readonly mayWrite: () => boolean = () => true,
   ) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number ≥ 1, got ${concurrency}`);
   }
 
   /** Writes queued and not yet started. */
   get pending(): number {
-    return this.queued.size;
+    return this.queued.first.size + this.queued.later.size;
   }
 
   /** Writes in flight. */
@@ -58,43 +67,50 @@ export class WriteQueue {
    * is replaced. A key being written with another state is written again
    * afterwards, so the last state submitted is the one that lands.
    */
-  submit(key: string, state: string, what: string, write: () => Promise<void>): void {
-    if (this.queued.get(key)?.state === state || this.writing.get(key) === state) return;
+  submit(key: string, state: string, what: string, write: () => Promise<void>, priority: WritePriority = "first"): void {
+    const queued = this.queued.first.get(key) ?? this.queued.later.get(key);
+    if ((queued?.state === state && this.queued[priority].has(key)) || this.writing.get(key) === state) return;
     const settled = this.settled.get(key);
-    if (settled?.state === state && this.now() - settled.at < SETTLE_MS && !this.queued.has(key) && !this.writing.has(key)) return;
-    this.queued.delete(key);
-    this.queued.set(key, { state, what, write });
+    if (settled?.state === state && this.now() - settled.at < SETTLE_MS && !queued && !this.writing.has(key)) return;
+    this.queued.first.delete(key);
+    this.queued.later.delete(key);
+    this.queued[priority].set(key, { state, what, write });
     this.pump();
   }
 
   /** Drops every queued write (the ones in flight finish); used when this speaker stops being the writer. */
   clear(): void {
-    this.queued.clear();
+    this.queued.first.clear();
+    this.queued.later.clear();
     this.settled.clear();
     this.wake();
   }
 
   /** Resolves once nothing is queued or in flight. */
   idle(): Promise<void> {
-    if (this.queued.size === 0 && this.writing.size === 0) return Promise.resolve();
+    if (this.pending === 0 && this.writing.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   private pump(): void {
-    while (this.writing.size < this.concurrency) {
-      // keys being written wait behind their write; at most `concurrency` of them are skipped
-      let next: [string, Job] | undefined;
-      for (const entry of this.queued) {
-        if (this.writing.has(entry[0])) continue;
-        next = entry;
-        break;
+    while (this.writing.size < this.concurrency && this.pending > 0) {
+      if (!this.mayWrite()) {
+        this.clear();
+        return;
       }
+      const next = this.next("first") ?? this.next("later");
       if (next === undefined) return;
-      const [key, job] = next;
-      this.queued.delete(key);
+      const [key, job, priority] = next;
+      this.queued[priority].delete(key);
       this.writing.set(key, job.state);
       void this.run(key, job);
     }
+  }
+
+  /** The oldest queued write of a priority whose key is not being written (at most `concurrency` keys are skipped). */
+  private next(priority: WritePriority): [string, Job, WritePriority] | undefined {
+    for (const [key, job] of this.queued[priority]) if (!this.writing.has(key)) return [key, job, priority];
+    return undefined;
   }
 
   private async run(key: string, job: Job): Promise<void> {
@@ -120,7 +136,7 @@ export class WriteQueue {
   }
 
   private wake(): void {
-    if (this.queued.size > 0 || this.writing.size > 0) return;
+    if (this.pending > 0 || this.writing.size > 0) return;
     for (const resolve of this.waiters.splice(0)) resolve();
   }
 }

@@ -30,6 +30,7 @@ export {
   DEFAULT_HEALTH_PORT,
   SPEAKER_CAPABILITIES,
   SPEAKER_CONTAINER,
+  SPEAKER_NODE_OPTIONS,
   speakerContainer,
   speakerDaemonSet,
   speakerStaticPod,

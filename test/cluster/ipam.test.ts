@@ -91,6 +91,18 @@ describe("cluster IPAM: examples", () => {
     expect(wantedFamilies(service("ns/s", { families: [6, 4], familyPolicy: "SingleStack" }))).to.deep.equal([6]);
   });
 
+  it("IPv6: the first address of a CIDR (all-zero interface ID) is handed out first, as MetalLB does; avoidBuggyIPs leaves IPv6 alone; a range leaves it out", () => {
+    const v6 = [service("ns/s1", { families: [6] }), service("ns/s2", { families: [6] })];
+    expect(addressesOf(planServiceAddresses([pool("p", ["2001:db8:19:1::/126"])], v6))).to.deep.equal({
+      "ns/s1": ["2001:db8:19:1::"],
+      "ns/s2": ["2001:db8:19:1::1"],
+    });
+    const avoid = planServiceAddresses([pool("p", ["2001:db8::ff/128", "2001:db8::100/128"], { avoidBuggyIPs: true })], v6);
+    expect(addressesOf(avoid)).to.deep.equal({ "ns/s1": ["2001:db8::ff"], "ns/s2": ["2001:db8::100"] });
+    const range = planServiceAddresses([pool("p", ["2001:db8:19:1::1-2001:db8:19:1::3"])], v6);
+    expect(addressesOf(range)).to.deep.equal({ "ns/s1": ["2001:db8:19:1::1"], "ns/s2": ["2001:db8:19:1::2"] });
+  });
+
   it("refuses a requested address of a family the Service does not have", () => {
     const plan = planServiceAddresses([pool("p", ["2001:db8::/120"])], [service("ns/s", { requested: ["2001:db8::5"] })]);
     expect(plan.get("ns/s")!.problems[0].message).to.equal("spec.loadBalancerIP 2001:db8::5 is IPv6 but the Service's ipFamilies give IPv4");

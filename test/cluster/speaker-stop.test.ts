@@ -5,13 +5,14 @@
  * with 403, as an API server does to a speaker missing a grant.
  */
 import { expect } from "chai";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BGPLB, NODE } from "../interop/harness/speaker";
+import { fakeKubeconfig, selfSignedCertificate } from "./fake-api-tls";
 import { waitFor } from "../interop/harness/wait";
 
 /** A speaker process with its output and, once it ended, how. */
@@ -93,50 +94,12 @@ describe("bgplb speaker: SIGTERM after failed informers, with lists still on the
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "bgplb-speaker-stop-"));
-    const [keyFile, certFile] = [join(dir, "key.pem"), join(dir, "cert.pem")];
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-        "-keyout",
-        keyFile,
-        "-out",
-        certFile,
-      ],
-      { stdio: "ignore" },
-    );
-    const cert = readFileSync(certFile, "utf8");
-    server = await fakeApiServer(readFileSync(keyFile, "utf8"), cert, requests);
+    const { key, cert } = selfSignedCertificate(dir);
+    server = await fakeApiServer(key, cert, requests);
     server.on("session", (session: ServerHttp2Session) => sessions.add(session.once("close", () => sessions.delete(session))));
     const port = (server.address() as AddressInfo).port;
     kubeconfig = join(dir, "kubeconfig");
-    writeFileSync(
-      kubeconfig,
-      [
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        `  - name: fake\n    cluster: {server: "https://127.0.0.1:${port}", certificate-authority-data: ${Buffer.from(cert).toString("base64")}}`,
-        "users:",
-        "  - name: speaker\n    user: {token: test-token}",
-        "contexts:",
-        "  - name: fake\n    context: {cluster: fake, user: speaker}",
-        "current-context: fake",
-        "",
-      ].join("\n"),
-    );
+    writeFileSync(kubeconfig, fakeKubeconfig(port, cert));
   });
 
   afterEach(() => {

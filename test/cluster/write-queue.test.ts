@@ -1,6 +1,6 @@
 /** The speaker's status-write pool: bounded concurrency, coalescing by object, failures reported and not retried. */
 import { expect } from "chai";
-import { SETTLE_MS, WriteQueue } from "../../sdk/cluster/write-queue";
+import { SETTLE_MS, WriteQueue, type WritePriority } from "../../sdk/cluster/write-queue";
 
 /** A write the test finishes by hand. */
 interface Pending {
@@ -10,7 +10,7 @@ interface Pending {
   fail(error: Error): void;
 }
 
-function harness(concurrency: number) {
+function harness(concurrency: number, mayWrite?: () => boolean) {
   const started: Pending[] = [];
   const failures: string[] = [];
   let clock = 1_000;
@@ -20,26 +20,33 @@ function harness(concurrency: number) {
     concurrency,
     (what, error) => failures.push(`${what}: ${(error as Error).message}`),
     () => clock,
+    mayWrite,
   );
-  const submit = (key: string, state: string): void =>
-    queue.submit(key, state, `object ${key}`, () => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      return new Promise<void>((resolve, reject) => {
-        started.push({
-          key,
-          state,
-          finish: () => {
-            inFlight--;
-            resolve();
-          },
-          fail: (error) => {
-            inFlight--;
-            reject(error);
-          },
+  const submit = (key: string, state: string, priority?: WritePriority): void =>
+    queue.submit(
+      key,
+      state,
+      `object ${key}`,
+      () => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        return new Promise<void>((resolve, reject) => {
+          started.push({
+            key,
+            state,
+            finish: () => {
+              inFlight--;
+              resolve();
+            },
+            fail: (error) => {
+              inFlight--;
+              reject(error);
+            },
+          });
         });
-      });
-    });
+      },
+      priority,
+    );
   const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
   return { queue, started, failures, submit, settle, peak: () => peak, advance: (ms: number) => (clock += ms) };
 }
@@ -121,6 +128,36 @@ describe("cluster status writes: WriteQueue", () => {
     h.started[0].finish();
     await waiting;
     expect(h.started.map((p) => p.key)).to.deep.equal(["one"]);
+  });
+
+  it("starts `later` writes (reports, Events) only when no `first` write (Service addresses) waits, whenever they were submitted", async () => {
+    const h = harness(2);
+    for (let i = 0; i < 4; i++) h.submit(`route-${i}`, "r", "later");
+    for (let i = 0; i < 4; i++) h.submit(`service-${i}`, "10.0.0.1");
+    // a later write resubmitted as first moves ahead
+    h.submit("route-3", "r", "first");
+    for (let finished = 0; finished < 10 && finished < h.started.length; finished++) {
+      h.started[finished].finish();
+      await h.settle();
+    }
+    expect(h.started.map((p) => p.key)).to.deep.equal(["route-0", "route-1", "service-0", "service-1", "service-2", "service-3", "route-3", "route-2"]);
+  });
+
+  it("drops every queued write once mayWrite fails (no longer the allocator); writes in flight finish", async () => {
+    let allowed = true;
+    const h = harness(2, () => allowed);
+    for (let i = 0; i < 6; i++) h.submit(`service-${i}`, "10.0.0.1");
+    expect(h.started.length).to.equal(2);
+    allowed = false;
+    h.started[0].finish();
+    await h.settle();
+    expect(h.queue.pending).to.equal(0);
+    expect(h.started.length).to.equal(2);
+    h.started[1].finish();
+    await h.queue.idle();
+    allowed = true;
+    h.submit("service-5", "10.0.0.1");
+    expect(h.started.map((p) => p.key)).to.deep.equal(["service-0", "service-1", "service-5"]);
   });
 
   it("refuses a concurrency below 1", () => {

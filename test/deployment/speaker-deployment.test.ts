@@ -63,6 +63,15 @@ describe("speaker deployment objects", () => {
     ]);
   });
 
+  it("the heap settings go to NODE_OPTIONS only with the default 256Mi limit: with resources of its own Node sizes the heap from the container", () => {
+    const envOf = (resources?: { limits: { memory: string } }): unknown =>
+      byKind(speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, ...(resources ? { resources } : {}) }), "DaemonSet")[0]["spec"][
+        "template"
+      ]["spec"]["containers"][0]["env"];
+    expect(envOf()).to.deep.include({ name: "NODE_OPTIONS", value: "--max-semi-space-size=4 --max-old-space-size=160" });
+    expect(envOf({ limits: { memory: "1Gi" } })).to.deep.equal([{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }]);
+  });
+
   it("the DaemonSet runs bgplb speaker on the host network with NODE_NAME from the downward API, probes, a read-only root and only NET_ADMIN and NET_RAW, image pinned by digest", () => {
     const daemonSet = byKind(
       speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, leaseDurationSeconds: 3, healthPort: 9000 }),
@@ -85,7 +94,10 @@ describe("speaker deployment objects", () => {
     const [container] = pod["containers"];
     expect(container["image"]).to.equal(`registry.example:5000/platform/bgplb-speaker:0.1.0@${DIGEST}`);
     expect(container["args"]).to.deep.equal(["speaker", "--cluster-namespace", "cluster-edge", "--health-listen", "0.0.0.0:9000", "--lease-duration", "3"]);
-    expect(container["env"]).to.deep.equal([{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }]);
+    expect(container["env"]).to.deep.equal([
+      { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+      { name: "NODE_OPTIONS", value: "--max-semi-space-size=4 --max-old-space-size=160" },
+    ]);
     expect(container["ports"]).to.deep.equal([{ name: "monitoring", containerPort: 9000, protocol: "TCP" }]);
     expect(container["livenessProbe"]["httpGet"]).to.deep.equal({ path: "/healthz", port: "monitoring" });
     expect(container["readinessProbe"]["httpGet"]).to.deep.equal({ path: "/readyz", port: "monitoring" });

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Bird } from "../interop/harness/bird";
 import { Frr } from "../interop/harness/frr";
+import { SPEAKER_NODE_OPTIONS } from "../../sdk/deployment";
 import { deleteNamespace, labId, type LabSpace, type LinkEnd } from "../interop/harness/lab";
 import { NamespaceProcess, run, runInNamespace } from "../interop/harness/process";
 import { waitFor } from "../interop/harness/wait";
@@ -154,7 +155,9 @@ export class ClusterLab implements LabSpace {
     // the kubeconfig is YAML (the admin's) or JSON (the ServiceAccount's)
     const server = /\bserver"?\s*:\s*"?(https?:\/\/[^"\s,}]+)/.exec(readFileSync(kubeconfig, "utf8"))?.[1];
     if (!server) throw new Error(`${kubeconfig} names no server`);
+    // the heap settings the DaemonSet gives the speaker: the lab measures what a cluster runs
     const proc = this.start(label, this.ns(node), process.execPath, [
+      ...SPEAKER_NODE_OPTIONS.split(" "),
       join(repoDir, "dist/sdk/cli/main.js"),
       "speaker",
       "--node-name",

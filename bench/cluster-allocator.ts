@@ -1,0 +1,153 @@
+/**
+ * `npm run bench -- cluster-allocator [N]`: the GKE-mode allocator leader's
+ * path alone — informer event, plan, status write — without network
+ * namespaces or routers. A throwaway API server on 127.0.0.1 (test/e2e
+ * tools) with the lab's topology, one `bgplb speaker` process (no Node
+ * objects, so no floating IP and no session: only the allocator works),
+ * then N LoadBalancer Services (default 1,000) created 64 at a time. Prints
+ * the time from the first create until every Service shows an address,
+ * whether an address was handed out twice, and the speaker's RSS once its
+ * writes are done (its peak too). `npm run bench -- cluster-scale` measures
+ * the whole path to the routers' RIBs with three speakers.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import type { V1Service } from "@kubernetes/client-node";
+import { kubeClients, loadKubeConfig, watchCollection } from "../sdk/cluster/kube";
+import { SPEAKER_NODE_OPTIONS } from "../sdk/deployment";
+import { serviceIngressIPs, type RawObject } from "../sdk/cluster/observed";
+import { ThrowawayCluster } from "../test/e2e/harness/cluster";
+import { runChecked } from "../test/e2e/harness/command";
+import { clusterTools, findTools, repoDir } from "../test/e2e/harness/tools";
+import { sleep } from "../test/interop/harness/wait";
+
+const CLUSTER_NAMESPACE = "cluster-lab";
+const NAMESPACE = "scale";
+const SCALE_POOL = { name: "scale", addresses: ["198.19.32.0/19"] };
+const CREATE_CONCURRENCY = 64;
+const TIMEOUT_MS = 300_000;
+/** How long the speaker is left to write BGPAdvertisedRoutes and Events before its RSS is read. */
+const SETTLE_MS = 20_000;
+
+/** Resident memory of a process now and at its peak, MiB. */
+function memoryOf(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const mib = (field: string): string => (Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) / 1024).toFixed(1);
+  return `${mib("VmRSS")} MiB (peak ${mib("VmHWM")} MiB)`;
+}
+
+/** Runs the benchmark and prints one summary line. */
+export async function clusterAllocatorBench(args: readonly string[]): Promise<void> {
+  const count = Number(args[0] ?? 1_000);
+  if (!Number.isInteger(count) || count < 1 || count > 8_000) throw new Error(`cluster-allocator: N must be a whole number from 1 to 8000, got ${args[0]}`);
+  const { paths, missing } = findTools(clusterTools);
+  if (missing.length > 0) throw new Error(`e2e tools missing (run test/e2e/tools/build.sh): ${missing.join("; ")}`);
+  const cluster = await ThrowawayCluster.start(paths.get("kubectl")!, undefined, "198.18.128.0/17,2001:db8:5::/112");
+  let speaker: ChildProcess | undefined;
+  const config = loadKubeConfig(cluster.kubeconfig);
+  const clients = kubeClients(config);
+  const watched = watchCollection<V1Service>(
+    clients.config,
+    `/api/v1/namespaces/${NAMESPACE}/services`,
+    () => clients.core.listNamespacedService({ namespace: NAMESPACE }),
+    () => undefined,
+    { log: () => undefined },
+  );
+  try {
+    const kubectl = cluster.kubectlChecked.bind(cluster);
+    await kubectl(["create", "namespace", CLUSTER_NAMESPACE]);
+    await kubectl(["create", "namespace", NAMESPACE]);
+    const rendered = await runChecked(process.execPath, [
+      join(repoDir, "dist/sdk/cli/main.js"),
+      "render",
+      join(repoDir, "test/e2e/cluster-speaker-topology.yaml"),
+    ]);
+    await kubectl(["apply", "-f", "-"], rendered.stdout);
+    await kubectl([
+      "patch",
+      "clusters.baremetal.cluster.gke.io",
+      "lab",
+      "-n",
+      CLUSTER_NAMESPACE,
+      "--type",
+      "json",
+      "-p",
+      JSON.stringify([{ op: "add", path: "/spec/loadBalancer/addressPools/-", value: SCALE_POOL }]),
+    ]);
+    const args = ["speaker", "--node-name", "n1", "--kubeconfig", cluster.kubeconfig, "--cluster-namespace", CLUSTER_NAMESPACE];
+    // with the heap settings the DaemonSet gives it
+    speaker = spawn(
+      process.execPath,
+      [
+        ...SPEAKER_NODE_OPTIONS.split(" "),
+        join(repoDir, "dist/sdk/cli/main.js"),
+        ...args,
+        "--interface",
+        "lo",
+        "--node-subnet",
+        "198.18.0.0/24",
+        "--health-listen",
+        "127.0.0.1:0",
+      ],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let leading = false;
+    let lastLines = "";
+    speaker.stdout!.on("data", (chunk: Buffer) => {
+      lastLines = (lastLines + chunk.toString()).slice(-4_000);
+      if (lastLines.includes("allocator leadership taken")) leading = true;
+    });
+    await watched.start();
+    const deadline = Date.now() + 60_000;
+    while (!leading) {
+      if (Date.now() > deadline) throw new Error(`cluster-allocator: the speaker did not take the allocator Lease within 60 s:\n${lastLines}`);
+      await sleep(100);
+    }
+    const idle = memoryOf(speaker.pid!);
+
+    const started = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CREATE_CONCURRENCY }, async () => {
+        while (next < count) {
+          const name = `svc-${next++}`;
+          await clients.core.createNamespacedService({
+            namespace: NAMESPACE,
+            body: { metadata: { name }, spec: { type: "LoadBalancer", allocateLoadBalancerNodePorts: false, ports: [{ port: 80 }], selector: { app: name } } },
+          });
+        }
+      }),
+    );
+    const createdIn = (Date.now() - started) / 1000;
+    const withIP = (): number => watched.list().filter((s) => serviceIngressIPs(s as RawObject).length > 0).length;
+    while (withIP() < count) {
+      if (Date.now() - started > TIMEOUT_MS)
+        throw new Error(`cluster-allocator: only ${withIP()} of ${count} Services have an address after ${TIMEOUT_MS / 1000} s`);
+      await sleep(50);
+    }
+    const allIn = (Date.now() - started) / 1000;
+    const addresses = watched.list().flatMap((s) => serviceIngressIPs(s as RawObject));
+    const twice = addresses.length - new Set(addresses).size;
+    const load = loadavg()[0].toFixed(1);
+    await sleep(SETTLE_MS);
+    console.log(
+      `cluster-allocator: ${count} Services created in ${createdIn.toFixed(2)} s (${CREATE_CONCURRENCY} at a time), all with an address ${allIn.toFixed(2)} s ` +
+        `after the first create; addresses handed out twice: ${twice}; load average ${load}; speaker RSS idle ${idle}, ` +
+        `${SETTLE_MS / 1000} s later ${memoryOf(speaker.pid!)}`,
+    );
+    if (twice > 0) process.exitCode = 1;
+  } finally {
+    if (speaker && speaker.exitCode === null) {
+      const exited = new Promise((resolve) => speaker!.once("exit", resolve));
+      speaker.kill("SIGTERM");
+      await Promise.race([exited, sleep(10_000)]);
+    }
+    await watched.stop().catch(() => undefined);
+    config.abortRequests();
+    await cluster.stop().catch(() => undefined);
+  }
+}
