@@ -199,8 +199,12 @@ export const advertiseCommand: Command = {
       const [{ checkAdvertisable, Speaker }, { jsonLogger }] = await Promise.all([import("../speaker/speaker.js"), import("../speaker/json-logger.js")]);
       const base = loadConfig(flags.configFile, flags.maxInputBytes);
       const config: SpeakerConfig = flags.healthListen ? { ...base, healthListen: flags.healthListen } : base;
-      const currentVips = (): Vip[] => uniqueVips(flags.advertiseIps, flags.advertiseFile ? loadVipFile(flags.advertiseFile, flags.maxInputBytes) : []);
-      const vips = currentVips();
+      /** Every VIP given, in order, duplicates included. */
+      const listedVips = (): Vip[] => {
+        const fromFile = flags.advertiseFile ? loadVipFile(flags.advertiseFile, flags.maxInputBytes) : [];
+        return flags.advertiseIps.length === 0 ? fromFile : [...flags.advertiseIps, ...fromFile];
+      };
+      const vips = uniqueVips(listedVips());
       checkVips(config, vips, flags.configFile, checkAdvertisable);
       const logger = jsonLogger(io.stdout, io.stderr, flags.debugLog);
       // Defence in depth only: every peer session catches its own errors
@@ -225,7 +229,8 @@ export const advertiseCommand: Command = {
           return;
         }
         try {
-          const next = currentVips();
+          // The speaker drops duplicates itself while comparing with what it advertises.
+          const next = listedVips();
           checkVips(config, next, flags.configFile, checkAdvertisable);
           speaker.advertise(next);
         } catch (err) {

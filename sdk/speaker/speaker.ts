@@ -44,18 +44,32 @@ function vipRoutes(vips: readonly Vip[], config: SpeakerConfig): OriginatedRoute
 const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
 
 /**
+ * One VIP of each address family in `vips`: every VIP of a family gets the
+ * same attributes and the same length of prefix, so whether one fits an
+ * UPDATE is whether all do.
+ */
+function vipPerFamily(vips: readonly Vip[]): Vip[] {
+  const v4 = vips.find((v) => v.family === 4);
+  const v6 = vips.find((v) => v.family === 6);
+  return [...(v4 ? [v4] : []), ...(v6 ? [v6] : [])];
+}
+
+/**
  * Checks that the VIP routes can be put into UPDATEs on any session, so a
  * config whose attributes do not fit (e.g. thousands of communities) is
  * refused at start or on SIGHUP instead of failing every session that comes
  * up. Packs them as for the sessions that make UPDATEs largest: with and
  * without 4-octet AS numbers (AS4_PATH), with ADD-PATH when configured.
+ * One VIP per family is packed (see {@link vipPerFamily}), so the check
+ * costs the same for ten VIPs as for a million.
  * @throws RangeError saying what does not fit.
  */
 export function checkAdvertisable(config: SpeakerConfig, vips: readonly Vip[]): void {
   const addPathSend = config.addPath ? FAMILIES : [];
+  const routes = vipRoutes(vipPerFamily(vips), config);
   for (const fourOctetAs of [true, false]) {
     const rib = new AdjRibOut(config.localASN);
-    rib.replaceAll(vipRoutes(vips, config));
+    rib.replaceAll(routes);
     rib.sessionUp({ families: FAMILIES, addPathSend, extendedNextHop: false });
     const addPath = Object.fromEntries(addPathSend.map((family) => [family, { send: true, receive: false }]));
     packUpdates(rib.takeChanges(), { fourOctetAs, addPath, extendedNextHop: false });
@@ -73,6 +87,9 @@ export class Speaker {
   private readonly bfd: BfdDriver | undefined;
   private health: HttpServer | undefined;
   private stopping: Promise<void> | undefined;
+  /** The VIPs advertised, by address, each with the {@link advertise} call that last named it. */
+  private readonly advertised = new Map<string, { readonly vip: Vip; named: number }>();
+  private naming = 0;
 
   constructor(
     private readonly config: SpeakerConfig,
@@ -127,6 +144,7 @@ export class Speaker {
    */
   async start(vips: readonly Vip[]): Promise<void> {
     const routes = vipRoutes(vips, this.config);
+    for (const vip of vips) this.advertised.set(vip.address, { vip, named: 0 });
     this.health = await startHealthServer(this.config.healthListen, {
       notEstablished: () => this.peers.filter((p) => p.state !== "Established").map((p) => p.peerIP),
       metrics: () => this.metrics.render(),
@@ -150,11 +168,38 @@ export class Speaker {
     }
   }
 
-  /** Replaces the advertise set: withdraws VIPs no longer in it, announces new ones, on every Established session. */
+  /**
+   * Replaces the advertise set: withdraws VIPs no longer in it, announces
+   * new ones, on every Established session. Only the difference from the
+   * set advertised so far reaches the peers' Adj-RIBs-Out, so a change of a
+   * few VIPs in a large set costs in proportion to the change (one lookup
+   * per VIP). A VIP listed twice counts once.
+   */
   advertise(vips: readonly Vip[]): void {
-    const routes = vipRoutes(vips, this.config);
-    this.logger.log("info", "advertise set changed", vipFields(vips));
-    for (const peer of this.peers) peer.advertise(routes);
+    const naming = ++this.naming;
+    const added: Vip[] = [];
+    const listed: Vip[] = [];
+    for (const vip of vips) {
+      const known = this.advertised.get(vip.address);
+      if (known?.named === naming) continue;
+      listed.push(vip);
+      if (known) known.named = naming;
+      else {
+        this.advertised.set(vip.address, { vip, named: naming });
+        added.push(vip);
+      }
+    }
+    const removed: Vip[] = [];
+    for (const [address, known] of this.advertised) {
+      if (known.named === naming) continue;
+      removed.push(known.vip);
+      this.advertised.delete(address);
+    }
+    this.logger.log("info", "advertise set changed", { ...vipFields(listed), added: added.length, removed: removed.length });
+    if (added.length === 0 && removed.length === 0) return;
+    const announce = vipRoutes(added, this.config);
+    const withdraw = vipRoutes(removed, this.config);
+    for (const peer of this.peers) peer.change(announce, withdraw);
   }
 
   /** Graceful shutdown: every peer withdraws and ceases, then the servers close. Idempotent. */
