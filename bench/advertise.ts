@@ -446,8 +446,9 @@ function printTable(count: number, runs: number, results: readonly SenderResult[
 
 /**
  * Runs the side-by-side benchmark. `args`: [N] [--runs R] [--baseline DIST_MAIN_JS]
- * [--senders bgplb,gobgp,bird] (--baseline adds another bgplb build, e.g. the
- * code before a change, as a column; --senders runs only those named).
+ * [--senders bgplb,gobgp,bird] [--keep] (--baseline adds another bgplb build,
+ * e.g. the code before a change, as a column; --senders runs only those
+ * named; --keep leaves the daemons' logs and configs in the lab directory).
  */
 export async function advertiseBench(args: readonly string[]): Promise<void> {
   const reason = skipReason();
@@ -465,6 +466,7 @@ export async function advertiseBench(args: readonly string[]): Promise<void> {
   if (!Number.isInteger(count) || count < 1 || count > 4_000_000) throw new Error(`N: ${positional} is not a route count in 1..4000000`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: ${flag("--runs")} is not a positive integer`);
   const baseline = flag("--baseline");
+  const keep = args.includes("--keep");
   const all: Sender[] = [bgplbSender("bgplb"), ...(baseline ? [bgplbSender("bgplb-before", baseline)] : []), gobgpSender, birdSender];
   const only = flag("--senders")?.toLowerCase().split(",");
   const senders = only ? all.filter((s) => only.includes(s.name.toLowerCase())) : all;
@@ -498,7 +500,8 @@ export async function advertiseBench(args: readonly string[]): Promise<void> {
       });
     }
   } finally {
-    await lab.destroy();
+    await lab.destroy(keep);
+    if (keep) process.stderr.write(`logs kept in ${lab.path("")}\n`);
   }
   printTable(count, runs, results);
 }

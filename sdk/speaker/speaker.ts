@@ -18,6 +18,11 @@ import type { Vip } from "./vips";
 /** Up to this many VIPs are named in an info line; larger sets are counted. */
 const VIPS_NAMED_AT_INFO = 16;
 
+/** The VIP of a canonical host address (`advertised` keeps addresses only). */
+function hostVip(address: string): Vip {
+  return address.includes(":") ? { address, family: 6, length: 128 } : { address, family: 4, length: 32 };
+}
+
 /** Log fields for an advertise set: its size, and its addresses when it is small. */
 function vipFields(vips: readonly Vip[]): { vipCount: number; vips?: string[] } {
   return vips.length <= VIPS_NAMED_AT_INFO ? { vipCount: vips.length, vips: vips.map((v) => v.address) } : { vipCount: vips.length };
@@ -87,8 +92,11 @@ export class Speaker {
   private readonly bfd: BfdDriver | undefined;
   private health: HttpServer | undefined;
   private stopping: Promise<void> | undefined;
-  /** The VIPs advertised, by address, each with the {@link advertise} call that last named it. */
-  private readonly advertised = new Map<string, { readonly vip: Vip; named: number }>();
+  /**
+   * The addresses of the VIPs advertised, each with the {@link advertise}
+   * call that last named it: about 20 octets per VIP, no object of its own.
+   */
+  private readonly advertised = new Map<string, number>();
   private naming = 0;
 
   constructor(
@@ -144,7 +152,7 @@ export class Speaker {
    */
   async start(vips: readonly Vip[]): Promise<void> {
     const routes = vipRoutes(vips, this.config);
-    for (const vip of vips) this.advertised.set(vip.address, { vip, named: 0 });
+    for (const vip of vips) this.advertised.set(vip.address, this.naming);
     this.health = await startHealthServer(this.config.healthListen, {
       notEstablished: () => this.peers.filter((p) => p.state !== "Established").map((p) => p.peerIP),
       metrics: () => this.metrics.render(),
@@ -171,31 +179,30 @@ export class Speaker {
   /**
    * Replaces the advertise set: withdraws VIPs no longer in it, announces
    * new ones, on every Established session. Only the difference from the
-   * set advertised so far reaches the peers' Adj-RIBs-Out, so a change of a
-   * few VIPs in a large set costs in proportion to the change (one lookup
-   * per VIP). A VIP listed twice counts once.
+   * set advertised so far reaches the peers' Adj-RIBs-Out (finding it costs
+   * two map operations per VIP; checking and comparing every route in each
+   * Adj-RIB-Out costs far more). A VIP listed twice counts once.
    */
   advertise(vips: readonly Vip[]): void {
     const naming = ++this.naming;
     const added: Vip[] = [];
-    const listed: Vip[] = [];
+    const named: Vip[] = [];
+    let count = 0;
     for (const vip of vips) {
-      const known = this.advertised.get(vip.address);
-      if (known?.named === naming) continue;
-      listed.push(vip);
-      if (known) known.named = naming;
-      else {
-        this.advertised.set(vip.address, { vip, named: naming });
-        added.push(vip);
-      }
+      const last = this.advertised.get(vip.address);
+      if (last === naming) continue;
+      this.advertised.set(vip.address, naming);
+      if (last === undefined) added.push(vip);
+      if (++count <= VIPS_NAMED_AT_INFO) named.push(vip);
     }
     const removed: Vip[] = [];
-    for (const [address, known] of this.advertised) {
-      if (known.named === naming) continue;
-      removed.push(known.vip);
+    for (const [address, last] of this.advertised) {
+      if (last === naming) continue;
       this.advertised.delete(address);
+      removed.push(hostVip(address));
     }
-    this.logger.log("info", "advertise set changed", { ...vipFields(listed), added: added.length, removed: removed.length });
+    const listed = count <= VIPS_NAMED_AT_INFO ? { vipCount: count, vips: named.map((v) => v.address) } : { vipCount: count };
+    this.logger.log("info", "advertise set changed", { ...listed, added: added.length, removed: removed.length });
     if (added.length === 0 && removed.length === 0) return;
     const announce = vipRoutes(added, this.config);
     const withdraw = vipRoutes(removed, this.config);
