@@ -235,6 +235,7 @@ export const advertiseCommand: Command = {
           logger.log("warn", "SIGHUP: --advertise-file is standard input, which cannot be re-read; advertise set not changed");
           return;
         }
+        logger.log("info", "SIGHUP: reading the advertise set again", { file: flags.advertiseFile });
         try {
           // The speaker drops duplicates itself while comparing with what it advertises.
           const next = listedVips();
