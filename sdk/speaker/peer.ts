@@ -443,10 +443,22 @@ export class PeerDriver {
           this.log("info", "end-of-RIB received", { family: familyName(endOfRibOf.afi, endOfRibOf.safi) ?? `afi ${endOfRibOf.afi} safi ${endOfRibOf.safi}` });
           break;
         }
+        const { nlri, withdrawn } = action.message;
+        const named = (prefixes: readonly Prefix[]): string | undefined =>
+          prefixes.length > 0 && prefixes.length <= PREFIXES_NAMED_AT_INFO ? prefixes.map(prefixText).join(" ") : undefined;
         this.log("info", "update received", {
-          announced: action.message.nlri.map(prefixText).join(" ") || undefined,
-          withdrawn: action.message.withdrawn.map(prefixText).join(" ") || undefined,
+          announcedCount: nlri.length,
+          withdrawnCount: withdrawn.length,
+          announced: named(nlri),
+          withdrawn: named(withdrawn),
         });
+        const large = nlri.length > PREFIXES_NAMED_AT_INFO || withdrawn.length > PREFIXES_NAMED_AT_INFO;
+        if (large && this.debugLogged) {
+          this.log("debug", "update received in full", {
+            announced: nlri.map(prefixText).join(" ") || undefined,
+            withdrawn: withdrawn.map(prefixText).join(" ") || undefined,
+          });
+        }
         break;
       }
       case "stateChange":
