@@ -6,26 +6,26 @@ import type { Command } from "./command";
  * nothing of the manifest, validation or routers code the other commands
  * need (less memory and a faster start for a daemon).
  */
-const COMMAND_LOADERS: readonly (readonly [name: string, load: () => Command])[] = [
-  ["validate", () => (require("./validate") as typeof import("./validate")).validateCommand],
-  ["render", () => (require("./render") as typeof import("./render")).renderCommand],
-  ["diff", () => (require("./diff") as typeof import("./diff")).diffCommand],
-  ["import", () => (require("./import") as typeof import("./import")).importCommand],
-  ["router-config", () => (require("./router-config") as typeof import("./router-config")).routerConfigCommand],
-  ["plan", () => (require("./plan") as typeof import("./plan")).planCommand],
-  ["graph", () => (require("./graph") as typeof import("./graph")).graphCommand],
-  ["demo", () => (require("./demo") as typeof import("./demo")).demoCommand],
-  ["advertise", () => (require("./advertise") as typeof import("./advertise")).advertiseCommand],
-  ["speaker", () => (require("./speaker") as typeof import("./speaker")).speakerCommand],
-  ["image", () => (require("./image") as typeof import("./image")).imageCommand],
+const COMMAND_LOADERS: readonly (readonly [name: string, load: () => Promise<Command>])[] = [
+  ["validate", async () => (await import("./validate.js")).validateCommand],
+  ["render", async () => (await import("./render.js")).renderCommand],
+  ["diff", async () => (await import("./diff.js")).diffCommand],
+  ["import", async () => (await import("./import.js")).importCommand],
+  ["router-config", async () => (await import("./router-config.js")).routerConfigCommand],
+  ["plan", async () => (await import("./plan.js")).planCommand],
+  ["graph", async () => (await import("./graph.js")).graphCommand],
+  ["demo", async () => (await import("./demo.js")).demoCommand],
+  ["advertise", async () => (await import("./advertise.js")).advertiseCommand],
+  ["speaker", async () => (await import("./speaker.js")).speakerCommand],
+  ["image", async () => (await import("./image.js")).imageCommand],
 ];
 
 /** The subcommand called `name`, loaded; undefined when there is none. */
-export function findCommand(name: string): Command | undefined {
+export async function findCommand(name: string): Promise<Command | undefined> {
   return COMMAND_LOADERS.find(([known]) => known === name)?.[1]();
 }
 
 /** Every subcommand, loaded, in the order `bgplb --help` lists them. */
-export function allCommands(): Command[] {
-  return COMMAND_LOADERS.map(([, load]) => load());
+export function allCommands(): Promise<Command[]> {
+  return Promise.all(COMMAND_LOADERS.map(([, load]) => load()));
 }

@@ -4,8 +4,8 @@ import { allCommands, findCommand } from "./commands";
 import { echoText } from "../io";
 import { exitQuietlyOnClosedOutput, PROCESS_IO, runCommand } from "./run";
 
-function help(): string {
-  const commands = allCommands();
+async function help(): Promise<string> {
+  const commands = await allCommands();
   return [
     "bgplb — bare-metal Kubernetes BGP load balancing as typed code",
     "",
@@ -31,14 +31,14 @@ function help(): string {
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv.filter((a) => a !== "--debug");
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout(help());
+    io.stdout(await help());
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-v") {
     io.stdout(`${(require("../../../package.json") as { version: string }).version}\n`);
     return 0;
   }
-  const command = findCommand(name);
+  const command = await findCommand(name);
   if (!command) {
     io.stderr(`bgplb: unknown command '${echoText(name)}' (see bgplb --help)\n`);
     return 2;
@@ -47,9 +47,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
 }
 
 if (require.main === module) {
-  const name = process.argv.slice(2).find((a) => a !== "--debug");
-  if (name === undefined || !findCommand(name)?.daemon) exitQuietlyOnClosedOutput();
-  void main(process.argv.slice(2), PROCESS_IO).then((code) => {
-    process.exitCode = code;
-  });
+  void (async () => {
+    const name = process.argv.slice(2).find((a) => a !== "--debug");
+    if (name === undefined || !(await findCommand(name))?.daemon) exitQuietlyOnClosedOutput();
+    process.exitCode = await main(process.argv.slice(2), PROCESS_IO);
+  })();
 }

@@ -289,7 +289,7 @@ describe("bgplb: hostile and careless input", () => {
       };
       const missing = join(dir.path, "absent", "input.yaml");
       let checked = 0;
-      for (const command of allCommands()) {
+      for (const command of await allCommands()) {
         for (const match of command.usage.matchAll(/^ {2,}(--[a-z][a-z-]*)(?: ([A-Z][A-Z:]*|[a-z]+\|[a-z|]+))?/gm)) {
           const [, flag, placeholder] = match;
           const value = placeholder === undefined ? [] : [values[placeholder] ?? missing];
