@@ -48,7 +48,10 @@ export interface PeerConfig {
 }
 
 /** A {@link PeerConfig} with every default filled in. */
-export type ResolvedPeerConfig = Required<PeerConfig>;
+export type ResolvedPeerConfig = Required<PeerConfig> & {
+  /** {@link PeerConfig.localBgpId} parsed once: the identifier as an unsigned 32-bit number, as OPEN carries it. */
+  readonly bgpId: number;
+};
 
 const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
 
@@ -73,7 +76,10 @@ function checkFamilies(field: string, value: readonly FamilyName[]): void {
  * naming the field and the bad value.
  */
 export function resolvePeerConfig(config: PeerConfig): ResolvedPeerConfig {
+  const bgpId = parseIpv4(config.localBgpId);
+  if (bgpId === undefined || bgpId === 0) fail("localBgpId", config.localBgpId, "is not a non-zero dotted-quad BGP identifier");
   const resolved: ResolvedPeerConfig = {
+    bgpId,
     localAsn: config.localAsn,
     peerAsn: config.peerAsn,
     localBgpId: config.localBgpId,
@@ -91,8 +97,6 @@ export function resolvePeerConfig(config: PeerConfig): ResolvedPeerConfig {
   };
   checkAsn("localAsn", resolved.localAsn);
   checkAsn("peerAsn", resolved.peerAsn);
-  const id = parseIpv4(resolved.localBgpId);
-  if (id === undefined || id === 0) fail("localBgpId", resolved.localBgpId, "is not a non-zero dotted-quad BGP identifier");
   const hold = resolved.holdTimeSeconds;
   if (!Number.isInteger(hold) || hold < 0 || hold > 0xffff || hold === 1 || hold === 2) {
     fail("holdTimeSeconds", hold, "must be 0 or a whole number of seconds from 3 to 65535");
