@@ -5,7 +5,7 @@
 import { createServer, type Server as TcpServer, type Socket } from "node:net";
 import type { Server as HttpServer } from "node:http";
 import { AdjRibOut, packUpdates, type FamilyName, type OriginatedRoute } from "../bgp";
-import { ipValue, parseIp } from "../net";
+import { formatIpValue, ipValue, parseIp, type IpValue } from "../net";
 import { BfdDriver } from "./bfd-driver";
 import type { SpeakerConfig } from "./config";
 import { startHealthServer } from "./health";
@@ -18,9 +18,10 @@ import type { Vip } from "./vips";
 /** Up to this many VIPs are named in an info line; larger sets are counted. */
 const VIPS_NAMED_AT_INFO = 16;
 
-/** The VIP of a canonical host address (`advertised` keeps addresses only). */
-function hostVip(address: string): Vip {
-  return address.includes(":") ? { address, family: 6, length: 128 } : { address, family: 4, length: 32 };
+/** The VIP of an address value (`advertised` keeps values only). */
+function hostVip(value: IpValue): Vip {
+  const address = formatIpValue(value);
+  return typeof value === "bigint" ? { address, value, family: 6, length: 128 } : { address, value, family: 4, length: 32 };
 }
 
 /** Log fields for an advertise set: its size, and its addresses when it is small. */
@@ -96,10 +97,11 @@ export class Speaker {
   private health: HttpServer | undefined;
   private stopping: Promise<void> | undefined;
   /**
-   * The addresses of the VIPs advertised, each with the {@link advertise}
-   * call that last named it: about 20 octets per VIP, no object of its own.
+   * The addresses of the VIPs advertised (their values, as the Adj-RIB-Out
+   * keeps them), each with the {@link advertise} call that last named it:
+   * about 20 octets per VIP, no object or text of its own.
    */
-  private readonly advertised = new Map<string, number>();
+  private readonly advertised = new Map<IpValue, number>();
   private naming = 0;
 
   constructor(
@@ -155,7 +157,7 @@ export class Speaker {
    */
   async start(vips: readonly Vip[]): Promise<void> {
     const routes = vipRoutes(vips, this.config);
-    for (const vip of vips) this.advertised.set(vip.address, this.naming);
+    for (const vip of vips) this.advertised.set(vip.value, this.naming);
     this.health = await startHealthServer(this.config.healthListen, {
       notEstablished: () => this.peers.filter((p) => p.state !== "Established").map((p) => p.peerIP),
       metrics: () => this.metrics.render(),
@@ -192,17 +194,17 @@ export class Speaker {
     const named: Vip[] = [];
     let count = 0;
     for (const vip of vips) {
-      const last = this.advertised.get(vip.address);
+      const last = this.advertised.get(vip.value);
       if (last === naming) continue;
-      this.advertised.set(vip.address, naming);
+      this.advertised.set(vip.value, naming);
       if (last === undefined) added.push(vip);
       if (++count <= VIPS_NAMED_AT_INFO) named.push(vip);
     }
     const removed: Vip[] = [];
-    for (const [address, last] of this.advertised) {
+    for (const [value, last] of this.advertised) {
       if (last === naming) continue;
-      this.advertised.delete(address);
-      removed.push(hostVip(address));
+      this.advertised.delete(value);
+      removed.push(hostVip(value));
     }
     const listed = count <= VIPS_NAMED_AT_INFO ? { vipCount: count, vips: named.map((v) => v.address) } : { vipCount: count };
     this.logger.log("info", "advertise set changed", { ...listed, added: added.length, removed: removed.length });

@@ -10,6 +10,7 @@ import { SpeakerMetrics } from "../../sdk/speaker/metrics";
 import { PeerDriver } from "../../sdk/speaker/peer";
 import { RawPeer } from "../interop/harness/raw-peer";
 import { waitFor } from "../interop/harness/wait";
+import { ip4 } from "../ip";
 
 /** An UPDATE withdrawing 10.0.0.0/32 … 10.0.0.(count-1)/32, as octets (no attributes needed). */
 function withdrawalOf(count: number): Buffer {
@@ -35,7 +36,7 @@ describe("speaker peer driver: received UPDATEs in the log", function () {
   });
 
   async function established(debug: boolean): Promise<RawPeer> {
-    peer = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.2" });
+    peer = await RawPeer.listen({ asn: 65001, bgpId: ip4("192.0.2.2") });
     driver = new PeerDriver({
       peerIP: "127.0.0.1",
       peerPort: peer.port,
