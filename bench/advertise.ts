@@ -9,11 +9,15 @@
  * having imported all N routes, polled over the receiver's control socket.
  * Sender CPU is read from /proc/<pid>/stat over T_conv; RSS from
  * /proc/<pid>/status once converged, and in a run with no routes (idle);
- * withdraw time is from SIGTERM to the receiver holding no route.
+ * withdraw time is from SIGTERM to the receiver holding no route. The
+ * first-UPDATE latency is read from the receiver's own trace (BIRD's
+ * microsecond timestamps): from its session coming up to the first UPDATE
+ * it got. bgplb also reports the event loop's delay while it streamed the
+ * table (its "update sent" log line).
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { Bird } from "../test/interop/harness/bird";
 import { Gobgp } from "../test/interop/harness/gobgp";
@@ -49,6 +53,8 @@ interface RunningSender {
   replaceTenth?(): Promise<void>;
   /** Called between receiver polls (BIRD: wakes its event loop, see {@link birdSender}). */
   tick?(): Promise<void>;
+  /** The 99th percentile of the sender's event-loop delay while it sent the table, in ms (bgplb only). */
+  loopDelayMs?(): number | undefined;
   close?(): void;
 }
 
@@ -60,6 +66,9 @@ interface RunResult {
   readonly withdrawMs: number;
   /** Time to replace 10% of the routes (see {@link RunningSender.replaceTenth}), or undefined. */
   readonly changeMs: number | undefined;
+  /** From the receiver's session coming up to its first UPDATE, or undefined when its trace does not show both. */
+  readonly firstUpdateMs: number | undefined;
+  readonly loopDelayMs: number | undefined;
 }
 
 /** The addresses after replacing the first 10% of `count` by new ones. */
@@ -112,6 +121,10 @@ function bgplbSender(name: string, binary?: string): Sender {
       await speaker.waitLog("first connect attempt", (l) => l.msg === "connecting", 60_000);
       return {
         process: speaker.process,
+        loopDelayMs() {
+          const delays = speaker.logs().flatMap((l) => (l.msg === "update sent" && typeof l.loopDelayP99Ms === "number" ? [l.loopDelayP99Ms] : []));
+          return delays.length > 0 ? Math.max(...delays) : undefined;
+        },
         async replaceTenth() {
           speaker.setAdvertiseFile(changedAddresses(count));
           speaker.signal("SIGHUP");
@@ -209,7 +222,8 @@ const birdSender: Sender = {
         const now = performance.now();
         if (now - last < 10) return;
         last = now;
-        await control.command("show status");
+        // Once stopped (the withdraw run), the sender's socket is gone: nothing left to wake.
+        await control.command("show status").catch(() => undefined);
       },
       close: () => control.close(),
       async replaceTenth() {
@@ -220,6 +234,51 @@ const birdSender: Sender = {
     };
   },
 };
+
+/**
+ * The receiver: BIRD importing everything from protocol n0, tracing state
+ * changes and packets with microsecond timestamps (see {@link firstUpdateMs}).
+ */
+function receiverConfig(lab: Lab): string {
+  return [
+    `router id ${lab.peer.ipv4};`,
+    "log stderr all;",
+    'timeformat log "%T.%6f";',
+    "protocol device { scan time 10; }",
+    "protocol bgp n0 {",
+    `  local ${lab.peer.ipv4} as ${RECEIVER_ASN};`,
+    `  neighbor ${lab.speaker.ipv4} as ${SENDER_ASN};`,
+    "  hold time 9;",
+    "  startup hold time 1;",
+    "  connect delay time 1;",
+    "  connect retry time 1;",
+    "  error wait time 1, 2;",
+    "  debug { states, packets };",
+    "  ipv4 { import all; export none; };",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** Seconds since midnight of a BIRD trace line's `HH:MM:SS.ffffff` timestamp. */
+function traceSeconds(line: string): number | undefined {
+  const m = /^(\d\d):(\d\d):(\d\d\.\d+) /.exec(line);
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : undefined;
+}
+
+/**
+ * From the receiver's session reaching Established to the first UPDATE it
+ * got, in ms, from its trace (`log`): the time the sender took to start
+ * sending after its own Established, plus one hop on a veth pair.
+ */
+export function firstUpdateMs(log: string): number | undefined {
+  const lines = log.split("\n");
+  const up = lines.findIndex((l) => / n0: State changed to up$/.test(l));
+  const update = lines.findIndex((l, i) => i > up && / n0: Got UPDATE$/.test(l));
+  if (up < 0 || update < 0) return undefined;
+  const [from, to] = [traceSeconds(lines[up]), traceSeconds(lines[update])];
+  return from === undefined || to === undefined ? undefined : Math.round((to - from + (to < from ? 86_400 : 0)) * 1e6) / 1e3;
+}
 
 /** Polls the receiver until `done` holds; returns the time it held and the last view. */
 async function pollReceiver(
@@ -244,8 +303,15 @@ async function pollReceiver(
 async function runOnce(lab: Lab, sender: Sender, count: number, label: string): Promise<RunResult> {
   const running = await sender.start(lab, count, label);
   const pid = running.process.pid;
-  const receiver = new Bird(lab, lab.peer, { asn: RECEIVER_ASN, address: lab.peer.ipv4, neighbors: [{ address: lab.speaker.ipv4, asn: SENDER_ASN }] });
+  const receiver = new Bird(lab, lab.peer, {
+    asn: RECEIVER_ASN,
+    address: lab.peer.ipv4,
+    neighbors: [{ address: lab.speaker.ipv4, asn: SENDER_ASN }],
+    configText: receiverConfig(lab),
+  });
   const receiverUp = receiver.start();
+  // Every run's receiver appends to one log file: this run's trace starts here (BIRD writes nothing before it has started).
+  const traceFrom = receiver.logText().length;
   let control: BirdControl | undefined;
   try {
     // The control socket exists before BIRD starts its protocols, so polling from here sees the session come up.
@@ -258,6 +324,8 @@ async function runOnce(lab: Lab, sender: Sender, count: number, label: string): 
     await receiverUp;
     await sleep(1000);
     const rss = rssBytes(pid);
+    const firstUpdate = firstUpdateMs(receiver.logText().slice(traceFrom));
+    const loopDelayMs = running.loopDelayMs?.();
     let changeMs: number | undefined;
     const tenth = Math.floor(count / 10);
     if (running.replaceTenth && tenth > 0) {
@@ -282,7 +350,15 @@ async function runOnce(lab: Lab, sender: Sender, count: number, label: string): 
     running.process.signal("SIGTERM");
     const emptied = await pollReceiver(control, running, timeoutMs, (v) => v.imported === 0, "receiver holding no route");
     await running.process.waitExit(30_000).catch(() => running.process.stop());
-    return { convMs: converged - established, cpuMs: cpuEnd - cpuStart, rssBytes: rss, withdrawMs: emptied - stopAt, changeMs };
+    return {
+      convMs: converged - established,
+      cpuMs: cpuEnd - cpuStart,
+      rssBytes: rss,
+      withdrawMs: emptied - stopAt,
+      changeMs,
+      firstUpdateMs: firstUpdate,
+      loopDelayMs,
+    };
   } finally {
     control?.close();
     running.close?.();
@@ -309,6 +385,15 @@ interface SenderResult {
   readonly idleRssBytes: number;
   readonly withdrawMs: number;
   readonly changeMs: number | undefined;
+  readonly firstUpdateMs: number | undefined;
+  /** The worst run's event-loop delay p99 (bgplb only). */
+  readonly loopDelayMs: number | undefined;
+}
+
+/** The median of the values that are defined, or undefined when none is. */
+function medianOfDefined(values: readonly (number | undefined)[]): number | undefined {
+  const defined = values.filter((v): v is number => v !== undefined);
+  return defined.length > 0 ? median(defined) : undefined;
 }
 
 /** Why the benchmark cannot run here, or undefined when it can. */
@@ -336,24 +421,34 @@ function printTable(count: number, runs: number, results: readonly SenderResult[
     ["withdraw all on SIGTERM (s)", (r) => (r.withdrawMs / 1000).toFixed(3)],
     ["replace 10% (s)", (r) => (r.changeMs === undefined ? "-" : (r.changeMs / 1000).toFixed(3))],
     ["replace 10% / T_conv", (r) => (r.changeMs === undefined ? "-" : (r.changeMs / r.convMs).toFixed(2))],
+    ["first UPDATE after Established (ms)", (r) => (r.firstUpdateMs === undefined ? "-" : r.firstUpdateMs.toFixed(1))],
+    ["event-loop delay p99, worst run (ms)", (r) => (r.loopDelayMs === undefined ? "-" : r.loopDelayMs.toFixed(1))],
   ];
   const width = Math.max(12, ...columns.map((c) => c.length + 2));
-  console.log(`N = ${count.toLocaleString("en-US")} /32s, medians of ${runs} runs (Node ${process.versions.node}, ${cpus().length} CPUs)`);
+  console.log(
+    `N = ${count.toLocaleString("en-US")} /32s, medians of ${runs} runs (Node ${process.versions.node}, ${cpus().length} CPUs, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")})`,
+  );
   console.log(["".padEnd(38), ...columns.map((c) => c.padStart(width))].join(""));
   for (const [label, cell] of rows) console.log([label.padEnd(38), ...results.map((r) => cell(r).padStart(width))].join(""));
   const ours = results[0];
   for (const other of results.slice(1)) {
-    const ratio = (f: (r: SenderResult) => number): string => (f(other) > 0 ? (f(ours) / f(other)).toFixed(2) : "-");
+    const ratio = (f: (r: SenderResult) => number | undefined): string => {
+      const [a, b] = [f(ours), f(other)];
+      return a !== undefined && b !== undefined && b > 0 ? (a / b).toFixed(2) : "-";
+    };
     console.log(
-      `${ours.name}/${other.name}: T_conv ${ratio((r) => r.convMs)} (best runs ${ratio((r) => r.bestConvMs)}), CPU ${ratio((r) => r.cpuMs)}, RSS per route ${ratio((r) => r.rssBytes - r.idleRssBytes)}, idle RSS ${ratio((r) => r.idleRssBytes)}, withdraw ${ratio((r) => r.withdrawMs)}`,
+      `${ours.name}/${other.name}: T_conv ${ratio((r) => r.convMs)} (best runs ${ratio((r) => r.bestConvMs)}), CPU ${ratio((r) => r.cpuMs)}, RSS per route ${ratio((r) => r.rssBytes - r.idleRssBytes)}, idle RSS ${ratio((r) => r.idleRssBytes)}, withdraw ${ratio((r) => r.withdrawMs)}, replace 10% ${ratio((r) => r.changeMs)}, first UPDATE ${ratio((r) => r.firstUpdateMs)}`,
     );
   }
 }
 
 /**
  * Runs the side-by-side benchmark. `args`: [N] [--runs R] [--baseline DIST_MAIN_JS]
- * [--senders bgplb,gobgp,bird] (--baseline adds another bgplb build, e.g. the
- * code before a change, as a column; --senders runs only those named).
+ * [--senders bgplb,gobgp,bird] [--keep] (--baseline adds another bgplb build,
+ * e.g. the code before a change, as a column; --senders runs only those
+ * named; --keep leaves the daemons' logs and configs in the lab directory).
  */
 export async function advertiseBench(args: readonly string[]): Promise<void> {
   const reason = skipReason();
@@ -371,6 +466,7 @@ export async function advertiseBench(args: readonly string[]): Promise<void> {
   if (!Number.isInteger(count) || count < 1 || count > 4_000_000) throw new Error(`N: ${positional} is not a route count in 1..4000000`);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: ${flag("--runs")} is not a positive integer`);
   const baseline = flag("--baseline");
+  const keep = args.includes("--keep");
   const all: Sender[] = [bgplbSender("bgplb"), ...(baseline ? [bgplbSender("bgplb-before", baseline)] : []), gobgpSender, birdSender];
   const only = flag("--senders")?.toLowerCase().split(",");
   const senders = only ? all.filter((s) => only.includes(s.name.toLowerCase())) : all;
@@ -385,7 +481,10 @@ export async function advertiseBench(args: readonly string[]): Promise<void> {
       const measured: RunResult[] = [];
       for (let i = 0; i < runs; i++) {
         measured.push(await runOnce(lab, sender, count, `${label}-${i}`));
-        process.stderr.write(`${sender.name} run ${i + 1}: T_conv ${(measured[i].convMs / 1000).toFixed(3)} s\n`);
+        const run = measured[i];
+        process.stderr.write(
+          `${sender.name} run ${i + 1}: T_conv ${(run.convMs / 1000).toFixed(3)} s, first UPDATE ${run.firstUpdateMs ?? "-"} ms, loop delay p99 ${run.loopDelayMs ?? "-"} ms, replace 10% ${run.changeMs === undefined ? "-" : (run.changeMs / 1000).toFixed(3)} s (load ${loadavg()[0].toFixed(2)})\n`,
+        );
       }
       results.push({
         name: sender.name,
@@ -395,11 +494,14 @@ export async function advertiseBench(args: readonly string[]): Promise<void> {
         rssBytes: median(measured.map((r) => r.rssBytes)),
         idleRssBytes: idle.rssBytes,
         withdrawMs: median(measured.map((r) => r.withdrawMs)),
-        changeMs: measured.some((r) => r.changeMs !== undefined) ? median(measured.flatMap((r) => (r.changeMs === undefined ? [] : [r.changeMs]))) : undefined,
+        changeMs: medianOfDefined(measured.map((r) => r.changeMs)),
+        firstUpdateMs: medianOfDefined(measured.map((r) => r.firstUpdateMs)),
+        loopDelayMs: measured.some((r) => r.loopDelayMs !== undefined) ? Math.max(...measured.flatMap((r) => r.loopDelayMs ?? [])) : undefined,
       });
     }
   } finally {
-    await lab.destroy();
+    await lab.destroy(keep);
+    if (keep) process.stderr.write(`logs kept in ${lab.path("")}\n`);
   }
   printTable(count, runs, results);
 }

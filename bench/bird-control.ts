@@ -8,7 +8,7 @@ import { connect, type Socket } from "node:net";
 /** One open control connection; commands run one at a time. */
 export class BirdControl {
   private buffer = "";
-  private waiting: ((reply: string) => void) | undefined;
+  private waiting: { readonly resolve: (reply: string) => void; readonly reject: (error: Error) => void } | undefined;
   private failure: Error | undefined;
 
   private constructor(private readonly socket: Socket) {
@@ -18,7 +18,14 @@ export class BirdControl {
       this.deliver();
     });
     socket.on("error", (err) => {
-      this.failure = err;
+      this.failure ??= err;
+    });
+    // A daemon that exits (a sender stopped with SIGTERM) fails the command waiting on it rather than leaving it pending.
+    socket.on("close", () => {
+      this.failure ??= new Error("control socket closed");
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting?.reject(this.failure);
     });
   }
 
@@ -48,8 +55,8 @@ export class BirdControl {
   }
 
   private reply(): Promise<string> {
-    return new Promise((resolve) => {
-      this.waiting = resolve;
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
       this.deliver();
     });
   }
@@ -62,9 +69,9 @@ export class BirdControl {
     const cut = end.index + end[0].length;
     const text = this.buffer.slice(0, cut);
     this.buffer = this.buffer.slice(cut);
-    const resolve = this.waiting;
+    const waiting = this.waiting;
     this.waiting = undefined;
-    resolve(text);
+    waiting.resolve(text);
   }
 }
 

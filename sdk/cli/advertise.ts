@@ -196,11 +196,21 @@ export const advertiseCommand: Command = {
     let lastResort: ((error: unknown) => void) | undefined;
     try {
       const flags = parseFlags(args);
-      const [{ checkAdvertisable, Speaker }, { jsonLogger }] = await Promise.all([import("../speaker/speaker.js"), import("../speaker/json-logger.js")]);
+      const [{ checkAdvertisable, Speaker }, { jsonLogger }, { keepYoungGenerationSmall }] = await Promise.all([
+        import("../speaker/speaker.js"),
+        import("../speaker/json-logger.js"),
+        import("../speaker/heap.js"),
+      ]);
+      keepYoungGenerationSmall();
       const base = loadConfig(flags.configFile, flags.maxInputBytes);
       const config: SpeakerConfig = flags.healthListen ? { ...base, healthListen: flags.healthListen } : base;
-      const currentVips = (): Vip[] => uniqueVips(flags.advertiseIps, flags.advertiseFile ? loadVipFile(flags.advertiseFile, flags.maxInputBytes) : []);
-      const vips = currentVips();
+      /** Every VIP given, in order, duplicates included. */
+      const listedVips = (): Vip[] => {
+        const fromFile = flags.advertiseFile ? loadVipFile(flags.advertiseFile, flags.maxInputBytes) : [];
+        return flags.advertiseIps.length === 0 ? fromFile : [...flags.advertiseIps, ...fromFile];
+      };
+      // Dropped once the speaker has started (it keeps what it needs): this frame lives as long as the speaker.
+      let vips: Vip[] | undefined = uniqueVips(listedVips());
       checkVips(config, vips, flags.configFile, checkAdvertisable);
       const logger = jsonLogger(io.stdout, io.stderr, flags.debugLog);
       // Defence in depth only: every peer session catches its own errors
@@ -213,6 +223,7 @@ export const advertiseCommand: Command = {
       const speaker = new Speaker(config, logger);
       try {
         await speaker.start(vips);
+        vips = undefined;
       } catch (err) {
         logger.log("error", "speaker failed to start", { error: (err as Error).message });
         await speaker.stop();
@@ -224,8 +235,10 @@ export const advertiseCommand: Command = {
           logger.log("warn", "SIGHUP: --advertise-file is standard input, which cannot be re-read; advertise set not changed");
           return;
         }
+        logger.log("info", "SIGHUP: reading the advertise set again", { file: flags.advertiseFile });
         try {
-          const next = currentVips();
+          // The speaker drops duplicates itself while comparing with what it advertises.
+          const next = listedVips();
           checkVips(config, next, flags.configFile, checkAdvertisable);
           speaker.advertise(next);
         } catch (err) {

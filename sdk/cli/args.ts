@@ -1,6 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { formatByteSize, parseByteSize } from "../io";
-import { echoText } from "../manifest";
+import { echoText, formatByteSize, parseByteSize } from "../io";
 import { UsageError } from "./command";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import type { CommandIo } from "./command";
-import { commands } from "./commands";
-import { echoText } from "../manifest";
+import { allCommands, findCommand } from "./commands";
+import { echoText } from "../io";
 import { exitQuietlyOnClosedOutput, PROCESS_IO, runCommand } from "./run";
 
-const HELP = (): string =>
-  [
+async function help(): Promise<string> {
+  const commands = await allCommands();
+  return [
     "bgplb — bare-metal Kubernetes BGP load balancing as typed code",
     "",
     "Usage: bgplb <command> [options]",
@@ -21,6 +22,7 @@ const HELP = (): string =>
     "Wherever a command takes a file, - reads standard input.",
     "",
   ].join("\n");
+}
 
 /**
  * Runs the `bgplb` command line and resolves to the exit code.
@@ -29,14 +31,14 @@ const HELP = (): string =>
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv.filter((a) => a !== "--debug");
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout(HELP());
+    io.stdout(await help());
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-v") {
     io.stdout(`${(require("../../../package.json") as { version: string }).version}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = await findCommand(name);
   if (!command) {
     io.stderr(`bgplb: unknown command '${echoText(name)}' (see bgplb --help)\n`);
     return 2;
@@ -45,9 +47,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
 }
 
 if (require.main === module) {
-  const name = process.argv.slice(2).find((a) => a !== "--debug");
-  if (!commands.find((c) => c.name === name)?.daemon) exitQuietlyOnClosedOutput();
-  void main(process.argv.slice(2), PROCESS_IO).then((code) => {
-    process.exitCode = code;
-  });
+  void (async () => {
+    const name = process.argv.slice(2).find((a) => a !== "--debug");
+    if (name === undefined || !(await findCommand(name))?.daemon) exitQuietlyOnClosedOutput();
+    process.exitCode = await main(process.argv.slice(2), PROCESS_IO);
+  })();
 }

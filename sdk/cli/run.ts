@@ -1,5 +1,5 @@
 import { writeSync } from "node:fs";
-import { echoText } from "../manifest";
+import { echoText } from "../io";
 import type { Command, CommandIo } from "./command";
 import { UsageError } from "./command";
 

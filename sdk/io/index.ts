@@ -1,2 +1,3 @@
-/** Input files: bounded reads (a size limit on every file), `-` for standard input. */
+/** Input files: bounded reads (a size limit on every file), `-` for standard input; user text echoed in messages, capped. */
+export * from "./echo";
 export * from "./read-input";

@@ -1,18 +1,7 @@
+import { ECHO_LIMIT, echoText } from "../io";
 import { formatPath, type FieldPath } from "../model";
 
-/** How many characters of a user's value an error or warning line repeats. */
-export const ECHO_LIMIT = 80;
-
-/**
- * A user's text as error and warning lines repeat it: the first
- * {@link ECHO_LIMIT} characters, then `…(N more)`, so a 200,000-character
- * value, key, name or file name never makes a 200,000-character line.
- */
-export function echoText(text: string, limit = ECHO_LIMIT): string {
-  if (text.length <= limit) return text;
-  const cut = /[\uD800-\uDBFF]/.test(text[limit - 1]) ? limit - 1 : limit; // never split a surrogate pair
-  return `${text.slice(0, cut)}…(${text.length - cut} more)`;
-}
+export { ECHO_LIMIT, echoText };
 
 /** A value as JSON (strings quoted), capped like {@link echoText}; `undefined` reads `absent`. */
 export function echoValue(value: unknown): string {

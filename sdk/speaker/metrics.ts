@@ -2,9 +2,11 @@
  * The speaker's Prometheus metrics. Each peer session keeps its counts in a
  * plain {@link PeerMetrics} record (the session's hot path only increments
  * fields); prom-client collects them when /metrics is scraped and renders
- * the text exposition format (version 0.0.4).
+ * the text exposition format (version 0.0.4). prom-client is loaded on the
+ * first use of the registry (a standalone speaker: its first scrape), so a
+ * speaker nobody scrapes does not carry it.
  */
-import { Counter, Gauge, Registry } from "prom-client";
+import type { Counter, Gauge, Registry } from "prom-client";
 import { FSM_STATES, type FsmState } from "../bgp";
 
 /** Counters and gauges of one peer. */
@@ -41,12 +43,18 @@ export function countUpdateError(metrics: PeerMetrics, attribute: string, action
 /** Metrics of every peer, by peer address. */
 export class SpeakerMetrics {
   private readonly peers = new Map<string, PeerMetrics>();
-  /** The prom-client registry /metrics renders; other parts of the speaker register their own metrics in it. */
-  readonly registry = new Registry();
+  private promRegistry: Registry | undefined;
 
-  /** Registers the speaker's metrics, each read from the peers' records when collected. */
-  constructor() {
-    const registers = [this.registry];
+  /** The prom-client registry /metrics renders, created on first use; other parts of the speaker register their own metrics in it. */
+  get registry(): Registry {
+    return (this.promRegistry ??= this.createRegistry());
+  }
+
+  /** A registry with the speaker's metrics, each read from the peers' records when collected. */
+  private createRegistry(): Registry {
+    const { Counter, Gauge, Registry } = require("prom-client") as typeof import("prom-client");
+    const registry = new Registry();
+    const registers = [registry];
     const allPeers = (): IterableIterator<PeerMetrics> => this.peers.values();
     const sortedPeers = (): [string, PeerMetrics][] => [...this.peers.entries()].sort(([a], [b]) => a.localeCompare(b));
     new Gauge({
@@ -104,6 +112,7 @@ export class SpeakerMetrics {
         }
       },
     });
+    return registry;
   }
 
   /** The metrics of `peer`, created at zero on first use. */

@@ -15,7 +15,7 @@
  * backoff.
  */
 import { connect as tcpConnect, type Socket } from "node:net";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import {
   AdjRibOut,
@@ -98,6 +98,21 @@ const STREAM_SLICE_MS = 5;
 const STREAM_QUEUE_BYTES = 256 * 1024;
 /** Up to this many prefixes are named in the info line of a send; the rest only at debug. */
 const PREFIXES_NAMED_AT_INFO = 16;
+
+/** How often the event loop's delay is sampled while a route stream runs. */
+const LOOP_DELAY_RESOLUTION_MS = 1;
+
+/**
+ * The event loop's delay while a stream ran, in milliseconds: the 99th
+ * percentile and the maximum of the time between two turns of a 1 ms timer
+ * (so at least 1; a keepalive due meanwhile waited that long at most), or
+ * nothing when the stream ended before the first sample.
+ */
+function loopDelayFields(delay: IntervalHistogram): { loopDelayP99Ms?: number; loopDelayMaxMs?: number } {
+  if (delay.count === 0) return {};
+  const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+  return { loopDelayP99Ms: ms(delay.percentile(99)), loopDelayMaxMs: ms(delay.max) };
+}
 
 /** Resolves when `socket` can take more data or is gone. */
 function writable(socket: Socket): Promise<void> {
@@ -236,6 +251,19 @@ export class PeerDriver {
   advertise(routes: readonly OriginatedRoute[]): void {
     this.guard("advertise", () => {
       this.rib.replaceAll(routes);
+      if (this.established !== undefined) this.flushRib(this.established);
+    });
+  }
+
+  /**
+   * Adds `announce` to the set to advertise (replacing a route for the same
+   * prefix) and removes `withdraw`; an Established session is sent the
+   * difference at once. Costs in proportion to the change, not the set.
+   */
+  change(announce: readonly OriginatedRoute[], withdraw: readonly OriginatedRoute[]): void {
+    this.guard("advertise", () => {
+      for (const route of withdraw) this.rib.delete(route.family, route.address, route.length);
+      for (const route of announce) this.rib.set(route);
       if (this.established !== undefined) this.flushRib(this.established);
     });
   }
@@ -415,10 +443,22 @@ export class PeerDriver {
           this.log("info", "end-of-RIB received", { family: familyName(endOfRibOf.afi, endOfRibOf.safi) ?? `afi ${endOfRibOf.afi} safi ${endOfRibOf.safi}` });
           break;
         }
+        const { nlri, withdrawn } = action.message;
+        const named = (prefixes: readonly Prefix[]): string | undefined =>
+          prefixes.length > 0 && prefixes.length <= PREFIXES_NAMED_AT_INFO ? prefixes.map(prefixText).join(" ") : undefined;
         this.log("info", "update received", {
-          announced: action.message.nlri.map(prefixText).join(" ") || undefined,
-          withdrawn: action.message.withdrawn.map(prefixText).join(" ") || undefined,
+          announcedCount: nlri.length,
+          withdrawnCount: withdrawn.length,
+          announced: named(nlri),
+          withdrawn: named(withdrawn),
         });
+        const large = nlri.length > PREFIXES_NAMED_AT_INFO || withdrawn.length > PREFIXES_NAMED_AT_INFO;
+        if (large && this.debugLogged) {
+          this.log("debug", "update received in full", {
+            announced: nlri.map(prefixText).join(" ") || undefined,
+            withdrawn: withdrawn.map(prefixText).join(" ") || undefined,
+          });
+        }
         break;
       }
       case "stateChange":
@@ -473,13 +513,35 @@ export class PeerDriver {
   }
 
   private async streamRib(connection: ConnectionId): Promise<void> {
+    const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+    loopDelay.enable();
+    let completed: boolean;
+    try {
+      completed = await this.streamChanges(connection, loopDelay);
+    } finally {
+      loopDelay.disable();
+    }
+    const due = this.endOfRibDue;
+    if (completed && due?.connection === connection && this.established === connection) {
+      this.endOfRibDue = undefined;
+      this.sendEndOfRib(connection, due.families);
+    }
+  }
+
+  /**
+   * Streams the pending changes, one "update sent" line per round with the
+   * event loop's delay (`loopDelay`) over it; false when the connection went
+   * away first.
+   */
+  private async streamChanges(connection: ConnectionId, loopDelay: IntervalHistogram): Promise<boolean> {
     while (this.rib.pending) {
       const socket = this.sockets.get(connection);
-      if (!socket || socket.destroyed || this.established !== connection) return;
+      if (!socket || socket.destroyed || this.established !== connection) return false;
       const packer = new UpdatePacker(this.codecs.get(connection) ?? DEFAULT_CODEC_CONTEXT);
       const debug = this.debugLogged;
       const noted = new LoggedChanges(packer, debug);
       const started = performance.now();
+      loopDelay.reset();
       let turn = started;
       const write = (): boolean => {
         for (const update of packer.take()) socket.write(update);
@@ -499,7 +561,7 @@ export class PeerDriver {
         if (!write()) await writable(socket);
         else if (performance.now() - turn > STREAM_SLICE_MS) await nextTurn();
         else continue;
-        if (socket.destroyed || this.sockets.get(connection) !== socket) return;
+        if (socket.destroyed || this.sockets.get(connection) !== socket) return false;
         turn = performance.now();
       }
       packer.flush();
@@ -518,13 +580,10 @@ export class PeerDriver {
         withdrawn: named(summary?.withdrawn, packer.withdrawn),
         nextHop: summary && nextHopsText(summary.nextHops),
         ms: Math.round(performance.now() - started),
+        ...loopDelayFields(loopDelay),
       });
     }
-    const due = this.endOfRibDue;
-    if (due?.connection === connection && this.established === connection) {
-      this.endOfRibDue = undefined;
-      this.sendEndOfRib(connection, due.families);
-    }
+    return true;
   }
 
   /**

@@ -5,7 +5,7 @@
 import { createServer, type Server as TcpServer, type Socket } from "node:net";
 import type { Server as HttpServer } from "node:http";
 import { AdjRibOut, packUpdates, type FamilyName, type OriginatedRoute } from "../bgp";
-import { ipValue, parseIp } from "../net";
+import { formatIpValue, ipValue, parseIp, type IpValue } from "../net";
 import { BfdDriver } from "./bfd-driver";
 import type { SpeakerConfig } from "./config";
 import { startHealthServer } from "./health";
@@ -17,6 +17,12 @@ import type { Vip } from "./vips";
 
 /** Up to this many VIPs are named in an info line; larger sets are counted. */
 const VIPS_NAMED_AT_INFO = 16;
+
+/** The VIP of an address value (`advertised` keeps values only). */
+function hostVip(value: IpValue): Vip {
+  const address = formatIpValue(value);
+  return typeof value === "bigint" ? { address, value, family: 6, length: 128 } : { address, value, family: 4, length: 32 };
+}
 
 /** Log fields for an advertise set: its size, and its addresses when it is small. */
 function vipFields(vips: readonly Vip[]): { vipCount: number; vips?: string[] } {
@@ -47,18 +53,32 @@ function vipRoutes(vips: readonly Vip[], config: SpeakerConfig): OriginatedRoute
 const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
 
 /**
+ * One VIP of each address family in `vips`: every VIP of a family gets the
+ * same attributes and the same length of prefix, so whether one fits an
+ * UPDATE is whether all do.
+ */
+function vipPerFamily(vips: readonly Vip[]): Vip[] {
+  const v4 = vips.find((v) => v.family === 4);
+  const v6 = vips.find((v) => v.family === 6);
+  return [...(v4 ? [v4] : []), ...(v6 ? [v6] : [])];
+}
+
+/**
  * Checks that the VIP routes can be put into UPDATEs on any session, so a
  * config whose attributes do not fit (e.g. thousands of communities) is
  * refused at start or on SIGHUP instead of failing every session that comes
  * up. Packs them as for the sessions that make UPDATEs largest: with and
  * without 4-octet AS numbers (AS4_PATH), with ADD-PATH when configured.
+ * One VIP per family is packed (see {@link vipPerFamily}), so the check
+ * costs the same for ten VIPs as for a million.
  * @throws RangeError saying what does not fit.
  */
 export function checkAdvertisable(config: SpeakerConfig, vips: readonly Vip[]): void {
   const addPathSend = config.addPath ? FAMILIES : [];
+  const routes = vipRoutes(vipPerFamily(vips), config);
   for (const fourOctetAs of [true, false]) {
     const rib = new AdjRibOut(config.localASN);
-    rib.replaceAll(vipRoutes(vips, config));
+    rib.replaceAll(routes);
     rib.sessionUp({ families: FAMILIES, addPathSend, extendedNextHop: false });
     const addPath = Object.fromEntries(addPathSend.map((family) => [family, { send: true, receive: false }]));
     packUpdates(rib.takeChanges(), { fourOctetAs, addPath, extendedNextHop: false });
@@ -76,6 +96,13 @@ export class Speaker {
   private readonly bfd: BfdDriver | undefined;
   private health: HttpServer | undefined;
   private stopping: Promise<void> | undefined;
+  /**
+   * The addresses of the VIPs advertised (their values, as the Adj-RIB-Out
+   * keeps them), each with the {@link advertise} call that last named it:
+   * about 20 octets per VIP, no object or text of its own.
+   */
+  private readonly advertised = new Map<IpValue, number>();
+  private naming = 0;
 
   constructor(
     private readonly config: SpeakerConfig,
@@ -130,6 +157,7 @@ export class Speaker {
    */
   async start(vips: readonly Vip[]): Promise<void> {
     const routes = vipRoutes(vips, this.config);
+    for (const vip of vips) this.advertised.set(vip.value, this.naming);
     this.health = await startHealthServer(this.config.healthListen, {
       notEstablished: () => this.peers.filter((p) => p.state !== "Established").map((p) => p.peerIP),
       metrics: () => this.metrics.render(),
@@ -153,11 +181,37 @@ export class Speaker {
     }
   }
 
-  /** Replaces the advertise set: withdraws VIPs no longer in it, announces new ones, on every Established session. */
+  /**
+   * Replaces the advertise set: withdraws VIPs no longer in it, announces
+   * new ones, on every Established session. Only the difference from the
+   * set advertised so far reaches the peers' Adj-RIBs-Out (finding it costs
+   * two map operations per VIP; checking and comparing every route in each
+   * Adj-RIB-Out costs far more). A VIP listed twice counts once.
+   */
   advertise(vips: readonly Vip[]): void {
-    const routes = vipRoutes(vips, this.config);
-    this.logger.log("info", "advertise set changed", vipFields(vips));
-    for (const peer of this.peers) peer.advertise(routes);
+    const naming = ++this.naming;
+    const added: Vip[] = [];
+    const named: Vip[] = [];
+    let count = 0;
+    for (const vip of vips) {
+      const last = this.advertised.get(vip.value);
+      if (last === naming) continue;
+      this.advertised.set(vip.value, naming);
+      if (last === undefined) added.push(vip);
+      if (++count <= VIPS_NAMED_AT_INFO) named.push(vip);
+    }
+    const removed: Vip[] = [];
+    for (const [value, last] of this.advertised) {
+      if (last === naming) continue;
+      this.advertised.delete(value);
+      removed.push(hostVip(value));
+    }
+    const listed = count <= VIPS_NAMED_AT_INFO ? { vipCount: count, vips: named.map((v) => v.address) } : { vipCount: count };
+    this.logger.log("info", "advertise set changed", { ...listed, added: added.length, removed: removed.length });
+    if (added.length === 0 && removed.length === 0) return;
+    const announce = vipRoutes(added, this.config);
+    const withdraw = vipRoutes(removed, this.config);
+    for (const peer of this.peers) peer.change(announce, withdraw);
   }
 
   /** Graceful shutdown: every peer withdraws and ceases, then the servers close. Idempotent. */

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { commands } from "../../sdk/cli/commands";
+import { allCommands } from "../../sdk/cli/commands";
 import { progress } from "../../sdk/cli/progress";
 import { exampleText } from "../../sdk/manifest";
 import { bgplb, scratchDirectory, type CliRun } from "./helpers";
@@ -289,7 +289,7 @@ describe("bgplb: hostile and careless input", () => {
       };
       const missing = join(dir.path, "absent", "input.yaml");
       let checked = 0;
-      for (const command of commands) {
+      for (const command of await allCommands()) {
         for (const match of command.usage.matchAll(/^ {2,}(--[a-z][a-z-]*)(?: ([A-Z][A-Z:]*|[a-z]+\|[a-z|]+))?/gm)) {
           const [, flag, placeholder] = match;
           const value = placeholder === undefined ? [] : [values[placeholder] ?? missing];

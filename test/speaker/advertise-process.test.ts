@@ -283,6 +283,29 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
     expect(peer.connections).to.have.length(index + 1);
   });
 
+  it("SIGHUP passes on only the difference: a VIP kept is not announced again, one listed twice counts once", async () => {
+    const { file } = await config();
+    const vips = join(dir, "vips-difference.txt");
+    writeFileSync(vips, "192.0.2.20\n192.0.2.21\n");
+    const index = nextConnection();
+    const run = advertise(["--config", file, "--advertise-ip", "192.0.2.20", "--advertise-file", vips]);
+    await peer.waitMessage(index, "UPDATE with the VIPs", isUpdateOf("192.0.2.21/32"));
+    const received = peer.connections[index].received.length;
+    writeFileSync(vips, "192.0.2.21\n192.0.2.22\n192.0.2.22\n");
+    run.child.kill("SIGHUP");
+    const changed = (await run.waitLog("advertise set changed")) as Record<string, unknown>;
+    expect(changed).to.include({ vipCount: 3, added: 1, removed: 0 });
+    expect(changed.vips).to.deep.equal(["192.0.2.20", "192.0.2.21", "192.0.2.22"]);
+    await peer.waitMessage(index, "UPDATE with the new VIP", isUpdateOf("192.0.2.22/32"));
+    writeFileSync(vips, "192.0.2.22\n");
+    run.child.kill("SIGHUP");
+    await peer.waitMessage(index, "withdrawal of the VIP left out", isWithdrawOf("192.0.2.21/32"));
+    const after = peer.connections[index].received.slice(received).map((r) => r.message);
+    expect(after.filter(isUpdateOf("192.0.2.21/32")), "kept VIP announced again").to.deep.equal([]);
+    expect(after.filter(isWithdrawOf("192.0.2.20/32")), "--advertise-ip VIP withdrawn").to.deep.equal([]);
+    expect(run.logs().filter((l) => l.msg === "advertise set changed")[1]).to.include({ vipCount: 2, added: 0, removed: 1 });
+  });
+
   it("--advertise-file - reads standard input once: SIGHUP keeps the VIPs instead of reading an empty stream", async () => {
     const { file } = await config();
     const index = nextConnection();

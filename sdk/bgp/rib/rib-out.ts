@@ -721,7 +721,8 @@ export class AdjRibOut {
     this.generation++;
     this.full.clear();
     this.dirty = new Set();
-    if (this.sentPaths === 0 && this.entries.size === 0) return;
+    // Nothing sent means no entry holds a sent path or waits to be withdrawn: a first session up costs nothing per route.
+    if (this.sentPaths === 0) return;
     for (const entry of this.entries.values()) {
       entry.sent = NOTHING_SENT;
       entry.synced = 0;
