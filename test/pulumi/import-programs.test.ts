@@ -8,6 +8,7 @@ import ts from "typescript";
 import { keyedObjects, manifestFiles, type PlainObject } from "../../provider/manifest-set";
 import { pulumiProgram } from "../../sdk/cli/codegen/pulumi-program";
 import { EXAMPLE_NAMES, exampleText, parseManifests, renderYaml } from "../../sdk/manifest";
+import { fullMetalLbComponents, renderedObjects } from "./metallb-full-arguments";
 import { installMocks, settle, valueOf, type RecordingMocks } from "./mocks";
 
 const PROVIDER = path.join(__dirname, "..", "..", "provider");
@@ -90,6 +91,20 @@ describe("bgplb import --target pulumi: generated programs under mocks", () => {
     expect(exported).to.equal(expectedRender(yaml));
     // The engine hands resource inputs over with their keys sorted; the canonical render sorts free-form keys too, so both agree.
     expect(published).to.equal(expectedRender(yaml));
+  });
+
+  it("imports MetalLB objects using every modelled field as components again, with no warning and the same render", async () => {
+    await installMocks();
+    const manifests = await renderedObjects(fullMetalLbComponents());
+    const yaml = renderYaml(parseManifests(manifests.map((m) => JSON.stringify(m)).join("\n---\n")).topology);
+    const program = pulumiProgram(parseManifests(yaml).topology);
+    expect(program.warnings).to.deep.equal([]);
+    expect(program.text).to.not.contain("ManifestObject");
+    expect(program.text).to.contain('dynamicAsn: "internal"').and.contain('interface: "ens5"').and.contain("poolSelectors:").and.contain("serviceAllocation:");
+    const { mocks, exports } = await runProgram(program.text, renderDirectory);
+    const { published, exported } = await rendered(mocks, exports);
+    expect(published).to.equal(expectedRender(yaml));
+    expect(exported).to.equal(published);
   });
 
   it("GKE resources without their Cluster take a stand-in cluster reference; a peer with annotations is published as written and still selected", async () => {
