@@ -4,6 +4,7 @@
  * rules as `bgplb validate` and renders with the same renderer as
  * `bgplb render`, then applies the objects through `@pulumi/kubernetes`.
  */
+export { AsWrittenManifest, type AsWrittenManifestArgs } from "./as-written";
 export { ClusterType, DynamicAsn, SelectorOperator } from "./enums";
 export type { ManifestObject } from "./objects";
 export type {

@@ -29,6 +29,7 @@ interface PackageSchema {
 
 const COMPONENTS = [
   "AddressPool",
+  "AsWrittenManifest",
   "BfdProfile",
   "BgpAdvertisement",
   "BgpLoadBalancer",

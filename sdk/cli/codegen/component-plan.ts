@@ -66,6 +66,11 @@ export interface AsWritten {
   readonly manifest: PlainManifest;
   /** Why no component expresses it (one or more). */
   readonly reasons: readonly Uncovered[];
+  /**
+   * A configuration object the stack applies as written (`AsWrittenManifest`); false for what a stack never
+   * applies (the Cluster, status objects, kinds bgplb does not model) and for a plaintext password.
+   */
+  readonly applied: boolean;
 }
 
 /** The reference other GKE components take for a cluster whose Cluster no component builds. */
@@ -83,7 +88,7 @@ export interface ClusterStandIn {
 export type ProgramPart = ComponentCall | AsWritten | ClusterStandIn;
 
 /** What `applyToCluster` is set to in every component call. */
-const APPLY = new Expression("target.applyToCluster");
+export const APPLY = new Expression("target.applyToCluster");
 
 /** Names the program declares itself. */
 const RESERVED = ["bgplb", "target", "objects", "files", "loadBalancer"];
@@ -169,12 +174,12 @@ class Planner {
     for (const peer of t.gkeBgpPeers) this.gkePeer(peer);
     for (const balancer of t.bgpLoadBalancers) this.bgpLoadBalancer(balancer);
     for (const status of [...t.bgpSessions, ...t.bgpAdvertisedRoutes])
-      this.asWritten(status, [{ reason: "a status object the GKE controller writes; no component creates it" }]);
+      this.asWritten(status, [{ reason: "a status object the GKE controller writes; no component creates it" }], false);
     for (const profile of t.bfdProfiles) this.bfdProfile(profile);
     for (const peer of t.metallbBgpPeers) this.metallbPeer(peer);
     for (const pool of t.ipAddressPools) this.addressPool(pool);
     for (const advertisement of t.bgpAdvertisements) this.bgpAdvertisement(advertisement);
-    for (const other of t.otherObjects) this.asWritten(other, [{ reason: "bgplb has no component for this kind" }]);
+    for (const other of t.otherObjects) this.asWritten(other, [{ reason: "bgplb has no component for this kind" }], false);
     return this.parts;
   }
 
@@ -214,7 +219,7 @@ class Planner {
     return new Expression(variable);
   }
 
-  private asWritten(object: ModelObject | OpaqueObject, reasons: readonly Uncovered[]): void {
+  private asWritten(object: ModelObject | OpaqueObject, reasons: readonly Uncovered[], applied = true): void {
     this.parts.push({
       part: "as-written",
       subject: formatObjectKey(objectKey(object)),
@@ -222,6 +227,7 @@ class Planner {
       object,
       manifest: renderObject(object),
       reasons,
+      applied,
     });
   }
 
@@ -267,7 +273,7 @@ class Planner {
           ]),
     ];
     if (blocking.length > 0 || lb.localASN === undefined || lb.bgpPeers === undefined) {
-      this.asWritten(cluster, blocking);
+      this.asWritten(cluster, blocking, false);
       return;
     }
     const isVersion = (f: { readonly path: readonly (string | number)[]; readonly value: unknown }) =>
@@ -454,7 +460,7 @@ class Planner {
       ...unexpressedMetadata(peer, "MetalLbPeer", METALLB_METADATA),
     ];
     if (reasons.length > 0) {
-      this.asWritten(peer, reasons);
+      this.asWritten(peer, reasons, spec.password === undefined);
       this.metallb.set(
         key,
         compact({
