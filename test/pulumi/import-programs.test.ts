@@ -140,6 +140,18 @@ describe("bgplb import --target pulumi: generated programs under mocks", () => {
     expect(warnings.some((w) => w.includes("manifest.spec.futureKnob: unknown field, kept as is; applied as written, not validated by bgplb"))).to.equal(true);
   });
 
+  it("a ClusterCIDRConfig's nodeSelector goes into GkeClusterLoadBalancer's podRangeNodeSelector (it was dropped before)", async () => {
+    const yaml = exampleText("gke-dual-stack").replace(
+      "    perNodeMaskSize: 120\n",
+      "    perNodeMaskSize: 120\n  nodeSelector:\n    matchLabels:\n      rack: a\n",
+    );
+    const program = pulumiProgram(parseManifests(yaml).topology);
+    expect(program.warnings).to.deep.equal([]);
+    expect(program.text).to.contain('  podRangeNodeSelector: {\n    matchLabels: { rack: "a" },');
+    const { mocks, exports } = await runProgram(program.text, renderDirectory);
+    expect((await rendered(mocks, exports)).published).to.equal(expectedRender(yaml));
+  });
+
   it("AsWrittenManifest refuses what a stack never applies (a status object) and a manifest that does not parse, naming manifest", () => {
     const status = {
       apiVersion: "networking.gke.io/v1",

@@ -9,6 +9,8 @@ import { ADDRESS_POOL_ARGUMENTS } from "../../components/metallb/address-pool";
 import { BFD_PROFILE_ARGUMENTS } from "../../components/metallb/bfd-profile";
 import { BGP_ADVERTISEMENT_ARGUMENTS } from "../../components/metallb/bgp-advertisement";
 import { metallbPeerArguments } from "../../components/metallb/peer";
+import { BGP_PEER_ARGUMENTS } from "../../components/gke/bgp-peer";
+import { CLUSTER_CIDR_CONFIG_ARGUMENTS } from "../../components/gke/cluster-load-balancer";
 import { argumentPath, type ArgumentPaths } from "../../components/validation";
 import { AddressPool, BgpAdvertisement, MetalLbPeer, TopologyValidationError } from "../../components";
 import { DECLARED_FIELDS, KIND_DECLARATIONS, type ObjectSchema } from "../../sdk/schema";
@@ -56,7 +58,7 @@ const ARGUMENTS: Readonly<Record<string, ArgumentPaths>> = {
   BGPAdvertisement: BGP_ADVERTISEMENT_ARGUMENTS,
 };
 
-describe("MetalLB components take every declared field", () => {
+describe("components take every declared field", () => {
   beforeEach(async () => {
     await installMocks();
   });
@@ -73,6 +75,19 @@ describe("MetalLB components take every declared field", () => {
       expect(unmapped, `${declaration.kind} fields without a component argument`).to.deep.equal([]);
     });
   }
+
+  it("GKE BGPPeer and ClusterCIDRConfig: every declared spec field maps to an argument of BgpPeer / GkeClusterLoadBalancer", () => {
+    const gke: Readonly<Record<string, ArgumentPaths>> = { BGPPeer: BGP_PEER_ARGUMENTS, ClusterCIDRConfig: CLUSTER_CIDR_CONFIG_ARGUMENTS };
+    for (const [kind, paths] of Object.entries(gke)) {
+      const declared = DECLARED_FIELDS.filter((f) => (f.apiVersion.includes("gke.io") || f.apiVersion.includes("cluster.gke")) && f.kind === kind);
+      const top = declared.filter((f) => f.path[0] === "spec" && f.path.length === 2).map((f) => f.path.join("."));
+      expect(top.length, kind).to.be.greaterThan(0);
+      expect(
+        top.filter((path) => argumentPath(path, paths) === undefined),
+        `${kind} fields without a component argument`,
+      ).to.deep.equal([]);
+    }
+  });
 
   it("renders every declared field when every argument is given", async () => {
     const built = fullMetalLbComponents();

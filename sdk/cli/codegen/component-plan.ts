@@ -305,6 +305,7 @@ class Planner {
         podRangeIpv4: cidrConfig?.spec.ipv4,
         podRangeIpv6: cidrConfig?.spec.ipv6,
         clusterCidrConfigName: cidrConfig === undefined || cidrConfig.metadata.name === "cluster-cidr-config" ? undefined : cidrConfig.metadata.name,
+        podRangeNodeSelector: cidrConfig?.spec.nodeSelector,
       }),
       notRendered,
     );
