@@ -190,7 +190,7 @@ export function skippedLines(skipped: readonly SkippedPeer[]): string[] {
 /** The BGPPeers {@link planPeering} leaves out of the topology's peering, with why (only MetalLB peers can be). */
 export function skippedPeers(topology: Topology): SkippedPeer[] {
   if (bgpCluster(topology) !== undefined) return [];
-  return topology.metallbBgpPeers.flatMap((peer) => {
+  return peersByName(topology).flatMap((peer) => {
     const remote = routerOf(peer, topology.metallbBgpPeers);
     return "reason" in remote ? [{ source: sourceOf(peer), reason: remote.reason }] : [];
   });
@@ -396,6 +396,11 @@ function md5Source(peer: MetalLBBGPPeer): string | undefined {
   return undefined;
 }
 
+/** The MetalLB peers in name order: the order sessions are planned and skipped peers listed in. */
+function peersByName(topology: Topology): MetalLBBGPPeer[] {
+  return [...topology.metallbBgpPeers].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+}
+
 /** `BGPPeer namespace/name`. */
 function sourceOf(peer: MetalLBBGPPeer): string {
   return `BGPPeer ${peer.metadata.namespace ?? METALLB_NAMESPACE}/${peer.metadata.name}`;
@@ -452,7 +457,7 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
   );
   const sessions: PlannedSession[] = [];
   const seen = new Set<string>();
-  const peers = [...topology.metallbBgpPeers].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  const peers = peersByName(topology);
   const skipped: SkippedPeer[] = [];
   for (const peer of peers) {
     const source = sourceOf(peer);
