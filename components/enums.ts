@@ -33,3 +33,14 @@ export const SelectorOperator = {
 
 /** Operator of a label-selector requirement. */
 export type SelectorOperator = (typeof SelectorOperator)[keyof typeof SelectorOperator];
+
+/** How a MetalLB peer without a fixed AS number accepts the router's. */
+export const DynamicAsn = {
+  /** iBGP: the router's AS equals the local one. */
+  Internal: "internal",
+  /** eBGP: the router's AS is any other. */
+  External: "external",
+} as const;
+
+/** How a MetalLB peer without a fixed AS number accepts the router's. */
+export type DynamicAsn = (typeof DynamicAsn)[keyof typeof DynamicAsn];

@@ -4,7 +4,8 @@
  * rules as `bgplb validate` and renders with the same renderer as
  * `bgplb render`, then applies the objects through `@pulumi/kubernetes`.
  */
-export { ClusterType, SelectorOperator } from "./enums";
+export { AsWrittenManifest, type AsWrittenManifestArgs } from "./as-written";
+export { ClusterType, DynamicAsn, SelectorOperator } from "./enums";
 export type { ManifestObject } from "./objects";
 export type {
   AddressPoolReference,
@@ -27,10 +28,10 @@ export {
 } from "./gke/cluster-load-balancer";
 export { FloatingIpGroup, type FloatingIpGroupArgs } from "./gke/floating-ip-group";
 export { GkeRackTopology, type GkeRackTopologyArgs, type RackArgs, type RackTopologyParts } from "./gke/rack-topology";
-export { AddressPool, type AddressPoolArgs } from "./metallb/address-pool";
+export { AddressPool, type AddressPoolArgs, type ServiceAllocationArgs } from "./metallb/address-pool";
 export { BfdProfile, type BfdProfileArgs } from "./metallb/bfd-profile";
 export { BgpAdvertisement, type BgpAdvertisementArgs } from "./metallb/bgp-advertisement";
-export { MetalLbPeer, type MetalLbPeerArgs } from "./metallb/peer";
+export { MetalLbPeer, type MetalLbPeerArgs, type SecretReferenceArgs } from "./metallb/peer";
 export type { LabelSelectorArgs, SelectorRequirementArgs } from "./metallb/selectors";
 export {
   Speaker,

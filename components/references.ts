@@ -6,6 +6,7 @@
  * reference also hands over the model objects it validated
  * ({@link ValidatedModels}).
  */
+import type { DynamicAsn } from "./enums";
 import type { ValidatedModels } from "./validation";
 
 /** The cluster a GKE BGP resource belongs to; a `GkeClusterLoadBalancer` satisfies it. */
@@ -40,10 +41,16 @@ export interface MetalLbPeerReference extends ValidatedModels {
   readonly peerName: string;
   /** Local AS number of the session. */
   readonly myAsn: number;
-  /** The router's AS number. */
-  readonly peerAsn: number;
-  /** The router's address. */
-  readonly peerAddress: string;
+  /** AS number announced to the router instead of `myAsn`, when set. */
+  readonly localAsn?: number;
+  /** The router's AS number; exactly one of `peerAsn` and `dynamicAsn`. */
+  readonly peerAsn?: number;
+  /** How the router's AS number is accepted (`internal`, `external`) when it is not fixed. */
+  readonly dynamicAsn?: DynamicAsn;
+  /** The router's address; exactly one of `peerAddress` and `interface`. */
+  readonly peerAddress?: string;
+  /** The node interface of BGP unnumbered peering. */
+  readonly interface?: string;
 }
 
 /** A MetalLB IPAddressPool; an `AddressPool` satisfies it. */

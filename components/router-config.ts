@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { topologyOf } from "../sdk/model";
-import { routerConfigs, type ClusterNode, type RouterVendor } from "../sdk/routers";
+import { routerConfigs, skippedLines, skippedPeers, type ClusterNode, type RouterVendor } from "../sdk/routers";
 import { companyOf, type ValidatedModels } from "./validation";
 
 /** Arguments of {@link routerConfig}. */
@@ -21,11 +21,14 @@ export interface RouterConfigArgs {
 
 /**
  * The text `bgplb router-config` prints for the same topology, per router
- * address, for infrastructure code that also manages the routers.
+ * address, for infrastructure code that also manages the routers. BGPPeers
+ * whose router the topology does not name are logged as warnings (and noted
+ * in each configuration's comments).
  * @throws PeeringError when the components hold no BGP peering or `router` is not one of its routers.
  */
 export function routerConfig(args: RouterConfigArgs): pulumi.Output<Record<string, string>> {
   const topology = topologyOf(args.components.flatMap((component) => companyOf(component)));
+  for (const line of skippedLines(skippedPeers(topology))) void pulumi.log.warn(line);
   const render = (md5Password: string | undefined): Record<string, string> =>
     Object.fromEntries(
       routerConfigs(topology, args.vendor, {

@@ -82,7 +82,7 @@ export class BgpPeer extends pulumi.ComponentResource {
 }
 
 /** Where the BGPPeer's fields come from in {@link BgpPeerArgs}. */
-const BGP_PEER_ARGUMENTS: ArgumentPaths = [
+export const BGP_PEER_ARGUMENTS: ArgumentPaths = [
   ["metadata.name", "peerName"],
   ["metadata.labels", "labels"],
   ["spec.localASN", "cluster.localAsn"],

@@ -3,6 +3,7 @@ import { clusterCIDRConfig, clusterNamespace, gkeCluster, type Cluster, type Clu
 import { ClusterType } from "../enums";
 import { enforceValid, type ArgumentPaths, type OwnedObject } from "../validation";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
+import { labelSelector, type LabelSelectorArgs } from "../metallb/selectors";
 
 /** A control-plane BGP peer (`spec.loadBalancer.bgpPeers[]`). */
 export interface ControlPlanePeerArgs {
@@ -71,6 +72,8 @@ export interface GkeClusterLoadBalancerArgs {
   podRangeIpv6?: PodCidrRangeArgs;
   /** Name of the ClusterCIDRConfig. @default "cluster-cidr-config" */
   clusterCidrConfigName?: string;
+  /** The nodes the ClusterCIDRConfig's pod ranges apply to. @default every node */
+  podRangeNodeSelector?: LabelSelectorArgs;
   /**
    * The node subnets (CIDRs). Not rendered: a fact for validation, so floating
    * IPs are checked against the subnets they must come from.
@@ -157,10 +160,11 @@ const CLUSTER_ARGUMENTS: ArgumentPaths = [
 ];
 
 /** Where the ClusterCIDRConfig's fields come from in {@link GkeClusterLoadBalancerArgs}. */
-const CLUSTER_CIDR_CONFIG_ARGUMENTS: ArgumentPaths = [
+export const CLUSTER_CIDR_CONFIG_ARGUMENTS: ArgumentPaths = [
   ["metadata.name", "clusterCidrConfigName"],
   ["spec.ipv4", "podRangeIpv4"],
   ["spec.ipv6", "podRangeIpv6"],
+  ["spec.nodeSelector", "podRangeNodeSelector"],
 ];
 
 /** The objects of {@link clusterModel} with where their fields come from. */
@@ -199,6 +203,7 @@ export function clusterModel(args: GkeClusterLoadBalancerArgs): ModelObject[] {
     name: args.clusterCidrConfigName ?? "cluster-cidr-config",
     ipv4: args.podRangeIpv4,
     ipv6: args.podRangeIpv6,
+    nodeSelector: args.podRangeNodeSelector === undefined ? undefined : labelSelector(args.podRangeNodeSelector),
   });
   return [withVersion, cidrConfig];
 }

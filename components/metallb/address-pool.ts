@@ -1,7 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ipAddressPool, type ModelObject } from "../../sdk/model";
+import { ipAddressPool, type ModelObject, type ServiceAllocation } from "../../sdk/model";
 import { applyObjects, renderObjects, type ManifestObject } from "../objects";
 import { enforceValid, type ArgumentPaths } from "../validation";
+import { labelSelector, type LabelSelectorArgs } from "./selectors";
+
+/** Which Services may take addresses from a pool (`spec.serviceAllocation`). */
+export interface ServiceAllocationArgs {
+  /** Preference of this pool over others for the Services it matches (lower first). */
+  priority?: number;
+  /** Namespaces whose Services may use the pool. */
+  namespaces?: string[];
+  /** Namespaces, by label, whose Services may use the pool. */
+  namespaceSelectors?: LabelSelectorArgs[];
+  /** Services, by label, that may use the pool. */
+  serviceSelectors?: LabelSelectorArgs[];
+}
 
 /** Arguments of `AddressPool`. */
 export interface AddressPoolArgs {
@@ -17,6 +30,10 @@ export interface AddressPoolArgs {
   avoidBuggyIps?: boolean;
   /** Labels (advertisement pool selectors match them). */
   labels?: Record<string, string>;
+  /** Annotations of the IPAddressPool, carried through unchanged. */
+  annotations?: Record<string, string>;
+  /** Which Services may take addresses from the pool. @default every Service */
+  serviceAllocation?: ServiceAllocationArgs;
   /** Create the IPAddressPool through the Kubernetes provider. @default true */
   applyToCluster?: boolean;
 }
@@ -38,9 +55,11 @@ export class AddressPool extends pulumi.ComponentResource {
       name: poolName,
       namespace: args.namespace,
       labels: args.labels,
+      annotations: args.annotations,
       addresses: args.addresses,
       autoAssign: args.autoAssign,
       avoidBuggyIPs: args.avoidBuggyIps,
+      serviceAllocation: serviceAllocation(args.serviceAllocation),
     });
     const models = enforceValid(this, `AddressPool ${name}`, [{ model, arguments: ADDRESS_POOL_ARGUMENTS }], {});
     this.validatedModels = () => models;
@@ -63,11 +82,24 @@ export class AddressPool extends pulumi.ComponentResource {
 }
 
 /** Where the IPAddressPool's fields come from in {@link AddressPoolArgs}. */
-const ADDRESS_POOL_ARGUMENTS: ArgumentPaths = [
+export const ADDRESS_POOL_ARGUMENTS: ArgumentPaths = [
   ["metadata.name", "poolName"],
   ["metadata.namespace", "namespace"],
   ["metadata.labels", "labels"],
+  ["metadata.annotations", "annotations"],
   ["spec.addresses", "addresses"],
   ["spec.autoAssign", "autoAssign"],
   ["spec.avoidBuggyIPs", "avoidBuggyIps"],
+  ["spec.serviceAllocation", "serviceAllocation"],
 ];
+
+/** The model form of `serviceAllocation`, keys with no value left out. */
+function serviceAllocation(args: ServiceAllocationArgs | undefined): ServiceAllocation | undefined {
+  if (args === undefined) return undefined;
+  return {
+    ...(args.priority === undefined ? {} : { priority: args.priority }),
+    ...(args.namespaces === undefined ? {} : { namespaces: [...args.namespaces] }),
+    ...(args.namespaceSelectors === undefined ? {} : { namespaceSelectors: args.namespaceSelectors.map(labelSelector) }),
+    ...(args.serviceSelectors === undefined ? {} : { serviceSelectors: args.serviceSelectors.map(labelSelector) }),
+  };
+}

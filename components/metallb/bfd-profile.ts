@@ -9,6 +9,10 @@ export interface BfdProfileArgs {
   profileName?: string;
   /** Namespace. @default "metallb-system" */
   namespace?: string;
+  /** Labels of the BFDProfile. */
+  labels?: Record<string, string>;
+  /** Annotations of the BFDProfile, carried through unchanged. */
+  annotations?: Record<string, string>;
   /** Minimum receive interval, 10–60000 ms. @default 300 */
   receiveInterval?: number;
   /** Minimum transmit interval, 10–60000 ms. @default 300 */
@@ -45,6 +49,8 @@ export class BfdProfile extends pulumi.ComponentResource {
     const model = bfdProfile({
       name: profileName,
       namespace: args.namespace,
+      labels: args.labels,
+      annotations: args.annotations,
       receiveInterval: args.receiveInterval,
       transmitInterval: args.transmitInterval,
       detectMultiplier: args.detectMultiplier,
@@ -73,9 +79,11 @@ export class BfdProfile extends pulumi.ComponentResource {
 }
 
 /** Where the BFDProfile's fields come from in {@link BfdProfileArgs}. */
-const BFD_PROFILE_ARGUMENTS: ArgumentPaths = [
+export const BFD_PROFILE_ARGUMENTS: ArgumentPaths = [
   ["metadata.name", "profileName"],
   ["metadata.namespace", "namespace"],
+  ["metadata.labels", "labels"],
+  ["metadata.annotations", "annotations"],
   ["spec.receiveInterval", "receiveInterval"],
   ["spec.transmitInterval", "transmitInterval"],
   ["spec.detectMultiplier", "detectMultiplier"],

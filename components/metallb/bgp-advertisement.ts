@@ -11,11 +11,17 @@ export interface BgpAdvertisementArgs {
   advertisementName?: string;
   /** Namespace. @default "metallb-system" */
   namespace?: string;
-  /** The pools to advertise (pass the `AddressPool` objects). */
-  pools: AddressPoolReference[];
+  /** Labels of the BGPAdvertisement. */
+  labels?: Record<string, string>;
+  /** Annotations of the BGPAdvertisement, carried through unchanged. */
+  annotations?: Record<string, string>;
+  /** The pools to advertise (pass the `AddressPool` objects). @default every pool, when `poolSelectors` is absent too */
+  pools?: AddressPoolReference[];
+  /** Pools to advertise by label (any selector matching), besides `pools`. */
+  poolSelectors?: LabelSelectorArgs[];
   /** The peers to advertise to (pass the `MetalLbPeer` objects). @default every peer */
   peers?: MetalLbPeerReference[];
-  /** Communities: `65535:65282` or `large:1:2:3`. */
+  /** Communities: `65535:65282`, `large:1:2:3`, or a Community object's alias. */
   communities?: string[];
   /** IPv4 aggregation length, ≤ 32 and ≥ each pool CIDR's prefix. @default 32 */
   aggregationLength?: number;
@@ -25,6 +31,10 @@ export interface BgpAdvertisementArgs {
   localPref?: number;
   /** Nodes that advertise. @default every node */
   nodeSelectors?: LabelSelectorArgs[];
+  /** Advertise only the addresses of Services matching one of these selectors; only with the default aggregation lengths. */
+  serviceSelectors?: LabelSelectorArgs[];
+  /** Times to prepend the local AS number to the AS_PATH, 1–10; frr-k8s mode of MetalLB only. @default no prepending */
+  asPathPrepend?: number;
   /** Create the BGPAdvertisement through the Kubernetes provider. @default true */
   applyToCluster?: boolean;
 }
@@ -33,6 +43,7 @@ export interface BgpAdvertisementArgs {
  * How MetalLB advertises pools to peers (`metallb.io/v1beta1`
  * `BGPAdvertisement`). Pools and peers are passed as objects, so a typo in a
  * name cannot happen; aggregation lengths are checked against the pools.
+ * Without `pools` and `poolSelectors` it advertises every pool.
  */
 export class BgpAdvertisement extends pulumi.ComponentResource {
   /** `metadata.name`. */
@@ -47,19 +58,35 @@ export class BgpAdvertisement extends pulumi.ComponentResource {
     const model = bgpAdvertisement({
       name: advertisementName,
       namespace: args.namespace,
-      ipAddressPools: args.pools.map((pool) => pool.poolName),
+      labels: args.labels,
+      annotations: args.annotations,
+      ipAddressPools: args.pools?.map((pool) => pool.poolName),
+      ipAddressPoolSelectors: args.poolSelectors?.map(labelSelector),
       peers: args.peers?.map((peer) => peer.peerName),
       communities: args.communities,
       aggregationLength: args.aggregationLength,
       aggregationLengthV6: args.aggregationLengthV6,
       localPref: args.localPref,
       nodeSelectors: args.nodeSelectors?.map(labelSelector),
+      serviceSelectors: args.serviceSelectors?.map(labelSelector),
+      asPathPrepend: args.asPathPrepend,
     });
     const context = [
-      ...args.pools.flatMap((pool) => companyOf(pool, () => [ipAddressPool({ name: pool.poolName, namespace: args.namespace, addresses: pool.addresses })])),
+      ...(args.pools ?? []).flatMap((pool) =>
+        companyOf(pool, () => [ipAddressPool({ name: pool.poolName, namespace: args.namespace, addresses: pool.addresses })]),
+      ),
       ...(args.peers ?? []).flatMap((peer) =>
         companyOf(peer, () => [
-          metallbBgpPeer({ name: peer.peerName, namespace: args.namespace, myASN: peer.myAsn, peerASN: peer.peerAsn, peerAddress: peer.peerAddress }),
+          metallbBgpPeer({
+            name: peer.peerName,
+            namespace: args.namespace,
+            myASN: peer.myAsn,
+            localASN: peer.localAsn,
+            peerASN: peer.peerAsn,
+            dynamicASN: peer.dynamicAsn,
+            peerAddress: peer.peerAddress,
+            interface: peer.interface,
+          }),
         ]),
       ),
     ];
@@ -83,14 +110,19 @@ export class BgpAdvertisement extends pulumi.ComponentResource {
 }
 
 /** Where the BGPAdvertisement's fields come from in {@link BgpAdvertisementArgs}. */
-const BGP_ADVERTISEMENT_ARGUMENTS: ArgumentPaths = [
+export const BGP_ADVERTISEMENT_ARGUMENTS: ArgumentPaths = [
   ["metadata.name", "advertisementName"],
   ["metadata.namespace", "namespace"],
+  ["metadata.labels", "labels"],
+  ["metadata.annotations", "annotations"],
   ["spec.ipAddressPools[*]", "pools[*].poolName"],
+  ["spec.ipAddressPoolSelectors", "poolSelectors"],
   ["spec.peers[*]", "peers[*].peerName"],
   ["spec.communities", "communities"],
   ["spec.aggregationLength", "aggregationLength"],
   ["spec.aggregationLengthV6", "aggregationLengthV6"],
   ["spec.localPref", "localPref"],
   ["spec.nodeSelectors", "nodeSelectors"],
+  ["spec.serviceSelectors", "serviceSelectors"],
+  ["spec.asPathPrepend", "asPathPrepend"],
 ];

@@ -3,7 +3,7 @@ import { parseFailure, planPeering, renderDot, renderMermaid, renderSvg, topolog
 import { parseCommandArgs } from "./args";
 import type { Command } from "./command";
 import { UsageError } from "./command";
-import { PEERING_HELP, PEERING_OPTIONS, asUsage, notePlacement, readPeeringInput } from "./peering-input";
+import { PEERING_HELP, PEERING_OPTIONS, asUsage, notePlacement, noteSkipped, readPeeringInput } from "./peering-input";
 
 const FORMATS = ["svg", "dot", "mermaid"] as const;
 
@@ -38,6 +38,7 @@ export const graphCommand: Command = {
     const input = readPeeringInput(values, positionals, io);
     if ("exit" in input) return input.exit;
     notePlacement(input, io);
+    noteSkipped(input.topology, io);
     const graph = asUsage(() => topologyGraph(planPeering(input.topology, input.options), planPeering(input.topology, { ...input.options, failures })));
     const dot = renderDot(graph);
     io.stdout(format === "mermaid" ? renderMermaid(graph) : format === "dot" ? dot : await renderSvg(dot));

@@ -6,7 +6,7 @@
 import { echoText } from "../manifest";
 import type { Topology } from "../model";
 import { parseCidr } from "../net";
-import { NodeSpecError, PeeringError, nodesOfManifests, parseNodeSpec, type ClusterNode, type PeeringOptions } from "../routers";
+import { NodeSpecError, PeeringError, nodesOfManifests, parseNodeSpec, skippedLines, skippedPeers, type ClusterNode, type PeeringOptions } from "../routers";
 import { formatDiagnostic, summarize, validate } from "../validate";
 import { MAX_INPUT_SIZE_HELP, MAX_INPUT_SIZE_OPTION, maxInputSize } from "./args";
 import type { CommandIo } from "./command";
@@ -49,6 +49,11 @@ export function notePlacement(input: { readonly topology: Topology; readonly opt
   if (input.options.nodeSubnets === undefined && input.topology.networkGatewayGroups.length > 0) {
     io.stderr("note: floating IPs placed as if any node could hold any of them; pass --node-subnet CIDR (repeatable) for their real placement\n");
   }
+}
+
+/** Warns on stderr of each BGPPeer the peering leaves out (its router is not in the topology): nothing is passed over silently. */
+export function noteSkipped(topology: Topology, io: CommandIo): void {
+  for (const line of skippedLines(skippedPeers(topology))) io.stderr(`warning: ${echoText(line, 4 * 80)}\n`);
 }
 
 /** Runs `body`, turning a {@link PeeringError} or {@link NodeSpecError} into a usage error (exit 2). */

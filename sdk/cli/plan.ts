@@ -3,7 +3,7 @@ import { parseFailure, planFailures, singlePointsOfFailure, type FailurePlan, ty
 import { outputFormat, parseCommandArgs } from "./args";
 import type { Command } from "./command";
 import { UsageError } from "./command";
-import { PEERING_HELP, PEERING_OPTIONS, asUsage, notePlacement, readPeeringInput } from "./peering-input";
+import { PEERING_HELP, PEERING_OPTIONS, asUsage, notePlacement, noteSkipped, readPeeringInput } from "./peering-input";
 
 const USAGE = `Usage: bgplb plan --fail FAILURE... FILE|DIR|-... [options]
        bgplb plan --spof FILE|DIR|-... [options]
@@ -15,6 +15,9 @@ groups and routers that keep theirs are counted), the sessions that drop
 and those that move with their floating IP, and the VIP groups left without
 any path. --spof tries every single failure (each node, floating IP, router
 and node/router link) and lists those that leave a VIP group without a path.
+MetalLB BGPPeers whose router the topology does not name (BGP unnumbered,
+dynamicASN: external without a peerASN for that router) are listed as not
+planned (--spof: warned on stderr).
 
 Failures (--fail, repeatable, applied together):
   node=NAME            a node is down (GKE nodes are named by --node, else by address)
@@ -62,6 +65,10 @@ function formatPlan(plan: FailurePlan): string {
   out.push(`  ${plan.unchangedVips === 0 ? "no" : plan.unchangedVips} other VIP group${plan.unchangedVips === 1 ? "" : "s"}: paths unchanged at every router`);
   out.push("", `VIP groups losing every path: ${plan.lostVips.length === 0 ? "none" : plan.lostVips.join(", ")}`);
   if (plan.unreachableVips.length > 0) out.push(`VIP groups without any path, before or after (no session carries them): ${plan.unreachableVips.join(", ")}`);
+  if (plan.skippedPeers.length > 0) {
+    out.push("", `BGPPeers not planned (${plan.skippedPeers.length}): their router is not in the topology, so their paths are not counted above:`);
+    for (const s of plan.skippedPeers) out.push(`  ${s.source}: ${s.reason}`);
+  }
   out.push("");
   return out.join("\n");
 }
@@ -92,6 +99,7 @@ export const planCommand: Command = {
     if ("exit" in input) return input.exit;
     notePlacement(input, io);
     if (values.spof) {
+      noteSkipped(input.topology, io);
       const spofs = asUsage(() => singlePointsOfFailure(input.topology, input.options));
       const subject = asUsage(() => planFailures(input.topology, input.options, []).subject);
       io.stdout(format === "json" ? `${JSON.stringify({ subject, singlePointsOfFailure: spofs }, null, 2)}\n` : formatSpof(subject, spofs));

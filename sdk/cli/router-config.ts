@@ -4,7 +4,7 @@ import { ROUTER_VENDORS, routerConfigs, type RouterVendor } from "../routers";
 import { parseCommandArgs } from "./args";
 import type { Command } from "./command";
 import { UsageError } from "./command";
-import { PEERING_HELP, PEERING_OPTIONS, asUsage, readPeeringInput } from "./peering-input";
+import { PEERING_HELP, PEERING_OPTIONS, asUsage, noteSkipped, readPeeringInput } from "./peering-input";
 
 const USAGE = `Usage: bgplb router-config --vendor frr|bird [--router PEER_IP] FILE|DIR|-... [options]
 
@@ -16,7 +16,10 @@ receive, ECMP (FRR maximum-paths, BIRD merge paths), BFD and TCP MD5 where
 the topology sets them, an import filter accepting exactly the address
 pools' prefixes (and the control-plane VIP) at the lengths the cluster
 sends, and a maximum-prefix limit. Nothing is exported to the cluster.
-The output is deterministic; the topology is validated first.
+The output is deterministic; the topology is validated first. A MetalLB
+BGPPeer whose router the topology does not name (BGP unnumbered, or
+dynamicASN: external with no peerASN for that router anywhere) is left out
+with a warning on stderr and a comment in every configuration.
 
 Options:
   --vendor frr|bird    the router software (required)
@@ -66,6 +69,7 @@ export const routerConfigCommand: Command = {
     const configs = asUsage(() =>
       routerConfigs(input.topology, vendor, { ...input.options, ...(router ? { router } : {}), ...(password ? { md5Password: password } : {}) }),
     );
+    noteSkipped(input.topology, io);
     io.stdout([...configs.values()].join("\n"));
     return 0;
   },

@@ -4,7 +4,7 @@
  * cluster source address, and a kernel protocol merging equal paths (ECMP).
  */
 import type { IpFamily } from "../net";
-import type { Peering } from "./peering";
+import { skippedLines, type Peering } from "./peering";
 import type { AcceptedPrefix, RouterNeighbor, RouterPolicy } from "./policy";
 import { MULTIHOP_TTL, md5PasswordOf, type RouterConfigOptions } from "./options";
 
@@ -62,6 +62,7 @@ export function renderBird(peering: Peering, policy: RouterPolicy, options: Rout
     `# bgplb router-config --vendor bird: router ${router.address} (AS ${router.asn}), peering with ${peering.subject}`,
     '# Generated from the topology. Include it from bird.conf (include "bgplb.conf";) next to your router id,',
     "# protocol device and the routes that resolve the next hops. Prefixes outside these filters are refused.",
+    ...skippedLines(peering.skipped).map((line) => `# ${line}`),
     "",
   ];
   for (const family of policy.families) {

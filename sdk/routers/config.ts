@@ -3,7 +3,7 @@ import type { Topology } from "../model";
 import { renderBird } from "./bird";
 import { renderFrr } from "./frr";
 import type { RouterConfigOptions } from "./options";
-import { planPeering, PeeringError, type PeeringOptions } from "./peering";
+import { planPeering, PeeringError, skippedLines, type PeeringOptions } from "./peering";
 import { routerPolicies } from "./policy";
 
 /** The router software a configuration is written for. */
@@ -24,7 +24,10 @@ export function routerConfigs(
 ): Map<string, string> {
   const peering = planPeering(topology, { ...options, failures: [] });
   if (peering.routers.length === 0) {
-    throw new PeeringError(`no router peers with ${peering.subject}: no session is planned (MetalLB: no node matches a BGPPeer's nodeSelectors)`);
+    const skipped = skippedLines(peering.skipped);
+    throw new PeeringError(
+      `no router peers with ${peering.subject}: no session is planned (MetalLB: no node matches a BGPPeer's nodeSelectors)${skipped.length === 0 ? "" : `; ${skipped.join("; ")}`}`,
+    );
   }
   const policies = routerPolicies(peering).filter((p) => options.router === undefined || p.router.address === options.router);
   if (policies.length === 0) {

@@ -4,7 +4,7 @@
  * a `router bgp` block with one neighbor per cluster source address.
  */
 import type { IpFamily } from "../net";
-import type { Peering } from "./peering";
+import { skippedLines, type Peering } from "./peering";
 import type { AcceptedPrefix, RouterNeighbor, RouterPolicy } from "./policy";
 import { MULTIHOP_TTL, md5PasswordOf, type RouterConfigOptions } from "./options";
 
@@ -43,6 +43,7 @@ export function renderFrr(peering: Peering, policy: RouterPolicy, options: Route
     `! bgplb router-config --vendor frr: router ${router.address} (AS ${router.asn}), peering with ${peering.subject}`,
     "! Generated from the topology. Merge into the router's configuration; the router ID, interfaces and",
     "! other neighbors stay as they are. Prefixes outside these lists are refused from the cluster.",
+    ...skippedLines(peering.skipped).map((line) => `! ${line}`),
     "!",
   ];
   for (const family of policy.families) {

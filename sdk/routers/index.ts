@@ -14,10 +14,13 @@ export {
   PlannedSession,
   RouterSide,
   SessionRoute,
+  SkippedPeer,
   VipGroup,
   describeFailure,
   parseFailure,
   planPeering,
+  skippedLines,
+  skippedPeers,
 } from "./peering";
 export { PathCount, RouterVipPaths, routerPaths, sentNextHops, sortAddresses } from "./paths";
 export { AcceptedPrefix, MAX_PREFIX_LIMIT, RouterNeighbor, RouterPolicy, routerPolicies } from "./policy";

@@ -14,6 +14,7 @@ import {
   BFD_DEFAULTS,
   METALLB_DEFAULT_AGGREGATION_LENGTH,
   METALLB_DEFAULT_AGGREGATION_LENGTH_V6,
+  METALLB_NAMESPACE,
   clusterNamespace,
   type BFDProfileSpec,
   type Cluster,
@@ -21,7 +22,7 @@ import {
   type MetalLBBGPPeer,
   type Topology,
 } from "../model";
-import { formatIp, formatIpValue, parseAddressBlock, parseIp, type IpFamily } from "../net";
+import { formatIp, formatIpValue, parseAddressBlock, parseIp, type IpAddress, type IpFamily } from "../net";
 import { matchesSelector } from "../validate/rules/labels";
 import { coveredPools } from "../validate/rules/metallb-advertisements";
 import type { ClusterNode } from "./nodes";
@@ -115,6 +116,13 @@ export interface RouterSide {
   readonly standby: readonly string[];
 }
 
+/** A BGPPeer whose sessions the peering cannot plan, and why (the router side of it is left to the engineer). */
+export interface SkippedPeer {
+  /** The object, e.g. `BGPPeer metallb-system/unnumbered`. */
+  readonly source: string;
+  readonly reason: string;
+}
+
 /** The router side of one topology. */
 export interface Peering {
   readonly mode: PeeringMode;
@@ -128,6 +136,8 @@ export interface Peering {
   readonly vips: readonly VipGroup[];
   readonly sessions: readonly PlannedSession[];
   readonly routers: readonly RouterSide[];
+  /** BGPPeers left out of {@link sessions}: the topology does not say enough about their router. */
+  readonly skipped: readonly SkippedPeer[];
 }
 
 /** What the peering is computed from besides the topology. */
@@ -166,6 +176,23 @@ function poolGroups(name: string, addresses: readonly string[], avoidBuggyIPs: b
       blocks: mine.map((b) => b.text),
       sample: formatIp(family, skip ? first + 1n : first),
     };
+  });
+}
+
+/**
+ * One line per skipped BGPPeer (`not configured or planned: BGPPeer …: reason`),
+ * for the comments of a router configuration and the commands' warnings.
+ */
+export function skippedLines(skipped: readonly SkippedPeer[]): string[] {
+  return skipped.map((s) => `not configured or planned: ${s.source}: ${s.reason}`);
+}
+
+/** The BGPPeers {@link planPeering} leaves out of the topology's peering, with why (only MetalLB peers can be). */
+export function skippedPeers(topology: Topology): SkippedPeer[] {
+  if (bgpCluster(topology) !== undefined) return [];
+  return peersByName(topology).flatMap((peer) => {
+    const remote = routerOf(peer, topology.metallbBgpPeers);
+    return "reason" in remote ? [{ source: sourceOf(peer), reason: remote.reason }] : [];
   });
 }
 
@@ -343,6 +370,7 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
     vips: [...pools, cpGroup],
     sessions,
     routers: routersOf(sessions, failures, standbyOf),
+    skipped: [],
   };
 }
 
@@ -368,6 +396,52 @@ function md5Source(peer: MetalLBBGPPeer): string | undefined {
   return undefined;
 }
 
+/** The MetalLB peers in name order: the order sessions are planned and skipped peers listed in. */
+function peersByName(topology: Topology): MetalLBBGPPeer[] {
+  return [...topology.metallbBgpPeers].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+}
+
+/** `BGPPeer namespace/name`. */
+function sourceOf(peer: MetalLBBGPPeer): string {
+  return `BGPPeer ${peer.metadata.namespace ?? METALLB_NAMESPACE}/${peer.metadata.name}`;
+}
+
+/** The AS number the cluster announces to a MetalLB peer's router: `localASN` when set (BGP local-as), else `myASN`. */
+function localAsnOf(peer: MetalLBBGPPeer): number {
+  return peer.spec.localASN ?? peer.spec.myASN;
+}
+
+/**
+ * The router of a MetalLB peer and its AS number, or why the topology does
+ * not give them: a BGP unnumbered peer (`interface`) names no router address,
+ * and a `dynamicASN: external` peer no router AS unless another BGPPeer names
+ * the same router with `peerASN` (`internal`: the router's AS is the cluster's).
+ */
+function routerOf(peer: MetalLBBGPPeer, peers: readonly MetalLBBGPPeer[]): { router: IpAddress; routerASN: number } | { reason: string } {
+  const { spec } = peer;
+  const local = localAsnOf(peer);
+  if (spec.peerAddress === undefined) {
+    return {
+      reason:
+        `BGP unnumbered on node interface ${spec.interface ?? "(none)"}: the router's side is a link-local neighbor on its own interface toward each node, ` +
+        `which the topology does not name; configure it by hand (FRR: neighbor IFNAME interface remote-as ${local}; ` +
+        `BIRD: a protocol bgp with interface "IFNAME", neighbor range fe80::/10 as ${local}, dynamic names)`,
+    };
+  }
+  const router = parseIp(spec.peerAddress);
+  if (spec.peerASN !== undefined) return { router, routerASN: spec.peerASN };
+  if (spec.dynamicASN === "internal") return { router, routerASN: local };
+  const named = peers.find(
+    (p) => p.spec.peerASN !== undefined && p.spec.peerASN !== local && p.spec.peerAddress !== undefined && parseIp(p.spec.peerAddress).text === router.text,
+  );
+  if (named !== undefined) return { router, routerASN: named.spec.peerASN! };
+  return {
+    reason:
+      `dynamicASN: external: the router ${router.text}'s own AS number is not in the topology (the cluster accepts any AS but ${local}); ` +
+      `name it in a BGPPeer with peerASN for ${router.text}, or configure the router by hand with one neighbor per node, remote-as ${local}`,
+  };
+}
+
 function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
   const failures = options.failures ?? [];
   const nodes = options.nodes ?? [];
@@ -383,11 +457,16 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
   );
   const sessions: PlannedSession[] = [];
   const seen = new Set<string>();
-  const peers = [...topology.metallbBgpPeers].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  const peers = peersByName(topology);
+  const skipped: SkippedPeer[] = [];
   for (const peer of peers) {
-    // a BGP unnumbered (interface) or dynamicASN peer names no router address or AS to configure
-    if (peer.spec.peerAddress === undefined || peer.spec.peerASN === undefined) continue;
-    const router = parseIp(peer.spec.peerAddress);
+    const source = sourceOf(peer);
+    const remote = routerOf(peer, topology.metallbBgpPeers);
+    if ("reason" in remote) {
+      skipped.push({ source, reason: remote.reason });
+      continue;
+    }
+    const { router, routerASN } = remote;
     const selectors = peer.spec.nodeSelectors ?? [];
     const advertisements = topology.bgpAdvertisements.filter((a) => (a.spec.peers ?? []).length === 0 || a.spec.peers!.includes(peer.metadata.name));
     for (const node of nodes) {
@@ -425,9 +504,9 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
         localIP,
         node: node.name,
         routerIP: router.text,
-        routerASN: peer.spec.peerASN,
-        localASN: peer.spec.myASN,
-        source: `BGPPeer ${peer.metadata.namespace ?? "metallb-system"}/${peer.metadata.name}`,
+        routerASN,
+        localASN: localAsnOf(peer),
+        source,
         multihop: peer.spec.ebgpMultiHop ?? false,
         addPath: false,
         ...(bfd ? { bfd } : {}),
@@ -445,7 +524,17 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
   );
   const vips = [...groupsOf.values()].flat();
   const failedNodes = failures.flatMap((f) => (f.kind === "node" ? [f.node] : []));
-  return { mode: "metallb", subject: "MetalLB", nodes, failedNodes, floatingIPs: new Map(), vips, sessions, routers: routersOf(sessions, failures, () => []) };
+  return {
+    mode: "metallb",
+    subject: "MetalLB",
+    nodes,
+    failedNodes,
+    floatingIPs: new Map(),
+    vips,
+    sessions,
+    routers: routersOf(sessions, failures, () => []),
+    skipped,
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { Topology } from "../model";
 import { routerPaths, sortAddresses, type PathCount, type RouterVipPaths } from "./paths";
-import { describeFailure, planPeering, type Failure, type Peering, type PeeringOptions } from "./peering";
+import { describeFailure, planPeering, type Failure, type Peering, type PeeringOptions, type SkippedPeer } from "./peering";
 
 /** One VIP group: the routers where its paths change, and whether it keeps any path. */
 export interface VipPlan {
@@ -54,6 +54,8 @@ export interface FailurePlan {
   readonly lostVips: readonly string[];
   /** VIP groups no router holds a path for, before or after (no session carries them). */
   readonly unreachableVips: readonly string[];
+  /** BGPPeers the plan leaves out (their router is not in the topology), with why. */
+  readonly skippedPeers: readonly SkippedPeer[];
 }
 
 /** One failure that alone leaves VIP groups without any path. */
@@ -139,6 +141,7 @@ export function comparePeerings(before: Peering, after: Peering, failures: reado
     unchangedVips,
     lostVips: vips.filter((v) => v.lost).map((v) => v.vip),
     unreachableVips,
+    skippedPeers: after.skipped,
   };
 }
 

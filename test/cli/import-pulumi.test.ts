@@ -35,16 +35,16 @@ describe("bgplb import (--target pulumi, the default)", () => {
     const run = await bgplb("import", withUnknowns());
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stderr.split("\n").filter((line) => line.startsWith("warning: "))).to.deep.equal([
-      "warning: metallb.io/v1beta2 BGPPeer metallb-system/frrviavrf spec.futureKnob: MetalLbPeer has no argument for it; published as written",
+      "warning: metallb.io/v1beta2 BGPPeer metallb-system/frrviavrf spec.futureKnob: MetalLbPeer has no argument for it; applied as written (AsWrittenManifest; not validated by a component)",
       "warning: v1 ConfigMap metallb-system/notes: bgplb has no component for this kind; published as written",
     ]);
     expect(run.stdout).to.contain(
-      "// metallb.io/v1beta2 BGPPeer metallb-system/frrviavrf, published as written\n// (rendered exactly; no component validates it or applies it to a cluster):\n//   spec.futureKnob: MetalLbPeer has no argument for it\nconst bgpPeerFrrviavrf: bgplb.ManifestObject = {",
+      '//   spec.futureKnob: MetalLbPeer has no argument for it\nconst bgpPeerFrrviavrf = new bgplb.AsWrittenManifest("bgpPeerFrrviavrf", {\n  manifest: {',
     );
-    expect(run.stdout).to.contain("    futureKnob: 3,\n");
+    expect(run.stdout).to.contain("      futureKnob: 3,\n");
     expect(run.stdout).to.contain('const configMapNotes: bgplb.ManifestObject = {\n  apiVersion: "v1",\n  kind: "ConfigMap",');
     expect(run.stdout).to.match(
-      /export const objects = \[\n {2}\[bgpPeerFrrviavrf\],\n {2}poolFirstPool\.objects,\n {2}advertisementFirstAdv\.objects,\n {2}\[configMapNotes\],\n\];/,
+      /export const objects = \[\n {2}bgpPeerFrrviavrf\.objects,\n {2}poolFirstPool\.objects,\n {2}advertisementFirstAdv\.objects,\n {2}\[configMapNotes\],\n\];/,
     );
   });
 

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { ThrowawayCluster, type KubeObject } from "./harness/cluster";
-import { clusterTools, requireTools } from "./harness/tools";
+import { clusterTools, repoDir, requireTools } from "./harness/tools";
 import {
   BIRD_ADDRESS,
   CLUSTER_NAMESPACE,
@@ -25,6 +25,9 @@ import {
   type SpeakerLogEntry,
 } from "./cluster-speaker-lab";
 import { runInNamespace } from "../interop/harness/process";
+import { loadManifestFiles } from "../../sdk/manifest";
+import { parseNodeSpec, planPeering, routerPaths, type Failure, type FailurePlan, type RouterVipPaths } from "../../sdk/routers";
+import { runCommand } from "./harness/command";
 import { sleep, waitFor } from "../interop/harness/wait";
 
 const NAMESPACE = CLUSTER_NAMESPACE;
@@ -223,6 +226,164 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
       (await lab!.frr.routes()).map((r) => r.prefix),
       "FRR is no control-plane peer",
     ).to.not.include(CONTROL_PLANE_VIP);
+  });
+
+  it("bgplb plan --fail node=… on the lab topology predicts what the routers hold after that node fails (its speaker killed, its Node NotReady): BIRD (ADD-PATH) the planned paths and next hops of the IPv4 and IPv6 VIPs exactly, FRR (no ADD-PATH) planned next hops only, no VIP lost, every floating-IP session back", async () => {
+    await kubectl(["apply", "-f", "-"], service("plan", { ipFamilyPolicy: "RequireDualStack", ipFamilies: ["IPv4", "IPv6"] }));
+    const ips = await waitFor(
+      "plan's two LoadBalancer IPs",
+      async () => {
+        const list = await serviceIPs("plan");
+        return list.length === 2 ? list : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    const prefixes = { pool1: `${ips[0]}/32`, "pool1 IPv6": `${ips[1]}/128` } as const;
+    const real = async (router: string, vip: keyof typeof prefixes): Promise<string[]> =>
+      router === BIRD_ADDRESS ? birdHops(prefixes[vip]) : (await lab!.frr.multipathNextHops(vip === "pool1" ? "ipv4" : "ipv6", prefixes[vip])).sort();
+    // what the routers hold, as bgplb plan counts it: BIRD (ADD-PATH) one path per received next hop, FRR one per ECMP member
+    const held = async (router: string, vip: keyof typeof prefixes): Promise<{ paths: number; nextHops: string[] }> => {
+      const hops = await real(router, vip);
+      return { paths: hops.length, nextHops: [...new Set(hops)].sort() };
+    };
+    const holders = await Promise.all(FLOATING_IPS.map((fip) => waitFor(`holder of ${fip}`, () => holderOf(fip), { timeoutMs: 10_000 })));
+    const victim = NODES.find((n) => n.address !== CONTROL_PLANE_NODE && holders.includes(n.name))!.name;
+    const nodeFlags = NODES.flatMap((n) => ["--node", `${n.name}=${n.address},${IPV6_ADDRESSES[n.name]}`]);
+    const topologyFile = path.join(repoDir, "test/e2e/cluster-speaker-topology.yaml");
+    const planned = await runCommand(process.execPath, [
+      path.join(repoDir, "dist/sdk/cli/main.js"),
+      "plan",
+      "--fail",
+      `node=${victim}`,
+      "--output",
+      "json",
+      ...nodeFlags,
+      topologyFile,
+    ]);
+    expect(planned.code, planned.stderr).to.equal(0);
+    const report = JSON.parse(planned.stdout) as FailurePlan;
+    expect(report.lostVips).to.deep.equal([]);
+    expect(report.droppedSessions, "no floating-IP session is lost for good: each moves to a live node").to.deep.equal([]);
+    expect(report.vips.map((v) => v.vip).sort()).to.deep.equal(["pool1", "pool1 IPv6"]);
+    // the same prediction, for every router (the JSON lists only the routers whose paths change)
+    const { topology } = loadManifestFiles([topologyFile]);
+    const nodes = NODES.map((n) => parseNodeSpec(`${n.name}=${n.address},${IPV6_ADDRESSES[n.name]}`));
+    const predicted = (failures: readonly Failure[]) => routerPaths(planPeering(topology, { nodes, failures }));
+    const expected = (paths: readonly RouterVipPaths[], router: string, vip: string) => {
+      const found = paths.find((p) => p.router === router && p.vip === vip)!;
+      return { paths: found.paths, nextHops: [...found.nextHops].sort() };
+    };
+    const before = predicted([]);
+    const after = predicted([{ kind: "node", node: victim }]);
+    for (const vip of Object.keys(prefixes) as (keyof typeof prefixes)[]) {
+      for (const change of report.vips.find((v) => v.vip === vip)!.routers) {
+        expect({ paths: change.after.paths, nextHops: [...change.after.nextHops].sort() }, `${vip} at ${change.router} in the JSON`).to.deep.equal(
+          expected(after, change.router, vip),
+        );
+      }
+    }
+    for (const vip of Object.keys(prefixes) as (keyof typeof prefixes)[]) {
+      const bird = expected(before, BIRD_ADDRESS, vip);
+      expect(
+        await waitFor(
+          `BIRD: ${bird.paths} paths for ${prefixes[vip]}`,
+          async () => {
+            const now = await held(BIRD_ADDRESS, vip);
+            return now.paths === bird.paths ? now : undefined;
+          },
+          { timeoutMs: 20_000 },
+        ),
+      ).to.deep.equal(bird);
+      // the lab's FRR is configured without ADD-PATH receive (router-config would enable it): one path per session, so it
+      // holds some of the planned next hops, which ones depending on the VIP's rank among all VIPs and on history
+      const frr = expected(before, FRR_ADDRESS, vip);
+      const frrNow = await waitFor(
+        `FRR: a route for ${prefixes[vip]}`,
+        async () => {
+          const now = await held(FRR_ADDRESS, vip);
+          return now.nextHops.length > 0 ? now : undefined;
+        },
+        { timeoutMs: 20_000 },
+      );
+      expect(frr.nextHops, `FRR's next hops for ${prefixes[vip]} among the planned ones`).to.include.members(frrNow.nextHops);
+    }
+
+    // the failure: the node dies (its speaker and the floating IPs on its interface go) and the API server marks it NotReady
+    const ready = (status: "True" | "False") =>
+      JSON.stringify({
+        status: {
+          conditions: [
+            {
+              type: "Ready",
+              status,
+              reason: "lab",
+              message: "bgplb plan test",
+              lastHeartbeatTime: new Date().toISOString(),
+              lastTransitionTime: new Date().toISOString(),
+            },
+          ],
+        },
+      });
+    lab!.speakers.get(victim)!.signal("SIGKILL");
+    const onLink = (await runInNamespace(lab!.ns(victim), "ip", ["-o", "-4", "addr", "show", "dev", "eth0"])).stdout;
+    for (const fip of FLOATING_IPS.filter((f) => onLink.includes(` ${f}/32 `)))
+      await runInNamespace(lab!.ns(victim), "ip", ["addr", "del", `${fip}/32`, "dev", "eth0"]);
+    await kubectl(["patch", "node", victim, "--subresource", "status", "--type", "merge", "-p", ready("False")]);
+    try {
+      for (const vip of Object.keys(prefixes) as (keyof typeof prefixes)[]) {
+        // BIRD (ADD-PATH receive, as router-config writes it): the planned paths and next hops exactly
+        const bird = expected(after, BIRD_ADDRESS, vip);
+        const birdAfter = await waitFor(
+          `BIRD: ${bird.paths} paths for ${prefixes[vip]} after ${victim} fails`,
+          async () => {
+            const now = await held(BIRD_ADDRESS, vip);
+            return now.paths === bird.paths && now.nextHops.every((hop) => bird.nextHops.includes(hop)) ? now : undefined;
+          },
+          { timeoutMs: 30_000 },
+        ).catch(async () => held(BIRD_ADDRESS, vip));
+        expect(birdAfter, `${prefixes[vip]} at BIRD after node=${victim}`).to.deep.equal(bird);
+        // FRR without ADD-PATH receive (not as router-config writes it) gets one next hop per session, and a session keeps
+        // the next hop it sent while that node is usable: only the failed node is replaced, so FRR holds some of the
+        // planned next hops, never the failed node's
+        const frr = expected(after, FRR_ADDRESS, vip);
+        const frrAfter = await waitFor(
+          `FRR: next hops for ${prefixes[vip]} among ${frr.nextHops.join(" ")} after ${victim} fails`,
+          async () => {
+            const now = await held(FRR_ADDRESS, vip);
+            return now.nextHops.length > 0 && now.nextHops.every((hop) => frr.nextHops.includes(hop)) ? now : undefined;
+          },
+          { timeoutMs: 30_000 },
+        ).catch(async () => held(FRR_ADDRESS, vip));
+        expect(frr.nextHops, `FRR's next hops for ${prefixes[vip]} after node=${victim}`).to.include.members(frrAfter.nextHops);
+        expect(frrAfter.nextHops.length, "FRR keeps a path").to.be.greaterThan(0);
+      }
+      for (const fip of FLOATING_IPS) {
+        const holder = await waitFor(
+          `${fip} held by a live node`,
+          async () => {
+            const now = await holderOf(fip);
+            return now !== undefined && now !== victim ? now : undefined;
+          },
+          { timeoutMs: 20_000 },
+        );
+        expect(holder).to.not.equal(victim);
+        await waitFor(
+          `BIRD and FRR sessions with ${fip} Established`,
+          async () => ((await lab!.bird.session(fip)).established && (await lab!.frr.session(fip)).established ? true : undefined),
+          { timeoutMs: 30_000 },
+        );
+      }
+      expect(await birdHops(CONTROL_PLANE_VIP), "the control-plane VIP, unchanged as planned").to.deep.equal([CONTROL_PLANE_NODE]);
+    } finally {
+      await kubectl(["patch", "node", victim, "--subresource", "status", "--type", "merge", "-p", ready("True")]);
+      lab!.startSpeaker(victim);
+    }
+    await waitFor(
+      "BIRD's paths back to the plan before the failure",
+      async () => ((await held(BIRD_ADDRESS, "pool1")).paths === expected(before, BIRD_ADDRESS, "pool1").paths ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
+    await kubectl(["delete", "service", "plan", "-n", "default"]);
   });
 
   it("cluster speaker: floating IP moves on node loss (SIGKILL of its holder's speaker), a new session comes up, and BIRD never loses every path of the VIP (sampled every 50 ms)", async () => {

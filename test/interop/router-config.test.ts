@@ -374,6 +374,31 @@ kind: BGPAdvertisement
 metadata: { name: dual, namespace: metallb-system }
 spec: { ipAddressPools: [dual], aggregationLength: 28 }
 `,
+  "metallb-dynamic-asn-local-asn-unnumbered": `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: ibgp, namespace: metallb-system }
+spec: { myASN: 64500, dynamicASN: internal, peerAddress: 192.0.2.1 }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: edge, namespace: metallb-system }
+spec: { myASN: 64500, localASN: 64510, peerASN: 64503, peerAddress: 192.0.2.3 }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: unnumbered, namespace: metallb-system }
+spec: { myASN: 64500, dynamicASN: external, interface: ens5 }
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: web, namespace: metallb-system }
+spec: { addresses: [198.51.100.0/24] }
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: { name: web, namespace: metallb-system }
+spec: { ipAddressPools: [web] }
+`,
 };
 
 describe("bgplb router-config output is accepted by FRR (vtysh --dryrun) and BIRD (bird -p)", function () {

@@ -1,6 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
+import { ADDRESS_POOL_ARGUMENTS } from "../../components/metallb/address-pool";
+import { BFD_PROFILE_ARGUMENTS } from "../../components/metallb/bfd-profile";
+import { BGP_ADVERTISEMENT_ARGUMENTS } from "../../components/metallb/bgp-advertisement";
+import { metallbPeerArguments } from "../../components/metallb/peer";
+import type { ArgumentPaths } from "../../components/validation";
 import { installMocks, settle } from "./mocks";
 
 const PLUGIN_DIRECTORY = path.join(__dirname, "..", "..", "..", "provider");
@@ -24,6 +29,7 @@ interface PackageSchema {
 
 const COMPONENTS = [
   "AddressPool",
+  "AsWrittenManifest",
   "BfdProfile",
   "BgpAdvertisement",
   "BgpLoadBalancer",
@@ -73,7 +79,16 @@ describe("source plugin (PulumiPlugin.yaml, runtime nodejs)", function () {
     const advertisement = schema.resources["bgplb:index:BgpAdvertisement"];
     expect(advertisement.inputProperties.pools).to.deep.include({ type: "array" });
     expect(schema.types["bgplb:index:AddressPoolReference"].properties).to.have.keys("poolName", "addresses");
-    expect(schema.types["bgplb:index:MetalLbPeerReference"].properties).to.have.keys("peerName", "myAsn", "peerAsn", "peerAddress");
+    expect(schema.types["bgplb:index:MetalLbPeerReference"].properties).to.have.keys(
+      "peerName",
+      "myAsn",
+      "localAsn",
+      "peerAsn",
+      "dynamicAsn",
+      "peerAddress",
+      "interface",
+    );
+    expect(schema.types["bgplb:index:DynamicAsn"].enum!.map((member) => member.value)).to.deep.equal(["internal", "external"]);
     expect(schema.types["bgplb:index:ClusterType"].enum!.map((member) => member.value)).to.deep.equal(["admin", "user", "hybrid", "standalone"]);
     const password = schema.resources["bgplb:index:MetalLbPeer"].inputProperties.password;
     expect(password.type).to.equal("string");
@@ -85,6 +100,26 @@ describe("source plugin (PulumiPlugin.yaml, runtime nodejs)", function () {
     expect(schema.resources["bgplb:index:GkeClusterLoadBalancer"].requiredInputs!.sort()).to.deep.equal(
       ["clusterName", "controlPlaneNodes", "controlPlanePeers", "controlPlaneVip", "localAsn"].sort(),
     );
+  });
+
+  it("exposes every argument a MetalLB field comes from as an input, so other languages can set every modelled field", () => {
+    const components: Record<string, ArgumentPaths> = {
+      MetalLbPeer: [...metallbPeerArguments("password"), ...metallbPeerArguments("passwordSecret")],
+      AddressPool: ADDRESS_POOL_ARGUMENTS,
+      BgpAdvertisement: BGP_ADVERTISEMENT_ARGUMENTS,
+      BfdProfile: BFD_PROFILE_ARGUMENTS,
+    };
+    for (const [component, paths] of Object.entries(components)) {
+      const inputs = Object.keys(schema.resources[`bgplb:index:${component}`].inputProperties);
+      const named = [...new Set(paths.map(([, argument]) => argument.split(/[.[]/)[0]))];
+      expect(
+        named.filter((argument) => !inputs.includes(argument)),
+        `${component} arguments missing from the schema`,
+      ).to.deep.equal([]);
+    }
+    expect(schema.resources["bgplb:index:MetalLbPeer"].requiredInputs!.sort()).to.deep.equal(["myAsn"]);
+    expect(schema.resources["bgplb:index:BgpAdvertisement"].requiredInputs ?? []).to.deep.equal([]);
+    expect(schema.resources["bgplb:index:MetalLbPeer"].inputProperties.dynamicAsn.$ref).to.equal("#/types/bgplb:index:DynamicAsn");
   });
 
   it("constructs components from plain data, as another language would pass it", async () => {

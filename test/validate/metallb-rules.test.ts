@@ -261,6 +261,16 @@ const CASES: readonly Case[] = [
     quiet: { peers: [P1, { ...P2, peerASN: 64500 }], advertisements: [A1, { ...A2, localPref: 100 }] },
   },
   {
+    title: "localPref towards an eBGP peer; a dynamicASN internal peer is iBGP",
+    code: "BGPLB115",
+    severity: "warning",
+    path: "spec.localPref",
+    value: "100",
+    kind: "BGPAdvertisement",
+    fires: { peers: [P1, { ...P2, peerASN: undefined, dynamicASN: "external" }], advertisements: [A1, { ...A2, localPref: 100 }] },
+    quiet: { peers: [P1, { ...P2, peerASN: undefined, dynamicASN: "internal" }], advertisements: [A1, { ...A2, localPref: 100 }] },
+  },
+  {
     title: "a missing BFD profile",
     code: "BGPLB116",
     severity: "error",

@@ -66,6 +66,11 @@ export interface AsWritten {
   readonly manifest: PlainManifest;
   /** Why no component expresses it (one or more). */
   readonly reasons: readonly Uncovered[];
+  /**
+   * A configuration object the stack applies as written (`AsWrittenManifest`); false for what a stack never
+   * applies (the Cluster, status objects, kinds bgplb does not model) and for a plaintext password.
+   */
+  readonly applied: boolean;
 }
 
 /** The reference other GKE components take for a cluster whose Cluster no component builds. */
@@ -83,7 +88,7 @@ export interface ClusterStandIn {
 export type ProgramPart = ComponentCall | AsWritten | ClusterStandIn;
 
 /** What `applyToCluster` is set to in every component call. */
-const APPLY = new Expression("target.applyToCluster");
+export const APPLY = new Expression("target.applyToCluster");
 
 /** Names the program declares itself. */
 const RESERVED = ["bgplb", "target", "objects", "files", "loadBalancer"];
@@ -98,13 +103,16 @@ function clusterNameOf(namespace: string | undefined): string | undefined {
   return clusterNamespace(name) === namespace ? name : undefined;
 }
 
+/** The metadata every MetalLB component takes as arguments. */
+const METALLB_METADATA = ["labels", "annotations"] as const;
+
 /** The metadata and unknown fields of an object that a component has no argument for. */
-function unexpressedMetadata(object: ModelObjectBase, component: string, takesLabels: boolean): Uncovered[] {
+function unexpressedMetadata(object: ModelObjectBase, component: string, takes: readonly ("labels" | "annotations")[]): Uncovered[] {
   const missing = `${component} has no argument for it`;
   const { labels, annotations } = object.metadata;
   return [
-    ...(labels !== undefined && !takesLabels ? [{ field: "metadata.labels", value: labels, reason: missing }] : []),
-    ...(annotations !== undefined ? [{ field: "metadata.annotations", value: annotations, reason: missing }] : []),
+    ...(labels !== undefined && !takes.includes("labels") ? [{ field: "metadata.labels", value: labels, reason: missing }] : []),
+    ...(annotations !== undefined && !takes.includes("annotations") ? [{ field: "metadata.annotations", value: annotations, reason: missing }] : []),
     ...(object.unknownFields ?? []).map((field) => ({ field: formatPath(field.path), value: field.value, reason: missing })),
   ];
 }
@@ -166,12 +174,12 @@ class Planner {
     for (const peer of t.gkeBgpPeers) this.gkePeer(peer);
     for (const balancer of t.bgpLoadBalancers) this.bgpLoadBalancer(balancer);
     for (const status of [...t.bgpSessions, ...t.bgpAdvertisedRoutes])
-      this.asWritten(status, [{ reason: "a status object the GKE controller writes; no component creates it" }]);
+      this.asWritten(status, [{ reason: "a status object the GKE controller writes; no component creates it" }], false);
     for (const profile of t.bfdProfiles) this.bfdProfile(profile);
     for (const peer of t.metallbBgpPeers) this.metallbPeer(peer);
     for (const pool of t.ipAddressPools) this.addressPool(pool);
     for (const advertisement of t.bgpAdvertisements) this.bgpAdvertisement(advertisement);
-    for (const other of t.otherObjects) this.asWritten(other, [{ reason: "bgplb has no component for this kind" }]);
+    for (const other of t.otherObjects) this.asWritten(other, [{ reason: "bgplb has no component for this kind" }], false);
     return this.parts;
   }
 
@@ -211,7 +219,7 @@ class Planner {
     return new Expression(variable);
   }
 
-  private asWritten(object: ModelObject | OpaqueObject, reasons: readonly Uncovered[]): void {
+  private asWritten(object: ModelObject | OpaqueObject, reasons: readonly Uncovered[], applied = true): void {
     this.parts.push({
       part: "as-written",
       subject: formatObjectKey(objectKey(object)),
@@ -219,6 +227,7 @@ class Planner {
       object,
       manifest: renderObject(object),
       reasons,
+      applied,
     });
   }
 
@@ -264,17 +273,13 @@ class Planner {
           ]),
     ];
     if (blocking.length > 0 || lb.localASN === undefined || lb.bgpPeers === undefined) {
-      this.asWritten(cluster, blocking);
+      this.asWritten(cluster, blocking, false);
       return;
     }
     const isVersion = (f: { readonly path: readonly (string | number)[]; readonly value: unknown }) =>
       isDeepStrictEqual(f.path, ["spec", "anthosBareMetalVersion"]) && typeof f.value === "string";
     const version = cluster.unknownFields?.find(isVersion);
-    const notRendered = unexpressedMetadata(
-      { ...cluster, unknownFields: cluster.unknownFields?.filter((f) => !isVersion(f)) },
-      "GkeClusterLoadBalancer",
-      false,
-    );
+    const notRendered = unexpressedMetadata({ ...cluster, unknownFields: cluster.unknownFields?.filter((f) => !isVersion(f)) }, "GkeClusterLoadBalancer", []);
     const variable = this.variable("cluster", metadata.name);
     const reference = this.component(
       "GkeClusterLoadBalancer",
@@ -300,6 +305,7 @@ class Planner {
         podRangeIpv4: cidrConfig?.spec.ipv4,
         podRangeIpv6: cidrConfig?.spec.ipv6,
         clusterCidrConfigName: cidrConfig === undefined || cidrConfig.metadata.name === "cluster-cidr-config" ? undefined : cidrConfig.metadata.name,
+        podRangeNodeSelector: cidrConfig?.spec.nodeSelector,
       }),
       notRendered,
     );
@@ -344,7 +350,7 @@ class Planner {
         ? []
         : [field("metadata.name", group.metadata.name, `FloatingIpGroup names it ${NETWORK_GATEWAY_GROUP_NAME}`)]),
       ...this.clusterProblem(group, "FloatingIpGroup"),
-      ...unexpressedMetadata(group, "FloatingIpGroup", false),
+      ...unexpressedMetadata(group, "FloatingIpGroup", []),
     ];
     if (reasons.length > 0) return this.asWritten(group, reasons);
     const namespace = group.metadata.namespace!;
@@ -366,7 +372,7 @@ class Planner {
       ...(peer.metadata.labels !== undefined
         ? []
         : [field("metadata.labels", undefined, `absent; BgpPeer labels its peer (${GKE_DEFAULT_PEER_LABEL}: "true" unless given)`)]),
-      ...unexpressedMetadata(peer, "BgpPeer", true),
+      ...unexpressedMetadata(peer, "BgpPeer", ["labels"]),
     ];
     const namespace = peer.metadata.namespace ?? "";
     const labels = peer.metadata.labels ?? {};
@@ -399,7 +405,7 @@ class Planner {
       ...(selector !== undefined && Object.keys(selector).length > 0
         ? []
         : [field("spec.peerSelector", selector, "BgpLoadBalancer writes a selector with at least one label")]),
-      ...unexpressedMetadata(balancer, "BgpLoadBalancer", false),
+      ...unexpressedMetadata(balancer, "BgpLoadBalancer", []),
     ];
     if (reasons.length > 0 || selector === undefined) return this.asWritten(balancer, reasons);
     const namespace = balancer.metadata.namespace!;
@@ -423,7 +429,7 @@ class Planner {
 
   private bfdProfile(profile: BFDProfile): void {
     const key = Planner.key("BFDProfile", profile.metadata.namespace, profile.metadata.name);
-    const reasons = unexpressedMetadata(profile, "BfdProfile", false);
+    const reasons = unexpressedMetadata(profile, "BfdProfile", METALLB_METADATA);
     if (reasons.length > 0) {
       this.asWritten(profile, reasons);
       this.metallb.set(key, { profileName: profile.metadata.name });
@@ -432,6 +438,8 @@ class Planner {
     const reference = this.component("BfdProfile", profile, profile.metadata, this.variable("bfdProfile", profile.metadata.name), (resourceName) => ({
       profileName: resourceName === profile.metadata.name ? undefined : profile.metadata.name,
       namespace: Planner.metallbNamespace(profile),
+      labels: profile.metadata.labels,
+      annotations: profile.metadata.annotations,
       ...profile.spec,
     }));
     this.metallb.set(key, reference);
@@ -450,45 +458,57 @@ class Planner {
               "MetalLbPeer never writes a plaintext password; pass it as `password` (a secret) and the component creates the Secret",
             ),
           ]),
-      ...(spec.passwordSecret === undefined
-        ? []
-        : [
-            field(
-              "spec.passwordSecret",
-              spec.passwordSecret,
-              "MetalLbPeer creates its own Secret from `password` (a secret); it does not reference an existing one",
-            ),
-          ]),
-      ...unexpressedMetadata(peer, "MetalLbPeer", false),
+      ...unexpressedMetadata(peer, "MetalLbPeer", METALLB_METADATA),
     ];
     if (reasons.length > 0) {
-      this.asWritten(peer, reasons);
-      this.metallb.set(key, { peerName: metadata.name, myAsn: spec.myASN, peerAsn: spec.peerASN, peerAddress: spec.peerAddress });
+      this.asWritten(peer, reasons, spec.password === undefined);
+      this.metallb.set(
+        key,
+        compact({
+          peerName: metadata.name,
+          myAsn: spec.myASN,
+          localAsn: spec.localASN,
+          peerAsn: spec.peerASN,
+          dynamicAsn: spec.dynamicASN,
+          peerAddress: spec.peerAddress,
+          interface: spec.interface,
+        }),
+      );
       return;
     }
     const profile = spec.bfdProfile;
     const reference = this.component("MetalLbPeer", peer, peer.metadata, this.variable("peer", peer.metadata.name), (resourceName) => ({
       peerName: resourceName === metadata.name ? undefined : metadata.name,
       namespace: Planner.metallbNamespace(peer),
+      labels: metadata.labels,
+      annotations: metadata.annotations,
       myAsn: spec.myASN,
+      localAsn: spec.localASN,
       peerAsn: spec.peerASN,
+      dynamicAsn: spec.dynamicASN,
       peerAddress: spec.peerAddress,
+      interface: spec.interface,
       sourceAddress: spec.sourceAddress,
       peerPort: spec.peerPort,
       holdTime: spec.holdTime,
       keepaliveTime: spec.keepaliveTime,
+      connectTime: spec.connectTime,
       routerId: spec.routerID,
+      passwordSecret: spec.passwordSecret,
       bfdProfile: profile === undefined ? undefined : (this.metallb.get(Planner.key("BFDProfile", metadata.namespace, profile)) ?? { profileName: profile }),
       nodeSelectors: spec.nodeSelectors,
       ebgpMultiHop: spec.ebgpMultiHop,
       vrf: spec.vrf,
+      enableGracefulRestart: spec.enableGracefulRestart,
+      disableMp: spec.disableMP,
+      dualStackAddressFamily: spec.dualStackAddressFamily,
     }));
     this.metallb.set(key, reference);
   }
 
   private addressPool(pool: IPAddressPool): void {
     const key = Planner.key("IPAddressPool", pool.metadata.namespace, pool.metadata.name);
-    const reasons = unexpressedMetadata(pool, "AddressPool", true);
+    const reasons = unexpressedMetadata(pool, "AddressPool", METALLB_METADATA);
     if (reasons.length > 0) {
       this.asWritten(pool, reasons);
       this.metallb.set(key, { poolName: pool.metadata.name, addresses: pool.spec.addresses });
@@ -500,7 +520,9 @@ class Planner {
       addresses: pool.spec.addresses,
       autoAssign: pool.spec.autoAssign,
       avoidBuggyIps: pool.spec.avoidBuggyIPs,
+      serviceAllocation: pool.spec.serviceAllocation,
       labels: pool.metadata.labels,
+      annotations: pool.metadata.annotations,
     }));
     this.metallb.set(key, reference);
   }
@@ -522,25 +544,26 @@ class Planner {
             ),
           ];
     const reasons = [
-      ...(spec.ipAddressPools !== undefined ? [] : [field("spec.ipAddressPools", undefined, "absent; BgpAdvertisement names the pools it advertises")]),
-      ...(spec.ipAddressPoolSelectors === undefined
-        ? []
-        : [field("spec.ipAddressPoolSelectors", spec.ipAddressPoolSelectors, "BgpAdvertisement has no argument for it")]),
       ...pools.flatMap(missing("IPAddressPool")),
       ...peers.flatMap(missing("BGPPeer")),
-      ...unexpressedMetadata(advertisement, "BgpAdvertisement", false),
+      ...unexpressedMetadata(advertisement, "BgpAdvertisement", METALLB_METADATA),
     ];
     if (reasons.length > 0) return this.asWritten(advertisement, reasons);
     this.component("BgpAdvertisement", advertisement, advertisement.metadata, this.variable("advertisement", advertisement.metadata.name), (resourceName) => ({
       advertisementName: resourceName === metadata.name ? undefined : metadata.name,
       namespace: Planner.metallbNamespace(advertisement),
-      pools: pools.map((pool) => pool.reference),
+      labels: metadata.labels,
+      annotations: metadata.annotations,
+      pools: spec.ipAddressPools === undefined ? undefined : pools.map((pool) => pool.reference),
+      poolSelectors: spec.ipAddressPoolSelectors,
       peers: spec.peers === undefined ? undefined : peers.map((peer) => peer.reference),
       communities: spec.communities,
       aggregationLength: spec.aggregationLength,
       aggregationLengthV6: spec.aggregationLengthV6,
       localPref: spec.localPref,
       nodeSelectors: spec.nodeSelectors,
+      serviceSelectors: spec.serviceSelectors,
+      asPathPrepend: spec.asPathPrepend,
     }));
   }
 }

@@ -1,6 +1,6 @@
 import { echoText } from "../../manifest";
 import type { Topology } from "../../model";
-import { planComponents, type AsWritten, type ComponentCall, type ProgramPart, type Uncovered } from "./component-plan";
+import { APPLY, planComponents, type AsWritten, type ComponentCall, type ProgramPart, type Uncovered } from "./component-plan";
 import { commentText, Expression, generatedFrom, literal } from "./typescript-literal";
 
 /** Options of {@link pulumiProgram}. */
@@ -44,6 +44,15 @@ function componentLines(call: ComponentCall): string[] {
 }
 
 function asWrittenLines(part: AsWritten): string[] {
+  if (part.applied) {
+    return [
+      commentText(`// ${part.subject}, applied as written (rendered exactly and checked with the whole`),
+      "// topology; fields bgplb does not model are warned about, not validated):",
+      ...part.reasons.map((reason) => commentText(`//   ${describe(reason)}`)),
+      `const ${part.variable} = new bgplb.AsWrittenManifest(${JSON.stringify(part.variable)}, ${literal({ manifest: part.manifest, applyToCluster: APPLY })}, target.options);`,
+      "",
+    ];
+  }
   return [
     commentText(`// ${part.subject}, published as written`),
     "// (rendered exactly; no component validates it or applies it to a cluster):",
@@ -73,7 +82,9 @@ function partWarnings(part: ProgramPart): string[] {
     case "component":
       return part.notRendered.map((field) => warning(part.subject, field, "kept in a comment of the program, not rendered"));
     case "as-written":
-      return part.reasons.map((reason) => warning(part.subject, reason, "published as written"));
+      return part.reasons.map((reason) =>
+        warning(part.subject, reason, part.applied ? "applied as written (AsWrittenManifest; not validated by a component)" : "published as written"),
+      );
     case "cluster-reference":
       return [];
   }
@@ -91,7 +102,11 @@ function partWarnings(part: ProgramPart): string[] {
 export function pulumiProgram(topology: Topology, options: PulumiProgramOptions = {}): GeneratedProgram {
   const parts = planComponents(topology);
   const groups = parts.flatMap((part) =>
-    part.part === "component" ? [new Expression(`${part.variable}.objects`)] : part.part === "as-written" ? [new Expression(`[${part.variable}]`)] : [],
+    part.part === "component" || (part.part === "as-written" && part.applied)
+      ? [new Expression(`${part.variable}.objects`)]
+      : part.part === "as-written"
+        ? [new Expression(`[${part.variable}]`)]
+        : [],
   );
   const clusters = parts.filter((part) => part.part === "component" && part.component === "GkeClusterLoadBalancer");
   const lines = [

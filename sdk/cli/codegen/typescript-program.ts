@@ -37,8 +37,8 @@ function gkePlacement(namespace: string | undefined): object {
 }
 
 function metallbPlacement(object: ModelObject): object {
-  const { name, namespace, labels } = object.metadata;
-  return compact({ name, namespace: namespace === METALLB_NAMESPACE ? undefined : namespace, labels });
+  const { name, namespace, labels, annotations } = object.metadata;
+  return compact({ name, namespace: namespace === METALLB_NAMESPACE ? undefined : namespace, labels, annotations });
 }
 
 function clusterArgs(cluster: Cluster): object {

@@ -5,7 +5,7 @@ import type { GkeBGPPeer } from "../gke/bgp-peer";
 import type { Cluster, ClusterAddressPool, ClusterType, ControlPlaneBgpPeer } from "../gke/cluster";
 import type { ClusterCIDRConfig, PodCidrRange } from "../gke/cluster-cidr-config";
 import type { NetworkGatewayGroup } from "../gke/network-gateway-group";
-import type { ObjectMeta } from "../meta";
+import type { LabelSelector, ObjectMeta } from "../meta";
 import { compact } from "./compact";
 
 /** Where a GKE BGP resource lives: give the cluster name (namespace `cluster-<name>`) or the namespace itself. */
@@ -126,12 +126,12 @@ export function gkeBgpPeer(args: GkeBgpPeerArgs): GkeBGPPeer {
 
 /** Builds a ClusterCIDRConfig with the given pod ranges. */
 export function clusterCIDRConfig(
-  args: GkePlacement & { readonly name: string; readonly ipv4?: PodCidrRange; readonly ipv6?: PodCidrRange },
+  args: GkePlacement & { readonly name: string; readonly ipv4?: PodCidrRange; readonly ipv6?: PodCidrRange; readonly nodeSelector?: LabelSelector },
 ): ClusterCIDRConfig {
   return {
     apiVersion: GKE_CLUSTER_CIDR_CONFIG_API_VERSION,
     kind: "ClusterCIDRConfig",
     metadata: { name: args.name, namespace: namespaceOf(args) },
-    spec: compact({ ipv4: args.ipv4 ? { ...args.ipv4 } : undefined, ipv6: args.ipv6 ? { ...args.ipv6 } : undefined }),
+    spec: compact({ ipv4: args.ipv4 ? { ...args.ipv4 } : undefined, ipv6: args.ipv6 ? { ...args.ipv6 } : undefined, nodeSelector: args.nodeSelector }),
   };
 }

@@ -15,14 +15,21 @@ export interface MetalLBPlacement {
   readonly namespace?: string;
   /** Labels (pool selectors match on them). */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations, carried through unchanged. */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 function metadataOf(args: MetalLBPlacement): ObjectMeta {
-  return compact({ name: args.name, namespace: args.namespace ?? METALLB_NAMESPACE, labels: args.labels ? { ...args.labels } : undefined });
+  return compact({
+    name: args.name,
+    namespace: args.namespace ?? METALLB_NAMESPACE,
+    labels: args.labels ? { ...args.labels } : undefined,
+    annotations: args.annotations ? { ...args.annotations } : undefined,
+  });
 }
 
 function specOf<S extends object>(args: MetalLBPlacement & S): S {
-  const { name: _name, namespace: _namespace, labels: _labels, ...spec } = args;
+  const { name: _name, namespace: _namespace, labels: _labels, annotations: _annotations, ...spec } = args;
   return compact(spec as unknown as S);
 }
 

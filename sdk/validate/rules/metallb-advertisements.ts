@@ -171,7 +171,7 @@ export function checkMetallbAdvertisements(inventory: Inventory, reporter: Repor
     });
     if (spec.localPref !== undefined && spec.localPref !== 0) {
       const targets = named.length === 0 ? topology.metallbBgpPeers : named.flatMap((name) => peersByName.get(name) ?? []);
-      if (targets.length > 0 && targets.every((peer) => peer.spec.myASN !== peer.spec.peerASN)) {
+      if (targets.length > 0 && targets.every((peer) => peer.spec.dynamicASN !== "internal" && peer.spec.myASN !== peer.spec.peerASN)) {
         reporter.report(
           RULES.localPrefOnEbgp,
           advertisement,

@@ -28,6 +28,8 @@ export interface BfdRouterSpec {
   readonly passive?: boolean;
   /** A further BFD session configured statically, without BGP (e.g. over IPv6 to a BFD-only probe). */
   readonly staticSession?: { readonly peer: string; readonly local: string };
+  /** FRR: a whole configuration (e.g. `bgplb router-config`'s) given to bfdd and bgpd alike, instead of the one built from the fields above. */
+  readonly configText?: string;
 }
 
 /** A router running BGP with BFD to the speaker. */
@@ -100,22 +102,23 @@ export class FrrBfd implements BfdRouter {
     });
     const bfdd = this.config(
       "bfdd",
-      [
-        "hostname peer",
-        "log stdout debugging",
-        "bfd",
-        " profile metallb",
-        `  detect-multiplier ${timers.detectMultiplier}`,
-        `  receive-interval ${timers.intervalMs}`,
-        `  transmit-interval ${timers.intervalMs}`,
-        ...(this.spec.passive ? ["  passive-mode"] : []),
-        " exit",
-        ...(this.spec.staticSession
-          ? [` peer ${this.spec.staticSession.peer} local-address ${this.spec.staticSession.local} interface veth0`, "  profile metallb", " exit"]
-          : []),
-        "exit",
-        "",
-      ].join("\n"),
+      this.spec.configText ??
+        [
+          "hostname peer",
+          "log stdout debugging",
+          "bfd",
+          " profile metallb",
+          `  detect-multiplier ${timers.detectMultiplier}`,
+          `  receive-interval ${timers.intervalMs}`,
+          `  transmit-interval ${timers.intervalMs}`,
+          ...(this.spec.passive ? ["  passive-mode"] : []),
+          " exit",
+          ...(this.spec.staticSession
+            ? [` peer ${this.spec.staticSession.peer} local-address ${this.spec.staticSession.local} interface veth0`, "  profile metallb", " exit"]
+            : []),
+          "exit",
+          "",
+        ].join("\n"),
       uid,
       gid,
     );
@@ -125,23 +128,24 @@ export class FrrBfd implements BfdRouter {
     });
     const bgpd = this.config(
       "bgpd",
-      [
-        "frr defaults traditional",
-        "hostname peer",
-        "log stdout debugging",
-        `router bgp ${asn}`,
-        ` bgp router-id ${this.end.ipv4}`,
-        " no bgp ebgp-requires-policy",
-        " no bgp default ipv4-unicast",
-        ` neighbor ${neighbor.address} remote-as ${neighbor.asn}`,
-        ` neighbor ${neighbor.address} timers 3 9`,
-        ` neighbor ${neighbor.address} timers connect 1`,
-        ` neighbor ${neighbor.address} bfd profile metallb`,
-        " address-family ipv4 unicast",
-        `  neighbor ${neighbor.address} activate`,
-        " exit-address-family",
-        "",
-      ].join("\n"),
+      this.spec.configText ??
+        [
+          "frr defaults traditional",
+          "hostname peer",
+          "log stdout debugging",
+          `router bgp ${asn}`,
+          ` bgp router-id ${this.end.ipv4}`,
+          " no bgp ebgp-requires-policy",
+          " no bgp default ipv4-unicast",
+          ` neighbor ${neighbor.address} remote-as ${neighbor.asn}`,
+          ` neighbor ${neighbor.address} timers 3 9`,
+          ` neighbor ${neighbor.address} timers connect 1`,
+          ` neighbor ${neighbor.address} bfd profile metallb`,
+          " address-family ipv4 unicast",
+          `  neighbor ${neighbor.address} activate`,
+          " exit-address-family",
+          "",
+        ].join("\n"),
       uid,
       gid,
     );
