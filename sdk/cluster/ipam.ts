@@ -39,6 +39,14 @@ export interface AddressRequest {
   readonly pools?: readonly string[];
   /** Whether and with whom the Service may share an address (MetalLB's `allow-shared-ip`). @default shares with nobody */
   readonly sharing?: AddressSharing;
+  /**
+   * Take every automatic address of the Service from one pool, as MetalLB
+   * does: a dual-stack Service needs a pool with both families (with
+   * `PreferDualStack`, else the first pool with its primary family, else
+   * one with the other); a family added later comes from the pool of the
+   * address it has. @default false: each family from the first pool that has one
+   */
+  readonly onePool?: boolean;
 }
 
 /**
@@ -176,7 +184,7 @@ class Claims {
   }
 }
 
-/** Lowest-free-address search over one pool and family; everything below the cursor is taken. */
+/** Lowest-free-address search over one pool and family; everything below the cursor is taken (the caller claims what it is given). */
 class PoolCursor {
   private blockIndex = 0;
   private next: bigint | undefined;
@@ -198,7 +206,7 @@ class PoolCursor {
       while (value <= block.last) {
         const key = `${this.family}|${value}`;
         if (!claimed.has(key) && !reserved.has(key) && !(this.pool.avoidBuggyIPs && isBuggy(this.family, value))) {
-          this.next = value + 1n;
+          this.next = value;
           return { family: this.family, value, text: formatIp(this.family, value) };
         }
         value++;
@@ -225,6 +233,52 @@ function firstUsable(pool: AddressPool, family: IpFamily, request: AddressReques
     }
   }
   return undefined;
+}
+
+/**
+ * Step 3 for a Service with `onePool` (see {@link AddressRequest.onePool}):
+ * the families it still lacks from one pool — the pool of an address it
+ * already has, else the first pool offering all of them; with
+ * `PreferDualStack` failing that, the first offering its primary family,
+ * else the first offering the other.
+ */
+function assignFromOnePool(
+  w: Working,
+  allowed: readonly AddressPool[],
+  allowedNames: string,
+  candidate: (w: Working, pool: AddressPool, family: IpFamily) => IpAddress | undefined,
+  claimed: Claims,
+): void {
+  const missing = w.wanted.filter((family) => !w.got.has(family) && !w.requested.has(family));
+  if (missing.length === 0) return;
+  const held = [...w.got.values()][0]?.pool;
+  const order = held === undefined ? allowed : allowed.filter((pool) => pool.name === held);
+  const offers = (pool: AddressPool, families: readonly IpFamily[]): IpAddress[] | undefined => {
+    const ips = families.map((family) => candidate(w, pool, family));
+    return ips.every((ip) => ip !== undefined) ? ips : undefined;
+  };
+  const take = (pool: AddressPool, ips: readonly IpAddress[]): void => {
+    for (const ip of ips) {
+      claimed.claim(ip, w.request);
+      w.got.set(ip.family, { ip, pool: pool.name });
+    }
+  };
+  for (const pool of order) {
+    const ips = offers(pool, missing);
+    if (ips) return take(pool, ips);
+  }
+  if (w.request.familyPolicy === "PreferDualStack" && held === undefined && missing.length > 1) {
+    for (const family of missing) {
+      for (const pool of order) {
+        const ips = offers(pool, [family]);
+        if (ips) return take(pool, ips);
+      }
+    }
+  }
+  if (held !== undefined && w.request.familyPolicy !== "RequireDualStack") return;
+  const what =
+    missing.length > 1 ? `${missing.map(familyName).join(" and ")} addresses in one address pool` : `${familyName(missing[0])} address in the address pools`;
+  w.problems.push({ reason: "NoAddressAvailable", message: `no free ${what} (pools: ${allowedNames})` });
 }
 
 interface Working {
@@ -348,10 +402,17 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
     return c;
   };
   const automatic = pools.filter((pool) => !pool.manualAssign);
+  /** The first address of `pool` in `family` the Service may take; the caller claims it or leaves it. */
+  const candidate = (w: Working, pool: AddressPool, family: IpFamily): IpAddress | undefined =>
+    w.request.sharing?.key ? firstUsable(pool, family, w.request, claimed, reservedKeys) : cursor(pool, family).take(claimed, reservedKeys);
   for (const w of working) {
     const allowed = w.request.pools === undefined ? automatic : w.request.pools.flatMap((name) => pools.filter((pool) => pool.name === name));
     const allowedNames = w.request.pools === undefined ? poolNames : allowed.map((pool) => pool.name).join(", ") || "none this Service may use";
     const policy = w.request.familyPolicy ?? "SingleStack";
+    if (w.request.onePool) {
+      assignFromOnePool(w, allowed, allowedNames, candidate, claimed);
+      continue;
+    }
     const fresh: IpFamily[] = [];
     for (const [index, family] of w.wanted.entries()) {
       if (w.got.has(family) || w.requested.has(family)) continue;
@@ -359,7 +420,7 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
       const order = [...allowed.filter((p) => used.has(p.name)), ...allowed.filter((p) => !used.has(p.name))];
       let found: { ip: IpAddress; pool: string } | undefined;
       for (const pool of order) {
-        const ip = w.request.sharing?.key ? firstUsable(pool, family, w.request, claimed, reservedKeys) : cursor(pool, family).take(claimed, reservedKeys);
+        const ip = candidate(w, pool, family);
         if (ip) {
           found = { ip, pool: pool.name };
           break;

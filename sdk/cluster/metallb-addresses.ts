@@ -11,10 +11,10 @@
  * as MetalLB does. Pure.
  */
 import type { IPAddressPool, LabelSelector } from "../model";
-import { parseAddressBlock } from "../net";
+import { parseAddressBlock, parseIp } from "../net";
 import { matchesSelector } from "../validate/rules/labels";
 import type { AddressPool } from "./address-pools";
-import type { AddressRequest, AddressSharing } from "./ipam";
+import type { AddressRequest, AddressSharing, ServiceAllocation } from "./ipam";
 
 /** Service annotation naming the one pool to allocate from. */
 const ADDRESS_POOL_ANNOTATION = "metallb.io/address-pool";
@@ -117,7 +117,8 @@ export function addressSharing(service: ServiceIdentity): AddressSharing | undef
  * The MetalLB view of a Service's request: `request` (from
  * `addressRequestOf`) with the addresses of the `loadBalancerIPs`
  * annotation (which MetalLB prefers to `spec.loadBalancerIP`) and the pools
- * of {@link servicePools}, and its {@link addressSharing} terms.
+ * of {@link servicePools}, its {@link addressSharing} terms, and every
+ * automatic address from one pool (`onePool`), as MetalLB allocates.
  */
 export function metallbAddressRequest(
   request: AddressRequest,
@@ -137,5 +138,15 @@ export function metallbAddressRequest(
   // A Service that asks for addresses may have them from any pool holding them, as in MetalLB.
   const withRequested = requested.length > 0 && annotation(service.annotations, ADDRESS_POOL_ANNOTATION) === undefined ? undefined : allowed;
   const sharing = addressSharing(service);
-  return { ...request, requested, ...(withRequested === undefined ? {} : { pools: withRequested }), ...(sharing ? { sharing } : {}) };
+  return { ...request, requested, ...(withRequested === undefined ? {} : { pools: withRequested }), ...(sharing ? { sharing } : {}), onePool: true };
+}
+
+/**
+ * An allocation in the order MetalLB writes a Service's status: the IPv4
+ * address first, whatever the Service's `ipFamilies` order.
+ */
+export function metallbStatusOrder(allocation: ServiceAllocation): ServiceAllocation {
+  const order = allocation.addresses.map((address, index) => ({ address, pool: allocation.pools[index], family: parseIp(address).family }));
+  order.sort((a, b) => a.family - b.family);
+  return { ...allocation, addresses: order.map((o) => o.address), pools: order.map((o) => o.pool) };
 }

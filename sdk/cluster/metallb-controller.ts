@@ -28,7 +28,7 @@ import { planServiceAddresses } from "./ipam";
 import { applyServiceStatus, customPath, describeApiError, listCustom, watchCollection, type CustomCollection, type KubeClients } from "./kube";
 import { LeaderLease } from "./leader-lease";
 import { ALLOCATOR_LEASE, LEASE_LABEL, LEASE_LABEL_VALUE } from "./leases";
-import { metallbAddressPools, metallbAddressRequest } from "./metallb-addresses";
+import { metallbAddressPools, metallbAddressRequest, metallbStatusOrder } from "./metallb-addresses";
 import { metallbConfigurationOf, metallbNodeOf, metallbServicesOf, serviceIdentityOf } from "./metallb-observed";
 import { planMetallbNode, type MetallbSession } from "./metallb-plan";
 import { metallbPeerDriverOptions } from "./metallb-session";
@@ -245,7 +245,7 @@ export class MetallbSpeaker {
     const plan = planServiceAddresses(metallbAddressPools(pools), requests);
     for (const service of balanced) {
       const key = objectKeyText(service);
-      const allocation = plan.get(key)!;
+      const allocation = metallbStatusOrder(plan.get(key)!);
       for (const problem of allocation.problems) await this.event(service, "Warning", problem.reason, problem.message);
       if (allocation.addresses.join(",") === serviceIngressIPs(service).join(",")) continue;
       try {

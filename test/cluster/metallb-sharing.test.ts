@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { planServiceAddresses, type AddressRequest } from "../../sdk/cluster/ipam";
-import { addressSharing, metallbAddressPools, metallbAddressRequest, type ServiceIdentity } from "../../sdk/cluster/metallb-addresses";
+import { addressSharing, metallbAddressPools, metallbAddressRequest, metallbStatusOrder, type ServiceIdentity } from "../../sdk/cluster/metallb-addresses";
 import { serviceIdentityOf } from "../../sdk/cluster/metallb-observed";
 import { ipAddressPool } from "../../sdk/model";
 
@@ -124,5 +124,69 @@ describe("MetalLB IP sharing (allow-shared-ip)", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("MetalLB: every address of a Service from one pool", () => {
+  const separate = [ipAddressPool({ name: "v4", addresses: ["10.0.0.1-10.0.0.4"] }), ipAddressPool({ name: "v6", addresses: ["2001:db8::1-2001:db8::4"] })];
+  const dualPool = ipAddressPool({ name: "dual", addresses: ["10.0.1.1-10.0.1.4", "2001:db8:1::1-2001:db8:1::4"] });
+  const request = (
+    pools: ReturnType<typeof ipAddressPool>[],
+    name: string,
+    families: (4 | 6)[],
+    familyPolicy: AddressRequest["familyPolicy"],
+    current: string[] = [],
+  ): AddressRequest =>
+    metallbAddressRequest(
+      { key: `default/${name}`, families, familyPolicy, requested: [], current, createdAt: "2026-01-01T00:00:00Z" },
+      { namespace: "default", labels: {}, annotations: {} },
+      pools,
+      NAMESPACES,
+    );
+  const planned = (pools: ReturnType<typeof ipAddressPool>[], ...requests: AddressRequest[]) => planServiceAddresses(metallbAddressPools(pools), requests);
+
+  it("RequireDualStack: both families from the first pool holding both; none when no pool does, with the reason", () => {
+    const none = planned(separate, request(separate, "d", [4, 6], "RequireDualStack")).get("default/d")!;
+    expect(none.addresses).to.deep.equal([]);
+    expect(none.problems).to.deep.equal([{ reason: "NoAddressAvailable", message: "no free IPv4 and IPv6 addresses in one address pool (pools: v4, v6)" }]);
+    const pools = [...separate, dualPool];
+    expect(planned(pools, request(pools, "d", [4, 6], "RequireDualStack")).get("default/d")).to.deep.include({
+      addresses: ["10.0.1.1", "2001:db8:1::1"],
+      pools: ["dual", "dual"],
+    });
+  });
+
+  it("PreferDualStack without a dual pool: the primary family alone from its first pool (IPv6 first when ipFamilies says so)", () => {
+    expect(planned(separate, request(separate, "p", [4, 6], "PreferDualStack")).get("default/p")!.addresses).to.deep.equal(["10.0.0.1"]);
+    expect(planned(separate, request(separate, "p", [6, 4], "PreferDualStack")).get("default/p")!.addresses).to.deep.equal(["2001:db8::1"]);
+  });
+
+  it("a family added later comes from the pool of the address the Service has, or not at all", () => {
+    const pools = [separate[0], dualPool];
+    expect(planned(pools, request(pools, "grow", [4, 6], "PreferDualStack", ["10.0.1.3"])).get("default/grow")!.addresses).to.deep.equal([
+      "10.0.1.3",
+      "2001:db8:1::1",
+    ]);
+    const kept = planned(pools, request(pools, "grow", [4, 6], "PreferDualStack", ["10.0.0.2"])).get("default/grow")!;
+    expect([kept.addresses, kept.problems]).to.deep.equal([["10.0.0.2"], []]);
+  });
+
+  it("the status lists the IPv4 address first, as MetalLB writes it, whatever ipFamilies says", () => {
+    const pools = [dualPool];
+    const allocation = planned(pools, request(pools, "d", [6, 4], "RequireDualStack")).get("default/d")!;
+    expect(allocation.addresses).to.deep.equal(["2001:db8:1::1", "10.0.1.1"]);
+    expect(metallbStatusOrder(allocation)).to.deep.include({ addresses: ["10.0.1.1", "2001:db8:1::1"], pools: ["dual", "dual"] });
+  });
+
+  it("without onePool (the GKE mode) the families still come from different pools", () => {
+    const gke: AddressRequest = {
+      key: "default/g",
+      families: [4, 6],
+      familyPolicy: "RequireDualStack",
+      requested: [],
+      current: [],
+      createdAt: "2026-01-01T00:00:00Z",
+    };
+    expect(planned(separate, gke).get("default/g")!.addresses).to.deep.equal(["10.0.0.1", "2001:db8::1"]);
   });
 });
