@@ -51,12 +51,12 @@ describe("MetalLB mode session options against FRR", function () {
   );
 
   /** FRR in AS `routerAsn` peering with the node, and the probe running one BGPPeer with `peer` fields. */
-  async function setUp(peer: Partial<MetalLBBGPPeerSpec>, routerAsn = ROUTER_ASN, routerHold = 9) {
+  async function setUp(peer: Partial<MetalLBBGPPeerSpec>, routerAsn = ROUTER_ASN, routerHold = 9, routerPassword?: string) {
     const l = (lab = await Lab.create());
     const router = new Frr(l, l.peer, {
       asn: routerAsn,
       address: l.peer.ipv4,
-      neighbors: [{ address: l.speaker.ipv4, asn: OUR_ASN }],
+      neighbors: [{ address: l.speaker.ipv4, asn: OUR_ASN, ...(routerPassword === undefined ? {} : { password: routerPassword }) }],
       holdTimeSeconds: routerHold,
       passive: true,
     });
@@ -110,6 +110,14 @@ describe("MetalLB mode session options against FRR", function () {
     const counts = await ttlCounts(l.peer);
     expect(counts.all).to.be.at.least(4);
     expect(counts).to.deep.include({ ttl1: 0, ttl255: counts.all });
+  });
+
+  it("TCP MD5 and TTL on one socket: a password session with FRR comes up and still sends TTL 1", async () => {
+    const { l, router } = await setUp({ peerASN: ROUTER_ASN, password: "md5-and-ttl" }, ROUTER_ASN, 9, "md5-and-ttl");
+    await established(router, l);
+    await routeIn(router, `${VIP4}/32`);
+    const counts = await ttlCounts(l.peer);
+    expect(counts).to.deep.include({ ttl1: counts.all, ttl255: 0 });
   });
 
   it("dynamicASN internal: Established with a router of our AS (iBGP: TTL 255, LOCAL_PREF 100, empty AS_PATH)", async () => {
