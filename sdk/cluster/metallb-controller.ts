@@ -313,6 +313,9 @@ export class MetallbSpeaker {
           peerAddress: session.peerAddress,
           source: session.sourceAddress,
           ibgp: session.internal,
+          peerAsn: session.peerASN,
+          ttl: session.ttl,
+          families: session.families.join(","),
           md5: password.password !== undefined,
           bfd: session.bfd !== undefined,
         });
