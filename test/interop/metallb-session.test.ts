@@ -23,23 +23,39 @@ const ROUTER_ASN = 65002;
 const VIP4 = "192.0.2.10";
 const VIP6 = "2001:db8:f::10";
 
-/** Counts the BGP packets from `from` to the router by TTL (1 and 255); read with {@link ttlCounts}. */
-async function countBgpTtl(router: LinkEnd, from: string): Promise<void> {
-  for (const ttl of [1, 255]) {
-    await runInNamespace(router.ns, "iptables", ["-A", "INPUT", "-p", "tcp", "--dport", "179", "-s", from, "-m", "ttl", "--ttl-eq", String(ttl)]);
-  }
-  await runInNamespace(router.ns, "iptables", ["-A", "INPUT", "-p", "tcp", "--dport", "179", "-s", from]);
+/** Counts the BGP packets from `from` to the router by TTL / hop limit (1 and 255); read with {@link ttlCounts}. */
+async function countBgpTtl(router: LinkEnd, from: string, family: 4 | 6): Promise<void> {
+  const [tool, match, option] = family === 4 ? ["iptables", "ttl", "--ttl-eq"] : ["ip6tables", "hl", "--hl-eq"];
+  for (const ttl of [1, 255])
+    await runInNamespace(router.ns, tool, ["-A", "INPUT", "-p", "tcp", "--dport", "179", "-s", from, "-m", match, option, String(ttl)]);
+  await runInNamespace(router.ns, tool, ["-A", "INPUT", "-p", "tcp", "--dport", "179", "-s", from]);
 }
 
-async function ttlCounts(router: LinkEnd): Promise<{ ttl1: number; ttl255: number; all: number }> {
-  const out = (await runInNamespace(router.ns, "iptables", ["-L", "INPUT", "-v", "-n", "-x"])).stdout;
+async function ttlCounts(router: LinkEnd, family: 4 | 6 = 4): Promise<{ ttl1: number; ttl255: number; all: number }> {
+  const out = (await runInNamespace(router.ns, family === 4 ? "iptables" : "ip6tables", ["-L", "INPUT", "-v", "-n", "-x"])).stdout;
   const rules = out.split("\n").filter((l) => l.includes("dpt:179"));
   const packets = (line: string | undefined): number => Number(line?.trim().split(/\s+/)[0] ?? NaN);
-  return {
-    ttl1: packets(rules.find((l) => l.includes("TTL match TTL == 1"))),
-    ttl255: packets(rules.find((l) => l.includes("TTL match TTL == 255"))),
-    all: packets(rules.find((l) => !l.includes("TTL match"))),
-  };
+  const counted = (ttl: number) => rules.find((l) => new RegExp(`(TTL|HL) match (TTL|HL) == ${ttl}$`).test(l.trim()));
+  return { ttl1: packets(counted(1)), ttl255: packets(counted(255)), all: packets(rules.find((l) => !/(TTL|HL) match/.test(l))) };
+}
+
+/** FRR's configuration for one IPv6 neighbor (the harness renders IPv4 neighbors only; FRR listens on `-l` its address). */
+function ipv6RouterConfig(l: Lab): string {
+  const n = l.speaker.ipv6;
+  return [
+    "frr defaults traditional",
+    "hostname peer",
+    "log stdout debugging",
+    `router bgp ${ROUTER_ASN}`,
+    ` bgp router-id ${l.peer.ipv4}`,
+    " no bgp ebgp-requires-policy",
+    " no bgp default ipv4-unicast",
+    ` neighbor ${n} remote-as ${OUR_ASN}`,
+    ` neighbor ${n} timers 3 9`,
+    ` neighbor ${n} passive`,
+    ...["ipv4", "ipv6"].flatMap((family) => [` address-family ${family} unicast`, `  neighbor ${n} activate`, " exit-address-family"]),
+    "",
+  ].join("\n");
 }
 
 describe("MetalLB mode session options against FRR", function () {
@@ -50,21 +66,27 @@ describe("MetalLB mode session options against FRR", function () {
     () => (lab = undefined),
   );
 
-  /** FRR in AS `routerAsn` peering with the node, and the probe running one BGPPeer with `peer` fields. */
-  async function setUp(peer: Partial<MetalLBBGPPeerSpec>, routerAsn = ROUTER_ASN, routerHold = 9, routerPassword?: string) {
+  /**
+   * FRR in AS `routerAsn` peering with the node (over IPv6 with `v6`), and
+   * the probe running one BGPPeer with `peer` fields.
+   */
+  async function setUp(peer: Partial<MetalLBBGPPeerSpec>, options: { routerAsn?: number; routerHold?: number; routerPassword?: string; v6?: boolean } = {}) {
+    const { routerAsn = ROUTER_ASN, routerHold = 9, routerPassword, v6 = false } = options;
     const l = (lab = await Lab.create());
+    const neighbor = v6 ? l.speaker.ipv6 : l.speaker.ipv4;
     const router = new Frr(l, l.peer, {
       asn: routerAsn,
-      address: l.peer.ipv4,
-      neighbors: [{ address: l.speaker.ipv4, asn: OUR_ASN, ...(routerPassword === undefined ? {} : { password: routerPassword }) }],
+      address: v6 ? l.peer.ipv6 : l.peer.ipv4,
+      neighbors: [{ address: neighbor, asn: OUR_ASN, ...(routerPassword === undefined ? {} : { password: routerPassword }) }],
       holdTimeSeconds: routerHold,
       passive: true,
+      ...(v6 ? { configText: ipv6RouterConfig(l) } : {}),
     });
     await router.start();
-    await countBgpTtl(l.peer, l.speaker.ipv4);
+    await countBgpTtl(l.peer, neighbor, v6 ? 6 : 4);
     const input: MetallbProbeInput = {
       configuration: {
-        peers: [metallbBgpPeer({ name: "router", myASN: OUR_ASN, peerAddress: l.peer.ipv4, ...peer })],
+        peers: [metallbBgpPeer({ name: "router", myASN: OUR_ASN, peerAddress: v6 ? l.peer.ipv6 : l.peer.ipv4, ...peer })],
         pools: [ipAddressPool({ name: "pool", addresses: ["192.0.2.0/28", "2001:db8:f::/120"] })],
         advertisements: [bgpAdvertisement({ name: "all" })],
         bfdProfiles: [],
@@ -86,8 +108,8 @@ describe("MetalLB mode session options against FRR", function () {
     return { l, router, logs };
   }
 
-  async function established(router: Frr, l: Lab): Promise<void> {
-    await waitFor("FRR session Established", async () => ((await router.session(l.speaker.ipv4)).established ? true : undefined), { timeoutMs: 30_000 });
+  async function established(router: Frr, l: Lab, neighbor = l.speaker.ipv4): Promise<void> {
+    await waitFor("FRR session Established", async () => ((await router.session(neighbor)).established ? true : undefined), { timeoutMs: 30_000 });
   }
 
   async function routeIn(router: Frr, prefix: string) {
@@ -113,7 +135,7 @@ describe("MetalLB mode session options against FRR", function () {
   });
 
   it("TCP MD5 and TTL on one socket: a password session with FRR comes up and still sends TTL 1", async () => {
-    const { l, router } = await setUp({ peerASN: ROUTER_ASN, password: "md5-and-ttl" }, ROUTER_ASN, 9, "md5-and-ttl");
+    const { l, router } = await setUp({ peerASN: ROUTER_ASN, password: "md5-and-ttl" }, { routerPassword: "md5-and-ttl" });
     await established(router, l);
     await routeIn(router, `${VIP4}/32`);
     const counts = await ttlCounts(l.peer);
@@ -121,7 +143,7 @@ describe("MetalLB mode session options against FRR", function () {
   });
 
   it("dynamicASN internal: Established with a router of our AS (iBGP: TTL 255, LOCAL_PREF 100, empty AS_PATH)", async () => {
-    const { l, router } = await setUp({ dynamicASN: "internal" }, OUR_ASN);
+    const { l, router } = await setUp({ dynamicASN: "internal" }, { routerAsn: OUR_ASN });
     await established(router, l);
     const route = await routeIn(router, `${VIP4}/32`);
     expect(route).to.deep.include({ localPref: 100, nextHop: l.speaker.ipv4 });
@@ -138,7 +160,7 @@ describe("MetalLB mode session options against FRR", function () {
   });
 
   it("dynamicASN external: a router of our own AS is refused with OPEN error / Bad Peer AS and never Established", async () => {
-    const { l, router, logs } = await setUp({ dynamicASN: "external" }, OUR_ASN);
+    const { l, router, logs } = await setUp({ dynamicASN: "external" }, { routerAsn: OUR_ASN });
     const refusal = await waitFor(
       "Bad Peer AS sent",
       async () => logs().find((line) => line.msg === "notification sent" && line.code === 2 && line.subcode === 2),
@@ -164,11 +186,11 @@ describe("MetalLB mode session options against FRR", function () {
 
   it("keepaliveTime: FRR receives our keepalives at that interval instead of a third of the hold time", async () => {
     // FRR proposes hold 30 s: a third is 10 s; keepaliveTime 1s must send about five in 5 s (jittered 0.75–1 s)
-    const fast = await setUp({ peerASN: ROUTER_ASN, holdTime: "90s", keepaliveTime: "1s" }, ROUTER_ASN, 30);
+    const fast = await setUp({ peerASN: ROUTER_ASN, holdTime: "90s", keepaliveTime: "1s" }, { routerHold: 30 });
     await established(fast.router, fast.l);
     expect(await keepalivesOver(fast.router, fast.l, 5_000)).to.be.at.least(4);
     await fast.l.destroy();
-    const usual = await setUp({ peerASN: ROUTER_ASN, holdTime: "90s" }, ROUTER_ASN, 30);
+    const usual = await setUp({ peerASN: ROUTER_ASN, holdTime: "90s" }, { routerHold: 30 });
     await established(usual.router, usual.l);
     expect(await keepalivesOver(usual.router, usual.l, 5_000)).to.be.at.most(1);
   });
@@ -184,5 +206,16 @@ describe("MetalLB mode session options against FRR", function () {
     await established(dual.router, dual.l);
     expect((await routeIn(dual.router, `${VIP6}/128`)).nextHop).to.equal(dual.l.speaker.ipv6);
     expect((await routeIn(dual.router, `${VIP4}/32`)).nextHop).to.equal(dual.l.speaker.ipv4);
+  });
+
+  it("an IPv6 session (peerAddress IPv6) carries IPv6 only, from the node's IPv6 address as next hop, with hop limit 1", async () => {
+    const { l, router } = await setUp({ peerASN: ROUTER_ASN }, { v6: true });
+    await established(router, l, l.speaker.ipv6);
+    expect((await routeIn(router, `${VIP6}/128`)).nextHop).to.equal(l.speaker.ipv6);
+    await sleep(1_000);
+    expect((await router.routes()).map((r) => r.prefix)).to.deep.equal([`${VIP6}/128`]);
+    const counts = await ttlCounts(l.peer, 6);
+    expect(counts.all).to.be.at.least(4);
+    expect(counts).to.deep.include({ ttl1: counts.all, ttl255: 0 });
   });
 });
