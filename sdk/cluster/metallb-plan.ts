@@ -244,12 +244,6 @@ export function planMetallbNode(
     const profile = spec.bfdProfile === undefined ? undefined : configuration.bfdProfiles.find((p) => p.metadata.name === spec.bfdProfile);
     if (spec.bfdProfile !== undefined && !profile)
       problems.push({ object, message: `bfdProfile ${JSON.stringify(spec.bfdProfile)} does not exist; session opened without BFD` });
-    if (profile?.spec.echoMode === true)
-      problems.push({
-        object: `BFDProfile/${profile.metadata.name}`,
-        message:
-          "echoMode is not supported by bgplb speaker: BFD runs in asynchronous mode only (failures detected by control packets in receiveInterval × detectMultiplier)",
-      });
     const password: SessionPassword | undefined = spec.password
       ? { value: spec.password }
       : spec.passwordSecret

@@ -95,20 +95,14 @@ describe("MetalLB plan: sessions", () => {
     expect(q).to.deep.include({ holdTimeSeconds: 9, password: { value: "s3cret" }, bfd: undefined, connectTimeSeconds: undefined });
   });
 
-  it("a BFDProfile with echoMode still gives asynchronous BFD, and the planner says echo is not run", () => {
+  it("a BFDProfile with echoMode gives the session the Echo function at echoInterval", () => {
     const config = configuration({
       peers: [metallbBgpPeer({ name: "p", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.254", bfdProfile: "echo" })],
       bfdProfiles: [bfdProfile({ name: "echo", echoMode: true, echoInterval: 50 })],
     });
     const plan = planMetallbNode(config, NODES, [], "n1");
-    expect(plan.sessions[0].bfd).to.deep.equal({ desiredMinTxMs: 300, requiredMinRxMs: 300, detectMultiplier: 3, passive: false });
-    expect(plan.problems).to.deep.equal([
-      {
-        object: "BFDProfile/echo",
-        message:
-          "echoMode is not supported by bgplb speaker: BFD runs in asynchronous mode only (failures detected by control packets in receiveInterval × detectMultiplier)",
-      },
-    ]);
+    expect(plan.sessions[0].bfd).to.deep.equal({ desiredMinTxMs: 300, requiredMinRxMs: 300, detectMultiplier: 3, passive: false, echoIntervalMs: 50 });
+    expect(plan.problems).to.deep.equal([]);
   });
 
   it("leaves out and reports a peer the node has no address of its family for, and a peer with a vrf", () => {
