@@ -84,8 +84,10 @@ describe("BFD Echo against FRR bfdd (echo-mode)", function () {
 
     // The router stops looping our Echo packets; Control packets (UDP 3784) still flow both ways.
     await runInNamespace(l.peer.ns, "iptables", ["-I", "FORWARD", "-p", "udp", "--dport", "3785", "-s", l.speaker.ipv4, "-j", "DROP"]);
+    const cutAt = Date.now();
     const down = await speaker.waitLog("BFD Down", isChange("Down"), 10_000);
     expect(down.diagnostic).to.equal("Echo Function Failed");
+    process.stdout.write(`      BFD Echo (${ECHO_MS} ms x 3): the speaker found the Echo path down after ${Date.parse(String(down.time)) - cutAt} ms\n`);
     await speaker.waitLog("BGP stopped by BFD", (line) => line.msg === "BFD session down: stopping the BGP session");
     await waitFor(
       "FRR BGP down and the route gone",
