@@ -21,7 +21,7 @@ import { Lab, reapStaleLabs } from "../test/interop/harness/lab";
 import type { NamespaceProcess } from "../test/interop/harness/process";
 import { SpeakerProcess } from "../test/interop/harness/speaker";
 import { sleep, waitFor } from "../test/interop/harness/wait";
-import { formatIpv4 } from "../sdk/net";
+import { formatIpv4, parseIpv4 } from "../sdk/net";
 import { Origin } from "../sdk/bgp/messages";
 import { BirdControl, parseProtocol } from "./bird-control";
 import { mrtHostRoutes } from "./mrt";
@@ -134,7 +134,7 @@ const gobgpSender: Sender = {
     await gobgp.start();
     if (count > 0) {
       const file = lab.path(`${label}.mrt`);
-      const attributes = { origin: Origin.Igp, asPath: [], nextHop: lab.speaker.ipv4 };
+      const attributes = { origin: Origin.Igp, asPath: [], nextHop: parseIpv4(lab.speaker.ipv4) };
       writeFileSync(file, mrtHostRoutes(FIRST_ROUTE, count, attributes, 0, 0, 4096));
       await gobgp.cli(["mrt", "inject", "global", file], 300_000);
       await waitFor(

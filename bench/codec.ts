@@ -7,7 +7,6 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { decodeMessage } from "../sdk/bgp/codec/codec";
-import { formatIpv4 } from "../sdk/net";
 import { AsPathSegmentType, Origin, type CodecContext, type PathAttributes } from "../sdk/bgp/messages";
 import { AdjRibOut, type OriginatedRoute } from "../sdk/bgp/rib/rib-out";
 import { packUpdates, UpdatePacker, type AdvertisedRoute } from "../sdk/bgp/rib/update-packer";
@@ -16,9 +15,15 @@ const CONTEXT: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop:
 const ATTRIBUTES: PathAttributes = { origin: Origin.Igp, asPath: [{ type: AsPathSegmentType.AsSequence, asns: [65001] }], communities: [0xfde80064] };
 const REPEATS = 7;
 
-function ipv6Host(i: number): string {
-  return `2001:db8:${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}::1`;
+/** 2001:db8:X:Y::1 with X:Y the 32 bits of `i`. */
+function ipv6Host(i: number): bigint {
+  return (0x2001_0db8n << 96n) | (BigInt(i) << 64n) | 1n;
 }
+
+/** 198.18.0.1, the IPv4 next hop. */
+const NEXT_HOP_V4 = 0xc6120001;
+/** 2001:db8::1, the IPv6 next hop. */
+const NEXT_HOP_V6 = (0x2001_0db8n << 96n) | 1n;
 
 /** N IPv4 /32s (10.0.0.0 up) and N IPv6 /128s sharing one attribute set and next hop. */
 function inputs(count: number): { v4: AdvertisedRoute[]; v6: AdvertisedRoute[] } {
@@ -27,11 +32,11 @@ function inputs(count: number): { v4: AdvertisedRoute[]; v6: AdvertisedRoute[] }
   for (let i = 0; i < count; i++) {
     v4.push({
       family: "ipv4-unicast",
-      prefix: { address: formatIpv4(((10 << 24) + i) >>> 0), length: 32 },
-      nextHop: { global: "198.18.0.1" },
+      prefix: { address: ((10 << 24) + i) >>> 0, length: 32 },
+      nextHop: { global: NEXT_HOP_V4 },
       attributes: ATTRIBUTES,
     });
-    v6.push({ family: "ipv6-unicast", prefix: { address: ipv6Host(i), length: 128 }, nextHop: { global: "2001:db8::1" }, attributes: ATTRIBUTES });
+    v6.push({ family: "ipv6-unicast", prefix: { address: ipv6Host(i), length: 128 }, nextHop: { global: NEXT_HOP_V6 }, attributes: ATTRIBUTES });
   }
   return { v4, v6 };
 }
@@ -73,9 +78,9 @@ function decodeAll(messages: readonly Uint8Array[]): number {
 function vipRoutes(count: number, offset = 0): OriginatedRoute[] {
   return Array.from({ length: count }, (_, i) => ({
     family: "ipv4-unicast",
-    address: formatIpv4(((10 << 24) + offset + i) >>> 0),
+    address: ((10 << 24) + offset + i) >>> 0,
     length: 32,
-    nextHops: ["198.18.0.1"],
+    nextHops: [NEXT_HOP_V4],
     communities: [0xfde80064],
   }));
 }

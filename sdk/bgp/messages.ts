@@ -11,9 +11,22 @@
  * (revised UPDATE error handling), RFC 9072 (extended optional parameters),
  * RFC 4724 and RFC 8538 (graceful restart).
  *
- * Addresses are strings: IPv4 dotted quad ("192.0.2.1"), IPv6 in RFC 5952
- * form ("2001:db8::1"). AS numbers are plain unsigned 32-bit numbers.
+ * Addresses are typed values, never text: an IPv4 address is a number (its
+ * 32 bits unsigned, 192.0.2.1 = 0xc0000201), an IPv6 address a bigint (its
+ * 128 bits unsigned), so `typeof` tells the family ({@link IpValue},
+ * defined with the one IP parser in `sdk/net/octets.ts`). They are parsed
+ * once where they enter (config, CLI, cluster planners, the wire) and
+ * formatted with `formatIpValue` only where text leaves (logs, metrics,
+ * CLI output, API objects). Chosen by measurement (`npm run bench --
+ * codec`): a number is a small integer or one 12-octet heap number, keys
+ * Maps by value and encodes with shifts; a bigint of 128 bits takes about
+ * 24 octets, compares and keys Maps by value, where a 16-octet Uint8Array
+ * would cost over 100 octets and need a separate key. AS numbers are plain
+ * unsigned 32-bit numbers.
  */
+import type { IpValue, Ipv4Value, Ipv6Value } from "../net/octets";
+
+export type { IpValue, Ipv4Value, Ipv6Value };
 
 /** Length of the all-ones marker that starts every message (RFC 4271 §4.1). */
 export const MARKER_LENGTH = 16;
@@ -212,8 +225,8 @@ export type FamilyName = "ipv4-unicast" | "ipv6-unicast";
  * MP_REACH/MP_UNREACH = their AFI).
  */
 export interface Prefix {
-  /** Network address with host bits zero, e.g. "192.0.2.0" or "2001:db8::". */
-  readonly address: string;
+  /** Network address with host bits zero: a number in IPv4 fields, a bigint in IPv6 ones (e.g. 0xc0000200 for 192.0.2.0/24). */
+  readonly address: IpValue;
   /** Prefix length in bits: 0-32 for IPv4, 0-128 for IPv6. */
   readonly length: number;
   /** ADD-PATH path identifier (RFC 7911); present only when negotiated for the family and direction. */
@@ -328,8 +341,8 @@ export interface OpenMessage {
   readonly myAsn: number;
   /** Proposed hold time in seconds: 0 or at least 3. */
   readonly holdTime: number;
-  /** BGP identifier as an IPv4 dotted quad. */
-  readonly bgpId: string;
+  /** BGP identifier: 4 octets as an unsigned number, written as a dotted quad (192.0.2.1 = 0xc0000201) only for people. */
+  readonly bgpId: Ipv4Value;
   /** Capabilities, in the order they appear on the wire. */
   readonly capabilities: readonly Capability[];
 }
@@ -344,7 +357,7 @@ export interface AsPathSegment {
 export interface Aggregator {
   readonly asn: number;
   /** IPv4 address of the speaker that formed the aggregate. */
-  readonly address: string;
+  readonly address: Ipv4Value;
 }
 
 /** A large community (RFC 8092): three unsigned 32-bit numbers. */
@@ -354,10 +367,14 @@ export interface LargeCommunity {
   readonly localData2: number;
 }
 
-/** Next hop of MP_REACH_NLRI: a global address, plus an IPv6 link-local one when 32 octets are sent. */
+/**
+ * Next hop of MP_REACH_NLRI: a global address (IPv4 only for IPv4 NLRI;
+ * IPv6 as a bigint, IPv4-mapped `::ffff:a.b.c.d` included), plus an IPv6
+ * link-local one when 32 octets are sent.
+ */
 export interface MpNextHop {
-  readonly global: string;
-  readonly linkLocal?: string;
+  readonly global: IpValue;
+  readonly linkLocal?: Ipv6Value;
 }
 
 /** MP_REACH_NLRI attribute (RFC 4760 §3). */
@@ -395,7 +412,7 @@ export interface PathAttributes {
   readonly origin?: Origin;
   readonly asPath?: readonly AsPathSegment[];
   /** IPv4 NEXT_HOP for NLRI in the classic fields. */
-  readonly nextHop?: string;
+  readonly nextHop?: Ipv4Value;
   /** MULTI_EXIT_DISC. */
   readonly med?: number;
   readonly localPref?: number;
@@ -472,10 +489,10 @@ export interface CodecContext {
    */
   readonly peerType?: "internal" | "external";
   /**
-   * This speaker's address on the connection (canonical text). A next hop
-   * equal to it is refused like a martian one (RFC 4271 §6.3 a).
+   * This speaker's address on the connection. A next hop equal to it is
+   * refused like a martian one (RFC 4271 §6.3 a).
    */
-  readonly localAddress?: string;
+  readonly localAddress?: IpValue;
 }
 
 /** Context of a session with no capabilities negotiated. */

@@ -15,6 +15,7 @@ import type { KubernetesObject, V1Lease } from "@kubernetes/client-node";
 import { Gauge } from "prom-client";
 import type { FamilyName, OriginatedRoute } from "../bgp";
 import { GKE_STATUS_NAMESPACE, type Topology } from "../model";
+import { formatIpValue, ipValue, parseIp } from "../net";
 import { startHealthServer } from "../speaker/health";
 import type { Logger } from "../speaker/log";
 import { SpeakerMetrics } from "../speaker/metrics";
@@ -580,13 +581,13 @@ export class ClusterSpeaker {
         this.sessions.set(key, running);
         const routes = routesOf(s);
         driver.advertise(routes);
-        running.routes = routes.map((r) => `${r.address}/${r.length}`);
+        running.routes = routes.map((r) => `${formatIpValue(r.address)}/${r.length}`);
         driver.start();
       } else {
         running.session = s;
         const routes = routesOf(s);
         running.driver.advertise(routes);
-        running.routes = routes.map((r) => `${r.address}/${r.length}`);
+        running.routes = routes.map((r) => `${formatIpValue(r.address)}/${r.length}`);
       }
     }
     for (const [key, running] of this.sessions) {
@@ -646,7 +647,7 @@ export class ClusterSpeaker {
         driver.start();
       }
       const advertise = this.controlPlaneReady || this.options.controlPlaneReadyz === undefined;
-      driver.advertise(advertise ? [{ family: "ipv4-unicast", address: vip, length: 32, nextHops: [s.localIP] }] : []);
+      driver.advertise(advertise ? [{ family: "ipv4-unicast", address: ipValue(parseIp(vip)), length: 32, nextHops: [ipValue(parseIp(s.localIP))] }] : []);
     }
     for (const [key, driver] of this.cpSessions) {
       if (keys.has(key)) continue;

@@ -31,7 +31,7 @@ import {
   type LabelSelector,
   type MetalLBBGPPeer,
 } from "../model";
-import { familyBits, formatIp, isIp, parseAddressBlock, parseIp, spanContains, type IpAddress } from "../net";
+import { familyBits, ipValue, isIp, parseAddressBlock, parseIp, spanContains, type IpAddress, type IpValue } from "../net";
 import { bfdProfileTimers, type BfdPeerTimers } from "../speaker/bfd-driver";
 import { matchesSelector } from "../validate/rules/labels";
 import { parseCommunity } from "../validate/rules/metallb-communities";
@@ -157,16 +157,15 @@ function seconds(text: string | undefined): number | undefined {
 }
 
 /** The prefix of `ip` aggregated to `length` bits. */
-function aggregate(ip: IpAddress, length: number): { address: string; length: number } {
+function aggregate(ip: IpAddress, length: number): { address: IpValue; length: number } {
   const bits = familyBits(ip.family);
   const hostBits = BigInt(bits - length);
-  const value = (ip.value >> hostBits) << hostBits;
-  return { address: formatIp(ip.family, value), length };
+  return { address: ipValue({ family: ip.family, value: (ip.value >> hostBits) << hostBits }), length };
 }
 
 interface RouteDraft {
   readonly family: "ipv4-unicast" | "ipv6-unicast";
-  readonly address: string;
+  readonly address: IpValue;
   readonly length: number;
   readonly communities: Set<number>;
   readonly large: Map<string, LargeCommunity>;
@@ -251,11 +250,18 @@ export function planMetallbNode(
         : undefined;
     const sourceIp = parseIp(source);
     const families: FamilyName[] = spec.dualStackAddressFamily ? ["ipv4-unicast", "ipv6-unicast"] : [peerIp.family === 4 ? "ipv4-unicast" : "ipv6-unicast"];
-    const nextHopFor = (family: 4 | 6): string | undefined => {
-      if (family === sourceIp.family) return sourceIp.text;
-      const other = node.addresses.find((a) => parseIp(a).family === family);
-      return other ?? (family === 6 ? `::ffff:${sourceIp.text}` : undefined);
+    const nextHopFor = (family: 4 | 6): IpValue | undefined => {
+      if (family === sourceIp.family) return ipValue(sourceIp);
+      const other = node.addresses.map((a) => parseIp(a)).find((ip) => ip.family === family);
+      if (other) return ipValue(other);
+      // ::ffff:a.b.c.d, the IPv4-mapped form of the source address (RFC 4291 §2.5.5.2)
+      return family === 6 ? ipValue({ family: 6, value: 0xffff_0000_0000n | sourceIp.value }) : undefined;
     };
+    // One next-hop list per family, shared by the routes.
+    const nextHopLists = ([4, 6] as const).map((family) => {
+      const nextHop = nextHopFor(family);
+      return nextHop === undefined ? undefined : [nextHop];
+    });
 
     const drafts = new Map<string, RouteDraft>();
     if (!excluded) {
@@ -293,13 +299,13 @@ export function planMetallbNode(
     }
     const routes: OriginatedRoute[] = [];
     for (const draft of [...drafts.values()].sort(compareDrafts)) {
-      const nextHop = nextHopFor(draft.family === "ipv4-unicast" ? 4 : 6);
-      if (nextHop === undefined) continue;
+      const nextHops = nextHopLists[draft.family === "ipv4-unicast" ? 0 : 1];
+      if (nextHops === undefined) continue;
       routes.push({
         family: draft.family,
         address: draft.address,
         length: draft.length,
-        nextHops: [nextHop],
+        nextHops,
         ...(draft.communities.size > 0 ? { communities: [...draft.communities].sort((x, y) => x - y) } : {}),
         ...(draft.large.size > 0 ? { largeCommunities: [...draft.large.values()] } : {}),
         ...(internal ? { localPref: draft.localPref || IBGP_DEFAULT_LOCAL_PREF } : {}),
@@ -338,9 +344,7 @@ export function planMetallbNode(
 
 function compareDrafts(a: RouteDraft, b: RouteDraft): number {
   if (a.family !== b.family) return a.family < b.family ? -1 : 1;
-  const x = parseIp(a.address).value;
-  const y = parseIp(b.address).value;
-  return x < y ? -1 : x > y ? 1 : a.length - b.length;
+  return a.address < b.address ? -1 : a.address > b.address ? 1 : a.length - b.length;
 }
 
 function dedupe(problems: readonly PlanProblem[]): PlanProblem[] {

@@ -10,7 +10,7 @@
  */
 import type { OriginatedRoute } from "../bgp";
 import type { Cluster } from "../model";
-import { parseIp } from "../net";
+import { ipValue, parseIp, type IpAddress, type IpValue } from "../net";
 import type { NodeView } from "./floating-ips";
 
 /** A load-balancer node: a next hop for service VIPs. */
@@ -22,12 +22,19 @@ export interface LoadBalancerNode {
   readonly ipv6?: string;
 }
 
+/** Distinct VIPs, parsed, in address order (IPv4 first): the order the spreading counts in. */
+function sortedVips(vips: readonly string[]): IpAddress[] {
+  const parsed = [...new Map(vips.map((vip) => parseIp(vip)).map((ip) => [ip.text, ip])).values()];
+  return parsed.sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}
+
 /** VIPs in address order (IPv4 first): the order the spreading counts in. */
 export function sortVips(vips: readonly string[]): string[] {
-  const parsed = [...new Map(vips.map((vip) => parseIp(vip)).map((ip) => [ip.text, ip])).values()];
-  parsed.sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-  return parsed.map((ip) => ip.text);
+  return sortedVips(vips).map((ip) => ip.text);
 }
+
+/** ::ffff:0.0.0.0, the IPv4-mapped IPv6 prefix (RFC 4291 §2.5.5.2). */
+const IPV4_MAPPED = 0xffff_0000_0000n;
 
 /**
  * The routes of session `index` of `sessionCount` sessions to one peer:
@@ -38,15 +45,24 @@ export function sessionRoutes(vips: readonly string[], lbNodes: readonly LoadBal
   const n = lbNodes.length;
   if (n === 0) return [];
   const k = Math.max(1, sessionCount);
-  return sortVips(vips).map((vip, j) => {
-    const v6 = vip.includes(":");
-    const first = (j * k + index) % n;
-    const nextHops: string[] = [];
-    for (let step = 0; step < n; step++) {
-      const node = lbNodes[(first + step) % n];
-      nextHops.push(v6 ? (node.ipv6 ?? `::ffff:${node.ipv4}`) : node.ipv4);
+  const ipv4 = lbNodes.map((node) => ipValue(parseIp(node.ipv4)) as number);
+  const ipv6 = lbNodes.map((node, i) => (node.ipv6 === undefined ? IPV4_MAPPED | BigInt(ipv4[i]) : ipValue(parseIp(node.ipv6))));
+  // One next-hop list per family and first node, shared by the routes that use it.
+  const lists = new Map<string, IpValue[]>();
+  const listFor = (v6: boolean, first: number): IpValue[] => {
+    const key = `${v6 ? 6 : 4}|${first}`;
+    let list = lists.get(key);
+    if (list === undefined) {
+      const hops: IpValue[] = [];
+      for (let step = 0; step < n; step++) hops.push((v6 ? ipv6 : ipv4)[(first + step) % n]);
+      list = [...new Set(hops)];
+      lists.set(key, list);
     }
-    return { family: v6 ? "ipv6-unicast" : "ipv4-unicast", address: vip, length: v6 ? 128 : 32, nextHops: [...new Set(nextHops)] };
+    return list;
+  };
+  return sortedVips(vips).map((vip, j) => {
+    const v6 = vip.family === 6;
+    return { family: v6 ? "ipv6-unicast" : "ipv4-unicast", address: ipValue(vip), length: v6 ? 128 : 32, nextHops: listFor(v6, (j * k + index) % n) };
   });
 }
 

@@ -1,5 +1,5 @@
 import { AddressError } from "./errors";
-import { formatIpv4, parseIpv4, parseIpv6, readIpv6 } from "./octets";
+import { formatIpValue, formatIpv4, parseIpv4, parseIpv6, readIpv6, readIpv6Value, type IpValue } from "./octets";
 
 /** An IP address family: 4 for IPv4, 6 for IPv6. */
 export type IpFamily = 4 | 6;
@@ -26,15 +26,14 @@ export function maxAddressValue(family: IpFamily): bigint {
 
 const octets = new Uint8Array(16);
 
+/** The typed value of an address as the BGP code carries it: a number for IPv4, a bigint for IPv6 (see `octets.ts`). */
+export function ipValue(ip: Pick<IpAddress, "family" | "value">): IpValue {
+  return ip.family === 4 ? Number(ip.value & 0xffffffffn) : BigInt.asUintN(128, ip.value);
+}
+
 /** Formats a numeric address value of the family as canonical text. */
 export function formatIp(family: IpFamily, value: bigint): string {
-  if (family === 4) return formatIpv4(Number(value & 0xffffffffn));
-  let rest = value;
-  for (let i = 15; i >= 0; i--) {
-    octets[i] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
-  return readIpv6(octets, 0);
+  return formatIpValue(ipValue({ family, value }));
 }
 
 /**
@@ -51,11 +50,7 @@ export function parseIp(text: string): IpAddress {
   }
   const ipv4 = parseIpv4(text);
   if (ipv4 !== undefined) return { family: 4, value: BigInt(ipv4), text: formatIpv4(ipv4) };
-  if (parseIpv6(text, octets, 0)) {
-    let value = 0n;
-    for (let i = 0; i < 16; i++) value = (value << 8n) | BigInt(octets[i]);
-    return { family: 6, value, text: readIpv6(octets, 0) };
-  }
+  if (parseIpv6(text, octets, 0)) return { family: 6, value: readIpv6Value(octets, 0), text: readIpv6(octets, 0) };
   if (text.trim() !== text && isIp(text.trim())) {
     throw new AddressError("invalid-address", text, `"${text}" is not an IP address: it has spaces around it, which MetalLB and Kubernetes do not strip`);
   }

@@ -5,8 +5,9 @@
  * same code serves both families.
  */
 export { AddressError, AddressErrorCode } from "./errors";
-export { formatIpv4, parseIpv4, parseIpv6, readIpv4, readIpv6, writeIpv4, writeIpv6 } from "./octets";
-export { IpAddress, IpFamily, familyBits, formatIp, ipFamily, isIp, maxAddressValue, normalizeIp, parseIp, sameIp } from "./address";
+export { formatIpv4, parseIpv4, parseIpv6, readIpv4, readIpv6, writeIpv4, writeIpv6, formatIpValue, parseIpValue } from "./octets";
+export type { IpValue, Ipv4Value, Ipv6Value } from "./octets";
+export { IpAddress, IpFamily, familyBits, formatIp, ipFamily, ipValue, isIp, maxAddressValue, normalizeIp, parseIp, sameIp } from "./address";
 export {
   AddressBlock,
   AddressRange,

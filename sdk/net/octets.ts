@@ -9,10 +9,24 @@
  * §2.2 text with at most 4 hex digits a group and an optional dotted-quad
  * tail; no zone identifiers, prefix lengths or surrounding spaces.
  *
+ * Typed values: an IPv4 address is its 32 bits as an unsigned number
+ * (`0xc0000201` for 192.0.2.1), an IPv6 address its 128 bits as an unsigned
+ * bigint; {@link IpValue} is either, and its JavaScript type says which
+ * family it is. The BGP message model, codec and RIB carry these values
+ * (parsed once at the edge: config, CLI, cluster planners, wire octets);
+ * {@link formatIpValue} is the one way back to text.
+ *
  * The BGP codec imports this module itself rather than through the net
  * index: the index re-exports through getters, which cost the per-prefix
  * paths of the packer and the decoder about 10% (`npm run bench -- codec`).
  */
+
+/** An IPv4 address as a 32-bit unsigned number, e.g. `0xc0000201` for 192.0.2.1. */
+export type Ipv4Value = number;
+/** An IPv6 address as a 128-bit unsigned bigint, e.g. `0x20010db8_00000000_00000000_00000001n` for 2001:db8::1. */
+export type Ipv6Value = bigint;
+/** An IPv4 ({@link Ipv4Value}, a number) or IPv6 ({@link Ipv6Value}, a bigint) address: `typeof` tells the family. */
+export type IpValue = Ipv4Value | Ipv6Value;
 
 /** Parses a strict dotted-quad IPv4 address into a 32-bit unsigned number, or undefined if it is not one. */
 export function parseIpv4(text: string): number | undefined {
@@ -67,6 +81,11 @@ export function readIpv4(bytes: Uint8Array, offset: number): string {
 }
 
 const words = new Uint16Array(8);
+/** Scratch for the IPv6 value conversions: 16 octets seen as two big-endian 64-bit halves. */
+const v6Octets = new Uint8Array(16);
+const v6View = new DataView(v6Octets.buffer);
+/** The largest IPv6 address value, ffff:…:ffff. */
+const MAX_IPV6 = (1n << 128n) - 1n;
 
 function hexDigit(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -171,4 +190,46 @@ function hexWords(from: number, to: number): string {
   let text = "";
   for (let i = from; i < to; i++) text += (i > from ? ":" : "") + words[i].toString(16);
   return text;
+}
+
+/** Reads 16 octets at `offset` as an {@link Ipv6Value}. */
+export function readIpv6Value(bytes: Uint8Array, offset: number): Ipv6Value {
+  for (let i = 0; i < 16; i++) v6Octets[i] = bytes[offset + i];
+  return (v6View.getBigUint64(0) << 64n) | v6View.getBigUint64(8);
+}
+
+/** Writes an {@link Ipv6Value} (taken modulo 2^128) as 16 octets into `out` at `offset`. */
+export function writeIpv6Value(value: Ipv6Value, out: Uint8Array, offset: number): void {
+  // setBigUint64 takes its value modulo 2^64: one shift is the only bigint made.
+  v6View.setBigUint64(0, value >> 64n);
+  v6View.setBigUint64(8, value);
+  for (let i = 0; i < 16; i++) out[offset + i] = v6Octets[i];
+}
+
+/** Parses IPv6 text (as {@link parseIpv6}) into an {@link Ipv6Value}, or undefined if it is not one. */
+function parseIpv6Value(text: string): Ipv6Value | undefined {
+  return parseIpv6(text, v6Octets, 0) ? readIpv6Value(v6Octets, 0) : undefined;
+}
+
+/** Parses an IPv4 (as {@link parseIpv4}, a number) or IPv6 (as {@link parseIpv6}, a bigint) address, or undefined. */
+export function parseIpValue(text: string): IpValue | undefined {
+  return parseIpv4(text) ?? parseIpv6Value(text);
+}
+
+/** The one formatter of typed addresses: a number as a dotted quad, a bigint as RFC 5952 IPv6 text. */
+export function formatIpValue(value: IpValue): string {
+  if (typeof value === "number") return formatIpv4(value);
+  writeIpv6Value(value, v6Octets, 0);
+  return readIpv6(v6Octets, 0);
+}
+
+/** Whether `value` is an IPv4 address value: a whole number in 0..2^32-1. */
+export function isIpv4Value(value: unknown): value is Ipv4Value {
+  // `>>> 0` keeps exactly the whole numbers 0..2^32-1 unchanged.
+  return typeof value === "number" && value >>> 0 === value;
+}
+
+/** Whether `value` is an IPv6 address value: a bigint in 0..2^128-1. */
+export function isIpv6Value(value: unknown): value is Ipv6Value {
+  return typeof value === "bigint" && value >= 0n && value <= MAX_IPV6;
 }

@@ -21,7 +21,7 @@ import {
   type MetalLBBGPPeer,
   type Topology,
 } from "../model";
-import { formatIp, parseAddressBlock, parseIp, type IpFamily } from "../net";
+import { formatIp, formatIpValue, parseAddressBlock, parseIp, type IpFamily } from "../net";
 import { matchesSelector } from "../validate/rules/labels";
 import { coveredPools } from "../validate/rules/metallb-advertisements";
 import type { ClusterNode } from "./nodes";
@@ -283,7 +283,7 @@ function gkePeering(topology: Topology, cluster: Cluster, options: PeeringOption
         vips: groups.map((g) => g.name),
         family: groups[0].family,
         length: r.length,
-        nextHops: r.nextHops,
+        nextHops: r.nextHops.map(formatIpValue),
       })),
     );
     const moved = planned.get(s.floatingIP);

@@ -49,7 +49,7 @@ import {
   type SessionEvent,
   type UpdateDiagnostic,
 } from "../bgp";
-import { normalizeIp } from "../net";
+import { formatIpValue, parseIpValue, type IpValue } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 import { countUpdateError, type PeerMetrics } from "./metrics";
 import { connectSessionSocket } from "./session-socket";
@@ -85,18 +85,18 @@ const INTERNAL_ERROR_CEASE = 0;
 /** Cease subcode "BFD Down" (RFC 9384), sent when BFD finds the path to the peer down. */
 const BFD_DOWN_CEASE = 10;
 
-function prefixText(p: { address: string; length: number; pathId?: number }): string {
-  return `${p.address}/${p.length}${p.pathId ? `#${p.pathId}` : ""}`;
+function prefixText(p: Prefix): string {
+  return `${formatIpValue(p.address)}/${p.length}${p.pathId ? `#${p.pathId}` : ""}`;
 }
 
-/** The canonical text of a socket address ("::ffff:192.0.2.1" → "192.0.2.1"), or undefined when there is none. */
-function socketAddress(address: string | undefined): string | undefined {
-  if (address === undefined) return undefined;
-  try {
-    return normalizeIp(address.replace(/^::ffff:/i, ""));
-  } catch {
-    return undefined;
-  }
+/** The value of a socket address ("::ffff:192.0.2.1" → 192.0.2.1), or undefined when there is none. */
+function socketAddress(address: string | undefined): IpValue | undefined {
+  return address === undefined ? undefined : parseIpValue(address.replace(/^::ffff:/i, ""));
+}
+
+/** Distinct next hops as text for a log line, or undefined when there are none. */
+function nextHopsText(nextHops: Iterable<IpValue>): string | undefined {
+  return [...new Set(nextHops)].map(formatIpValue).join(" ") || undefined;
 }
 
 /** The longest event-loop turn a route stream takes before letting timers and other sockets run. */
@@ -123,7 +123,7 @@ function writable(socket: Socket): Promise<void> {
 class LoggedChanges implements ChangeSink {
   announced: string[] = [];
   withdrawn: string[] = [];
-  nextHops = new Set<string>();
+  nextHops = new Set<IpValue>();
 
   constructor(
     private readonly packer: UpdatePacker,
@@ -144,7 +144,7 @@ class LoggedChanges implements ChangeSink {
   }
 
   /** The prefixes noted since the last call. */
-  take(): { announced: string[]; withdrawn: string[]; nextHops: string[] } {
+  take(): { announced: string[]; withdrawn: string[]; nextHops: IpValue[] } {
     const taken = { announced: this.announced, withdrawn: this.withdrawn, nextHops: [...this.nextHops] };
     this.announced = [];
     this.withdrawn = [];
@@ -390,7 +390,7 @@ export class PeerDriver {
         const addPathSend = s.families.filter((family) => s.codec.addPath[family]?.send === true);
         this.log("info", "session established", {
           peerAsn: s.peerAsn,
-          peerBgpId: s.peerBgpId,
+          peerBgpId: formatIpValue(s.peerBgpId),
           holdTime: s.holdTimeSeconds,
           families: s.families.join(","),
           addPathSend: addPathSend.join(","),
@@ -451,7 +451,7 @@ export class PeerDriver {
       withdrawnCount: changes.withdraw.length,
       announced: small(changes.announce),
       withdrawn: small(changes.withdraw),
-      nextHop: [...new Set(changes.announce.map((r) => r.nextHop.global))].join(" ") || undefined,
+      nextHop: nextHopsText(changes.announce.map((r) => r.nextHop.global)),
     });
     const large = changes.announce.length > PREFIXES_NAMED_AT_INFO || changes.withdraw.length > PREFIXES_NAMED_AT_INFO;
     if (large && this.debugLogged) this.log("debug", "update batch sent", { announced: all(changes.announce), withdrawn: all(changes.withdraw) });
@@ -496,7 +496,7 @@ export class PeerDriver {
             this.log("debug", "update batch sent", {
               announced: batch.announced.join(" ") || undefined,
               withdrawn: batch.withdrawn.join(" ") || undefined,
-              nextHop: batch.nextHops.join(" ") || undefined,
+              nextHop: nextHopsText(batch.nextHops),
             });
           }
         }
@@ -523,7 +523,7 @@ export class PeerDriver {
         withdrawnCount: packer.withdrawn,
         announced: named(summary?.announced, packer.announced),
         withdrawn: named(summary?.withdrawn, packer.withdrawn),
-        nextHop: summary?.nextHops.join(" ") || undefined,
+        nextHop: summary && nextHopsText(summary.nextHops),
         ms: Math.round(performance.now() - started),
       });
     }
@@ -621,7 +621,7 @@ export class PeerDriver {
         this.options.metrics.notificationsReceived++;
         this.log("warn", "notification received", { connection, code: message.code, subcode: message.subcode, notification: describeNotification(message) });
       } else if (message.kind === "open") {
-        this.log("info", "open received", { connection, asn: message.myAsn, holdTime: message.holdTime, bgpId: message.bgpId });
+        this.log("info", "open received", { connection, asn: message.myAsn, holdTime: message.holdTime, bgpId: formatIpValue(message.bgpId) });
       }
       this.feed({ type: "message", connection, message });
     }

@@ -5,7 +5,7 @@
 import { createServer, type Server as TcpServer, type Socket } from "node:net";
 import type { Server as HttpServer } from "node:http";
 import { AdjRibOut, packUpdates, type FamilyName, type OriginatedRoute } from "../bgp";
-import { parseIp } from "../net";
+import { ipValue, parseIp } from "../net";
 import { BfdDriver } from "./bfd-driver";
 import type { SpeakerConfig } from "./config";
 import { startHealthServer } from "./health";
@@ -31,11 +31,14 @@ const SHUTDOWN_COMMUNICATION = "bgplb speaker shutting down";
  * (IPv6 VIPs through ipv6NextHops) with the configured communities.
  */
 function vipRoutes(vips: readonly Vip[], config: SpeakerConfig): OriginatedRoute[] {
+  // One list per family, parsed once: the routes share it (and the Adj-RIB-Out checks a shared list once).
+  const nextHops = config.nextHops.map((text) => ipValue(parseIp(text)));
+  const ipv6NextHops = config.ipv6NextHops.map((text) => ipValue(parseIp(text)));
   return vips.map((vip) => ({
     family: vip.family === 4 ? "ipv4-unicast" : "ipv6-unicast",
-    address: vip.address,
+    address: vip.value,
     length: vip.length,
-    nextHops: vip.family === 4 ? config.nextHops : config.ipv6NextHops,
+    nextHops: vip.family === 4 ? nextHops : ipv6NextHops,
     communities: config.communities,
     largeCommunities: config.largeCommunities,
   }));

@@ -2,12 +2,14 @@
  * The set of VIPs the speaker advertises: parsing `--advertise-ip` values
  * and advertise files into host prefixes (/32 for IPv4, /128 for IPv6).
  */
-import { parseIp } from "../net";
+import { ipValue, parseIp, type IpValue } from "../net";
 
 /** One advertised VIP. */
 export interface Vip {
-  /** Canonical address text. */
+  /** Canonical address text, for logs. */
   readonly address: string;
+  /** The address as the BGP code carries it: a number (IPv4) or a bigint (IPv6). */
+  readonly value: IpValue;
   /** 4 or 6. */
   readonly family: 4 | 6;
   /** 32 or 128. */
@@ -29,7 +31,7 @@ function readVip(text: string): Vip | string {
   if (slash >= 0 && trimmed.slice(slash + 1) !== String(length)) {
     return `${JSON.stringify(text)} is not a host address (VIPs are advertised as /32 or /128)`;
   }
-  return { address: parsed.text, family: parsed.family, length };
+  return { address: parsed.text, value: ipValue(parsed), family: parsed.family, length };
 }
 
 /**

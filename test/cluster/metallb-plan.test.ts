@@ -7,6 +7,7 @@ import { planServiceAddresses, type AddressRequest } from "../../sdk/cluster/ipa
 import { bfdProfile, bgpAdvertisement, ipAddressPool, metallbBgpPeer, type MetalLBBGPPeerSpec } from "../../sdk/model";
 import { parseCommunity } from "../../sdk/validate/rules/metallb-communities";
 import { parseIp } from "../../sdk/net";
+import { routeText } from "../ip";
 
 const NODES: MetallbNode[] = [
   { name: "n1", labels: { rack: "a" }, addresses: ["198.18.0.11"] },
@@ -34,7 +35,13 @@ function service(key: string, addresses: string[], extra: Partial<MetallbService
   return { key, labels: {}, addresses, externalTrafficPolicy: "Cluster", readyNodes: new Set(["n1"]), anyReady: true, ...extra };
 }
 
-const sessionsOf = (config: MetallbConfiguration, services: MetallbService[], node: string) => planMetallbNode(config, NODES, services, node).sessions;
+/** The node's plan with route addresses and next hops as text, as the assertions write them. */
+function planOf(...args: Parameters<typeof planMetallbNode>) {
+  const plan = planMetallbNode(...args);
+  return { ...plan, sessions: plan.sessions.map((s) => ({ ...s, routes: s.routes.map(routeText) })) };
+}
+
+const sessionsOf = (config: MetallbConfiguration, services: MetallbService[], node: string) => planOf(config, NODES, services, node).sessions;
 
 describe("MetalLB plan: sessions", () => {
   it("one session per BGPPeer whose nodeSelectors select the node, with MetalLB's defaults (port 179, hold 90 s, router ID = node address)", () => {
@@ -112,13 +119,13 @@ describe("MetalLB plan: sessions", () => {
         metallbBgpPeer({ name: "vrf", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.254", vrf: "red" }),
       ],
     });
-    const plan = planMetallbNode(config, NODES, [], "n1");
+    const plan = planOf(config, NODES, [], "n1");
     expect(plan.sessions).to.deep.equal([]);
     expect(plan.problems).to.deep.equal([
       { object: "BGPPeer/v6", message: "node n1 has no IPv6 InternalIP to reach 2001:db8::254 from, and no sourceAddress is set; no session opened" },
       { object: "BGPPeer/vrf", message: 'vrf "red" is not supported by bgplb speaker; no session opened' },
     ]);
-    expect(planMetallbNode(config, NODES, [], "n2").sessions.map((s) => [s.peerName, s.sourceAddress, s.routerID])).to.deep.equal([
+    expect(planOf(config, NODES, [], "n2").sessions.map((s) => [s.peerName, s.sourceAddress, s.routerID])).to.deep.equal([
       ["v6", "2001:db8::12", "198.18.0.12"],
     ]);
   });
@@ -196,7 +203,7 @@ describe("MetalLB plan: input it cannot read", () => {
     const config = configuration({
       peers: [metallbBgpPeer({ name: "bad", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.999" }), configuration().peers[0]],
     });
-    const plan = planMetallbNode(config, NODES, [service("default/odd", ["not-an-ip", "203.0.113.9"])], "n1");
+    const plan = planOf(config, NODES, [service("default/odd", ["not-an-ip", "203.0.113.9"])], "n1");
     expect(plan.sessions.map((s) => [s.peerName, s.routes.map((r) => r.address)])).to.deep.equal([["ebgp", ["203.0.113.9"]]]);
     expect(plan.problems).to.have.length(1);
     expect(plan.problems[0].object).to.equal("BGPPeer/bad");
@@ -223,7 +230,7 @@ describe("MetalLB plan: routes and attributes", () => {
       ],
       communityAliases: new Map([["edge", "64512:7"]]),
     });
-    const plan = planMetallbNode(config, NODES, [service("default/web", ["203.0.113.7"]), service("default/api", ["203.0.113.200"])], "n2");
+    const plan = planOf(config, NODES, [service("default/web", ["203.0.113.7"]), service("default/api", ["203.0.113.200"])], "n2");
     const ibgp = plan.sessions.find((s) => s.peerName === "ibgp")!;
     expect(ibgp.routes).to.deep.equal([
       {

@@ -1,7 +1,11 @@
 /** Session plan (peers × floating IPs × sessions, control-plane sessions) and next-hop plan (ADD-PATH or spreading). */
 import { expect } from "chai";
 import fc from "fast-check";
-import { loadBalancerNodes, sessionRoutes, sortVips, type LoadBalancerNode } from "../../sdk/cluster/next-hops";
+import { loadBalancerNodes, sessionRoutes as plannedRoutes, sortVips, type LoadBalancerNode } from "../../sdk/cluster/next-hops";
+import { routeText } from "../ip";
+
+/** The session's routes with addresses and next hops as text, as the assertions write them. */
+const sessionRoutes = (...args: Parameters<typeof plannedRoutes>) => plannedRoutes(...args).map(routeText);
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServicePeer } from "../../sdk/cluster/sessions";
 import { bgpLoadBalancer, gkeBgpPeer, gkeCluster, type Cluster } from "../../sdk/model";
 

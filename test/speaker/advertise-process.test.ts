@@ -13,6 +13,8 @@ import { ErrorCode, CeaseSubcode, type BgpMessage } from "../../sdk/bgp";
 import { BGPLB, NODE } from "../interop/harness/speaker";
 import { sleep, waitFor } from "../interop/harness/wait";
 import { RawPeer } from "../interop/harness/raw-peer";
+import { formatIpValue } from "../../sdk/net";
+import { ip4 } from "../ip";
 
 /** A running (or exited) speaker process with its output. */
 class Run {
@@ -91,11 +93,11 @@ const isCease =
 const isUpdateOf =
   (prefix: string) =>
   (m: BgpMessage): boolean =>
-    m.kind === "update" && m.nlri.some((p) => `${p.address}/${p.length}` === prefix);
+    m.kind === "update" && m.nlri.some((p) => `${formatIpValue(p.address)}/${p.length}` === prefix);
 const isWithdrawOf =
   (prefix: string) =>
   (m: BgpMessage): boolean =>
-    m.kind === "update" && m.withdrawn.some((p) => `${p.address}/${p.length}` === prefix);
+    m.kind === "update" && m.withdrawn.some((p) => `${formatIpValue(p.address)}/${p.length}` === prefix);
 
 describe("bgplb advertise process (loopback, raw peer)", function () {
   this.timeout(120_000);
@@ -105,7 +107,7 @@ describe("bgplb advertise process (loopback, raw peer)", function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "bgplb-speaker-"));
-    peer = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.2", host: "127.0.0.2" });
+    peer = await RawPeer.listen({ asn: 65001, bgpId: ip4("192.0.2.2"), host: "127.0.0.2" });
   });
 
   afterEach(async () => {

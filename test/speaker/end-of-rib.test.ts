@@ -12,8 +12,9 @@ import { SpeakerMetrics } from "../../sdk/speaker/metrics";
 import { PeerDriver } from "../../sdk/speaker/peer";
 import { RawPeer } from "../interop/harness/raw-peer";
 import { waitFor } from "../interop/harness/wait";
+import { ip, ip4 } from "../ip";
 
-const ROUTE: OriginatedRoute = { family: "ipv4-unicast", address: "192.0.2.10", length: 32, nextHops: ["127.0.0.1"] };
+const ROUTE: OriginatedRoute = { family: "ipv4-unicast", address: ip("192.0.2.10"), length: 32, nextHops: [ip("127.0.0.1")] };
 
 function isEndOfRib(m: BgpMessage): boolean {
   return m.kind === "update" && endOfRibFamily(m) !== undefined;
@@ -32,7 +33,7 @@ describe("speaker peer driver: End-of-RIB", function () {
   });
 
   async function start(routes: readonly OriginatedRoute[]): Promise<RawPeer> {
-    peer = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.2" });
+    peer = await RawPeer.listen({ asn: 65001, bgpId: ip4("192.0.2.2") });
     driver = new PeerDriver({
       peerIP: "127.0.0.1",
       peerPort: peer.port,
@@ -51,7 +52,7 @@ describe("speaker peer driver: End-of-RIB", function () {
     await raw.waitMessage(0, "End-of-RIB", isEndOfRib);
     const updates = raw.connections[0].received.filter((r) => r.message.kind === "update").map((r) => r.message);
     expect(updates).to.have.length(2);
-    expect(updates[0]).to.deep.include({ nlri: [{ address: "192.0.2.10", length: 32 }] });
+    expect(updates[0]).to.deep.include({ nlri: [{ address: ip("192.0.2.10"), length: 32 }] });
     expect(updates[1] && updates[1].kind === "update" ? endOfRibFamily(updates[1]) : undefined).to.deep.equal({ afi: 1, safi: 1 });
     expect(logs.find((l) => l.msg === "end-of-RIB sent")?.fields).to.include({ families: "ipv4-unicast" });
   });

@@ -11,6 +11,8 @@ import { SpeakerMetrics } from "../../sdk/speaker/metrics";
 import { PeerDriver } from "../../sdk/speaker/peer";
 import { waitFor } from "../interop/harness/wait";
 import { oversizedRouteRefresh, RawPeer } from "../interop/harness/raw-peer";
+import { ip, ip4 } from "../ip";
+import { formatIpValue } from "../../sdk/net";
 
 interface LogLine {
   readonly level: LogLevel;
@@ -22,7 +24,7 @@ function memoryLogger(lines: LogLine[]): Logger {
   return { log: (level, msg, fields = {}) => lines.push({ level, msg, fields }) };
 }
 
-const ROUTE: OriginatedRoute = { family: "ipv4-unicast", address: "192.0.2.10", length: 32, nextHops: ["127.0.0.1"] };
+const ROUTE: OriginatedRoute = { family: "ipv4-unicast", address: ip("192.0.2.10"), length: 32, nextHops: [ip("127.0.0.1")] };
 
 function driver(peer: RawPeer, logs: LogLine[], metrics: SpeakerMetrics, name: string, logger: Logger = memoryLogger(logs)): PeerDriver {
   return new PeerDriver({
@@ -47,7 +49,7 @@ const isKeepalive = (m: BgpMessage): boolean => m.kind === "keepalive";
 const isUpdateOf =
   (prefix: string) =>
   (m: BgpMessage): boolean =>
-    m.kind === "update" && m.nlri.some((p) => `${p.address}/${p.length}` === prefix);
+    m.kind === "update" && m.nlri.some((p) => `${formatIpValue(p.address)}/${p.length}` === prefix);
 
 describe("speaker peer driver: one session's failure stays in that session", function () {
   this.timeout(20_000);
@@ -64,8 +66,8 @@ describe("speaker peer driver: one session's failure stays in that session", fun
     routes: readonly OriginatedRoute[],
     logger?: Logger,
   ): Promise<{ hostile: RawPeer; calm: RawPeer; victim: PeerDriver; bystander: PeerDriver; metrics: SpeakerMetrics }> {
-    const hostile = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.2" });
-    const calm = await RawPeer.listen({ asn: 65001, bgpId: "192.0.2.3" });
+    const hostile = await RawPeer.listen({ asn: 65001, bgpId: ip4("192.0.2.2") });
+    const calm = await RawPeer.listen({ asn: 65001, bgpId: ip4("192.0.2.3") });
     peers.push(hostile, calm);
     const metrics = new SpeakerMetrics();
     const victim = driver(hostile, logs, metrics, "hostile", logger);

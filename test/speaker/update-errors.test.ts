@@ -12,6 +12,7 @@ import { SpeakerMetrics } from "../../sdk/speaker/metrics";
 import { PeerDriver } from "../../sdk/speaker/peer";
 import { update } from "../bgp/codec/hex";
 import { waitFor } from "../interop/harness/wait";
+import { ip4 } from "../ip";
 
 const PEER_IP = "127.0.0.1";
 /** The speaker's side of the session: another loopback address, so a next hop equal to it is "own", not just loopback. */
@@ -50,7 +51,7 @@ function rawPeer(updates: readonly Uint8Array[]): Promise<{ server: Server; port
             version: 4,
             myAsn: PEER_ASN,
             holdTime: 90,
-            bgpId: "192.0.2.2",
+            bgpId: ip4("192.0.2.2"),
             capabilities: [
               { kind: "multiprotocol", afi: 1, safi: 1 },
               { kind: "fourOctetAs", asn: PEER_ASN },

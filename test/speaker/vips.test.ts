@@ -8,10 +8,10 @@ describe("speaker VIP parsing", () => {
   it("parses a file: comments, blank lines, /32 and /128 suffixes, canonical text", () => {
     const text = "# VIPs\n192.0.2.10\n\n192.0.2.11/32 # web\n2001:DB8::10/128\n  198.51.100.7  \n";
     expect(parseVipFile(text, "vips.txt")).to.deep.equal([
-      { address: "192.0.2.10", family: 4, length: 32 },
-      { address: "192.0.2.11", family: 4, length: 32 },
-      { address: "2001:db8::10", family: 6, length: 128 },
-      { address: "198.51.100.7", family: 4, length: 32 },
+      { address: "192.0.2.10", value: 0xc000020a, family: 4, length: 32 },
+      { address: "192.0.2.11", value: 0xc000020b, family: 4, length: 32 },
+      { address: "2001:db8::10", value: 0x2001_0db8_0000_0000_0000_0000_0000_0010n, family: 6, length: 128 },
+      { address: "198.51.100.7", value: 0xc6336407, family: 4, length: 32 },
     ]);
   });
 

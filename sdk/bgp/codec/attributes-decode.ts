@@ -6,7 +6,7 @@
  * GoBGP refuse them (0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/3, ::, ::1,
  * ff00::/8, the session's own address).
  */
-import { readIpv4, readIpv6 } from "../../net/octets";
+import { formatIpValue, readIpv6Value } from "../../net/octets";
 import { CHECKED, decoded, refused } from "./errors";
 import {
   AS_TRANS,
@@ -20,6 +20,8 @@ import {
   type AsPathSegment,
   type CodecContext,
   type Decoded,
+  type IpValue,
+  type Ipv6Value,
   type LargeCommunity,
   type MpNextHop,
   type PathAttributes,
@@ -101,31 +103,31 @@ function invalidNextHop(problem: string): Decoded<void> {
 }
 
 /**
- * Checks the IPv4 next hop `address` read at `bytes[at]`. RFC 4271 §6.3
- * asks for a valid host address that is not the receiver's own; like
- * GoBGP, this refuses 0.0.0.0/8, 127.0.0.0/8 and 224.0.0.0/3 (multicast,
- * and the reserved 240.0.0.0/4 with the broadcast address).
+ * Checks the IPv4 next hop `address`. RFC 4271 §6.3 asks for a valid host
+ * address that is not the receiver's own; like GoBGP, this refuses
+ * 0.0.0.0/8, 127.0.0.0/8 and 224.0.0.0/3 (multicast, and the reserved
+ * 240.0.0.0/4 with the broadcast address).
  */
-function checkIpv4NextHop(bytes: Uint8Array, at: number, address: string, localAddress: string | undefined): Decoded<void> {
-  const first = bytes[at];
-  if (address === localAddress) return invalidNextHop(`${address} is this speaker's own address on the session`);
-  if (first === 0) return invalidNextHop(`${address} is in 0.0.0.0/8, not a host address`);
-  if (first === 127) return invalidNextHop(`${address} is a loopback address (127.0.0.0/8)`);
-  if (first >= 224 && first < 240) return invalidNextHop(`${address} is a multicast address (224.0.0.0/4)`);
-  if (first >= 240) return invalidNextHop(`${address} is in the reserved 240.0.0.0/4`);
+function checkIpv4NextHop(address: number, localAddress: IpValue | undefined): Decoded<void> {
+  const first = address >>> 24;
+  if (address === localAddress) return invalidNextHop(`${formatIpValue(address)} is this speaker's own address on the session`);
+  if (first === 0) return invalidNextHop(`${formatIpValue(address)} is in 0.0.0.0/8, not a host address`);
+  if (first === 127) return invalidNextHop(`${formatIpValue(address)} is a loopback address (127.0.0.0/8)`);
+  if (first >= 224 && first < 240) return invalidNextHop(`${formatIpValue(address)} is a multicast address (224.0.0.0/4)`);
+  if (first >= 240) return invalidNextHop(`${formatIpValue(address)} is in the reserved 240.0.0.0/4`);
   return CHECKED;
 }
 
 /**
- * Checks the IPv6 global next hop `address` read at `bytes[at]`. As FRR:
- * the unspecified address (allowed only before a link-local one, RFC 2545
- * §3), loopback, multicast, and the session's own address are refused.
+ * Checks the IPv6 global next hop `address`. As FRR: the unspecified
+ * address (allowed only before a link-local one, RFC 2545 §3), loopback,
+ * multicast, and the session's own address are refused.
  */
-function checkIpv6NextHop(bytes: Uint8Array, at: number, address: string, localAddress: string | undefined, linkLocalFollows: boolean): Decoded<void> {
-  if (address === localAddress) return invalidNextHop(`${address} is this speaker's own address on the session`);
-  if (address === "::" && !linkLocalFollows) return invalidNextHop(":: (unspecified) is not a host address");
-  if (address === "::1") return invalidNextHop("::1 is the loopback address");
-  if (bytes[at] === 0xff) return invalidNextHop(`${address} is a multicast address (ff00::/8)`);
+function checkIpv6NextHop(address: Ipv6Value, localAddress: IpValue | undefined, linkLocalFollows: boolean): Decoded<void> {
+  if (address === localAddress) return invalidNextHop(`${formatIpValue(address)} is this speaker's own address on the session`);
+  if (address === 0n && !linkLocalFollows) return invalidNextHop(":: (unspecified) is not a host address");
+  if (address === 1n) return invalidNextHop("::1 is the loopback address");
+  if (address >> 120n === 0xffn) return invalidNextHop(`${formatIpValue(address)} is a multicast address (ff00::/8)`);
   return CHECKED;
 }
 
@@ -218,8 +220,8 @@ class AttributeReader {
       }
       case AttributeType.NextHop: {
         if (length !== 4) return this.note("treat-as-withdraw", UpdateErrorSubcode.AttributeLengthError, `NEXT_HOP length ${length}, expected 4`, type);
-        const nextHop = readIpv4(b, start);
-        const checked = checkIpv4NextHop(b, start, nextHop, this.context.localAddress);
+        const nextHop = readU32(b, start);
+        const checked = checkIpv4NextHop(nextHop, this.context.localAddress);
         if (!checked.ok) return this.note("treat-as-withdraw", checked.error.subcode, `NEXT_HOP ${checked.error.reason}`, type);
         this.attributes.nextHop = nextHop;
         return CHECKED;
@@ -241,7 +243,7 @@ class AttributeReader {
         if (length !== expected)
           return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `AGGREGATOR length ${length}, expected ${expected}`, type);
         const aggregator =
-          expected === 8 ? { asn: readU32(b, start), address: readIpv4(b, start + 4) } : { asn: readU16(b, start), address: readIpv4(b, start + 2) };
+          expected === 8 ? { asn: readU32(b, start), address: readU32(b, start + 4) } : { asn: readU16(b, start), address: readU32(b, start + 2) };
         if (aggregator.asn === 0) return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AGGREGATOR has AS 0 (RFC 7607)", type);
         this.attributes.aggregator = aggregator;
         return CHECKED;
@@ -290,7 +292,7 @@ class AttributeReader {
         if (length !== 8) return this.note("attribute-discard", UpdateErrorSubcode.AttributeLengthError, `AS4_AGGREGATOR length ${length}, expected 8`, type);
         if (readU32(b, start) === 0)
           return this.note("attribute-discard", UpdateErrorSubcode.OptionalAttributeError, "AS4_AGGREGATOR has AS 0 (RFC 7607, RFC 6793 §6)", type);
-        this.as4Aggregator = { asn: readU32(b, start), address: readIpv4(b, start + 4) };
+        this.as4Aggregator = { asn: readU32(b, start), address: readU32(b, start + 4) };
         return CHECKED;
       case AttributeType.OriginatorId:
         // Validated for RFC 7606 §7.9, then dropped: bgplb reflects no routes.
@@ -359,14 +361,17 @@ class AttributeReader {
     let nextHopChecked: Decoded<void>;
     const local = this.context.localAddress;
     if (nextHopLength === 4 && afi === Afi.Ipv4) {
-      nextHop = { global: readIpv4(b, nextHopStart) };
-      nextHopChecked = checkIpv4NextHop(b, nextHopStart, nextHop.global, local);
+      const global = readU32(b, nextHopStart);
+      nextHop = { global };
+      nextHopChecked = checkIpv4NextHop(global, local);
     } else if (nextHopLength === 16) {
-      nextHop = { global: readIpv6(b, nextHopStart) };
-      nextHopChecked = checkIpv6NextHop(b, nextHopStart, nextHop.global, local, false);
+      const global = readIpv6Value(b, nextHopStart);
+      nextHop = { global };
+      nextHopChecked = checkIpv6NextHop(global, local, false);
     } else if (nextHopLength === 32) {
-      nextHop = { global: readIpv6(b, nextHopStart), linkLocal: readIpv6(b, nextHopStart + 16) };
-      nextHopChecked = checkIpv6NextHop(b, nextHopStart, nextHop.global, local, true);
+      const global = readIpv6Value(b, nextHopStart);
+      nextHop = { global, linkLocal: readIpv6Value(b, nextHopStart + 16) };
+      nextHopChecked = checkIpv6NextHop(global, local, true);
     } else {
       return this.reset(UpdateErrorSubcode.OptionalAttributeError, `MP_REACH_NLRI next hop length ${nextHopLength} is not valid for AFI ${afi}`, data());
     }

@@ -4,7 +4,7 @@
  * 4-octet AS capability, AS_PATH and AGGREGATOR carry AS_TRANS and the
  * real values travel in AS4_PATH / AS4_AGGREGATOR (RFC 6793 §4.2.2).
  */
-import { writeIpv4, writeIpv6 } from "../../net/octets";
+import { isIpv4Value, isIpv6Value, writeIpv6Value } from "../../net/octets";
 import { distinctLargeCommunities } from "./attributes-decode";
 import {
   AS_TRANS,
@@ -14,12 +14,14 @@ import {
   AttributeType,
   type AsPathSegment,
   type CodecContext,
+  type IpValue,
+  type Ipv6Value,
   type MpReach,
   type MpUnreach,
   type PathAttributes,
 } from "../messages";
 import { familyName } from "../families";
-import { writePrefix } from "./nlri";
+import { notAnAddress, writePrefix } from "./nlri";
 import type { ByteWriter } from "./wire";
 
 const WELL_KNOWN = AttributeFlag.Transitive;
@@ -75,6 +77,27 @@ export function endAttribute(out: ByteWriter, at: number): void {
   out.patchU16(at + 2, length);
 }
 
+/** Appends an IPv4 address value as 4 octets; throws a RangeError naming `field` when it is not one. */
+function writeIpv4Value(out: ByteWriter, value: IpValue, field: string): void {
+  if (!isIpv4Value(value)) throw notAnAddress(field, value, "IPv4");
+  out.ensure(4);
+  const b = out.bytes;
+  const at = out.position;
+  b[at] = value >>> 24;
+  b[at + 1] = value >>> 16;
+  b[at + 2] = value >>> 8;
+  b[at + 3] = value;
+  out.position = at + 4;
+}
+
+/** Appends an IPv6 address value as 16 octets; throws a RangeError naming `field` when it is not one. */
+function writeIpv6(out: ByteWriter, value: IpValue, field: string): void {
+  if (!isIpv6Value(value)) throw notAnAddress(field, value, "IPv6");
+  out.ensure(16);
+  writeIpv6Value(value, out.bytes, out.position);
+  out.position += 16;
+}
+
 function writeSegments(out: ByteWriter, segments: readonly AsPathSegment[], asnSize: 2 | 4, field: string): void {
   for (const segment of segments) {
     const asns = segment.asns;
@@ -110,20 +133,18 @@ function writeMpReach(out: ByteWriter, mpReach: MpReach, context: CodecContext):
  * length and address(es), reserved octet. An IPv4 global next hop is only
  * allowed for AFI 1; otherwise it must be IPv6 (RFC 4760, RFC 8950).
  */
-export function writeMpReachValue(out: ByteWriter, afi: number, safi: number, global: string, linkLocal: string | undefined): void {
+export function writeMpReachValue(out: ByteWriter, afi: number, safi: number, global: IpValue, linkLocal: Ipv6Value | undefined): void {
   out.u16(afi);
   out.u8(safi);
-  const ipv4 = afi === Afi.Ipv4 && !global.includes(":");
+  const ipv4 = afi === Afi.Ipv4 && typeof global === "number";
   const length = ipv4 ? 4 : linkLocal === undefined ? 16 : 32;
-  if (ipv4 && linkLocal !== undefined) throw new RangeError(`mpReach.nextHop.linkLocal: not allowed with IPv4 next hop ${global}`);
+  if (ipv4 && linkLocal !== undefined) throw new RangeError(`mpReach.nextHop.linkLocal: not allowed with an IPv4 next hop`);
   out.u8(length);
-  out.ensure(length + 1);
-  if (ipv4) writeIpv4(global, out.bytes, out.position, "mpReach.nextHop.global");
+  if (ipv4) writeIpv4Value(out, global, "mpReach.nextHop.global");
   else {
-    writeIpv6(global, out.bytes, out.position, "mpReach.nextHop.global");
-    if (linkLocal !== undefined) writeIpv6(linkLocal, out.bytes, out.position + 16, "mpReach.nextHop.linkLocal");
+    writeIpv6(out, global, "mpReach.nextHop.global");
+    if (linkLocal !== undefined) writeIpv6(out, linkLocal, "mpReach.nextHop.linkLocal");
   }
-  out.position += length;
   out.u8(0);
 }
 
@@ -162,9 +183,7 @@ export function writeAttributes(out: ByteWriter, attributes: PathAttributes, con
   }
   if (attributes.nextHop !== undefined) {
     at = beginAttribute(out, WELL_KNOWN, AttributeType.NextHop);
-    out.ensure(4);
-    writeIpv4(attributes.nextHop, out.bytes, out.position, "nextHop");
-    out.position += 4;
+    writeIpv4Value(out, attributes.nextHop, "nextHop");
     endAttribute(out, at);
   }
   if (attributes.med !== undefined) {
@@ -183,9 +202,7 @@ export function writeAttributes(out: ByteWriter, attributes: PathAttributes, con
     at = beginAttribute(out, OPTIONAL_TRANSITIVE, AttributeType.Aggregator);
     if (context.fourOctetAs) out.u32(aggregator.asn, "aggregator.asn");
     else out.u16(aggregator.asn > 0xffff && aggregator.asn <= 0xffffffff ? AS_TRANS : aggregator.asn, "aggregator.asn");
-    out.ensure(4);
-    writeIpv4(aggregator.address, out.bytes, out.position, "aggregator.address");
-    out.position += 4;
+    writeIpv4Value(out, aggregator.address, "aggregator.address");
     endAttribute(out, at);
   }
   if (attributes.communities !== undefined && attributes.communities.length > 0) {
@@ -202,9 +219,7 @@ export function writeAttributes(out: ByteWriter, attributes: PathAttributes, con
   if (aggregator !== undefined && !context.fourOctetAs && aggregator.asn > 0xffff) {
     at = beginAttribute(out, OPTIONAL_TRANSITIVE, AttributeType.As4Aggregator);
     out.u32(aggregator.asn);
-    out.ensure(4);
-    writeIpv4(aggregator.address, out.bytes, out.position, "aggregator.address");
-    out.position += 4;
+    writeIpv4Value(out, aggregator.address, "aggregator.address");
     endAttribute(out, at);
   }
   if (attributes.largeCommunities !== undefined && attributes.largeCommunities.length > 0) {

@@ -2,9 +2,9 @@
  * NLRI prefix encoding (RFC 4271 §4.3, RFC 4760 §5) with optional ADD-PATH
  * path identifiers (RFC 7911 §3).
  */
-import { parseIpv4, formatIpv4, readIpv6, writeIpv6 } from "../../net/octets";
+import { isIpv4Value, isIpv6Value, readIpv6Value, writeIpv6Value } from "../../net/octets";
 import { CHECKED, refused } from "./errors";
-import { Afi, ErrorCode, type Decoded, type Prefix } from "../messages";
+import { Afi, ErrorCode, type Decoded, type IpValue, type Prefix } from "../messages";
 import type { ByteWriter } from "./wire";
 import { readU32 } from "./wire";
 
@@ -36,16 +36,23 @@ export function writePrefix(out: ByteWriter, prefix: Prefix, afi: Afi, addPath: 
   out.ensure(octets);
   const bytes = out.bytes;
   const at = out.position;
+  const address = prefix.address;
   if (afi === Afi.Ipv6) {
-    writeIpv6(prefix.address, ipv6Scratch, 0, field);
+    if (!isIpv6Value(address)) throw notAnAddress(field, address, "IPv6");
+    writeIpv6Value(address, ipv6Scratch, 0);
     for (let i = 0; i < octets; i++) bytes[at + i] = ipv6Scratch[i];
   } else {
-    const value = parseIpv4(prefix.address);
-    if (value === undefined) throw new RangeError(`${field}: "${prefix.address}" is not an IPv4 address`);
-    for (let i = 0; i < octets; i++) bytes[at + i] = (value >>> (24 - 8 * i)) & 0xff;
+    if (!isIpv4Value(address)) throw notAnAddress(field, address, "IPv4");
+    for (let i = 0; i < octets; i++) bytes[at + i] = (address >>> (24 - 8 * i)) & 0xff;
   }
   if (length & 7) bytes[at + octets - 1] &= (0xff << (8 - (length & 7))) & 0xff;
   out.position += octets;
+}
+
+/** The error for a prefix address that is not a value of the family (a bigint for IPv6, a number for IPv4). */
+export function notAnAddress(field: string, address: unknown, family: "IPv4" | "IPv6"): RangeError {
+  const shown = typeof address === "bigint" ? `${address}n` : typeof address === "string" ? JSON.stringify(address) : String(address);
+  return new RangeError(`${field}: ${shown} is not an ${family} address value (${family === "IPv4" ? "a number 0..2^32-1" : "a bigint 0..2^128-1"})`);
 }
 
 /** Where prefixes are read, for the error: its UPDATE Message Error subcode, the reason's prefix and the NOTIFICATION data. */
@@ -80,17 +87,17 @@ export function readPrefixes(bytes: Uint8Array, start: number, end: number, afi:
     if (length > max) return malformed(field, `prefix length ${length} exceeds ${max}`);
     const octets = (length + 7) >>> 3;
     if (at + octets > end) return malformed(field, `prefix of length ${length} needs ${octets} octets, ${end - at} remain`);
-    let address: string;
+    let address: IpValue;
     if (afi === Afi.Ipv6) {
       ipv6Scratch.fill(0);
       for (let i = 0; i < octets; i++) ipv6Scratch[i] = bytes[at + i];
       if (length & 7) ipv6Scratch[octets - 1] &= (0xff << (8 - (length & 7))) & 0xff;
-      address = readIpv6(ipv6Scratch, 0);
+      address = readIpv6Value(ipv6Scratch, 0);
     } else {
       let value = 0;
       for (let i = 0; i < 4; i++) value = value * 256 + (i < octets ? bytes[at + i] : 0);
       const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
-      address = formatIpv4((value & mask) >>> 0);
+      address = (value & mask) >>> 0;
     }
     at += octets;
     into.push(pathId === undefined ? { address, length } : { address, length, pathId });

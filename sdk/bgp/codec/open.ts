@@ -2,21 +2,18 @@
  * OPEN message body (RFC 4271 §4.2) with capabilities in optional
  * parameters (RFC 5492) and RFC 9072's extended optional parameters.
  */
-import { readIpv4, writeIpv4 } from "../../net/octets";
 import { readCapability, writeCapability } from "./capabilities";
 import { decoded, refused } from "./errors";
 import { AS_TRANS, BGP_VERSION, ErrorCode, OpenErrorSubcode, OptionalParameterType, type Capability, type Decoded, type OpenMessage } from "../messages";
 import type { ByteWriter } from "./wire";
-import { readU16 } from "./wire";
+import { readU16, readU32 } from "./wire";
 
 /** Appends the OPEN body; switches to RFC 9072's extended form when the parameters exceed 255 octets. */
 export function writeOpenBody(out: ByteWriter, message: OpenMessage): void {
   out.u8(message.version, "open.version");
   out.u16(message.myAsn, "open.myAsn");
   out.u16(message.holdTime, "open.holdTime");
-  out.ensure(4);
-  writeIpv4(message.bgpId, out.bytes, out.position, "OPEN bgpId");
-  out.position += 4;
+  out.u32(message.bgpId, "open.bgpId");
   const lengthAt = out.skip(1);
   if (message.capabilities.length === 0) return;
   out.u8(OptionalParameterType.Capabilities);
@@ -60,8 +57,8 @@ export function readOpenBody(bytes: Uint8Array, start: number, end: number): Dec
   if (holdTime === 1 || holdTime === 2) {
     return refused(ErrorCode.OpenMessage, OpenErrorSubcode.UnacceptableHoldTime, `hold time ${holdTime} s is neither 0 nor at least 3`);
   }
-  const bgpId = readIpv4(bytes, start + 5);
-  if (bgpId === "0.0.0.0") {
+  const bgpId = readU32(bytes, start + 5);
+  if (bgpId === 0) {
     return refused(ErrorCode.OpenMessage, OpenErrorSubcode.BadBgpIdentifier, "BGP identifier 0.0.0.0 is not valid");
   }
   const parameters = readOptionalParameters(bytes, start + 9, end);

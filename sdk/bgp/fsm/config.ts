@@ -62,7 +62,11 @@ export interface PeerConfig {
 export type DynamicPeerAsn = "internal" | "external";
 
 /** A {@link PeerConfig} with every default filled in (`keepaliveTimeSeconds` stays optional: its default depends on the negotiated hold time). */
-export type ResolvedPeerConfig = Required<Omit<PeerConfig, "keepaliveTimeSeconds">> & Pick<PeerConfig, "keepaliveTimeSeconds">;
+export type ResolvedPeerConfig = Required<Omit<PeerConfig, "keepaliveTimeSeconds">> &
+  Pick<PeerConfig, "keepaliveTimeSeconds"> & {
+    /** {@link PeerConfig.localBgpId} parsed once: the identifier as an unsigned 32-bit number, as OPEN carries it. */
+    readonly bgpId: number;
+  };
 
 /** Whether the session with a peer of `peerAsn` is iBGP (known before the OPEN even for a dynamic peer AS). */
 export function isInternalPeer(config: Pick<PeerConfig, "localAsn" | "peerAsn">): boolean {
@@ -92,7 +96,10 @@ function checkFamilies(field: string, value: readonly FamilyName[]): void {
  * naming the field and the bad value.
  */
 export function resolvePeerConfig(config: PeerConfig): ResolvedPeerConfig {
+  const bgpId = parseIpv4(config.localBgpId);
+  if (bgpId === undefined || bgpId === 0) fail("localBgpId", config.localBgpId, "is not a non-zero dotted-quad BGP identifier");
   const resolved: ResolvedPeerConfig = {
+    bgpId,
     localAsn: config.localAsn,
     peerAsn: config.peerAsn,
     localBgpId: config.localBgpId,
@@ -111,8 +118,6 @@ export function resolvePeerConfig(config: PeerConfig): ResolvedPeerConfig {
   };
   checkAsn("localAsn", resolved.localAsn);
   if (resolved.peerAsn !== "internal" && resolved.peerAsn !== "external") checkAsn("peerAsn", resolved.peerAsn);
-  const id = parseIpv4(resolved.localBgpId);
-  if (id === undefined || id === 0) fail("localBgpId", resolved.localBgpId, "is not a non-zero dotted-quad BGP identifier");
   const hold = resolved.holdTimeSeconds;
   if (!Number.isInteger(hold) || hold < 0 || hold > 0xffff || hold === 1 || hold === 2) {
     fail("holdTimeSeconds", hold, "must be 0 or a whole number of seconds from 3 to 65535");

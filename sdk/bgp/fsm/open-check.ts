@@ -4,7 +4,7 @@
  * we receive, and the capability negotiation that yields the session
  * context.
  */
-import { parseIpv4 } from "../../net/octets";
+import { formatIpv4 } from "../../net/octets";
 import {
   AddPathMode,
   AS_TRANS,
@@ -61,7 +61,7 @@ export function buildOpen(config: ResolvedPeerConfig, restarting = config.restar
     version: BGP_VERSION,
     myAsn: config.localAsn > 0xffff ? AS_TRANS : config.localAsn,
     holdTime: config.holdTimeSeconds,
-    bgpId: config.localBgpId,
+    bgpId: config.bgpId,
     capabilities,
   };
 }
@@ -100,9 +100,8 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
   }
   const fourOctet = open.capabilities.some((c) => c.kind === "fourOctetAs");
   const internal = peerAsn === config.localAsn;
-  const peerId = parseIpv4(open.bgpId);
-  if (peerId === undefined || peerId === 0 || (internal && open.bgpId === config.localBgpId)) {
-    return refused(ErrorCode.OpenMessage, OpenErrorSubcode.BadBgpIdentifier, `BGP identifier ${open.bgpId} is not acceptable`);
+  if (open.bgpId === 0 || (internal && open.bgpId === config.bgpId)) {
+    return refused(ErrorCode.OpenMessage, OpenErrorSubcode.BadBgpIdentifier, `BGP identifier ${formatIpv4(open.bgpId)} is not acceptable`);
   }
   if (open.holdTime === 1 || open.holdTime === 2) {
     return refused(ErrorCode.OpenMessage, OpenErrorSubcode.UnacceptableHoldTime, `hold time ${open.holdTime} s is neither 0 nor at least 3 s`);

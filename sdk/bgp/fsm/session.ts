@@ -26,7 +26,7 @@
  * away for the length of our reconnect backoff. A session that was never
  * started or was stopped still refuses.
  */
-import { parseIpv4 } from "../../net/octets";
+import { resolvePeerConfig } from "./config";
 import { Fsm, type FsmOptions } from "./fsm";
 import { eventForDecodeError, eventForMessage } from "./input";
 import type { DownReason, FsmAction, FsmEvent, FsmState, NegotiatedSession, VendorStateName } from "./types";
@@ -116,10 +116,8 @@ const PAST_OPEN: readonly FsmState[] = ["OpenSent", "OpenConfirm", "Established"
  * initiated by the speaker with the higher AS number. Returns the direction
  * to keep, or undefined when both are equal.
  */
-export function collisionWinner(localBgpId: string, localAsn: number, peerBgpId: string, peerAsn: number): Direction | undefined {
-  const local = parseIpv4(localBgpId) ?? 0;
-  const peer = parseIpv4(peerBgpId) ?? 0;
-  if (local !== peer) return local > peer ? "outbound" : "inbound";
+export function collisionWinner(localBgpId: number, localAsn: number, peerBgpId: number, peerAsn: number): Direction | undefined {
+  if (localBgpId !== peerBgpId) return localBgpId > peerBgpId ? "outbound" : "inbound";
   if (localAsn !== peerAsn) return localAsn > peerAsn ? "outbound" : "inbound";
   return undefined;
 }
@@ -127,6 +125,8 @@ export function collisionWinner(localBgpId: string, localAsn: number, peerBgpId:
 /** One BGP peer with collision handling. See the module comment. */
 export class Session {
   private readonly options: SessionOptions;
+  /** Our BGP identifier as a number, for collision resolution. */
+  private readonly bgpId: number;
   private primary: Slot;
   private secondary: Slot | undefined;
   /** An outbound connect left running when the primary took an inbound connection. */
@@ -139,6 +139,7 @@ export class Session {
   /** Builds a session in Idle. Throws a RangeError naming the field when the config is invalid. */
   constructor(options: SessionOptions, now = 0) {
     this.options = options;
+    this.bgpId = resolvePeerConfig(options.config).bgpId;
     this.now = now;
     this.primary = this.newSlot();
   }
@@ -397,8 +398,7 @@ export class Session {
     else if (b === "Established") loser = primary;
     else {
       const session = primary.fsm.session ?? secondary.fsm.session;
-      const config = this.options.config;
-      const keep = session ? collisionWinner(config.localBgpId, config.localAsn, session.peerBgpId, session.peerAsn) : undefined;
+      const keep = session ? collisionWinner(this.bgpId, this.options.config.localAsn, session.peerBgpId, session.peerAsn) : undefined;
       loser = keep === undefined || primary.direction === keep ? secondary : primary;
     }
     this.run(loser, { type: "OpenCollisionDump" });

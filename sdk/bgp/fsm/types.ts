@@ -123,8 +123,8 @@ export const FSM_EVENT_TYPES: readonly FsmEventType[] = [
 export interface NegotiatedSession {
   /** The peer's real AS number (from the 4-octet AS capability when present). */
   readonly peerAsn: number;
-  /** The peer's BGP identifier, dotted quad. */
-  readonly peerBgpId: string;
+  /** The peer's BGP identifier as an unsigned 32-bit number (`formatIpv4` writes it as a dotted quad). */
+  readonly peerBgpId: number;
   /** Same AS on both sides (iBGP). */
   readonly internal: boolean;
   /** Negotiated hold time in seconds: the smaller of both proposals; 0 = no keepalives, no hold timer. */

@@ -16,26 +16,29 @@
  * next hops and attributes are kept together in a bundle so a full table
  * goes out group by group without sorting, and only the prefixes changed
  * since the last send are compared (a dirty set), so a small change costs
- * in proportion to its size, not the table's.
+ * in proportion to its size, not the table's. Addresses are typed values
+ * (a number for IPv4, a bigint for IPv6, see `messages.ts`): a prefix is
+ * keyed by a number (IPv4) or a bigint (IPv6) built from address and length,
+ * and nothing here parses or formats text except for an error message.
  */
-import { formatIpv4, parseIpv4, parseIpv6, readIpv6 } from "../../net/octets";
-import { AsPathSegmentType, Origin, type FamilyName, type LargeCommunity, type MpNextHop, type PathAttributes, type Prefix } from "../messages";
+import { formatIpValue, isIpv4Value, isIpv6Value } from "../../net/octets";
+import { AsPathSegmentType, Origin, type FamilyName, type IpValue, type LargeCommunity, type MpNextHop, type PathAttributes, type Prefix } from "../messages";
 import type { AdvertisedRoute, ChangeSink, RouteChanges, WithdrawnRoute } from "./update-packer";
 
 /** A route we want a peer to have. */
 export interface OriginatedRoute {
   /** "ipv4-unicast" (sent in NLRI) or "ipv6-unicast" (sent in MP_REACH_NLRI). */
   readonly family: FamilyName;
-  /** Network address with host bits zero, e.g. "203.0.113.10" or "2001:db8::". */
-  readonly address: string;
+  /** Network address with host bits zero: a number for IPv4 (0xcb00710a for 203.0.113.10), a bigint for IPv6. */
+  readonly address: IpValue;
   /** Prefix length: 0-32 (IPv4) or 0-128 (IPv6). */
   readonly length: number;
   /**
    * Next hops, most preferred first; at least one. IPv4 routes: IPv4
    * addresses (IPv6 only with extended next hop). IPv6 routes: IPv6
-   * addresses (IPv4-mapped "::ffff:a.b.c.d" over an IPv4-only session).
+   * addresses (IPv4-mapped ::ffff:a.b.c.d over an IPv4-only session).
    */
-  readonly nextHops: readonly string[];
+  readonly nextHops: readonly IpValue[];
   /** MULTI_EXIT_DISC. */
   readonly med?: number;
   /** RFC 1997 communities as 32-bit numbers (ASN << 16 | value). */
@@ -65,11 +68,11 @@ export interface RibOutChanges extends RouteChanges {
 /** A path the peer has been sent. */
 export interface SentPath {
   readonly family: FamilyName;
-  readonly address: string;
+  readonly address: IpValue;
   readonly length: number;
   /** Path identifier when sent with ADD-PATH. */
   readonly pathId?: number;
-  readonly nextHop: string;
+  readonly nextHop: IpValue;
 }
 
 /** Attributes shared by every route with the same MED and communities; built once per distinct set. */
@@ -89,14 +92,14 @@ interface AttributeSet {
 interface Bundle {
   readonly key: string;
   readonly family: FamilyName;
-  readonly nextHops: readonly string[];
+  readonly nextHops: readonly IpValue[];
   readonly attributes: AttributeSet;
   readonly entries: Set<Entry>;
 }
 
 /** One path the peer has been sent. */
 interface SentRecord {
-  readonly nextHop: string;
+  readonly nextHop: IpValue;
   readonly attributes: AttributeSet;
   /** Path identifier when sent with ADD-PATH. */
   readonly pathId: number | undefined;
@@ -107,9 +110,9 @@ interface Entry {
   readonly family: FamilyName;
   /** Canonical prefix, shared by every announcement without path identifier. */
   readonly prefix: Prefix;
-  readonly key: string;
+  readonly key: PrefixKey;
   /** Wanted next hops, most preferred first; empty once removed (kept until the peer is told). */
-  nextHops: readonly string[];
+  nextHops: readonly IpValue[];
   /** Path identifiers parallel to `nextHops`. */
   pathIds: readonly number[];
   bundle: Bundle | undefined;
@@ -119,6 +122,17 @@ interface Entry {
   /** The replaceAll call that last named this entry. */
   named: number;
 }
+
+/** Changed paths of one family to announce with the same next hop and attribute set. */
+interface ChangeGroup {
+  readonly family: FamilyName;
+  readonly nextHop: IpValue;
+  readonly set: AttributeSet;
+  readonly entries: [Entry, number | undefined][];
+}
+
+/** Change groups being collected: per family (IPv4, IPv6), by attribute set, then by next hop. */
+type ChangeGroups = [Map<AttributeSet, Map<IpValue, ChangeGroup>>, Map<AttributeSet, Map<IpValue, ChangeGroup>>];
 
 /** Where the RIB-out stands with its peer. */
 type Phase = "down" | "up" | "withdrawn";
@@ -133,78 +147,74 @@ const DEFAULT_LOCAL_PREF = 100;
 /** Entries handled between two yields of {@link AdjRibOut.changes}. */
 const DEFAULT_BATCH = 1024;
 
+/**
+ * The key of a prefix in the RIB-out: a host route's address itself (so
+ * the key is the value the prefix holds anyway; no number or bigint is
+ * made per route), else a negative number (IPv4) or bigint (IPv6) from
+ * address and length that no address equals.
+ */
+type PrefixKey = number | bigint;
+
+/** Throws naming the field and the value (as JSON; a bigint as `123n`). Addresses that are valid values come formatted as text. */
 function fail(field: string, value: unknown, rule: string): never {
-  throw new RangeError(`route ${field}: ${JSON.stringify(value)} ${rule}`);
+  const shown = JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+  throw new RangeError(`route ${field}: ${shown} ${rule}`);
 }
 
-function isIpv6(address: string): boolean {
-  return address.includes(":");
+function isIpv6(address: IpValue): boolean {
+  return typeof address === "bigint";
 }
 
-const v6Scratch = new Uint8Array(16);
-
-/** The key of a prefix in the RIB-out: the address for a host route, else address/length. */
-function entryKey(address: string, length: number, v6: boolean): string {
-  return length === (v6 ? 128 : 32) ? address : `${address}/${length}`;
+/** The key of a checked prefix. */
+function prefixKey(address: IpValue, length: number): PrefixKey {
+  if (typeof address === "number") return length === 32 ? address : -(address * 64 + length) - 1;
+  return length === 128 ? address : -((address << 8n) | BigInt(length)) - 1n;
 }
 
-/** The value of the IPv4 address {@link canonicalAddress} parsed last (its IPv6 octets go to `v6Scratch`). */
-let lastIpv4 = 0;
-
-/** Whether a dotted quad that parses is in canonical form: no octet with a leading zero. */
-function isCanonicalIpv4(text: string): boolean {
-  for (let i = 0; i < text.length - 1; i++) {
-    if (text.charCodeAt(i) === 0x30 && (i === 0 || text.charCodeAt(i - 1) === 0x2e) && text.charCodeAt(i + 1) !== 0x2e) return false;
-  }
-  return true;
+/** A key of a next hop list, for bundles (an IPv6 next hop ends in "n" so it cannot equal an IPv4 one). */
+function nextHopsKey(nextHops: readonly IpValue[]): string {
+  let key = "";
+  for (const hop of nextHops) key += typeof hop === "bigint" ? ` ${hop}n` : ` ${hop}`;
+  return key;
 }
 
-/** The canonical text of `address` in `family`, or undefined when it is not an address of the family. */
-function canonicalAddress(address: string, v6: boolean): string | undefined {
-  if (v6) return parseIpv6(address, v6Scratch, 0) ? readIpv6(v6Scratch, 0) : undefined;
-  const value = parseIpv4(address);
-  if (value === undefined) return undefined;
-  lastIpv4 = value;
-  return isCanonicalIpv4(address) ? address : formatIpv4(value);
-}
-
-/** Whether the address {@link canonicalAddress} parsed last has bits set beyond `length`. */
-function hostBitsSet(length: number, v6: boolean): boolean {
-  if (!v6) return length < 32 && (lastIpv4 & (0xffffffff >>> length)) !== 0;
-  for (let bit = length; bit < 128; bit++) if (v6Scratch[bit >> 3] & (0x80 >> (bit & 7))) return true;
-  return false;
+/** Whether `address` (of the family, checked) has bits set beyond `length`. */
+function hostBitsSet(address: IpValue, length: number): boolean {
+  if (typeof address === "number") return length < 32 && (address & (0xffffffff >>> length)) !== 0;
+  return length < 128 && BigInt.asUintN(128 - length, address) !== 0n;
 }
 
 /** The next-hop list checked last and a copy of it: routes usually share one list, checked once. */
-let checkedNextHops: { readonly list: readonly string[]; readonly copy: readonly string[]; readonly v6: boolean } | undefined;
+let checkedNextHops: { readonly list: readonly IpValue[]; readonly copy: readonly IpValue[]; readonly v6: boolean } | undefined;
 
-function checkNextHops(nextHops: readonly string[], v6: boolean): void {
+function checkNextHops(nextHops: readonly IpValue[], v6: boolean): void {
   const last = checkedNextHops;
   if (last && last.list === nextHops && last.v6 === v6 && sameList(last.copy, nextHops)) return;
   if (nextHops.length === 0) fail("nextHops", nextHops, "is empty");
   for (const nextHop of nextHops) {
-    const nextHopV6 = isIpv6(nextHop);
-    if (nextHopV6 ? !parseIpv6(nextHop, v6Scratch, 0) : parseIpv4(nextHop) === undefined) fail("nextHops", nextHop, "is not an IP address");
-    if (v6 && !nextHopV6) fail("nextHops", nextHop, "is not an IPv6 address (IPv6 routes need an IPv6 or ::ffff:a.b.c.d next hop)");
+    const nextHopV6 = isIpv6Value(nextHop);
+    if (!nextHopV6 && !isIpv4Value(nextHop)) fail("nextHops", nextHop, "is not an IP address value (a number for IPv4, a bigint for IPv6)");
+    if (v6 && !nextHopV6) fail("nextHops", formatIpValue(nextHop), "is not an IPv6 address (IPv6 routes need an IPv6 or ::ffff:a.b.c.d next hop)");
   }
-  if (nextHops.length > 1 && new Set(nextHops).size !== nextHops.length) fail("nextHops", nextHops, "has duplicates");
+  if (nextHops.length > 1 && new Set(nextHops).size !== nextHops.length) fail("nextHops", nextHops.map(formatIpValue), "has duplicates");
   checkedNextHops = { list: nextHops, copy: [...nextHops], v6 };
 }
 
-/** Checks a route and returns its canonical address; throws a RangeError naming the field and value. */
-function checkRoute(route: OriginatedRoute): string {
+/** Checks a route; throws a RangeError naming the field and value. */
+function checkRoute(route: OriginatedRoute): void {
   const v6 = route.family === "ipv6-unicast";
   if (route.family !== "ipv4-unicast" && !v6) fail("family", route.family, "is not ipv4-unicast or ipv6-unicast");
-  const address = canonicalAddress(route.address, v6);
-  if (address === undefined) fail("address", route.address, `is not an ${v6 ? "IPv6" : "IPv4"} address`);
+  const address = route.address;
+  if (v6 ? !isIpv6Value(address) : !isIpv4Value(address)) {
+    fail("address", address, `is not an ${v6 ? "IPv6 address value (a bigint)" : "IPv4 address value (a number)"}`);
+  }
   const max = v6 ? 128 : 32;
   if (!Number.isInteger(route.length) || route.length < 0 || route.length > max) fail("length", route.length, `is not a prefix length 0..${max}`);
-  if (hostBitsSet(route.length, v6)) fail("address", `${route.address}/${route.length}`, "has host bits set");
+  if (hostBitsSet(address, route.length)) fail("address", `${formatIpValue(address)}/${route.length}`, "has host bits set");
   checkNextHops(route.nextHops, v6);
   const localPref = route.localPref;
   if (localPref !== undefined && (!Number.isInteger(localPref) || localPref < 0 || localPref > 0xffffffff))
     fail("localPref", localPref, "is not a whole number 0..4294967295");
-  return address;
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -218,7 +228,7 @@ function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
  * Path identifiers for `entry`'s new next hops: a next hop that stays keeps
  * its identifier, a new one takes the lowest free one.
  */
-function pathIdsFor(entry: Entry, nextHops: readonly string[]): readonly number[] {
+function pathIdsFor(entry: Entry, nextHops: readonly IpValue[]): readonly number[] {
   const ids: number[] = [];
   const used = new Set<number>();
   for (const nextHop of nextHops) {
@@ -256,11 +266,11 @@ class ChangeCollector implements ChangeSink {
 export class AdjRibOut {
   private readonly localAsn: number;
   private readonly internal: boolean;
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<PrefixKey, Entry>();
   private readonly bundles = new Map<string, Bundle>();
   private readonly attributeSets = new Map<string, AttributeSet>();
-  private readonly nextHopObjects = new Map<string, MpNextHop>();
-  private readonly sentRecords = new Map<AttributeSet, Map<string, readonly SentRecord[]>>();
+  private readonly nextHopObjects = new Map<IpValue, MpNextHop>();
+  private readonly sentRecords = new Map<AttributeSet, Map<IpValue, readonly SentRecord[]>>();
   /** Entries changed since they were last compared with what the peer has. */
   private dirty = new Set<Entry>();
   /** Families whose every path is (re)announced at the next send: after Established, or on ROUTE-REFRESH. */
@@ -292,13 +302,14 @@ export class AdjRibOut {
 
   /** Adds or replaces the route for its prefix. Throws a RangeError naming the bad field. */
   set(route: OriginatedRoute): void {
-    this.apply(route, checkRoute(route));
+    checkRoute(route);
+    this.apply(route);
   }
 
   /** Removes the route for a prefix; returns whether there was one. */
-  delete(family: FamilyName, address: string, length: number): boolean {
-    const v6 = family === "ipv6-unicast";
-    const entry = this.entries.get(entryKey(canonicalAddress(address, v6) ?? address, length, v6));
+  delete(family: FamilyName, address: IpValue, length: number): boolean {
+    if (!(isIpv4Value(address) || isIpv6Value(address)) || !Number.isInteger(length)) return false;
+    const entry = this.entries.get(prefixKey(address, length));
     if (!entry || entry.family !== family || entry.nextHops.length === 0) return false;
     this.unwant(entry);
     return true;
@@ -306,9 +317,9 @@ export class AdjRibOut {
 
   /** Makes `routes` the whole wanted set: routes not in it are removed. Nothing changes when one is bad. */
   replaceAll(routes: readonly OriginatedRoute[]): void {
-    const addresses = routes.map(checkRoute);
+    for (const route of routes) checkRoute(route);
     const naming = ++this.naming;
-    for (let i = 0; i < routes.length; i++) this.apply(routes[i], addresses[i]).named = naming;
+    for (const route of routes) this.apply(route).named = naming;
     for (const entry of this.entries.values()) {
       if (entry.named !== naming && entry.nextHops.length > 0) this.unwant(entry);
     }
@@ -423,7 +434,7 @@ export class AdjRibOut {
     while (live() && this.dirty.size > 0) {
       const changed = this.dirty;
       this.dirty = new Set();
-      const groups = new Map<string, { family: FamilyName; nextHop: string; set: AttributeSet; entries: [Entry, number | undefined][] }>();
+      const groups: ChangeGroups = [new Map<AttributeSet, Map<IpValue, ChangeGroup>>(), new Map<AttributeSet, Map<IpValue, ChangeGroup>>()];
       for (const entry of changed) {
         if (!live()) return;
         if (entry.synced === this.pass && entry.synced !== 0) continue;
@@ -433,7 +444,9 @@ export class AdjRibOut {
           budget = batch;
         }
       }
-      const ordered = [...groups.values()].sort((a, b) => compareStrings(`${a.family}|${a.nextHop}|${a.set.key}`, `${b.family}|${b.nextHop}|${b.set.key}`));
+      const ordered = groups
+        .flatMap((bySet) => [...bySet.values()].flatMap((byHop) => [...byHop.values()]))
+        .sort((a, b) => compareStrings(a.family, b.family) || compareIp(a.nextHop, b.nextHop) || compareStrings(a.set.key, b.set.key));
       for (const group of ordered) {
         const nextHop = this.nextHopObject(group.nextHop);
         for (const [entry, pathId] of group.entries) {
@@ -463,9 +476,10 @@ export class AdjRibOut {
     return { announce: [], withdraw };
   }
 
-  /** Records a checked route, with its canonical address, as wanted; returns its entry. */
-  private apply(route: OriginatedRoute, address: string): Entry {
-    const key = entryKey(address, route.length, route.family === "ipv6-unicast");
+  /** Records a checked route as wanted; returns its entry. */
+  private apply(route: OriginatedRoute): Entry {
+    const address = route.address;
+    const key = prefixKey(address, route.length);
     const set = this.intern(route);
     let entry = this.entries.get(key);
     if (entry === undefined) {
@@ -523,10 +537,10 @@ export class AdjRibOut {
     }
   }
 
-  private bundleFor(family: FamilyName, nextHops: readonly string[], set: AttributeSet): Bundle {
+  private bundleFor(family: FamilyName, nextHops: readonly IpValue[], set: AttributeSet): Bundle {
     const last = this.lastBundle;
     if (last && last.family === family && last.attributes === set && sameList(last.nextHops, nextHops) && this.bundles.get(last.key) === last) return last;
-    const key = `${family}|${set.key}|${nextHops.join(" ")}`;
+    const key = `${family}|${set.key}|${nextHopsKey(nextHops)}`;
     let bundle = this.bundles.get(key);
     if (bundle === undefined) {
       bundle = { key, family, nextHops, attributes: set, entries: new Set() };
@@ -581,17 +595,17 @@ export class AdjRibOut {
     this.sentRecords.delete(set);
   }
 
-  private nextHopObject(text: string): MpNextHop {
-    let nextHop = this.nextHopObjects.get(text);
+  private nextHopObject(address: IpValue): MpNextHop {
+    let nextHop = this.nextHopObjects.get(address);
     if (nextHop === undefined) {
-      nextHop = { global: text };
-      this.nextHopObjects.set(text, nextHop);
+      nextHop = { global: address };
+      this.nextHopObjects.set(address, nextHop);
     }
     return nextHop;
   }
 
   /** The shared record list of a path sent without path identifier. */
-  private sentRecord(set: AttributeSet, nextHop: string): readonly SentRecord[] {
+  private sentRecord(set: AttributeSet, nextHop: IpValue): readonly SentRecord[] {
     let byHop = this.sentRecords.get(set);
     if (byHop === undefined) {
       byHop = new Map();
@@ -605,27 +619,27 @@ export class AdjRibOut {
     return records;
   }
 
-  private usable(family: FamilyName, nextHops: readonly string[], session: RibOutSession): readonly string[] {
+  private usable(family: FamilyName, nextHops: readonly IpValue[], session: RibOutSession): readonly IpValue[] {
     if (family === "ipv6-unicast" || session.extendedNextHop) return nextHops;
     return nextHops.some(isIpv6) ? nextHops.filter((nextHop) => !isIpv6(nextHop)) : nextHops;
   }
 
   /** The (bundle, next hop) groups of a family's full send, by next hop then attributes. */
-  private fullGroups(family: FamilyName): { bundle: Bundle; nextHop: string }[] {
+  private fullGroups(family: FamilyName): { bundle: Bundle; nextHop: IpValue }[] {
     const session = this.session as RibOutSession;
     const addPath = session.addPathSend.includes(family);
-    const groups: { bundle: Bundle; nextHop: string }[] = [];
+    const groups: { bundle: Bundle; nextHop: IpValue }[] = [];
     for (const bundle of this.bundles.values()) {
       if (bundle.family !== family) continue;
       const usable = this.usable(family, bundle.nextHops, session);
       if (addPath) for (const nextHop of usable) groups.push({ bundle, nextHop });
       else if (usable.length > 0) groups.push({ bundle, nextHop: usable[0] });
     }
-    return groups.sort((a, b) => compareStrings(a.nextHop, b.nextHop) || compareStrings(a.bundle.attributes.key, b.bundle.attributes.key));
+    return groups.sort((a, b) => compareIp(a.nextHop, b.nextHop) || compareStrings(a.bundle.attributes.key, b.bundle.attributes.key));
   }
 
   /** Full send of one path of `entry` (through `nextHop`), keeping what else the peer has of it right. */
-  private sendFull(entry: Entry, nextHop: string, pass: number, sink: ChangeSink): void {
+  private sendFull(entry: Entry, nextHop: IpValue, pass: number, sink: ChangeSink): void {
     const session = this.session as RibOutSession;
     const set = (entry.bundle as Bundle).attributes;
     if (!session.addPathSend.includes(entry.family)) {
@@ -652,21 +666,22 @@ export class AdjRibOut {
   }
 
   /** Compares a changed entry with what the peer has: withdrawals go to `sink`, announcements into `groups`. */
-  private compare(
-    entry: Entry,
-    sink: ChangeSink,
-    groups: Map<string, { family: FamilyName; nextHop: string; set: AttributeSet; entries: [Entry, number | undefined][] }>,
-  ): void {
+  private compare(entry: Entry, sink: ChangeSink, groups: ChangeGroups): void {
     const session = this.session as RibOutSession;
     const set = entry.bundle?.attributes;
     const negotiated = session.families.includes(entry.family);
     const usable = set && negotiated ? this.usable(entry.family, entry.nextHops, session) : [];
-    const announce = (nextHop: string, pathId: number | undefined): void => {
-      const key = `${entry.family}|${nextHop}|${(set as AttributeSet).key}`;
-      let group = groups.get(key);
+    const announce = (nextHop: IpValue, pathId: number | undefined): void => {
+      const bySet = groups[entry.family === "ipv4-unicast" ? 0 : 1];
+      let byHop = bySet.get(set as AttributeSet);
+      if (byHop === undefined) {
+        byHop = new Map();
+        bySet.set(set as AttributeSet, byHop);
+      }
+      let group = byHop.get(nextHop);
       if (group === undefined) {
         group = { family: entry.family, nextHop, set: set as AttributeSet, entries: [] };
-        groups.set(key, group);
+        byHop.set(nextHop, group);
       }
       group.entries.push([entry, pathId]);
     };
@@ -720,6 +735,12 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Orders addresses by value, IPv4 before IPv6. */
+function compareIp(a: IpValue, b: IpValue): number {
+  if (typeof a !== typeof b) return typeof a === "number" ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function comparePaths(a: SentPath, b: SentPath): number {
-  return compareStrings(a.family, b.family) || compareStrings(a.address, b.address) || a.length - b.length || (a.pathId ?? 0) - (b.pathId ?? 0);
+  return compareStrings(a.family, b.family) || compareIp(a.address, b.address) || a.length - b.length || (a.pathId ?? 0) - (b.pathId ?? 0);
 }

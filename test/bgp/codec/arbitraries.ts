@@ -1,12 +1,11 @@
 /**
  * fast-check generators for BGP messages that survive a round trip
- * unchanged: addresses in canonical text (IPv6 formatted by ipaddr.js,
- * an oracle independent of the codec), host bits clear, path identifiers
- * only where the context negotiates ADD-PATH, mandatory attributes present
- * whenever there is something to reach.
+ * unchanged: addresses as typed values (IPv4 a number, IPv6 a bigint built
+ * from random octets here, independently of the codec), host bits clear,
+ * path identifiers only where the context negotiates ADD-PATH, mandatory
+ * attributes present whenever there is something to reach.
  */
 import fc from "fast-check";
-import ipaddr from "ipaddr.js";
 import type {
   AsPathSegment,
   BgpMessage,
@@ -24,33 +23,26 @@ const u8 = fc.integer({ min: 0, max: 0xff });
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 
-function ipv4Text(value: number): string {
-  return [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join(".");
+/** A unicast IPv4 address value usable as NEXT_HOP or BGP identifier: 1.0.0.0-223.255.255.255 without 127.0.0.0/8. */
+const unicastIpv4 = fc.integer({ min: 0x01000000, max: 0xdfffffff }).filter((v) => v >>> 24 !== 127);
+
+/** The 128-bit value of 16 octets, computed here rather than by the codec. */
+function octetsValue(bytes: readonly number[]): bigint {
+  return bytes.reduce((value, b) => (value << 8n) | BigInt(b), 0n);
 }
 
-/** A unicast IPv4 address usable as NEXT_HOP or BGP identifier: 1.0.0.0-223.255.255.255 without 127.0.0.0/8. */
-const unicastIpv4 = fc
-  .integer({ min: 0x01000000, max: 0xdfffffff })
-  .filter((v) => v >>> 24 !== 127)
-  .map(ipv4Text);
+const ipv6Bytes = fc.uint8Array({ minLength: 16, maxLength: 16 });
 
-const ipv6Bytes = fc.uint8Array({ minLength: 16, maxLength: 16 }).filter((b) => {
-  // Leave out IPv4-mapped addresses, which RFC 5952 §5 writes differently.
-  return !(b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff);
-});
+/** An IPv6 address value. */
+const ipv6 = ipv6Bytes.map((b) => octetsValue([...b]));
 
-/** An IPv6 address in RFC 5952 form. */
-const ipv6 = ipv6Bytes.map((b) => ipaddr.fromByteArray([...b]).toString());
-
-/** An IPv6 address usable as a next hop: not ::, ::1 or multicast (ff00::/8). */
-const unicastIpv6 = ipv6Bytes
-  .filter((b) => b[0] !== 0xff && !(b.subarray(0, 15).every((x) => x === 0) && b[15] <= 1))
-  .map((b) => ipaddr.fromByteArray([...b]).toString());
+/** An IPv6 address value usable as a next hop: not ::, ::1 or multicast (ff00::/8). */
+const unicastIpv6 = ipv6Bytes.filter((b) => b[0] !== 0xff && !(b.subarray(0, 15).every((x) => x === 0) && b[15] <= 1)).map((b) => octetsValue([...b]));
 
 function ipv4Prefix(pathIds: boolean): fc.Arbitrary<Prefix> {
   return fc.record({ value: u32, length: fc.integer({ min: 0, max: 32 }), pathId: u32 }).map(({ value, length, pathId }) => {
     const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
-    const address = ipv4Text((value & mask) >>> 0);
+    const address = (value & mask) >>> 0;
     return pathIds ? { address, length, pathId } : { address, length };
   });
 }
@@ -61,7 +53,7 @@ function ipv6Prefix(pathIds: boolean): fc.Arbitrary<Prefix> {
       const bits = Math.max(0, Math.min(8, length - 8 * i));
       return b & ((0xff << (8 - bits)) & 0xff);
     });
-    const address = ipaddr.fromByteArray(masked).toString();
+    const address = octetsValue(masked);
     return pathIds ? { address, length, pathId } : { address, length };
   });
 }
@@ -75,7 +67,7 @@ export const context: fc.Arbitrary<CodecContext> = fc
     extendedNextHop: fc.boolean(),
     peerType: fc.constantFrom("internal" as const, "external" as const, undefined),
     // Addresses the generators below practically never produce as a next hop.
-    localAddress: fc.constantFrom("198.51.100.254", "2001:db8:ffff::fe", undefined),
+    localAddress: fc.constantFrom(0xc63364fe, (0x2001_0db8_ffffn << 80n) | 0xfen, undefined),
   })
   .map(({ fourOctetAs, v4, v6, extendedNextHop, peerType, localAddress }) => {
     const addPath: Partial<Record<FamilyName, { send: boolean; receive: boolean }>> = {};
@@ -204,7 +196,7 @@ function update(ctx: CodecContext): fc.Arbitrary<UpdateMessage> {
       const reachable = m.nlri.length > 0 || m.attributes.mpReach !== undefined;
       if (!reachable) return m;
       const attributes = { origin: 0 as const, asPath: [], ...m.attributes };
-      return { ...m, attributes: m.nlri.length > 0 ? { nextHop: "192.0.2.1", ...attributes } : attributes };
+      return { ...m, attributes: m.nlri.length > 0 ? { nextHop: 0xc0000201, ...attributes } : attributes };
     });
 }
 

@@ -9,10 +9,11 @@
  */
 import { expect } from "chai";
 import { checkPeerAs, decodeMessage, encodeMessage, type CodecContext, type DecodeResult, type OpenMessage, type UpdateMessage } from "../../../sdk/bgp";
+import { ip, ip4 } from "../../ip";
 import { hex, message, toHex, update } from "./hex";
 
 const OLD: CodecContext = { fourOctetAs: false, addPath: {}, extendedNextHop: false };
-const EBGP: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false, peerType: "external", localAddress: "198.51.100.1" };
+const EBGP: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false, peerType: "external", localAddress: ip("198.51.100.1") };
 const IBGP: CodecContext = { ...EBGP, peerType: "internal" };
 
 const ORIGIN = "40 01 01 00"; // ORIGIN IGP
@@ -144,7 +145,7 @@ const cases: Case[] = [
   {
     name: "MP_REACH_NLRI IPv6 unicast, next hop our own 2001:db8::1",
     bytes: update("", `80 0e 1a 0002 01 10 20010db8000000000000000000000001 00 20 20010db8 ${ORIGIN} ${AS_PATH_4}`, ""),
-    context: { ...EBGP, localAddress: "2001:db8::1" },
+    context: { ...EBGP, localAddress: ip("2001:db8::1") },
     expected: withdraw(8, "MP_REACH_NLRI"),
   },
   {
@@ -268,14 +269,14 @@ describe("bgp codec: conformance with FRR and GoBGP on the classes where they di
   it("treat-as-withdraw for a bad MP_REACH_NLRI next hop still lists the routes to withdraw", () => {
     const { result, update: u } = decodedUpdate(update("", `80 0e 0d 0001 01 04 7f000001 00 18 cb0071 ${ORIGIN} ${AS_PATH_2}`, ""), OLD);
     expect(result.treatAsWithdraw).to.equal(true);
-    expect(u.attributes.mpReach?.nlri).to.deep.equal([{ address: "203.0.113.0", length: 24 }]);
+    expect(u.attributes.mpReach?.nlri).to.deep.equal([{ address: ip("203.0.113.0"), length: 24 }]);
   });
 
   it("a discarded AS4_PATH leaves the AS_PATH as received; a discarded AS4_AGGREGATOR leaves AGGREGATOR AS_TRANS", () => {
     const path = decodedUpdate(update("", `${ORIGIN} 40 02 06 02 02 5ba0 fde8 ${NEXT_HOP} c0 11 0a 02 02 00000000 0000fde8`, NLRI), OLD).update;
     expect(path.attributes.asPath).to.deep.equal([{ type: 2, asns: [23456, 65000] }]);
     const aggregator = decodedUpdate(update("", `${ORIGIN} ${AS_PATH_2} ${NEXT_HOP} c0 07 06 5ba0 c0000201 c0 12 08 00000000 c0000201`, NLRI), OLD).update;
-    expect(aggregator.attributes.aggregator).to.deep.equal({ asn: 23456, address: "192.0.2.1" });
+    expect(aggregator.attributes.aggregator).to.deep.equal({ asn: 23456, address: ip4("192.0.2.1") });
   });
 
   it("LOCAL_PREF is dropped from an eBGP peer's UPDATE and kept from an iBGP peer's", () => {

@@ -7,6 +7,7 @@
 import { expect } from "chai";
 import { checkPeerAs, decodeMessage, MessageFramer, type CodecContext, type DecodeResult, type OpenMessage } from "../../../sdk/bgp";
 import { hex, MARKER, message, toHex, update } from "./hex";
+import { ip, ip4 } from "../../ip";
 
 const OLD: CodecContext = { fourOctetAs: false, addPath: {}, extendedNextHop: false };
 const NEW: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
@@ -291,7 +292,7 @@ describe("bgp codec: error handling (RFC 4271 §6, RFC 7606)", () => {
     const result = decodeMessage(update("18 cb0071", "40 01 01 09", ""), OLD);
     if (!result.ok) throw new Error(result.error.reason);
     expect(result.treatAsWithdraw).to.equal(false);
-    expect(result.message.kind === "update" ? result.message.withdrawn : undefined).to.deep.equal([{ address: "203.0.113.0", length: 24 }]);
+    expect(result.message.kind === "update" ? result.message.withdrawn : undefined).to.deep.equal([{ address: ip("203.0.113.0"), length: 24 }]);
   });
 
   it("unknown optional transitive attributes pass through with the Partial bit; non-transitive ones are dropped", () => {
@@ -312,7 +313,7 @@ describe("bgp codec: error handling (RFC 4271 §6, RFC 7606)", () => {
       version: 4,
       myAsn,
       holdTime: 90,
-      bgpId: "192.0.2.9",
+      bgpId: ip4("192.0.2.9"),
       capabilities: fourOctet === undefined ? [] : [{ kind: "fourOctetAs", asn: fourOctet }],
     });
     it("accepts the expected ASN in either field", () => {

@@ -19,6 +19,7 @@ import { resolvePeerConfig } from "../../../sdk/bgp/fsm/config";
 import { buildOpen } from "../../../sdk/bgp/fsm/open-check";
 import { CONFIG, peerOpen, ZERO } from "../fsm/fixtures";
 import { hex, MARKER, toHex, update } from "./hex";
+import { ip4 } from "../../ip";
 
 const CONTEXT: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
 
@@ -54,7 +55,7 @@ describe("bgp codec: Graceful Restart capability (RFC 4724 §3)", () => {
     version: 4,
     myAsn: 65000,
     holdTime: 90,
-    bgpId: "192.0.2.1",
+    bgpId: ip4("192.0.2.1"),
     capabilities: [
       {
         kind: "gracefulRestart",

@@ -12,6 +12,7 @@ import {
   type UpdateMessage,
 } from "../../../sdk/bgp";
 import { hex, MARKER, toHex } from "./hex";
+import { ip, ip4 } from "../../ip";
 
 const NEW: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
 const ATTRS: PathAttributes = { origin: 0, asPath: [{ type: 2, asns: [65000] }], communities: [0xfde80001] };
@@ -27,19 +28,16 @@ function decodeAll(messages: Uint8Array[], context: CodecContext): UpdateMessage
   });
 }
 
-function ipv4Host(i: number): string {
-  return `10.${(i >>> 16) & 0xff}.${(i >>> 8) & 0xff}.${i & 0xff}`;
-}
-
-function ipv4Text(value: number): string {
-  return [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join(".");
+/** 10.0.0.0 + i. */
+function ipv4Host(i: number): number {
+  return (0x0a000000 + (i & 0xffffff)) >>> 0;
 }
 
 function v4Routes(count: number, attributes: PathAttributes = ATTRS, nextHop = "192.0.2.1"): AdvertisedRoute[] {
   return Array.from({ length: count }, (_, i) => ({
     family: "ipv4-unicast" as const,
     prefix: { address: ipv4Host(i), length: 32 },
-    nextHop: { global: nextHop },
+    nextHop: { global: ip(nextHop) },
     attributes,
   }));
 }
@@ -52,7 +50,7 @@ describe("bgp codec: UPDATE packer", () => {
     const updates = decodeAll(messages, NEW);
     expect(updates.map((u) => u.nlri.length)).to.deep.equal([809, 191]);
     expect(messages[0].length).to.equal(23 + 27 + 809 * 5);
-    expect(updates[0].attributes).to.deep.equal({ ...ATTRS, nextHop: "192.0.2.1" });
+    expect(updates[0].attributes).to.deep.equal({ ...ATTRS, nextHop: ip4("192.0.2.1") });
     expect(updates.flatMap((u) => u.nlri.map((p) => p.address))).to.deep.equal(v4Routes(1000).map((r) => r.prefix.address));
   });
 
@@ -60,21 +58,21 @@ describe("bgp codec: UPDATE packer", () => {
     const context: CodecContext = { ...NEW, addPath: { "ipv6-unicast": { send: true, receive: true } } };
     const routes: AdvertisedRoute[] = Array.from({ length: 1000 }, (_, i) => ({
       family: "ipv6-unicast",
-      prefix: { address: `2001:db8::${(i + 1).toString(16)}`, length: 128, pathId: i % 3 },
-      nextHop: { global: "::ffff:192.0.2.1" },
+      prefix: { address: ip(`2001:db8::${(i + 1).toString(16)}`), length: 128, pathId: i % 3 },
+      nextHop: { global: ip("::ffff:192.0.2.1") },
       attributes: { origin: 0, asPath: [{ type: 2, asns: [65000] }] },
     }));
     // 4096 - 23 - ORIGIN 4 - AS_PATH 9 - MP_REACH header 4 - AFI/SAFI/NH len/NH 16/reserved 21
     // = 4035 octets = 192 prefixes of 21 octets (path id 4 + length 1 + 16).
     const updates = decodeAll(packUpdates({ announce: routes }, context), context);
     expect(updates.map((u) => u.attributes.mpReach?.nlri.length)).to.deep.equal([192, 192, 192, 192, 192, 40]);
-    expect(updates[0].attributes.mpReach?.nextHop).to.deep.equal({ global: "::ffff:192.0.2.1" });
+    expect(updates[0].attributes.mpReach?.nextHop).to.deep.equal({ global: ip("::ffff:192.0.2.1") });
     expect(updates.flatMap((u) => u.attributes.mpReach?.nlri ?? [])).to.deep.equal(routes.map((r) => r.prefix));
   });
 
   it("withdraws 3000 IPv4 /24s in 3 UPDATEs and 2000 IPv6 /64s in 5", () => {
-    const v4: Prefix[] = Array.from({ length: 3000 }, (_, i) => ({ address: `10.${i >>> 8}.${i & 0xff}.0`, length: 24 }));
-    const v6: Prefix[] = Array.from({ length: 2000 }, (_, i) => ({ address: `2001:db8:0:${(i + 1).toString(16)}::`, length: 64 }));
+    const v4: Prefix[] = Array.from({ length: 3000 }, (_, i) => ({ address: ip(`10.${i >>> 8}.${i & 0xff}.0`), length: 24 }));
+    const v6: Prefix[] = Array.from({ length: 2000 }, (_, i) => ({ address: ip(`2001:db8:0:${(i + 1).toString(16)}::`), length: 64 }));
     const messages = packUpdates(
       {
         withdraw: [...v4.map((prefix) => ({ family: "ipv4-unicast" as const, prefix })), ...v6.map((prefix) => ({ family: "ipv6-unicast" as const, prefix }))],
@@ -93,8 +91,8 @@ describe("bgp codec: UPDATE packer", () => {
     const a1: PathAttributes = { origin: 0, asPath: [], med: 10 };
     const a2: PathAttributes = { origin: 0, asPath: [], med: 10 };
     const b: PathAttributes = { origin: 0, asPath: [], med: 20 };
-    const announce = [...v4Routes(3, a1), ...v4Routes(3, b).map((r, i) => ({ ...r, prefix: { address: `10.9.9.${i}`, length: 32 } })), ...v4Routes(2, a2)];
-    const messages = packUpdates({ announce, withdraw: [{ family: "ipv4-unicast", prefix: { address: "10.0.0.0", length: 32 } }] }, NEW);
+    const announce = [...v4Routes(3, a1), ...v4Routes(3, b).map((r, i) => ({ ...r, prefix: { address: ip(`10.9.9.${i}`), length: 32 } })), ...v4Routes(2, a2)];
+    const messages = packUpdates({ announce, withdraw: [{ family: "ipv4-unicast", prefix: { address: ip("10.0.0.0"), length: 32 } }] }, NEW);
     const updates = decodeAll(messages, NEW);
     expect(updates.map((u) => [u.withdrawn.length, u.attributes.med, u.nlri.length])).to.deep.equal([
       [1, undefined, 0],
@@ -105,7 +103,7 @@ describe("bgp codec: UPDATE packer", () => {
 
   it("separates routes by next hop", () => {
     const messages = packUpdates({ announce: [...v4Routes(2, ATTRS, "192.0.2.1"), ...v4Routes(2, ATTRS, "192.0.2.2")] }, NEW);
-    expect(decodeAll(messages, NEW).map((u) => u.attributes.nextHop)).to.deep.equal(["192.0.2.1", "192.0.2.2"]);
+    expect(decodeAll(messages, NEW).map((u) => u.attributes.nextHop)).to.deep.equal([ip4("192.0.2.1"), ip4("192.0.2.2")]);
   });
 
   it("sends IPv4 routes with an IPv6 next hop in MP_REACH_NLRI only when extended next hop is negotiated", () => {
@@ -117,7 +115,7 @@ describe("bgp codec: UPDATE packer", () => {
     expect(update.attributes.mpReach).to.deep.equal({
       afi: 1,
       safi: 1,
-      nextHop: { global: "2001:db8::1" },
+      nextHop: { global: ip("2001:db8::1") },
       nlri: routes.map((r) => r.prefix),
     });
   });
@@ -132,8 +130,8 @@ describe("bgp codec: UPDATE packer", () => {
           const attributes: PathAttributes = { origin: 2, asPath: [{ type: 2, asns: [64512, 64513] }], ...(communities.length ? { communities } : {}) };
           const routes = Array.from({ length: count }, (_, i) => ({
             family: "ipv4-unicast" as const,
-            prefix: { address: ipv4Text(((i + 1) << (32 - length)) >>> 0), length },
-            nextHop: { global: "198.51.100.1" },
+            prefix: { address: ((i + 1) << (32 - length)) >>> 0, length },
+            nextHop: { global: ip("198.51.100.1") },
             attributes,
           }));
           const updates = decodeAll(packUpdates({ announce: routes }, NEW), NEW);
@@ -142,7 +140,7 @@ describe("bgp codec: UPDATE packer", () => {
           const attributeOctets = 4 + 13 + 7 + (communities.length ? 3 + 4 * communities.length : 0);
           const perMessage = Math.floor((4096 - 23 - attributeOctets) / perPrefix);
           expect(updates.length).to.equal(Math.ceil(count / perMessage));
-          for (const u of updates) expect(u.attributes).to.deep.equal({ ...attributes, nextHop: "198.51.100.1" });
+          for (const u of updates) expect(u.attributes).to.deep.equal({ ...attributes, nextHop: ip4("198.51.100.1") });
           expect(updates.flatMap((u) => u.nlri)).to.deep.equal(routes.map((r) => r.prefix));
         },
       ),

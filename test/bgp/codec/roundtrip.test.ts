@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { ByteWriter, decodeMessage, encodeMessage, MessageFramer, writeMessage, type BgpMessage, type CodecContext } from "../../../sdk/bgp";
 import { messageInContext } from "./arbitraries";
+import { ip, ip4 } from "../../ip";
 
 const OLD: CodecContext = { fourOctetAs: false, addPath: {}, extendedNextHop: false };
 const NEW: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
@@ -25,7 +26,7 @@ describe("bgp codec: round trips", () => {
         version: 4,
         myAsn: 64512,
         holdTime: 90,
-        bgpId: "203.0.113.7",
+        bgpId: ip4("203.0.113.7"),
         capabilities: [
           { kind: "multiprotocol", afi: 2, safi: 1 },
           { kind: "routeRefresh" },
@@ -43,7 +44,7 @@ describe("bgp codec: round trips", () => {
         kind: "update",
         withdrawn: [],
         attributes: {
-          mpReach: { afi: 2, safi: 1, nextHop: { global: "2001:db8::2" }, nlri: [{ address: "2001:db8:ff::", length: 48, pathId: 7 }] },
+          mpReach: { afi: 2, safi: 1, nextHop: { global: ip("2001:db8::2") }, nlri: [{ address: ip("2001:db8:ff::"), length: 48, pathId: 7 }] },
           origin: 1,
           asPath: [{ type: 2, asns: [4200000001] }],
           unknown: [{ typeCode: 99, partial: false, value: new Uint8Array(400).fill(7) }],
@@ -59,7 +60,7 @@ describe("bgp codec: round trips", () => {
 
   it("OPEN with more than 255 octets of capabilities uses RFC 9072 and comes back whole", () => {
     const capabilities = Array.from({ length: 70 }, (_, i) => ({ kind: "multiprotocol" as const, afi: i + 1, safi: 1 }));
-    const message: BgpMessage = { kind: "open", version: 4, myAsn: 65000, holdTime: 3, bgpId: "192.0.2.1", capabilities };
+    const message: BgpMessage = { kind: "open", version: 4, myAsn: 65000, holdTime: 3, bgpId: ip4("192.0.2.1"), capabilities };
     const bytes = encodeMessage(message);
     expect([bytes[28], bytes[29]]).to.deep.equal([255, 255]);
     expect(roundTrip(message, OLD)).to.deep.equal(message);
@@ -70,8 +71,8 @@ describe("bgp codec: round trips", () => {
     const message: BgpMessage = {
       kind: "update",
       withdrawn: [],
-      attributes: { origin: 0, asPath: [{ type: 2, asns }], nextHop: "192.0.2.1" },
-      nlri: [{ address: "203.0.113.0", length: 24 }],
+      attributes: { origin: 0, asPath: [{ type: 2, asns }], nextHop: ip4("192.0.2.1") },
+      nlri: [{ address: ip("203.0.113.0"), length: 24 }],
     };
     const decoded = roundTrip(message, NEW);
     expect(decoded.kind === "update" ? decoded.attributes.asPath : undefined).to.deep.equal([
@@ -83,24 +84,24 @@ describe("bgp codec: round trips", () => {
   it("clears host bits and drops path identifiers not negotiated for the direction", () => {
     const message: BgpMessage = {
       kind: "update",
-      withdrawn: [{ address: "198.51.100.77", length: 24, pathId: 3 }],
+      withdrawn: [{ address: ip("198.51.100.77"), length: 24, pathId: 3 }],
       attributes: {},
       nlri: [],
     };
     const decoded = roundTrip(message, OLD);
-    expect(decoded.kind === "update" ? decoded.withdrawn : undefined).to.deep.equal([{ address: "198.51.100.0", length: 24 }]);
+    expect(decoded.kind === "update" ? decoded.withdrawn : undefined).to.deep.equal([{ address: ip("198.51.100.0"), length: 24 }]);
   });
 
   it("encoder names the field of a value it cannot encode", () => {
-    const bad: BgpMessage = { kind: "update", withdrawn: [], attributes: { nextHop: "192.0.2.300" }, nlri: [] };
-    expect(() => encodeMessage(bad)).to.throw(RangeError, 'nextHop: "192.0.2.300" is not an IPv4 address');
+    const bad: BgpMessage = { kind: "update", withdrawn: [], attributes: { nextHop: 2 ** 32 }, nlri: [] };
+    expect(() => encodeMessage(bad)).to.throw(RangeError, "nextHop: 4294967296 is not an IPv4 address value");
     const cases: [BgpMessage, RegExp][] = [
-      [{ kind: "open", version: 4, myAsn: 70000, holdTime: 90, bgpId: "192.0.2.1", capabilities: [] }, /^open\.myAsn: 70000 /],
+      [{ kind: "open", version: 4, myAsn: 70000, holdTime: 90, bgpId: ip4("192.0.2.1"), capabilities: [] }, /^open\.myAsn: 70000 /],
       [{ kind: "notification", code: 256, subcode: 0, data: new Uint8Array(0) }, /^notification\.code: 256 /],
       [{ kind: "routeRefresh", afi: 1, safi: 1.5 }, /^routeRefresh\.safi: 1\.5 /],
       [{ kind: "update", withdrawn: [], attributes: { med: -1 }, nlri: [] }, /^med: -1 /],
       [{ kind: "update", withdrawn: [], attributes: { asPath: [{ type: 2, asns: [2 ** 32] }] }, nlri: [] }, /^asPath: 4294967296 /],
-      [{ kind: "update", withdrawn: [], attributes: {}, nlri: [{ address: "192.0.2.0", length: 33 }] }, /^nlri: prefix length 33 /],
+      [{ kind: "update", withdrawn: [], attributes: {}, nlri: [{ address: ip("192.0.2.0"), length: 33 }] }, /^nlri: prefix length 33 /],
       [
         { kind: "update", withdrawn: [], attributes: { unknown: [{ typeCode: 8, partial: false, value: new Uint8Array(4) }] }, nlri: [] },
         /^unknown\.typeCode: 8 /,

@@ -18,6 +18,7 @@ import {
   type NotificationMessage,
 } from "../../../sdk/bgp";
 import { hex, MARKER, toHex } from "./hex";
+import { ip, ip4, ip6 } from "../../ip";
 
 const OLD: CodecContext = { fourOctetAs: false, addPath: {}, extendedNextHop: false };
 const NEW: CodecContext = { fourOctetAs: true, addPath: {}, extendedNextHop: false };
@@ -71,7 +72,7 @@ describe("bgp codec: RFC byte vectors", () => {
         version: 4,
         myAsn: 23456,
         holdTime: 180,
-        bgpId: "192.0.2.1",
+        bgpId: ip4("192.0.2.1"),
         capabilities: [
           { kind: "multiprotocol", afi: 1, safi: 1 },
           { kind: "multiprotocol", afi: 2, safi: 1 },
@@ -103,7 +104,7 @@ describe("bgp codec: RFC byte vectors", () => {
         version: 4,
         myAsn: 65000,
         holdTime: 90,
-        bgpId: "192.0.2.1",
+        bgpId: ip4("192.0.2.1"),
         capabilities: [{ kind: "addPath", entries: [{ afi: 2, safi: 1, sendReceive: 1 }] }],
       },
       OLD,
@@ -124,7 +125,7 @@ describe("bgp codec: RFC byte vectors", () => {
         version: 4,
         myAsn: 65000,
         holdTime: 90,
-        bgpId: "192.0.2.1",
+        bgpId: ip4("192.0.2.1"),
         capabilities: [{ kind: "unknown", code: 69, value: Uint8Array.of(0, 1, 1, 0) }],
       },
       OLD,
@@ -142,7 +143,7 @@ describe("bgp codec: RFC byte vectors", () => {
       c6336401   # BGP identifier 198.51.100.1
       00         # no optional parameters
     `);
-    roundTrips(bytes, { kind: "open", version: 4, myAsn: 65000, holdTime: 0, bgpId: "198.51.100.1", capabilities: [] }, OLD);
+    roundTrips(bytes, { kind: "open", version: 4, myAsn: 65000, holdTime: 0, bgpId: ip4("198.51.100.1"), capabilities: [] }, OLD);
   });
 
   it("OPEN in RFC 9072 extended optional parameters form", () => {
@@ -165,7 +166,7 @@ describe("bgp codec: RFC byte vectors", () => {
         version: 4,
         myAsn: 65000,
         holdTime: 90,
-        bgpId: "192.0.2.1",
+        bgpId: ip4("192.0.2.1"),
         capabilities: [{ kind: "routeRefresh" }, { kind: "fourOctetAs", asn: 65000 }],
       },
       OLD,
@@ -197,22 +198,22 @@ describe("bgp codec: RFC byte vectors", () => {
       bytes,
       {
         kind: "update",
-        withdrawn: [{ address: "198.51.100.0", length: 24 }],
+        withdrawn: [{ address: ip("198.51.100.0"), length: 24 }],
         attributes: {
           origin: 0,
           asPath: [{ type: 2, asns: [65001, 65002] }],
-          nextHop: "192.0.2.1",
+          nextHop: ip4("192.0.2.1"),
           med: 100,
           localPref: 200,
           atomicAggregate: true,
-          aggregator: { asn: 65001, address: "192.0.2.1" },
+          aggregator: { asn: 65001, address: ip4("192.0.2.1") },
           communities: [0xfde90064, 0xffffff01],
           largeCommunities: [{ globalAdmin: 65001, localData1: 1, localData2: 2 }],
         },
         nlri: [
-          { address: "203.0.113.0", length: 24 },
-          { address: "192.0.2.1", length: 32 },
-          { address: "0.0.0.0", length: 0 },
+          { address: ip("203.0.113.0"), length: 24 },
+          { address: ip("192.0.2.1"), length: 32 },
+          { address: ip("0.0.0.0"), length: 0 },
         ],
       },
       OLD,
@@ -246,10 +247,10 @@ describe("bgp codec: RFC byte vectors", () => {
           mpReach: {
             afi: 2,
             safi: 1,
-            nextHop: { global: "2001:db8::1", linkLocal: "fe80::1" },
+            nextHop: { global: ip("2001:db8::1"), linkLocal: ip6("fe80::1") },
             nlri: [
-              { address: "2001:db8:1::", length: 48 },
-              { address: "2001:db8:2::", length: 64 },
+              { address: ip("2001:db8:1::"), length: 48 },
+              { address: ip("2001:db8:2::"), length: 64 },
             ],
           },
           origin: 0,
@@ -281,7 +282,7 @@ describe("bgp codec: RFC byte vectors", () => {
         kind: "update",
         withdrawn: [],
         attributes: {
-          mpReach: { afi: 2, safi: 1, nextHop: { global: "::ffff:192.0.2.1" }, nlri: [{ address: "2001:db8::", length: 32 }] },
+          mpReach: { afi: 2, safi: 1, nextHop: { global: ip("::ffff:192.0.2.1") }, nlri: [{ address: ip("2001:db8::"), length: 32 }] },
           origin: 2,
           asPath: [],
         },
@@ -310,7 +311,7 @@ describe("bgp codec: RFC byte vectors", () => {
         kind: "update",
         withdrawn: [],
         attributes: {
-          mpReach: { afi: 1, safi: 1, nextHop: { global: "2001:db8::1" }, nlri: [{ address: "203.0.113.0", length: 24 }] },
+          mpReach: { afi: 1, safi: 1, nextHop: { global: ip("2001:db8::1") }, nlri: [{ address: ip("203.0.113.0"), length: 24 }] },
           origin: 0,
           asPath: [],
         },
@@ -335,7 +336,7 @@ describe("bgp codec: RFC byte vectors", () => {
       {
         kind: "update",
         withdrawn: [],
-        attributes: { mpUnreach: { afi: 2, safi: 1, withdrawn: [{ address: "2001:db8:1::", length: 48 }] } },
+        attributes: { mpUnreach: { afi: 2, safi: 1, withdrawn: [{ address: ip("2001:db8:1::"), length: 48 }] } },
         nlri: [],
       },
       NEW,
@@ -357,10 +358,10 @@ describe("bgp codec: RFC byte vectors", () => {
     const message: BgpMessage = {
       kind: "update",
       withdrawn: [],
-      attributes: { origin: 0, asPath: [], nextHop: "192.0.2.2" },
+      attributes: { origin: 0, asPath: [], nextHop: ip4("192.0.2.2") },
       nlri: [
-        { address: "203.0.113.0", length: 24, pathId: 1 },
-        { address: "203.0.113.0", length: 24, pathId: 2 },
+        { address: ip("203.0.113.0"), length: 24, pathId: 1 },
+        { address: ip("203.0.113.0"), length: 24, pathId: 2 },
       ],
     };
     roundTrips(bytes, message, { ...NEW, addPath: { "ipv4-unicast": { send: true, receive: true } } });
@@ -393,9 +394,9 @@ describe("bgp codec: RFC byte vectors", () => {
             { type: 2, asns: [4200000000, 65000] },
             { type: 1, asns: [65001, 65002] },
           ],
-          nextHop: "192.0.2.1",
+          nextHop: ip4("192.0.2.1"),
         },
-        nlri: [{ address: "203.0.113.0", length: 24 }],
+        nlri: [{ address: ip("203.0.113.0"), length: 24 }],
       },
       NEW,
     );
@@ -429,10 +430,10 @@ describe("bgp codec: RFC byte vectors", () => {
             { type: 2, asns: [4200000000, 65000] },
             { type: 1, asns: [65001, 65002] },
           ],
-          nextHop: "192.0.2.1",
-          aggregator: { asn: 4200000000, address: "192.0.2.1" },
+          nextHop: ip4("192.0.2.1"),
+          aggregator: { asn: 4200000000, address: ip4("192.0.2.1") },
         },
-        nlri: [{ address: "203.0.113.0", length: 24 }],
+        nlri: [{ address: ip("203.0.113.0"), length: 24 }],
       },
       OLD,
     );
@@ -454,8 +455,8 @@ describe("bgp codec: RFC byte vectors", () => {
       {
         kind: "update",
         withdrawn: [],
-        attributes: { origin: 0, asPath: [{ type: 2, asns: [65010, 4200000000, 65000] }], nextHop: "192.0.2.1" },
-        nlri: [{ address: "203.0.113.0", length: 24 }],
+        attributes: { origin: 0, asPath: [{ type: 2, asns: [65010, 4200000000, 65000] }], nextHop: ip4("192.0.2.1") },
+        nlri: [{ address: ip("203.0.113.0"), length: 24 }],
       },
       OLD,
     );

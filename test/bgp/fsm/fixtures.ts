@@ -4,6 +4,7 @@ import type { PeerConfig } from "../../../sdk/bgp/fsm/config";
 import type { FsmEvent, FsmState } from "../../../sdk/bgp/fsm/types";
 import type { Capability, NotificationMessage, OpenMessage, SessionError } from "../../../sdk/bgp/messages";
 import type { TimerName } from "../../../sdk/bgp/fsm/timers";
+import { ip4 } from "../../ip";
 
 /** Our side: AS 64512, id 192.0.2.1, hold 90 s, connect retry 30 s, backoff 1 s..120 s. */
 export const CONFIG: PeerConfig = {
@@ -25,7 +26,7 @@ export function peerOpen(overrides: Partial<OpenMessage> = {}, capabilities?: re
     version: 4,
     myAsn: 64513,
     holdTime: 90,
-    bgpId: "192.0.2.2",
+    bgpId: ip4("192.0.2.2"),
     capabilities: capabilities ?? [{ kind: "multiprotocol", afi: 1, safi: 1 }, { kind: "routeRefresh" }, { kind: "fourOctetAs", asn: 64513 }],
     ...overrides,
   };

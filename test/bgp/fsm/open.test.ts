@@ -4,6 +4,7 @@ import { isInternalPeer, resolvePeerConfig, type PeerConfig } from "../../../sdk
 import { buildOpen, checkOpen } from "../../../sdk/bgp/fsm/open-check";
 import type { Capability } from "../../../sdk/bgp/messages";
 import { CONFIG, fsmIn, notif, peerOpen, start, stop } from "./fixtures";
+import { ip4 } from "../../ip";
 
 const resolved = resolvePeerConfig(CONFIG);
 
@@ -149,14 +150,14 @@ describe("bgp FSM OPEN: peer AS and identifier", () => {
   });
 
   it("refuses BGP identifier 0.0.0.0", () => {
-    expect(refused(peerOpen({ bgpId: "0.0.0.0" })).subcode).to.equal(3);
+    expect(refused(peerOpen({ bgpId: ip4("0.0.0.0") })).subcode).to.equal(3);
   });
 
   it("refuses our own identifier on iBGP but accepts it on eBGP", () => {
     const ibgp = { ...CONFIG, peerAsn: 64512 };
-    const open = peerOpen({ myAsn: 64512, bgpId: "192.0.2.1" }, [{ kind: "fourOctetAs", asn: 64512 }]);
+    const open = peerOpen({ myAsn: 64512, bgpId: ip4("192.0.2.1") }, [{ kind: "fourOctetAs", asn: 64512 }]);
     expect(refused(open, ibgp).subcode).to.equal(3);
-    expect(negotiated(peerOpen({ bgpId: "192.0.2.1" })).peerBgpId).to.equal("192.0.2.1");
+    expect(negotiated(peerOpen({ bgpId: ip4("192.0.2.1") })).peerBgpId).to.equal(ip4("192.0.2.1"));
   });
 
   it("marks a same-AS session internal, and tells the codec the session type", () => {
@@ -216,7 +217,7 @@ describe("bgp FSM OPEN: capabilities", () => {
       version: 4,
       myAsn: 23456,
       holdTime: 90,
-      bgpId: "192.0.2.1",
+      bgpId: ip4("192.0.2.1"),
       capabilities: [
         { kind: "multiprotocol", afi: 1, safi: 1 },
         { kind: "multiprotocol", afi: 2, safi: 1 },

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { Session, collisionWinner, type SessionAction } from "../../../sdk/bgp/fsm/session";
 import { AdjRibOut } from "../../../sdk/bgp/rib/rib-out";
 import { CONFIG, ZERO, peerOpen } from "./fixtures";
+import { ip, ip4 } from "../../ip";
 
 const OPEN = { type: "message", message: peerOpen() } as const;
 const KEEPALIVE = { type: "message", message: { kind: "keepalive" } } as const;
@@ -34,11 +35,11 @@ function collidingSession(localBgpId: string): Session {
 
 describe("bgp session: collision resolution", () => {
   it("collisionWinner keeps the connection initiated by the higher BGP identifier, then the higher AS", () => {
-    expect(collisionWinner("192.0.2.9", 64512, "192.0.2.2", 64513)).to.equal("outbound");
-    expect(collisionWinner("192.0.2.1", 64512, "192.0.2.2", 64513)).to.equal("inbound");
-    expect(collisionWinner("10.0.0.1", 64512, "9.255.255.255", 64513)).to.equal("outbound");
-    expect(collisionWinner("192.0.2.2", 64514, "192.0.2.2", 64513)).to.equal("outbound");
-    expect(collisionWinner("192.0.2.2", 64512, "192.0.2.2", 64513)).to.equal("inbound");
+    expect(collisionWinner(ip4("192.0.2.9"), 64512, ip4("192.0.2.2"), 64513)).to.equal("outbound");
+    expect(collisionWinner(ip4("192.0.2.1"), 64512, ip4("192.0.2.2"), 64513)).to.equal("inbound");
+    expect(collisionWinner(ip4("10.0.0.1"), 64512, ip4("9.255.255.255"), 64513)).to.equal("outbound");
+    expect(collisionWinner(ip4("192.0.2.2"), 64514, ip4("192.0.2.2"), 64513)).to.equal("outbound");
+    expect(collisionWinner(ip4("192.0.2.2"), 64512, ip4("192.0.2.2"), 64513)).to.equal("inbound");
   });
 
   it("our identifier is higher: the inbound connection gets Cease / Connection Collision Resolution", () => {
@@ -185,7 +186,7 @@ describe("bgp session: graceful shutdown", () => {
   it("withdraws all routes, then sends Cease / Administrative Shutdown with the text, then closes", () => {
     const session = new Session({ config: CONFIG, random: ZERO });
     const rib = new AdjRibOut(64512);
-    rib.set({ family: "ipv4-unicast", address: "203.0.113.10", length: 32, nextHops: ["192.0.2.10"] });
+    rib.set({ family: "ipv4-unicast", address: ip("203.0.113.10"), length: 32, nextHops: [ip("192.0.2.10")] });
     session.handle({ type: "ManualStart" }, 0);
     session.handle({ type: "Tcp_CR_Acked", connection: 1 }, 0);
     session.handle({ ...OPEN, connection: 1 }, 0);
@@ -211,7 +212,7 @@ describe("bgp session: graceful shutdown", () => {
 
     expect(rib.withdrawAll()).to.deep.equal({
       announce: [],
-      withdraw: [{ family: "ipv4-unicast", prefix: { address: "203.0.113.10", length: 32 } }],
+      withdraw: [{ family: "ipv4-unicast", prefix: { address: ip("203.0.113.10"), length: 32 } }],
     });
     expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [] });
   });

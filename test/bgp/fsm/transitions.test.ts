@@ -7,19 +7,20 @@ import type { FsmEvent, FsmEventType, FsmState } from "../../../sdk/bgp/fsm/type
 import type { BgpMessage, NotificationMessage, OpenMessage } from "../../../sdk/bgp/messages";
 import type { TimerName } from "../../../sdk/bgp/fsm/timers";
 import { CONFIG, change, fsmIn, notif, peerOpen, sessionError, start, stop } from "./fixtures";
+import { ip4 } from "../../ip";
 
 const OUR_OPEN: OpenMessage = {
   kind: "open",
   version: 4,
   myAsn: 64512,
   holdTime: 90,
-  bgpId: "192.0.2.1",
+  bgpId: ip4("192.0.2.1"),
   capabilities: [{ kind: "multiprotocol", afi: 1, safi: 1 }, { kind: "routeRefresh" }, { kind: "fourOctetAs", asn: 64512 }],
 };
 
 const NEGOTIATED = {
   peerAsn: 64513,
-  peerBgpId: "192.0.2.2",
+  peerBgpId: ip4("192.0.2.2"),
   internal: false,
   holdTimeSeconds: 90,
   keepaliveMs: 30000,

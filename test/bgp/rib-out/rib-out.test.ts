@@ -5,16 +5,19 @@ import { decodeMessage } from "../../../sdk/bgp/codec/codec";
 import type { CodecContext, UpdateMessage } from "../../../sdk/bgp/messages";
 import { AdjRibOut, type OriginatedRoute, type RibOutSession } from "../../../sdk/bgp/rib/rib-out";
 import { packUpdates } from "../../../sdk/bgp/rib/update-packer";
+import { formatIpValue, type IpValue } from "../../../sdk/net";
+import { ip, ip4 } from "../../ip";
 
 const V4: RibOutSession = { families: ["ipv4-unicast", "ipv6-unicast"], addPathSend: [], extendedNextHop: false };
 const ADD_PATH: RibOutSession = { families: ["ipv4-unicast", "ipv6-unicast"], addPathSend: ["ipv4-unicast", "ipv6-unicast"], extendedNextHop: false };
 const ATTRS = { origin: 0, asPath: [{ type: 2, asns: [64512] }] };
 
+/** A route to 203.0.113.10/32 through `nextHops` (written as text). */
 const vip = (nextHops: string[], extra: Partial<OriginatedRoute> = {}): OriginatedRoute => ({
   family: "ipv4-unicast",
-  address: "203.0.113.10",
+  address: ip("203.0.113.10"),
   length: 32,
-  nextHops,
+  nextHops: nextHops.map(ip),
   ...extra,
 });
 
@@ -34,8 +37,8 @@ describe("bgp Adj-RIB-Out without ADD-PATH", () => {
       announce: [
         {
           family: "ipv4-unicast",
-          prefix: { address: "203.0.113.10", length: 32 },
-          nextHop: { global: "192.0.2.11" },
+          prefix: { address: ip("203.0.113.10"), length: 32 },
+          nextHop: { global: ip("192.0.2.11") },
           attributes: { ...ATTRS, med: 10, communities: [0xfde80064], largeCommunities: [{ globalAdmin: 64512, localData1: 1, localData2: 2 }] },
         },
       ],
@@ -50,8 +53,8 @@ describe("bgp Adj-RIB-Out without ADD-PATH", () => {
     rib.set(vip(["192.0.2.13", "192.0.2.11"]));
     expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [] });
     rib.set(vip(["192.0.2.13", "192.0.2.12"]));
-    expect(rib.takeChanges().announce.map((r) => r.nextHop.global)).to.deep.equal(["192.0.2.13"]);
-    expect(rib.advertised()).to.deep.equal([{ family: "ipv4-unicast", address: "203.0.113.10", length: 32, nextHop: "192.0.2.13" }]);
+    expect(rib.takeChanges().announce.map((r) => formatIpValue(r.nextHop.global))).to.deep.equal(["192.0.2.13"]);
+    expect(rib.advertised()).to.deep.equal([{ family: "ipv4-unicast", address: ip("203.0.113.10"), length: 32, nextHop: ip4("192.0.2.13") }]);
   });
 
   it("re-announces on an attribute change and withdraws a removed prefix", () => {
@@ -59,8 +62,8 @@ describe("bgp Adj-RIB-Out without ADD-PATH", () => {
     rib.takeChanges();
     rib.set(vip(["192.0.2.11"], { med: 5 }));
     expect(rib.takeChanges().announce.map((r) => r.attributes.med)).to.deep.equal([5]);
-    expect(rib.delete("ipv4-unicast", "203.0.113.10", 32)).to.equal(true);
-    expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [{ family: "ipv4-unicast", prefix: { address: "203.0.113.10", length: 32 } }] });
+    expect(rib.delete("ipv4-unicast", ip("203.0.113.10"), 32)).to.equal(true);
+    expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [{ family: "ipv4-unicast", prefix: { address: ip("203.0.113.10"), length: 32 } }] });
   });
 
   it("sends nothing while down and everything again after the next Established", () => {
@@ -77,33 +80,33 @@ describe("bgp Adj-RIB-Out without ADD-PATH", () => {
 
   it("leaves out families the peer did not negotiate, and IPv6 next hops for IPv4 routes without extended next hop", () => {
     const rib = ribUp({ families: ["ipv4-unicast"], addPathSend: [], extendedNextHop: false }, [
-      { family: "ipv6-unicast", address: "2001:db8::10", length: 128, nextHops: ["2001:db8::11"] },
+      { family: "ipv6-unicast", address: ip("2001:db8::10"), length: 128, nextHops: [ip("2001:db8::11")] },
       vip(["2001:db8::11"]),
     ]);
     expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [] });
     const extended = ribUp({ families: ["ipv4-unicast"], addPathSend: [], extendedNextHop: true }, [vip(["2001:db8::11"])]);
-    expect(extended.takeChanges().announce.map((r) => r.nextHop.global)).to.deep.equal(["2001:db8::11"]);
+    expect(extended.takeChanges().announce.map((r) => formatIpValue(r.nextHop.global))).to.deep.equal(["2001:db8::11"]);
   });
 
   it("groups announcements by identical next hop and attributes", () => {
     const routes = ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"].map((address, i) =>
-      vip([i % 2 === 0 ? "192.0.2.11" : "192.0.2.12"], { address }),
+      vip([i % 2 === 0 ? "192.0.2.11" : "192.0.2.12"], { address: ip(address) }),
     );
     const rib = ribUp(V4, routes);
-    const order = rib.takeChanges().announce.map((r) => `${r.nextHop.global} ${r.prefix.address}`);
+    const order = rib.takeChanges().announce.map((r) => `${formatIpValue(r.nextHop.global)} ${formatIpValue(r.prefix.address)}`);
     expect(order).to.deep.equal(["192.0.2.11 203.0.113.1", "192.0.2.11 203.0.113.3", "192.0.2.12 203.0.113.2", "192.0.2.12 203.0.113.4"]);
   });
 
   it("rejects bad routes naming the field and the value", () => {
     const rib = new AdjRibOut(64512);
-    expect(() => rib.set(vip(["192.0.2.11"], { address: "203.0.113.10", length: 24 }))).to.throw(
+    expect(() => rib.set(vip(["192.0.2.11"], { address: ip("203.0.113.10"), length: 24 }))).to.throw(
       RangeError,
       'route address: "203.0.113.10/24" has host bits set',
     );
     expect(() => rib.set(vip([]))).to.throw(RangeError, "route nextHops");
-    expect(() => rib.set({ family: "ipv6-unicast", address: "2001:db8::", length: 64, nextHops: ["192.0.2.1"] })).to.throw(
+    expect(() => rib.set({ family: "ipv6-unicast", address: ip("2001:db8::"), length: 64, nextHops: [ip("192.0.2.1")] })).to.throw(
       RangeError,
-      '"192.0.2.1" is not an IPv6 address',
+      'route nextHops: "192.0.2.1" is not an IPv6 address',
     );
     expect(() => rib.set(vip(["192.0.2.11"], { length: 33 }))).to.throw(RangeError, "route length: 33");
   });
@@ -112,7 +115,7 @@ describe("bgp Adj-RIB-Out without ADD-PATH", () => {
 describe("bgp Adj-RIB-Out with ADD-PATH", () => {
   it("one path per next hop, with stable path identifiers across adds and removals", () => {
     const rib = ribUp(ADD_PATH, [vip(["192.0.2.11", "192.0.2.12", "192.0.2.13"])]);
-    const first = rib.takeChanges().announce.map((r) => [r.prefix.pathId, r.nextHop.global]);
+    const first = rib.takeChanges().announce.map((r) => [r.prefix.pathId, formatIpValue(r.nextHop.global)]);
     expect(first).to.deep.equal([
       [1, "192.0.2.11"],
       [2, "192.0.2.12"],
@@ -121,14 +124,14 @@ describe("bgp Adj-RIB-Out with ADD-PATH", () => {
     rib.set(vip(["192.0.2.13", "192.0.2.11"]));
     expect(rib.takeChanges()).to.deep.equal({
       announce: [],
-      withdraw: [{ family: "ipv4-unicast", prefix: { address: "203.0.113.10", length: 32, pathId: 2 } }],
+      withdraw: [{ family: "ipv4-unicast", prefix: { address: ip("203.0.113.10"), length: 32, pathId: 2 } }],
     });
     rib.set(vip(["192.0.2.13", "192.0.2.11", "192.0.2.14", "192.0.2.15"]));
-    expect(rib.takeChanges().announce.map((r) => [r.prefix.pathId, r.nextHop.global])).to.deep.equal([
+    expect(rib.takeChanges().announce.map((r) => [r.prefix.pathId, formatIpValue(r.nextHop.global)])).to.deep.equal([
       [2, "192.0.2.14"],
       [4, "192.0.2.15"],
     ]);
-    expect(rib.advertised().map((p) => [p.pathId, p.nextHop])).to.deep.equal([
+    expect(rib.advertised().map((p) => [p.pathId, formatIpValue(p.nextHop)])).to.deep.equal([
       [1, "192.0.2.11"],
       [2, "192.0.2.14"],
       [3, "192.0.2.13"],
@@ -136,18 +139,25 @@ describe("bgp Adj-RIB-Out with ADD-PATH", () => {
     ]);
   });
 
-  it("IPv6 routes carry their IPv6 next hops, one path each", () => {
-    const rib = ribUp(ADD_PATH, [{ family: "ipv6-unicast", address: "2001:DB8::10", length: 128, nextHops: ["2001:db8::11", "::ffff:192.0.2.12"] }]);
+  it("IPv6 routes carry their IPv6 next hops, one path each (groups in next-hop value order)", () => {
+    const rib = ribUp(ADD_PATH, [
+      { family: "ipv6-unicast", address: ip("2001:db8::10"), length: 128, nextHops: [ip("2001:db8::11"), ip("::ffff:192.0.2.12")] },
+    ]);
     expect(rib.takeChanges().announce).to.deep.equal([
-      { family: "ipv6-unicast", prefix: { address: "2001:db8::10", length: 128, pathId: 1 }, nextHop: { global: "2001:db8::11" }, attributes: ATTRS },
-      { family: "ipv6-unicast", prefix: { address: "2001:db8::10", length: 128, pathId: 2 }, nextHop: { global: "::ffff:192.0.2.12" }, attributes: ATTRS },
+      {
+        family: "ipv6-unicast",
+        prefix: { address: ip("2001:db8::10"), length: 128, pathId: 2 },
+        nextHop: { global: ip("::ffff:192.0.2.12") },
+        attributes: ATTRS,
+      },
+      { family: "ipv6-unicast", prefix: { address: ip("2001:db8::10"), length: 128, pathId: 1 }, nextHop: { global: ip("2001:db8::11") }, attributes: ATTRS },
     ]);
   });
 
   it("ROUTE-REFRESH re-sends every path of the family once, and only that family", () => {
     const rib = ribUp(ADD_PATH, [
       vip(["192.0.2.11", "192.0.2.12"]),
-      { family: "ipv6-unicast", address: "2001:db8::10", length: 128, nextHops: ["2001:db8::11"] },
+      { family: "ipv6-unicast", address: ip("2001:db8::10"), length: 128, nextHops: [ip("2001:db8::11")] },
     ]);
     rib.takeChanges();
     rib.refresh("ipv4-unicast");
@@ -185,23 +195,23 @@ describe("bgp Adj-RIB-Out through the codec", () => {
   it("ADD-PATH paths and IPv6 MP_REACH routes arrive as sent", () => {
     const rib = ribUp({ families: ["ipv4-unicast", "ipv6-unicast"], addPathSend: ["ipv4-unicast"], extendedNextHop: false }, [
       vip(["192.0.2.11", "192.0.2.12"]),
-      { family: "ipv6-unicast", address: "2001:db8::10", length: 128, nextHops: ["::ffff:192.0.2.11"] },
+      { family: "ipv6-unicast", address: ip("2001:db8::10"), length: 128, nextHops: [ip("::ffff:192.0.2.11")] },
     ]);
     const updates = decoded(rib.takeChanges(), context);
     const v4 = updates.flatMap((u) => u.nlri.map((p) => [p.pathId, u.attributes.nextHop]));
     expect(v4).to.have.deep.members([
-      [1, "192.0.2.11"],
-      [2, "192.0.2.12"],
+      [1, ip4("192.0.2.11")],
+      [2, ip4("192.0.2.12")],
     ]);
     const v6 = updates.flatMap((u) => (u.attributes.mpReach ? u.attributes.mpReach.nlri.map((p) => [p.address, u.attributes.mpReach?.nextHop.global]) : []));
-    expect(v6).to.deep.equal([["2001:db8::10", "::ffff:192.0.2.11"]]);
+    expect(v6).to.deep.equal([[ip("2001:db8::10"), ip("::ffff:192.0.2.11")]]);
     for (const u of updates) expect(u.attributes.asPath).to.deep.equal([{ type: 2, asns: [64512] }]);
   });
 
   it("property: after any sequence of changes, the peer's view equals the wanted set", () => {
     const hops = ["192.0.2.11", "192.0.2.12", "192.0.2.13"];
     const change = fc.record({
-      address: fc.constantFrom("203.0.113.1", "203.0.113.2", "203.0.113.3"),
+      address: fc.constantFrom("203.0.113.1", "203.0.113.2", "203.0.113.3").map(ip),
       nextHops: fc.subarray(hops, { minLength: 0 }),
       med: fc.option(fc.constantFrom(0, 10), { nil: undefined }),
     });
@@ -210,7 +220,7 @@ describe("bgp Adj-RIB-Out through the codec", () => {
         const session: RibOutSession = { families: ["ipv4-unicast"], addPathSend: addPath ? ["ipv4-unicast"] : [], extendedNextHop: false };
         const rib = ribUp(session);
         // The peer's table, rebuilt only from what takeChanges says: prefix#pathId → next hop.
-        const peer = new Map<string, string>();
+        const peer = new Map<string, IpValue>();
         for (const c of changes) {
           if (c.nextHops.length === 0) rib.delete("ipv4-unicast", c.address, 32);
           else rib.set(vip(c.nextHops, { address: c.address, ...(c.med === undefined ? {} : { med: c.med }) }));
@@ -223,7 +233,7 @@ describe("bgp Adj-RIB-Out through the codec", () => {
           if (addPath) expect(sent.sort()).to.deep.equal([...route.nextHops].sort());
           else expect(sent.length === 1 && route.nextHops.includes(sent[0])).to.equal(true);
         }
-        expect(new Set([...peer.keys()].map((k) => k.split("#")[0]))).to.deep.equal(new Set(rib.wanted().map((r) => r.address)));
+        expect(new Set([...peer.keys()].map((k) => k.split("#")[0]))).to.deep.equal(new Set(rib.wanted().map((r) => String(r.address))));
       }),
       { numRuns: 300 },
     );
@@ -232,7 +242,7 @@ describe("bgp Adj-RIB-Out through the codec", () => {
 
 describe("bgp Adj-RIB-Out for large tables", () => {
   const hosts = (count: number, offset = 0): OriginatedRoute[] =>
-    Array.from({ length: count }, (_, i) => vip(["192.0.2.11"], { address: `10.0.${(offset + i) >> 8}.${(offset + i) & 255}`, communities: [0xfde80064] }));
+    Array.from({ length: count }, (_, i) => vip(["192.0.2.11"], { address: ip(`10.0.${(offset + i) >> 8}.${(offset + i) & 255}`), communities: [0xfde80064] }));
 
   /** A sink that only counts. */
   function counter(): { announced: number; withdrawn: number; announce(): void; withdraw(): void } {
@@ -271,11 +281,11 @@ describe("bgp Adj-RIB-Out for large tables", () => {
     const sink = counter();
     const stream = rib.changes(sink, 1000);
     stream.next();
-    rib.set(vip(["192.0.2.11"], { address: "10.0.0.0", med: 5 }));
-    rib.delete("ipv4-unicast", "10.0.11.183", 32);
+    rib.set(vip(["192.0.2.11"], { address: ip("10.0.0.0"), med: 5 }));
+    rib.delete("ipv4-unicast", ip("10.0.11.183"), 32);
     for (let step = stream.next(); !step.done; step = stream.next());
     expect(rib.advertisedCount).to.equal(2999);
-    expect(rib.advertised().find((p) => p.address === "10.0.11.183")).to.equal(undefined);
+    expect(rib.advertised().find((p) => p.address === ip("10.0.11.183"))).to.equal(undefined);
     expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [] });
   });
 
@@ -293,7 +303,10 @@ describe("bgp Adj-RIB-Out for large tables", () => {
   it("a bad route in replaceAll changes nothing", () => {
     const rib = ribUp(V4, hosts(10));
     rib.takeChanges();
-    expect(() => rib.replaceAll([...hosts(5), vip(["192.0.2.11"], { address: "10.0.0.300" })])).to.throw(RangeError, "10.0.0.300");
+    expect(() => rib.replaceAll([...hosts(5), vip(["192.0.2.11"], { address: ip("10.0.0.1"), length: 24 })])).to.throw(
+      RangeError,
+      'route address: "10.0.0.1/24" has host bits set',
+    );
     expect(rib.wanted()).to.have.length(10);
     expect(rib.takeChanges()).to.deep.equal({ announce: [], withdraw: [] });
   });

@@ -9,7 +9,9 @@
  * length, nlri?, withdrawn?}`, and each case sent as `{connection, sent}`.
  */
 import { Afi, encodeMessage, Safi } from "../../../sdk/bgp";
+import { formatIpValue } from "../../../sdk/net";
 import { oversizedRouteRefresh, RawPeer } from "./raw-peer";
+import { ip4 } from "../../ip";
 
 /** The hostile messages by name. */
 export const HOSTILE_CASES: Readonly<Record<string, Uint8Array>> = {
@@ -23,7 +25,7 @@ export const HOSTILE_CASES: Readonly<Record<string, Uint8Array>> = {
     version: 4,
     myAsn: 65010,
     holdTime: 30,
-    bgpId: "198.18.0.4",
+    bgpId: ip4("198.18.0.4"),
     capabilities: [{ kind: "multiprotocol", afi: Afi.Ipv4, safi: Safi.Unicast }],
   }),
   /** A NOTIFICATION as long as a message may be, its data not a shutdown communication. */
@@ -44,7 +46,7 @@ export interface HostileLogLine {
 async function main(): Promise<void> {
   const [host = "", port = "", asn = "", bgpId = "", ...cases] = process.argv.slice(2);
   for (const name of cases) if (!HOSTILE_CASES[name]) throw new Error(`unknown case ${name}`);
-  const peer = await RawPeer.listen({ asn: Number(asn), bgpId, host, port: Number(port) });
+  const peer = await RawPeer.listen({ asn: Number(asn), bgpId: ip4(bgpId), host, port: Number(port) });
   const printed: number[] = [];
   const attacked = new Set<number>();
   const print = (line: HostileLogLine): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
           kind: message.kind,
           length,
           ...(message.kind === "notification" ? { code: message.code, subcode: message.subcode } : {}),
-          ...(message.kind === "update" ? { nlri: message.nlri.map((p) => `${p.address}/${p.length}`) } : {}),
+          ...(message.kind === "update" ? { nlri: message.nlri.map((p) => `${formatIpValue(p.address)}/${p.length}`) } : {}),
         });
       }
       printed[i] = connection.received.length;

@@ -23,7 +23,8 @@ export interface RawConnection {
 /** What the raw peer announces in its OPEN. */
 export interface RawPeerSpec {
   readonly asn: number;
-  readonly bgpId: string;
+  /** BGP identifier as a number (test/ip.ts ip4 writes it from text). */
+  readonly bgpId: number;
   /** Address to listen on. @default "127.0.0.1" */
   readonly host?: string;
   /** Port to listen on. @default an ephemeral port */
