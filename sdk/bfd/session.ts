@@ -26,9 +26,16 @@
  *   TTL / hop limit 255 when the driver knows it, Your Discriminator ours
  *   or zero, no authentication section (none is configured).
  *
+ * - the Echo function (§6.4, §6.8.9), when `echoIntervalMs` is set: we
+ *   advertise it as Required Min Echo RX Interval (the node's kernel loops
+ *   the peer's echo packets back by forwarding them); while Up and the peer
+ *   advertises a non-zero one, we ask the driver to send an Echo packet
+ *   every max(ours, theirs) and take the session down with diagnostic 2
+ *   (Echo Function Failed) when none came back for Detect Mult of them.
+ *
  * Not implemented: demand mode (we never set D and ignore the peer's),
- * authentication, and sending Echo packets (the Required Min Echo RX
- * Interval we advertise is 0: we loop no echo packets in user space).
+ * authentication, and slowing the Control packets while Echo runs (§6.8.3
+ * allows it; they keep the configured rate).
  */
 import { jittered, type Random } from "../bgp";
 import { BFD_SINGLE_HOP_TTL, Diagnostic, type BfdState, type ControlPacket } from "./packet";
@@ -45,6 +52,8 @@ export interface BfdSessionConfig {
   readonly detectMultiplier: number;
   /** Passive role: send nothing until the peer has sent a packet. */
   readonly passive: boolean;
+  /** Echo function: our echo transmit interval and the Required Min Echo RX Interval we advertise, ms (1..60000). @default no echo */
+  readonly echoIntervalMs?: number;
 }
 
 /** Desired Min TX Interval while the session is not Up (RFC 5880 §6.8.3: at least one second). */
@@ -58,6 +67,7 @@ export function checkBfdSessionConfig(config: BfdSessionConfig): BfdSessionConfi
   checkInteger("desiredMinTxMs", config.desiredMinTxMs, 1, MAX_INTERVAL_MS);
   checkInteger("requiredMinRxMs", config.requiredMinRxMs, 1, MAX_INTERVAL_MS);
   checkInteger("detectMultiplier", config.detectMultiplier, 1, 255);
+  if (config.echoIntervalMs !== undefined) checkInteger("echoIntervalMs", config.echoIntervalMs, 1, MAX_INTERVAL_MS);
   return config;
 }
 
@@ -85,7 +95,9 @@ export type BfdEvent =
   /** Leave AdminDown for Down. */
   | { readonly type: "adminUp" }
   /** New intervals; while Up they are agreed with a Poll Sequence. */
-  | { readonly type: "setIntervals"; readonly desiredMinTxMs: number; readonly requiredMinRxMs: number };
+  | { readonly type: "setIntervals"; readonly desiredMinTxMs: number; readonly requiredMinRxMs: number }
+  /** One of our Echo packets came back (the driver matched its discriminator). */
+  | { readonly type: "echo" };
 
 /** An instruction from a {@link BfdSession}. Execute them in the order given. */
 export type BfdAction =
@@ -98,7 +110,9 @@ export type BfdAction =
    */
   | { readonly type: "stateChange"; readonly from: BfdState; readonly to: BfdState; readonly diagnostic: number; readonly remoteAdminDown: boolean }
   /** A received packet was discarded (for logs and counters). */
-  | { readonly type: "discarded"; readonly reason: string };
+  | { readonly type: "discarded"; readonly reason: string }
+  /** Send one Echo packet (§6.4): to ourselves through the peer, which forwards it back. */
+  | { readonly type: "sendEcho"; readonly sequence: number };
 
 /** The values a Poll Sequence asks the peer to confirm. */
 interface PolledIntervals {
@@ -129,6 +143,11 @@ export class BfdSession {
   private started = false;
   private nextTransmitAt: number | undefined;
   private detectionAt: number | undefined;
+  /** bfd.RemoteMinEchoRxInterval-like: the peer's Required Min Echo RX Interval, µs (0: it loops none). */
+  private remoteEchoRxUs = 0;
+  private echoSequence = 0;
+  private nextEchoAt: number | undefined;
+  private echoDetectionAt: number | undefined;
   /** Set when a periodic packet is due at the end of the current event (state change, new Poll). */
   private transmitDue = false;
   private actions: BfdAction[] = [];
@@ -140,6 +159,11 @@ export class BfdSession {
     this.requiredRxUs = this.config.requiredMinRxMs * 1000;
     this.activeRxUs = this.requiredRxUs;
     this.now = now;
+  }
+
+  /** bfd.LocalDiscr. */
+  get localDiscriminator(): number {
+    return this.config.localDiscriminator;
   }
 
   /** bfd.SessionState. */
@@ -177,11 +201,17 @@ export class BfdSession {
     return Math.max(this.activeTxUs, this.remoteMinRxUs) / 1000;
   }
 
+  /** The Echo transmit interval in use, ms, or undefined while the Echo function is not active. */
+  get echoIntervalMs(): number | undefined {
+    const ours = this.config.echoIntervalMs;
+    if (ours === undefined || this.remoteEchoRxUs === 0 || this.sessionState !== "Up") return undefined;
+    return Math.max(ours, this.remoteEchoRxUs / 1000);
+  }
+
   /** When to feed the next `timer` event (ms, same clock as `now`), or undefined when nothing is due. */
   get deadline(): number | undefined {
-    if (this.nextTransmitAt === undefined) return this.detectionAt;
-    if (this.detectionAt === undefined) return this.nextTransmitAt;
-    return Math.min(this.nextTransmitAt, this.detectionAt);
+    const due = [this.nextTransmitAt, this.detectionAt, this.nextEchoAt, this.echoDetectionAt].filter((t): t is number => t !== undefined);
+    return due.length === 0 ? undefined : Math.min(...due);
   }
 
   /** Processes one event at time `now` (ms) and returns what to do. */
@@ -215,6 +245,9 @@ export class BfdSession {
           this.transmitDue = true;
         }
         break;
+      case "echo":
+        if (this.echoDetectionAt !== undefined) this.echoDetectionAt = this.now + this.config.detectMultiplier * this.echoIntervalMs!;
+        break;
       case "setIntervals":
         checkInteger("desiredMinTxMs", event.desiredMinTxMs, 1, MAX_INTERVAL_MS);
         checkInteger("requiredMinRxMs", event.requiredMinRxMs, 1, MAX_INTERVAL_MS);
@@ -223,7 +256,26 @@ export class BfdSession {
         break;
     }
     if (this.transmitDue) this.transmitNow();
+    this.updateEcho();
     return this.actions;
+  }
+
+  /** Starts or stops the Echo function as it becomes active or not (§6.8.9), and sends the Echo packets that are due. */
+  private updateEcho(): void {
+    const interval = this.echoIntervalMs;
+    if (interval === undefined) {
+      this.nextEchoAt = undefined;
+      this.echoDetectionAt = undefined;
+      return;
+    }
+    if (this.echoDetectionAt === undefined) {
+      this.echoDetectionAt = this.now + this.config.detectMultiplier * interval;
+      this.nextEchoAt = this.now;
+    }
+    if (this.nextEchoAt !== undefined && this.now >= this.nextEchoAt) {
+      this.emit({ type: "sendEcho", sequence: (this.echoSequence = (this.echoSequence + 1) >>> 0) });
+      this.nextEchoAt = this.now + interval;
+    }
   }
 
   /** §6.8.3: the configured TX interval once Up, at least one second before. */
@@ -254,7 +306,7 @@ export class BfdSession {
       yourDiscriminator: this.remoteDiscriminator,
       desiredMinTxUs: this.desiredTxUs,
       requiredMinRxUs: this.requiredRxUs,
-      requiredMinEchoRxUs: 0,
+      requiredMinEchoRxUs: (this.config.echoIntervalMs ?? 0) * 1000,
     };
   }
 
@@ -284,6 +336,13 @@ export class BfdSession {
   }
 
   private expire(): void {
+    if (this.echoDetectionAt !== undefined && this.now >= this.echoDetectionAt) {
+      this.nextEchoAt = undefined;
+      this.echoDetectionAt = undefined;
+      this.goto("Down", Diagnostic.EchoFunctionFailed, false);
+      this.transmitDue = true;
+      return;
+    }
     if (this.detectionAt !== undefined && this.now >= this.detectionAt) {
       this.detectionAt = undefined;
       this.remoteDiscriminator = 0;
@@ -291,6 +350,7 @@ export class BfdSession {
       this.remoteMinRxUs = 1;
       this.remoteDesiredTxUs = 0;
       this.remoteDetectMult = 0;
+      this.remoteEchoRxUs = 0;
       if (this.sessionState === "Init" || this.sessionState === "Up") {
         this.goto("Down", Diagnostic.ControlDetectionTimeExpired, false);
         this.transmitDue = true;
@@ -318,6 +378,7 @@ export class BfdSession {
     this.remoteMinRxUs = packet.requiredMinRxUs;
     this.remoteDesiredTxUs = packet.desiredMinTxUs;
     this.remoteDetectMult = packet.detectMult;
+    this.remoteEchoRxUs = packet.requiredMinEchoRxUs;
     if (packet.final && this.polling) this.pollConfirmed(this.polling);
     if (this.sessionState === "AdminDown") {
       this.detectionAt = undefined;

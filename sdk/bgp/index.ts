@@ -23,7 +23,7 @@ export { endOfRibFamily } from "./codec/end-of-rib";
 export { ByteWriter } from "./codec/wire";
 export { Fsm, type FsmOptions } from "./fsm/fsm";
 export * from "./fsm/types";
-export { resolvePeerConfig, type PeerConfig, type ResolvedPeerConfig } from "./fsm/config";
+export { isInternalPeer, resolvePeerConfig, type DynamicPeerAsn, type PeerConfig, type ResolvedPeerConfig } from "./fsm/config";
 export { buildOpen, checkOpen, type OpenCheck } from "./fsm/open-check";
 export { eventForMessage, eventForDecodeError } from "./fsm/input";
 export { administrativeShutdown, shutdownCommunicationData } from "./fsm/notifications";

@@ -4,8 +4,9 @@
  * Pure: the plan is a function of the pools and the Services as observed
  * (their requests and the addresses their status already shows), so a
  * restarted speaker rebuilds the same state from the Services alone. The
- * plan never gives one address to two Services; an address a Service
- * already has stays with it while it remains valid.
+ * plan never gives one address to two Services, except to Services that
+ * allow sharing it ({@link AddressSharing}); an address a Service already
+ * has stays with it while it remains valid.
  */
 import { formatIp, parseIp, type IpAddress, type IpFamily } from "../net";
 import type { AddressBlock } from "../net";
@@ -36,6 +37,33 @@ export interface AddressRequest {
    * @default every pool that is not `manualAssign`, in the order written (and any pool for a requested address)
    */
   readonly pools?: readonly string[];
+  /** Whether and with whom the Service may share an address (MetalLB's `allow-shared-ip`). @default shares with nobody */
+  readonly sharing?: AddressSharing;
+  /**
+   * Take every automatic address of the Service from one pool, as MetalLB
+   * does: a dual-stack Service needs a pool with both families (with
+   * `PreferDualStack`, else the first pool with its primary family, else
+   * one with the other); a family added later comes from the pool of the
+   * address it has. @default false: each family from the first pool that has one
+   */
+  readonly onePool?: boolean;
+}
+
+/**
+ * MetalLB's address sharing: Services may hold the same address when both
+ * have the same non-empty `key`, the same `backend` and no port in common.
+ */
+export interface AddressSharing {
+  /** The `metallb.io/allow-shared-ip` annotation's value; empty shares with nobody. */
+  readonly key: string;
+  /**
+   * Empty for `externalTrafficPolicy: Cluster`; for `Local`, the pod
+   * selector as `k=v,…` (sorted): Local Services share only with Services
+   * of the same pods, since the address is advertised where those run.
+   */
+  readonly backend: string;
+  /** Each Service port as `PROTOCOL/port`, e.g. `TCP/80`. */
+  readonly ports: readonly string[];
 }
 
 /** Why a Service did not get (all of) the addresses it wants. */
@@ -114,7 +142,58 @@ function tryParse(text: string): IpAddress | undefined {
   }
 }
 
-/** Lowest-free-address search over one pool and family; everything below the cursor is taken. */
+/** Who holds an address: the Services and the sharing terms of the first. */
+interface Holder {
+  readonly sharing: AddressSharing | undefined;
+  /** Port → the Service using it. */
+  readonly ports: Map<string, string>;
+  readonly services: string[];
+}
+
+/** The addresses given out so far in a plan, and to whom. */
+class Claims {
+  private readonly holders = new Map<string, Holder>();
+
+  /** Whether anyone holds the address (for the cursor, which only looks for free ones). */
+  has(key: string): boolean {
+    return this.holders.has(key);
+  }
+
+  /**
+   * Why `request` may not hold `ip` too, or undefined when it may: the
+   * address is free, held only by the same Service, or shared on compatible
+   * terms (MetalLB's `checkSharing`). The reason is empty when no sharing was
+   * asked for on either side.
+   */
+  conflict(ip: IpAddress, request: AddressRequest): string | undefined {
+    const holder = this.holders.get(ipKey(ip));
+    const others = holder?.services.filter((service) => service !== request.key) ?? [];
+    if (!holder || others.length === 0) return undefined;
+    const theirs = holder.sharing?.key ?? "";
+    const mine = request.sharing?.key ?? "";
+    const named = others.join(", ");
+    if (theirs === "" && mine === "") return "";
+    if (theirs === "") return `${named} does not allow sharing it`;
+    if (mine === "") return `${named} shares it with key ${JSON.stringify(theirs)}, and this Service has no metallb.io/allow-shared-ip`;
+    if (theirs !== mine) return `${named} shares it with key ${JSON.stringify(theirs)}, not ${JSON.stringify(mine)}`;
+    if (holder.sharing?.backend !== request.sharing?.backend)
+      return `${named} shares it with other endpoints (externalTrafficPolicy Local Services share only with the same selector)`;
+    const taken = (request.sharing?.ports ?? []).filter((port) => (holder.ports.get(port) ?? request.key) !== request.key);
+    if (taken.length > 0) return `port ${taken.join(", ")} is already used on it by ${taken.map((port) => holder.ports.get(port)).join(", ")}`;
+    return undefined;
+  }
+
+  /** Records that `request` holds `ip` (after {@link conflict} said it may). */
+  claim(ip: IpAddress, request: AddressRequest): void {
+    const key = ipKey(ip);
+    let holder = this.holders.get(key);
+    if (!holder) this.holders.set(key, (holder = { sharing: request.sharing, ports: new Map(), services: [] }));
+    holder.services.push(request.key);
+    for (const port of request.sharing?.ports ?? []) holder.ports.set(port, request.key);
+  }
+}
+
+/** Lowest-free-address search over one pool and family; everything below the cursor is taken (the caller claims what it is given). */
 class PoolCursor {
   private blockIndex = 0;
   private next: bigint | undefined;
@@ -124,7 +203,7 @@ class PoolCursor {
     private readonly family: IpFamily,
   ) {}
 
-  take(claimed: ReadonlySet<string>, reserved: ReadonlySet<string>): IpAddress | undefined {
+  take(claimed: Claims, reserved: ReadonlySet<string>): IpAddress | undefined {
     const blocks = this.pool.blocks;
     while (this.blockIndex < blocks.length) {
       const block = blocks[this.blockIndex];
@@ -136,7 +215,7 @@ class PoolCursor {
       while (value <= block.last) {
         const key = `${this.family}|${value}`;
         if (!claimed.has(key) && !reserved.has(key) && !(this.pool.avoidBuggyIPs && isBuggy(this.family, value))) {
-          this.next = value + 1n;
+          this.next = value;
           return { family: this.family, value, text: formatIp(this.family, value) };
         }
         value++;
@@ -146,6 +225,69 @@ class PoolCursor {
     }
     return undefined;
   }
+}
+
+/**
+ * The first address of `pool` in `family` that `request` may hold: free, or
+ * shared with it on compatible terms — as MetalLB, which scans each pool
+ * from its start, so Services with one sharing key gather on one address.
+ */
+function firstUsable(pool: AddressPool, family: IpFamily, request: AddressRequest, claims: Claims, reserved: ReadonlySet<string>): IpAddress | undefined {
+  for (const block of pool.blocks) {
+    if (block.family !== family) continue;
+    for (let value = block.first; value <= block.last; value++) {
+      const ip = { family, value, text: "" };
+      if (reserved.has(ipKey(ip)) || (pool.avoidBuggyIPs && isBuggy(family, value)) || claims.conflict(ip, request) !== undefined) continue;
+      return { family, value, text: formatIp(family, value) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Step 3 for a Service with `onePool` (see {@link AddressRequest.onePool}):
+ * the families it still lacks from one pool — the pool of an address it
+ * already has, else the first pool offering all of them; with
+ * `PreferDualStack` failing that, the first offering its primary family,
+ * else the first offering the other.
+ */
+function assignFromOnePool(
+  w: Working,
+  allowed: readonly AddressPool[],
+  allowedNames: string,
+  candidate: (w: Working, pool: AddressPool, family: IpFamily) => IpAddress | undefined,
+  claimed: Claims,
+): void {
+  const missing = w.wanted.filter((family) => !w.got.has(family) && !w.requested.has(family));
+  if (missing.length === 0) return;
+  const held = [...w.got.values()][0]?.pool;
+  const order = held === undefined ? allowed : allowed.filter((pool) => pool.name === held);
+  const offers = (pool: AddressPool, families: readonly IpFamily[]): IpAddress[] | undefined => {
+    const ips = families.map((family) => candidate(w, pool, family));
+    return ips.every((ip) => ip !== undefined) ? ips : undefined;
+  };
+  const take = (pool: AddressPool, ips: readonly IpAddress[]): void => {
+    for (const ip of ips) {
+      claimed.claim(ip, w.request);
+      w.got.set(ip.family, { ip, pool: pool.name });
+    }
+  };
+  for (const pool of order) {
+    const ips = offers(pool, missing);
+    if (ips) return take(pool, ips);
+  }
+  if (w.request.familyPolicy === "PreferDualStack" && held === undefined && missing.length > 1) {
+    for (const family of missing) {
+      for (const pool of order) {
+        const ips = offers(pool, [family]);
+        if (ips) return take(pool, ips);
+      }
+    }
+  }
+  if (held !== undefined && w.request.familyPolicy !== "RequireDualStack") return;
+  const what =
+    missing.length > 1 ? `${missing.map(familyName).join(" and ")} addresses in one address pool` : `${familyName(missing[0])} address in the address pools`;
+  w.problems.push({ reason: "NoAddressAvailable", message: `no free ${what} (pools: ${allowedNames})` });
 }
 
 interface Working {
@@ -173,8 +315,10 @@ function familyName(family: IpFamily): string {
  *    `manualAssign`, preferring a pool the Service already uses;
  *    `avoidBuggyIPs` pools skip `.0` and `.255`.
  *
- * A `RequireDualStack` Service that cannot get both families gets nothing
- * new (it keeps what it had). `reserved` addresses (e.g. the ingress VIP)
+ * An address goes to several Services only when they allow sharing it
+ * ({@link AddressSharing}); a Service with a sharing key is given the first
+ * address it may share or take. A `RequireDualStack` Service that cannot
+ * get both families gets nothing new (it keeps what it had). `reserved` addresses (e.g. the ingress VIP)
  * go only to a Service that requests them.
  */
 export function planServiceAddresses(pools: readonly AddressPool[], requests: readonly AddressRequest[], reserved: readonly string[] = []): AddressPlan {
@@ -184,7 +328,7 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
       .filter((ip): ip is IpAddress => ip !== undefined)
       .map(ipKey),
   );
-  const claimed = new Set<string>();
+  const claimed = new Claims();
   const ordered = [...requests].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const poolNames = pools.map((pool) => pool.name).join(", ") || "none";
 
@@ -212,7 +356,7 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
   for (const w of working) {
     for (const text of w.request.current) {
       const ip = tryParse(text);
-      if (!ip || !w.wanted.includes(ip.family) || w.got.has(ip.family) || claimed.has(ipKey(ip))) continue;
+      if (!ip || !w.wanted.includes(ip.family) || w.got.has(ip.family) || claimed.conflict(ip, w.request) !== undefined) continue;
       const asked = w.requested.get(ip.family);
       if (asked ? asked.value !== ip.value : reservedKeys.has(ipKey(ip))) continue;
       const pool = poolOf(pools, ip);
@@ -223,12 +367,13 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
         (pool.avoidBuggyIPs && isBuggy(ip.family, ip.value))
       )
         continue;
-      claimed.add(ipKey(ip));
+      claimed.claim(ip, w.request);
       w.got.set(ip.family, { ip, pool: pool.name });
     }
   }
 
   // 2. requested addresses
+  let conflict: string | undefined;
   for (const w of working) {
     for (const [family, ip] of w.requested) {
       if (w.got.has(family)) continue;
@@ -245,10 +390,13 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
           reason: "RequestedAddressAvoided",
           message: `spec.loadBalancerIP ${ip.text} ends in .${ip.value & 0xffn} and pool ${pool.name} has avoidBuggyIPs`,
         });
-      } else if (claimed.has(ipKey(ip))) {
-        w.problems.push({ reason: "RequestedAddressInUse", message: `spec.loadBalancerIP ${ip.text} is already assigned to another Service` });
+      } else if ((conflict = claimed.conflict(ip, w.request)) !== undefined) {
+        w.problems.push({
+          reason: "RequestedAddressInUse",
+          message: `spec.loadBalancerIP ${ip.text} is already assigned to another Service${conflict === "" ? "" : ` (${conflict})`}`,
+        });
       } else {
-        claimed.add(ipKey(ip));
+        claimed.claim(ip, w.request);
         w.got.set(family, { ip, pool: pool.name });
       }
     }
@@ -263,10 +411,17 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
     return c;
   };
   const automatic = pools.filter((pool) => !pool.manualAssign);
+  /** The first address of `pool` in `family` the Service may take; the caller claims it or leaves it. */
+  const candidate = (w: Working, pool: AddressPool, family: IpFamily): IpAddress | undefined =>
+    w.request.sharing?.key ? firstUsable(pool, family, w.request, claimed, reservedKeys) : cursor(pool, family).take(claimed, reservedKeys);
   for (const w of working) {
     const allowed = w.request.pools === undefined ? automatic : w.request.pools.flatMap((name) => pools.filter((pool) => pool.name === name));
     const allowedNames = w.request.pools === undefined ? poolNames : allowed.map((pool) => pool.name).join(", ") || "none this Service may use";
     const policy = w.request.familyPolicy ?? "SingleStack";
+    if (w.request.onePool) {
+      assignFromOnePool(w, allowed, allowedNames, candidate, claimed);
+      continue;
+    }
     const fresh: IpFamily[] = [];
     for (const [index, family] of w.wanted.entries()) {
       if (w.got.has(family) || w.requested.has(family)) continue;
@@ -274,14 +429,14 @@ export function planServiceAddresses(pools: readonly AddressPool[], requests: re
       const order = [...allowed.filter((p) => used.has(p.name)), ...allowed.filter((p) => !used.has(p.name))];
       let found: { ip: IpAddress; pool: string } | undefined;
       for (const pool of order) {
-        const ip = cursor(pool, family).take(claimed, reservedKeys);
+        const ip = candidate(w, pool, family);
         if (ip) {
           found = { ip, pool: pool.name };
           break;
         }
       }
       if (found) {
-        claimed.add(ipKey(found.ip));
+        claimed.claim(found.ip, w.request);
         w.got.set(family, found);
         fresh.push(family);
       } else if (index === 0 || policy === "RequireDualStack") {

@@ -5,27 +5,36 @@
  * asks for (`spec.loadBalancerIP` or the `metallb.io/loadBalancerIPs`
  * annotation) and the pools it may use (the `metallb.io/address-pool`
  * annotation, else the pools whose `serviceAllocation` admits it, by
- * priority, then the pools without `serviceAllocation`). The deprecated
+ * priority, then the pools without `serviceAllocation`), and whether it
+ * may share an address (the `metallb.io/allow-shared-ip` annotation). The deprecated
  * `metallb.universe.tf/` annotations are read when the new ones are absent,
  * as MetalLB does. Pure.
  */
 import type { IPAddressPool, LabelSelector } from "../model";
-import { parseAddressBlock } from "../net";
+import { parseAddressBlock, parseIp } from "../net";
 import { matchesSelector } from "../validate/rules/labels";
 import type { AddressPool } from "./address-pools";
-import type { AddressRequest } from "./ipam";
+import type { AddressRequest, AddressSharing, ServiceAllocation } from "./ipam";
 
 /** Service annotation naming the one pool to allocate from. */
 const ADDRESS_POOL_ANNOTATION = "metallb.io/address-pool";
 /** Service annotation listing the addresses wanted (comma-separated, one per family). */
 const LOAD_BALANCER_IPS_ANNOTATION = "metallb.io/loadBalancerIPs";
+/** Service annotation: Services with the same value may share an address. */
+const ALLOW_SHARED_IP_ANNOTATION = "metallb.io/allow-shared-ip";
 const DEPRECATED_PREFIX = "metallb.universe.tf/";
 
-/** What the pool choice needs to know of a Service besides its {@link AddressRequest}. */
+/** What the pool choice and address sharing need to know of a Service besides its {@link AddressRequest}. */
 export interface ServiceIdentity {
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /** `spec.ports` as `PROTOCOL/port`. @default [] */
+  readonly ports?: readonly string[];
+  /** `externalTrafficPolicy: Local`. @default false */
+  readonly local?: boolean;
+  /** `spec.selector`. @default {} */
+  readonly selector?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -87,10 +96,29 @@ export function servicePools(
 }
 
 /**
+ * The sharing terms of a Service (MetalLB's sharing key and backend key):
+ * undefined without a non-empty `allow-shared-ip` annotation.
+ */
+export function addressSharing(service: ServiceIdentity): AddressSharing | undefined {
+  const key = annotation(service.annotations, ALLOW_SHARED_IP_ANNOTATION) ?? "";
+  if (key === "") return undefined;
+  const selector = service.selector ?? {};
+  // as labels.Set(selector).String(): k=v pairs sorted by key, comma-separated
+  const backend = service.local
+    ? Object.keys(selector)
+        .sort()
+        .map((k) => `${k}=${selector[k]}`)
+        .join(",")
+    : "";
+  return { key, backend, ports: service.ports ?? [] };
+}
+
+/**
  * The MetalLB view of a Service's request: `request` (from
  * `addressRequestOf`) with the addresses of the `loadBalancerIPs`
  * annotation (which MetalLB prefers to `spec.loadBalancerIP`) and the pools
- * of {@link servicePools}.
+ * of {@link servicePools}, its {@link addressSharing} terms, and every
+ * automatic address from one pool (`onePool`), as MetalLB allocates.
  */
 export function metallbAddressRequest(
   request: AddressRequest,
@@ -109,5 +137,16 @@ export function metallbAddressRequest(
   const allowed = servicePools(service, pools, namespaceLabels);
   // A Service that asks for addresses may have them from any pool holding them, as in MetalLB.
   const withRequested = requested.length > 0 && annotation(service.annotations, ADDRESS_POOL_ANNOTATION) === undefined ? undefined : allowed;
-  return { ...request, requested, ...(withRequested === undefined ? {} : { pools: withRequested }) };
+  const sharing = addressSharing(service);
+  return { ...request, requested, ...(withRequested === undefined ? {} : { pools: withRequested }), ...(sharing ? { sharing } : {}), onePool: true };
+}
+
+/**
+ * An allocation in the order MetalLB writes a Service's status: the IPv4
+ * address first, whatever the Service's `ipFamilies` order.
+ */
+export function metallbStatusOrder(allocation: ServiceAllocation): ServiceAllocation {
+  const order = allocation.addresses.map((address, index) => ({ address, pool: allocation.pools[index], family: parseIp(address).family }));
+  order.sort((a, b) => a.family - b.family);
+  return { ...allocation, addresses: order.map((o) => o.address), pools: order.map((o) => o.pool) };
 }

@@ -17,7 +17,6 @@
  */
 import type { Server as HttpServer } from "node:http";
 import { DiscoveryV1Api, type KubernetesObject, type V1Lease, type V1Secret } from "@kubernetes/client-node";
-import type { FamilyName } from "../bgp";
 import type { Topology } from "../model";
 import { BfdDriver } from "../speaker/bfd-driver";
 import { startHealthServer } from "../speaker/health";
@@ -29,9 +28,10 @@ import { planServiceAddresses } from "./ipam";
 import { applyServiceStatus, customPath, describeApiError, listCustom, watchCollection, type CustomCollection, type KubeClients } from "./kube";
 import { LeaderLease } from "./leader-lease";
 import { ALLOCATOR_LEASE, LEASE_LABEL, LEASE_LABEL_VALUE } from "./leases";
-import { metallbAddressPools, metallbAddressRequest } from "./metallb-addresses";
+import { metallbAddressPools, metallbAddressRequest, metallbStatusOrder } from "./metallb-addresses";
 import { metallbConfigurationOf, metallbNodeOf, metallbServicesOf, serviceIdentityOf } from "./metallb-observed";
 import { planMetallbNode, type MetallbSession } from "./metallb-plan";
+import { metallbPeerDriverOptions } from "./metallb-session";
 import { addressRequestOf, decideConfiguration, isLoadBalancerService, objectKeyText, serviceIngressIPs, type RawObject } from "./observed";
 import { serviceStatusBody } from "./status";
 
@@ -54,7 +54,6 @@ export interface MetallbSpeakerOptions {
 }
 
 const METALLB_GROUP = "metallb.io";
-const FAMILIES: FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
 
 interface RunningSession {
   readonly driver: PeerDriver;
@@ -246,7 +245,7 @@ export class MetallbSpeaker {
     const plan = planServiceAddresses(metallbAddressPools(pools), requests);
     for (const service of balanced) {
       const key = objectKeyText(service);
-      const allocation = plan.get(key)!;
+      const allocation = metallbStatusOrder(plan.get(key)!);
       for (const problem of allocation.problems) await this.event(service, "Warning", problem.reason, problem.message);
       if (allocation.addresses.join(",") === serviceIngressIPs(service).join(",")) continue;
       try {
@@ -302,24 +301,9 @@ export class MetallbSpeaker {
         running = undefined;
       }
       if (!running) {
-        const driver = new PeerDriver({
-          peerIP: session.peerAddress,
-          peerPort: session.peerPort,
-          localIP: session.sourceAddress,
-          ...password,
-          fsm: {
-            localAsn: session.myASN,
-            peerAsn: session.peerASN,
-            localBgpId: session.routerID,
-            holdTimeSeconds: session.holdTimeSeconds,
-            connectRetryTimeSeconds: session.connectTimeSeconds ?? this.options.connectRetrySeconds,
-            families: FAMILIES,
-            // Every start counts as a restart (no state survives one), so the first OPENs carry R and F.
-            ...(this.options.gracefulRestartSeconds > 0 ? { gracefulRestartTimeSeconds: this.options.gracefulRestartSeconds, restarting: true } : {}),
-          },
-          logger: this.options.logger,
-          metrics: this.metrics.peer(session.peerName),
-        });
+        const driver = new PeerDriver(
+          metallbPeerDriverOptions(session, password.password, this.options, this.options.logger, this.metrics.peer(session.peerName)),
+        );
         running = { driver, identity, session };
         this.sessions.set(session.peerName, running);
         driver.advertise(session.routes);
@@ -329,6 +313,9 @@ export class MetallbSpeaker {
           peerAddress: session.peerAddress,
           source: session.sourceAddress,
           ibgp: session.internal,
+          peerAsn: session.peerASN,
+          ttl: session.ttl,
+          families: session.families.join(","),
           md5: password.password !== undefined,
           bfd: session.bfd !== undefined,
         });

@@ -30,9 +30,24 @@ export function metallbNodeOf(raw: RawObject): MetallbNode {
   return { name: view.name, labels: labelsOf(raw), addresses: view.addresses };
 }
 
-/** Namespace, labels and annotations of a Service, for the pool choice. */
+interface RawServiceSpec {
+  readonly ports?: readonly { readonly protocol?: string; readonly port?: number }[];
+  readonly externalTrafficPolicy?: string;
+  readonly selector?: Readonly<Record<string, string>>;
+}
+
+/** Namespace, labels and annotations of a Service, for the pool choice; ports, traffic policy and selector, for address sharing. */
 export function serviceIdentityOf(raw: RawObject): ServiceIdentity {
-  return { namespace: raw.metadata?.namespace ?? "", labels: labelsOf(raw), annotations: (raw as Labelled).metadata?.annotations ?? {} };
+  const spec = (raw.spec ?? {}) as RawServiceSpec;
+  return {
+    namespace: raw.metadata?.namespace ?? "",
+    labels: labelsOf(raw),
+    annotations: (raw as Labelled).metadata?.annotations ?? {},
+    // Kubernetes defaults a port's protocol to TCP
+    ports: (spec.ports ?? []).map((port) => `${port.protocol ?? "TCP"}/${port.port ?? 0}`),
+    local: spec.externalTrafficPolicy === "Local",
+    selector: spec.selector ?? {},
+  };
 }
 
 /**

@@ -10,11 +10,14 @@
  * (`a:b`, `large:a:b:c`, or a `Community` alias) of every advertisement that
  * covers it; LOCAL_PREF to iBGP peers only (the largest `localPref` of those
  * advertisements, {@link IBGP_DEFAULT_LOCAL_PREF} when none sets one); the
- * next hop is the node's address on the session. `externalTrafficPolicy:
+ * next hop is the node's address on the session. A session carries the
+ * family of its peer address only, and both families with
+ * `dualStackAddressFamily` (MetalLB v0.15: `disableMP` is deprecated and
+ * changes nothing). `externalTrafficPolicy:
  * Local` Services are advertised only by nodes with a ready endpoint of
  * theirs, `Cluster` ones by every selected node while any endpoint is ready.
  */
-import type { LargeCommunity, OriginatedRoute } from "../bgp";
+import type { DynamicPeerAsn, FamilyName, LargeCommunity, OriginatedRoute } from "../bgp";
 import {
   METALLB_DEFAULT_AGGREGATION_LENGTH,
   METALLB_DEFAULT_AGGREGATION_LENGTH_V6,
@@ -39,6 +42,11 @@ import { parseCommunity } from "../validate/rules/metallb-communities";
  * MetalLB's FRR mode leaves the router with. MetalLB's native mode sends 0.
  */
 export const IBGP_DEFAULT_LOCAL_PREF = 100;
+
+/** TTL of a single-hop eBGP session's packets: they never cross a router (FRR's default, which MetalLB keeps without `ebgpMultiHop`). */
+const SINGLE_HOP_TTL = 1;
+/** TTL of iBGP and `ebgpMultiHop` sessions (FRR's). */
+const MULTI_HOP_TTL = 255;
 
 /** Nodes with this label never advertise (as in MetalLB and kube-proxy). */
 const EXCLUDE_FROM_LOAD_BALANCERS_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
@@ -82,7 +90,8 @@ export interface MetallbSession {
   /** The BGPPeer's name: unique among a node's sessions. */
   readonly peerName: string;
   readonly myASN: number;
-  readonly peerASN: number;
+  /** `peerASN`, or `dynamicASN` (`internal`/`external`): the peer's AS is then taken from its OPEN. */
+  readonly peerASN: number | DynamicPeerAsn;
   readonly peerAddress: string;
   readonly peerPort: number;
   /** The node's address the session runs from (and the routes' next hop). */
@@ -90,10 +99,15 @@ export interface MetallbSession {
   /** BGP identifier. */
   readonly routerID: string;
   readonly holdTimeSeconds: number;
+  /** `keepaliveTime` in seconds; undefined: a third of the negotiated hold time. */
+  readonly keepaliveTimeSeconds: number | undefined;
   readonly connectTimeSeconds: number | undefined;
-  readonly ebgpMultiHop: boolean;
-  /** iBGP: same AS on both ends. */
+  /** TTL of our packets: 1 for single-hop eBGP, 255 for iBGP and `ebgpMultiHop` (as FRR). */
+  readonly ttl: number;
+  /** iBGP: same AS on both ends (or `dynamicASN: internal`). */
   readonly internal: boolean;
+  /** The families offered in OPEN and advertised: the peer address's, and the other one too with `dualStackAddressFamily`. */
+  readonly families: readonly FamilyName[];
   readonly password: SessionPassword | undefined;
   /** BFD timers of the peer's `bfdProfile`. */
   readonly bfd: BfdPeerTimers | undefined;
@@ -196,14 +210,15 @@ export function planMetallbNode(
     if (spec.peerAddress === undefined) {
       problems.push({
         object,
-        message: `interface ${JSON.stringify(spec.interface ?? "")} (BGP unnumbered) is not supported by bgplb speaker; no session opened`,
+        message:
+          `interface ${JSON.stringify(spec.interface ?? "")} (BGP unnumbered) is not supported by bgplb speaker: it would have to learn the router's ` +
+          `IPv6 link-local address from its router advertisements (and send its own) and carry IPv4 routes over an IPv6 next hop; ` +
+          `set peerAddress instead; no session opened`,
       });
       return undefined;
     }
-    if (spec.peerASN === undefined) {
-      problems.push({ object, message: `dynamicASN ${JSON.stringify(spec.dynamicASN ?? "")} is not supported by bgplb speaker; no session opened` });
-      return undefined;
-    }
+    const peerASN = spec.peerASN ?? spec.dynamicASN;
+    if (peerASN === undefined) return undefined; // the validator requires one of them (BGPLB133)
     const peerIp = parseIp(spec.peerAddress);
     const source = spec.sourceAddress ?? node.addresses.find((a) => parseIp(a).family === peerIp.family);
     if (source === undefined) {
@@ -218,10 +233,13 @@ export function planMetallbNode(
       problems.push({ object, message: `node ${nodeName} has no IPv4 address to use as router ID; set routerID; no session opened` });
       return undefined;
     }
-    const keepalive = seconds(spec.keepaliveTime);
-    const holdTimeSeconds =
-      seconds(spec.holdTime) ?? (keepalive !== undefined ? keepalive * METALLB_HOLD_TIME_PER_KEEPALIVE : durationSeconds(METALLB_DEFAULT_HOLD_TIME));
-    const internal = spec.myASN === spec.peerASN;
+    // as MetalLB: keepaliveTime alone gives a hold time of three times it; both are cut to whole seconds for the router's `timers`
+    const keepaliveExact = seconds(spec.keepaliveTime);
+    const holdTimeSeconds = Math.floor(
+      seconds(spec.holdTime) ?? (keepaliveExact !== undefined ? keepaliveExact * METALLB_HOLD_TIME_PER_KEEPALIVE : durationSeconds(METALLB_DEFAULT_HOLD_TIME)),
+    );
+    const keepalive = keepaliveExact === undefined ? undefined : Math.floor(keepaliveExact);
+    const internal = peerASN === "internal" || peerASN === spec.myASN;
     const profile = spec.bfdProfile === undefined ? undefined : configuration.bfdProfiles.find((p) => p.metadata.name === spec.bfdProfile);
     if (spec.bfdProfile !== undefined && !profile)
       problems.push({ object, message: `bfdProfile ${JSON.stringify(spec.bfdProfile)} does not exist; session opened without BFD` });
@@ -231,6 +249,7 @@ export function planMetallbNode(
         ? { secret: { namespace: spec.passwordSecret.namespace ?? peer.metadata.namespace ?? "metallb-system", name: spec.passwordSecret.name } }
         : undefined;
     const sourceIp = parseIp(source);
+    const families: FamilyName[] = spec.dualStackAddressFamily ? ["ipv4-unicast", "ipv6-unicast"] : [peerIp.family === 4 ? "ipv4-unicast" : "ipv6-unicast"];
     const nextHopFor = (family: 4 | 6): IpValue | undefined => {
       if (family === sourceIp.family) return ipValue(sourceIp);
       const other = node.addresses.map((a) => parseIp(a)).find((ip) => ip.family === family);
@@ -253,7 +272,7 @@ export function planMetallbNode(
           // a Service status is anyone's to write: an address that does not parse is not ours to advertise
           const ip = isIp(text) ? parseIp(text) : undefined;
           const pool = ip && poolOf(configuration.pools, ip);
-          if (!ip || !pool) continue;
+          if (!ip || !pool || !families.includes(ip.family === 4 ? "ipv4-unicast" : "ipv6-unicast")) continue;
           for (const advertisement of configuration.advertisements) {
             const a = advertisement.spec;
             if (!coversPool(advertisement, pool) || !selected(a.nodeSelectors, node.labels) || !selected(a.serviceSelectors, service.labels)) continue;
@@ -295,15 +314,17 @@ export function planMetallbNode(
     return {
       peerName: peer.metadata.name,
       myASN: spec.myASN,
-      peerASN: spec.peerASN,
+      peerASN,
       peerAddress: peerIp.text,
       peerPort: spec.peerPort ?? METALLB_DEFAULT_PEER_PORT,
       sourceAddress: sourceIp.text,
       routerID,
       holdTimeSeconds,
+      keepaliveTimeSeconds: keepalive,
       connectTimeSeconds: seconds(spec.connectTime),
-      ebgpMultiHop: spec.ebgpMultiHop ?? false,
+      ttl: internal || spec.ebgpMultiHop ? MULTI_HOP_TTL : SINGLE_HOP_TTL,
       internal,
+      families,
       password,
       bfd: profile ? bfdProfileTimers(profile.spec) : undefined,
       routes,

@@ -12,6 +12,10 @@
  * not made. Either way a packet is accepted only from the configured peer's
  * address (for a known Your Discriminator as well).
  *
+ * Echo packets (IPv4 sessions with `echoIntervalMs`) go through one
+ * {@link BfdEchoPort} per driver; an IPv6 session runs without Echo (as
+ * MetalLB, which supports it for IPv4 only), with a warning.
+ *
  * Every way in (a datagram, a timer, a call) is guarded: an exception is
  * logged and ends nothing but that one step.
  */
@@ -35,6 +39,7 @@ import { BFD_DEFAULTS } from "../model/defaults";
 import type { BFDProfileSpec } from "../model/metallb/bfd-profile";
 import { ipFamily, normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
+import { BfdEchoPort } from "./bfd-echo";
 import { bindWithMinTtl } from "./min-ttl";
 
 /** The timers and role of one peer's session (a BFDProfile's single-hop part), in milliseconds. */
@@ -42,8 +47,9 @@ export type BfdPeerTimers = Omit<BfdSessionConfig, "localDiscriminator">;
 
 /**
  * The single-hop session timers of a MetalLB BFDProfile spec, with
- * MetalLB's defaults (300 ms × 3, active). `echoInterval` and `minimumTtl`
- * do not apply: no echo packets are sent, and single hop always uses TTL 255.
+ * MetalLB's defaults (300 ms × 3, active); with `echoMode`, the Echo
+ * function at `echoInterval` (50 ms by default). `minimumTtl` does not
+ * apply: single hop always uses TTL 255.
  * Ranges are the validator's business (`sdk/validate`); the session checks its own.
  */
 export function bfdProfileTimers(spec: BFDProfileSpec): BfdPeerTimers {
@@ -52,6 +58,7 @@ export function bfdProfileTimers(spec: BFDProfileSpec): BfdPeerTimers {
     requiredMinRxMs: spec.receiveInterval ?? BFD_DEFAULTS.receiveInterval,
     detectMultiplier: spec.detectMultiplier ?? BFD_DEFAULTS.detectMultiplier,
     passive: spec.passiveMode ?? BFD_DEFAULTS.passiveMode,
+    ...(spec.echoMode === true ? { echoIntervalMs: spec.echoInterval ?? BFD_DEFAULTS.echoInterval } : {}),
   };
 }
 
@@ -77,6 +84,9 @@ export interface BfdDriverOptions {
   readonly logger: Logger;
 }
 
+/** How often returned Echo packets are read, at most, ms (a fifth of the shortest Echo interval, at least 2 ms). */
+const ECHO_POLL_MAX_MS = 10;
+
 /** How often a random source port is tried before giving up (others may hold some). */
 const SOURCE_PORT_ATTEMPTS = 16;
 
@@ -86,6 +96,8 @@ interface PeerEntry {
   readonly listeners: Set<(change: BfdStateChange) => void>;
   sender: Socket | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** The Echo interval configured for the session (IPv4 only). */
+  readonly echoIntervalMs: number | undefined;
 }
 
 /** The BFD sessions of one local address (see the module comment). */
@@ -93,6 +105,7 @@ export class BfdDriver {
   private readonly peers = new Map<string, PeerEntry>();
   private readonly byDiscriminator = new Map<number, PeerEntry>();
   private receiver: Socket | undefined;
+  private echo: BfdEchoPort | undefined;
   /** Datagrams handed to the kernel but not yet confirmed sent; stop() waits for them (the AdminDown packets). */
   private readonly sending = new Set<Promise<void>>();
   private readonly family: "udp4" | "udp6";
@@ -114,8 +127,14 @@ export class BfdDriver {
     let localDiscriminator: number;
     do localDiscriminator = randomInt(1, 2 ** 32 - 1);
     while (this.byDiscriminator.has(localDiscriminator));
-    const session = new BfdSession({ config: { ...timers, localDiscriminator }, random: Math.random }, Date.now());
-    const entry: PeerEntry = { peerIP: address, session, listeners: new Set(), sender: undefined, timer: undefined };
+    let config: BfdSessionConfig = { ...timers, localDiscriminator };
+    if (config.echoIntervalMs !== undefined && this.family === "udp6") {
+      const { echoIntervalMs: _echo, ...asynchronous } = config;
+      config = asynchronous;
+      this.log("warn", "BFD Echo is IPv4 only; this session runs without it", { peer: address });
+    }
+    const session = new BfdSession({ config, random: Math.random }, Date.now());
+    const entry: PeerEntry = { peerIP: address, session, listeners: new Set(), sender: undefined, timer: undefined, echoIntervalMs: config.echoIntervalMs };
     this.peers.set(address, entry);
     this.byDiscriminator.set(localDiscriminator, entry);
   }
@@ -147,6 +166,16 @@ export class BfdDriver {
     this.receiver = process.platform === "linux" ? await this.bindGtsm() : await this.bind(BFD_CONTROL_PORT);
     this.receiver.on("message", (bytes, remote) => this.guard("receive", () => this.receive(bytes, remote.address)));
     this.receiver.on("error", (err) => this.log("warn", "BFD receive socket error", { error: err.message }));
+    const echoIntervals = [...this.peers.values()].flatMap((e) => (e.echoIntervalMs === undefined ? [] : [e.echoIntervalMs]));
+    if (echoIntervals.length > 0) {
+      const pollMs = Math.max(2, Math.min(ECHO_POLL_MAX_MS, Math.floor(Math.min(...echoIntervals) / 5)));
+      this.echo = BfdEchoPort.open(this.options.localIP, randomInt(BFD_SOURCE_PORT_MIN, BFD_SOURCE_PORT_MAX + 1), pollMs, (discriminator) =>
+        this.guard("echo", () => {
+          const entry = this.byDiscriminator.get(discriminator);
+          if (entry) this.feed(entry, { type: "echo" });
+        }),
+      );
+    }
     for (const entry of this.peers.values()) {
       entry.sender = await this.bindSourcePort();
       entry.sender.setTTL(BFD_SINGLE_HOP_TTL);
@@ -167,6 +196,8 @@ export class BfdDriver {
     const sockets = [this.receiver, ...[...this.peers.values()].map((e) => e.sender)].filter((s): s is Socket => s !== undefined);
     for (const entry of this.peers.values()) entry.sender = undefined;
     this.receiver = undefined;
+    this.echo?.close();
+    this.echo = undefined;
     await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 
@@ -261,6 +292,10 @@ export class BfdDriver {
       case "discarded":
         this.log("debug", "BFD packet discarded", { peer: entry.peerIP, reason: action.reason });
         break;
+      case "sendEcho":
+        if (this.echo && !this.echo.send(entry.peerIP, entry.session.localDiscriminator, action.sequence))
+          this.log("debug", "BFD Echo not sent: the peer's MAC address is not in the ARP table", { peer: entry.peerIP });
+        break;
       case "stateChange": {
         const change: BfdStateChange = {
           peerIP: entry.peerIP,
@@ -275,6 +310,7 @@ export class BfdDriver {
           to: change.to,
           diagnostic: change.diagnostic,
           detectionTimeMs: entry.session.detectionTimeMs,
+          echoIntervalMs: entry.session.echoIntervalMs,
         });
         for (const listener of entry.listeners) listener(change);
         break;

@@ -33,7 +33,7 @@ export interface PeerConfig {
   /**
    * Single-hop BFD to the neighbor, from the fields of a MetalLB BFDProfile
    * spec (`receiveInterval`, `transmitInterval`, `detectMultiplier`,
-   * `passiveMode`; `echoMode` must stay false); a BFD Down takes the BGP
+   * `passiveMode`, `echoMode` with `echoInterval`); a BFD Down takes the BGP
    * session down at once. @default no BFD
    */
   readonly bfd?: BfdPeerTimers;
@@ -297,8 +297,8 @@ function distinct(values: readonly string[], field: string, suffix = ""): readon
 
 /**
  * Checks a peer's `bfd` mapping (BFDProfile spec fields, same ranges and
- * defaults). `echoInterval` and `minimumTtl` are checked but have no effect:
- * no echo packets are sent, and single hop always requires TTL 255.
+ * defaults). `echoMode` runs the Echo function at `echoInterval` (IPv4);
+ * `minimumTtl` is checked but has no effect: single hop always requires TTL 255.
  */
 function bfdTimers(value: unknown, field: string): BfdPeerTimers {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -310,19 +310,16 @@ function bfdTimers(value: unknown, field: string): BfdPeerTimers {
   }
   const bounded = (name: keyof typeof BFD_LIMITS, what: string): number =>
     raw[name] === undefined ? BFD_DEFAULTS[name] : integer(raw[name], `${field}.${name}`, BFD_LIMITS[name].min, BFD_LIMITS[name].max, what);
-  bounded("echoInterval", "an interval in milliseconds");
+  const echoInterval = bounded("echoInterval", "an interval in milliseconds");
   bounded("minimumTtl", "a TTL");
-  if (raw.echoMode !== undefined && boolean(raw.echoMode, `${field}.echoMode`)) {
-    throw new ConfigError(
-      `${field}.echoMode`,
-      "true is not supported: the speaker sends no BFD echo packets; set it to false (asynchronous mode detects failures alone)",
-    );
-  }
+  const echoMode = raw.echoMode === undefined ? false : boolean(raw.echoMode, `${field}.echoMode`);
   return bfdProfileTimers({
     transmitInterval: bounded("transmitInterval", "an interval in milliseconds"),
     receiveInterval: bounded("receiveInterval", "an interval in milliseconds"),
     detectMultiplier: bounded("detectMultiplier", "a detection multiplier"),
     passiveMode: raw.passiveMode === undefined ? undefined : boolean(raw.passiveMode, `${field}.passiveMode`),
+    echoMode,
+    echoInterval,
   });
 }
 

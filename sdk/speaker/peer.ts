@@ -14,7 +14,7 @@
  * connections and timers, builds a fresh session and starts it after the
  * backoff.
  */
-import { connect as tcpConnect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import {
@@ -25,6 +25,7 @@ import {
   DEFAULT_JITTER,
   describeNotification,
   encodeMessage,
+  isInternalPeer,
   endOfRib,
   endOfRibFamily,
   familyName,
@@ -51,7 +52,7 @@ import {
 import { formatIpValue, parseIpValue, type IpValue } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 import { countUpdateError, type PeerMetrics } from "./metrics";
-import { md5Socket } from "./tcp-md5";
+import { connectSessionSocket } from "./session-socket";
 
 /** What a peer driver is built from. */
 export interface PeerDriverOptions {
@@ -60,6 +61,12 @@ export interface PeerDriverOptions {
   readonly localIP: string;
   /** TCP MD5 password (RFC 2385) for the connections to this peer; never logged. */
   readonly password?: string;
+  /**
+   * TTL (IPv4) or hop limit (IPv6) of the packets of the connections we
+   * open, 1..255: 1 keeps a single-hop eBGP session from crossing a router.
+   * @default the system's
+   */
+  readonly ttl?: number;
   /** The FSM configuration of the peer. */
   readonly fsm: FsmPeerConfig;
   readonly logger: Logger;
@@ -189,7 +196,7 @@ export class PeerDriver {
 
   constructor(private readonly options: PeerDriverOptions) {
     this.session = this.newSession();
-    this.rib = new AdjRibOut(options.fsm.localAsn, options.fsm.peerAsn === options.fsm.localAsn);
+    this.rib = new AdjRibOut(options.fsm.localAsn, isInternalPeer(options.fsm));
   }
 
   /** The peer's address. */
@@ -615,8 +622,11 @@ export class PeerDriver {
     this.options.metrics.connectAttempts++;
     this.log("info", "connecting", { connection, port: this.options.peerPort });
     const target = { host: this.options.peerIP, port: this.options.peerPort, localAddress: this.options.localIP };
-    const { password } = this.options;
-    const socket = password === undefined ? tcpConnect(target) : md5Socket({ address: this.options.peerIP, password }).connect(target);
+    const { password, ttl } = this.options;
+    const socket = connectSessionSocket(
+      { peerIP: this.options.peerIP, ...(password === undefined ? {} : { password }), ...(ttl === undefined ? {} : { ttl }) },
+      target,
+    );
     this.attach(connection, socket, "outbound");
     socket.once("connect", () =>
       this.guard("connected", () => {

@@ -7,8 +7,7 @@
  * The key must be on the socket before the first SYN, and Node.js creates a
  * socket's descriptor only inside `connect()`/`listen()`. So the descriptor
  * is made here (`socket(2)`), keyed, and handed to Node.js through public
- * API only: an outbound socket as `new net.Socket({fd})`, which Node.js then
- * binds and connects itself; a listener bound here and given to
+ * API only: an outbound socket by `sessionSocket` (session-socket.ts); a listener bound here and given to
  * `server.listen({fd})`, keyed for every peer address before it listens, so
  * no unsigned connection is accepted even in the first instant. A key on a
  * listening socket applies to the connections it accepts from that address.
@@ -17,7 +16,7 @@
  * Only IPv4 and IPv6 addresses; Linux only (other systems throw a clear
  * error when a password is configured).
  */
-import { Server, Socket } from "node:net";
+import type { Server } from "node:net";
 import { SOCKADDR_STORAGE, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, intOption, loadLibc, preparedDescriptor, sockaddr, systemError, type Libc } from "./libc";
 
 /** Longest key Linux accepts (`TCP_MD5SIG_MAXKEYLEN`), in octets. */
@@ -36,7 +35,7 @@ const TCP_MD5SIG = 14;
 /** sizeof(struct tcp_md5sig): addr, flags, prefixlen, keylen (u16), ifindex (u32), key[80]. */
 const TCP_MD5SIG_SIZE = SOCKADDR_STORAGE + 1 + 1 + 2 + 4 + MAX_MD5_KEY_LENGTH;
 const LISTEN_BACKLOG = 511;
-const FEATURE = "TCP MD5 (password) with TCP_MD5SIG";
+export const MD5_FEATURE = "TCP MD5 (password) with TCP_MD5SIG";
 
 /** Checks a password's length without ever showing it; returns its octets. */
 function keyOctets(password: string): Buffer {
@@ -56,23 +55,12 @@ export function encodeMd5Sig(key: Md5Key): Buffer {
   return sig;
 }
 
-function setKey(c: Libc, fd: number, key: Md5Key): void {
+/** Keys `fd` for `key` (a descriptor not yet connected or listening). */
+export function setMd5Key(c: Libc, fd: number, key: Md5Key): void {
   const sig = encodeMd5Sig(key);
   if (c.setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, sig, sig.length) !== 0) {
     throw systemError(`setting the TCP MD5 key for ${key.address} (TCP_MD5SIG)`, c.errno());
   }
-}
-
-/**
- * An unconnected TCP socket whose segments to `key.address` are signed
- * with `key.password`; call `connect()` on it as on any `net.Socket`.
- * @throws Error naming the failed system call (e.g. ENOPROTOOPT on a kernel
- * without TCP MD5), or RangeError for a password of a bad length.
- */
-export function md5Socket(key: Md5Key): Socket {
-  const c = loadLibc(FEATURE);
-  const fd = preparedDescriptor(c, key.address, SOCK_STREAM, (fd) => setKey(c, fd, key));
-  return new Socket({ fd, readable: true, writable: true });
 }
 
 /**
@@ -82,9 +70,9 @@ export function md5Socket(key: Md5Key): Socket {
  * Resolves once listening; rejects with the failed call's error.
  */
 export async function listenWithMd5(server: Server, host: string, port: number, keys: readonly Md5Key[]): Promise<void> {
-  const c = loadLibc(FEATURE);
+  const c = loadLibc(MD5_FEATURE);
   const fd = preparedDescriptor(c, host, SOCK_STREAM, (fd) => {
-    for (const key of keys) setKey(c, fd, key);
+    for (const key of keys) setMd5Key(c, fd, key);
     const on = intOption(1);
     if (c.setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, on, on.length) !== 0) throw systemError("setting SO_REUSEADDR", c.errno());
     const local = sockaddr(host, port, SOCKADDR_STORAGE);

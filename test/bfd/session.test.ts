@@ -356,3 +356,50 @@ describe("bfd session", () => {
     });
   });
 });
+
+describe("bfd session: Echo function (RFC 5880 §6.4, §6.8.9)", () => {
+  const ECHO: BfdSessionConfig = { ...CONFIG, echoIntervalMs: 50 };
+  const echoes = (actions: readonly BfdAction[]): number[] => actions.flatMap((a) => (a.type === "sendEcho" ? [a.sequence] : []));
+
+  it("advertises echoIntervalMs as Required Min Echo RX Interval, and 0 without echo", () => {
+    expect(sent(new BfdSession({ config: ECHO, random: () => 0.5 }, 0).handle({ type: "start" }, 0))[0].requiredMinEchoRxUs).to.equal(50_000);
+    expect(sent(new BfdSession({ config: CONFIG, random: () => 0.5 }, 0).handle({ type: "start" }, 0))[0].requiredMinEchoRxUs).to.equal(0);
+  });
+
+  it("sends Echo packets only while Up and only to a peer that loops them, at the larger of both intervals", () => {
+    const quiet = upSession(ECHO);
+    expect(quiet.echoIntervalMs, "peer advertises 0").to.equal(undefined);
+    expect(echoes(quiet.handle({ type: "timer" }, 100))).to.deep.equal([]);
+    const s = upSession(ECHO);
+    expect(echoes(s.handle(fromPeer("Up", { requiredMinEchoRxUs: 80_000 }), 10))).to.deep.equal([1]);
+    expect(s.echoIntervalMs).to.equal(80);
+    expect(s.deadline).to.equal(90);
+    expect(echoes(s.handle({ type: "echo" }, 20))).to.deep.equal([]);
+    expect(echoes(s.handle({ type: "timer" }, 90))).to.deep.equal([2]);
+    expect(
+      upSession(CONFIG)
+        .handle(fromPeer("Up", { requiredMinEchoRxUs: 80_000 }), 10)
+        .some((a) => a.type === "sendEcho"),
+      "echo not configured",
+    ).to.equal(false);
+  });
+
+  it("no Echo back for Detect Mult intervals: Down with Echo Function Failed, while Control packets still arrive", () => {
+    const s = upSession(ECHO);
+    s.handle(fromPeer("Up", { requiredMinEchoRxUs: 50_000 }), 0);
+    let now = 0;
+    for (; now <= 140; now += 10) {
+      if (now % 50 === 0) s.handle({ type: "echo" }, now);
+      s.handle({ type: "timer" }, now);
+    }
+    expect(s.state, "echoes came back").to.equal("Up");
+    let down: BfdAction[] = [];
+    for (; now <= 400 && s.state === "Up"; now += 10) {
+      s.handle(fromPeer("Up", { requiredMinEchoRxUs: 50_000 }), now);
+      down = s.handle({ type: "timer" }, now);
+    }
+    expect(changes(down)).to.deep.equal(["Up->Down/2"]);
+    expect(now - 10, "Detect Mult × 50 ms after the last echo at 100 ms").to.equal(250);
+    expect(s.echoIntervalMs).to.equal(undefined);
+  });
+});

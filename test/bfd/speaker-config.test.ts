@@ -24,6 +24,13 @@ describe("speaker config: bfd", () => {
     expect(config.peers[1]).to.not.have.property("bfd");
   });
 
+  it("echoMode runs the Echo function at echoInterval (50 ms by default); without it there is none", () => {
+    expect(checkSpeakerConfig(withBfd({ echoMode: true, echoInterval: 40 })).peers[0].bfd).to.include({ echoIntervalMs: 40 });
+    expect(checkSpeakerConfig(withBfd({ echoMode: true })).peers[0].bfd).to.include({ echoIntervalMs: 50 });
+    expect(checkSpeakerConfig(withBfd({ echoMode: false, echoInterval: 40 })).peers[0].bfd).to.not.have.property("echoIntervalMs");
+    expect(bfdProfileTimers({ echoMode: true, echoInterval: 20 })).to.include({ echoIntervalMs: 20 });
+  });
+
   it("maps a typed BFDProfile spec the same way (for the MetalLB mode)", () => {
     expect(bfdProfileTimers({})).to.deep.equal({ desiredMinTxMs: 300, requiredMinRxMs: 300, detectMultiplier: 3, passive: false });
     expect(bfdProfileTimers({ transmitInterval: 50, receiveInterval: 60, detectMultiplier: 4, passiveMode: true, echoInterval: 10 })).to.deep.equal({
@@ -39,10 +46,7 @@ describe("speaker config: bfd", () => {
     [{ transmitInterval: 5 }, "peers[0].bfd.transmitInterval: 5 is not an interval in milliseconds (an integer 10..60000)"],
     [{ detectMultiplier: 1 }, "peers[0].bfd.detectMultiplier: 1 is not a detection multiplier (an integer 2..255)"],
     [{ passiveMode: "yes" }, `peers[0].bfd.passiveMode: "yes" is not true or false`],
-    [
-      { echoMode: true },
-      "peers[0].bfd.echoMode: true is not supported: the speaker sends no BFD echo packets; set it to false (asynchronous mode detects failures alone)",
-    ],
+    [{ echoMode: "on" }, `peers[0].bfd.echoMode: "on" is not true or false`],
     [{ minimumTtl: 255 }, "peers[0].bfd.minimumTtl: 255 is not a TTL (an integer 1..254)"],
     [
       { interval: 300 },

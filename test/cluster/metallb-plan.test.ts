@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { metallbAddressPools, metallbAddressRequest, servicePools } from "../../sdk/cluster/metallb-addresses";
 import { IBGP_DEFAULT_LOCAL_PREF, planMetallbNode, type MetallbConfiguration, type MetallbNode, type MetallbService } from "../../sdk/cluster/metallb-plan";
 import { planServiceAddresses, type AddressRequest } from "../../sdk/cluster/ipam";
-import { bfdProfile, bgpAdvertisement, ipAddressPool, metallbBgpPeer } from "../../sdk/model";
+import { bfdProfile, bgpAdvertisement, ipAddressPool, metallbBgpPeer, type MetalLBBGPPeerSpec } from "../../sdk/model";
 import { parseCommunity } from "../../sdk/validate/rules/metallb-communities";
 import { parseIp } from "../../sdk/net";
 import { routeText } from "../ip";
@@ -55,9 +55,11 @@ describe("MetalLB plan: sessions", () => {
       sourceAddress: "198.18.0.11",
       routerID: "198.18.0.11",
       holdTimeSeconds: 90,
+      keepaliveTimeSeconds: undefined,
       internal: false,
-      ebgpMultiHop: false,
+      ttl: 1,
     });
+    expect(n1[0].families).to.deep.equal(["ipv4-unicast"]);
     expect(sessionsOf(configuration(), [], "n2").map((s) => [s.peerName, s.internal])).to.deep.equal([
       ["ebgp", false],
       ["ibgp", true],
@@ -91,12 +93,23 @@ describe("MetalLB plan: sessions", () => {
       sourceAddress: "198.18.0.99",
       routerID: "10.255.0.1",
       holdTimeSeconds: 30,
+      keepaliveTimeSeconds: 10,
       connectTimeSeconds: 5,
-      ebgpMultiHop: true,
+      ttl: 255,
       password: { secret: { namespace: "metallb-system", name: "md5" } },
     });
     expect(p.bfd).to.deep.equal({ desiredMinTxMs: 120, requiredMinRxMs: 100, detectMultiplier: 4, passive: false });
     expect(q).to.deep.include({ holdTimeSeconds: 9, password: { value: "s3cret" }, bfd: undefined, connectTimeSeconds: undefined });
+  });
+
+  it("a BFDProfile with echoMode gives the session the Echo function at echoInterval", () => {
+    const config = configuration({
+      peers: [metallbBgpPeer({ name: "p", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.254", bfdProfile: "echo" })],
+      bfdProfiles: [bfdProfile({ name: "echo", echoMode: true, echoInterval: 50 })],
+    });
+    const plan = planMetallbNode(config, NODES, [], "n1");
+    expect(plan.sessions[0].bfd).to.deep.equal({ desiredMinTxMs: 300, requiredMinRxMs: 300, detectMultiplier: 3, passive: false, echoIntervalMs: 50 });
+    expect(plan.problems).to.deep.equal([]);
   });
 
   it("leaves out and reports a peer the node has no address of its family for, and a peer with a vrf", () => {
@@ -115,6 +128,73 @@ describe("MetalLB plan: sessions", () => {
     expect(planOf(config, NODES, [], "n2").sessions.map((s) => [s.peerName, s.sourceAddress, s.routerID])).to.deep.equal([
       ["v6", "2001:db8::12", "198.18.0.12"],
     ]);
+  });
+});
+
+describe("MetalLB plan: TTL, keepalive, dynamic AS, BGP unnumbered", () => {
+  const peer = (name: string, extra: Partial<MetalLBBGPPeerSpec>) => metallbBgpPeer({ name, myASN: 64512, peerAddress: "198.18.0.254", ...extra });
+
+  it("TTL 1 for single-hop eBGP, 255 with ebgpMultiHop and for iBGP (as FRR, which MetalLB configures)", () => {
+    const config = configuration({
+      peers: [
+        peer("single", { peerASN: 65002 }),
+        peer("multi", { peerASN: 65002, ebgpMultiHop: true, peerAddress: "198.18.0.253" }),
+        peer("ibgp", { peerASN: 64512, peerAddress: "198.18.0.252" }),
+        peer("dyn-internal", { dynamicASN: "internal", peerAddress: "198.18.0.251" }),
+        peer("dyn-external", { dynamicASN: "external", peerAddress: "198.18.0.250" }),
+      ],
+    });
+    expect(sessionsOf(config, [], "n1").map((s) => [s.peerName, s.ttl])).to.deep.equal([
+      ["single", 1],
+      ["multi", 255],
+      ["ibgp", 255],
+      ["dyn-internal", 255],
+      ["dyn-external", 1],
+    ]);
+  });
+
+  it("keepaliveTime with holdTime is kept as given; alone it gives hold = 3 × keepalive; fractions are cut to whole seconds as MetalLB does", () => {
+    const config = configuration({
+      peers: [
+        peer("both", { peerASN: 65002, holdTime: "90s", keepaliveTime: "5s" }),
+        peer("alone", { peerASN: 65002, keepaliveTime: "7s", peerAddress: "198.18.0.253" }),
+        peer("hold", { peerASN: 65002, holdTime: "30s", peerAddress: "198.18.0.252" }),
+        peer("fraction", { peerASN: 65002, holdTime: "9500ms", keepaliveTime: "1500ms", peerAddress: "198.18.0.251" }),
+      ],
+    });
+    expect(sessionsOf(config, [], "n1").map((s) => [s.peerName, s.holdTimeSeconds, s.keepaliveTimeSeconds])).to.deep.equal([
+      ["both", 90, 5],
+      ["alone", 21, 7],
+      ["hold", 30, undefined],
+      ["fraction", 9, 1],
+    ]);
+  });
+
+  it("dynamicASN: the session takes the kind as its peer AS; internal ones get LOCAL_PREF and no AS prepend, external ones neither", () => {
+    const config = configuration({
+      peers: [peer("in", { dynamicASN: "internal" }), peer("ex", { dynamicASN: "external", peerAddress: "198.18.0.253" })],
+    });
+    const sessions = sessionsOf(config, [service("default/web", ["203.0.113.7"])], "n1");
+    expect(sessions.map((s) => [s.peerName, s.peerASN, s.internal, s.routes[0].localPref])).to.deep.equal([
+      ["in", "internal", true, IBGP_DEFAULT_LOCAL_PREF],
+      ["ex", "external", false, undefined],
+    ]);
+    expect(planMetallbNode(config, NODES, [], "n1").problems).to.deep.equal([]);
+  });
+
+  it("interface (BGP unnumbered) is reported with the reason and no session", () => {
+    const plan = planMetallbNode(
+      configuration({ peers: [peer("unnumbered", { peerASN: 65002, peerAddress: undefined, interface: "eth1" })] }),
+      NODES,
+      [],
+      "n1",
+    );
+    expect(plan.sessions).to.deep.equal([]);
+    expect(plan.problems).to.have.length(1);
+    expect(plan.problems[0].object).to.equal("BGPPeer/unnumbered");
+    expect(plan.problems[0].message).to.match(
+      /^interface "eth1" \(BGP unnumbered\) is not supported by bgplb speaker: .*link-local.*; set peerAddress instead; no session opened$/,
+    );
   });
 });
 
@@ -223,15 +303,42 @@ describe("MetalLB plan: routes and attributes", () => {
     expect(routes("n3")).to.deep.equal([]);
   });
 
-  it("an IPv6 Service address over an IPv4 session uses the node's IPv6 address as next hop, or ::ffff:a.b.c.d without one", () => {
+  it("a session carries its peer address's family only (MetalLB v0.15; disableMP changes nothing); dualStackAddressFamily adds the other", () => {
+    const services = [service("default/web", ["2001:db8:f::7", "203.0.113.7"])];
+    const peer = (name: string, peerAddress: string, extra: { disableMP?: boolean; dualStackAddressFamily?: boolean } = {}) =>
+      metallbBgpPeer({ name, myASN: 64512, peerASN: 65002, peerAddress, ...extra });
+    const config = configuration({
+      peers: [
+        peer("v4", "198.18.0.254"),
+        peer("v4-disable-mp", "198.18.0.251", { disableMP: true }),
+        peer("v6", "2001:db8::254"),
+        peer("v4-dual", "198.18.0.252", { dualStackAddressFamily: true }),
+        peer("v6-dual", "2001:db8::252", { dualStackAddressFamily: true }),
+      ],
+    });
+    const plan = sessionsOf(config, services, "n2").map((s) => [s.peerName, s.families, s.routes.map((r) => `${r.address} via ${r.nextHops.join()}`)]);
+    expect(plan).to.deep.equal([
+      ["v4", ["ipv4-unicast"], ["203.0.113.7 via 198.18.0.12"]],
+      ["v4-disable-mp", ["ipv4-unicast"], ["203.0.113.7 via 198.18.0.12"]],
+      ["v6", ["ipv6-unicast"], ["2001:db8:f::7 via 2001:db8::12"]],
+      ["v4-dual", ["ipv4-unicast", "ipv6-unicast"], ["203.0.113.7 via 198.18.0.12", "2001:db8:f::7 via 2001:db8::12"]],
+      ["v6-dual", ["ipv4-unicast", "ipv6-unicast"], ["203.0.113.7 via 198.18.0.12", "2001:db8:f::7 via 2001:db8::12"]],
+    ]);
+  });
+
+  it("an IPv6 Service address over a dual-stack IPv4 session uses the node's IPv6 address as next hop, or ::ffff:a.b.c.d without one", () => {
     const web = service("default/web", ["2001:db8:f::7"]);
-    expect(sessionsOf(configuration(), [web], "n2")[0].routes[0]).to.deep.include({
+    const dual = configuration({
+      peers: [metallbBgpPeer({ name: "ebgp", myASN: 4200000000, peerASN: 65002, peerAddress: "198.18.0.254", dualStackAddressFamily: true })],
+    });
+    expect(sessionsOf(dual, [web], "n2")[0].routes[0]).to.deep.include({
       family: "ipv6-unicast",
       address: "2001:db8:f::7",
       length: 128,
       nextHops: ["2001:db8::12"],
     });
-    expect(sessionsOf(configuration(), [web], "n1")[0].routes[0].nextHops).to.deep.equal(["::ffff:198.18.0.11"]);
+    expect(sessionsOf(dual, [web], "n1")[0].routes[0].nextHops).to.deep.equal(["::ffff:198.18.0.11"]);
+    expect(sessionsOf(configuration(), [web], "n1")[0].routes).to.deep.equal([]);
   });
 });
 

@@ -97,8 +97,9 @@ export class ClusterLab implements LabSpace {
   /** Makes the bridge with the API server's address and every namespace on it. */
   async create(): Promise<void> {
     // two labs would both route 198.18.0.0/24 from the root namespace: the second's nodes could not reach its API server
-    const taken = (await run("ip", ["-br", "-4", "addr", "show"])).stdout.split("\n").find((line) => line.includes(` ${BRIDGE_ADDRESS}/`));
-    if (taken) throw new Error(`another cluster lab holds ${BRIDGE_ADDRESS} (${taken.split(/\s+/)[0]}); run one lab at a time`);
+    const bridgeAddress = this.addresses.bridge;
+    const taken = (await run("ip", ["-br", "-4", "addr", "show"])).stdout.split("\n").find((line) => line.includes(` ${bridgeAddress}/`));
+    if (taken) throw new Error(`another cluster lab holds ${bridgeAddress} (${taken.split(/\s+/)[0]}); run one lab at a time`);
     await run("ip", ["link", "add", this.bridge, "type", "bridge"]);
     await run("ip", ["addr", "add", `${this.addresses.bridge}/24`, "dev", this.bridge]);
     await run("ip", ["link", "set", this.bridge, "up"]);

@@ -14,7 +14,7 @@ import { Bird } from "../interop/harness/bird";
 import { Frr } from "../interop/harness/frr";
 import type { NamespaceProcess } from "../interop/harness/process";
 import { waitFor } from "../interop/harness/wait";
-import { ClusterLab, speakerAccountKubeconfig, type LabAddresses } from "./cluster-speaker-lab";
+import { ClusterLab, IPV6_ADDRESSES, speakerAccountKubeconfig, type LabAddresses } from "./cluster-speaker-lab";
 import { ThrowawayCluster } from "./harness/cluster";
 import { repoDir } from "./harness/tools";
 import { installMetallbCrds } from "./metallb/oracle";
@@ -48,6 +48,8 @@ const PUBLIC_POOL = "198.19.1.0/28";
 const AGGREGATED_POOL = "198.19.2.0/28";
 
 const NAMESPACE = "metallb-system";
+/** The API server's Service ClusterIP ranges: dual-stack, for the IPv6 Services. */
+const SERVICE_RANGE = "198.51.100.0/24,2001:db8:51::/112";
 
 /** The MetalLB-mode speaker's ServiceAccount, as `bgplb render --speaker --mode metallb` names it. */
 const METALLB_SPEAKER_ACCOUNT = { name: "bgplb-speaker", namespace: NAMESPACE } as const;
@@ -212,7 +214,7 @@ export async function startMetallbLab(kubectlPath: string, crds: string): Promis
   let cluster: ThrowawayCluster | undefined;
   try {
     await lab.create();
-    cluster = await ThrowawayCluster.start(kubectlPath, BRIDGE_ADDRESS);
+    cluster = await ThrowawayCluster.start(kubectlPath, BRIDGE_ADDRESS, SERVICE_RANGE);
     const kubectl = cluster.kubectlChecked.bind(cluster);
     await installMetallbCrds(cluster, crds);
     for (const node of NODES) {
@@ -227,7 +229,10 @@ export async function startMetallbLab(kubectlPath: string, crds: string): Promis
       const now = new Date().toISOString();
       const status = {
         status: {
-          addresses: [{ type: "InternalIP", address: node.address }],
+          addresses: [
+            { type: "InternalIP", address: node.address },
+            { type: "InternalIP", address: IPV6_ADDRESSES[node.name] },
+          ],
           conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "lab", lastHeartbeatTime: now, lastTransitionTime: now }],
         },
       };

@@ -8,7 +8,7 @@
  */
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { refusedCalls, speakerLogEntries } from "./cluster-speaker-lab";
+import { IPV6_ADDRESSES, refusedCalls, speakerLogEntries } from "./cluster-speaker-lab";
 import type { ThrowawayCluster } from "./harness/cluster";
 import { clusterTools, requireTools, toolPaths } from "./harness/tools";
 import { metallbFiles } from "./metallb/oracle";
@@ -23,6 +23,8 @@ import {
 } from "./metallb-speaker-lab";
 
 const NODES = METALLB_LAB_ADDRESSES.nodes;
+/** The IPv6 pool (MP-BGP over the IPv4 sessions to FRR). */
+const V6_POOL = "2001:db8:19::/124";
 import { sleep, waitFor } from "../interop/harness/wait";
 import { setBfdBlocked } from "../interop/harness/bfd";
 import type { RouteWithLocalPref } from "../interop/harness/peer";
@@ -46,12 +48,30 @@ function normalized(routes: readonly RouteWithLocalPref[]): string[] {
     .sort();
 }
 
-function service(name: string, extra: { policy?: "Local"; annotations?: Record<string, string> } = {}): string {
+function service(
+  name: string,
+  extra: {
+    policy?: "Local";
+    annotations?: Record<string, string>;
+    namespace?: string;
+    /** `metallb.io/allow-shared-ip`. */
+    share?: string;
+    ports?: { port: number; protocol?: string }[];
+    families?: ("IPv4" | "IPv6")[];
+  } = {},
+): string {
+  const annotations = { ...extra.annotations, ...(extra.share === undefined ? {} : { "metallb.io/allow-shared-ip": extra.share }) };
   return JSON.stringify({
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name, namespace: "default", ...(extra.annotations ? { annotations: extra.annotations } : {}) },
-    spec: { type: "LoadBalancer", ports: [{ port: 80 }], selector: { app: name }, ...(extra.policy ? { externalTrafficPolicy: extra.policy } : {}) },
+    metadata: { name, namespace: extra.namespace ?? "default", ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+    spec: {
+      type: "LoadBalancer",
+      ports: extra.ports ?? [{ port: 80 }],
+      selector: { app: name },
+      ...(extra.policy ? { externalTrafficPolicy: extra.policy } : {}),
+      ...(extra.families ? { ipFamilies: extra.families, ipFamilyPolicy: "SingleStack" } : {}),
+    },
   });
 }
 
@@ -353,6 +373,68 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
       "BIRD and FRR without web",
       async () => ((await birdPaths(`${ip}/32`)).length === 0 && (await frrPaths(`${ip}/32`)).length === 0 ? true : undefined),
       { timeoutMs: 20_000 },
+    );
+  });
+
+  it("IPv6 over MP-BGP: an IPv6 pool's Service reaches FRR over the IPv4 sessions only once the BGPPeer has dualStackAddressFamily, next hop each node's IPv6 address", async () => {
+    await kubectl(
+      ["apply", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "List",
+        items: [
+          {
+            apiVersion: "metallb.io/v1beta1",
+            kind: "IPAddressPool",
+            metadata: { name: "public-v6", namespace: "metallb-system" },
+            spec: { addresses: [V6_POOL] },
+          },
+          {
+            apiVersion: "metallb.io/v1beta1",
+            kind: "BGPAdvertisement",
+            metadata: { name: "public-v6", namespace: "metallb-system" },
+            spec: { ipAddressPools: ["public-v6"], peers: ["frr-ebgp"] },
+          },
+        ],
+      }),
+    );
+    await kubectl(["apply", "-f", "-"], service("web6", { families: ["IPv6"] }));
+    await kubectl(["apply", "-f", "-"], endpointSlice("web6", ["n2"]));
+    const ip = await waitFor("web6's LoadBalancer IP", () => serviceIP("web6"), { timeoutMs: 20_000 });
+    expect(ip).to.equal("2001:db8:19::");
+    const prefix = `${ip}/128`;
+    await sleep(3_000);
+    expect(await frrPaths(prefix), "an IPv4 session carries IPv4 only (MetalLB v0.15)").to.deep.equal([]);
+    const dualStack = (on: boolean) =>
+      kubectl([
+        "patch",
+        "bgppeers.metallb.io",
+        "frr-ebgp",
+        "-n",
+        "metallb-system",
+        "--type",
+        "merge",
+        "-p",
+        JSON.stringify({ spec: { dualStackAddressFamily: on } }),
+      ]);
+    await dualStack(true);
+    const paths = await waitFor(
+      "FRR paths to web6 from n1, n2 and n3",
+      async () => {
+        const found = await frrPaths(prefix);
+        return found.length === 3 ? found : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(hops(paths)).to.deep.equal(NODES.map((n) => IPV6_ADDRESSES[n.name]));
+    for (const path of paths) expect(path.asPath).to.deep.equal([MY_ASN]);
+    expect((await lab!.bird.routes()).filter((r) => r.prefix === prefix)).to.deep.equal([]);
+    await dualStack(false);
+    await waitFor("FRR without web6 again", async () => ((await frrPaths(prefix)).length === 0 ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor(
+      "FRR sessions Established again",
+      async () => ((await Promise.all(NODES.map((n) => lab!.frr.session(n.address)))).every((s) => s.established) ? true : undefined),
+      { timeoutMs: 60_000 },
     );
   });
 

@@ -7,8 +7,9 @@
  */
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { createServer, Socket, type Server } from "node:net";
-import { encodeMd5Sig, listenWithMd5, md5Socket } from "../../sdk/speaker/tcp-md5";
+import { connect, createServer, type NetConnectOpts, type Server, type Socket } from "node:net";
+import { connectSessionSocket } from "../../sdk/speaker/session-socket";
+import { encodeMd5Sig, listenWithMd5 } from "../../sdk/speaker/tcp-md5";
 
 /** The kernel's counters of segments dropped for TCP MD5 (RFC 2385) reasons, from /proc/net/netstat. */
 type Md5Counter = "TCPMD5NotFound" | "TCPMD5Unexpected" | "TCPMD5Failure";
@@ -33,8 +34,15 @@ const AFTER_DROP_MS = 100;
  * instead of a fixed time proves the SYN reached the listener's host and
  * was refused for its MD5 option.
  */
-function outcome(socket: Socket, server: Server, port: number, ms: number, dropCounter?: Md5Counter): Promise<"connected" | "dropped" | "no answer"> {
+function outcome(
+  open: (target: NetConnectOpts) => Socket,
+  server: Server,
+  port: number,
+  ms: number,
+  dropCounter?: Md5Counter,
+): Promise<"connected" | "dropped" | "no answer"> {
   const before = md5Counters();
+  let socket: Socket | undefined;
   return new Promise<"connected" | "dropped" | "no answer">((resolve) => {
     const timers: NodeJS.Timeout[] = [];
     const settle = (result: "connected" | "dropped" | "no answer"): void => {
@@ -48,13 +56,18 @@ function outcome(socket: Socket, server: Server, port: number, ms: number, dropC
       timers.push(setTimeout(() => settle("dropped"), AFTER_DROP_MS));
     }, 10);
     timers.push(poll);
-    socket.on("error", () => undefined);
     server.once("connection", (accepted: Socket) => {
       accepted.destroy();
       settle("connected");
     });
-    socket.connect({ host: "127.0.0.1", port, localAddress: "127.0.0.1" });
-  }).finally(() => socket.destroy());
+    socket = open({ host: "127.0.0.1", port, localAddress: "127.0.0.1" });
+    socket.on("error", () => undefined);
+  }).finally(() => socket?.destroy());
+}
+
+/** Opens a connection signed with `password`. */
+function keyed(password: string): (target: NetConnectOpts) => Socket {
+  return (target) => connectSessionSocket({ peerIP: "127.0.0.1", password }, target);
 }
 
 describe("speaker TCP MD5 (TCP_MD5SIG) on loopback", function () {
@@ -92,18 +105,18 @@ describe("speaker TCP MD5 (TCP_MD5SIG) on loopback", function () {
   it("connects and carries data when both ends have the same key", async () => {
     const port = await keyedListener("right horse");
     const received = new Promise<string>((resolve) => server?.once("connection", (s: Socket) => s.once("data", (d: Buffer) => resolve(d.toString()))));
-    const client = md5Socket({ address: "127.0.0.1", password: "right horse" });
-    client.connect({ host: "127.0.0.1", port, localAddress: "127.0.0.1" }, () => client.write("hello"));
+    const client = connectSessionSocket({ peerIP: "127.0.0.1", password: "right horse" }, { host: "127.0.0.1", port, localAddress: "127.0.0.1" });
+    client.once("connect", () => client.write("hello"));
     expect(await received).to.equal("hello");
     client.destroy();
   });
 
   it("a keyed listener never answers a connection signed with a wrong key or unsigned", async () => {
     const port = await keyedListener("right horse");
-    expect(await outcome(md5Socket({ address: "127.0.0.1", password: "wrong horse" }), server!, port, 10_000, "TCPMD5Failure")).to.equal("dropped");
-    expect(await outcome(new Socket(), server!, port, 10_000, "TCPMD5NotFound")).to.equal("dropped");
+    expect(await outcome(keyed("wrong horse"), server!, port, 10_000, "TCPMD5Failure")).to.equal("dropped");
+    expect(await outcome(connect, server!, port, 10_000, "TCPMD5NotFound")).to.equal("dropped");
     // The same listener still takes the right key afterwards.
-    expect(await outcome(md5Socket({ address: "127.0.0.1", password: "right horse" }), server!, port, 10_000)).to.equal("connected");
+    expect(await outcome(keyed("right horse"), server!, port, 10_000)).to.equal("connected");
   });
 
   it("a keyed listener on a port already in use fails naming the address and EADDRINUSE", async () => {
@@ -122,6 +135,6 @@ describe("speaker TCP MD5 (TCP_MD5SIG) on loopback", function () {
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     const address = server.address();
     if (address === null || typeof address === "string") throw new Error("no listening port");
-    expect(await outcome(md5Socket({ address: "127.0.0.1", password: "right horse" }), server, address.port, 10_000, "TCPMD5Unexpected")).to.equal("dropped");
+    expect(await outcome(keyed("right horse"), server, address.port, 10_000, "TCPMD5Unexpected")).to.equal("dropped");
   });
 });

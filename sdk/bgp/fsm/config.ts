@@ -11,12 +11,23 @@ import { DEFAULT_BACKOFF, DEFAULT_JITTER, type BackoffPolicy, type JitterRange }
 export interface PeerConfig {
   /** Our AS number, 1..4294967295. */
   readonly localAsn: number;
-  /** The AS number the peer must announce; anything else is refused with Bad Peer AS. */
-  readonly peerAsn: number;
+  /**
+   * The AS number the peer must announce; anything else is refused with Bad
+   * Peer AS. `"internal"` or `"external"` (a dynamic peer AS, like FRR's
+   * `remote-as internal|external`): any AS of that kind is taken from the
+   * peer's OPEN — ours for internal, any other for external.
+   */
+  readonly peerAsn: number | DynamicPeerAsn;
   /** Our BGP identifier, a dotted quad other than 0.0.0.0. */
   readonly localBgpId: string;
   /** Hold time we propose, in seconds: 0 (no keepalives) or 3..65535. @default 90 */
   readonly holdTimeSeconds?: number;
+  /**
+   * Keepalive interval we use, in seconds (FRR's `timers KEEPALIVE HOLD`):
+   * a third of the negotiated hold time caps it (RFC 4271 §4.4). Must not
+   * exceed `holdTimeSeconds`. @default a third of the negotiated hold time
+   */
+  readonly keepaliveTimeSeconds?: number;
   /** Hold time while waiting for the peer's OPEN (RFC 4271 §8: "a large value"), in seconds. @default 240 */
   readonly largeHoldTimeSeconds?: number;
   /** How long to wait for an outbound TCP connection (and, in Active, for the peer) before trying again, in seconds. @default 30 */
@@ -47,11 +58,20 @@ export interface PeerConfig {
   readonly jitter?: JitterRange;
 }
 
-/** A {@link PeerConfig} with every default filled in. */
-export type ResolvedPeerConfig = Required<PeerConfig> & {
-  /** {@link PeerConfig.localBgpId} parsed once: the identifier as an unsigned 32-bit number, as OPEN carries it. */
-  readonly bgpId: number;
-};
+/** A peer AS learnt from the peer's OPEN: `internal` (our AS) or `external` (any other). */
+export type DynamicPeerAsn = "internal" | "external";
+
+/** A {@link PeerConfig} with every default filled in (`keepaliveTimeSeconds` stays optional: its default depends on the negotiated hold time). */
+export type ResolvedPeerConfig = Required<Omit<PeerConfig, "keepaliveTimeSeconds">> &
+  Pick<PeerConfig, "keepaliveTimeSeconds"> & {
+    /** {@link PeerConfig.localBgpId} parsed once: the identifier as an unsigned 32-bit number, as OPEN carries it. */
+    readonly bgpId: number;
+  };
+
+/** Whether the session with a peer of `peerAsn` is iBGP (known before the OPEN even for a dynamic peer AS). */
+export function isInternalPeer(config: Pick<PeerConfig, "localAsn" | "peerAsn">): boolean {
+  return config.peerAsn === "internal" || config.peerAsn === config.localAsn;
+}
 
 const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
 
@@ -84,6 +104,7 @@ export function resolvePeerConfig(config: PeerConfig): ResolvedPeerConfig {
     peerAsn: config.peerAsn,
     localBgpId: config.localBgpId,
     holdTimeSeconds: config.holdTimeSeconds ?? 90,
+    ...(config.keepaliveTimeSeconds === undefined ? {} : { keepaliveTimeSeconds: config.keepaliveTimeSeconds }),
     largeHoldTimeSeconds: config.largeHoldTimeSeconds ?? 240,
     connectRetryTimeSeconds: config.connectRetryTimeSeconds ?? 30,
     families: config.families ?? ["ipv4-unicast"],
@@ -96,10 +117,14 @@ export function resolvePeerConfig(config: PeerConfig): ResolvedPeerConfig {
     jitter: config.jitter ?? DEFAULT_JITTER,
   };
   checkAsn("localAsn", resolved.localAsn);
-  checkAsn("peerAsn", resolved.peerAsn);
+  if (resolved.peerAsn !== "internal" && resolved.peerAsn !== "external") checkAsn("peerAsn", resolved.peerAsn);
   const hold = resolved.holdTimeSeconds;
   if (!Number.isInteger(hold) || hold < 0 || hold > 0xffff || hold === 1 || hold === 2) {
     fail("holdTimeSeconds", hold, "must be 0 or a whole number of seconds from 3 to 65535");
+  }
+  const keepalive = resolved.keepaliveTimeSeconds;
+  if (keepalive !== undefined && (!Number.isInteger(keepalive) || keepalive < 0 || keepalive > hold)) {
+    fail("keepaliveTimeSeconds", keepalive, `must be a whole number of seconds from 0 to holdTimeSeconds (${hold})`);
   }
   const restartTime = resolved.gracefulRestartTimeSeconds;
   if (!Number.isInteger(restartTime) || restartTime < 0 || restartTime > 0xfff) {

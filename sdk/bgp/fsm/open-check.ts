@@ -26,7 +26,7 @@ import type { NegotiatedSession } from "./types";
 import { refused } from "../codec/errors";
 import { keepaliveBaseMs } from "./timers";
 import { familyCodes, familyName } from "../families";
-import { checkPeerAs } from "../codec/open";
+import { checkPeerAs, openAsn } from "../codec/open";
 
 /**
  * The OPEN we send to the peer described by `config`. With graceful restart
@@ -73,7 +73,8 @@ export type OpenCheck = Decoded<NegotiatedSession>;
  * Checks the peer's OPEN against `config` and negotiates the session.
  * Errors (RFC 4271 §6.2): version other than 4 → Unsupported Version Number
  * (data: the version we support); AS other than the expected one (the
- * codec's RFC 6793 check, `checkPeerAs`) → Bad Peer AS; identifier 0.0.0.0, or equal
+ * codec's RFC 6793 check, `checkPeerAs`; for a dynamic peer AS, one not of
+ * the configured kind) → Bad Peer AS; identifier 0.0.0.0, or equal
  * to ours on an iBGP session (RFC 6286) → Bad BGP Identifier; hold time 1
  * or 2 → Unacceptable Hold Time.
  */
@@ -86,9 +87,17 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
       new Uint8Array([0, BGP_VERSION]),
     );
   }
-  const peerAs = checkPeerAs(open, config.peerAsn);
+  const peerAs = checkPeerAs(open, expectedPeerAsn(config, open));
   if (!peerAs.ok) return peerAs;
   const peerAsn = peerAs.value;
+  if (config.peerAsn === "external" && peerAsn === config.localAsn) {
+    return refused(
+      ErrorCode.OpenMessage,
+      OpenErrorSubcode.BadPeerAs,
+      `peer declared AS ${peerAsn}, our own AS, but the peer is configured external (any AS but ${config.localAsn})`,
+      Uint8Array.of(open.myAsn >>> 8, open.myAsn & 0xff),
+    );
+  }
   const fourOctet = open.capabilities.some((c) => c.kind === "fourOctetAs");
   const internal = peerAsn === config.localAsn;
   if (open.bgpId === 0 || (internal && open.bgpId === config.bgpId)) {
@@ -105,7 +114,7 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
       peerBgpId: open.bgpId,
       internal,
       holdTimeSeconds,
-      keepaliveMs: keepaliveBaseMs(holdTimeSeconds),
+      keepaliveMs: keepaliveBaseMs(holdTimeSeconds, config.keepaliveTimeSeconds),
       families: negotiateFamilies(config, open.capabilities),
       peerRouteRefresh: open.capabilities.some((c) => c.kind === "routeRefresh"),
       codec: {
@@ -121,6 +130,13 @@ export function checkOpen(config: ResolvedPeerConfig, open: OpenMessage): OpenCh
       peerOpen: open,
     },
   };
+}
+
+/** The AS the peer must declare: the configured one; ours for `internal`; whatever it declares for `external` (checked for ours after). */
+function expectedPeerAsn(config: ResolvedPeerConfig, open: OpenMessage): number {
+  if (config.peerAsn === "internal") return config.localAsn;
+  if (config.peerAsn === "external") return openAsn(open);
+  return config.peerAsn;
 }
 
 /** Families we and the peer both announced; a peer without multiprotocol capabilities implies IPv4 unicast (RFC 4760 §8). */

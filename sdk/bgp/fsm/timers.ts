@@ -132,8 +132,10 @@ export function backoffMs(failures: number, policy: BackoffPolicy, jitter: Jitte
 /**
  * The KeepaliveTimer period for a negotiated hold time (RFC 4271 §4.2:
  * one third of the hold time), before jitter, in milliseconds; 0 when the
- * hold time is 0 (no keepalives).
+ * hold time is 0 (no keepalives). A configured keepalive time is used when
+ * shorter (as FRR does with `timers KEEPALIVE HOLD`); 0 sends none.
  */
-export function keepaliveBaseMs(holdTimeSeconds: number): number {
-  return Math.floor((holdTimeSeconds * 1000) / 3);
+export function keepaliveBaseMs(holdTimeSeconds: number, configuredSeconds?: number): number {
+  const third = Math.floor((holdTimeSeconds * 1000) / 3);
+  return configuredSeconds === undefined ? third : Math.min(third, configuredSeconds * 1000);
 }

@@ -1,6 +1,6 @@
 /** OPEN processing: hold-time negotiation, peer AS and identifier checks, capability negotiation. */
 import { expect } from "chai";
-import { resolvePeerConfig, type PeerConfig } from "../../../sdk/bgp/fsm/config";
+import { isInternalPeer, resolvePeerConfig, type PeerConfig } from "../../../sdk/bgp/fsm/config";
 import { buildOpen, checkOpen } from "../../../sdk/bgp/fsm/open-check";
 import type { Capability } from "../../../sdk/bgp/messages";
 import { CONFIG, fsmIn, notif, peerOpen, start, stop } from "./fixtures";
@@ -66,8 +66,61 @@ describe("bgp FSM OPEN: hold time", () => {
     expect(actions).to.deep.include(start("HoldTimer", 30000));
   });
 
+  it("keepaliveTimeSeconds: used when below a third of the negotiated hold time (FRR `timers K H`), capped by it otherwise, 0 sends none", () => {
+    // [configured keepalive, ours, theirs, keepalive ms]
+    const cases: readonly [number, number, number, number][] = [
+      [1, 90, 90, 1000],
+      [10, 30, 90, 10000],
+      [10, 90, 9, 3000],
+      [0, 90, 90, 0],
+      [5, 90, 0, 0],
+    ];
+    for (const [keepalive, ours, theirs, ms] of cases) {
+      const session = negotiated(peerOpen({ holdTime: theirs }), { ...CONFIG, holdTimeSeconds: ours, keepaliveTimeSeconds: keepalive });
+      expect(session.keepaliveMs, `keepalive ${keepalive}, hold ${ours}/${theirs}`).to.equal(ms);
+    }
+    const fsm = fsmIn("OpenSent", { ...CONFIG, keepaliveTimeSeconds: 2 });
+    expect(fsm.handle({ type: "BGPOpen", message: peerOpen({ holdTime: 30 }) }, 0)).to.deep.include(start("KeepaliveTimer", 1500));
+  });
+
+  it("rejects a keepalive time above the hold time or not whole, naming the field", () => {
+    expect(() => resolvePeerConfig({ ...CONFIG, holdTimeSeconds: 9, keepaliveTimeSeconds: 10 })).to.throw(RangeError, "keepaliveTimeSeconds: 10");
+    expect(() => resolvePeerConfig({ ...CONFIG, keepaliveTimeSeconds: 1.5 })).to.throw(RangeError, "keepaliveTimeSeconds: 1.5");
+  });
+
   it("rejects a configured hold time of 1 or 2 naming the field", () => {
     expect(() => resolvePeerConfig({ ...CONFIG, holdTimeSeconds: 2 })).to.throw(RangeError, "holdTimeSeconds: 2");
+  });
+});
+
+describe("bgp FSM OPEN: dynamic peer AS (internal / external)", () => {
+  const ours = (asn: number) => peerOpen({ myAsn: asn > 0xffff ? 23456 : asn }, [{ kind: "fourOctetAs", asn }]);
+
+  it("internal accepts only our own AS and makes the session iBGP", () => {
+    const session = negotiated(ours(64512), { ...CONFIG, peerAsn: "internal" });
+    expect([session.peerAsn, session.internal, session.codec.peerType]).to.deep.equal([64512, true, "internal"]);
+    const error = refused(ours(64513), { ...CONFIG, peerAsn: "internal" });
+    expect([error.code, error.subcode]).to.deep.equal([2, 2]);
+    expect(error.reason).to.contain("expected AS 64512");
+  });
+
+  it("external accepts any AS but ours (4-octet included) and refuses ours with Bad Peer AS", () => {
+    for (const asn of [64513, 65535, 4200000000]) {
+      const session = negotiated(ours(asn), { ...CONFIG, peerAsn: "external" });
+      expect([session.peerAsn, session.internal]).to.deep.equal([asn, false]);
+    }
+    const error = refused(ours(64512), { ...CONFIG, peerAsn: "external" });
+    expect([error.code, error.subcode]).to.deep.equal([2, 2]);
+    expect(error.reason).to.contain("configured external");
+    expect(refused(peerOpen({ myAsn: 23456 }, []), { ...CONFIG, peerAsn: "external" }).subcode, "AS_TRANS alone is no AS").to.equal(2);
+  });
+
+  it("isInternalPeer knows iBGP before the OPEN", () => {
+    expect([
+      isInternalPeer({ localAsn: 1, peerAsn: "internal" }),
+      isInternalPeer({ localAsn: 1, peerAsn: "external" }),
+      isInternalPeer({ localAsn: 1, peerAsn: 1 }),
+    ]).to.deep.equal([true, false, true]);
   });
 });
 

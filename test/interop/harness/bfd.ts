@@ -26,6 +26,8 @@ export interface BfdRouterSpec {
   readonly timers: BfdTimers;
   /** Wait for the speaker's BFD packets before sending (FRR `passive-mode`, BIRD `passive`). @default false */
   readonly passive?: boolean;
+  /** The Echo function at this interval, ms, both ways (FRR `echo-mode`; BIRD has none). @default no Echo */
+  readonly echoIntervalMs?: number;
   /** A further BFD session configured statically, without BGP (e.g. over IPv6 to a BFD-only probe). */
   readonly staticSession?: { readonly peer: string; readonly local: string };
   /** FRR: a whole configuration (e.g. `bgplb router-config`'s) given to bfdd and bgpd alike, instead of the one built from the fields above. */
@@ -112,6 +114,9 @@ export class FrrBfd implements BfdRouter {
           `  receive-interval ${timers.intervalMs}`,
           `  transmit-interval ${timers.intervalMs}`,
           ...(this.spec.passive ? ["  passive-mode"] : []),
+          ...(this.spec.echoIntervalMs === undefined
+            ? []
+            : ["  echo-mode", `  echo receive-interval ${this.spec.echoIntervalMs}`, `  echo transmit-interval ${this.spec.echoIntervalMs}`]),
           " exit",
           ...(this.spec.staticSession
             ? [` peer ${this.spec.staticSession.peer} local-address ${this.spec.staticSession.local} interface veth0`, "  profile metallb", " exit"]
