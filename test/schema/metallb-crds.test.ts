@@ -140,7 +140,7 @@ describe("schema: MetalLB field declarations against MetalLB's own CRDs (v0.16.2
       this,
       found !== undefined && existsSync(found)
         ? []
-        : [`MetalLB's CRDs are not in the Go module cache (${found ?? "build.sh names none"}); run test/e2e/tools/build.sh metallb-controller`],
+        : [`MetalLB's CRDs are not in the Go module cache (${found ?? "build.sh names none"}); run test/e2e/tools/build.sh --sources`],
     );
     directory = found!;
   });

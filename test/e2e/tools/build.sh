@@ -7,6 +7,9 @@
 #   test/e2e/tools/build.sh TOOL...         build only these tools
 #   test/e2e/tools/build.sh --print-paths   print TOOL=path of every binary
 #                                           for this checkout's versions; build nothing
+#   test/e2e/tools/build.sh --sources       only download the module sources the
+#                                           tests read (MetalLB's CRDs and webhooks);
+#                                           seconds, where a build takes minutes
 #
 # Tools: etcd kube-apiserver kube-controller-manager kubectl pulumi
 #        pulumi-language-yaml pulumi-resource-kubernetes metallb-controller
@@ -22,7 +25,9 @@
 # API. MetalLB's controller and speaker follow metallb_version below;
 # --print-paths also prints metallb-crds=DIR (MetalLB's own CRDs, of
 # metallb_crds_version) and metallb-webhooks=FILE (the controller's webhook
-# configuration), both in the module cache once metallb-controller is built.
+# configuration), both in the module cache after --sources (which every
+# build of all tools, and of a MetalLB tool, does too). The unit suites read
+# the CRDs, so .ci/run downloads them before the tests, not with the builds.
 # Cache: ${BGPLB_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bgplb-e2e}; the Go
 # module and build caches live there too. A failed build leaves its log in
 # <tool>-<version>/build-error.log (the e2e tests print it when they skip).
@@ -145,8 +150,7 @@ build_tool() {
       ;;
     metallb-controller | metallb-speaker)
       scratch=$(metallb_wrapper "${tool#metallb-}") || return 1
-      go_build "$scratch" "$out" "$metallb_module/${tool#metallb-}" "" &&
-        (cd "$scratch" && go mod download "$metallb_module@$metallb_crds_version")
+      go_build "$scratch" "$out" "$metallb_module/${tool#metallb-}" ""
       ;;
   esac
   status=$?
@@ -181,6 +185,25 @@ ensure_tool() {
   return 1
 }
 
+# ensure_sources: MetalLB's module at the CRDs' and at the tools' version in
+# the module cache (go mod download skips what is there).
+ensure_sources() {
+  local started
+  started=$(date +%s)
+  if (cd "${TMPDIR:-/tmp}" && GOFLAGS= go mod download "$metallb_module@$metallb_crds_version" "$metallb_module@$metallb_version"); then
+    echo "sources $metallb_module $metallb_crds_version $metallb_version in $(($(date +%s) - started))s"
+    return 0
+  fi
+  echo "FAILED  downloading $metallb_module $metallb_crds_version $metallb_version" >&2
+  return 1
+}
+
+if [[ ${1:-} == --sources ]]; then
+  mkdir -p "$cache_dir"
+  ensure_sources
+  exit
+fi
+
 if [[ ${1:-} == --print-paths ]]; then
   for tool in "${all_tools[@]}"; do
     echo "$tool=$(tool_path "$tool")"
@@ -205,6 +228,9 @@ done
 mkdir -p "$cache_dir"
 started=$(date +%s)
 failed=()
+if [[ " ${requested[*]} " == *" metallb-"* ]]; then
+  ensure_sources || failed+=(sources)
+fi
 for tool in "${requested[@]}"; do
   ensure_tool "$tool" || failed+=("$tool")
 done
