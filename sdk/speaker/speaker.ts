@@ -5,7 +5,7 @@
 import { createServer, type Server as TcpServer, type Socket } from "node:net";
 import type { Server as HttpServer } from "node:http";
 import { AdjRibOut, packUpdates, type FamilyName, type OriginatedRoute } from "../bgp";
-import { ipValue, parseIp, type IpValue } from "../net";
+import { formatIpValue, ipValue, parseIp, type IpValue } from "../net";
 import { BfdDriver } from "./bfd-driver";
 import type { SpeakerConfig } from "./config";
 import { startHealthServer } from "./health";
@@ -14,14 +14,13 @@ import { SpeakerMetrics } from "./metrics";
 import { PeerDriver } from "./peer";
 import { listenWithMd5 } from "./tcp-md5";
 import { VipSet, type VipSetDifference } from "./vip-set";
-import type { Vip } from "./vips";
 
 /** Up to this many VIPs are named in an info line; larger sets are counted. */
 const VIPS_NAMED_AT_INFO = 16;
 
 /** Log fields for an advertise set: its size, and its addresses when it is small. */
-function vipFields(vips: readonly Vip[]): { vipCount: number; vips?: string[] } {
-  return vips.length <= VIPS_NAMED_AT_INFO ? { vipCount: vips.length, vips: vips.map((v) => v.address) } : { vipCount: vips.length };
+function vipFields(set: VipSet): { vipCount: number; vips?: string[] } {
+  return set.size <= VIPS_NAMED_AT_INFO ? { vipCount: set.size, vips: set.values().map(formatIpValue) } : { vipCount: set.size };
 }
 
 /** Text sent with Cease / Administrative Shutdown on a graceful stop (RFC 8203). */
@@ -30,23 +29,23 @@ const SHUTDOWN_COMMUNICATION = "bgplb speaker shutting down";
 /**
  * The routes for VIP addresses: host routes through the configured next
  * hops (IPv6 VIPs through ipv6NextHops) with the configured communities.
+ * Made as they are iterated (each pass makes new ones), so a large set
+ * never has all its route objects alive at once.
  */
-function vipRoutes(values: readonly IpValue[], config: SpeakerConfig): OriginatedRoute[] {
+function vipRoutes(values: readonly IpValue[], config: SpeakerConfig): Iterable<OriginatedRoute> {
   // One list per family, parsed once: the routes share it (and the Adj-RIB-Out checks a shared list once).
   const nextHops = config.nextHops.map((text) => ipValue(parseIp(text)));
   const ipv6NextHops = config.ipv6NextHops.map((text) => ipValue(parseIp(text)));
-  return values.map((value) =>
-    typeof value === "number"
-      ? { family: "ipv4-unicast", address: value, length: 32, nextHops, communities: config.communities, largeCommunities: config.largeCommunities }
-      : {
-          family: "ipv6-unicast",
-          address: value,
-          length: 128,
-          nextHops: ipv6NextHops,
-          communities: config.communities,
-          largeCommunities: config.largeCommunities,
-        },
-  );
+  const { communities, largeCommunities } = config;
+  return {
+    *[Symbol.iterator]() {
+      for (const value of values) {
+        yield typeof value === "number"
+          ? { family: "ipv4-unicast", address: value, length: 32, nextHops, communities, largeCommunities }
+          : { family: "ipv6-unicast", address: value, length: 128, nextHops: ipv6NextHops, communities, largeCommunities };
+      }
+    },
+  };
 }
 
 const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
@@ -56,10 +55,10 @@ const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
  * same attributes and the same length of prefix, so whether one fits an
  * UPDATE is whether all do.
  */
-function vipPerFamily(vips: readonly Vip[]): Vip[] {
-  const v4 = vips.find((v) => v.family === 4);
-  const v6 = vips.find((v) => v.family === 6);
-  return [...(v4 ? [v4] : []), ...(v6 ? [v6] : [])];
+function vipPerFamily(vips: readonly IpValue[]): IpValue[] {
+  const v4 = vips.find((v) => typeof v === "number");
+  const v6 = vips.find((v) => typeof v === "bigint");
+  return [...(v4 === undefined ? [] : [v4]), ...(v6 === undefined ? [] : [v6])];
 }
 
 /**
@@ -72,12 +71,9 @@ function vipPerFamily(vips: readonly Vip[]): Vip[] {
  * costs the same for ten VIPs as for a million.
  * @throws RangeError saying what does not fit.
  */
-export function checkAdvertisable(config: SpeakerConfig, vips: readonly Vip[]): void {
+export function checkAdvertisable(config: SpeakerConfig, vips: readonly IpValue[]): void {
   const addPathSend = config.addPath ? FAMILIES : [];
-  const routes = vipRoutes(
-    vipPerFamily(vips).map((v) => v.value),
-    config,
-  );
+  const routes = [...vipRoutes(vipPerFamily(vips), config)];
   for (const fourOctetAs of [true, false]) {
     const rib = new AdjRibOut(config.localASN);
     rib.replaceAll(routes);
@@ -152,8 +148,8 @@ export class Speaker {
    * Starts the health server and the listener (each failure rejects with a
    * message naming the address), then every peer.
    */
-  async start(vips: readonly Vip[]): Promise<void> {
-    const routes = vipRoutes(this.advertised.replace(vips.map((v) => v.value)).added, this.config);
+  async start(vips: readonly IpValue[]): Promise<void> {
+    const routes = vipRoutes(this.advertised.replace(vips).added, this.config);
     this.health = await startHealthServer(this.config.healthListen, {
       notEstablished: () => this.peers.filter((p) => p.state !== "Established").map((p) => p.peerIP),
       metrics: () => this.metrics.render(),
@@ -169,7 +165,7 @@ export class Speaker {
       listen: this.config.listenPort > 0 ? `${this.config.localIP}:${this.config.listenPort}` : "off",
       health: this.config.healthListen,
       peers: this.config.peers.map((p) => `${p.peerIP}:${p.peerPort} AS${p.peerASN}${p.bfd ? " bfd" : ""}`),
-      ...vipFields(vips),
+      ...vipFields(this.advertised),
     });
     for (const peer of this.peers) {
       peer.advertise(routes);
@@ -183,11 +179,9 @@ export class Speaker {
    * set advertised so far reaches the peers' Adj-RIBs-Out (found by sorting
    * the new set and one pass over both). A VIP listed twice counts once.
    */
-  advertise(vips: readonly Vip[]): void {
-    const difference = this.advertised.replace(vips.map((v) => v.value));
-    const count = this.advertised.size;
-    const listed = count <= VIPS_NAMED_AT_INFO ? { vipCount: count, vips: [...new Set(vips.map((v) => v.address))] } : { vipCount: count };
-    this.logger.log("info", "advertise set changed", { ...listed, added: difference.added.length, removed: difference.removed.length });
+  advertise(vips: readonly IpValue[]): void {
+    const difference = this.advertised.replace(vips);
+    this.logger.log("info", "advertise set changed", { ...vipFields(this.advertised), added: difference.added.length, removed: difference.removed.length });
     this.send(difference);
   }
 
@@ -196,11 +190,8 @@ export class Speaker {
    * both is removed); only VIPs that change reach the peers. Returns the
    * difference made.
    */
-  change(announce: readonly Vip[], withdraw: readonly Vip[]): VipSetDifference {
-    const difference = this.advertised.change(
-      announce.map((v) => v.value),
-      withdraw.map((v) => v.value),
-    );
+  change(announce: readonly IpValue[], withdraw: readonly IpValue[]): VipSetDifference {
+    const difference = this.advertised.change(announce, withdraw);
     this.logger.log("info", "advertise set changed", { vipCount: this.advertised.size, added: difference.added.length, removed: difference.removed.length });
     this.send(difference);
     return difference;

@@ -87,6 +87,11 @@ export class VipSet {
     return this.v4.length + this.v6.length;
   }
 
+  /** The values, ascending, IPv4 first. */
+  values(): IpValue[] {
+    return [...this.v4, ...this.v6];
+  }
+
   /** Makes `values` (duplicates allowed) the whole set; returns the difference from the set before. */
   replace(values: Iterable<IpValue>): VipSetDifference {
     const [v4, v6] = split(values);

@@ -53,22 +53,34 @@ export function parseVip(text: string, where: string): Vip {
  */
 export function parseVipFile(text: string, file: string): Vip[] {
   const vips: Vip[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const hash = line.indexOf("#");
-    const content = (hash < 0 ? line : line.slice(0, hash)).trim();
-    if (!content) continue;
-    const vip = readVip(content);
-    if (typeof vip === "string") throw new Error(`${file} line ${i + 1}: ${vip}`);
-    vips.push(vip);
-  }
+  forEachVip(text, file, (vip) => vips.push(vip));
   return vips;
 }
 
-/** Merges VIP lists, dropping duplicates, in first-seen order. */
-export function uniqueVips(...lists: readonly (readonly Vip[])[]): Vip[] {
-  const seen = new Map<string, Vip>();
-  for (const list of lists) for (const v of list) if (!seen.has(v.address)) seen.set(v.address, v);
-  return [...seen.values()];
+/**
+ * The address values of an advertise file's VIPs (see {@link parseVipFile}),
+ * without an object or text kept per VIP: what a large file needs.
+ * @throws Error naming the file, the line and the bad value.
+ */
+export function parseVipValues(text: string, file: string): IpValue[] {
+  const values: IpValue[] = [];
+  forEachVip(text, file, (vip) => values.push(vip.value));
+  return values;
+}
+
+function forEachVip(text: string, file: string, take: (vip: Vip) => void): void {
+  let line = 0;
+  for (let from = 0; from < text.length;) {
+    line++;
+    const newline = text.indexOf("\n", from);
+    const end = newline < 0 ? text.length : newline;
+    const raw = text.slice(from, end);
+    const hash = raw.indexOf("#");
+    const content = (hash < 0 ? raw : raw.slice(0, hash)).trim();
+    from = end + 1;
+    if (!content) continue;
+    const vip = readVip(content);
+    if (typeof vip === "string") throw new Error(`${file} line ${line}: ${vip}`);
+    take(vip);
+  }
 }

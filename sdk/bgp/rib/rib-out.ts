@@ -360,9 +360,18 @@ export class AdjRibOut {
     return true;
   }
 
-  /** Makes `routes` the whole wanted set: routes not in it are removed. Nothing changes when one is bad. */
-  replaceAll(routes: readonly OriginatedRoute[]): void {
+  /**
+   * Makes `routes` the whole wanted set: routes not in it are removed.
+   * Nothing changes when one is bad. `routes` is iterated twice (checked,
+   * then applied), so an iterable that makes its routes as it goes works.
+   */
+  replaceAll(routes: Iterable<OriginatedRoute>): void {
     for (const route of routes) checkRoute(route);
+    if (this.slots.size === 0) {
+      // Nothing to remove: no record of which prefixes were named is needed.
+      for (const route of routes) this.apply(route);
+      return;
+    }
     const named = new Set<PrefixKey>();
     for (const route of routes) named.add(this.apply(route));
     for (const [key, slot] of this.slots) {
