@@ -41,7 +41,7 @@ Options:
                           applied whole (only the difference is sent) and
                           answered with one line, "ok announced N withdrawn M
                           advertised K" or "error: line L: ..." (then nothing
-                          of it is applied); lines up to 256 octets, batches
+                          of it is applied); lines up to 256 characters, batches
                           up to 262144 lines. Example:
                           printf 'announce 192.0.2.10\n' | socat - UNIX:PATH
                           A SIGHUP makes the set the listed VIPs again.
@@ -261,12 +261,8 @@ export const advertiseCommand: Command = {
           control = await startControlServer(
             flags.control,
             (announce, withdraw) => {
-              const values = announce.map((v) => v.value);
-              checkVips(config, values, flags.configFile, checkAdvertisable);
-              const { added, removed } = speaker.change(
-                values,
-                withdraw.map((v) => v.value),
-              );
+              checkVips(config, announce, flags.configFile, checkAdvertisable);
+              const { added, removed } = speaker.change(announce, withdraw);
               return `announced ${added.length} withdrawn ${removed.length} advertised ${speaker.vipCount}`;
             },
             logger,

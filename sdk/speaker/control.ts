@@ -10,17 +10,19 @@
  * line: `ok announced N withdrawn M advertised K` (N and M count VIPs that
  * changed), or `error: ...` naming each bad line by number, in which case
  * nothing of the batch is applied. Lines starting with `#` are ignored.
- * Lines are at most {@link MAX_LINE_OCTETS} octets, batches at most
+ * Lines are at most {@link MAX_LINE_LENGTH} characters, batches at most
  * {@link MAX_BATCH_LINES} lines. Nothing a client sends ends the process or
  * its other connections.
  */
 import { chmodSync, lstatSync, unlinkSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
+import { StringDecoder } from "node:string_decoder";
+import type { IpValue } from "../net";
 import type { Logger } from "./log";
-import { parseVip, type Vip } from "./vips";
+import { readVipValue } from "./vips";
 
-/** Longest line accepted, newline excluded. */
-export const MAX_LINE_OCTETS = 256;
+/** Longest line accepted, in characters, newline excluded. */
+export const MAX_LINE_LENGTH = 256;
 /** Most lines in one batch. */
 export const MAX_BATCH_LINES = 262_144;
 /** Bad lines named in one error reply; the rest are counted. */
@@ -28,22 +30,22 @@ const ERRORS_NAMED = 5;
 /** Clients connected at once; more are refused. */
 const MAX_CONNECTIONS = 16;
 
-/** Applies one checked batch; returns the reply's text after `ok ` or throws an Error whose message becomes the reply. */
-export type ApplyBatch = (announce: readonly Vip[], withdraw: readonly Vip[]) => string;
+/** Applies one checked batch of address values; returns the reply's text after `ok ` or throws an Error whose message becomes the reply. */
+export type ApplyBatch = (announce: readonly IpValue[], withdraw: readonly IpValue[]) => string;
 
 /**
  * One client's conversation, without I/O: octets in, reply lines out.
  * {@link receive} and {@link end} never throw.
  */
 export class ControlConversation {
-  /** Octets of the line being read. */
-  private partial: Buffer[] = [];
-  private partialOctets = 0;
+  private readonly decoder = new StringDecoder("utf8");
+  /** The line being read. */
+  private partial = "";
   /** The line being read is over the limit: its rest is skipped up to the newline. */
   private overlong = false;
   private line = 0;
   /** The batch: each VIP's last verb (true = announce), by address value. */
-  private batch = new Map<Vip["value"], { readonly vip: Vip; readonly announce: boolean }>();
+  private batch = new Map<IpValue, boolean>();
   private batchLines = 0;
   /** The first bad lines' errors, and how many there are in all. */
   private errors: string[] = [];
@@ -54,18 +56,19 @@ export class ControlConversation {
   /** Takes octets from the client; returns the replies of the batches they complete. */
   receive(chunk: Uint8Array): string[] {
     const replies: string[] = [];
+    const text = this.decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     let from = 0;
     for (;;) {
-      const newline = chunk.indexOf(10, from);
-      const piece = chunk.subarray(from, newline < 0 ? chunk.length : newline);
+      const newline = text.indexOf("\n", from);
+      const end = newline < 0 ? text.length : newline;
       if (!this.overlong) {
-        if (this.partialOctets + piece.length > MAX_LINE_OCTETS) {
+        if (this.partial.length + end - from > MAX_LINE_LENGTH) {
           this.overlong = true;
-          this.partial = [];
-          this.partialOctets = 0;
-        } else if (piece.length > 0) {
-          this.partial.push(Buffer.from(piece));
-          this.partialOctets += piece.length;
+          this.partial = "";
+        } else if (this.partial === "") {
+          this.partial = text.slice(from, end);
+        } else {
+          this.partial += text.slice(from, end);
         }
       }
       if (newline < 0) return replies;
@@ -77,7 +80,7 @@ export class ControlConversation {
   /** The client closed its side: a batch begun is ended and answered. */
   end(): string[] {
     const replies: string[] = [];
-    if (this.partialOctets > 0 || this.overlong) this.endLine(replies);
+    if (this.partial !== "" || this.overlong) this.endLine(replies);
     if (this.batchLines > 0) replies.push(this.finish());
     return replies;
   }
@@ -85,11 +88,10 @@ export class ControlConversation {
   private endLine(replies: string[]): void {
     this.line++;
     const overlong = this.overlong;
-    const text = Buffer.concat(this.partial).toString("utf8").replace(/\r$/, "");
-    this.partial = [];
-    this.partialOctets = 0;
+    const text = this.partial;
+    this.partial = "";
     this.overlong = false;
-    if (overlong) return this.count(`line ${this.line}: longer than ${MAX_LINE_OCTETS} octets`);
+    if (overlong) return this.count(`line ${this.line}: longer than ${MAX_LINE_LENGTH} characters`);
     const content = text.trim();
     if (content === "") {
       if (this.batchLines > 0) replies.push(this.finish());
@@ -100,28 +102,25 @@ export class ControlConversation {
     if (this.batchLines >= MAX_BATCH_LINES) return this.count(undefined);
     const space = content.search(/\s/);
     const verb = space < 0 ? content : content.slice(0, space);
-    const operand = space < 0 ? "" : content.slice(space).trim();
+    const operand = space < 0 ? "" : content.slice(space + 1).trim();
     if (verb !== "announce" && verb !== "withdraw") {
       return this.count(`line ${this.line}: ${JSON.stringify(text.slice(0, 64))} is not "announce PREFIX" or "withdraw PREFIX"`);
     }
     if (operand === "") return this.count(`line ${this.line}: ${verb} needs a prefix (e.g. ${verb} 192.0.2.10)`);
-    let vip: Vip;
-    try {
-      vip = parseVip(operand, `line ${this.line}`);
-    } catch (err) {
-      return this.count((err as Error).message);
-    }
-    this.batch.delete(vip.value);
-    this.batch.set(vip.value, { vip, announce: verb === "announce" });
+    const value = readVipValue(operand);
+    if (typeof value === "string") return this.count(`line ${this.line}: ${value}`);
+    this.batch.delete(value);
+    this.batch.set(value, verb === "announce");
     this.count(undefined);
   }
 
   /** Counts a line of the batch, with its error if it is bad. */
   private count(error: string | undefined): void {
     this.batchLines++;
-    if (this.batchLines === MAX_BATCH_LINES + 1) error = `line ${this.line}: the batch has more than ${MAX_BATCH_LINES} lines (end a batch with an empty line)`;
-    if (error === undefined) return;
-    if (this.errors.length < ERRORS_NAMED) this.errors.push(error);
+    const problem =
+      this.batchLines === MAX_BATCH_LINES + 1 ? `line ${this.line}: the batch has more than ${MAX_BATCH_LINES} lines (end a batch with an empty line)` : error;
+    if (problem === undefined) return;
+    if (this.errors.length < ERRORS_NAMED) this.errors.push(problem);
     this.errorCount++;
   }
 
@@ -136,9 +135,9 @@ export class ControlConversation {
       const more = errorCount > errors.length ? `; and ${errorCount - errors.length} more bad lines` : "";
       return `error: ${errors.join("; ")}${more}; batch of ${batchLines} lines not applied`;
     }
-    const announce: Vip[] = [];
-    const withdraw: Vip[] = [];
-    for (const { vip, announce: up } of batch.values()) (up ? announce : withdraw).push(vip);
+    const announce: IpValue[] = [];
+    const withdraw: IpValue[] = [];
+    for (const [value, up] of batch) (up ? announce : withdraw).push(value);
     try {
       return `ok ${this.apply(announce, withdraw)}`;
     } catch (err) {

@@ -2,7 +2,7 @@
  * The set of VIPs the speaker advertises: parsing `--advertise-ip` values
  * and advertise files into host prefixes (/32 for IPv4, /128 for IPv6).
  */
-import { ipValue, parseIp, type IpValue } from "../net";
+import { ipValue, parseIp, parseIpValue, type IpValue } from "../net";
 
 /** One advertised VIP. */
 export interface Vip {
@@ -35,6 +35,21 @@ function readVip(text: string): Vip | string {
 }
 
 /**
+ * The address value of one VIP (no text made for it), or what is wrong with
+ * it: the same syntax as {@link parseVip}.
+ */
+export function readVipValue(text: string): IpValue | string {
+  const trimmed = text.trim();
+  const slash = trimmed.indexOf("/");
+  const value = parseIpValue(slash < 0 ? trimmed : trimmed.slice(0, slash));
+  if (value === undefined) return `${JSON.stringify(text)} is not an IPv4 or IPv6 address`;
+  if (slash >= 0 && trimmed.slice(slash + 1) !== (typeof value === "number" ? "32" : "128")) {
+    return `${JSON.stringify(text)} is not a host address (VIPs are advertised as /32 or /128)`;
+  }
+  return value;
+}
+
+/**
  * Parses one VIP; `where` names its source in the error (e.g.
  * `--advertise-ip` or `vips.txt line 3`). A `/32` or `/128` suffix is
  * accepted; any other prefix length is refused.
@@ -53,7 +68,7 @@ export function parseVip(text: string, where: string): Vip {
  */
 export function parseVipFile(text: string, file: string): Vip[] {
   const vips: Vip[] = [];
-  forEachVip(text, file, (vip) => vips.push(vip));
+  forEachVip(text, file, readVip, (vip) => vips.push(vip));
   return vips;
 }
 
@@ -64,11 +79,11 @@ export function parseVipFile(text: string, file: string): Vip[] {
  */
 export function parseVipValues(text: string, file: string): IpValue[] {
   const values: IpValue[] = [];
-  forEachVip(text, file, (vip) => values.push(vip.value));
+  forEachVip(text, file, readVipValue, (value) => values.push(value));
   return values;
 }
 
-function forEachVip(text: string, file: string, take: (vip: Vip) => void): void {
+function forEachVip<T>(text: string, file: string, read: (text: string) => T | string, take: (vip: T) => void): void {
   let line = 0;
   for (let from = 0; from < text.length;) {
     line++;
@@ -79,7 +94,7 @@ function forEachVip(text: string, file: string, take: (vip: Vip) => void): void 
     const content = (hash < 0 ? raw : raw.slice(0, hash)).trim();
     from = end + 1;
     if (!content) continue;
-    const vip = readVip(content);
+    const vip = read(content);
     if (typeof vip === "string") throw new Error(`${file} line ${line}: ${vip}`);
     take(vip);
   }

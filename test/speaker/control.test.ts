@@ -1,13 +1,13 @@
 /** The control socket's line protocol: batches, replies, errors naming the line, limits; hostile input never throws. */
 import { expect } from "chai";
 import fc from "fast-check";
-import { ControlConversation, MAX_BATCH_LINES, MAX_LINE_OCTETS, type ApplyBatch } from "../../sdk/speaker/control";
-import type { Vip } from "../../sdk/speaker/vips";
+import { formatIpValue, type IpValue } from "../../sdk/net";
+import { ControlConversation, MAX_BATCH_LINES, MAX_LINE_LENGTH, type ApplyBatch } from "../../sdk/speaker/control";
 
 /** A conversation whose applied batches are recorded as address texts. */
 function recorded(apply?: ApplyBatch): { conversation: ControlConversation; batches: [string[], string[]][] } {
   const batches: [string[], string[]][] = [];
-  const names = (vips: readonly Vip[]): string[] => vips.map((v) => v.address);
+  const names = (values: readonly IpValue[]): string[] => values.map(formatIpValue);
   const conversation = new ControlConversation(
     apply ??
       ((announce, withdraw) => {
@@ -53,8 +53,8 @@ describe("speaker control socket protocol", () => {
 
   it("refuses a line longer than the limit without keeping it, and a batch over the line limit", () => {
     const { conversation } = recorded();
-    const long = `announce ${"1".repeat(MAX_LINE_OCTETS)}\n\n`;
-    expect(conversation.receive(text(long))).to.deep.equal([`error: line 1: longer than ${MAX_LINE_OCTETS} octets; batch of 1 lines not applied`]);
+    const long = `announce ${"1".repeat(MAX_LINE_LENGTH)}\n\n`;
+    expect(conversation.receive(text(long))).to.deep.equal([`error: line 1: longer than ${MAX_LINE_LENGTH} characters; batch of 1 lines not applied`]);
     const many = "withdraw 192.0.2.1\n".repeat(MAX_BATCH_LINES + 2) + "\n";
     const [reply] = conversation.receive(text(many));
     expect(reply).to.equal(
