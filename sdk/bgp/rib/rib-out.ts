@@ -353,7 +353,15 @@ export class AdjRibOut {
     const v4 = isIpv4Value(address);
     if (!(v4 || isIpv6Value(address)) || family !== (v4 ? "ipv4-unicast" : "ipv6-unicast")) return false;
     if (!Number.isInteger(length) || length < 0 || length > (v4 ? 32 : 128)) return false;
-    const entry = this.load(prefixKey(address, length));
+    const key = prefixKey(address, length);
+    const slot = this.slots.get(key);
+    if (typeof slot === "number" && slot % SLOT_HOPS === 0) {
+      // Never sent: nothing to tell the peer, the prefix just goes.
+      this.leave(this.bundleList[Math.floor(slot / SLOT_HOPS)] as Bundle);
+      this.slots.delete(key);
+      return true;
+    }
+    const entry = slot === undefined ? undefined : this.entryOf(key, slot);
     if (!entry || entry.nextHops.length === 0) return false;
     this.unwant(entry);
     this.store(entry);
@@ -501,10 +509,16 @@ export class AdjRibOut {
       const groups: ChangeGroups = [new Map<AttributeSet, Map<IpValue, ChangeGroup>>(), new Map<AttributeSet, Map<IpValue, ChangeGroup>>()];
       for (const key of changed) {
         if (!live()) return;
-        const entry = this.load(key);
-        if (entry === undefined || (entry.synced === this.pass && entry.synced !== 0)) continue;
-        this.compare(entry, sink, groups);
-        this.store(entry);
+        const slot = this.slots.get(key);
+        if (slot === undefined) continue;
+        if (typeof slot === "number" && slot % SLOT_HOPS === 0) {
+          this.compareNew(key, slot, groups);
+        } else {
+          const entry = this.entryOf(key, slot);
+          if (entry.synced === this.pass && entry.synced !== 0) continue;
+          this.compare(entry, sink, groups);
+          this.store(entry);
+        }
         if (--budget <= 0) {
           yield;
           budget = batch;
@@ -545,12 +559,7 @@ export class AdjRibOut {
     return { announce: [], withdraw };
   }
 
-  /** The entry of a prefix, made from its slot when that is compact; undefined when the prefix is unknown. */
-  private load(key: PrefixKey): Entry | undefined {
-    const slot = this.slots.get(key);
-    return slot === undefined ? undefined : this.entryOf(key, slot);
-  }
-
+  /** The entry of a prefix, made from its slot when that is compact. */
   private entryOf(key: PrefixKey, slot: Slot): Entry {
     if (typeof slot !== "number") return slot;
     const bundle = this.bundleList[Math.floor(slot / SLOT_HOPS)] as Bundle;
@@ -606,6 +615,16 @@ export class AdjRibOut {
       this.release(set);
       return key;
     }
+    if (slot === undefined) {
+      const bundle = this.bundleFor(route.family, route.nextHops, set);
+      if (FIRST_PATH_IDS[bundle.nextHops.length] !== undefined && bundle.id < MAX_BUNDLE_ID) {
+        // A new prefix in the usual state: its compact slot, no entry object made.
+        bundle.size++;
+        this.slots.set(key, bundle.id * SLOT_HOPS);
+        if (this.phase === "up") this.dirty.add(key);
+        return key;
+      }
+    }
     const entry: Entry =
       slot === undefined
         ? { family: route.family, address, length: route.length, key, nextHops: [], pathIds: NO_PATH_IDS, bundle: undefined, sent: NOTHING_SENT, synced: 0 }
@@ -640,6 +659,11 @@ export class AdjRibOut {
     const bundle = entry.bundle;
     if (!bundle) return;
     entry.bundle = undefined;
+    this.leave(bundle);
+  }
+
+  /** One prefix fewer in `bundle`. */
+  private leave(bundle: Bundle): void {
     this.release(bundle.attributes);
     if (--bundle.size > 0) return;
     this.bundles.delete(bundle.key);
@@ -802,18 +826,7 @@ export class AdjRibOut {
     const negotiated = session.families.includes(entry.family);
     const usable = set && negotiated ? this.usable(entry.family, entry.nextHops, session) : [];
     const announce = (nextHop: IpValue, pathId: number | undefined): void => {
-      const bySet = groups[entry.family === "ipv4-unicast" ? 0 : 1];
-      let byHop = bySet.get(set as AttributeSet);
-      if (byHop === undefined) {
-        byHop = new Map();
-        bySet.set(set as AttributeSet, byHop);
-      }
-      let group = byHop.get(nextHop);
-      if (group === undefined) {
-        group = { family: entry.family, nextHop, set: set as AttributeSet, prefixes: [] };
-        byHop.set(nextHop, group);
-      }
-      group.prefixes.push(prefixOf(entry, pathId));
+      changeGroup(groups, entry.family, set as AttributeSet, nextHop).prefixes.push(prefixOf(entry, pathId));
     };
     if (!session.addPathSend.includes(entry.family)) {
       const current = entry.sent.length === 1 ? entry.sent[0] : undefined;
@@ -840,6 +853,29 @@ export class AdjRibOut {
     }
   }
 
+  /**
+   * {@link compare} for a compact prefix the peer has nothing of: without
+   * ADD-PATH it is announced through its first usable next hop and stays
+   * compact; with ADD-PATH, compared as an entry.
+   */
+  private compareNew(key: PrefixKey, slot: number, groups: ChangeGroups): void {
+    const session = this.session as RibOutSession;
+    const bundle = this.bundleList[Math.floor(slot / SLOT_HOPS)] as Bundle;
+    const family = bundle.family;
+    if (!session.families.includes(family)) return;
+    if (session.addPathSend.includes(family)) {
+      const entry = this.entryOf(key, slot);
+      this.compare(entry, NO_SINK, groups);
+      this.store(entry);
+      return;
+    }
+    const usable = this.usable(family, bundle.nextHops, session);
+    if (usable.length === 0) return;
+    changeGroup(groups, family, bundle.attributes, usable[0]).prefixes.push(keyPrefix(key));
+    this.slots.set(key, slot + bundle.nextHops.indexOf(usable[0]) + 1);
+    this.sentPaths++;
+  }
+
   private record(entry: Entry, sent: readonly SentRecord[]): void {
     this.sentPaths += sent.length - entry.sent.length;
     entry.sent = sent;
@@ -864,6 +900,28 @@ export class AdjRibOut {
     this.sentPaths = 0;
   }
 }
+
+/** The group of changes for a family, attribute set and next hop, made when first needed. */
+function changeGroup(groups: ChangeGroups, family: FamilyName, set: AttributeSet, nextHop: IpValue): ChangeGroup {
+  const bySet = groups[family === "ipv4-unicast" ? 0 : 1];
+  let byHop = bySet.get(set);
+  if (byHop === undefined) {
+    byHop = new Map();
+    bySet.set(set, byHop);
+  }
+  let group = byHop.get(nextHop);
+  if (group === undefined) {
+    group = { family, nextHop, set, prefixes: [] };
+    byHop.set(nextHop, group);
+  }
+  return group;
+}
+
+/** A sink for comparisons that cannot withdraw anything (the peer has nothing of the prefix). */
+const NO_SINK: ChangeSink = {
+  announce: () => undefined,
+  withdraw: () => undefined,
+};
 
 /** The prefix of `entry` for the codec, with `pathId` when given. */
 function prefixOf(entry: Entry, pathId: number | undefined): Prefix {
