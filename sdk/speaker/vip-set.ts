@@ -39,31 +39,28 @@ function compareSorted<T extends number | bigint>(a: ArrayLike<T>, b: ArrayLike<
   while (j < b.length) onlyB.push(b[j++]);
 }
 
-/** The values of sorted `a` that are not in sorted `b`. */
-function without<T extends number | bigint>(a: ArrayLike<T>, b: ArrayLike<T>): T[] {
-  const kept: T[] = [];
-  let j = 0;
-  for (let i = 0; i < a.length; i++) {
-    while (j < b.length && b[j] < a[i]) j++;
-    if (j >= b.length || b[j] !== a[i]) kept.push(a[i]);
-  }
-  return kept;
-}
-
-/** The values of sorted `a` and sorted `b`, sorted, each once. */
-function union<T extends number | bigint>(a: ArrayLike<T>, b: ArrayLike<T>): T[] {
-  const all: T[] = [];
+/**
+ * Writes into `out` the values of sorted `a` and sorted `add` that are not
+ * in sorted `remove`, ascending, each once; returns how many.
+ */
+function merge<T extends number | bigint>(a: ArrayLike<T>, add: ArrayLike<T>, remove: ArrayLike<T>, out: { [i: number]: T }): number {
   let i = 0;
   let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && a[i] < b[j])) all.push(a[i++]);
-    else if (i >= a.length || b[j] < a[i]) all.push(b[j++]);
+  let r = 0;
+  let k = 0;
+  while (i < a.length || j < add.length) {
+    let value: T;
+    if (j >= add.length || (i < a.length && a[i] < add[j])) value = a[i++];
+    else if (i >= a.length || add[j] < a[i]) value = add[j++];
     else {
-      all.push(a[i++]);
+      value = a[i++];
       j++;
     }
+    while (r < remove.length && remove[r] < value) r++;
+    if (r < remove.length && remove[r] === value) continue;
+    out[k++] = value;
   }
-  return all;
+  return k;
 }
 
 /** Splits values by family into a typed array (IPv4) and a list (IPv6), each sorted and without duplicates. */
@@ -102,7 +99,11 @@ export class VipSet {
   change(announce: Iterable<IpValue>, withdraw: Iterable<IpValue>): VipSetDifference {
     const [new4, new6] = split(announce);
     const [gone4, gone6] = split(withdraw);
-    return this.become(Uint32Array.from(without(union(this.v4, new4), gone4)), without(union(this.v6, new6), gone6));
+    const v4 = new Uint32Array(this.v4.length + new4.length);
+    const v6: bigint[] = [];
+    const count4 = merge(this.v4, new4, gone4, v4);
+    merge(this.v6, new6, gone6, v6);
+    return this.become(v4.subarray(0, count4), v6);
   }
 
   private become(v4: Uint32Array, v6: bigint[]): VipSetDifference {
