@@ -354,7 +354,8 @@ async function runOnce(lab: Lab, sender: Sender, count: number, label: string): 
       const before = parseProtocol(await (control as BirdControl).command("show protocols all n0"));
       const changeAt = performance.now();
       try {
-        await change();
+        // The receiver is polled while the change is under way (the control socket's reply comes after the speaker applied it, not after the peer has it).
+        const changing = change();
         const changed = await pollReceiver(
           control as BirdControl,
           running,
@@ -362,6 +363,7 @@ async function runOnce(lab: Lab, sender: Sender, count: number, label: string): 
           (v) => v.withdrawsReceived - before.withdrawsReceived >= tenth && v.updatesReceived - before.updatesReceived >= tenth && v.imported === count,
           `receiver holding the changed ${tenth} routes`,
         );
+        await changing;
         return changed - changeAt;
       } catch (err) {
         process.stderr.write(`${label}: ${what} not measured: ${(err as Error).message}\n`);
