@@ -51,6 +51,8 @@ interface RunningSender {
    * operator would (bgplb: advertise file + SIGHUP; BIRD: config + configure).
    */
   replaceTenth?(): Promise<void>;
+  /** Replaces the next 10% by as many new ones through the `--control` socket (bgplb with --control only). */
+  replaceTenthByControl?(): Promise<void>;
   /** Called between receiver polls (BIRD: wakes its event loop, see {@link birdSender}). */
   tick?(): Promise<void>;
   /** The 99th percentile of the sender's event-loop delay while it sent the table, in ms (bgplb only). */
@@ -66,6 +68,8 @@ interface RunResult {
   readonly withdrawMs: number;
   /** Time to replace 10% of the routes (see {@link RunningSender.replaceTenth}), or undefined. */
   readonly changeMs: number | undefined;
+  /** The same through the control socket (see {@link RunningSender.replaceTenthByControl}), or undefined. */
+  readonly controlChangeMs: number | undefined;
   /** From the receiver's session coming up to its first UPDATE, or undefined when its trace does not show both. */
   readonly firstUpdateMs: number | undefined;
   readonly loopDelayMs: number | undefined;
@@ -75,6 +79,14 @@ interface RunResult {
 function changedAddresses(count: number): string[] {
   const tenth = Math.floor(count / 10);
   return Array.from({ length: count }, (_, i) => routeAddress(i < tenth ? count + i : i));
+}
+
+/** The control-socket batch that replaces the second 10% of `count` (still the original ones after {@link changedAddresses}) by new ones. */
+function controlReplacement(count: number): string[] {
+  const tenth = Math.floor(count / 10);
+  const lines: string[] = [];
+  for (let i = tenth; i < 2 * tenth; i++) lines.push(`withdraw ${routeAddress(i)}`, `announce ${routeAddress(count + i)}`);
+  return lines;
 }
 
 function routeAddress(i: number): string {
@@ -97,6 +109,7 @@ function rssBytes(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
+/** bgplb `advertise`; the current build also gets a `--control` socket (an older `binary` may not have it). */
 function bgplbSender(name: string, binary?: string): Sender {
   return {
     name,
@@ -112,6 +125,7 @@ function bgplbSender(name: string, binary?: string): Sender {
             peers: [{ peerIP: lab.peer.ipv4, peerASN: RECEIVER_ASN }],
           },
           advertiseFile: Array.from({ length: count }, (_, i) => routeAddress(i)),
+          control: binary === undefined,
         },
         label,
         ...(binary ? [binary] : []),
@@ -129,6 +143,14 @@ function bgplbSender(name: string, binary?: string): Sender {
           speaker.setAdvertiseFile(changedAddresses(count));
           speaker.signal("SIGHUP");
         },
+        ...(binary === undefined
+          ? {
+              async replaceTenthByControl() {
+                const reply = await speaker.control(controlReplacement(count));
+                if (!reply.startsWith("ok ")) throw new Error(`control socket: ${reply}`);
+              },
+            }
+          : {}),
       };
     },
   };
@@ -326,26 +348,33 @@ async function runOnce(lab: Lab, sender: Sender, count: number, label: string): 
     const rss = rssBytes(pid);
     const firstUpdate = firstUpdateMs(receiver.logText().slice(traceFrom));
     const loopDelayMs = running.loopDelayMs?.();
-    let changeMs: number | undefined;
     const tenth = Math.floor(count / 10);
-    if (running.replaceTenth && tenth > 0) {
-      const before = parseProtocol(await control.command("show protocols all n0"));
+    /** Time from `change` to the receiver having got `tenth` more withdrawals and announcements and holding `count` routes again. */
+    const timeChange = async (change: () => Promise<void>, what: string): Promise<number | undefined> => {
+      const before = parseProtocol(await (control as BirdControl).command("show protocols all n0"));
       const changeAt = performance.now();
-      await running.replaceTenth();
       try {
+        // The receiver is polled while the change is under way (the control socket's reply comes after the speaker applied it, not after the peer has it).
+        const changing = change();
         const changed = await pollReceiver(
-          control,
+          control as BirdControl,
           running,
           60_000,
           (v) => v.withdrawsReceived - before.withdrawsReceived >= tenth && v.updatesReceived - before.updatesReceived >= tenth && v.imported === count,
           `receiver holding the changed ${tenth} routes`,
         );
-        changeMs = changed - changeAt;
+        await changing;
+        return changed - changeAt;
       } catch (err) {
-        process.stderr.write(`${label}: replace 10% not measured: ${(err as Error).message}\n`);
+        process.stderr.write(`${label}: ${what} not measured: ${(err as Error).message}\n`);
+        return undefined;
+      } finally {
+        await sleep(500);
       }
-      await sleep(500);
-    }
+    };
+    const changeMs = running.replaceTenth && tenth > 0 ? await timeChange(() => running.replaceTenth!(), "replace 10%") : undefined;
+    const controlChangeMs =
+      running.replaceTenthByControl && tenth > 0 ? await timeChange(() => running.replaceTenthByControl!(), "replace 10% via control socket") : undefined;
     const stopAt = performance.now();
     running.process.signal("SIGTERM");
     const emptied = await pollReceiver(control, running, timeoutMs, (v) => v.imported === 0, "receiver holding no route");
@@ -356,6 +385,7 @@ async function runOnce(lab: Lab, sender: Sender, count: number, label: string): 
       rssBytes: rss,
       withdrawMs: emptied - stopAt,
       changeMs,
+      controlChangeMs,
       firstUpdateMs: firstUpdate,
       loopDelayMs,
     };
@@ -385,6 +415,7 @@ interface SenderResult {
   readonly idleRssBytes: number;
   readonly withdrawMs: number;
   readonly changeMs: number | undefined;
+  readonly controlChangeMs: number | undefined;
   readonly firstUpdateMs: number | undefined;
   /** The worst run's event-loop delay p99 (bgplb only). */
   readonly loopDelayMs: number | undefined;
@@ -421,6 +452,8 @@ function printTable(count: number, runs: number, results: readonly SenderResult[
     ["withdraw all on SIGTERM (s)", (r) => (r.withdrawMs / 1000).toFixed(3)],
     ["replace 10% (s)", (r) => (r.changeMs === undefined ? "-" : (r.changeMs / 1000).toFixed(3))],
     ["replace 10% / T_conv", (r) => (r.changeMs === undefined ? "-" : (r.changeMs / r.convMs).toFixed(2))],
+    ["replace 10% via control socket (s)", (r) => (r.controlChangeMs === undefined ? "-" : (r.controlChangeMs / 1000).toFixed(3))],
+    ["replace 10% via control / T_conv", (r) => (r.controlChangeMs === undefined ? "-" : (r.controlChangeMs / r.convMs).toFixed(2))],
     ["first UPDATE after Established (ms)", (r) => (r.firstUpdateMs === undefined ? "-" : r.firstUpdateMs.toFixed(1))],
     ["event-loop delay p99, worst run (ms)", (r) => (r.loopDelayMs === undefined ? "-" : r.loopDelayMs.toFixed(1))],
   ];
@@ -483,7 +516,7 @@ export async function advertiseBench(args: readonly string[]): Promise<void> {
         measured.push(await runOnce(lab, sender, count, `${label}-${i}`));
         const run = measured[i];
         process.stderr.write(
-          `${sender.name} run ${i + 1}: T_conv ${(run.convMs / 1000).toFixed(3)} s, first UPDATE ${run.firstUpdateMs ?? "-"} ms, loop delay p99 ${run.loopDelayMs ?? "-"} ms, replace 10% ${run.changeMs === undefined ? "-" : (run.changeMs / 1000).toFixed(3)} s (load ${loadavg()[0].toFixed(2)})\n`,
+          `${sender.name} run ${i + 1}: T_conv ${(run.convMs / 1000).toFixed(3)} s, first UPDATE ${run.firstUpdateMs ?? "-"} ms, loop delay p99 ${run.loopDelayMs ?? "-"} ms, replace 10% ${run.changeMs === undefined ? "-" : (run.changeMs / 1000).toFixed(3)} s, via control ${run.controlChangeMs === undefined ? "-" : (run.controlChangeMs / 1000).toFixed(3)} s (load ${loadavg()[0].toFixed(2)})\n`,
         );
       }
       results.push({
@@ -495,6 +528,7 @@ export async function advertiseBench(args: readonly string[]): Promise<void> {
         idleRssBytes: idle.rssBytes,
         withdrawMs: median(measured.map((r) => r.withdrawMs)),
         changeMs: medianOfDefined(measured.map((r) => r.changeMs)),
+        controlChangeMs: medianOfDefined(measured.map((r) => r.controlChangeMs)),
         firstUpdateMs: medianOfDefined(measured.map((r) => r.firstUpdateMs)),
         loopDelayMs: measured.some((r) => r.loopDelayMs !== undefined) ? Math.max(...measured.flatMap((r) => r.loopDelayMs ?? [])) : undefined,
       });

@@ -1,3 +1,5 @@
+import { unlinkSync } from "node:fs";
+import type { Server } from "node:net";
 import { DEFAULT_MAX_INPUT_BYTES, InputFileError, parseByteSize, readTextInput, STDIN_PATH } from "../io";
 import { parseCommandArgs } from "./args";
 import type { Command, CommandIo } from "./command";
@@ -5,7 +7,8 @@ import { UsageError } from "./command";
 import { keepRunningOnClosedOutput } from "./run";
 import { ConfigError, parseListenAddress, parseSpeakerConfig, type SpeakerConfig } from "../speaker/config";
 import { errorFields } from "../speaker/log";
-import { parseVip, parseVipFile, uniqueVips, type Vip } from "../speaker/vips";
+import { formatIpValue, type IpValue } from "../net";
+import { parseVip, parseVipValues, type Vip } from "../speaker/vips";
 
 const USAGE = `Usage: bgplb advertise --config FILE --advertise-ip IP [--advertise-ip IP]... [options]
        bgpadvertiser --config FILE --advertise-ip IP [options]
@@ -31,6 +34,17 @@ Options:
                           re-read on SIGHUP: VIPs no longer listed are
                           withdrawn, new ones advertised (- reads standard
                           input once, at the start)
+  --control PATH          listen on a Unix socket (mode 0600) for changes,
+                          one per line: "announce 192.0.2.10" or
+                          "withdraw 2001:db8::10"; a batch ends with an
+                          empty line or when the client closes its side, is
+                          applied whole (only the difference is sent) and
+                          answered with one line, "ok announced N withdrawn M
+                          advertised K" or "error: line L: ..." (then nothing
+                          of it is applied); lines up to 256 characters, batches
+                          up to 262144 lines. Example:
+                          printf 'announce 192.0.2.10\n' | socat - UNIX:PATH
+                          A SIGHUP makes the set the listed VIPs again.
   --health-listen H:P     health server address (overrides healthListen):
                           GET /healthz 200 while running, /readyz 200 when
                           every session is Established, /metrics Prometheus
@@ -40,7 +54,8 @@ Options:
 
 Signals: SIGTERM/SIGINT withdraw every route, send NOTIFICATION Cease /
 Administrative Shutdown, close and exit 0, also when they arrive during
-start-up. SIGHUP re-reads --advertise-file; a file that cannot be read or
+start-up. SIGHUP re-reads --advertise-file (the VIPs announced or withdrawn
+through --control since are replaced by the listed ones); a file that cannot be read or
 parsed is logged and the VIPs advertised stay as they were. Started by npm
 (npx, npm exec, npm run), whose shell does not pass SIGTERM on, the speaker
 also shuts down this way when its launcher exits; in containers and service
@@ -53,6 +68,7 @@ interface AdvertiseFlags {
   readonly configFile: string;
   readonly advertiseIps: readonly Vip[];
   readonly advertiseFile?: string;
+  readonly control?: string;
   readonly healthListen?: string;
   readonly maxInputBytes: number;
   readonly debugLog: boolean;
@@ -81,6 +97,7 @@ function parseFlags(args: readonly string[]): AdvertiseFlags {
     config: { type: "string" },
     "advertise-ip": { type: "string", multiple: true },
     "advertise-file": { type: "string" },
+    control: { type: "string" },
     "health-listen": { type: "string" },
     "max-input-size": { type: "string" },
     "debug-log": { type: "boolean" },
@@ -90,12 +107,16 @@ function parseFlags(args: readonly string[]): AdvertiseFlags {
   if (configFile === undefined) throw new UsageError("--config FILE is required");
   const advertiseIps = (values["advertise-ip"] ?? []).map((ip) => usage(() => parseVip(ip, "--advertise-ip")));
   const advertiseFile = values["advertise-file"];
-  if (advertiseIps.length === 0 && advertiseFile === undefined) throw new UsageError("give at least one --advertise-ip IP (or --advertise-file FILE)");
+  const control = values.control;
+  if (control === "") throw new UsageError("--control: give the path of the socket to create");
+  if (advertiseIps.length === 0 && advertiseFile === undefined && control === undefined) {
+    throw new UsageError("give at least one --advertise-ip IP (or --advertise-file FILE, or --control PATH)");
+  }
   const listen = values["health-listen"];
   const healthListen = listen === undefined ? undefined : usage(() => parseListenAddress(listen, "--health-listen"));
   const size = values["max-input-size"];
   const maxInputBytes = size === undefined ? DEFAULT_MAX_INPUT_BYTES : usage(() => withFlag("--max-input-size", () => parseByteSize(size)));
-  return { configFile, advertiseIps, advertiseFile, healthListen, maxInputBytes, debugLog: values["debug-log"] ?? false };
+  return { configFile, advertiseIps, advertiseFile, control, healthListen, maxInputBytes, debugLog: values["debug-log"] ?? false };
 }
 
 /** Reads a file given with `flag`, bounded by `--max-input-size`; any failure is a usage error naming the flag and the file. */
@@ -118,21 +139,31 @@ function loadConfig(file: string, maxBytes: number): SpeakerConfig {
   }
 }
 
-function loadVipFile(file: string, maxBytes: number): Vip[] {
+function loadVipFile(file: string, maxBytes: number): IpValue[] {
   const text = readText(file, "--advertise-file", maxBytes);
   try {
-    return parseVipFile(text, file);
+    return parseVipValues(text, file);
   } catch (err) {
     throw new UsageError(`--advertise-file ${(err as Error).message}`);
   }
 }
 
+/** Stops taking control connections and removes the socket file. */
+function closeControl(server: Server, path: string): void {
+  server.close();
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
 /** Checks that the VIPs can be advertised with the config: an IPv6 next hop for IPv6 VIPs, attributes that fit an UPDATE. */
-function checkVips(config: SpeakerConfig, vips: readonly Vip[], configFile: string, checkAdvertisable: SpeakerModule["checkAdvertisable"]): void {
-  const v6 = vips.find((v) => v.family === 6);
-  if (v6 && config.ipv6NextHops.length === 0) {
+function checkVips(config: SpeakerConfig, vips: readonly IpValue[], configFile: string, checkAdvertisable: SpeakerModule["checkAdvertisable"]): void {
+  const v6 = vips.find((v) => typeof v === "bigint");
+  if (v6 !== undefined && config.ipv6NextHops.length === 0) {
     throw new UsageError(
-      `--config ${configFile}: ipv6NextHops: is empty, but IPv6 VIP ${v6.address} is to be advertised (give the IPv6 next hop, e.g. ipv6NextHops: ["2001:db8::1"])`,
+      `--config ${configFile}: ipv6NextHops: is empty, but IPv6 VIP ${formatIpValue(v6)} is to be advertised (give the IPv6 next hop, e.g. ipv6NextHops: ["2001:db8::1"])`,
     );
   }
   try {
@@ -196,21 +227,22 @@ export const advertiseCommand: Command = {
     let lastResort: ((error: unknown) => void) | undefined;
     try {
       const flags = parseFlags(args);
-      const [{ checkAdvertisable, Speaker }, { jsonLogger }, { keepYoungGenerationSmall }] = await Promise.all([
+      const [{ checkAdvertisable, Speaker }, { jsonLogger }, { keepYoungGenerationSmall }, { startControlServer }] = await Promise.all([
         import("../speaker/speaker.js"),
         import("../speaker/json-logger.js"),
         import("../speaker/heap.js"),
+        import("../speaker/control.js"),
       ]);
       keepYoungGenerationSmall();
       const base = loadConfig(flags.configFile, flags.maxInputBytes);
       const config: SpeakerConfig = flags.healthListen ? { ...base, healthListen: flags.healthListen } : base;
       /** Every VIP given, in order, duplicates included. */
-      const listedVips = (): Vip[] => {
+      const listedVips = (): IpValue[] => {
         const fromFile = flags.advertiseFile ? loadVipFile(flags.advertiseFile, flags.maxInputBytes) : [];
-        return flags.advertiseIps.length === 0 ? fromFile : [...flags.advertiseIps, ...fromFile];
+        return flags.advertiseIps.length === 0 ? fromFile : [...flags.advertiseIps.map((v) => v.value), ...fromFile];
       };
       // Dropped once the speaker has started (it keeps what it needs): this frame lives as long as the speaker.
-      let vips: Vip[] | undefined = uniqueVips(listedVips());
+      let vips: IpValue[] | undefined = listedVips();
       checkVips(config, vips, flags.configFile, checkAdvertisable);
       const logger = jsonLogger(io.stdout, io.stderr, flags.debugLog);
       // Defence in depth only: every peer session catches its own errors
@@ -221,9 +253,22 @@ export const advertiseCommand: Command = {
       process.on("unhandledRejection", lastResort);
       keepRunningOnClosedOutput();
       const speaker = new Speaker(config, logger);
+      let control: Server | undefined;
       try {
         await speaker.start(vips);
         vips = undefined;
+        if (flags.control !== undefined) {
+          control = await startControlServer(
+            flags.control,
+            (announce, withdraw) => {
+              checkVips(config, announce, flags.configFile, checkAdvertisable);
+              const { added, removed } = speaker.change(announce, withdraw);
+              return `announced ${added.length} withdrawn ${removed.length} advertised ${speaker.vipCount}`;
+            },
+            logger,
+          );
+          logger.log("info", "control socket listening", { path: flags.control });
+        }
       } catch (err) {
         logger.log("error", "speaker failed to start", { error: (err as Error).message });
         await speaker.stop();
@@ -248,6 +293,7 @@ export const advertiseCommand: Command = {
       const reason = stopRequested ?? (await new Promise<string>((resolve) => (wake = resolve)));
       hangup = IGNORE_HANGUP;
       logger.log("info", "shutting down", { signal: reason });
+      if (control) closeControl(control, flags.control as string);
       try {
         await speaker.stop();
         return 0;

@@ -255,7 +255,7 @@ export class PeerDriver {
    * Makes `routes` the whole set to advertise. An Established session is
    * sent the difference at once; a later one gets the set when it comes up.
    */
-  advertise(routes: readonly OriginatedRoute[]): void {
+  advertise(routes: Iterable<OriginatedRoute>): void {
     this.guard("advertise", () => {
       this.rib.replaceAll(routes);
       if (this.established !== undefined) this.flushRib(this.established);
@@ -267,7 +267,7 @@ export class PeerDriver {
    * prefix) and removes `withdraw`; an Established session is sent the
    * difference at once. Costs in proportion to the change, not the set.
    */
-  change(announce: readonly OriginatedRoute[], withdraw: readonly OriginatedRoute[]): void {
+  change(announce: Iterable<OriginatedRoute>, withdraw: Iterable<OriginatedRoute>): void {
     this.guard("advertise", () => {
       for (const route of withdraw) this.rib.delete(route.family, route.address, route.length);
       for (const route of announce) this.rib.set(route);

@@ -13,41 +13,39 @@ import type { Logger } from "./log";
 import { SpeakerMetrics } from "./metrics";
 import { PeerDriver } from "./peer";
 import { listenWithMd5 } from "./tcp-md5";
-import type { Vip } from "./vips";
+import { VipSet, type VipSetDifference } from "./vip-set";
 
 /** Up to this many VIPs are named in an info line; larger sets are counted. */
 const VIPS_NAMED_AT_INFO = 16;
 
-/** The VIP of an address value (`advertised` keeps values only). */
-function hostVip(value: IpValue): Vip {
-  const address = formatIpValue(value);
-  return typeof value === "bigint" ? { address, value, family: 6, length: 128 } : { address, value, family: 4, length: 32 };
-}
-
 /** Log fields for an advertise set: its size, and its addresses when it is small. */
-function vipFields(vips: readonly Vip[]): { vipCount: number; vips?: string[] } {
-  return vips.length <= VIPS_NAMED_AT_INFO ? { vipCount: vips.length, vips: vips.map((v) => v.address) } : { vipCount: vips.length };
+function vipFields(set: VipSet): { vipCount: number; vips?: string[] } {
+  return set.size <= VIPS_NAMED_AT_INFO ? { vipCount: set.size, vips: set.values().map(formatIpValue) } : { vipCount: set.size };
 }
 
 /** Text sent with Cease / Administrative Shutdown on a graceful stop (RFC 8203). */
 const SHUTDOWN_COMMUNICATION = "bgplb speaker shutting down";
 
 /**
- * The routes for `vips`: host routes through the configured next hops
- * (IPv6 VIPs through ipv6NextHops) with the configured communities.
+ * The routes for VIP addresses: host routes through the configured next
+ * hops (IPv6 VIPs through ipv6NextHops) with the configured communities.
+ * Made as they are iterated (each pass makes new ones), so a large set
+ * never has all its route objects alive at once.
  */
-function vipRoutes(vips: readonly Vip[], config: SpeakerConfig): OriginatedRoute[] {
+function vipRoutes(values: readonly IpValue[], config: SpeakerConfig): Iterable<OriginatedRoute> {
   // One list per family, parsed once: the routes share it (and the Adj-RIB-Out checks a shared list once).
   const nextHops = config.nextHops.map((text) => ipValue(parseIp(text)));
   const ipv6NextHops = config.ipv6NextHops.map((text) => ipValue(parseIp(text)));
-  return vips.map((vip) => ({
-    family: vip.family === 4 ? "ipv4-unicast" : "ipv6-unicast",
-    address: vip.value,
-    length: vip.length,
-    nextHops: vip.family === 4 ? nextHops : ipv6NextHops,
-    communities: config.communities,
-    largeCommunities: config.largeCommunities,
-  }));
+  const { communities, largeCommunities } = config;
+  return {
+    *[Symbol.iterator]() {
+      for (const value of values) {
+        yield typeof value === "number"
+          ? { family: "ipv4-unicast", address: value, length: 32, nextHops, communities, largeCommunities }
+          : { family: "ipv6-unicast", address: value, length: 128, nextHops: ipv6NextHops, communities, largeCommunities };
+      }
+    },
+  };
 }
 
 const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
@@ -57,10 +55,10 @@ const FAMILIES: readonly FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
  * same attributes and the same length of prefix, so whether one fits an
  * UPDATE is whether all do.
  */
-function vipPerFamily(vips: readonly Vip[]): Vip[] {
-  const v4 = vips.find((v) => v.family === 4);
-  const v6 = vips.find((v) => v.family === 6);
-  return [...(v4 ? [v4] : []), ...(v6 ? [v6] : [])];
+function vipPerFamily(vips: readonly IpValue[]): IpValue[] {
+  const v4 = vips.find((v) => typeof v === "number");
+  const v6 = vips.find((v) => typeof v === "bigint");
+  return [...(v4 === undefined ? [] : [v4]), ...(v6 === undefined ? [] : [v6])];
 }
 
 /**
@@ -73,9 +71,9 @@ function vipPerFamily(vips: readonly Vip[]): Vip[] {
  * costs the same for ten VIPs as for a million.
  * @throws RangeError saying what does not fit.
  */
-export function checkAdvertisable(config: SpeakerConfig, vips: readonly Vip[]): void {
+export function checkAdvertisable(config: SpeakerConfig, vips: readonly IpValue[]): void {
   const addPathSend = config.addPath ? FAMILIES : [];
-  const routes = vipRoutes(vipPerFamily(vips), config);
+  const routes = [...vipRoutes(vipPerFamily(vips), config)];
   for (const fourOctetAs of [true, false]) {
     const rib = new AdjRibOut(config.localASN);
     rib.replaceAll(routes);
@@ -96,13 +94,8 @@ export class Speaker {
   private readonly bfd: BfdDriver | undefined;
   private health: HttpServer | undefined;
   private stopping: Promise<void> | undefined;
-  /**
-   * The addresses of the VIPs advertised (their values, as the Adj-RIB-Out
-   * keeps them), each with the {@link advertise} call that last named it:
-   * about 20 octets per VIP, no object or text of its own.
-   */
-  private readonly advertised = new Map<IpValue, number>();
-  private naming = 0;
+  /** The addresses of the VIPs advertised, as sorted values: 4 octets per IPv4 VIP. */
+  private readonly advertised = new VipSet();
 
   constructor(
     private readonly config: SpeakerConfig,
@@ -155,9 +148,8 @@ export class Speaker {
    * Starts the health server and the listener (each failure rejects with a
    * message naming the address), then every peer.
    */
-  async start(vips: readonly Vip[]): Promise<void> {
-    const routes = vipRoutes(vips, this.config);
-    for (const vip of vips) this.advertised.set(vip.value, this.naming);
+  async start(vips: readonly IpValue[]): Promise<void> {
+    const routes = vipRoutes(this.advertised.replace(vips).added, this.config);
     this.health = await startHealthServer(this.config.healthListen, {
       notEstablished: () => this.peers.filter((p) => p.state !== "Established").map((p) => p.peerIP),
       metrics: () => this.metrics.render(),
@@ -173,7 +165,7 @@ export class Speaker {
       listen: this.config.listenPort > 0 ? `${this.config.localIP}:${this.config.listenPort}` : "off",
       health: this.config.healthListen,
       peers: this.config.peers.map((p) => `${p.peerIP}:${p.peerPort} AS${p.peerASN}${p.bfd ? " bfd" : ""}`),
-      ...vipFields(vips),
+      ...vipFields(this.advertised),
     });
     for (const peer of this.peers) {
       peer.advertise(routes);
@@ -184,33 +176,36 @@ export class Speaker {
   /**
    * Replaces the advertise set: withdraws VIPs no longer in it, announces
    * new ones, on every Established session. Only the difference from the
-   * set advertised so far reaches the peers' Adj-RIBs-Out (finding it costs
-   * two map operations per VIP; checking and comparing every route in each
-   * Adj-RIB-Out costs far more). A VIP listed twice counts once.
+   * set advertised so far reaches the peers' Adj-RIBs-Out (found by sorting
+   * the new set and one pass over both). A VIP listed twice counts once.
    */
-  advertise(vips: readonly Vip[]): void {
-    const naming = ++this.naming;
-    const added: Vip[] = [];
-    const named: Vip[] = [];
-    let count = 0;
-    for (const vip of vips) {
-      const last = this.advertised.get(vip.value);
-      if (last === naming) continue;
-      this.advertised.set(vip.value, naming);
-      if (last === undefined) added.push(vip);
-      if (++count <= VIPS_NAMED_AT_INFO) named.push(vip);
-    }
-    const removed: Vip[] = [];
-    for (const [value, last] of this.advertised) {
-      if (last === naming) continue;
-      this.advertised.delete(value);
-      removed.push(hostVip(value));
-    }
-    const listed = count <= VIPS_NAMED_AT_INFO ? { vipCount: count, vips: named.map((v) => v.address) } : { vipCount: count };
-    this.logger.log("info", "advertise set changed", { ...listed, added: added.length, removed: removed.length });
-    if (added.length === 0 && removed.length === 0) return;
-    const announce = vipRoutes(added, this.config);
-    const withdraw = vipRoutes(removed, this.config);
+  advertise(vips: readonly IpValue[]): void {
+    const difference = this.advertised.replace(vips);
+    this.logger.log("info", "advertise set changed", { ...vipFields(this.advertised), added: difference.added.length, removed: difference.removed.length });
+    this.send(difference);
+  }
+
+  /**
+   * Adds `announce` to the advertise set and removes `withdraw` (a VIP in
+   * both is removed); only VIPs that change reach the peers. Returns the
+   * difference made.
+   */
+  change(announce: readonly IpValue[], withdraw: readonly IpValue[]): VipSetDifference {
+    const difference = this.advertised.change(announce, withdraw);
+    this.logger.log("info", "advertise set changed", { vipCount: this.advertised.size, added: difference.added.length, removed: difference.removed.length });
+    this.send(difference);
+    return difference;
+  }
+
+  /** How many VIPs are advertised. */
+  get vipCount(): number {
+    return this.advertised.size;
+  }
+
+  private send(difference: VipSetDifference): void {
+    if (difference.added.length === 0 && difference.removed.length === 0) return;
+    const announce = vipRoutes(difference.added, this.config);
+    const withdraw = vipRoutes(difference.removed, this.config);
     for (const peer of this.peers) peer.change(announce, withdraw);
   }
 

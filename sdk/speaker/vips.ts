@@ -2,7 +2,7 @@
  * The set of VIPs the speaker advertises: parsing `--advertise-ip` values
  * and advertise files into host prefixes (/32 for IPv4, /128 for IPv6).
  */
-import { ipValue, parseIp, type IpValue } from "../net";
+import { ipValue, parseIp, parseIpValue, type IpValue } from "../net";
 
 /** One advertised VIP. */
 export interface Vip {
@@ -35,6 +35,21 @@ function readVip(text: string): Vip | string {
 }
 
 /**
+ * The address value of one VIP (no text made for it), or what is wrong with
+ * it: the same syntax as {@link parseVip}.
+ */
+export function readVipValue(text: string): IpValue | string {
+  const trimmed = text.trim();
+  const slash = trimmed.indexOf("/");
+  const value = parseIpValue(slash < 0 ? trimmed : trimmed.slice(0, slash));
+  if (value === undefined) return `${JSON.stringify(text)} is not an IPv4 or IPv6 address`;
+  if (slash >= 0 && trimmed.slice(slash + 1) !== (typeof value === "number" ? "32" : "128")) {
+    return `${JSON.stringify(text)} is not a host address (VIPs are advertised as /32 or /128)`;
+  }
+  return value;
+}
+
+/**
  * Parses one VIP; `where` names its source in the error (e.g.
  * `--advertise-ip` or `vips.txt line 3`). A `/32` or `/128` suffix is
  * accepted; any other prefix length is refused.
@@ -53,22 +68,34 @@ export function parseVip(text: string, where: string): Vip {
  */
 export function parseVipFile(text: string, file: string): Vip[] {
   const vips: Vip[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const hash = line.indexOf("#");
-    const content = (hash < 0 ? line : line.slice(0, hash)).trim();
-    if (!content) continue;
-    const vip = readVip(content);
-    if (typeof vip === "string") throw new Error(`${file} line ${i + 1}: ${vip}`);
-    vips.push(vip);
-  }
+  forEachVip(text, file, readVip, (vip) => vips.push(vip));
   return vips;
 }
 
-/** Merges VIP lists, dropping duplicates, in first-seen order. */
-export function uniqueVips(...lists: readonly (readonly Vip[])[]): Vip[] {
-  const seen = new Map<string, Vip>();
-  for (const list of lists) for (const v of list) if (!seen.has(v.address)) seen.set(v.address, v);
-  return [...seen.values()];
+/**
+ * The address values of an advertise file's VIPs (see {@link parseVipFile}),
+ * without an object or text kept per VIP: what a large file needs.
+ * @throws Error naming the file, the line and the bad value.
+ */
+export function parseVipValues(text: string, file: string): IpValue[] {
+  const values: IpValue[] = [];
+  forEachVip(text, file, readVipValue, (value) => values.push(value));
+  return values;
+}
+
+function forEachVip<T>(text: string, file: string, read: (text: string) => T | string, take: (vip: T) => void): void {
+  let line = 0;
+  for (let from = 0; from < text.length;) {
+    line++;
+    const newline = text.indexOf("\n", from);
+    const end = newline < 0 ? text.length : newline;
+    const raw = text.slice(from, end);
+    const hash = raw.indexOf("#");
+    const content = (hash < 0 ? raw : raw.slice(0, hash)).trim();
+    from = end + 1;
+    if (!content) continue;
+    const vip = read(content);
+    if (typeof vip === "string") throw new Error(`${file} line ${line}: ${vip}`);
+    take(vip);
+  }
 }

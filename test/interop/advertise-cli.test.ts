@@ -67,7 +67,7 @@ describe("bgplb advertise / bgpadvertiser: configuration errors (real binary)", 
     const stray = await runBinary(BGPLB, ["advertise", "--config", file, "192.0.2.10"]);
     expect([stray.code, stray.stderr]).to.deep.equal([2, 'bgplb advertise: unexpected argument "192.0.2.10" (see --help)\n']);
     const none = await runBinary(BGPLB, ["advertise", "--config", file]);
-    expect([none.code, none.stderr]).to.deep.equal([2, "bgplb advertise: give at least one --advertise-ip IP (or --advertise-file FILE)\n"]);
+    expect([none.code, none.stderr]).to.deep.equal([2, "bgplb advertise: give at least one --advertise-ip IP (or --advertise-file FILE, or --control PATH)\n"]);
     // The second and third values are parsed too: the third is refused by name.
     const repeated = await runBinary(BGPLB.replace(/main\.js$/, "bgpadvertiser.js"), [
       `--config=${file}`,

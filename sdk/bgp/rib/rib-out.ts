@@ -13,13 +13,22 @@
  *
  * Built for large tables: routes with equal attributes share one interned
  * attribute set (and so one encoded form in the packer), routes with equal
- * next hops and attributes are kept together in a bundle so a full table
- * goes out group by group without sorting, and only the prefixes changed
- * since the last send are compared (a dirty set), so a small change costs
- * in proportion to its size, not the table's. Addresses are typed values
- * (a number for IPv4, a bigint for IPv6, see `messages.ts`): a prefix is
- * keyed by a number (IPv4) or a bigint (IPv6) built from address and length,
- * and nothing here parses or formats text except for an error message.
+ * next hops and attributes share a bundle so a full table goes out group by
+ * group without sorting, and only the prefixes changed since the last send
+ * are compared (a dirty set of keys), so a small change costs in proportion
+ * to its size, not the table's. Addresses are typed values (a number for
+ * IPv4, a bigint for IPv6, see `messages.ts`): a prefix is keyed by a
+ * number (IPv4) or a bigint (IPv6) built from address and length, and
+ * nothing here parses or formats text except for an error message.
+ *
+ * One table holds every prefix. A prefix in the usual state (its bundle's
+ * next hops with the first path identifiers; the peer has nothing of it, or
+ * one path without identifier through one of those next hops with the
+ * bundle's attributes) is a small integer in that table, not an object: its
+ * bundle's number and which next hop was sent. Only a prefix in another
+ * state (several paths sent with ADD-PATH, waiting to be withdrawn, sent
+ * with attributes it no longer has) keeps an {@link Entry} object. Prefix
+ * objects for the codec are made as routes are packed, not kept.
  */
 import { formatIpValue, isIpv4Value, isIpv6Value } from "../../net/octets";
 import { AsPathSegmentType, Origin, type FamilyName, type IpValue, type LargeCommunity, type MpNextHop, type PathAttributes, type Prefix } from "../messages";
@@ -91,10 +100,13 @@ interface AttributeSet {
 /** Routes of one family with the same next hops and attribute set. */
 interface Bundle {
   readonly key: string;
+  /** Number in {@link AdjRibOut}'s bundle list, part of a compact slot. */
+  readonly id: number;
   readonly family: FamilyName;
   readonly nextHops: readonly IpValue[];
   readonly attributes: AttributeSet;
-  readonly entries: Set<Entry>;
+  /** Prefixes in the bundle; it is forgotten at 0. */
+  size: number;
 }
 
 /** One path the peer has been sent. */
@@ -105,11 +117,11 @@ interface SentRecord {
   readonly pathId: number | undefined;
 }
 
-/** One prefix: what is wanted for it and what the peer has. */
+/** One prefix: what is wanted for it and what the peer has (see {@link Slot} for how it is stored). */
 interface Entry {
   readonly family: FamilyName;
-  /** Canonical prefix, shared by every announcement without path identifier. */
-  readonly prefix: Prefix;
+  readonly address: IpValue;
+  readonly length: number;
   readonly key: PrefixKey;
   /** Wanted next hops, most preferred first; empty once removed (kept until the peer is told). */
   nextHops: readonly IpValue[];
@@ -119,16 +131,22 @@ interface Entry {
   sent: readonly SentRecord[];
   /** The full pass that last sent this entry; 0 after a change. */
   synced: number;
-  /** The replaceAll call that last named this entry. */
-  named: number;
 }
+
+/**
+ * How a prefix is stored: an {@link Entry}, or in the usual state a
+ * non-negative integer, `bundle id × 16 + h`, where h is 0 when the peer
+ * has nothing of the prefix and i + 1 when it has one path without
+ * identifier through the bundle's next hop i, with the bundle's attributes.
+ */
+type Slot = Entry | number;
 
 /** Changed paths of one family to announce with the same next hop and attribute set. */
 interface ChangeGroup {
   readonly family: FamilyName;
   readonly nextHop: IpValue;
   readonly set: AttributeSet;
-  readonly entries: [Entry, number | undefined][];
+  readonly prefixes: Prefix[];
 }
 
 /** Change groups being collected: per family (IPv4, IPv6), by attribute set, then by next hop. */
@@ -146,12 +164,20 @@ const FIRST_PATH_IDS: readonly (readonly number[])[] = Array.from({ length: 9 },
 const DEFAULT_LOCAL_PREF = 100;
 /** Entries handled between two yields of {@link AdjRibOut.changes}. */
 const DEFAULT_BATCH = 1024;
+/** Prefixes looked at (in a full send, not all of the group being sent) for one counted in the batch. */
+const VISITS_PER_SEND = 16;
+/** A compact slot's next-hop part: 0, or 1 + the index of a next hop (at most 8: compact prefixes have {@link FIRST_PATH_IDS}). */
+const SLOT_HOPS = 16;
+/** Bundle ids stay below this, so a compact slot is a small integer (a Smi for V8). */
+const MAX_BUNDLE_ID = 2 ** 22;
+/** IPv4 keys of prefixes shorter than /32 start here, above every host key. */
+const NET_KEY_BASE = 2 ** 32;
 
 /**
- * The key of a prefix in the RIB-out: a host route's address itself (so
- * the key is the value the prefix holds anyway; no number or bigint is
- * made per route), else a negative number (IPv4) or bigint (IPv6) from
- * address and length that no address equals.
+ * The key of a prefix in the RIB-out: an IPv4 host route's address as a
+ * signed 32-bit integer (a Smi for V8: no heap number per route), an IPv6
+ * host route's address itself, else a number at or above 2^32 (IPv4) or a
+ * negative bigint (IPv6) from address and length that no host key equals.
  */
 type PrefixKey = number | bigint;
 
@@ -167,8 +193,21 @@ function isIpv6(address: IpValue): boolean {
 
 /** The key of a checked prefix. */
 function prefixKey(address: IpValue, length: number): PrefixKey {
-  if (typeof address === "number") return length === 32 ? address : -(address * 64 + length) - 1;
+  if (typeof address === "number") return length === 32 ? address | 0 : NET_KEY_BASE + address * 64 + length;
   return length === 128 ? address : -((address << 8n) | BigInt(length)) - 1n;
+}
+
+/** The prefix of a key (see {@link prefixKey}). */
+function keyPrefix(key: PrefixKey): Prefix {
+  if (typeof key === "number")
+    return key < NET_KEY_BASE ? { address: key >>> 0, length: 32 } : { address: Math.floor((key - NET_KEY_BASE) / 64), length: key % 64 };
+  if (key >= 0n) return { address: key, length: 128 };
+  const packed = -(key + 1n);
+  return { address: packed >> 8n, length: Number(packed & 255n) };
+}
+
+function keyFamily(key: PrefixKey): FamilyName {
+  return typeof key === "number" ? "ipv4-unicast" : "ipv6-unicast";
 }
 
 /** A key of a next hop list, for bundles (an IPv6 next hop ends in "n" so it cannot equal an IPv4 one). */
@@ -266,13 +305,17 @@ class ChangeCollector implements ChangeSink {
 export class AdjRibOut {
   private readonly localAsn: number;
   private readonly internal: boolean;
-  private readonly entries = new Map<PrefixKey, Entry>();
+  /** Every prefix wanted or still held by the peer: the one per-prefix table. */
+  private readonly slots = new Map<PrefixKey, Slot>();
   private readonly bundles = new Map<string, Bundle>();
+  /** Bundles by id; undefined where an id is free (listed in {@link freeBundleIds}). */
+  private readonly bundleList: (Bundle | undefined)[] = [];
+  private readonly freeBundleIds: number[] = [];
   private readonly attributeSets = new Map<string, AttributeSet>();
   private readonly nextHopObjects = new Map<IpValue, MpNextHop>();
   private readonly sentRecords = new Map<AttributeSet, Map<IpValue, readonly SentRecord[]>>();
-  /** Entries changed since they were last compared with what the peer has. */
-  private dirty = new Set<Entry>();
+  /** Keys of the prefixes changed since they were last compared with what the peer has. */
+  private dirty = new Set<PrefixKey>();
   /** Families whose every path is (re)announced at the next send: after Established, or on ROUTE-REFRESH. */
   private readonly full = new Set<FamilyName>();
   private session: RibOutSession | undefined;
@@ -280,7 +323,6 @@ export class AdjRibOut {
   /** Changes on every sessionUp, sessionDown and withdrawAll, ending a running {@link changes}. */
   private generation = 0;
   private pass = 0;
-  private naming = 0;
   private sentPaths = 0;
   /** The attribute set interned last and copies of what it was built from: routes usually share one. */
   private lastSet: AttributeSet | undefined;
@@ -308,33 +350,58 @@ export class AdjRibOut {
 
   /** Removes the route for a prefix; returns whether there was one. */
   delete(family: FamilyName, address: IpValue, length: number): boolean {
-    if (!(isIpv4Value(address) || isIpv6Value(address)) || !Number.isInteger(length)) return false;
-    const entry = this.entries.get(prefixKey(address, length));
-    if (!entry || entry.family !== family || entry.nextHops.length === 0) return false;
+    const v4 = isIpv4Value(address);
+    if (!(v4 || isIpv6Value(address)) || family !== (v4 ? "ipv4-unicast" : "ipv6-unicast")) return false;
+    if (!Number.isInteger(length) || length < 0 || length > (v4 ? 32 : 128)) return false;
+    const key = prefixKey(address, length);
+    const slot = this.slots.get(key);
+    if (typeof slot === "number" && slot % SLOT_HOPS === 0) {
+      // Never sent: nothing to tell the peer, the prefix just goes.
+      this.leave(this.bundleList[Math.floor(slot / SLOT_HOPS)] as Bundle);
+      this.slots.delete(key);
+      return true;
+    }
+    const entry = slot === undefined ? undefined : this.entryOf(key, slot);
+    if (!entry || entry.nextHops.length === 0) return false;
     this.unwant(entry);
+    this.store(entry);
     return true;
   }
 
-  /** Makes `routes` the whole wanted set: routes not in it are removed. Nothing changes when one is bad. */
-  replaceAll(routes: readonly OriginatedRoute[]): void {
+  /**
+   * Makes `routes` the whole wanted set: routes not in it are removed.
+   * Nothing changes when one is bad. `routes` is iterated twice (checked,
+   * then applied), so an iterable that makes its routes as it goes works.
+   */
+  replaceAll(routes: Iterable<OriginatedRoute>): void {
     for (const route of routes) checkRoute(route);
-    const naming = ++this.naming;
-    for (const route of routes) this.apply(route).named = naming;
-    for (const entry of this.entries.values()) {
-      if (entry.named !== naming && entry.nextHops.length > 0) this.unwant(entry);
+    if (this.slots.size === 0) {
+      // Nothing to remove: no record of which prefixes were named is needed.
+      for (const route of routes) this.apply(route);
+      return;
+    }
+    const named = new Set<PrefixKey>();
+    for (const route of routes) named.add(this.apply(route));
+    for (const [key, slot] of this.slots) {
+      if (named.has(key)) continue;
+      const entry = this.entryOf(key, slot);
+      if (entry.nextHops.length === 0) continue;
+      this.unwant(entry);
+      this.store(entry);
     }
   }
 
   /** The wanted routes. */
   wanted(): readonly OriginatedRoute[] {
     const routes: OriginatedRoute[] = [];
-    for (const entry of this.entries.values()) {
+    for (const [key, slot] of this.slots) {
+      const entry = this.entryOf(key, slot);
       const set = entry.bundle?.attributes;
       if (!set) continue;
       routes.push({
         family: entry.family,
-        address: entry.prefix.address,
-        length: entry.prefix.length,
+        address: entry.address,
+        length: entry.length,
         nextHops: entry.nextHops,
         ...(set.med !== undefined ? { med: set.med } : {}),
         ...(set.localPref !== undefined ? { localPref: set.localPref } : {}),
@@ -371,9 +438,10 @@ export class AdjRibOut {
   /** What the peer has been sent, sorted by family, prefix and path identifier. */
   advertised(): readonly SentPath[] {
     const paths: SentPath[] = [];
-    for (const entry of this.entries.values()) {
+    for (const [key, slot] of this.slots) {
+      const entry = this.entryOf(key, slot);
       for (const record of entry.sent) {
-        const base = { family: entry.family, address: entry.prefix.address, length: entry.prefix.length, nextHop: record.nextHop };
+        const base = { family: entry.family, address: entry.address, length: entry.length, nextHop: record.nextHop };
         paths.push(record.pathId === undefined ? base : { ...base, pathId: record.pathId });
       }
     }
@@ -420,11 +488,15 @@ export class AdjRibOut {
       this.full.delete(family);
       const pass = ++this.pass;
       for (const { bundle, nextHop } of this.fullGroups(family)) {
-        for (const entry of bundle.entries) {
+        for (const [key, slot] of this.slots) {
           if (!live()) return;
-          if (entry.bundle !== bundle) continue;
-          this.sendFull(entry, nextHop, pass, sink);
-          if (--budget <= 0) {
+          if (this.bundleOf(slot) !== bundle) {
+            budget -= 1 / VISITS_PER_SEND;
+          } else {
+            this.sendFull(key, slot, nextHop, pass, sink);
+            budget--;
+          }
+          if (budget <= 0) {
             yield;
             budget = batch;
           }
@@ -435,10 +507,18 @@ export class AdjRibOut {
       const changed = this.dirty;
       this.dirty = new Set();
       const groups: ChangeGroups = [new Map<AttributeSet, Map<IpValue, ChangeGroup>>(), new Map<AttributeSet, Map<IpValue, ChangeGroup>>()];
-      for (const entry of changed) {
+      for (const key of changed) {
         if (!live()) return;
-        if (entry.synced === this.pass && entry.synced !== 0) continue;
-        this.compare(entry, sink, groups);
+        const slot = this.slots.get(key);
+        if (slot === undefined) continue;
+        if (typeof slot === "number" && slot % SLOT_HOPS === 0) {
+          this.compareNew(key, slot, groups);
+        } else {
+          const entry = this.entryOf(key, slot);
+          if (entry.synced === this.pass && entry.synced !== 0) continue;
+          this.compare(entry, sink, groups);
+          this.store(entry);
+        }
         if (--budget <= 0) {
           yield;
           budget = batch;
@@ -449,9 +529,9 @@ export class AdjRibOut {
         .sort((a, b) => compareStrings(a.family, b.family) || compareIp(a.nextHop, b.nextHop) || compareStrings(a.set.key, b.set.key));
       for (const group of ordered) {
         const nextHop = this.nextHopObject(group.nextHop);
-        for (const [entry, pathId] of group.entries) {
+        for (const prefix of group.prefixes) {
           if (!live()) return;
-          sink.announce(entry.family, pathId === undefined ? entry.prefix : { ...entry.prefix, pathId }, nextHop, group.set.attributes);
+          sink.announce(group.family, prefix, nextHop, group.set.attributes);
           if (--budget <= 0) {
             yield;
             budget = batch;
@@ -467,74 +547,129 @@ export class AdjRibOut {
    */
   withdrawAll(): RibOutChanges {
     const withdraw: WithdrawnRoute[] = [];
-    for (const entry of this.entries.values()) {
-      for (const record of entry.sent)
-        withdraw.push({ family: entry.family, prefix: record.pathId === undefined ? entry.prefix : { ...entry.prefix, pathId: record.pathId } });
+    for (const [key, slot] of this.slots) {
+      if (typeof slot === "number") {
+        if (slot % SLOT_HOPS !== 0) withdraw.push({ family: keyFamily(key), prefix: keyPrefix(key) });
+        continue;
+      }
+      for (const record of slot.sent) withdraw.push({ family: slot.family, prefix: prefixOf(slot, record.pathId) });
     }
     this.forgetSent();
     if (this.phase === "up") this.phase = "withdrawn";
     return { announce: [], withdraw };
   }
 
-  /** Records a checked route as wanted; returns its entry. */
-  private apply(route: OriginatedRoute): Entry {
+  /** The entry of a prefix, made from its slot when that is compact. */
+  private entryOf(key: PrefixKey, slot: Slot): Entry {
+    if (typeof slot !== "number") return slot;
+    const bundle = this.bundleList[Math.floor(slot / SLOT_HOPS)] as Bundle;
+    const hop = slot % SLOT_HOPS;
+    const prefix = keyPrefix(key);
+    return {
+      family: bundle.family,
+      address: prefix.address,
+      length: prefix.length,
+      key,
+      nextHops: bundle.nextHops,
+      pathIds: FIRST_PATH_IDS[bundle.nextHops.length],
+      bundle,
+      sent: hop === 0 ? NOTHING_SENT : this.sentRecord(bundle.attributes, bundle.nextHops[hop - 1]),
+      synced: 0,
+    };
+  }
+
+  /** Writes `entry` back into its slot: compact when its state allows, dropped when nothing is wanted or sent. */
+  private store(entry: Entry): void {
+    if (entry.nextHops.length === 0 && entry.sent.length === 0) {
+      this.slots.delete(entry.key);
+      return;
+    }
+    this.slots.set(entry.key, this.compact(entry) ?? entry);
+  }
+
+  /** The compact slot of `entry` (see {@link Slot}), or undefined when its state needs the object. */
+  private compact(entry: Entry): number | undefined {
+    const bundle = entry.bundle;
+    if (bundle === undefined || bundle.id >= MAX_BUNDLE_ID || entry.nextHops !== bundle.nextHops || entry.pathIds !== FIRST_PATH_IDS[bundle.nextHops.length]) {
+      return undefined;
+    }
+    if (entry.sent.length === 0) return bundle.id * SLOT_HOPS;
+    const record = entry.sent[0];
+    if (entry.sent.length > 1 || record.pathId !== undefined || record.attributes !== bundle.attributes) return undefined;
+    const hop = bundle.nextHops.indexOf(record.nextHop);
+    return hop < 0 ? undefined : bundle.id * SLOT_HOPS + hop + 1;
+  }
+
+  private bundleOf(slot: Slot): Bundle | undefined {
+    return typeof slot === "number" ? this.bundleList[Math.floor(slot / SLOT_HOPS)] : slot.bundle;
+  }
+
+  /** Records a checked route as wanted; returns its key. */
+  private apply(route: OriginatedRoute): PrefixKey {
     const address = route.address;
     const key = prefixKey(address, route.length);
     const set = this.intern(route);
-    let entry = this.entries.get(key);
-    if (entry === undefined) {
-      entry = {
-        family: route.family,
-        prefix: { address, length: route.length },
-        key,
-        nextHops: [],
-        pathIds: NO_PATH_IDS,
-        bundle: undefined,
-        sent: NOTHING_SENT,
-        synced: 0,
-        named: 0,
-      };
-      this.entries.set(key, entry);
-    } else if (entry.bundle?.attributes === set && sameList(entry.nextHops, route.nextHops)) {
+    const slot = this.slots.get(key);
+    const current = slot === undefined ? undefined : this.bundleOf(slot);
+    if (current?.attributes === set && sameList(current.nextHops, route.nextHops)) {
       this.release(set);
-      return entry;
+      return key;
     }
+    if (slot === undefined) {
+      const bundle = this.bundleFor(route.family, route.nextHops, set);
+      if (FIRST_PATH_IDS[bundle.nextHops.length] !== undefined && bundle.id < MAX_BUNDLE_ID) {
+        // A new prefix in the usual state: its compact slot, no entry object made.
+        bundle.size++;
+        this.slots.set(key, bundle.id * SLOT_HOPS);
+        if (this.phase === "up") this.dirty.add(key);
+        return key;
+      }
+    }
+    const entry: Entry =
+      slot === undefined
+        ? { family: route.family, address, length: route.length, key, nextHops: [], pathIds: NO_PATH_IDS, bundle: undefined, sent: NOTHING_SENT, synced: 0 }
+        : this.entryOf(key, slot);
     const fresh = entry.nextHops.length === 0 ? FIRST_PATH_IDS[route.nextHops.length] : undefined;
     const ids = fresh ?? pathIdsFor(entry, route.nextHops);
     this.leaveBundle(entry);
-    entry.nextHops = route.nextHops;
-    entry.pathIds = ids;
     const bundle = this.bundleFor(route.family, route.nextHops, set);
-    bundle.entries.add(entry);
+    bundle.size++;
     entry.bundle = bundle;
+    entry.nextHops = bundle.nextHops;
+    entry.pathIds = ids;
     this.touch(entry);
-    return entry;
+    this.store(entry);
+    return key;
   }
 
-  /** No longer wants `entry`; it stays until the peer has been told. */
+  /** No longer wants `entry`; it stays until the peer has been told (the caller stores it). */
   private unwant(entry: Entry): void {
     this.leaveBundle(entry);
     entry.nextHops = [];
     entry.pathIds = NO_PATH_IDS;
-    if (entry.sent.length === 0) this.entries.delete(entry.key);
-    else this.touch(entry);
+    if (entry.sent.length > 0) this.touch(entry);
   }
 
   private touch(entry: Entry): void {
     entry.synced = 0;
-    if (this.phase === "up") this.dirty.add(entry);
+    if (this.phase === "up") this.dirty.add(entry.key);
   }
 
   private leaveBundle(entry: Entry): void {
     const bundle = entry.bundle;
     if (!bundle) return;
-    bundle.entries.delete(entry);
     entry.bundle = undefined;
+    this.leave(bundle);
+  }
+
+  /** One prefix fewer in `bundle`. */
+  private leave(bundle: Bundle): void {
     this.release(bundle.attributes);
-    if (bundle.entries.size === 0) {
-      this.bundles.delete(bundle.key);
-      if (this.lastBundle === bundle) this.lastBundle = undefined;
-    }
+    if (--bundle.size > 0) return;
+    this.bundles.delete(bundle.key);
+    this.bundleList[bundle.id] = undefined;
+    this.freeBundleIds.push(bundle.id);
+    if (this.lastBundle === bundle) this.lastBundle = undefined;
   }
 
   private bundleFor(family: FamilyName, nextHops: readonly IpValue[], set: AttributeSet): Bundle {
@@ -543,8 +678,10 @@ export class AdjRibOut {
     const key = `${family}|${set.key}|${nextHopsKey(nextHops)}`;
     let bundle = this.bundles.get(key);
     if (bundle === undefined) {
-      bundle = { key, family, nextHops, attributes: set, entries: new Set() };
+      const id = this.freeBundleIds.pop() ?? this.bundleList.length;
+      bundle = { key, id, family, nextHops: [...nextHops], attributes: set, size: 0 };
       this.bundles.set(key, bundle);
+      this.bundleList[id] = bundle;
     }
     this.lastBundle = bundle;
     return bundle;
@@ -638,57 +775,63 @@ export class AdjRibOut {
     return groups.sort((a, b) => compareIp(a.nextHop, b.nextHop) || compareStrings(a.bundle.attributes.key, b.bundle.attributes.key));
   }
 
-  /** Full send of one path of `entry` (through `nextHop`), keeping what else the peer has of it right. */
-  private sendFull(entry: Entry, nextHop: IpValue, pass: number, sink: ChangeSink): void {
+  /** Full send of one path of the prefix in `slot` (through `nextHop`), keeping what else the peer has of it right. */
+  private sendFull(key: PrefixKey, slot: Slot, nextHop: IpValue, pass: number, sink: ChangeSink): void {
     const session = this.session as RibOutSession;
-    const set = (entry.bundle as Bundle).attributes;
-    if (!session.addPathSend.includes(entry.family)) {
+    const family = keyFamily(key);
+    if (!session.addPathSend.includes(family)) {
       // Without ADD-PATH the next hop already sent stays while it is usable.
+      if (typeof slot === "number") {
+        // A compact prefix stays compact: only which next hop was sent changes.
+        const bundle = this.bundleList[Math.floor(slot / SLOT_HOPS)] as Bundle;
+        const sentHop = slot % SLOT_HOPS;
+        const current = sentHop === 0 ? undefined : bundle.nextHops[sentHop - 1];
+        const hop = current !== undefined && current !== nextHop && this.usable(family, bundle.nextHops, session).includes(current) ? current : nextHop;
+        if (sentHop === 0) this.sentPaths++;
+        this.slots.set(key, bundle.id * SLOT_HOPS + bundle.nextHops.indexOf(hop) + 1);
+        sink.announce(family, keyPrefix(key), this.nextHopObject(hop), bundle.attributes.attributes);
+        return;
+      }
+      const entry = slot;
+      const set = (entry.bundle as Bundle).attributes;
       const current = entry.sent.length === 1 ? entry.sent[0].nextHop : undefined;
-      const hop = current !== undefined && current !== nextHop && this.usable(entry.family, entry.nextHops, session).includes(current) ? current : nextHop;
+      const hop = current !== undefined && current !== nextHop && this.usable(family, entry.nextHops, session).includes(current) ? current : nextHop;
       this.record(entry, this.sentRecord(set, hop));
       entry.synced = pass;
-      sink.announce(entry.family, entry.prefix, this.nextHopObject(hop), set.attributes);
+      this.store(entry);
+      sink.announce(family, prefixOf(entry, undefined), this.nextHopObject(hop), set.attributes);
       return;
     }
+    const entry = this.entryOf(key, slot);
+    const set = (entry.bundle as Bundle).attributes;
     const pathId = entry.pathIds[entry.nextHops.indexOf(nextHop)];
     if (entry.synced !== pass) {
       // First path of the entry in this pass: withdraw paths it no longer has.
-      const wantedIds = new Set(this.usable(entry.family, entry.nextHops, session).map((hop) => entry.pathIds[entry.nextHops.indexOf(hop)]));
+      const wantedIds = new Set(this.usable(family, entry.nextHops, session).map((hop) => entry.pathIds[entry.nextHops.indexOf(hop)]));
       for (const record of entry.sent) {
-        if (!wantedIds.has(record.pathId as number)) sink.withdraw(entry.family, { ...entry.prefix, pathId: record.pathId });
+        if (!wantedIds.has(record.pathId as number)) sink.withdraw(family, prefixOf(entry, record.pathId));
       }
       this.record(entry, NOTHING_SENT);
       entry.synced = pass;
     }
     this.record(entry, [...entry.sent, { nextHop, attributes: set, pathId }]);
-    sink.announce(entry.family, { ...entry.prefix, pathId }, this.nextHopObject(nextHop), set.attributes);
+    this.store(entry);
+    sink.announce(family, prefixOf(entry, pathId), this.nextHopObject(nextHop), set.attributes);
   }
 
-  /** Compares a changed entry with what the peer has: withdrawals go to `sink`, announcements into `groups`. */
+  /** Compares a changed entry with what the peer has: withdrawals go to `sink`, announcements into `groups`. The caller stores it. */
   private compare(entry: Entry, sink: ChangeSink, groups: ChangeGroups): void {
     const session = this.session as RibOutSession;
     const set = entry.bundle?.attributes;
     const negotiated = session.families.includes(entry.family);
     const usable = set && negotiated ? this.usable(entry.family, entry.nextHops, session) : [];
     const announce = (nextHop: IpValue, pathId: number | undefined): void => {
-      const bySet = groups[entry.family === "ipv4-unicast" ? 0 : 1];
-      let byHop = bySet.get(set as AttributeSet);
-      if (byHop === undefined) {
-        byHop = new Map();
-        bySet.set(set as AttributeSet, byHop);
-      }
-      let group = byHop.get(nextHop);
-      if (group === undefined) {
-        group = { family: entry.family, nextHop, set: set as AttributeSet, entries: [] };
-        byHop.set(nextHop, group);
-      }
-      group.entries.push([entry, pathId]);
+      changeGroup(groups, entry.family, set as AttributeSet, nextHop).prefixes.push(prefixOf(entry, pathId));
     };
     if (!session.addPathSend.includes(entry.family)) {
       const current = entry.sent.length === 1 ? entry.sent[0] : undefined;
       if (usable.length === 0) {
-        if (current) sink.withdraw(entry.family, entry.prefix);
+        if (current) sink.withdraw(entry.family, prefixOf(entry, undefined));
         this.record(entry, NOTHING_SENT);
       } else {
         const nextHop = current && usable.includes(current.nextHop) ? current.nextHop : usable[0];
@@ -705,10 +848,32 @@ export class AdjRibOut {
         if (!previous || previous.nextHop !== nextHop || previous.attributes !== set) announce(nextHop, pathId);
         sent.push({ nextHop, attributes: set as AttributeSet, pathId });
       }
-      for (const record of entry.sent) if (!wantedIds.has(record.pathId as number)) sink.withdraw(entry.family, { ...entry.prefix, pathId: record.pathId });
+      for (const record of entry.sent) if (!wantedIds.has(record.pathId as number)) sink.withdraw(entry.family, prefixOf(entry, record.pathId));
       this.record(entry, sent.length ? sent : NOTHING_SENT);
     }
-    if (entry.nextHops.length === 0 && entry.sent.length === 0) this.entries.delete(entry.key);
+  }
+
+  /**
+   * {@link compare} for a compact prefix the peer has nothing of: without
+   * ADD-PATH it is announced through its first usable next hop and stays
+   * compact; with ADD-PATH, compared as an entry.
+   */
+  private compareNew(key: PrefixKey, slot: number, groups: ChangeGroups): void {
+    const session = this.session as RibOutSession;
+    const bundle = this.bundleList[Math.floor(slot / SLOT_HOPS)] as Bundle;
+    const family = bundle.family;
+    if (!session.families.includes(family)) return;
+    if (session.addPathSend.includes(family)) {
+      const entry = this.entryOf(key, slot);
+      this.compare(entry, NO_SINK, groups);
+      this.store(entry);
+      return;
+    }
+    const usable = this.usable(family, bundle.nextHops, session);
+    if (usable.length === 0) return;
+    changeGroup(groups, family, bundle.attributes, usable[0]).prefixes.push(keyPrefix(key));
+    this.slots.set(key, slot + bundle.nextHops.indexOf(usable[0]) + 1);
+    this.sentPaths++;
   }
 
   private record(entry: Entry, sent: readonly SentRecord[]): void {
@@ -723,13 +888,44 @@ export class AdjRibOut {
     this.dirty = new Set();
     // Nothing sent means no entry holds a sent path or waits to be withdrawn: a first session up costs nothing per route.
     if (this.sentPaths === 0) return;
-    for (const entry of this.entries.values()) {
-      entry.sent = NOTHING_SENT;
-      entry.synced = 0;
-      if (entry.nextHops.length === 0) this.entries.delete(entry.key);
+    for (const [key, slot] of this.slots) {
+      if (typeof slot === "number") {
+        if (slot % SLOT_HOPS !== 0) this.slots.set(key, slot - (slot % SLOT_HOPS));
+        continue;
+      }
+      slot.sent = NOTHING_SENT;
+      slot.synced = 0;
+      this.store(slot);
     }
     this.sentPaths = 0;
   }
+}
+
+/** The group of changes for a family, attribute set and next hop, made when first needed. */
+function changeGroup(groups: ChangeGroups, family: FamilyName, set: AttributeSet, nextHop: IpValue): ChangeGroup {
+  const bySet = groups[family === "ipv4-unicast" ? 0 : 1];
+  let byHop = bySet.get(set);
+  if (byHop === undefined) {
+    byHop = new Map();
+    bySet.set(set, byHop);
+  }
+  let group = byHop.get(nextHop);
+  if (group === undefined) {
+    group = { family, nextHop, set, prefixes: [] };
+    byHop.set(nextHop, group);
+  }
+  return group;
+}
+
+/** A sink for comparisons that cannot withdraw anything (the peer has nothing of the prefix). */
+const NO_SINK: ChangeSink = {
+  announce: () => undefined,
+  withdraw: () => undefined,
+};
+
+/** The prefix of `entry` for the codec, with `pathId` when given. */
+function prefixOf(entry: Entry, pathId: number | undefined): Prefix {
+  return pathId === undefined ? { address: entry.address, length: entry.length } : { address: entry.address, length: entry.length, pathId };
 }
 
 function compareStrings(a: string, b: string): number {

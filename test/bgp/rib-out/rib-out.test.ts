@@ -208,12 +208,14 @@ describe("bgp Adj-RIB-Out through the codec", () => {
     for (const u of updates) expect(u.attributes.asPath).to.deep.equal([{ type: 2, asns: [64512] }]);
   });
 
-  it("property: after any sequence of changes, the peer's view equals the wanted set", () => {
+  it("property: after any sequence of changes, sends and session flaps, the peer's view equals the wanted set", () => {
     const hops = ["192.0.2.11", "192.0.2.12", "192.0.2.13"];
     const change = fc.record({
       address: fc.constantFrom("203.0.113.1", "203.0.113.2", "203.0.113.3").map(ip),
       nextHops: fc.subarray(hops, { minLength: 0 }),
       med: fc.option(fc.constantFrom(0, 10), { nil: undefined }),
+      // Send what changed after this one (else it waits with the next ones), or flap the session first.
+      then: fc.constantFrom("send", "send", "wait", "flap"),
     });
     fc.assert(
       fc.property(fc.boolean(), fc.array(change, { minLength: 1, maxLength: 30 }), (addPath, changes) => {
@@ -224,10 +226,21 @@ describe("bgp Adj-RIB-Out through the codec", () => {
         for (const c of changes) {
           if (c.nextHops.length === 0) rib.delete("ipv4-unicast", c.address, 32);
           else rib.set(vip(c.nextHops, { address: c.address, ...(c.med === undefined ? {} : { med: c.med }) }));
+          if (c.then === "wait") continue;
+          if (c.then === "flap") {
+            rib.sessionDown();
+            peer.clear();
+            rib.sessionUp(session);
+          }
           const step = rib.takeChanges();
           for (const w of step.withdraw) expect(peer.delete(`${w.prefix.address}#${w.prefix.pathId}`)).to.equal(true);
           for (const a of step.announce) peer.set(`${a.prefix.address}#${a.prefix.pathId}`, a.nextHop.global);
+          expect(rib.advertisedCount).to.equal(peer.size);
         }
+        const last = rib.takeChanges();
+        for (const w of last.withdraw) expect(peer.delete(`${w.prefix.address}#${w.prefix.pathId}`)).to.equal(true);
+        for (const a of last.announce) peer.set(`${a.prefix.address}#${a.prefix.pathId}`, a.nextHop.global);
+        expect(rib.advertised().length).to.equal(peer.size);
         for (const route of rib.wanted()) {
           const sent = [...peer].filter(([key]) => key.startsWith(`${route.address}#`)).map(([, hop]) => hop);
           if (addPath) expect(sent.sort()).to.deep.equal([...route.nextHops].sort());

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { resolve } from "node:path";
 import { stringify } from "yaml";
 import type { Lab } from "./lab";
@@ -32,6 +33,8 @@ export interface SpeakerRun {
   readonly advertiseFile?: readonly string[];
   /** Health server address; give each of several speakers in one namespace its own. @default 127.0.0.1:8080 */
   readonly healthListen?: string;
+  /** Start with `--control` (a socket in the lab directory, see {@link SpeakerProcess.control}). */
+  readonly control?: boolean;
 }
 
 /** The real `bgplb advertise` binary running in the lab's speaker namespace. */
@@ -47,6 +50,23 @@ export class SpeakerProcess {
     private readonly binary = BGPLB,
   ) {
     this.vipFile = lab.path(`${label}-vips.txt`);
+    this.controlPath = lab.path(`${label}-control.sock`);
+  }
+
+  /** Where the `--control` socket is. */
+  readonly controlPath: string;
+
+  /** Sends `lines` as one batch to the `--control` socket and returns the reply line. */
+  control(lines: readonly string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(this.controlPath);
+      let reply = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (data: string) => (reply += data));
+      socket.on("error", reject);
+      socket.on("end", () => resolve(reply.trim()));
+      socket.end(`${lines.join("\n")}\n`);
+    });
   }
 
   /** Writes the config (and advertise file) and starts the binary; does not wait for sessions. */
@@ -59,6 +79,7 @@ export class SpeakerProcess {
       this.setAdvertiseFile(this.runSpec.advertiseFile);
       args.push("--advertise-file", this.vipFile);
     }
+    if (this.runSpec.control) args.push("--control", this.controlPath);
     this.proc = this.lab.start(this.label, this.lab.speaker.ns, NODE, args);
   }
 
