@@ -10,6 +10,9 @@ import { parseCidr } from "../net";
 import { parseListenAddress } from "../speaker/config";
 import type { Logger } from "../speaker/log";
 
+/** Restart time offered to peers with `enableGracefulRestart`, seconds: FRR's default, which MetalLB's FRR mode keeps. */
+const DEFAULT_GRACEFUL_RESTART_SECONDS = 120;
+
 const USAGE = `Usage: bgplb speaker --cluster-namespace cluster-NAME [options]
        bgplb speaker --mode metallb [--namespace metallb-system] [options]
 
@@ -39,9 +42,10 @@ Options:
   --mode gke|metallb        which objects to serve (default gke)
   --namespace NS            metallb mode: MetalLB's namespace (default
                             metallb-system)
-  --graceful-restart-time SECONDS  metallb mode: offer graceful restart
-                            (RFC 4724) with this restart time (default 0:
-                            off)
+  --graceful-restart-time SECONDS  metallb mode: the restart time offered
+                            (RFC 4724) to BGPPeers with
+                            enableGracefulRestart (default 120, as FRR;
+                            0: offered to none)
   --node-name NAME          this node (default: $NODE_NAME)
   --kubeconfig FILE         kubeconfig (default: in-cluster service account)
   --cluster-namespace NS    namespace of the Cluster and BGP objects
@@ -289,7 +293,7 @@ async function runMetallbSpeaker(
 ): Promise<number> {
   const leaseDurationSeconds = integerFlag(values["lease-duration"], "--lease-duration", 2, 1, 3600);
   const connectRetrySeconds = integerFlag(values["connect-retry"], "--connect-retry", 5, 1, 65535);
-  const gracefulRestartSeconds = integerFlag(values["graceful-restart-time"], "--graceful-restart-time", 0, 0, 4095);
+  const gracefulRestartSeconds = integerFlag(values["graceful-restart-time"], "--graceful-restart-time", DEFAULT_GRACEFUL_RESTART_SECONDS, 0, 4095);
   let healthListen: string;
   try {
     healthListen = parseListenAddress(values["health-listen"] ?? "127.0.0.1:8080", "--health-listen");

@@ -45,7 +45,7 @@ export interface MetallbSpeakerOptions {
   readonly leaseDurationSeconds: number;
   /** ConnectRetry time of peers without `connectTime`, seconds. */
   readonly connectRetrySeconds: number;
-  /** Graceful restart time offered to every peer (RFC 4724), seconds; 0: no graceful restart. */
+  /** Restart time (RFC 4724) offered to the peers with `enableGracefulRestart`, seconds; 0: graceful restart offered to none. */
   readonly gracefulRestartSeconds: number;
   /** `host:port` of /healthz, /readyz, /metrics. */
   readonly healthListen: string;

@@ -111,6 +111,8 @@ export interface MetallbSession {
   readonly password: SessionPassword | undefined;
   /** BFD timers of the peer's `bfdProfile`. */
   readonly bfd: BfdPeerTimers | undefined;
+  /** `enableGracefulRestart`: the session offers graceful restart (RFC 4724), as MetalLB's FRR mode's `neighbor … graceful-restart`. */
+  readonly gracefulRestart: boolean;
   /** The routes, sorted by family and prefix. */
   readonly routes: readonly OriginatedRoute[];
 }
@@ -327,6 +329,7 @@ export function planMetallbNode(
       families,
       password,
       bfd: profile ? bfdProfileTimers(profile.spec) : undefined,
+      gracefulRestart: spec.enableGracefulRestart === true,
       routes,
     };
   };

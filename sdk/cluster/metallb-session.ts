@@ -13,7 +13,7 @@ import type { MetallbSession } from "./metallb-plan";
 export interface MetallbSessionDefaults {
   /** ConnectRetry time of peers without `connectTime`, seconds. */
   readonly connectRetrySeconds: number;
-  /** Graceful restart time offered to every peer (RFC 4724), seconds; 0: no graceful restart. */
+  /** Restart time (RFC 4724) offered to the peers with `enableGracefulRestart`, seconds; 0: graceful restart offered to none. */
   readonly gracefulRestartSeconds: number;
 }
 
@@ -40,7 +40,9 @@ export function metallbPeerDriverOptions(
       connectRetryTimeSeconds: session.connectTimeSeconds ?? defaults.connectRetrySeconds,
       families: session.families,
       // Every start counts as a restart (no state survives one), so the first OPENs carry R and F.
-      ...(defaults.gracefulRestartSeconds > 0 ? { gracefulRestartTimeSeconds: defaults.gracefulRestartSeconds, restarting: true } : {}),
+      ...(session.gracefulRestart && defaults.gracefulRestartSeconds > 0
+        ? { gracefulRestartTimeSeconds: defaults.gracefulRestartSeconds, restarting: true }
+        : {}),
     },
     logger,
     metrics,

@@ -20,7 +20,15 @@ function session(extra: Parameters<typeof metallbBgpPeer>[0]) {
 
 describe("MetalLB session → peer driver options", () => {
   it("carries TTL, keepalive, families, a dynamic peer AS, the password and the speaker-wide defaults", () => {
-    const planned = session({ name: "p", myASN: 64512, dynamicASN: "external", peerAddress: "198.18.0.254", holdTime: "30s", keepaliveTime: "5s" });
+    const planned = session({
+      name: "p",
+      myASN: 64512,
+      dynamicASN: "external",
+      peerAddress: "198.18.0.254",
+      holdTime: "30s",
+      keepaliveTime: "5s",
+      enableGracefulRestart: true,
+    });
     const options = metallbPeerDriverOptions(planned, "secret", { connectRetrySeconds: 7, gracefulRestartSeconds: 120 }, logger, metrics);
     expect(options).to.deep.include({ peerIP: "198.18.0.254", peerPort: 179, localIP: "198.18.0.11", password: "secret", ttl: 1 });
     expect(options.fsm).to.deep.equal({
@@ -36,12 +44,33 @@ describe("MetalLB session → peer driver options", () => {
     });
   });
 
-  it("leaves out what is not set: no password, no keepalive, no graceful restart; connectTime wins over the default", () => {
+  it("leaves out what is not set: no password, no keepalive, no graceful restart without enableGracefulRestart; connectTime wins over the default", () => {
     const planned = session({ name: "p", myASN: 64512, peerASN: 64512, peerAddress: "198.18.0.254", connectTime: "3s" });
-    const options = metallbPeerDriverOptions(planned, undefined, { connectRetrySeconds: 7, gracefulRestartSeconds: 0 }, logger, metrics);
+    const options = metallbPeerDriverOptions(planned, undefined, { connectRetrySeconds: 7, gracefulRestartSeconds: 120 }, logger, metrics);
     expect(options).to.not.have.property("password");
     expect(options.ttl).to.equal(255);
     expect(options.fsm).to.not.have.any.keys("keepaliveTimeSeconds", "gracefulRestartTimeSeconds", "restarting");
     expect(options.fsm.connectRetryTimeSeconds).to.equal(3);
+  });
+
+  it("graceful restart only for a BGPPeer with enableGracefulRestart, and for none with --graceful-restart-time 0", () => {
+    const offered = (enableGracefulRestart: boolean | undefined, gracefulRestartSeconds: number) =>
+      metallbPeerDriverOptions(
+        session({
+          name: "p",
+          myASN: 64512,
+          peerASN: 64500,
+          peerAddress: "198.18.0.254",
+          ...(enableGracefulRestart === undefined ? {} : { enableGracefulRestart }),
+        }),
+        undefined,
+        { connectRetrySeconds: 7, gracefulRestartSeconds },
+        logger,
+        metrics,
+      ).fsm.gracefulRestartTimeSeconds;
+    expect(offered(true, 90)).to.equal(90);
+    expect(offered(false, 90)).to.equal(undefined);
+    expect(offered(undefined, 90)).to.equal(undefined);
+    expect(offered(true, 0)).to.equal(undefined);
   });
 });

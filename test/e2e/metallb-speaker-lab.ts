@@ -90,7 +90,14 @@ function metallbObjects(): Record<string, unknown>[] {
       apiVersion: "metallb.io/v1beta2",
       kind: "BGPPeer",
       metadata: meta("frr-ebgp"),
-      spec: { myASN: MY_ASN, peerASN: FRR_ASN, peerAddress: FRR_ADDRESS, holdTime: "9s", passwordSecret: { name: "frr-md5", namespace: NAMESPACE } },
+      spec: {
+        myASN: MY_ASN,
+        peerASN: FRR_ASN,
+        peerAddress: FRR_ADDRESS,
+        holdTime: "9s",
+        passwordSecret: { name: "frr-md5", namespace: NAMESPACE },
+        enableGracefulRestart: true,
+      },
     },
     {
       apiVersion: "metallb.io/v1beta1",
@@ -158,7 +165,7 @@ export class MetallbLab extends ClusterLab {
     await this.frr.start();
   }
 
-  /** Starts (or restarts) `bgplb speaker --mode metallb` on `node`, offering graceful restart (120 s). */
+  /** Starts (or restarts) `bgplb speaker --mode metallb` on `node`, offering graceful restart (120 s) to the BGPPeers with enableGracefulRestart (frr-ebgp). */
   startMetallbSpeaker(node: string, kubeconfig: string): NamespaceProcess {
     const address = NODES.find((n) => n.name === node)!.address;
     const proc = this.start(`speaker-${node}`, this.ns(node), process.execPath, [

@@ -240,7 +240,7 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
     );
   });
 
-  it("graceful restart: FRR keeps n2's routes through a SIGKILL of n2's speaker and its restart; BIRD, which runs BFD with n2, drops them once BFD finds n2 silent", async () => {
+  it("graceful restart: FRR, whose BGPPeer has enableGracefulRestart, keeps n2's routes through a SIGKILL of n2's speaker and its restart; BIRD, whose BGPPeer has not (and runs BFD), drops them", async () => {
     const ip = await waitFor("web's IP", () => serviceIP("web"), { timeoutMs: 10_000 });
     const prefix = `${ip}/32`;
     await waitFor(
@@ -294,7 +294,15 @@ describe("MetalLB-mode speaker lab (API server, MetalLB CRDs, 3 nodes, BIRD iBGP
 
   it("side by side with MetalLB's own speaker v0.15.2 (native mode): the routers hold the same prefixes, next hops, AS_PATH, communities and LOCAL_PREF", async function () {
     const binary = requireTools(this, ["metallb-speaker"]).get("metallb-speaker")!;
-    // MetalLB's native mode refuses large communities and BFD: the comparison runs without them
+    // MetalLB's native mode refuses large communities, BFD and enableGracefulRestart: the comparison runs without them
+    // (enableGracefulRestart cannot change after creation: frr-ebgp is replaced by a copy without it)
+    const frrPeer = (await cluster!.getJson("bgppeers.metallb.io", "frr-ebgp", "metallb-system")) as {
+      metadata: Record<string, unknown>;
+      spec: Record<string, unknown>;
+    };
+    delete frrPeer.spec.enableGracefulRestart;
+    for (const server of ["resourceVersion", "uid", "creationTimestamp", "generation", "managedFields"]) delete frrPeer.metadata[server];
+    await kubectl(["replace", "--force", "-f", "-"], JSON.stringify(frrPeer));
     await kubectl([
       "patch",
       "bgpadvertisements.metallb.io",
