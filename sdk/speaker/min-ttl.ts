@@ -6,7 +6,9 @@
  * `IP_MINTTL` to TCP only; so the descriptor is made here
  * ({@link loadLibc}) with a classic BPF socket filter that reads the TTL
  * from the IP header and drops the datagram in the kernel when it is below
- * the minimum, bound, and handed to `dgram` with `bind({fd})`.
+ * the minimum, bound, and handed to `dgram` with `bind({fd})`. The same
+ * path makes the UDP sockets of a session in a VRF, bound to the VRF
+ * device (`SO_BINDTODEVICE`, which dgram cannot set either) before the bind.
  */
 import { createSocket, type Socket } from "node:dgram";
 import { parseIp } from "../net";
