@@ -221,7 +221,9 @@ export class MetallbSpeaker {
     );
     const nodes = this.nodes.list().map((n) => metallbNodeOf(n as RawObject));
     const services = metallbServicesOf(this.services.list(), this.slices.list());
-    const plan = planMetallbNode(configuration, nodes, services, this.options.nodeName, nodeDevices());
+    // the node's devices as they are now, read only when a peer runs in a VRF (a node has a veth per Pod)
+    const devices = configuration.peers.some((p) => p.spec.vrf) ? nodeDevices() : new Map();
+    const plan = planMetallbNode(configuration, nodes, services, this.options.nodeName, devices);
     const problems = plan.problems.map((p) => `${p.object}: ${p.message}`).join("\n");
     if (problems !== this.reported) {
       this.reported = problems;
