@@ -196,7 +196,7 @@ export class BfdDriver {
       entry.sender.on("error", (err) => this.log("debug", "BFD send error", { peer: entry.peerIP, error: err.message }));
       this.feed(entry, { type: "start" });
     }
-    this.log("info", "BFD started", { local: this.options.localIP, vrf: this.options.vrf, peers: [...this.peers.keys()].join(",") });
+    this.log("info", "BFD started", { local: this.options.localIP, peers: [...this.peers.keys()].join(",") });
   }
 
   /** Tells every peer AdminDown, then closes the sockets and cancels the timers. */
@@ -216,7 +216,8 @@ export class BfdDriver {
   }
 
   private log(level: LogLevel, msg: string, fields: LogFields): void {
-    this.options.logger.log(level, msg, { topic: "BFD", ...fields });
+    const vrf = this.options.vrf;
+    this.options.logger.log(level, msg, { topic: "BFD", ...(vrf === undefined ? {} : { vrf }), ...fields });
   }
 
   private guard(where: string, work: () => void): void {

@@ -294,7 +294,9 @@ export class PeerDriver {
   }
 
   private log(level: LogLevel, msg: string, fields: LogFields = {}): void {
-    this.options.logger.log(level, msg, { topic: "Peer", peer: this.options.peerIP, ...fields });
+    // the VRF tells apart two sessions to one address in two VRFs
+    const vrf = this.options.vrf;
+    this.options.logger.log(level, msg, { topic: "Peer", peer: this.options.peerIP, ...(vrf === undefined ? {} : { vrf }), ...fields });
   }
 
   private newSession(): Session {
@@ -626,7 +628,7 @@ export class PeerDriver {
   private dial(connection: ConnectionId): void {
     this.options.metrics.connectAttempts++;
     const { password, ttl, vrf } = this.options;
-    this.log("info", "connecting", { connection, port: this.options.peerPort, vrf });
+    this.log("info", "connecting", { connection, port: this.options.peerPort });
     const target = { host: this.options.peerIP, port: this.options.peerPort, localAddress: this.options.localIP };
     let socket: Socket;
     try {
@@ -641,7 +643,7 @@ export class PeerDriver {
       );
     } catch (error) {
       // e.g. the VRF device is gone: this attempt fails like a refused connection and ConnectRetry tries again
-      this.log("warn", "connection not opened", { connection, vrf, error: error instanceof Error ? error.message : String(error) });
+      this.log("warn", "connection not opened", { connection, error: error instanceof Error ? error.message : String(error) });
       socket = new Socket();
       socket.destroy();
     }
