@@ -23,6 +23,7 @@ import { startHealthServer } from "../speaker/health";
 import type { LogFields, Logger } from "../speaker/log";
 import { SpeakerMetrics } from "../speaker/metrics";
 import { PeerDriver } from "../speaker/peer";
+import { nodeDevices } from "../speaker/vrf";
 import { eventObject, reportRejectedConfiguration } from "./events";
 import { planServiceAddresses } from "./ipam";
 import { applyServiceStatus, customPath, describeApiError, listCustom, watchCollection, type CustomCollection, type KubeClients } from "./kube";
@@ -65,6 +66,11 @@ interface RunningSession {
 interface RunningBfd {
   readonly driver: BfdDriver;
   readonly identity: string;
+}
+
+/** The BFD driver a session's BFD runs in: one per VRF and local address. */
+function bfdKey(session: MetallbSession): string {
+  return `${session.vrf ?? ""}|${session.sourceAddress}`;
 }
 
 /** The MetalLB-mode speaker of one node. */
@@ -215,7 +221,9 @@ export class MetallbSpeaker {
     );
     const nodes = this.nodes.list().map((n) => metallbNodeOf(n as RawObject));
     const services = metallbServicesOf(this.services.list(), this.slices.list());
-    const plan = planMetallbNode(configuration, nodes, services, this.options.nodeName);
+    // the node's devices as they are now, read only when a peer runs in a VRF (a node has a veth per Pod)
+    const devices = configuration.peers.some((p) => p.spec.vrf) ? nodeDevices() : new Map();
+    const plan = planMetallbNode(configuration, nodes, services, this.options.nodeName, devices);
     const problems = plan.problems.map((p) => `${p.object}: ${p.message}`).join("\n");
     if (problems !== this.reported) {
       this.reported = problems;
@@ -311,6 +319,7 @@ export class MetallbSpeaker {
         this.options.logger.log("info", "session planned", {
           peer: session.peerName,
           peerAddress: session.peerAddress,
+          vrf: session.vrf,
           source: session.sourceAddress,
           ibgp: session.internal,
           peerAsn: session.peerASN,
@@ -332,9 +341,9 @@ export class MetallbSpeaker {
   }
 
   /**
-   * One BFD driver per local address, rebuilt when its peers or their
-   * timers change; a path-down holds the BGP session of that peer down until
-   * BFD is Up again.
+   * One BFD driver per VRF and local address, rebuilt when its peers or
+   * their timers change; a path-down holds the BGP session of that peer
+   * down until BFD is Up again.
    */
   private async syncBfd(planned: readonly MetallbSession[]): Promise<void> {
     const wanted = new Map<string, MetallbSession[]>();
@@ -342,17 +351,19 @@ export class MetallbSpeaker {
       // a session whose BFD was removed must not stay held down by it
       if (!session.bfd) this.sessions.get(session.peerName)?.driver.bfdUp();
       if (!session.bfd || !this.sessions.has(session.peerName)) continue;
-      wanted.set(session.sourceAddress, [...(wanted.get(session.sourceAddress) ?? []), session]);
+      const key = bfdKey(session);
+      wanted.set(key, [...(wanted.get(key) ?? []), session]);
     }
-    for (const [local, running] of this.bfd) {
-      const sessions = wanted.get(local);
+    for (const [key, running] of this.bfd) {
+      const sessions = wanted.get(key);
       if (sessions && JSON.stringify(sessions.map((s) => [s.peerAddress, s.bfd])) === running.identity) continue;
-      this.bfd.delete(local);
+      this.bfd.delete(key);
       await running.driver.stop();
     }
-    for (const [local, sessions] of wanted) {
-      if (this.bfd.has(local)) continue;
-      const driver = new BfdDriver({ localIP: local, logger: this.options.logger });
+    for (const [key, sessions] of wanted) {
+      if (this.bfd.has(key)) continue;
+      const { sourceAddress: local, vrf } = sessions[0];
+      const driver = new BfdDriver({ localIP: local, ...(vrf === undefined ? {} : { vrf }), logger: this.options.logger });
       for (const session of sessions) {
         driver.addPeer(session.peerAddress, session.bfd!);
         driver.subscribe(session.peerAddress, (change) => {
@@ -363,11 +374,11 @@ export class MetallbSpeaker {
       }
       try {
         await driver.start();
-        this.bfd.set(local, { driver, identity: JSON.stringify(sessions.map((s) => [s.peerAddress, s.bfd])) });
-        this.warned.delete(`bfd|${local}`);
+        this.bfd.set(key, { driver, identity: JSON.stringify(sessions.map((s) => [s.peerAddress, s.bfd])) });
+        this.warned.delete(`bfd|${key}`);
       } catch (error) {
         await driver.stop();
-        this.warnOnce(`bfd|${local}`, "BFD could not start; retrying on every reconcile", { local, error: (error as Error).message });
+        this.warnOnce(`bfd|${key}`, "BFD could not start; retrying on every reconcile", { local, vrf, error: (error as Error).message });
       }
     }
   }

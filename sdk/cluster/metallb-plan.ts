@@ -16,6 +16,13 @@
  * changes nothing). `externalTrafficPolicy:
  * Local` Services are advertised only by nodes with a ready endpoint of
  * theirs, `Cluster` ones by every selected node while any endpoint is ready.
+ *
+ * A BGPPeer with a `vrf` is a session in that VRF (as MetalLB's FRR mode,
+ * `router bgp … vrf <name>`): its sockets are bound to the VRF device, and
+ * its source address and next hops are the node's addresses on the VRF
+ * (the device's own and those of the interfaces enslaved to it, as the
+ * speaker finds them on its host: {@link NodeDevices}) unless
+ * `sourceAddress` says otherwise.
  */
 import type { DynamicPeerAsn, FamilyName, LargeCommunity, OriginatedRoute } from "../bgp";
 import {
@@ -33,6 +40,7 @@ import {
 } from "../model";
 import { familyBits, ipValue, isIp, parseAddressBlock, parseIp, spanContains, type IpAddress, type IpValue } from "../net";
 import { bfdProfileTimers, type BfdPeerTimers } from "../speaker/bfd-driver";
+import type { DeviceAddress, NodeDevices } from "../speaker/vrf";
 import { matchesSelector } from "../validate/rules/labels";
 import { parseCommunity } from "../validate/rules/metallb-communities";
 
@@ -94,6 +102,8 @@ export interface MetallbSession {
   readonly peerASN: number | DynamicPeerAsn;
   readonly peerAddress: string;
   readonly peerPort: number;
+  /** The VRF device the session runs in; undefined: the default VRF. Two peers of one address in two VRFs are two sessions. */
+  readonly vrf: string | undefined;
   /** The node's address the session runs from (and the routes' next hop). */
   readonly sourceAddress: string;
   /** BGP identifier. */
@@ -174,18 +184,32 @@ interface RouteDraft {
   localPref: number;
 }
 
+/** Whether `address/prefixLength` is a subnet holding `peer`. */
+function onSubnet(address: DeviceAddress, peer: IpAddress): boolean {
+  const own = parseIp(address.address);
+  return own.family === peer.family && aggregate(own, address.prefixLength).address === aggregate(peer, address.prefixLength).address;
+}
+
+/** Link-local addresses (fe80::/10) need an interface to mean anything; a session's source is never one. */
+function isLinkLocal(ip: IpAddress): boolean {
+  return ip.family === 6 && ip.value >> 118n === 0x3fan;
+}
+
 /**
- * The sessions and routes of `nodeName` (see the module comment). A peer
- * the node cannot reach from one of its addresses (no address of the
- * peer's family and no `sourceAddress`), or with a `vrf` (not supported),
- * is left out and reported; so is a community that is neither a valid
- * community nor a known alias.
+ * The sessions and routes of `nodeName` (see the module comment), with
+ * `devices` the network devices of the node the plan is for (needed by
+ * BGPPeers with a `vrf` only). A peer the node cannot reach from one of its
+ * addresses (no address of the peer's family, in its VRF for one with a
+ * `vrf`, and no `sourceAddress`), or whose VRF device the node does not
+ * have, is left out and reported; so is a community that is neither a
+ * valid community nor a known alias.
  */
 export function planMetallbNode(
   configuration: MetallbConfiguration,
   nodes: readonly MetallbNode[],
   services: readonly MetallbService[],
   nodeName: string,
+  devices: NodeDevices = new Map(),
 ): MetallbNodePlan {
   const problems: PlanProblem[] = [];
   const node = nodes.find((n) => n.name === nodeName);
@@ -205,10 +229,6 @@ export function planMetallbNode(
     const spec = peer.spec;
     if (!selected(spec.nodeSelectors, node.labels)) return undefined;
     const object = `BGPPeer/${peer.metadata.name}`;
-    if (spec.vrf !== undefined && spec.vrf !== "") {
-      problems.push({ object, message: `vrf ${JSON.stringify(spec.vrf)} is not supported by bgplb speaker; no session opened` });
-      return undefined;
-    }
     if (spec.peerAddress === undefined) {
       problems.push({
         object,
@@ -222,11 +242,27 @@ export function planMetallbNode(
     const peerASN = spec.peerASN ?? spec.dynamicASN;
     if (peerASN === undefined) return undefined; // the validator requires one of them (BGPLB133)
     const peerIp = parseIp(spec.peerAddress);
-    const source = spec.sourceAddress ?? node.addresses.find((a) => parseIp(a).family === peerIp.family);
+    const vrf = spec.vrf === undefined || spec.vrf === "" ? undefined : spec.vrf;
+    const vrfAddresses = vrf === undefined ? undefined : devices.get(vrf)?.filter((a) => !isLinkLocal(parseIp(a.address)));
+    if (vrf !== undefined && vrfAddresses === undefined) {
+      problems.push({
+        object,
+        message: `VRF device ${JSON.stringify(vrf)} does not exist on node ${nodeName}; no session opened until it does (looked for again on every reconcile)`,
+      });
+      return undefined;
+    }
+    // the node's own addresses: in the VRF, those on it (one on the peer's subnet first, as the kernel's route would pick); else the InternalIPs
+    const own = vrfAddresses
+      ? [...vrfAddresses.filter((a) => onSubnet(a, peerIp)), ...vrfAddresses.filter((a) => !onSubnet(a, peerIp))].map((a) => a.address)
+      : node.addresses;
+    const source = spec.sourceAddress ?? own.find((a) => parseIp(a).family === peerIp.family);
     if (source === undefined) {
       problems.push({
         object,
-        message: `node ${nodeName} has no IPv${peerIp.family} InternalIP to reach ${spec.peerAddress} from, and no sourceAddress is set; no session opened`,
+        message:
+          vrf === undefined
+            ? `node ${nodeName} has no IPv${peerIp.family} InternalIP to reach ${spec.peerAddress} from, and no sourceAddress is set; no session opened`
+            : `node ${nodeName} has no IPv${peerIp.family} address in VRF ${JSON.stringify(vrf)} to reach ${spec.peerAddress} from, and no sourceAddress is set; no session opened`,
       });
       return undefined;
     }
@@ -254,7 +290,7 @@ export function planMetallbNode(
     const families: FamilyName[] = spec.dualStackAddressFamily ? ["ipv4-unicast", "ipv6-unicast"] : [peerIp.family === 4 ? "ipv4-unicast" : "ipv6-unicast"];
     const nextHopFor = (family: 4 | 6): IpValue | undefined => {
       if (family === sourceIp.family) return ipValue(sourceIp);
-      const other = node.addresses.map((a) => parseIp(a)).find((ip) => ip.family === family);
+      const other = own.map((a) => parseIp(a)).find((ip) => ip.family === family);
       if (other) return ipValue(other);
       // ::ffff:a.b.c.d, the IPv4-mapped form of the source address (RFC 4291 §2.5.5.2)
       return family === 6 ? ipValue({ family: 6, value: 0xffff_0000_0000n | sourceIp.value }) : undefined;
@@ -319,6 +355,7 @@ export function planMetallbNode(
       peerASN,
       peerAddress: peerIp.text,
       peerPort: spec.peerPort ?? METALLB_DEFAULT_PEER_PORT,
+      vrf,
       sourceAddress: sourceIp.text,
       routerID,
       holdTimeSeconds,

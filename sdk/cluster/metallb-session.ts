@@ -31,6 +31,7 @@ export function metallbPeerDriverOptions(
     localIP: session.sourceAddress,
     ...(password === undefined ? {} : { password }),
     ttl: session.ttl,
+    ...(session.vrf === undefined ? {} : { vrf: session.vrf }),
     fsm: {
       localAsn: session.myASN,
       peerAsn: session.peerASN,

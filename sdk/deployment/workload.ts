@@ -43,7 +43,7 @@ export interface SpeakerContainerOptions {
 export const DEFAULT_HEALTH_PORT = 7473;
 /** The speaker container's name. */
 export const SPEAKER_CONTAINER = "speaker";
-/** What the speaker needs of the kernel: rtnetlink for floating IPs (NET_ADMIN) and gratuitous ARP (NET_RAW). */
+/** What the speaker needs of the kernel: rtnetlink for floating IPs (NET_ADMIN); gratuitous ARP, BFD Echo and sockets bound to a VRF device (NET_RAW). */
 export const SPEAKER_CAPABILITIES = ["NET_ADMIN", "NET_RAW"] as const;
 
 const DEFAULT_RESOURCES: ResourceRequirements = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } };

@@ -415,11 +415,20 @@ function localAsnOf(peer: MetalLBBGPPeer): number {
  * The router of a MetalLB peer and its AS number, or why the topology does
  * not give them: a BGP unnumbered peer (`interface`) names no router address,
  * and a `dynamicASN: external` peer no router AS unless another BGPPeer names
- * the same router with `peerASN` (`internal`: the router's AS is the cluster's).
+ * the same router with `peerASN` (`internal`: the router's AS is the cluster's);
+ * a peer in a node VRF (`vrf`) without `sourceAddress` runs from each node's
+ * address in that VRF, which is on the node's own interfaces, not in the topology.
  */
 function routerOf(peer: MetalLBBGPPeer, peers: readonly MetalLBBGPPeer[]): { router: IpAddress; routerASN: number } | { reason: string } {
   const { spec } = peer;
   const local = localAsnOf(peer);
+  if (spec.vrf !== undefined && spec.vrf !== "" && spec.sourceAddress === undefined) {
+    return {
+      reason:
+        `vrf ${spec.vrf}: each node runs the session from its address in VRF ${spec.vrf} (an interface enslaved to it), which the topology does not name ` +
+        `(Node InternalIPs are in the default VRF); set sourceAddress, or configure the router by hand with one neighbor per node's VRF address, remote-as ${local}`,
+    };
+  }
   if (spec.peerAddress === undefined) {
     return {
       reason:

@@ -16,6 +16,13 @@
  * {@link BfdEchoPort} per driver; an IPv6 session runs without Echo (as
  * MetalLB, which supports it for IPv4 only), with a warning.
  *
+ * In a VRF (`vrf`), every Control socket is bound to the VRF device
+ * (`SO_BINDTODEVICE`) before its bind: a socket outside the VRF would send
+ * by the default routing table and, with Linux's default
+ * `udp_l3mdev_accept` 0, never receive what arrives in the VRF. Echo needs
+ * nothing more: its packet socket works below IP routing, on the interface
+ * that carries the local address, which is the one enslaved to the VRF.
+ *
  * Every way in (a datagram, a timer, a call) is guarded: an exception is
  * logged and ends nothing but that one step.
  */
@@ -40,7 +47,7 @@ import type { BFDProfileSpec } from "../model/metallb/bfd-profile";
 import { ipFamily, normalizeIp } from "../net";
 import { errorFields, type LogFields, type Logger, type LogLevel } from "./log";
 import { BfdEchoPort } from "./bfd-echo";
-import { bindWithMinTtl } from "./min-ttl";
+import { bindUdpInVrf, bindWithMinTtl } from "./min-ttl";
 
 /** The timers and role of one peer's session (a BFDProfile's single-hop part), in milliseconds. */
 export type BfdPeerTimers = Omit<BfdSessionConfig, "localDiscriminator">;
@@ -81,6 +88,8 @@ export interface BfdStateChange {
 export interface BfdDriverOptions {
   /** The address the sessions run from (IPv4 or IPv6). */
   readonly localIP: string;
+  /** The VRF device the sessions run in. @default none: the default VRF */
+  readonly vrf?: string;
   readonly logger: Logger;
 }
 
@@ -169,11 +178,16 @@ export class BfdDriver {
     const echoIntervals = [...this.peers.values()].flatMap((e) => (e.echoIntervalMs === undefined ? [] : [e.echoIntervalMs]));
     if (echoIntervals.length > 0) {
       const pollMs = Math.max(2, Math.min(ECHO_POLL_MAX_MS, Math.floor(Math.min(...echoIntervals) / 5)));
-      this.echo = BfdEchoPort.open(this.options.localIP, randomInt(BFD_SOURCE_PORT_MIN, BFD_SOURCE_PORT_MAX + 1), pollMs, (discriminator) =>
-        this.guard("echo", () => {
-          const entry = this.byDiscriminator.get(discriminator);
-          if (entry) this.feed(entry, { type: "echo" });
-        }),
+      this.echo = BfdEchoPort.open(
+        this.options.localIP,
+        randomInt(BFD_SOURCE_PORT_MIN, BFD_SOURCE_PORT_MAX + 1),
+        pollMs,
+        (discriminator) =>
+          this.guard("echo", () => {
+            const entry = this.byDiscriminator.get(discriminator);
+            if (entry) this.feed(entry, { type: "echo" });
+          }),
+        this.options.vrf,
       );
     }
     for (const entry of this.peers.values()) {
@@ -202,7 +216,8 @@ export class BfdDriver {
   }
 
   private log(level: LogLevel, msg: string, fields: LogFields): void {
-    this.options.logger.log(level, msg, { topic: "BFD", ...fields });
+    const vrf = this.options.vrf;
+    this.options.logger.log(level, msg, { topic: "BFD", ...(vrf === undefined ? {} : { vrf }), ...fields });
   }
 
   private guard(where: string, work: () => void): void {
@@ -213,7 +228,15 @@ export class BfdDriver {
     }
   }
 
-  private bind(port: number): Promise<Socket> {
+  private async bind(port: number): Promise<Socket> {
+    const { localIP, vrf } = this.options;
+    if (vrf !== undefined) {
+      try {
+        return await bindUdpInVrf(localIP, port, vrf);
+      } catch (error) {
+        throw new Error(`BFD socket on ${localIP} port ${port} in VRF ${vrf}: ${(error as Error).message}`, { cause: error });
+      }
+    }
     return new Promise((resolve, reject) => {
       const socket = createSocket({ type: this.family });
       socket.once("error", (err) => {
@@ -230,9 +253,10 @@ export class BfdDriver {
   /** The receive socket on port 3784, taking only TTL / hop limit 255 (GTSM). */
   private async bindGtsm(): Promise<Socket> {
     try {
-      return await bindWithMinTtl(this.options.localIP, BFD_CONTROL_PORT, BFD_SINGLE_HOP_TTL);
+      return await bindWithMinTtl(this.options.localIP, BFD_CONTROL_PORT, BFD_SINGLE_HOP_TTL, this.options.vrf);
     } catch (error) {
-      throw new Error(`BFD socket on ${this.options.localIP} port ${BFD_CONTROL_PORT}: ${(error as Error).message}`, { cause: error });
+      const where = `${this.options.localIP} port ${BFD_CONTROL_PORT}${this.options.vrf === undefined ? "" : ` in VRF ${this.options.vrf}`}`;
+      throw new Error(`BFD socket on ${where}: ${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -10,11 +10,14 @@
  * ARP table) and the returning ones are read back, the kernel filtering
  * them with a BPF program. libuv cannot watch such a socket, so it is read
  * on a short timer. The payload carries our discriminator and a sequence
- * number; only our own come back.
+ * number; only our own come back. In a VRF this works unchanged: the
+ * packet socket is below IP routing, on the VRF's member interface that
+ * carries the local address, and reads only that interface's ARP entries.
  */
 import { networkInterfaces } from "node:os";
 import { parseIp } from "../net";
 import { readTextInput } from "../io/read-input";
+import { nodeDevices } from "./vrf";
 import { AF_PACKET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_DGRAM, intOption, loadLibc, systemError, type Libc, type SocketFilterInstruction } from "./libc";
 
 /** UDP port of BFD Echo packets (RFC 5881 §4). */
@@ -111,12 +114,16 @@ export function echoFilter(localIP: string): SocketFilterInstruction[] {
   ];
 }
 
-/** The complete entries of a `/proc/net/arp` text: IPv4 address → MAC address (6 octets). */
-export function parseArpTable(text: string): Map<string, Buffer> {
+/**
+ * The complete entries of interface `device` in a `/proc/net/arp` text:
+ * IPv4 address → MAC address (6 octets). Other interfaces' entries are left
+ * out: the same address may be another host there (another VRF).
+ */
+export function parseArpTable(text: string, device: string): Map<string, Buffer> {
   const table = new Map<string, Buffer>();
   for (const line of text.split("\n").slice(1)) {
-    const [address, , flags, mac] = line.trim().split(/\s+/);
-    if (address === undefined || mac === undefined || !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(mac) || (Number(flags) & 0x2) === 0) continue;
+    const [address, , flags, mac, , on] = line.trim().split(/\s+/);
+    if (address === undefined || mac === undefined || on !== device || !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(mac) || (Number(flags) & 0x2) === 0) continue;
     table.set(address, Buffer.from(mac.replaceAll(":", ""), "hex"));
   }
   return table;
@@ -143,6 +150,7 @@ export class BfdEchoPort {
     private readonly c: Libc,
     private readonly fd: number,
     private readonly ifindex: number,
+    private readonly interfaceName: string,
     private readonly localIP: string,
     private readonly sourcePort: number,
     onEcho: (discriminator: number, sequence: number) => void,
@@ -159,13 +167,19 @@ export class BfdEchoPort {
   }
 
   /**
-   * Opens the port on the interface holding `localIP`, reading returned
-   * Echo packets every `pollMs` and handing ours to `onEcho`.
+   * Opens the port on the interface holding `localIP` (in VRF `vrf`: the
+   * one of its interfaces that does), reading returned Echo packets every
+   * `pollMs` and handing ours to `onEcho`.
    * @throws Error naming the address or the failed call.
    */
-  static open(localIP: string, sourcePort: number, pollMs: number, onEcho: (discriminator: number, sequence: number) => void): BfdEchoPort {
-    const name = Object.entries(networkInterfaces()).find(([, addresses]) => addresses?.some((a) => a.address === localIP))?.[0];
-    if (name === undefined) throw new Error(`BFD Echo: no network interface carries ${localIP}`);
+  static open(localIP: string, sourcePort: number, pollMs: number, onEcho: (discriminator: number, sequence: number) => void, vrf?: string): BfdEchoPort {
+    const name =
+      vrf === undefined
+        ? Object.entries(networkInterfaces()).find(([, addresses]) => addresses?.some((a) => a.address === localIP))?.[0]
+        : nodeDevices()
+            .get(vrf)
+            ?.find((a) => a.address === localIP)?.interfaceName;
+    if (name === undefined) throw new Error(`BFD Echo: no network interface${vrf === undefined ? "" : ` in VRF ${vrf}`} carries ${localIP}`);
     const c = loadLibc("BFD Echo packets (AF_PACKET socket)");
     const ifindex = c.if_nametoindex(name);
     if (ifindex === 0) throw systemError(`BFD Echo: interface ${name}`, c.errno());
@@ -182,14 +196,14 @@ export class BfdEchoPort {
       c.close(fd);
       throw error;
     }
-    return new BfdEchoPort(c, fd, ifindex, localIP, sourcePort, onEcho, pollMs);
+    return new BfdEchoPort(c, fd, ifindex, name, localIP, sourcePort, onEcho, pollMs);
   }
 
   /** Sends one Echo packet through `peerIP`; false when the peer's MAC address is not (yet) known. */
   send(peerIP: string, discriminator: number, sequence: number): boolean {
     const now = Date.now();
     if (!this.arp || now - this.arp.readAt > ARP_TABLE_MAX_AGE_MS)
-      this.arp = { table: parseArpTable(readTextInput(ARP_TABLE, { maxBytes: 1 << 20 })), readAt: now };
+      this.arp = { table: parseArpTable(readTextInput(ARP_TABLE, { maxBytes: 1 << 20 }), this.interfaceName), readAt: now };
     const mac = this.arp.table.get(peerIP);
     if (!mac) return false;
     const packet = encodeEchoPacket(this.localIP, this.sourcePort, discriminator, sequence);

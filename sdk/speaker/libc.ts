@@ -39,6 +39,7 @@ export const SOCK_CLOEXEC = 0o2000000;
 export const SOL_SOCKET = 1;
 export const SO_REUSEADDR = 2;
 const SO_ATTACH_FILTER = 26;
+const SO_BINDTODEVICE = 25;
 
 /** One classic BPF instruction (`struct sock_filter`). */
 export interface SocketFilterInstruction {
@@ -104,6 +105,19 @@ export function intOption(value: number): Buffer {
   const bytes = Buffer.alloc(4);
   bytes.writeInt32LE(value);
   return bytes;
+}
+
+/**
+ * Binds `fd` to network device `device` (`SO_BINDTODEVICE`), before it
+ * connects or binds: its route lookups then use that device, and for a VRF
+ * device (l3mdev) the VRF's routing table; it receives only what arrives
+ * in that VRF. Needs CAP_NET_RAW.
+ * @throws Error naming the device (ENODEV when the node has no such device).
+ */
+export function bindToDevice(c: Libc, fd: number, device: string): void {
+  const name = Buffer.from(`${device}\0`, "utf8");
+  if (c.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, name.length) !== 0)
+    throw systemError(`binding the socket to VRF device ${JSON.stringify(device)} (SO_BINDTODEVICE)`, c.errno());
 }
 
 /** A new non-blocking descriptor of `address`'s family and `type`, closed again if `prepare` throws. */

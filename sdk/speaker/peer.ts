@@ -14,7 +14,7 @@
  * connections and timers, builds a fresh session and starts it after the
  * backoff.
  */
-import type { Socket } from "node:net";
+import { Socket } from "node:net";
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from "node:perf_hooks";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import {
@@ -67,6 +67,11 @@ export interface PeerDriverOptions {
    * @default the system's
    */
   readonly ttl?: number;
+  /**
+   * The VRF device the connections are bound to (`SO_BINDTODEVICE`): the
+   * session runs in that VRF. @default none: the default VRF
+   */
+  readonly vrf?: string;
   /** The FSM configuration of the peer. */
   readonly fsm: FsmPeerConfig;
   readonly logger: Logger;
@@ -289,7 +294,9 @@ export class PeerDriver {
   }
 
   private log(level: LogLevel, msg: string, fields: LogFields = {}): void {
-    this.options.logger.log(level, msg, { topic: "Peer", peer: this.options.peerIP, ...fields });
+    // the VRF tells apart two sessions to one address in two VRFs
+    const vrf = this.options.vrf;
+    this.options.logger.log(level, msg, { topic: "Peer", peer: this.options.peerIP, ...(vrf === undefined ? {} : { vrf }), ...fields });
   }
 
   private newSession(): Session {
@@ -620,13 +627,26 @@ export class PeerDriver {
 
   private dial(connection: ConnectionId): void {
     this.options.metrics.connectAttempts++;
+    const { password, ttl, vrf } = this.options;
     this.log("info", "connecting", { connection, port: this.options.peerPort });
     const target = { host: this.options.peerIP, port: this.options.peerPort, localAddress: this.options.localIP };
-    const { password, ttl } = this.options;
-    const socket = connectSessionSocket(
-      { peerIP: this.options.peerIP, ...(password === undefined ? {} : { password }), ...(ttl === undefined ? {} : { ttl }) },
-      target,
-    );
+    let socket: Socket;
+    try {
+      socket = connectSessionSocket(
+        {
+          peerIP: this.options.peerIP,
+          ...(password === undefined ? {} : { password }),
+          ...(ttl === undefined ? {} : { ttl }),
+          ...(vrf === undefined ? {} : { vrf }),
+        },
+        target,
+      );
+    } catch (error) {
+      // e.g. the VRF device is gone: this attempt fails like a refused connection and ConnectRetry tries again
+      this.log("warn", "connection not opened", { connection, error: error instanceof Error ? error.message : String(error) });
+      socket = new Socket();
+      socket.destroy();
+    }
     this.attach(connection, socket, "outbound");
     socket.once("connect", () =>
       this.guard("connected", () => {

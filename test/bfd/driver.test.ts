@@ -110,6 +110,18 @@ describe("bfd UDP driver (loopback)", function () {
     await until("Down after the TTL-255 packet", () => (changes.some((c) => c.to === "Down") ? true : undefined), 2000);
   });
 
+  it("in a VRF the node does not have, start fails naming the address, the port, the VRF and the reason, and stop after it is clean", async () => {
+    driver = new BfdDriver({ localIP: LOCAL, vrf: "bgplbnovrf0", logger });
+    driver.addPeer(REMOTE, FAST);
+    const failure = await driver.start().then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(failure).to.match(
+      /^BFD socket on 127\.0\.0\.1 port 3784 in VRF bgplbnovrf0: binding the socket to VRF device "bgplbnovrf0" \(SO_BINDTODEVICE\): (ENODEV|EPERM)$/,
+    );
+  });
+
   it("refuses a second session to the same peer, timers out of range and a peer of the other family, naming them", () => {
     driver = new BfdDriver({ localIP: LOCAL, logger });
     driver.addPeer(REMOTE, FAST);

@@ -38,15 +38,16 @@ describe("bfd echo packets", () => {
     expect(program[drop]).to.deep.equal({ code: 0x06, jt: 0, jf: 0, k: 0 });
   });
 
-  it("reads complete ARP entries only", () => {
-    const table = parseArpTable(
-      [
-        "IP address       HW type     Flags       HW address            Mask     Device",
-        "198.18.0.2       0x1         0x2         aa:bb:cc:dd:ee:01     *        veth0",
-        "198.18.0.3       0x1         0x0         00:00:00:00:00:00     *        veth0",
-      ].join("\n"),
-    );
+  it("reads complete ARP entries of the Echo interface only (the same address on another interface, e.g. in another VRF, is another host)", () => {
+    const text = [
+      "IP address       HW type     Flags       HW address            Mask     Device",
+      "198.18.0.2       0x1         0x2         aa:bb:cc:dd:ee:01     *        veth0",
+      "198.18.0.3       0x1         0x0         00:00:00:00:00:00     *        veth0",
+      "198.18.0.2       0x1         0x2         aa:bb:cc:dd:ee:02     *        veth1",
+    ].join("\n");
+    const table = parseArpTable(text, "veth0");
     expect([...table.keys()]).to.deep.equal(["198.18.0.2"]);
     expect(table.get("198.18.0.2")?.toString("hex")).to.equal("aabbccddee01");
+    expect(parseArpTable(text, "veth1").get("198.18.0.2")?.toString("hex")).to.equal("aabbccddee02");
   });
 });

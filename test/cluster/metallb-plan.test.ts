@@ -112,21 +112,100 @@ describe("MetalLB plan: sessions", () => {
     expect(plan.problems).to.deep.equal([]);
   });
 
-  it("leaves out and reports a peer the node has no address of its family for, and a peer with a vrf", () => {
-    const config = configuration({
-      peers: [
-        metallbBgpPeer({ name: "v6", myASN: 64512, peerASN: 65002, peerAddress: "2001:db8::254" }),
-        metallbBgpPeer({ name: "vrf", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.254", vrf: "red" }),
-      ],
-    });
+  it("leaves out and reports a peer the node has no address of its family for", () => {
+    const config = configuration({ peers: [metallbBgpPeer({ name: "v6", myASN: 64512, peerASN: 65002, peerAddress: "2001:db8::254" })] });
     const plan = planOf(config, NODES, [], "n1");
     expect(plan.sessions).to.deep.equal([]);
     expect(plan.problems).to.deep.equal([
       { object: "BGPPeer/v6", message: "node n1 has no IPv6 InternalIP to reach 2001:db8::254 from, and no sourceAddress is set; no session opened" },
-      { object: "BGPPeer/vrf", message: 'vrf "red" is not supported by bgplb speaker; no session opened' },
     ]);
     expect(planOf(config, NODES, [], "n2").sessions.map((s) => [s.peerName, s.sourceAddress, s.routerID])).to.deep.equal([
       ["v6", "2001:db8::12", "198.18.0.12"],
+    ]);
+  });
+});
+
+describe("MetalLB plan: vrf", () => {
+  /** n2's devices: VRF red (an address of its own, eth1 and eth2 enslaved to it), blue (eth3), eth0 in the default VRF. */
+  const DEVICES = new Map([
+    ["eth0", [{ interfaceName: "eth0", address: "198.18.0.12", prefixLength: 24 }]],
+    [
+      "red",
+      [
+        { interfaceName: "red", address: "192.0.2.1", prefixLength: 32 },
+        { interfaceName: "eth1", address: "fe80::1", prefixLength: 64 },
+        { interfaceName: "eth1", address: "10.1.0.12", prefixLength: 24 },
+        { interfaceName: "eth2", address: "10.2.0.12", prefixLength: 24 },
+        { interfaceName: "eth2", address: "2001:db8:2::12", prefixLength: 64 },
+      ],
+    ],
+    ["blue", [{ interfaceName: "eth3", address: "10.2.0.12", prefixLength: 24 }]],
+  ]);
+  const peer = (name: string, extra: Partial<MetalLBBGPPeerSpec>) =>
+    metallbBgpPeer({ name, myASN: 64512, peerASN: 65002, peerAddress: "10.2.0.254", nodeSelectors: [{ matchLabels: { rack: "b" } }], ...extra });
+
+  it("a session in the VRF: vrf carried, source and next hop the node's address in the VRF on the peer's subnet, IPv6 next hop from the VRF too", () => {
+    const config = configuration({ peers: [peer("red", { vrf: "red", dualStackAddressFamily: true })] });
+    const plan = planOf(config, NODES, [service("default/web", ["203.0.113.7", "2001:db8:f::7"], { readyNodes: new Set(["n2"]) })], "n2", DEVICES);
+    expect(plan.problems).to.deep.equal([]);
+    expect(plan.sessions).to.have.length(1);
+    expect(plan.sessions[0]).to.deep.include({ peerName: "red", vrf: "red", peerAddress: "10.2.0.254", sourceAddress: "10.2.0.12", routerID: "10.2.0.12" });
+    expect(plan.sessions[0].routes.map((r) => [r.address, r.length, r.nextHops])).to.deep.equal([
+      ["203.0.113.7", 32, ["10.2.0.12"]],
+      ["2001:db8:f::7", 128, ["2001:db8:2::12"]],
+    ]);
+  });
+
+  it("sourceAddress wins over the VRF's addresses; a peer off every VRF subnet takes the VRF's first address, never a link-local one", () => {
+    const config = configuration({
+      peers: [peer("pinned", { vrf: "red", sourceAddress: "192.0.2.1" }), peer("far", { vrf: "red", peerAddress: "203.0.113.254" })],
+    });
+    const plan = planOf(config, NODES, [], "n2", DEVICES);
+    expect(plan.sessions.map((s) => [s.peerName, s.vrf, s.sourceAddress])).to.deep.equal([
+      ["pinned", "red", "192.0.2.1"],
+      ["far", "red", "192.0.2.1"],
+    ]);
+    const v6 = planOf(configuration({ peers: [peer("v6", { vrf: "red", peerAddress: "2001:db8:9::1" })] }), NODES, [], "n2", DEVICES);
+    expect(v6.sessions.map((s) => s.sourceAddress)).to.deep.equal(["2001:db8:2::12"]);
+  });
+
+  it("two peers of one address in two VRFs (and the default one) are three sessions, each with its VRF and that VRF's source", () => {
+    const config = configuration({ peers: [peer("red", { vrf: "red" }), peer("blue", { vrf: "blue" }), peer("main", { peerAddress: "10.2.0.254" })] });
+    const plan = planOf(config, NODES, [], "n2", DEVICES);
+    expect(plan.sessions.map((s) => [s.peerName, s.peerAddress, s.vrf, s.sourceAddress])).to.deep.equal([
+      ["red", "10.2.0.254", "red", "10.2.0.12"],
+      ["blue", "10.2.0.254", "blue", "10.2.0.12"],
+      ["main", "10.2.0.254", undefined, "198.18.0.12"],
+    ]);
+    expect(planOf(configuration({ peers: [peer("red", { vrf: "" })] }), NODES, [], "n2", DEVICES).sessions[0].vrf, 'vrf "" is the default VRF').to.equal(
+      undefined,
+    );
+  });
+
+  it("a VRF device the node does not have: no session, a problem naming the peer, the VRF and the node (sourceAddress or not); no VRF address of the family: reported", () => {
+    const config = configuration({
+      peers: [
+        peer("gone", { vrf: "green" }),
+        peer("pinned", { vrf: "green", sourceAddress: "10.2.0.12" }),
+        peer("v6", { vrf: "blue", peerAddress: "2001:db8:9::1" }),
+      ],
+    });
+    const plan = planOf(config, NODES, [], "n2", DEVICES);
+    expect(plan.sessions).to.deep.equal([]);
+    const missing = 'VRF device "green" does not exist on node n2; no session opened until it does (looked for again on every reconcile)';
+    expect(plan.problems).to.deep.equal([
+      { object: "BGPPeer/gone", message: missing },
+      { object: "BGPPeer/pinned", message: missing },
+      {
+        object: "BGPPeer/v6",
+        message: 'node n2 has no IPv6 address in VRF "blue" to reach 2001:db8:9::1 from, and no sourceAddress is set; no session opened',
+      },
+    ]);
+    // the devices are looked up for each plan: once green exists the same configuration opens the sessions
+    const later = new Map([...DEVICES, ["green", [{ interfaceName: "eth4", address: "10.2.0.13", prefixLength: 24 }]]]);
+    expect(planOf(config, NODES, [], "n2", later).sessions.map((s) => [s.peerName, s.vrf, s.sourceAddress])).to.deep.equal([
+      ["gone", "green", "10.2.0.13"],
+      ["pinned", "green", "10.2.0.12"],
     ]);
   });
 });

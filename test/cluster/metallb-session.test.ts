@@ -44,6 +44,32 @@ describe("MetalLB session → peer driver options", () => {
     });
   });
 
+  it("carries the BGPPeer's vrf to the socket options (the VRF device the connections are bound to); none without one", () => {
+    const planned = planMetallbNode(
+      {
+        peers: [metallbBgpPeer({ name: "p", myASN: 64512, peerASN: 65002, peerAddress: "10.1.0.254", vrf: "red" })],
+        pools: [],
+        advertisements: [],
+        bfdProfiles: [],
+        communityAliases: new Map(),
+      },
+      [{ name: "n1", labels: {}, addresses: ["198.18.0.11"] }],
+      [],
+      "n1",
+      new Map([["red", [{ interfaceName: "eth1", address: "10.1.0.11", prefixLength: 24 }]]]),
+    ).sessions[0];
+    const options = metallbPeerDriverOptions(planned, undefined, { connectRetrySeconds: 7, gracefulRestartSeconds: 0 }, logger, metrics);
+    expect(options).to.deep.include({ peerIP: "10.1.0.254", localIP: "10.1.0.11", vrf: "red" });
+    const plain = metallbPeerDriverOptions(
+      session({ name: "p", myASN: 64512, peerASN: 65002, peerAddress: "198.18.0.254" }),
+      undefined,
+      { connectRetrySeconds: 7, gracefulRestartSeconds: 0 },
+      logger,
+      metrics,
+    );
+    expect(plain).to.not.have.property("vrf");
+  });
+
   it("leaves out what is not set: no password, no keepalive, no graceful restart without enableGracefulRestart; connectTime wins over the default", () => {
     const planned = session({ name: "p", myASN: 64512, peerASN: 64512, peerAddress: "198.18.0.254", connectTime: "3s" });
     const options = metallbPeerDriverOptions(planned, undefined, { connectRetrySeconds: 7, gracefulRestartSeconds: 120 }, logger, metrics);

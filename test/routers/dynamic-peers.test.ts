@@ -121,3 +121,37 @@ describe("router side of dynamicASN, BGP unnumbered and localASN peers", () => {
     expect(() => routerConfigs(only, "frr", { nodes: NODES })).to.throw(/no router peers with MetalLB.*BGPPeer metallb-system\/unnumbered: BGP unnumbered/);
   });
 });
+
+describe("router side of a BGPPeer in a node VRF", () => {
+  const VRF_YAML = `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: red, namespace: metallb-system }
+spec: { myASN: 64500, peerASN: 64502, peerAddress: 10.1.0.1, vrf: red }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: red-pinned, namespace: metallb-system }
+spec: { myASN: 64500, peerASN: 64503, peerAddress: 10.1.0.2, vrf: red, sourceAddress: 10.1.0.11, nodeSelectors: [{ matchLabels: { rack: a } }] }
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: web, namespace: metallb-system }
+spec: { addresses: [198.51.100.0/24] }
+`;
+
+  it("without sourceAddress the peer is left out with why (the node's VRF address is not in the topology); with it the router's neighbor is that address", () => {
+    const parsed = parseManifests([{ file: "vrf.yaml", text: VRF_YAML }]);
+    expect(validate(parsed.topology).filter((d) => d.severity === "error")).to.deep.equal([]);
+    const peering = planPeering(parsed.topology, { nodes: NODES });
+    expect(peering.skipped).to.deep.equal([
+      {
+        source: "BGPPeer metallb-system/red",
+        reason:
+          "vrf red: each node runs the session from its address in VRF red (an interface enslaved to it), which the topology does not name " +
+          "(Node InternalIPs are in the default VRF); set sourceAddress, or configure the router by hand with one neighbor per node's VRF address, remote-as 64500",
+      },
+    ]);
+    expect(peering.sessions.map((s) => [s.node, s.localIP, s.routerIP])).to.deep.equal([["n1", "10.1.0.11", "10.1.0.2"]]);
+    expect(routerConfigs(parsed.topology, "frr", { nodes: NODES }).get("10.1.0.2")).to.contain(" neighbor 10.1.0.11 remote-as 64500\n");
+  });
+});

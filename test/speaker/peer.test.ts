@@ -26,11 +26,12 @@ function memoryLogger(lines: LogLine[]): Logger {
 
 const ROUTE: OriginatedRoute = { family: "ipv4-unicast", address: ip("192.0.2.10"), length: 32, nextHops: [ip("127.0.0.1")] };
 
-function driver(peer: RawPeer, logs: LogLine[], metrics: SpeakerMetrics, name: string, logger: Logger = memoryLogger(logs)): PeerDriver {
+function driver(peer: RawPeer, logs: LogLine[], metrics: SpeakerMetrics, name: string, logger: Logger = memoryLogger(logs), vrf?: string): PeerDriver {
   return new PeerDriver({
     peerIP: "127.0.0.1",
     peerPort: peer.port,
     localIP: "127.0.0.1",
+    ...(vrf === undefined ? {} : { vrf }),
     fsm: {
       localAsn: 65000,
       peerAsn: 65001,
@@ -139,5 +140,38 @@ describe("speaker peer driver: one session's failure stays in that session", fun
     ]);
     expect(bystander.state).to.equal("Established");
     expect(calm.connections).to.have.length(1);
+  });
+});
+
+describe("speaker peer driver: a session in a VRF the node does not have", function () {
+  this.timeout(20_000);
+
+  it("each connection attempt fails like a refused connection, logged with the device and the reason, and is retried after ConnectRetry; never an internal error", async () => {
+    const peer = await RawPeer.listen({ asn: 65001, bgpId: ip4("192.0.2.2") });
+    const logs: LogLine[] = [];
+    const metrics = new SpeakerMetrics();
+    const inVrf = driver(peer, logs, metrics, "vrf", memoryLogger(logs), "bgplbnovrf0");
+    try {
+      inVrf.start();
+      const refused = await waitFor(
+        "two attempts not opened",
+        async () => {
+          const lines = logs.filter((l) => l.msg === "connection not opened");
+          return lines.length >= 2 ? lines : undefined;
+        },
+        { timeoutMs: 10_000 },
+      );
+      for (const line of refused) {
+        expect(line.level).to.equal("warn");
+        expect(line.fields).to.include({ vrf: "bgplbnovrf0" });
+        // ENODEV as root; EPERM without CAP_NET_RAW, which the kernel checks first
+        expect(String(line.fields.error)).to.match(/^binding the socket to VRF device "bgplbnovrf0" \(SO_BINDTODEVICE\): (ENODEV|EPERM)$/);
+      }
+      expect(logs.filter((l) => l.msg.startsWith("internal error"))).to.deep.equal([]);
+      expect(peer.connections).to.have.length(0);
+    } finally {
+      await inVrf.stop("test over");
+      await peer.close();
+    }
   });
 });
