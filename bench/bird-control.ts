@@ -10,6 +10,8 @@ export class BirdControl {
   private buffer = "";
   private waiting: { readonly resolve: (reply: string) => void; readonly reject: (error: Error) => void } | undefined;
   private failure: Error | undefined;
+  /** The command under way (settled), after which the next one is written. */
+  private last: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly socket: Socket) {
     socket.setEncoding("utf8");
@@ -41,12 +43,21 @@ export class BirdControl {
     return control;
   }
 
-  /** Runs `command` (e.g. `show protocols all n0`) and resolves to the reply text. */
+  /**
+   * Runs `command` (e.g. `show protocols all n0`) and resolves to the reply
+   * text. A command given while another is under way waits for its reply (the
+   * replies carry no tag to tell them apart): a poll during a `configure` no
+   * longer takes the place of the command waiting, which then never resolved.
+   */
   command(command: string): Promise<string> {
-    if (this.failure) return Promise.reject(this.failure);
-    const reply = this.reply();
-    this.socket.write(`${command}\n`);
-    return reply;
+    const run = this.last.then(() => {
+      if (this.failure) throw this.failure;
+      const reply = this.reply();
+      this.socket.write(`${command}\n`);
+      return reply;
+    });
+    this.last = run.catch(() => undefined);
+    return run;
   }
 
   /** Closes the connection. */
