@@ -14,7 +14,7 @@ import type { IPAddressPool, LabelSelector } from "../model";
 import { parseAddressBlock, parseIp } from "../net";
 import { matchesSelector } from "../validate/rules/labels";
 import type { AddressPool } from "./address-pools";
-import type { AddressRequest, AddressSharing, ServiceAllocation } from "./ipam";
+import { planServiceAddresses, type AddressRequest, type AddressSharing, type ServiceAllocation } from "./ipam";
 
 /** Service annotation naming the one pool to allocate from. */
 const ADDRESS_POOL_ANNOTATION = "metallb.io/address-pool";
@@ -149,4 +149,21 @@ export function metallbStatusOrder(allocation: ServiceAllocation): ServiceAlloca
   const order = allocation.addresses.map((address, index) => ({ address, pool: allocation.pools[index], family: parseIp(address).family }));
   order.sort((a, b) => a.family - b.family);
   return { ...allocation, addresses: order.map((o) => o.address), pools: order.map((o) => o.pool) };
+}
+
+/**
+ * The MetalLB-mode allocator's plan: every LoadBalancer Service's addresses
+ * from the IPAddressPools, keyed by `namespace/name`, in status order
+ * ({@link metallbStatusOrder}). Each request's `current` addresses are the
+ * ones the allocator plans from: what the Service shows, or what it
+ * submitted and its watch does not show yet (see `SubmittedAddresses`).
+ */
+export function planMetallbAllocations(
+  services: readonly { readonly request: AddressRequest; readonly identity: ServiceIdentity }[],
+  pools: readonly IPAddressPool[],
+  namespaceLabels: ReadonlyMap<string, Readonly<Record<string, string>>>,
+): Map<string, ServiceAllocation> {
+  const requests = services.map((s) => metallbAddressRequest(s.request, s.identity, pools, namespaceLabels));
+  const plan = planServiceAddresses(metallbAddressPools(pools), requests);
+  return new Map([...plan].map(([key, allocation]) => [key, metallbStatusOrder(allocation)]));
 }

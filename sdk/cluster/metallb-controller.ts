@@ -25,16 +25,16 @@ import { SpeakerMetrics } from "../speaker/metrics";
 import { PeerDriver } from "../speaker/peer";
 import { nodeDevices } from "../speaker/vrf";
 import { eventObject, reportRejectedConfiguration } from "./events";
-import { planServiceAddresses } from "./ipam";
 import { applyServiceStatus, customPath, describeApiError, listCustom, watchCollection, type CustomCollection, type KubeClients } from "./kube";
 import { LeaderLease } from "./leader-lease";
 import { ALLOCATOR_LEASE, LEASE_LABEL, LEASE_LABEL_VALUE } from "./leases";
-import { metallbAddressPools, metallbAddressRequest, metallbStatusOrder } from "./metallb-addresses";
+import { planMetallbAllocations } from "./metallb-addresses";
 import { metallbConfigurationOf, metallbNodeOf, metallbServicesOf, serviceIdentityOf } from "./metallb-observed";
 import { planMetallbNode, type MetallbSession } from "./metallb-plan";
 import { metallbPeerDriverOptions } from "./metallb-session";
-import { addressRequestOf, decideConfiguration, isLoadBalancerService, objectKeyText, serviceIngressIPs, type RawObject } from "./observed";
+import { decideConfiguration, isLoadBalancerService, objectKeyText, type RawObject } from "./observed";
 import { serviceStatusBody } from "./status";
+import { SubmittedAddresses } from "./submitted-addresses";
 
 /** How the MetalLB-mode speaker runs. */
 export interface MetallbSpeakerOptions {
@@ -84,6 +84,8 @@ export class MetallbSpeaker {
   /** Warnings already logged for a condition that lasts (a missing Secret, BFD that cannot start), so each is logged once until it clears. */
   private readonly warned = new Set<string>();
   private readonly leader: LeaderLease;
+  /** Service addresses written and not yet shown by the watch: planned as the Services' current ones (no address handed out twice meanwhile). */
+  private readonly submitted = new SubmittedAddresses();
   private configObjects: ReturnType<typeof watchCollection<KubernetesObject>>[] = [];
   private services!: ReturnType<typeof watchCollection<KubernetesObject>>;
   private nodes!: ReturnType<typeof watchCollection<KubernetesObject>>;
@@ -214,6 +216,7 @@ export class MetallbSpeaker {
       this.options.logger.log("warn", "allocator Lease write failed; retrying every tick", { error: describeApiError(error) });
     }
     if (leading) await this.allocate(topology);
+    else this.submitted.clear();
 
     const configuration = metallbConfigurationOf(
       topology,
@@ -249,15 +252,23 @@ export class MetallbSpeaker {
     const pools = topology.ipAddressPools;
     const namespaceLabels = new Map(this.namespaces.list().map((n) => [n.metadata?.name ?? "", n.metadata?.labels ?? {}]));
     const balanced = (this.services.list() as RawObject[]).filter(isLoadBalancerService);
-    const requests = balanced.map((raw) => metallbAddressRequest(addressRequestOf(raw), serviceIdentityOf(raw), pools, namespaceLabels));
-    const plan = planServiceAddresses(metallbAddressPools(pools), requests);
-    for (const service of balanced) {
+    this.submitted.keepOnly(new Set(balanced.map(objectKeyText)));
+    const requests = balanced.map((raw) => this.submitted.request(raw));
+    const plan = planMetallbAllocations(
+      balanced.map((raw, index) => ({ request: requests[index], identity: serviceIdentityOf(raw) })),
+      pools,
+      namespaceLabels,
+    );
+    for (const [index, service] of balanced.entries()) {
       const key = objectKeyText(service);
-      const allocation = metallbStatusOrder(plan.get(key)!);
+      const allocation = plan.get(key)!;
       for (const problem of allocation.problems) await this.event(service, "Warning", problem.reason, problem.message);
-      if (allocation.addresses.join(",") === serviceIngressIPs(service).join(",")) continue;
+      // what the Service shows, or what we wrote while the watch does not show it yet
+      if (allocation.addresses.join() === requests[index].current.join()) continue;
+      this.submitted.submitted(service, allocation.addresses);
       try {
         await applyServiceStatus(this.options.clients.core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody(allocation.addresses));
+        this.submitted.landed(service, allocation.addresses);
         this.options.logger.log("info", "Service addresses assigned", {
           service: key,
           addresses: allocation.addresses.join(","),
@@ -271,6 +282,7 @@ export class MetallbSpeaker {
             `assigned ${allocation.addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`,
           );
       } catch (error) {
+        this.submitted.failed(service, allocation.addresses);
         this.options.logger.log("warn", "Service status write failed; retrying on the next reconcile", { service: key, error: describeApiError(error) });
       }
     }

@@ -7,13 +7,30 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { clusterAddressPools } from "../../sdk/cluster/address-pools";
-import { planServiceAddresses } from "../../sdk/cluster/ipam";
+import { planServiceAddresses, type AddressRequest } from "../../sdk/cluster/ipam";
+import { planMetallbAllocations } from "../../sdk/cluster/metallb-addresses";
+import { serviceIdentityOf } from "../../sdk/cluster/metallb-observed";
 import { serviceIngressIPs, type RawObject } from "../../sdk/cluster/observed";
 import { SEEN_WITHIN_MS, SubmittedAddresses } from "../../sdk/cluster/submitted-addresses";
-import type { Cluster } from "../../sdk/model";
+import { ipAddressPool, type Cluster } from "../../sdk/model";
 
 const POOL = clusterAddressPools({ spec: { loadBalancer: { addressPools: [{ name: "p", addresses: ["10.0.0.1-10.0.0.6"] }] } } } as unknown as Cluster);
 const NAMES = ["a", "b", "c", "d", "e", "f", "g", "h"];
+
+/** One allocator's plan: each Service's addresses by `namespace/name`, from the requests as the allocator sees them. */
+type Planner = (services: readonly RawObject[], requests: readonly AddressRequest[]) => ReadonlyMap<string, { readonly addresses: readonly string[] }>;
+
+/** The GKE-mode allocator's: the Cluster's pool. */
+const gkePlanner: Planner = (_services, requests) => planServiceAddresses(POOL, requests);
+
+/** The MetalLB-mode allocator's: the same addresses as an IPAddressPool. */
+const METALLB_POOLS = [ipAddressPool({ name: "p", namespace: "metallb-system", addresses: ["10.0.0.1-10.0.0.6"] })];
+const metallbPlanner: Planner = (services, requests) =>
+  planMetallbAllocations(
+    services.map((raw, index) => ({ request: requests[index], identity: serviceIdentityOf(raw) })),
+    METALLB_POOLS,
+    new Map(),
+  );
 
 interface Write {
   readonly service: RawObject;
@@ -36,7 +53,10 @@ class World {
   private version = 0;
   private uid = 0;
 
-  constructor(readonly submitted: SubmittedAddresses) {}
+  constructor(
+    readonly submitted: SubmittedAddresses,
+    private readonly planner: Planner = gkePlanner,
+  ) {}
 
   create(name: string, second: number): void {
     if (this.server.has(name)) return;
@@ -53,7 +73,7 @@ class World {
     const services = [...this.cache.values()];
     this.submitted.keepOnly(new Set(services.map((s) => `ns/${s.metadata!.name}`)));
     const requests = services.map((s) => this.submitted.request(s));
-    const plan = planServiceAddresses(POOL, requests);
+    const plan = this.planner(services, requests);
     for (const [i, service] of services.entries()) {
       const addresses = plan.get(requests[i].key)!.addresses;
       if (addresses.join() === requests[i].current.join()) continue;
@@ -120,42 +140,47 @@ function run(world: World, steps: readonly Step[]): void {
 }
 
 describe("cluster allocator: addresses submitted and not yet seen", () => {
-  it("a Service created meanwhile that sorts first does not get the address of a Service whose write the watch has not shown yet", () => {
-    const world = new World(new SubmittedAddresses(() => 0));
-    world.create("b", 1);
-    world.cache = new Map(world.server);
-    world.plan();
-    world.land(0);
-    // the watch shows the new Service "a" (same second, sorts first), not yet b's status
-    world.create("a", 1);
-    world.cache = new Map([...world.server].map(([name, s]) => [name, name === "b" ? { ...s, status: undefined } : s]));
-    world.plan();
-    expect(world.pending.map((w) => [w.service.metadata!.name, w.addresses])).to.deep.equal([["a", ["10.0.0.2"]]]);
-    world.land(0);
-    expect(world.duplicates()).to.deep.equal([]);
-  });
+  for (const [mode, planner] of [
+    ["GKE", gkePlanner],
+    ["MetalLB", metallbPlanner],
+  ] as const) {
+    it(`${mode} mode: a Service created meanwhile that sorts first does not get the address of a Service whose write the watch has not shown yet`, () => {
+      const world = new World(new SubmittedAddresses(() => 0), planner);
+      world.create("b", 1);
+      world.cache = new Map(world.server);
+      world.plan();
+      world.land(0);
+      // the watch shows the new Service "a" (same second, sorts first), not yet b's status
+      world.create("a", 1);
+      world.cache = new Map([...world.server].map(([name, s]) => [name, name === "b" ? { ...s, status: undefined } : s]));
+      world.plan();
+      expect(world.pending.map((w) => [w.service.metadata!.name, w.addresses])).to.deep.equal([["a", ["10.0.0.2"]]]);
+      world.land(0);
+      expect(world.duplicates()).to.deep.equal([]);
+    });
 
-  it("random creates, deletes, plans, late or failed writes and lagging watches: the API server never shows an address on two Services, and all settle", () => {
-    fc.assert(
-      fc.property(fc.array(step, { minLength: 10, maxLength: 40, size: "max" }), (steps) => {
-        const world = new World(new SubmittedAddresses(() => 0));
-        run(world, steps);
-        // quiet: the watch catches up, the allocator plans, every write lands
-        for (let round = 0; round < 4; round++) {
+    it(`${mode} mode: random creates, deletes, plans, late or failed writes and lagging watches: the API server never shows an address on two Services, and all settle`, () => {
+      fc.assert(
+        fc.property(fc.array(step, { minLength: 10, maxLength: 40, size: "max" }), (steps) => {
+          const world = new World(new SubmittedAddresses(() => 0), planner);
+          run(world, steps);
+          // quiet: the watch catches up, the allocator plans, every write lands
+          for (let round = 0; round < 4; round++) {
+            world.cache = new Map(world.server);
+            world.plan();
+            while (world.pending.length > 0) world.land(0);
+            expect(world.duplicates()).to.deep.equal([]);
+          }
           world.cache = new Map(world.server);
           world.plan();
-          while (world.pending.length > 0) world.land(0);
-          expect(world.duplicates()).to.deep.equal([]);
-        }
-        world.cache = new Map(world.server);
-        world.plan();
-        expect(world.pending, "nothing left to write").to.deep.equal([]);
-        const shown = [...world.server.values()].filter((s) => serviceIngressIPs(s).length > 0).length;
-        expect(shown).to.equal(Math.min(world.server.size, 6));
-      }),
-      { numRuns: 500 },
-    );
-  });
+          expect(world.pending, "nothing left to write").to.deep.equal([]);
+          const shown = [...world.server.values()].filter((s) => serviceIngressIPs(s).length > 0).length;
+          expect(shown).to.equal(Math.min(world.server.size, 6));
+        }),
+        { numRuns: 500 },
+      );
+    });
+  }
 
   it("a landed write the watch never shows (a re-list skipped it) is believed as shown once SEEN_WITHIN_MS passed", () => {
     let now = 0;
