@@ -7,7 +7,7 @@ import tseslint from "typescript-eslint";
 export default defineConfig(
   { ignores: ["dist/", "node_modules/", "examples/**/node_modules/", "test/e2e/fixtures/fresh-project/"] },
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.mts"],
     extends: [eslint.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- cluster-allocator [N]`: the GKE-mode allocator leader's
+ * `npm run bench -- cluster-allocator [N] [--dist]`: the GKE-mode allocator leader's
  * path alone — informer event, plan, status write — without network
  * namespaces or routers. A throwaway API server on 127.0.0.1 (test/e2e
  * tools) with the lab's topology, one `bgplb speaker` process (no Node
@@ -7,16 +7,23 @@
  * then N LoadBalancer Services (default 1,000) created 64 at a time. Prints
  * the time from the first create until every Service shows an address,
  * whether an address was handed out twice, and the speaker's RSS once its
- * writes are done (its peak too). `npm run bench -- cluster-scale` measures
- * the whole path to the routers' RIBs with three speakers.
+ * writes are done (its peak too) against the goal of {@link RSS_GOAL_MIB}.
+ * The speaker runs as the image runs it: the CLI bundled by esbuild
+ * (image/app.ts), with the image's Node.js options and the DaemonSet's
+ * NODE_OPTIONS and malloc settings; `--dist` runs the compiled
+ * dist/sdk/cli/main.js instead (what `npm install bgplb` runs).
+ * `npm run bench -- cluster-scale` measures the whole path to the routers'
+ * RIBs with three speakers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { V1Service } from "@kubernetes/client-node";
 import { kubeClients, loadKubeConfig, watchCollection } from "../sdk/cluster/kube";
-import { SPEAKER_NODE_OPTIONS } from "../sdk/deployment";
+import { SPEAKER_MALLOC_ENV, SPEAKER_NODE_OPTIONS } from "../sdk/deployment";
+import { imageBundle } from "../image/app";
+import { IMAGE_NODE_OPTIONS } from "../image/build";
 import { serviceIngressIPs, type RawObject } from "../sdk/cluster/observed";
 import { ThrowawayCluster } from "../test/e2e/harness/cluster";
 import { runChecked } from "../test/e2e/harness/command";
@@ -31,17 +38,39 @@ const TIMEOUT_MS = 300_000;
 /** How long the speaker is left to write BGPAdvertisedRoutes and Events before its RSS is read. */
 const SETTLE_MS = 20_000;
 
+/** The speaker's memory goal with 5,000 Services (issue 11), MiB. */
+const RSS_GOAL_MIB = 150;
+
 /** Resident memory of a process now and at its peak, MiB. */
-function memoryOf(pid: number): string {
+function memoryOf(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const mib = (field: string): string => (Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) / 1024).toFixed(1);
-  return `${mib("VmRSS")} MiB (peak ${mib("VmHWM")} MiB)`;
+  const mib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) / 1024;
+  return { rss: mib("VmRSS"), peak: mib("VmHWM") };
+}
+
+/** CPU time a process has used (user and system), seconds; Linux counts it in 1/100 s. */
+function cpuSecondsOf(pid: number): number {
+  // the fields after the parenthesised command name: state is field 3, utime 14, stime 15
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
+    .replace(/^.*\) /s, "")
+    .split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function describeMemory({ rss, peak }: { rss: number; peak: number }): string {
+  return `${rss.toFixed(1)} MiB (peak ${peak.toFixed(1)} MiB)`;
 }
 
 /** Runs the benchmark and prints one summary line. */
 export async function clusterAllocatorBench(args: readonly string[]): Promise<void> {
-  const count = Number(args[0] ?? 1_000);
-  if (!Number.isInteger(count) || count < 1 || count > 8_000) throw new Error(`cluster-allocator: N must be a whole number from 1 to 8000, got ${args[0]}`);
+  const dist = args.includes("--dist");
+  const countArg = args.find((arg) => arg !== "--dist");
+  const count = Number(countArg ?? 1_000);
+  if (!Number.isInteger(count) || count < 1 || count > 8_000) throw new Error(`cluster-allocator: N must be a whole number from 1 to 8000, got ${countArg}`);
+  // beside main.js, where the image has it: its require of ../../package.json resolves as there
+  const bundled = join(repoDir, "dist/sdk/cli/bench-bundle.js");
+  if (!dist) writeFileSync(bundled, (await imageBundle(repoDir)).code);
+  const form = dist ? "dist/sdk/cli/main.js" : "image bundle";
   const { paths, missing } = findTools(clusterTools);
   if (missing.length > 0) throw new Error(`e2e tools missing (run test/e2e/tools/build.sh): ${missing.join("; ")}`);
   const cluster = await ThrowawayCluster.start(paths.get("kubectl")!, undefined, "198.18.128.0/17,2001:db8:5::/112");
@@ -77,12 +106,13 @@ export async function clusterAllocatorBench(args: readonly string[]): Promise<vo
       JSON.stringify([{ op: "add", path: "/spec/loadBalancer/addressPools/-", value: SCALE_POOL }]),
     ]);
     const args = ["speaker", "--node-name", "n1", "--kubeconfig", cluster.kubeconfig, "--cluster-namespace", CLUSTER_NAMESPACE];
-    // with the heap settings the DaemonSet gives it
+    // with the heap and malloc settings the DaemonSet gives it
     speaker = spawn(
       process.execPath,
       [
         ...SPEAKER_NODE_OPTIONS.split(" "),
-        join(repoDir, "dist/sdk/cli/main.js"),
+        ...(dist ? [] : IMAGE_NODE_OPTIONS),
+        dist ? join(repoDir, "dist/sdk/cli/main.js") : bundled,
         ...args,
         "--interface",
         "lo",
@@ -91,9 +121,7 @@ export async function clusterAllocatorBench(args: readonly string[]): Promise<vo
         "--health-listen",
         "127.0.0.1:0",
       ],
-      {
-        stdio: ["ignore", "pipe", "inherit"],
-      },
+      { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...SPEAKER_MALLOC_ENV } },
     );
     let leading = false;
     let lastLines = "";
@@ -134,10 +162,13 @@ export async function clusterAllocatorBench(args: readonly string[]): Promise<vo
     const twice = addresses.length - new Set(addresses).size;
     const load = loadavg()[0].toFixed(1);
     await sleep(SETTLE_MS);
+    const settled = memoryOf(speaker.pid!);
+    const cpu = cpuSecondsOf(speaker.pid!);
     console.log(
       `cluster-allocator: ${count} Services created in ${createdIn.toFixed(2)} s (${CREATE_CONCURRENCY} at a time), all with an address ${allIn.toFixed(2)} s ` +
-        `after the first create; addresses handed out twice: ${twice}; load average ${load}; speaker RSS idle ${idle}, ` +
-        `${SETTLE_MS / 1000} s later ${memoryOf(speaker.pid!)}`,
+        `after the first create; addresses handed out twice: ${twice}; load average ${load}; speaker (${form}) RSS with no Service ${describeMemory(idle)}, ` +
+        `${SETTLE_MS / 1000} s after the last address ${describeMemory(settled)}, CPU ${cpu.toFixed(1)} s in all; ${count} Services: RSS ${settled.rss.toFixed(1)} MiB, ` +
+        `${settled.rss <= RSS_GOAL_MIB ? "within" : "over"} the ${RSS_GOAL_MIB} MiB goal`,
     );
     if (twice > 0) process.exitCode = 1;
   } finally {
@@ -149,5 +180,6 @@ export async function clusterAllocatorBench(args: readonly string[]): Promise<vo
     await watched.stop().catch(() => undefined);
     config.abortRequests();
     await cluster.stop().catch(() => undefined);
+    rmSync(bundled, { force: true });
   }
 }

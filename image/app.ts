@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { bundleCli, EXTERNAL_PACKAGES } from "./bundle";
+import { bundleCli, EXTERNAL_PACKAGES, type CliBundle } from "./bundle";
 import type { TarEntry } from "./tar";
 
 /** Where the application lives in the image. */
@@ -136,19 +136,29 @@ function packageFiles(repo: string, location: string): TarEntry[] {
 }
 
 /**
- * The CLI bundled into `dist/sdk/cli/main.js` (see {@link bundleCli}) and the
+ * The CLI as the image bundles it (see {@link bundleCli}) from the compiled
+ * `dist/sdk/cli/main.js` and the production dependencies package-lock.json
+ * lists. `npm run bench -- cluster-allocator` runs the speaker from it.
+ */
+export async function imageBundle(repo: string): Promise<CliBundle> {
+  const main = join(repo, "dist", "sdk", "cli", "main.js");
+  if (!existsSync(main)) throw new Error(`${main} is missing: compile first (npx tsc -p tsconfig.json)`);
+  const lock = readJson<{ packages?: Record<string, LockEntry> }>(join(repo, "package-lock.json")).packages ?? {};
+  return bundleCli(repo, (location) => {
+    const entry = lock[location];
+    return entry !== undefined && !entry.dev && !entry.devOptional && !entry.peer;
+  });
+}
+
+/**
+ * The CLI bundled into `dist/sdk/cli/main.js` (see {@link imageBundle}) and the
  * external packages installed beside it, with every npm package whose code is
  * in either: the bundled ones from esbuild's metafile, the external ones from
  * package-lock.json.
  */
 async function codeEntries(repo: string): Promise<{ packages: NpmPackage[]; entries: TarEntry[] }> {
-  const main = join(repo, "dist", "sdk", "cli", "main.js");
-  if (!existsSync(main)) throw new Error(`${main} is missing: compile first (npx tsc -p tsconfig.json)`);
   const lock = readJson<{ packages?: Record<string, LockEntry> }>(join(repo, "package-lock.json")).packages ?? {};
-  const bundle = await bundleCli(repo, (location) => {
-    const locked = lock[location];
-    return locked !== undefined && !locked.dev && !locked.devOptional && !locked.peer;
-  });
+  const bundle = await imageBundle(repo);
   const external = externalLocations(repo, lock);
   const packages = [...bundle.packageDirs, ...external].map((location) => installedPackage(repo, location, lock));
   return {

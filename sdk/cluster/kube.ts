@@ -3,22 +3,8 @@
  * kubeconfig (file or in-cluster), informers that survive API errors, Lease
  * writes and server-side apply.
  */
-import {
-  CoordinationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-  ListWatch,
-  PatchStrategy,
-  Watch,
-  type RequestContext,
-  setHeaderOptions,
-  type Informer,
-  type KubernetesListObject,
-  type KubernetesObject,
-  type ObjectCache,
-  type V1Lease,
-} from "@kubernetes/client-node";
+import type { Informer, KubernetesListObject, KubernetesObject, ObjectCache, RequestContext, V1Lease } from "@kubernetes/client-node";
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, ListWatch, PatchStrategy, Watch, setHeaderOptions } from "./kube-client.mjs";
 import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";

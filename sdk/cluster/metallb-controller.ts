@@ -16,7 +16,8 @@
  * are never logged.
  */
 import type { Server as HttpServer } from "node:http";
-import { DiscoveryV1Api, type KubernetesObject, type V1Lease, type V1Secret } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Lease, V1Secret } from "@kubernetes/client-node";
+import { DiscoveryV1Api } from "./kube-client.mjs";
 import type { Topology } from "../model";
 import { BfdDriver } from "../speaker/bfd-driver";
 import { startHealthServer } from "../speaker/health";

@@ -49,15 +49,30 @@ export const SPEAKER_CAPABILITIES = ["NET_ADMIN", "NET_RAW"] as const;
 const DEFAULT_RESOURCES: ResourceRequirements = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } };
 
 /**
- * Node's heap settings for the speaker under the default 256Mi limit. Its
- * live heap is ~50 MiB with 1,000 Services, but a burst of API writes
- * allocates fast and V8 then grows its heap: RSS reached 350–450 MiB (the
- * container would be killed). With a 4 MiB young generation and a 160 MiB
- * old one it peaked at 171 MiB, no slower (`npm run bench -- cluster-allocator`).
- * Set through NODE_OPTIONS only with the default resources: with its own
- * limit Node sizes the heap from the container's memory.
+ * Node's heap settings for the speaker under the default 256Mi limit. A
+ * burst of API writes allocates fast and V8 then grows its heap: RSS
+ * reached 350–450 MiB with Node's defaults. A 1 MiB young generation and a
+ * 160 MiB old one (with {@link SPEAKER_MALLOC_ENV}, and the image's
+ * `--optimize-for-size`) kept it at ~115–124 MiB with 5,000 Services,
+ * ~182 MiB with a 4 MiB young generation alone (`npm run bench --
+ * cluster-allocator 5000`). Set through NODE_OPTIONS only with the default
+ * resources: with its own limit Node sizes the heap from the container's
+ * memory.
  */
-export const SPEAKER_NODE_OPTIONS = "--max-semi-space-size=4 --max-old-space-size=160";
+export const SPEAKER_NODE_OPTIONS = "--max-semi-space-size=1 --max-old-space-size=160";
+
+/**
+ * glibc malloc settings for the speaker under the default limit: one arena
+ * (the per-thread arenas of V8's and libuv's threads each kept freed memory
+ * of their own), and buffers from 128 KiB up in their own mappings, given
+ * back when freed rather than left in the heap: with 5,000 Services they
+ * took ~20 MiB off its RSS (`npm run bench -- cluster-allocator 5000`).
+ */
+export const SPEAKER_MALLOC_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: "1",
+  MALLOC_MMAP_THRESHOLD_: "131072",
+  MALLOC_TRIM_THRESHOLD_: "131072",
+};
 
 /**
  * The speaker container: `bgplb speaker` with NODE_NAME from the downward
@@ -91,7 +106,9 @@ export function speakerContainer(options: SpeakerContainerOptions, moreArgs: rea
     ],
     env: [
       { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-      ...(options.resources === undefined ? [{ name: "NODE_OPTIONS", value: SPEAKER_NODE_OPTIONS }] : []),
+      ...(options.resources === undefined
+        ? [{ name: "NODE_OPTIONS", value: SPEAKER_NODE_OPTIONS }, ...Object.entries(SPEAKER_MALLOC_ENV).map(([name, value]) => ({ name, value }))]
+        : []),
     ],
     ports: [{ name: "monitoring", containerPort: port, protocol: "TCP" }],
     livenessProbe: probe("/healthz", 10, 3),

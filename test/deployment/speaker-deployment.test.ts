@@ -63,12 +63,15 @@ describe("speaker deployment objects", () => {
     ]);
   });
 
-  it("the heap settings go to NODE_OPTIONS only with the default 256Mi limit: with resources of its own Node sizes the heap from the container", () => {
+  it("the heap and malloc settings go to the environment only with the default 256Mi limit: with resources of its own Node sizes the heap from the container", () => {
     const envOf = (resources?: { limits: { memory: string } }): unknown =>
       byKind(speakerDeploymentObjects({ clusterNamespace: "cluster-edge", image: IMAGE, ...(resources ? { resources } : {}) }), "DaemonSet")[0]["spec"][
         "template"
       ]["spec"]["containers"][0]["env"];
-    expect(envOf()).to.deep.include({ name: "NODE_OPTIONS", value: "--max-semi-space-size=4 --max-old-space-size=160" });
+    expect(envOf()).to.deep.include.members([
+      { name: "NODE_OPTIONS", value: "--max-semi-space-size=1 --max-old-space-size=160" },
+      { name: "MALLOC_ARENA_MAX", value: "1" },
+    ]);
     expect(envOf({ limits: { memory: "1Gi" } })).to.deep.equal([{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }]);
   });
 
@@ -96,7 +99,10 @@ describe("speaker deployment objects", () => {
     expect(container["args"]).to.deep.equal(["speaker", "--cluster-namespace", "cluster-edge", "--health-listen", "0.0.0.0:9000", "--lease-duration", "3"]);
     expect(container["env"]).to.deep.equal([
       { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-      { name: "NODE_OPTIONS", value: "--max-semi-space-size=4 --max-old-space-size=160" },
+      { name: "NODE_OPTIONS", value: "--max-semi-space-size=1 --max-old-space-size=160" },
+      { name: "MALLOC_ARENA_MAX", value: "1" },
+      { name: "MALLOC_MMAP_THRESHOLD_", value: "131072" },
+      { name: "MALLOC_TRIM_THRESHOLD_", value: "131072" },
     ]);
     expect(container["ports"]).to.deep.equal([{ name: "monitoring", containerPort: 9000, protocol: "TCP" }]);
     expect(container["livenessProbe"]["httpGet"]).to.deep.equal({ path: "/healthz", port: "monitoring" });

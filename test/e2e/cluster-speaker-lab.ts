@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Bird } from "../interop/harness/bird";
 import { Frr } from "../interop/harness/frr";
-import { SPEAKER_NODE_OPTIONS } from "../../sdk/deployment";
+import { SPEAKER_MALLOC_ENV, SPEAKER_NODE_OPTIONS } from "../../sdk/deployment";
 import { deleteNamespace, labId, type LabSpace, type LinkEnd } from "../interop/harness/lab";
 import { NamespaceProcess, run, runInNamespace } from "../interop/harness/process";
 import { waitFor } from "../interop/harness/wait";
@@ -156,26 +156,32 @@ export class ClusterLab implements LabSpace {
     // the kubeconfig is YAML (the admin's) or JSON (the ServiceAccount's)
     const server = /\bserver"?\s*:\s*"?(https?:\/\/[^"\s,}]+)/.exec(readFileSync(kubeconfig, "utf8"))?.[1];
     if (!server) throw new Error(`${kubeconfig} names no server`);
-    // the heap settings the DaemonSet gives the speaker: the lab measures what a cluster runs
-    const proc = this.start(label, this.ns(node), process.execPath, [
-      ...SPEAKER_NODE_OPTIONS.split(" "),
-      join(repoDir, "dist/sdk/cli/main.js"),
-      "speaker",
-      "--node-name",
-      node,
-      "--kubeconfig",
-      kubeconfig,
-      "--cluster-namespace",
-      "cluster-lab",
-      "--lease-duration",
-      "2",
-      "--connect-retry",
-      "1",
-      "--health-listen",
-      `${address}:8080`,
-      "--control-plane-readyz",
-      `${server}/readyz`,
-    ]);
+    // the heap and malloc settings the DaemonSet gives the speaker: the lab measures what a cluster runs
+    const proc = this.start(
+      label,
+      this.ns(node),
+      process.execPath,
+      [
+        ...SPEAKER_NODE_OPTIONS.split(" "),
+        join(repoDir, "dist/sdk/cli/main.js"),
+        "speaker",
+        "--node-name",
+        node,
+        "--kubeconfig",
+        kubeconfig,
+        "--cluster-namespace",
+        "cluster-lab",
+        "--lease-duration",
+        "2",
+        "--connect-retry",
+        "1",
+        "--health-listen",
+        `${address}:8080`,
+        "--control-plane-readyz",
+        `${server}/readyz`,
+      ],
+      { ...process.env, ...SPEAKER_MALLOC_ENV },
+    );
     this.speakers.set(node, proc);
     return proc;
   }

@@ -113,7 +113,7 @@ describe("speaker image: built without a daemon, verified with skopeo, umoci, do
       created?: string;
     };
     expect(config.config.User).to.equal("65532:65532");
-    expect(config.config.Entrypoint).to.deep.equal(["/usr/local/bin/node", "/app/dist/sdk/cli/main.js"]);
+    expect(config.config.Entrypoint).to.deep.equal(["/usr/local/bin/node", "--optimize-for-size", "/app/dist/sdk/cli/main.js"]);
     expect(config.config.Cmd).to.deep.equal(["speaker"]);
     expect(config.created).to.equal(undefined);
     const manifest = JSON.parse(await tool("skopeo", ["inspect", "--raw", `oci:${layout}`])) as { config: { size: number }; layers: { size: number }[] };
