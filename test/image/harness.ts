@@ -3,6 +3,7 @@ import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { waitFor } from "../interop/harness/wait";
+import { IMAGE_MAIN } from "../../image/build";
 
 /** The Debian packages the image tests run, by the program each provides. */
 const TOOLS: Readonly<Record<string, string>> = {
@@ -147,7 +148,10 @@ export function prepareBundle(
 ): RuntimeConfig {
   const file = join(bundle, "config.json");
   const config = JSON.parse(readFileSync(file, "utf8")) as RuntimeConfig;
-  const entrypoint = config.process.args.slice(0, 2);
+  // the image's Entrypoint (node, its options, the CLI), without its Cmd
+  const main = config.process.args.indexOf(IMAGE_MAIN);
+  if (main < 0) throw new Error(`the bundle's process args ${JSON.stringify(config.process.args)} do not run ${IMAGE_MAIN}`);
+  const entrypoint = config.process.args.slice(0, main + 1);
   config.process.terminal = false;
   config.process.args = [...entrypoint, ...options.command];
   for (const set of Object.keys(config.process.capabilities)) config.process.capabilities[set] = [...options.capabilities];
