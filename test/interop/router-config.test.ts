@@ -4,7 +4,17 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXAMPLE_NAMES, exampleText, loadManifestFiles, parseManifests } from "../../sdk/manifest";
-import { ROUTER_VENDORS, parseNodeSpec, planPeering, routerConfigs, routerPaths, type Failure, type Peering, type PlannedSession } from "../../sdk/routers";
+import {
+  PeeringError,
+  ROUTER_VENDORS,
+  parseNodeSpec,
+  planPeering,
+  routerConfigs,
+  routerPaths,
+  type Failure,
+  type Peering,
+  type PlannedSession,
+} from "../../sdk/routers";
 import { requireInteropHost } from "./harness/host";
 import { run } from "./harness/process";
 import { Bird } from "./harness/bird";
@@ -412,7 +422,20 @@ describe("bgplb router-config output is accepted by FRR (vtysh --dryrun) and BIR
 
   const sources: [string, string][] = [...EXAMPLE_NAMES.map((name): [string, string] => [name, exampleText(name)]), ...Object.entries(SYNTAX_TOPOLOGIES)];
   const nodes = ["n1=192.0.2.11,2001:db8::11", "n2=192.0.2.12,2001:db8::12", "compute-1.example.com=10.0.20.13"].map(parseNodeSpec);
+  /** Sources with no peer a router can be configured for, and the error that says why. */
+  const nothingToConfigure: Record<string, RegExp> = {
+    // the only BGPPeer runs in a VRF and names no sourceAddress: the router's neighbor would be each node's VRF address, which the topology does not hold
+    "metallb-vrf": /no router peers with MetalLB.*BGPPeer metallb-system\/frrviavrf: vrf ens4vrf: each node runs the session from its address in VRF ens4vrf/s,
+  };
   for (const [name, text] of sources) {
+    const expected = nothingToConfigure[name];
+    if (expected !== undefined) {
+      it(`${name}: refused with the reason`, () => {
+        for (const vendor of ROUTER_VENDORS)
+          expect(() => routerConfigs(parseManifests([{ text }]).topology, vendor, { nodes })).to.throw(PeeringError, expected);
+      });
+      continue;
+    }
     it(name, async () => {
       const configs = [...ROUTER_VENDORS].flatMap((vendor) =>
         [...routerConfigs(parseManifests([{ text }]).topology, vendor, { nodes })].map(([router, config]) => ({ vendor, router, config })),
