@@ -432,17 +432,20 @@ export class ClusterSpeaker {
     if (this.renewing) return;
     this.renewing = true;
     try {
-      for (const name of this.leaseBook.names) {
-        try {
-          const kept = await this.leaseBook.renew(name);
-          if (!kept) {
-            this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
-            this.schedule();
+      // side by side: with a slow API server, one round trip for all of them rather than one per Lease (each renewal is as late as the slowest)
+      await Promise.all(
+        this.leaseBook.names.map(async (name) => {
+          try {
+            const kept = await this.leaseBook.renew(name);
+            if (!kept) {
+              this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
+              this.schedule();
+            }
+          } catch (error) {
+            this.apiFailed(`Lease ${name}`, error);
           }
-        } catch (error) {
-          this.apiFailed(`Lease ${name}`, error);
-        }
-      }
+        }),
+      );
     } finally {
       this.renewing = false;
     }

@@ -3,8 +3,10 @@
  * Leases it holds and the allocator Lease. Others' Leases are judged by
  * local observation ({@link LeaseObserver}); ours by our own writes. Every
  * write carries the resourceVersion last seen, so of two speakers writing
- * one Lease only one succeeds (409 Conflict for the other), and writes go
- * one at a time, so a renewal and a release never race on one version.
+ * one Lease only one succeeds (409 Conflict for the other), and the writes
+ * of one Lease go one at a time, so a renewal and a release never race on
+ * one version. Writes of different Leases run side by side: a slow API
+ * server delays each renewal by one round trip, not by one per Lease held.
  *
  * How long a write keeps a Lease ours is measured from when the write was
  * sent: another speaker starts its expiry clock only when it sees the
@@ -41,7 +43,8 @@ export class NodeLeases {
   private readonly observer = new LeaseObserver();
   private readonly own = new Map<string, OwnLease>();
   private readonly clock: () => number;
-  private writes: Promise<unknown> = Promise.resolve();
+  /** Per Lease name, the last write queued (settled or not); an entry goes once its write settles with none queued after it. */
+  private readonly writes = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: NodeLeasesOptions) {
     this.clock = options.clock ?? Date.now;
@@ -132,7 +135,7 @@ export class NodeLeases {
     }
   }
 
-  /** Writes one of our Leases (acquire, renew, or release with `undefined`), after the writes queued before it. */
+  /** Writes one of our Leases (acquire, renew, or release with `undefined`), after the writes of that Lease queued before it. */
   private write(name: string, holder: string | undefined, renewal: boolean): Promise<boolean> {
     const work = async (): Promise<boolean> => {
       // a renewal queued before a release must not take the Lease back
@@ -159,11 +162,15 @@ export class NodeLeases {
         throw error;
       }
     };
-    const result = this.writes.then(work);
-    this.writes = result.then(
+    const result = (this.writes.get(name) ?? Promise.resolve()).then(work);
+    const settled = result.then(
       () => undefined,
       () => undefined,
     );
+    this.writes.set(name, settled);
+    void settled.then(() => {
+      if (this.writes.get(name) === settled) this.writes.delete(name);
+    });
     return result;
   }
 }

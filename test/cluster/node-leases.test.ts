@@ -147,22 +147,41 @@ describe("GKE speaker Leases (NodeLeases)", () => {
     expect(await a.leases.lead(ALLOCATOR, ACTS)).to.equal(false);
   });
 
-  it("an acquisition decided before a slow write ahead of it re-checks the holder when its turn comes (another speaker took the Lease meanwhile)", async () => {
+  it("an acquisition decided before a slow write of the same Lease ahead of it re-checks the holder when its turn comes (another speaker took the Lease meanwhile)", async () => {
     const { store, speakers } = setUp("n1", "n2");
     const [a, b] = speakers;
     let release = (): void => undefined;
-    a.link.delay = () => new Promise<void>((resolve) => (release = resolve));
-    const presence = a.leases.acquire("bgplb-speaker-n1");
-    // n1 decides to take the free allocator Lease; its write waits behind the presence write
-    const allocator = a.leases.acquire(ALLOCATOR);
-    a.link.delay = undefined;
+    // the next write to reach the API server is slow
+    a.link.delay = () => {
+      a.link.delay = undefined;
+      return new Promise<void>((resolve) => (release = resolve));
+    };
+    // n1 decides twice to take the free allocator Lease; the second write waits behind the first, which is slow
+    const first = a.leases.acquire(ALLOCATOR);
+    const second = a.leases.acquire(ALLOCATOR);
     expect(await b.leases.acquire(ALLOCATOR)).to.equal(true);
     a.watch();
     release();
-    expect(await presence).to.equal(true);
-    expect(await allocator).to.equal(false);
+    expect(await first, "the first write loses the race at the API server").to.equal(false);
+    expect(await second, "the second sees n2 holding it and does not write").to.equal(false);
     expect(store.get(ALLOCATOR)?.spec?.holderIdentity).to.equal("n2");
-    expect(store.get(ALLOCATOR)?.metadata?.resourceVersion, "n1 did not write the allocator Lease").to.equal("2");
+    expect(store.get(ALLOCATOR)?.metadata?.resourceVersion, "only n2 wrote the allocator Lease").to.equal("1");
+  });
+
+  it("writes of different Leases run side by side: a slow write of the presence Lease does not hold up the allocator Lease's", async () => {
+    const { store, speakers } = setUp("n1", "n2");
+    const [a] = speakers;
+    let release = (): void => undefined;
+    a.link.delay = () => {
+      a.link.delay = undefined;
+      return new Promise<void>((resolve) => (release = resolve));
+    };
+    const presence = a.leases.acquire("bgplb-speaker-n1");
+    expect(await a.leases.acquire(ALLOCATOR)).to.equal(true);
+    expect(store.get(ALLOCATOR)?.spec?.holderIdentity).to.equal("n1");
+    expect(store.get("bgplb-speaker-n1"), "the presence write is still on its way").to.equal(undefined);
+    release();
+    expect(await presence).to.equal(true);
   });
 
   it("a speaker whose watch lags behind a renewal does not take the Lease: its write carries the old resourceVersion (409)", async () => {
