@@ -127,6 +127,21 @@ export interface MetallbSession {
   readonly routes: readonly OriginatedRoute[];
 }
 
+/**
+ * The next hop of a node's routes of `family` on a session from `source`:
+ * `source` for its own family, else the node's address of that family
+ * (`nodeAddresses`), else for IPv6 routes over an IPv4 session `::ffff:`
+ * and the IPv4 address (the IPv4-mapped form, RFC 4291 §2.5.5.2);
+ * undefined for IPv4 routes over IPv6 from a node without an IPv4 address
+ * (not sent).
+ */
+export function metallbNextHop(family: 4 | 6, source: IpAddress, nodeAddresses: readonly string[]): IpValue | undefined {
+  if (family === source.family) return ipValue(source);
+  const other = nodeAddresses.map((a) => parseIp(a)).find((ip) => ip.family === family);
+  if (other) return ipValue(other);
+  return family === 6 ? ipValue({ family: 6, value: 0xffff_0000_0000n | source.value }) : undefined;
+}
+
 /** Something the planner could not honour, for a log line or an Event. */
 export interface PlanProblem {
   /** `Kind/name` of the object at fault. */
@@ -288,13 +303,7 @@ export function planMetallbNode(
         : undefined;
     const sourceIp = parseIp(source);
     const families: FamilyName[] = spec.dualStackAddressFamily ? ["ipv4-unicast", "ipv6-unicast"] : [peerIp.family === 4 ? "ipv4-unicast" : "ipv6-unicast"];
-    const nextHopFor = (family: 4 | 6): IpValue | undefined => {
-      if (family === sourceIp.family) return ipValue(sourceIp);
-      const other = own.map((a) => parseIp(a)).find((ip) => ip.family === family);
-      if (other) return ipValue(other);
-      // ::ffff:a.b.c.d, the IPv4-mapped form of the source address (RFC 4291 §2.5.5.2)
-      return family === 6 ? ipValue({ family: 6, value: 0xffff_0000_0000n | sourceIp.value }) : undefined;
-    };
+    const nextHopFor = (family: 4 | 6): IpValue | undefined => metallbNextHop(family, sourceIp, own);
     // One next-hop list per family, shared by the routes.
     const nextHopLists = ([4, 6] as const).map((family) => {
       const nextHop = nextHopFor(family);

@@ -10,6 +10,7 @@ import { assignFloatingIps, type NodeView } from "../cluster/floating-ips";
 import { clusterAddressPools } from "../cluster/address-pools";
 import { loadBalancerNodes, sessionRoutes } from "../cluster/next-hops";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers } from "../cluster/sessions";
+import { metallbNextHop } from "../cluster/metallb-plan";
 import {
   BFD_DEFAULTS,
   METALLB_DEFAULT_AGGREGATION_LENGTH,
@@ -476,6 +477,8 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
       continue;
     }
     const { router, routerASN } = remote;
+    // as MetalLB v0.15: the peer address's family, and the other one too (MP-BGP on the same session) with dualStackAddressFamily
+    const carried: readonly IpFamily[] = peer.spec.dualStackAddressFamily === true ? [4, 6] : [router.family];
     const selectors = peer.spec.nodeSelectors ?? [];
     const advertisements = topology.bgpAdvertisements.filter((a) => (a.spec.peers ?? []).length === 0 || a.spec.peers!.includes(peer.metadata.name));
     for (const node of nodes) {
@@ -493,7 +496,7 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
         const covered = coveredPools(advertisement, topology.ipAddressPools, byName);
         for (const pool of covered === "all" ? topology.ipAddressPools : covered) {
           for (const group of groupsOf.get(pool) ?? []) {
-            if (group.family !== router.family) continue;
+            if (!carried.includes(group.family)) continue;
             const length =
               group.family === 4
                 ? (advertisement.spec.aggregationLength ?? METALLB_DEFAULT_AGGREGATION_LENGTH)
@@ -520,7 +523,10 @@ function metallbPeering(topology: Topology, options: PeeringOptions): Peering {
         addPath: false,
         ...(bfd ? { bfd } : {}),
         ...(md5 ? { md5 } : {}),
-        routes: [...routes.values()].map((r) => ({ vips: [...r.vips], family: r.family, length: r.length, nextHops: [localIP] })),
+        routes: [...routes.values()].flatMap((r) => {
+          const nextHop = metallbNextHop(r.family, parseIp(localIP), node.addresses);
+          return nextHop === undefined ? [] : [{ vips: [...r.vips], family: r.family, length: r.length, nextHops: [formatIpValue(nextHop)] }];
+        }),
         ...(down ? { down } : {}),
       });
     }

@@ -207,6 +207,27 @@ describe("plan: failures", () => {
     expect(singlePointsOfFailure(dual, { nodes: NODES }).map((s) => s.lostVips)).to.deep.equal([]);
   });
 
+  it("dualStackAddressFamily: the IPv6 pool goes over the IPv4 sessions (MP-BGP), next hop the node's IPv6 address or ::ffff: and its IPv4 address, as the speaker sends; the routers accept IPv6 from those neighbors", () => {
+    const dual = {
+      ...METALLB,
+      metallbBgpPeers: METALLB.metallbBgpPeers.map((p) => ({ ...p, spec: { ...p.spec, dualStackAddressFamily: true } })),
+      ipAddressPools: METALLB.ipAddressPools.map((p) => ({ ...p, spec: { ...p.spec, addresses: [...p.spec.addresses, "2001:db8:100::/120"] } })),
+    };
+    const nodes = ["n1=192.0.2.11,2001:db8::11,rack=a", "n2=192.0.2.12,rack=a", "n3=192.0.2.140,rack=b"].map(parseNodeSpec);
+    const ipv6 = planPeering(dual, { nodes }).sessions.map((s) => [s.id, s.routes.filter((r) => r.family === 6).map((r) => r.nextHops.join())]);
+    expect(ipv6).to.deep.include.members([
+      ["192.0.2.11>192.0.2.1", ["2001:db8::11"]],
+      ["192.0.2.12>192.0.2.1", ["::ffff:192.0.2.12"]],
+    ]);
+    expect(planFailures(dual, { nodes }, [parseFailure("node=n3")]).unreachableVips).to.deep.equal([]);
+    for (const vendor of ["frr", "bird"] as const) {
+      const config = [...routerConfigs(dual, vendor, { nodes }).values()].join("\n");
+      expect(config, vendor).to.match(vendor === "frr" ? /address-family ipv6 unicast[\s\S]*neighbor 192\.0\.2\.11 activate/ : /ipv6 \{/);
+    }
+    const plain = planPeering({ ...dual, metallbBgpPeers: METALLB.metallbBgpPeers }, { nodes }).sessions.flatMap((s) => s.routes.filter((r) => r.family === 6));
+    expect(plain, "without dualStackAddressFamily: the peer address's family only").to.deep.equal([]);
+  });
+
   it("refuses failures that name nothing, listing what exists", () => {
     expect(() => planFailures(GKE, {}, [parseFailure("node=worker-9")])).to.throw(
       PeeringError,
