@@ -72,6 +72,29 @@ spec: { localASN: ${CLUSTER_ASN}, peerASN: ${ROUTER_ASN}, peerIP: ${ROUTER}, ses
 `;
 const DUAL_STACK_NODES = [`n1=${NODE_A.ipv4},${NODE_A.ipv6}`, `n2=${NODE_B.ipv4},${NODE_B.ipv6}`];
 
+/** MetalLB, one router peered from every node over IPv4 with dualStackAddressFamily, the same dual-stack pool. */
+const METALLB_DUAL_STACK = `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: tor, namespace: metallb-system }
+spec: { myASN: ${CLUSTER_ASN}, peerASN: ${ROUTER_ASN}, peerAddress: ${ROUTER}, dualStackAddressFamily: true }
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: pool1, namespace: metallb-system }
+spec: { addresses: ["192.0.2.16/28", "2001:db8:16::/124"] }
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: { name: pool1, namespace: metallb-system }
+spec: { ipAddressPools: [pool1] }
+`;
+
+/** The dual-stack cases: GKE (two floating-IP sessions, ADD-PATH: four paths) and MetalLB with dualStackAddressFamily (a session per node: two). */
+const DUAL_STACK_CASES = [
+  { mode: "GKE", topology: DUAL_STACK, paths: 4 },
+  { mode: "MetalLB dualStackAddressFamily", topology: METALLB_DUAL_STACK, paths: 2 },
+] as const;
+
 /** MetalLB, one node (the speaker's address), BFD at 300 ms × 3. */
 const WITH_BFD = `apiVersion: metallb.io/v1beta1
 kind: BFDProfile
@@ -186,47 +209,48 @@ describe("bgplb router-config on live daemons: BFD and IPv6 VIPs", function () {
     (ctx) => requirePrerequisites(ctx, missingPrograms(BFD_ROUTER_PROGRAMS)),
   );
 
-  for (const vendor of ["frr", "bird"] as const) {
-    it(`${vendor}: the generated IPv6 filter and address family take the dual-stack pool's IPv6 VIP over the IPv4 sessions with the planned IPv6 paths and ECMP, and refuse an IPv6 prefix outside the pool`, async () => {
-      const l = (lab = await Lab.create());
-      const { config, peering } = await generate(l, DUAL_STACK, vendor, DUAL_STACK_NODES);
-      const router =
-        vendor === "frr"
-          ? new Frr(l, l.peer, { asn: ROUTER_ASN, address: ROUTER, neighbors: [], configText: `${FRR_BASE}${config}` })
-          : new Bird(l, l.peer, { asn: ROUTER_ASN, address: ROUTER, neighbors: [], configText: birdBase(writeFile(l, "bgplb.conf", config)) });
-      await router.start();
-      await startSpeakers(l, peering, (role) => (role === "service" ? [VIP, VIP6, OUTSIDE, OUTSIDE6] : ["192.0.2.100"]));
-      for (const s of peering.sessions) {
-        await waitFor(`${vendor} session with ${s.localIP}`, async () => ((await router.session(s.localIP)).established ? true : undefined), {
-          timeoutMs: 30_000,
-        });
-      }
-      const want = expectedPaths(peering, "pool1 IPv6");
-      expect(want).to.deep.equal({ paths: 4, nextHops: [NODE_A.ipv6, NODE_B.ipv6].sort() });
-      const held = await waitFor(
-        `${want.paths} paths for ${VIP6}/128`,
-        async () => {
-          const found = pathsFor(await router.routes(), `${VIP6}/128`);
-          return found.length === want.paths ? found : undefined;
-        },
-        { timeoutMs: 20_000 },
-      );
-      expect([...new Set(held.map((p) => p.nextHop))].sort()).to.deep.equal(want.nextHops);
-      const forwarding = await waitFor(
-        `ECMP for ${VIP6}/128`,
-        async () => {
-          const hops = vendor === "frr" ? (await (router as Frr).multipathNextHops("ipv6", `${VIP6}/128`)).sort() : await kernelNextHops(l, `${VIP6}/128`);
-          return hops.length === want.nextHops.length ? hops : undefined;
-        },
-        { timeoutMs: 20_000 },
-      );
-      expect(forwarding).to.deep.equal(want.nextHops);
-      expect(pathsFor(await router.routes(), `${VIP}/32`).length, "the IPv4 VIP next to it").to.equal(expectedPaths(peering, "pool1").paths);
-      const refused = vendor === "frr" ? /2001:db8:ff::5\/128.*DENIED due to: route-map/ : /filtered out 2001:db8:ff::5\/128/;
-      await waitFor(`${vendor} log refusing ${OUTSIDE6}/128`, async () => (refused.test(router.logText()) ? true : undefined), { timeoutMs: 10_000 });
-      expect(pathsFor(await router.routes(), `${OUTSIDE6}/128`)).to.deep.equal([]);
-    });
-  }
+  for (const { mode, topology, paths } of DUAL_STACK_CASES)
+    for (const vendor of ["frr", "bird"] as const) {
+      it(`${vendor}, ${mode}: the generated IPv6 filter and address family take the dual-stack pool's IPv6 VIP over the IPv4 sessions with the planned IPv6 paths and ECMP, and refuse an IPv6 prefix outside the pool`, async () => {
+        const l = (lab = await Lab.create());
+        const { config, peering } = await generate(l, topology, vendor, DUAL_STACK_NODES);
+        const router =
+          vendor === "frr"
+            ? new Frr(l, l.peer, { asn: ROUTER_ASN, address: ROUTER, neighbors: [], configText: `${FRR_BASE}${config}` })
+            : new Bird(l, l.peer, { asn: ROUTER_ASN, address: ROUTER, neighbors: [], configText: birdBase(writeFile(l, "bgplb.conf", config)) });
+        await router.start();
+        await startSpeakers(l, peering, (role) => (role === "service" ? [VIP, VIP6, OUTSIDE, OUTSIDE6] : ["192.0.2.100"]));
+        for (const s of peering.sessions) {
+          await waitFor(`${vendor} session with ${s.localIP}`, async () => ((await router.session(s.localIP)).established ? true : undefined), {
+            timeoutMs: 30_000,
+          });
+        }
+        const want = expectedPaths(peering, "pool1 IPv6");
+        expect(want).to.deep.equal({ paths, nextHops: [NODE_A.ipv6, NODE_B.ipv6].sort() });
+        const held = await waitFor(
+          `${want.paths} paths for ${VIP6}/128`,
+          async () => {
+            const found = pathsFor(await router.routes(), `${VIP6}/128`);
+            return found.length === want.paths ? found : undefined;
+          },
+          { timeoutMs: 20_000 },
+        );
+        expect([...new Set(held.map((p) => p.nextHop))].sort()).to.deep.equal(want.nextHops);
+        const forwarding = await waitFor(
+          `ECMP for ${VIP6}/128`,
+          async () => {
+            const hops = vendor === "frr" ? (await (router as Frr).multipathNextHops("ipv6", `${VIP6}/128`)).sort() : await kernelNextHops(l, `${VIP6}/128`);
+            return hops.length === want.nextHops.length ? hops : undefined;
+          },
+          { timeoutMs: 20_000 },
+        );
+        expect(forwarding).to.deep.equal(want.nextHops);
+        expect(pathsFor(await router.routes(), `${VIP}/32`).length, "the IPv4 VIP next to it").to.equal(expectedPaths(peering, "pool1").paths);
+        const refused = vendor === "frr" ? /2001:db8:ff::5\/128.*DENIED due to: route-map/ : /filtered out 2001:db8:ff::5\/128/;
+        await waitFor(`${vendor} log refusing ${OUTSIDE6}/128`, async () => (refused.test(router.logText()) ? true : undefined), { timeoutMs: 10_000 });
+        expect(pathsFor(await router.routes(), `${OUTSIDE6}/128`)).to.deep.equal([]);
+      });
+    }
 
   for (const vendor of ["frr", "bird"] as const) {
     it(`${vendor}: the generated BFD profile brings BFD Up with the speaker at the BFDProfile's timers; BFD lost at the router takes the BGP session and the VIP down although TCP still flows; BFD back brings BFD (and, on FRR, BGP) back`, async () => {
