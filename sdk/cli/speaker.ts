@@ -192,12 +192,13 @@ async function runSpeaker(
     }
     // Loaded here, not at the top: the Kubernetes client (and pino, prom-client)
     // cost every other command about a second and 80 MiB at start-up.
-    const [{ jsonLogger }, { ClusterSpeaker }, { kubeClients, loadKubeConfig, describeApiError }, { interfaceAddresses, interfaceOf, linuxNodeHost }] =
+    const [{ jsonLogger }, { ClusterSpeaker }, { kubeClients, loadKubeConfig, describeApiError }, { interfaceOf, linuxNodeHost }, { interfaceAddresses }] =
       await Promise.all([
         import("../speaker/json-logger.js"),
         import("../cluster/controller.js"),
         import("../cluster/kube.js"),
         import("../cluster/node-host.js"),
+        import("../speaker/vrf.js"),
       ]);
     const logger = jsonLogger(io.stdout, io.stderr, values["debug-log"] ?? false);
     keepRunningOnClosedOutput();
@@ -219,7 +220,7 @@ async function runSpeaker(
       onWake(() => kubeConfig.abortRequests());
       const node = await readNodeUntilAnswered(clients.core, nodeName, logger, describeApiError, () => stopSignal() !== undefined);
       if (node === undefined) return 0;
-      const local = new Set((await interfaceAddresses()).map((a) => a.address));
+      const local = new Set(interfaceAddresses().map((a) => a.address));
       const nodeIP = node.addresses.find((a) => local.has(a));
       if (!nodeIP) {
         logger.log("error", "none of the node's InternalIPs is on a local interface; give --interface and --node-subnet", {

@@ -5,8 +5,8 @@
  * that carry the node's address. All in-process through the C library
  * ({@link loadLibc}): the speaker image has no `ip` or `arping`.
  */
-import { networkInterfaces } from "node:os";
 import { readTextInput } from "../io/read-input";
+import { interfaceAddresses } from "../speaker/vrf";
 import { makeCidr, parseIp } from "../net";
 import { AF_NETLINK, AF_PACKET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_RAW, loadLibc, systemError, type Libc } from "../speaker/libc";
 import {
@@ -30,33 +30,13 @@ export interface NodeHost {
   addresses(): Promise<string[]>;
 }
 
-/** One address of an interface. */
-export interface InterfaceAddress {
-  readonly interfaceName: string;
-  readonly address: string;
-  readonly prefixLength: number;
-}
-
-/**
- * Every address of every interface that is up and running (the C library's
- * `getifaddrs`, through `os.networkInterfaces()`), but those whose netmask
- * is not a prefix.
- */
-export async function interfaceAddresses(): Promise<InterfaceAddress[]> {
-  return Object.entries(networkInterfaces()).flatMap(([interfaceName, addresses]) =>
-    (addresses ?? []).flatMap((a) =>
-      a.cidr === null ? [] : [{ interfaceName, address: parseIp(a.address).text, prefixLength: Number(a.cidr.split("/")[1]) }],
-    ),
-  );
-}
-
 /**
  * The interface carrying `nodeIP` and the subnet it is on (`10.0.1.0/24`).
  * @throws Error when no interface has that address.
  */
 export async function interfaceOf(nodeIP: string): Promise<{ interfaceName: string; subnet: string }> {
   const ip = parseIp(nodeIP);
-  const found = (await interfaceAddresses()).find((a) => a.address === ip.text);
+  const found = interfaceAddresses().find((a) => a.address === ip.text);
   if (!found) throw new Error(`no interface carries the node address ${ip.text}; give --interface and --node-subnet`);
   return { interfaceName: found.interfaceName, subnet: makeCidr(ip.family, ip.value, found.prefixLength).text };
 }
@@ -147,7 +127,9 @@ export function linuxNodeHost(interfaceName: string, onAnnounceFailed: (error: E
       changeAddress("delete", interfaceName, address);
     },
     async addresses() {
-      return (await interfaceAddresses()).filter((a) => a.interfaceName === interfaceName).map((a) => a.address);
+      return interfaceAddresses()
+        .filter((a) => a.interfaceName === interfaceName)
+        .map((a) => a.address);
     },
   };
 }

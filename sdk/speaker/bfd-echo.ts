@@ -14,10 +14,9 @@
  * packet socket is below IP routing, on the VRF's member interface that
  * carries the local address, and reads only that interface's ARP entries.
  */
-import { networkInterfaces } from "node:os";
 import { parseIp } from "../net";
 import { readTextInput } from "../io/read-input";
-import { nodeDevices } from "./vrf";
+import { interfaceAddresses, nodeDevices } from "./vrf";
 import { AF_PACKET, MSG_DONTWAIT, SOCK_CLOEXEC, SOCK_DGRAM, intOption, loadLibc, systemError, type Libc, type SocketFilterInstruction } from "./libc";
 
 /** UDP port of BFD Echo packets (RFC 5881 §4). */
@@ -175,7 +174,7 @@ export class BfdEchoPort {
   static open(localIP: string, sourcePort: number, pollMs: number, onEcho: (discriminator: number, sequence: number) => void, vrf?: string): BfdEchoPort {
     const name =
       vrf === undefined
-        ? Object.entries(networkInterfaces()).find(([, addresses]) => addresses?.some((a) => a.address === localIP))?.[0]
+        ? interfaceAddresses().find((a) => a.address === parseIp(localIP).text)?.interfaceName
         : nodeDevices()
             .get(vrf)
             ?.find((a) => a.address === localIP)?.interfaceName;

@@ -35,6 +35,19 @@ function masterOf(interfaceName: string): string | undefined {
 }
 
 /**
+ * Every address of every interface that is up and running (the C library's
+ * `getifaddrs`, through `os.networkInterfaces()`), but those whose netmask
+ * is not a prefix.
+ */
+export function interfaceAddresses(): DeviceAddress[] {
+  return Object.entries(networkInterfaces()).flatMap(([interfaceName, addresses]) =>
+    (addresses ?? []).flatMap((a) =>
+      a.cidr === null ? [] : [{ interfaceName, address: parseIp(a.address).text, prefixLength: Number(a.cidr.split("/")[1]) }],
+    ),
+  );
+}
+
+/**
  * The node's devices now (see {@link NodeDevices}); a VRF device is one of
  * them, and a name that is not in the map is a device the node does not have.
  * Without sysfs (not Linux) only the interfaces with addresses are known, none enslaved.
@@ -46,13 +59,12 @@ export function nodeDevices(): Map<string, DeviceAddress[]> {
   } catch {
     // no sysfs: the interfaces below are all that is known
   }
-  for (const [interfaceName, addresses] of Object.entries(networkInterfaces())) {
-    const master = masterOf(interfaceName);
-    for (const a of addresses ?? []) {
-      if (a.cidr === null) continue;
-      const address: DeviceAddress = { interfaceName, address: parseIp(a.address).text, prefixLength: Number(a.cidr.split("/")[1]) };
-      for (const device of master === undefined ? [interfaceName] : [interfaceName, master]) devices.set(device, [...(devices.get(device) ?? []), address]);
-    }
+  const masters = new Map<string, string | undefined>();
+  for (const address of interfaceAddresses()) {
+    const { interfaceName } = address;
+    if (!masters.has(interfaceName)) masters.set(interfaceName, masterOf(interfaceName));
+    const master = masters.get(interfaceName);
+    for (const device of master === undefined ? [interfaceName] : [interfaceName, master]) devices.set(device, [...(devices.get(device) ?? []), address]);
   }
   return devices;
 }
