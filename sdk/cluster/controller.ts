@@ -94,6 +94,13 @@ const ALLOCATOR_LEASE_MIN_SECONDS = 15;
  * another speaker may take the Lease over.
  */
 const ALLOCATOR_ACTS_FRACTION = 2 / 3;
+/**
+ * The allocator's reports (BGPAdvertisedRoutes, Events) wait until it has
+ * written no Service address for this long: in a burst of 1,000 creates
+ * they doubled the API server's work while the creates and the addresses,
+ * which the data path waits for, were still going on.
+ */
+const REPORT_QUIET_MS = 1_000;
 /** BGPSession writes of one node in flight at once. */
 const OWN_WRITE_CONCURRENCY = 4;
 /** The allocator leader plans again at least this often even when nothing it reads changed (a status write it skipped as just written, then overwritten by someone else). */
@@ -106,6 +113,14 @@ const ALLOCATE_REFRESH_MS = 2 * SETTLE_MS;
 const SERVICE_BATCH_MS = 250;
 /** How often a BGPSession's status is re-reported when nothing changed. */
 const STATUS_REPORT_MS = 30_000;
+/**
+ * A BGPSession whose state did not change reports new routes at most this
+ * often: in a burst of 1,000 Services each session rewrote its growing list
+ * of routes hundreds of times, as many writes as the Services' own.
+ */
+const ROUTES_REPORT_MS = 5_000;
+/** The local kube-apiserver's /readyz is asked at most this often (reconciles come many times a second in a burst). */
+const READYZ_PROBE_MS = 1_000;
 
 interface RunningSession {
   readonly key: string;
@@ -113,6 +128,8 @@ interface RunningSession {
   session: ServiceSession | undefined;
   routes: string[];
   reported: string;
+  /** The session name and state of the last report. */
+  reportedState: string;
   reportedAt: number;
 }
 
@@ -130,19 +147,19 @@ export class ClusterSpeaker {
   private readonly written = new Map<string, string>();
   private readonly events = new Set<string>();
   /** The allocator's writes: Service addresses first, then BGPAdvertisedRoutes and Events; only while it may act as the allocator. */
-  private readonly writes = new WriteQueue(
-    STATUS_WRITE_CONCURRENCY,
-    (what, error) => {
+  private readonly writes = new WriteQueue({
+    concurrency: STATUS_WRITE_CONCURRENCY,
+    failed: (what, error) => {
       this.statusInputs++;
       this.apiFailed(what, error);
     },
-    Date.now,
-    () => this.mayAllocate(),
-  );
+    mayWrite: () => this.mayAllocate(),
+    laterQuietMs: REPORT_QUIET_MS,
+  });
   /** Service addresses submitted and not yet shown by the watch: planned as the Services' current ones. */
   private readonly submitted = new SubmittedAddresses();
   /** This node's own status writes (its BGPSessions), apart from the leader's so a burst of Service writes does not delay them. */
-  private readonly ownWrites = new WriteQueue(OWN_WRITE_CONCURRENCY, (what, error) => this.apiFailed(what, error));
+  private readonly ownWrites = new WriteQueue({ concurrency: OWN_WRITE_CONCURRENCY, failed: (what, error) => this.apiFailed(what, error) });
   /** Bumped by every change the allocation depends on (Services, status objects, failed writes). */
   private statusInputs = 0;
   /** What the last allocation was planned from, and when: an unchanged one is not planned again for {@link ALLOCATE_REFRESH_MS}. */
@@ -153,6 +170,7 @@ export class ClusterSpeaker {
   private rejected = "";
   private leader = false;
   private controlPlaneReady = false;
+  private readyzProbedAt = -Infinity;
   private health: HttpServer | undefined;
   private tick: NodeJS.Timeout | undefined;
   private batch: NodeJS.Timeout | undefined;
@@ -580,7 +598,7 @@ export class ClusterSpeaker {
           logger: this.options.logger,
           metrics: this.metrics.peer(key),
         });
-        running = { key, driver, session: s, routes: [], reported: "", reportedAt: 0 };
+        running = { key, driver, session: s, routes: [], reported: "", reportedState: "", reportedAt: 0 };
         this.sessions.set(key, running);
         const routes = routesOf(s);
         driver.advertise(routes);
@@ -624,7 +642,10 @@ export class ClusterSpeaker {
   /** Control-plane mode: sessions from this node's own address; the control-plane VIP only while the local API server is ready. */
   private async syncControlPlane(cluster: NonNullable<Topology["clusters"][number]>, nodes: ReturnType<typeof nodeViewOf>[]): Promise<void> {
     const mine = planControlPlaneSessions(cluster, nodes).filter((s) => s.nodeName === this.options.nodeName);
-    if (mine.length > 0 && this.options.controlPlaneReadyz) this.controlPlaneReady = await probeReadyz(this.options.controlPlaneReadyz);
+    if (mine.length > 0 && this.options.controlPlaneReadyz && Date.now() - this.readyzProbedAt >= READYZ_PROBE_MS) {
+      this.readyzProbedAt = Date.now();
+      this.controlPlaneReady = await probeReadyz(this.options.controlPlaneReadyz);
+    }
     const vip = cluster.spec.loadBalancer.vips.controlPlaneVIP;
     const keys = new Set<string>();
     for (const s of mine) {
@@ -781,10 +802,13 @@ export class ClusterSpeaker {
       const state = running.driver.state;
       const summary = `${s.name}|${state}|${running.routes.join(",")}`;
       if (summary === running.reported && now - running.reportedAt < STATUS_REPORT_MS) continue;
+      // a new state at once; new routes alone at most every ROUTES_REPORT_MS (the next reconcile after that reports them)
+      if (`${s.name}|${state}` === running.reportedState && now - running.reportedAt < ROUTES_REPORT_MS) continue;
       const advertised = state === "Established" ? running.routes : [];
       this.ownWrites.submit(`session/${s.name}`, summary, `BGPSession ${s.name}`, async () => {
         await applyCustom(this.options.clients.custom, "bgpsessions", bgpSessionObject(s, this.options.nodeName, state, advertised, new Date()));
         running.reported = summary;
+        running.reportedState = `${s.name}|${state}`;
         running.reportedAt = now;
       });
     }

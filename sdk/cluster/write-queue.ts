@@ -7,8 +7,12 @@
  * still sees the object out of date, submits it again. Writes submitted as
  * `later` (reports, Events) start only when no other write waits, so a
  * burst of reports never delays what the data path waits for (Service
- * addresses). A queue given a `mayWrite` check drops what it holds queued
- * once the check fails (its speaker is no longer the writer).
+ * addresses); with a quiet time they also wait until the `first` writes
+ * have been done for that long, so during a burst of Service creates the
+ * API server spends itself on the creates and the addresses, and the
+ * reports follow when the burst is over (each waits at most its maximum
+ * wait). A queue given a `mayWrite` check drops what it holds queued once
+ * the check fails (its speaker is no longer the writer).
  */
 
 /** How long a state written successfully counts as current, while the informer catches up with the write. */
@@ -21,6 +25,27 @@ interface Job {
   readonly state: string;
   readonly what: string;
   readonly write: () => Promise<void>;
+  /** When it was queued (the newest submission of its key). */
+  readonly since: number;
+}
+
+/** How a {@link WriteQueue} paces its writes. */
+export interface WriteQueueOptions {
+  /** At most this many writes in flight at once. */
+  readonly concurrency: number;
+  /** Told of each write that threw (what, error); the write is not retried. */
+  readonly failed: (what: string, error: unknown) => void;
+  /** The clock (tests give their own); default `Date.now`. */
+  readonly now?: () => number;
+  /** Checked before each write starts; when false, every queued write is dropped. Default: always true. */
+  readonly mayWrite?: () => boolean;
+  /**
+   * `later` writes start only once no `first` write has been queued or in
+   * flight for this long (default 0: as soon as none is).
+   */
+  readonly laterQuietMs?: number;
+  /** A `later` write that has waited this long starts even while `first` writes go on (default 15 s). */
+  readonly laterMaxWaitMs?: number;
 }
 
 /** When a write starts: `first` ahead of every `later` one. */
@@ -33,20 +58,30 @@ export class WriteQueue {
   private readonly settled = new Map<string, { state: string; at: number }>();
   private readonly waiters: (() => void)[] = [];
   private pruneAt = PRUNE_MIN;
+  private readonly concurrency: number;
+  private readonly failed: (what: string, error: unknown) => void;
+  private readonly now: () => number;
+  private readonly mayWrite: () => boolean;
+  private readonly laterQuietMs: number;
+  private readonly laterMaxWaitMs: number;
+  /** `first` writes in flight. */
+  private firstWriting = 0;
+  /** When the last `first` write was queued or ended. */
+  private firstActiveAt = -Infinity;
+  /** Wakes the pump when held `later` writes may start. */
+  private laterTimer: { at: number; timer: NodeJS.Timeout } | undefined;
 
-  /**
-   * @param concurrency at most this many writes in flight at once
-   * @param failed told of each write that threw (what, error); the write is not retried
-   * @param now the clock (tests give their own)
-   * @param mayWrite checked before each write starts; when false, every queued write is dropped
-   */
-  constructor(
-    private readonly concurrency: number,
-    private readonly failed: (what: string, error: unknown) => void,
-    private readonly now: () => number = Date.now,
-    private readonly mayWrite: () => boolean = () => true,
-  ) {
+  constructor(options: WriteQueueOptions) {
+    const { concurrency, laterQuietMs = 0, laterMaxWaitMs = 15_000 } = options;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number ≥ 1, got ${concurrency}`);
+    if (!(laterQuietMs >= 0) || !(laterMaxWaitMs >= 0))
+      throw new RangeError(`laterQuietMs and laterMaxWaitMs must be ≥ 0, got ${laterQuietMs} and ${laterMaxWaitMs}`);
+    this.concurrency = concurrency;
+    this.failed = options.failed;
+    this.now = options.now ?? Date.now;
+    this.mayWrite = options.mayWrite ?? (() => true);
+    this.laterQuietMs = laterQuietMs;
+    this.laterMaxWaitMs = laterMaxWaitMs;
   }
 
   /** Writes queued and not yet started. */
@@ -72,9 +107,12 @@ export class WriteQueue {
     if ((queued?.state === state && this.queued[priority].has(key)) || this.writing.get(key) === state) return;
     const settled = this.settled.get(key);
     if (settled?.state === state && this.now() - settled.at < SETTLE_MS && !queued && !this.writing.has(key)) return;
-    this.queued.first.delete(key);
-    this.queued.later.delete(key);
-    this.queued[priority].set(key, { state, what, write });
+    const now = this.now();
+    if (priority === "first") this.firstActiveAt = now;
+    // a newer state keeps its key's place (and wait) in the queue of its priority; a key changing priority joins the end of the other
+    const kept = this.queued[priority].get(key);
+    this.queued[priority === "first" ? "later" : "first"].delete(key);
+    this.queued[priority].set(key, { state, what, write, since: kept?.since ?? now });
     this.pump();
   }
 
@@ -83,6 +121,8 @@ export class WriteQueue {
     this.queued.first.clear();
     this.queued.later.clear();
     this.settled.clear();
+    clearTimeout(this.laterTimer?.timer);
+    this.laterTimer = undefined;
     this.wake();
   }
 
@@ -98,22 +138,57 @@ export class WriteQueue {
         this.clear();
         return;
       }
-      const next = this.next("first") ?? this.next("later");
+      const next = this.next("first") ?? this.next("later", this.laterMayStartSince());
       if (next === undefined) return;
       const [key, job, priority] = next;
       this.queued[priority].delete(key);
       this.writing.set(key, job.state);
-      void this.run(key, job);
+      void this.run(key, job, priority);
     }
   }
 
-  /** The oldest queued write of a priority whose key is not being written (at most `concurrency` keys are skipped). */
-  private next(priority: WritePriority): [string, Job, WritePriority] | undefined {
-    for (const [key, job] of this.queued[priority]) if (!this.writing.has(key)) return [key, job, priority];
+  /**
+   * `later` writes queued at or before the returned time may start now:
+   * every one once the `first` writes have been quiet for the quiet time,
+   * else those that have waited the maximum wait. When some are held, a
+   * timer runs the pump again when the next may start.
+   */
+  private laterMayStartSince(): number {
+    const now = this.now();
+    // with no quiet time only queued first writes hold later ones back; with one, first writes in flight too
+    const busy = this.queued.first.size > 0 || (this.laterQuietMs > 0 && this.firstWriting > 0);
+    const quietFrom = this.firstActiveAt + this.laterQuietMs;
+    if (!busy && now >= quietFrom) return Infinity;
+    const oldest = this.queued.later.values().next().value?.since;
+    if (oldest === undefined) return -Infinity;
+    // while first writes are in flight their end runs the pump; otherwise the end of the quiet time does
+    const at = Math.min(oldest + this.laterMaxWaitMs, busy ? Infinity : quietFrom);
+    if (this.laterTimer === undefined || at < this.laterTimer.at) {
+      clearTimeout(this.laterTimer?.timer);
+      const timer = setTimeout(
+        () => {
+          this.laterTimer = undefined;
+          this.pump();
+        },
+        Math.max(0, at - now),
+      );
+      timer.unref();
+      this.laterTimer = { at, timer };
+    }
+    return now - this.laterMaxWaitMs;
+  }
+
+  /** The oldest queued write of a priority whose key is not being written (at most `concurrency` keys are skipped), queued at or before `since`. */
+  private next(priority: WritePriority, since = Infinity): [string, Job, WritePriority] | undefined {
+    for (const [key, job] of this.queued[priority]) {
+      if (job.since > since) return undefined;
+      if (!this.writing.has(key)) return [key, job, priority];
+    }
     return undefined;
   }
 
-  private async run(key: string, job: Job): Promise<void> {
+  private async run(key: string, job: Job, priority: WritePriority): Promise<void> {
+    if (priority === "first") this.firstWriting++;
     try {
       await job.write();
       this.settled.set(key, { state: job.state, at: this.now() });
@@ -122,6 +197,10 @@ export class WriteQueue {
       this.settled.delete(key);
       this.failed(job.what, error);
     } finally {
+      if (priority === "first") {
+        this.firstWriting--;
+        this.firstActiveAt = this.now();
+      }
       this.writing.delete(key);
       this.pump();
       this.wake();

@@ -1,6 +1,7 @@
 /** The speaker's status-write pool: bounded concurrency, coalescing by object, failures reported and not retried. */
 import { expect } from "chai";
-import { SETTLE_MS, WriteQueue, type WritePriority } from "../../sdk/cluster/write-queue";
+import { setTimeout as sleep } from "node:timers/promises";
+import { SETTLE_MS, WriteQueue, type WritePriority, type WriteQueueOptions } from "../../sdk/cluster/write-queue";
 
 /** A write the test finishes by hand. */
 interface Pending {
@@ -10,18 +11,20 @@ interface Pending {
   fail(error: Error): void;
 }
 
-function harness(concurrency: number, mayWrite?: () => boolean) {
+/** A queue of `concurrency` whose writes the test finishes by hand; on a clock of its own unless `pacing` is given (then the real one). */
+function harness(concurrency: number, mayWrite?: () => boolean, pacing?: Pick<WriteQueueOptions, "laterQuietMs" | "laterMaxWaitMs">) {
   const started: Pending[] = [];
   const failures: string[] = [];
   let clock = 1_000;
   let inFlight = 0;
   let peak = 0;
-  const queue = new WriteQueue(
+  const queue = new WriteQueue({
     concurrency,
-    (what, error) => failures.push(`${what}: ${(error as Error).message}`),
-    () => clock,
+    failed: (what, error) => failures.push(`${what}: ${(error as Error).message}`),
+    now: pacing ? Date.now : () => clock,
     mayWrite,
-  );
+    ...pacing,
+  });
   const submit = (key: string, state: string, priority?: WritePriority): void =>
     queue.submit(
       key,
@@ -160,7 +163,43 @@ describe("cluster status writes: WriteQueue", () => {
     expect(h.started.map((p) => p.key)).to.deep.equal(["service-0", "service-1", "service-5"]);
   });
 
-  it("refuses a concurrency below 1", () => {
-    expect(() => new WriteQueue(0, () => undefined)).to.throw(RangeError, /concurrency must be a whole number ≥ 1, got 0/);
+  it("with a quiet time, holds `later` writes until the `first` writes have been done for that long (a burst of Service addresses goes first)", async () => {
+    const h = harness(4, undefined, { laterQuietMs: 200, laterMaxWaitMs: 60_000 });
+    h.submit("service-0", "10.0.0.1");
+    h.submit("route-0", "r", "later");
+    h.submit("event-0", "e", "later");
+    await h.settle();
+    expect(
+      h.started.map((p) => p.key),
+      "held while service-0 is written",
+    ).to.deep.equal(["service-0"]);
+    h.started[0].finish();
+    await h.settle();
+    expect(
+      h.started.map((p) => p.key),
+      "held during the quiet time",
+    ).to.deep.equal(["service-0"]);
+    h.submit("service-1", "10.0.0.2");
+    h.started[1].finish();
+    await sleep(400);
+    expect(h.started.map((p) => p.key)).to.deep.equal(["service-0", "service-1", "route-0", "event-0"]);
+  });
+
+  it("with a quiet time, starts a `later` write that has waited the maximum wait even while `first` writes go on (reports are not starved)", async () => {
+    const h = harness(4, undefined, { laterQuietMs: 200, laterMaxWaitMs: 300 });
+    h.submit("service-0", "10.0.0.1");
+    h.submit("route-0", "r", "later");
+    await h.settle();
+    expect(h.started.map((p) => p.key)).to.deep.equal(["service-0"]);
+    await sleep(600);
+    expect(
+      h.started.map((p) => p.key),
+      "service-0 is still being written",
+    ).to.deep.equal(["service-0", "route-0"]);
+  });
+
+  it("refuses a concurrency below 1 and a negative quiet time", () => {
+    expect(() => new WriteQueue({ concurrency: 0, failed: () => undefined })).to.throw(RangeError, /concurrency must be a whole number ≥ 1, got 0/);
+    expect(() => new WriteQueue({ concurrency: 1, failed: () => undefined, laterQuietMs: -1 })).to.throw(RangeError, /got -1 and 15000/);
   });
 });
