@@ -16,16 +16,15 @@
  * RIBs with three speakers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { V1Service } from "@kubernetes/client-node";
 import { kubeClients, loadKubeConfig, watchCollection } from "../sdk/cluster/kube";
 import { SPEAKER_MALLOC_ENV, SPEAKER_NODE_OPTIONS } from "../sdk/deployment";
-import { imageBundle } from "../image/app";
-import { IMAGE_NODE_OPTIONS } from "../image/build";
 import { serviceIngressIPs, type RawObject } from "../sdk/cluster/observed";
 import { ThrowawayCluster } from "../test/e2e/harness/cluster";
+import { speakerEntry } from "./speaker-entry";
 import { runChecked } from "../test/e2e/harness/command";
 import { clusterTools, findTools, repoDir } from "../test/e2e/harness/tools";
 import { sleep } from "../test/interop/harness/wait";
@@ -67,10 +66,8 @@ export async function clusterAllocatorBench(args: readonly string[]): Promise<vo
   const countArg = args.find((arg) => arg !== "--dist");
   const count = Number(countArg ?? 1_000);
   if (!Number.isInteger(count) || count < 1 || count > 8_000) throw new Error(`cluster-allocator: N must be a whole number from 1 to 8000, got ${countArg}`);
-  // beside main.js, where the image has it: its require of ../../package.json resolves as there
-  const bundled = join(repoDir, "dist/sdk/cli/bench-bundle.js");
-  if (!dist) writeFileSync(bundled, (await imageBundle(repoDir)).code);
-  const form = dist ? "dist/sdk/cli/main.js" : "image bundle";
+  const entry = await speakerEntry(dist, "cluster-allocator");
+  const form = entry.form;
   const { paths, missing } = findTools(clusterTools);
   if (missing.length > 0) throw new Error(`e2e tools missing (run test/e2e/tools/build.sh): ${missing.join("; ")}`);
   const cluster = await ThrowawayCluster.start(paths.get("kubectl")!, undefined, "198.18.128.0/17,2001:db8:5::/112");
@@ -111,8 +108,8 @@ export async function clusterAllocatorBench(args: readonly string[]): Promise<vo
       process.execPath,
       [
         ...SPEAKER_NODE_OPTIONS.split(" "),
-        ...(dist ? [] : IMAGE_NODE_OPTIONS),
-        dist ? join(repoDir, "dist/sdk/cli/main.js") : bundled,
+        ...entry.nodeOptions,
+        entry.script,
         ...args,
         "--interface",
         "lo",
@@ -180,6 +177,6 @@ export async function clusterAllocatorBench(args: readonly string[]): Promise<vo
     await watched.stop().catch(() => undefined);
     config.abortRequests();
     await cluster.stop().catch(() => undefined);
-    rmSync(bundled, { force: true });
+    entry.remove();
   }
 }

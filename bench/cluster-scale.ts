@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- cluster-scale [FIRST] [TOTAL]`: the cluster-speaker lab
+ * `npm run bench -- cluster-scale [FIRST] [TOTAL] [--dist]`: the cluster-speaker lab
  * (test/e2e: real kube-apiserver, three `bgplb speaker` processes, BIRD with
  * ADD-PATH receive and FRR with ECMP), then FIRST LoadBalancer Services
  * (default 1,000) created at once, then more up to TOTAL (default 5,000).
@@ -8,6 +8,8 @@
  * node on both floating-IP sessions for every VIP, and until FRR has every
  * VIP from both sessions; after the last batch, the speakers' RSS. The
  * issue's goals: 1,000 Services in < 10 s, RSS with 5,000 < 150 MiB.
+ * The speakers run as the image runs them (bench/speaker-entry.ts), with
+ * `--dist` as the tests run them (the compiled CLI).
  * Needs root and the e2e tools (test/e2e/tools/build.sh).
  */
 import { readFileSync } from "node:fs";
@@ -19,6 +21,7 @@ import { CLUSTER_NAMESPACE, FLOATING_IPS, NODES, startClusterLab } from "../test
 import { clusterTools, findTools } from "../test/e2e/harness/tools";
 import { runInNamespace } from "../test/interop/harness/process";
 import { sleep } from "../test/interop/harness/wait";
+import { speakerEntry } from "./speaker-entry";
 
 /** The Services' namespace. */
 const NAMESPACE = "scale";
@@ -38,14 +41,20 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 
 /** Runs the benchmark and prints one line per batch and one for memory. */
 export async function clusterScaleBench(args: readonly string[]): Promise<void> {
-  const first = Number(args[0] ?? 1_000);
-  const total = Number(args[1] ?? 5_000);
+  const dist = args.includes("--dist");
+  const counts = args.filter((arg) => arg !== "--dist");
+  const first = Number(counts[0] ?? 1_000);
+  const total = Number(counts[1] ?? 5_000);
   if (!Number.isInteger(first) || !Number.isInteger(total) || first < 1 || total < first || total > 8_000) {
     throw new Error(`cluster-scale: FIRST and TOTAL must be whole numbers with 1 ≤ FIRST ≤ TOTAL ≤ 8000, got ${args.join(" ")}`);
   }
   const { paths, missing } = findTools(clusterTools);
   if (missing.length > 0) throw new Error(`e2e tools missing (run test/e2e/tools/build.sh): ${missing.join("; ")}`);
-  const { lab, cluster } = await startClusterLab(paths.get("kubectl")!);
+  const entry = await speakerEntry(dist, "cluster-scale");
+  const { lab, cluster } = await startClusterLab(paths.get("kubectl")!, entry).catch((error: Error) => {
+    entry.remove();
+    throw error;
+  });
   let failed = false;
   const services = kubeClients(loadKubeConfig(cluster.kubeconfig));
   const quiet = { log: () => undefined };
@@ -94,7 +103,7 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
       memories()
         .map((m) => `${m.node} ${m.rss.toFixed(1)} MiB now, peak ${m.peak.toFixed(1)} MiB`)
         .join("; ");
-    console.log(`cluster-scale: speaker RSS before any Service: ${memoryLine()}`);
+    console.log(`cluster-scale: speakers run as the ${entry.form}; RSS before any Service: ${memoryLine()}`);
     let created = 0;
     for (const target of [...new Set([first, total])]) {
       const names = Array.from({ length: target - created }, (_, i) => `svc-${created + i}`);
@@ -148,5 +157,6 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
     await watched.stop().catch(() => undefined);
     await cluster.stop().catch(() => undefined);
     await lab.destroy(failed);
+    entry.remove();
   }
 }

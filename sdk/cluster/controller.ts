@@ -21,7 +21,9 @@ import type { Logger } from "../speaker/log";
 import { SpeakerMetrics } from "../speaker/metrics";
 import { PeerDriver } from "../speaker/peer";
 import { clusterAddressPools } from "./address-pools";
-import { eventObject, reportRejectedConfiguration } from "./events";
+import { EventRecorder } from "./event-recorder";
+import { reportRejectedConfiguration } from "./events";
+import { BURST_BATCH_MS, ReconcileLoop } from "./reconcile-loop";
 import { assignFloatingIps } from "./floating-ips";
 import { planServiceAddresses } from "./ipam";
 import {
@@ -35,7 +37,15 @@ import {
   type CustomCollection,
   type KubeClients,
 } from "./kube";
-import { ALLOCATOR_LEASE, LEASE_LABEL, LEASE_LABEL_VALUE, floatingIpLeaseName, speakerLeaseName } from "./leases";
+import {
+  ALLOCATOR_ACTS_FRACTION,
+  ALLOCATOR_LEASE,
+  ALLOCATOR_LEASE_MIN_SECONDS,
+  LEASE_LABEL,
+  LEASE_LABEL_VALUE,
+  floatingIpLeaseName,
+  speakerLeaseName,
+} from "./leases";
 import { NodeLeases } from "./node-leases";
 import { loadBalancerNodes, sessionRoutes } from "./next-hops";
 import type { NodeHost } from "./node-host";
@@ -44,7 +54,7 @@ import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type
 import { advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
 import { SubmittedAddresses } from "./submitted-addresses";
 import { nodeEssentials, serviceEssentials, statusObjectEssentials } from "./trim";
-import { SETTLE_MS, WriteQueue } from "./write-queue";
+import { ALLOCATOR_WRITE_PACING, SETTLE_MS, WriteQueue } from "./write-queue";
 
 /** How the speaker runs. */
 export interface ClusterSpeakerOptions {
@@ -77,40 +87,10 @@ const FAMILIES: FamilyName[] = ["ipv4-unicast", "ipv6-unicast"];
 const SLOW_RECONCILE_MS = 5_000;
 /** At most one log line per this long about failing API writes. */
 const API_FAILURE_LOG_MS = 10_000;
-/** Status writes (Service status, BGPAdvertisedRoutes, Events) in flight at once. */
-const STATUS_WRITE_CONCURRENCY = 16;
-/**
- * The allocator Lease lasts at least this long. Its holder only assigns
- * addresses and writes status (nothing on the data path waits for it), and
- * a short Lease was lost within seconds while its holder wrote a burst of
- * 1,000 Services' status to a busy API server, which dropped the queued
- * writes each time. The floating-IP Leases keep `--lease-duration`.
- */
-const ALLOCATOR_LEASE_MIN_SECONDS = 15;
-/**
- * The allocator leader writes only while its last successful Lease write was
- * sent less than this part of the Lease's duration ago (client-go's renew
- * deadline is 10 s of a 15 s Lease): in-flight writes then land before
- * another speaker may take the Lease over.
- */
-const ALLOCATOR_ACTS_FRACTION = 2 / 3;
-/**
- * The allocator's reports (BGPAdvertisedRoutes, Events) wait until it has
- * written no Service address for this long: in a burst of 1,000 creates
- * they doubled the API server's work while the creates and the addresses,
- * which the data path waits for, were still going on.
- */
-const REPORT_QUIET_MS = 1_000;
 /** BGPSession writes of one node in flight at once. */
 const OWN_WRITE_CONCURRENCY = 4;
 /** The allocator leader plans again at least this often even when nothing it reads changed (a status write it skipped as just written, then overwritten by someone else). */
 const ALLOCATE_REFRESH_MS = 2 * SETTLE_MS;
-/**
- * Service changes are gathered this long before a reconcile plans them all:
- * in a burst of 1,000 creates a plan per event (each over every Service)
- * made hundreds of plans and their garbage grew the heap by 200 MiB.
- */
-const SERVICE_BATCH_MS = 250;
 /** How often a BGPSession's status is re-reported when nothing changed. */
 const STATUS_REPORT_MS = 30_000;
 /**
@@ -145,16 +125,16 @@ export class ClusterSpeaker {
   private readonly cpSessions = new Map<string, PeerDriver>();
   private readonly stopping = new Map<PeerDriver, Promise<void>>();
   private readonly written = new Map<string, string>();
-  private readonly events = new Set<string>();
+  private readonly events: EventRecorder;
+  private readonly loop: ReconcileLoop;
   /** The allocator's writes: Service addresses first, then BGPAdvertisedRoutes and Events; only while it may act as the allocator. */
   private readonly writes = new WriteQueue({
-    concurrency: STATUS_WRITE_CONCURRENCY,
+    ...ALLOCATOR_WRITE_PACING,
     failed: (what, error) => {
       this.statusInputs++;
       this.apiFailed(what, error);
     },
     mayWrite: () => this.mayAllocate(),
-    laterQuietMs: REPORT_QUIET_MS,
   });
   /** Service addresses submitted and not yet shown by the watch: planned as the Services' current ones. */
   private readonly submitted = new SubmittedAddresses();
@@ -173,15 +153,9 @@ export class ClusterSpeaker {
   private readyzProbedAt = -Infinity;
   private health: HttpServer | undefined;
   private tick: NodeJS.Timeout | undefined;
-  private batch: NodeJS.Timeout | undefined;
   private renewal: NodeJS.Timeout | undefined;
   private renewing = false;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
   private lastReconcileMs = 0;
-  private reconcileStarted = 0;
-  private slowReported = false;
   /** What the running reconcile is doing, for the slow-reconcile warning. */
   private step = "";
   private services!: ReturnType<typeof watchCollection<KubernetesObject>>;
@@ -192,6 +166,13 @@ export class ClusterSpeaker {
   private bgpSessions!: ReturnType<typeof watchCollection<KubernetesObject>>;
 
   constructor(private readonly options: ClusterSpeakerOptions) {
+    this.loop = new ReconcileLoop(() => this.reconcile(), {
+      batchMs: BURST_BATCH_MS,
+      failed: (error) => this.options.logger.log("error", "reconcile failed", { error: error.message }),
+      slowMs: SLOW_RECONCILE_MS,
+      slow: (runningMs) => this.options.logger.log("warn", "reconcile is slow", { step: this.step, runningMs }),
+    });
+    this.events = new EventRecorder(options.clients.core, options.nodeName, options.logger);
     const ns = options.clusterNamespace;
     this.collections = {
       clusters: { group: "baremetal.cluster.gke.io", version: "v1", plural: "clusters", namespace: ns },
@@ -214,7 +195,7 @@ export class ClusterSpeaker {
   /** Starts the health server, the informers and the reconcile tick. */
   async start(): Promise<void> {
     const { clients, logger } = this.options;
-    const changed = (): void => this.schedule();
+    const changed = (): void => this.loop.now();
     this.health = await startHealthServer(this.options.healthListen, {
       notEstablished: () => this.notReady(),
       metrics: () => this.metrics.render(),
@@ -227,7 +208,7 @@ export class ClusterSpeaker {
     );
     const statusInputChanged = (): void => {
       this.statusInputs++;
-      this.scheduleBatch();
+      this.loop.soon();
     };
     this.services = watchCollection(
       clients.config,
@@ -276,7 +257,7 @@ export class ClusterSpeaker {
     );
     this.informers.push(...this.configObjects, this.services, this.nodes, this.leases, this.advertisedRoutes, this.bgpSessions);
     for (const informer of this.informers) informer.start().catch(() => undefined);
-    this.tick = setInterval(() => this.schedule(), (this.options.leaseDurationSeconds * 1000) / 4);
+    this.tick = setInterval(() => this.loop.now(), (this.options.leaseDurationSeconds * 1000) / 4);
     this.renewal = setInterval(() => void this.renew(), (this.options.leaseDurationSeconds * 1000) / 4);
     logger.log("info", "cluster speaker started", {
       node: this.options.nodeName,
@@ -290,10 +271,8 @@ export class ClusterSpeaker {
    * floating IPs leave the interface, the Leases are released.
    */
   async stop(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.tick);
-    clearTimeout(this.batch);
-    await this.running;
+    await this.loop.stop();
     // the next leader writes what is still queued
     this.writes.clear();
     this.ownWrites.clear();
@@ -308,44 +287,6 @@ export class ClusterSpeaker {
     await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
     this.health?.closeAllConnections();
     this.options.logger.log("info", "cluster speaker stopped");
-  }
-
-  /**
-   * Schedules a reconcile {@link SERVICE_BATCH_MS} after the first of a run of
-   * Service changes: a burst of creates and status writes is planned in a
-   * few batches rather than once per event (each plan covers every Service).
-   */
-  private scheduleBatch(): void {
-    if (this.batch !== undefined || this.stopped) return;
-    this.batch = setTimeout(() => {
-      this.batch = undefined;
-      this.schedule();
-    }, SERVICE_BATCH_MS);
-  }
-
-  /** Runs a reconcile now, or once more after the one running. */
-  private schedule(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      const runningMs = Date.now() - this.reconcileStarted;
-      if (runningMs > SLOW_RECONCILE_MS && !this.slowReported) {
-        this.slowReported = true;
-        this.options.logger.log("warn", "reconcile is slow", { step: this.step, runningMs });
-      }
-      return;
-    }
-    this.reconcileStarted = Date.now();
-    this.slowReported = false;
-    this.running = this.reconcile()
-      .catch((error: Error) => this.options.logger.log("error", "reconcile failed", { error: error.message }))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.schedule();
-        }
-      });
   }
 
   private notReady(): string[] {
@@ -457,7 +398,7 @@ export class ClusterSpeaker {
             const kept = await this.leaseBook.renew(name);
             if (!kept) {
               this.options.logger.log("warn", "Lease taken by another holder", { lease: name });
-              this.schedule();
+              this.loop.now();
             }
           } catch (error) {
             this.apiFailed(`Lease ${name}`, error);
@@ -566,7 +507,7 @@ export class ClusterSpeaker {
     const decision = decideConfiguration(raws, this.configuration, this.options.nodeSubnets);
     this.configuration = decision.topology;
     this.rejected = reportRejectedConfiguration(this.rejected, raws, decision.errors, this.options.logger, (object, type, reason, message) =>
-      this.event(object, type, reason, message),
+      this.events.record(object, type, reason, message),
     );
   }
 
@@ -700,12 +641,12 @@ export class ClusterSpeaker {
       const key = objectKeyText(service);
       const allocation = plan.get(key)!;
       const [namespace, name] = [service.metadata!.namespace!, service.metadata!.name!];
-      for (const problem of allocation.problems)
+      for (const problem of allocation.problems.filter((p) => !this.events.has(service, p.reason, p.message)))
         this.writes.submit(
           `event/${key}/${problem.reason}`,
           problem.message,
           `Event on Service ${key}`,
-          () => this.event(service, "Warning", problem.reason, problem.message),
+          () => this.events.record(service, "Warning", problem.reason, problem.message),
           "later",
         );
       const addresses = allocation.addresses;
@@ -726,7 +667,7 @@ export class ClusterSpeaker {
             `event/${key}/IPAllocated`,
             message,
             `Event on Service ${key}`,
-            () => this.event(service, "Normal", "IPAllocated", message),
+            () => this.events.record(service, "Normal", "IPAllocated", message),
             "later",
           );
         });
@@ -745,7 +686,7 @@ export class ClusterSpeaker {
           async () => {
             await applyCustom(custom, "bgpadvertisedroutes", body);
             this.written.set(`route/${routeName}`, text);
-            await this.event(service, "Normal", "Advertised", `advertising ${address} with next hops ${hops.join(", ")}`);
+            await this.events.record(service, "Normal", "Advertised", `advertising ${address} with next hops ${hops.join(", ")}`);
           },
           "later",
         );
@@ -769,7 +710,7 @@ export class ClusterSpeaker {
         `BGPAdvertisedRoute ${name}`,
         async () => {
           await deleteCustom(custom, GKE_GROUP, "v1", "bgpadvertisedroutes", GKE_STATUS_NAMESPACE, name);
-          if (service) await this.event(service, "Normal", "Withdrawn", `no longer advertised (${name})`);
+          if (service) await this.events.record(service, "Normal", "Withdrawn", `no longer advertised (${name})`);
         },
         "later",
       );
@@ -836,19 +777,6 @@ export class ClusterSpeaker {
       error: describeApiError(error),
       failuresSoFar: this.apiFailures,
     });
-  }
-
-  /** Records a Kubernetes Event on an object, once per distinct reason and message. */
-  private async event(object: RawObject, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
-    const key = `${object.kind}/${objectKeyText(object)}|${reason}|${message}`;
-    if (this.events.has(key)) return;
-    const body = eventObject(object, type, reason, message, this.options.nodeName, new Date());
-    try {
-      await this.options.clients.core.createNamespacedEvent({ namespace: body.metadata.namespace!, body });
-      this.events.add(key);
-    } catch (error) {
-      this.options.logger.log("warn", "event not recorded", { reason, error: describeApiError(error) });
-    }
   }
 }
 

@@ -35,6 +35,15 @@ export class LeaderLease {
     return this.own !== undefined;
   }
 
+  /**
+   * Whether we may act as the leader at `now`: we hold the Lease and our last
+   * successful write of it was sent less than `fraction` of its duration
+   * ago, so what we start now lands before another candidate may take over.
+   */
+  acting(now: number, fraction: number): boolean {
+    return this.own !== undefined && now - this.writtenAt < this.options.durationSeconds * 1000 * fraction;
+  }
+
   /** Records the Lease as the watch shows it now (`undefined`: none yet). */
   observe(lease: V1Lease | undefined, now: number): void {
     if (lease) this.observer.observe(leaseRecord(lease), now);

@@ -68,6 +68,21 @@ export class LeaseObserver {
 
 /** The name of the allocator-leader Lease. */
 export const ALLOCATOR_LEASE = "bgplb-allocator";
+/**
+ * The allocator Lease lasts at least this long (either mode). Its holder
+ * only assigns addresses and writes status (nothing on the data path waits
+ * for it), and a short Lease was lost within seconds while its holder wrote
+ * a burst of 1,000 Services' status to a busy API server, which dropped the
+ * queued writes each time. The floating-IP Leases keep `--lease-duration`.
+ */
+export const ALLOCATOR_LEASE_MIN_SECONDS = 15;
+/**
+ * The allocator leader writes only while its last successful Lease write was
+ * sent less than this part of the Lease's duration ago (client-go's renew
+ * deadline is 10 s of a 15 s Lease): in-flight writes then land before
+ * another speaker may take the Lease over.
+ */
+export const ALLOCATOR_ACTS_FRACTION = 2 / 3;
 
 /** The name of the Lease of a floating IP: `bgplb-fip-10-0-1-100`. */
 export function floatingIpLeaseName(floatingIP: string): string {

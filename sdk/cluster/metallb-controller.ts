@@ -25,10 +25,12 @@ import type { LogFields, Logger } from "../speaker/log";
 import { SpeakerMetrics } from "../speaker/metrics";
 import { PeerDriver } from "../speaker/peer";
 import { nodeDevices } from "../speaker/vrf";
-import { eventObject, reportRejectedConfiguration } from "./events";
+import { EventRecorder } from "./event-recorder";
+import { reportRejectedConfiguration } from "./events";
+import { BURST_BATCH_MS, ReconcileLoop } from "./reconcile-loop";
 import { applyServiceStatus, customPath, describeApiError, listCustom, watchCollection, type CustomCollection, type KubeClients } from "./kube";
 import { LeaderLease } from "./leader-lease";
-import { ALLOCATOR_LEASE, LEASE_LABEL, LEASE_LABEL_VALUE } from "./leases";
+import { ALLOCATOR_ACTS_FRACTION, ALLOCATOR_LEASE, ALLOCATOR_LEASE_MIN_SECONDS, LEASE_LABEL, LEASE_LABEL_VALUE } from "./leases";
 import { planMetallbAllocations } from "./metallb-addresses";
 import { metallbConfigurationOf, metallbNodeOf, metallbServicesOf, serviceIdentityOf } from "./metallb-observed";
 import { planMetallbNode, type MetallbSession } from "./metallb-plan";
@@ -36,6 +38,7 @@ import { metallbPeerDriverOptions } from "./metallb-session";
 import { decideConfiguration, isLoadBalancerService, objectKeyText, type RawObject } from "./observed";
 import { serviceStatusBody } from "./status";
 import { SubmittedAddresses } from "./submitted-addresses";
+import { ALLOCATOR_WRITE_PACING, WriteQueue } from "./write-queue";
 
 /** How the MetalLB-mode speaker runs. */
 export interface MetallbSpeakerOptions {
@@ -81,12 +84,15 @@ export class MetallbSpeaker {
   private readonly sessions = new Map<string, RunningSession>();
   private readonly bfd = new Map<string, RunningBfd>();
   private readonly stopping = new Set<Promise<void>>();
-  private readonly events = new Set<string>();
+  private readonly events: EventRecorder;
   /** Warnings already logged for a condition that lasts (a missing Secret, BFD that cannot start), so each is logged once until it clears. */
   private readonly warned = new Set<string>();
   private readonly leader: LeaderLease;
   /** Service addresses written and not yet shown by the watch: planned as the Services' current ones (no address handed out twice meanwhile). */
   private readonly submitted = new SubmittedAddresses();
+  /** The allocator's writes: Service addresses first, then their Events; only while it holds the allocator Lease. */
+  private readonly writes: WriteQueue;
+  private readonly loop: ReconcileLoop;
   private configObjects: ReturnType<typeof watchCollection<KubernetesObject>>[] = [];
   private services!: ReturnType<typeof watchCollection<KubernetesObject>>;
   private nodes!: ReturnType<typeof watchCollection<KubernetesObject>>;
@@ -99,9 +105,6 @@ export class MetallbSpeaker {
   private reported = "";
   private health: HttpServer | undefined;
   private tick: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
 
   constructor(private readonly options: MetallbSpeakerOptions) {
     this.leader = new LeaderLease({
@@ -109,14 +112,31 @@ export class MetallbSpeaker {
       namespace: options.namespace,
       name: ALLOCATOR_LEASE,
       identity: options.nodeName,
-      durationSeconds: options.leaseDurationSeconds,
+      durationSeconds: Math.max(options.leaseDurationSeconds, ALLOCATOR_LEASE_MIN_SECONDS),
+    });
+    this.events = new EventRecorder(options.clients.core, options.nodeName, options.logger);
+    this.loop = new ReconcileLoop(() => this.reconcile(), {
+      batchMs: BURST_BATCH_MS,
+      failed: (error) => options.logger.log("error", "reconcile failed", { error: error.message }),
+    });
+    this.writes = new WriteQueue({
+      ...ALLOCATOR_WRITE_PACING,
+      failed: (what, error) => options.logger.log("warn", "API write failed; retrying on the next reconcile", { object: what, error: describeApiError(error) }),
+      mayWrite: () => {
+        const acting = this.leader.acting(Date.now(), ALLOCATOR_ACTS_FRACTION);
+        // what was submitted and not written is planned again from the Services by whoever leads next
+        if (!acting) this.submitted.clear();
+        return acting;
+      },
     });
   }
 
   /** Starts the health server, the informers and the tick. */
   async start(): Promise<void> {
     const { clients, logger, namespace } = this.options;
-    const changed = (): void => this.schedule();
+    const changed = (): void => this.loop.now();
+    // Services and EndpointSlices come in bursts: gathered for a moment, planned together
+    const burst = (): void => this.loop.soon();
     this.health = await startHealthServer(this.options.healthListen, {
       notEstablished: () =>
         this.configuration
@@ -136,14 +156,14 @@ export class MetallbSpeaker {
       collection("v1beta1", "communities"),
     ].map((c) => watchCollection(clients.config, customPath(c), listCustom(clients.custom, c), changed, logger));
     const discovery = clients.config.makeApiClient(DiscoveryV1Api);
-    this.services = watchCollection(clients.config, "/api/v1/services", () => clients.core.listServiceForAllNamespaces(), changed, logger);
+    this.services = watchCollection(clients.config, "/api/v1/services", () => clients.core.listServiceForAllNamespaces(), burst, logger);
     this.nodes = watchCollection(clients.config, "/api/v1/nodes", () => clients.core.listNode(), changed, logger);
     this.namespaces = watchCollection(clients.config, "/api/v1/namespaces", () => clients.core.listNamespace(), changed, logger);
     this.slices = watchCollection(
       clients.config,
       "/apis/discovery.k8s.io/v1/endpointslices",
       () => discovery.listEndpointSliceForAllNamespaces(),
-      changed,
+      burst,
       logger,
     );
     this.secrets = watchCollection<V1Secret>(
@@ -167,15 +187,17 @@ export class MetallbSpeaker {
     );
     this.informers.push(...this.configObjects, this.services, this.nodes, this.namespaces, this.slices, this.secrets, this.leases);
     for (const informer of this.informers) informer.start().catch(() => undefined);
-    this.tick = setInterval(() => this.schedule(), (this.options.leaseDurationSeconds * 1000) / 4);
+    this.tick = setInterval(() => this.loop.now(), (this.options.leaseDurationSeconds * 1000) / 4);
     logger.log("info", "MetalLB-mode speaker started", { node: this.options.nodeName, namespace });
   }
 
   /** Graceful stop: every session withdraws its routes and ceases, BFD says AdminDown, the allocator Lease is released. */
   async stop(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.tick);
-    await this.running;
+    await this.loop.stop();
+    // the next leader writes what is still queued
+    this.writes.clear();
+    await this.writes.idle();
     await Promise.all([...this.sessions.values()].map((s) => s.driver.stop("bgplb speaker shutting down")));
     this.sessions.clear();
     await Promise.all([...this.bfd.values()].map((b) => b.driver.stop()));
@@ -185,23 +207,6 @@ export class MetallbSpeaker {
     await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
     this.health?.closeAllConnections();
     this.options.logger.log("info", "MetalLB-mode speaker stopped");
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.reconcile()
-      .catch((error: Error) => this.options.logger.log("error", "reconcile failed", { error: error.message }))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.schedule();
-        }
-      });
   }
 
   private async reconcile(): Promise<void> {
@@ -216,8 +221,11 @@ export class MetallbSpeaker {
       this.leader.reset();
       this.options.logger.log("warn", "allocator Lease write failed; retrying every tick", { error: describeApiError(error) });
     }
-    if (leading) await this.allocate(topology);
-    else this.submitted.clear();
+    if (leading) this.allocate(topology);
+    else {
+      this.writes.clear();
+      this.submitted.clear();
+    }
 
     const configuration = metallbConfigurationOf(
       topology,
@@ -244,12 +252,17 @@ export class MetallbSpeaker {
     const decision = decideConfiguration(raws, this.configuration, []);
     this.configuration = decision.topology;
     this.rejected = reportRejectedConfiguration(this.rejected, raws, decision.errors, this.options.logger, (object, type, reason, message) =>
-      this.event(object, type, reason, message),
+      this.events.record(object, type, reason, message),
     );
   }
 
-  /** Allocator leader: every LoadBalancer Service's addresses from the IPAddressPools, written to its status. */
-  private async allocate(topology: Topology): Promise<void> {
+  /**
+   * Allocator leader: plans every LoadBalancer Service's addresses from the
+   * IPAddressPools and submits what is out of date to the write queue
+   * (Service status first, then its IPAllocated Event); the writes run
+   * concurrently and do not hold up the reconcile (the sessions).
+   */
+  private allocate(topology: Topology): void {
     const pools = topology.ipAddressPools;
     const namespaceLabels = new Map(this.namespaces.list().map((n) => [n.metadata?.name ?? "", n.metadata?.labels ?? {}]));
     const balanced = (this.services.list() as RawObject[]).filter(isLoadBalancerService);
@@ -263,29 +276,38 @@ export class MetallbSpeaker {
     for (const [index, service] of balanced.entries()) {
       const key = objectKeyText(service);
       const allocation = plan.get(key)!;
-      for (const problem of allocation.problems) await this.event(service, "Warning", problem.reason, problem.message);
-      // what the Service shows, or what we wrote while the watch does not show it yet
-      if (allocation.addresses.join() === requests[index].current.join()) continue;
-      this.submitted.submitted(service, allocation.addresses);
-      try {
-        await applyServiceStatus(this.options.clients.core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody(allocation.addresses));
-        this.submitted.landed(service, allocation.addresses);
-        this.options.logger.log("info", "Service addresses assigned", {
-          service: key,
-          addresses: allocation.addresses.join(","),
-          pools: [...new Set(allocation.pools)].join(","),
-        });
-        if (allocation.addresses.length > 0)
-          await this.event(
-            service,
-            "Normal",
-            "IPAllocated",
-            `assigned ${allocation.addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`,
-          );
-      } catch (error) {
-        this.submitted.failed(service, allocation.addresses);
-        this.options.logger.log("warn", "Service status write failed; retrying on the next reconcile", { service: key, error: describeApiError(error) });
-      }
+      for (const problem of allocation.problems.filter((p) => !this.events.has(service, p.reason, p.message)))
+        this.writes.submit(
+          `event/${key}/${problem.reason}`,
+          problem.message,
+          `Event on Service ${key}`,
+          () => this.events.record(service, "Warning", problem.reason, problem.message),
+          "later",
+        );
+      const addresses = allocation.addresses;
+      // what the Service shows, or what we submitted while the watch does not show it yet
+      if (addresses.join() === requests[index].current.join()) continue;
+      this.submitted.submitted(service, addresses);
+      this.writes.submit(`service/${key}`, addresses.join(), `Service ${key} status`, async () => {
+        try {
+          await applyServiceStatus(this.options.clients.core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody(addresses));
+        } catch (error) {
+          this.submitted.failed(service, addresses);
+          throw error;
+        }
+        this.submitted.landed(service, addresses);
+        const pools = [...new Set(allocation.pools)].join(", ");
+        this.options.logger.log("info", "Service addresses assigned", { service: key, addresses: addresses.join(","), pools });
+        if (addresses.length === 0) return;
+        const message = `assigned ${addresses.join(", ")} from pool ${pools}`;
+        this.writes.submit(
+          `event/${key}/IPAllocated`,
+          message,
+          `Event on Service ${key}`,
+          () => this.events.record(service, "Normal", "IPAllocated", message),
+          "later",
+        );
+      });
     }
   }
 
@@ -406,18 +428,5 @@ export class MetallbSpeaker {
   private retire(driver: PeerDriver, communication: string): void {
     const done: Promise<void> = driver.stop(communication).finally(() => this.stopping.delete(done));
     this.stopping.add(done);
-  }
-
-  /** Records a Kubernetes Event on an object, once per distinct reason and message. */
-  private async event(object: RawObject, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
-    const key = `${object.kind}/${objectKeyText(object)}|${reason}|${message}`;
-    if (this.events.has(key)) return;
-    const body = eventObject(object, type, reason, message, this.options.nodeName, new Date());
-    try {
-      await this.options.clients.core.createNamespacedEvent({ namespace: body.metadata.namespace!, body });
-      this.events.add(key);
-    } catch (error) {
-      this.options.logger.log("warn", "event not recorded", { reason, error: describeApiError(error) });
-    }
   }
 }

@@ -18,6 +18,15 @@
 /** How long a state written successfully counts as current, while the informer catches up with the write. */
 export const SETTLE_MS = 5_000;
 
+/**
+ * How the allocator leader (either mode) paces its writes: this many in
+ * flight, and its reports (BGPAdvertisedRoutes, Events) only once it has
+ * written no Service address for this long — in a burst of 1,000 creates
+ * they doubled the API server's work while the creates and the addresses,
+ * which the data path waits for, were still going on.
+ */
+export const ALLOCATOR_WRITE_PACING = { concurrency: 16, laterQuietMs: 1_000 } as const;
+
 /** The settled-state memory is pruned once it holds more than this many objects (or twice what the last pruning kept). */
 const PRUNE_MIN = 1_024;
 

@@ -42,4 +42,17 @@ describe("MetalLB allocator leader Lease", () => {
     other.observe(store.get("bgplb-allocator"), 200);
     expect(await other.hold(store.get("bgplb-allocator"), 200)).to.equal(true);
   });
+
+  it("acts as leader only while its last Lease write is recent enough (writes started later land before another candidate may take over)", async () => {
+    const store = new LeaseStore();
+    const a = lease(store, "n1");
+    expect(a.acting(0, 2 / 3), "before holding").to.equal(false);
+    expect(await a.hold(store.get("bgplb-allocator"), 0)).to.equal(true);
+    expect(a.acting(1_000, 2 / 3)).to.equal(true);
+    expect(a.acting(1_400, 2 / 3), "2/3 of the 2 s Lease passed without a renewal").to.equal(false);
+    expect(await a.hold(store.get("bgplb-allocator"), 1_400)).to.equal(true);
+    expect(a.acting(1_500, 2 / 3)).to.equal(true);
+    await a.release();
+    expect(a.acting(1_500, 2 / 3)).to.equal(false);
+  });
 });

@@ -73,6 +73,11 @@ export class ClusterLab implements LabSpace {
   readonly speakers = new Map<string, NamespaceProcess>();
   /** The kubeconfig the speakers use: the token of the ServiceAccount `bgplb render --speaker` made. */
   speakerKubeconfig = "";
+  /**
+   * How the speakers run: the compiled CLI by default; a benchmark gives the
+   * image's bundle and the node options of the image's entry point.
+   */
+  speakerEntry: { readonly script: string; readonly nodeOptions: readonly string[] } = { script: join(repoDir, "dist/sdk/cli/main.js"), nodeOptions: [] };
   bird!: Bird;
   frr!: Frr;
 
@@ -163,7 +168,8 @@ export class ClusterLab implements LabSpace {
       process.execPath,
       [
         ...SPEAKER_NODE_OPTIONS.split(" "),
-        join(repoDir, "dist/sdk/cli/main.js"),
+        ...this.speakerEntry.nodeOptions,
+        this.speakerEntry.script,
         "speaker",
         "--node-name",
         node,
@@ -242,8 +248,9 @@ export async function speakerAccountKubeconfig(
  * both routers have a session with both floating IPs. On failure it tears
  * down what it made (keeping the logs) and rejects.
  */
-export async function startClusterLab(kubectlPath: string): Promise<{ lab: ClusterLab; cluster: ThrowawayCluster }> {
+export async function startClusterLab(kubectlPath: string, speakerEntry?: ClusterLab["speakerEntry"]): Promise<{ lab: ClusterLab; cluster: ThrowawayCluster }> {
   const lab = new ClusterLab();
+  if (speakerEntry) lab.speakerEntry = speakerEntry;
   let cluster: ThrowawayCluster | undefined;
   try {
     await lab.create();
