@@ -51,7 +51,7 @@ import { loadBalancerNodes, sessionRoutes } from "./next-hops";
 import type { NodeHost } from "./node-host";
 import { decideConfiguration, isLoadBalancerService, nodeViewOf, objectKeyText, serviceIngressIPs, servicesToClear, type RawObject } from "./observed";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
-import { advertisedRouteName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
+import { advertisedRouteName, advertisedRouteObjectName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
 import { SubmittedAddresses } from "./submitted-addresses";
 import { nodeEssentials, serviceEssentials, statusObjectEssentials } from "./trim";
 import { ALLOCATOR_WRITE_PACING, SETTLE_MS, WriteQueue } from "./write-queue";
@@ -89,6 +89,13 @@ const SLOW_RECONCILE_MS = 5_000;
 const API_FAILURE_LOG_MS = 10_000;
 /** BGPSession writes of one node in flight at once. */
 const OWN_WRITE_CONCURRENCY = 4;
+/**
+ * Plans of the allocator are at least this many times their own duration
+ * apart (and at least {@link BURST_BATCH_MS}): planning 5,000 Services takes
+ * tens of milliseconds, and in a burst every reconcile (each Lease renewal,
+ * each tick) saw new inputs and planned again — 8 plans a second.
+ */
+const ALLOCATE_SPACING_FACTOR = 4;
 /** The allocator leader plans again at least this often even when nothing it reads changed (a status write it skipped as just written, then overwritten by someone else). */
 const ALLOCATE_REFRESH_MS = 2 * SETTLE_MS;
 /** How often a BGPSession's status is re-reported when nothing changed. */
@@ -143,7 +150,7 @@ export class ClusterSpeaker {
   /** Bumped by every change the allocation depends on (Services, status objects, failed writes). */
   private statusInputs = 0;
   /** What the last allocation was planned from, and when: an unchanged one is not planned again for {@link ALLOCATE_REFRESH_MS}. */
-  private allocated = { inputs: "", at: 0 };
+  private allocated = { inputs: "", at: 0, spacingMs: 0 };
   private apiFailures = 0;
   private apiFailureLoggedAt = 0;
   private configuration: Topology | undefined;
@@ -482,12 +489,17 @@ export class ClusterSpeaker {
       const ipv6Hops = lbNodes.map((n) => n.ipv6 ?? `::ffff:${n.ipv4}`);
       // planning 5,000 Services costs tens of milliseconds: only when something it reads changed
       const inputs = `${this.statusInputs}|${JSON.stringify(cluster.spec.loadBalancer)}|${ipv4Hops.join()}|${ipv6Hops.join()}|${[...speakers].join()}`;
-      if (inputs !== this.allocated.inputs || started - this.allocated.at >= ALLOCATE_REFRESH_MS) {
-        this.allocated = { inputs, at: started };
+      const sinceLast = started - this.allocated.at;
+      if (inputs !== this.allocated.inputs && sinceLast < this.allocated.spacingMs) {
+        // every reconcile (Lease renewals, ticks) would plan again in a burst: once per spacing, the next one gathered
+        this.loop.soon();
+      } else if (inputs !== this.allocated.inputs || sinceLast >= ALLOCATE_REFRESH_MS) {
         this.allocate(topology, ipv4Hops, speakers, ipv6Hops);
+        const tookMs = Date.now() - started;
+        this.allocated = { inputs, at: started, spacingMs: Math.max(BURST_BATCH_MS, ALLOCATE_SPACING_FACTOR * tookMs) };
       }
     } else {
-      this.allocated = { inputs: "", at: 0 };
+      this.allocated = { inputs: "", at: 0, spacingMs: 0 };
       if (this.leader) {
         const why = this.leaseBook.holds(ALLOCATOR_LEASE) ? "Lease not renewed recently (API writes failing)" : "Lease held by another speaker";
         logger.log("info", "allocator leadership lost; queued status writes dropped", { dropped: this.writes.pending, why });
@@ -636,6 +648,7 @@ export class ClusterSpeaker {
     const requests = balanced.map((service) => this.submitted.request(service));
     const plan = planServiceAddresses(clusterAddressPools(cluster), requests, reserved);
     const routes = new Set<string>();
+    const [ipv4HopsText, ipv6HopsText] = [ipv4Hops.join(), ipv6Hops.join()];
     const { core, custom } = this.options.clients;
     for (const [index, service] of balanced.entries()) {
       const key = objectKeyText(service);
@@ -651,7 +664,7 @@ export class ClusterSpeaker {
         );
       const addresses = allocation.addresses;
       // what the Service shows, or what we submitted while the watch does not show it yet
-      if (addresses.join() !== requests[index].current.join()) {
+      if (!sameTexts(addresses, requests[index].current)) {
         this.submitted.submitted(service, addresses);
         this.writes.submit(`service/${key}`, addresses.join(), `Service ${key} status`, async () => {
           try {
@@ -673,12 +686,14 @@ export class ClusterSpeaker {
         });
       }
       for (const [i, address] of addresses.entries()) {
-        const hops = address.includes(":") ? ipv6Hops : ipv4Hops;
-        const body = bgpAdvertisedRouteObject(key, address, hops, i);
-        const routeName = (body["metadata"] as { name: string }).name;
+        const v6 = address.includes(":");
+        const hops = v6 ? ipv6Hops : ipv4Hops;
+        const routeName = advertisedRouteObjectName(key, address, i);
         routes.add(routeName);
-        const text = JSON.stringify(body);
+        // what the object says, in short: built and written only when it changed
+        const text = `${address}|${v6 ? ipv6HopsText : ipv4HopsText}`;
         if (this.written.get(`route/${routeName}`) === text) continue;
+        const body = bgpAdvertisedRouteObject(key, address, hops, i);
         this.writes.submit(
           `route/${routeName}`,
           text,
@@ -791,4 +806,9 @@ async function probeReadyz(url: string): Promise<boolean> {
     req.on("timeout", () => req.destroy());
     req.end();
   });
+}
+
+/** Whether two lists of texts are the same, in order. */
+function sameTexts(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((text, i) => text === b[i]);
 }

@@ -5,7 +5,6 @@
  */
 import type { Informer, KubernetesListObject, KubernetesObject, ObjectCache, RequestContext, V1Lease } from "@kubernetes/client-node";
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, ListWatch, PatchStrategy, Watch, setHeaderOptions } from "./kube-client.mjs";
-import { createHash } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import { readTextInput } from "../io";
@@ -43,7 +42,7 @@ export class AbortableKubeConfig extends KubeConfig {
 
   override createDispatcherOptions(...args: Parameters<KubeConfig["createDispatcherOptions"]>): ReturnType<KubeConfig["createDispatcherOptions"]> {
     const options = super.createDispatcherOptions(...args);
-    this.optionsKey = createHash("sha256").update(JSON.stringify(options)).digest("hex");
+    this.optionsKey = dispatcherOptionsKey(options);
     return options;
   }
 
@@ -72,6 +71,21 @@ export class AbortableKubeConfig extends KubeConfig {
     this.pool = { key: this.optionsKey, dispatcher: fresh };
     return fresh;
   }
+}
+
+/**
+ * The connection options as text, certificates as base64 (made for every
+ * request: JSON of a Buffer is an array of numbers, and hashing it cost more
+ * than the request's own encoding).
+ */
+function dispatcherOptionsKey(value: unknown): string {
+  if (Buffer.isBuffer(value)) return `<${value.toString("base64")}>`;
+  if (Array.isArray(value)) return `[${value.map(dispatcherOptionsKey).join(",")}]`;
+  if (typeof value === "object" && value !== null)
+    return `{${Object.entries(value)
+      .map(([key, v]) => `${key}:${dispatcherOptionsKey(v)}`)
+      .join(",")}}`;
+  return JSON.stringify(value) ?? "undefined";
 }
 
 /**

@@ -112,9 +112,23 @@ export function isLoadBalancerService(raw: RawObject): boolean {
   return spec?.type === "LoadBalancer" && spec.loadBalancerClass === undefined && raw.metadata?.deletionTimestamp === undefined;
 }
 
+/**
+ * What the planners read of a Service version, read once: the informers
+ * replace an object on every change and never modify one, and the
+ * allocator and the route planner read every Service several times a
+ * second in a burst.
+ */
+const ingressIPsOf = new WeakMap<RawObject, readonly string[]>();
+const addressRequests = new WeakMap<RawObject, AddressRequest>();
+
 /** `status.loadBalancer.ingress[].ip` of a Service. */
-export function serviceIngressIPs(raw: RawObject): string[] {
-  return ((raw as RawService).status?.loadBalancer?.ingress ?? []).map((entry) => entry.ip).filter((ip): ip is string => typeof ip === "string");
+export function serviceIngressIPs(raw: RawObject): readonly string[] {
+  let ips = ingressIPsOf.get(raw);
+  if (ips === undefined) {
+    ips = ((raw as RawService).status?.loadBalancer?.ingress ?? []).map((entry) => entry.ip).filter((ip): ip is string => typeof ip === "string");
+    ingressIPsOf.set(raw, ips);
+  }
+  return ips;
 }
 
 /**
@@ -140,10 +154,12 @@ export function objectKeyText(raw: RawObject): string {
 
 /** The IPAM's view of a LoadBalancer Service. */
 export function addressRequestOf(raw: RawObject): AddressRequest {
+  const known = addressRequests.get(raw);
+  if (known) return known;
   const spec = (raw as RawService).spec ?? {};
   const families = (spec.ipFamilies ?? []).map((f): IpFamily => (f === "IPv6" ? 6 : 4));
   const policy = spec.ipFamilyPolicy;
-  return {
+  const request: AddressRequest = {
     key: objectKeyText(raw),
     families,
     ...(policy === "SingleStack" || policy === "PreferDualStack" || policy === "RequireDualStack" ? { familyPolicy: policy } : {}),
@@ -151,6 +167,8 @@ export function addressRequestOf(raw: RawObject): AddressRequest {
     current: serviceIngressIPs(raw),
     createdAt: timeText(raw.metadata?.creationTimestamp),
   };
+  addressRequests.set(raw, request);
+  return request;
 }
 
 interface RawNode extends RawObject {

@@ -39,6 +39,11 @@ export function advertisedRouteName(serviceKey: string): string {
   return serviceKey.replace("/", "-");
 }
 
+/** The name of the BGPAdvertisedRoute of a Service's `index`th address: `<namespace>-<name>`, `-ipv4`/`-ipv6` after the first. */
+export function advertisedRouteObjectName(serviceKey: string, address: string, index: number): string {
+  return index === 0 ? advertisedRouteName(serviceKey) : `${advertisedRouteName(serviceKey)}-ipv${address.includes(":") ? 6 : 4}`;
+}
+
 /**
  * A BGPAdvertisedRoute for one Service address: its host prefix and the
  * LB-node next hops. The Service's first address names it
@@ -49,7 +54,7 @@ export function bgpAdvertisedRouteObject(serviceKey: string, address: string, ne
   return {
     apiVersion: GKE_NETWORKING_API_VERSION,
     kind: "BGPAdvertisedRoute",
-    metadata: { name: index === 0 ? advertisedRouteName(serviceKey) : `${advertisedRouteName(serviceKey)}-ipv${v6 ? 6 : 4}`, namespace: GKE_STATUS_NAMESPACE },
+    metadata: { name: advertisedRouteObjectName(serviceKey, address, index), namespace: GKE_STATUS_NAMESPACE },
     spec: { prefix: `${address}/${v6 ? 128 : 32}`, metric: 0, nextHops: [...nextHops] },
   };
 }
