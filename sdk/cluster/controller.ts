@@ -25,7 +25,7 @@ import { EventRecorder } from "./event-recorder";
 import { reportRejectedConfiguration } from "./events";
 import { BURST_BATCH_MS, ReconcileLoop } from "./reconcile-loop";
 import { assignFloatingIps } from "./floating-ips";
-import { planServiceAddresses } from "./ipam";
+import { addressesInPools, planServiceAddresses } from "./ipam";
 import {
   applyCustom,
   applyServiceStatus,
@@ -213,7 +213,8 @@ export class ClusterSpeaker {
     this.configObjects = Object.values(this.collections).map((c) =>
       watchCollection(clients.config, customPath(c), listCustom(clients.custom, c), changed, logger),
     );
-    const statusInputChanged = (): void => {
+    const statusInputChanged = (service?: KubernetesObject): void => {
+      if (service) this.submitted.observe(service);
       this.statusInputs++;
       this.loop.soon();
     };
@@ -467,14 +468,13 @@ export class ClusterSpeaker {
     const peers = selectServicePeers(cluster, topology.bgpLoadBalancers[0], topology.gkeBgpPeers, floatingIPs.length);
     const planned = planServiceSessions(peers, actual);
     const lbNodes = loadBalancerNodes(cluster, nodes);
-    const vips = [
-      ...new Set(
-        this.services
-          .list()
-          .filter((s) => isLoadBalancerService(s as RawObject))
-          .flatMap((s) => serviceIngressIPs(s as RawObject)),
-      ),
-    ];
+    const vips = addressesInPools(
+      this.services
+        .list()
+        .filter((s) => isLoadBalancerService(s as RawObject))
+        .flatMap((s) => serviceIngressIPs(s as RawObject)),
+      clusterAddressPools(cluster),
+    );
     const mine = planned.filter((s) => s.nodeName === nodeName && this.held.has(s.floatingIP));
     this.step = "sessions";
     await this.syncSessions(mine, (s) => sessionRoutes(vips, lbNodes, s.index, s.peer.sessions));

@@ -142,6 +142,22 @@ function tryParse(text: string): IpAddress | undefined {
   }
 }
 
+/**
+ * The addresses a speaker may announce of those the Services show: well
+ * formed and in one of the pools, canonical text, each once. A Service's
+ * status is anyone's to write (a person, another controller): an address
+ * that does not parse must not stop the speaker, and one outside every
+ * pool is not ours to announce (the allocator replaces it).
+ */
+export function addressesInPools(shown: readonly string[], pools: readonly AddressPool[]): string[] {
+  const kept = new Set<string>();
+  for (const text of shown) {
+    const ip = tryParse(text);
+    if (ip && poolOf(pools, ip)) kept.add(ip.text);
+  }
+  return [...kept];
+}
+
 /** Who holds an address: the Services and the sharing terms of the first. */
 interface Holder {
   readonly sharing: AddressSharing | undefined;

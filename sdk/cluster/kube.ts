@@ -208,7 +208,8 @@ class ClosableWatch extends Watch {
  * from the list's resourceVersion; on 410 Gone it re-lists; on any other
  * error it restarts after a doubling backoff (200 ms to 5 s) and keeps its
  * cached objects meanwhile, so the speaker plans on the last known state
- * while the API server is away. `onChange` runs after every event,
+ * while the API server is away. `onChange` runs after every event (with
+ * the object added or updated, as kept),
  * `onError` after every failed list or watch. After `stop()` no request
  * of the informer stays open and none is made: a list still on its way
  * finishes and is dropped. The cache holds each object as `keep` returns
@@ -219,7 +220,7 @@ export function watchCollection<T extends KubernetesObject>(
   config: KubeConfig,
   path: string,
   list: () => Promise<KubernetesListObject<T>>,
-  onChange: () => void,
+  onChange: (object?: T) => void,
   logger: Logger,
   labelSelector?: string,
   onError?: () => void,
@@ -257,9 +258,9 @@ export function watchCollection<T extends KubernetesObject>(
     );
   };
   for (const verb of ["add", "update", "delete"] as const) {
-    informer.on(verb, () => {
+    informer.on(verb, (object) => {
       backoff = BACKOFF_MIN_MS;
-      onChange();
+      onChange(verb === "delete" ? undefined : object);
     });
   }
   informer.on("error", (error) => {

@@ -156,7 +156,16 @@ export class MetallbSpeaker {
       collection("v1beta1", "communities"),
     ].map((c) => watchCollection(clients.config, customPath(c), listCustom(clients.custom, c), changed, logger));
     const discovery = clients.config.makeApiClient(DiscoveryV1Api);
-    this.services = watchCollection(clients.config, "/api/v1/services", () => clients.core.listServiceForAllNamespaces(), burst, logger);
+    this.services = watchCollection(
+      clients.config,
+      "/api/v1/services",
+      () => clients.core.listServiceForAllNamespaces(),
+      (service) => {
+        if (service) this.submitted.observe(service);
+        burst();
+      },
+      logger,
+    );
     this.nodes = watchCollection(clients.config, "/api/v1/nodes", () => clients.core.listNode(), changed, logger);
     this.namespaces = watchCollection(clients.config, "/api/v1/namespaces", () => clients.core.listNamespace(), changed, logger);
     this.slices = watchCollection(

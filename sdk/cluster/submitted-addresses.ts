@@ -11,7 +11,7 @@
  * skipped our version in a re-list — {@link SEEN_WITHIN_MS} after it landed.
  */
 import type { AddressRequest } from "./ipam";
-import { addressRequestOf, objectKeyText, type RawObject } from "./observed";
+import { addressRequestOf, objectKeyText, serviceIngressIPs, type RawObject } from "./observed";
 
 /** How long after a write landed the watch is expected to have shown it. */
 export const SEEN_WITHIN_MS = 60_000;
@@ -46,6 +46,18 @@ export class SubmittedAddresses {
       return request;
     }
     return { ...request, current: entry.addresses === "" ? [] : entry.addresses.split(",") };
+  }
+
+  /**
+   * Told of every version of a Service the watch delivers, in order: one
+   * showing the addresses we submitted is our write (or says the same), so
+   * from then on the Service's own status is what to plan from — also when
+   * a later version (another writer) replaces them before the next plan.
+   */
+  observe(raw: RawObject): void {
+    const key = objectKeyText(raw);
+    const entry = this.entries.get(key);
+    if (entry !== undefined && entry.uid === (raw.metadata?.uid ?? "") && entry.addresses === serviceIngressIPs(raw).join()) this.entries.delete(key);
   }
 
   /** Records a status write of `addresses` for the Service (replacing an earlier one). */

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type { AddressPool } from "../../sdk/cluster/address-pools";
-import { planServiceAddresses, wantedFamilies, type AddressRequest } from "../../sdk/cluster/ipam";
+import { addressesInPools, planServiceAddresses, wantedFamilies, type AddressRequest } from "../../sdk/cluster/ipam";
 import { parseAddressBlock, parseIp, spanContains, type IpFamily } from "../../sdk/net";
 
 function pool(name: string, addresses: string[], options: Partial<Pick<AddressPool, "avoidBuggyIPs" | "manualAssign">> = {}): AddressPool {
@@ -280,5 +280,25 @@ describe("cluster IPAM: pools a Service may use (MetalLB address-pool annotation
     expect(plan.get("ns/s")!.problems).to.deep.equal([
       { reason: "NoAddressAvailable", message: "no free IPv4 address in the address pools (pools: none this Service may use)" },
     ]);
+  });
+});
+
+describe("cluster IPAM: the addresses a speaker announces of those Services show", () => {
+  const pools = [pool("v4", ["198.19.1.0/24"]), pool("v6", ["2001:db8:19:1::/64"])];
+
+  it("keeps the well-formed addresses inside a pool, once each in canonical text; drops malformed ones and addresses outside every pool", () => {
+    const shown = ["198.19.1.5", "not-an-ip", "203.0.113.7", "2001:DB8:19:1:0::9", "198.19.1.5", "198.19.1", "", "2001:db8:19:2::1"];
+    expect(addressesInPools(shown, pools)).to.deep.equal(["198.19.1.5", "2001:db8:19:1::9"]);
+  });
+
+  it("never throws, whatever text a Service's status holds, and returns only pool addresses", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string(), fc.ipV4(), fc.ipV6(), fc.constantFrom("198.19.1.1", "198.19.1.255", "::ffff:198.19.1.1"))), (shown) => {
+        for (const text of addressesInPools(shown, pools)) {
+          const ip = parseIp(text);
+          expect(pools.some((p) => p.blocks.some((b) => b.family === ip.family && ip.value >= b.first && ip.value <= b.last))).to.equal(true);
+        }
+      }),
+    );
   });
 });

@@ -106,6 +106,13 @@ class World {
     this.submitted.landed(write.service, write.addresses);
   }
 
+  /** The watch catches up: each Service version it has not shown yet is delivered (and observed), the cache becomes the server's. */
+  deliver(): void {
+    for (const [name, object] of this.server)
+      if (this.cache.get(name)?.metadata?.resourceVersion !== object.metadata?.resourceVersion) this.submitted.observe(object);
+    this.cache = new Map(this.server);
+  }
+
   fail(pick: number): void {
     const write = this.take(pick);
     if (write) this.submitted.failed(write.service, write.addresses);
@@ -134,7 +141,7 @@ function run(world: World, steps: readonly Step[]): void {
     else if (s.op === "plan") world.plan();
     else if (s.op === "land") world.land(s.pick);
     else if (s.op === "fail") world.fail(s.pick);
-    else world.cache = new Map(world.server);
+    else world.deliver();
     expect(world.duplicates(), `after ${JSON.stringify(s)}`).to.deep.equal([]);
   }
 }
@@ -196,6 +203,21 @@ describe("cluster allocator: addresses submitted and not yet seen", () => {
     world.plan();
     expect(world.pending).to.deep.equal([]);
     now = SEEN_WITHIN_MS;
+    world.plan();
+    expect(world.pending.map((w) => w.addresses)).to.deep.equal([["10.0.0.1"]]);
+  });
+
+  it("an address another writer puts after the watch showed ours is planned from at once, even when no plan ran in between", () => {
+    const world = new World(new SubmittedAddresses(() => 0));
+    world.create("a", 0);
+    world.deliver();
+    world.plan();
+    world.land(0);
+    world.deliver();
+    // someone else writes an address outside the pool; the watch shows it before the next plan
+    const shown = world.server.get("a")!;
+    world.server.set("a", { ...shown, metadata: { ...shown.metadata, resourceVersion: "99" }, status: { loadBalancer: { ingress: [{ ip: "203.0.113.7" }] } } });
+    world.deliver();
     world.plan();
     expect(world.pending.map((w) => w.addresses)).to.deep.equal([["10.0.0.1"]]);
   });

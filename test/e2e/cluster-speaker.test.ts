@@ -211,6 +211,52 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
     );
   });
 
+  it("cluster speaker: an address another writer puts in a Service's status outside every pool is never announced; the allocator gives the Service a pool address back and the speakers keep serving other Services meanwhile", async () => {
+    await kubectl(["apply", "-f", "-"], service("foreign"));
+    const first = await waitFor("foreign's LoadBalancer IP", () => serviceIP("foreign"), { timeoutMs: 20_000 });
+    await waitFor("foreign's 6 BIRD paths", async () => ((await birdHops(`${first}/32`)).length === 6 ? true : undefined), { timeoutMs: 20_000 });
+    // a person or another controller writes the status (the API server accepts any valid IP there)
+    const outside = "203.0.113.7";
+    const status = { status: { loadBalancer: { ingress: [{ ip: outside }] } } };
+    await kubectl(["patch", "service", "foreign", "-n", "default", "--subresource", "status", "--type", "merge", "-p", JSON.stringify(status)]);
+    await kubectl(["apply", "-f", "-"], service("bystander"));
+    const announced = new Set<string>();
+    const sample = async (): Promise<void> => {
+      if ((await birdHops(`${outside}/32`)).length > 0) announced.add("BIRD");
+      if ((await lab!.frr.routes()).some((r) => r.prefix === `${outside}/32`)) announced.add("FRR");
+    };
+    const back = await waitFor(
+      "foreign on a pool address again",
+      async () => {
+        await sample();
+        const now = await serviceIP("foreign");
+        return now !== undefined && now !== outside ? now : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(back).to.match(/^198\.19\.1\.(\d+)$/);
+    const bystander = await waitFor("bystander's LoadBalancer IP", () => serviceIP("bystander"), { timeoutMs: 20_000 });
+    for (const ip of [back, bystander])
+      await waitFor(
+        `${ip}'s 6 BIRD paths`,
+        async () => {
+          await sample();
+          return (await birdHops(`${ip}/32`)).length === 6 ? true : undefined;
+        },
+        { timeoutMs: 20_000 },
+      );
+    await sample();
+    expect([...announced], `${outside} reached the routers`).to.deep.equal([]);
+    await kubectl(["delete", "service", "foreign", "bystander", "-n", "default"]);
+    await waitFor(
+      "both withdrawn from BIRD",
+      async () => ((await birdHops(`${back}/32`)).length + (await birdHops(`${bystander}/32`)).length === 0 ? true : undefined),
+      {
+        timeoutMs: 20_000,
+      },
+    );
+  });
+
   it("cluster speaker: the control-plane VIP is advertised by the control-plane node only, on its own session from the node's address, to the control-plane peer only", async () => {
     const hops = await waitFor(
       `BIRD route for ${CONTROL_PLANE_VIP}`,
