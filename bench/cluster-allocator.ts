@@ -16,7 +16,6 @@
  * RIBs with three speakers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { V1Service } from "@kubernetes/client-node";
@@ -24,7 +23,7 @@ import { kubeClients, loadKubeConfig, watchCollection } from "../sdk/cluster/kub
 import { SPEAKER_MALLOC_ENV, SPEAKER_NODE_OPTIONS } from "../sdk/deployment";
 import { serviceIngressIPs, type RawObject } from "../sdk/cluster/observed";
 import { ThrowawayCluster } from "../test/e2e/harness/cluster";
-import { speakerEntry } from "./speaker-entry";
+import { cpuSecondsOf, memoryOf, speakerEntry } from "./speaker-entry";
 import { runChecked } from "../test/e2e/harness/command";
 import { clusterTools, findTools, repoDir } from "../test/e2e/harness/tools";
 import { sleep } from "../test/interop/harness/wait";
@@ -39,22 +38,6 @@ const SETTLE_MS = 20_000;
 
 /** The speaker's memory goal with 5,000 Services (issue 11), MiB. */
 const RSS_GOAL_MIB = 150;
-
-/** Resident memory of a process now and at its peak, MiB. */
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const mib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) / 1024;
-  return { rss: mib("VmRSS"), peak: mib("VmHWM") };
-}
-
-/** CPU time a process has used (user and system), seconds; Linux counts it in 1/100 s. */
-function cpuSecondsOf(pid: number): number {
-  // the fields after the parenthesised command name: state is field 3, utime 14, stime 15
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
-    .replace(/^.*\) /s, "")
-    .split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 function describeMemory({ rss, peak }: { rss: number; peak: number }): string {
   return `${rss.toFixed(1)} MiB (peak ${peak.toFixed(1)} MiB)`;

@@ -12,16 +12,16 @@
  * `--dist` as the tests run them (the compiled CLI).
  * Needs root and the e2e tools (test/e2e/tools/build.sh).
  */
-import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import type { V1Service } from "@kubernetes/client-node";
 import { kubeClients, loadKubeConfig, watchCollection } from "../sdk/cluster/kube";
 import { serviceIngressIPs, type RawObject } from "../sdk/cluster/observed";
+import { GKE_STATUS_NAMESPACE } from "../sdk/model";
 import { CLUSTER_NAMESPACE, FLOATING_IPS, NODES, startClusterLab } from "../test/e2e/cluster-speaker-lab";
 import { clusterTools, findTools } from "../test/e2e/harness/tools";
 import { runInNamespace } from "../test/interop/harness/process";
 import { sleep } from "../test/interop/harness/wait";
-import { speakerEntry } from "./speaker-entry";
+import { cpuSecondsOf, memoryOf, speakerEntry } from "./speaker-entry";
 
 /** The Services' namespace. */
 const NAMESPACE = "scale";
@@ -31,13 +31,8 @@ const SCALE_POOL = { name: "scale", addresses: ["198.19.32.0/19"] };
 const CREATE_CONCURRENCY = 64;
 const POLL_MS = 100;
 const BATCH_TIMEOUT_MS = 300_000;
-
-/** Memory of a process from /proc: resident now and its peak, MiB. */
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
-  return { rss: kib("VmRSS") / 1024, peak: kib("VmHWM") / 1024 };
-}
+/** How long the speakers' CPU is measured once every Service is in (nothing changing). */
+const IDLE_WINDOW_MS = 10_000;
 
 /** Runs the benchmark and prints one line per batch and one for memory. */
 export async function clusterScaleBench(args: readonly string[]): Promise<void> {
@@ -142,9 +137,34 @@ export async function clusterScaleBench(args: readonly string[]): Promise<void> 
           `in BIRD (${pathsPerVip} paths each) ${reached.bird!.toFixed(2)} s, in FRR (both sessions) ${reached.frr!.toFixed(2)} s after the first create; RSS ${memoryLine()}`,
       );
     }
-    // let the speakers finish their status reports before measuring
+    // the reports (BGPAdvertisedRoutes and their Events) follow the burst: wait for them before measuring
+    const reportsFrom = Date.now();
+    const reported = async (): Promise<number> => {
+      const page = (await services.custom.listNamespacedCustomObject({
+        group: "networking.gke.io",
+        version: "v1",
+        namespace: GKE_STATUS_NAMESPACE,
+        plural: "bgpadvertisedroutes",
+        limit: 1,
+      })) as { items: unknown[]; metadata?: { remainingItemCount?: number } };
+      return page.items.length + (page.metadata?.remainingItemCount ?? 0);
+    };
+    while ((await reported()) < total) {
+      if (Date.now() - reportsFrom > BATCH_TIMEOUT_MS)
+        throw new Error(`cluster-scale: ${total} BGPAdvertisedRoutes not written in ${BATCH_TIMEOUT_MS / 1000} s`);
+      await sleep(1_000);
+    }
+    console.log(`cluster-scale: every BGPAdvertisedRoute written ${((Date.now() - reportsFrom) / 1000).toFixed(1)} s after the last Service was in the RIBs`);
     await sleep(5_000);
     const worst = memories().reduce((a, b) => (b.rss > a.rss ? b : a));
+    // what the speakers cost when nothing changes: Lease renewals, ticks, keepalives, with every Service planned and advertised
+    const cpuBefore = NODES.map((n) => cpuSecondsOf(lab.speakers.get(n.name)!.pid));
+    await sleep(IDLE_WINDOW_MS);
+    const idle = NODES.map((n, i) => {
+      const percent = ((cpuSecondsOf(lab.speakers.get(n.name)!.pid) - cpuBefore[i]) * 100_000) / IDLE_WINDOW_MS;
+      return `${n.name} ${percent.toFixed(1)} %`;
+    });
+    console.log(`cluster-scale: speaker CPU with ${total} Services and nothing changing, over ${IDLE_WINDOW_MS / 1000} s: ${idle.join("; ")} of a core`);
     console.log(
       `cluster-scale: machine load average ${loadavg()[0].toFixed(1)} over ${cpus().length} CPUs at the end (figures are only comparable at similar load)`,
     );
