@@ -51,7 +51,14 @@ import { loadBalancerNodes, sessionRoutes } from "./next-hops";
 import type { NodeHost } from "./node-host";
 import { decideConfiguration, isLoadBalancerService, nodeViewOf, objectKeyText, serviceIngressIPs, servicesToClear, type RawObject } from "./observed";
 import { planControlPlaneSessions, planServiceSessions, selectServicePeers, type ServiceSession } from "./sessions";
-import { advertisedRouteName, advertisedRouteObjectName, bgpAdvertisedRouteObject, bgpSessionObject, serviceStatusBody } from "./status";
+import {
+  advertisedRouteName,
+  advertisedRouteObjectName,
+  bgpAdvertisedRouteObject,
+  bgpSessionObject,
+  serviceStatusBody,
+  serviceStatusWriteState,
+} from "./status";
 import { SubmittedAddresses } from "./submitted-addresses";
 import { nodeEssentials, serviceEssentials, statusObjectEssentials } from "./trim";
 import { ALLOCATOR_WRITE_PACING, SETTLE_MS, WriteQueue } from "./write-queue";
@@ -666,7 +673,7 @@ export class ClusterSpeaker {
       // what the Service shows, or what we submitted while the watch does not show it yet
       if (!sameTexts(addresses, requests[index].current)) {
         this.submitted.submitted(service, addresses);
-        this.writes.submit(`service/${key}`, addresses.join(), `Service ${key} status`, async () => {
+        this.writes.submit(`service/${key}`, serviceStatusWriteState(service, addresses), `Service ${key} status`, async () => {
           try {
             await applyServiceStatus(core, namespace, name, serviceStatusBody(addresses));
           } catch (error) {
@@ -709,7 +716,7 @@ export class ClusterSpeaker {
     }
     for (const service of servicesToClear(services)) {
       const key = objectKeyText(service);
-      this.writes.submit(`service/${key}`, "", `Service ${key} status`, () =>
+      this.writes.submit(`service/${key}`, serviceStatusWriteState(service, []), `Service ${key} status`, () =>
         applyServiceStatus(core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody([])),
       );
     }

@@ -36,7 +36,7 @@ import { metallbConfigurationOf, metallbNodeOf, metallbServicesOf, serviceIdenti
 import { planMetallbNode, type MetallbSession } from "./metallb-plan";
 import { metallbPeerDriverOptions } from "./metallb-session";
 import { decideConfiguration, isLoadBalancerService, objectKeyText, type RawObject } from "./observed";
-import { serviceStatusBody } from "./status";
+import { serviceStatusBody, serviceStatusWriteState } from "./status";
 import { SubmittedAddresses } from "./submitted-addresses";
 import { ALLOCATOR_WRITE_PACING, WriteQueue } from "./write-queue";
 
@@ -297,7 +297,7 @@ export class MetallbSpeaker {
       // what the Service shows, or what we submitted while the watch does not show it yet
       if (addresses.join() === requests[index].current.join()) continue;
       this.submitted.submitted(service, addresses);
-      this.writes.submit(`service/${key}`, addresses.join(), `Service ${key} status`, async () => {
+      this.writes.submit(`service/${key}`, serviceStatusWriteState(service, addresses), `Service ${key} status`, async () => {
         try {
           await applyServiceStatus(this.options.clients.core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody(addresses));
         } catch (error) {

@@ -59,6 +59,17 @@ export function bgpAdvertisedRouteObject(serviceKey: string, address: string, ne
   };
 }
 
+/**
+ * The state a Service status write brings the Service to, for the write
+ * queue: the addresses, and the Service version they replace. A write of the
+ * same addresses over the same version is the same write (skipped while it
+ * settles); over a newer version (another writer changed the status after
+ * ours showed) it is a new one.
+ */
+export function serviceStatusWriteState(service: { readonly metadata?: { readonly resourceVersion?: string } }, addresses: readonly string[]): string {
+  return `${addresses.join()}@${service.metadata?.resourceVersion ?? ""}`;
+}
+
 /** The Service status patch that publishes its addresses. */
 export function serviceStatusBody(addresses: readonly string[]): Record<string, unknown> {
   return { status: { loadBalancer: { ingress: addresses.map((ip) => ({ ip })) } } };
