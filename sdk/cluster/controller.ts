@@ -699,7 +699,8 @@ export class ClusterSpeaker {
         routes.add(routeName);
         // what the object says, in short: built and written only when it changed
         const text = `${address}|${v6 ? ipv6HopsText : ipv4HopsText}`;
-        if (this.written.get(`route/${routeName}`) === text) continue;
+        // written by us and still there (someone may have deleted it: then it is written again)
+        if (this.written.get(`route/${routeName}`) === text && this.advertisedRoutes.get(routeName, GKE_STATUS_NAMESPACE)) continue;
         const body = bgpAdvertisedRouteObject(key, address, hops, i);
         this.writes.submit(
           `route/${routeName}`,

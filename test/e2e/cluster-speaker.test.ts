@@ -211,7 +211,7 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
     );
   });
 
-  it("cluster speaker: an address another writer puts in a Service's status outside every pool is never announced; the allocator gives the Service a pool address back and the speakers keep serving other Services meanwhile", async () => {
+  it("cluster speaker: an address another writer puts in a Service's status outside every pool is never announced; the allocator gives the Service a pool address back and the speakers keep serving other Services meanwhile; its BGPAdvertisedRoute, deleted by hand, is written again", async () => {
     await kubectl(["apply", "-f", "-"], service("foreign"));
     const first = await waitFor("foreign's LoadBalancer IP", () => serviceIP("foreign"), { timeoutMs: 20_000 });
     await waitFor("foreign's 6 BIRD paths", async () => ((await birdHops(`${first}/32`)).length === 6 ? true : undefined), { timeoutMs: 20_000 });
@@ -247,6 +247,24 @@ describe("cluster speaker lab (API server, 3 node namespaces, BIRD and FRR)", fu
       );
     await sample();
     expect([...announced], `${outside} reached the routers`).to.deep.equal([]);
+    // a report someone deletes is written again
+    await waitFor(
+      "BGPAdvertisedRoute default-foreign",
+      async () => ((await cluster!.kubectl(["get", "bgpadvertisedroutes", "default-foreign", "-n", "kube-system"])).code === 0 ? true : undefined),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    await kubectl(["delete", "bgpadvertisedroutes", "default-foreign", "-n", "kube-system"]);
+    const rewritten = await waitFor(
+      "BGPAdvertisedRoute default-foreign written again",
+      async () =>
+        (await cluster!.kubectl(["get", "bgpadvertisedroutes", "default-foreign", "-n", "kube-system", "-o", "json"])).code === 0
+          ? getJson<{ spec: { prefix: string } }>(["get", "bgpadvertisedroutes", "default-foreign", "-n", "kube-system"])
+          : undefined,
+      { timeoutMs: 30_000 },
+    );
+    expect(rewritten.spec.prefix).to.equal(`${back}/32`);
     await kubectl(["delete", "service", "foreign", "bystander", "-n", "default"]);
     await waitFor(
       "both withdrawn from BIRD",
