@@ -121,6 +121,9 @@ interface RunningSession {
   readonly driver: PeerDriver;
   session: ServiceSession | undefined;
   routes: string[];
+  /** What its routes were planned from (see {@link ClusterSpeaker.syncSessions}); `routesVersion` is bumped when they changed. */
+  routesKey: string;
+  routesVersion: number;
   reported: string;
   /** The session name and state of the last report. */
   reportedState: string;
@@ -154,6 +157,10 @@ export class ClusterSpeaker {
   private readonly submitted = new SubmittedAddresses();
   /** This node's own status writes (its BGPSessions), apart from the leader's so a burst of Service writes does not delay them. */
   private readonly ownWrites = new WriteQueue({ concurrency: OWN_WRITE_CONCURRENCY, failed: (what, error) => this.apiFailed(what, error) });
+  /** Bumped by every Service event. */
+  private serviceChanges = 0;
+  /** The VIPs to announce and what they were read from: read again only when a Service or the pools changed. */
+  private announced = { key: "", vips: [] as string[] };
   /** Bumped by every change the allocation depends on (Services, status objects, failed writes). */
   private statusInputs = 0;
   /** What the last allocation was planned from, and when: an unchanged one is not planned again for {@link ALLOCATE_REFRESH_MS}. */
@@ -222,6 +229,7 @@ export class ClusterSpeaker {
     );
     const statusInputChanged = (service?: KubernetesObject): void => {
       if (service) this.submitted.observe(service);
+      this.serviceChanges++;
       this.statusInputs++;
       this.loop.soon();
     };
@@ -475,16 +483,20 @@ export class ClusterSpeaker {
     const peers = selectServicePeers(cluster, topology.bgpLoadBalancers[0], topology.gkeBgpPeers, floatingIPs.length);
     const planned = planServiceSessions(peers, actual);
     const lbNodes = loadBalancerNodes(cluster, nodes);
-    const vips = addressesInPools(
-      this.services
+    // with 5,000 Services reading every VIP and planning every route on every reconcile (several a second) cost most of a core
+    const vipsKey = `${this.serviceChanges}|${JSON.stringify(cluster.spec.loadBalancer.addressPools ?? [])}`;
+    if (vipsKey !== this.announced.key) {
+      const shown = this.services
         .list()
         .filter((s) => isLoadBalancerService(s as RawObject))
-        .flatMap((s) => serviceIngressIPs(s as RawObject)),
-      clusterAddressPools(cluster),
-    );
+        .flatMap((s) => serviceIngressIPs(s as RawObject));
+      this.announced = { key: vipsKey, vips: addressesInPools(shown, clusterAddressPools(cluster)) };
+    }
+    const vips = this.announced.vips;
+    const routesKey = `${vipsKey}|${lbNodes.map((n) => `${n.ipv4} ${n.ipv6 ?? ""}`).join()}`;
     const mine = planned.filter((s) => s.nodeName === nodeName && this.held.has(s.floatingIP));
     this.step = "sessions";
-    await this.syncSessions(mine, (s) => sessionRoutes(vips, lbNodes, s.index, s.peer.sessions));
+    await this.syncSessions(mine, routesKey, (s) => sessionRoutes(vips, lbNodes, s.index, s.peer.sessions));
     this.step = "control-plane sessions";
     await this.syncControlPlane(cluster, nodes);
 
@@ -530,7 +542,12 @@ export class ClusterSpeaker {
     );
   }
 
-  private async syncSessions(wanted: readonly ServiceSession[], routesOf: (s: ServiceSession) => OriginatedRoute[]): Promise<void> {
+  /**
+   * Starts, keeps and stops this node's service sessions; a session's routes
+   * are planned again only when what they are planned from changed
+   * (`routesKey`: the VIPs and LB nodes; its place among the peer's sessions).
+   */
+  private async syncSessions(wanted: readonly ServiceSession[], routesKey: string, routesOf: (s: ServiceSession) => OriginatedRoute[]): Promise<void> {
     const keys = new Set<string>();
     for (const s of wanted) {
       const key = `${s.floatingIP}>${s.peer.peerIP}`;
@@ -558,17 +575,23 @@ export class ClusterSpeaker {
           logger: this.options.logger,
           metrics: this.metrics.peer(key),
         });
-        running = { key, driver, session: s, routes: [], reported: "", reportedState: "", reportedAt: 0 };
+        running = { key, driver, session: s, routes: [], routesKey: "", routesVersion: 0, reported: "", reportedState: "", reportedAt: 0 };
         this.sessions.set(key, running);
         const routes = routesOf(s);
         driver.advertise(routes);
         running.routes = routes.map((r) => `${formatIpValue(r.address)}/${r.length}`);
+        running.routesKey = `${routesKey}|${s.index}|${s.peer.sessions}`;
         driver.start();
       } else {
         running.session = s;
-        const routes = routesOf(s);
-        running.driver.advertise(routes);
-        running.routes = routes.map((r) => `${formatIpValue(r.address)}/${r.length}`);
+        const key = `${routesKey}|${s.index}|${s.peer.sessions}`;
+        if (running.routesKey !== key) {
+          const routes = routesOf(s);
+          running.driver.advertise(routes);
+          running.routes = routes.map((r) => `${formatIpValue(r.address)}/${r.length}`);
+          running.routesKey = key;
+          running.routesVersion++;
+        }
       }
     }
     for (const [key, running] of this.sessions) {
@@ -764,7 +787,7 @@ export class ClusterSpeaker {
       const running = this.sessions.get(`${s.floatingIP}>${s.peer.peerIP}`);
       if (!running) continue;
       const state = running.driver.state;
-      const summary = `${s.name}|${state}|${running.routes.join(",")}`;
+      const summary = `${s.name}|${state}|${running.routesVersion}`;
       if (summary === running.reported && now - running.reportedAt < STATUS_REPORT_MS) continue;
       // a new state at once; new routes alone at most every ROUTES_REPORT_MS (the next reconcile after that reports them)
       if (`${s.name}|${state}` === running.reportedState && now - running.reportedAt < ROUTES_REPORT_MS) continue;
