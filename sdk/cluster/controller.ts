@@ -21,6 +21,7 @@ import type { Logger } from "../speaker/log";
 import { SpeakerMetrics } from "../speaker/metrics";
 import { PeerDriver } from "../speaker/peer";
 import { clusterAddressPools } from "./address-pools";
+import { submitAllocation } from "./allocation-writes";
 import { EventRecorder } from "./event-recorder";
 import { reportRejectedConfiguration } from "./events";
 import { BURST_BATCH_MS, ReconcileLoop } from "./reconcile-loop";
@@ -680,41 +681,12 @@ export class ClusterSpeaker {
     const routes = new Set<string>();
     const [ipv4HopsText, ipv6HopsText] = [ipv4Hops.join(), ipv6Hops.join()];
     const { core, custom } = this.options.clients;
+    const writers = { writes: this.writes, submitted: this.submitted, events: this.events, core };
     for (const [index, service] of balanced.entries()) {
       const key = objectKeyText(service);
       const allocation = plan.get(key)!;
-      const [namespace, name] = [service.metadata!.namespace!, service.metadata!.name!];
-      for (const problem of allocation.problems.filter((p) => !this.events.has(service, p.reason, p.message)))
-        this.writes.submit(
-          `event/${key}/${problem.reason}`,
-          problem.message,
-          `Event on Service ${key}`,
-          () => this.events.record(service, "Warning", problem.reason, problem.message),
-          "later",
-        );
+      submitAllocation(writers, service, requests[index], allocation);
       const addresses = allocation.addresses;
-      // what the Service shows, or what we submitted while the watch does not show it yet
-      if (!sameTexts(addresses, requests[index].current)) {
-        this.submitted.submitted(service, addresses);
-        this.writes.submit(`service/${key}`, serviceStatusWriteState(service, addresses), `Service ${key} status`, async () => {
-          try {
-            await applyServiceStatus(core, namespace, name, serviceStatusBody(addresses));
-          } catch (error) {
-            this.submitted.failed(service, addresses);
-            throw error;
-          }
-          this.submitted.landed(service, addresses);
-          if (addresses.length === 0) return;
-          const message = `assigned ${addresses.join(", ")} from pool ${[...new Set(allocation.pools)].join(", ")}`;
-          this.writes.submit(
-            `event/${key}/IPAllocated`,
-            message,
-            `Event on Service ${key}`,
-            () => this.events.record(service, "Normal", "IPAllocated", message),
-            "later",
-          );
-        });
-      }
       for (const [i, address] of addresses.entries()) {
         const v6 = address.includes(":");
         const hops = v6 ? ipv6Hops : ipv4Hops;
@@ -837,9 +809,4 @@ async function probeReadyz(url: string): Promise<boolean> {
     req.on("timeout", () => req.destroy());
     req.end();
   });
-}
-
-/** Whether two lists of texts are the same, in order. */
-function sameTexts(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((text, i) => text === b[i]);
 }

@@ -25,10 +25,11 @@ import type { LogFields, Logger } from "../speaker/log";
 import { SpeakerMetrics } from "../speaker/metrics";
 import { PeerDriver } from "../speaker/peer";
 import { nodeDevices } from "../speaker/vrf";
+import { submitAllocation } from "./allocation-writes";
 import { EventRecorder } from "./event-recorder";
 import { reportRejectedConfiguration } from "./events";
 import { BURST_BATCH_MS, ReconcileLoop } from "./reconcile-loop";
-import { applyServiceStatus, customPath, describeApiError, listCustom, watchCollection, type CustomCollection, type KubeClients } from "./kube";
+import { customPath, describeApiError, listCustom, watchCollection, type CustomCollection, type KubeClients } from "./kube";
 import { LeaderLease } from "./leader-lease";
 import { ALLOCATOR_ACTS_FRACTION, ALLOCATOR_LEASE, ALLOCATOR_LEASE_MIN_SECONDS, LEASE_LABEL, LEASE_LABEL_VALUE } from "./leases";
 import { planMetallbAllocations } from "./metallb-addresses";
@@ -36,7 +37,6 @@ import { metallbConfigurationOf, metallbNodeOf, metallbServicesOf, serviceIdenti
 import { planMetallbNode, type MetallbSession } from "./metallb-plan";
 import { metallbPeerDriverOptions } from "./metallb-session";
 import { decideConfiguration, isLoadBalancerService, objectKeyText, type RawObject } from "./observed";
-import { serviceStatusBody, serviceStatusWriteState } from "./status";
 import { SubmittedAddresses } from "./submitted-addresses";
 import { ALLOCATOR_WRITE_PACING, WriteQueue } from "./write-queue";
 
@@ -282,42 +282,8 @@ export class MetallbSpeaker {
       pools,
       namespaceLabels,
     );
-    for (const [index, service] of balanced.entries()) {
-      const key = objectKeyText(service);
-      const allocation = plan.get(key)!;
-      for (const problem of allocation.problems.filter((p) => !this.events.has(service, p.reason, p.message)))
-        this.writes.submit(
-          `event/${key}/${problem.reason}`,
-          problem.message,
-          `Event on Service ${key}`,
-          () => this.events.record(service, "Warning", problem.reason, problem.message),
-          "later",
-        );
-      const addresses = allocation.addresses;
-      // what the Service shows, or what we submitted while the watch does not show it yet
-      if (addresses.join() === requests[index].current.join()) continue;
-      this.submitted.submitted(service, addresses);
-      this.writes.submit(`service/${key}`, serviceStatusWriteState(service, addresses), `Service ${key} status`, async () => {
-        try {
-          await applyServiceStatus(this.options.clients.core, service.metadata!.namespace!, service.metadata!.name!, serviceStatusBody(addresses));
-        } catch (error) {
-          this.submitted.failed(service, addresses);
-          throw error;
-        }
-        this.submitted.landed(service, addresses);
-        const pools = [...new Set(allocation.pools)].join(", ");
-        this.options.logger.log("info", "Service addresses assigned", { service: key, addresses: addresses.join(","), pools });
-        if (addresses.length === 0) return;
-        const message = `assigned ${addresses.join(", ")} from pool ${pools}`;
-        this.writes.submit(
-          `event/${key}/IPAllocated`,
-          message,
-          `Event on Service ${key}`,
-          () => this.events.record(service, "Normal", "IPAllocated", message),
-          "later",
-        );
-      });
-    }
+    const writers = { writes: this.writes, submitted: this.submitted, events: this.events, core: this.options.clients.core, logger: this.options.logger };
+    for (const [index, service] of balanced.entries()) submitAllocation(writers, service, requests[index], plan.get(objectKeyText(service))!);
   }
 
   /** The TCP MD5 password of a session, from the peer or its Secret; undefined (with a warning) when the Secret is missing. */
